@@ -1,0 +1,96 @@
+"""Billing primitives: graduated tiers, plan fees, included credit, plan choice.
+
+Every function takes and returns arrays (scalars broadcast), so one call prices a whole sweep.
+Money is float64 USD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "Array",
+    "cheapest",
+    "credit_bill",
+    "graduated",
+    "share_fee",
+    "tier_split",
+]
+
+Array = npt.NDArray[np.float64]
+
+
+def tier_split(quantity: npt.ArrayLike, bounds: Sequence[float | None]) -> Array:
+    """Split a quantity into the bands of a graduated price.
+
+    `bounds` are the upper ends of the bands (None: no end). The result has one row per band;
+    its rows sum to the quantity exactly (the last band is open, or takes nothing past a closed
+    last bound, which `graduated` then prices at the last band).
+
+    >>> tier_split([7.0, 12.0], [5, 10, None]).tolist()
+    [[5.0, 5.0], [2.0, 5.0], [0.0, 2.0]]
+    """
+    q = np.asarray(quantity, dtype=np.float64)
+    rows = []
+    lower = 0.0
+    for index, upper in enumerate(bounds):
+        last = index == len(bounds) - 1
+        top = np.inf if upper is None or last else float(upper)
+        rows.append(np.clip(q - lower, 0.0, top - lower))
+        lower = top
+    return np.stack(rows)
+
+
+def graduated(quantity: npt.ArrayLike, bounds: Sequence[float | None], prices: Sequence[float]) -> Array:
+    """Cost of a quantity under marginal tiers: each band's price applies inside that band.
+
+    Past a closed last bound the last band's price applies (the caller flags that the real
+    price then depends on a negotiation).
+
+    >>> graduated([7e6], [5e6, 10e6], [50e-6, 45e-6]).round(2).tolist()
+    [340.0]
+    """
+    split = tier_split(quantity, bounds)
+    return np.asarray(np.tensordot(np.asarray(prices, dtype=np.float64), split, axes=1))
+
+
+def credit_bill(fee: npt.ArrayLike, usage: npt.ArrayLike, credit: npt.ArrayLike) -> Array:
+    """A subscription that includes usage credit: fee + max(0, usage - credit).
+
+    >>> credit_bill(10.0, [4.0, 25.0], 10.0).tolist()
+    [10.0, 25.0]
+    """
+    f, u, c = (np.asarray(x, dtype=np.float64) for x in (fee, usage, credit))
+    return f + np.maximum(0.0, u - c)
+
+
+def share_fee(floor: npt.ArrayLike, share: npt.ArrayLike, consumption: npt.ArrayLike) -> Array:
+    """A plan fee that is the greater of a floor and a share of consumption.
+
+    >>> share_fee(100.0, 0.05, [1000.0, 4000.0]).tolist()
+    [100.0, 200.0]
+    """
+    fl, sh, co = (np.asarray(x, dtype=np.float64) for x in (floor, share, consumption))
+    return np.maximum(fl, sh * co)
+
+
+def cheapest(costs: npt.ArrayLike, allowed: npt.ArrayLike) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """For each column, the row (plan) with the lowest cost among the allowed ones.
+
+    Returns the chosen index and whether any plan was allowed; where none is, the last plan
+    (the vendor's contract tier) is chosen, and the caller says so.
+
+    >>> idx, ok = cheapest([[5.0, 5.0, 9.0], [7.0, 4.0, 8.0]], [[True, True, False], [True, True, False]])
+    >>> idx.tolist(), ok.tolist()
+    ([0, 1, 1], [True, True, False])
+    """
+    c = np.asarray(costs, dtype=np.float64)
+    ok = np.asarray(allowed, dtype=bool)
+    masked = np.where(ok, c, np.inf)
+    idx = np.argmin(masked, axis=0)
+    any_ok = ok.any(axis=0)
+    idx = np.where(any_ok, idx, c.shape[0] - 1)
+    return idx.astype(np.intp), any_ok

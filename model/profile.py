@@ -1,0 +1,230 @@
+"""The workload profile: what a team's agents do, in the units the engine bills.
+
+`WorkloadProfile` is the public file format (`version: 1`); every field states its unit and its
+bounds, and a bad value gets a message naming the field, the value and what is allowed.
+`profiles_frame` turns one or many profiles into columns, which is what the engine computes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = [
+    "NUMERIC_FIELDS",
+    "PROFILE_VERSION",
+    "ProfileError",
+    "StepKind",
+    "TeamInputs",
+    "WorkloadProfile",
+    "field_unit",
+    "parse_profile",
+    "profiles_frame",
+]
+
+PROFILE_VERSION = 1
+
+
+class StepKind(StrEnum):
+    ACTIVITY = "activity"
+    LOCAL_ACTIVITY = "local_activity"
+
+
+def _f(default: float, unit: str, description: str, *, ge: float = 0, le: float, group: str = "workload") -> Any:
+    return Field(
+        default=default,
+        ge=ge,
+        le=le,
+        description=description,
+        json_schema_extra={"unit": unit, "group": group},
+    )
+
+
+class TeamInputs(BaseModel):
+    """People costs. A field left empty takes the sourced default from the pricing data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    engineer_cost_usd_per_year: float | None = Field(
+        default=None,
+        ge=0,
+        le=5_000_000,
+        description="Fully loaded cost of one engineer (salary, benefits, overhead) [USD/year]",
+        json_schema_extra={"unit": "USD/year", "group": "team"},
+    )
+    ops_fte: Mapping[str, float] = Field(
+        default_factory=dict,
+        description="Share of an engineer spent running each option, by option id [FTE]; "
+        "options not listed use the table's default",
+        json_schema_extra={"unit": "FTE", "group": "team"},
+    )
+
+
+class WorkloadProfile(BaseModel):
+    """One agent workload. Counts are per month or per run; times in seconds; sizes in KB."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1] = 1
+    name: str = Field(default="Custom profile", min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2000)
+    monthly_runs: float = _f(3000, "runs/month", "Agent runs started per month", le=1e10)
+    steps_per_run: float = _f(
+        50, "steps", "LLM or tool calls per run, each one durable step, run one after another", le=1e6
+    )
+    step_seconds: float = _f(
+        8, "s", "Wall time of one step, including the wait for the LLM's response", le=86_400
+    )
+    retry_rate: float = _f(
+        0.1, "attempts/step", "Extra attempts per step, on average (0.1 = one step in ten retried once)", le=100
+    )
+    step_kind: StepKind = Field(
+        default=StepKind.ACTIVITY,
+        description="How Temporal runs a step: activity, or local_activity (inside the workflow task)",
+        json_schema_extra={"unit": "", "group": "workload"},
+    )
+    sleeps_per_run: float = _f(0, "sleeps", "Durable sleeps per run (wait.for / workflow timer)", le=1e6)
+    sleep_seconds: float = _f(0, "s", "Length of one durable sleep", le=3.2e7)
+    human_waits_per_run: float = _f(
+        1, "waits", "Waits for a person or a webhook per run (Trigger.dev waitpoint; Temporal signal + timeout timer)", le=1e5
+    )
+    human_wait_seconds: float = _f(7200, "s", "Length of one such wait", le=3.2e7)
+    child_runs_per_run: float = _f(
+        0, "runs", "Sub-agents started and awaited per run (triggerAndWait / child workflow), each running one step", le=1e5
+    )
+    heartbeat_seconds: float = _f(
+        0, "s", "Interval at which a running step heartbeats; 0 = no heartbeats", le=86_400
+    )
+    heartbeat_timeout_seconds: float = _f(
+        0, "s", "Temporal heartbeat timeout set on the step; 0 = none (the SDK then throttles heartbeats to its default)", le=86_400
+    )
+    step_payload_kb: float = _f(8, "KB", "Input + output of one step, as recorded in history", le=1e7)
+    context_growth_kb: float = _f(
+        0, "KB/step", "Each step's input grows by this much (an agent passing its whole conversation)", le=1e6
+    )
+    peak_concurrent_runs: float = _f(
+        20, "runs", "Runs executing at the same time at the busiest moment", ge=1, le=1e7
+    )
+    peak_window_hours: float = _f(
+        8, "h", "How long the busy period lasts each day (sizes self-hosted capacity for waiting runs)", ge=0, le=24
+    )
+    machine: str = Field(
+        default="small-1x",
+        min_length=1,
+        description="Resources one executing run needs, as a Trigger.dev machine preset; also sizes self-managed workers",
+        json_schema_extra={"unit": "", "group": "workload"},
+    )
+    retention_days: float = _f(30, "days", "How long Temporal keeps closed histories", ge=0, le=3650)
+    team: TeamInputs = Field(default_factory=TeamInputs)
+
+
+NUMERIC_FIELDS: tuple[str, ...] = tuple(
+    name
+    for name, info in WorkloadProfile.model_fields.items()
+    if info.annotation is float
+)
+"""The fields an array can sweep over; every cost function accepts arrays of these."""
+
+
+def field_unit(name: str) -> str:
+    extra = WorkloadProfile.model_fields[name].json_schema_extra
+    assert isinstance(extra, dict)
+    return str(extra.get("unit", ""))
+
+
+class ProfileError(ValueError):
+    """Bad profile input. Each problem names the field, the value given and what is allowed."""
+
+    def __init__(self, problems: Iterable[tuple[str, Any, str]]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(f"{f}: {msg} (got {v!r})" for f, v, msg in self.problems))
+
+
+def _allowed(name: str) -> str:
+    info = WorkloadProfile.model_fields.get(name)
+    if info is None:
+        return ""
+    low = high = None
+    for item in info.metadata:
+        low = getattr(item, "ge", low)
+        high = getattr(item, "le", high)
+    if low is not None and high is not None:
+        unit = field_unit(name)
+        return f"allowed: {low:g} to {high:g}{' ' + unit if unit else ''}"
+    if name == "step_kind":
+        return "allowed: " + ", ".join(k.value for k in StepKind)
+    return ""
+
+
+def parse_profile(data: Mapping[str, Any]) -> WorkloadProfile:
+    """Validate plain data (from YAML, a form or a URL) into a profile; raises `ProfileError`."""
+    if not isinstance(data, Mapping):
+        raise ProfileError([("profile", data, "must be a mapping of field names to values")])
+    version = data.get("version", PROFILE_VERSION)
+    if version != PROFILE_VERSION:
+        raise ProfileError([("version", version, f"this tool reads profile version {PROFILE_VERSION}")])
+    try:
+        return WorkloadProfile.model_validate(dict(data))
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(p) for p in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown field (see the profile format in the README)"
+            allowed = _allowed(str(error["loc"][0])) if error["loc"] else ""
+            if allowed and error["type"] != "extra_forbidden":
+                message = f"{message}; {allowed}"
+            problems.append((field, error.get("input"), message))
+        raise ProfileError(problems) from None
+
+
+def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.DataFrame) -> pd.DataFrame:
+    """Profiles as columns: one row per profile, one float column per numeric field.
+
+    A DataFrame passes through after its columns are checked, so a sweep of 100,000 profiles
+    never builds 100,000 objects. Missing columns take the defaults.
+    """
+    if isinstance(profiles, pd.DataFrame):
+        frame = profiles.copy()
+        defaults = WorkloadProfile()
+        for name in (*NUMERIC_FIELDS, "machine", "step_kind", "name"):
+            if name not in frame.columns:
+                frame[name] = getattr(defaults, name)
+        for name in NUMERIC_FIELDS:
+            frame[name] = frame[name].astype(np.float64)
+        _check_frame(frame)
+        return frame.reset_index(drop=True)
+    items = [profiles] if isinstance(profiles, WorkloadProfile) else list(profiles)
+    rows = [
+        {**{n: float(getattr(p, n)) for n in NUMERIC_FIELDS},
+         "machine": p.machine, "step_kind": p.step_kind.value, "name": p.name}
+        for p in items
+    ]
+    return pd.DataFrame(rows, columns=[*NUMERIC_FIELDS, "machine", "step_kind", "name"])
+
+
+def _check_frame(frame: pd.DataFrame) -> None:
+    problems = []
+    for name in NUMERIC_FIELDS:
+        info = WorkloadProfile.model_fields[name]
+        low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+        high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+        values = frame[name].to_numpy()
+        bad = ~np.isfinite(values)
+        if low is not None:
+            bad |= values < low
+        if high is not None:
+            bad |= values > high
+        if bad.any():
+            problems.append((name, float(values[bad][0]), _allowed(name)))
+    kinds = set(frame["step_kind"].unique()) - {k.value for k in StepKind}
+    if kinds:
+        problems.append(("step_kind", sorted(kinds)[0], _allowed("step_kind")))
+    if problems:
+        raise ProfileError(problems)

@@ -1,0 +1,168 @@
+"""Read pricing tables from `data/pricing/` and resolve which version is in force.
+
+Layout: `data/pricing/<vendor>/<offering>/<YYYY-MM-DD>.yaml`, where the two folders spell the
+table's `id` and the file name is its `effective` date. The newest file not after the chosen date
+is the one in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from pricing.schema import PriceBook, PriceTable
+from pricing.yamlio import Problem, format_problems, parse_yaml, problems_from
+
+__all__ = [
+    "DATA_DIR",
+    "PricingError",
+    "TableFile",
+    "list_table_files",
+    "parse_table",
+    "read_pricebook",
+    "read_table",
+]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.ya?ml$")
+
+
+class PricingError(ValueError):
+    """One or more problems in pricing data; `problems` name file, line and field."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__(format_problems(self.problems))
+
+
+@dataclass(frozen=True)
+class TableFile:
+    table_id: str
+    effective: dt.date
+    path: Path
+
+
+def parse_table(text: str, file: str, *, today: dt.date | None = None) -> PriceTable:
+    """Parse and validate one table's YAML text. Raises `PricingError`."""
+    doc = parse_yaml(text, file)
+    if doc.problems:
+        raise PricingError(doc.problems)
+    if not isinstance(doc.data, dict):
+        raise PricingError([Problem(file, 1, "", "a pricing table must be a YAML mapping")])
+    try:
+        table = PriceTable.model_validate(doc.data, context={"today": today or dt.date.today()})
+    except ValidationError as exc:
+        raise PricingError(problems_from(exc, doc, file)) from None
+    problems = [*_reference_problems(table, file, doc.line_of)]
+    if problems:
+        raise PricingError(problems)
+    return table
+
+
+def _reference_problems(table: PriceTable, file: str, line_of) -> Iterable[Problem]:  # type: ignore[no-untyped-def]
+    """Checks the schema cannot express: every `source:` names a source of this table."""
+    known = set(table.sources)
+    for path, item in table.numbers().items():
+        refs = [item.source]
+        if hasattr(item, "alternatives"):
+            refs += [alt.source for alt in item.alternatives]
+        for ref in refs:
+            if ref not in known:
+                loc = _yaml_path(table, path)
+                yield Problem(
+                    file,
+                    line_of((*loc, "source")),
+                    ".".join(str(p) for p in (*loc, "source")),
+                    f"unknown source {ref!r} (this table's sources: {', '.join(sorted(known))})",
+                )
+    seen_plans: set[str] = set()
+    for index, plan in enumerate(table.plans):
+        if plan.id in seen_plans:
+            yield Problem(file, line_of(("plans", index, "id")), f"plans[{index}].id",
+                          f"duplicate plan id {plan.id!r}")
+        seen_plans.add(plan.id)
+
+
+def _yaml_path(table: PriceTable, path: tuple[str, ...]) -> tuple[str | int, ...]:
+    """Map a `numbers()` path to the YAML path (plans are a list, addressed by index)."""
+    if path[0] == "plans":
+        index = next(i for i, p in enumerate(table.plans) if p.id == path[1])
+        return ("plans", index, *path[2:])
+    return path
+
+
+def read_table(path: Path, *, today: dt.date | None = None, root: Path | None = None) -> PriceTable:
+    """Read one table file; check that its folder and file name agree with its id and date."""
+    root = root or DATA_DIR
+    shown = _shown(path, root)
+    table = parse_table(path.read_text(encoding="utf-8"), shown, today=today)
+    problems = []
+    match = _DATE_NAME.match(path.name)
+    if not match:
+        problems.append(Problem(shown, None, "", "file name must be the effective date, YYYY-MM-DD.yaml"))
+    elif match.group(1) != table.effective.isoformat():
+        problems.append(Problem(shown, None, "effective",
+                                f"effective date {table.effective} does not match the file name {path.name}"))
+    expected_id = f"{path.parent.parent.name}/{path.parent.name}"
+    if table.id != expected_id:
+        problems.append(Problem(shown, None, "id",
+                                f"id {table.id!r} does not match its folder {expected_id!r}"))
+    if problems:
+        raise PricingError(problems)
+    return table
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def list_table_files(root: Path | None = None) -> list[TableFile]:
+    """Every table file under `root/pricing`, sorted by id then date."""
+    base = (root or DATA_DIR) / "pricing"
+    found = []
+    for path in sorted(base.glob("*/*/*.y*ml")):
+        match = _DATE_NAME.match(path.name)
+        if not match:
+            raise PricingError([Problem(str(path.relative_to(base.parent.parent)), None, "",
+                                        "file name must be the effective date, YYYY-MM-DD.yaml")])
+        table_id = f"{path.parent.parent.name}/{path.parent.name}"
+        found.append(TableFile(table_id, dt.date.fromisoformat(match.group(1)), path))
+    return sorted(found, key=lambda f: (f.table_id, f.effective))
+
+
+def read_pricebook(
+    root: Path | None = None, on: dt.date | None = None, *, today: dt.date | None = None
+) -> PriceBook:
+    """The tables in force on `on` (default: today): the newest file of each id not after it.
+
+    A table whose first version is later than `on` is left out. Raises `PricingError` listing
+    every problem of every file read.
+    """
+    root = root or DATA_DIR
+    on = on or dt.date.today()
+    chosen: dict[str, TableFile] = {}
+    for item in list_table_files(root):
+        if item.effective <= on:
+            chosen[item.table_id] = item
+    tables: dict[str, PriceTable] = {}
+    problems: list[Problem] = []
+    for table_id, item in chosen.items():
+        try:
+            tables[table_id] = read_table(item.path, today=today, root=root)
+        except PricingError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PricingError(problems)
+    if not tables:
+        raise PricingError([Problem(str(root), None, "pricing-date",
+                                    f"no pricing table is in force on {on}")])
+    files = {tid: str(item.path.relative_to(root)) for tid, item in chosen.items()}
+    return PriceBook(as_of=on, tables=tables, files=files)

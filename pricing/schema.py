@@ -1,0 +1,374 @@
+"""Pydantic models of a pricing-and-limits table, and of the resolved `PriceBook`.
+
+A table is one YAML file: one vendor offering (or one shared reference, such as the prices
+of self-managed hosting) at one effective date. Every number in it is a `Number`: a value or a
+low/high range, a unit from `Unit`, and a key into the table's `sources`, which give the URL,
+the date the source states, the date a maintainer verified it and a confidence.
+
+This module is pure: it knows neither files nor YAML (see `pricing.load`), so the engine in
+`model/` can depend on these types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    HttpUrl,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Alternative",
+    "Confidence",
+    "Machine",
+    "Number",
+    "Plan",
+    "PriceBook",
+    "PriceOrTiers",
+    "PriceTable",
+    "Scenario",
+    "Source",
+    "Tier",
+    "Tiered",
+    "Unit",
+]
+
+SCHEMA_VERSION = 1
+
+Confidence = Literal["primary", "secondary", "estimate"]
+"""primary: the vendor's own page, docs or code; secondary: a third party quoting the vendor;
+estimate: worked out by us or taken from a non-authoritative source (the note says how)."""
+
+Scenario = Literal["low", "expected", "high"]
+
+
+class Unit(StrEnum):
+    """The allowed units. A price's unit names its currency and the quantity it is per."""
+
+    USD = "USD"
+    USD_PER_MONTH = "USD/month"
+    USD_PER_YEAR = "USD/year"
+    USD_PER_RUN = "USD/run"
+    USD_PER_SECOND = "USD/s"
+    USD_PER_ACTION = "USD/action"
+    USD_PER_MILLION_ACTIONS = "USD/1M actions"
+    USD_PER_GBH = "USD/GBh"
+    USD_PER_VCPU_HOUR = "USD/vCPU-h"
+    USD_PER_GB_RAM_HOUR = "USD/GB-RAM-h"
+    USD_PER_CONCURRENT_RUN_MONTH = "USD/concurrent-run-month"
+    USD_PER_FTE_YEAR = "USD/FTE-year"
+    FRACTION = "fraction"
+    MULTIPLIER = "multiplier"
+    RUNS = "runs"
+    ACTIONS = "actions"
+    EVENTS = "events"
+    CONCURRENT_RUNS = "concurrent runs"
+    BYTES = "bytes"
+    KB = "KB"
+    MB = "MB"
+    GB = "GB"
+    GBH = "GBh"
+    GBH_PER_GB = "GBh/GB"
+    VCPU = "vCPU"
+    GB_RAM = "GB-RAM"
+    SECONDS = "s"
+    HOURS = "hours"
+    DAYS = "days"
+    WEEKS = "weeks"
+    FTE = "FTE"
+    COUNT = "count"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+_KEY = r"^[a-z0-9][a-z0-9_.\-]*$"
+Key = Annotated[str, Field(pattern=_KEY)]
+
+
+class Source(_Strict):
+    """Where numbers came from. `stated` is the date the source itself gives (a page's date,
+    a changelog entry, or for an undated page the commit or crawl date, said in `title`)."""
+
+    url: HttpUrl
+    title: str = Field(min_length=3)
+    stated: dt.date
+    verified: dt.date
+    confidence: Confidence
+    archive_url: HttpUrl | None = None
+
+    @field_validator("verified")
+    @classmethod
+    def _not_in_future(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        today = (info.context or {}).get("today") or dt.date.today()
+        if value > today:
+            raise ValueError(f"verified date {value} is in the future (today is {today})")
+        return value
+
+    @model_validator(mode="after")
+    def _stated_before_verified(self) -> Source:
+        if self.stated > self.verified:
+            raise ValueError(
+                f"stated date {self.stated} is after the verified date {self.verified}: "
+                "a source cannot be verified before it was written"
+            )
+        return self
+
+
+class Alternative(_Strict):
+    """A value another source gives for the same number, kept so readers see the conflict."""
+
+    value: float | None = Field(default=None, ge=0)
+    low: float | None = Field(default=None, ge=0)
+    high: float | None = Field(default=None, ge=0)
+    source: Key
+    note: str = Field(min_length=3)
+
+
+def _check_range(low: float | None, value: float | None, high: float | None) -> None:
+    if value is None and (low is None or high is None):
+        raise ValueError("give `value`, or both `low` and `high`")
+    if (low is None) != (high is None):
+        raise ValueError("give both `low` and `high`, or neither")
+    if low is not None and high is not None:
+        if low > high:
+            raise ValueError(f"low {low} is greater than high {high}")
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"value {value} is outside its range [{low}, {high}]")
+
+
+class Number(_Strict):
+    """One sourced number: `value`, or a `low`–`high` range, or all three.
+
+    With only a range, the expected value is its midpoint. Negative numbers are rejected: no
+    price, allowance, limit or count in this domain is below zero.
+    """
+
+    value: float | None = Field(default=None, ge=0)
+    low: float | None = Field(default=None, ge=0)
+    high: float | None = Field(default=None, ge=0)
+    unit: Unit
+    source: Key
+    confidence: Confidence | None = None
+    note: str | None = None
+    alternatives: tuple[Alternative, ...] = ()
+
+    @model_validator(mode="after")
+    def _range(self) -> Number:
+        _check_range(self.low, self.value, self.high)
+        for alt in self.alternatives:
+            _check_range(alt.low, alt.value, alt.high)
+        return self
+
+    @property
+    def expected(self) -> float:
+        if self.value is not None:
+            return self.value
+        assert self.low is not None and self.high is not None
+        return (self.low + self.high) / 2
+
+    def pick(self, scenario: Scenario) -> float:
+        """The value under a scenario: the range's end, or the value when there is no range.
+
+        >>> n = Number(value=2.0, low=1.0, high=4.0, unit=Unit.USD, source="s")
+        >>> n.pick("low"), n.pick("expected"), n.pick("high")
+        (1.0, 2.0, 4.0)
+        """
+        if scenario == "low" and self.low is not None:
+            return self.low
+        if scenario == "high" and self.high is not None:
+            return self.high
+        return self.expected
+
+
+class Tier(_Strict):
+    """One band of a graduated price: `price` applies to quantity up to `up_to` (None: no end)."""
+
+    up_to: float | None = Field(gt=0)
+    price: float = Field(ge=0)
+
+
+class Tiered(_Strict):
+    """A graduated (marginal) price: each band's price applies only to the quantity inside it."""
+
+    unit: Unit
+    quantity_unit: Unit
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    source: Key
+    confidence: Confidence | None = None
+    note: str | None = None
+    beyond_last: str | None = None
+    """What the vendor says past the last bounded band (e.g. 'contact Sales'); the engine then
+    prices the excess at the last band's price and says the figure depends on a negotiation."""
+
+    @field_validator("tiers")
+    @classmethod
+    def _increasing(cls, tiers: tuple[Tier, ...]) -> tuple[Tier, ...]:
+        previous = 0.0
+        for index, tier in enumerate(tiers):
+            if tier.up_to is None:
+                if index != len(tiers) - 1:
+                    raise ValueError(f"tier {index}: only the last tier may have no `up_to`")
+                continue
+            if tier.up_to <= previous:
+                raise ValueError(
+                    f"tier {index}: bound {tier.up_to:g} must be greater than the previous "
+                    f"bound {previous:g} (tier bounds must increase)"
+                )
+            previous = tier.up_to
+        return tiers
+
+
+def _price_kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "tiered" if "tiers" in value else "number"
+    return "tiered" if isinstance(value, Tiered) else "number"
+
+
+PriceOrTiers = Annotated[
+    Annotated[Number, Tag("number")] | Annotated[Tiered, Tag("tiered")],
+    Discriminator(_price_kind),
+]
+
+
+class Machine(_Strict):
+    """A machine size: the resources one executing run needs."""
+
+    vcpu: Number
+    memory_gb: Number
+    note: str | None = None
+
+
+class Plan(_Strict):
+    """A subscription plan of a cloud offering.
+
+    `fee` is the monthly fee, or its floor when `fee_share` is set (the fee is then the greater of
+    the floor and that share of consumption). `included` holds allowances by the id the vendor's
+    billing model names (for example `usage_credit`, `actions`, `active_storage`). `prices`
+    override the table's prices of the same id on this plan.
+    """
+
+    id: Key
+    name: str
+    self_serve: bool = True
+    fee: Number
+    fee_share: Number | None = None
+    overage: bool = True
+    """False when usage beyond the included allowance is not allowed at all (a free plan)."""
+    concurrency: Number | None = None
+    included: Mapping[Key, Number] = Field(default_factory=dict)
+    prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class PriceTable(_Strict):
+    """One versioned table: an offering (`kind: option`) or shared reference data."""
+
+    schema_version: Literal[1]
+    id: Annotated[str, Field(pattern=r"^[a-z0-9.\-]+/[a-z0-9.\-]+$")]
+    kind: Literal["option", "reference"]
+    vendor: str
+    name: str
+    summary: str
+    billing_model: str | None = None
+    effective: dt.date
+    recheck_months: int = Field(ge=1, le=24)
+    uses: tuple[str, ...] = ()
+    notes: str | None = None
+    sources: Mapping[Key, Source] = Field(min_length=1)
+    plans: tuple[Plan, ...] = ()
+    prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
+    machines: Mapping[Key, Machine] = Field(default_factory=dict)
+    limits: Mapping[Key, Number] = Field(default_factory=dict)
+    counting: Mapping[Key, Number] = Field(default_factory=dict)
+    assumptions: Mapping[Key, Number] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _option_has_model(self) -> PriceTable:
+        if self.kind == "option" and not self.billing_model:
+            raise ValueError("an option table needs a `billing_model`")
+        return self
+
+    def numbers(self) -> dict[tuple[str, ...], Number | Tiered]:
+        """Every sourced number of the table, keyed by its path (e.g. ('plans', 'pro', 'fee'))."""
+        found: dict[tuple[str, ...], Number | Tiered] = {}
+        for section in ("prices", "limits", "counting", "assumptions"):
+            for key, item in getattr(self, section).items():
+                found[(section, key)] = item
+        for name, machine in self.machines.items():
+            found[("machines", name, "vcpu")] = machine.vcpu
+            found[("machines", name, "memory_gb")] = machine.memory_gb
+        for plan in self.plans:
+            base = ("plans", plan.id)
+            found[(*base, "fee")] = plan.fee
+            if plan.fee_share is not None:
+                found[(*base, "fee_share")] = plan.fee_share
+            if plan.concurrency is not None:
+                found[(*base, "concurrency")] = plan.concurrency
+            for key, item in plan.included.items():
+                found[(*base, "included", key)] = item
+            for key, price in plan.prices.items():
+                found[(*base, "prices", key)] = price
+        return found
+
+    def price(self, key: str, plan: Plan | None = None) -> Number | Tiered:
+        """The price `key`, a plan's override first."""
+        if plan is not None and key in plan.prices:
+            return plan.prices[key]
+        try:
+            return self.prices[key]
+        except KeyError:
+            raise KeyError(f"{self.id} {self.effective}: no price {key!r}") from None
+
+    def number(self, section: str, key: str) -> Number:
+        """A `Number` from `limits`, `counting` or `assumptions`."""
+        try:
+            item = getattr(self, section)[key]
+        except KeyError:
+            raise KeyError(f"{self.id} {self.effective}: no {section}.{key}") from None
+        assert isinstance(item, Number)
+        return item
+
+    def source_for(self, item: Number | Tiered) -> Source:
+        return self.sources[item.source]
+
+    def confidence_of(self, item: Number | Tiered) -> Confidence:
+        return item.confidence or self.sources[item.source].confidence
+
+
+class PriceBook(BaseModel):
+    """The tables in force on `as_of`: for each table id, the newest file not after that date."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    as_of: dt.date
+    tables: Mapping[str, PriceTable]
+    files: Mapping[str, str] = Field(default_factory=dict)
+    """Table id -> the file it was read from, relative to the data directory."""
+
+    def table(self, table_id: str) -> PriceTable:
+        try:
+            return self.tables[table_id]
+        except KeyError:
+            known = ", ".join(sorted(self.tables)) or "none"
+            raise KeyError(
+                f"no pricing table {table_id!r} in force on {self.as_of} (have: {known})"
+            ) from None
+
+    def options(self) -> list[PriceTable]:
+        """The offerings to compare, in a stable order."""
+        return [t for _, t in sorted(self.tables.items()) if t.kind == "option"]
+
