@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from model.billing import Array
-from model.units import SECONDS_PER_HOUR, SECONDS_PER_MONTH
+from model.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MONTH
 
 __all__ = ["RunTime", "open_runs_at_peak", "run_time"]
 
@@ -70,23 +70,27 @@ def open_runs_at_peak(frame: pd.DataFrame, time: RunTime) -> tuple[Array, Array]
 
     Little's law: open runs = arrival rate x wall time. At the peak, runs arrive at the rate
     that keeps `peak_concurrent_runs` executing (peak / executing time); that rate lasts for
-    `peak_window_hours`, so a run longer than the window only sees part of it:
+    `peak_window_hours`, so a run longer than the window only sees part of it; and the extra
+    runs of the burst are at most a day's worth of the month's runs (a profile whose peak
+    implies more runs than the month has is held to its volume):
 
-        peak open = average rate x wall + (peak rate - average rate)+ x min(wall, window)
+        peak open = average rate x wall
+                    + min((peak rate - average rate)+ x min(wall, window), runs per day)
 
-    never less than the average or than the peak executing count.
+    never less than the peak executing count.
 
     >>> from model.profile import WorkloadProfile, profiles_frame
-    >>> f = profiles_frame(WorkloadProfile(monthly_runs=0, steps_per_run=1, step_seconds=100,
+    >>> f = profiles_frame(WorkloadProfile(monthly_runs=30_000, steps_per_run=1, step_seconds=100,
     ...     retry_rate=0, human_waits_per_run=1, human_wait_seconds=900, peak_concurrent_runs=10))
-    >>> [float(x[0]) for x in open_runs_at_peak(f, run_time(f))]
-    [0.0, 100.0]
+    >>> [round(float(x[0]), 2) for x in open_runs_at_peak(f, run_time(f))]
+    [11.42, 100.0]
     """
     average = time.runs_per_second * time.wall
     peak_exec = frame["peak_concurrent_runs"].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         peak_rate = np.where(time.executing > 0, peak_exec / time.executing, 0.0)
     window = frame["peak_window_hours"].to_numpy(dtype=np.float64) * SECONDS_PER_HOUR
-    burst = np.maximum(peak_rate - time.runs_per_second, 0.0) * np.minimum(time.wall, window)
-    peak = np.maximum.reduce([average + burst, average, np.where(time.executing > 0, peak_exec, 0.0)])
+    per_day = time.runs_per_second * SECONDS_PER_DAY
+    burst = np.minimum(np.maximum(peak_rate - time.runs_per_second, 0.0) * np.minimum(time.wall, window), per_day)
+    peak = np.maximum(average + burst, np.where(time.executing > 0, peak_exec, 0.0))
     return average, peak

@@ -22,6 +22,7 @@ from pydantic import (
     Discriminator,
     Field,
     HttpUrl,
+    Strict,
     Tag,
     ValidationInfo,
     field_validator,
@@ -92,11 +93,16 @@ class Unit(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 _KEY = r"^[a-z0-9][a-z0-9_.\-]*$"
-Key = Annotated[str, Field(pattern=_KEY)]
+Key = Annotated[str, Strict(), Field(pattern=_KEY)]
+Float = Annotated[float, Strict()]
+"""A number as YAML writes it: an int or a float, never a quoted string or a boolean."""
+Text = Annotated[str, Strict()]
+Bool = Annotated[bool, Strict()]
+Date = Annotated[dt.date, Strict()]
 
 
 class Source(_Strict):
@@ -104,9 +110,9 @@ class Source(_Strict):
     a changelog entry, or for an undated page the commit or crawl date, said in `title`)."""
 
     url: HttpUrl
-    title: str = Field(min_length=3)
-    stated: dt.date
-    verified: dt.date
+    title: Text = Field(min_length=3)
+    stated: Date
+    verified: Date
     confidence: Confidence
     archive_url: HttpUrl | None = None
 
@@ -131,11 +137,11 @@ class Source(_Strict):
 class Alternative(_Strict):
     """A value another source gives for the same number, kept so readers see the conflict."""
 
-    value: float | None = Field(default=None, ge=0)
-    low: float | None = Field(default=None, ge=0)
-    high: float | None = Field(default=None, ge=0)
+    value: Float | None = Field(default=None, ge=0)
+    low: Float | None = Field(default=None, ge=0)
+    high: Float | None = Field(default=None, ge=0)
     source: Key
-    note: str = Field(min_length=3)
+    note: Text = Field(min_length=3)
 
 
 def _check_range(low: float | None, value: float | None, high: float | None) -> None:
@@ -157,13 +163,13 @@ class Number(_Strict):
     price, allowance, limit or count in this domain is below zero.
     """
 
-    value: float | None = Field(default=None, ge=0)
-    low: float | None = Field(default=None, ge=0)
-    high: float | None = Field(default=None, ge=0)
+    value: Float | None = Field(default=None, ge=0)
+    low: Float | None = Field(default=None, ge=0)
+    high: Float | None = Field(default=None, ge=0)
     unit: Unit
     source: Key
     confidence: Confidence | None = None
-    note: str | None = None
+    note: Text | None = None
     alternatives: tuple[Alternative, ...] = ()
 
     @model_validator(mode="after")
@@ -197,8 +203,8 @@ class Number(_Strict):
 class Tier(_Strict):
     """One band of a graduated price: `price` applies to quantity up to `up_to` (None: no end)."""
 
-    up_to: float | None = Field(gt=0)
-    price: float = Field(ge=0)
+    up_to: Float | None = Field(gt=0)
+    price: Float = Field(ge=0)
 
 
 class Tiered(_Strict):
@@ -209,8 +215,8 @@ class Tiered(_Strict):
     tiers: tuple[Tier, ...] = Field(min_length=1)
     source: Key
     confidence: Confidence | None = None
-    note: str | None = None
-    beyond_last: str | None = None
+    note: Text | None = None
+    beyond_last: Text | None = None
     """What the vendor says past the last bounded band (e.g. 'contact Sales'); the engine then
     prices the excess at the last band's price and says the figure depends on a negotiation."""
 
@@ -249,7 +255,7 @@ class Machine(_Strict):
 
     vcpu: Number
     memory_gb: Number
-    note: str | None = None
+    note: Text | None = None
 
 
 class Plan(_Strict):
@@ -262,16 +268,16 @@ class Plan(_Strict):
     """
 
     id: Key
-    name: str
-    self_serve: bool = True
+    name: Text
+    self_serve: Bool = True
     fee: Number
     fee_share: Number | None = None
-    overage: bool = True
+    overage: Bool = True
     """False when usage beyond the included allowance is not allowed at all (a free plan)."""
     concurrency: Number | None = None
     included: Mapping[Key, Number] = Field(default_factory=dict)
     prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
-    note: str | None = None
+    note: Text | None = None
 
 
 class PriceTable(_Strict):
@@ -280,14 +286,14 @@ class PriceTable(_Strict):
     schema_version: Literal[1]
     id: Annotated[str, Field(pattern=r"^[a-z0-9.\-]+/[a-z0-9.\-]+$")]
     kind: Literal["option", "reference"]
-    vendor: str
-    name: str
-    summary: str
-    billing_model: str | None = None
-    effective: dt.date
-    recheck_months: int = Field(ge=1, le=24)
+    vendor: Text
+    name: Text
+    summary: Text
+    billing_model: Text | None = None
+    effective: Date
+    recheck_months: Annotated[int, Strict()] = Field(ge=1, le=24)
     uses: tuple[str, ...] = ()
-    notes: str | None = None
+    notes: Text | None = None
     sources: Mapping[Key, Source] = Field(min_length=1)
     plans: tuple[Plan, ...] = ()
     prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)

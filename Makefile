@@ -1,0 +1,45 @@
+# Everything bootstraps from a machine that has only Python 3.11+: a private copy of uv is
+# installed into .tools/, and uv installs the locked dependencies into .venv/.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test check lint typecheck golden schema bench clean
+
+run: $(VENV)/.synced
+	$(BIN)/tco compare --profile data/profiles/coding-agent.yaml
+
+test: $(VENV)/.synced
+	$(BIN)/python -m pytest
+
+check: lint typecheck test
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .
+
+typecheck: $(VENV)/.synced
+	$(BIN)/mypy
+
+golden: $(VENV)/.synced
+	$(BIN)/python -m tests.golden.regenerate
+
+schema: $(VENV)/.synced
+	$(BIN)/tco pricing schema
+
+bench: $(VENV)/.synced
+	$(BIN)/python bench/engine.py
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --python $(PYTHON)
+	touch $@
+
+clean:
+	rm -rf .tools $(VENV) .pytest_cache .mypy_cache .ruff_cache
