@@ -79,6 +79,8 @@ class OptionBill:
     """Message -> per profile, whether it applies."""
     plan_totals: Mapping[str, Array] = field(default_factory=dict)
     """Plan id -> what the bill would be on that plan (inf where the plan is not allowed)."""
+    plan_reasons: Mapping[str, npt.NDArray[np.object_]] = field(default_factory=dict)
+    """Plan id -> why that plan is or is not allowed, per profile."""
 
     @property
     def total(self) -> Array:

@@ -143,5 +143,6 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
         },
         warnings=warnings,
         plan_totals=plan_totals,
+        plan_reasons={plan.id: reason for plan, reason in zip(table.plans, reasons, strict=True)},
     )
 

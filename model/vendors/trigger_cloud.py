@@ -116,4 +116,5 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
         plan_reason=plan_reason,
         quantities={"runs": runs, "billable_seconds": seconds},
         plan_totals=plan_totals,
+        plan_reasons={plan.id: reason for plan, reason in zip(table.plans, reasons, strict=True)},
     )

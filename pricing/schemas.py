@@ -1,0 +1,26 @@
+"""JSON Schemas of the public file formats, published under `data/schema/` so an editor validates
+a pricing table or a profile as it is typed (`# yaml-language-server: $schema=...`), and so the
+JSON output of `tco compare` has a documented contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from model.profile import WorkloadProfile
+from model.result import EstimateOut
+from pricing.schema import PriceTable
+
+__all__ = ["json_schemas"]
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """File name -> schema, generated from the pydantic models (unknown keys forbidden)."""
+    schemas = {
+        "pricing-table.schema.json": PriceTable.model_json_schema(),
+        "profile.schema.json": WorkloadProfile.model_json_schema(),
+        "estimate.schema.json": EstimateOut.model_json_schema(),
+    }
+    for name, schema in schemas.items():
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = name
+    return schemas

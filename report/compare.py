@@ -1,0 +1,177 @@
+"""The comparison of one profile as text: a terminal table, Markdown, or the JSON contract.
+
+Pure functions from an `EstimateOut` to a string; the CLI only prints them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+from tabulate import tabulate
+
+from model.result import EstimateOut, HistoryOut, OptionOut
+
+__all__ = [
+    "format_json",
+    "format_markdown",
+    "format_quantity",
+    "format_table",
+    "format_unit_price",
+    "format_usd",
+    "to_jsonable",
+]
+
+SIGNIFICANT_DIGITS = 10
+"""JSON floats keep 10 significant digits: far below a cent on any monthly bill, and stable
+across platforms, so golden files diff only when a figure really moved."""
+
+
+def format_usd(value: float | None, cents: bool = True) -> str:
+    """
+    >>> format_usd(1234.5), format_usd(0.004), format_usd(None)
+    ('$1,234.50', '$0.0040', '—')
+    """
+    if value is None or not math.isfinite(value):
+        return "—"
+    if 0 < abs(value) < 0.01:
+        return f"${value:.4f}"
+    return f"${value:,.2f}" if cents else f"${value:,.0f}"
+
+
+def format_quantity(value: float, unit: str = "") -> str:
+    """
+    >>> format_quantity(1550000, "actions"), format_quantity(0.1133, "GBh"), format_quantity(3.0)
+    ('1,550,000 actions', '0.1133 GBh', '3')
+    """
+    if value == 0:
+        text = "0"
+    elif abs(value) >= 100:
+        text = f"{value:,.0f}"
+    elif float(value).is_integer():
+        text = f"{value:g}"
+    else:
+        text = f"{value:.4g}"
+    return f"{text} {unit}".strip()
+
+
+def format_unit_price(value: float, unit: str) -> str:
+    """A unit price with enough digits to be read, per the unit the vendor quotes.
+
+    >>> format_unit_price(0.000025, "USD/run"), format_unit_price(0.00005, "USD/action")
+    ('$0.000025/run', '$50.00/1M actions')
+    >>> format_unit_price(0.04048, "USD/vCPU-h")
+    '$0.0405/vCPU-h'
+    """
+    if unit == "USD/action":
+        return f"{format_usd(value * 1e6)}/1M actions"
+    per = unit.removeprefix("USD")
+    if unit.startswith("USD"):
+        if value == 0 or abs(value) >= 1:
+            return f"{format_usd(value)}{per}"
+        text = np.format_float_positional(value, precision=3, unique=False, fractional=False, trim="-")
+        return f"${text}{per}"
+    return f"{value:g} {unit}"
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    if isinstance(value, dict):
+        return {k: _round(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round(v) for v in value]
+    return value
+
+
+def to_jsonable(result: EstimateOut) -> dict[str, Any]:
+    data = _round(result.model_dump(mode="json"))
+    assert isinstance(data, dict)
+    return data
+
+
+def format_json(result: EstimateOut) -> str:
+    """The JSON contract (see README, "JSON output"), floats to 10 significant digits."""
+    return json.dumps(to_jsonable(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def _headline(result: EstimateOut) -> str:
+    ranked = sorted(result.options, key=lambda o: o.monthly_usd)
+    best = ranked[0]
+    line = f"Cheapest for “{result.profile.name}”: {best.name} ({best.plan}) at {format_usd(best.monthly_usd)}/month"
+    if len(ranked) > 1:
+        runner = ranked[1]
+        line += f", {format_usd(runner.monthly_usd - best.monthly_usd)} less than {runner.name}"
+    return line + f" (prices as of {result.pricing_date})."
+
+
+def _summary_rows(result: EstimateOut) -> list[list[str]]:
+    return [
+        [o.name, o.plan, format_usd(o.monthly_usd), f"{format_usd(o.low_usd)} – {format_usd(o.high_usd)}",
+         format_usd(o.per_run_usd)]
+        for o in sorted(result.options, key=lambda o: o.monthly_usd)
+    ]
+
+
+def _component_rows(option: OptionOut) -> list[list[str]]:
+    rows = []
+    for c in option.components:
+        if c.quantity == 0 and c.cost_usd == 0 and c.key != "plan_fee":
+            continue
+        cost = format_usd(c.cost_usd) + (" *" if c.depends_on else "")
+        rows.append([c.name, format_quantity(c.quantity, c.unit), format_unit_price(c.unit_price, c.price_unit), cost,
+                     c.provenance.confidence if c.provenance else ""])
+    return rows
+
+
+def _history_lines(h: HistoryOut) -> list[str]:
+    def step(v: float | None) -> str:
+        return "never" if v is None else f"step {v:,.0f}"
+    return [
+        f"events per run {h.events_per_run:,.0f}; history {h.history_mb_per_run:,.2f} MB per run",
+        f"event warning / limit: {step(h.steps_until_event_warning)} / {step(h.steps_until_event_limit)}",
+        f"size warning / limit: {step(h.steps_until_size_warning)} / {step(h.steps_until_size_limit)}",
+        f"payload limit: {step(h.steps_until_payload_limit)}",
+        f"binds first: {h.binding_limit}; this run {'EXCEEDS a limit' if h.exceeds_limit else 'stays inside the limits'}; "
+        f"Continue-As-New segments: {h.continue_as_new_segments}",
+        *h.advice,
+    ]
+
+
+def format_table(result: EstimateOut) -> str:
+    """A terminal report: headline, options side by side, each option's line items, history."""
+    out = [_headline(result), ""]
+    out.append(tabulate(_summary_rows(result), headers=["option", "plan", "per month", "range", "per run"],
+                        tablefmt="simple", disable_numparse=True))
+    for option in result.options:
+        out += ["", f"{option.name} — {option.plan}: {option.plan_reason}"]
+        out.append(tabulate(_component_rows(option), headers=["component", "quantity", "unit price", "cost", "source"],
+                            tablefmt="simple", disable_numparse=True))
+        for note in [*option.depends_on, *option.warnings]:
+            out.append(f"  * {note}")
+    if result.history is not None:
+        out += ["", "Temporal history per run:"] + [f"  {line}" for line in _history_lines(result.history)]
+    return "\n".join(out) + "\n"
+
+
+def format_markdown(result: EstimateOut) -> str:
+    """The same comparison as Markdown."""
+    out = [f"# {result.profile.name}", "", _headline(result), ""]
+    out.append(tabulate(_summary_rows(result), headers=["Option", "Plan", "Per month", "Range", "Per run"],
+                        tablefmt="github", disable_numparse=True))
+    for option in result.options:
+        out += ["", f"## {option.name}", "", f"**{option.plan}**: {option.plan_reason}", ""]
+        out.append(tabulate(_component_rows(option), headers=["Component", "Quantity", "Unit price", "Cost", "Source"],
+                            tablefmt="github", disable_numparse=True))
+        notes = [*option.depends_on, *option.warnings]
+        if notes:
+            out += [""] + [f"- {n}" for n in notes]
+    if result.history is not None:
+        out += ["", "## Temporal history per run", ""] + [f"- {line}" for line in _history_lines(result.history)]
+    out += ["", "Prices: " + ", ".join(f"{t.table} ({t.effective})" for t in result.pricing)]
+    return "\n".join(out) + "\n"
