@@ -77,7 +77,7 @@ def events_per_step(frame: pd.DataFrame, count: dict[str, float]) -> Array:
 
 def _first_step_linear(fixed: Array, per_step: Array, limit: float) -> Array:
     """Smallest n >= 1 with fixed + per_step * n > limit (inf if never)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         n = np.floor((limit - fixed) / per_step) + 1.0
     n = np.where(per_step > 0, n, np.where(fixed > limit, 1.0, np.inf))
     return np.maximum(n, 1.0)
@@ -92,7 +92,7 @@ def _first_step_quadratic(fixed: Array, linear: Array, growth: Array, limit: flo
     a = growth / 2.0
     b = linear - growth / 2.0
     c = fixed - limit
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sqrt_d = np.sqrt(np.maximum(b * b - 4.0 * a * c, 0.0))
         root = np.where(b > 0, -2.0 * c / (b + sqrt_d), (-b + sqrt_d) / (2.0 * a))
     never = (a <= 0) & (b <= 0)
@@ -103,7 +103,7 @@ def _first_step_quadratic(fixed: Array, linear: Array, growth: Array, limit: flo
 
 def _first_payload_step(base: Array, growth: Array, limit: float) -> Array:
     """Smallest 1-based step whose payload (base + (step-1) * growth) exceeds the limit."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         n = np.floor((limit - base) / growth) + 2.0
     n = np.where(growth > 0, n, np.where(base > limit, 1.0, np.inf))
     return np.where(base > limit, 1.0, np.maximum(n, 1.0))

@@ -87,10 +87,14 @@ def open_runs_at_peak(frame: pd.DataFrame, time: RunTime) -> tuple[Array, Array]
     """
     average = time.runs_per_second * time.wall
     peak_exec = frame["peak_concurrent_runs"].to_numpy(dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        peak_rate = np.where(time.executing > 0, peak_exec / time.executing, 0.0)
     window = frame["peak_window_hours"].to_numpy(dtype=np.float64) * SECONDS_PER_HOUR
+    seen = np.minimum(time.wall, window)
+    # Runs arriving at the peak rate (peak / executing time) during the part of the window a run
+    # spans, minus those the average rate brings anyway; multiplied before dividing so that a
+    # tiny executing time over an empty window gives 0, not inf x 0.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        at_peak = np.where(time.executing > 0, np.nan_to_num(peak_exec * seen / time.executing, posinf=np.inf), 0.0)
     per_day = time.runs_per_second * SECONDS_PER_DAY
-    burst = np.minimum(np.maximum(peak_rate - time.runs_per_second, 0.0) * np.minimum(time.wall, window), per_day)
+    burst = np.minimum(np.maximum(at_peak - time.runs_per_second * seen, 0.0), per_day)
     peak = np.maximum(average + burst, np.where(time.executing > 0, peak_exec, 0.0))
     return average, peak

@@ -65,7 +65,7 @@ def actions_per_run(frame: pd.DataFrame, count: dict[str, float], history: Histo
     step_seconds = col("step_seconds")
 
     interval = heartbeat_interval(frame, count)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         beats_per_attempt = np.where(interval > 0, np.floor(step_seconds / interval), 0.0)
     activities = np.where(local, 0.0, steps * attempts) * count["actions_per_activity_attempt"]
     heartbeats = np.where(local, 0.0, steps * attempts * beats_per_attempt) * count["actions_per_heartbeat"]

@@ -95,7 +95,7 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
         consumption = action_cost + active_billable * active_price + retained_billable * retained_price
         floor = rates.plan_number(plan, "fee")
         fee = share_fee(floor, rates.plan_number(plan, "fee_share"), consumption)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             action_unit = np.where(billable > 0, action_cost / billable, _action_cost(np.ones(1), action_item, scenario)[0][0])
         per_plan.append((
             Line("plan_fee", "Plan fee", np.ones(n), "month", fee, "USD/month", fee,

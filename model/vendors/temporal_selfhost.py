@@ -37,10 +37,10 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
     # fair proxy for the persistence writes a run causes.
     count = {k: v.pick(scenario) for k, v in table.counting.items()}
     per_run = actions_per_run(frame, count, project_history(frame, table, scenario))["total"]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         peak_rate = np.where(time.executing > 0,
                              frame["peak_concurrent_runs"].to_numpy(dtype=np.float64) / time.executing, 0.0)
-    peak_aps = peak_rate * per_run
+        peak_aps = peak_rate * per_run
     beyond = peak_aps > rates.number("assumptions", "cluster_actions_per_second")
     vcpu_each, gb_each = machine_resources(frame, book, scenario)
     vcpu_line, gb_line, vcpu, gb = worker_lines(

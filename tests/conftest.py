@@ -1,0 +1,27 @@
+"""Shared fixtures: the bundled price book, as of the newest table (so results do not drift with
+the calendar), and the presets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from model.profile import WorkloadProfile
+from pricing.load import list_table_files, read_pricebook
+from pricing.profiles import read_presets
+from pricing.schema import PriceBook
+
+
+def latest_date() -> dt.date:
+    return max(f.effective for f in list_table_files())
+
+
+@pytest.fixture(scope="session")
+def book() -> PriceBook:
+    return read_pricebook(on=latest_date())
+
+
+@pytest.fixture(scope="session")
+def presets() -> dict[str, WorkloadProfile]:
+    return read_presets()

@@ -1,0 +1,98 @@
+"""Properties every estimate must have, over random workloads (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.engine import estimate
+from model.profile import WorkloadProfile, profiles_frame
+from pricing.load import read_pricebook
+from tests.conftest import latest_date
+from tests.strategies import profiles
+
+BOOK = read_pricebook(on=latest_date())
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CREDIT_LINES = {"usage_credit"}
+
+
+@SETTINGS
+@given(p=profiles())
+def test_components_sum_to_the_total(p):
+    result = estimate(p, BOOK)
+    for option in result.options:
+        parts = sum(line.cost[0] for line in option.bill.lines)
+        assert parts == pytest.approx(option.total[0], rel=1e-12, abs=1e-9), option.id
+        for line in option.bill.lines:
+            assert line.cost[0] == pytest.approx(line.quantity[0] * line.unit_price[0], rel=1e-9, abs=1e-9), (
+                option.id, line.key)
+
+
+@SETTINGS
+@given(p=profiles())
+def test_nothing_is_negative_and_ranges_hold(p):
+    result = estimate(p, BOOK)
+    for option in result.options:
+        assert option.total[0] >= 0
+        assert option.low[0] <= option.total[0] + 1e-9 <= option.high[0] + 2e-9
+        for line in option.bill.lines:
+            if line.key not in CREDIT_LINES:
+                assert line.cost[0] >= 0, (option.id, line.key)
+                assert line.quantity[0] >= 0, (option.id, line.key)
+        assert all(np.isfinite(v[0]) for v in option.bill.quantities.values())
+
+
+@SETTINGS
+@given(p=profiles(), factor=st.floats(1.0, 100.0),
+       field=st.sampled_from(["monthly_runs", "steps_per_run", "step_seconds"]))
+def test_cost_never_decreases_as_volume_grows(p, factor, field):
+    bigger = p.model_copy(update={field: min(getattr(p, field) * factor + 1, 1e9 if field == "monthly_runs" else 1e5)})
+    small, large = estimate([p, bigger], BOOK).totals().to_numpy()
+    assert (large >= small - 1e-6 * np.maximum(1, small)).all(), dict(zip(BOOK.options(), large - small, strict=False))
+
+
+@SETTINGS
+@given(p=profiles())
+def test_zero_workload_leaves_only_fixed_fees(p):
+    idle = p.model_copy(update={"monthly_runs": 0})
+    result = estimate(idle, BOOK)
+    lines = {(o.id, ln.key): ln.cost[0] for o in result.options for ln in o.bill.lines}
+    for (option, key), cost in lines.items():
+        if key in {"runs", "compute", "actions", "active_storage", "retained_storage"}:
+            assert cost == 0, (option, key)
+    # Trigger.dev: the fee of the cheapest plan whose concurrency covers the peak.
+    table = BOOK.table("trigger.dev/cloud")
+    fits = [pl.fee.expected for pl in table.plans if pl.concurrency.expected >= p.peak_concurrent_runs]
+    if not fits:  # only a plan with the extra-concurrency add-on can take the peak
+        fits = [pl.fee.expected + (p.peak_concurrent_runs - pl.concurrency.expected)
+                * pl.prices["extra_concurrency"].expected for pl in table.plans if "extra_concurrency" in pl.prices]
+    assert result.option("trigger.dev/cloud").total[0] == pytest.approx(min(fits))
+    assert result.option("temporal/cloud").bill.plan[0] == "developer"
+
+
+def test_one_call_for_many_profiles_equals_one_call_each(presets):
+    items = list(presets.values())
+    together = estimate(items, BOOK).totals()
+    one_by_one = pd.concat([estimate(p, BOOK).totals() for p in items], ignore_index=True)
+    pd.testing.assert_frame_equal(together, one_by_one)
+
+
+def test_a_dataframe_sweep_is_one_call(presets):
+    frame = profiles_frame(presets["coding-agent"])
+    frame = frame.loc[[0] * 100_000].reset_index(drop=True)
+    frame["monthly_runs"] = np.linspace(0, 1e7, len(frame))
+    result = estimate(frame, BOOK)
+    assert len(result) == 100_000
+    totals = result.totals()
+    assert (totals.diff().iloc[1:] >= -1e-6).all().all()
+
+
+def test_unknown_machine_names_the_field_and_the_allowed_values():
+    from model.profile import ProfileError
+
+    with pytest.raises(ProfileError) as info:
+        estimate(WorkloadProfile(machine="huge-9x"), BOOK)
+    assert "machine" in str(info.value) and "huge-9x" in str(info.value) and "small-1x" in str(info.value)
