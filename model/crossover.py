@@ -25,6 +25,8 @@ from pricing.schema import PriceBook
 __all__ = ["Crossover", "all_crossovers", "crossovers", "grid"]
 
 GRID_POINTS = 513
+TOLERANCE = 1e-6
+"""Relative difference in cost below which two options count as equal."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,12 @@ def crossovers(profile: WorkloadProfile, field: str, a: str, b: str, book: Price
     for k, (value, left, right) in enumerate(found):
         cost_a, cost_b = float(totals[a].iloc[k]), float(totals[b].iloc[k])
         scale = max(abs(cost_a), abs(cost_b), 1.0)
-        kind: Literal["cross", "jump"] = "cross" if abs(cost_a - cost_b) <= 1e-6 * scale else "jump"
+        kind: Literal["cross", "jump"] = "cross" if abs(cost_a - cost_b) <= TOLERANCE * scale else "jump"
         cheapest = float(totals.iloc[k].min())
         out.append(Crossover(
             field=field, value=value, cost_usd=(cost_a + cost_b) / 2, options=(a, b),
             cheaper_below=a if left < 0 else b, cheaper_above=a if right < 0 else b, kind=kind,
-            changes_cheapest=min(cost_a, cost_b) <= cheapest + 1e-6 * scale,
+            changes_cheapest=min(cost_a, cost_b) <= cheapest + TOLERANCE * scale,
         ))
     return out
 

@@ -13,6 +13,7 @@ __all__ = [
     "HOURS_PER_DAY",
     "HOURS_PER_MONTH",
     "MONTHS_PER_YEAR",
+    "PER_UNIT",
     "SECONDS_PER_DAY",
     "SECONDS_PER_HOUR",
     "SECONDS_PER_MONTH",
@@ -30,3 +31,6 @@ BYTES_PER_KB = 1024.0
 BYTES_PER_MB = 1024.0 * BYTES_PER_KB
 """Binary megabytes: Temporal's history limits are set in code as multiples of 1024 * 1024."""
 BYTES_PER_GB = 1024.0 * BYTES_PER_MB
+
+PER_UNIT = {"USD/1M actions": 1e-6}
+"""Price units quoted per many units, and the factor that turns them into per-one prices."""

@@ -238,14 +238,18 @@ class Tiered(_Strict):
         return tiers
 
 
+NUMBER_TAG, TIERED_TAG = "<number>", "<tiered>"
+"""Union tags; the angle brackets keep them apart from any key a table may use."""
+
+
 def _price_kind(value: Any) -> str:
     if isinstance(value, Mapping):
-        return "tiered" if "tiers" in value else "number"
-    return "tiered" if isinstance(value, Tiered) else "number"
+        return TIERED_TAG if "tiers" in value else NUMBER_TAG
+    return TIERED_TAG if isinstance(value, Tiered) else NUMBER_TAG
 
 
 PriceOrTiers = Annotated[
-    Annotated[Number, Tag("number")] | Annotated[Tiered, Tag("tiered")],
+    Annotated[Number, Tag(NUMBER_TAG)] | Annotated[Tiered, Tag(TIERED_TAG)],
     Discriminator(_price_kind),
 ]
 

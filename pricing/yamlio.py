@@ -95,9 +95,6 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     return YamlDocument(data, lines, problems)
 
 
-_TAGS = {"number", "tiered", "function-after", "function-before", "function-plain"}
-
-
 def format_loc(loc: Iterable[str | int]) -> str:
     """A dotted field path, leaving out pydantic's internal union tags.
 
@@ -108,7 +105,7 @@ def format_loc(loc: Iterable[str | int]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in _TAGS or part.startswith(("function-", "tagged-union")):
+        elif part.startswith(("<", "function-", "tagged-union")):
             continue
         else:
             out += f".{part}" if out else str(part)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from model.billing import Array, graduated, share_fee
 from model.history import HistoryProjection, project_history
-from model.units import BYTES_PER_GB, HOURS_PER_DAY, SECONDS_PER_HOUR
+from model.units import BYTES_PER_GB, HOURS_PER_DAY, PER_UNIT, SECONDS_PER_HOUR
 from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run
 from model.vendors.common import (
     Line,
@@ -60,13 +60,13 @@ def storage_gbh(frame: pd.DataFrame, history: HistoryProjection, retention_days:
 def _action_cost(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[Array, Array]:
     """(cost, beyond the last priced tier?) of billable Actions under a flat or tiered price."""
     if isinstance(item, Tiered):
-        scale = 1e-6 if item.unit == "USD/1M actions" else 1.0
+        scale = PER_UNIT.get(item.unit, 1.0)
         bounds = [t.up_to for t in item.tiers]
         cost = graduated(quantity, bounds, [t.price * scale for t in item.tiers])
         last = bounds[-1]
         beyond = quantity > last if (last is not None and item.beyond_last) else np.zeros(quantity.shape, bool)
         return cost, beyond
-    scale = 1e-6 if item.unit == "USD/1M actions" else 1.0
+    scale = PER_UNIT.get(item.unit, 1.0)
     return quantity * item.pick(scenario) * scale, np.zeros(quantity.shape, bool)
 
 

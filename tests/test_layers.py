@@ -1,0 +1,51 @@
+"""The layers stay apart: the engine knows neither files, YAML nor Streamlit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _loaded_after_importing(modules: list[str]) -> set[str]:
+    code = (
+        "import sys, importlib\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_model_imports_neither_streamlit_nor_yaml():
+    modules = sorted(
+        "model." + ".".join(p.relative_to(ROOT / "model").with_suffix("").parts)
+        for p in (ROOT / "model").rglob("*.py") if p.name != "__init__.py"
+    )
+    loaded = _loaded_after_importing(modules)
+    for forbidden in ("streamlit", "yaml", "altair", "report", "ui", "pricing.load", "pricing.profiles"):
+        assert forbidden not in loaded, f"model/ pulled in {forbidden}"
+
+
+def test_no_dollar_literal_in_the_engine():
+    """Prices live in data/: no literal that looks like a price in the billing code (docstrings
+    aside; unit definitions live in model/units.py, profile defaults in model/profile.py)."""
+    import ast
+
+    suspicious = []
+    billing = [*(ROOT / "model" / "vendors").glob("*.py"),
+               *(ROOT / "model" / n for n in ("billing.py", "engine.py", "history.py", "workload.py"))]
+    for path in billing:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and id(node) not in docstrings:
+                if isinstance(node.value, float) and 0 < node.value < 1 and node.value not in (0.5,):
+                    suspicious.append(f"{path.name}:{node.lineno} {node.value}")
+                if isinstance(node.value, str) and "$" in node.value and any(c.isdigit() for c in node.value):
+                    suspicious.append(f"{path.name}:{node.lineno} {node.value!r}")
+    assert not suspicious, suspicious
