@@ -73,6 +73,7 @@ class ComponentOut(_Out):
     cost_usd: float
     low_usd: float
     high_usd: float
+    category: Literal["vendor", "infrastructure", "people"]
     depends_on: str | None = None
     provenance: ProvenanceOut | None = None
 
@@ -96,6 +97,8 @@ class OptionOut(_Out):
     low_usd: float
     high_usd: float
     per_run_usd: float | None
+    subtotals: dict[str, float]
+    """Cost by category: `vendor` (the orchestrator's bill), `infrastructure`, `people`."""
     components: list[ComponentOut]
     quantities: dict[str, float]
     plans: list[PlanOut]
@@ -179,6 +182,7 @@ def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int) -> C
         key=line.key, name=line.name, quantity=float(line.quantity[i]), unit=line.quantity_unit,
         unit_price=float(line.unit_price[i]), price_unit=line.price_unit, cost_usd=float(line.cost[i]),
         low_usd=float(option.line_low[line.key][i]), high_usd=float(option.line_high[line.key][i]),
+        category=line.category,
         depends_on=depends, provenance=provenance(book, ref) if ref is not None else None,
     )
 
@@ -207,6 +211,8 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         low_usd=float(option.low[i]),
         high_usd=float(option.high[i]),
         per_run_usd=total / runs if runs > 0 else None,
+        subtotals={cat: sum(c.cost_usd for c in components if c.category == cat)
+                   for cat in ("vendor", "infrastructure", "people")},
         components=components,
         quantities={k: float(v[i]) for k, v in bill.quantities.items()},
         plans=[PlanOut(id=p.id, name=p.name, monthly_usd=_finite(bill.plan_totals[p.id][i]),

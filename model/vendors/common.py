@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,7 @@ from pricing.schema import Number, Plan, PriceBook, PriceTable, Scenario, Tiered
 
 __all__ = [
     "HOSTING_TABLE",
+    "Category",
     "PEOPLE_TABLE",
     "Line",
     "OptionBill",
@@ -31,6 +33,8 @@ __all__ = [
     "select_plan",
     "worker_lines",
 ]
+
+Category = Literal["vendor", "infrastructure", "people"]
 
 HOSTING_TABLE = "reference/hosting"
 PEOPLE_TABLE = "reference/people"
@@ -65,6 +69,9 @@ class Line:
     depends_on: Array | None = None
     """Per profile: True where the cost is not fully priced (see `depends_on_reason`)."""
     depends_on_reason: str = ""
+    category: Category = "vendor"
+    """What the money is for: `vendor` (the orchestrator's bill), `infrastructure` (machines you
+    run yourself) or `people` (engineering time)."""
 
 
 @dataclass(frozen=True)
@@ -170,9 +177,9 @@ def worker_lines(
     gb_hours = gb * HOURS_PER_MONTH
     return (
         Line("workers_vcpu", f"{label} (vCPU)", vcpu_hours, "vCPU-h", np.full_like(vcpu, vcpu_price),
-             "USD/vCPU-h", vcpu_hours * vcpu_price, hosting.price_ref("vcpu_hour")),
+             "USD/vCPU-h", vcpu_hours * vcpu_price, hosting.price_ref("vcpu_hour"), category="infrastructure"),
         Line("workers_memory", f"{label} (memory)", gb_hours, "GB-RAM-h", np.full_like(gb, gb_price),
-             "USD/GB-RAM-h", gb_hours * gb_price, hosting.price_ref("gb_ram_hour")),
+             "USD/GB-RAM-h", gb_hours * gb_price, hosting.price_ref("gb_ram_hour"), category="infrastructure"),
         vcpu,
         gb,
     )
@@ -184,7 +191,7 @@ def hosted_line(key: str, name: str, vcpu: float, gb: float, book: PriceBook, sc
     hosting = Rates(book.table(HOSTING_TABLE), scenario)
     monthly = (vcpu * hosting.scalar_price("vcpu_hour") + gb * hosting.scalar_price("gb_ram_hour")) * HOURS_PER_MONTH
     return Line(key, name, np.ones(n), "month", np.full(n, monthly), "USD/month", np.full(n, monthly),
-                hosting.price_ref("vcpu_hour"))
+                hosting.price_ref("vcpu_hour"), category="infrastructure")
 
 
 def people_line(option: PriceTable, frame: pd.DataFrame, book: PriceBook, scenario: Scenario) -> Line:
@@ -206,7 +213,7 @@ def people_line(option: PriceTable, frame: pd.DataFrame, book: PriceBook, scenar
         yearly = np.where(np.isfinite(given_cost), given_cost, yearly)
     monthly = yearly / MONTHS_PER_YEAR
     return Line("ops_people", "Operations effort", fte, "FTE", monthly, "USD/FTE-month",
-                fte * monthly, PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")))
+                fte * monthly, PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")), category="people")
 
 
 def select_plan(

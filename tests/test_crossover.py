@@ -1,0 +1,75 @@
+"""Crossovers are exact points where two options' costs meet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.crossover import all_crossovers, crossovers
+from model.profile import WorkloadProfile
+from model.sweep import sweep, sweep_estimate
+from pricing.load import read_pricebook
+from tests.conftest import latest_date
+
+BOOK = read_pricebook(on=latest_date())
+OPTIONS = [t.id for t in BOOK.options()]
+
+
+def _costs(profile, field, x, a, b):
+    result = sweep_estimate(profile, field, [x], BOOK, [a, b])
+    return result.option(a).total[0], result.option(b).total[0]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(runs=st.sampled_from([1e3, 5e4, 3e5]), steps=st.sampled_from([5, 30, 200]),
+       seconds=st.sampled_from([1.0, 8.0, 30.0]), pair=st.sampled_from(
+           [(a, b) for i, a in enumerate(OPTIONS) for b in OPTIONS[i + 1:]]))
+def test_crossovers_are_where_the_costs_are_equal(runs, steps, seconds, pair):
+    profile = WorkloadProfile(monthly_runs=runs, steps_per_run=steps, step_seconds=seconds)
+    a, b = pair
+    for c in crossovers(profile, "monthly_runs", a, b, BOOK, 1, 1e9):
+        cost_a, cost_b = _costs(profile, "monthly_runs", c.value, a, b)
+        if c.kind == "cross":
+            assert cost_a == pytest.approx(cost_b, rel=1e-6, abs=1e-6)
+        else:  # a jump: the sign of the difference flips within a hair of the point
+            left = _costs(profile, "monthly_runs", c.value * (1 - 1e-9), a, b)
+            right = _costs(profile, "monthly_runs", c.value * (1 + 1e-9), a, b)
+            assert np.sign(left[0] - left[1]) != np.sign(right[0] - right[1])
+        assert c.cheaper_below != c.cheaper_above
+
+
+def test_crossover_between_grid_points_is_found_exactly(presets):
+    profile = presets["article-example"]
+    found = crossovers(profile, "monthly_runs", "temporal/cloud", "trigger.dev/cloud", BOOK, 1, 1e9)
+    crossing = [c for c in found if c.kind == "cross"]
+    assert crossing, found
+    c = crossing[0]
+    cost_a, cost_b = _costs(profile, "monthly_runs", c.value, "temporal/cloud", "trigger.dev/cloud")
+    assert abs(cost_a - cost_b) < 1e-6 * cost_a
+    assert c.cheaper_below == "trigger.dev/cloud" and c.cheaper_above == "temporal/cloud"
+    # a sampled grid would only know the crossing to within one grid step (here ~4%)
+    assert not np.isclose(c.value, np.geomspace(1, 1e9, 513)).any()
+
+
+def test_plan_switch_is_reported_as_a_jump():
+    # Trigger.dev Cloud alone: Free -> Hobby when the peak passes the Free plan's concurrency.
+    profile = WorkloadProfile(monthly_runs=10, steps_per_run=1, step_seconds=1, human_waits_per_run=0)
+    found = crossovers(profile, "peak_concurrent_runs", "trigger.dev/cloud", "temporal/cloud", BOOK, 1, 300,
+                       log=False)
+    assert all(c.kind in ("cross", "jump") for c in found)
+
+
+def test_all_pairs_and_the_cheapest_changes(presets):
+    found = all_crossovers(presets["article-example"], "monthly_runs", BOOK, 1, 1e9)
+    assert found == sorted(found, key=lambda c: c.value)
+    assert any(c.changes_cheapest for c in found)
+
+
+def test_sweep_is_long_format_with_ranges(presets):
+    frame = sweep(presets["coding-agent"], "steps_per_run", [1, 10, 100], BOOK)
+    assert set(frame["option"]) == set(OPTIONS)
+    assert len(frame) == 3 * len(OPTIONS)
+    assert (frame["low_usd"] <= frame["monthly_usd"] + 1e-9).all()
+    assert (frame["monthly_usd"] <= frame["high_usd"] + 1e-9).all()
