@@ -42,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
 
     compare = commands.add_parser("compare", help="cost of every option for a workload profile")
     compare.add_argument("--profile", type=Path, required=True, help="workload profile YAML (see data/profiles/)")
-    compare.add_argument("--pricing-date", type=_date, default=None,
-                         help="use the price tables in force on this date (default: today)")
+    compare.add_argument(
+        "--pricing-date", type=_date, default=None, help="use the price tables in force on this date (default: today)"
+    )
     compare.add_argument("--format", choices=("table", "json", "md"), default="table")
 
     pricing = commands.add_parser("pricing", help="work on the pricing tables")
@@ -73,10 +74,11 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from pricing.load import DATA_DIR, PricingError, list_table_files, read_table
+    from pricing.yamlio import Problem
 
     root = args.data or DATA_DIR
     paths = args.paths or [f.path for f in list_table_files(root)]
-    problems = []
+    problems: list[Problem] = []
     for path in paths:
         if not path.is_file():
             raise CliError(f"{path}: no such file")
@@ -123,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+    except Exception as exc:
         if os.environ.get("TCO_DEBUG"):
             raise
         print(f"tco: internal error: {type(exc).__name__}: {exc} (set TCO_DEBUG=1 for details)", file=sys.stderr)

@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 __all__ = [
     "Array",
+    "Bools",
     "cheapest",
     "credit_bill",
     "graduated",
@@ -21,6 +22,7 @@ __all__ = [
 ]
 
 Array = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 
 
 def tier_split(quantity: npt.ArrayLike, bounds: Sequence[float | None]) -> Array:
@@ -93,4 +95,4 @@ def cheapest(costs: npt.ArrayLike, allowed: npt.ArrayLike) -> tuple[npt.NDArray[
     idx = np.argmin(masked, axis=0)
     any_ok = ok.any(axis=0)
     idx = np.where(any_ok, idx, c.shape[0] - 1)
-    return idx.astype(np.intp), any_ok
+    return idx.astype(np.intp), np.asarray(any_ok, dtype=bool)

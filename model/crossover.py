@@ -56,11 +56,22 @@ def _difference(profile: WorkloadProfile, field: str, book: PriceBook, a: str, b
         flat = np.asarray(x, dtype=np.float64).ravel()
         result = sweep_estimate(profile, field, flat, book, [a, b])
         return (result.option(a).total - result.option(b).total).reshape(np.shape(x))
+
     return f
 
 
-def crossovers(profile: WorkloadProfile, field: str, a: str, b: str, book: PriceBook,
-               low: float, high: float, *, points: int = GRID_POINTS, log: bool | None = None) -> list[Crossover]:
+def crossovers(
+    profile: WorkloadProfile,
+    field: str,
+    a: str,
+    b: str,
+    book: PriceBook,
+    low: float,
+    high: float,
+    *,
+    points: int = GRID_POINTS,
+    log: bool | None = None,
+) -> list[Crossover]:
     """Every value of `field` in [low, high] at which options `a` and `b` cost the same."""
     x = grid(low, high, points, log)
     f = _difference(profile, field, book, a, b)
@@ -88,18 +99,31 @@ def crossovers(profile: WorkloadProfile, field: str, a: str, b: str, book: Price
         scale = max(abs(cost_a), abs(cost_b), 1.0)
         kind: Literal["cross", "jump"] = "cross" if abs(cost_a - cost_b) <= TOLERANCE * scale else "jump"
         cheapest = float(totals.iloc[k].min())
-        out.append(Crossover(
-            field=field, value=value, cost_usd=(cost_a + cost_b) / 2, options=(a, b),
-            cheaper_below=a if left < 0 else b, cheaper_above=a if right < 0 else b, kind=kind,
-            changes_cheapest=min(cost_a, cost_b) <= cheapest + TOLERANCE * scale,
-        ))
+        out.append(
+            Crossover(
+                field=field,
+                value=value,
+                cost_usd=(cost_a + cost_b) / 2,
+                options=(a, b),
+                cheaper_below=a if left < 0 else b,
+                cheaper_above=a if right < 0 else b,
+                kind=kind,
+                changes_cheapest=min(cost_a, cost_b) <= cheapest + TOLERANCE * scale,
+            )
+        )
     return out
 
 
-def all_crossovers(profile: WorkloadProfile, field: str, book: PriceBook, low: float, high: float,
-                   options: list[str] | None = None, **kwargs: object) -> list[Crossover]:
+def all_crossovers(
+    profile: WorkloadProfile,
+    field: str,
+    book: PriceBook,
+    low: float,
+    high: float,
+    options: list[str] | None = None,
+    **kwargs: object,
+) -> list[Crossover]:
     """Crossovers of every pair of options, sorted by value."""
     ids = options or [t.id for t in book.options()]
-    found = [c for a, b in combinations(ids, 2)
-             for c in crossovers(profile, field, a, b, book, low, high, **kwargs)]  # type: ignore[arg-type]
+    found = [c for a, b in combinations(ids, 2) for c in crossovers(profile, field, a, b, book, low, high, **kwargs)]  # type: ignore[arg-type]
     return sorted(found, key=lambda c: c.value)

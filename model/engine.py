@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from model.billing import Array
@@ -67,33 +68,43 @@ class Estimate:
 
     def totals(self, which: Scenario = "expected") -> pd.DataFrame:
         """Monthly cost [USD/month]: one row per profile, one column per option id."""
-        pick = {"expected": lambda o: o.total, "low": lambda o: o.low, "high": lambda o: o.high}[which]
+
+        def pick(o: OptionEstimate) -> Array:
+            return {"expected": o.total, "low": o.low, "high": o.high}[which]
+
         return pd.DataFrame({o.id: pick(o) for o in self.options})
 
-    def cheapest(self) -> np.ndarray:
+    def cheapest(self) -> npt.NDArray[np.object_]:
         """Per profile, the id of the option with the lowest expected monthly cost."""
         totals = self.totals()
-        return totals.columns.to_numpy(dtype=object)[np.argmin(totals.to_numpy(), axis=1)]
+        ids = np.asarray(totals.columns.to_numpy(dtype=object), dtype=object)
+        return np.asarray(ids[np.argmin(totals.to_numpy(), axis=1)], dtype=object)
 
     def lines(self, index: int = 0) -> pd.DataFrame:
         """The line items of every option for one profile, as a long table."""
         rows = []
         for option in self.options:
             for line in option.bill.lines:
-                rows.append({
-                    "option": option.id, "component": line.name, "quantity": line.quantity[index],
-                    "unit": line.quantity_unit, "unit_price": line.unit_price[index],
-                    "price_unit": line.price_unit, "cost": line.cost[index],
-                    "low": option.line_low[line.key][index], "high": option.line_high[line.key][index],
-                })
+                rows.append(
+                    {
+                        "option": option.id,
+                        "component": line.name,
+                        "quantity": line.quantity[index],
+                        "unit": line.quantity_unit,
+                        "unit_price": line.unit_price[index],
+                        "price_unit": line.price_unit,
+                        "cost": line.cost[index],
+                        "low": option.line_low[line.key][index],
+                        "high": option.line_high[line.key][index],
+                    }
+                )
         return pd.DataFrame(rows)
 
 
 def _price_option(frame: pd.DataFrame, table: PriceTable, book: PriceBook) -> OptionEstimate:
     model = BILLING_MODELS.get(table.billing_model or "")
     if model is None:
-        raise KeyError(f"{table.id}: unknown billing_model {table.billing_model!r}; "
-                       f"known: {', '.join(BILLING_MODELS)}")
+        raise KeyError(f"{table.id}: unknown billing_model {table.billing_model!r}; known: {', '.join(BILLING_MODELS)}")
     bills = {s: model.price(frame, table, book, s) for s in SCENARIOS}
     totals = np.stack([b.total for b in bills.values()])
     line_stack = {
@@ -126,14 +137,13 @@ def estimate(
         kept = (profiles,)
     elif not isinstance(profiles, pd.DataFrame):
         kept = tuple(profiles)
-    frame = profiles_frame(kept if kept is not None else profiles)  # type: ignore[arg-type]
+    frame = profiles_frame(kept if kept is not None else profiles)
     tables = book.options()
     if options is not None:
         wanted = set(options)
         unknown = wanted - {t.id for t in tables}
         if unknown:
-            raise KeyError(f"unknown option(s) {', '.join(sorted(unknown))}; "
-                           f"have {', '.join(t.id for t in tables)}")
+            raise KeyError(f"unknown option(s) {', '.join(sorted(unknown))}; have {', '.join(t.id for t in tables)}")
         tables = [t for t in tables if t.id in wanted]
     priced = tuple(_price_option(frame, table, book) for table in tables)
     history_table = next((t for t in book.options() if t.billing_model in HISTORY_MODELS), None)

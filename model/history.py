@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from model.billing import Array
+from model.profile import column
 from model.units import BYTES_PER_KB, BYTES_PER_MB
 from pricing.schema import PriceTable, Scenario
 
@@ -67,11 +68,12 @@ class HistoryProjection:
 def events_per_step(frame: pd.DataFrame, count: dict[str, float]) -> Array:
     """Events one step adds: 6 for an activity; for a local activity, its marker plus a
     workflow-task triplet every time the workflow task heartbeats while it runs."""
-    attempts = 1.0 + frame["retry_rate"].to_numpy(dtype=np.float64)
-    seconds = frame["step_seconds"].to_numpy(dtype=np.float64) * attempts
+    attempts = 1.0 + column(frame, "retry_rate")
+    seconds = column(frame, "step_seconds") * attempts
     local = frame["step_kind"].to_numpy() == "local_activity"
     local_events = count["events_per_local_activity"] + count["events_per_workflow_task"] * (
-        seconds / count["workflow_task_heartbeat_seconds"])
+        seconds / count["workflow_task_heartbeat_seconds"]
+    )
     return np.where(local, local_events, count["events_per_activity"])
 
 
@@ -98,7 +100,7 @@ def _first_step_quadratic(fixed: Array, linear: Array, growth: Array, limit: flo
     never = (a <= 0) & (b <= 0)
     n = np.where(never, np.inf, np.floor(root) + 1.0)
     n = np.where(c > 0, 1.0, n)
-    return np.maximum(np.nan_to_num(n, nan=np.inf), 1.0)
+    return np.asarray(np.maximum(np.nan_to_num(n, nan=np.inf), 1.0), dtype=np.float64)
 
 
 def _first_payload_step(base: Array, growth: Array, limit: float) -> Array:
@@ -113,19 +115,20 @@ def project_history(frame: pd.DataFrame, table: PriceTable, scenario: Scenario =
     """Project one run's history for every profile, under a Temporal table's counting rules."""
     count = {k: v.pick(scenario) for k, v in table.counting.items()}
     limit = {k: v.pick(scenario) for k, v in table.limits.items()}
-    col = lambda name: frame[name].to_numpy(dtype=np.float64)  # noqa: E731
 
-    steps = col("steps_per_run")
-    payload = col("step_payload_kb") * BYTES_PER_KB
-    growth = col("context_growth_kb") * BYTES_PER_KB
+    steps = column(frame, "steps_per_run")
+    payload = column(frame, "step_payload_kb") * BYTES_PER_KB
+    growth = column(frame, "context_growth_kb") * BYTES_PER_KB
     overhead = count["event_overhead_bytes"]
 
     per_step = events_per_step(frame, count)
-    children = col("child_runs_per_run")
-    fixed = (count["events_workflow_skeleton"]
-             + col("sleeps_per_run") * count["events_per_timer"]
-             + col("human_waits_per_run") * count["events_per_human_wait"]
-             + children * count["events_per_child_workflow"])
+    children = column(frame, "child_runs_per_run")
+    fixed = (
+        count["events_workflow_skeleton"]
+        + column(frame, "sleeps_per_run") * count["events_per_timer"]
+        + column(frame, "human_waits_per_run") * count["events_per_human_wait"]
+        + children * count["events_per_child_workflow"]
+    )
     fixed_bytes = fixed * overhead + children * payload
     step_bytes = payload + per_step * overhead
 
@@ -148,11 +151,13 @@ def project_history(frame: pd.DataFrame, table: PriceTable, scenario: Scenario =
 
     can_events = count["continue_as_new_events"]
     can_bytes = count["continue_as_new_mb"] * mb
-    segments = np.maximum.reduce([
-        np.ones_like(steps),
-        np.ceil(events / can_events),
-        np.ceil(history_bytes / can_bytes),
-    ])
+    segments = np.maximum.reduce(
+        [
+            np.ones_like(steps),
+            np.ceil(events / can_events),
+            np.ceil(history_bytes / can_bytes),
+        ]
+    )
     blocked = until["payload_limit"] <= steps
 
     child_bytes = children * ((count["events_workflow_skeleton"] + count["events_per_activity"]) * overhead + payload)

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -22,6 +23,7 @@ __all__ = [
     "StepKind",
     "TeamInputs",
     "WorkloadProfile",
+    "column",
     "field_unit",
     "parse_profile",
     "profiles_frame",
@@ -77,9 +79,7 @@ class WorkloadProfile(BaseModel):
     steps_per_run: float = _f(
         50, "steps", "LLM or tool calls per run, each one durable step, run one after another", le=1e6
     )
-    step_seconds: float = _f(
-        8, "s", "Wall time of one step, including the wait for the LLM's response", le=86_400
-    )
+    step_seconds: float = _f(8, "s", "Wall time of one step, including the wait for the LLM's response", le=86_400)
     retry_rate: float = _f(
         0.1, "attempts/step", "Extra attempts per step, on average (0.1 = one step in ten retried once)", le=100
     )
@@ -91,32 +91,38 @@ class WorkloadProfile(BaseModel):
     sleeps_per_run: float = _f(0, "sleeps", "Durable sleeps per run (wait.for / workflow timer)", le=1e6)
     sleep_seconds: float = _f(0, "s", "Length of one durable sleep", le=3.2e7)
     human_waits_per_run: float = _f(
-        1, "waits", "Waits for a person or a webhook per run (Trigger.dev waitpoint; Temporal signal + timeout timer)", le=1e5
+        1,
+        "waits",
+        "Waits for a person or a webhook per run (Trigger.dev waitpoint; Temporal signal + timeout timer)",
+        le=1e5,
     )
     human_wait_seconds: float = _f(7200, "s", "Length of one such wait", le=3.2e7)
     child_runs_per_run: float = _f(
-        0, "runs", "Sub-agents started and awaited per run (triggerAndWait / child workflow), each running one step", le=1e5
+        0,
+        "runs",
+        "Sub-agents started and awaited per run (triggerAndWait / child workflow), each running one step",
+        le=1e5,
     )
-    heartbeat_seconds: float = _f(
-        0, "s", "Interval at which a running step heartbeats; 0 = no heartbeats", le=86_400
-    )
+    heartbeat_seconds: float = _f(0, "s", "Interval at which a running step heartbeats; 0 = no heartbeats", le=86_400)
     heartbeat_timeout_seconds: float = _f(
-        0, "s", "Temporal heartbeat timeout set on the step; 0 = none (the SDK then throttles heartbeats to its default)", le=86_400
+        0,
+        "s",
+        "Temporal heartbeat timeout set on the step; 0 = none (the SDK then throttles heartbeats to its default)",
+        le=86_400,
     )
     step_payload_kb: float = _f(8, "KB", "Input + output of one step, as recorded in history", le=1e7)
     context_growth_kb: float = _f(
         0, "KB/step", "Each step's input grows by this much (an agent passing its whole conversation)", le=1e6
     )
-    peak_concurrent_runs: float = _f(
-        20, "runs", "Runs executing at the same time at the busiest moment", ge=1, le=1e7
-    )
+    peak_concurrent_runs: float = _f(20, "runs", "Runs executing at the same time at the busiest moment", ge=1, le=1e7)
     peak_window_hours: float = _f(
         8, "h", "How long the busy period lasts each day (sizes self-hosted capacity for waiting runs)", ge=0, le=24
     )
     machine: str = Field(
         default="small-1x",
         min_length=1,
-        description="Resources one executing run needs, as a Trigger.dev machine preset; also sizes self-managed workers",
+        description="Resources one executing run needs, as a Trigger.dev machine preset; "
+        "also sizes self-managed workers",
         json_schema_extra={"unit": "", "group": "workload"},
     )
     retention_days: float = _f(30, "days", "How long Temporal keeps closed histories", ge=0, le=3650)
@@ -124,11 +130,18 @@ class WorkloadProfile(BaseModel):
 
 
 NUMERIC_FIELDS: tuple[str, ...] = tuple(
-    name
-    for name, info in WorkloadProfile.model_fields.items()
-    if info.annotation is float
+    name for name, info in WorkloadProfile.model_fields.items() if info.annotation is float
 )
 """The fields an array can sweep over; every cost function accepts arrays of these."""
+
+
+def column(frame: pd.DataFrame, name: str) -> npt.NDArray[np.float64]:
+    """One numeric field of a profile frame, as a float array."""
+    return np.asarray(frame[name].to_numpy(), dtype=np.float64)
+
+
+TEXT_COLUMNS = ("machine", "step_kind", "name")
+TEAM_COLUMNS = ("engineer_cost_usd_per_year", "ops_fte")
 
 
 def field_unit(name: str) -> str:
@@ -193,20 +206,32 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
     if isinstance(profiles, pd.DataFrame):
         frame = profiles.copy()
         defaults = WorkloadProfile()
-        for name in (*NUMERIC_FIELDS, "machine", "step_kind", "name"):
+        for name in (*NUMERIC_FIELDS, *TEXT_COLUMNS):
             if name not in frame.columns:
                 frame[name] = getattr(defaults, name)
+        if "engineer_cost_usd_per_year" not in frame.columns:
+            frame["engineer_cost_usd_per_year"] = np.nan
+        if "ops_fte" not in frame.columns:
+            frame["ops_fte"] = pd.Series([{}] * len(frame), index=frame.index, dtype=object)
         for name in NUMERIC_FIELDS:
             frame[name] = frame[name].astype(np.float64)
         _check_frame(frame)
         return frame.reset_index(drop=True)
     items = [profiles] if isinstance(profiles, WorkloadProfile) else list(profiles)
     rows = [
-        {**{n: float(getattr(p, n)) for n in NUMERIC_FIELDS},
-         "machine": p.machine, "step_kind": p.step_kind.value, "name": p.name}
+        {
+            **{n: float(getattr(p, n)) for n in NUMERIC_FIELDS},
+            "machine": p.machine,
+            "step_kind": p.step_kind.value,
+            "name": p.name,
+            "engineer_cost_usd_per_year": (
+                np.nan if p.team.engineer_cost_usd_per_year is None else p.team.engineer_cost_usd_per_year
+            ),
+            "ops_fte": dict(p.team.ops_fte),
+        }
         for p in items
     ]
-    return pd.DataFrame(rows, columns=[*NUMERIC_FIELDS, "machine", "step_kind", "name"])
+    return pd.DataFrame(rows, columns=[*NUMERIC_FIELDS, *TEXT_COLUMNS, *TEAM_COLUMNS])
 
 
 def _check_frame(frame: pd.DataFrame) -> None:

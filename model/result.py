@@ -157,9 +157,15 @@ def provenance(book: PriceBook, ref: PriceRef) -> ProvenanceOut | None:
         return None
     source = table.source_for(item)
     return ProvenanceOut(
-        table=table.id, effective=table.effective, field=".".join(ref.path), url=str(source.url),
-        title=source.title, stated=source.stated, verified=source.verified,
-        confidence=table.confidence_of(item), note=item.note,
+        table=table.id,
+        effective=table.effective,
+        field=".".join(ref.path),
+        url=str(source.url),
+        title=source.title,
+        stated=source.stated,
+        verified=source.verified,
+        confidence=table.confidence_of(item),
+        note=item.note,
     )
 
 
@@ -170,7 +176,8 @@ def profile_at(estimate: Estimate, index: int) -> WorkloadProfile:
     row = estimate.frame.iloc[index]
     data = {name: float(row[name]) for name in NUMERIC_FIELDS}
     return WorkloadProfile.model_validate(
-        {**data, "machine": str(row["machine"]), "step_kind": str(row["step_kind"]), "name": str(row["name"])})
+        {**data, "machine": str(row["machine"]), "step_kind": str(row["step_kind"]), "name": str(row["name"])}
+    )
 
 
 def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int) -> ComponentOut:
@@ -179,11 +186,18 @@ def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int) -> C
     if line.depends_on is not None and bool(line.depends_on[i]):
         depends = line.depends_on_reason
     return ComponentOut(
-        key=line.key, name=line.name, quantity=float(line.quantity[i]), unit=line.quantity_unit,
-        unit_price=float(line.unit_price[i]), price_unit=line.price_unit, cost_usd=float(line.cost[i]),
-        low_usd=float(option.line_low[line.key][i]), high_usd=float(option.line_high[line.key][i]),
+        key=line.key,
+        name=line.name,
+        quantity=float(line.quantity[i]),
+        unit=line.quantity_unit,
+        unit_price=float(line.unit_price[i]),
+        price_unit=line.price_unit,
+        cost_usd=float(line.cost[i]),
+        low_usd=float(option.line_low[line.key][i]),
+        high_usd=float(option.line_high[line.key][i]),
         category=line.category,
-        depends_on=depends, provenance=provenance(book, ref) if ref is not None else None,
+        depends_on=depends,
+        provenance=provenance(book, ref) if ref is not None else None,
     )
 
 
@@ -197,8 +211,9 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
     runs = profile.monthly_runs
     fill = {"peak": f"{profile.peak_concurrent_runs:g}"}
     reason = str(bill.plan_reason[i]).format(**fill)
-    others = [f"{plan_names[k]} ${v[i]:,.2f}" for k, v in bill.plan_totals.items()
-              if k != plan_id and math.isfinite(v[i])]
+    others = [
+        f"{plan_names[k]} ${v[i]:,.2f}" for k, v in bill.plan_totals.items() if k != plan_id and math.isfinite(v[i])
+    ]
     if others:
         reason += f" (other plans: {', '.join(others)})"
     return OptionOut(
@@ -211,13 +226,22 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         low_usd=float(option.low[i]),
         high_usd=float(option.high[i]),
         per_run_usd=total / runs if runs > 0 else None,
-        subtotals={cat: sum(c.cost_usd for c in components if c.category == cat)
-                   for cat in ("vendor", "infrastructure", "people")},
+        subtotals={
+            cat: sum(c.cost_usd for c in components if c.category == cat)
+            for cat in ("vendor", "infrastructure", "people")
+        },
         components=components,
         quantities={k: float(v[i]) for k, v in bill.quantities.items()},
-        plans=[PlanOut(id=p.id, name=p.name, monthly_usd=_finite(bill.plan_totals[p.id][i]),
-                       chosen=p.id == plan_id, reason=str(bill.plan_reasons[p.id][i]).format(**fill))
-               for p in option.table.plans],
+        plans=[
+            PlanOut(
+                id=p.id,
+                name=p.name,
+                monthly_usd=_finite(bill.plan_totals[p.id][i]),
+                chosen=p.id == plan_id,
+                reason=str(bill.plan_reasons[p.id][i]).format(**fill),
+            )
+            for p in option.table.plans
+        ],
         warnings=[message for message, flags in bill.warnings.items() if bool(flags[i])],
         depends_on=[f"{c.name}: depends on {c.depends_on}" for c in components if c.depends_on],
         pricing=TableRef(table=option.id, effective=option.table.effective, file=book.files.get(option.id)),
@@ -226,8 +250,7 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
 
 def _history(estimate: Estimate, h: HistoryProjection, i: int, profile: WorkloadProfile) -> HistoryOut:
     table = next(t for t in estimate.book.options() if t.billing_model in ("temporal-cloud", "temporal-self-hosted"))
-    limits = {k: v.expected for k, v in table.limits.items()
-              if k.startswith(("history_", "payload_"))}
+    limits = {k: v.expected for k, v in table.limits.items() if k.startswith(("history_", "payload_"))}
     count = {k: v.expected for k, v in table.counting.items()}
     segments = int(h.continue_as_new_segments[i])
     advice = []
@@ -235,16 +258,19 @@ def _history(estimate: Estimate, h: HistoryProjection, i: int, profile: Workload
         advice.append(
             f"Step {int(h.steps_until_payload_limit[i])} passes the {limits['payload_mb']:g} MB payload "
             "limit, which Continue-As-New cannot fix: keep the conversation out of history (store it "
-            "in a blob store or database and pass a reference).")
+            "in a blob store or database and pass a reference)."
+        )
     if segments > 1:
         advice.append(
             f"Continue-As-New about every {math.floor(h.steps_per_segment[i]):,} steps ({segments} segments "
             f"per run) keeps each history under the server's suggested {count['continue_as_new_events']:,.0f} "
-            f"events / {count['continue_as_new_mb']:g} MB.")
+            f"events / {count['continue_as_new_mb']:g} MB."
+        )
     if profile.context_growth_kb > 0 and not bool(h.payload_blocks_continue_as_new[i]):
         advice.append(
             "Each step records a larger input: history grows quadratically with steps. Passing a "
-            "reference instead of the whole conversation makes it linear.")
+            "reference instead of the whole conversation makes it linear."
+        )
     if not advice:
         advice.append("This run stays well inside Temporal's history limits.")
     return HistoryOut(
@@ -259,7 +285,7 @@ def _history(estimate: Estimate, h: HistoryProjection, i: int, profile: Workload
         steps_until_size_limit=_finite(h.steps_until_size_limit[i]),
         steps_until_payload_warning=_finite(h.steps_until_payload_warning[i]),
         steps_until_payload_limit=_finite(h.steps_until_payload_limit[i]),
-        binding_limit=str(h.binding_limit[i]),  # type: ignore[arg-type]
+        binding_limit=str(h.binding_limit[i]),
         exceeds_limit=bool(h.exceeds_limit[i]),
         continue_as_new_segments=segments,
         steps_per_segment=float(h.steps_per_segment[i]),
@@ -277,10 +303,11 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
     return EstimateOut(
         profile=profile,
         pricing_date=book.as_of,
-        pricing=[TableRef(table=t.id, effective=t.effective, file=book.files.get(t.id))
-                 for _, t in sorted(book.tables.items())],
+        pricing=[
+            TableRef(table=t.id, effective=t.effective, file=book.files.get(t.id))
+            for _, t in sorted(book.tables.items())
+        ],
         cheapest=str(estimate.cheapest()[index]),
         options=options,
         history=_history(estimate, estimate.history, index, profile) if estimate.history is not None else None,
     )
-

@@ -21,26 +21,34 @@ def varied_frame(profile: WorkloadProfile, field: str, values: npt.ArrayLike) ->
     base = profiles_frame(profile)
     frame = base.loc[np.zeros(x.size, dtype=int)].reset_index(drop=True)
     frame[field] = x
-    frame["engineer_cost_usd_per_year"] = (
-        np.nan if profile.team.engineer_cost_usd_per_year is None else profile.team.engineer_cost_usd_per_year)
-    frame["ops_fte"] = [dict(profile.team.ops_fte)] * x.size
     return frame
 
 
-def sweep_estimate(profile: WorkloadProfile, field: str, values: npt.ArrayLike, book: PriceBook,
-                   options: list[str] | None = None) -> Estimate:
+def sweep_estimate(
+    profile: WorkloadProfile, field: str, values: npt.ArrayLike, book: PriceBook, options: list[str] | None = None
+) -> Estimate:
     return estimate(varied_frame(profile, field, values), book, options)
 
 
-def sweep(profile: WorkloadProfile, field: str, values: npt.ArrayLike, book: PriceBook,
-          options: list[str] | None = None) -> pd.DataFrame:
+def sweep(
+    profile: WorkloadProfile, field: str, values: npt.ArrayLike, book: PriceBook, options: list[str] | None = None
+) -> pd.DataFrame:
     """Monthly cost of every option as `field` takes each value: long format, one row per
     (value, option), with the expected cost and its low-high range [USD/month]."""
     result = sweep_estimate(profile, field, values, book, options)
     x = result.frame[field].to_numpy()
     parts = [
-        pd.DataFrame({field: x, "option": o.id, "name": o.table.name, "monthly_usd": o.total,
-                      "low_usd": o.low, "high_usd": o.high, "plan": o.bill.plan})
+        pd.DataFrame(
+            {
+                field: x,
+                "option": o.id,
+                "name": o.table.name,
+                "monthly_usd": o.total,
+                "low_usd": o.low,
+                "high_usd": o.high,
+                "plan": o.bill.plan,
+            }
+        )
         for o in result.options
     ]
     return pd.concat(parts, ignore_index=True)

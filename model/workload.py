@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from model.billing import Array
+from model.profile import column
 from model.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MONTH
 
 __all__ = ["RunTime", "open_runs_at_peak", "run_time"]
@@ -46,12 +47,11 @@ def run_time(frame: pd.DataFrame) -> RunTime:
     >>> float(t.step_exec[0]), float(t.wall[0]), float(t.executing[0])
     (30.0, 90.0, 30.0)
     """
-    col = lambda name: frame[name].to_numpy(dtype=np.float64)  # noqa: E731
-    attempts = 1.0 + col("retry_rate")
-    step_exec = col("steps_per_run") * col("step_seconds") * attempts
-    child_exec = col("child_runs_per_run") * col("step_seconds") * attempts
-    sleep = col("sleeps_per_run") * col("sleep_seconds")
-    human = col("human_waits_per_run") * col("human_wait_seconds")
+    attempts = 1.0 + column(frame, "retry_rate")
+    step_exec = column(frame, "steps_per_run") * column(frame, "step_seconds") * attempts
+    child_exec = column(frame, "child_runs_per_run") * column(frame, "step_seconds") * attempts
+    sleep = column(frame, "sleeps_per_run") * column(frame, "sleep_seconds")
+    human = column(frame, "human_waits_per_run") * column(frame, "human_wait_seconds")
     executing = step_exec + child_exec
     return RunTime(
         attempts_per_step=attempts,
@@ -61,7 +61,7 @@ def run_time(frame: pd.DataFrame) -> RunTime:
         human_wait=human,
         wall=executing + sleep + human,
         executing=executing,
-        runs_per_second=col("monthly_runs") / SECONDS_PER_MONTH,
+        runs_per_second=column(frame, "monthly_runs") / SECONDS_PER_MONTH,
     )
 
 
@@ -86,8 +86,8 @@ def open_runs_at_peak(frame: pd.DataFrame, time: RunTime) -> tuple[Array, Array]
     [11.42, 100.0]
     """
     average = time.runs_per_second * time.wall
-    peak_exec = frame["peak_concurrent_runs"].to_numpy(dtype=np.float64)
-    window = frame["peak_window_hours"].to_numpy(dtype=np.float64) * SECONDS_PER_HOUR
+    peak_exec = column(frame, "peak_concurrent_runs")
+    window = column(frame, "peak_window_hours") * SECONDS_PER_HOUR
     seen = np.minimum(time.wall, window)
     # Runs arriving at the peak rate (peak / executing time) during the part of the window a run
     # spans, minus those the average rate brings anyway; multiplied before dividing so that a

@@ -83,8 +83,7 @@ def _reference_problems(table: PriceTable, file: str, line_of) -> Iterable[Probl
     seen_plans: set[str] = set()
     for index, plan in enumerate(table.plans):
         if plan.id in seen_plans:
-            yield Problem(file, line_of(("plans", index, "id")), f"plans[{index}].id",
-                          f"duplicate plan id {plan.id!r}")
+            yield Problem(file, line_of(("plans", index, "id")), f"plans[{index}].id", f"duplicate plan id {plan.id!r}")
         seen_plans.add(plan.id)
 
 
@@ -106,12 +105,14 @@ def read_table(path: Path, *, today: dt.date | None = None, root: Path | None = 
     if not match:
         problems.append(Problem(shown, None, "", "file name must be the effective date, YYYY-MM-DD.yaml"))
     elif match.group(1) != table.effective.isoformat():
-        problems.append(Problem(shown, None, "effective",
-                                f"effective date {table.effective} does not match the file name {path.name}"))
+        problems.append(
+            Problem(
+                shown, None, "effective", f"effective date {table.effective} does not match the file name {path.name}"
+            )
+        )
     expected_id = f"{path.parent.parent.name}/{path.parent.name}"
     if table.id != expected_id:
-        problems.append(Problem(shown, None, "id",
-                                f"id {table.id!r} does not match its folder {expected_id!r}"))
+        problems.append(Problem(shown, None, "id", f"id {table.id!r} does not match its folder {expected_id!r}"))
     if problems:
         raise PricingError(problems)
     return table
@@ -131,16 +132,22 @@ def list_table_files(root: Path | None = None) -> list[TableFile]:
     for path in sorted(base.glob("*/*/*.y*ml")):
         match = _DATE_NAME.match(path.name)
         if not match:
-            raise PricingError([Problem(str(path.relative_to(base.parent.parent)), None, "",
-                                        "file name must be the effective date, YYYY-MM-DD.yaml")])
+            raise PricingError(
+                [
+                    Problem(
+                        str(path.relative_to(base.parent.parent)),
+                        None,
+                        "",
+                        "file name must be the effective date, YYYY-MM-DD.yaml",
+                    )
+                ]
+            )
         table_id = f"{path.parent.parent.name}/{path.parent.name}"
         found.append(TableFile(table_id, dt.date.fromisoformat(match.group(1)), path))
     return sorted(found, key=lambda f: (f.table_id, f.effective))
 
 
-def read_pricebook(
-    root: Path | None = None, on: dt.date | None = None, *, today: dt.date | None = None
-) -> PriceBook:
+def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today: dt.date | None = None) -> PriceBook:
     """The tables in force on `on` (default: today): the newest file of each id not after it.
 
     A table whose first version is later than `on` is left out. Raises `PricingError` listing
@@ -162,7 +169,6 @@ def read_pricebook(
     if problems:
         raise PricingError(problems)
     if not tables:
-        raise PricingError([Problem(str(root), None, "pricing-date",
-                                    f"no pricing table is in force on {on}")])
+        raise PricingError([Problem(str(root), None, "pricing-date", f"no pricing table is in force on {on}")])
     files = {tid: str(item.path.relative_to(root)) for tid, item in chosen.items()}
     return PriceBook(as_of=on, tables=tables, files=files)

@@ -374,11 +374,8 @@ class PriceBook(BaseModel):
             return self.tables[table_id]
         except KeyError:
             known = ", ".join(sorted(self.tables)) or "none"
-            raise KeyError(
-                f"no pricing table {table_id!r} in force on {self.as_of} (have: {known})"
-            ) from None
+            raise KeyError(f"no pricing table {table_id!r} in force on {self.as_of} (have: {known})") from None
 
     def options(self) -> list[PriceTable]:
         """The offerings to compare, in a stable order."""
         return [t for _, t in sorted(self.tables.items()) if t.kind == "option"]
-

@@ -89,8 +89,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         lines[()] = node.start_mark.line + 1
         _walk(node, (), lines, dupes)
     problems = tuple(
-        Problem(file, line, format_loc(path), "duplicate key (each key may appear once)")
-        for path, line in dupes
+        Problem(file, line, format_loc(path), "duplicate key (each key may appear once)") for path, line in dupes
     )
     return YamlDocument(data, lines, problems)
 

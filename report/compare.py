@@ -10,7 +10,6 @@ import math
 from typing import Any
 
 import numpy as np
-
 from tabulate import tabulate
 
 from model.result import EstimateOut, HistoryOut, OptionOut
@@ -112,8 +111,13 @@ def _headline(result: EstimateOut) -> str:
 
 def _summary_rows(result: EstimateOut) -> list[list[str]]:
     return [
-        [o.name, o.plan, format_usd(o.monthly_usd), f"{format_usd(o.low_usd)} – {format_usd(o.high_usd)}",
-         format_usd(o.per_run_usd)]
+        [
+            o.name,
+            o.plan,
+            format_usd(o.monthly_usd),
+            f"{format_usd(o.low_usd)} – {format_usd(o.high_usd)}",
+            format_usd(o.per_run_usd),
+        ]
         for o in sorted(result.options, key=lambda o: o.monthly_usd)
     ]
 
@@ -124,20 +128,29 @@ def _component_rows(option: OptionOut) -> list[list[str]]:
         if c.quantity == 0 and c.cost_usd == 0 and c.key != "plan_fee":
             continue
         cost = format_usd(c.cost_usd) + (" *" if c.depends_on else "")
-        rows.append([c.name, format_quantity(c.quantity, c.unit), format_unit_price(c.unit_price, c.price_unit), cost,
-                     c.provenance.confidence if c.provenance else ""])
+        rows.append(
+            [
+                c.name,
+                format_quantity(c.quantity, c.unit),
+                format_unit_price(c.unit_price, c.price_unit),
+                cost,
+                c.provenance.confidence if c.provenance else "",
+            ]
+        )
     return rows
 
 
 def _history_lines(h: HistoryOut) -> list[str]:
     def step(v: float | None) -> str:
         return "never" if v is None else f"step {v:,.0f}"
+
     return [
         f"events per run {h.events_per_run:,.0f}; history {h.history_mb_per_run:,.2f} MB per run",
         f"event warning / limit: {step(h.steps_until_event_warning)} / {step(h.steps_until_event_limit)}",
         f"size warning / limit: {step(h.steps_until_size_warning)} / {step(h.steps_until_size_limit)}",
         f"payload limit: {step(h.steps_until_payload_limit)}",
-        f"binds first: {h.binding_limit}; this run {'EXCEEDS a limit' if h.exceeds_limit else 'stays inside the limits'}; "
+        f"binds first: {h.binding_limit}; this run "
+        f"{'EXCEEDS a limit' if h.exceeds_limit else 'stays inside the limits'}; "
         f"Continue-As-New segments: {h.continue_as_new_segments}",
         *h.advice,
     ]
@@ -146,12 +159,24 @@ def _history_lines(h: HistoryOut) -> list[str]:
 def format_table(result: EstimateOut) -> str:
     """A terminal report: headline, options side by side, each option's line items, history."""
     out = [_headline(result), ""]
-    out.append(tabulate(_summary_rows(result), headers=["option", "plan", "per month", "range", "per run"],
-                        tablefmt="simple", disable_numparse=True))
+    out.append(
+        tabulate(
+            _summary_rows(result),
+            headers=["option", "plan", "per month", "range", "per run"],
+            tablefmt="simple",
+            disable_numparse=True,
+        )
+    )
     for option in result.options:
         out += ["", f"{option.name} — {option.plan}: {option.plan_reason}"]
-        out.append(tabulate(_component_rows(option), headers=["component", "quantity", "unit price", "cost", "source"],
-                            tablefmt="simple", disable_numparse=True))
+        out.append(
+            tabulate(
+                _component_rows(option),
+                headers=["component", "quantity", "unit price", "cost", "source"],
+                tablefmt="simple",
+                disable_numparse=True,
+            )
+        )
         for note in [*option.depends_on, *option.warnings]:
             out.append(f"  * {note}")
     if result.history is not None:
@@ -162,12 +187,24 @@ def format_table(result: EstimateOut) -> str:
 def format_markdown(result: EstimateOut) -> str:
     """The same comparison as Markdown."""
     out = [f"# {result.profile.name}", "", _headline(result), ""]
-    out.append(tabulate(_summary_rows(result), headers=["Option", "Plan", "Per month", "Range", "Per run"],
-                        tablefmt="github", disable_numparse=True))
+    out.append(
+        tabulate(
+            _summary_rows(result),
+            headers=["Option", "Plan", "Per month", "Range", "Per run"],
+            tablefmt="github",
+            disable_numparse=True,
+        )
+    )
     for option in result.options:
         out += ["", f"## {option.name}", "", f"**{option.plan}**: {option.plan_reason}", ""]
-        out.append(tabulate(_component_rows(option), headers=["Component", "Quantity", "Unit price", "Cost", "Source"],
-                            tablefmt="github", disable_numparse=True))
+        out.append(
+            tabulate(
+                _component_rows(option),
+                headers=["Component", "Quantity", "Unit price", "Cost", "Source"],
+                tablefmt="github",
+                disable_numparse=True,
+            )
+        )
         notes = [*option.depends_on, *option.warnings]
         if notes:
             out += [""] + [f"- {n}" for n in notes]

@@ -12,7 +12,8 @@ MACHINES = ("micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x
 def _num(low: float, high: float) -> st.SearchStrategy[float]:
     """A value a person would enter: at most three decimals (no 1e-300 s steps)."""
     return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False).map(
-        lambda v: min(max(round(v, 3), low), high))
+        lambda v: min(max(round(v, 3), low), high)
+    )
 
 
 @st.composite

@@ -33,9 +33,14 @@ def figures(presets):
     now = summarize(estimate(profile, read_pricebook(on=dt.date(2026, 11, 25))))
     then = summarize(estimate(profile, read_pricebook(on=ARTICLE_DATE)))
     by = lambda r: {o.id: o for o in r.options}  # noqa: E731
-    machines = {m: estimate(profile.model_copy(update={"machine": m}), read_pricebook(on=dt.date(2026, 11, 25)),
-                            ["trigger.dev/cloud"]).option("trigger.dev/cloud").total[0]
-                for m in ("micro", "small-2x")}
+    machines = {
+        m: estimate(
+            profile.model_copy(update={"machine": m}), read_pricebook(on=dt.date(2026, 11, 25)), ["trigger.dev/cloud"]
+        )
+        .option("trigger.dev/cloud")
+        .total[0]
+        for m in ("micro", "small-2x")
+    }
     return {"now": by(now), "then": by(then), "machines": machines}
 
 

@@ -37,8 +37,10 @@ def test_cheapest_skips_disallowed_and_falls_back_to_last_plan():
     assert ok.tolist() == [True, False]
 
 
-@given(q=st.floats(0, 1e12, allow_nan=False),
-       bounds=st.lists(st.floats(1, 1e11, allow_nan=False), min_size=1, max_size=6, unique=True))
+@given(
+    q=st.floats(0, 1e12, allow_nan=False),
+    bounds=st.lists(st.floats(1, 1e11, allow_nan=False), min_size=1, max_size=6, unique=True),
+)
 def test_tiers_partition_a_quantity_exactly(q, bounds):
     bounds = sorted(bounds)
     split = tier_split([q], [*bounds, None])
@@ -67,5 +69,6 @@ def test_graduated_past_the_last_bound_uses_the_last_price():
 
 def test_vectorised_equals_elementwise():
     q = np.array([0.0, 1.0, 4.9e6, 5e6, 7.5e6, 3e8])
-    assert np.allclose(graduated(q, TEMPORAL_TIERS, TEMPORAL_PRICES),
-                       [graduated([v], TEMPORAL_TIERS, TEMPORAL_PRICES)[0] for v in q])
+    assert np.allclose(
+        graduated(q, TEMPORAL_TIERS, TEMPORAL_PRICES), [graduated([v], TEMPORAL_TIERS, TEMPORAL_PRICES)[0] for v in q]
+    )

@@ -27,7 +27,9 @@ def test_there_are_tables_for_every_required_offering():
 def test_temporal_cloud_keeps_both_price_lists():
     dates = sorted(f.effective for f in FILES if f.table_id == "temporal/cloud")
     assert dt.date(2025, 1, 1) in dates and dt.date(2026, 9, 17) in dates
-    plans = {str(f.effective): [p.id for p in read_table(f.path).plans] for f in FILES if f.table_id == "temporal/cloud"}
+    plans = {
+        str(f.effective): [p.id for p in read_table(f.path).plans] for f in FILES if f.table_id == "temporal/cloud"
+    }
     assert "essentials" in plans["2025-01-01"] and "developer" in plans["2026-09-17"]
 
 

@@ -23,9 +23,12 @@ def _costs(profile, field, x, a, b):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(runs=st.sampled_from([1e3, 5e4, 3e5]), steps=st.sampled_from([5, 30, 200]),
-       seconds=st.sampled_from([1.0, 8.0, 30.0]), pair=st.sampled_from(
-           [(a, b) for i, a in enumerate(OPTIONS) for b in OPTIONS[i + 1:]]))
+@given(
+    runs=st.sampled_from([1e3, 5e4, 3e5]),
+    steps=st.sampled_from([5, 30, 200]),
+    seconds=st.sampled_from([1.0, 8.0, 30.0]),
+    pair=st.sampled_from([(a, b) for i, a in enumerate(OPTIONS) for b in OPTIONS[i + 1 :]]),
+)
 def test_crossovers_are_where_the_costs_are_equal(runs, steps, seconds, pair):
     profile = WorkloadProfile(monthly_runs=runs, steps_per_run=steps, step_seconds=seconds)
     a, b = pair
@@ -56,8 +59,7 @@ def test_crossover_between_grid_points_is_found_exactly(presets):
 def test_plan_switch_is_reported_as_a_jump():
     # Trigger.dev Cloud alone: Free -> Hobby when the peak passes the Free plan's concurrency.
     profile = WorkloadProfile(monthly_runs=10, steps_per_run=1, step_seconds=1, human_waits_per_run=0)
-    found = crossovers(profile, "peak_concurrent_runs", "trigger.dev/cloud", "temporal/cloud", BOOK, 1, 300,
-                       log=False)
+    found = crossovers(profile, "peak_concurrent_runs", "trigger.dev/cloud", "temporal/cloud", BOOK, 1, 300, log=False)
     assert all(c.kind in ("cross", "jump") for c in found)
 
 

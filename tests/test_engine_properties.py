@@ -28,7 +28,9 @@ def test_components_sum_to_the_total(p):
         assert parts == pytest.approx(option.total[0], rel=1e-12, abs=1e-9), option.id
         for line in option.bill.lines:
             assert line.cost[0] == pytest.approx(line.quantity[0] * line.unit_price[0], rel=1e-9, abs=1e-9), (
-                option.id, line.key)
+                option.id,
+                line.key,
+            )
 
 
 @SETTINGS
@@ -46,8 +48,9 @@ def test_nothing_is_negative_and_ranges_hold(p):
 
 
 @SETTINGS
-@given(p=profiles(), factor=st.floats(1.0, 100.0),
-       field=st.sampled_from(["monthly_runs", "steps_per_run", "step_seconds"]))
+@given(
+    p=profiles(), factor=st.floats(1.0, 100.0), field=st.sampled_from(["monthly_runs", "steps_per_run", "step_seconds"])
+)
 def test_cost_never_decreases_as_volume_grows(p, factor, field):
     bigger = p.model_copy(update={field: min(getattr(p, field) * factor + 1, 1e9 if field == "monthly_runs" else 1e5)})
     small, large = estimate([p, bigger], BOOK).totals().to_numpy()
@@ -67,8 +70,12 @@ def test_zero_workload_leaves_only_fixed_fees(p):
     table = BOOK.table("trigger.dev/cloud")
     fits = [pl.fee.expected for pl in table.plans if pl.concurrency.expected >= p.peak_concurrent_runs]
     if not fits:  # only a plan with the extra-concurrency add-on can take the peak
-        fits = [pl.fee.expected + (p.peak_concurrent_runs - pl.concurrency.expected)
-                * pl.prices["extra_concurrency"].expected for pl in table.plans if "extra_concurrency" in pl.prices]
+        fits = [
+            pl.fee.expected
+            + (p.peak_concurrent_runs - pl.concurrency.expected) * pl.prices["extra_concurrency"].expected
+            for pl in table.plans
+            if "extra_concurrency" in pl.prices
+        ]
     assert result.option("trigger.dev/cloud").total[0] == pytest.approx(min(fits))
     assert result.option("temporal/cloud").bill.plan[0] == "developer"
 
@@ -96,3 +103,18 @@ def test_unknown_machine_names_the_field_and_the_allowed_values():
     with pytest.raises(ProfileError) as info:
         estimate(WorkloadProfile(machine="huge-9x"), BOOK)
     assert "machine" in str(info.value) and "huge-9x" in str(info.value) and "small-1x" in str(info.value)
+
+
+def test_team_inputs_override_the_people_defaults(presets):
+    from model.profile import TeamInputs
+
+    base = presets["coding-agent"]
+    mine = base.model_copy(
+        update={"team": TeamInputs(engineer_cost_usd_per_year=120_000, ops_fte={"temporal/self-hosted": 1.0})}
+    )
+    both = estimate([base, mine], BOOK)
+    ops = {ln.key: ln for ln in both.option("temporal/self-hosted").bill.lines}["ops_people"]
+    assert ops.quantity.tolist() == [BOOK.table("temporal/self-hosted").assumptions["ops_fte"].expected, 1.0]
+    assert ops.cost[1] == pytest.approx(120_000 / 12)
+    cloud_ops = {ln.key: ln for ln in both.option("temporal/cloud").bill.lines}["ops_people"]
+    assert cloud_ops.unit_price[1] == pytest.approx(120_000 / 12)

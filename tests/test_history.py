@@ -91,10 +91,14 @@ def test_size_limit_step_matches_a_step_by_step_walk(payload, growth):
 
 
 def test_vectorised_projection_equals_one_by_one(temporal):
-    profiles = [WorkloadProfile(steps_per_run=s, context_growth_kb=g, step_kind=k)
-                for s in (1, 50, 900) for g in (0, 3) for k in ("activity", "local_activity")]
+    profiles = [
+        WorkloadProfile(steps_per_run=s, context_growth_kb=g, step_kind=k)
+        for s in (1, 50, 900)
+        for g in (0, 3)
+        for k in ("activity", "local_activity")
+    ]
     together = project_history(profiles_frame(profiles), temporal)
     for i, p in enumerate(profiles):
         alone = project_history(profiles_frame(p), temporal)
         for name in ("events_per_run", "history_bytes_per_run", "steps_until_size_limit", "continue_as_new_segments"):
-            assert np.array_equal(getattr(together, name)[i:i + 1], getattr(alone, name)), name
+            assert np.array_equal(getattr(together, name)[i : i + 1], getattr(alone, name)), name

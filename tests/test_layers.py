@@ -22,7 +22,8 @@ def _loaded_after_importing(modules: list[str]) -> set[str]:
 def test_model_imports_neither_streamlit_nor_yaml():
     modules = sorted(
         "model." + ".".join(p.relative_to(ROOT / "model").with_suffix("").parts)
-        for p in (ROOT / "model").rglob("*.py") if p.name != "__init__.py"
+        for p in (ROOT / "model").rglob("*.py")
+        if p.name != "__init__.py"
     )
     loaded = _loaded_after_importing(modules)
     for forbidden in ("streamlit", "yaml", "altair", "report", "ui", "pricing.load", "pricing.profiles"):
@@ -35,13 +36,20 @@ def test_no_dollar_literal_in_the_engine():
     import ast
 
     suspicious = []
-    billing = [*(ROOT / "model" / "vendors").glob("*.py"),
-               *(ROOT / "model" / n for n in ("billing.py", "engine.py", "history.py", "workload.py"))]
+    billing = [
+        *(ROOT / "model" / "vendors").glob("*.py"),
+        *(ROOT / "model" / n for n in ("billing.py", "engine.py", "history.py", "workload.py")),
+    ]
     for path in billing:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef))
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and id(node) not in docstrings:
                 if isinstance(node.value, float) and 0 < node.value < 1 and node.value not in (0.5,):

@@ -50,18 +50,26 @@ def test_the_good_table_parses():
     assert table.prices["invocation"].expected == 0.1
 
 
-@pytest.mark.parametrize(("change", "line", "field", "words"), [
-    (("  invocation: {value: 0.1,", "  invocation: {value: 0.1, colour: red,"), 18, "prices.invocation.colour", "unknown key"),
-    (("{value: 0.1, unit", "{value: '0.1', unit"), 18, "prices.invocation.value", "valid number"),
-    (("{value: 0.1, unit", "{value: -0.1, unit"), 18, "prices.invocation.value", "greater than or equal to 0"),
-    (("      - {up_to: 20, price: 1}", "      - {up_to: 5, price: 1}"), 23, "prices.tiered.tiers", "must increase"),
-    (("unit: USD/run, source: s}", "unit: USD/run}"), 18, "prices.invocation.source", "missing"),
-    (("    verified: 2026-02-01", "    verified: 2027-02-01"), 15, "sources.s.verified", "in the future"),
-    (("unit: USD/run,", "unit: USD/parsec,"), 18, "prices.invocation.unit", "USD/run"),
-    (("source: s}", "source: nowhere}"), 18, "prices.invocation.source", "unknown source 'nowhere'"),
-    (("recheck_months: 3", "recheck_months: 3\nrecheck_months: 4"), 10, "recheck_months", "duplicate key"),
-    (("    url: https://example.com/pricing", "    url: not a url"), 12, "sources.s.url", "URL"),
-])
+@pytest.mark.parametrize(
+    ("change", "line", "field", "words"),
+    [
+        (
+            ("  invocation: {value: 0.1,", "  invocation: {value: 0.1, colour: red,"),
+            18,
+            "prices.invocation.colour",
+            "unknown key",
+        ),
+        (("{value: 0.1, unit", "{value: '0.1', unit"), 18, "prices.invocation.value", "valid number"),
+        (("{value: 0.1, unit", "{value: -0.1, unit"), 18, "prices.invocation.value", "greater than or equal to 0"),
+        (("      - {up_to: 20, price: 1}", "      - {up_to: 5, price: 1}"), 23, "prices.tiered.tiers", "must increase"),
+        (("unit: USD/run, source: s}", "unit: USD/run}"), 18, "prices.invocation.source", "missing"),
+        (("    verified: 2026-02-01", "    verified: 2027-02-01"), 15, "sources.s.verified", "in the future"),
+        (("unit: USD/run,", "unit: USD/parsec,"), 18, "prices.invocation.unit", "USD/run"),
+        (("source: s}", "source: nowhere}"), 18, "prices.invocation.source", "unknown source 'nowhere'"),
+        (("recheck_months: 3", "recheck_months: 3\nrecheck_months: 4"), 10, "recheck_months", "duplicate key"),
+        (("    url: https://example.com/pricing", "    url: not a url"), 12, "sources.s.url", "URL"),
+    ],
+)
 def test_each_problem_names_file_line_and_field(change, line, field, words):
     old, new = change
     assert old in GOOD
@@ -91,8 +99,15 @@ def test_newest_file_not_after_the_date_is_in_force(tmp_path: Path):
     (folder / "2026-01-01.yaml").write_text(GOOD, encoding="utf-8")
     (folder / "2026-04-01.yaml").write_text(
         GOOD.replace("effective: 2026-01-01", "effective: 2026-04-01").replace("value: 0.1", "value: 0.2"),
-        encoding="utf-8")
-    assert read_pricebook(tmp_path, dt.date(2026, 3, 31), today=TODAY).table("acme/cloud").prices["invocation"].expected == 0.1
-    assert read_pricebook(tmp_path, dt.date(2026, 4, 1), today=TODAY).table("acme/cloud").prices["invocation"].expected == 0.2
+        encoding="utf-8",
+    )
+    assert (
+        read_pricebook(tmp_path, dt.date(2026, 3, 31), today=TODAY).table("acme/cloud").prices["invocation"].expected
+        == 0.1
+    )
+    assert (
+        read_pricebook(tmp_path, dt.date(2026, 4, 1), today=TODAY).table("acme/cloud").prices["invocation"].expected
+        == 0.2
+    )
     with pytest.raises(PricingError, match="no pricing table is in force"):
         read_pricebook(tmp_path, dt.date(2025, 1, 1), today=TODAY)

@@ -17,14 +17,17 @@ def test_presets_cover_the_required_workloads(presets):
     assert (article.monthly_runs, article.steps_per_run) == (50_000, 30)
 
 
-@pytest.mark.parametrize(("data", "field", "words"), [
-    ({"monthly_runs": -5}, "monthly_runs", "allowed: 0 to 1e+10 runs/month"),
-    ({"retry_rate": "lots"}, "retry_rate", "valid number"),
-    ({"step_kind": "lambda"}, "step_kind", "activity"),
-    ({"stpes_per_run": 4}, "stpes_per_run", "unknown field"),
-    ({"peak_concurrent_runs": 0}, "peak_concurrent_runs", "allowed: 1 to"),
-    ({"version": 2}, "version", "profile version 1"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"monthly_runs": -5}, "monthly_runs", "allowed: 0 to 1e+10 runs/month"),
+        ({"retry_rate": "lots"}, "retry_rate", "valid number"),
+        ({"step_kind": "lambda"}, "step_kind", "activity"),
+        ({"stpes_per_run": 4}, "stpes_per_run", "unknown field"),
+        ({"peak_concurrent_runs": 0}, "peak_concurrent_runs", "allowed: 1 to"),
+        ({"version": 2}, "version", "profile version 1"),
+    ],
+)
 def test_bad_values_name_the_field_the_value_and_what_is_allowed(data, field, words):
     with pytest.raises(ProfileError) as info:
         parse_profile(data)

@@ -57,8 +57,9 @@ def test_developer_faq_10000_actions_cost_0_50_plus_10_percent():
     # workflow with no steps is 10,000 starts; storage of their tiny histories is priced too, so
     # the fee is 10% of Actions + storage.
     book = read_pricebook(on=CURRENT)
-    profile = WorkloadProfile(monthly_runs=10_000, steps_per_run=0, human_waits_per_run=0,
-                              retry_rate=0, retention_days=1)
+    profile = WorkloadProfile(
+        monthly_runs=10_000, steps_per_run=0, human_waits_per_run=0, retry_rate=0, retention_days=1
+    )
     bill = estimate(profile, book, ["temporal/cloud"]).option("temporal/cloud").bill
     lines = {ln.key: ln for ln in bill.lines}
     assert bill.plan[0] == "developer"
@@ -96,7 +97,9 @@ def test_business_wins_at_high_volume_and_developer_at_low():
 def test_actions_past_200m_depend_on_a_negotiated_price():
     book = read_pricebook(on=CURRENT)
     huge = WorkloadProfile(monthly_runs=10_000_000, steps_per_run=30)
-    line = {ln.key: ln for ln in estimate(huge, book, ["temporal/cloud"]).option("temporal/cloud").bill.lines}["actions"]
+    line = {ln.key: ln for ln in estimate(huge, book, ["temporal/cloud"]).option("temporal/cloud").bill.lines}[
+        "actions"
+    ]
     assert line.depends_on is not None and bool(line.depends_on[0])
     assert "negotiated" in line.depends_on_reason
 

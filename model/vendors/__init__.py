@@ -13,6 +13,5 @@ from model.vendors import temporal_cloud, temporal_selfhost, trigger_cloud, trig
 __all__ = ["BILLING_MODELS"]
 
 BILLING_MODELS: dict[str, ModuleType] = {
-    module.BILLING_MODEL: module
-    for module in (trigger_cloud, trigger_selfhost, temporal_cloud, temporal_selfhost)
+    module.BILLING_MODEL: module for module in (trigger_cloud, trigger_selfhost, temporal_cloud, temporal_selfhost)
 }

@@ -15,21 +15,22 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from model.billing import Array, cheapest
+from model.billing import Array, Bools, cheapest
+from model.profile import column
 from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR
 from pricing.schema import Number, Plan, PriceBook, PriceTable, Scenario, Tiered
 
 __all__ = [
     "HOSTING_TABLE",
-    "Category",
     "PEOPLE_TABLE",
+    "Category",
     "Line",
     "OptionBill",
     "PriceRef",
     "Rates",
+    "hosted_line",
     "machine_resources",
     "people_line",
-    "hosted_line",
     "select_plan",
     "worker_lines",
 ]
@@ -66,7 +67,7 @@ class Line:
     cost: Array
     price: PriceRef | npt.NDArray[np.object_] | None = None
     """Where the unit price came from; per profile when it depends on the plan chosen."""
-    depends_on: Array | None = None
+    depends_on: Bools | None = None
     """Per profile: True where the cost is not fully priced (see `depends_on_reason`)."""
     depends_on_reason: str = ""
     category: Category = "vendor"
@@ -146,7 +147,7 @@ def machine_resources(frame: pd.DataFrame, book: PriceBook, scenario: Scenario) 
     series = pd.Series(names)
     vcpu = series.map({k: m.vcpu.pick(scenario) for k, m in machines.items()})
     memory = series.map({k: m.memory_gb.pick(scenario) for k, m in machines.items()})
-    return vcpu.to_numpy(dtype=np.float64), memory.to_numpy(dtype=np.float64)
+    return np.asarray(vcpu, dtype=np.float64), np.asarray(memory, dtype=np.float64)
 
 
 def worker_lines(
@@ -176,22 +177,48 @@ def worker_lines(
     vcpu_hours = vcpu * HOURS_PER_MONTH
     gb_hours = gb * HOURS_PER_MONTH
     return (
-        Line("workers_vcpu", f"{label} (vCPU)", vcpu_hours, "vCPU-h", np.full_like(vcpu, vcpu_price),
-             "USD/vCPU-h", vcpu_hours * vcpu_price, hosting.price_ref("vcpu_hour"), category="infrastructure"),
-        Line("workers_memory", f"{label} (memory)", gb_hours, "GB-RAM-h", np.full_like(gb, gb_price),
-             "USD/GB-RAM-h", gb_hours * gb_price, hosting.price_ref("gb_ram_hour"), category="infrastructure"),
+        Line(
+            "workers_vcpu",
+            f"{label} (vCPU)",
+            vcpu_hours,
+            "vCPU-h",
+            np.full_like(vcpu, vcpu_price),
+            "USD/vCPU-h",
+            vcpu_hours * vcpu_price,
+            hosting.price_ref("vcpu_hour"),
+            category="infrastructure",
+        ),
+        Line(
+            "workers_memory",
+            f"{label} (memory)",
+            gb_hours,
+            "GB-RAM-h",
+            np.full_like(gb, gb_price),
+            "USD/GB-RAM-h",
+            gb_hours * gb_price,
+            hosting.price_ref("gb_ram_hour"),
+            category="infrastructure",
+        ),
         vcpu,
         gb,
     )
 
 
-def hosted_line(key: str, name: str, vcpu: float, gb: float, book: PriceBook, scenario: Scenario,
-                n: int) -> Line:
+def hosted_line(key: str, name: str, vcpu: float, gb: float, book: PriceBook, scenario: Scenario, n: int) -> Line:
     """A fixed self-managed service priced as its vCPU and RAM for a month on the hosting table."""
     hosting = Rates(book.table(HOSTING_TABLE), scenario)
     monthly = (vcpu * hosting.scalar_price("vcpu_hour") + gb * hosting.scalar_price("gb_ram_hour")) * HOURS_PER_MONTH
-    return Line(key, name, np.ones(n), "month", np.full(n, monthly), "USD/month", np.full(n, monthly),
-                hosting.price_ref("vcpu_hour"), category="infrastructure")
+    return Line(
+        key,
+        name,
+        np.ones(n),
+        "month",
+        np.full(n, monthly),
+        "USD/month",
+        np.full(n, monthly),
+        hosting.price_ref("vcpu_hour"),
+        category="infrastructure",
+    )
 
 
 def people_line(option: PriceTable, frame: pd.DataFrame, book: PriceBook, scenario: Scenario) -> Line:
@@ -209,11 +236,20 @@ def people_line(option: PriceTable, frame: pd.DataFrame, book: PriceBook, scenar
         fte = np.where(np.isfinite(values), values, fte)
     yearly = np.full(n, Rates(book.table(PEOPLE_TABLE), scenario).number("assumptions", "engineer_cost"))
     if "engineer_cost_usd_per_year" in frame.columns:
-        given_cost = frame["engineer_cost_usd_per_year"].to_numpy(dtype=np.float64)
+        given_cost = column(frame, "engineer_cost_usd_per_year")
         yearly = np.where(np.isfinite(given_cost), given_cost, yearly)
     monthly = yearly / MONTHS_PER_YEAR
-    return Line("ops_people", "Operations effort", fte, "FTE", monthly, "USD/FTE-month",
-                fte * monthly, PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")), category="people")
+    return Line(
+        "ops_people",
+        "Operations effort",
+        fte,
+        "FTE",
+        monthly,
+        "USD/FTE-month",
+        fte * monthly,
+        PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")),
+        category="people",
+    )
 
 
 def select_plan(
@@ -229,11 +265,14 @@ def select_plan(
     allowed, the last (contract) plan is chosen and its reason says why.
     """
     totals = np.stack([np.sum([ln.cost for ln in lines], axis=0) for lines in per_plan])
-    index, any_ok = cheapest(totals, allowed)
+    index, _any_ok = cheapest(totals, allowed)
     cols = np.arange(totals.shape[1])
 
-    def pick(values: Sequence[npt.NDArray[np.generic]]) -> npt.NDArray[np.generic]:
-        return np.stack(values)[index, cols]
+    def pick(values: Sequence[Array]) -> Array:
+        return np.asarray(np.stack(values)[index, cols], dtype=np.float64)
+
+    def pick_flags(values: Sequence[Bools]) -> Bools:
+        return np.asarray(np.stack(values)[index, cols], dtype=bool)
 
     chosen: list[Line] = []
     for j, first in enumerate(per_plan[0]):
@@ -245,16 +284,18 @@ def select_plan(
         depends = None
         if any(ln.depends_on is not None for ln in column):
             zeros = np.zeros(len(cols), dtype=bool)
-            depends = pick([ln.depends_on if ln.depends_on is not None else zeros for ln in column])
-        chosen.append(replace(
-            first,
-            quantity=pick([ln.quantity for ln in column]),
-            unit_price=pick([ln.unit_price for ln in column]),
-            cost=pick([ln.cost for ln in column]),
-            price=refs[index, cols],
-            depends_on=depends,
-            depends_on_reason=next((ln.depends_on_reason for ln in column if ln.depends_on_reason), ""),
-        ))
+            depends = pick_flags([ln.depends_on if ln.depends_on is not None else zeros for ln in column])
+        chosen.append(
+            replace(
+                first,
+                quantity=pick([ln.quantity for ln in column]),
+                unit_price=pick([ln.unit_price for ln in column]),
+                cost=pick([ln.cost for ln in column]),
+                price=refs[index, cols],
+                depends_on=depends,
+                depends_on_reason=next((ln.depends_on_reason for ln in column if ln.depends_on_reason), ""),
+            )
+        )
     plan_ids = np.array([p.id for p in plans], dtype=object)[index]
     plan_reason = np.stack(reasons)[index, cols].astype(object)
     plan_totals = {p.id: np.where(allowed[i], totals[i], np.inf) for i, p in enumerate(plans)}

@@ -9,33 +9,53 @@ import pandas as pd
 
 from model.billing import Array
 from model.history import HistoryProjection
+from model.profile import column
 from model.workload import run_time
 
 __all__ = ["ACTION_COUNTS", "HISTORY_COUNTS", "HISTORY_LIMITS", "actions_per_run", "heartbeat_interval"]
 
 ACTION_COUNTS = (
-    "actions_per_workflow_start", "actions_per_activity_attempt", "actions_per_heartbeat",
-    "actions_per_timer", "actions_per_signal", "actions_per_child_workflow",
-    "actions_per_local_activity_workflow_task", "actions_per_continue_as_new",
-    "heartbeat_throttle_fraction", "heartbeat_throttle_default_seconds",
+    "actions_per_workflow_start",
+    "actions_per_activity_attempt",
+    "actions_per_heartbeat",
+    "actions_per_timer",
+    "actions_per_signal",
+    "actions_per_child_workflow",
+    "actions_per_local_activity_workflow_task",
+    "actions_per_continue_as_new",
+    "heartbeat_throttle_fraction",
+    "heartbeat_throttle_default_seconds",
     "heartbeat_throttle_max_seconds",
 )
 HISTORY_COUNTS = (
-    "events_workflow_skeleton", "events_per_activity", "events_per_local_activity",
-    "events_per_workflow_task", "workflow_task_heartbeat_seconds", "events_per_timer",
-    "events_per_human_wait", "events_per_child_workflow", "event_overhead_bytes",
-    "continue_as_new_events", "continue_as_new_mb",
+    "events_workflow_skeleton",
+    "events_per_activity",
+    "events_per_local_activity",
+    "events_per_workflow_task",
+    "workflow_task_heartbeat_seconds",
+    "events_per_timer",
+    "events_per_human_wait",
+    "events_per_child_workflow",
+    "event_overhead_bytes",
+    "continue_as_new_events",
+    "continue_as_new_mb",
 )
 HISTORY_LIMITS = (
-    "history_events", "history_events_warning", "history_size_mb", "history_size_warning_mb",
-    "payload_mb", "payload_warning_kb",
+    "history_events",
+    "history_events_warning",
+    "history_size_mb",
+    "history_size_warning_mb",
+    "payload_mb",
+    "payload_warning_kb",
 )
+
+
 def heartbeat_interval(frame: pd.DataFrame, count: dict[str, float]) -> Array:
     """Seconds between heartbeats that reach the server: the step's own interval, but never
     more often than the SDK's throttle (a share of the heartbeat timeout, capped; a default
     when no timeout is set). 0 where the step does not heartbeat."""
-    every = frame["heartbeat_seconds"].to_numpy(dtype=np.float64)
-    timeout = frame["heartbeat_timeout_seconds"].to_numpy(dtype=np.float64)
+    every = column(frame, "heartbeat_seconds")
+    timeout = column(frame, "heartbeat_timeout_seconds")
     throttle = np.where(
         timeout > 0,
         np.minimum(count["heartbeat_throttle_fraction"] * timeout, count["heartbeat_throttle_max_seconds"]),
@@ -57,12 +77,11 @@ def actions_per_run(frame: pd.DataFrame, count: dict[str, float], history: Histo
     >>> float(actions_per_run(f, count, project_history(f, table))["total"][0])
     31.0
     """
-    col = lambda name: frame[name].to_numpy(dtype=np.float64)  # noqa: E731
     time = run_time(frame)
     local = frame["step_kind"].to_numpy() == "local_activity"
-    steps = col("steps_per_run")
+    steps = column(frame, "steps_per_run")
     attempts = time.attempts_per_step
-    step_seconds = col("step_seconds")
+    step_seconds = column(frame, "step_seconds")
 
     interval = heartbeat_interval(frame, count)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -71,14 +90,18 @@ def actions_per_run(frame: pd.DataFrame, count: dict[str, float], history: Histo
     heartbeats = np.where(local, 0.0, steps * attempts * beats_per_attempt) * count["actions_per_heartbeat"]
     # Local activities: one Action per workflow task that runs them; the task heartbeats (and
     # so starts anew) every few seconds while they run, and again after every wake-up.
-    wakeups = col("sleeps_per_run") + col("human_waits_per_run")
+    wakeups = column(frame, "sleeps_per_run") + column(frame, "human_waits_per_run")
     local_tasks = 1.0 + wakeups + np.floor(time.step_exec / count["workflow_task_heartbeat_seconds"])
     local_actions = np.where(local & (steps > 0), local_tasks, 0.0) * count["actions_per_local_activity_workflow_task"]
-    timers = col("sleeps_per_run") * count["actions_per_timer"]
-    human = col("human_waits_per_run") * (count["actions_per_signal"] + count["actions_per_timer"])
-    children = col("child_runs_per_run") * (
-        count["actions_per_child_workflow"] + attempts * count["actions_per_activity_attempt"])
-    starts = count["actions_per_workflow_start"] + (history.continue_as_new_segments - 1.0) * count["actions_per_continue_as_new"]
+    timers = column(frame, "sleeps_per_run") * count["actions_per_timer"]
+    human = column(frame, "human_waits_per_run") * (count["actions_per_signal"] + count["actions_per_timer"])
+    children = column(frame, "child_runs_per_run") * (
+        count["actions_per_child_workflow"] + attempts * count["actions_per_activity_attempt"]
+    )
+    starts = (
+        count["actions_per_workflow_start"]
+        + (history.continue_as_new_segments - 1.0) * count["actions_per_continue_as_new"]
+    )
     parts = {
         "workflow_starts": np.broadcast_to(starts, steps.shape).astype(np.float64),
         "activities": activities,

@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.billing import Array, graduated, share_fee
+from model.billing import Array, Bools, graduated, share_fee
 from model.history import HistoryProjection, project_history
+from model.profile import column
 from model.units import BYTES_PER_GB, HOURS_PER_DAY, PER_UNIT, SECONDS_PER_HOUR
-from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run
 from model.vendors.common import (
     Line,
     OptionBill,
@@ -28,6 +28,7 @@ from model.vendors.common import (
     select_plan,
     worker_lines,
 )
+from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run
 from model.workload import run_time
 from pricing.schema import Number, PriceBook, PriceTable, Scenario, Tiered
 
@@ -49,7 +50,7 @@ def storage_gbh(frame: pd.DataFrame, history: HistoryProjection, retention_days:
     Active: open histories = arrival rate x wall time (Little's law), each of the mean size it has
     while open. Retained: every closed history (and its children's) kept `retention_days`.
     """
-    runs = frame["monthly_runs"].to_numpy(dtype=np.float64)
+    runs = column(frame, "monthly_runs")
     wall_hours = run_time(frame).wall / SECONDS_PER_HOUR
     active = runs * wall_hours * history.mean_open_bytes / BYTES_PER_GB
     closed = (history.history_bytes_per_run + history.child_history_bytes) / BYTES_PER_GB
@@ -57,14 +58,16 @@ def storage_gbh(frame: pd.DataFrame, history: HistoryProjection, retention_days:
     return active, retained
 
 
-def _action_cost(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[Array, Array]:
+def _action_cost(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[Array, Bools]:
     """(cost, beyond the last priced tier?) of billable Actions under a flat or tiered price."""
     if isinstance(item, Tiered):
         scale = PER_UNIT.get(item.unit, 1.0)
         bounds = [t.up_to for t in item.tiers]
         cost = graduated(quantity, bounds, [t.price * scale for t in item.tiers])
         last = bounds[-1]
-        beyond = quantity > last if (last is not None and item.beyond_last) else np.zeros(quantity.shape, bool)
+        beyond = (
+            np.asarray(quantity > last) if (last is not None and item.beyond_last) else np.zeros(quantity.shape, bool)
+        )
         return cost, beyond
     scale = PER_UNIT.get(item.unit, 1.0)
     return quantity * item.pick(scenario) * scale, np.zeros(quantity.shape, bool)
@@ -75,9 +78,9 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
     n = len(frame)
     count = {k: v.pick(scenario) for k, v in table.counting.items()}
     history = project_history(frame, table, scenario)
-    actions = frame["monthly_runs"].to_numpy(dtype=np.float64) * actions_per_run(frame, count, history)["total"]
+    actions = column(frame, "monthly_runs") * actions_per_run(frame, count, history)["total"]
 
-    retention_given = frame["retention_days"].to_numpy(dtype=np.float64)
+    retention_given = column(frame, "retention_days")
     low, high = rates.number("limits", "retention_days_min"), rates.number("limits", "retention_days_max")
     retention = np.clip(retention_given, low, high)
     active, retained = storage_gbh(frame, history, retention)
@@ -96,21 +99,65 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
         floor = rates.plan_number(plan, "fee")
         fee = share_fee(floor, rates.plan_number(plan, "fee_share"), consumption)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            action_unit = np.where(billable > 0, action_cost / billable, _action_cost(np.ones(1), action_item, scenario)[0][0])
-        per_plan.append((
-            Line("plan_fee", "Plan fee", np.ones(n), "month", fee, "USD/month", fee,
-                 rates.ref("plans", plan.id, "fee")),
-            Line("actions", "Actions", billable, "actions", action_unit, "USD/action", action_cost,
-                 rates.price_ref("actions", plan), depends_on=beyond,
-                 depends_on_reason="a negotiated price for Actions past the last published tier"),
-            Line("active_storage", "Active storage", active_billable, "GBh", np.full(n, active_price),
-                 "USD/GBh", active_billable * active_price, rates.price_ref("active_storage", plan)),
-            Line("retained_storage", "Retained storage", retained_billable, "GBh", np.full(n, retained_price),
-                 "USD/GBh", retained_billable * retained_price, rates.price_ref("retained_storage", plan)),
-        ))
+            action_unit = np.where(
+                billable > 0, action_cost / billable, _action_cost(np.ones(1), action_item, scenario)[0][0]
+            )
+        per_plan.append(
+            (
+                Line(
+                    "plan_fee",
+                    "Plan fee",
+                    np.ones(n),
+                    "month",
+                    fee,
+                    "USD/month",
+                    fee,
+                    rates.ref("plans", plan.id, "fee"),
+                ),
+                Line(
+                    "actions",
+                    "Actions",
+                    billable,
+                    "actions",
+                    action_unit,
+                    "USD/action",
+                    action_cost,
+                    rates.price_ref("actions", plan),
+                    depends_on=beyond,
+                    depends_on_reason="a negotiated price for Actions past the last published tier",
+                ),
+                Line(
+                    "active_storage",
+                    "Active storage",
+                    active_billable,
+                    "GBh",
+                    np.full(n, active_price),
+                    "USD/GBh",
+                    active_billable * active_price,
+                    rates.price_ref("active_storage", plan),
+                ),
+                Line(
+                    "retained_storage",
+                    "Retained storage",
+                    retained_billable,
+                    "GBh",
+                    np.full(n, retained_price),
+                    "USD/GBh",
+                    retained_billable * retained_price,
+                    rates.price_ref("retained_storage", plan),
+                ),
+            )
+        )
         allowed.append(np.full(n, plan.self_serve))
-        reasons.append(np.full(n, f"{plan.name} is the cheapest self-serve plan at this volume"
-                               if plan.self_serve else f"{plan.name} is sold by annual contract", dtype=object))
+        reasons.append(
+            np.full(
+                n,
+                f"{plan.name} is the cheapest self-serve plan at this volume"
+                if plan.self_serve
+                else f"{plan.name} is sold by annual contract",
+                dtype=object,
+            )
+        )
 
     lines, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, np.stack(allowed), reasons)
 
@@ -118,23 +165,28 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
     vcpu_each, gb_each = machine_resources(frame, book, scenario)
     vcpu_line, gb_line, vcpu, gb = worker_lines(
         average_units=time.runs_per_second * time.executing,
-        peak_units=frame["peak_concurrent_runs"].to_numpy(dtype=np.float64),
-        vcpu_per_unit=vcpu_each, gb_per_unit=gb_each, option=rates, book=book, label="Workers")
+        peak_units=column(frame, "peak_concurrent_runs"),
+        vcpu_per_unit=vcpu_each,
+        gb_per_unit=gb_each,
+        option=rates,
+        book=book,
+        label="Workers",
+    )
     ops = people_line(table, frame, book, scenario)
     payload_mb = rates.number("limits", "payload_mb")
+    retention_note = f"retention_days is outside Temporal Cloud's {low:g} to {high:g} days; priced at the nearest bound"
+    payload_note = f"one step's payload passes the {payload_mb:g} MB payload limit: keep context out of history"
     warnings = {
-        f"retention_days is outside Temporal Cloud's {low:g} to {high:g} days; priced at the nearest bound":
-            retention != retention_given,
+        retention_note: retention != retention_given,
         "the run crosses a history limit without Continue-As-New": history.exceeds_limit,
-        f"one step's payload passes the {payload_mb:g} MB payload limit: keep context out of history":
-            history.payload_blocks_continue_as_new,
+        payload_note: history.payload_blocks_continue_as_new,
     }
     return OptionBill(
         lines=(*lines, vcpu_line, gb_line, ops),
         plan=plan_ids,
         plan_reason=plan_reason,
         quantities={
-            "runs": frame["monthly_runs"].to_numpy(dtype=np.float64),
+            "runs": column(frame, "monthly_runs"),
             "actions": actions,
             "active_storage_gbh": active,
             "retained_storage_gbh": retained,
@@ -145,4 +197,3 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
         plan_totals=plan_totals,
         plan_reasons={plan.id: reason for plan, reason in zip(table.plans, reasons, strict=True)},
     )
-

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from model.history import project_history
-from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run
+from model.profile import column
 from model.vendors.common import Line, OptionBill, Rates, machine_resources, people_line, worker_lines
+from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run
 from model.workload import run_time
 from pricing.schema import PriceBook, PriceTable, Scenario
 
@@ -23,8 +24,13 @@ BILLING_MODEL = "temporal-self-hosted"
 REQUIRED = {
     "counting": (*ACTION_COUNTS, *HISTORY_COUNTS),
     "limits": HISTORY_LIMITS,
-    "assumptions": ("cluster_monthly", "cluster_actions_per_second", "ops_fte",
-                    "worker_min_vcpu", "worker_min_memory_gb"),
+    "assumptions": (
+        "cluster_monthly",
+        "cluster_actions_per_second",
+        "ops_fte",
+        "worker_min_vcpu",
+        "worker_min_memory_gb",
+    ),
 }
 
 
@@ -38,21 +44,33 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
     count = {k: v.pick(scenario) for k, v in table.counting.items()}
     per_run = actions_per_run(frame, count, project_history(frame, table, scenario))["total"]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        peak_rate = np.where(time.executing > 0,
-                             frame["peak_concurrent_runs"].to_numpy(dtype=np.float64) / time.executing, 0.0)
+        peak_rate = np.where(time.executing > 0, column(frame, "peak_concurrent_runs") / time.executing, 0.0)
         peak_aps = peak_rate * per_run
     beyond = peak_aps > rates.number("assumptions", "cluster_actions_per_second")
     vcpu_each, gb_each = machine_resources(frame, book, scenario)
     vcpu_line, gb_line, vcpu, gb = worker_lines(
         average_units=time.runs_per_second * time.executing,
-        peak_units=frame["peak_concurrent_runs"].to_numpy(dtype=np.float64),
-        vcpu_per_unit=vcpu_each, gb_per_unit=gb_each, option=rates, book=book, label="Workers")
+        peak_units=column(frame, "peak_concurrent_runs"),
+        vcpu_per_unit=vcpu_each,
+        gb_per_unit=gb_each,
+        option=rates,
+        book=book,
+        label="Workers",
+    )
     lines = (
-        Line("cluster", "Cluster (persistence, visibility, services)", np.ones(n), "month",
-             np.full(n, cluster), "USD/month", np.full(n, cluster), rates.ref("assumptions", "cluster_monthly"),
-             depends_on=beyond,
-             depends_on_reason="cluster sizing beyond small production scale (more shards and nodes)",
-             category="infrastructure"),
+        Line(
+            "cluster",
+            "Cluster (persistence, visibility, services)",
+            np.ones(n),
+            "month",
+            np.full(n, cluster),
+            "USD/month",
+            np.full(n, cluster),
+            rates.ref("assumptions", "cluster_monthly"),
+            depends_on=beyond,
+            depends_on_reason="cluster sizing beyond small production scale (more shards and nodes)",
+            category="infrastructure",
+        ),
         vcpu_line,
         gb_line,
         people_line(table, frame, book, scenario),
@@ -61,6 +79,10 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
         lines=lines,
         plan=np.full(n, "self-hosted", dtype=object),
         plan_reason=np.full(n, "MIT licence: no fee; you run the cluster and the workers", dtype=object),
-        quantities={"runs": frame["monthly_runs"].to_numpy(dtype=np.float64),
-                    "peak_actions_per_second": peak_aps, "worker_vcpu": vcpu, "worker_memory_gb": gb},
+        quantities={
+            "runs": column(frame, "monthly_runs"),
+            "peak_actions_per_second": peak_aps,
+            "worker_vcpu": vcpu,
+            "worker_memory_gb": gb,
+        },
     )

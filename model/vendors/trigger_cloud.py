@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model.billing import Array, credit_bill
+from model.profile import column
 from model.vendors.common import Line, OptionBill, Rates, select_plan
 from model.workload import run_time
 from pricing.schema import PriceBook, PriceTable, Scenario
@@ -42,20 +43,19 @@ def billable_seconds(frame: pd.DataFrame, threshold: float) -> tuple[Array, Arra
     [36.0, 3.0]
     """
     time = run_time(frame)
-    short_sleep = np.where(frame["sleep_seconds"].to_numpy(dtype=np.float64) <= threshold, time.sleep, 0.0)
-    runs = 1.0 + frame["child_runs_per_run"].to_numpy(dtype=np.float64)
+    short_sleep = np.where(column(frame, "sleep_seconds") <= threshold, time.sleep, 0.0)
+    runs = 1.0 + column(frame, "child_runs_per_run")
     return time.step_exec + time.child_exec + short_sleep, runs
 
 
 def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
     rates = Rates(table, scenario)
     n = len(frame)
-    seconds_per_run, runs_per_run = billable_seconds(
-        frame, rates.number("counting", "checkpoint_threshold_seconds"))
-    monthly = frame["monthly_runs"].to_numpy(dtype=np.float64)
+    seconds_per_run, runs_per_run = billable_seconds(frame, rates.number("counting", "checkpoint_threshold_seconds"))
+    monthly = column(frame, "monthly_runs")
     runs = monthly * runs_per_run
     seconds = monthly * seconds_per_run
-    peak = frame["peak_concurrent_runs"].to_numpy(dtype=np.float64)
+    peak = column(frame, "peak_concurrent_runs")
     machines = frame["machine"].astype(str)
     known = {key.removeprefix("compute."): key for key in table.prices if key.startswith("compute.")}
     unknown = sorted(set(machines) - set(known))
@@ -70,8 +70,7 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
     for plan in table.plans:
         invocation = rates.scalar_price("invocation", plan)
         rate = machines.map({m: rates.scalar_price(k, plan) for m, k in known.items()}).to_numpy(np.float64)
-        compute_refs = machines.map(
-            {m: rates.price_ref(k, plan) for m, k in known.items()}).to_numpy(dtype=object)
+        compute_refs = machines.map({m: rates.price_ref(k, plan) for m, k in known.items()}).to_numpy(dtype=object)
         fee = rates.plan_number(plan, "fee")
         credit = rates.plan_number(plan, "usage_credit")
         limit = rates.plan_number(plan, "concurrency")
@@ -81,30 +80,80 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
         extra_price = rates.scalar_price("extra_concurrency", plan) if can_buy else 0.0
         bill = credit_bill(fee, usage, credit)
         lines = (
-            Line("plan_fee", "Plan fee", np.ones(n), "month", np.full(n, fee), "USD/month",
-                 np.full(n, fee), rates.ref("plans", plan.id, "fee")),
-            Line("runs", "Runs", runs, "runs", np.full(n, invocation), "USD/run", runs * invocation,
-                 rates.price_ref("invocation", plan)),
-            Line("compute", "Compute", seconds, "s", rate, "USD/s", seconds * rate, compute_refs),
-            Line("usage_credit", "Included usage credit", -np.minimum(usage, credit), "USD",
-                 np.ones(n), "USD/USD", bill - fee - usage, rates.ref("plans", plan.id, "included", "usage_credit")),
-            Line("extra_concurrency", "Extra concurrency", extra_runs, "concurrent runs",
-                 np.full(n, extra_price), "USD/concurrent-run-month", extra_runs * extra_price,
-                 rates.ref("plans", plan.id, "prices", "extra_concurrency") if can_buy else None,
-                 depends_on=extra_runs > 0 if can_buy else None,
-                 depends_on_reason="the extra-concurrency price set in the Trigger.dev dashboard"),
+            Line(
+                "plan_fee",
+                "Plan fee",
+                np.ones(n),
+                "month",
+                np.full(n, fee),
+                "USD/month",
+                np.full(n, fee),
+                rates.ref("plans", plan.id, "fee"),
+            ),
+            Line(
+                "runs",
+                "Runs",
+                runs,
+                "runs",
+                np.full(n, invocation),
+                "USD/run",
+                runs * invocation,
+                rates.price_ref("invocation", plan),
+            ),
+            Line(
+                "compute",
+                "Compute",
+                seconds,
+                "s",
+                np.asarray(rate, dtype=np.float64),
+                "USD/s",
+                seconds * rate,
+                compute_refs,
+            ),
+            Line(
+                "usage_credit",
+                "Included usage credit",
+                -np.minimum(usage, credit),
+                "USD",
+                np.ones(n),
+                "USD/USD",
+                bill - fee - usage,
+                rates.ref("plans", plan.id, "included", "usage_credit"),
+            ),
+            Line(
+                "extra_concurrency",
+                "Extra concurrency",
+                extra_runs,
+                "concurrent runs",
+                np.full(n, extra_price),
+                "USD/concurrent-run-month",
+                extra_runs * extra_price,
+                rates.ref("plans", plan.id, "prices", "extra_concurrency") if can_buy else None,
+                depends_on=extra_runs > 0 if can_buy else None,
+                depends_on_reason="the extra-concurrency price set in the Trigger.dev dashboard",
+            ),
         )
         fits = peak <= limit
         within_credit = usage <= credit
         ok = (fits | can_buy) & (within_credit | plan.overage) & plan.self_serve
         reason = np.where(
-            ~np.full(n, plan.self_serve), f"{plan.name} is sold by contract only",
-            np.where(~(within_credit | plan.overage),
-                     f"{plan.name} allows no usage beyond its included credit",
-                     np.where(fits, f"{plan.name} allows {limit:g} concurrent runs (peak {{peak}})",
-                              np.where(can_buy, f"{plan.name} allows {limit:g} concurrent runs; "
-                                       "the peak of {peak} needs the extra-concurrency add-on",
-                                       f"{plan.name} allows {limit:g} concurrent runs, fewer than the peak of {{peak}}"))))
+            ~np.full(n, plan.self_serve),
+            f"{plan.name} is sold by contract only",
+            np.where(
+                ~(within_credit | plan.overage),
+                f"{plan.name} allows no usage beyond its included credit",
+                np.where(
+                    fits,
+                    f"{plan.name} allows {limit:g} concurrent runs (peak {{peak}})",
+                    np.where(
+                        can_buy,
+                        f"{plan.name} allows {limit:g} concurrent runs; "
+                        "the peak of {peak} needs the extra-concurrency add-on",
+                        f"{plan.name} allows {limit:g} concurrent runs, fewer than the peak of {{peak}}",
+                    ),
+                ),
+            ),
+        )
         per_plan.append(lines)
         allowed.append(ok)
         reasons.append(reason.astype(object))

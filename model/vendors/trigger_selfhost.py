@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.profile import column
 from model.vendors.common import (
     Line,
     OptionBill,
@@ -27,8 +28,7 @@ __all__ = ["BILLING_MODEL", "REQUIRED", "price"]
 
 BILLING_MODEL = "trigger.dev-self-hosted"
 REQUIRED = {
-    "assumptions": ("platform_vcpu", "platform_memory_gb", "ops_fte", "worker_min_vcpu",
-                    "worker_min_memory_gb"),
+    "assumptions": ("platform_vcpu", "platform_memory_gb", "ops_fte", "worker_min_vcpu", "worker_min_memory_gb"),
 }
 
 
@@ -39,19 +39,30 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
     average_open, peak_open = open_runs_at_peak(frame, time)
     vcpu_each, gb_each = machine_resources(frame, book, scenario)
     platform = hosted_line(
-        "platform", "Platform services (webapp, Postgres, Redis, ClickHouse)",
-        rates.number("assumptions", "platform_vcpu"), rates.number("assumptions", "platform_memory_gb"),
-        book, scenario, n)
+        "platform",
+        "Platform services (webapp, Postgres, Redis, ClickHouse)",
+        rates.number("assumptions", "platform_vcpu"),
+        rates.number("assumptions", "platform_memory_gb"),
+        book,
+        scenario,
+        n,
+    )
     vcpu_line, gb_line, vcpu, gb = worker_lines(
-        average_units=average_open, peak_units=peak_open, vcpu_per_unit=vcpu_each,
-        gb_per_unit=gb_each, option=rates, book=book, label="Worker hosts")
+        average_units=average_open,
+        peak_units=peak_open,
+        vcpu_per_unit=vcpu_each,
+        gb_per_unit=gb_each,
+        option=rates,
+        book=book,
+        label="Worker hosts",
+    )
     lines: tuple[Line, ...] = (platform, vcpu_line, gb_line, people_line(table, frame, book, scenario))
     return OptionBill(
         lines=lines,
         plan=np.full(n, "self-hosted", dtype=object),
         plan_reason=np.full(n, "Apache-2.0 licence: no fee; waiting runs keep their containers", dtype=object),
         quantities={
-            "runs": frame["monthly_runs"].to_numpy(dtype=np.float64),
+            "runs": column(frame, "monthly_runs"),
             "open_runs_average": average_open,
             "open_runs_peak": peak_open,
             "worker_vcpu": vcpu,

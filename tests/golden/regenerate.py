@@ -1,0 +1,38 @@
+"""Rewrite the golden outputs of the preset profiles: `make golden`, then review `git diff`.
+
+A pull request that changes a price shows its effect on every preset as a diff of these files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from model.engine import estimate
+from model.result import summarize
+from pricing.load import read_pricebook
+from pricing.profiles import read_presets
+from report.compare import format_json, format_markdown
+from tests.conftest import latest_date
+
+HERE = Path(__file__).resolve().parent
+
+
+def render() -> dict[str, str]:
+    """File name -> content, for every preset, priced with every table in force."""
+    book = read_pricebook(on=latest_date())
+    out = {}
+    for name, profile in read_presets().items():
+        result = summarize(estimate(profile, book))
+        out[f"{name}.json"] = format_json(result)
+        out[f"{name}.md"] = format_markdown(result)
+    return out
+
+
+def main() -> None:
+    for name, text in render().items():
+        (HERE / name).write_text(text, encoding="utf-8")
+        print(HERE.name + "/" + name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""The `tco` command line: its JSON contract, exit codes, and no traceback on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = str(ROOT / "data" / "profiles" / "article-example.yaml")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_compare_json_is_the_contract(capsys):
+    code, out, err = run(capsys, "compare", "--profile", ARTICLE, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["cheapest"] in {o["id"] for o in data["options"]}
+    assert data["history"]["binding_limit"] in ("history_events", "history_size", "payload_size")
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_compare_text_formats(capsys, fmt):
+    code, out, _ = run(capsys, "compare", "--profile", ARTICLE, "--format", fmt)
+    assert code == 0
+    assert "Cheapest for" in out and "Temporal Cloud" in out and "Trigger.dev Cloud" in out
+
+
+def test_pricing_date_selects_the_older_table(capsys):
+    _, out, _ = run(capsys, "compare", "--profile", ARTICLE, "--format", "json", "--pricing-date", "2026-03-01")
+    plans = {o["id"]: o["plan"] for o in json.loads(out)["options"]}
+    assert plans["temporal/cloud"] == "Essentials"
+    _, out, _ = run(capsys, "compare", "--profile", ARTICLE, "--format", "json", "--pricing-date", "2026-10-01")
+    assert {o["id"]: o["plan"] for o in json.loads(out)["options"]}["temporal/cloud"] == "Developer"
+
+
+def test_bad_profile_exits_2_naming_the_field(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nmonthly_runs: lots\n", encoding="utf-8")
+    code, out, err = run(capsys, "compare", "--profile", str(bad))
+    assert code == 2 and out == ""
+    assert f"{bad}:2: monthly_runs:" in err and "'lots'" in err
+
+
+def test_unknown_machine_exits_2(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nmachine: gpu-xl\n", encoding="utf-8")
+    code, _, err = run(capsys, "compare", "--profile", str(bad))
+    assert code == 2 and "machine" in err and "gpu-xl" in err and "small-1x" in err
+
+
+def test_missing_profile_and_bad_date_exit_2(capsys):
+    code, _, err = run(capsys, "compare", "--profile", "/nonexistent/profile.yaml")
+    assert code == 2 and "cannot read" in err
+    with pytest.raises(SystemExit) as info:
+        main(["compare", "--profile", ARTICLE, "--pricing-date", "May 2026"])
+    assert info.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_pricing_date_before_any_table_exits_2(capsys):
+    code, _, err = run(capsys, "compare", "--profile", ARTICLE, "--pricing-date", "2020-01-01")
+    assert code == 2 and "no pricing table" in err
+
+
+def test_validate_all_tables_passes(capsys):
+    code, out, err = run(capsys, "pricing", "validate")
+    assert code == 0, err
+    assert "0 problem(s)" in out
+
+
+def test_validate_reports_problems_with_exit_1(capsys, tmp_path):
+    folder = tmp_path / "pricing" / "acme" / "cloud"
+    folder.mkdir(parents=True)
+    broken = folder / "2026-01-01.yaml"
+    broken.write_text("schema_version: 1\nid: acme/cloud\nkind: option\n", encoding="utf-8")
+    code, _, err = run(capsys, "--data", str(tmp_path), "pricing", "validate")
+    assert code == 1
+    assert "required field is missing" in err and "2026-01-01.yaml" in err
+
+
+def test_schema_command_writes_all_schemas(capsys, tmp_path):
+    code, _out, _ = run(capsys, "pricing", "schema", "--out", str(tmp_path))
+    assert code == 0
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "pricing-table.schema.json",
+        "profile.schema.json",
+        "estimate.schema.json",
+    }
+
+
+def test_published_schemas_are_current(tmp_path):
+    from pricing.schemas import json_schemas
+
+    for name, schema in json_schemas().items():
+        published = json.loads((ROOT / "data" / "schema" / name).read_text(encoding="utf-8"))
+        assert published == schema, f"{name} is stale: run `make schema`"
+
+
+def test_console_script_never_shows_a_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nsteps_per_run: [1, 2]\n", encoding="utf-8")
+    tco = Path(sys.executable).parent / "tco"
+    proc = subprocess.run([str(tco), "compare", "--profile", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "steps_per_run" in proc.stderr
