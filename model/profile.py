@@ -116,7 +116,11 @@ class WorkloadProfile(BaseModel):
     )
     peak_concurrent_runs: float = _f(20, "runs", "Runs executing at the same time at the busiest moment", ge=1, le=1e7)
     peak_window_hours: float = _f(
-        8, "h", "How long the busy period lasts each day (sizes self-hosted capacity for waiting runs)", ge=0, le=24
+        8,
+        "h",
+        "Hours of the day in which the runs arrive (sizes self-hosted capacity for waiting runs)",
+        ge=1,
+        le=24,
     )
     machine: str = Field(
         default="small-1x",

@@ -68,33 +68,24 @@ def run_time(frame: pd.DataFrame) -> RunTime:
 def open_runs_at_peak(frame: pd.DataFrame, time: RunTime) -> tuple[Array, Array]:
     """Runs open at once (executing or waiting): (on average, at the busiest moment).
 
-    Little's law: open runs = arrival rate x wall time. At the peak, runs arrive at the rate
-    that keeps `peak_concurrent_runs` executing (peak / executing time); that rate lasts for
-    `peak_window_hours`, so a run longer than the window only sees part of it; and the extra
-    runs of the burst are at most a day's worth of the month's runs (a profile whose peak
-    implies more runs than the month has is held to its volume):
+    Little's law: open runs = arrival rate x wall time. On average the month's runs arrive evenly;
+    at the peak, a day's runs arrive within the busy window of `peak_window_hours`, so
 
-        peak open = average rate x wall
-                    + min((peak rate - average rate)+ x min(wall, window), runs per day)
+        peak open = (runs per day / window) x min(wall, window)
+                    + average rate x max(wall - window, 0)     (runs from earlier days still open)
 
-    never less than the peak executing count.
+    and never fewer than the peak executing count. Both grow with runs, steps and step time.
 
     >>> from model.profile import WorkloadProfile, profiles_frame
-    >>> f = profiles_frame(WorkloadProfile(monthly_runs=30_000, steps_per_run=1, step_seconds=100,
-    ...     retry_rate=0, human_waits_per_run=1, human_wait_seconds=900, peak_concurrent_runs=10))
+    >>> f = profiles_frame(WorkloadProfile(monthly_runs=73_000, steps_per_run=1, step_seconds=100,
+    ...     retry_rate=0, human_waits_per_run=1, human_wait_seconds=3500, peak_concurrent_runs=10,
+    ...     peak_window_hours=8))
     >>> [round(float(x[0]), 2) for x in open_runs_at_peak(f, run_time(f))]
-    [11.42, 100.0]
+    [100.0, 300.0]
     """
     average = time.runs_per_second * time.wall
-    peak_exec = column(frame, "peak_concurrent_runs")
     window = column(frame, "peak_window_hours") * SECONDS_PER_HOUR
-    seen = np.minimum(time.wall, window)
-    # Runs arriving at the peak rate (peak / executing time) during the part of the window a run
-    # spans, minus those the average rate brings anyway; multiplied before dividing so that a
-    # tiny executing time over an empty window gives 0, not inf x 0.
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        at_peak = np.where(time.executing > 0, np.nan_to_num(peak_exec * seen / time.executing, posinf=np.inf), 0.0)
-    per_day = time.runs_per_second * SECONDS_PER_DAY
-    burst = np.minimum(np.maximum(at_peak - time.runs_per_second * seen, 0.0), per_day)
-    peak = np.maximum(average + burst, np.where(time.executing > 0, peak_exec, 0.0))
-    return average, peak
+    window_rate = time.runs_per_second * SECONDS_PER_DAY / window
+    peak = window_rate * np.minimum(time.wall, window) + time.runs_per_second * np.maximum(time.wall - window, 0.0)
+    peak_exec = column(frame, "peak_concurrent_runs")
+    return average, np.maximum(peak, np.where(time.executing > 0, peak_exec, 0.0))
