@@ -14,7 +14,6 @@ from pricing.load import list_table_files, read_pricebook
 from pricing.profiles import read_presets
 from pricing.schema import PriceBook
 
-
 settings.register_profile("default", max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
