@@ -16,7 +16,7 @@ import pandas as pd
 
 from model.billing import Array
 from model.history import HistoryProjection, project_history
-from model.profile import WorkloadProfile, profiles_frame
+from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.vendors import BILLING_MODELS
 from model.vendors.common import OptionBill
 from pricing.schema import PriceBook, PriceTable, Scenario
@@ -101,7 +101,7 @@ class Estimate:
         return pd.DataFrame(rows)
 
 
-def _price_option(frame: pd.DataFrame, table: PriceTable, book: PriceBook) -> OptionEstimate:
+def _price_option(frame: Columns, table: PriceTable, book: PriceBook) -> OptionEstimate:
     model = BILLING_MODELS.get(table.billing_model or "")
     if model is None:
         raise KeyError(f"{table.id}: unknown billing_model {table.billing_model!r}; known: {', '.join(BILLING_MODELS)}")
@@ -145,7 +145,8 @@ def estimate(
         if unknown:
             raise KeyError(f"unknown option(s) {', '.join(sorted(unknown))}; have {', '.join(t.id for t in tables)}")
         tables = [t for t in tables if t.id in wanted]
-    priced = tuple(_price_option(frame, table, book) for table in tables)
+    columns = Columns(frame)
+    priced = tuple(_price_option(columns, table, book) for table in tables)
     history_table = next((t for t in book.options() if t.billing_model in HISTORY_MODELS), None)
-    history = project_history(frame, history_table) if history_table is not None else None
+    history = project_history(columns, history_table) if history_table is not None else None
     return Estimate(frame=frame, book=book, options=priced, history=history, profiles=kept)

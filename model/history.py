@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from model.billing import Array
-from model.profile import column
+from model.profile import Columns, column
 from model.units import BYTES_PER_KB, BYTES_PER_MB
 from pricing.schema import PriceTable, Scenario
 
@@ -65,12 +64,12 @@ class HistoryProjection:
     """Average size of the run's open history over its lifetime [bytes] (for Active storage)."""
 
 
-def events_per_step(frame: pd.DataFrame, count: dict[str, float]) -> Array:
+def events_per_step(frame: Columns, count: dict[str, float]) -> Array:
     """Events one step adds: 6 for an activity; for a local activity, its marker plus a
     workflow-task triplet every time the workflow task heartbeats while it runs."""
     attempts = 1.0 + column(frame, "retry_rate")
     seconds = column(frame, "step_seconds") * attempts
-    local = frame["step_kind"].to_numpy() == "local_activity"
+    local = frame["step_kind"] == "local_activity"
     local_events = count["events_per_local_activity"] + count["events_per_workflow_task"] * (
         seconds / count["workflow_task_heartbeat_seconds"]
     )
@@ -111,7 +110,7 @@ def _first_payload_step(base: Array, growth: Array, limit: float) -> Array:
     return np.where(base > limit, 1.0, np.maximum(n, 1.0))
 
 
-def project_history(frame: pd.DataFrame, table: PriceTable, scenario: Scenario = "expected") -> HistoryProjection:
+def project_history(frame: Columns, table: PriceTable, scenario: Scenario = "expected") -> HistoryProjection:
     """Project one run's history for every profile, under a Temporal table's counting rules."""
     count = {k: v.pick(scenario) for k, v in table.counting.items()}
     limit = {k: v.pick(scenario) for k, v in table.limits.items()}

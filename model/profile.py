@@ -7,7 +7,7 @@ bounds, and a bad value gets a message naming the field, the value and what is a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -19,12 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 __all__ = [
     "NUMERIC_FIELDS",
     "PROFILE_VERSION",
+    "Columns",
     "ProfileError",
     "StepKind",
     "TeamInputs",
     "WorkloadProfile",
     "column",
     "field_unit",
+    "lookup",
     "parse_profile",
     "profiles_frame",
 ]
@@ -139,9 +141,67 @@ NUMERIC_FIELDS: tuple[str, ...] = tuple(
 """The fields an array can sweep over; every cost function accepts arrays of these."""
 
 
-def column(frame: pd.DataFrame, name: str) -> npt.NDArray[np.float64]:
-    """One numeric field of a profile frame, as a float array."""
-    return np.asarray(frame[name].to_numpy(), dtype=np.float64)
+class Columns(Mapping[str, npt.NDArray[Any]]):
+    """A profile frame as plain NumPy columns, converted once per `estimate()`.
+
+    The vendor models read dozens of columns per call; going through pandas for each read costs
+    more than the arithmetic. `rows` is the number of profiles.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self._data: dict[str, npt.NDArray[Any]] = {}
+        for name in frame.columns:
+            if name in NUMERIC_FIELDS or name == "engineer_cost_usd_per_year":
+                self._data[str(name)] = frame[name].to_numpy(dtype=np.float64)
+            elif name in TEXT_COLUMNS:
+                self._data[str(name)] = frame[name].to_numpy().astype(str)
+            else:
+                self._data[str(name)] = frame[name].to_numpy(dtype=object)
+        self.rows = len(frame)
+        self._categories: dict[str, tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]] = {}
+        self._ops: dict[str, npt.NDArray[np.float64]] | None = None
+
+    def categories(self, name: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
+        """(distinct values, index of each row's value) of a text column, computed once."""
+        if name not in self._categories:
+            unique, inverse = np.unique(self._data[name], return_inverse=True)
+            self._categories[name] = (unique, inverse.reshape(-1))
+        return self._categories[name]
+
+    def ops_fte(self, option_id: str) -> npt.NDArray[np.float64] | None:
+        """The team's operations share for one option, per row (NaN where not given), or None
+        when no row gives one. The column of dicts is read once for all options."""
+        if self._ops is None:
+            found: dict[str, npt.NDArray[np.float64]] = {}
+            for i, given in enumerate(self._data.get("ops_fte", ())):
+                if isinstance(given, Mapping):
+                    for key, value in given.items():
+                        found.setdefault(key, np.full(self.rows, np.nan))[i] = value
+            self._ops = found
+        return self._ops.get(option_id)
+
+    def __getitem__(self, name: str) -> npt.NDArray[Any]:
+        return self._data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def column(frame: Columns, name: str) -> npt.NDArray[np.float64]:
+    """One numeric field, as a float array."""
+    return np.asarray(frame[name], dtype=np.float64)
+
+
+def lookup(frame: Columns, name: str, table: Mapping[str, Any], dtype: Any = np.float64) -> npt.NDArray[Any]:
+    """Map a text column through `table`, once per distinct value (fast for 100,000 rows of a
+    few distinct machine names). Values missing from the table raise KeyError."""
+    unique, inverse = frame.categories(name)
+    mapped = np.empty(len(unique), dtype=dtype)
+    mapped[:] = [table[str(u)] for u in unique]
+    return mapped[inverse]
 
 
 TEXT_COLUMNS = ("machine", "step_kind", "name")

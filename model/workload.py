@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from model.billing import Array
-from model.profile import column
+from model.profile import Columns, column
 from model.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MONTH
 
 __all__ = ["RunTime", "open_runs_at_peak", "run_time"]
@@ -37,13 +36,13 @@ class RunTime:
     """Average arrival rate of runs [runs/s]."""
 
 
-def run_time(frame: pd.DataFrame) -> RunTime:
+def run_time(frame: Columns) -> RunTime:
     """The time budget of one run of each profile.
 
     >>> import pandas as pd
-    >>> from model.profile import WorkloadProfile, profiles_frame
-    >>> t = run_time(profiles_frame(WorkloadProfile(steps_per_run=10, step_seconds=2, retry_rate=0.5,
-    ...     human_waits_per_run=1, human_wait_seconds=60)))
+    >>> from model.profile import Columns, WorkloadProfile, profiles_frame
+    >>> t = run_time(Columns(profiles_frame(WorkloadProfile(steps_per_run=10, step_seconds=2, retry_rate=0.5,
+    ...     human_waits_per_run=1, human_wait_seconds=60))))
     >>> float(t.step_exec[0]), float(t.wall[0]), float(t.executing[0])
     (30.0, 90.0, 30.0)
     """
@@ -65,7 +64,7 @@ def run_time(frame: pd.DataFrame) -> RunTime:
     )
 
 
-def open_runs_at_peak(frame: pd.DataFrame, time: RunTime) -> tuple[Array, Array]:
+def open_runs_at_peak(frame: Columns, time: RunTime) -> tuple[Array, Array]:
     """Runs open at once (executing or waiting): (on average, at the busiest moment).
 
     Little's law: open runs = arrival rate x wall time. On average the month's runs arrive evenly;
@@ -76,10 +75,10 @@ def open_runs_at_peak(frame: pd.DataFrame, time: RunTime) -> tuple[Array, Array]
 
     and never fewer than the peak executing count. Both grow with runs, steps and step time.
 
-    >>> from model.profile import WorkloadProfile, profiles_frame
-    >>> f = profiles_frame(WorkloadProfile(monthly_runs=73_000, steps_per_run=1, step_seconds=100,
+    >>> from model.profile import Columns, WorkloadProfile, profiles_frame
+    >>> f = Columns(profiles_frame(WorkloadProfile(monthly_runs=73_000, steps_per_run=1, step_seconds=100,
     ...     retry_rate=0, human_waits_per_run=1, human_wait_seconds=3500, peak_concurrent_runs=10,
-    ...     peak_window_hours=8))
+    ...     peak_window_hours=8)))
     >>> [round(float(x[0]), 2) for x in open_runs_at_peak(f, run_time(f))]
     [100.0, 300.0]
     """

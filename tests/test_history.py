@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.history import project_history
-from model.profile import WorkloadProfile, profiles_frame
+from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.units import BYTES_PER_KB, BYTES_PER_MB
 from pricing.load import read_pricebook
 from tests.conftest import latest_date
@@ -26,7 +26,7 @@ def temporal(book):
 
 def _project(table, **fields):
     base = {"retry_rate": 0, "human_waits_per_run": 0, "sleeps_per_run": 0}
-    return project_history(profiles_frame(WorkloadProfile(**{**base, **fields})), table)
+    return project_history(Columns(profiles_frame(WorkloadProfile(**{**base, **fields}))), table)
 
 
 def test_one_activity_is_eleven_events(temporal):
@@ -97,8 +97,8 @@ def test_vectorised_projection_equals_one_by_one(temporal):
         for g in (0, 3)
         for k in ("activity", "local_activity")
     ]
-    together = project_history(profiles_frame(profiles), temporal)
+    together = project_history(Columns(profiles_frame(profiles)), temporal)
     for i, p in enumerate(profiles):
-        alone = project_history(profiles_frame(p), temporal)
+        alone = project_history(Columns(profiles_frame(p)), temporal)
         for name in ("events_per_run", "history_bytes_per_run", "steps_until_size_limit", "continue_as_new_segments"):
             assert np.array_equal(getattr(together, name)[i : i + 1], getattr(alone, name)), name

@@ -7,16 +7,15 @@ id; the price comes from the table through `Rates`. No dollar figure lives in th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from model.billing import Array, Bools, cheapest
-from model.profile import column
+from model.profile import Columns, ProfileError, column, lookup
 from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR
 from pricing.schema import Number, Plan, PriceBook, PriceTable, Scenario, Tiered
 
@@ -28,6 +27,7 @@ __all__ = [
     "OptionBill",
     "PriceRef",
     "Rates",
+    "check_machines",
     "hosted_line",
     "machine_resources",
     "people_line",
@@ -135,19 +135,22 @@ class Rates:
         return item.pick(self.scenario)
 
 
-def machine_resources(frame: pd.DataFrame, book: PriceBook, scenario: Scenario) -> tuple[Array, Array]:
+def machine_resources(frame: Columns, book: PriceBook, scenario: Scenario) -> tuple[Array, Array]:
     """(vCPU, GB of RAM) of each profile's machine size, from the hosting reference table."""
-    from model.profile import ProfileError
-
     machines = book.table(HOSTING_TABLE).machines
-    names = frame["machine"].astype(str).to_numpy()
-    unknown = sorted(set(names) - set(machines))
+    check_machines(frame, machines)
+    vcpu = lookup(frame, "machine", {k: m.vcpu.pick(scenario) for k, m in machines.items()})
+    memory = lookup(frame, "machine", {k: m.memory_gb.pick(scenario) for k, m in machines.items()})
+    return vcpu, memory
+
+
+def check_machines(frame: Columns, known: Iterable[str]) -> None:
+    """Raise `ProfileError` naming the field, the value and the allowed values for an unknown
+    machine size."""
+    allowed = list(known)
+    unknown = sorted(set(frame.categories("machine")[0].tolist()) - set(allowed))
     if unknown:
-        raise ProfileError([("machine", unknown[0], "allowed: " + ", ".join(machines))])
-    series = pd.Series(names)
-    vcpu = series.map({k: m.vcpu.pick(scenario) for k, m in machines.items()})
-    memory = series.map({k: m.memory_gb.pick(scenario) for k, m in machines.items()})
-    return np.asarray(vcpu, dtype=np.float64), np.asarray(memory, dtype=np.float64)
+        raise ProfileError([("machine", unknown[0], "allowed: " + ", ".join(allowed))])
 
 
 def worker_lines(
@@ -221,21 +224,20 @@ def hosted_line(key: str, name: str, vcpu: float, gb: float, book: PriceBook, sc
     )
 
 
-def people_line(option: PriceTable, frame: pd.DataFrame, book: PriceBook, scenario: Scenario) -> Line:
+def people_line(option: PriceTable, frame: Columns, book: PriceBook, scenario: Scenario) -> Line:
     """Operations effort: the option's share of an engineer [FTE] x the loaded engineer cost.
 
     The FTE share is the option's `assumptions.ops_fte` unless the profile's team inputs name
     this option; the engineer cost comes from the people reference table unless the profile
     gives one.
     """
-    n = len(frame)
+    n = frame.rows
     fte = np.full(n, Rates(option, scenario).number("assumptions", "ops_fte"))
-    if "ops_fte" in frame.columns:
-        given = frame["ops_fte"].map(lambda d: d.get(option.id, np.nan) if isinstance(d, Mapping) else np.nan)
-        values = given.to_numpy(dtype=np.float64)
-        fte = np.where(np.isfinite(values), values, fte)
+    given = frame.ops_fte(option.id)
+    if given is not None:
+        fte = np.where(np.isfinite(given), given, fte)
     yearly = np.full(n, Rates(book.table(PEOPLE_TABLE), scenario).number("assumptions", "engineer_cost"))
-    if "engineer_cost_usd_per_year" in frame.columns:
+    if "engineer_cost_usd_per_year" in frame:
         given_cost = column(frame, "engineer_cost_usd_per_year")
         yearly = np.where(np.isfinite(given_cost), given_cost, yearly)
     monthly = yearly / MONTHS_PER_YEAR
@@ -250,6 +252,19 @@ def people_line(option: PriceTable, frame: pd.DataFrame, book: PriceBook, scenar
         PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")),
         category="people",
     )
+
+
+def _pick_refs(refs: Sequence[PriceRef | npt.NDArray[np.object_] | None], index: npt.NDArray[np.intp]) -> Any:
+    """Each profile's price reference from its chosen plan; per-row arrays only where needed."""
+    if not any(isinstance(r, np.ndarray) for r in refs):
+        small = np.empty(len(refs), dtype=object)
+        small[:] = list(refs)
+        return small[index]
+    rows = np.arange(len(index))
+    stacked = np.empty((len(refs), len(index)), dtype=object)
+    for p, r in enumerate(refs):
+        stacked[p, :] = r if isinstance(r, np.ndarray) else [r] * len(index)
+    return stacked[index, rows]
 
 
 def select_plan(
@@ -278,9 +293,6 @@ def select_plan(
     for j, first in enumerate(per_plan[0]):
         column = [lines[j] for lines in per_plan]
         assert all(ln.key == first.key for ln in column), "plans must list the same lines"
-        refs = np.empty((len(per_plan), len(cols)), dtype=object)
-        for p, ln in enumerate(column):
-            refs[p, :] = [ln.price] * len(cols) if not isinstance(ln.price, np.ndarray) else ln.price
         depends = None
         if any(ln.depends_on is not None for ln in column):
             zeros = np.zeros(len(cols), dtype=bool)
@@ -291,7 +303,7 @@ def select_plan(
                 quantity=pick([ln.quantity for ln in column]),
                 unit_price=pick([ln.unit_price for ln in column]),
                 cost=pick([ln.cost for ln in column]),
-                price=refs[index, cols],
+                price=_pick_refs([ln.price for ln in column], index),
                 depends_on=depends,
                 depends_on_reason=next((ln.depends_on_reason for ln in column if ln.depends_on_reason), ""),
             )

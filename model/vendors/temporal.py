@@ -5,11 +5,10 @@ and limit numbers a Temporal table must carry."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from model.billing import Array
 from model.history import HistoryProjection
-from model.profile import column
+from model.profile import Columns, column
 from model.workload import run_time
 
 __all__ = ["ACTION_COUNTS", "HISTORY_COUNTS", "HISTORY_LIMITS", "actions_per_run", "heartbeat_interval"]
@@ -50,7 +49,7 @@ HISTORY_LIMITS = (
 )
 
 
-def heartbeat_interval(frame: pd.DataFrame, count: dict[str, float]) -> Array:
+def heartbeat_interval(frame: Columns, count: dict[str, float]) -> Array:
     """Seconds between heartbeats that reach the server: the step's own interval, but never
     more often than the SDK's throttle (a share of the heartbeat timeout, capped; a default
     when no timeout is set). 0 where the step does not heartbeat."""
@@ -64,21 +63,21 @@ def heartbeat_interval(frame: pd.DataFrame, count: dict[str, float]) -> Array:
     return np.where(every > 0, np.maximum(every, throttle), 0.0)
 
 
-def actions_per_run(frame: pd.DataFrame, count: dict[str, float], history: HistoryProjection) -> dict[str, Array]:
+def actions_per_run(frame: Columns, count: dict[str, float], history: HistoryProjection) -> dict[str, Array]:
     """Billable Actions of one run, by kind (the parts sum to `total`).
 
     >>> from model.history import project_history
-    >>> from model.profile import WorkloadProfile, profiles_frame
+    >>> from model.profile import Columns, WorkloadProfile, profiles_frame
     >>> from pricing.load import read_pricebook
     >>> import datetime as dt
     >>> table = read_pricebook(on=dt.date(2026, 11, 1)).table("temporal/cloud")
-    >>> f = profiles_frame(WorkloadProfile(steps_per_run=30, retry_rate=0, human_waits_per_run=0))
+    >>> f = Columns(profiles_frame(WorkloadProfile(steps_per_run=30, retry_rate=0, human_waits_per_run=0)))
     >>> count = {k: v.expected for k, v in table.counting.items()}
     >>> float(actions_per_run(f, count, project_history(f, table))["total"][0])
     31.0
     """
     time = run_time(frame)
-    local = frame["step_kind"].to_numpy() == "local_activity"
+    local = frame["step_kind"] == "local_activity"
     steps = column(frame, "steps_per_run")
     attempts = time.attempts_per_step
     step_seconds = column(frame, "step_seconds")

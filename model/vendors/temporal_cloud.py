@@ -13,11 +13,10 @@ user's own compute and are costed from the hosting reference table.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from model.billing import Array, Bools, graduated, share_fee
 from model.history import HistoryProjection, project_history
-from model.profile import column
+from model.profile import Columns, column
 from model.units import BYTES_PER_GB, HOURS_PER_DAY, PER_UNIT, SECONDS_PER_HOUR
 from model.vendors.common import (
     Line,
@@ -44,7 +43,7 @@ REQUIRED = {
 }
 
 
-def storage_gbh(frame: pd.DataFrame, history: HistoryProjection, retention_days: Array) -> tuple[Array, Array]:
+def storage_gbh(frame: Columns, history: HistoryProjection, retention_days: Array) -> tuple[Array, Array]:
     """(Active GBh, Retained GBh) per month.
 
     Active: open histories = arrival rate x wall time (Little's law), each of the mean size it has
@@ -73,9 +72,9 @@ def _action_cost(quantity: Array, item: Number | Tiered, scenario: Scenario) -> 
     return quantity * item.pick(scenario) * scale, np.zeros(quantity.shape, bool)
 
 
-def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
+def price(frame: Columns, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
     rates = Rates(table, scenario)
-    n = len(frame)
+    n = frame.rows
     count = {k: v.pick(scenario) for k, v in table.counting.items()}
     history = project_history(frame, table, scenario)
     actions = column(frame, "monthly_runs") * actions_per_run(frame, count, history)["total"]

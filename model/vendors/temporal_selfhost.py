@@ -9,10 +9,9 @@ line says it depends on scale. Workers are sized like Temporal Cloud's.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from model.history import project_history
-from model.profile import column
+from model.profile import Columns, column
 from model.vendors.common import Line, OptionBill, Rates, machine_resources, people_line, worker_lines
 from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run
 from model.workload import run_time
@@ -34,9 +33,9 @@ REQUIRED = {
 }
 
 
-def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
+def price(frame: Columns, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
     rates = Rates(table, scenario)
-    n = len(frame)
+    n = frame.rows
     time = run_time(frame)
     cluster = rates.number("assumptions", "cluster_monthly")
     # The load the cluster carries at the peak, in Actions per second: Cloud's billing unit is a

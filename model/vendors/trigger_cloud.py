@@ -11,11 +11,10 @@ allows the peak concurrency (a plan with an extra-concurrency add-on can buy mor
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from model.billing import Array, credit_bill
-from model.profile import column
-from model.vendors.common import Line, OptionBill, Rates, select_plan
+from model.profile import Columns, column, lookup
+from model.vendors.common import Line, OptionBill, Rates, check_machines, select_plan
 from model.workload import run_time
 from pricing.schema import PriceBook, PriceTable, Scenario
 
@@ -30,15 +29,15 @@ REQUIRED = {
 }
 
 
-def billable_seconds(frame: pd.DataFrame, threshold: float) -> tuple[Array, Array]:
+def billable_seconds(frame: Columns, threshold: float) -> tuple[Array, Array]:
     """(Billable compute seconds per run, runs billed per run) for each profile.
 
     Steps and awaited children are billed for every attempt; durable sleeps only when they are
     no longer than `threshold` [s]; waits for people never (waitpoints are checkpointed).
 
-    >>> from model.profile import WorkloadProfile, profiles_frame
-    >>> f = profiles_frame(WorkloadProfile(steps_per_run=10, step_seconds=2, retry_rate=0,
-    ...     sleeps_per_run=3, sleep_seconds=4, child_runs_per_run=2))
+    >>> from model.profile import Columns, WorkloadProfile, profiles_frame
+    >>> f = Columns(profiles_frame(WorkloadProfile(steps_per_run=10, step_seconds=2, retry_rate=0,
+    ...     sleeps_per_run=3, sleep_seconds=4, child_runs_per_run=2)))
     >>> [float(x[0]) for x in billable_seconds(f, 5.0)]
     [36.0, 3.0]
     """
@@ -48,29 +47,24 @@ def billable_seconds(frame: pd.DataFrame, threshold: float) -> tuple[Array, Arra
     return time.step_exec + time.child_exec + short_sleep, runs
 
 
-def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
+def price(frame: Columns, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
     rates = Rates(table, scenario)
-    n = len(frame)
+    n = frame.rows
     seconds_per_run, runs_per_run = billable_seconds(frame, rates.number("counting", "checkpoint_threshold_seconds"))
     monthly = column(frame, "monthly_runs")
     runs = monthly * runs_per_run
     seconds = monthly * seconds_per_run
     peak = column(frame, "peak_concurrent_runs")
-    machines = frame["machine"].astype(str)
     known = {key.removeprefix("compute."): key for key in table.prices if key.startswith("compute.")}
-    unknown = sorted(set(machines) - set(known))
-    if unknown:
-        from model.profile import ProfileError
-
-        raise ProfileError([("machine", unknown[0], "allowed: " + ", ".join(known))])
+    check_machines(frame, known)
 
     per_plan = []
     allowed = []
     reasons = []
     for plan in table.plans:
         invocation = rates.scalar_price("invocation", plan)
-        rate = machines.map({m: rates.scalar_price(k, plan) for m, k in known.items()}).to_numpy(np.float64)
-        compute_refs = machines.map({m: rates.price_ref(k, plan) for m, k in known.items()}).to_numpy(dtype=object)
+        rate = lookup(frame, "machine", {m: rates.scalar_price(k, plan) for m, k in known.items()})
+        compute_refs = lookup(frame, "machine", {m: rates.price_ref(k, plan) for m, k in known.items()}, dtype=object)
         fee = rates.plan_number(plan, "fee")
         credit = rates.plan_number(plan, "usage_credit")
         limit = rates.plan_number(plan, "concurrency")
@@ -105,7 +99,7 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
                 "Compute",
                 seconds,
                 "s",
-                np.asarray(rate, dtype=np.float64),
+                rate,
                 "USD/s",
                 seconds * rate,
                 compute_refs,
@@ -136,27 +130,23 @@ def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Sce
         fits = peak <= limit
         within_credit = usage <= credit
         ok = (fits | can_buy) & (within_credit | plan.overage) & plan.self_serve
-        reason = np.where(
-            ~np.full(n, plan.self_serve),
-            f"{plan.name} is sold by contract only",
-            np.where(
-                ~(within_credit | plan.overage),
+        texts = np.array(
+            [
+                f"{plan.name} allows {limit:g} concurrent runs (peak {{peak}})",
+                f"{plan.name} allows {limit:g} concurrent runs; the peak of {{peak}} needs extra concurrency",
+                f"{plan.name} allows {limit:g} concurrent runs, fewer than the peak of {{peak}}",
                 f"{plan.name} allows no usage beyond its included credit",
-                np.where(
-                    fits,
-                    f"{plan.name} allows {limit:g} concurrent runs (peak {{peak}})",
-                    np.where(
-                        can_buy,
-                        f"{plan.name} allows {limit:g} concurrent runs; "
-                        "the peak of {peak} needs the extra-concurrency add-on",
-                        f"{plan.name} allows {limit:g} concurrent runs, fewer than the peak of {{peak}}",
-                    ),
-                ),
-            ),
+                f"{plan.name} is sold by contract only",
+            ],
+            dtype=object,
         )
+        code = np.where(fits, 0, np.where(can_buy, 1, 2))
+        code = np.where(within_credit | plan.overage, code, 3)
+        code = code if plan.self_serve else np.full(n, 4)
+        reason = texts[code]
         per_plan.append(lines)
         allowed.append(ok)
-        reasons.append(reason.astype(object))
+        reasons.append(reason)
 
     lines_chosen, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, np.stack(allowed), reasons)
     return OptionBill(

@@ -9,9 +9,8 @@ each at its machine preset's size, and never less than the documented worker-hos
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from model.profile import column
+from model.profile import Columns, column
 from model.vendors.common import (
     Line,
     OptionBill,
@@ -32,9 +31,9 @@ REQUIRED = {
 }
 
 
-def price(frame: pd.DataFrame, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
+def price(frame: Columns, table: PriceTable, book: PriceBook, scenario: Scenario) -> OptionBill:
     rates = Rates(table, scenario)
-    n = len(frame)
+    n = frame.rows
     time = run_time(frame)
     average_open, peak_open = open_runs_at_peak(frame, time)
     vcpu_each, gb_each = machine_resources(frame, book, scenario)

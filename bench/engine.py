@@ -1,0 +1,60 @@
+"""Engine benchmark: one vectorized call against a Python loop, measured as ratios in one run.
+
+    .venv/bin/python bench/engine.py           (or: make bench)
+
+Machines here are shared and noisy, so the figures that matter are the ratios between timings
+taken in the same run, each the best of several repeats.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from model.crossover import all_crossovers
+from model.engine import estimate
+from model.profile import profiles_frame
+from pricing.load import read_pricebook
+from pricing.profiles import read_presets
+
+SWEEP = 100_000
+LOOP = 200
+
+
+def best(fn: Callable[[], object], repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    book = read_pricebook()
+    profile = read_presets()["coding-agent"]
+    frame = profiles_frame(profile).loc[[0] * SWEEP].reset_index(drop=True)
+    frame["monthly_runs"] = np.geomspace(1, 1e8, SWEEP)
+
+    one = best(lambda: estimate(profile, book))
+    vectorized = best(lambda: estimate(frame, book), repeats=3)
+    loop = best(lambda: [estimate(profile, book) for _ in range(LOOP)], repeats=2)
+    crossing = best(lambda: all_crossovers(profile, "monthly_runs", book, 1, 1e9), repeats=3)
+
+    per_profile_vec = vectorized / SWEEP
+    per_profile_loop = loop / LOOP
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
+    print(f"one profile, one call:            {one * 1e3:8.2f} ms")
+    print(f"{SWEEP:,} profiles, one call:     {vectorized * 1e3:8.2f} ms  ({per_profile_vec * 1e6:.2f} µs per profile)")
+    print(f"{LOOP} profiles, one call each:     {loop * 1e3:8.2f} ms  ({per_profile_loop * 1e6:.0f} µs per profile)")
+    print(f"all crossovers on monthly_runs:   {crossing * 1e3:8.2f} ms")
+    print(f"ratio, loop / vectorized per profile: {per_profile_loop / per_profile_vec:,.0f}x")
+    print(f"ratio, {SWEEP:,}-profile call / one-profile call: {vectorized / one:,.1f}x")
+    print(f"ratio, all crossovers / one-profile call: {crossing / one:,.1f}x")
+
+
+if __name__ == "__main__":
+    main()
