@@ -281,6 +281,7 @@ class Plan(_Strict):
     concurrency: Number | None = None
     included: Mapping[Key, Number] = Field(default_factory=dict)
     prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
+    limits: Mapping[Key, Number] = Field(default_factory=dict)
     note: Text | None = None
 
 
@@ -297,6 +298,8 @@ class PriceTable(_Strict):
     effective: Date
     recheck_months: Annotated[int, Strict()] = Field(ge=1, le=24)
     uses: tuple[str, ...] = ()
+    components: tuple[Text, ...] = ()
+    """What you run yourself, for a self-hosted option."""
     notes: Text | None = None
     sources: Mapping[Key, Source] = Field(min_length=1)
     plans: tuple[Plan, ...] = ()
@@ -332,6 +335,8 @@ class PriceTable(_Strict):
                 found[(*base, "included", key)] = item
             for key, price in plan.prices.items():
                 found[(*base, "prices", key)] = price
+            for key, limit in plan.limits.items():
+                found[(*base, "limits", key)] = limit
         return found
 
     def price(self, key: str, plan: Plan | None = None) -> Number | Tiered:
