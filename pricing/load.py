@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pricing.criteria import Criteria
 from pricing.schema import PriceBook, PriceTable
 from pricing.yamlio import Problem, format_problems, parse_yaml, problems_from
 
@@ -24,6 +25,7 @@ __all__ = [
     "TableFile",
     "list_table_files",
     "parse_table",
+    "read_criteria",
     "read_pricebook",
     "read_table",
 ]
@@ -172,3 +174,16 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
         raise PricingError([Problem(str(root), None, "pricing-date", f"no pricing table is in force on {on}")])
     files = {tid: str(item.path.relative_to(root)) for tid, item in chosen.items()}
     return PriceBook(as_of=on, tables=tables, files=files)
+
+
+def read_criteria(root: Path | None = None, *, today: dt.date | None = None) -> Criteria:
+    """Read `data/criteria.yaml`, the recommendation checklist. Raises `PricingError`."""
+    path = (root or DATA_DIR) / "criteria.yaml"
+    shown = _shown(path, root or DATA_DIR)
+    doc = parse_yaml(path.read_text(encoding="utf-8"), shown)
+    if doc.problems:
+        raise PricingError(doc.problems)
+    try:
+        return Criteria.model_validate(doc.data, context={"today": today or dt.date.today()})
+    except ValidationError as exc:
+        raise PricingError(problems_from(exc, doc, shown)) from None

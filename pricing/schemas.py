@@ -8,6 +8,7 @@ from typing import Any
 
 from model.profile import WorkloadProfile
 from model.result import EstimateOut
+from pricing.criteria import Criteria
 from pricing.schema import PriceTable
 
 __all__ = ["json_schemas"]
@@ -19,6 +20,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "pricing-table.schema.json": PriceTable.model_json_schema(),
         "profile.schema.json": WorkloadProfile.model_json_schema(),
         "estimate.schema.json": EstimateOut.model_json_schema(),
+        "criteria.schema.json": Criteria.model_json_schema(),
     }
     for name, schema in schemas.items():
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

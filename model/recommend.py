@@ -1,0 +1,131 @@
+"""The recommendation checklist: answers and figures in, a verdict with its reasons out.
+
+Every reason comes from a rule in `data/criteria.yaml` with its source; the rules on figures
+read the same `EstimateOut` the rest of the tool shows. The verdict is the vendor with the most
+weight behind it (the criteria's default vendor on a tie), and the option recommended is that
+vendor's cheapest for this profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from model.result import EstimateOut
+from pricing.criteria import Criteria, NumberRule
+
+__all__ = ["Finding", "Recommendation", "recommend"]
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    kind: Literal["answer", "figures", "default"]
+    favours: str
+    favours_name: str
+    weight: float
+    reason: str
+    source_url: str
+    source_title: str
+
+
+class Recommendation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    vendor: str
+    vendor_name: str
+    option: str
+    option_name: str
+    monthly_usd: float
+    scores: dict[str, float]
+    findings: list[Finding]
+    answers: dict[str, str]
+    summary: str
+
+
+def _money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def _number_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -> Finding | None:
+    source = criteria.sources[rule.source]
+    if rule.kind == "cost":
+        ranked = sorted(result.options, key=lambda o: o.monthly_usd)
+        if len(ranked) < 2:
+            return None
+        best = ranked[0]
+        runner = next((o for o in ranked[1:] if criteria.vendor_of(o.id) != criteria.vendor_of(best.id)), ranked[1])
+        vendor = criteria.vendor_of(best.id)
+        if vendor is None:
+            return None
+        saving = runner.monthly_usd - best.monthly_usd
+        share = saving / runner.monthly_usd if runner.monthly_usd > 0 else 0.0
+        weight = rule.weight if share >= rule.threshold else rule.weight_close
+        text = rule.reason.format(
+            cheapest=best.name, cheapest_usd=_money(best.monthly_usd), saving=_money(saving),
+            saving_share=f"{share:.0%}", runner_up=runner.name)
+        if share < rule.threshold:
+            text += " The difference is small: let the other answers decide."
+    else:
+        history = result.history
+        if history is None or rule.favours is None or not history.exceeds_limit:
+            return None
+        vendor = rule.favours
+        weight = rule.weight_blocked if history.payload_blocks_continue_as_new else rule.weight
+        limit = {"history_events": "event-count", "history_size": "history-size",
+                 "payload_size": "payload-size"}[history.binding_limit]
+        text = rule.reason.format(history=(
+            f"On Temporal this run crosses the {limit} limit; "
+            + ("one step's payload outgrows the payload limit, which Continue-As-New cannot fix, "
+               "so the conversation must move out of history."
+               if history.payload_blocks_continue_as_new
+               else f"it needs Continue-As-New ({history.continue_as_new_segments} segments per run).")))
+    if weight <= 0:
+        return None
+    return Finding(rule=rule.id, kind="figures", favours=vendor, favours_name=criteria.vendors[vendor].name,
+                   weight=weight, reason=text, source_url=str(source.url), source_title=source.title)
+
+
+def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOut) -> Recommendation:
+    """Weigh every rule that applies. Unanswered questions take their defaults; an answer that
+    is not one of a question's answers raises ValueError naming both."""
+    given = {**criteria.defaults(), **answers}
+    for question in criteria.questions:
+        allowed = [a.id for a in question.answers]
+        if given[question.id] not in allowed:
+            raise ValueError(f"{question.id}: {given[question.id]!r} is not an answer; allowed: {', '.join(allowed)}")
+    findings: list[Finding] = []
+    for rule in criteria.rules:
+        if given.get(rule.question) in rule.answers:
+            source = criteria.sources[rule.source]
+            findings.append(Finding(
+                rule=rule.id, kind="answer", favours=rule.favours, favours_name=criteria.vendors[rule.favours].name,
+                weight=rule.weight, reason=rule.reason, source_url=str(source.url), source_title=source.title))
+    for number_rule in criteria.number_rules:
+        found = _number_finding(number_rule, criteria, result)
+        if found is not None:
+            findings.append(found)
+    scores = {vendor: 0.0 for vendor in criteria.vendors}
+    for finding in findings:
+        scores[finding.favours] += finding.weight
+    top = max(scores.values())
+    leaders = [v for v, s in scores.items() if s == top]
+    vendor = criteria.default_vendor if criteria.default_vendor in leaders else leaders[0]
+    if len(leaders) > 1:
+        source = criteria.sources[criteria.default_source]
+        findings.append(Finding(
+            rule="default", kind="default", favours=vendor, favours_name=criteria.vendors[vendor].name,
+            weight=0.0, reason=criteria.default_reason, source_url=str(source.url), source_title=source.title))
+    mine = [o for o in result.options if o.id in criteria.vendors[vendor].options]
+    if not mine:
+        raise ValueError(f"no option of {vendor} is priced; compare with all options")
+    option = min(mine, key=lambda o: o.monthly_usd)
+    findings.sort(key=lambda f: (-f.weight, f.rule))
+    summary = (f"{criteria.vendors[vendor].name}: {option.name} at {_money(option.monthly_usd)}/month "
+               f"(weight {scores[vendor]:g} against {max((s for v, s in scores.items() if v != vendor), default=0):g}).")
+    return Recommendation(
+        vendor=vendor, vendor_name=criteria.vendors[vendor].name, option=option.id, option_name=option.name,
+        monthly_usd=option.monthly_usd, scores=scores, findings=findings, answers=dict(given), summary=summary)
