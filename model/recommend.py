@@ -65,8 +65,12 @@ def _number_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -
         share = saving / runner.monthly_usd if runner.monthly_usd > 0 else 0.0
         weight = rule.weight if share >= rule.threshold else rule.weight_close
         text = rule.reason.format(
-            cheapest=best.name, cheapest_usd=_money(best.monthly_usd), saving=_money(saving),
-            saving_share=f"{share:.0%}", runner_up=runner.name)
+            cheapest=best.name,
+            cheapest_usd=_money(best.monthly_usd),
+            saving=_money(saving),
+            saving_share=f"{share:.0%}",
+            runner_up=runner.name,
+        )
         if share < rule.threshold:
             text += " The difference is small: let the other answers decide."
     else:
@@ -75,18 +79,32 @@ def _number_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -
             return None
         vendor = rule.favours
         weight = rule.weight_blocked if history.payload_blocks_continue_as_new else rule.weight
-        limit = {"history_events": "event-count", "history_size": "history-size",
-                 "payload_size": "payload-size"}[history.binding_limit]
-        text = rule.reason.format(history=(
-            f"On Temporal this run crosses the {limit} limit; "
-            + ("one step's payload outgrows the payload limit, which Continue-As-New cannot fix, "
-               "so the conversation must move out of history."
-               if history.payload_blocks_continue_as_new
-               else f"it needs Continue-As-New ({history.continue_as_new_segments} segments per run).")))
+        limit = {"history_events": "event-count", "history_size": "history-size", "payload_size": "payload-size"}[
+            history.binding_limit
+        ]
+        text = rule.reason.format(
+            history=(
+                f"On Temporal this run crosses the {limit} limit; "
+                + (
+                    "one step's payload outgrows the payload limit, which Continue-As-New cannot fix, "
+                    "so the conversation must move out of history."
+                    if history.payload_blocks_continue_as_new
+                    else f"it needs Continue-As-New ({history.continue_as_new_segments} segments per run)."
+                )
+            )
+        )
     if weight <= 0:
         return None
-    return Finding(rule=rule.id, kind="figures", favours=vendor, favours_name=criteria.vendors[vendor].name,
-                   weight=weight, reason=text, source_url=str(source.url), source_title=source.title)
+    return Finding(
+        rule=rule.id,
+        kind="figures",
+        favours=vendor,
+        favours_name=criteria.vendors[vendor].name,
+        weight=weight,
+        reason=text,
+        source_url=str(source.url),
+        source_title=source.title,
+    )
 
 
 def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOut) -> Recommendation:
@@ -101,9 +119,18 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
     for rule in criteria.rules:
         if given.get(rule.question) in rule.answers:
             source = criteria.sources[rule.source]
-            findings.append(Finding(
-                rule=rule.id, kind="answer", favours=rule.favours, favours_name=criteria.vendors[rule.favours].name,
-                weight=rule.weight, reason=rule.reason, source_url=str(source.url), source_title=source.title))
+            findings.append(
+                Finding(
+                    rule=rule.id,
+                    kind="answer",
+                    favours=rule.favours,
+                    favours_name=criteria.vendors[rule.favours].name,
+                    weight=rule.weight,
+                    reason=rule.reason,
+                    source_url=str(source.url),
+                    source_title=source.title,
+                )
+            )
     for number_rule in criteria.number_rules:
         found = _number_finding(number_rule, criteria, result)
         if found is not None:
@@ -116,16 +143,35 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
     vendor = criteria.default_vendor if criteria.default_vendor in leaders else leaders[0]
     if len(leaders) > 1:
         source = criteria.sources[criteria.default_source]
-        findings.append(Finding(
-            rule="default", kind="default", favours=vendor, favours_name=criteria.vendors[vendor].name,
-            weight=0.0, reason=criteria.default_reason, source_url=str(source.url), source_title=source.title))
+        findings.append(
+            Finding(
+                rule="default",
+                kind="default",
+                favours=vendor,
+                favours_name=criteria.vendors[vendor].name,
+                weight=0.0,
+                reason=criteria.default_reason,
+                source_url=str(source.url),
+                source_title=source.title,
+            )
+        )
     mine = [o for o in result.options if o.id in criteria.vendors[vendor].options]
     if not mine:
         raise ValueError(f"no option of {vendor} is priced; compare with all options")
     option = min(mine, key=lambda o: o.monthly_usd)
     findings.sort(key=lambda f: (-f.weight, f.rule))
-    summary = (f"{criteria.vendors[vendor].name}: {option.name} at {_money(option.monthly_usd)}/month "
-               f"(weight {scores[vendor]:g} against {max((s for v, s in scores.items() if v != vendor), default=0):g}).")
+    summary = (
+        f"{criteria.vendors[vendor].name}: {option.name} at {_money(option.monthly_usd)}/month "
+        f"(weight {scores[vendor]:g} against {max((s for v, s in scores.items() if v != vendor), default=0):g})."
+    )
     return Recommendation(
-        vendor=vendor, vendor_name=criteria.vendors[vendor].name, option=option.id, option_name=option.name,
-        monthly_usd=option.monthly_usd, scores=scores, findings=findings, answers=dict(given), summary=summary)
+        vendor=vendor,
+        vendor_name=criteria.vendors[vendor].name,
+        option=option.id,
+        option_name=option.name,
+        monthly_usd=option.monthly_usd,
+        scores=scores,
+        findings=findings,
+        answers=dict(given),
+        summary=summary,
+    )

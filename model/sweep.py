@@ -7,10 +7,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from model.engine import Estimate, estimate
-from model.profile import NUMERIC_FIELDS, ProfileError, WorkloadProfile, profiles_frame
-from pricing.schema import PriceBook
+from model.profile import NUMERIC_FIELDS, Columns, ProfileError, WorkloadProfile, profiles_frame
+from pricing.schema import PriceBook, PriceTable
 
-__all__ = ["sweep", "sweep_estimate", "varied_frame"]
+__all__ = ["history_curve", "sweep", "sweep_estimate", "varied_frame"]
 
 
 def varied_frame(profile: WorkloadProfile, field: str, values: npt.ArrayLike) -> pd.DataFrame:
@@ -52,3 +52,21 @@ def sweep(
         for o in result.options
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+def history_curve(profile: WorkloadProfile, table: PriceTable, steps: npt.ArrayLike) -> pd.DataFrame:
+    """One run's history as the number of steps grows: events, size [MB] and largest payload
+    [KB] after each step count, for the history-limit chart."""
+    from model.history import project_history
+    from model.units import BYTES_PER_KB, BYTES_PER_MB
+
+    frame = varied_frame(profile, "steps_per_run", steps)
+    h = project_history(Columns(frame), table)
+    return pd.DataFrame(
+        {
+            "steps": frame["steps_per_run"].to_numpy(),
+            "events": h.events_per_run,
+            "history_mb": h.history_bytes_per_run / BYTES_PER_MB,
+            "largest_payload_kb": h.largest_payload_bytes / BYTES_PER_KB,
+        }
+    )

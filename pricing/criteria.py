@@ -97,8 +97,9 @@ class Criteria(_Strict):
                 problems.append(f"rule {rule.id}: unknown question {rule.question!r}")
             else:
                 known = {a.id for a in questions[rule.question].answers}
-                problems += [f"rule {rule.id}: {a!r} is not an answer of {rule.question}"
-                             for a in rule.answers if a not in known]
+                problems += [
+                    f"rule {rule.id}: {a!r} is not an answer of {rule.question}" for a in rule.answers if a not in known
+                ]
         for item in (*self.rules, *self.number_rules):
             if item.favours is not None and item.favours not in self.vendors:
                 problems.append(f"rule {item.id}: favours unknown vendor {item.favours!r}")

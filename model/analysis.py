@@ -1,0 +1,116 @@
+"""The standard pipeline: everything the app and the report show for one profile.
+
+`analyse()` runs the estimate, the sweeps behind the crossover charts, the exact crossovers, the
+history curve and the recommendation, all from the same engine, so the app, the CLI and the
+reports can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from model.crossover import Crossover, all_crossovers, grid
+from model.engine import estimate
+from model.profile import WorkloadProfile
+from model.recommend import Recommendation, recommend
+from model.result import EstimateOut, summarize
+from model.sweep import history_curve, sweep
+from pricing.criteria import Criteria
+from pricing.schema import PriceBook
+
+__all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values"]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A profile field the second crossover chart can run along, and its span."""
+
+    label: str
+    low: float
+    high: float
+    log: bool
+
+
+AXES: dict[str, Axis] = {
+    "monthly_runs": Axis("Runs per month", 10, 1e8, True),
+    "steps_per_run": Axis("Steps per run", 1, 5000, True),
+    "step_seconds": Axis("Seconds per step", 0.5, 600, True),
+    "retry_rate": Axis("Retries per step", 0, 2, False),
+    "context_growth_kb": Axis("Context growth per step [KB]", 0, 64, False),
+    "step_payload_kb": Axis("Payload per step [KB]", 1, 4096, True),
+    "human_wait_seconds": Axis("Length of a human wait [s]", 60, 30 * 86_400, True),
+    "human_waits_per_run": Axis("Human waits per run", 0, 20, False),
+    "child_runs_per_run": Axis("Child runs per run", 0, 50, False),
+    "peak_concurrent_runs": Axis("Peak concurrent runs", 1, 5000, True),
+    "retention_days": Axis("Retention [days]", 1, 90, False),
+}
+CURVE_POINTS = 161
+
+
+def axis_values(name: str, points: int = CURVE_POINTS) -> npt.NDArray[np.float64]:
+    axis = AXES[name]
+    return grid(axis.low, axis.high, points, axis.log)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    profile: WorkloadProfile
+    book: PriceBook
+    result: EstimateOut
+    runs_sweep: pd.DataFrame
+    runs_crossovers: list[Crossover]
+    axis: str
+    axis_sweep: pd.DataFrame
+    axis_crossovers: list[Crossover]
+    history: pd.DataFrame | None
+    recommendation: Recommendation | None
+    answers: Mapping[str, str] = field(default_factory=dict)
+
+
+def analyse(
+    profile: WorkloadProfile,
+    book: PriceBook,
+    *,
+    axis: str = "steps_per_run",
+    criteria: Criteria | None = None,
+    answers: Mapping[str, str] | None = None,
+) -> Analysis:
+    """Price the profile, sweep it along monthly runs and along `axis`, find every crossover
+    on both, project Temporal's history over the step count and weigh the checklist."""
+    if axis not in AXES:
+        raise ValueError(f"axis {axis!r} is not one of: {', '.join(AXES)}")
+    result = summarize(estimate(profile, book))
+    runs = AXES["monthly_runs"]
+    along = AXES[axis]
+    runs_x = (
+        np.union1d(axis_values("monthly_runs"), [profile.monthly_runs])
+        if profile.monthly_runs > 0
+        else axis_values("monthly_runs")
+    )
+    axis_x = np.union1d(axis_values(axis), [getattr(profile, axis)])
+    if along.log:
+        axis_x = axis_x[axis_x > 0]
+    temporal = next((t for t in book.options() if t.billing_model in ("temporal-cloud", "temporal-self-hosted")), None)
+    history = None
+    if temporal is not None:
+        top = max(AXES["steps_per_run"].high, profile.steps_per_run * 2)
+        steps = np.union1d(np.unique(np.round(grid(1, top, 240, True))), [profile.steps_per_run])
+        history = history_curve(profile, temporal, steps[steps >= 1])
+    return Analysis(
+        profile=profile,
+        book=book,
+        result=result,
+        runs_sweep=sweep(profile, "monthly_runs", runs_x, book),
+        runs_crossovers=all_crossovers(profile, "monthly_runs", book, runs.low, runs.high, log=True),
+        axis=axis,
+        axis_sweep=sweep(profile, axis, axis_x, book),
+        axis_crossovers=all_crossovers(profile, axis, book, along.low, along.high, log=along.log),
+        history=history,
+        recommendation=recommend(criteria, answers or {}, result) if criteria is not None else None,
+        answers=dict(answers or {}),
+    )

@@ -1,0 +1,285 @@
+"""Altair charts of an `Analysis`, shared by the app (interactive) and the reports (as SVG).
+
+Pure functions: data in, `alt.Chart` out. `to_svg` renders offline with vl-convert (no CDN).
+"""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+
+from model.analysis import AXES, Analysis
+from model.crossover import Crossover
+from model.result import EstimateOut
+
+__all__ = [
+    "breakdown_chart",
+    "cost_curve_chart",
+    "history_chart",
+    "svg_for_pdf",
+    "to_svg",
+]
+
+WIDTH = 640
+CATEGORY_ORDER = ["vendor", "infrastructure", "people"]
+
+
+def _names(analysis: Analysis) -> dict[str, str]:
+    return {o.id: o.name for o in analysis.result.options}
+
+
+def _option_scale(names: dict[str, str]) -> alt.Scale:
+    return alt.Scale(domain=sorted(names.values()))
+
+
+def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interactive: bool = True) -> alt.LayerChart:
+    """Cost per month against one profile field for every option, crossovers marked and
+    labelled, and this profile's own value marked."""
+    names = _names(analysis)
+    if field == "monthly_runs":
+        data, crossings = analysis.runs_sweep, analysis.runs_crossovers
+    else:
+        data, crossings = analysis.axis_sweep, analysis.axis_crossovers
+    axis = AXES[field]
+    data = data.assign(option_name=data["option"].map(names))
+    x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
+    y_scale = alt.Scale(type="log") if (data["low_usd"] > 0).all() else alt.Scale(type="symlog", constant=10)
+    x = alt.X(f"{field}:Q", title=axis.label, scale=x_scale)
+    color = alt.Color(
+        "option_name:N",
+        title="Option",
+        scale=_option_scale(names),
+        legend=alt.Legend(symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=3),
+    )
+    lines = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y(
+                "monthly_usd:Q",
+                title="Cost per month [USD]",
+                scale=y_scale,
+                axis=alt.Axis(values=[0] + [10.0**k for k in range(0, 10)], format="$,.0f"),
+            ),
+            color=color,
+            tooltip=[
+                alt.Tooltip("option_name:N", title="Option"),
+                alt.Tooltip(f"{field}:Q", title=axis.label, format=",.4~g"),
+                alt.Tooltip("monthly_usd:Q", title="USD/month", format="$,.2f"),
+                alt.Tooltip("plan:N", title="Plan"),
+            ],
+        )
+    )
+    band = alt.Chart(data).mark_area(opacity=0.12).encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
+    layers: list[alt.Chart] = [band, lines]
+    points = _crossing_frame(crossings, names)
+    if not points.empty:
+        marks = (
+            alt.Chart(points)
+            .mark_point(size=70, filled=True, color="black")
+            .encode(
+                x=alt.X("value:Q", scale=x_scale),
+                y="cost_usd:Q",
+                tooltip=[
+                    alt.Tooltip("label:N", title="Crossover"),
+                    alt.Tooltip("value:Q", title=axis.label, format=",.4~g"),
+                    alt.Tooltip("cost_usd:Q", title="USD/month", format="$,.2f"),
+                ],
+            )
+        )
+        labelled = points[points["changes_cheapest"]].reset_index(drop=True)
+        labelled = labelled.assign(offset=[-10 if i % 2 == 0 else 14 for i in range(len(labelled))])
+        labels = (
+            alt.Chart(labelled)
+            .mark_text(align="right", dx=-8, fontSize=10)
+            .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
+        )
+        layers += [marks, labels]
+    you = pd.DataFrame({"value": [getattr(analysis.profile, field)], "label": ["this profile"]})
+    if not axis.log or you["value"].iloc[0] > 0:
+        rule = (
+            alt.Chart(you)
+            .mark_rule(strokeDash=[4, 4], color="gray")
+            .encode(
+                x=alt.X("value:Q", scale=x_scale),
+                tooltip=[alt.Tooltip("value:Q", title="This profile", format=",.4~g")],
+            )
+        )
+        text = (
+            alt.Chart(you)
+            .mark_text(align="left", dx=4, y=8, color="gray")
+            .encode(x=alt.X("value:Q", scale=x_scale), text="label:N")
+        )
+        layers += [rule, text]
+    chart = alt.layer(*layers).properties(width=WIDTH, height=320, title=f"Cost per month against {axis.label.lower()}")
+    return chart.interactive(bind_y=False) if interactive else chart
+
+
+def _number(value: float) -> str:
+    """
+    >>> _number(1234567.8), _number(0.25), _number(12.0)
+    ('1,234,568', '0.25', '12')
+    """
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _crossing_frame(crossings: list[Crossover], names: dict[str, str]) -> pd.DataFrame:
+    rows = []
+    for c in crossings:
+        below, above = names.get(c.cheaper_below, c.cheaper_below), names.get(c.cheaper_above, c.cheaper_above)
+        rows.append(
+            {
+                "value": c.value,
+                "cost_usd": c.cost_usd,
+                "changes_cheapest": c.changes_cheapest,
+                "label": f"{below} cheaper below, {above} above ({c.kind})",
+                "short": f"{above} cheaper above {_number(c.value)}",
+            }
+        )
+    return pd.DataFrame(rows, columns=["value", "cost_usd", "changes_cheapest", "label", "short"])
+
+
+def breakdown_frame(result: EstimateOut) -> pd.DataFrame:
+    """Line items with a cost, for stacking. A credit (a negative line) is netted against the
+    plan fee it comes with, so every bar starts at zero and ends at the option's total."""
+    rows = []
+    for option in result.options:
+        credit = sum(c.cost_usd for c in option.components if c.cost_usd < 0)
+        for c in option.components:
+            cost = c.cost_usd
+            name = c.name
+            if cost < 0:
+                continue
+            if c.key == "plan_fee" and credit < 0:
+                cost, credit = max(cost + credit, 0.0), min(cost + credit, 0.0)
+                name = f"{c.name} (net of included usage)"
+            if cost == 0:
+                continue
+            rows.append(
+                {
+                    "option": option.name,
+                    "component": name,
+                    "category": c.category,
+                    "cost_usd": cost,
+                    "quantity": f"{_number(c.quantity)} {c.unit}",
+                    "unit_price": f"{c.unit_price:.6g} {c.price_unit}",
+                    "source": c.provenance.confidence if c.provenance else "",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def breakdown_chart(result: EstimateOut) -> alt.Chart:
+    """Each option's monthly cost stacked by line item, coloured by what the money is for."""
+    data = breakdown_frame(result)
+    order = [o.name for o in sorted(result.options, key=lambda o: o.monthly_usd)]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("option:N", sort=order, title=None),
+            x=alt.X("sum(cost_usd):Q", title="Cost per month [USD]", stack="zero"),
+            color=alt.Color("category:N", title="For", scale=alt.Scale(domain=CATEGORY_ORDER)),
+            detail="component:N",
+            order=alt.Order("category:N"),
+            tooltip=[
+                alt.Tooltip("option:N", title="Option"),
+                alt.Tooltip("component:N", title="Line item"),
+                alt.Tooltip("quantity:N", title="Quantity"),
+                alt.Tooltip("unit_price:N", title="Unit price"),
+                alt.Tooltip("cost_usd:Q", title="USD/month", format="$,.2f"),
+                alt.Tooltip("source:N", title="Source"),
+            ],
+        )
+        .properties(width=WIDTH, height=40 * len(order) + 20, title="What the money is for")
+    )
+
+
+def history_chart(analysis: Analysis) -> alt.VConcatChart:
+    """Events, history size and largest payload against steps, with Temporal's warning and hard
+    limits drawn as lines and this profile's step count marked."""
+    assert analysis.history is not None and analysis.result.history is not None
+    data = analysis.history
+    limits = analysis.result.history.limits
+    steps = analysis.profile.steps_per_run
+    x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"))
+
+    def panel(column: str, title: str, lines: list[tuple[float, str]]) -> alt.LayerChart:
+        curve = (
+            alt.Chart(data)
+            .mark_line()
+            .encode(
+                x=x,
+                y=alt.Y(f"{column}:Q", title=title, scale=alt.Scale(type="log")),
+                tooltip=[
+                    alt.Tooltip("steps:Q", format=",.0f"),
+                    alt.Tooltip(f"{column}:Q", format=",.4~g", title=title),
+                ],
+            )
+        )
+        frame = pd.DataFrame({"y": [v for v, _ in lines], "label": [t for _, t in lines]})
+        rules = alt.Chart(frame).mark_rule(color="firebrick", strokeDash=[6, 3]).encode(y="y:Q", tooltip="label:N")
+        texts = (
+            alt.Chart(frame)
+            .mark_text(align="left", x=4, dy=-6, color="firebrick", fontSize=10)
+            .encode(y="y:Q", text="label:N")
+        )
+        you = (
+            alt.Chart(pd.DataFrame({"steps": [steps]}))
+            .mark_rule(color="gray", strokeDash=[4, 4])
+            .encode(x="steps:Q", tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")])
+        )
+        return alt.layer(curve, rules, texts, you).properties(width=WIDTH, height=170)
+
+    return alt.vconcat(
+        panel(
+            "events",
+            "Events per run",
+            [
+                (limits["history_events_warning"], f"warning {limits['history_events_warning']:,.0f} events"),
+                (limits["history_events"], f"limit {limits['history_events']:,.0f} events"),
+            ],
+        ),
+        panel(
+            "history_mb",
+            "History size [MB]",
+            [
+                (limits["history_size_warning_mb"], f"warning {limits['history_size_warning_mb']:g} MB"),
+                (limits["history_size_mb"], f"limit {limits['history_size_mb']:g} MB"),
+            ],
+        ),
+        panel(
+            "largest_payload_kb",
+            "Largest payload [KB]",
+            [
+                (limits["payload_warning_kb"], f"warning {limits['payload_warning_kb']:g} KB"),
+                (limits["payload_mb"] * 1024, f"limit {limits['payload_mb']:g} MB"),
+            ],
+        ),
+    ).properties(title="Temporal history per run as steps grow")
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """Render offline to SVG (vl-convert embeds the Vega runtime; no network)."""
+    import vl_convert as vlc
+
+    version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return str(vlc.vegalite_to_svg(chart.to_dict(), vl_version=version, allowed_base_urls=[]))
+
+
+def svg_for_pdf(svg: str) -> str:
+    """vl-convert's SVG, made readable by fpdf2: empty paths removed, missing line coordinates
+    set to 0."""
+    svg = re.sub(r'<path[^>]*\sd=""[^>]*/>', "", svg)
+
+    def fill(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        for attr in ("x1", "y1", "x2", "y2"):
+            if f" {attr}=" not in tag:
+                tag = tag.replace("<line", f'<line {attr}="0"', 1)
+        return tag
+
+    return re.sub(r"<line\b[^>]*>", fill, svg)
