@@ -1,6 +1,7 @@
 """`tco`: compare orchestrators for a workload profile, and keep the pricing tables true.
 
     tco compare --profile FILE [--pricing-date YYYY-MM-DD] [--format table|json|md]
+    tco report --profile FILE --format md|html|pdf|json|csv -o OUT [--axis FIELD] [--answer Q=A ...]
     tco pricing validate [PATH ...]
     tco pricing schema [--out DIR]
 
@@ -47,6 +48,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--format", choices=("table", "json", "md"), default="table")
 
+    report = commands.add_parser("report", help="write the full report for a workload profile")
+    report.add_argument("--profile", type=Path, required=True, help="workload profile YAML")
+    report.add_argument("--format", choices=("md", "html", "pdf", "json", "csv"), required=True)
+    report.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for standard output)")
+    report.add_argument("--pricing-date", type=_date, default=None)
+    report.add_argument("--axis", default="steps_per_run", help="second crossover axis: a numeric profile field")
+    report.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="QUESTION=ANSWER",
+        help="an answer to the recommendation checklist (repeatable)",
+    )
+
     pricing = commands.add_parser("pricing", help="work on the pricing tables")
     pricing_commands = pricing.add_subparsers(dest="pricing_command", required=True)
     validate = pricing_commands.add_parser("validate", help="check pricing tables (default: all of them)")
@@ -69,6 +84,42 @@ def _compare(args: argparse.Namespace) -> int:
     result = summarize(estimate(profile, book))
     formatter = {"table": format_table, "json": format_json, "md": format_markdown}[args.format]
     sys.stdout.write(formatter(result))
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from model.analysis import AXES, analyse
+    from pricing.load import read_criteria, read_pricebook
+    from pricing.profiles import read_profile
+    from report.builders import build
+
+    if args.axis not in AXES:
+        raise CliError(f"--axis: {args.axis!r} is not a sweepable field; allowed: {', '.join(AXES)}")
+    answers = {}
+    for item in args.answer:
+        question, sep, answer = item.partition("=")
+        if not sep:
+            raise CliError(f"--answer: {item!r} must be QUESTION=ANSWER")
+        answers[question.strip()] = answer.strip()
+    criteria = read_criteria(args.data)
+    unknown = set(answers) - {q.id for q in criteria.questions}
+    if unknown:
+        raise CliError(
+            f"--answer: unknown question(s) {', '.join(sorted(unknown))}; "
+            f"allowed: {', '.join(q.id for q in criteria.questions)}"
+        )
+    profile = read_profile(args.profile)
+    book = read_pricebook(args.data, on=args.pricing_date)
+    try:
+        analysis = analyse(profile, book, axis=args.axis, criteria=criteria, answers=answers)
+    except ValueError as exc:
+        raise CliError(f"--answer: {exc}") from None
+    data = build(analysis, args.format)
+    if str(args.output) == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        args.output.write_bytes(data)
+        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -108,6 +159,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "compare":
         return _compare(args)
+    if args.command == "report":
+        return _report(args)
     if args.pricing_command == "validate":
         return _validate(args)
     return _schema(args)

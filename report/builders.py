@@ -1,0 +1,241 @@
+"""Report builders: an `Analysis` in, the bytes of a file out. Pure; the app and `tco report`
+call the same functions, so their files are identical.
+
+Formats: Markdown, self-contained HTML (charts inline as SVG, no request to any host), PDF,
+JSON (the CLI's contract) and CSV (every line item).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from importlib import resources
+
+import jinja2
+
+from model.analysis import Analysis
+from report.charts import breakdown_chart, cost_curve_chart, history_chart, svg_for_pdf, to_svg
+from report.compare import format_json
+from report.document import Document, build_document
+
+__all__ = [
+    "BUILDERS",
+    "EXTENSIONS",
+    "MIME_TYPES",
+    "build",
+    "build_csv",
+    "build_html",
+    "build_json",
+    "build_markdown",
+    "build_pdf",
+    "chart_svgs",
+]
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def build_markdown(analysis: Analysis, generated: dt.date | None = None) -> bytes:
+    doc = build_document(analysis, generated)
+    out = [f"# {doc.title}", "", f"_{doc.subtitle}; generated {doc.generated}._", "", f"**{doc.headline}**", ""]
+    for section in doc.sections:
+        out += [f"## {section.title}", ""]
+        for paragraph in section.paragraphs:
+            out += [paragraph, ""]
+        if section.rows:
+            out.append("| " + " | ".join(section.header) + " |")
+            out.append("|" + "---|" * len(section.header))
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in section.rows]
+            out.append("")
+        if section.links:
+            out += [f"- [{_md_cell(text)}]({url})" for text, url in section.links] + [""]
+    out += [
+        "## Profile (load this back with `tco compare --profile` or the app's upload)",
+        "",
+        "```yaml",
+        doc.profile_yaml.rstrip(),
+        "```",
+        "",
+    ]
+    return "\n".join(out).encode("utf-8")
+
+
+def chart_svgs(analysis: Analysis) -> dict[str, str]:
+    """The report's charts as SVG, by name, in reading order."""
+    charts = {
+        "cost_by_runs": cost_curve_chart(analysis, "monthly_runs", interactive=False),
+        "cost_by_axis": cost_curve_chart(analysis, analysis.axis, interactive=False),
+        "breakdown": breakdown_chart(analysis.result),
+    }
+    if analysis.history is not None and analysis.result.history is not None:
+        charts["history"] = history_chart(analysis)
+    return {name: to_svg(chart) for name, chart in charts.items()}
+
+
+def _template() -> jinja2.Template:
+    text = resources.files("report").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.from_string(text)
+
+
+def build_html(analysis: Analysis, generated: dt.date | None = None) -> bytes:
+    """One self-contained file: styles and SVG charts inline, no script, no external request."""
+    doc = build_document(analysis, generated)
+    svgs = chart_svgs(analysis)
+    html = _template().render(doc=doc, charts=[jinja2.filters.Markup(svg) for svg in svgs.values()])
+    return html.encode("utf-8")
+
+
+_LATIN = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "…": "...",
+        "→": "->",
+        "≈": "~",
+        "×": "x",
+        "µ": "u",
+        "≤": "<=",
+        "≥": ">=",
+    }
+)
+
+
+def _latin(text: str) -> str:
+    """PDF core fonts are Latin-1: typographic punctuation becomes its ASCII look-alike."""
+    return text.translate(_LATIN).encode("latin-1", "replace").decode("latin-1")
+
+
+def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    doc: Document = build_document(analysis, generated)
+    svgs = chart_svgs(analysis)
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_title(_latin(doc.title))
+    pdf.set_creation_date(dt.datetime.combine(doc.generated, dt.time(), tzinfo=dt.UTC))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, _latin(doc.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(0, 5, _latin(f"{doc.subtitle}; generated {doc.generated}."), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.multi_cell(0, 6, _latin(doc.headline), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for svg in svgs.values():
+        pdf.image(io.BytesIO(svg_for_pdf(svg).encode("utf-8")), w=pdf.epw)
+        pdf.ln(2)
+    for section in doc.sections:
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.multi_cell(0, 7, _latin(section.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 8)
+        for paragraph in section.paragraphs:
+            pdf.multi_cell(0, 4.5, _latin(paragraph), new_x="LMARGIN", new_y="NEXT")
+        if section.rows:
+            with pdf.table(text_align="LEFT", line_height=4, headings_style=FontFace(emphasis="BOLD")) as table:
+                table.row([_latin(h) for h in section.header])
+                for row in section.rows:
+                    table.row([_latin(c) for c in row])
+        for text, url in section.links:
+            pdf.set_text_color(0, 0, 160)
+            pdf.multi_cell(0, 4.5, _latin(text), link=url, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+        pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.multi_cell(0, 7, "Profile (YAML; load it back in the app or with tco)", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Courier", "", 8)
+    pdf.multi_cell(0, 4, _latin(doc.profile_yaml), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def build_json(analysis: Analysis, generated: dt.date | None = None) -> bytes:
+    """The CLI's JSON contract (`tco compare --format json`)."""
+    return format_json(analysis.result).encode("utf-8")
+
+
+CSV_COLUMNS = (
+    "option",
+    "plan",
+    "component",
+    "category",
+    "quantity",
+    "unit",
+    "unit_price",
+    "price_unit",
+    "cost_usd",
+    "low_usd",
+    "high_usd",
+    "depends_on",
+    "source_url",
+    "source_stated",
+    "source_verified",
+    "confidence",
+    "pricing_date",
+)
+
+
+def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
+    """Every line item of every option, one row each, with its provenance."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    result = analysis.result
+    for option in result.options:
+        for c in option.components:
+            p = c.provenance
+            writer.writerow(
+                [
+                    option.id,
+                    option.plan,
+                    c.name,
+                    c.category,
+                    repr(c.quantity),
+                    c.unit,
+                    repr(c.unit_price),
+                    c.price_unit,
+                    repr(c.cost_usd),
+                    repr(c.low_usd),
+                    repr(c.high_usd),
+                    c.depends_on or "",
+                    p.url if p else "",
+                    p.stated if p else "",
+                    p.verified if p else "",
+                    p.confidence if p else "",
+                    result.pricing_date,
+                ]
+            )
+    return buffer.getvalue().encode("utf-8")
+
+
+Builder = Callable[[Analysis, dt.date | None], bytes]
+BUILDERS: dict[str, Builder] = {
+    "md": build_markdown,
+    "html": build_html,
+    "pdf": build_pdf,
+    "json": build_json,
+    "csv": build_csv,
+}
+EXTENSIONS = {"md": "md", "html": "html", "pdf": "pdf", "json": "json", "csv": "csv"}
+MIME_TYPES = {
+    "md": "text/markdown",
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "json": "application/json",
+    "csv": "text/csv",
+}
+
+
+def build(analysis: Analysis, fmt: str, generated: dt.date | None = None) -> bytes:
+    if fmt not in BUILDERS:
+        raise ValueError(f"format {fmt!r}: allowed {', '.join(BUILDERS)}")
+    return BUILDERS[fmt](analysis, generated)

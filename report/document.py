@@ -1,0 +1,242 @@
+"""The report's content, once, in plain rows and paragraphs; each format only lays it out.
+
+Everything here is read from an `Analysis`; nothing is computed that the engine did not compute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from model.analysis import AXES, Analysis
+from model.crossover import Crossover
+from model.profile import WorkloadProfile, field_unit
+from pricing.profiles import dump_profile
+from report.compare import format_quantity, format_unit_price, format_usd
+
+__all__ = ["ASSUMPTIONS", "Document", "Section", "build_document"]
+
+ASSUMPTIONS = (
+    "Every figure is a monthly cost in US dollars: the vendor's bill, the machines you run yourself and the "
+    "engineering time to operate them.",
+    "Ranges price every sourced number at the low and the high end of its range and show the least and the most.",
+    "A retried attempt runs as long as a successful one. A month is 730 hours; 1 MB is 1,048,576 bytes.",
+    "Trigger.dev bills wall-clock time of every attempt, including the wait for the LLM; waits longer than its "
+    "checkpoint threshold, waitpoints and triggerAndWait are free. Self-hosted Trigger.dev has no checkpoints, so "
+    "waiting runs keep their containers.",
+    "Temporal bills Actions and storage; your workers are sized by the runs executing at once at the machine "
+    "preset's size, on AWS Fargate prices, between the average and the peak load.",
+    "Self-hosted clusters and operations effort are estimates with ranges; override them in the team inputs.",
+    "Enterprise and Mission Critical plans have no public price and are left out.",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+    """(text, URL) pairs for a list of sources."""
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    subtitle: str
+    headline: str
+    sections: tuple[Section, ...]
+    profile_yaml: str
+    generated: dt.date
+
+
+def _headline(analysis: Analysis) -> str:
+    ranked = sorted(analysis.result.options, key=lambda o: o.monthly_usd)
+    best = ranked[0]
+    text = f"{best.name} ({best.plan}) is the cheapest for this profile at {format_usd(best.monthly_usd)} a month"
+    if len(ranked) > 1:
+        runner = ranked[1]
+        text += f", {format_usd(runner.monthly_usd - best.monthly_usd)} less than {runner.name}"
+    return text + "."
+
+
+def _crossing_rows(crossings: list[Crossover], analysis: Analysis, field: str) -> tuple[tuple[str, ...], ...]:
+    names = {o.id: o.name for o in analysis.result.options}
+    unit = field_unit(field)
+    return tuple(
+        (
+            f"{format_quantity(c.value)} {unit}".strip(),
+            names.get(c.cheaper_below, c.cheaper_below),
+            names.get(c.cheaper_above, c.cheaper_above),
+            format_usd(c.cost_usd),
+            "yes" if c.changes_cheapest else "no",
+            c.kind,
+        )
+        for c in crossings
+    )
+
+
+def _profile_rows(profile: WorkloadProfile) -> tuple[tuple[str, ...], ...]:
+    rows = []
+    for name, info in WorkloadProfile.model_fields.items():
+        if name in ("version", "team", "description"):
+            continue
+        value = getattr(profile, name)
+        shown = value.value if hasattr(value, "value") else value
+        rows.append(
+            (
+                name,
+                f"{shown:g}" if isinstance(shown, float) else str(shown),
+                field_unit(name) if name in AXES or isinstance(shown, float) else "",
+                info.description or "",
+            )
+        )
+    team = profile.team
+    rows.append(
+        (
+            "team.engineer_cost_usd_per_year",
+            "default" if team.engineer_cost_usd_per_year is None else f"{team.engineer_cost_usd_per_year:,.0f}",
+            "USD/year",
+            "Fully loaded cost of one engineer",
+        )
+    )
+    rows.append(
+        (
+            "team.ops_fte",
+            ", ".join(f"{k}: {v:g}" for k, v in team.ops_fte.items()) or "defaults",
+            "FTE",
+            "Operations share per option",
+        )
+    )
+    return tuple(rows)
+
+
+def build_document(analysis: Analysis, generated: dt.date | None = None) -> Document:
+    """Every section of the report, in reading order."""
+    result = analysis.result
+    sections: list[Section] = []
+    options = sorted(result.options, key=lambda o: o.monthly_usd)
+    sections.append(
+        Section(
+            "Options side by side",
+            header=("Option", "Plan", "Per month", "Range", "Per run", "Vendor bill", "Infrastructure", "People"),
+            rows=tuple(
+                (
+                    o.name,
+                    o.plan,
+                    format_usd(o.monthly_usd),
+                    f"{format_usd(o.low_usd)} – {format_usd(o.high_usd)}",
+                    format_usd(o.per_run_usd),
+                    format_usd(o.subtotals["vendor"]),
+                    format_usd(o.subtotals["infrastructure"]),
+                    format_usd(o.subtotals["people"]),
+                )
+                for o in options
+            ),
+        )
+    )
+    if analysis.recommendation is not None:
+        rec = analysis.recommendation
+        sections.append(
+            Section(
+                "Recommendation",
+                paragraphs=(rec.summary,),
+                header=("Favours", "Weight", "Reason", "Source"),
+                rows=tuple((f.favours_name, f"{f.weight:g}", f.reason, f.source_title) for f in rec.findings),
+            )
+        )
+    sections.append(
+        Section(
+            "Where the cheapest option changes with volume",
+            paragraphs=("Points where two options cost the same as monthly runs vary, everything else as profiled.",),
+            header=("Runs per month", "Cheaper below", "Cheaper above", "Cost there", "Changes the cheapest", "Kind"),
+            rows=_crossing_rows(analysis.runs_crossovers, analysis, "monthly_runs"),
+        )
+    )
+    axis = AXES[analysis.axis]
+    sections.append(
+        Section(
+            f"Crossovers along {axis.label.lower()}",
+            header=(axis.label, "Cheaper below", "Cheaper above", "Cost there", "Changes the cheapest", "Kind"),
+            rows=_crossing_rows(analysis.axis_crossovers, analysis, analysis.axis),
+        )
+    )
+    for option in result.options:
+        notes = tuple([*option.depends_on, *option.warnings])
+        sections.append(
+            Section(
+                f"{option.name}: {format_usd(option.monthly_usd)} a month",
+                paragraphs=(f"{option.plan}: {option.plan_reason}", *notes),
+                header=("Line item", "Quantity", "Unit price", "Cost", "Range", "Source"),
+                rows=tuple(
+                    (
+                        c.name,
+                        format_quantity(c.quantity, c.unit),
+                        format_unit_price(c.unit_price, c.price_unit),
+                        format_usd(c.cost_usd),
+                        f"{format_usd(c.low_usd)} – {format_usd(c.high_usd)}",
+                        f"{c.provenance.confidence}, verified {c.provenance.verified}" if c.provenance else "",
+                    )
+                    for c in option.components
+                ),
+            )
+        )
+    if result.history is not None:
+        h = result.history
+
+        def step(value: float | None) -> str:
+            return "never" if value is None else f"step {value:,.0f}"
+
+        sections.append(
+            Section(
+                "Temporal history per run",
+                paragraphs=h.advice,
+                header=("Measure", "Value"),
+                rows=(
+                    ("Events per run", f"{h.events_per_run:,.0f}"),
+                    ("History per run", f"{h.history_mb_per_run:,.2f} MB"),
+                    (
+                        "Event warning / limit",
+                        f"{step(h.steps_until_event_warning)} / {step(h.steps_until_event_limit)}",
+                    ),
+                    ("Size warning / limit", f"{step(h.steps_until_size_warning)} / {step(h.steps_until_size_limit)}"),
+                    (
+                        "Payload warning / limit",
+                        f"{step(h.steps_until_payload_warning)} / {step(h.steps_until_payload_limit)}",
+                    ),
+                    ("Binds first", h.binding_limit),
+                    ("This run crosses a hard limit", "yes" if h.exceeds_limit else "no"),
+                    ("Continue-As-New segments", str(h.continue_as_new_segments)),
+                ),
+            )
+        )
+    sections.append(
+        Section("Workload profile", header=("Field", "Value", "Unit", "Meaning"), rows=_profile_rows(analysis.profile))
+    )
+    sections.append(Section("Assumptions", paragraphs=ASSUMPTIONS))
+    seen: dict[str, tuple[str, str]] = {}
+    for option in result.options:
+        for c in option.components:
+            if c.provenance is not None:
+                p = c.provenance
+                seen.setdefault(p.url, (f"{p.title} — stated {p.stated}, verified {p.verified}, {p.confidence}", p.url))
+    if analysis.recommendation is not None:
+        for f in analysis.recommendation.findings:
+            seen.setdefault(f.source_url, (f.source_title, f.source_url))
+    sections.append(
+        Section(
+            "Pricing tables and sources",
+            header=("Table", "Effective", "File"),
+            rows=tuple((t.table, str(t.effective), t.file or "") for t in result.pricing),
+            links=tuple(seen.values()),
+        )
+    )
+    return Document(
+        title=f"{analysis.profile.name}: orchestrator cost report",
+        subtitle=f"Prices in force on {result.pricing_date}",
+        headline=_headline(analysis),
+        sections=tuple(sections),
+        profile_yaml=dump_profile(analysis.profile),
+        generated=generated or dt.date.today(),
+    )
