@@ -96,6 +96,7 @@ def test_schema_command_writes_all_schemas(capsys, tmp_path):
         "pricing-table.schema.json",
         "profile.schema.json",
         "estimate.schema.json",
+        "criteria.schema.json",
     }
 
 
