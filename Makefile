@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: run test check lint typecheck golden schema bench clean
 
 run: $(VENV)/.synced
-	$(BIN)/tco compare --profile data/profiles/coding-agent.yaml
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1
 
 test: $(VENV)/.synced
 	$(BIN)/python -m pytest

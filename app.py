@@ -1,0 +1,82 @@
+"""The web app: pick or enter a workload, see what each orchestrator costs and why.
+
+A thin client: the sidebar builds a `WorkloadProfile`, `model.analysis.analyse` prices it, and the
+views in `ui/` draw the result. The whole state lives in the URL (see `ui.state`).
+Run with `make run` (streamlit run app.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from model.profile import ProfileError
+from pricing.load import PricingError
+from ui import data
+from ui.checklist import render_checklist
+from ui.compare import render_compare, render_headline
+from ui.export import render_export
+from ui.history import render_history
+from ui.provenance import render_pricing
+from ui.sidebar import render_sidebar
+from ui.state import VIEWS, Session, second_axes
+
+
+def _problems(title: str, problems: list[str]) -> None:
+    st.error(title + "\n\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def main() -> None:
+    st.set_page_config(page_title="Agent orchestrator TCO", layout="wide")
+    try:
+        presets, criteria = data.presets(), data.criteria()
+    except PricingError as exc:
+        _problems("The bundled data does not load:", [str(p) for p in exc.problems])
+        st.stop()
+    session = Session(st.session_state, st.query_params, presets, criteria)  # type: ignore[arg-type]
+    session.start()
+
+    on = session.store.get("pricing_date") or dt.date.today()
+    try:
+        book = data.book_for(on)
+    except PricingError as exc:
+        _problems(f"No pricing tables can be read for {on}:", [str(p) for p in exc.problems])
+        st.stop()
+    profile = render_sidebar(session, book, data.machines(book))
+
+    st.markdown("## Which orchestrator should run our agents, and what will it cost?")
+    url_problems = session.store.get("url_problems") or []
+    if url_problems:
+        lines = [f"`{param}` = `{value}`: allowed {allowed}; the preset's value is used" for param, value, allowed
+                 in url_problems]
+        _problems("Some values in the link could not be used:", lines)
+        if st.button("Dismiss", key="dismiss_url_problems"):
+            session.store["url_problems"] = []
+            st.rerun()
+    if profile is None:
+        st.stop()
+    view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, key="view", required=True,
+                                label_visibility="collapsed") or "compare"
+    state = session.state(profile)
+    try:
+        analysis = data.analysis_for(profile, on, state.axis, dict(state.answers))
+    except (ProfileError, KeyError, ValueError) as exc:
+        _problems("This profile cannot be priced:", str(exc).strip("'\"").splitlines())
+        session.write_url(state)
+        st.stop()
+    render_headline(analysis)
+    if view == "compare":
+        render_compare(analysis, second_axes())
+    elif view == "history":
+        render_history(analysis)
+    elif view == "checklist":
+        render_checklist(analysis, criteria)
+    elif view == "pricing":
+        render_pricing(analysis, data.costs_over_versions(profile))
+    elif view == "report":
+        render_export(analysis)
+    session.write_url(state)
+
+
+main()

@@ -100,7 +100,8 @@ class Criteria(_Strict):
                 problems += [
                     f"rule {rule.id}: {a!r} is not an answer of {rule.question}" for a in rule.answers if a not in known
                 ]
-        for item in (*self.rules, *self.number_rules):
+        items: tuple[Rule | NumberRule, ...] = (*self.rules, *self.number_rules)
+        for item in items:
             if item.favours is not None and item.favours not in self.vendors:
                 problems.append(f"rule {item.id}: favours unknown vendor {item.favours!r}")
             if item.source not in self.sources:

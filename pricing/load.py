@@ -28,6 +28,7 @@ __all__ = [
     "read_criteria",
     "read_pricebook",
     "read_table",
+    "version_dates",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -147,6 +148,11 @@ def list_table_files(root: Path | None = None) -> list[TableFile]:
         table_id = f"{path.parent.parent.name}/{path.parent.name}"
         found.append(TableFile(table_id, dt.date.fromisoformat(match.group(1)), path))
     return sorted(found, key=lambda f: (f.table_id, f.effective))
+
+
+def version_dates(root: Path | None = None) -> list[dt.date]:
+    """Every date on which some table changed, oldest first: the distinct price books."""
+    return sorted({f.effective for f in list_table_files(root)})
 
 
 def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today: dt.date | None = None) -> PriceBook:

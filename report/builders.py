@@ -13,7 +13,9 @@ import io
 from collections.abc import Callable
 from importlib import resources
 
+import altair as alt
 import jinja2
+import markupsafe
 
 from model.analysis import Analysis
 from report.charts import breakdown_chart, cost_curve_chart, history_chart, svg_for_pdf, to_svg
@@ -65,7 +67,7 @@ def build_markdown(analysis: Analysis, generated: dt.date | None = None) -> byte
 
 def chart_svgs(analysis: Analysis) -> dict[str, str]:
     """The report's charts as SVG, by name, in reading order."""
-    charts = {
+    charts: dict[str, alt.TopLevelMixin] = {
         "cost_by_runs": cost_curve_chart(analysis, "monthly_runs", interactive=False),
         "cost_by_axis": cost_curve_chart(analysis, analysis.axis, interactive=False),
         "breakdown": breakdown_chart(analysis.result),
@@ -85,7 +87,7 @@ def build_html(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     """One self-contained file: styles and SVG charts inline, no script, no external request."""
     doc = build_document(analysis, generated)
     svgs = chart_svgs(analysis)
-    html = _template().render(doc=doc, charts=[jinja2.filters.Markup(svg) for svg in svgs.values()])
+    html = _template().render(doc=doc, charts=[markupsafe.Markup(svg) for svg in svgs.values()])
     return html.encode("utf-8")
 
 

@@ -115,7 +115,7 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
         )
         layers += [rule, text]
     chart = alt.layer(*layers).properties(width=WIDTH, height=320, title=f"Cost per month against {axis.label.lower()}")
-    return chart.interactive(bind_y=False) if interactive else chart
+    return chart.interactive(bind_y=False) if interactive else chart  # type: ignore[return-value]
 
 
 def _number(value: float) -> str:
@@ -176,11 +176,11 @@ def breakdown_chart(result: EstimateOut) -> alt.Chart:
     """Each option's monthly cost stacked by line item, coloured by what the money is for."""
     data = breakdown_frame(result)
     order = [o.name for o in sorted(result.options, key=lambda o: o.monthly_usd)]
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("option:N", sort=order, title=None),
+            y=alt.Y("option:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
             x=alt.X("sum(cost_usd):Q", title="Cost per month [USD]", stack="zero"),
             color=alt.Color("category:N", title="For", scale=alt.Scale(domain=CATEGORY_ORDER)),
             detail="component:N",
@@ -194,8 +194,9 @@ def breakdown_chart(result: EstimateOut) -> alt.Chart:
                 alt.Tooltip("source:N", title="Source"),
             ],
         )
-        .properties(width=WIDTH, height=40 * len(order) + 20, title="What the money is for")
+        .properties(width=WIDTH, height=alt.Step(44), title="What the money is for")
     )
+    return chart
 
 
 def history_chart(analysis: Analysis) -> alt.VConcatChart:
@@ -232,7 +233,7 @@ def history_chart(analysis: Analysis) -> alt.VConcatChart:
             .mark_rule(color="gray", strokeDash=[4, 4])
             .encode(x="steps:Q", tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")])
         )
-        return alt.layer(curve, rules, texts, you).properties(width=WIDTH, height=170)
+        return alt.layer(curve, rules, texts, you).properties(width=WIDTH, height=170)  # type: ignore[return-value]
 
     return alt.vconcat(
         panel(

@@ -21,6 +21,8 @@ __all__ = [
     "format_table",
     "format_unit_price",
     "format_usd",
+    "ranked",
+    "saving",
     "to_jsonable",
 ]
 
@@ -99,13 +101,28 @@ def format_json(result: EstimateOut) -> str:
     return json.dumps(to_jsonable(result), indent=2, ensure_ascii=False) + "\n"
 
 
+def ranked(result: EstimateOut) -> list[OptionOut]:
+    """The options, cheapest first (ties keep the engine's order)."""
+    return sorted(result.options, key=lambda o: o.monthly_usd)
+
+
+def saving(result: EstimateOut) -> tuple[OptionOut, OptionOut | None, float, float | None]:
+    """(cheapest, runner-up, how much less the cheapest costs [USD/month], that as a fraction
+    of the runner-up's cost); no runner-up with a single option."""
+    order = ranked(result)
+    best = order[0]
+    if len(order) == 1:
+        return best, None, 0.0, None
+    runner = order[1]
+    diff = runner.monthly_usd - best.monthly_usd
+    return best, runner, diff, (diff / runner.monthly_usd if runner.monthly_usd > 0 else None)
+
+
 def _headline(result: EstimateOut) -> str:
-    ranked = sorted(result.options, key=lambda o: o.monthly_usd)
-    best = ranked[0]
+    best, runner, diff, _ = saving(result)
     line = f"Cheapest for “{result.profile.name}”: {best.name} ({best.plan}) at {format_usd(best.monthly_usd)}/month"
-    if len(ranked) > 1:
-        runner = ranked[1]
-        line += f", {format_usd(runner.monthly_usd - best.monthly_usd)} less than {runner.name}"
+    if runner is not None:
+        line += f", {format_usd(diff)} less than {runner.name}"
     return line + f" (prices as of {result.pricing_date})."
 
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.profile import WorkloadProfile, field_unit
+from model.result import EstimateOut
 from pricing.profiles import dump_profile
-from report.compare import format_quantity, format_unit_price, format_usd
+from report.compare import format_quantity, format_unit_price, format_usd, saving
 
-__all__ = ["ASSUMPTIONS", "Document", "Section", "build_document"]
+__all__ = ["ASSUMPTIONS", "Document", "Section", "build_document", "headline"]
 
 ASSUMPTIONS = (
     "Every figure is a monthly cost in US dollars: the vendor's bill, the machines you run yourself and the "
@@ -51,13 +52,13 @@ class Document:
     generated: dt.date
 
 
-def _headline(analysis: Analysis) -> str:
-    ranked = sorted(analysis.result.options, key=lambda o: o.monthly_usd)
-    best = ranked[0]
+def headline(result: EstimateOut) -> str:
+    """The answer in one sentence: the cheapest option, its monthly cost, and by how much."""
+    best, runner, diff, fraction = saving(result)
     text = f"{best.name} ({best.plan}) is the cheapest for this profile at {format_usd(best.monthly_usd)} a month"
-    if len(ranked) > 1:
-        runner = ranked[1]
-        text += f", {format_usd(runner.monthly_usd - best.monthly_usd)} less than {runner.name}"
+    if runner is not None:
+        share = f" ({fraction:.0%})" if fraction is not None else ""
+        text += f", {format_usd(diff)}{share} less than {runner.name}"
     return text + "."
 
 
@@ -191,7 +192,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         sections.append(
             Section(
                 "Temporal history per run",
-                paragraphs=h.advice,
+                paragraphs=tuple(h.advice),
                 header=("Measure", "Value"),
                 rows=(
                     ("Events per run", f"{h.events_per_run:,.0f}"),
@@ -235,7 +236,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     return Document(
         title=f"{analysis.profile.name}: orchestrator cost report",
         subtitle=f"Prices in force on {result.pricing_date}",
-        headline=_headline(analysis),
+        headline=headline(analysis.result),
         sections=tuple(sections),
         profile_yaml=dump_profile(analysis.profile),
         generated=generated or dt.date.today(),

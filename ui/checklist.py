@@ -1,0 +1,56 @@
+"""The recommendation checklist: the questions of `data/criteria.yaml`, the verdict and every
+reason behind it with its source."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from model.analysis import Analysis
+from pricing.criteria import Criteria
+
+__all__ = ["answer_key", "render_checklist"]
+
+
+def answer_key(question_id: str) -> str:
+    return f"q.{question_id}"
+
+
+def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
+    rec = analysis.recommendation
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader("About your team")
+        for question in criteria.questions:
+            labels = {a.id: a.label for a in question.answers}
+            st.radio(question.text, list(labels), format_func=labels.__getitem__, help=question.help,
+                     key=answer_key(question.id), persist_state="session")
+    with right:
+        st.subheader("Verdict")
+        if rec is None:
+            st.info("No criteria are loaded.")
+            return
+        st.success(rec.summary)
+        scores = pd.DataFrame(
+            [{"Vendor": criteria.vendors[k].name, "Score": v} for k, v in sorted(rec.scores.items())]
+        )
+        st.dataframe(scores, hide_index=True)
+        st.markdown("**Reasons**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Favours": f.favours_name,
+                        "Weight": f.weight,
+                        "Reason": f.reason,
+                        "From": "your answer" if f.kind == "answer" else "the figures" if f.kind == "figures" else
+                        "default",
+                        "Source": f.source_url,
+                    }
+                    for f in rec.findings
+                ]
+            ),
+            hide_index=True,
+            column_config={"Source": st.column_config.LinkColumn(display_text="source"),
+                           "Reason": st.column_config.TextColumn(width="large")},
+        )

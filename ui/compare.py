@@ -1,0 +1,159 @@
+"""The headline (shown above every view) and the comparison view: options side by side, the
+crossover charts, the stacked breakdown and the line items. Reads an `Analysis`; computes nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from model.analysis import AXES, Analysis
+from model.crossover import Crossover
+from model.profile import field_unit
+from report.charts import breakdown_chart, breakdown_frame, cost_curve_chart
+from report.compare import format_usd, ranked
+from report.document import headline
+
+__all__ = ["render_compare", "render_headline"]
+
+MONEY = st.column_config.NumberColumn(format="dollar")
+
+
+def render_headline(analysis: Analysis) -> None:
+    """The answer first: the cheapest option and by how much, then one metric per option."""
+    result = analysis.result
+    best = ranked(result)[0]
+    st.markdown(f"#### {headline(result)}")
+    columns = st.columns(len(result.options))
+    for column, option in zip(columns, ranked(result), strict=True):
+        delta = None
+        if option.id != best.id:
+            delta = f"+{format_usd(option.monthly_usd - best.monthly_usd)} vs cheapest"
+        column.metric(
+            option.name,
+            format_usd(option.monthly_usd),
+            delta=delta,
+            delta_color="inverse",
+            help=f"{option.plan}: {option.plan_reason} "
+            f"Range {format_usd(option.low_usd)} – {format_usd(option.high_usd)}.",
+            border=True,
+        )
+
+
+def _options_frame(analysis: Analysis) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Option": o.name,
+                "Plan": o.plan,
+                "Per month": o.monthly_usd,
+                "Low": o.low_usd,
+                "High": o.high_usd,
+                "Per run": o.per_run_usd,
+                "Vendor bill": o.subtotals["vendor"],
+                "Infrastructure": o.subtotals["infrastructure"],
+                "People": o.subtotals["people"],
+                "Why this plan": o.plan_reason,
+            }
+            for o in ranked(analysis.result)
+        ]
+    )
+
+
+def _crossings_frame(crossings: list[Crossover], analysis: Analysis) -> pd.DataFrame:
+    names = {o.id: o.name for o in analysis.result.options}
+    return pd.DataFrame(
+        [
+            {
+                "At": c.value,
+                "Cheaper below": names.get(c.cheaper_below, c.cheaper_below),
+                "Cheaper above": names.get(c.cheaper_above, c.cheaper_above),
+                "Cost there": c.cost_usd,
+                "Cheapest changes": c.changes_cheapest,
+                "Kind": "prices cross" if c.kind == "cross" else "a plan or tier step",
+            }
+            for c in crossings
+        ],
+        columns=["At", "Cheaper below", "Cheaper above", "Cost there", "Cheapest changes", "Kind"],
+    )
+
+
+def _crossings(crossings: list[Crossover], analysis: Analysis, field: str) -> None:
+    unit = field_unit(field)
+    label = AXES[field].label
+    if not crossings:
+        st.caption(f"No crossover between {AXES[field].low:,.4g} and {AXES[field].high:,.4g} ({label.lower()}).")
+        return
+    st.dataframe(
+        _crossings_frame(crossings, analysis),
+        hide_index=True,
+        column_config={
+            "At": st.column_config.NumberColumn(f"{label}" + (f" [{unit}]" if unit and unit not in label else ""),
+                                                format="localized"),
+            "Cost there": MONEY,
+        },
+    )
+
+
+def _line_items(analysis: Analysis) -> pd.DataFrame:
+    rows = []
+    for option in ranked(analysis.result):
+        for c in option.components:
+            rows.append(
+                {
+                    "Option": option.name,
+                    "Line item": c.name,
+                    "Category": c.category,
+                    "Quantity": c.quantity,
+                    "Unit": c.unit,
+                    "Unit price": c.unit_price,
+                    "Price unit": c.price_unit,
+                    "Cost": c.cost_usd,
+                    "Low": c.low_usd,
+                    "High": c.high_usd,
+                    "Confidence": c.provenance.confidence if c.provenance else "",
+                    "Source": c.provenance.url if c.provenance else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def render_compare(analysis: Analysis, axes: list[str]) -> None:
+    result = analysis.result
+    st.subheader("Options side by side")
+    st.dataframe(
+        _options_frame(analysis),
+        hide_index=True,
+        column_config={k: MONEY for k in ("Per month", "Low", "High", "Per run", "Vendor bill",
+                                         "Infrastructure", "People")},
+    )
+    for option in result.options:
+        for warning in option.warnings:
+            st.warning(f"{option.name}: {warning}")
+
+    st.subheader("Where the cheapest option changes")
+    st.altair_chart(cost_curve_chart(analysis, "monthly_runs"), width="stretch")
+    _crossings(analysis.runs_crossovers, analysis, "monthly_runs")
+
+    st.selectbox("Second axis", axes, key="axis", format_func=lambda a: AXES[a].label, persist_state="session",
+                 help="Vary one more profile field, everything else as profiled")
+    st.altair_chart(cost_curve_chart(analysis, analysis.axis), width="stretch")
+    _crossings(analysis.axis_crossovers, analysis, analysis.axis)
+
+    st.subheader("What each option's bill is made of")
+    if not breakdown_frame(result).empty:
+        st.altair_chart(breakdown_chart(result), width="stretch")
+    st.dataframe(
+        _line_items(analysis),
+        hide_index=True,
+        column_config={
+            "Quantity": st.column_config.NumberColumn(format="localized"),
+            "Unit price": st.column_config.NumberColumn(format="%.6g"),
+            "Cost": MONEY,
+            "Low": MONEY,
+            "High": MONEY,
+            "Source": st.column_config.LinkColumn(display_text="source"),
+        },
+    )
+    notes = sorted({d for o in result.options for d in o.depends_on})
+    for note in notes:
+        st.caption(note)

@@ -1,0 +1,99 @@
+"""Loading at the UI edge, cached on explicit keys: the price book by (date, fingerprint of the
+data files), the analysis by (profile, date, fingerprint, axis, answers). The engine itself is
+never cached inside; it is fast enough to run on every change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import streamlit as st
+
+from model.analysis import Analysis, analyse
+from model.impact import costs_by_date
+from model.profile import WorkloadProfile
+from model.vendors.common import HOSTING_TABLE
+from pricing.criteria import Criteria
+from pricing.load import DATA_DIR, list_table_files, read_criteria, read_pricebook, version_dates
+from pricing.profiles import read_presets
+from pricing.schema import PriceBook
+
+__all__ = [
+    "analysis_for",
+    "book_for",
+    "costs_over_versions",
+    "criteria",
+    "data_fingerprint",
+    "earliest_date",
+    "machines",
+    "presets",
+]
+
+
+def data_fingerprint() -> str:
+    """Changes whenever a file under data/ changes, so edited tables are picked up."""
+    parts = []
+    for path in sorted(DATA_DIR.rglob("*.yaml")):
+        stat = path.stat()
+        parts.append(f"{path.relative_to(DATA_DIR)}:{stat.st_mtime_ns}:{stat.st_size}")
+    return str(hash(tuple(parts)))
+
+
+@st.cache_resource(show_spinner=False)
+def _presets(fingerprint: str) -> dict[str, WorkloadProfile]:
+    return read_presets()
+
+
+@st.cache_resource(show_spinner=False)
+def _criteria(fingerprint: str) -> Criteria:
+    return read_criteria()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _book(on: dt.date, fingerprint: str) -> PriceBook:
+    return read_pricebook(on=on)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _analysis(profile_json: str, on: dt.date, fingerprint: str, axis: str, answers_json: str) -> Analysis:
+    profile = WorkloadProfile.model_validate_json(profile_json)
+    return analyse(profile, _book(on, fingerprint), axis=axis, criteria=_criteria(fingerprint),
+                   answers=json.loads(answers_json))
+
+
+def presets() -> dict[str, WorkloadProfile]:
+    return _presets(data_fingerprint())
+
+
+def criteria() -> Criteria:
+    return _criteria(data_fingerprint())
+
+
+def earliest_date() -> dt.date:
+    return min(f.effective for f in list_table_files())
+
+
+def book_for(on: dt.date) -> PriceBook:
+    return _book(on, data_fingerprint())
+
+
+def analysis_for(profile: WorkloadProfile, on: dt.date, axis: str, answers: dict[str, str]) -> Analysis:
+    return _analysis(profile.model_dump_json(), on, data_fingerprint(), axis, json.dumps(answers, sort_keys=True))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _costs_over_versions(profile_json: str, fingerprint: str) -> pd.DataFrame:
+    profile = WorkloadProfile.model_validate_json(profile_json)
+    return costs_by_date([profile], {d: _book(d, fingerprint) for d in version_dates()})
+
+
+def costs_over_versions(profile: WorkloadProfile) -> pd.DataFrame:
+    """The profile's cost under every version of the pricing tables."""
+    return _costs_over_versions(profile.model_dump_json(), data_fingerprint())
+
+
+def machines(book: PriceBook) -> list[str]:
+    """The machine sizes a profile may name, smallest first."""
+    sizes = book.table(HOSTING_TABLE).machines
+    return sorted(sizes, key=lambda k: (sizes[k].vcpu.expected, sizes[k].memory_gb.expected))

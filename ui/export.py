@@ -1,0 +1,54 @@
+"""The report view: the same files `tco report` writes, built on demand, and a preview."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import streamlit as st
+
+from model.analysis import Analysis
+from report.builders import BUILDERS, EXTENSIONS, MIME_TYPES, build
+
+__all__ = ["FORMAT_LABELS", "file_name", "render_export"]
+
+FORMAT_LABELS = {
+    "html": "HTML (self-contained, charts inline, opens offline)",
+    "pdf": "PDF",
+    "md": "Markdown",
+    "json": "JSON (the CLI's contract)",
+    "csv": "CSV (every line item)",
+}
+
+
+def file_name(analysis: Analysis, fmt: str) -> str:
+    slug = "".join(c if c.isalnum() else "-" for c in analysis.profile.name.lower()).strip("-") or "profile"
+    slug = "-".join(part for part in slug.split("-") if part)
+    return f"tco-{slug}-{analysis.book.as_of.isoformat()}.{EXTENSIONS[fmt]}"
+
+
+def render_export(analysis: Analysis) -> None:
+    st.subheader("Take it to your team")
+    st.write(
+        "Every report carries the profile (load it back with the sidebar's upload or "
+        "`tco compare --profile`), the pricing versions and sources, each cost with its line items, "
+        "the crossovers, the history projection, the checklist and the assumptions. "
+        f"`tco report --profile FILE --format {'|'.join(BUILDERS)} -o OUT` writes the same files."
+    )
+    today = dt.date.today()
+    columns = st.columns(len(FORMAT_LABELS))
+    for column, (fmt, label) in zip(columns, FORMAT_LABELS.items(), strict=True):
+        with column:
+            st.download_button(
+                label.split(" (")[0],
+                data=functools.partial(build, analysis, fmt, today),
+                file_name=file_name(analysis, fmt),
+                mime=MIME_TYPES[fmt],
+                help=label,
+                key=f"download.{fmt}",
+                on_click="ignore",
+                icon=":material/download:",
+                width="stretch",
+            )
+    with st.expander("Preview (Markdown)", expanded=True):
+        st.markdown(build(analysis, "md", today).decode("utf-8"))

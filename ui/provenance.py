@@ -1,0 +1,71 @@
+"""The pricing view: which table versions are in force, where every number came from, and what
+this profile cost under each version of the tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from model.analysis import Analysis
+from pricing.provenance import provenance_frame
+
+__all__ = ["render_pricing"]
+
+CONFIDENCE = {
+    "primary": "the vendor's own page, docs or code",
+    "secondary": "a third party quoting the vendor",
+    "estimate": "worked out by us; the note says how",
+}
+
+
+def render_pricing(analysis: Analysis, history: pd.DataFrame) -> None:
+    book = analysis.book
+    st.subheader(f"Tables in force on {book.as_of}")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Table": t.id,
+                    "Name": t.name,
+                    "Effective": t.effective,
+                    "Re-check every": f"{t.recheck_months} months",
+                    "File": book.files.get(t.id, ""),
+                }
+                for t in book.tables.values()
+            ]
+        ),
+        hide_index=True,
+    )
+    st.caption("Pick another pricing date in the sidebar to see this profile under the tables in force then.")
+
+    st.subheader("This profile under every version of the tables")
+    if not history.empty:
+        wide = history.pivot_table(index="pricing_date", columns="option_name", values="monthly_usd")
+        wide.index = [d.isoformat() for d in wide.index]
+        st.dataframe(wide, column_config={c: st.column_config.NumberColumn(format="dollar") for c in wide.columns})
+
+    st.subheader("Every number, with its source")
+    frame = provenance_frame(book)
+    tables = sorted(frame["table"].unique())
+    chosen = st.multiselect("Tables", tables, default=tables, key="provenance_tables")
+    confidences = st.multiselect("Confidence", list(CONFIDENCE), default=list(CONFIDENCE), key="provenance_confidence",
+                                 help="; ".join(f"{k}: {v}" for k, v in CONFIDENCE.items()))
+    shown = frame[frame["table"].isin(chosen) & frame["confidence"].isin(confidences)]
+    st.dataframe(
+        shown[["table", "path", "shown", "unit", "confidence", "stated", "verified", "url", "source_title", "note",
+               "alternatives"]],
+        hide_index=True,
+        column_config={
+            "table": "Table",
+            "path": "Number",
+            "shown": "Value",
+            "unit": "Unit",
+            "confidence": "Confidence",
+            "stated": st.column_config.DateColumn("Source dated"),
+            "verified": st.column_config.DateColumn("Verified"),
+            "url": st.column_config.LinkColumn("Source", display_text="link"),
+            "source_title": "Source title",
+            "note": "Note",
+            "alternatives": "Other sources say",
+        },
+    )

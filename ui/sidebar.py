@@ -1,0 +1,135 @@
+"""The sidebar: the workload form (every field with its unit, help and bounds), the team inputs
+apart from it, the pricing date, and profile upload and download. It returns a valid profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from model.profile import ProfileError, StepKind, WorkloadProfile, field_unit
+from pricing.load import PricingError
+from pricing.profiles import dump_profile, parse_profile_text
+from pricing.schema import PriceBook
+from ui.data import earliest_date
+from ui.state import Session, field_key
+
+__all__ = ["render_sidebar"]
+
+# Presentation only: the step of the +/- buttons and the display format of each field.
+WIDGETS: dict[str, tuple[float, str]] = {
+    "monthly_runs": (1000.0, "%.0f"),
+    "steps_per_run": (1.0, "%.0f"),
+    "step_seconds": (1.0, "%.2f"),
+    "retry_rate": (0.05, "%.2f"),
+    "sleeps_per_run": (1.0, "%.1f"),
+    "sleep_seconds": (60.0, "%.0f"),
+    "human_waits_per_run": (1.0, "%.2f"),
+    "human_wait_seconds": (600.0, "%.0f"),
+    "child_runs_per_run": (1.0, "%.1f"),
+    "heartbeat_seconds": (5.0, "%.0f"),
+    "heartbeat_timeout_seconds": (5.0, "%.0f"),
+    "step_payload_kb": (1.0, "%.1f"),
+    "context_growth_kb": (1.0, "%.1f"),
+    "peak_concurrent_runs": (1.0, "%.0f"),
+    "peak_window_hours": (1.0, "%.0f"),
+    "retention_days": (1.0, "%.0f"),
+}
+GROUPS = (
+    ("Volume", ("monthly_runs", "peak_concurrent_runs", "peak_window_hours")),
+    ("Each run", ("steps_per_run", "step_seconds", "retry_rate", "child_runs_per_run")),
+    ("Waits", ("sleeps_per_run", "sleep_seconds", "human_waits_per_run", "human_wait_seconds")),
+    ("History and heartbeats", ("step_payload_kb", "context_growth_kb", "heartbeat_seconds",
+                                "heartbeat_timeout_seconds", "retention_days")),
+)
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    info = WorkloadProfile.model_fields[name]
+    low = next(m.ge for m in info.metadata if hasattr(m, "ge"))
+    high = next(m.le for m in info.metadata if hasattr(m, "le"))
+    return float(low), float(high)
+
+
+def _label(name: str) -> str:
+    unit = field_unit(name)
+    text = name.replace("_", " ").capitalize()
+    return f"{text} [{unit}]" if unit else text
+
+
+def _number(name: str) -> None:
+    low, high = _bounds(name)
+    step, fmt = WIDGETS[name]
+    st.number_input(_label(name), min_value=low, max_value=high, step=step, format=fmt,
+                    help=WorkloadProfile.model_fields[name].description, key=field_key(name))
+
+
+def _on_preset(session: Session) -> None:
+    session.set_profile(session.presets[str(session.store["preset"])])
+
+
+def _on_upload(session: Session) -> None:
+    upload = session.store.get("upload")
+    if upload is None:
+        return
+    text = upload.getvalue().decode("utf-8", errors="replace")
+    try:
+        profile = parse_profile_text(text, upload.name)
+    except PricingError as exc:
+        session.store["upload_problems"] = [str(p) for p in exc.problems]
+        return
+    session.store["upload_problems"] = []
+    session.set_profile(profile)
+
+
+def render_sidebar(session: Session, book: PriceBook, machines: list[str]) -> WorkloadProfile | None:
+    """Draw the form; return the profile it describes, or None (with the problems shown beside
+    the form, every value kept) when the fields do not make a valid profile."""
+    options = [t.id for t in book.options()]
+    with st.sidebar:
+        st.header("Workload")
+        st.selectbox("Start from a preset", list(session.presets), key="preset",
+                     format_func=lambda k: session.presets[k].name, on_change=_on_preset, args=(session,))
+        st.text_input("Profile name", key=field_key("name"), max_chars=120)
+        for title, names in GROUPS:
+            st.caption(title)
+            for name in names:
+                _number(name)
+        st.selectbox(_label("machine"), machines, key=field_key("machine"),
+                     help=WorkloadProfile.model_fields["machine"].description)
+        st.selectbox("Temporal step kind", [k.value for k in StepKind], key=field_key("step_kind"),
+                     help=WorkloadProfile.model_fields["step_kind"].description)
+
+        st.header("Team")
+        st.number_input("Engineer cost [USD/year]", min_value=0.0, max_value=5_000_000.0, step=5000.0, value=None,
+                        format="%.0f", key="team.engineer_cost", placeholder="sourced default",
+                        help="Fully loaded cost of one engineer; empty takes the sourced default")
+        with st.expander("Operations effort per option [FTE]"):
+            for option in options:
+                st.number_input(option, min_value=0.0, max_value=10.0, step=0.05, value=None, format="%.2f",
+                                key=f"team.ops.{option}", placeholder="table default",
+                                help="Share of one engineer spent running this option")
+
+        st.header("Prices")
+        st.date_input("Pricing date", key="pricing_date", min_value=earliest_date(), max_value=dt.date.today(),
+                      help="Use the price tables in force on this date (empty: today)")
+
+        st.header("Profile file")
+        st.file_uploader("Load a profile (YAML)", type=["yaml", "yml"], key="upload",
+                         on_change=_on_upload, args=(session,))
+        for problem in session.store.get("upload_problems", []):
+            st.error(problem)
+        try:
+            profile = session.profile(options)
+        except ProfileError as exc:
+            for name, value, allowed in exc.problems:
+                st.error(f"{name} = {value!r}: {allowed}")
+            return None
+        st.download_button("Download this profile", dump_profile(profile), file_name=_file_name(profile),
+                           mime="application/yaml", on_click="ignore", key="download_profile")
+    return profile
+
+
+def _file_name(profile: WorkloadProfile) -> str:
+    slug = "".join(c if c.isalnum() else "-" for c in profile.name.lower()).strip("-") or "profile"
+    return f"{slug}.yaml"
