@@ -21,7 +21,8 @@ def render_history(analysis: Analysis) -> None:
         return
     st.subheader("Temporal Event History of one run")
     if h.payload_blocks_continue_as_new:
-        st.error("One step's payload passes Temporal's payload limit: Continue-As-New cannot fix that.")
+        st.warning("One step's payload passes Temporal's payload limit: Continue-As-New cannot fix that.",
+                   icon=":material/block:")
     elif h.exceeds_limit:
         st.warning("As profiled, one run passes a hard history limit: it needs Continue-As-New.")
     else:

@@ -127,7 +127,7 @@ def decode(
             pricing_date = dt.date.fromisoformat(data["date"])
         except ValueError:
             problems.append(("date", data["date"], "a date, YYYY-MM-DD"))
-    answers: dict[str, str] = {}
+    answers: dict[str, str] = criteria.defaults() if criteria is not None else {}
     if criteria is not None:
         for question in criteria.questions:
             given = data.get(f"q.{question.id}")
@@ -143,8 +143,11 @@ def decode(
 
 
 def _text(value: Any) -> str:
+    """A value as a URL parameter: floats in their shortest exact form (`repr`), so they read
+    back to the same float, without a trailing `.0`."""
     if isinstance(value, float):
-        return f"{value:.12g}"
+        text = repr(value)
+        return text.removesuffix(".0")
     if isinstance(value, StepKind):
         return value.value
     return str(value)

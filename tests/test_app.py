@@ -1,0 +1,152 @@
+"""The app under Streamlit's AppTest: every view renders for every preset, the headline is
+exactly what the engine says, and the state survives the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from model.engine import estimate
+from model.result import summarize
+from pricing.load import read_pricebook
+from report.compare import format_usd
+from report.document import headline
+from ui.state import VIEWS, field_key
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PRESETS = ["article-example", "coding-agent", "deep-research", "background-agent"]
+
+
+def start(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def param(at: AppTest, key: str) -> str:
+    value = at.query_params[key]
+    return value if isinstance(value, str) else value[-1]
+
+
+def shown_headline(at: AppTest) -> str:
+    texts = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert len(texts) == 1
+    return texts[0].removeprefix("#### ")
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric if m.label in {"Trigger.dev Cloud", "Temporal Cloud",
+                                                                "Trigger.dev self-hosted", "Temporal self-hosted"}}
+
+
+def expected(profile) -> tuple[str, dict[str, str]]:
+    result = summarize(estimate(profile, read_pricebook(on=dt.date.today())))
+    return headline(result), {o.name: format_usd(o.monthly_usd) for o in result.options}
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_every_view_renders_for_every_preset(preset, presets):
+    at = start({"preset": preset})
+    assert at.text_input(key=field_key("name")).value == presets[preset].name
+    for view in VIEWS:
+        at.segmented_control(key="view").set_value(view).run()
+        assert not at.exception, (view, [e.value for e in at.exception])
+        assert not at.error, (view, [e.value for e in at.error])
+        assert shown_headline(at), view
+
+
+def test_headline_is_what_the_engine_says_and_follows_inputs(presets):
+    at = start()
+    want_headline, want_metrics = expected(presets["coding-agent"])
+    assert shown_headline(at) == want_headline
+    assert metrics(at) == want_metrics
+
+    at.number_input(key=field_key("monthly_runs")).set_value(2_000_000).run()
+    at.number_input(key=field_key("steps_per_run")).set_value(12).run()
+    changed = presets["coding-agent"].model_copy(update={"monthly_runs": 2_000_000.0, "steps_per_run": 12.0})
+    want_headline2, want_metrics2 = expected(changed)
+    assert want_headline2 != want_headline  # the change is visible
+    assert shown_headline(at) == want_headline2
+    assert metrics(at) == want_metrics2
+
+
+def test_team_inputs_reach_the_engine(presets):
+    at = start()
+    at.number_input(key="team.engineer_cost").set_value(400_000).run()
+    profile = presets["coding-agent"].model_copy(
+        update={"team": presets["coding-agent"].team.model_copy(update={"engineer_cost_usd_per_year": 400_000.0})}
+    )
+    assert metrics(at) == expected(profile)[1]
+    assert param(at, "engineer_cost") == "400000"
+
+
+def test_choosing_a_preset_fills_every_field(presets):
+    at = start()
+    at.number_input(key=field_key("steps_per_run")).set_value(7).run()
+    at.selectbox(key="preset").set_value("deep-research").run()
+    for name in ("steps_per_run", "context_growth_kb", "sleeps_per_run", "human_wait_seconds"):
+        assert at.number_input(key=field_key(name)).value == getattr(presets["deep-research"], name)
+    assert shown_headline(at) == expected(presets["deep-research"])[0]
+
+
+def test_url_parameters_round_trip(presets):
+    params = {
+        "v": "1",
+        "preset": "deep-research",
+        "steps_per_run": "120",
+        "context_growth_kb": "2.5",
+        "engineer_cost": "150000",
+        "view": "history",
+        "axis": "context_growth_kb",
+        "date": "2025-09-01",
+        "q.languages": "polyglot",
+    }
+    at = start(params)
+    assert at.number_input(key=field_key("steps_per_run")).value == 120
+    assert at.number_input(key=field_key("context_growth_kb")).value == 2.5
+    assert at.segmented_control(key="view").value == "history"
+    assert at.date_input(key="pricing_date").value == dt.date(2025, 9, 1)
+    written = {k: param(at, k) for k in at.query_params}
+    assert written == params
+    # The same link opened again shows the same thing.
+    again = start(written)
+    assert shown_headline(again) == shown_headline(at)
+    assert metrics(again) == metrics(at)
+
+
+def test_pricing_date_shows_older_tables(presets):
+    today = start()
+    old = start({"date": "2025-09-01"})
+    assert metrics(old)["Temporal Cloud"] != metrics(today)["Temporal Cloud"]
+    book = read_pricebook(on=dt.date(2025, 9, 1))
+    result = summarize(estimate(presets["coding-agent"], book))
+    assert metrics(old) == {o.name: format_usd(o.monthly_usd) for o in result.options}
+
+
+def test_bad_link_values_are_named_and_the_rest_kept():
+    at = start({"steps_per_run": "-4", "monthly_runs": "1234", "view": "elsewhere"})
+    text = " ".join(e.value for e in at.error)
+    assert "`steps_per_run` = `-4`" in text and "`view` = `elsewhere`" in text
+    assert at.number_input(key=field_key("monthly_runs")).value == 1234
+    at.button(key="dismiss_url_problems").click().run()
+    assert not at.error
+
+
+def test_checklist_answers_change_the_verdict_and_survive_view_changes():
+    at = start({"view": "checklist"})
+    before = [s.value for s in at.success]
+    at.radio(key="q.languages").set_value("polyglot").run()
+    at.radio(key="q.polyglot_workers").set_value("yes").run()
+    at.radio(key="q.regulated").set_value("yes").run()
+    after = [s.value for s in at.success]
+    assert after != before
+    at.segmented_control(key="view").set_value("compare").run()
+    at.segmented_control(key="view").set_value("checklist").run()
+    assert at.radio(key="q.regulated").value == "yes"
+    assert param(at, "q.regulated") == "yes"

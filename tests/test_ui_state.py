@@ -1,0 +1,93 @@
+"""The app's URL state, without Streamlit: decode and encode are inverse, bad values are
+reported with the parameter, the value and what is allowed, and never silently dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from model.profile import TeamInputs, WorkloadProfile
+from pricing.load import read_criteria
+from tests.strategies import profiles
+from ui.state import STATE_VERSION, UiState, decode, encode, second_axes
+
+CRITERIA = read_criteria()
+
+
+@pytest.fixture(scope="module")
+def answers_strategy():
+    return st.fixed_dictionaries({q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions})
+
+
+def test_default_link_is_the_coding_agent(presets):
+    state, problems = decode({}, presets, CRITERIA)
+    assert problems == []
+    assert state.preset == "coding-agent" and state.profile == presets["coding-agent"]
+    assert encode(state, presets, CRITERIA) == {"v": str(STATE_VERSION), "preset": "coding-agent"}
+
+
+@given(
+    profile=profiles(),
+    preset=st.sampled_from(["article-example", "coding-agent", "deep-research", "background-agent"]),
+    view=st.sampled_from(["compare", "history", "checklist", "pricing", "report"]),
+    axis=st.sampled_from(second_axes()),
+    engineer=st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False)),
+    ops=st.dictionaries(st.sampled_from(["temporal/cloud", "trigger.dev/self-hosted"]), st.floats(0, 10)),
+    date=st.one_of(st.none(), st.dates(dt.date(2025, 1, 1), dt.date(2026, 11, 1))),
+    data=st.data(),
+)
+def test_encode_then_decode_gives_the_same_state(presets, profile, preset, view, axis, engineer, ops, date, data):
+    answers = data.draw(
+        st.fixed_dictionaries({q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions})
+    )
+    profile = profile.model_copy(
+        update={"name": "My agent & co", "team": TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops)}
+    )
+    state = UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=date, answers=answers)
+    params = encode(state, presets, CRITERIA)
+    back, problems = decode(params, presets, CRITERIA)
+    assert problems == []
+    assert back == state
+
+
+def test_link_names_only_what_differs_from_the_preset(presets):
+    base = presets["deep-research"]
+    state = UiState(preset="deep-research", profile=base.model_copy(update={"steps_per_run": 321.0}))
+    params = encode(state, presets, CRITERIA)
+    assert params == {"v": "1", "preset": "deep-research", "steps_per_run": "321"}
+
+
+def test_bad_values_are_reported_and_the_rest_kept(presets):
+    state, problems = decode(
+        {"preset": "deep-research", "steps_per_run": "-5", "step_seconds": "abc", "monthly_runs": "777",
+         "view": "nowhere", "axis": "colour", "date": "yesterday", "q.languages": "klingon"},
+        presets,
+        CRITERIA,
+    )
+    named = {p[0]: p for p in problems}
+    assert set(named) == {"steps_per_run", "step_seconds", "view", "axis", "date", "q.languages"}
+    assert named["steps_per_run"][1] == "-5" and "0" in named["steps_per_run"][2]
+    assert named["view"][2].startswith("one of compare")
+    assert state.profile.monthly_runs == 777  # the good value survives
+    assert state.profile.steps_per_run == presets["deep-research"].steps_per_run
+    assert (state.view, state.axis, state.pricing_date) == ("compare", "steps_per_run", None)
+
+
+def test_unknown_preset_falls_back_with_a_message(presets):
+    state, problems = decode({"preset": "nope"}, presets, CRITERIA)
+    assert state.preset == "coding-agent"
+    assert problems[0][0] == "preset" and "article-example" in problems[0][2]
+
+
+def test_older_link_version_is_accepted(presets):
+    state, problems = decode({"v": "1", "preset": "background-agent"}, presets, CRITERIA)
+    assert problems == [] and state.preset == "background-agent"
+
+
+def test_every_profile_field_is_in_the_link_format():
+    from ui.state import PROFILE_FIELDS
+
+    assert set(PROFILE_FIELDS) == set(WorkloadProfile.model_fields) - {"version", "team"}
