@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test check lint typecheck golden schema bench clean
+.PHONY: run test check lint typecheck golden schema bench screenshots clean
 
 run: $(VENV)/.synced
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1
@@ -29,6 +29,10 @@ golden: $(VENV)/.synced
 
 schema: $(VENV)/.synced
 	$(BIN)/tco pricing schema
+
+# The README's screenshots, taken by the browser test in Debian's Chromium.
+screenshots: $(VENV)/.synced
+	TCO_SCREENSHOTS=docs/screenshots TCO_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q tests/e2e -k screenshots
 
 bench: $(VENV)/.synced
 	$(BIN)/python bench/engine.py

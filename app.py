@@ -45,7 +45,7 @@ def main() -> None:
         st.stop()
     profile = render_sidebar(session, book, data.machines(book))
 
-    st.markdown("## Which orchestrator should run our agents, and what will it cost?")
+    st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     url_problems = session.store.get("url_problems") or []
     if url_problems:
         lines = [f"`{param}` = `{value}`: allowed {allowed}; the preset's value is used" for param, value, allowed

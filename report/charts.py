@@ -5,6 +5,7 @@ Pure functions: data in, `alt.Chart` out. `to_svg` renders offline with vl-conve
 
 from __future__ import annotations
 
+import math
 import re
 
 import altair as alt
@@ -46,7 +47,7 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
     data = data.assign(option_name=data["option"].map(names))
     x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
     y_scale = alt.Scale(type="log") if (data["low_usd"] > 0).all() else alt.Scale(type="symlog", constant=10)
-    x = alt.X(f"{field}:Q", title=axis.label, scale=x_scale)
+    x = alt.X(f"{field}:Q", title=axis.label, scale=x_scale, axis=_log_axis(axis.low, axis.high) if axis.log else None)
     color = alt.Color(
         "option_name:N",
         title="Option",
@@ -116,6 +117,17 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
         layers += [rule, text]
     chart = alt.layer(*layers).properties(width=WIDTH, height=320, title=f"Cost per month against {axis.label.lower()}")
     return chart.interactive(bind_y=False) if interactive else chart  # type: ignore[return-value]
+
+
+def _log_axis(low: float, high: float) -> alt.Axis:
+    """Ticks and grid lines at the powers of ten only (a log axis otherwise draws eight minor
+    lines per decade).
+
+    >>> _log_axis(0.5, 600).to_dict()["values"]
+    [0.1, 1, 10, 100, 1000]
+    """
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    return alt.Axis(values=[10**k if k >= 0 else 10.0**k for k in range(first, last + 1)], format=",~g")
 
 
 def _number(value: float) -> str:
@@ -206,7 +218,8 @@ def history_chart(analysis: Analysis) -> alt.VConcatChart:
     data = analysis.history
     limits = analysis.result.history.limits
     steps = analysis.profile.steps_per_run
-    x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"))
+    x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"),
+              axis=_log_axis(1, float(data["steps"].max())))
 
     def panel(column: str, title: str, lines: list[tuple[float, str]]) -> alt.LayerChart:
         curve = (

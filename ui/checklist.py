@@ -36,21 +36,9 @@ def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
         )
         st.dataframe(scores, hide_index=True)
         st.markdown("**Reasons**")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Favours": f.favours_name,
-                        "Weight": f.weight,
-                        "Reason": f.reason,
-                        "From": "your answer" if f.kind == "answer" else "the figures" if f.kind == "figures" else
-                        "default",
-                        "Source": f.source_url,
-                    }
-                    for f in rec.findings
-                ]
-            ),
-            hide_index=True,
-            column_config={"Source": st.column_config.LinkColumn(display_text="source"),
-                           "Reason": st.column_config.TextColumn(width="large")},
-        )
+        for f in rec.findings:
+            origin = {"answer": "your answer", "figures": "the figures"}.get(f.kind, "the default")
+            st.markdown(
+                f"- **{f.favours_name}** (weight {f.weight:g}, from {origin}): {f.reason} "
+                f"[{f.source_title}]({f.source_url})"
+            )

@@ -64,7 +64,7 @@ def _crossings_frame(crossings: list[Crossover], analysis: Analysis) -> pd.DataF
     return pd.DataFrame(
         [
             {
-                "At": c.value,
+                "At": float(f"{c.value:.4g}"),
                 "Cheaper below": names.get(c.cheaper_below, c.cheaper_below),
                 "Cheaper above": names.get(c.cheaper_above, c.cheaper_above),
                 "Cost there": c.cost_usd,

@@ -1,0 +1,142 @@
+"""Real-browser fixtures: the app served by `streamlit run` on 127.0.0.1, and Debian's Chromium
+driven by Playwright (which may not download a browser of its own here).
+
+Without a Chromium the browser tests skip, saying why; with TCO_REQUIRE_BROWSER=1 (set by
+`.ci/run`) a missing browser fails the run instead, so CI always runs them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("TCO_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        reason = (
+            "browser tests need Debian's Chromium (apt-get install chromium; or set TCO_CHROMIUM to a "
+            "Chromium binary) and none was found"
+        )
+        if os.environ.get("TCO_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + "; TCO_REQUIRE_BROWSER=1 makes that a failure")
+        pytest.skip(reason)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1; yields its base URL. Its output goes
+    to a log file whose tail is shown if it does not start."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    base = f"http://127.0.0.1:{port}"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    tail = log_path.read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"streamlit did not start (exit {process.poll()}):\n{tail}")
+                time.sleep(0.3)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Requests:
+    """Every request a page made; requests to any other host are blocked and remembered."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.outside: list[str] = []
+
+    def route(self, route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        self.urls.append(url)
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
+            self.outside.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+
+@pytest.fixture
+def page(browser, server, tmp_path):  # type: ignore[no-untyped-def]
+    """A fresh browser context on the app; fails the test if the page asked any host but 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    requests = Requests()
+    context.route("**/*", requests.route)
+    page = context.new_page()
+    page.requests = requests
+    page.base_url = server
+    yield page
+    context.close()
+    assert requests.urls, "the page made no request at all"
+    assert requests.outside == [], f"requests to hosts other than 127.0.0.1: {requests.outside}"

@@ -1,0 +1,214 @@
+"""The app in a real Chromium: load, change inputs, watch the headline and charts follow, move
+through the views, download every export and check it, upload a profile, and never ask any host
+but 127.0.0.1 (see the `page` fixture)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from pypdf import PdfReader
+
+from model.engine import estimate
+from model.result import EstimateOut, summarize
+from pricing.load import read_pricebook
+from pricing.profiles import dump_profile, parse_profile_text, read_presets
+from report.document import headline
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 60_000
+PRESETS = read_presets()
+
+
+def expected_headline(profile) -> str:  # type: ignore[no-untyped-def]
+    return headline(summarize(estimate(profile, read_pricebook(on=dt.date.today()))))
+
+
+def open_app(page, query: str = "") -> str:  # type: ignore[no-untyped-def]
+    page.goto(page.base_url + "/" + query)
+    return wait_headline(page)
+
+
+def wait_headline(page, not_text: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    locator = page.locator("h4").filter(has_text="is the cheapest")
+    locator.first.wait_for(timeout=TIMEOUT)
+    if not_text is not None:
+        page.wait_for_function(
+            """(old) => {
+                const h = [...document.querySelectorAll('h4')].find(e => e.innerText.includes('is the cheapest'));
+                return h && h.innerText.trim() !== old;
+            }""",
+            arg=not_text,
+            timeout=TIMEOUT,
+        )
+    wait_idle(page)
+    return str(locator.first.inner_text()).strip()
+
+
+def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Streamlit shows a 'running' status while the script reruns; wait until it is gone."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT
+    )
+
+
+def set_number(page, label: str, value: float) -> None:  # type: ignore[no-untyped-def]
+    box = page.get_by_label(label, exact=True)
+    box.fill(f"{value:g}")
+    box.press("Enter")
+
+
+def charts(page):  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid=stVegaLiteChart]")
+
+
+def show_view(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("[data-testid=stButtonGroup] button").filter(has_text=name).first.click()
+    wait_idle(page)
+
+
+def test_load_change_inputs_and_see_headline_and_charts_follow(page):
+    first = open_app(page)
+    assert first == expected_headline(PRESETS["coding-agent"])
+    charts(page).first.wait_for(timeout=TIMEOUT)
+    assert charts(page).count() >= 3  # runs, second axis, breakdown
+    before = charts(page).first.screenshot()
+
+    set_number(page, "Monthly runs [runs/month]", 2_000_000)
+    changed = PRESETS["coding-agent"].model_copy(update={"monthly_runs": 2_000_000.0})
+    second = wait_headline(page, not_text=first)
+    assert second == expected_headline(changed)
+    charts(page).first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    assert charts(page).first.screenshot() != before, "the crossover chart did not redraw"
+    assert parse_qs(urlsplit(page.url).query)["monthly_runs"] == ["2000000"]
+
+    # The address alone brings the same view back in a new page.
+    again = page.context.new_page()
+    again.goto(page.url)
+    assert wait_headline(again) == second
+    again.close()
+
+
+def test_every_view_renders(page):
+    open_app(page, "?preset=deep-research")
+    for view, marker in [
+        ("History limits", "Temporal Event History of one run"),
+        ("Checklist", "Verdict"),
+        ("Pricing", "Every number, with its source"),
+        ("Report", "Take it to your team"),
+        ("Compare", "Options side by side"),
+    ]:
+        show_view(page, view)
+        page.get_by_text(marker, exact=True).first.wait_for(timeout=TIMEOUT)
+        assert page.locator("[data-testid=stException]").count() == 0, view
+
+
+def _download(page, label: str, target: Path) -> Path:  # type: ignore[no-untyped-def]
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.locator("[data-testid=stDownloadButton] button").filter(has_text=label).first.click()
+    path = target / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def test_every_export_downloads_and_checks_out(page, browser, tmp_path):
+    shown = open_app(page, "?preset=background-agent")
+    show_view(page, "Report")
+    profile = PRESETS["background-agent"]
+    result = summarize(estimate(profile, read_pricebook(on=dt.date.today())))
+
+    md = _download(page, "Markdown", tmp_path).read_text(encoding="utf-8")
+    assert shown in md and dump_profile(profile).strip() in md
+
+    html_path = _download(page, "HTML", tmp_path)
+    html = html_path.read_text(encoding="utf-8")
+    assert html.count("<svg") >= 3 and "<script" not in html.lower()
+    assert shown in html
+
+    pdf_path = _download(page, "PDF", tmp_path)
+    reader = PdfReader(pdf_path)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) >= 2 and "cheapest" in text
+
+    data = json.loads(_download(page, "JSON", tmp_path).read_text(encoding="utf-8"))
+    contract = EstimateOut.model_validate(data)
+    assert contract.profile == profile
+    assert {o.id: round(o.monthly_usd, 2) for o in contract.options} == {
+        o.id: round(o.monthly_usd, 2) for o in result.options
+    }
+
+    rows = list(csv.DictReader(io.StringIO(_download(page, "CSV", tmp_path).read_text(encoding="utf-8"))))
+    assert {r["option"] for r in rows} == {o.id for o in result.options}
+    for option in result.options:
+        total = sum(float(r["cost_usd"]) for r in rows if r["option"] == option.id)
+        assert total == pytest.approx(option.monthly_usd, rel=1e-9, abs=1e-6)
+
+    # The profile the sidebar offers loads back to the same profile.
+    yaml_path = _download(page, "Download this profile", tmp_path)
+    assert parse_profile_text(yaml_path.read_text(encoding="utf-8"), yaml_path.name) == profile
+
+    # The HTML report opened offline, from disk, asks nothing of any host.
+    offline = browser.new_context(offline=True)
+    asked: list[str] = []
+    offline.on("request", lambda request: asked.append(request.url))
+    view = offline.new_page()
+    view.goto(html_path.as_uri())
+    view.wait_for_load_state("load")
+    assert view.locator("svg").count() >= 3
+    assert [u for u in asked if not u.startswith(("file:", "data:"))] == []
+    offline.close()
+
+
+def test_uploading_a_profile_fills_the_form(page, tmp_path):
+    first = open_app(page)
+    mine = PRESETS["article-example"].model_copy(update={"name": "Uploaded agent", "steps_per_run": 75.0})
+    file = tmp_path / "uploaded.yaml"
+    file.write_text(dump_profile(mine), encoding="utf-8")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(file))
+    assert wait_headline(page, not_text=first) == expected_headline(mine)
+    assert page.get_by_label("Profile name", exact=True).input_value() == "Uploaded agent"
+
+
+def test_a_broken_upload_is_explained_and_nothing_is_lost(page, tmp_path):
+    first = open_app(page)
+    set_number(page, "Steps per run [steps]", 64)
+    wait_headline(page, not_text=first)
+    file = tmp_path / "broken.yaml"
+    file.write_text("version: 1\nname: Broken\nmonthly_runs: -3\nsteps_per_run: lots\n", encoding="utf-8")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(file))
+    alerts = page.locator("[data-testid=stSidebar] [data-testid=stAlert]")
+    alerts.filter(has_text="monthly_runs").first.wait_for(timeout=TIMEOUT)
+    text = " ".join(alerts.all_inner_texts())
+    assert "monthly_runs" in text and "-3" in text and "steps_per_run" in text and "lots" in text
+    assert page.get_by_label("Steps per run [steps]", exact=True).input_value() == "64"
+
+
+SHOTS = [
+    ("compare", "", None),
+    ("history", "?preset=deep-research&view=history", None),
+    ("checklist", "?view=checklist", None),
+    ("pricing", "?view=pricing", None),
+]
+
+
+def test_screenshots_of_the_main_views(page, tmp_path):
+    """The README's screenshots. `make screenshots` writes them to docs/screenshots/."""
+    out = Path(os.environ.get("TCO_SCREENSHOTS", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": 1500})
+    for name, query, _ in SHOTS:
+        open_app(page, query)
+        if charts(page).count():
+            charts(page).first.wait_for(timeout=TIMEOUT)
+        page.wait_for_timeout(1000)
+        target = out / f"{name}.png"
+        page.screenshot(path=str(target))
+        assert target.stat().st_size > 20_000, name
