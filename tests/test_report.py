@@ -1,0 +1,122 @@
+"""The exported report: each format carries what the issue lists, the HTML asks no host for
+anything, the PDF opens, and `tco report` writes exactly what the app's builders build."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html as htmllib
+import io
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from cli import main
+from model.analysis import analyse
+from model.result import EstimateOut
+from pricing.load import read_criteria
+from pricing.profiles import parse_profile_text, read_presets
+from report.builders import BUILDERS, build
+from report.document import headline
+
+PRESETS = read_presets()
+CRITERIA = read_criteria()
+GENERATED = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module", params=["deep-research", "article-example"])
+def analysis(request, book):
+    answers = {"languages": "polyglot", "regulated": "yes"}
+    return analyse(PRESETS[request.param], book, axis="context_growth_kb", criteria=CRITERIA, answers=answers)
+
+
+def test_markdown_carries_every_part(analysis):
+    md = build(analysis, "md", GENERATED).decode("utf-8")
+    assert headline(analysis.result) in md
+    for title in ("Options side by side", "Recommendation", "Where the cheapest option changes with volume",
+                  "Crossovers along context growth", "Temporal history per run", "Workload profile", "Assumptions",
+                  "Pricing tables and sources"):
+        assert f"## {title}" in md, title
+    for option in analysis.result.options:
+        for component in option.components:
+            assert component.name in md
+    yaml_text = md.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert parse_profile_text(yaml_text, "report.md") == analysis.profile
+    for finding in analysis.recommendation.findings:
+        assert finding.reason.replace("|", "\\|") in md
+
+
+def test_html_is_self_contained_and_loads_the_profile_back(analysis):
+    page = build(analysis, "html", GENERATED).decode("utf-8")
+    assert page.count("<svg") == 4  # two crossover charts, the breakdown, the history
+    assert "<script" not in page.lower()
+    # Nothing that a browser would fetch: no src/href to a host except plain links to sources,
+    # no CSS import or url() outside data:, and a CSP that forbids it anyway.
+    assert not re.search(r"""\bsrc\s*=\s*["']?(?!data:)""", page)
+    assert not re.search(r"""url\((?!["']?(data:|#))""", page)
+    assert "@import" not in page
+    hrefs = re.findall(r"""href=["']([^"']+)""", page)
+    assert hrefs and all(h.startswith(("https://", "#")) for h in hrefs)
+    assert not re.search(r"<link\b", page)
+    assert "default-src 'none'" in page
+    yaml_text = htmllib.unescape(page.split('<pre id="profile-yaml">', 1)[1].split("</pre>", 1)[0])
+    assert parse_profile_text(yaml_text, "report.html") == analysis.profile
+    assert htmllib.escape(headline(analysis.result), quote=False) in page or headline(analysis.result) in (
+        htmllib.unescape(page)
+    )
+
+
+def test_pdf_opens_and_holds_the_figures(analysis):
+    data = build(analysis, "pdf", GENERATED)
+    assert data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(data))
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    assert len(reader.pages) >= 3
+    for option in analysis.result.options:
+        assert option.name in text
+    assert "Assumptions" in text and "Recommendation" in text and "version: 1" in text
+
+
+def test_json_is_the_contract(analysis):
+    data = json.loads(build(analysis, "json", GENERATED))
+    assert EstimateOut.model_validate(data).profile == analysis.profile
+
+
+def test_csv_line_items_add_up_to_each_total(analysis):
+    rows = list(csv.DictReader(io.StringIO(build(analysis, "csv", GENERATED).decode("utf-8"))))
+    for option in analysis.result.options:
+        mine = [r for r in rows if r["option"] == option.id]
+        assert len(mine) == len(option.components)
+        assert sum(float(r["cost_usd"]) for r in mine) == pytest.approx(option.monthly_usd, rel=1e-9, abs=1e-6)
+        assert all(r["source_url"].startswith("https://") for r in mine if r["confidence"])
+
+
+@pytest.mark.parametrize("fmt", sorted(BUILDERS))
+def test_cli_writes_what_the_builders_build(fmt, tmp_path, capsys, book):
+    out = tmp_path / f"report.{fmt}"
+    profile_path = tmp_path / "p.yaml"
+    profile_path.write_text("version: 1\nname: CLI agent\nmonthly_runs: 12000\nsteps_per_run: 40\n", encoding="utf-8")
+    code = main(["report", "--profile", str(profile_path), "--format", fmt, "-o", str(out),
+                 "--pricing-date", book.as_of.isoformat(), "--answer", "regulated=yes"])
+    assert code == 0
+    written = out.read_bytes()
+    profile = parse_profile_text(profile_path.read_text(encoding="utf-8"), "p.yaml")
+    analysis = analyse(profile, book, criteria=CRITERIA, answers={"regulated": "yes"})
+    expected = build(analysis, fmt)
+    if fmt == "pdf":  # fpdf2 stamps the creation time; compare the text
+        def text(data: bytes) -> str:
+            return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+        assert text(written) == text(expected)
+    else:
+        assert written == expected
+
+
+def test_cli_report_bad_answer_exits_2(tmp_path, capsys):
+    code = main(["report", "--profile", "data/profiles/coding-agent.yaml", "--format", "md", "-o",
+                 str(tmp_path / "x.md"), "--answer", "regulated=perhaps"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "regulated" in err and "perhaps" in err
