@@ -8,7 +8,11 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test check lint typecheck golden schema bench screenshots clean
+BASE ?= origin/main
+
+.PHONY: install pricing-summary run test check lint typecheck golden schema bench screenshots clean
+
+install: $(VENV)/.synced
 
 run: $(VENV)/.synced
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1
@@ -33,6 +37,10 @@ schema: $(VENV)/.synced
 # The README's screenshots, taken by the browser test in Debian's Chromium.
 screenshots: $(VENV)/.synced
 	TCO_SCREENSHOTS=docs/screenshots TCO_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q tests/e2e -k screenshots
+
+# What a pricing pull request changes, and its effect on the presets (Markdown).
+pricing-summary: $(VENV)/.synced
+	TCO=$(BIN)/tco scripts/pricing-pr-summary $(BASE)
 
 bench: $(VENV)/.synced
 	$(BIN)/python bench/engine.py

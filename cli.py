@@ -3,9 +3,13 @@
     tco compare --profile FILE [--pricing-date YYYY-MM-DD] [--format table|json|md]
     tco report --profile FILE --format md|html|pdf|json|csv -o OUT [--axis FIELD] [--answer Q=A ...]
     tco pricing validate [PATH ...]
+    tco pricing diff OLD_FILE NEW_FILE | NEW_FILE | TABLE_ID DATE DATE
+    tco pricing impact --from DATE --to DATE [--profile FILE ...]
+    tco pricing stale [--today DATE]
     tco pricing schema [--out DIR]
 
-Exit status: 0 ok; 1 pricing data failed validation; 2 bad input (the message on stderr names
+Exit status: 0 ok; 1 pricing data failed validation (or, for `stale`, some table is overdue for
+re-verification); 2 bad input (the message on stderr names
 the file, the line, the field and what is allowed). No traceback reaches the user; set
 TCO_DEBUG=1 to see one.
 """
@@ -67,6 +71,24 @@ def _parser() -> argparse.ArgumentParser:
     validate = pricing_commands.add_parser("validate", help="check pricing tables (default: all of them)")
     validate.add_argument("paths", nargs="*", type=Path)
     validate.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    diff = pricing_commands.add_parser(
+        "diff",
+        help="Markdown table of every number that changed between two table versions",
+        description="Two files; one file (against the previous version of its table); or a table id "
+        "and two dates (the versions in force then).",
+    )
+    diff.add_argument("items", nargs="+", metavar="FILE|TABLE_ID|DATE")
+    impact = pricing_commands.add_parser(
+        "impact", help="how the monthly cost of the preset profiles changes between two pricing dates"
+    )
+    impact.add_argument("--from", dest="before", type=_date, required=True, metavar="DATE")
+    impact.add_argument("--to", dest="after", type=_date, required=True, metavar="DATE")
+    impact.add_argument("--profile", type=Path, action="append", default=[], help="another profile (repeatable)")
+    impact.add_argument("--no-presets", action="store_true", help="only the --profile files")
+    stale = pricing_commands.add_parser(
+        "stale", help="tables past their re-verification cadence (exit 1 when any is)"
+    )
+    stale.add_argument("--today", type=_date, default=None, help="the day to judge on (default: today)")
     schema = pricing_commands.add_parser("schema", help="write the JSON Schemas to data/schema/")
     schema.add_argument("--out", type=Path, default=None)
     return parser
@@ -124,23 +146,119 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pricing.load import DATA_DIR, PricingError, list_table_files, read_table
+    from pricing.checks import TableVersion, sanity_problems
+    from pricing.load import DATA_DIR, PricingError, list_table_files, read_criteria, read_policy, read_version
     from pricing.yamlio import Problem
 
     root = args.data or DATA_DIR
-    paths = args.paths or [f.path for f in list_table_files(root)]
+    given = list(args.paths)
+    paths = given or [f.path for f in list_table_files(root)]
     problems: list[Problem] = []
-    for path in paths:
+    versions: dict[Path, TableVersion] = {}
+    # The schema, file by file; then the sanity rules across every version (the data directory's
+    # tables and any file given), against the policy and the checklist criteria.
+    for path in [*paths, *[f.path for f in list_table_files(root) if given]]:
         if not path.is_file():
             raise CliError(f"{path}: no such file")
+        if path.resolve() in versions:
+            continue
         try:
-            read_table(path, today=args.today, root=root)
+            versions[path.resolve()] = read_version(path, today=args.today, root=root)
         except PricingError as exc:
-            problems.extend(exc.problems)
+            if path in paths:
+                problems.extend(exc.problems)
+    try:
+        policy = read_policy(root)
+        criteria = read_criteria(root, today=args.today) if (root / "criteria.yaml").is_file() else None
+    except PricingError as exc:
+        problems.extend(exc.problems)
+    else:
+        problems += sanity_problems(list(versions.values()), policy, criteria)
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{len(paths)} table(s) checked, {len(problems)} problem(s)")
     return EXIT_INVALID if problems else EXIT_OK
+
+
+def _table_from(path: Path, root: Path):  # type: ignore[no-untyped-def]
+    """A table file inside the data directory (name and folder checked) or anywhere else (a
+    base-branch copy in a pull request, say: content checked only)."""
+    from pricing.load import parse_table, read_table
+
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    try:
+        path.resolve().relative_to((root / "pricing").resolve())
+    except ValueError:
+        return parse_table(path.read_text(encoding="utf-8"), str(path))
+    return read_table(path, root=root)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from pricing.load import DATA_DIR, list_table_files, read_pricebook, read_table
+    from pricing.versions import diff_tables
+    from report.pricing import diff_markdown
+
+    root = args.data or DATA_DIR
+    items = args.items
+    if len(items) == 3:
+        try:
+            table_id, first, second = items[0], _date(items[1]), _date(items[2])
+        except argparse.ArgumentTypeError as exc:
+            raise CliError(f"pricing diff: {exc}") from None
+        versions = [f for f in list_table_files(root) if f.table_id == table_id]
+        if not versions:
+            known = sorted({f.table_id for f in list_table_files(root)})
+            raise CliError(f"table {table_id!r}: no such table; allowed: {', '.join(known)}")
+        old_book, new_book = read_pricebook(root, on=first), read_pricebook(root, on=second)
+        if table_id not in new_book.tables:
+            raise CliError(f"table {table_id!r} has no version in force on {second}")
+        old = old_book.tables.get(table_id)
+        old_file, new_file = old_book.files.get(table_id), new_book.files[table_id]
+        new = new_book.tables[table_id]
+    elif len(items) == 2:
+        old_path, new_path = Path(items[0]), Path(items[1])
+        old, new = _table_from(old_path, root), _table_from(new_path, root)
+        old_file, new_file = str(old_path), str(new_path)
+        if old.id != new.id:
+            raise CliError(f"{old_path} is {old.id!r} but {new_path} is {new.id!r}: diff two versions of one table")
+    elif len(items) == 1:
+        new_path = Path(items[0])
+        new = _table_from(new_path, root)
+        earlier = [f for f in list_table_files(root) if f.table_id == new.id and f.effective < new.effective]
+        old = read_table(earlier[-1].path, root=root) if earlier else None
+        old_file, new_file = (str(earlier[-1].path.relative_to(root.parent)) if earlier else None), str(new_path)
+    else:
+        raise CliError("pricing diff: give OLD_FILE NEW_FILE, or NEW_FILE, or TABLE_ID DATE DATE")
+    sys.stdout.write(diff_markdown(old, new, diff_tables(old, new), old_file, new_file))
+    return EXIT_OK
+
+
+def _impact(args: argparse.Namespace) -> int:
+    from model.impact import costs_by_date, impact_frame
+    from pricing.load import read_pricebook
+    from pricing.profiles import read_presets, read_profile
+    from report.pricing import impact_markdown
+
+    profiles = [] if args.no_presets else list(read_presets(args.data).values())
+    profiles += [read_profile(path) for path in args.profile]
+    if not profiles:
+        raise CliError("pricing impact: no profiles (give --profile, or drop --no-presets)")
+    books = {day: read_pricebook(args.data, on=day) for day in (args.before, args.after)}
+    costs = costs_by_date(profiles, books)
+    sys.stdout.write(impact_markdown(impact_frame(costs, args.before, args.after), args.before, args.after))
+    return EXIT_OK
+
+
+def _stale(args: argparse.Namespace) -> int:
+    from pricing.checks import stale_tables
+    from pricing.load import read_versions
+    from report.pricing import stale_markdown
+
+    today = args.today or dt.date.today()
+    items = stale_tables(read_versions(args.data, today=max(today, dt.date.today())), today)
+    sys.stdout.write(stale_markdown(items, today))
+    return EXIT_INVALID if any(s.stale for s in items) else EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -161,9 +279,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _compare(args)
     if args.command == "report":
         return _report(args)
-    if args.pricing_command == "validate":
-        return _validate(args)
-    return _schema(args)
+    commands = {"validate": _validate, "diff": _diff, "impact": _impact, "stale": _stale, "schema": _schema}
+    return commands[args.pricing_command](args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -52,7 +52,7 @@ def impact_frame(costs: pd.DataFrame, before: dt.date, after: dt.date) -> pd.Dat
     keys = ["profile", "option", "option_name"]
     old = costs[costs["pricing_date"] == before].set_index(keys)[["plan", "monthly_usd"]]
     new = costs[costs["pricing_date"] == after].set_index(keys)[["plan", "monthly_usd"]]
-    both = old.join(new, how="outer", lsuffix="_before", rsuffix="_after")
+    both = old.merge(new, how="outer", left_index=True, right_index=True, suffixes=("_before", "_after"))
     both["change_usd"] = both["monthly_usd_after"] - both["monthly_usd_before"]
     both["change"] = both["change_usd"] / both["monthly_usd_before"].where(both["monthly_usd_before"] > 0)
     return both.reset_index()

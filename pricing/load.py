@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pricing.checks import Policy, TableVersion
 from pricing.criteria import Criteria
 from pricing.schema import PriceBook, PriceTable
 from pricing.yamlio import Problem, format_problems, parse_yaml, problems_from
@@ -26,8 +27,11 @@ __all__ = [
     "list_table_files",
     "parse_table",
     "read_criteria",
+    "read_policy",
     "read_pricebook",
     "read_table",
+    "read_version",
+    "read_versions",
     "version_dates",
 ]
 
@@ -191,5 +195,42 @@ def read_criteria(root: Path | None = None, *, today: dt.date | None = None) -> 
         raise PricingError(doc.problems)
     try:
         return Criteria.model_validate(doc.data, context={"today": today or dt.date.today()})
+    except ValidationError as exc:
+        raise PricingError(problems_from(exc, doc, shown)) from None
+
+
+def read_version(path: Path, *, today: dt.date | None = None, root: Path | None = None) -> TableVersion:
+    """One table file validated, with its YAML line map (for messages that name a line)."""
+    root = root or DATA_DIR
+    table = read_table(path, today=today, root=root)
+    shown = _shown(path, root)
+    return TableVersion(shown, table, parse_yaml(path.read_text(encoding="utf-8"), shown))
+
+
+def read_versions(root: Path | None = None, *, today: dt.date | None = None) -> list[TableVersion]:
+    """Every version of every table, validated. Raises `PricingError` listing every problem."""
+    versions: list[TableVersion] = []
+    problems: list[Problem] = []
+    for item in list_table_files(root):
+        try:
+            versions.append(read_version(item.path, today=today, root=root))
+        except PricingError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PricingError(problems)
+    return versions
+
+
+def read_policy(root: Path | None = None) -> Policy:
+    """`data/policy.yaml`, the thresholds of the sanity rules. Raises `PricingError`."""
+    path = (root or DATA_DIR) / "policy.yaml"
+    shown = _shown(path, root or DATA_DIR)
+    if not path.is_file():
+        raise PricingError([Problem(shown, None, "", "missing: the sanity rules read their thresholds from it")])
+    doc = parse_yaml(path.read_text(encoding="utf-8"), shown)
+    if doc.problems:
+        raise PricingError(doc.problems)
+    try:
+        return Policy.model_validate(doc.data)
     except ValidationError as exc:
         raise PricingError(problems_from(exc, doc, shown)) from None

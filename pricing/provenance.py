@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pricing.schema import Number, PriceBook, PriceTable, Tiered
@@ -36,12 +37,20 @@ class NumberRow:
     verified: dt.date
     note: str | None
     alternatives: str | None
+    tiers: tuple[tuple[float | None, float], ...] | None = None
+    """A graduated price's bands as (up to, price); None for a plain number."""
 
 
 def _g(value: float) -> str:
+    """
+    >>> _g(4e-05), _g(1500000.0), _g(0.042), _g(1234.5678)
+    ('0.00004', '1,500,000', '0.042', '1,234.57')
+    """
     if float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
-    return f"{value:.6g}"
+    if abs(value) < 1e-3:
+        return str(np.format_float_positional(value, precision=6, unique=True, fractional=False, trim="-"))
+    return f"{value:,.6g}"
 
 
 def describe(item: Number | Tiered) -> str:
@@ -100,6 +109,7 @@ def number_rows(table: PriceTable) -> list[NumberRow]:
                 verified=source.verified,
                 note=item.note,
                 alternatives=_alternatives(item),
+                tiers=tuple((t.up_to, t.price) for t in item.tiers) if isinstance(item, Tiered) else None,
             )
         )
     return rows

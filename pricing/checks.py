@@ -1,0 +1,215 @@
+"""Sanity rules beyond the schema, and staleness.
+
+The schema checks one file at a time. These rules look across versions and files:
+
+- a number that moved by more than the policy's threshold since the table's previous version
+  carries a new `note` saying why;
+- a number keeps its unit across versions, unless a new note says why it changed;
+- every source URL is a well-formed public https address;
+- every price (`prices`, plan fees and plan prices) is in a USD unit;
+- every option the checklist criteria name exists as a table, and every option table has a
+  vendor in the criteria (or the recommendation could not place it).
+
+`stale_tables` lists the tables in force whose sources are older than their re-check cadence.
+The threshold lives in `data/policy.yaml`, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from pricing.criteria import Criteria
+from pricing.provenance import number_rows
+from pricing.schema import PriceTable
+from pricing.versions import diff_tables
+from pricing.yamlio import Problem, YamlDocument
+
+__all__ = ["Policy", "Staleness", "TableVersion", "last_verified", "sanity_problems", "stale_tables"]
+
+
+class Policy(BaseModel):
+    """`data/policy.yaml`: the maintainers' rules for the pricing data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(ge=1, le=1)
+    note_required_above: float = Field(gt=0, le=10)
+    """A number that moved by more than this fraction needs a new note (0.2 = 20 %)."""
+
+
+@dataclass(frozen=True)
+class TableVersion:
+    """One validated table with where it came from (for messages with file and line)."""
+
+    file: str
+    table: PriceTable
+    document: YamlDocument | None = None
+
+    def line_of(self, path: str) -> int | None:
+        if self.document is None:
+            return None
+        # Keys may hold dots (`compute.small-1x`): split only where the table's layout nests.
+        head, _, rest = path.partition(".")
+        parts: list[str | int]
+        if head == "plans":
+            plan, _, rest = rest.partition(".")
+            index = next(i for i, p in enumerate(self.table.plans) if p.id == plan)
+            section, _, key = rest.partition(".")
+            parts = ["plans", index, section, *([key] if key else [])]
+        elif head == "machines":
+            name, _, field = rest.rpartition(".")
+            parts = ["machines", name, field]
+        else:
+            parts = [head, rest]
+        return self.document.line_of(parts)
+
+
+def _url_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return f"source URL {url!r} must use https"
+    host = parts.hostname or ""
+    if any(c.isspace() for c in url):
+        return f"source URL {url!r} contains whitespace"
+    try:
+        ipaddress.ip_address(host)
+        return f"source URL {url!r} names an IP address; cite the vendor's public page"
+    except ValueError:
+        pass
+    if host == "localhost" or "." not in host or host.endswith("."):
+        return f"source URL {url!r} has no public host name"
+    return None
+
+
+def _source_problems(version: TableVersion) -> Iterable[Problem]:
+    for key, source in version.table.sources.items():
+        for field, url in (("url", source.url), ("archive_url", source.archive_url)):
+            if url is None:
+                continue
+            message = _url_problem(str(url))
+            if message:
+                line = version.document.line_of(("sources", key, field)) if version.document else None
+                yield Problem(version.file, line, f"sources.{key}.{field}", message)
+
+
+def _is_price(path: str) -> bool:
+    parts = path.split(".")
+    return parts[0] == "prices" or (parts[0] == "plans" and (parts[2] == "fee" or parts[2] == "prices"))
+
+
+def _unit_problems(version: TableVersion) -> Iterable[Problem]:
+    for row in number_rows(version.table):
+        if _is_price(row.path) and not row.unit.startswith("USD"):
+            yield Problem(version.file, version.line_of(row.path), row.path,
+                          f"a price must be in a USD unit (got {row.unit!r})")
+
+
+def _change_problems(old: TableVersion, new: TableVersion, policy: Policy) -> Iterable[Problem]:
+    for change in diff_tables(old.table, new.table):
+        if change.kind != "changed" or change.old is None or change.new is None:
+            continue
+        renoted = bool(change.new.note) and change.new.note != change.old.note
+        if change.old.unit != change.new.unit and not renoted:
+            yield Problem(
+                new.file, new.line_of(change.path), change.path,
+                f"unit changed from {change.old.unit!r} to {change.new.unit!r} since {old.table.effective}; "
+                "add a `note` saying why",
+            )
+            continue
+        moved = change.moved
+        if moved is not None and moved > policy.note_required_above and not renoted:
+            size = "from zero" if moved == float("inf") else f"by {moved:.0%}"
+            yield Problem(
+                new.file, new.line_of(change.path), change.path,
+                f"moved {size} since {old.table.effective} ({change.old.shown} -> {change.new.shown}), more than "
+                f"the {policy.note_required_above:.0%} that needs no explanation; add a new `note` saying why",
+            )
+
+
+def _criteria_problems(tables: Sequence[TableVersion], criteria: Criteria, criteria_file: str) -> Iterable[Problem]:
+    known = {v.table.id for v in tables if v.table.kind == "option"}
+    named: set[str] = set()
+    for vendor_id, vendor in criteria.vendors.items():
+        for option in vendor.options:
+            named.add(option)
+            if option not in known:
+                yield Problem(criteria_file, None, f"vendors.{vendor_id}.options",
+                              f"option {option!r} has no pricing table (have: {', '.join(sorted(known))})")
+    for option in sorted(known - named):
+        yield Problem(criteria_file, None, "vendors",
+                      f"option table {option!r} belongs to no vendor; add it to a vendor's `options`")
+
+
+def sanity_problems(
+    tables: Sequence[TableVersion],
+    policy: Policy,
+    criteria: Criteria | None = None,
+    criteria_file: str = "criteria.yaml",
+) -> list[Problem]:
+    """Every problem the rules above find. `tables` are all versions of all tables (checks
+    across versions compare each to the previous version of the same id)."""
+    problems: list[Problem] = []
+    by_id: dict[str, list[TableVersion]] = {}
+    for version in tables:
+        by_id.setdefault(version.table.id, []).append(version)
+        problems += _source_problems(version)
+        problems += _unit_problems(version)
+    for versions in by_id.values():
+        ordered = sorted(versions, key=lambda v: v.table.effective)
+        for old, new in itertools.pairwise(ordered):
+            problems += _change_problems(old, new, policy)
+    if criteria is not None:
+        problems += _criteria_problems(tables, criteria, criteria_file)
+    return problems
+
+
+@dataclass(frozen=True)
+class Staleness:
+    table: str
+    file: str
+    effective: dt.date
+    recheck_months: int
+    last_verified: dt.date
+    """The oldest verification date among the sources the table's numbers cite."""
+    due: dt.date
+    overdue_days: int
+    """Days past `due` on the day asked about; negative while still fresh."""
+
+    @property
+    def stale(self) -> bool:
+        return self.overdue_days > 0
+
+
+def last_verified(table: PriceTable) -> dt.date:
+    cited = {item.source for item in table.numbers().values()}
+    dates = [s.verified for key, s in table.sources.items() if key in cited] or [
+        s.verified for s in table.sources.values()
+    ]
+    return min(dates)
+
+
+def stale_tables(tables: Iterable[TableVersion], today: dt.date) -> list[Staleness]:
+    """For the newest version of each table: when it was last verified, when it is due again,
+    and by how many days it is overdue on `today`. Sorted most overdue first."""
+    newest: dict[str, TableVersion] = {}
+    for version in tables:
+        if version.table.effective <= today:
+            current = newest.get(version.table.id)
+            if current is None or version.table.effective > current.table.effective:
+                newest[version.table.id] = version
+    out = []
+    for version in newest.values():
+        table = version.table
+        verified = last_verified(table)
+        due = (pd.Timestamp(verified) + pd.DateOffset(months=table.recheck_months)).date()
+        out.append(Staleness(table.id, version.file, table.effective, table.recheck_months, verified, due,
+                             (today - due).days))
+    return sorted(out, key=lambda s: (-s.overdue_days, s.table))

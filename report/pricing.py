@@ -1,0 +1,134 @@
+"""Markdown for the pricing-update workflow: a table diff, the cost impact on the preset
+profiles and the staleness list, ready to paste into a pull request (or a job summary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from tabulate import tabulate
+
+from pricing.checks import Staleness
+from pricing.provenance import NumberRow
+from pricing.schema import PriceTable
+from pricing.versions import Change
+from report.compare import format_usd
+
+__all__ = ["diff_markdown", "impact_markdown", "stale_markdown"]
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _value(row: NumberRow | None) -> str:
+    return "—" if row is None else f"{row.shown} {row.unit}"
+
+
+def _source(row: NumberRow | None) -> str:
+    if row is None:
+        return "—"
+    return f"[{row.source_key}]({row.url}) ({row.confidence}, verified {row.verified})"
+
+
+def _mid(row: NumberRow) -> float | None:
+    if row.value is not None:
+        return row.value
+    if row.low is not None and row.high is not None:
+        return (row.low + row.high) / 2
+    return None
+
+
+def _moved(change: Change) -> str:
+    moved = change.moved
+    if moved is None or change.old is None or change.new is None:
+        return ""
+    if change.old.tiers is not None:
+        return "bands changed" if math.isinf(moved) else f"up to {moved:.1%} in a band"
+    if math.isinf(moved):
+        return "from 0"
+    a, b = _mid(change.old), _mid(change.new)
+    sign = "" if a is None or b is None else ("+" if b >= a else "−")
+    return f"{sign}{moved:.1%}"
+
+
+def diff_markdown(
+    old: PriceTable | None, new: PriceTable, changes: Sequence[Change], old_file: str | None, new_file: str
+) -> str:
+    counts = {k: sum(c.kind == k for c in changes) for k in ("changed", "added", "removed")}
+    if old is None:
+        lines = [f"### `{new.id}`: first version, effective {new.effective}", "",
+                 f"{counts['added']} numbers (`{new_file}`).", ""]
+    else:
+        lines = [
+            f"### `{new.id}`: {old.effective} → {new.effective}",
+            "",
+            f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed "
+            f"(`{old_file}` → `{new_file}`).",
+            "",
+        ]
+    if not changes:
+        return "\n".join([*lines, "No number changed.", ""])
+    rows = [
+        [
+            f"`{c.path}`",
+            c.kind,
+            _cell(_value(c.old)),
+            _cell(_value(c.new)),
+            _moved(c),
+            _cell(_source(c.old)),
+            _cell(_source(c.new)),
+            _cell((c.new.note if c.new else None) or ""),
+        ]
+        for c in changes
+    ]
+    table = tabulate(rows, headers=["Number", "Change", "Old", "New", "Moved", "Old source", "New source", "Note"],
+                     tablefmt="github")
+    return "\n".join([*lines, table, ""])
+
+
+def impact_markdown(frame: pd.DataFrame, before: dt.date, after: dt.date) -> str:
+    """`frame` from `model.impact.impact_frame`."""
+    lines = [f"### Monthly cost of the profiles: prices of {before} → {after}", ""]
+    rows = []
+    for record in frame.sort_values(["profile", "option"]).to_dict("records"):
+        change = record["change_usd"]
+        share = record["change"]
+        rows.append(
+            [
+                _cell(record["profile"]),
+                _cell(record["option_name"]),
+                _cell(record["plan_before"] if isinstance(record["plan_before"], str) else "—"),
+                format_usd(record["monthly_usd_before"]),
+                _cell(record["plan_after"] if isinstance(record["plan_after"], str) else "—"),
+                format_usd(record["monthly_usd_after"]),
+                "—" if pd.isna(change) else ("+" if change >= 0 else "−") + format_usd(abs(change)),
+                "—" if pd.isna(share) else f"{share:+.1%}".replace("-", "−"),
+            ]
+        )
+    table = tabulate(rows, headers=["Profile", "Option", "Plan before", "Before", "Plan after", "After", "Change",
+                                    "Change %"], tablefmt="github", disable_numparse=True)
+    unchanged = frame["change_usd"].fillna(1).eq(0).all()
+    note = ["", "No profile's cost changed."] if unchanged else []
+    return "\n".join([*lines, table, *note, ""])
+
+
+def stale_markdown(items: Sequence[Staleness], today: dt.date) -> str:
+    stale = [s for s in items if s.stale]
+    lines = [
+        f"### Pricing tables due for re-verification on {today}",
+        "",
+        f"{len(stale)} of {len(items)} tables are past their re-check cadence." if stale else
+        f"All {len(items)} tables are within their re-check cadence.",
+        "",
+    ]
+    rows = [
+        [f"`{s.table}`", f"`{s.file}`", str(s.effective), f"{s.recheck_months} months", str(s.last_verified),
+         str(s.due), f"{s.overdue_days} days overdue" if s.stale else f"due in {-s.overdue_days} days"]
+        for s in items
+    ]
+    table = tabulate(rows, headers=["Table", "File", "Effective", "Re-check every", "Last verified", "Due", "Status"],
+                     tablefmt="github", disable_numparse=True)
+    return "\n".join([*lines, table, ""])

@@ -1,0 +1,257 @@
+"""The quarterly pricing-update workflow: sanity rules, diff, impact and staleness on fixture
+tables with known differences, and the CI workflows running these same commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cli import _parser, main
+from model.engine import estimate
+from model.result import summarize
+from pricing.load import DATA_DIR, read_pricebook
+from pricing.profiles import read_presets
+from report.compare import format_usd
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pricing-update"
+GOOD, BAD = FIXTURES / "good", FIXTURES / "bad"
+ACME = GOOD / "pricing" / "acme" / "cloud"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def table_rows(markdown: str) -> list[dict[str, str]]:
+    """The rows of the first GitHub-style table in `markdown`, by header."""
+    lines = [line for line in markdown.splitlines() if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    return [dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=True)) for line in lines[2:]]
+
+
+# -- diff -------------------------------------------------------------------------------------
+
+EXPECTED_DIFF = {
+    "`prices.run`": ("changed", "0.0001 USD/run", "0.00011 USD/run", "+10.0%"),
+    "`prices.compute`": ("changed", "0.00004 USD/s", "0.00006 USD/s", "+50.0%"),
+    "`limits.payload_mb`": ("changed", "3 MB", "3 MB", "+0.0%"),
+    "`limits.output_mb`": ("added", "—", "10 MB", ""),
+    "`prices.storage`": ("removed", "0.05 USD/GBh", "—", ""),
+}
+
+
+def _check_diff(out: str) -> None:
+    assert "### `acme/cloud`: 2026-01-01 → 2026-04-01" in out
+    assert "3 changed, 1 added, 1 removed" in out
+    rows = {r["Number"]: r for r in table_rows(out)}
+    assert {k: (r["Change"], r["Old"], r["New"], r["Moved"]) for k, r in rows.items()} == EXPECTED_DIFF
+    assert "acme-limits-v2" in rows["`limits.payload_mb`"]["New source"]
+    assert "acme-limits](" in rows["`limits.payload_mb`"]["Old source"]
+    assert rows["`prices.compute`"]["Note"].startswith("Raised on 2026-03-20")
+
+
+def test_diff_of_two_files(capsys):
+    code, out, _ = run(capsys, "--data", str(GOOD), "pricing", "diff",
+                       str(ACME / "2026-01-01.yaml"), str(ACME / "2026-04-01.yaml"))
+    assert code == 0
+    _check_diff(out)
+
+
+def test_diff_by_table_and_dates(capsys):
+    code, out, _ = run(capsys, "--data", str(GOOD), "pricing", "diff", "acme/cloud", "2026-02-01", "2026-05-01")
+    assert code == 0
+    _check_diff(out)
+
+
+def test_diff_of_one_file_uses_the_previous_version(capsys):
+    code, out, _ = run(capsys, "--data", str(GOOD), "pricing", "diff", str(ACME / "2026-04-01.yaml"))
+    assert code == 0
+    _check_diff(out)
+    code, out, _ = run(capsys, "--data", str(GOOD), "pricing", "diff", str(ACME / "2026-01-01.yaml"))
+    assert code == 0 and "first version" in out and len(table_rows(out)) == 4
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["diff", "nope/cloud", "2026-01-01", "2026-05-01"], "allowed: acme/cloud"),
+        (["diff", "acme/cloud", "2026-01-01", "soon"], "'soon' is not a date"),
+        (["diff", "acme/cloud", "2025-01-01", "2025-02-01"], "no pricing table is in force on 2025-01-01"),
+        (["diff", "missing.yaml"], "missing.yaml: no such file"),
+        (["impact", "--from", "2026-01-01", "--to", "2026-02-01", "--no-presets"], "no profiles"),
+    ],
+)
+def test_pricing_commands_explain_bad_input(capsys, argv, message):
+    code, _, err = run(capsys, "--data", str(GOOD), "pricing", *argv)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+# -- validate: the sanity rules ---------------------------------------------------------------
+
+def test_validate_accepts_the_good_fixture_and_the_bundled_data(capsys):
+    assert run(capsys, "--data", str(GOOD), "pricing", "validate")[0] == 0
+    assert run(capsys, "pricing", "validate")[0] == 0
+
+
+def test_validate_names_each_broken_rule(capsys):
+    code, _, err = run(capsys, "--data", str(BAD), "pricing", "validate")
+    assert code == 1
+    lines = err.strip().splitlines()
+    file = "bad/pricing/acme/cloud/2026-04-01.yaml"
+    assert any(re.match(rf"{file}:\d+: prices.compute: moved by 50% since 2026-01-01", line) for line in lines)
+    assert any(re.match(rf"{file}:\d+: sources.acme-limits-v2.url: .* must use https", line) for line in lines)
+    assert any(re.match(rf"{file}:\d+: prices.run: a price must be in a USD unit \(got 'count'\)", line)
+               for line in lines)
+    assert any("prices.run: unit changed from 'USD/run' to 'count'" in line for line in lines)
+    assert len(lines) == 4
+
+
+def test_validate_checks_the_criteria_name_real_options(capsys, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    criteria = data / "criteria.yaml"
+    criteria.write_text(criteria.read_text().replace("[temporal/cloud, temporal/self-hosted]",
+                                                     "[temporal/cloud, temporal/on-prem]"))
+    code, _, err = run(capsys, "--data", str(data), "pricing", "validate")
+    assert code == 1
+    assert "option 'temporal/on-prem' has no pricing table" in err
+    assert "option table 'temporal/self-hosted' belongs to no vendor" in err
+
+
+# -- impact -----------------------------------------------------------------------------------
+
+def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
+    """A new Trigger.dev Cloud version doubles the small-1x price; only profiles on small-1x
+    and only that option move, by what the engine says."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    folder = data / "pricing" / "trigger.dev" / "cloud"
+    old = max(folder.glob("*.yaml"))
+    text = old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-10-01")
+    text = text.replace("  compute.small-1x:\n    value: 0.0000338", "  compute.small-1x:\n    value: 0.0000676")
+    (folder / "2026-10-01.yaml").write_text(text, encoding="utf-8")
+
+    code, out, _ = run(capsys, "--data", str(data), "pricing", "impact", "--from", "2026-09-30", "--to", "2026-10-01")
+    assert code == 0
+    rows = table_rows(out)
+    presets = read_presets(data)
+    assert len(rows) == 4 * len(presets)
+    moved = {(r["Profile"], r["Option"]) for r in rows if r["Change"] != "+$0.00"}
+    on_small = {p.name for p in presets.values() if p.machine == "small-1x"}
+    assert moved == {(name, "Trigger.dev Cloud") for name in on_small} and on_small
+    for profile in presets.values():
+        for day, column in ((dt.date(2026, 9, 30), "Before"), (dt.date(2026, 10, 1), "After")):
+            result = summarize(estimate(profile, read_pricebook(data, on=day)))
+            for option in result.options:
+                row = next(r for r in rows if r["Profile"] == profile.name and r["Option"] == option.name)
+                assert row[column] == format_usd(option.monthly_usd)
+
+
+def test_impact_across_the_temporal_plan_change(capsys):
+    code, out, _ = run(capsys, "pricing", "impact", "--from", "2025-09-01", "--to", "2026-10-01",
+                       "--profile", "data/profiles/coding-agent.yaml", "--no-presets")
+    assert code == 0
+    rows = {r["Option"]: r for r in table_rows(out)}
+    assert rows["Temporal Cloud"]["Plan before"] == "Essentials" and rows["Temporal Cloud"]["Plan after"] == "Developer"
+    assert rows["Trigger.dev Cloud"]["Change"] == "+$0.00"
+
+
+# -- stale ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("today", "code", "status"),
+    [
+        ("2026-03-01", 0, "due in 32 days"),     # the first version, verified 2026-01-02, due 2026-04-02
+        ("2026-04-01", 0, "due in 91 days"),     # the second version is in force: verified 2026-04-01
+        ("2026-07-01", 0, "due in 0 days"),
+        ("2026-07-02", 1, "1 days overdue"),
+        ("2027-01-01", 1, "184 days overdue"),
+    ],
+)
+def test_stale_with_a_fixed_today(capsys, today, code, status):
+    got, out, _ = run(capsys, "--data", str(GOOD), "pricing", "stale", "--today", today)
+    assert got == code
+    (row,) = table_rows(out)
+    assert row["Status"] == status and row["Table"] == "`acme/cloud`"
+
+
+# -- the workflows run these same commands ----------------------------------------------------
+
+def _run_lines(workflow: Path) -> list[str]:
+    doc = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    lines = []
+    for job in doc["jobs"].values():
+        for step in job["steps"]:
+            for line in str(step.get("run", "")).splitlines():
+                lines.append(line.strip())
+    return lines
+
+
+def test_workflow_tco_commands_are_valid_cli_calls():
+    calls = 0
+    for workflow in (ROOT / ".github" / "workflows").glob("*.yml"):
+        for line in _run_lines(workflow):
+            if ".venv/bin/tco" not in line:
+                continue
+            command = line[line.index(".venv/bin/tco"):]
+            words = shlex.split(re.split(r"\s(\|\||>>|>|;|&&)\s", command)[0])
+            _parser().parse_args(words[1:])  # exits (fails the test) on an unknown option
+            calls += 1
+    assert calls >= 3
+
+
+def test_pull_request_workflow_runs_validate_summary_and_ci():
+    pr = ROOT / ".github" / "workflows" / "pricing.yml"
+    doc = yaml.safe_load(pr.read_text(encoding="utf-8"))
+    assert doc[True]["pull_request"]["paths"] == ["data/**"]  # YAML reads the key `on` as True
+    lines = _run_lines(pr)
+    assert ".venv/bin/tco pricing validate" in lines
+    assert any(line.startswith("scripts/pricing-pr-summary") and "GITHUB_STEP_SUMMARY" in line for line in lines)
+    assert ".ci/run" in lines
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci and ".venv/bin/tco pricing validate" in ci
+    stale = _run_lines(ROOT / ".github" / "workflows" / "stale-prices.yml")
+    assert any(".venv/bin/tco pricing stale" in line for line in stale)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_pull_request_summary_script_on_a_real_change(tmp_path):
+    """The script CI runs, on a repository where a branch adds a version of a table."""
+    repo = tmp_path / "repo"
+    shutil.copytree(DATA_DIR, repo / "data")
+    (repo / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "pricing-pr-summary", repo / "scripts")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo, check=True,
+                       capture_output=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    folder = repo / "data" / "pricing" / "trigger.dev" / "cloud"
+    old = max(folder.glob("*.yaml"))
+    text = old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-10-01")
+    text = text.replace("  invocation:\n    value: 0.000025", "  invocation:\n    value: 0.000026")
+    (folder / "2026-10-01.yaml").write_text(text, encoding="utf-8")
+    git("add", ".")
+    git("commit", "-qm", "new prices")
+
+    tco = shutil.which("tco") or str(Path(__import__("sys").executable).parent / "tco")
+    result = subprocess.run(["scripts/pricing-pr-summary", "HEAD~1", "data"], cwd=repo, capture_output=True,
+                            text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "### `trigger.dev/cloud`: 2025-08-18 → 2026-10-01" in out
+    assert "| `prices.invocation`" in out and "+4.0%" in out
+    assert "### Monthly cost of the profiles: prices of 2026-09-30 → 2026-10-01" in out
