@@ -18,6 +18,7 @@ from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
 from ui.export import render_export
 from ui.history import render_history
+from ui.price_history import render_price_history
 from ui.provenance import render_pricing
 from ui.sidebar import render_sidebar
 from ui.state import VIEWS, Session, second_axes
@@ -74,6 +75,8 @@ def main() -> None:
         render_checklist(analysis, criteria)
     elif view == "pricing":
         render_pricing(analysis, data.costs_over_versions(profile))
+    elif view == "prices":
+        render_price_history()
     elif view == "report":
         render_export(analysis)
     session.write_url(state)

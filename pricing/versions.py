@@ -7,13 +7,16 @@ adds the file (`tco pricing diff`) and for the app's price-history view. Pure: t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pricing.provenance import NumberRow, number_rows
+import pandas as pd
+
+from pricing.provenance import NumberRow, number_rows, provenance_frame
 from pricing.schema import PriceTable
 
-__all__ = ["Change", "diff_tables", "moved_by"]
+__all__ = ["Change", "diff_tables", "history_frame", "moved_by"]
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,26 @@ def diff_tables(old: PriceTable | None, new: PriceTable) -> list[Change]:
             changes.append(Change(path, "changed", before[path], row))
     changes += [Change(path, "removed", row, None) for path, row in before.items() if path not in after]
     return changes
+
+
+def history_frame(tables: Sequence[PriceTable]) -> pd.DataFrame:
+    """Every number of every version given, one row each, with `expected` (the value, or a
+    range's midpoint; a graduated price's first band) for charting, and `changed`: whether the
+    number differs (or is missing) in some version of its table."""
+    frame = provenance_frame(list(tables))
+    if frame.empty:
+        return frame.assign(expected=[], changed=[])
+
+    def expected(row: pd.Series) -> float:
+        if row["value"] is not None and not pd.isna(row["value"]):
+            return float(row["value"])
+        if row["low"] is not None and not pd.isna(row["low"]):
+            return (float(row["low"]) + float(row["high"])) / 2
+        tiers = row["tiers"]
+        return float(tiers[0][1]) if tiers else float("nan")
+
+    frame["expected"] = frame.apply(expected, axis=1)
+    versions = frame.groupby("table")["effective"].nunique()
+    shapes = frame.groupby(["table", "path"]).agg(n=("effective", "nunique"), kinds=("shown", "nunique"))
+    shapes["changed"] = (shapes["kinds"] > 1) | (shapes["n"] < shapes.index.get_level_values(0).map(versions.to_dict()))
+    return frame.merge(shapes[["changed"]], left_on=["table", "path"], right_index=True, how="left")

@@ -5,6 +5,7 @@ Pure functions: data in, `alt.Chart` out. `to_svg` renders offline with vl-conve
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -19,6 +20,7 @@ __all__ = [
     "breakdown_chart",
     "cost_curve_chart",
     "history_chart",
+    "price_history_chart",
     "svg_for_pdf",
     "to_svg",
 ]
@@ -274,6 +276,40 @@ def history_chart(analysis: Analysis) -> alt.VConcatChart:
             ],
         ),
     ).properties(title="Temporal history per run as steps grow")
+
+
+def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.date) -> alt.FacetChart:
+    """Each chosen number of a table across its versions (their effective dates in `versions`),
+    as steps (a price holds until the next version), one panel per unit. `frame` holds rows of
+    `pricing.versions.history_frame`."""
+    data = frame[["path", "unit", "effective", "expected", "shown", "url", "verified"]].copy()
+    # A number holds until the next version of its table (or until today, in the newest one):
+    # repeat its last point there so the step reaches it.
+    versions = sorted(versions)
+    last = data.sort_values("effective").groupby("path").tail(1).copy()
+    last["effective"] = [next((v for v in versions if v > day), max(until, day)) for day in last["effective"]]
+    data = pd.concat([data, last], ignore_index=True)
+    data["effective"] = pd.to_datetime(data["effective"])
+    chart = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("effective:T", title="In force from"),
+            y=alt.Y("expected:Q", title="Value", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.6~r")),
+            color=alt.Color("path:N", title="Number"),
+            tooltip=[
+                alt.Tooltip("path:N", title="Number"),
+                alt.Tooltip("effective:T", title="In force from"),
+                alt.Tooltip("shown:N", title="Value"),
+                alt.Tooltip("unit:N", title="Unit"),
+                alt.Tooltip("verified:T", title="Verified"),
+                alt.Tooltip("url:N", title="Source"),
+            ],
+        )
+        .properties(width=WIDTH - 60, height=150)
+    )
+    faceted: alt.FacetChart = chart.facet(row=alt.Row("unit:N", title=None)).resolve_scale(y="independent")
+    return faceted
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:

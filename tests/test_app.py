@@ -150,3 +150,13 @@ def test_checklist_answers_change_the_verdict_and_survive_view_changes():
     at.segmented_control(key="view").set_value("checklist").run()
     assert at.radio(key="q.regulated").value == "yes"
     assert param(at, "q.regulated") == "yes"
+
+
+def test_price_history_shows_every_version_of_the_chosen_table():
+    at = start({"view": "prices"})
+    assert at.selectbox(key="history_table").value == "temporal/cloud"
+    text = " ".join(m.value for m in at.markdown)
+    assert "2025-01-01 → 2026-09-17" in text and "plans.essentials.fee" in text
+    at.selectbox(key="history_table").set_value("trigger.dev/cloud").run()
+    assert not at.exception
+    assert "This table has one version so far." in [m.value for m in at.markdown]

@@ -14,18 +14,22 @@ from model.analysis import Analysis, analyse
 from model.impact import costs_by_date
 from model.profile import WorkloadProfile
 from model.vendors.common import HOSTING_TABLE
+from pricing.checks import TableVersion
 from pricing.criteria import Criteria
-from pricing.load import DATA_DIR, list_table_files, read_criteria, read_pricebook, version_dates
+from pricing.load import DATA_DIR, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
 from pricing.profiles import read_presets
 from pricing.schema import PriceBook
+from pricing.versions import history_frame
 
 __all__ = [
+    "all_versions",
     "analysis_for",
     "book_for",
     "costs_over_versions",
     "criteria",
     "data_fingerprint",
     "earliest_date",
+    "history",
     "machines",
     "presets",
 ]
@@ -97,3 +101,23 @@ def machines(book: PriceBook) -> list[str]:
     """The machine sizes a profile may name, smallest first."""
     sizes = book.table(HOSTING_TABLE).machines
     return sorted(sizes, key=lambda k: (sizes[k].vcpu.expected, sizes[k].memory_gb.expected))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _versions(fingerprint: str) -> list[TableVersion]:
+    return read_versions()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _history(fingerprint: str) -> pd.DataFrame:
+    return history_frame([v.table for v in _versions(fingerprint)])
+
+
+def all_versions() -> list[TableVersion]:
+    """Every version of every table (the price-history view)."""
+    return _versions(data_fingerprint())
+
+
+def history() -> pd.DataFrame:
+    """Every number of every version, for charting (`pricing.versions.history_frame`)."""
+    return _history(data_fingerprint())

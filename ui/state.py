@@ -38,6 +38,7 @@ VIEWS = {
     "history": "History limits",
     "checklist": "Checklist",
     "pricing": "Pricing",
+    "prices": "Price history",
     "report": "Report",
 }
 TEXT_FIELDS = ("name", "description", "machine", "step_kind")

@@ -103,6 +103,7 @@ def test_every_view_renders(page):
         ("History limits", "Temporal Event History of one run"),
         ("Checklist", "Verdict"),
         ("Pricing", "Every number, with its source"),
+        ("Price history", "What changed at each version"),
         ("Report", "Take it to your team"),
         ("Compare", "Options side by side"),
     ]:
@@ -196,6 +197,7 @@ SHOTS = [
     ("history", "?preset=deep-research&view=history", None),
     ("checklist", "?view=checklist", None),
     ("pricing", "?view=pricing", None),
+    ("price-history", "?view=prices", None),
 ]
 
 

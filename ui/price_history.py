@@ -1,0 +1,68 @@
+"""The price-history view: how a table's numbers moved across its versions, what changed at
+each new version, and the provenance of every number of every version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import streamlit as st
+
+from pricing.versions import diff_tables
+from report.charts import price_history_chart
+from report.pricing import diff_markdown
+from ui.data import all_versions, history
+
+__all__ = ["render_price_history"]
+
+
+def _key(path: str) -> bool:
+    """The numbers a reader of a price list looks at first: prices and plan fees."""
+    parts = path.split(".")
+    return parts[0] == "prices" or (parts[0] == "plans" and parts[2] in ("fee", "fee_share", "prices"))
+
+
+def render_price_history() -> None:
+    frame = history()
+    versions = all_versions()
+    tables = sorted(frame["table"].unique())
+    table_id = st.selectbox("Table", tables, key="history_table", persist_state="session",
+                            index=tables.index("temporal/cloud") if "temporal/cloud" in tables else 0)
+    mine = frame[frame["table"] == table_id]
+    dates = sorted(mine["effective"].unique())
+    st.caption(f"{len(dates)} version(s): " + ", ".join(str(d) for d in dates))
+    paths = list(dict.fromkeys(mine["path"]))
+    default = [p for p in paths if _key(p)] or paths[:5]
+    chosen = st.multiselect("Numbers", paths, default=default, key=f"history_numbers.{table_id}")
+    shown = mine[mine["path"].isin(chosen) & mine["expected"].notna()]
+    if not shown.empty:
+        st.altair_chart(price_history_chart(shown, dates, dt.date.today()), width="stretch")
+        st.caption("A graduated price is drawn at its first band; hover a point for the whole price and its source.")
+
+    st.subheader("What changed at each version")
+    ordered = sorted((v for v in versions if v.table.id == table_id), key=lambda v: v.table.effective)
+    if len(ordered) < 2:
+        st.write("This table has one version so far.")
+    for old, new in itertools.pairwise(ordered):
+        changes = diff_tables(old.table, new.table)
+        st.markdown(diff_markdown(old.table, new.table, changes, old.file, new.file))
+
+    st.subheader("Every number of every version, with its source")
+    wide = mine.pivot_table(index="path", columns="effective", values="shown", aggfunc="first", sort=False)
+    wide.columns = [str(c) for c in wide.columns]
+    st.dataframe(wide, column_config={"path": "Number"})
+    st.dataframe(
+        mine[["effective", "path", "shown", "unit", "confidence", "stated", "verified", "url", "note"]],
+        hide_index=True,
+        column_config={
+            "effective": st.column_config.DateColumn("Version"),
+            "path": "Number",
+            "shown": "Value",
+            "unit": "Unit",
+            "confidence": "Confidence",
+            "stated": st.column_config.DateColumn("Source dated"),
+            "verified": st.column_config.DateColumn("Verified"),
+            "url": st.column_config.LinkColumn("Source", display_text="link"),
+            "note": "Note",
+        },
+    )
