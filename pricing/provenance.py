@@ -40,6 +40,15 @@ class NumberRow:
     tiers: tuple[tuple[float | None, float], ...] | None = None
     """A graduated price's bands as (up to, price); None for a plain number."""
 
+    @property
+    def expected(self) -> float | None:
+        """The value, or a range's midpoint; None for a graduated price."""
+        if self.value is not None:
+            return self.value
+        if self.low is not None and self.high is not None:
+            return (self.low + self.high) / 2
+        return None
+
 
 def _g(value: float) -> str:
     """

@@ -34,14 +34,6 @@ class Change:
         return moved_by(self.old, self.new)
 
 
-def _expected(row: NumberRow) -> float | None:
-    if row.value is not None:
-        return row.value
-    if row.low is not None and row.high is not None:
-        return (row.low + row.high) / 2
-    return None
-
-
 def moved_by(old: NumberRow, new: NumberRow) -> float | None:
     """How far a number moved, as a fraction of its old value; for graduated prices the largest
     move of any band (compared band by band through their text). None for 0 -> 0.
@@ -57,7 +49,7 @@ def moved_by(old: NumberRow, new: NumberRow) -> float | None:
         if bounds_moved:
             known.append(float("inf"))
         return max(known) if known else None
-    a, b = _expected(old), _expected(new)
+    a, b = old.expected, new.expected
     if a is None or b is None:
         return None
     return _relative(a, b)

@@ -33,14 +33,6 @@ def _source(row: NumberRow | None) -> str:
     return f"[{row.source_key}]({row.url}) ({row.confidence}, verified {row.verified})"
 
 
-def _mid(row: NumberRow) -> float | None:
-    if row.value is not None:
-        return row.value
-    if row.low is not None and row.high is not None:
-        return (row.low + row.high) / 2
-    return None
-
-
 def _moved(change: Change) -> str:
     moved = change.moved
     if moved is None or change.old is None or change.new is None:
@@ -49,7 +41,7 @@ def _moved(change: Change) -> str:
         return "bands changed" if math.isinf(moved) else f"up to {moved:.1%} in a band"
     if math.isinf(moved):
         return "from 0"
-    a, b = _mid(change.old), _mid(change.new)
+    a, b = change.old.expected, change.new.expected
     sign = "" if a is None or b is None else ("+" if b >= a else "−")
     return f"{sign}{moved:.1%}"
 

@@ -12,6 +12,7 @@ from pricing.versions import diff_tables
 from report.charts import price_history_chart
 from report.pricing import diff_markdown
 from ui.data import all_versions, history
+from ui.provenance import numbers_table
 
 __all__ = ["render_price_history"]
 
@@ -51,18 +52,4 @@ def render_price_history() -> None:
     wide = mine.pivot_table(index="path", columns="effective", values="shown", aggfunc="first", sort=False)
     wide.columns = [str(c) for c in wide.columns]
     st.dataframe(wide, column_config={"path": "Number"})
-    st.dataframe(
-        mine[["effective", "path", "shown", "unit", "confidence", "stated", "verified", "url", "note"]],
-        hide_index=True,
-        column_config={
-            "effective": st.column_config.DateColumn("Version"),
-            "path": "Number",
-            "shown": "Value",
-            "unit": "Unit",
-            "confidence": "Confidence",
-            "stated": st.column_config.DateColumn("Source dated"),
-            "verified": st.column_config.DateColumn("Verified"),
-            "url": st.column_config.LinkColumn("Source", display_text="link"),
-            "note": "Note",
-        },
-    )
+    numbers_table(mine, ["effective", "path", "shown", "unit", "confidence", "stated", "verified", "url", "note"])

@@ -3,13 +3,15 @@ this profile cost under each version of the tables."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
 from pricing.provenance import provenance_frame
 
-__all__ = ["render_pricing"]
+__all__ = ["NUMBER_COLUMNS", "numbers_table", "render_pricing"]
 
 CONFIDENCE = {
     "primary": "the vendor's own page, docs or code",
@@ -51,21 +53,26 @@ def render_pricing(analysis: Analysis, history: pd.DataFrame) -> None:
     confidences = st.multiselect("Confidence", list(CONFIDENCE), default=list(CONFIDENCE), key="provenance_confidence",
                                  help="; ".join(f"{k}: {v}" for k, v in CONFIDENCE.items()))
     shown = frame[frame["table"].isin(chosen) & frame["confidence"].isin(confidences)]
-    st.dataframe(
-        shown[["table", "path", "shown", "unit", "confidence", "stated", "verified", "url", "source_title", "note",
-               "alternatives"]],
-        hide_index=True,
-        column_config={
-            "table": "Table",
-            "path": "Number",
-            "shown": "Value",
-            "unit": "Unit",
-            "confidence": "Confidence",
-            "stated": st.column_config.DateColumn("Source dated"),
-            "verified": st.column_config.DateColumn("Verified"),
-            "url": st.column_config.LinkColumn("Source", display_text="link"),
-            "source_title": "Source title",
-            "note": "Note",
-            "alternatives": "Other sources say",
-        },
-    )
+    numbers_table(shown, ["table", "path", "shown", "unit", "confidence", "stated", "verified", "url",
+                          "source_title", "note", "alternatives"])
+
+
+NUMBER_COLUMNS: dict[str, Any] = {
+    "table": "Table",
+    "effective": st.column_config.DateColumn("Version"),
+    "path": "Number",
+    "shown": "Value",
+    "unit": "Unit",
+    "confidence": "Confidence",
+    "stated": st.column_config.DateColumn("Source dated"),
+    "verified": st.column_config.DateColumn("Verified"),
+    "url": st.column_config.LinkColumn("Source", display_text="link"),
+    "source_title": "Source title",
+    "note": "Note",
+    "alternatives": "Other sources say",
+}
+
+
+def numbers_table(frame: pd.DataFrame, columns: list[str]) -> None:
+    """Rows of `pricing.provenance.provenance_frame`, each number with its source."""
+    st.dataframe(frame[columns], hide_index=True, column_config={c: NUMBER_COLUMNS[c] for c in columns})

@@ -9,9 +9,18 @@ import numpy as np
 from model.billing import Array
 from model.history import HistoryProjection
 from model.profile import Columns, column
-from model.workload import run_time
+from model.vendors.common import Line, Rates, machine_resources, worker_lines
+from model.workload import RunTime, run_time
+from pricing.schema import PriceBook, Scenario
 
-__all__ = ["ACTION_COUNTS", "HISTORY_COUNTS", "HISTORY_LIMITS", "actions_per_run", "heartbeat_interval"]
+__all__ = [
+    "ACTION_COUNTS",
+    "HISTORY_COUNTS",
+    "HISTORY_LIMITS",
+    "actions_per_run",
+    "heartbeat_interval",
+    "temporal_workers",
+]
 
 ACTION_COUNTS = (
     "actions_per_workflow_start",
@@ -112,3 +121,20 @@ def actions_per_run(frame: Columns, count: dict[str, float], history: HistoryPro
     }
     parts["total"] = np.sum(list(parts.values()), axis=0)
     return parts
+
+
+def temporal_workers(
+    frame: Columns, book: PriceBook, rates: Rates, scenario: Scenario, time: RunTime
+) -> tuple[Line, Line, Array, Array]:
+    """The workers you run for Temporal (Cloud or self-hosted): one machine of the profile's
+    size per executing run, sized between the average and the peak."""
+    vcpu_each, gb_each = machine_resources(frame, book, scenario)
+    return worker_lines(
+        average_units=time.runs_per_second * time.executing,
+        peak_units=column(frame, "peak_concurrent_runs"),
+        vcpu_per_unit=vcpu_each,
+        gb_per_unit=gb_each,
+        option=rates,
+        book=book,
+        label="Workers",
+    )

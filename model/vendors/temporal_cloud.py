@@ -22,12 +22,10 @@ from model.vendors.common import (
     Line,
     OptionBill,
     Rates,
-    machine_resources,
     people_line,
     select_plan,
-    worker_lines,
 )
-from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run
+from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run, temporal_workers
 from model.workload import run_time
 from pricing.schema import Number, PriceBook, PriceTable, Scenario, Tiered
 
@@ -161,16 +159,7 @@ def price(frame: Columns, table: PriceTable, book: PriceBook, scenario: Scenario
     lines, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, np.stack(allowed), reasons)
 
     time = run_time(frame)
-    vcpu_each, gb_each = machine_resources(frame, book, scenario)
-    vcpu_line, gb_line, vcpu, gb = worker_lines(
-        average_units=time.runs_per_second * time.executing,
-        peak_units=column(frame, "peak_concurrent_runs"),
-        vcpu_per_unit=vcpu_each,
-        gb_per_unit=gb_each,
-        option=rates,
-        book=book,
-        label="Workers",
-    )
+    vcpu_line, gb_line, vcpu, gb = temporal_workers(frame, book, rates, scenario, time)
     ops = people_line(table, frame, book, scenario)
     payload_mb = rates.number("limits", "payload_mb")
     retention_note = f"retention_days is outside Temporal Cloud's {low:g} to {high:g} days; priced at the nearest bound"

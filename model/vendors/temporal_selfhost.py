@@ -12,8 +12,8 @@ import numpy as np
 
 from model.history import project_history
 from model.profile import Columns, column
-from model.vendors.common import Line, OptionBill, Rates, machine_resources, people_line, worker_lines
-from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run
+from model.vendors.common import Line, OptionBill, Rates, people_line
+from model.vendors.temporal import ACTION_COUNTS, HISTORY_COUNTS, HISTORY_LIMITS, actions_per_run, temporal_workers
 from model.workload import run_time
 from pricing.schema import PriceBook, PriceTable, Scenario
 
@@ -46,16 +46,7 @@ def price(frame: Columns, table: PriceTable, book: PriceBook, scenario: Scenario
         peak_rate = np.where(time.executing > 0, column(frame, "peak_concurrent_runs") / time.executing, 0.0)
         peak_aps = peak_rate * per_run
     beyond = peak_aps > rates.number("assumptions", "cluster_actions_per_second")
-    vcpu_each, gb_each = machine_resources(frame, book, scenario)
-    vcpu_line, gb_line, vcpu, gb = worker_lines(
-        average_units=time.runs_per_second * time.executing,
-        peak_units=column(frame, "peak_concurrent_runs"),
-        vcpu_per_unit=vcpu_each,
-        gb_per_unit=gb_each,
-        option=rates,
-        book=book,
-        label="Workers",
-    )
+    vcpu_line, gb_line, vcpu, gb = temporal_workers(frame, book, rates, scenario, time)
     lines = (
         Line(
             "cluster",
