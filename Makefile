@@ -44,6 +44,7 @@ pricing-summary: $(VENV)/.synced
 
 bench: $(VENV)/.synced
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/app.py
 
 $(UV):
 	$(PYTHON) -m venv .tools

@@ -51,13 +51,82 @@ def grid(low: float, high: float, points: int = GRID_POINTS, log: bool | None = 
     return np.geomspace(low, high, points) if log else np.linspace(low, high, points)
 
 
-def _difference(profile: WorkloadProfile, field: str, book: PriceBook, a: str, b: str):  # type: ignore[no-untyped-def]
-    def f(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        flat = np.asarray(x, dtype=np.float64).ravel()
-        result = sweep_estimate(profile, field, flat, book, [a, b])
-        return (result.option(a).total - result.option(b).total).reshape(np.shape(x))
+def _totals(profile: WorkloadProfile, field: str, book: PriceBook, ids: list[str]):  # type: ignore[no-untyped-def]
+    """x -> expected monthly cost of each option at each x, shape (len(x), len(ids))."""
 
-    return f
+    def totals(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        flat = np.asarray(x, dtype=np.float64).ravel()
+        result = sweep_estimate(profile, field, flat, book, ids, ranges=False)
+        return np.stack([result.option(i).total for i in ids], axis=1)
+
+    return totals
+
+
+def all_crossovers(
+    profile: WorkloadProfile,
+    field: str,
+    book: PriceBook,
+    low: float,
+    high: float,
+    options: list[str] | None = None,
+    *,
+    points: int = GRID_POINTS,
+    log: bool | None = None,
+) -> list[Crossover]:
+    """Every value of `field` in [low, high] at which two of the options (default: all) cost
+    the same, sorted by value.
+
+    One sweep over the grid prices every option; every bracketed sign change of every pair is
+    then refined in a single vectorized root-finder call (each element carries its pair).
+    """
+    ids = options or [t.id for t in book.options()]
+    totals = _totals(profile, field, book, ids)
+    x = grid(low, high, points, log)
+    costs = totals(x)
+    found: list[tuple[float, int, int, float, float]] = []  # (value, a, b, left difference, right difference)
+    pending: list[tuple[int, int, int]] = []  # (a, b, grid index of the bracket's left end)
+    for a, b in combinations(range(len(ids)), 2):
+        d = costs[:, a] - costs[:, b]
+        sign = np.sign(d)
+        exact = np.flatnonzero((sign == 0) & (np.roll(sign, 1) * np.roll(sign, -1) < 0))
+        found += [(float(x[i]), a, b, float(d[i - 1]), float(d[i + 1])) for i in exact if 0 < i < len(x) - 1]
+        pending += [(a, b, int(i)) for i in np.flatnonzero(sign[:-1] * sign[1:] < 0)]
+    if pending:
+        pa, pb, pi = (np.array(v) for v in zip(*pending, strict=True))
+
+        def difference(v: npt.NDArray[np.float64], ia: npt.NDArray[np.int_], ib: npt.NDArray[np.int_]):  # type: ignore[no-untyped-def]
+            at = totals(v)
+            rows = np.arange(at.shape[0])
+            return (at[rows, ia.ravel()] - at[rows, ib.ravel()]).reshape(np.shape(v))
+
+        res = elementwise.find_root(difference, (x[pi], x[pi + 1]), args=(pa, pb))
+        for k in range(len(pending)):
+            a, b, i = int(pa[k]), int(pb[k]), int(pi[k])
+            left, right = float(costs[i, a] - costs[i, b]), float(costs[i + 1, a] - costs[i + 1, b])
+            found.append((float(res.x[k]), a, b, left, right))
+    if not found:
+        return []
+    found.sort()
+    every = _totals(profile, field, book, [t.id for t in book.options()])(np.array([f[0] for f in found]))
+    column = {t.id: j for j, t in enumerate(book.options())}
+    out = []
+    for k, (value, a, b, left, right) in enumerate(found):
+        cost_a, cost_b = float(every[k, column[ids[a]]]), float(every[k, column[ids[b]]])
+        scale = max(abs(cost_a), abs(cost_b), 1.0)
+        kind: Literal["cross", "jump"] = "cross" if abs(cost_a - cost_b) <= TOLERANCE * scale else "jump"
+        out.append(
+            Crossover(
+                field=field,
+                value=value,
+                cost_usd=(cost_a + cost_b) / 2,
+                options=(ids[a], ids[b]),
+                cheaper_below=ids[a] if left < 0 else ids[b],
+                cheaper_above=ids[a] if right < 0 else ids[b],
+                kind=kind,
+                changes_cheapest=min(cost_a, cost_b) <= float(every[k].min()) + TOLERANCE * scale,
+            )
+        )
+    return sorted(out, key=lambda c: c.value)
 
 
 def crossovers(
@@ -73,57 +142,4 @@ def crossovers(
     log: bool | None = None,
 ) -> list[Crossover]:
     """Every value of `field` in [low, high] at which options `a` and `b` cost the same."""
-    x = grid(low, high, points, log)
-    f = _difference(profile, field, book, a, b)
-    d = f(x)
-    sign = np.sign(d)
-    found: list[tuple[float, float, float]] = []  # (value, left difference, right difference)
-    exact = np.flatnonzero((sign == 0) & (np.roll(sign, 1) * np.roll(sign, -1) < 0))
-    for i in exact:
-        if 0 < i < len(x) - 1:
-            found.append((float(x[i]), float(d[i - 1]), float(d[i + 1])))
-    brackets = np.flatnonzero(sign[:-1] * sign[1:] < 0)
-    if brackets.size:
-        res = elementwise.find_root(f, (x[brackets], x[brackets + 1]))
-        for j, i in enumerate(brackets):
-            found.append((float(res.x[j]), float(d[i]), float(d[i + 1])))
-    found.sort()
-    if not found:
-        return []
-    values = np.array([v for v, _, _ in found])
-    everything = sweep_estimate(profile, field, values, book)
-    totals = everything.totals()
-    out = []
-    for k, (value, left, right) in enumerate(found):
-        cost_a, cost_b = float(totals[a].iloc[k]), float(totals[b].iloc[k])
-        scale = max(abs(cost_a), abs(cost_b), 1.0)
-        kind: Literal["cross", "jump"] = "cross" if abs(cost_a - cost_b) <= TOLERANCE * scale else "jump"
-        cheapest = float(totals.iloc[k].min())
-        out.append(
-            Crossover(
-                field=field,
-                value=value,
-                cost_usd=(cost_a + cost_b) / 2,
-                options=(a, b),
-                cheaper_below=a if left < 0 else b,
-                cheaper_above=a if right < 0 else b,
-                kind=kind,
-                changes_cheapest=min(cost_a, cost_b) <= cheapest + TOLERANCE * scale,
-            )
-        )
-    return out
-
-
-def all_crossovers(
-    profile: WorkloadProfile,
-    field: str,
-    book: PriceBook,
-    low: float,
-    high: float,
-    options: list[str] | None = None,
-    **kwargs: object,
-) -> list[Crossover]:
-    """Crossovers of every pair of options, sorted by value."""
-    ids = options or [t.id for t in book.options()]
-    found = [c for a, b in combinations(ids, 2) for c in crossovers(profile, field, a, b, book, low, high, **kwargs)]  # type: ignore[arg-type]
-    return sorted(found, key=lambda c: c.value)
+    return all_crossovers(profile, field, book, low, high, [a, b], points=points, log=log)

@@ -101,11 +101,12 @@ class Estimate:
         return pd.DataFrame(rows)
 
 
-def _price_option(frame: Columns, table: PriceTable, book: PriceBook) -> OptionEstimate:
+def _price_option(frame: Columns, table: PriceTable, book: PriceBook, ranges: bool = True) -> OptionEstimate:
     model = BILLING_MODELS.get(table.billing_model or "")
     if model is None:
         raise KeyError(f"{table.id}: unknown billing_model {table.billing_model!r}; known: {', '.join(BILLING_MODELS)}")
-    bills = {s: model.price(frame, table, book, s) for s in SCENARIOS}
+    scenarios: tuple[Scenario, ...] = SCENARIOS if ranges else ("expected",)
+    bills = {s: model.price(frame, table, book, s) for s in scenarios}
     totals = np.stack([b.total for b in bills.values()])
     line_stack = {
         line.key: np.stack([{ln.key: ln.cost for ln in b.lines}[line.key] for b in bills.values()])
@@ -125,11 +126,15 @@ def estimate(
     profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.DataFrame,
     book: PriceBook,
     options: Sequence[str] | None = None,
+    *,
+    ranges: bool = True,
 ) -> Estimate:
     """Price every option (or those named) for every profile.
 
     `profiles` is one profile, several, or a DataFrame with a column per profile field (missing
-    columns take the defaults): a sweep of 100,000 profiles is one call. Raises
+    columns take the defaults): a sweep of 100,000 profiles is one call. With `ranges=False` only
+    the expected scenario is priced (a third of the work; low and high then equal it), for
+    callers that need the expected cost alone, such as root finding. Raises
     `model.profile.ProfileError` for values no option can price (an unknown machine, say).
     """
     kept: tuple[WorkloadProfile, ...] | None = None
@@ -146,7 +151,7 @@ def estimate(
             raise KeyError(f"unknown option(s) {', '.join(sorted(unknown))}; have {', '.join(t.id for t in tables)}")
         tables = [t for t in tables if t.id in wanted]
     columns = Columns(frame)
-    priced = tuple(_price_option(columns, table, book) for table in tables)
+    priced = tuple(_price_option(columns, table, book, ranges) for table in tables)
     history_table = next((t for t in book.options() if t.billing_model in HISTORY_MODELS), None)
     history = project_history(columns, history_table) if history_table is not None else None
     return Estimate(frame=frame, book=book, options=priced, history=history, profiles=kept)

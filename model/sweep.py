@@ -25,9 +25,15 @@ def varied_frame(profile: WorkloadProfile, field: str, values: npt.ArrayLike) ->
 
 
 def sweep_estimate(
-    profile: WorkloadProfile, field: str, values: npt.ArrayLike, book: PriceBook, options: list[str] | None = None
+    profile: WorkloadProfile,
+    field: str,
+    values: npt.ArrayLike,
+    book: PriceBook,
+    options: list[str] | None = None,
+    *,
+    ranges: bool = True,
 ) -> Estimate:
-    return estimate(varied_frame(profile, field, values), book, options)
+    return estimate(varied_frame(profile, field, values), book, options, ranges=ranges)
 
 
 def sweep(
