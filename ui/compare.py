@@ -34,9 +34,16 @@ def render_headline(analysis: Analysis) -> None:
             delta=delta,
             delta_color="inverse",
             help=f"{option.plan}: {option.plan_reason} "
+            f"Vendor bill {format_usd(option.subtotals['vendor'])}, infrastructure "
+            f"{format_usd(option.subtotals['infrastructure'])}, people {format_usd(option.subtotals['people'])}. "
             f"Range {format_usd(option.low_usd)} – {format_usd(option.high_usd)}.",
             border=True,
         )
+    st.caption(
+        "Each figure is a month's total cost of ownership: the vendor's bill, the machines you run "
+        "yourself (workers, or the whole platform when self-hosted) and the share of an engineer "
+        "who operates it (Team, in the sidebar). Hover a figure for its parts."
+    )
 
 
 def _options_frame(analysis: Analysis) -> pd.DataFrame:
