@@ -42,7 +42,15 @@ def _md_cell(text: str) -> str:
 
 def build_markdown(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     doc = build_document(analysis, generated)
-    out = [f"# {doc.title}", "", f"_{doc.subtitle}; generated {doc.generated}._", "", f"**{doc.headline}**", ""]
+    out = [
+        f"# {doc.title}",
+        "",
+        f"_{doc.subtitle}; generated {doc.generated}. The charts are in the HTML and PDF exports of this "
+        "report; the tables below give the figures behind them (costs, crossovers, history thresholds)._",
+        "",
+        f"**{doc.headline}**",
+        "",
+    ]
     for section in doc.sections:
         out += [f"## {section.title}", ""]
         for paragraph in section.paragraphs:

@@ -1,5 +1,5 @@
 """Real-browser fixtures: the app served by `streamlit run` on 127.0.0.1, and Debian's Chromium
-driven by Playwright (which may not download a browser of its own here).
+driven by Playwright through `executable_path` (the tests never use a browser Playwright downloads).
 
 Without a Chromium the browser tests skip, saying why; with TCO_REQUIRE_BROWSER=1 (set by
 `.ci/run`) a missing browser fails the run instead, so CI always runs them.
