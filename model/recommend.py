@@ -135,9 +135,20 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
         found = _number_finding(number_rule, criteria, result)
         if found is not None:
             findings.append(found)
-    scores = {vendor: 0.0 for vendor in criteria.vendors}
-    for finding in findings:
-        scores[finding.favours] += finding.weight
+    # Only vendors with an option in force on the pricing date can be recommended; reasons for
+    # the others are kept, unweighed, so the reader still sees them.
+    priced = {o.id for o in result.options}
+    scores = {v: 0.0 for v, info in criteria.vendors.items() if priced & set(info.options)}
+    if not scores:
+        raise ValueError("no option named in the criteria is priced on this date")
+    for index, finding in enumerate(findings):
+        if finding.favours in scores:
+            scores[finding.favours] += finding.weight
+        else:
+            findings[index] = finding.model_copy(
+                update={"weight": 0.0, "reason": f"{finding.reason} (Not weighed: no {finding.favours_name} "
+                        f"option is priced on {result.pricing_date}.)"}
+            )
     top = max(scores.values())
     leaders = [v for v, s in scores.items() if s == top]
     vendor = criteria.default_vendor if criteria.default_vendor in leaders else leaders[0]
@@ -155,10 +166,7 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
                 source_title=source.title,
             )
         )
-    mine = [o for o in result.options if o.id in criteria.vendors[vendor].options]
-    if not mine:
-        raise ValueError(f"no option of {vendor} is priced; compare with all options")
-    option = min(mine, key=lambda o: o.monthly_usd)
+    option = min((o for o in result.options if o.id in criteria.vendors[vendor].options), key=lambda o: o.monthly_usd)
     findings.sort(key=lambda f: (-f.weight, f.rule))
     summary = (
         f"{criteria.vendors[vendor].name}: {option.name} at {_money(option.monthly_usd)}/month "

@@ -160,3 +160,12 @@ def test_price_history_shows_every_version_of_the_chosen_table():
     at.selectbox(key="history_table").set_value("trigger.dev/cloud").run()
     assert not at.exception
     assert "This table has one version so far." in [m.value for m in at.markdown]
+
+
+def test_every_view_renders_on_a_date_with_fewer_tables():
+    """Before Trigger.dev's first table only Temporal is priced; nothing may break."""
+    at = start({"date": "2025-03-01"})
+    assert set(metrics(at)) == {"Temporal Cloud", "Temporal self-hosted"}
+    for view in VIEWS:
+        at.segmented_control(key="view").set_value(view).run()
+        assert not at.exception and not at.error, view
