@@ -9,9 +9,10 @@ import streamlit as st
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.profile import field_unit
-from report.charts import breakdown_chart, breakdown_frame, cost_curve_chart
+from report.charts import breakdown_frame
 from report.compare import format_usd, ranked
 from report.document import headline
+from ui.data import chart_spec
 
 __all__ = ["render_compare", "render_headline"]
 
@@ -138,17 +139,17 @@ def render_compare(analysis: Analysis, axes: list[str]) -> None:
             st.warning(f"{option.name}: {warning}")
 
     st.subheader("Where the cheapest option changes")
-    st.altair_chart(cost_curve_chart(analysis, "monthly_runs"), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(analysis, "runs"), width="stretch")
     _crossings(analysis.runs_crossovers, analysis, "monthly_runs")
 
     st.selectbox("Second axis", axes, key="axis", format_func=lambda a: AXES[a].label, persist_state="session",
                  help="Vary one more profile field, everything else as profiled")
-    st.altair_chart(cost_curve_chart(analysis, analysis.axis), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(analysis, "axis"), width="stretch")
     _crossings(analysis.axis_crossovers, analysis, analysis.axis)
 
     st.subheader("What each option's bill is made of")
     if not breakdown_frame(result).empty:
-        st.altair_chart(breakdown_chart(result), width="stretch")
+        st.vega_lite_chart(spec=chart_spec(analysis, "breakdown"), width="stretch")
     st.dataframe(
         _line_items(analysis),
         hide_index=True,

@@ -5,7 +5,9 @@ never cached inside; it is fast enough to run on every change."""
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +15,7 @@ import streamlit as st
 from model.analysis import Analysis, analyse
 from model.impact import costs_by_date
 from model.profile import WorkloadProfile
+from model.recommend import recommend
 from model.vendors.common import HOSTING_TABLE
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
@@ -20,11 +23,13 @@ from pricing.load import DATA_DIR, list_table_files, read_criteria, read_pricebo
 from pricing.profiles import read_presets
 from pricing.schema import PriceBook
 from pricing.versions import history_frame
+from report.charts import breakdown_chart, cost_curve_chart, history_chart
 
 __all__ = [
     "all_versions",
     "analysis_for",
     "book_for",
+    "chart_spec",
     "costs_over_versions",
     "criteria",
     "data_fingerprint",
@@ -60,10 +65,25 @@ def _book(on: dt.date, fingerprint: str) -> PriceBook:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _analysis(profile_json: str, on: dt.date, fingerprint: str, axis: str, answers_json: str) -> Analysis:
+def _analysis(profile_json: str, on: dt.date, fingerprint: str, axis: str) -> Analysis:
+    """Everything but the checklist, which depends on the answers and is cheap: answering a
+    question does not re-run the sweeps."""
     profile = WorkloadProfile.model_validate_json(profile_json)
-    return analyse(profile, _book(on, fingerprint), axis=axis, criteria=_criteria(fingerprint),
-                   answers=json.loads(answers_json))
+    return analyse(profile, _book(on, fingerprint), axis=axis)
+
+
+CHARTS: dict[str, Callable[[Analysis], Any]] = {
+    "runs": lambda a: cost_curve_chart(a, "monthly_runs"),
+    "axis": lambda a: cost_curve_chart(a, a.axis),
+    "breakdown": lambda a: breakdown_chart(a.result),
+    "history": history_chart,
+}
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _chart_spec(kind: str, profile_json: str, on: dt.date, fingerprint: str, axis: str) -> dict[str, Any]:
+    # Not validated here: the report tests render these same charts through the validating path.
+    return dict(CHARTS[kind](_analysis(profile_json, on, fingerprint, axis)).to_dict(validate=False))
 
 
 def presets() -> dict[str, WorkloadProfile]:
@@ -83,7 +103,17 @@ def book_for(on: dt.date) -> PriceBook:
 
 
 def analysis_for(profile: WorkloadProfile, on: dt.date, axis: str, answers: dict[str, str]) -> Analysis:
-    return _analysis(profile.model_dump_json(), on, data_fingerprint(), axis, json.dumps(answers, sort_keys=True))
+    base = _analysis(profile.model_dump_json(), on, data_fingerprint(), axis)
+    return replace(base, recommendation=recommend(criteria(), answers, base.result), answers=dict(answers))
+
+
+def chart_spec(analysis: Analysis, kind: str) -> dict[str, Any]:
+    """The Vega-Lite spec of one of the analysis' charts (`CHARTS`), built once per analysis:
+    a rerun that changes nothing (switching views, answering the checklist) reuses it."""
+    spec = _chart_spec(kind, analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint(),
+                       analysis.axis)
+    # Streamlit moves the datasets out of the spec it is given: hand it a copy of the cached one.
+    return {**spec, "datasets": {name: list(rows) for name, rows in spec.get("datasets", {}).items()}}
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from model.analysis import Analysis
-from report.charts import history_chart
+from ui.data import chart_spec
 
 __all__ = ["render_history"]
 
@@ -36,7 +36,7 @@ def render_history(analysis: Analysis) -> None:
              help=f"Limit {h.limits['payload_mb']:g} MB per payload")
     d.metric("Continue-As-New segments", f"{h.continue_as_new_segments}",
              help="Fresh histories one run needs to stay under the server's suggested size")
-    st.altair_chart(history_chart(analysis), width="stretch")
+    st.vega_lite_chart(spec=chart_spec(analysis, "history"), width="stretch")
     st.dataframe(
         {
             "Threshold": ["Event warning", "Event limit", "Size warning", "Size limit", "Payload warning",

@@ -77,8 +77,12 @@ def show_view(page, name: str) -> None:  # type: ignore[no-untyped-def]
 def test_load_change_inputs_and_see_headline_and_charts_follow(page):
     first = open_app(page)
     assert first == expected_headline(PRESETS["coding-agent"])
-    charts(page).first.wait_for(timeout=TIMEOUT)
-    assert charts(page).count() >= 3  # runs, second axis, breakdown
+    # The runs chart, the second axis and the breakdown, each drawn by Vega.
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
+        "[data-testid=stVegaLiteChart] svg.marks').length >= 3",
+        timeout=TIMEOUT,
+    )
     before = charts(page).first.screenshot()
 
     set_number(page, "Monthly runs [runs/month]", 2_000_000)
