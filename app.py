@@ -21,11 +21,19 @@ from ui.history import render_history
 from ui.price_history import render_price_history
 from ui.provenance import render_pricing
 from ui.sidebar import render_sidebar
-from ui.state import VIEWS, Session, second_axes
+from ui.state import PROFILE_FIELDS, VIEWS, Session, second_axes
 
 
 def _problems(title: str, problems: list[str]) -> None:
     st.error(title + "\n\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def _fallback(param: str) -> str:
+    if param in PROFILE_FIELDS:
+        return "the preset's value is used"
+    if param in ("view", "axis", "date", "preset") or param.startswith("q."):
+        return "the default is used"
+    return "ignored"
 
 
 def main() -> None:
@@ -35,21 +43,16 @@ def main() -> None:
     except PricingError as exc:
         _problems("The bundled data does not load:", [str(p) for p in exc.problems])
         st.stop()
-    session = Session(st.session_state, st.query_params, presets, criteria)  # type: ignore[arg-type]
+    session = Session(st.session_state, st.query_params, presets, criteria, data.allowed())  # type: ignore[arg-type]
     session.start()
 
     on = session.store.get("pricing_date") or dt.date.today()
-    try:
-        book = data.book_for(on)
-    except PricingError as exc:
-        _problems(f"No pricing tables can be read for {on}:", [str(p) for p in exc.problems])
-        st.stop()
-    profile = render_sidebar(session, book, data.machines(book))
+    profile = render_sidebar(session, data.machines(data.book_for(dt.date.today())))
 
     st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     url_problems = session.store.get("url_problems") or []
     if url_problems:
-        lines = [f"`{param}` = `{value}`: allowed {allowed}; the preset's value is used" for param, value, allowed
+        lines = [f"`{param}` = `{value}`: allowed {allowed}; {_fallback(param)}" for param, value, allowed
                  in url_problems]
         _problems("Some values in the link could not be used:", lines)
         if st.button("Dismiss", key="dismiss_url_problems"):
@@ -59,7 +62,7 @@ def main() -> None:
         st.stop()
     view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, key="view", required=True,
                                 label_visibility="collapsed") or "compare"
-    state = session.state(profile)
+    state = session.state(profile, on)
     try:
         analysis = data.analysis_for(profile, on, state.axis, dict(state.answers))
     except (ProfileError, KeyError, ValueError) as exc:

@@ -7,14 +7,15 @@ bounds, and a bad value gets a message naming the field, the value and what is a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 __all__ = [
     "NUMERIC_FIELDS",
@@ -49,6 +50,9 @@ def _f(default: float, unit: str, description: str, *, ge: float = 0, le: float,
     )
 
 
+_OPTION_ID = re.compile(r"^[a-z0-9.\-]+/[a-z0-9.\-]+$")
+
+
 class TeamInputs(BaseModel):
     """People costs. A field left empty takes the sourced default from the pricing data."""
 
@@ -61,12 +65,23 @@ class TeamInputs(BaseModel):
         description="Fully loaded cost of one engineer (salary, benefits, overhead) [USD/year]",
         json_schema_extra={"unit": "USD/year", "group": "team"},
     )
-    ops_fte: Mapping[str, float] = Field(
+    ops_fte: Mapping[str, Annotated[float, Field(ge=0, le=10)]] = Field(
         default_factory=dict,
         description="Share of an engineer spent running each option, by option id [FTE]; "
         "options not listed use the table's default",
         json_schema_extra={"unit": "FTE", "group": "team"},
     )
+
+
+    @field_validator("ops_fte")
+    @classmethod
+    def _option_ids(cls, value: Mapping[str, float]) -> Mapping[str, float]:
+        bad = [k for k in value if not _OPTION_ID.match(k)]
+        if bad:
+            raise ValueError(
+                f"{', '.join(repr(k) for k in bad)}: keys are option ids, vendor/offering, e.g. temporal/cloud"
+            )
+        return value
 
 
 class WorkloadProfile(BaseModel):

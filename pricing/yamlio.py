@@ -55,7 +55,20 @@ class YamlDocument:
         return best
 
 
-def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], dupes: list[tuple[Path, int]]) -> None:
+def _walk(
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    dupes: list[tuple[Path, int]],
+    visited: set[int],
+    aliases: list[tuple[Path, int]],
+) -> None:
+    # A node met twice is an alias (`*name`). Aliases are refused: none of these files needs
+    # one, and nested ones expand exponentially (a few hundred bytes can exhaust memory).
+    if id(node) in visited:
+        aliases.append((path, node.start_mark.line + 1))
+        return
+    visited.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
@@ -65,19 +78,18 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], dupes: list[tuple
                 dupes.append((here, key_node.start_mark.line + 1))
             seen.add(key)
             lines[here] = key_node.start_mark.line + 1
-            _walk(value_node, here, lines, dupes)
+            _walk(value_node, here, lines, dupes, visited, aliases)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             here = (*path, index)
             lines[here] = item.start_mark.line + 1
-            _walk(item, here, lines, dupes)
+            _walk(item, here, lines, dupes, visited, aliases)
 
 
 def parse_yaml(text: str, file: str) -> YamlDocument:
-    """Parse YAML text; syntax errors and duplicate keys come back as problems."""
+    """Parse YAML text; syntax errors, duplicate keys and aliases come back as problems."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -85,13 +97,19 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         return YamlDocument(None, {}, (Problem(file, line, "", f"not valid YAML: {reason}"),))
     lines: dict[Path, int] = {}
     dupes: list[tuple[Path, int]] = []
+    aliases: list[tuple[Path, int]] = []
     if node is not None:
         lines[()] = node.start_mark.line + 1
-        _walk(node, (), lines, dupes)
+        _walk(node, (), lines, dupes, set(), aliases)
     problems = tuple(
         Problem(file, line, format_loc(path), "duplicate key (each key may appear once)") for path, line in dupes
+    ) + tuple(
+        Problem(file, line, format_loc(path), "YAML aliases (*name) are not allowed; write the value out")
+        for path, line in aliases[:5]
     )
-    return YamlDocument(data, lines, problems)
+    if problems:
+        return YamlDocument(None, lines, problems)
+    return YamlDocument(yaml.safe_load(text), lines, problems)
 
 
 def format_loc(loc: Iterable[str | int]) -> str:

@@ -169,3 +169,31 @@ def test_every_view_renders_on_a_date_with_fewer_tables():
     for view in VIEWS:
         at.segmented_control(key="view").set_value(view).run()
         assert not at.exception and not at.error, view
+
+
+def test_choosing_a_preset_keeps_the_team_inputs():
+    at = start({"engineer_cost": "300000", "ops.trigger.dev/cloud": "0.2"})
+    at.selectbox(key="preset").set_value("deep-research").run()
+    assert at.number_input(key="team.engineer_cost").value == 300000
+    assert at.number_input(key="team.ops.trigger.dev/cloud").value == 0.2
+    assert param(at, "engineer_cost") == "300000" and param(at, "ops.trigger.dev/cloud") == "0.2"
+
+
+def test_team_inputs_survive_a_date_without_that_option():
+    at = start({"ops.trigger.dev/cloud": "0.2"})
+    at.date_input(key="pricing_date").set_value(dt.date(2025, 3, 1)).run()
+    at.date_input(key="pricing_date").set_value(dt.date(2026, 11, 1)).run()
+    assert param(at, "ops.trigger.dev/cloud") == "0.2"
+
+
+def test_the_link_names_the_pricing_date():
+    at = start()
+    assert param(at, "date") == dt.date.today().isoformat()
+
+
+@pytest.mark.parametrize("bad", ["2030-01-01", "2024-06-01"])
+def test_a_date_outside_the_data_is_explained(bad):
+    at = start({"date": bad, "steps_per_run": "77"})
+    text = " ".join(e.value for e in at.error)
+    assert f"`date` = `{bad}`" in text and "a date from" in text
+    assert at.number_input(key=field_key("steps_per_run")).value == 77

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
+from pydantic import ValidationError
 
 from model.profile import ProfileError, parse_profile
 from pricing.load import PricingError
@@ -60,3 +61,25 @@ def test_presets_round_trip(path):
 @given(p=profiles())
 def test_any_profile_round_trips_through_yaml(p):
     assert parse_profile_text(dump_profile(p), "again.yaml") == p
+
+
+@pytest.mark.parametrize(
+    ("ops", "message"),
+    [({"temporal/cloud": -1.0}, "greater than or equal to 0"), ({"temporal/cloud": 11.0}, "less than or equal to 10"),
+     ({"bogus": 1.0}, "keys are option ids")],
+)
+def test_ops_effort_is_bounded_and_keyed_by_option(ops, message):
+    from model.profile import TeamInputs
+
+    with pytest.raises(ValidationError, match=message):
+        TeamInputs(ops_fte=ops)
+
+
+def test_yaml_aliases_are_refused_quickly():
+    """Nested aliases expand exponentially ("billion laughs"); a profile never needs one."""
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 12):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(PricingError, match="aliases"):
+        parse_profile_text("version: 1\n" + "\n".join(lines) + "\n", "bomb.yaml")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from model.profile import TeamInputs, WorkloadProfile
 from pricing.load import read_criteria
 from tests.strategies import profiles
-from ui.state import STATE_VERSION, UiState, decode, encode, second_axes
+from ui.state import STATE_VERSION, Allowed, UiState, decode, encode, second_axes
 
 CRITERIA = read_criteria()
 
@@ -91,3 +91,34 @@ def test_every_profile_field_is_in_the_link_format():
     from ui.state import PROFILE_FIELDS
 
     assert set(PROFILE_FIELDS) == set(WorkloadProfile.model_fields) - {"version", "team"}
+
+
+ALLOWED = Allowed(machines=("micro", "small-1x"), options=("temporal/cloud", "trigger.dev/cloud"),
+                  first_date=dt.date(2025, 1, 1), last_date=dt.date(2026, 11, 25))
+
+
+@pytest.mark.parametrize(
+    ("params", "param", "allowed_text"),
+    [
+        ({"date": "2030-01-01"}, "date", "a date from 2025-01-01 to 2026-11-25"),
+        ({"date": "2024-06-01"}, "date", "a date from 2025-01-01 to 2026-11-25"),
+        ({"machine": "huge"}, "machine", "one of micro, small-1x"),
+        ({"colour": "red"}, "colour", "a known parameter"),
+        ({"q.favourite": "x"}, "q.favourite", "a checklist question"),
+        ({"v": "7"}, "v", "1 (this app's link version)"),
+        ({"ops.temporal/cloud": "50"}, "ops.temporal/cloud", "from 0 to 10"),
+        ({"ops.acme/cloud": "0.5"}, "ops.acme/cloud", "one of temporal/cloud, trigger.dev/cloud"),
+        ({"engineer_cost": "-5"}, "engineer_cost", "0 to 5,000,000"),
+    ],
+)
+def test_each_bad_link_value_is_named(presets, params, param, allowed_text):
+    state, problems = decode(params, presets, CRITERIA, ALLOWED)
+    assert [p[0] for p in problems] == [param]
+    assert problems[0][1] == params[param] and allowed_text in problems[0][2]
+    assert state.pricing_date is None and state.profile.machine == presets["coding-agent"].machine
+
+
+def test_one_bad_team_value_loses_no_other(presets):
+    state, problems = decode({"engineer_cost": "-5", "ops.temporal/cloud": "0.3"}, presets, CRITERIA, ALLOWED)
+    assert [p[0] for p in problems] == ["engineer_cost"]
+    assert dict(state.profile.team.ops_fte) == {"temporal/cloud": 0.3}

@@ -41,6 +41,7 @@ def render_headline(analysis: Analysis) -> None:
             border=True,
         )
     st.caption(
+        f"Prices in force on {analysis.book.as_of}. "
         "Each figure is a month's total cost of ownership: the vendor's bill, the machines you run "
         "yourself (workers, or the whole platform when self-hosted) and the share of an engineer "
         "who operates it (Team, in the sidebar). Hover a figure for its parts."

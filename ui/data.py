@@ -24,9 +24,11 @@ from pricing.profiles import read_presets
 from pricing.schema import PriceBook
 from pricing.versions import history_frame
 from report.charts import breakdown_chart, cost_curve_chart, history_chart
+from ui.state import Allowed
 
 __all__ = [
     "all_versions",
+    "allowed",
     "analysis_for",
     "book_for",
     "chart_spec",
@@ -96,6 +98,20 @@ def criteria() -> Criteria:
 
 def earliest_date() -> dt.date:
     return min(f.effective for f in list_table_files())
+
+
+def allowed() -> Allowed:
+    """What a link or an upload may name: machine sizes, option ids, the span of pricing dates."""
+    return _allowed(data_fingerprint(), dt.date.today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _allowed(fingerprint: str, today: dt.date) -> Allowed:
+    files = list_table_files()
+    options = sorted({v.table.id for v in _versions(fingerprint) if v.table.kind == "option"})
+    first = min(f.effective for f in files if f.table_id in options)
+    return Allowed(machines=tuple(machines(_book(today, fingerprint))), options=tuple(options), first_date=first,
+                   last_date=today)
 
 
 def book_for(on: dt.date) -> PriceBook:

@@ -3,15 +3,11 @@ apart from it, the pricing date, and profile upload and download. It returns a v
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from model.profile import ProfileError, StepKind, WorkloadProfile, field_unit
 from pricing.load import PricingError
 from pricing.profiles import dump_profile, parse_profile_text
-from pricing.schema import PriceBook
-from ui.data import earliest_date
 from ui.state import Session, field_key
 
 __all__ = ["render_sidebar"]
@@ -65,7 +61,8 @@ def _number(name: str) -> None:
 
 
 def _on_preset(session: Session) -> None:
-    session.set_profile(session.presets[str(session.store["preset"])])
+    # A preset describes a workload, not a team: the team inputs stay as the user set them.
+    session.set_profile(session.presets[str(session.store["preset"])], team=False)
 
 
 def _on_upload(session: Session) -> None:
@@ -78,14 +75,29 @@ def _on_upload(session: Session) -> None:
     except PricingError as exc:
         session.store["upload_problems"] = [str(p) for p in exc.problems]
         return
-    session.store["upload_problems"] = []
-    session.set_profile(profile)
+    problems = []
+    allowed = session.allowed
+    if allowed.machines and profile.machine not in allowed.machines:
+        problems.append(f"{upload.name}: machine: {profile.machine!r} is not a machine size; allowed: "
+                        + ", ".join(allowed.machines))
+    unknown = [o for o in profile.team.ops_fte if allowed.options and o not in allowed.options]
+    if unknown:
+        problems.append(f"{upload.name}: team.ops_fte: {', '.join(unknown)} is not an option; allowed: "
+                        + ", ".join(allowed.options))
+    session.store["upload_problems"] = problems
+    if problems:
+        return
+    team = profile.team.engineer_cost_usd_per_year is not None or bool(profile.team.ops_fte)
+    session.set_profile(profile, team=team)
 
 
-def render_sidebar(session: Session, book: PriceBook, machines: list[str]) -> WorkloadProfile | None:
+def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | None:
     """Draw the form; return the profile it describes, or None (with the problems shown beside
-    the form, every value kept) when the fields do not make a valid profile."""
-    options = [t.id for t in book.options()]
+    the form, every value kept) when the fields do not make a valid profile.
+
+    The operations effort has an input for every option of every table version, so a value
+    entered survives a pricing date on which that option has no table."""
+    options = list(session.allowed.options)
     with st.sidebar:
         st.header("Workload")
         st.selectbox("Start from a preset", list(session.presets), key="preset",
@@ -111,8 +123,10 @@ def render_sidebar(session: Session, book: PriceBook, machines: list[str]) -> Wo
                                 help="Share of one engineer spent running this option")
 
         st.header("Prices")
-        st.date_input("Pricing date", key="pricing_date", min_value=earliest_date(), max_value=dt.date.today(),
-                      help="Use the price tables in force on this date (empty: today)")
+        st.date_input("Pricing date", key="pricing_date", min_value=session.allowed.first_date,
+                      max_value=session.allowed.last_date,
+                      help="Use the price tables in force on this date (empty: today). The link names the date, "
+                      "so it shows the same prices when opened later.")
 
         st.header("Profile file")
         st.file_uploader("Load a profile (YAML)", type=["yaml", "yml"], key="upload",

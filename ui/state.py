@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import ValidationError
 
 from model.analysis import AXES
 from model.profile import NUMERIC_FIELDS, ProfileError, StepKind, TeamInputs, WorkloadProfile, parse_profile
@@ -23,6 +25,7 @@ from pricing.criteria import Criteria
 __all__ = [
     "STATE_VERSION",
     "VIEWS",
+    "Allowed",
     "Session",
     "UiState",
     "decode",
@@ -65,39 +68,82 @@ class UiState:
     answers: Mapping[str, str] = field(default_factory=dict)
 
 
-def migrate(params: Mapping[str, str]) -> dict[str, str]:
-    """Upgrade a link's parameters to the current state version (v1 is the first: no-op)."""
+@dataclass(frozen=True)
+class Allowed:
+    """What a link may name, beyond the models' own bounds: the machine sizes and the span of
+    pricing dates the data covers."""
+
+    machines: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    """Option ids the team inputs may name (every option of every table version)."""
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+
+
+Problem = tuple[str, str, str]
+"""(URL parameter, the value given, what is allowed)."""
+
+
+def migrate(params: Mapping[str, str], problems: list[Problem]) -> dict[str, str]:
+    """Upgrade a link's parameters to the current state version (v1 is the first)."""
     data = dict(params)
     version = data.pop("v", str(STATE_VERSION))
     if version != str(STATE_VERSION):
-        # Future versions add their renames here, oldest first.
-        pass
+        # Later versions add their renames here, oldest first; a link from a newer app is read
+        # as far as this one understands it.
+        problems.append(("v", version, f"{STATE_VERSION} (this app's link version); read as version {STATE_VERSION}"))
     return data
 
 
-def _team_from(params: Mapping[str, str], problems: list[tuple[str, str, str]]) -> dict[str, Any]:
-    team: dict[str, Any] = {"ops_fte": {}}
+def _number(params: Mapping[str, str], key: str, problems: list[Problem], what: str) -> float | None:
+    try:
+        return float(params[key])
+    except ValueError:
+        problems.append((key, params[key], what))
+        return None
+
+
+def _team_from(params: Mapping[str, str], problems: list[Problem], options: tuple[str, ...] = ()) -> TeamInputs:
+    """The team inputs of a link, each value checked on its own so one bad value loses no other."""
+    engineer: float | None = None
     if "engineer_cost" in params:
+        value = _number(params, "engineer_cost", problems, "a number of USD per year, 0 to 5,000,000")
         try:
-            team["engineer_cost_usd_per_year"] = float(params["engineer_cost"])
-        except ValueError:
-            problems.append(("engineer_cost", params["engineer_cost"], "a number of USD per year"))
-    for key, value in params.items():
+            engineer = TeamInputs(engineer_cost_usd_per_year=value).engineer_cost_usd_per_year
+        except ValidationError:
+            problems.append(("engineer_cost", params["engineer_cost"], "a number of USD per year, 0 to 5,000,000"))
+    ops: dict[str, float] = {}
+    for key in params:
         if key.startswith("ops."):
+            if options and key.removeprefix("ops.") not in options:
+                problems.append((key, params[key], "ops.<option> for one of " + ", ".join(options)))
+                continue
+            value = _number(params, key, problems, "a share of an engineer from 0 to 10, e.g. 0.25")
+            if value is None:
+                continue
             try:
-                team["ops_fte"][key.removeprefix("ops.")] = float(value)
-            except ValueError:
-                problems.append((key, value, "a share of an engineer, e.g. 0.25"))
-    return team
+                ops.update(TeamInputs(ops_fte={key.removeprefix("ops."): value}).ops_fte)
+            except ValidationError:
+                problems.append((key, params[key], "a share of an engineer from 0 to 10 for an option id such as "
+                                 "ops.temporal/cloud"))
+    return TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops)
+
+
+KNOWN = {"v", "preset", "view", "axis", "date", "engineer_cost"}
 
 
 def decode(
-    params: Mapping[str, str], presets: Mapping[str, WorkloadProfile], criteria: Criteria | None = None
-) -> tuple[UiState, list[tuple[str, str, str]]]:
+    params: Mapping[str, str],
+    presets: Mapping[str, WorkloadProfile],
+    criteria: Criteria | None = None,
+    allowed: Allowed | None = None,
+) -> tuple[UiState, list[Problem]]:
     """The state a URL describes, and the problems with it: (parameter, value given, what is
-    allowed). A bad value is reported and replaced by the preset's, never silently dropped."""
-    data = migrate(params)
-    problems: list[tuple[str, str, str]] = []
+    allowed). A bad value is reported and replaced by the preset's (or the default), never
+    silently dropped; an unknown parameter is reported too."""
+    allowed = allowed or Allowed()
+    problems: list[Problem] = []
+    data = migrate(params, problems)
     default_preset = "coding-agent" if "coding-agent" in presets else next(iter(presets))
     preset = data.get("preset", default_preset)
     if preset not in presets:
@@ -105,14 +151,15 @@ def decode(
         preset = default_preset
     base = presets[preset].model_dump()
     overrides = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
-    candidate = {**base, **overrides, "team": _team_from(data, problems)}
+    if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
+        problems.append(("machine", overrides.pop("machine"), "one of " + ", ".join(allowed.machines)))
+    team = _team_from(data, problems, allowed.options)
     try:
-        profile = parse_profile(candidate)
+        profile = parse_profile({**base, **overrides, "team": team})
     except ProfileError as exc:
         bad = {f for f, _, _ in exc.problems}
-        problems += [(f, str(v), msg) for f, v, msg in exc.problems]
+        problems += [(f, str(overrides.get(f, v)), msg) for f, v, msg in exc.problems]
         kept = {k: v for k, v in overrides.items() if k not in bad}
-        team = candidate["team"] if "team" not in bad and not any(f.startswith("team") for f in bad) else {}
         profile = parse_profile({**base, **kept, "team": team})
     view = data.get("view", "compare")
     if view not in VIEWS:
@@ -124,21 +171,37 @@ def decode(
         axis = "steps_per_run"
     pricing_date = None
     if "date" in data:
+        span = (
+            f"a date from {allowed.first_date} to {allowed.last_date}, YYYY-MM-DD"
+            if allowed.first_date and allowed.last_date
+            else "a date, YYYY-MM-DD"
+        )
         try:
             pricing_date = dt.date.fromisoformat(data["date"])
         except ValueError:
-            problems.append(("date", data["date"], "a date, YYYY-MM-DD"))
+            problems.append(("date", data["date"], span))
+        else:
+            if (allowed.first_date and pricing_date < allowed.first_date) or (
+                allowed.last_date and pricing_date > allowed.last_date
+            ):
+                problems.append(("date", data["date"], span))
+                pricing_date = None
     answers: dict[str, str] = criteria.defaults() if criteria is not None else {}
-    if criteria is not None:
-        for question in criteria.questions:
-            given = data.get(f"q.{question.id}")
-            if given is None:
+    questions = {q.id: q for q in criteria.questions} if criteria is not None else {}
+    for key, given in data.items():
+        if key.startswith("q."):
+            question = questions.get(key.removeprefix("q."))
+            if question is None:
+                problems.append((key, given, "a checklist question: " + ", ".join(f"q.{q}" for q in questions)))
                 continue
-            allowed = [a.id for a in question.answers]
-            if given in allowed:
+            choices = [a.id for a in question.answers]
+            if given in choices:
                 answers[question.id] = given
             else:
-                problems.append((f"q.{question.id}", given, "one of " + ", ".join(allowed)))
+                problems.append((key, given, "one of " + ", ".join(choices)))
+        elif key not in KNOWN and key not in PROFILE_FIELDS and not key.startswith("ops."):
+            problems.append((key, given, "a known parameter: " + ", ".join(sorted(KNOWN | set(PROFILE_FIELDS)))
+                             + ", ops.<option>, q.<question>"))
     return UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=pricing_date,
                    answers=answers), problems
 
@@ -190,18 +253,19 @@ class Session:
     INIT = "_state_initialised"
 
     def __init__(self, session_state: MutableMapping[str, Any], query_params: Any,
-                 presets: Mapping[str, WorkloadProfile], criteria: Criteria):
+                 presets: Mapping[str, WorkloadProfile], criteria: Criteria, allowed: Allowed | None = None):
         self.store = session_state
         self.query = query_params
         self.presets = presets
         self.criteria = criteria
-        self.problems: list[tuple[str, str, str]] = []
+        self.allowed = allowed or Allowed()
+        self.problems: list[Problem] = []
 
     def start(self) -> None:
         if self.store.get(self.INIT):
             return
         params = {k: self.query[k] for k in self.query}
-        state, self.problems = decode(params, self.presets, self.criteria)
+        state, self.problems = decode(params, self.presets, self.criteria, self.allowed)
         self.store["url_problems"] = self.problems
         self.load(state)
         self.store[self.INIT] = True
@@ -216,10 +280,14 @@ class Session:
         for question in self.criteria.questions:
             self.store[f"q.{question.id}"] = state.answers.get(question.id, question.default)
 
-    def set_profile(self, profile: WorkloadProfile) -> None:
+    def set_profile(self, profile: WorkloadProfile, *, team: bool = True) -> None:
+        """Fill the workload widgets from `profile`; the team inputs too unless `team` is False
+        (choosing a preset keeps what the user entered about their team)."""
         for name in PROFILE_FIELDS:
             value = getattr(profile, name)
             self.store[field_key(name)] = value.value if isinstance(value, StepKind) else value
+        if not team:
+            return
         # Team inputs left empty take the tables' defaults: an empty widget has no state at all.
         for key in [k for k in self.store if str(k).startswith(("team.ops.", "team.engineer_cost"))]:
             del self.store[key]
@@ -235,16 +303,15 @@ class Session:
         data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get("team.engineer_cost"), ops_fte=ops)
         return parse_profile(data)
 
-    def state(self, profile: WorkloadProfile) -> UiState:
+    def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:
+        """The state the widgets describe. `on` is the pricing date in force; the link always
+        names it, so a link opened later shows the same prices, not the newer ones."""
         answers = {q.id: str(self.store.get(f"q.{q.id}", q.default)) for q in self.criteria.questions}
         return UiState(preset=str(self.store["preset"]), profile=profile, view=str(self.store.get("view") or "compare"),
-                       axis=str(self.store["axis"]), pricing_date=self.store.get("pricing_date"), answers=answers)
+                       axis=str(self.store["axis"]), pricing_date=on, answers=answers)
 
     def write_url(self, state: UiState) -> None:
         params = encode(state, self.presets, self.criteria)
         current = {k: self.query[k] for k in self.query}
         if current != params:
             self.query.from_dict(params)
-
-    def with_view(self, state: UiState, view: str) -> UiState:
-        return replace(state, view=view)
