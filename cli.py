@@ -4,7 +4,7 @@
     tco report --profile FILE --format md|html|pdf|json|csv -o OUT [--axis FIELD] [--answer Q=A ...]
     tco pricing validate [PATH ...]
     tco pricing diff OLD_FILE NEW_FILE | NEW_FILE | TABLE_ID DATE DATE
-    tco pricing impact --from DATE --to DATE [--profile FILE ...]
+    tco pricing impact --from DATE --to DATE | --against DIR [--on DATE]  [--profile FILE ...]
     tco pricing stale [--today DATE]
     tco pricing schema [--out DIR]
 
@@ -81,8 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     impact = pricing_commands.add_parser(
         "impact", help="how the monthly cost of the preset profiles changes between two pricing dates"
     )
-    impact.add_argument("--from", dest="before", type=_date, required=True, metavar="DATE")
-    impact.add_argument("--to", dest="after", type=_date, required=True, metavar="DATE")
+    impact.add_argument("--from", dest="before", type=_date, default=None, metavar="DATE",
+                        help="the earlier pricing date (with --to)")
+    impact.add_argument("--to", dest="after", type=_date, default=None, metavar="DATE",
+                        help="the later pricing date (with --from)")
+    impact.add_argument("--against", type=Path, default=None, metavar="DIR",
+                        help="instead of two dates: another data directory (a base branch's data/), priced on --on")
+    impact.add_argument("--on", type=_date, default=None, metavar="DATE",
+                        help="with --against: the pricing date for both (default: today)")
     impact.add_argument("--profile", type=Path, action="append", default=[], help="another profile (repeatable)")
     impact.add_argument("--no-presets", action="store_true", help="only the --profile files")
     stale = pricing_commands.add_parser(
@@ -244,9 +250,19 @@ def _impact(args: argparse.Namespace) -> int:
     profiles += [read_profile(path) for path in args.profile]
     if not profiles:
         raise CliError("pricing impact: no profiles (give --profile, or drop --no-presets)")
-    books = {day: read_pricebook(args.data, on=day) for day in (args.before, args.after)}
+    if args.against is not None:
+        if args.before or args.after:
+            raise CliError("pricing impact: give --from and --to, or --against DIR [--on DATE], not both")
+        on = args.on or dt.date.today()
+        before, after = f"{args.against} on {on}", f"this data on {on}"
+        books = {before: read_pricebook(args.against, on=on), after: read_pricebook(args.data, on=on)}
+    elif args.before and args.after:
+        before, after = args.before, args.after
+        books = {before: read_pricebook(args.data, on=before), after: read_pricebook(args.data, on=after)}
+    else:
+        raise CliError("pricing impact: give --from DATE and --to DATE, or --against DIR [--on DATE]")
     costs = costs_by_date(profiles, books)
-    sys.stdout.write(impact_markdown(impact_frame(costs, args.before, args.after), args.before, args.after))
+    sys.stdout.write(impact_markdown(impact_frame(costs, before, after), before, after))
     return EXIT_OK
 
 

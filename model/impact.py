@@ -6,8 +6,8 @@ compares two pricing dates for the preset profiles. Both read `costs_by_date`.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -18,22 +18,39 @@ from pricing.schema import PriceBook
 
 __all__ = ["COLUMNS", "costs_by_date", "impact_frame"]
 
-COLUMNS = ["profile", "pricing_date", "option", "option_name", "plan", "monthly_usd", "low_usd", "high_usd", "tables"]
+COLUMNS = [
+    "profile_index",
+    "profile",
+    "pricing",
+    "option",
+    "option_name",
+    "plan",
+    "monthly_usd",
+    "low_usd",
+    "high_usd",
+    "tables",
+]
 
 
-def costs_by_date(profiles: Sequence[WorkloadProfile], books: Mapping[dt.date, PriceBook]) -> pd.DataFrame:
-    """One row per (profile, pricing date, option in force then): the plan chosen and the
-    monthly cost with its range. `tables` names the table versions that priced it."""
+def costs_by_date(profiles: Sequence[WorkloadProfile], books: Mapping[Any, PriceBook]) -> pd.DataFrame:
+    """One row per (profile, price book, option in it): the plan chosen and the
+    monthly cost with its range. `books` are labelled by pricing date, or by any label (the data
+    of a base branch against this one, say), in the order given; `pricing` holds the label.
+    `tables` names the table versions that priced it. Profiles are
+    told apart by position (`profile_index`); a name two profiles share gets its number."""
+    names = [p.name for p in profiles]
+    labels = [f"{n} ({i + 1})" if names.count(n) > 1 else n for i, n in enumerate(names)]
     rows = []
-    for on, book in sorted(books.items()):
+    for label, book in books.items():
         result = estimate(list(profiles), book)
-        for index, profile in enumerate(profiles):
+        for index in range(len(profiles)):
             out = summarize(result, index)
             for option in out.options:
                 rows.append(
                     {
-                        "profile": profile.name,
-                        "pricing_date": on,
+                        "profile_index": index,
+                        "profile": labels[index],
+                        "pricing": label,
                         "option": option.id,
                         "option_name": option.name,
                         "plan": option.plan,
@@ -46,12 +63,12 @@ def costs_by_date(profiles: Sequence[WorkloadProfile], books: Mapping[dt.date, P
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def impact_frame(costs: pd.DataFrame, before: dt.date, after: dt.date) -> pd.DataFrame:
-    """Side by side, per profile and option: cost before, after, the change and its share.
-    An option priced on only one of the dates has the other side empty."""
-    keys = ["profile", "option", "option_name"]
-    old = costs[costs["pricing_date"] == before].set_index(keys)[["plan", "monthly_usd"]]
-    new = costs[costs["pricing_date"] == after].set_index(keys)[["plan", "monthly_usd"]]
+def impact_frame(costs: pd.DataFrame, before: Hashable, after: Hashable) -> pd.DataFrame:
+    """Side by side, per profile and option: cost under the `before` book, under the `after`
+    one, the change and its share. An option priced in only one of them has the other side empty."""
+    keys = ["profile_index", "profile", "option", "option_name"]
+    old = costs[costs["pricing"] == before].set_index(keys)[["plan", "monthly_usd"]]
+    new = costs[costs["pricing"] == after].set_index(keys)[["plan", "monthly_usd"]]
     both = old.merge(new, how="outer", left_index=True, right_index=True, suffixes=("_before", "_after"))
     both["change_usd"] = both["monthly_usd_after"] - both["monthly_usd_before"]
     both["change"] = both["change_usd"] / both["monthly_usd_before"].where(both["monthly_usd_before"] > 0)

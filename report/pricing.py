@@ -81,11 +81,12 @@ def diff_markdown(
     return "\n".join([*lines, table, ""])
 
 
-def impact_markdown(frame: pd.DataFrame, before: dt.date, after: dt.date) -> str:
-    """`frame` from `model.impact.impact_frame`."""
+def impact_markdown(frame: pd.DataFrame, before: object, after: object) -> str:
+    """`frame` from `model.impact.impact_frame`; `before` and `after` name the two price books
+    (dates, or descriptions such as "origin/main on 2026-12-01")."""
     lines = [f"### Monthly cost of the profiles: prices of {before} → {after}", ""]
     rows = []
-    for record in frame.sort_values(["profile", "option"]).to_dict("records"):
+    for record in frame.sort_values(["profile_index", "option"]).to_dict("records"):
         change = record["change_usd"]
         share = record["change"]
         rows.append(

@@ -8,6 +8,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,9 +225,8 @@ def test_pull_request_workflow_runs_validate_summary_and_ci():
     assert any(".venv/bin/tco pricing stale" in line for line in stale)
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_pull_request_summary_script_on_a_real_change(tmp_path):
-    """The script CI runs, on a repository where a branch adds a version of a table."""
+def _repo(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A git repository holding a copy of the bundled data and the summary script, committed."""
     repo = tmp_path / "repo"
     shutil.copytree(DATA_DIR, repo / "data")
     (repo / "scripts").mkdir()
@@ -239,6 +239,28 @@ def test_pull_request_summary_script_on_a_real_change(tmp_path):
     git("init", "-q")
     git("add", ".")
     git("commit", "-qm", "base")
+    return repo, git
+
+
+def _summary(repo: Path) -> str:
+    tco = str(Path(sys.executable).parent / "tco")
+    result = subprocess.run(["scripts/pricing-pr-summary", "HEAD~1", "data"], cwd=repo, capture_output=True,
+                            text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _impact_rows(out: str) -> list[dict[str, str]]:
+    return table_rows(out[out.index("### Monthly cost of the profiles"):])
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+@needs_git
+def test_pull_request_summary_of_a_new_version(tmp_path):
+    """The script CI runs, on a branch that adds a version of a table with a new run price."""
+    repo, git = _repo(tmp_path)
     folder = repo / "data" / "pricing" / "trigger.dev" / "cloud"
     old = max(folder.glob("*.yaml"))
     text = old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-10-01")
@@ -246,12 +268,38 @@ def test_pull_request_summary_script_on_a_real_change(tmp_path):
     (folder / "2026-10-01.yaml").write_text(text, encoding="utf-8")
     git("add", ".")
     git("commit", "-qm", "new prices")
-
-    tco = shutil.which("tco") or str(Path(__import__("sys").executable).parent / "tco")
-    result = subprocess.run(["scripts/pricing-pr-summary", "HEAD~1", "data"], cwd=repo, capture_output=True,
-                            text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+    out = _summary(repo)
     assert "### `trigger.dev/cloud`: 2025-08-18 → 2026-10-01" in out
     assert "| `prices.invocation`" in out and "+4.0%" in out
-    assert "### Monthly cost of the profiles: prices of 2026-09-30 → 2026-10-01" in out
+    moved = {(r["Profile"], r["Option"]) for r in _impact_rows(out) if r["Change"] != "+$0.00"}
+    assert moved and {option for _, option in moved} == {"Trigger.dev Cloud"}
+
+
+@needs_git
+def test_pull_request_summary_of_a_re_verified_first_version(tmp_path):
+    """Moving `verified` to today in the oldest file (the quarterly routine) changes no number."""
+    repo, git = _repo(tmp_path)
+    path = repo / "data" / "pricing" / "reference" / "people" / "2025-01-01.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("verified: 2026-11-25", "verified: 2026-11-24"),
+                    encoding="utf-8")
+    git("commit", "-qam", "re-verified")
+    out = _summary(repo)
+    assert "### `reference/people`: 2025-01-01 → 2025-01-01" in out and "No number changed." in out
+    assert "No profile's cost changed." in out
+
+
+@needs_git
+def test_pull_request_summary_of_a_corrected_price(tmp_path):
+    """Correcting a landed file shows base against head, not the previous version."""
+    repo, git = _repo(tmp_path)
+    path = repo / "data" / "pricing" / "reference" / "hosting" / "2025-01-01.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "value: 0.04048" in text
+    path.write_text(text.replace("value: 0.04048", "value: 0.05048"), encoding="utf-8")
+    git("commit", "-qam", "fix vCPU price")
+    out = _summary(repo)
+    rows = {r["Number"]: r for r in table_rows(out)}
+    assert rows["`prices.vcpu_hour`"]["Old"].startswith("0.04048") and rows["`prices.vcpu_hour`"]["New"].startswith(
+        "0.05048"
+    )
+    assert any(r["Change"] != "+$0.00" for r in _impact_rows(out))

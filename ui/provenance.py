@@ -42,7 +42,7 @@ def render_pricing(analysis: Analysis, history: pd.DataFrame) -> None:
 
     st.subheader("This profile under every version of the tables")
     if not history.empty:
-        wide = history.pivot_table(index="pricing_date", columns="option_name", values="monthly_usd")
+        wide = history.pivot_table(index="pricing", columns="option_name", values="monthly_usd")
         wide.index = [d.isoformat() for d in wide.index]
         st.dataframe(wide, column_config={c: st.column_config.NumberColumn(format="dollar") for c in wide.columns})
 
