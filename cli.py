@@ -9,8 +9,8 @@
     tco pricing schema [--out DIR]
 
 Exit status: 0 ok; 1 pricing data failed validation (or, for `stale`, some table is overdue for
-re-verification); 2 bad input (the message on stderr names
-the file, the line, the field and what is allowed). No traceback reaches the user; set
+re-verification); 2 bad input (the message on stderr names the file, the line, the field and what
+is allowed); 3 an internal error (a bug: please report it). No traceback reaches the user; set
 TCO_DEBUG=1 to see one.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class CliError(Exception):
@@ -121,8 +121,9 @@ def _report(args: argparse.Namespace) -> int:
     from pricing.profiles import read_profile
     from report.builders import build
 
-    if args.axis not in AXES:
-        raise CliError(f"--axis: {args.axis!r} is not a sweepable field; allowed: {', '.join(AXES)}")
+    axes = [a for a in AXES if a != "monthly_runs"]  # monthly runs has its own chart
+    if args.axis not in axes:
+        raise CliError(f"--axis: {args.axis!r} is not a second chart axis; allowed: {', '.join(axes)}")
     answers = {}
     for item in args.answer:
         question, sep, answer = item.partition("=")
@@ -146,7 +147,10 @@ def _report(args: argparse.Namespace) -> int:
     if str(args.output) == "-":
         sys.stdout.buffer.write(data)
     else:
-        args.output.write_bytes(data)
+        try:
+            args.output.write_bytes(data)
+        except OSError as exc:
+            raise CliError(f"-o {args.output}: cannot write the report ({exc.strerror or exc})") from None
         print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     return EXIT_OK
 
@@ -273,6 +277,9 @@ def _stale(args: argparse.Namespace) -> int:
 
     today = args.today or dt.date.today()
     items = stale_tables(read_versions(args.data, today=max(today, dt.date.today())), today)
+    if not items:
+        where = args.data or "the bundled data"
+        raise CliError(f"pricing stale: no pricing table of {where} is in force on {today}; nothing to check")
     sys.stdout.write(stale_markdown(items, today))
     return EXIT_INVALID if any(s.stale for s in items) else EXIT_OK
 
@@ -315,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("TCO_DEBUG"):
             raise
         print(f"tco: internal error: {type(exc).__name__}: {exc} (set TCO_DEBUG=1 for details)", file=sys.stderr)
-        return EXIT_INVALID
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

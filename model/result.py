@@ -215,7 +215,9 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         f"{plan_names[k]} ${v[i]:,.2f}" for k, v in bill.plan_totals.items() if k != plan_id and math.isfinite(v[i])
     ]
     if others:
-        reason += f" (other plans: {', '.join(others)})"
+        mine = bill.plan_totals.get(plan_id)
+        this = f"{plan_names.get(plan_id, plan_id)} ${mine[i]:,.2f}; " if mine is not None else ""
+        reason += f" (the vendor's bill on each plan: {this}{', '.join(others)})"
     return OptionOut(
         id=option.id,
         name=option.table.name,

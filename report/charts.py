@@ -157,25 +157,34 @@ def _crossing_frame(crossings: list[Crossover], names: dict[str, str]) -> pd.Dat
 
 
 def breakdown_frame(result: EstimateOut) -> pd.DataFrame:
-    """Line items with a cost, for stacking. A credit (a negative line) is netted against the
-    plan fee it comes with, so every bar starts at zero and ends at the option's total."""
+    """Line items with a cost, for stacking. A credit (a negative line, such as usage a plan
+    includes) is netted against the plan fee it comes with, and what is left of it against the
+    plan's usage lines in proportion, so every bar starts at zero and ends at the option's total."""
     rows = []
     for option in result.options:
-        credit = sum(c.cost_usd for c in option.components if c.cost_usd < 0)
+        credit = -sum(c.cost_usd for c in option.components if c.cost_usd < 0)
+        costs = {c.key: c.cost_usd for c in option.components if c.cost_usd > 0}
+        netted: set[str] = set()
+        if credit > 0 and costs.get("plan_fee", 0) > 0:
+            taken = min(credit, costs["plan_fee"])
+            costs["plan_fee"] -= taken
+            credit -= taken
+            netted.add("plan_fee")
+        usage = [c.key for c in option.components if c.category == "vendor" and c.key != "plan_fee" and c.cost_usd > 0]
+        usage_total = sum(costs[k] for k in usage)
+        if credit > 0 and usage_total > 0:
+            keep = 1 - min(credit, usage_total) / usage_total
+            for key in usage:
+                costs[key] *= keep
+                netted.add(key)
         for c in option.components:
-            cost = c.cost_usd
-            name = c.name
-            if cost < 0:
-                continue
-            if c.key == "plan_fee" and credit < 0:
-                cost, credit = max(cost + credit, 0.0), min(cost + credit, 0.0)
-                name = f"{c.name} (net of included usage)"
-            if cost == 0:
+            cost = costs.get(c.key, 0.0)
+            if cost <= 1e-12:
                 continue
             rows.append(
                 {
                     "option": option.name,
-                    "component": name,
+                    "component": f"{c.name} (net of included usage)" if c.key in netted else c.name,
                     "category": c.category,
                     "cost_usd": cost,
                     "quantity": f"{_number(c.quantity)} {c.unit}",
@@ -183,7 +192,8 @@ def breakdown_frame(result: EstimateOut) -> pd.DataFrame:
                     "source": c.provenance.confidence if c.provenance else "",
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["option", "component", "category", "cost_usd", "quantity", "unit_price",
+                                       "source"])
 
 
 def breakdown_chart(result: EstimateOut) -> alt.Chart:

@@ -115,3 +115,20 @@ def test_console_script_never_shows_a_traceback(tmp_path):
     proc = subprocess.run([str(tco), "compare", "--profile", str(bad)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "steps_per_run" in proc.stderr
+
+
+def test_report_to_an_unwritable_place_is_bad_input(capsys, tmp_path):
+    code, _, err = run(capsys, "report", "--profile", "data/profiles/coding-agent.yaml", "--format", "md", "-o",
+                       str(tmp_path / "missing" / "x.md"))
+    assert code == 2 and "cannot write the report" in err
+
+
+def test_report_axis_must_be_a_second_axis(capsys, tmp_path):
+    code, _, err = run(capsys, "report", "--profile", "data/profiles/coding-agent.yaml", "--format", "md", "-o",
+                       str(tmp_path / "x.md"), "--axis", "monthly_runs")
+    assert code == 2 and "steps_per_run" in err
+
+
+def test_stale_with_nothing_to_check_is_bad_input(capsys):
+    code, _, err = run(capsys, "pricing", "stale", "--today", "2020-01-01")
+    assert code == 2 and "nothing to check" in err

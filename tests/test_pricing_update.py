@@ -221,6 +221,7 @@ def test_pull_request_workflow_runs_validate_summary_and_ci():
     assert ".ci/run" in lines
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci and ".venv/bin/tco pricing validate" in ci
+    assert ".ci/run" in _run_lines(ROOT / ".github" / "workflows" / "ci.yml")
     stale = _run_lines(ROOT / ".github" / "workflows" / "stale-prices.yml")
     assert any(".venv/bin/tco pricing stale" in line for line in stale)
 

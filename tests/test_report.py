@@ -120,3 +120,18 @@ def test_cli_report_bad_answer_exits_2(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "regulated" in err and "perhaps" in err
+
+
+@pytest.mark.parametrize("runs", [0.0, 100.0, 3000.0, 2e6])
+def test_breakdown_bars_end_at_each_total(book, runs):
+    from model.engine import estimate
+    from model.result import summarize
+    from report.charts import breakdown_frame
+
+    for profile in PRESETS.values():
+        result = summarize(estimate(profile.model_copy(update={"monthly_runs": runs}), book))
+        frame = breakdown_frame(result)
+        assert (frame["cost_usd"] > 0).all()
+        for option in result.options:
+            drawn = frame.loc[frame["option"] == option.name, "cost_usd"].sum()
+            assert drawn == pytest.approx(option.monthly_usd, abs=1e-6), (profile.name, runs, option.name)
