@@ -160,6 +160,9 @@ def test_price_history_shows_every_version_of_the_chosen_table():
     at.selectbox(key="history_table").set_value("trigger.dev/cloud").run()
     assert not at.exception
     assert "This table has one version so far." in [m.value for m in at.markdown]
+    assert param(at, "table") == "trigger.dev/cloud"
+    again = start({k: param(at, k) for k in at.query_params})
+    assert again.selectbox(key="history_table").value == "trigger.dev/cloud"
 
 
 def test_every_view_renders_on_a_date_with_fewer_tables():

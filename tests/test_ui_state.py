@@ -37,16 +37,19 @@ def test_default_link_is_the_coding_agent(presets):
     engineer=st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False)),
     ops=st.dictionaries(st.sampled_from(["temporal/cloud", "trigger.dev/self-hosted"]), st.floats(0, 10)),
     date=st.one_of(st.none(), st.dates(dt.date(2025, 1, 1), dt.date(2026, 11, 1))),
+    table=st.sampled_from(["temporal/cloud", "trigger.dev/cloud", "reference/hosting"]),
     data=st.data(),
 )
-def test_encode_then_decode_gives_the_same_state(presets, profile, preset, view, axis, engineer, ops, date, data):
+def test_encode_then_decode_gives_the_same_state(presets, profile, preset, view, axis, engineer, ops, date, table,
+                                                  data):
     answers = data.draw(
         st.fixed_dictionaries({q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions})
     )
     profile = profile.model_copy(
         update={"name": "My agent & co", "team": TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops)}
     )
-    state = UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=date, answers=answers)
+    state = UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=date, answers=answers,
+                    table=table)
     params = encode(state, presets, CRITERIA)
     back, problems = decode(params, presets, CRITERIA)
     assert problems == []
@@ -93,7 +96,8 @@ def test_every_profile_field_is_in_the_link_format():
     assert set(PROFILE_FIELDS) == set(WorkloadProfile.model_fields) - {"version", "team"}
 
 
-ALLOWED = Allowed(machines=("micro", "small-1x"), options=("temporal/cloud", "trigger.dev/cloud"),
+ALLOWED = Allowed(machines=("micro", "small-1x"), tables=("temporal/cloud", "trigger.dev/cloud"),
+                  options=("temporal/cloud", "trigger.dev/cloud"),
                   first_date=dt.date(2025, 1, 1), last_date=dt.date(2026, 11, 25))
 
 
@@ -103,6 +107,7 @@ ALLOWED = Allowed(machines=("micro", "small-1x"), options=("temporal/cloud", "tr
         ({"date": "2030-01-01"}, "date", "a date from 2025-01-01 to 2026-11-25"),
         ({"date": "2024-06-01"}, "date", "a date from 2025-01-01 to 2026-11-25"),
         ({"machine": "huge"}, "machine", "one of micro, small-1x"),
+        ({"table": "acme/cloud"}, "table", "one of temporal/cloud"),
         ({"colour": "red"}, "colour", "a known parameter"),
         ({"q.favourite": "x"}, "q.favourite", "a checklist question"),
         ({"v": "7"}, "v", "1 (this app's link version)"),

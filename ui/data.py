@@ -110,8 +110,9 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
     files = list_table_files()
     options = sorted({v.table.id for v in _versions(fingerprint) if v.table.kind == "option"})
     first = min(f.effective for f in files if f.table_id in options)
-    return Allowed(machines=tuple(machines(_book(today, fingerprint))), options=tuple(options), first_date=first,
-                   last_date=today)
+    tables = tuple(sorted({v.table.id for v in _versions(fingerprint)}))
+    return Allowed(machines=tuple(machines(_book(today, fingerprint))), tables=tables, options=tuple(options),
+                   first_date=first, last_date=today)
 
 
 def book_for(on: dt.date) -> PriceBook:

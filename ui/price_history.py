@@ -27,14 +27,14 @@ def render_price_history() -> None:
     frame = history()
     versions = all_versions()
     tables = sorted(frame["table"].unique())
-    table_id = st.selectbox("Table", tables, key="history_table", persist_state="session",
-                            index=tables.index("temporal/cloud") if "temporal/cloud" in tables else 0)
+    table_id = st.selectbox("Table", tables, key="history_table", persist_state="session")
     mine = frame[frame["table"] == table_id]
     dates = sorted(mine["effective"].unique())
     st.caption(f"{len(dates)} version(s): " + ", ".join(str(d) for d in dates))
     paths = list(dict.fromkeys(mine["path"]))
     default = [p for p in paths if _key(p)] or paths[:5]
-    chosen = st.multiselect("Numbers", paths, default=default, key=f"history_numbers.{table_id}")
+    chosen = st.multiselect("Numbers", paths, default=default, key=f"history_numbers.{table_id}",
+                            persist_state="session")
     shown = mine[mine["path"].isin(chosen) & mine["expected"].notna()]
     if not shown.empty:
         st.altair_chart(price_history_chart(shown, dates, dt.date.today()), width="stretch")

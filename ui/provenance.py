@@ -49,8 +49,9 @@ def render_pricing(analysis: Analysis, history: pd.DataFrame) -> None:
     st.subheader("Every number, with its source")
     frame = provenance_frame(book)
     tables = sorted(frame["table"].unique())
-    chosen = st.multiselect("Tables", tables, default=tables, key="provenance_tables")
+    chosen = st.multiselect("Tables", tables, default=tables, key="provenance_tables", persist_state="session")
     confidences = st.multiselect("Confidence", list(CONFIDENCE), default=list(CONFIDENCE), key="provenance_confidence",
+                                 persist_state="session",
                                  help="; ".join(f"{k}: {v}" for k, v in CONFIDENCE.items()))
     shown = frame[frame["table"].isin(chosen) & frame["confidence"].isin(confidences)]
     numbers_table(shown, ["table", "path", "shown", "unit", "confidence", "stated", "verified", "url",

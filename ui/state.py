@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 STATE_VERSION = 1
+DEFAULT_TABLE = "temporal/cloud"
 VIEWS = {
     "compare": "Compare",
     "history": "History limits",
@@ -66,6 +67,8 @@ class UiState:
     axis: str = "steps_per_run"
     pricing_date: dt.date | None = None
     answers: Mapping[str, str] = field(default_factory=dict)
+    table: str = DEFAULT_TABLE
+    """The table the price-history view shows."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class Allowed:
     pricing dates the data covers."""
 
     machines: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()
+    """Table ids the price-history view may show."""
     options: tuple[str, ...] = ()
     """Option ids the team inputs may name (every option of every table version)."""
     first_date: dt.date | None = None
@@ -129,7 +134,7 @@ def _team_from(params: Mapping[str, str], problems: list[Problem], options: tupl
     return TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops)
 
 
-KNOWN = {"v", "preset", "view", "axis", "date", "engineer_cost"}
+KNOWN = {"v", "preset", "view", "axis", "date", "engineer_cost", "table"}
 
 
 def decode(
@@ -186,6 +191,10 @@ def decode(
             ):
                 problems.append(("date", data["date"], span))
                 pricing_date = None
+    table = data.get("table", DEFAULT_TABLE)
+    if allowed.tables and table not in allowed.tables:
+        problems.append(("table", table, "one of " + ", ".join(allowed.tables)))
+        table = DEFAULT_TABLE
     answers: dict[str, str] = criteria.defaults() if criteria is not None else {}
     questions = {q.id: q for q in criteria.questions} if criteria is not None else {}
     for key, given in data.items():
@@ -203,7 +212,7 @@ def decode(
             problems.append((key, given, "a known parameter: " + ", ".join(sorted(KNOWN | set(PROFILE_FIELDS)))
                              + ", ops.<option>, q.<question>"))
     return UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=pricing_date,
-                   answers=answers), problems
+                   answers=answers, table=table), problems
 
 
 def _text(value: Any) -> str:
@@ -236,6 +245,8 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         params["axis"] = state.axis
     if state.pricing_date is not None:
         params["date"] = state.pricing_date.isoformat()
+    if state.table != DEFAULT_TABLE:
+        params["table"] = state.table
     defaults = criteria.defaults() if criteria is not None else {}
     for question, answer in sorted(state.answers.items()):
         if defaults.get(question) != answer:
@@ -277,6 +288,7 @@ class Session:
         self.store["view"] = state.view
         self.store["axis"] = state.axis
         self.store["pricing_date"] = state.pricing_date
+        self.store["history_table"] = state.table
         for question in self.criteria.questions:
             self.store[f"q.{question.id}"] = state.answers.get(question.id, question.default)
 
@@ -308,7 +320,8 @@ class Session:
         names it, so a link opened later shows the same prices, not the newer ones."""
         answers = {q.id: str(self.store.get(f"q.{q.id}", q.default)) for q in self.criteria.questions}
         return UiState(preset=str(self.store["preset"]), profile=profile, view=str(self.store.get("view") or "compare"),
-                       axis=str(self.store["axis"]), pricing_date=on, answers=answers)
+                       axis=str(self.store["axis"]), pricing_date=on, answers=answers,
+                       table=str(self.store.get("history_table") or DEFAULT_TABLE))
 
     def write_url(self, state: UiState) -> None:
         params = encode(state, self.presets, self.criteria)
