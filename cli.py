@@ -157,36 +157,59 @@ def _report(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from pricing.checks import TableVersion, sanity_problems
-    from pricing.load import DATA_DIR, PricingError, list_table_files, read_criteria, read_policy, read_version
-    from pricing.yamlio import Problem
+    from pricing.load import (
+        DATA_DIR,
+        PricingError,
+        parse_table,
+        read_criteria,
+        read_policy,
+        read_version,
+        scan_table_files,
+    )
+    from pricing.yamlio import parse_yaml
 
     root = args.data or DATA_DIR
+    bundled, problems = scan_table_files(root)
     given = list(args.paths)
-    paths = given or [f.path for f in list_table_files(root)]
-    problems: list[Problem] = []
-    versions: dict[Path, TableVersion] = {}
-    # The schema, file by file; then the sanity rules across every version (the data directory's
-    # tables and any file given), against the policy and the checklist criteria.
-    for path in [*paths, *[f.path for f in list_table_files(root) if given]]:
+    for path in given:
         if not path.is_file():
             raise CliError(f"{path}: no such file")
-        if path.resolve() in versions:
-            continue
+    if given:
+        problems = []  # misnamed bundled files are reported when the whole directory is checked
+    inside = (root / "pricing").resolve()
+    # The schema, file by file; then the sanity rules across every version: the data directory's
+    # tables, with any file given in place of the bundled file of the same table and date.
+    versions: dict[tuple[str, object], TableVersion] = {}
+    reported: set[str] = set()
+    for path in [f.path for f in bundled] + given:
+        ours = path in given or not given
         try:
-            versions[path.resolve()] = read_version(path, today=args.today, root=root)
+            if path.resolve().is_relative_to(inside):
+                version = read_version(path, today=args.today, root=root)
+            else:  # a file elsewhere (a draft, a base-branch copy): content only
+                text = path.read_text(encoding="utf-8")
+                version = TableVersion(str(path), parse_table(text, str(path), today=args.today),
+                                       parse_yaml(text, str(path)))
         except PricingError as exc:
-            if path in paths:
+            if ours:
                 problems.extend(exc.problems)
+                reported.add(str(path))
+            continue
+        versions[(version.table.id, version.table.effective)] = version
+        if ours:
+            reported.add(version.file)
+    checked = len(given) if given else len(bundled) + sum(1 for p in problems if "file name" in p.message)
     try:
         policy = read_policy(root)
         criteria = read_criteria(root, today=args.today) if (root / "criteria.yaml").is_file() else None
     except PricingError as exc:
         problems.extend(exc.problems)
     else:
-        problems += sanity_problems(list(versions.values()), policy, criteria)
+        sanity = sanity_problems(list(versions.values()), policy, criteria)
+        problems += [p for p in sanity if p.file in reported or p.file.endswith("criteria.yaml")]
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"{len(paths)} table(s) checked, {len(problems)} problem(s)")
+    print(f"{checked} table(s) checked, {len(problems)} problem(s)")
     return EXIT_INVALID if problems else EXIT_OK
 
 

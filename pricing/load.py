@@ -32,6 +32,7 @@ __all__ = [
     "read_table",
     "read_version",
     "read_versions",
+    "scan_table_files",
     "version_dates",
 ]
 
@@ -62,7 +63,7 @@ def parse_table(text: str, file: str, *, today: dt.date | None = None) -> PriceT
     if not isinstance(doc.data, dict):
         raise PricingError([Problem(file, 1, "", "a pricing table must be a YAML mapping")])
     try:
-        table = PriceTable.model_validate(doc.data, context={"today": today or dt.date.today()})
+        table = PriceTable.model_validate(doc.data, context={"today": today})
     except ValidationError as exc:
         raise PricingError(problems_from(exc, doc, file)) from None
     problems = [*_reference_problems(table, file, doc.line_of)]
@@ -132,26 +133,34 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def list_table_files(root: Path | None = None) -> list[TableFile]:
-    """Every table file under `root/pricing`, sorted by id then date."""
+def scan_table_files(root: Path | None = None) -> tuple[list[TableFile], list[Problem]]:
+    """Every well-named table file under `root/pricing`, sorted by id then date, and a problem
+    for each file whose name is not a date (so `validate` can report them all)."""
     base = (root or DATA_DIR) / "pricing"
-    found = []
+    found, problems = [], []
     for path in sorted(base.glob("*/*/*.y*ml")):
         match = _DATE_NAME.match(path.name)
-        if not match:
-            raise PricingError(
-                [
-                    Problem(
-                        str(path.relative_to(base.parent.parent)),
-                        None,
-                        "",
-                        "file name must be the effective date, YYYY-MM-DD.yaml",
-                    )
-                ]
-            )
-        table_id = f"{path.parent.parent.name}/{path.parent.name}"
-        found.append(TableFile(table_id, dt.date.fromisoformat(match.group(1)), path))
-    return sorted(found, key=lambda f: (f.table_id, f.effective))
+        date = None
+        if match:
+            try:
+                date = dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                date = None
+        if date is None:
+            problems.append(Problem(str(path.relative_to(base.parent.parent)), None, "",
+                                    "file name must be the effective date, YYYY-MM-DD.yaml"))
+            continue
+        found.append(TableFile(f"{path.parent.parent.name}/{path.parent.name}", date, path))
+    return sorted(found, key=lambda f: (f.table_id, f.effective)), problems
+
+
+def list_table_files(root: Path | None = None) -> list[TableFile]:
+    """Every table file under `root/pricing`, sorted by id then date. Raises `PricingError`
+    when a file's name is not its effective date."""
+    found, problems = scan_table_files(root)
+    if problems:
+        raise PricingError(problems)
+    return found
 
 
 def version_dates(root: Path | None = None) -> list[dt.date]:
@@ -194,7 +203,7 @@ def read_criteria(root: Path | None = None, *, today: dt.date | None = None) -> 
     if doc.problems:
         raise PricingError(doc.problems)
     try:
-        return Criteria.model_validate(doc.data, context={"today": today or dt.date.today()})
+        return Criteria.model_validate(doc.data, context={"today": today})
     except ValidationError as exc:
         raise PricingError(problems_from(exc, doc, shown)) from None
 

@@ -33,12 +33,12 @@ across platforms, so golden files diff only when a figure really moved."""
 
 def format_usd(value: float | None, cents: bool = True) -> str:
     """
-    >>> format_usd(1234.5), format_usd(0.004), format_usd(None)
-    ('$1,234.50', '$0.0040', '—')
+    >>> format_usd(1234.5), format_usd(0.0149), format_usd(0.32), format_usd(None)
+    ('$1,234.50', '$0.0149', '$0.32', '—')
     """
     if value is None or not math.isfinite(value):
         return "—"
-    if 0 < abs(value) < 0.01:
+    if 0 < abs(value) < 0.1:  # per-run costs: cents alone would hide most of the figure
         return f"${value:.4f}"
     return f"${value:,.2f}" if cents else f"${value:,.0f}"
 

@@ -88,7 +88,7 @@ def _profile_rows(profile: WorkloadProfile) -> tuple[tuple[str, ...], ...]:
         rows.append(
             (
                 name,
-                f"{shown:g}" if isinstance(shown, float) else str(shown),
+                f"{shown:.12g}" if isinstance(shown, float) else str(shown),
                 field_unit(name) if name in AXES or isinstance(shown, float) else "",
                 info.description or "",
             )

@@ -111,3 +111,20 @@ def test_newest_file_not_after_the_date_is_in_force(tmp_path: Path):
     )
     with pytest.raises(PricingError, match="no pricing table is in force"):
         read_pricebook(tmp_path, dt.date(2025, 1, 1), today=TODAY)
+
+
+def test_a_source_verified_today_anywhere_loads_everywhere():
+    """'Today' is checked against the latest date on Earth, so a table verified in Asia this
+    morning loads in the Americas, where it is still yesterday."""
+    import datetime as dt
+
+    from pydantic import ValidationError
+
+    from pricing.schema import Source, latest_today
+
+    base = {"url": "https://example.com/p", "title": "A page", "stated": dt.date(2025, 1, 1), "confidence": "primary"}
+    Source.model_validate({**base, "verified": latest_today()})
+    with pytest.raises(ValidationError, match="in the future"):
+        Source.model_validate({**base, "verified": latest_today() + dt.timedelta(days=1)})
+    with pytest.raises(ValidationError, match="in the future"):  # an explicit day stays strict
+        Source.model_validate({**base, "verified": dt.date(2026, 1, 2)}, context={"today": dt.date(2026, 1, 1)})

@@ -73,7 +73,7 @@ def _crossings_frame(crossings: list[Crossover], analysis: Analysis) -> pd.DataF
     return pd.DataFrame(
         [
             {
-                "At": float(f"{c.value:.4g}"),
+                "At": round(c.value) if abs(c.value) >= 100 else float(f"{c.value:.4g}"),  # as the report
                 "Cheaper below": names.get(c.cheaper_below, c.cheaper_below),
                 "Cheaper above": names.get(c.cheaper_above, c.cheaper_above),
                 "Cost there": c.cost_usd,

@@ -12,25 +12,27 @@ from ui.state import Session, field_key
 
 __all__ = ["render_sidebar"]
 
-# Presentation only: the step of the +/- buttons and the display format of each field.
-WIDGETS: dict[str, tuple[float, str]] = {
-    "monthly_runs": (1000.0, "%.0f"),
-    "steps_per_run": (1.0, "%.0f"),
-    "step_seconds": (1.0, "%.2f"),
-    "retry_rate": (0.05, "%.2f"),
-    "sleeps_per_run": (1.0, "%.1f"),
-    "sleep_seconds": (60.0, "%.0f"),
-    "human_waits_per_run": (1.0, "%.2f"),
-    "human_wait_seconds": (600.0, "%.0f"),
-    "child_runs_per_run": (1.0, "%.1f"),
-    "heartbeat_seconds": (5.0, "%.0f"),
-    "heartbeat_timeout_seconds": (5.0, "%.0f"),
-    "step_payload_kb": (1.0, "%.1f"),
-    "context_growth_kb": (1.0, "%.1f"),
-    "peak_concurrent_runs": (1.0, "%.0f"),
-    "peak_window_hours": (1.0, "%.0f"),
-    "retention_days": (1.0, "%.0f"),
+# Presentation only: the step of the +/- buttons. Every field shows its value exactly (%g with
+# enough digits), so what the sidebar shows is what is priced.
+STEPS: dict[str, float] = {
+    "monthly_runs": 1000.0,
+    "steps_per_run": 1.0,
+    "step_seconds": 1.0,
+    "retry_rate": 0.05,
+    "sleeps_per_run": 1.0,
+    "sleep_seconds": 60.0,
+    "human_waits_per_run": 1.0,
+    "human_wait_seconds": 600.0,
+    "child_runs_per_run": 1.0,
+    "heartbeat_seconds": 5.0,
+    "heartbeat_timeout_seconds": 5.0,
+    "step_payload_kb": 1.0,
+    "context_growth_kb": 1.0,
+    "peak_concurrent_runs": 1.0,
+    "peak_window_hours": 1.0,
+    "retention_days": 1.0,
 }
+EXACT = "%.12g"
 GROUPS = (
     ("Volume", ("monthly_runs", "peak_concurrent_runs", "peak_window_hours")),
     ("Each run", ("steps_per_run", "step_seconds", "retry_rate", "child_runs_per_run")),
@@ -55,8 +57,7 @@ def _label(name: str) -> str:
 
 def _number(name: str) -> None:
     low, high = _bounds(name)
-    step, fmt = WIDGETS[name]
-    st.number_input(_label(name), min_value=low, max_value=high, step=step, format=fmt,
+    st.number_input(_label(name), min_value=low, max_value=high, step=STEPS[name], format=EXACT,
                     help=WorkloadProfile.model_fields[name].description, key=field_key(name))
 
 
@@ -114,11 +115,11 @@ def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | N
 
         st.header("Team")
         st.number_input("Engineer cost [USD/year]", min_value=0.0, max_value=5_000_000.0, step=5000.0, value=None,
-                        format="%.0f", key="team.engineer_cost", placeholder="sourced default",
+                        format=EXACT, key="team.engineer_cost", placeholder="sourced default",
                         help="Fully loaded cost of one engineer; empty takes the sourced default")
         with st.expander("Operations effort per option [FTE]"):
             for option in options:
-                st.number_input(option, min_value=0.0, max_value=10.0, step=0.05, value=None, format="%.2f",
+                st.number_input(option, min_value=0.0, max_value=10.0, step=0.05, value=None, format=EXACT,
                                 key=f"team.ops.{option}", placeholder="table default",
                                 help="Share of one engineer spent running this option")
 

@@ -101,6 +101,13 @@ def test_load_change_inputs_and_see_headline_and_charts_follow(page):
     again.close()
 
 
+def test_fields_show_exactly_what_is_priced(page):
+    open_app(page, "?steps_per_run=2.5&monthly_runs=1500.6&engineer_cost=187654.5")
+    assert page.get_by_label("Steps per run [steps]", exact=True).input_value() == "2.5"
+    assert page.get_by_label("Monthly runs [runs/month]", exact=True).input_value() == "1500.6"
+    assert page.get_by_label("Engineer cost [USD/year]", exact=True).input_value() == "187654.5"
+
+
 def test_every_view_renders(page):
     open_app(page, "?preset=deep-research")
     for view, marker in [
