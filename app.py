@@ -39,15 +39,16 @@ def _fallback(param: str) -> str:
 def main() -> None:
     st.set_page_config(page_title="Agent orchestrator TCO", layout="wide")
     try:
-        presets, criteria = data.presets(), data.criteria()
+        presets, criteria, allowed = data.presets(), data.criteria(), data.allowed()
+        machines = data.machines(data.book_for(dt.date.today()))
     except PricingError as exc:
-        _problems("The bundled data does not load:", [str(p) for p in exc.problems])
+        _problems("The data does not load (run `tco pricing validate`):", [str(p) for p in exc.problems])
         st.stop()
-    session = Session(st.session_state, st.query_params, presets, criteria, data.allowed())  # type: ignore[arg-type]
+    session = Session(st.session_state, st.query_params, presets, criteria, allowed)  # type: ignore[arg-type]
     session.start()
 
     on = session.store.get("pricing_date") or dt.date.today()
-    profile = render_sidebar(session, data.machines(data.book_for(dt.date.today())))
+    profile = render_sidebar(session, machines)
 
     st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     url_problems = session.store.get("url_problems") or []

@@ -200,3 +200,22 @@ def test_a_date_outside_the_data_is_explained(bad):
     text = " ".join(e.value for e in at.error)
     assert f"`date` = `{bad}`" in text and "a date from" in text
     assert at.number_input(key=field_key("steps_per_run")).value == 77
+
+
+def test_broken_data_is_explained_not_a_traceback(tmp_path, monkeypatch):
+    """A misnamed table file in the data: the page says which and why."""
+    import shutil
+
+    import pricing.load
+
+    data = tmp_path / "data"
+    shutil.copytree(pricing.load.DATA_DIR, data)
+    folder = data / "pricing" / "temporal" / "cloud"
+    shutil.copy(max(folder.glob("*.yaml")), folder / "2027-1-1.yaml")
+    monkeypatch.setattr(pricing.load, "DATA_DIR", data)
+    import ui.data
+
+    monkeypatch.setattr(ui.data, "DATA_DIR", data)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "2027-1-1.yaml: file name must be the effective date" in " ".join(e.value for e in at.error)

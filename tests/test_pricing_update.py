@@ -304,3 +304,33 @@ def test_pull_request_summary_of_a_corrected_price(tmp_path):
         "0.05048"
     )
     assert any(r["Change"] != "+$0.00" for r in _impact_rows(out))
+
+
+@needs_git
+def test_pull_request_summary_of_an_unadded_file_and_a_removed_one(tmp_path):
+    repo, git = _repo(tmp_path)
+    folder = repo / "data" / "pricing" / "temporal" / "cloud"
+    newest = max(folder.glob("*.yaml"))
+    newest.unlink()
+    git("commit", "-qam", "drop the newest Temporal Cloud version")
+    draft = repo / "data" / "pricing" / "trigger.dev" / "cloud"
+    old = max(draft.glob("*.yaml"))
+    (draft / "2026-10-01.yaml").write_text(
+        old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-10-01"), encoding="utf-8"
+    )  # written, not yet added to git
+    tco = str(Path(sys.executable).parent / "tco")
+    result = subprocess.run(["scripts/pricing-pr-summary", "HEAD~1", "data"], cwd=repo, capture_output=True,
+                            text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"Removed: `data/pricing/temporal/cloud/{newest.name}`" in result.stdout
+    assert "### `trigger.dev/cloud`: 2025-08-18 → 2026-10-01" in result.stdout
+    assert any(r["Option"] == "Temporal Cloud" and r["Change"] != "+$0.00" for r in _impact_rows(result.stdout))
+
+
+@needs_git
+def test_pull_request_summary_refuses_an_unknown_base(tmp_path):
+    repo, _ = _repo(tmp_path)
+    tco = str(Path(sys.executable).parent / "tco")
+    result = subprocess.run(["scripts/pricing-pr-summary", "origin/nowhere", "data"], cwd=repo, capture_output=True,
+                            text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
+    assert result.returncode == 2 and "is not a commit here" in result.stderr
