@@ -100,15 +100,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load_profile(path: Path, data: Path | None, book):  # type: ignore[no-untyped-def]
+    """A profile file, checked against the pricing data too (machine size, option ids)."""
+    from model.vendors.common import HOSTING_TABLE
+    from pricing.load import PricingError, list_table_files
+    from pricing.profiles import read_profile, reference_problems
+
+    profile = read_profile(path)
+    machines = book.table(HOSTING_TABLE).machines if HOSTING_TABLE in book.tables else {}
+    options = {f.table_id for f in list_table_files(data) if not f.table_id.startswith("reference/")}
+    problems = reference_problems(path, profile, machines, options)
+    if problems:
+        raise PricingError(problems)
+    return profile
+
+
 def _compare(args: argparse.Namespace) -> int:
     from model.engine import estimate
     from model.result import summarize
     from pricing.load import read_pricebook
-    from pricing.profiles import read_profile
     from report.compare import format_json, format_markdown, format_table
 
-    profile = read_profile(args.profile)
     book = read_pricebook(args.data, on=args.pricing_date)
+    profile = _load_profile(args.profile, args.data, book)
     result = summarize(estimate(profile, book))
     formatter = {"table": format_table, "json": format_json, "md": format_markdown}[args.format]
     sys.stdout.write(formatter(result))
@@ -118,7 +132,6 @@ def _compare(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from model.analysis import AXES, analyse
     from pricing.load import read_criteria, read_pricebook
-    from pricing.profiles import read_profile
     from report.builders import build
 
     axes = [a for a in AXES if a != "monthly_runs"]  # monthly runs has its own chart
@@ -137,8 +150,8 @@ def _report(args: argparse.Namespace) -> int:
             f"--answer: unknown question(s) {', '.join(sorted(unknown))}; "
             f"allowed: {', '.join(q.id for q in criteria.questions)}"
         )
-    profile = read_profile(args.profile)
     book = read_pricebook(args.data, on=args.pricing_date)
+    profile = _load_profile(args.profile, args.data, book)
     try:
         analysis = analyse(profile, book, axis=args.axis, criteria=criteria, answers=answers)
     except ValueError as exc:
@@ -243,6 +256,8 @@ def _diff(args: argparse.Namespace) -> int:
         if not versions:
             known = sorted({f.table_id for f in list_table_files(root)})
             raise CliError(f"table {table_id!r}: no such table; allowed: {', '.join(known)}")
+        if first >= second:
+            raise CliError(f"pricing diff: the first date ({first}) must be before the second ({second})")
         old_book, new_book = read_pricebook(root, on=first), read_pricebook(root, on=second)
         if table_id not in new_book.tables:
             raise CliError(f"table {table_id!r} has no version in force on {second}")
@@ -270,19 +285,24 @@ def _diff(args: argparse.Namespace) -> int:
 def _impact(args: argparse.Namespace) -> int:
     from model.impact import costs_by_date, impact_frame
     from pricing.load import read_pricebook
-    from pricing.profiles import read_presets, read_profile
+    from pricing.profiles import read_presets
     from report.pricing import impact_markdown
 
     profiles = [] if args.no_presets else list(read_presets(args.data).values())
-    profiles += [read_profile(path) for path in args.profile]
+    latest = read_pricebook(args.data)
+    profiles += [_load_profile(path, args.data, latest) for path in args.profile]
     if not profiles:
         raise CliError("pricing impact: no profiles (give --profile, or drop --no-presets)")
     if args.against is not None:
         if args.before or args.after:
             raise CliError("pricing impact: give --from and --to, or --against DIR [--on DATE], not both")
+        if not (args.against / "pricing").is_dir():
+            raise CliError(f"--against {args.against}: not a data directory (it has no pricing/ folder)")
         on = args.on or dt.date.today()
         before, after = f"{args.against} on {on}", f"this data on {on}"
         books = {before: read_pricebook(args.against, on=on), after: read_pricebook(args.data, on=on)}
+    elif args.on is not None:
+        raise CliError("pricing impact: --on goes with --against; with --from and --to the dates are those two")
     elif args.before and args.after:
         before, after = args.before, args.after
         books = {before: read_pricebook(args.data, on=before), after: read_pricebook(args.data, on=after)}
@@ -303,6 +323,10 @@ def _stale(args: argparse.Namespace) -> int:
     if not items:
         where = args.data or "the bundled data"
         raise CliError(f"pricing stale: no pricing table of {where} is in force on {today}; nothing to check")
+    newest = max(s.last_verified for s in items)
+    if today < newest:
+        raise CliError(f"pricing stale: --today {today} is before the tables were last verified ({newest}); "
+                       "give a day on or after it")
     sys.stdout.write(stale_markdown(items, today))
     return EXIT_INVALID if any(s.stale for s in items) else EXIT_OK
 

@@ -5,6 +5,7 @@ Problems name the file, the line, the field, the value given and what is allowed
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,14 @@ from model.profile import ProfileError, WorkloadProfile, parse_profile
 from pricing.load import DATA_DIR, PricingError
 from pricing.yamlio import Problem, parse_yaml
 
-__all__ = ["dump_profile", "parse_profile_text", "preset_paths", "read_presets", "read_profile"]
+__all__ = [
+    "dump_profile",
+    "parse_profile_text",
+    "preset_paths",
+    "read_presets",
+    "read_profile",
+    "reference_problems",
+]
 
 _HEADER = "# yaml-language-server: $schema=../schema/profile.schema.json\n"
 
@@ -65,3 +73,21 @@ def dump_profile(profile: WorkloadProfile) -> str:
         if isinstance(value, float) and value.is_integer():
             data[key] = int(value)
     return _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def reference_problems(
+    path: Path, profile: WorkloadProfile, machines: Iterable[str], options: Iterable[str]
+) -> list[Problem]:
+    """What a profile names that the pricing data lacks: its machine size, and the option ids of
+    its operations effort (a typo there would silently fall back to the table's default)."""
+    doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    machines, options = sorted(machines), sorted(options)
+    problems = []
+    if profile.machine not in machines:
+        problems.append(Problem(str(path), doc.line_of(("machine",)), "machine",
+                                f"{profile.machine!r} is not a machine size; allowed: {', '.join(machines)}"))
+    for option in profile.team.ops_fte:
+        if option not in options:
+            problems.append(Problem(str(path), doc.line_of(("team", "ops_fte", option)), f"team.ops_fte.{option}",
+                                    f"{option!r} is not an option; allowed: {', '.join(options)}"))
+    return problems

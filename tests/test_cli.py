@@ -132,3 +132,12 @@ def test_report_axis_must_be_a_second_axis(capsys, tmp_path):
 def test_stale_with_nothing_to_check_is_bad_input(capsys):
     code, _, err = run(capsys, "pricing", "stale", "--today", "2020-01-01")
     assert code == 2 and "nothing to check" in err
+
+
+def test_profile_naming_what_the_data_lacks_is_bad_input(capsys, tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text("version: 1\nname: x\nmachine: huge\nteam:\n  ops_fte: {temporal/clod: 1}\n", encoding="utf-8")
+    code, _, err = run(capsys, "compare", "--profile", str(path))
+    assert code == 2
+    assert f"{path}:3: machine: 'huge' is not a machine size" in err
+    assert f"{path}:5: team.ops_fte.temporal/clod: 'temporal/clod' is not an option" in err

@@ -90,6 +90,10 @@ def test_diff_of_one_file_uses_the_previous_version(capsys):
         (["diff", "acme/cloud", "2025-01-01", "2025-02-01"], "no pricing table is in force on 2025-01-01"),
         (["diff", "missing.yaml"], "missing.yaml: no such file"),
         (["impact", "--from", "2026-01-01", "--to", "2026-02-01", "--no-presets"], "no profiles"),
+        (["diff", "acme/cloud", "2026-05-01", "2026-02-01"], "must be before the second"),
+        (["impact", "--from", "2026-01-01", "--to", "2026-05-01", "--on", "2026-02-01"], "--on goes with --against"),
+        (["impact", "--against", "/nonexistent"], "not a data directory"),
+        (["stale", "--today", "2026-01-01"], "before the tables were last verified (2026-01-02)"),
     ],
 )
 def test_pricing_commands_explain_bad_input(capsys, argv, message):
