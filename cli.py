@@ -288,11 +288,6 @@ def _impact(args: argparse.Namespace) -> int:
     from pricing.profiles import read_presets
     from report.pricing import impact_markdown
 
-    profiles = [] if args.no_presets else list(read_presets(args.data).values())
-    latest = read_pricebook(args.data)
-    profiles += [_load_profile(path, args.data, latest) for path in args.profile]
-    if not profiles:
-        raise CliError("pricing impact: no profiles (give --profile, or drop --no-presets)")
     if args.against is not None:
         if args.before or args.after:
             raise CliError("pricing impact: give --from and --to, or --against DIR [--on DATE], not both")
@@ -308,6 +303,11 @@ def _impact(args: argparse.Namespace) -> int:
         books = {before: read_pricebook(args.data, on=before), after: read_pricebook(args.data, on=after)}
     else:
         raise CliError("pricing impact: give --from DATE and --to DATE, or --against DIR [--on DATE]")
+    profiles = [] if args.no_presets else list(read_presets(args.data).values())
+    latest = read_pricebook(args.data)
+    profiles += [_load_profile(path, args.data, latest) for path in args.profile]
+    if not profiles:
+        raise CliError("pricing impact: no profiles (give --profile, or drop --no-presets)")
     costs = costs_by_date(profiles, books)
     sys.stdout.write(impact_markdown(impact_frame(costs, before, after), before, after))
     return EXIT_OK
