@@ -112,7 +112,32 @@ def _unit_problems(version: TableVersion) -> Iterable[Problem]:
                           f"a price must be in a USD unit (got {row.unit!r})")
 
 
+def _plan_problems(old: TableVersion, new: TableVersion) -> Iterable[Problem]:
+    """A plan that appears or disappears (a renamed plan does both) must be explained: named in
+    the new version's (changed) `notes`, or, when new, given a `note` of its own; otherwise its prices would escape
+    the moved-by rule, which compares a number with the same number of the previous version."""
+    # Notes copied unchanged from the previous version explain nothing new.
+    notes = (new.table.notes or "").lower() if new.table.notes != old.table.notes else ""
+    before = {p.id: p for p in old.table.plans}
+    after = {p.id: p for p in new.table.plans}
+    for plan_id in after.keys() - before.keys():
+        plan = after[plan_id]
+        if plan.name.lower() not in notes and plan_id not in notes and not plan.note:
+            index = next(i for i, p in enumerate(new.table.plans) if p.id == plan_id)
+            line = new.document.line_of(("plans", index, "id")) if new.document else None
+            yield Problem(new.file, line, f"plans.{plan_id}",
+                          f"new plan since {old.table.effective}: give it a `note`, or name it in the table's `notes` "
+                          "(what it replaces, what it costs)")
+    for plan_id in before.keys() - after.keys():
+        plan = before[plan_id]
+        if plan.name.lower() not in notes and plan_id not in notes:
+            line = new.document.line_of(("notes",)) if new.document else None
+            yield Problem(new.file, line, "notes",
+                          f"plan {plan.name!r} of {old.table.effective} is gone: say in `notes` what happened to it")
+
+
 def _change_problems(old: TableVersion, new: TableVersion, policy: Policy) -> Iterable[Problem]:
+    yield from _plan_problems(old, new)
     for change in diff_tables(old.table, new.table):
         if change.kind != "changed" or change.old is None or change.new is None:
             continue

@@ -92,7 +92,7 @@ def _alternatives(item: Number | Tiered) -> str | None:
 
 
 def number_rows(table: PriceTable) -> list[NumberRow]:
-    """Every number of one table, in the table's own order."""
+    """Every number of one table, in the table's own order, then each plan's yes/no terms."""
     rows = []
     for path, item in table.numbers().items():
         source = table.source_for(item)
@@ -121,6 +121,24 @@ def number_rows(table: PriceTable) -> list[NumberRow]:
                 tiers=tuple((t.up_to, t.price) for t in item.tiers) if isinstance(item, Tiered) else None,
             )
         )
+    return rows + _flag_rows(table)
+
+
+def _flag_rows(table: PriceTable) -> list[NumberRow]:
+    """A plan's yes/no terms (self-serve, overage allowed) as rows too: they change bills."""
+    rows = []
+    for plan in table.plans:
+        source = table.source_for(plan.fee)
+        for name in ("self_serve", "overage"):
+            flag = getattr(plan, name)
+            rows.append(
+                NumberRow(
+                    table=table.id, effective=table.effective, path=f"plans.{plan.id}.{name}", value=None, low=None,
+                    high=None, shown="yes" if flag else "no", unit="yes/no", confidence=table.confidence_of(plan.fee),
+                    source_key=plan.fee.source, source_title=source.title, url=str(source.url),
+                    stated=source.stated, verified=source.verified, note=plan.note, alternatives=None,
+                )
+            )
     return rows
 
 

@@ -338,3 +338,32 @@ def test_pull_request_summary_refuses_an_unknown_base(tmp_path):
     result = subprocess.run(["scripts/pricing-pr-summary", "origin/nowhere", "data"], cwd=repo, capture_output=True,
                             text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
     assert result.returncode == 2 and "is not a commit here" in result.stderr
+
+
+def _new_version(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    folder = data / "pricing" / "temporal" / "cloud"
+    old = max(folder.glob("*.yaml"))
+    text = edit(old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-11-01"))
+    (folder / "2026-11-01.yaml").write_text(text, encoding="utf-8")
+    return data
+
+
+def test_a_renamed_plan_must_be_explained(capsys, tmp_path):
+    data = _new_version(tmp_path, lambda t: t.replace("id: developer", "id: developer-v2", 1))
+    code, _, err = run(capsys, "--data", str(data), "pricing", "validate")
+    assert code == 1
+    assert "plans.developer-v2: new plan since 2026-09-17" in err
+    assert "plan 'Developer' of 2026-09-17 is gone" in err
+
+
+def test_a_plan_term_that_flips_shows_in_the_diff(capsys, tmp_path):
+    flip = "    name: Developer\n    self_serve: false\n"
+    data = _new_version(tmp_path, lambda t: t.replace("    name: Developer\n", flip, 1))
+    code, out, _ = run(capsys, "--data", str(data), "pricing", "diff", "temporal/cloud", "2026-10-01", "2026-11-02")
+    assert code == 0
+    rows = {r["Number"]: r for r in table_rows(out)}
+    flipped = [r for k, r in rows.items() if k.endswith(".self_serve`")]
+    assert [r["Number"] for r in flipped] == ["`plans.developer.self_serve`"]
+    assert flipped[0]["Old"].startswith("yes") and flipped[0]["New"].startswith("no")
