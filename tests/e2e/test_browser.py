@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from model.engine import estimate
@@ -103,9 +104,10 @@ def test_load_change_inputs_and_see_headline_and_charts_follow(page):
 
 def test_fields_show_exactly_what_is_priced(page):
     open_app(page, "?steps_per_run=2.5&monthly_runs=1500.6&engineer_cost=187654.5")
-    assert page.get_by_label("Steps per run [steps]", exact=True).input_value() == "2.5"
-    assert page.get_by_label("Monthly runs [runs/month]", exact=True).input_value() == "1500.6"
-    assert page.get_by_label("Engineer cost [USD/year]", exact=True).input_value() == "187654.5"
+    # The browser may paint a field for a moment before its value arrives: wait for the value.
+    expect(page.get_by_label("Steps per run [steps]", exact=True)).to_have_value("2.5", timeout=TIMEOUT)
+    expect(page.get_by_label("Monthly runs [runs/month]", exact=True)).to_have_value("1500.6", timeout=TIMEOUT)
+    expect(page.get_by_label("Engineer cost [USD/year]", exact=True)).to_have_value("187654.5", timeout=TIMEOUT)
 
 
 def test_every_view_renders(page):
@@ -186,7 +188,7 @@ def test_uploading_a_profile_fills_the_form(page, tmp_path):
     file.write_text(dump_profile(mine), encoding="utf-8")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(file))
     assert wait_headline(page, not_text=first) == expected_headline(mine)
-    assert page.get_by_label("Profile name", exact=True).input_value() == "Uploaded agent"
+    expect(page.get_by_label("Profile name", exact=True)).to_have_value("Uploaded agent", timeout=TIMEOUT)
 
 
 def test_a_broken_upload_is_explained_and_nothing_is_lost(page, tmp_path):
@@ -200,7 +202,7 @@ def test_a_broken_upload_is_explained_and_nothing_is_lost(page, tmp_path):
     alerts.filter(has_text="monthly_runs").first.wait_for(timeout=TIMEOUT)
     text = " ".join(alerts.all_inner_texts())
     assert "monthly_runs" in text and "-3" in text and "steps_per_run" in text and "lots" in text
-    assert page.get_by_label("Steps per run [steps]", exact=True).input_value() == "64"
+    expect(page.get_by_label("Steps per run [steps]", exact=True)).to_have_value("64", timeout=TIMEOUT)
 
 
 SHOTS = [
