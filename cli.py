@@ -173,13 +173,11 @@ def _validate(args: argparse.Namespace) -> int:
     from pricing.load import (
         DATA_DIR,
         PricingError,
-        parse_table,
         read_criteria,
         read_policy,
         read_version,
         scan_table_files,
     )
-    from pricing.yamlio import parse_yaml
 
     root = args.data or DATA_DIR
     bundled, problems = scan_table_files(root)
@@ -189,7 +187,6 @@ def _validate(args: argparse.Namespace) -> int:
             raise CliError(f"{path}: no such file")
     if given:
         problems = []  # misnamed bundled files are reported when the whole directory is checked
-    inside = (root / "pricing").resolve()
     # The schema, file by file; then the sanity rules across every version: the data directory's
     # tables, with any file given in place of the bundled file of the same table and date.
     versions: dict[tuple[str, object], TableVersion] = {}
@@ -197,12 +194,7 @@ def _validate(args: argparse.Namespace) -> int:
     for path in [f.path for f in bundled] + given:
         ours = path in given or not given
         try:
-            if path.resolve().is_relative_to(inside):
-                version = read_version(path, today=args.today, root=root)
-            else:  # a file elsewhere (a draft, a base-branch copy): content only
-                text = path.read_text(encoding="utf-8")
-                version = TableVersion(str(path), parse_table(text, str(path), today=args.today),
-                                       parse_yaml(text, str(path)))
+            version = read_version(path, today=args.today, root=root)
         except PricingError as exc:
             if ours:
                 problems.extend(exc.problems)
@@ -227,17 +219,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _table_from(path: Path, root: Path):  # type: ignore[no-untyped-def]
-    """A table file inside the data directory (name and folder checked) or anywhere else (a
-    base-branch copy in a pull request, say: content checked only)."""
-    from pricing.load import parse_table, read_table
+    """A table file inside the data directory or anywhere else (see `read_version`)."""
+    from pricing.load import read_version
 
     if not path.is_file():
         raise CliError(f"{path}: no such file")
-    try:
-        path.resolve().relative_to((root / "pricing").resolve())
-    except ValueError:
-        return parse_table(path.read_text(encoding="utf-8"), str(path))
-    return read_table(path, root=root)
+    return read_version(path, root=root).table
 
 
 def _diff(args: argparse.Namespace) -> int:

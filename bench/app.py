@@ -10,11 +10,10 @@ analysis is reused), and `analyse()` alone. The ratios say how much of an edit i
 from __future__ import annotations
 
 import platform
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from timing import best
 
 from model.analysis import analyse
 from pricing.load import read_criteria, read_pricebook
@@ -22,15 +21,6 @@ from pricing.profiles import read_presets
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 REPEATS = 7
-
-
-def best(fn: Callable[[], object], repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -49,7 +39,7 @@ def main() -> None:
     def engine() -> None:
         analyse(profile, book, criteria=criteria, answers={})
 
-    t_edit, t_rerun, t_engine = best(edit), best(rerun), best(engine)
+    t_edit, t_rerun, t_engine = best(edit, REPEATS), best(rerun, REPEATS), best(engine, REPEATS)
     print(f"machine: {platform.machine()}, CPython {platform.python_version()}")
     print(f"rerun after an edit (analysis runs): {t_edit * 1000:8.1f} ms")
     print(f"rerun, nothing new (cached):          {t_rerun * 1000:8.1f} ms")

@@ -9,10 +9,9 @@ taken in the same run, each the best of several repeats.
 from __future__ import annotations
 
 import platform
-import time
-from collections.abc import Callable
 
 import numpy as np
+from timing import best
 
 from model.crossover import all_crossovers
 from model.engine import estimate
@@ -22,15 +21,6 @@ from pricing.profiles import read_presets
 
 SWEEP = 100_000
 LOOP = 200
-
-
-def best(fn: Callable[[], object], repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -209,11 +209,19 @@ def read_criteria(root: Path | None = None, *, today: dt.date | None = None) -> 
 
 
 def read_version(path: Path, *, today: dt.date | None = None, root: Path | None = None) -> TableVersion:
-    """One table file validated, with its YAML line map (for messages that name a line)."""
+    """One table file validated, with its YAML line map (for messages that name a line).
+
+    A file inside `root/pricing` must be named after its date in its table's folder; a file
+    anywhere else (a draft, a base branch's copy) is checked on its content only."""
     root = root or DATA_DIR
-    table = read_table(path, today=today, root=root)
-    shown = _shown(path, root)
-    return TableVersion(shown, table, parse_yaml(path.read_text(encoding="utf-8"), shown))
+    text = path.read_text(encoding="utf-8")
+    if path.resolve().is_relative_to((root / "pricing").resolve()):
+        shown = _shown(path, root)
+        table = read_table(path, today=today, root=root)
+    else:
+        shown = str(path)
+        table = parse_table(text, shown, today=today)
+    return TableVersion(shown, table, parse_yaml(text, shown))
 
 
 def read_versions(root: Path | None = None, *, today: dt.date | None = None) -> list[TableVersion]:

@@ -88,15 +88,10 @@ def history_frame(tables: Sequence[PriceTable]) -> pd.DataFrame:
     if frame.empty:
         return frame.assign(expected=[], changed=[])
 
-    def expected(row: pd.Series) -> float:
-        if row["value"] is not None and not pd.isna(row["value"]):
-            return float(row["value"])
-        if row["low"] is not None and not pd.isna(row["low"]):
-            return (float(row["low"]) + float(row["high"])) / 2
-        tiers = row["tiers"]
-        return float(tiers[0][1]) if tiers else float("nan")
-
-    frame["expected"] = frame.apply(expected, axis=1)
+    # The value, else a range's midpoint, else a graduated price's first band (yes/no terms: none).
+    first_band = frame["tiers"].map(lambda tiers: tiers[0][1] if tiers else None)
+    value, low, high = (pd.to_numeric(frame[c], errors="coerce") for c in ("value", "low", "high"))
+    frame["expected"] = value.fillna((low + high) / 2).fillna(pd.to_numeric(first_band, errors="coerce"))
     versions = frame.groupby("table")["effective"].nunique()
     shapes = frame.groupby(["table", "path"]).agg(n=("effective", "nunique"), kinds=("shown", "nunique"))
     shapes["changed"] = (shapes["kinds"] > 1) | (shapes["n"] < shapes.index.get_level_values(0).map(versions.to_dict()))

@@ -35,7 +35,6 @@ __all__ = [
     "costs_over_versions",
     "criteria",
     "data_fingerprint",
-    "earliest_date",
     "history",
     "machines",
     "presets",
@@ -94,10 +93,6 @@ def presets() -> dict[str, WorkloadProfile]:
 
 def criteria() -> Criteria:
     return _criteria(data_fingerprint())
-
-
-def earliest_date() -> dt.date:
-    return min(f.effective for f in list_table_files())
 
 
 def allowed() -> Allowed:

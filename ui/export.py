@@ -10,7 +10,7 @@ import streamlit as st
 from model.analysis import Analysis
 from report.builders import BUILDERS, EXTENSIONS, MIME_TYPES, build
 
-__all__ = ["FORMAT_LABELS", "file_name", "render_export"]
+__all__ = ["FORMAT_LABELS", "file_name", "render_export", "slug"]
 
 FORMAT_LABELS = {
     "html": "HTML (self-contained, charts inline, opens offline)",
@@ -21,10 +21,14 @@ FORMAT_LABELS = {
 }
 
 
+def slug(name: str) -> str:
+    """A profile name as a file-name part: `Coding agent (v2)` -> `coding-agent-v2`."""
+    words = "".join(c if c.isalnum() else " " for c in name.lower()).split()
+    return "-".join(words) or "profile"
+
+
 def file_name(analysis: Analysis, fmt: str) -> str:
-    slug = "".join(c if c.isalnum() else "-" for c in analysis.profile.name.lower()).strip("-") or "profile"
-    slug = "-".join(part for part in slug.split("-") if part)
-    return f"tco-{slug}-{analysis.book.as_of.isoformat()}.{EXTENSIONS[fmt]}"
+    return f"tco-{slug(analysis.profile.name)}-{analysis.book.as_of.isoformat()}.{EXTENSIONS[fmt]}"
 
 
 def render_export(analysis: Analysis) -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 from model.profile import ProfileError, StepKind, WorkloadProfile, field_unit
 from pricing.load import PricingError
 from pricing.profiles import dump_profile, parse_profile_text
+from ui.export import slug
 from ui.state import Session, field_key
 
 __all__ = ["render_sidebar"]
@@ -140,11 +141,6 @@ def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | N
             for name, value, allowed in exc.problems:
                 st.error(f"{name} = {value!r}: {allowed}")
             return None
-        st.download_button("Download this profile", dump_profile(profile), file_name=_file_name(profile),
+        st.download_button("Download this profile", dump_profile(profile), file_name=f"{slug(profile.name)}.yaml",
                            mime="application/yaml", on_click="ignore", key="download_profile")
     return profile
-
-
-def _file_name(profile: WorkloadProfile) -> str:
-    slug = "".join(c if c.isalnum() else "-" for c in profile.name.lower()).strip("-") or "profile"
-    return f"{slug}.yaml"
