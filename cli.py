@@ -102,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load_profile(path: Path, data: Path | None, book):  # type: ignore[no-untyped-def]
     """A profile file, checked against the pricing data too (machine size, option ids)."""
-    from model.vendors.common import HOSTING_TABLE
+    from model.lines import HOSTING_TABLE
     from pricing.load import PricingError, list_table_files
     from pricing.profiles import read_profile, reference_problems
 

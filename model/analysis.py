@@ -19,11 +19,11 @@ from model.engine import estimate
 from model.profile import WorkloadProfile
 from model.recommend import Recommendation, recommend
 from model.result import EstimateOut, summarize
-from model.sweep import history_curve, sweep
+from model.sweep import STEP_MEASURES, limit_curves, sweep
 from pricing.criteria import Criteria
 from pricing.schema import PriceBook
 
-__all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values"]
+__all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values", "value_of"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,14 @@ AXES: dict[str, Axis] = {
 CURVE_POINTS = 161
 
 
+def value_of(profile: WorkloadProfile, result: EstimateOut, name: str) -> float:
+    """A profile field as priced: a field left empty (the peak) takes the value the engine derived."""
+    value = getattr(profile, name)
+    if value is None and name == "peak_concurrent_runs" and result.workload is not None:
+        return result.workload.peak_concurrent_runs
+    return float(value)
+
+
 def axis_values(name: str, points: int = CURVE_POINTS) -> npt.NDArray[np.float64]:
     axis = AXES[name]
     return grid(axis.low, axis.high, points, axis.log)
@@ -68,6 +76,7 @@ class Analysis:
     axis_sweep: pd.DataFrame
     axis_crossovers: list[Crossover]
     history: pd.DataFrame | None
+    """Every option's step-dependent limits as steps grow (`model.sweep.limit_curves`)."""
     recommendation: Recommendation | None
     answers: Mapping[str, str] = field(default_factory=dict)
 
@@ -81,7 +90,7 @@ def analyse(
     answers: Mapping[str, str] | None = None,
 ) -> Analysis:
     """Price the profile, sweep it along monthly runs and along `axis`, find every crossover
-    on both, project Temporal's history over the step count and weigh the checklist."""
+    on both, project every option's limits over the step count and weigh the checklist."""
     if axis not in AXES:
         raise ValueError(f"axis {axis!r} is not one of: {', '.join(AXES)}")
     result = summarize(estimate(profile, book))
@@ -92,15 +101,14 @@ def analyse(
         if profile.monthly_runs > 0
         else axis_values("monthly_runs")
     )
-    axis_x = np.union1d(axis_values(axis), [getattr(profile, axis)])
+    axis_x = np.union1d(axis_values(axis), [value_of(profile, result, axis)])
     if along.log:
         axis_x = axis_x[axis_x > 0]
-    temporal = next((t for t in book.options() if t.billing_model in ("temporal-cloud", "temporal-self-hosted")), None)
     history = None
-    if temporal is not None:
+    if any(limit.measure in STEP_MEASURES for t in book.options() for limit in t.run_limits):
         top = max(AXES["steps_per_run"].high, profile.steps_per_run * 2)
         steps = np.union1d(np.unique(np.round(grid(1, top, 240, True))), [profile.steps_per_run])
-        history = history_curve(profile, temporal, steps[steps >= 1])
+        history = limit_curves(profile, book, steps[steps >= 1])
     return Analysis(
         profile=profile,
         book=book,

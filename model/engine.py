@@ -2,7 +2,8 @@
 
 Each option is priced three times, with every sourced number at the low end of its range, at its
 expected value and at the high end; the low and high totals are the least and the most of the
-three. Everything the app, the CLI and the reports show comes from an `Estimate`.
+three. Its limits and recorded history are projected under the expected numbers. Everything the
+app, the CLI and the reports show comes from an `Estimate`.
 """
 
 from __future__ import annotations
@@ -14,22 +15,25 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.billing import Array
-from model.history import HistoryProjection, project_history
+from model.history import HistoryProjection
+from model.lines import OptionBill
+from model.limits import LimitProjection, project_limits
+from model.meters import price_option
 from model.profile import Columns, WorkloadProfile, profiles_frame
-from model.vendors import BILLING_MODELS
-from model.vendors.common import OptionBill
+from model.usage import Workload, workload
 from pricing.schema import PriceBook, PriceTable, Scenario
 
 __all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "estimate"]
 
 SCENARIOS: tuple[Scenario, ...] = ("low", "expected", "high")
-HISTORY_MODELS = ("temporal-cloud", "temporal-self-hosted")
 
 
 @dataclass(frozen=True)
 class OptionEstimate:
-    """One option's monthly cost for every profile: the expected bill and its range."""
+    """One option's monthly cost for every profile: the expected bill and its range, and its
+    limits and recorded history under the expected numbers."""
 
     table: PriceTable
     bill: OptionBill
@@ -37,6 +41,8 @@ class OptionEstimate:
     high: Array
     line_low: dict[str, Array]
     line_high: dict[str, Array]
+    limits: tuple[LimitProjection, ...] = ()
+    history: HistoryProjection | None = None
 
     @property
     def id(self) -> str:
@@ -54,7 +60,7 @@ class Estimate:
     frame: pd.DataFrame
     book: PriceBook
     options: tuple[OptionEstimate, ...]
-    history: HistoryProjection | None
+    work: Workload
     profiles: tuple[WorkloadProfile, ...] | None = None
 
     def __len__(self) -> int:
@@ -65,6 +71,11 @@ class Estimate:
             if item.id == option_id:
                 return item
         raise KeyError(f"no option {option_id!r}; have {', '.join(o.id for o in self.options)}")
+
+    @property
+    def history_option(self) -> OptionEstimate | None:
+        """The first option (by id) that records a history: the JSON contract's `history`."""
+        return next((o for o in self.options if o.history is not None), None)
 
     def totals(self, which: Scenario = "expected") -> pd.DataFrame:
         """Monthly cost [USD/month]: one row per profile, one column per option id."""
@@ -101,12 +112,11 @@ class Estimate:
         return pd.DataFrame(rows)
 
 
-def _price_option(frame: Columns, table: PriceTable, book: PriceBook, ranges: bool = True) -> OptionEstimate:
-    model = BILLING_MODELS.get(table.billing_model or "")
-    if model is None:
-        raise KeyError(f"{table.id}: unknown billing_model {table.billing_model!r}; known: {', '.join(BILLING_MODELS)}")
+def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = True) -> OptionEstimate:
     scenarios: tuple[Scenario, ...] = SCENARIOS if ranges else ("expected",)
-    bills = {s: model.price(frame, table, book, s) for s in scenarios}
+    priced = {s: price_option(work, table, book, s) for s in scenarios}
+    bills = {s: bill for s, (bill, _) in priced.items()}
+    usage = priced["expected"][1]
     totals = np.stack([b.total for b in bills.values()])
     line_stack = {
         line.key: np.stack([{ln.key: ln.cost for ln in b.lines}[line.key] for b in bills.values()])
@@ -119,6 +129,8 @@ def _price_option(frame: Columns, table: PriceTable, book: PriceBook, ranges: bo
         high=totals.max(axis=0),
         line_low={k: v.min(axis=0) for k, v in line_stack.items()},
         line_high={k: v.max(axis=0) for k, v in line_stack.items()},
+        limits=project_limits(usage) if ranges else (),
+        history=usage.history() if ranges and table.history is not None else None,
     )
 
 
@@ -133,8 +145,8 @@ def estimate(
 
     `profiles` is one profile, several, or a DataFrame with a column per profile field (missing
     columns take the defaults): a sweep of 100,000 profiles is one call. With `ranges=False` only
-    the expected scenario is priced (a third of the work; low and high then equal it), for
-    callers that need the expected cost alone, such as root finding. Raises
+    the expected scenario is priced and no limits are projected (a third of the work; low and high
+    then equal it), for callers that need the expected cost alone, such as root finding. Raises
     `model.profile.ProfileError` for values no option can price (an unknown machine, say).
     """
     kept: tuple[WorkloadProfile, ...] | None = None
@@ -150,8 +162,6 @@ def estimate(
         if unknown:
             raise KeyError(f"unknown option(s) {', '.join(sorted(unknown))}; have {', '.join(t.id for t in tables)}")
         tables = [t for t in tables if t.id in wanted]
-    columns = Columns(frame)
-    priced = tuple(_price_option(columns, table, book, ranges) for table in tables)
-    history_table = next((t for t in book.options() if t.billing_model in HISTORY_MODELS), None)
-    history = project_history(columns, history_table) if history_table is not None else None
-    return Estimate(frame=frame, book=book, options=priced, history=history, profiles=kept)
+    work = workload(Columns(frame))
+    priced = tuple(_price(work, table, book, ranges) for table in tables)
+    return Estimate(frame=frame, book=book, options=priced, work=work, profiles=kept)

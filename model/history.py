@@ -1,12 +1,16 @@
-"""Temporal history projection: how large one run's Event History grows, and which limit bites.
+"""Recorded history: how large one run's history grows, for any option that records one.
 
-A run's history is the workflow skeleton plus a fixed number of events per step, sleep, human
-wait and child workflow (the counts are data, in the Temporal tables' `counting`). Its size is
-those events' fixed overhead plus the payloads recorded: step i (counting from 0) records
-`step_payload_kb + i * context_growth_kb`, so an agent that passes its whole, growing
-conversation into every call grows its history quadratically. For every limit the projection
-gives the first step that crosses it, which one binds first, and how many Continue-As-New
-segments the run needs to stay under the server's suggested size.
+A table's `history` says what a run records: events as a linear combination of usage counts
+(fixed per run, or per step), `event_bytes` of fixed fields per event, and payloads: step i
+(counting from 1) records `step_payload_kb + (i - 1) * context_growth_kb`, and each count in
+`payloads` records one `step_payload_kb` more. An agent that passes its whole, growing
+conversation into every call grows its history quadratically.
+
+With `segments` (Temporal's Continue-As-New) the run restarts with a fresh history each time the
+open one passes the suggested number of events or bytes; the new segment starts with
+`restart_events` events and carries the context so far as its input (recorded once more in the
+closing event of the old segment). Segments are laid out step by step from the first, so a
+longer run only ever adds to the last one: what it records and stores never shrinks.
 
 Everything takes and returns arrays, one value per profile.
 """
@@ -18,73 +22,72 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.billing import Array
-from model.profile import Columns, column
-from model.units import BYTES_PER_KB, BYTES_PER_MB
-from pricing.schema import PriceTable, Scenario
+from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, HOURS_PER_DAY, SECONDS_PER_HOUR
+from model.usage import Count, Usage, count, derived
 
-__all__ = ["LIMIT_NAMES", "HistoryProjection", "events_per_step", "project_history"]
+__all__ = [
+    "MAX_SEGMENT_LOOPS",
+    "HistoryProjection",
+    "first_step_linear",
+    "first_step_payload",
+    "first_step_quadratic",
+    "project_history",
+    "retention_days",
+]
 
-LIMIT_NAMES = ("history_events", "history_size", "payload_size")
-"""The hard limits a run can hit, in the order `binding_limit` names them."""
+MAX_SEGMENT_LOOPS = 1000
+"""Segments laid out one by one per profile; past this many (a history of gigabytes per run) the
+rest are counted as one step each, which can only overstate them."""
 
 
 @dataclass(frozen=True)
 class HistoryProjection:
-    """Per profile: one run's history, and the step at which each limit is crossed.
+    """One run's recorded history, per profile (sizes in bytes)."""
 
-    A `steps_until_*` value is the 1-based step whose completion first takes the run past that
-    threshold; `inf` when no number of steps ever does.
-    """
-
-    events_per_step: Array
+    name: str
     fixed_events: Array
+    """Events that do not depend on the number of steps (the skeleton, sleeps, waits, children)."""
+    events_per_step: Array
     events_per_run: Array
+    """Without restarts: fixed + per step x steps."""
+    fixed_bytes: Array
     bytes_per_step: Array
-    """Size each step adds, before context growth [bytes]."""
+    """What each step adds before context growth: its payload and its events' fields."""
+    growth_bytes: Array
+    """How much larger each step's payload is than the previous one's."""
     history_bytes_per_run: Array
+    """Without restarts."""
+    payload_bytes: Array
+    """One step's payload without growth."""
     largest_payload_bytes: Array
-    steps_until_event_warning: Array
-    steps_until_event_limit: Array
-    steps_until_size_warning: Array
-    steps_until_size_limit: Array
-    steps_until_payload_warning: Array
-    steps_until_payload_limit: Array
-    binding_limit: np.ndarray
-    """Which hard limit a growing run reaches first: one of `LIMIT_NAMES`."""
-    exceeds_limit: np.ndarray
-    """True where this run, as profiled, crosses a hard limit without Continue-As-New."""
-    continue_as_new_segments: Array
-    """Runs this workflow is split into to stay under the suggested thresholds (1 = none needed)."""
-    steps_per_segment: Array
-    payload_blocks_continue_as_new: np.ndarray
-    """True where one step's payload passes the payload limit: Continue-As-New cannot help."""
+    segments: Array
+    """Histories one run is split into (1 without restarts)."""
+    first_segment_steps: Array
+    """Steps the first segment holds before it restarts (inf when it never does)."""
+    recorded_events: Array
+    """Events of every segment together."""
+    recorded_bytes: Array
+    """Bytes of every segment together, the carried context included."""
     child_history_bytes: Array
-    """Histories of the run's child workflows, together [bytes]."""
+    """The children's own histories, together."""
     mean_open_bytes: Array
-    """Average size of the run's open history over its lifetime [bytes] (for Active storage)."""
+    """Average size of the open history over the run's lifetime (for storage of open runs); with
+    restarts an upper bound: the open segment is taken at its largest, never shrinking."""
 
 
-def events_per_step(frame: Columns, count: dict[str, float]) -> Array:
-    """Events one step adds: 6 for an activity; for a local activity, its marker plus a
-    workflow-task triplet every time the workflow task heartbeats while it runs."""
-    attempts = 1.0 + column(frame, "retry_rate")
-    seconds = column(frame, "step_seconds") * attempts
-    local = frame["step_kind"] == "local_activity"
-    local_events = count["events_per_local_activity"] + count["events_per_workflow_task"] * (
-        seconds / count["workflow_task_heartbeat_seconds"]
-    )
-    return np.where(local, local_events, count["events_per_activity"])
+def first_step_linear(fixed: Array, per_step: Array, limit: Array | float) -> Array:
+    """Smallest n >= 1 with fixed + per_step * n > limit (inf if never).
 
-
-def _first_step_linear(fixed: Array, per_step: Array, limit: float) -> Array:
-    """Smallest n >= 1 with fixed + per_step * n > limit (inf if never)."""
+    >>> first_step_linear(np.array([5.0]), np.array([6.0]), 51_200).tolist()
+    [8533.0]
+    """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         n = np.floor((limit - fixed) / per_step) + 1.0
     n = np.where(per_step > 0, n, np.where(fixed > limit, 1.0, np.inf))
-    return np.maximum(n, 1.0)
+    return np.asarray(np.maximum(n, 1.0), dtype=np.float64)
 
 
-def _first_step_quadratic(fixed: Array, linear: Array, growth: Array, limit: float) -> Array:
+def first_step_quadratic(fixed: Array, linear: Array, growth: Array, limit: Array | float) -> Array:
     """Smallest n >= 1 with fixed + linear*n + growth*n*(n-1)/2 > limit (inf if never).
 
     The root of a*n^2 + b*n + c = 0 is taken in the form that does not cancel digits
@@ -102,87 +105,232 @@ def _first_step_quadratic(fixed: Array, linear: Array, growth: Array, limit: flo
     return np.asarray(np.maximum(np.nan_to_num(n, nan=np.inf), 1.0), dtype=np.float64)
 
 
-def _first_payload_step(base: Array, growth: Array, limit: float) -> Array:
+def first_step_payload(base: Array, growth: Array, limit: Array | float) -> Array:
     """Smallest 1-based step whose payload (base + (step-1) * growth) exceeds the limit."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         n = np.floor((limit - base) / growth) + 2.0
     n = np.where(growth > 0, n, np.where(base > limit, 1.0, np.inf))
-    return np.where(base > limit, 1.0, np.maximum(n, 1.0))
+    return np.asarray(np.where(base > limit, 1.0, np.maximum(n, 1.0)), dtype=np.float64)
 
 
-def project_history(frame: Columns, table: PriceTable, scenario: Scenario = "expected") -> HistoryProjection:
-    """Project one run's history for every profile, under a Temporal table's counting rules."""
-    count = {k: v.pick(scenario) for k, v in table.counting.items()}
-    limit = {k: v.pick(scenario) for k, v in table.limits.items()}
+@dataclass(frozen=True)
+class _Layout:
+    segments: Array
+    events: Array
+    bytes: Array
+    first_steps: Array
+    first_restart_bytes: Array
 
-    steps = column(frame, "steps_per_run")
-    payload = column(frame, "step_payload_kb") * BYTES_PER_KB
-    growth = column(frame, "context_growth_kb") * BYTES_PER_KB
-    overhead = count["event_overhead_bytes"]
 
-    per_step = events_per_step(frame, count)
-    children = column(frame, "child_runs_per_run")
-    fixed = (
-        count["events_workflow_skeleton"]
-        + column(frame, "sleeps_per_run") * count["events_per_timer"]
-        + column(frame, "human_waits_per_run") * count["events_per_human_wait"]
-        + children * count["events_per_child_workflow"]
-    )
-    fixed_bytes = fixed * overhead + children * payload
-    step_bytes = payload + per_step * overhead
+def _segment_steps(e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Array,
+                   top_events: float, top_bytes: float) -> Array:
+    """Steps a segment holds: the first j >= 1 after which it passes either threshold, when it
+    begins at 1-based step `start` with `e0` events and `b0` bytes."""
+    by_events = first_step_linear(e0, e, top_events)
+    by_bytes = first_step_quadratic(b0, c + (start - 1.0) * g, g, top_bytes)
+    return np.minimum(by_events, by_bytes)
 
-    events = fixed + per_step * steps
-    history_bytes = fixed_bytes + steps * step_bytes + growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
-    largest = np.where(steps > 0, payload + growth * np.maximum(steps - 1.0, 0.0), 0.0)
 
-    mb = BYTES_PER_MB
-    until = {
-        "event_warning": _first_step_linear(fixed, per_step, limit["history_events_warning"]),
-        "event_limit": _first_step_linear(fixed, per_step, limit["history_events"]),
-        "size_warning": _first_step_quadratic(fixed_bytes, step_bytes, growth, limit["history_size_warning_mb"] * mb),
-        "size_limit": _first_step_quadratic(fixed_bytes, step_bytes, growth, limit["history_size_mb"] * mb),
-        "payload_warning": _first_payload_step(payload, growth, limit["payload_warning_kb"] * BYTES_PER_KB),
-        "payload_limit": _first_payload_step(payload, growth, limit["payload_mb"] * mb),
-    }
-    hard = np.stack([until["event_limit"], until["size_limit"], until["payload_limit"]])
-    binding = np.array(LIMIT_NAMES, dtype=object)[np.argmin(hard, axis=0)]
-    exceeds = hard.min(axis=0) <= steps
+def _content(e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Array, m: Array) -> tuple[Array, Array]:
+    """(events, bytes) of a segment that begins at step `start` and holds `m` steps."""
+    return e0 + e * m, b0 + m * (c + (start - 1.0) * g) + g * m * (m - 1.0) / 2.0
 
-    can_events = count["continue_as_new_events"]
-    can_bytes = count["continue_as_new_mb"] * mb
-    segments = np.maximum.reduce(
-        [
-            np.ones_like(steps),
-            np.ceil(events / can_events),
-            np.ceil(history_bytes / can_bytes),
-        ]
-    )
-    blocked = until["payload_limit"] <= steps
 
-    child_bytes = children * ((count["events_workflow_skeleton"] + count["events_per_activity"]) * overhead + payload)
-    # Size grows with progress x in [0, 1]: linear part x, quadratic part x^2 (context growth).
+def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array, restart_e: float,
+          restart_b: float) -> tuple[Array, Array, Array]:
+    """(segments, events, bytes) when every step from `first` to `last` (1-based, `last` may be
+    fractional) is a segment of its own."""
+    rest = last - first + 1.0
+    n = np.ceil(rest - 1e-9)
+    m_last = rest - (n - 1.0)
+    a_last = first + n - 1.0
+    s1 = n * (first - 1.0) + n * (n - 1.0) / 2.0  # sum of (start - 1) over the segments
+    events = n * restart_e + e * (n - 1.0 + m_last)
+    steps_bytes = (n - 1.0) * c + g * (s1 - (a_last - 1.0)) + m_last * (c + (a_last - 1.0) * g)
+    size = n * restart_b + carry * s1 + steps_bytes + g * m_last * (m_last - 1.0) / 2.0
+    size = size + carry * (s1 - (a_last - 1.0) + n - 1.0)  # each closing event carries the context on
+    return n, events, size
+
+
+def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g: Array, restart_e: float,
+            restart_b: float, top_events: float, top_bytes: float, carries: bool) -> _Layout:
+    """Lay the run's steps out in segments, first to last (vectorized over profiles)."""
+    carry = g if carries else np.zeros_like(g)
+    one = np.ones_like(steps)
+    j1 = _segment_steps(fixed_e, fixed_b, one, e, c, g, top_events, top_bytes)
+    m = np.minimum(j1, steps)
+    events, size = _content(fixed_e, fixed_b, one, e, c, g, m)
+    first_restart = _content(fixed_e, fixed_b, one, e, c, g, j1)[1]
+    segments = one.copy()
+    start = one + m  # the next segment's first step
+    more = steps - start + 1.0 > 1e-9
+    size = size + np.where(more, (start - 1.0) * carry, 0.0)  # the closing event carries the context on
+
+    # Without growth every later segment is alike: count them at once.
+    flat = more & (g == 0)
+    if flat.any():
+        ix = np.flatnonzero(flat)
+        rest = steps[ix] - start[ix] + 1.0
+        zero = np.zeros(ix.size)
+        j = _segment_steps(np.full(ix.size, restart_e), np.full(ix.size, restart_b), one[ix], e[ix], c[ix], zero,
+                           top_events, top_bytes)
+        full = np.floor(rest / j + 1e-12)
+        part = np.maximum(rest - full * j, 0.0)
+        has_part = part > 1e-9
+        segments[ix] += full + has_part
+        events[ix] += full * (restart_e + e[ix] * j) + np.where(has_part, restart_e + e[ix] * part, 0.0)
+        size[ix] += full * (restart_b + c[ix] * j) + np.where(has_part, restart_b + c[ix] * part, 0.0)
+        more[ix] = False
+
+    loops = 0
+    while more.any():
+        ix = np.flatnonzero(more)
+        a = start[ix]
+        e0 = np.full(ix.size, restart_e)
+        b0 = restart_b + (a - 1.0) * carry[ix]
+        j = _segment_steps(e0, b0, a, e[ix], c[ix], g[ix], top_events, top_bytes)
+        # A segment that holds one step is followed by segments at least as full: from there on
+        # every step is a segment of its own, a closed form.
+        tail = (j <= 1.0) | (loops >= MAX_SEGMENT_LOOPS)
+        if tail.any():
+            t = ix[tail]
+            n, ev, by = _tail(start[t], steps[t], e[t], c[t], g[t], carry[t], restart_e, restart_b)
+            segments[t] += n
+            events[t] += ev
+            size[t] += by
+            more[t] = False
+        keep = ~tail
+        if keep.any():
+            k = ix[keep]
+            jk, ak = j[keep], a[keep]
+            mk = np.minimum(jk, steps[k] - ak + 1.0)
+            ev, by = _content(e0[keep], b0[keep], ak, e[k], c[k], g[k], mk)
+            segments[k] += 1.0
+            events[k] += ev
+            size[k] += by
+            start[k] = ak + mk
+            more[k] = steps[k] - start[k] + 1.0 > 1e-9
+            size[k] += np.where(more[k], (start[k] - 1.0) * carry[k], 0.0)
+        loops += 1
+    return _Layout(segments, events, size, np.where(j1 >= steps, np.inf, j1), first_restart)
+
+
+def _mean_open(linear: Array, quadratic: Array, ceiling: Array, carry_slope: Array) -> Array:
+    """Average of min(Q(x), L(x)) over progress x in [0, 1], where Q(x) = linear x + quadratic x^2
+    is the history so far and L(x) = ceiling + carry_slope x is the largest an open segment gets
+    (its restart size plus the context it carries). Both grow with the run, so the average does."""
+    d = linear - carry_slope
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        denominator = d + np.sqrt(np.maximum(d * d + 4.0 * quadratic * ceiling, 0.0))
+        x = np.where(denominator > 0, 2.0 * ceiling / denominator, np.inf)
+    x = np.where(np.isfinite(ceiling), x, np.inf)
+    below = np.minimum(x, 1.0)
+    under = linear * below**2 / 2.0 + quadratic * below**3 / 3.0
+    with np.errstate(invalid="ignore"):
+        over = np.where(x < 1.0, ceiling * (1.0 - x) + carry_slope * (1.0 - x * x) / 2.0, 0.0)
+    return np.asarray(under + over, dtype=np.float64)
+
+
+def project_history(u: Usage) -> HistoryProjection:
+    """Project one run's history for every profile, under the table's `history` rules."""
+    spec = u.table.history
+    assert spec is not None, f"{u.table.id} records no history"
+    p = u.params
+    overhead = p[spec.event_bytes]
+    steps = u.work.steps
+    payload = u.column("step_payload_kb") * BYTES_PER_KB
+    growth = u.column("context_growth_kb") * BYTES_PER_KB
+
+    events = u.combine(spec.events)
+    extra = u.combine(spec.payloads) if spec.payloads else None
+    fixed_e, per_step_e = events.fixed, events.per_step
+    fixed_b = fixed_e * overhead + (extra.fixed * payload if extra is not None else 0.0)
+    step_b = payload + per_step_e * overhead + (extra.per_step * payload if extra is not None else 0.0)
+    runs_events = fixed_e + per_step_e * steps
     quadratic = growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
-    linear = history_bytes - quadratic
-    mean_open = (linear / 2.0 + quadratic / 3.0) / segments
+    history_bytes = fixed_b + steps * step_b + quadratic
+    largest = np.where(steps > 0, payload + growth * np.maximum(steps - 1.0, 0.0), 0.0)
+    if extra is not None:
+        largest = np.maximum(largest, np.where(extra.total > 0, payload, 0.0))
+
+    child_events = sum(p[k] for k in spec.child_events)
+    child_bytes = u.column("child_runs_per_run") * (child_events * overhead + payload)
+
+    inf = np.full_like(steps, np.inf)
+    if spec.segments is not None:
+        seg = spec.segments
+        restart_e = p[seg.restart_events]
+        layout = _layout(steps, fixed_e, per_step_e, fixed_b, step_b, growth, restart_e, restart_e * overhead,
+                         p[seg.events], p[seg.size_mb] * BYTES_PER_MB, seg.carries_context)
+        segments, recorded_e, recorded_b = layout.segments, layout.events, layout.bytes
+        first_steps, ceiling = layout.first_steps, layout.first_restart_bytes
+        slope = growth * steps if seg.carries_context else np.zeros_like(steps)
+    else:
+        segments, recorded_e, recorded_b = np.ones_like(steps), runs_events, history_bytes
+        first_steps, ceiling, slope = inf, inf, np.zeros_like(steps)
+    mean_open = _mean_open(fixed_b + steps * step_b, quadratic, ceiling, slope)
 
     return HistoryProjection(
-        events_per_step=per_step,
-        fixed_events=fixed,
-        events_per_run=events,
-        bytes_per_step=step_bytes,
+        name=spec.name,
+        fixed_events=fixed_e,
+        events_per_step=per_step_e,
+        events_per_run=runs_events,
+        fixed_bytes=fixed_b,
+        bytes_per_step=step_b,
+        growth_bytes=growth,
         history_bytes_per_run=history_bytes,
+        payload_bytes=payload,
         largest_payload_bytes=largest,
-        steps_until_event_warning=until["event_warning"],
-        steps_until_event_limit=until["event_limit"],
-        steps_until_size_warning=until["size_warning"],
-        steps_until_size_limit=until["size_limit"],
-        steps_until_payload_warning=until["payload_warning"],
-        steps_until_payload_limit=until["payload_limit"],
-        binding_limit=binding,
-        exceeds_limit=exceeds,
-        continue_as_new_segments=segments,
-        steps_per_segment=np.where(segments > 0, steps / segments, steps),
-        payload_blocks_continue_as_new=blocked,
+        segments=segments,
+        first_segment_steps=first_steps,
+        recorded_events=recorded_e,
+        recorded_bytes=recorded_b,
         child_history_bytes=child_bytes,
         mean_open_bytes=mean_open,
     )
+
+
+@count(
+    "segment_restarts",
+    "restarts",
+    "times a run restarts with a fresh history (the history's `segments`)",
+    needs_history=True,
+)
+def segment_restarts(u: Usage) -> Count:
+    restarts = u.history().segments - 1.0
+    return Count(restarts, np.zeros_like(restarts), restarts)
+
+
+def retention_days(u: Usage) -> Array:
+    """The profile's `retention_days`, clamped to the table's bounds when it states them."""
+    days = u.column("retention_days")
+    spec = u.table.history
+    if spec is None or spec.retention is None:
+        return days
+    low = u.table.number("limits", spec.retention.min).pick(u.scenario)
+    high = u.table.number("limits", spec.retention.max).pick(u.scenario)
+    return np.asarray(np.clip(days, low, high), dtype=np.float64)
+
+
+@derived(
+    "active_history_gbh",
+    "GBh",
+    "histories of open runs over the month: arrival rate x run wall time x the open history's mean size",
+    needs_history=True,
+)
+def active_history_gbh(u: Usage) -> Array:
+    h = u.history()
+    wall_hours = u.work.wall / SECONDS_PER_HOUR
+    return np.asarray(u.column("monthly_runs") * wall_hours * h.mean_open_bytes / BYTES_PER_GB, dtype=np.float64)
+
+
+@derived(
+    "retained_history_gbh",
+    "GBh",
+    "histories of closed runs (every segment, and the children's) kept for the retention period",
+    needs_history=True,
+)
+def retained_history_gbh(u: Usage) -> Array:
+    h = u.history()
+    closed = (h.recorded_bytes + h.child_history_bytes) / BYTES_PER_GB
+    return np.asarray(u.column("monthly_runs") * closed * retention_days(u) * HOURS_PER_DAY, dtype=np.float64)

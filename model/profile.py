@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 __all__ = [
     "NUMERIC_FIELDS",
+    "OPTIONAL_FIELDS",
     "PROFILE_VERSION",
     "Columns",
     "ProfileError",
@@ -79,7 +80,7 @@ class TeamInputs(BaseModel):
         bad = [k for k in value if not _OPTION_ID.match(k)]
         if bad:
             raise ValueError(
-                f"{', '.join(repr(k) for k in bad)}: keys are option ids, vendor/offering, e.g. temporal/cloud"
+                f"{', '.join(repr(k) for k in bad)}: keys are option ids, vendor/offering (see `tco compare`)"
             )
         return value
 
@@ -102,36 +103,44 @@ class WorkloadProfile(BaseModel):
     )
     step_kind: StepKind = Field(
         default=StepKind.ACTIVITY,
-        description="How Temporal runs a step: activity, or local_activity (inside the workflow task)",
+        description="How a step runs where the orchestrator distinguishes it: activity (a task of its own) or "
+        "local_activity (inside the workflow's own task)",
         json_schema_extra={"unit": "", "group": "workload"},
     )
-    sleeps_per_run: float = _f(0, "sleeps", "Durable sleeps per run (wait.for / workflow timer)", le=1e6)
+    sleeps_per_run: float = _f(0, "sleeps", "Durable sleeps per run (a durable timer)", le=1e6)
     sleep_seconds: float = _f(0, "s", "Length of one durable sleep", le=3.2e7)
     human_waits_per_run: float = _f(
         1,
         "waits",
-        "Waits for a person or a webhook per run (Trigger.dev waitpoint; Temporal signal + timeout timer)",
+        "Waits for a person or a webhook per run (a waitpoint, or a signal awaited with a timeout)",
         le=1e5,
     )
     human_wait_seconds: float = _f(7200, "s", "Length of one such wait", le=3.2e7)
     child_runs_per_run: float = _f(
         0,
         "runs",
-        "Sub-agents started and awaited per run (triggerAndWait / child workflow), each running one step",
+        "Sub-agents started and awaited per run (child runs or child workflows), each running one step",
         le=1e5,
     )
     heartbeat_seconds: float = _f(0, "s", "Interval at which a running step heartbeats; 0 = no heartbeats", le=86_400)
     heartbeat_timeout_seconds: float = _f(
         0,
         "s",
-        "Temporal heartbeat timeout set on the step; 0 = none (the SDK then throttles heartbeats to its default)",
+        "Heartbeat timeout set on the step; 0 = none (an SDK then throttles heartbeats to its default)",
         le=86_400,
     )
     step_payload_kb: float = _f(8, "KB", "Input + output of one step, as recorded in history", le=1e7)
     context_growth_kb: float = _f(
         0, "KB/step", "Each step's input grows by this much (an agent passing its whole conversation)", le=1e6
     )
-    peak_concurrent_runs: float = _f(20, "runs", "Runs executing at the same time at the busiest moment", ge=1, le=1e7)
+    peak_concurrent_runs: float | None = Field(
+        default=None,
+        ge=1,
+        le=1e7,
+        description="Runs executing at the same time at the busiest moment; empty = derived from the volume "
+        "(the runs executing at once on average within the busy window). A figure below that is raised to it",
+        json_schema_extra={"unit": "runs", "group": "workload"},
+    )
     peak_window_hours: float = _f(
         8,
         "h",
@@ -142,18 +151,22 @@ class WorkloadProfile(BaseModel):
     machine: str = Field(
         default="small-1x",
         min_length=1,
-        description="Resources one executing run needs, as a Trigger.dev machine preset; "
+        description="Resources one executing run needs, as a machine preset of the hosting table; "
         "also sizes self-managed workers",
         json_schema_extra={"unit": "", "group": "workload"},
     )
-    retention_days: float = _f(30, "days", "How long Temporal keeps closed histories", ge=0, le=3650)
+    retention_days: float = _f(30, "days", "How long closed runs' histories are kept", ge=0, le=3650)
     team: TeamInputs = Field(default_factory=TeamInputs)
 
 
 NUMERIC_FIELDS: tuple[str, ...] = tuple(
-    name for name, info in WorkloadProfile.model_fields.items() if info.annotation is float
+    name for name, info in WorkloadProfile.model_fields.items() if info.annotation in (float, float | None)
 )
 """The fields an array can sweep over; every cost function accepts arrays of these."""
+OPTIONAL_FIELDS: tuple[str, ...] = tuple(
+    name for name in NUMERIC_FIELDS if WorkloadProfile.model_fields[name].default is None
+)
+"""Numeric fields that may be left empty (NaN in a frame): the engine derives them."""
 
 
 class Columns(Mapping[str, npt.NDArray[Any]]):
@@ -299,7 +312,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
     items = [profiles] if isinstance(profiles, WorkloadProfile) else list(profiles)
     rows = [
         {
-            **{n: float(getattr(p, n)) for n in NUMERIC_FIELDS},
+            **{n: np.nan if getattr(p, n) is None else float(getattr(p, n)) for n in NUMERIC_FIELDS},
             "machine": p.machine,
             "step_kind": p.step_kind.value,
             "name": p.name,
@@ -321,10 +334,13 @@ def _check_frame(frame: pd.DataFrame) -> None:
         high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
         values = frame[name].to_numpy()
         bad = ~np.isfinite(values)
-        if low is not None:
-            bad |= values < low
-        if high is not None:
-            bad |= values > high
+        if name in OPTIONAL_FIELDS:
+            bad &= ~np.isnan(values)
+        with np.errstate(invalid="ignore"):
+            if low is not None:
+                bad |= values < low
+            if high is not None:
+                bad |= values > high
         if bad.any():
             problems.append((name, float(values[bad][0]), _allowed(name)))
     kinds = set(frame["step_kind"].unique()) - {k.value for k in StepKind}

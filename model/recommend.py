@@ -74,25 +74,28 @@ def _number_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -
         if share < rule.threshold:
             text += " The difference is small: let the other answers decide."
     else:
-        history = result.history
-        if history is None or rule.favours is None or not history.exceeds_limit:
+        assert rule.checks is not None and rule.favours is not None
+        checked = [o for o in result.options if criteria.vendor_of(o.id) == rule.checks]
+        crossed = [(o, [x for x in o.limits if x.exceeded and x.hard]) for o in checked]
+        if not checked or not all(found for _, found in crossed):
             return None
+        option, found = min(crossed, key=lambda item: item[0].monthly_usd)
+        blocked = [x for x in found if not x.avoidable]
+        limit = min(blocked or found, key=lambda x: x.steps_until_limit or 0.0)
         vendor = rule.favours
-        weight = rule.weight_blocked if history.payload_blocks_continue_as_new else rule.weight
-        limit = {"history_events": "event-count", "history_size": "history-size", "payload_size": "payload-size"}[
-            history.binding_limit
-        ]
-        text = rule.reason.format(
-            history=(
-                f"On Temporal this run crosses the {limit} limit; "
-                + (
-                    "one step's payload outgrows the payload limit, which Continue-As-New cannot fix, "
-                    "so the conversation must move out of history."
-                    if history.payload_blocks_continue_as_new
-                    else f"it needs Continue-As-New ({history.continue_as_new_segments} segments per run)."
-                )
-            )
-        )
+        weight = rule.weight_blocked if blocked else rule.weight
+        restart = option.restart
+        if blocked:
+            remedy = limit.advice or "the run must change shape to stay inside it."
+            if restart is not None:
+                remedy = f"{restart.name} cannot fix that. {remedy}"
+        elif restart is not None:
+            remedy = f"it needs {restart.name} ({restart.segments} segments per run)."
+        else:
+            remedy = limit.advice or ""
+        step = f"{limit.steps_until_limit:,.0f}" if limit.steps_until_limit is not None else "1"
+        text = rule.reason.format(option=option.name, limit=f"{limit.shown} {limit.name.lower()}", step=step,
+                                  remedy=remedy)
     if weight <= 0:
         return None
     return Finding(

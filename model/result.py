@@ -15,21 +15,24 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from model.engine import Estimate, OptionEstimate
-from model.history import HistoryProjection
-from model.profile import NUMERIC_FIELDS, WorkloadProfile
+from model.limits import LimitProjection
+from model.lines import Line, PriceRef
+from model.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
 from model.units import BYTES_PER_MB
-from model.vendors.common import Line, PriceRef
-from pricing.schema import Number, PriceBook, Tiered
+from pricing.schema import Number, PriceBook, PriceTable, Tiered
 
 __all__ = [
     "RESULT_VERSION",
     "ComponentOut",
     "EstimateOut",
     "HistoryOut",
+    "LimitOut",
     "OptionOut",
     "PlanOut",
     "ProvenanceOut",
+    "RestartOut",
     "TableRef",
+    "WorkloadOut",
     "profile_at",
     "summarize",
 ]
@@ -76,6 +79,9 @@ class ComponentOut(_Out):
     category: Literal["vendor", "infrastructure", "people"]
     depends_on: str | None = None
     provenance: ProvenanceOut | None = None
+    quoted_unit: str | None = None
+    """How the vendor quotes the price when per many units (`USD/1M actions`); `unit_price` is
+    always per one unit of `unit` (`price_unit`)."""
 
 
 class PlanOut(_Out):
@@ -85,6 +91,43 @@ class PlanOut(_Out):
     """What the bill would be on this plan; null where the plan cannot take this workload."""
     chosen: bool
     reason: str
+
+
+class LimitOut(_Out):
+    """One per-run limit against this run. Sizes in bytes, times in seconds (`unit`);
+    `steps_until_*` are 1-based steps at which the measure first passes the level, null when no
+    number of steps does or when the measure does not grow with steps."""
+
+    id: str
+    name: str
+    measure: Literal["events", "history_bytes", "payload_bytes", "run_seconds", "wait_seconds", "concurrent_runs",
+                     "quantity"]
+    unit: str
+    value: float
+    limit: float
+    warning: float | None
+    shown: str
+    """The limit as the vendor states it (`2 MB`, `51,200 events`)."""
+    steps_until_warning: float | None
+    steps_until_limit: float | None
+    exceeded: bool
+    """This run, as profiled, passes the limit."""
+    warned: bool
+    hard: bool
+    avoidable: bool
+    """The option's segments (Continue-As-New) keep each segment under it."""
+    advice: str | None
+    provenance: ProvenanceOut | None = None
+
+
+class RestartOut(_Out):
+    """A run that restarts with a fresh history (Temporal's Continue-As-New)."""
+
+    name: str
+    segments: int
+    """Histories one run is split into (1: no restart)."""
+    first_segment_steps: float | None
+    """Steps the first segment holds before it restarts; null when it never does."""
 
 
 class OptionOut(_Out):
@@ -105,11 +148,17 @@ class OptionOut(_Out):
     warnings: list[str]
     depends_on: list[str]
     pricing: TableRef
+    hosting: Literal["cloud", "self-hosted"] | None = None
+    limits: list[LimitOut] = []
+    """Every per-run limit the option's table declares, projected for this run."""
+    restart: RestartOut | None = None
+    """How the option's history restarts (Continue-As-New), if it does."""
 
 
 class HistoryOut(_Out):
-    """One run's Temporal Event History. `steps_until_*` are 1-based step numbers at which a
-    threshold is first crossed; null when no number of steps crosses it."""
+    """One run's recorded history, for the first option (by id) that records one (Temporal's Event
+    History). `steps_until_*` are 1-based step numbers at which a threshold is first crossed;
+    null when no number of steps crosses it."""
 
     table: str
     events_per_run: float
@@ -126,9 +175,31 @@ class HistoryOut(_Out):
     exceeds_limit: bool
     continue_as_new_segments: int
     steps_per_segment: float
+    """Steps the first segment holds before it restarts (all of them without a restart)."""
     payload_blocks_continue_as_new: bool
     limits: dict[str, float]
     advice: list[str]
+    name: str = "Event History"
+    """What the option calls its history."""
+    restart_name: str | None = None
+    """What the option calls a restart with a fresh history (Continue-As-New), if it has one."""
+
+
+class WorkloadOut(_Out):
+    """What the engine derived from the profile, shared by every option."""
+
+    peak_concurrent_runs: float
+    """Runs executing at once at the busiest moment, as priced [runs]."""
+    peak_concurrent_runs_source: Literal["given", "derived", "raised"]
+    """`given` by the profile; `derived` from the volume (the profile left it empty); `raised` to
+    the runs executing at once on average within the busy window, which the profile's figure was
+    below."""
+    peak_floor: float
+    """Runs executing at once on average within the busy window [runs]."""
+    open_runs_peak: float
+    """Runs open at once (executing or waiting) at the busiest moment [runs]."""
+    executing_seconds_per_run: float
+    wall_seconds_per_run: float
 
 
 class EstimateOut(_Out):
@@ -141,6 +212,9 @@ class EstimateOut(_Out):
     cheapest: str
     options: list[OptionOut]
     history: HistoryOut | None
+    workload: WorkloadOut | None = None
+    warnings: list[str] = []
+    """About the profile as a whole (a peak raised to what the volume implies)."""
 
 
 def _finite(value: float) -> float | None:
@@ -174,7 +248,10 @@ def profile_at(estimate: Estimate, index: int) -> WorkloadProfile:
     if estimate.profiles is not None:
         return estimate.profiles[index]
     row = estimate.frame.iloc[index]
-    data = {name: float(row[name]) for name in NUMERIC_FIELDS}
+    data: dict[str, object] = {name: float(row[name]) for name in NUMERIC_FIELDS}
+    for name in OPTIONAL_FIELDS:
+        if math.isnan(float(row[name])):
+            data[name] = None
     return WorkloadProfile.model_validate(
         {**data, "machine": str(row["machine"]), "step_kind": str(row["step_kind"]), "name": str(row["name"])}
     )
@@ -198,7 +275,50 @@ def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int) -> C
         category=line.category,
         depends_on=depends,
         provenance=provenance(book, ref) if ref is not None else None,
+        quoted_unit=line.quoted_unit,
     )
+
+
+def _shown(table: PriceTable, key: str) -> str:
+    number = table.limits[key]
+    return f"{number.expected:,.10g} {number.unit.value}"
+
+
+def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int) -> LimitOut:
+    return LimitOut(
+        id=p.id,
+        name=p.spec.name,
+        measure=p.spec.measure,
+        unit=p.unit,
+        value=float(p.value[i]),
+        limit=p.limit,
+        warning=p.warning,
+        shown=_shown(table, p.id),
+        steps_until_warning=_finite(p.steps_until_warning[i]),
+        steps_until_limit=_finite(p.steps_until_limit[i]),
+        exceeded=bool(p.exceeded[i]),
+        warned=bool(p.warned[i]),
+        hard=p.spec.hard,
+        avoidable=p.avoidable,
+        advice=p.spec.advice,
+        provenance=provenance(book, p.ref),
+    )
+
+
+def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[str]:
+    """A sentence for every hard limit this run passes."""
+    segments = table.history.segments if table.history is not None else None
+    out = []
+    for limit in limits:
+        if not (limit.exceeded and limit.hard):
+            continue
+        at = f" at step {limit.steps_until_limit:,.0f}" if limit.steps_until_limit is not None else ""
+        if limit.avoidable and segments is not None:
+            out.append(f"the run passes the {limit.shown} {limit.name.lower()} limit{at} without {segments.name}")
+        else:
+            text = f"the run passes the {limit.shown} {limit.name.lower()} limit{at}"
+            out.append(f"{text}: {limit.advice}" if limit.advice else text)
+    return out
 
 
 def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: WorkloadProfile) -> OptionOut:
@@ -209,7 +329,9 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
     plan_names = {p.id: p.name for p in option.table.plans}
     total = float(option.total[i])
     runs = profile.monthly_runs
-    fill = {"peak": f"{profile.peak_concurrent_runs:g}"}
+    work = estimate.work
+    held = option.table.concurrency.holds if option.table.concurrency is not None else "executing"
+    fill = {"peak": f"{work.peak(held)[i]:,.4g}"}
     reason = str(bill.plan_reason[i]).format(**fill)
     others = [
         f"{plan_names[k]} ${v[i]:,.2f}" for k, v in bill.plan_totals.items() if k != plan_id and math.isfinite(v[i])
@@ -218,6 +340,7 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         mine = bill.plan_totals.get(plan_id)
         this = f"{plan_names.get(plan_id, plan_id)} ${mine[i]:,.2f}; " if mine is not None else ""
         reason += f" (the vendor's bill on each plan: {this}{', '.join(others)})"
+    limits = [_limit(book, option.table, p, i) for p in option.limits]
     return OptionOut(
         id=option.id,
         name=option.table.name,
@@ -244,56 +367,108 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
             )
             for p in option.table.plans
         ],
-        warnings=[message for message, flags in bill.warnings.items() if bool(flags[i])],
+        warnings=[message for message, flags in bill.warnings.items() if bool(flags[i])]
+        + _limit_warnings(option.table, limits),
         depends_on=[f"{c.name}: depends on {c.depends_on}" for c in components if c.depends_on],
         pricing=TableRef(table=option.id, effective=option.table.effective, file=book.files.get(option.id)),
+        hosting=option.table.hosting,
+        limits=limits,
+        restart=_restart(option, i),
     )
 
 
-def _history(estimate: Estimate, h: HistoryProjection, i: int, profile: WorkloadProfile) -> HistoryOut:
-    table = next(t for t in estimate.book.options() if t.billing_model in ("temporal-cloud", "temporal-self-hosted"))
-    limits = {k: v.expected for k, v in table.limits.items() if k.startswith(("history_", "payload_"))}
-    count = {k: v.expected for k, v in table.counting.items()}
-    segments = int(h.continue_as_new_segments[i])
+def _restart(option: OptionEstimate, i: int) -> RestartOut | None:
+    spec = option.table.history
+    if spec is None or spec.segments is None or option.history is None:
+        return None
+    return RestartOut(name=spec.segments.name, segments=int(option.history.segments[i]),
+                      first_segment_steps=_finite(option.history.first_segment_steps[i]))
+
+
+_HISTORY_MEASURES = {"events": "history_events", "history_bytes": "history_size", "payload_bytes": "payload_size"}
+_UNTIL = {"events": "event", "history_bytes": "size", "payload_bytes": "payload"}
+
+
+def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadProfile) -> HistoryOut:
+    """The contract's `history` block, from the option's recorded history and its limits."""
+    table = option.table
+    h = option.history
+    assert h is not None and table.history is not None
+    spec = table.history
+    segments = spec.segments
+    shown = {limit.id: limit for limit in out.limits if limit.measure in _HISTORY_MEASURES}
+    until: dict[str, float | None] = {}
+    hard: dict[str, float] = {}
+    for limit in shown.values():
+        prefix = _UNTIL[limit.measure]
+        until[f"steps_until_{prefix}_warning"] = limit.steps_until_warning
+        until[f"steps_until_{prefix}_limit"] = limit.steps_until_limit
+        if limit.hard:
+            hard[_HISTORY_MEASURES[limit.measure]] = (
+                math.inf if limit.steps_until_limit is None else limit.steps_until_limit
+            )
+    binding = min(hard, key=lambda k: hard[k]) if hard else "history_events"
+    blocked = [x for x in shown.values() if x.exceeded and x.hard and not x.avoidable]
+    count = int(h.segments[i])
+    first = float(h.first_segment_steps[i])
     advice = []
-    if bool(h.payload_blocks_continue_as_new[i]):
-        advice.append(
-            f"Step {int(h.steps_until_payload_limit[i])} passes the {limits['payload_mb']:g} MB payload "
-            "limit, which Continue-As-New cannot fix: keep the conversation out of history (store it "
-            "in a blob store or database and pass a reference)."
-        )
-    if segments > 1:
-        advice.append(
-            f"Continue-As-New about every {math.floor(h.steps_per_segment[i]):,} steps ({segments} segments "
-            f"per run) keeps each history under the server's suggested {count['continue_as_new_events']:,.0f} "
-            f"events / {count['continue_as_new_mb']:g} MB."
-        )
-    if profile.context_growth_kb > 0 and not bool(h.payload_blocks_continue_as_new[i]):
+    for limit in blocked:
+        fix = f", which {segments.name} cannot fix" if segments is not None else ""
+        advice.append(f"Step {limit.steps_until_limit:,.0f} passes the {limit.shown} {limit.name.lower()} limit{fix}."
+                      + (f" {limit.advice}" if limit.advice else ""))
+    if segments is not None and count > 1:
+        advice.append(segments.advice.format(
+            every=first, segments=count, events=table.counting[segments.events].expected,
+            mb=table.counting[segments.size_mb].expected))
+    if profile.context_growth_kb > 0 and not blocked:
         advice.append(
             "Each step records a larger input: history grows quadratically with steps. Passing a "
             "reference instead of the whole conversation makes it linear."
         )
     if not advice:
-        advice.append("This run stays well inside Temporal's history limits.")
+        advice.append(f"This run stays well inside the {table.vendor} {spec.name} limits.")
+    numbers = {}
+    for limit in table.run_limits:
+        if limit.measure in _HISTORY_MEASURES:
+            for key in (limit.id, limit.warning):
+                if key is not None:
+                    numbers[key] = table.limits[key].expected
+    steps = profile.steps_per_run
     return HistoryOut(
         table=table.id,
         events_per_run=float(h.events_per_run[i]),
         history_bytes_per_run=float(h.history_bytes_per_run[i]),
         history_mb_per_run=float(h.history_bytes_per_run[i] / BYTES_PER_MB),
         largest_payload_bytes=float(h.largest_payload_bytes[i]),
-        steps_until_event_warning=_finite(h.steps_until_event_warning[i]),
-        steps_until_event_limit=_finite(h.steps_until_event_limit[i]),
-        steps_until_size_warning=_finite(h.steps_until_size_warning[i]),
-        steps_until_size_limit=_finite(h.steps_until_size_limit[i]),
-        steps_until_payload_warning=_finite(h.steps_until_payload_warning[i]),
-        steps_until_payload_limit=_finite(h.steps_until_payload_limit[i]),
-        binding_limit=str(h.binding_limit[i]),
-        exceeds_limit=bool(h.exceeds_limit[i]),
-        continue_as_new_segments=segments,
-        steps_per_segment=float(h.steps_per_segment[i]),
-        payload_blocks_continue_as_new=bool(h.payload_blocks_continue_as_new[i]),
-        limits=limits,
+        steps_until_event_warning=until.get("steps_until_event_warning"),
+        steps_until_event_limit=until.get("steps_until_event_limit"),
+        steps_until_size_warning=until.get("steps_until_size_warning"),
+        steps_until_size_limit=until.get("steps_until_size_limit"),
+        steps_until_payload_warning=until.get("steps_until_payload_warning"),
+        steps_until_payload_limit=until.get("steps_until_payload_limit"),
+        binding_limit=binding,  # type: ignore[arg-type]
+        exceeds_limit=any(x.exceeded and x.hard for x in shown.values()),
+        continue_as_new_segments=count,
+        steps_per_segment=min(first, steps),
+        payload_blocks_continue_as_new=any(x.measure == "payload_bytes" for x in blocked),
+        limits=numbers,
         advice=advice,
+        name=f"{table.vendor} {spec.name}",
+        restart_name=segments.name if segments is not None else None,
+    )
+
+
+def _workload(estimate: Estimate, i: int) -> WorkloadOut:
+    w = estimate.work
+    given = not math.isnan(float(estimate.frame["peak_concurrent_runs"].iloc[i]))
+    source = "raised" if bool(w.peak_raised[i]) else ("given" if given else "derived")
+    return WorkloadOut(
+        peak_concurrent_runs=float(w.peak_executing[i]),
+        peak_concurrent_runs_source=source,  # type: ignore[arg-type]
+        peak_floor=float(w.peak_floor[i]),
+        open_runs_peak=float(w.open_peak[i]),
+        executing_seconds_per_run=float(w.executing[i]),
+        wall_seconds_per_run=float(w.wall[i]),
     )
 
 
@@ -302,6 +477,18 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
     profile = profile_at(estimate, index)
     options = [_option(estimate, o, index, profile) for o in estimate.options]
     book = estimate.book
+    recorder = estimate.history_option
+    history = None
+    if recorder is not None:
+        history = _history(recorder, next(o for o in options if o.id == recorder.id), index, profile)
+    workload = _workload(estimate, index)
+    warnings = []
+    if workload.peak_concurrent_runs_source == "raised":
+        warnings.append(
+            f"peak_concurrent_runs {profile.peak_concurrent_runs:,.4g} is below the {workload.peak_floor:,.4g} runs "
+            f"that execute at once on average within the {profile.peak_window_hours:g} h busy window at this volume; "
+            "priced at that floor"
+        )
     return EstimateOut(
         profile=profile,
         pricing_date=book.as_of,
@@ -311,5 +498,7 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
         ],
         cheapest=str(estimate.cheapest()[index]),
         options=options,
-        history=_history(estimate, estimate.history, index, profile) if estimate.history is not None else None,
+        history=history,
+        workload=workload,
+        warnings=warnings,
     )

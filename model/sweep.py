@@ -7,10 +7,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from model.engine import Estimate, estimate
-from model.profile import NUMERIC_FIELDS, Columns, ProfileError, WorkloadProfile, profiles_frame
-from pricing.schema import PriceBook, PriceTable
+from model.profile import NUMERIC_FIELDS, ProfileError, WorkloadProfile, profiles_frame
+from pricing.schema import PriceBook
 
-__all__ = ["history_curve", "sweep", "sweep_estimate", "varied_frame"]
+__all__ = ["STEP_MEASURES", "limit_curves", "sweep", "sweep_estimate", "varied_frame"]
 
 
 def varied_frame(profile: WorkloadProfile, field: str, values: npt.ArrayLike) -> pd.DataFrame:
@@ -60,19 +60,39 @@ def sweep(
     return pd.concat(parts, ignore_index=True)
 
 
-def history_curve(profile: WorkloadProfile, table: PriceTable, steps: npt.ArrayLike) -> pd.DataFrame:
-    """One run's history as the number of steps grows: events, size [MB] and largest payload
-    [KB] after each step count, for the history-limit chart."""
-    from model.history import project_history
-    from model.units import BYTES_PER_KB, BYTES_PER_MB
+STEP_MEASURES = ("events", "history_bytes", "payload_bytes", "run_seconds", "quantity")
+"""Measures that grow with the number of steps, and so can be drawn against it."""
 
+
+def limit_curves(profile: WorkloadProfile, book: PriceBook, steps: npt.ArrayLike) -> pd.DataFrame:
+    """Every option's step-dependent limits as the number of steps grows: long format, one row per
+    (steps, option, limit) with this run's measure, the limit and its warning level, in the
+    limit's unit (bytes, seconds, events, or the quantity's unit)."""
     frame = varied_frame(profile, "steps_per_run", steps)
-    h = project_history(Columns(frame), table)
-    return pd.DataFrame(
-        {
-            "steps": frame["steps_per_run"].to_numpy(),
-            "events": h.events_per_run,
-            "history_mb": h.history_bytes_per_run / BYTES_PER_MB,
-            "largest_payload_kb": h.largest_payload_bytes / BYTES_PER_KB,
-        }
-    )
+    result = estimate(frame, book)
+    x = frame["steps_per_run"].to_numpy()
+    parts = []
+    for option in result.options:
+        for limit in option.limits:
+            if limit.spec.measure not in STEP_MEASURES:
+                continue
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "steps": x,
+                        "option": option.id,
+                        "option_name": option.table.name,
+                        "vendor": option.table.vendor,
+                        "limit": limit.id,
+                        "name": limit.spec.name,
+                        "measure": limit.spec.measure,
+                        "unit": limit.unit,
+                        "value": limit.value,
+                        "limit_value": limit.limit,
+                        "warning_value": np.nan if limit.warning is None else limit.warning,
+                    }
+                )
+            )
+    columns = ["steps", "option", "option_name", "vendor", "limit", "name", "measure", "unit", "value",
+               "limit_value", "warning_value"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)

@@ -1,4 +1,4 @@
-"""Calendar and size conventions shared by the engine.
+"""Calendar, size and unit conventions shared by the engine.
 
 These are definitions, not vendor rules: a vendor's own conversion (Temporal counts 744 GBh in
 a GB-month of allowance) lives in its pricing table.
@@ -6,23 +6,28 @@ a GB-month of allowance) lives in its pricing table.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "BYTES_PER_GB",
     "BYTES_PER_KB",
     "BYTES_PER_MB",
+    "DAYS_PER_MONTH",
     "HOURS_PER_DAY",
     "HOURS_PER_MONTH",
     "MONTHS_PER_YEAR",
-    "PER_UNIT",
     "SECONDS_PER_DAY",
     "SECONDS_PER_HOUR",
     "SECONDS_PER_MONTH",
+    "in_base_unit",
+    "price_unit_parts",
 ]
 
 SECONDS_PER_HOUR = 3600.0
 HOURS_PER_DAY = 24.0
 MONTHS_PER_YEAR = 12.0
-HOURS_PER_MONTH = 365.0 * HOURS_PER_DAY / MONTHS_PER_YEAR
+DAYS_PER_MONTH = 365.0 / MONTHS_PER_YEAR
+HOURS_PER_MONTH = DAYS_PER_MONTH * HOURS_PER_DAY
 """An average month, 730 h: what cloud providers use to quote hourly prices per month."""
 SECONDS_PER_MONTH = HOURS_PER_MONTH * SECONDS_PER_HOUR
 SECONDS_PER_DAY = HOURS_PER_DAY * SECONDS_PER_HOUR
@@ -32,5 +37,42 @@ BYTES_PER_MB = 1024.0 * BYTES_PER_KB
 """Binary megabytes: Temporal's history limits are set in code as multiples of 1024 * 1024."""
 BYTES_PER_GB = 1024.0 * BYTES_PER_MB
 
-PER_UNIT = {"USD/1M actions": 1e-6}
-"""Price units quoted per many units, and the factor that turns them into per-one prices."""
+_BASE: dict[str, tuple[str, float]] = {
+    "bytes": ("bytes", 1.0),
+    "KB": ("bytes", BYTES_PER_KB),
+    "MB": ("bytes", BYTES_PER_MB),
+    "GB": ("bytes", BYTES_PER_GB),
+    "s": ("s", 1.0),
+    "hours": ("s", SECONDS_PER_HOUR),
+    "days": ("s", SECONDS_PER_DAY),
+    "weeks": ("s", 7 * SECONDS_PER_DAY),
+}
+
+
+def in_base_unit(unit: str) -> tuple[str, float]:
+    """(base unit, factor) of a limit's unit: sizes in bytes, times in seconds, counts as they are.
+
+    >>> in_base_unit("MB"), in_base_unit("days"), in_base_unit("events")
+    (('bytes', 1048576.0), ('s', 86400.0), ('events', 1.0))
+    """
+    return _BASE.get(unit, (unit, 1.0))
+
+
+_PER_MANY = re.compile(r"^(?P<currency>[A-Z]{3})/(?P<count>\d+(?:\.\d+)?)(?P<multiple>[kM]?) (?P<noun>.+)$")
+_MULTIPLE = {"": 1.0, "k": 1e3, "M": 1e6}
+
+
+def price_unit_parts(unit: str) -> tuple[float, str]:
+    """(factor, per-one unit) of a price unit: a price quoted per many units (`USD/1M actions`)
+    times the factor is the price of one (`USD/action`). Other units are per one already.
+
+    >>> price_unit_parts("USD/1M actions"), price_unit_parts("USD/100k steps"), price_unit_parts("USD/GBh")
+    ((1e-06, 'USD/action'), (1e-05, 'USD/step'), (1.0, 'USD/GBh'))
+    """
+    match = _PER_MANY.match(unit)
+    if match is None:
+        return 1.0, unit
+    many = float(match["count"]) * _MULTIPLE[match["multiple"]]
+    noun = match["noun"]
+    one = noun[:-1] if noun.endswith("s") else noun
+    return 1.0 / many, f"{match['currency']}/{one}"

@@ -62,13 +62,16 @@ class NumberRule(_Strict):
 
     - `cost`: favours the vendor of the cheapest option when it saves at least `threshold` (a
       fraction of the runner-up's cost); `weight_close` applies when the saving is smaller.
-    - `history`: favours `favours` when a Temporal run crosses a hard limit as profiled;
-      `weight_blocked` when one payload passes the payload limit (Continue-As-New cannot help).
+    - `limits`: favours `favours` when this run, as profiled, crosses a hard per-run limit of
+      every option of the vendor `checks`; `weight_blocked` when the option's own remedy (its
+      segments: Continue-As-New) cannot avoid it. The reason may use {option}, {limit}, {step} and
+      {remedy}.
     """
 
     id: Key
-    kind: Literal["cost", "history"]
+    kind: Literal["cost", "limits"]
     favours: Key | None = None
+    checks: Key | None = None
     weight: float = Field(gt=0, le=10)
     weight_close: float = Field(default=0.5, ge=0, le=10)
     weight_blocked: float = Field(default=0, ge=0, le=10)
@@ -106,6 +109,12 @@ class Criteria(_Strict):
                 problems.append(f"rule {item.id}: favours unknown vendor {item.favours!r}")
             if item.source not in self.sources:
                 problems.append(f"rule {item.id}: unknown source {item.source!r}")
+        for number_rule in self.number_rules:
+            if number_rule.kind == "limits" and (number_rule.checks is None or number_rule.favours is None):
+                problems.append(f"rule {number_rule.id}: a `limits` rule names the vendor it `checks` and the one "
+                                "it `favours`")
+            if number_rule.checks is not None and number_rule.checks not in self.vendors:
+                problems.append(f"rule {number_rule.id}: checks unknown vendor {number_rule.checks!r}")
         if self.default_vendor not in self.vendors:
             problems.append(f"default_vendor {self.default_vendor!r} is not a vendor")
         if self.default_source not in self.sources:

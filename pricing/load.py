@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from model.requirements import table_problems
 from pricing.checks import Policy, TableVersion
 from pricing.criteria import Criteria
 from pricing.schema import PriceBook, PriceTable
@@ -67,6 +68,10 @@ def parse_table(text: str, file: str, *, today: dt.date | None = None) -> PriceT
     except ValidationError as exc:
         raise PricingError(problems_from(exc, doc, file)) from None
     problems = [*_reference_problems(table, file, doc.line_of)]
+    problems += [
+        Problem(file, doc.line_of(path), ".".join(str(p) for p in path), message)
+        for path, message in table_problems(table)
+    ]
     if problems:
         raise PricingError(problems)
     return table
@@ -191,6 +196,13 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
         raise PricingError(problems)
     if not tables:
         raise PricingError([Problem(str(root), None, "pricing-date", f"no pricing table is in force on {on}")])
+    for table_id, table in tables.items():
+        for ref in table.uses:
+            if ref not in tables:
+                problems.append(Problem(str(chosen[table_id].path.relative_to(root.parent)), None, "uses",
+                                        f"{ref!r} has no version in force on {on}"))
+    if problems:
+        raise PricingError(problems)
     files = {tid: str(item.path.relative_to(root)) for tid, item in chosen.items()}
     return PriceBook(as_of=on, tables=tables, files=files)
 

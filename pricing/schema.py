@@ -32,21 +32,38 @@ from pydantic import (
 __all__ = [
     "SCHEMA_VERSION",
     "Alternative",
+    "Category",
+    "Coefficient",
+    "Concurrency",
     "Confidence",
+    "FixedCost",
+    "HistorySpec",
+    "Holds",
+    "Infrastructure",
+    "License",
+    "Load",
     "Machine",
+    "Measure",
+    "Meter",
     "Number",
     "Plan",
     "PriceBook",
     "PriceOrTiers",
     "PriceTable",
+    "QuantitySpec",
+    "Retention",
+    "RunLimit",
     "Scenario",
+    "Segments",
+    "Service",
     "Source",
     "Tier",
     "Tiered",
     "Unit",
+    "Workers",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Confidence = Literal["primary", "secondary", "estimate"]
 """primary: the vendor's own page, docs or code; secondary: a third party quoting the vendor;
@@ -275,9 +292,11 @@ class Plan(_Strict):
     """A subscription plan of a cloud offering.
 
     `fee` is the monthly fee, or its floor when `fee_share` is set (the fee is then the greater of
-    the floor and that share of consumption). `included` holds allowances by the id the vendor's
-    billing model names (for example `usage_credit`, `actions`, `active_storage`). `prices`
-    override the table's prices of the same id on this plan.
+    the floor and that share of the vendor's usage charges). `credit` is usage the fee includes,
+    in dollars; `included` holds allowances by the id a meter names (`included:`), in the unit of
+    the meter's quantity (times the meter's `included_scale`). `prices` override the table's prices
+    of the same id on this plan. `concurrency` caps the runs that hold a slot at once (see the
+    table's `concurrency`).
     """
 
     id: Key
@@ -285,8 +304,9 @@ class Plan(_Strict):
     self_serve: Bool = True
     fee: Number
     fee_share: Number | None = None
+    credit: Number | None = None
     overage: Bool = True
-    """False when usage beyond the included allowance is not allowed at all (a free plan)."""
+    """False when usage beyond the included allowance or credit is not allowed at all (a free plan)."""
     concurrency: Number | None = None
     included: Mapping[Key, Number] = Field(default_factory=dict)
     prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
@@ -294,16 +314,206 @@ class Plan(_Strict):
     note: Text | None = None
 
 
+Coefficient = Annotated[
+    Float | Key | tuple[Float | Key, ...],
+    Field(description="a number, a key of the table's `counting`, or a list of them added together"),
+]
+"""How many of a unit one count adds: a number, a `counting` key, or a sum of them."""
+
+Category = Literal["vendor", "infrastructure", "people"]
+Holds = Literal["executing", "open"]
+"""Which runs occupy a slot (or a machine): only those executing a step, or every open run,
+waiting or not (no checkpoints)."""
+
+
+class QuantitySpec(_Strict):
+    """A named quantity the table's meters, limits and loads read.
+
+    Either `per_run`, a linear combination of the engine's usage counts (`steps`,
+    `step_attempts`, `sleeps`, `children`, … — see README, "Meters") with coefficients from
+    `counting`, multiplied by the month's runs; or `derived`, one of the engine's named derived
+    quantities (storage GB-hours of a recorded history, …). `granule` rounds each run's quantity up
+    to a multiple of a `counting` number (a vendor that bills in 100 ms steps).
+    """
+
+    unit: Unit
+    per_run: Mapping[Key, Coefficient] | None = None
+    derived: Key | None = None
+    granule: Key | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> QuantitySpec:
+        if (self.per_run is None) == (self.derived is None):
+            raise ValueError("give either `per_run` (counts and their coefficients) or `derived`, not both")
+        return self
+
+
+class Meter(_Strict):
+    """One billed quantity: a line item of the vendor's bill on every plan.
+
+    Cost = max(0, quantity - allowance) priced flat or on graduated tiers. The price is the
+    table's `prices[price]` (a plan's own `prices[price]` first); with `price_by: machine` it is
+    `prices["<price>.<machine>"]` for the profile's machine size. The allowance is the plan's
+    `included[included]` times `counting[included_scale]` (an allowance in GB-months against a
+    quantity in GB-hours, say).
+    """
+
+    id: Key
+    name: Text
+    quantity: Key
+    price: Key
+    price_by: Literal["machine"] | None = None
+    included: Key | None = None
+    included_scale: Key | None = None
+    category: Category = "vendor"
+    reports_as: Key | None = None
+    """The key of this meter's quantity in the output's `quantities` (default: the quantity's name)."""
+    note: Text | None = None
+
+
+class Concurrency(_Strict):
+    """How the plans' concurrency caps apply: which runs hold a slot, and whether slots past a
+    plan's cap can be bought (a plan price `extra_price`, per slot per month). A plan without that
+    price cannot take a peak above its cap."""
+
+    holds: Holds
+    extra_price: Key | None = None
+    extra_name: Text = "Extra concurrency"
+    extra_depends_on: Text | None = None
+    """What an extra-concurrency figure hinges on (a price set in a dashboard, say)."""
+
+
+class Segments(_Strict):
+    """A run may restart itself with a fresh history (Temporal's Continue-As-New): past `events`
+    events or `size_mb` MB the engine starts a new segment, which begins with `restart_events`
+    events and, with `carries_context`, the run's context so far as its input."""
+
+    name: Text
+    events: Key
+    size_mb: Key
+    restart_events: Key
+    carries_context: Bool = True
+    advice: Text
+    """Shown when a run needs more than one segment; may use {every}, {segments}, {events}, {mb}."""
+
+
+class Retention(_Strict):
+    """How long closed histories are kept: the profile's `retention_days`, clamped to the limits
+    `min` and `max` (keys of `limits`)."""
+
+    min: Key
+    max: Key
+
+
+class HistorySpec(_Strict):
+    """What one run records (an event-sourced history): events per run as a linear combination of
+    usage counts, `event_bytes` of fixed fields per event, and the payloads: every step records its
+    input and output (`step_payload_kb`, growing by `context_growth_kb` a step), and each count in
+    `payloads` records one more. Each child's own history is `child_events` events and a payload."""
+
+    name: Text
+    events: Mapping[Key, Coefficient] = Field(min_length=1)
+    event_bytes: Key
+    payloads: Mapping[Key, Coefficient] = Field(default_factory=dict)
+    child_events: tuple[Key, ...] = ()
+    segments: Segments | None = None
+    retention: Retention | None = None
+
+
+Measure = Literal["events", "history_bytes", "payload_bytes", "run_seconds", "wait_seconds", "concurrent_runs",
+                  "quantity"]
+
+
+class RunLimit(_Strict):
+    """A limit on one run that the engine projects: the `limits` number `id`, what it bounds
+    (`measure`), an optional warning level (another `limits` key) and what to do past it.
+
+    Measures: `events` and `history_bytes` of the recorded history, `payload_bytes` (the largest
+    payload of one step), `run_seconds` (start to finish), `wait_seconds` (the longest single sleep
+    or wait), `concurrent_runs` (runs holding a slot at the peak, as `concurrency.holds` or
+    executing), `quantity` (a per-run quantity of `quantities`, named in `quantity`)."""
+
+    id: Key
+    name: Text
+    measure: Measure
+    quantity: Key | None = None
+    warning: Key | None = None
+    hard: Bool = True
+    advice: Text | None = None
+
+    @model_validator(mode="after")
+    def _quantity_named(self) -> RunLimit:
+        if (self.measure == "quantity") != (self.quantity is not None):
+            raise ValueError("`quantity` names the per-run quantity of a `measure: quantity` limit, and only then")
+        return self
+
+
+class Workers(_Strict):
+    """The machines you run the steps on, sized from the runs that hold one (`holds`) at the
+    profile's machine size, on the hosting reference table's prices, never below the `assumptions`
+    minimums named here."""
+
+    name: Text = "Workers"
+    holds: Holds
+    min_vcpu: Key = "worker_min_vcpu"
+    min_memory_gb: Key = "worker_min_memory_gb"
+
+
+class Service(_Strict):
+    """A fixed self-managed service: `vcpu` and `memory_gb` (keys of `assumptions`) for a month."""
+
+    id: Key
+    name: Text
+    vcpu: Key
+    memory_gb: Key
+
+
+class Load(_Strict):
+    """The load a fixed cost holds up to: the peak rate of a per-run quantity (per second);
+    past `up_to` (a key of `assumptions`) the cost depends on sizing."""
+
+    quantity: Key
+    up_to: Key
+    reports_as: Key
+    depends_on: Text
+
+
+class FixedCost(_Strict):
+    """A monthly cost from `assumptions` (a self-hosted cluster, say)."""
+
+    id: Key
+    name: Text
+    monthly: Key
+    category: Category = "infrastructure"
+    load: Load | None = None
+
+
+class Infrastructure(_Strict):
+    """What you run yourself."""
+
+    workers: Workers | None = None
+    services: tuple[Service, ...] = ()
+    fixed: tuple[FixedCost, ...] = ()
+
+
+class License(_Strict):
+    name: Text
+    note: Text
+    """What self-hosting needs, said after "no fee" in the plan reason."""
+
+
 class PriceTable(_Strict):
     """One versioned table: an offering (`kind: option`) or shared reference data."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: Annotated[str, Field(pattern=r"^[a-z0-9.\-]+/[a-z0-9.\-]+$")]
     kind: Literal["option", "reference"]
+    hosting: Literal["cloud", "self-hosted"] | None = None
+    license: License | None = None
     vendor: Text
     name: Text
     summary: Text
-    billing_model: Text | None = None
     effective: Date
     recheck_months: Annotated[int, Strict()] = Field(ge=1, le=24)
     uses: tuple[str, ...] = ()
@@ -317,11 +527,19 @@ class PriceTable(_Strict):
     limits: Mapping[Key, Number] = Field(default_factory=dict)
     counting: Mapping[Key, Number] = Field(default_factory=dict)
     assumptions: Mapping[Key, Number] = Field(default_factory=dict)
+    quantities: Mapping[Key, QuantitySpec] = Field(default_factory=dict)
+    meters: tuple[Meter, ...] = ()
+    concurrency: Concurrency | None = None
+    history: HistorySpec | None = None
+    run_limits: tuple[RunLimit, ...] = ()
+    infrastructure: Infrastructure = Field(default_factory=Infrastructure)
+    people: Key | None = None
+    """The `assumptions` key of the share of an engineer operating this option [FTE]."""
 
     @model_validator(mode="after")
-    def _option_has_model(self) -> PriceTable:
-        if self.kind == "option" and not self.billing_model:
-            raise ValueError("an option table needs a `billing_model`")
+    def _option_has_hosting(self) -> PriceTable:
+        if self.kind == "option" and self.hosting is None:
+            raise ValueError("an option table needs `hosting`: cloud or self-hosted")
         return self
 
     def numbers(self) -> dict[tuple[str, ...], Number | Tiered]:
@@ -336,10 +554,10 @@ class PriceTable(_Strict):
         for plan in self.plans:
             base = ("plans", plan.id)
             found[(*base, "fee")] = plan.fee
-            if plan.fee_share is not None:
-                found[(*base, "fee_share")] = plan.fee_share
-            if plan.concurrency is not None:
-                found[(*base, "concurrency")] = plan.concurrency
+            for name in ("fee_share", "credit", "concurrency"):
+                item = getattr(plan, name)
+                if item is not None:
+                    found[(*base, name)] = item
             for key, item in plan.included.items():
                 found[(*base, "included", key)] = item
             for key, price in plan.prices.items():

@@ -80,7 +80,7 @@ def chart_svgs(analysis: Analysis) -> dict[str, str]:
         "cost_by_axis": cost_curve_chart(analysis, analysis.axis, interactive=False),
         "breakdown": breakdown_chart(analysis.result),
     }
-    if analysis.history is not None and analysis.result.history is not None:
+    if analysis.history is not None and not analysis.history.empty:
         charts["history"] = history_chart(analysis)
     return {name: to_svg(chart) for name, chart in charts.items()}
 

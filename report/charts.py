@@ -10,16 +10,19 @@ import math
 import re
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from model.analysis import AXES, Analysis
+from model.analysis import AXES, Analysis, value_of
 from model.crossover import Crossover
 from model.result import EstimateOut
+from model.units import BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_HOUR
 
 __all__ = [
     "breakdown_chart",
     "cost_curve_chart",
     "history_chart",
+    "limits_frame",
     "price_history_chart",
     "svg_for_pdf",
     "to_svg",
@@ -101,7 +104,7 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
             .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
         )
         layers += [marks, labels]
-    you = pd.DataFrame({"value": [getattr(analysis.profile, field)], "label": ["this profile"]})
+    you = pd.DataFrame({"value": [value_of(analysis.profile, analysis.result, field)], "label": ["this profile"]})
     if not axis.log or you["value"].iloc[0] > 0:
         rule = (
             alt.Chart(you)
@@ -223,69 +226,78 @@ def breakdown_chart(result: EstimateOut) -> alt.Chart:
     return chart
 
 
+_DISPLAY = {
+    "events": ("events", 1.0, "Events per run"),
+    "history_bytes": ("MB", BYTES_PER_MB, "History size [MB]"),
+    "payload_bytes": ("KB", BYTES_PER_KB, "Largest payload [KB]"),
+    "run_seconds": ("h", SECONDS_PER_HOUR, "Run duration [h]"),
+}
+
+
+def limits_frame(curves: pd.DataFrame) -> pd.DataFrame:
+    """`Analysis.history` in display units, one panel title per measure (quantities by their unit)."""
+    data = curves.copy()
+    shown = [_DISPLAY.get(m, (u, 1.0, f"{n} [{u}]")) for m, u, n in zip(data["measure"], data["unit"], data["name"],
+                                                                        strict=True)]
+    factor = np.array([f for _, f, _ in shown], dtype=np.float64)
+    data["panel"] = [t for _, _, t in shown]
+    data["shown_unit"] = [u for u, _, _ in shown]
+    for column in ("value", "limit_value", "warning_value"):
+        data[column] = data[column].to_numpy(dtype=np.float64) / factor
+    return data
+
+
 def history_chart(analysis: Analysis) -> alt.VConcatChart:
-    """Events, history size and largest payload against steps, with Temporal's warning and hard
-    limits drawn as lines and this profile's step count marked."""
-    assert analysis.history is not None and analysis.result.history is not None
-    data = analysis.history
-    limits = analysis.result.history.limits
+    """Each option's per-run limits that grow with steps (events, history size, largest payload,
+    duration), against steps, with the warning and hard limits drawn as lines and this profile's
+    step count marked."""
+    assert analysis.history is not None
+    data = limits_frame(analysis.history)
     steps = analysis.profile.steps_per_run
     x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"),
               axis=_log_axis(1, float(data["steps"].max())))
-
-    def panel(column: str, title: str, lines: list[tuple[float, str]]) -> alt.LayerChart:
+    names = sorted(data["option_name"].unique())
+    color = alt.Color("option_name:N", title="Option", scale=alt.Scale(domain=names))
+    panels = []
+    for title, part in data.groupby("panel", sort=False):
+        top = float(part["value"].max()) * 1000 or 1.0
         curve = (
-            alt.Chart(data)
+            alt.Chart(part)
             .mark_line()
             .encode(
                 x=x,
-                y=alt.Y(f"{column}:Q", title=title, scale=alt.Scale(type="log")),
+                y=alt.Y("value:Q", title=str(title), scale=alt.Scale(type="log")),
+                color=color,
+                detail="limit:N",
                 tooltip=[
+                    alt.Tooltip("option_name:N", title="Option"),
                     alt.Tooltip("steps:Q", format=",.0f"),
-                    alt.Tooltip(f"{column}:Q", format=",.4~g", title=title),
+                    alt.Tooltip("value:Q", format=",.4~g", title=str(title)),
                 ],
             )
         )
-        frame = pd.DataFrame({"y": [v for v, _ in lines], "label": [t for _, t in lines]})
-        rules = alt.Chart(frame).mark_rule(color="firebrick", strokeDash=[6, 3]).encode(y="y:Q", tooltip="label:N")
-        texts = (
-            alt.Chart(frame)
-            .mark_text(align="left", x=4, dy=-6, color="firebrick", fontSize=10)
-            .encode(y="y:Q", text="label:N")
-        )
-        you = (
+        levels = []
+        for (option, name, limit, warning, unit), _ in part.groupby(
+            ["option_name", "name", "limit_value", "warning_value", "shown_unit"], dropna=False, sort=False
+        ):
+            if limit <= top:
+                levels.append({"option_name": option, "y": limit, "label": f"{name} limit {limit:,.6g} {unit}"})
+            if np.isfinite(warning) and warning <= top:
+                levels.append({"option_name": option, "y": warning, "label": f"warning {warning:,.6g} {unit}"})
+        layers: list[alt.Chart] = [curve]
+        if levels:
+            frame = pd.DataFrame(levels).drop_duplicates(["y", "label"])
+            layers.append(alt.Chart(frame).mark_rule(color="firebrick", strokeDash=[6, 3])
+                          .encode(y="y:Q", tooltip=["option_name:N", "label:N"]))
+            layers.append(alt.Chart(frame).mark_text(align="left", x=4, dy=-6, color="firebrick", fontSize=10)
+                          .encode(y="y:Q", text="label:N"))
+        layers.append(
             alt.Chart(pd.DataFrame({"steps": [steps]}))
             .mark_rule(color="gray", strokeDash=[4, 4])
             .encode(x="steps:Q", tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")])
         )
-        return alt.layer(curve, rules, texts, you).properties(width=WIDTH, height=170)  # type: ignore[return-value]
-
-    return alt.vconcat(
-        panel(
-            "events",
-            "Events per run",
-            [
-                (limits["history_events_warning"], f"warning {limits['history_events_warning']:,.0f} events"),
-                (limits["history_events"], f"limit {limits['history_events']:,.0f} events"),
-            ],
-        ),
-        panel(
-            "history_mb",
-            "History size [MB]",
-            [
-                (limits["history_size_warning_mb"], f"warning {limits['history_size_warning_mb']:g} MB"),
-                (limits["history_size_mb"], f"limit {limits['history_size_mb']:g} MB"),
-            ],
-        ),
-        panel(
-            "largest_payload_kb",
-            "Largest payload [KB]",
-            [
-                (limits["payload_warning_kb"], f"warning {limits['payload_warning_kb']:g} KB"),
-                (limits["payload_mb"] * 1024, f"limit {limits['payload_mb']:g} MB"),
-            ],
-        ),
-    ).properties(title="Temporal history per run as steps grow")
+        panels.append(alt.layer(*layers).properties(width=WIDTH, height=170))
+    return alt.vconcat(*panels).properties(title="Limits on one run as steps grow")
 
 
 def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.date) -> alt.FacetChart:

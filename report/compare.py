@@ -13,6 +13,7 @@ import numpy as np
 from tabulate import tabulate
 
 from model.result import EstimateOut, HistoryOut, OptionOut
+from model.units import price_unit_parts
 
 __all__ = [
     "format_json",
@@ -59,16 +60,18 @@ def format_quantity(value: float, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-def format_unit_price(value: float, unit: str) -> str:
-    """A unit price with enough digits to be read, per the unit the vendor quotes.
+def format_unit_price(value: float, unit: str, quoted: str | None = None) -> str:
+    """A unit price with enough digits to be read, per the unit the vendor quotes (`quoted`, when
+    the price is per many units).
 
-    >>> format_unit_price(0.000025, "USD/run"), format_unit_price(0.00005, "USD/action")
+    >>> format_unit_price(0.000025, "USD/run"), format_unit_price(0.00005, "USD/action", "USD/1M actions")
     ('$0.000025/run', '$50.00/1M actions')
     >>> format_unit_price(0.04048, "USD/vCPU-h")
     '$0.0405/vCPU-h'
     """
-    if unit == "USD/action":
-        return f"{format_usd(value * 1e6)}/1M actions"
+    if quoted is not None:
+        scale = price_unit_parts(quoted)[0]
+        value, unit = value / scale, quoted
     per = unit.removeprefix("USD")
     if unit.startswith("USD"):
         if value == 0 or abs(value) >= 1:
@@ -149,12 +152,16 @@ def _component_rows(option: OptionOut) -> list[list[str]]:
             [
                 c.name,
                 format_quantity(c.quantity, c.unit),
-                format_unit_price(c.unit_price, c.price_unit),
+                format_unit_price(c.unit_price, c.price_unit, c.quoted_unit),
                 cost,
                 c.provenance.confidence if c.provenance else "",
             ]
         )
     return rows
+
+
+def _name(result: EstimateOut, option_id: str) -> str:
+    return next((o.name for o in result.options if o.id == option_id), option_id)
 
 
 def _history_lines(h: HistoryOut) -> list[str]:
@@ -167,15 +174,15 @@ def _history_lines(h: HistoryOut) -> list[str]:
         f"size warning / limit: {step(h.steps_until_size_warning)} / {step(h.steps_until_size_limit)}",
         f"payload limit: {step(h.steps_until_payload_limit)}",
         f"binds first: {h.binding_limit}; this run "
-        f"{'EXCEEDS a limit' if h.exceeds_limit else 'stays inside the limits'}; "
-        f"Continue-As-New segments: {h.continue_as_new_segments}",
+        f"{'EXCEEDS a limit' if h.exceeds_limit else 'stays inside the limits'}"
+        + (f"; {h.restart_name} segments: {h.continue_as_new_segments}" if h.restart_name else ""),
         *h.advice,
     ]
 
 
 def format_table(result: EstimateOut) -> str:
     """A terminal report: headline, options side by side, each option's line items, history."""
-    out = [_headline(result), ""]
+    out = [_headline(result), *[f"Note: {w}" for w in result.warnings], ""]
     out.append(
         tabulate(
             _summary_rows(result),
@@ -197,13 +204,16 @@ def format_table(result: EstimateOut) -> str:
         for note in [*option.depends_on, *option.warnings]:
             out.append(f"  * {note}")
     if result.history is not None:
-        out += ["", "Temporal history per run:"] + [f"  {line}" for line in _history_lines(result.history)]
+        title = f"{result.history.name} per run ({_name(result, result.history.table)}):"
+        out += ["", title] + [f"  {line}" for line in _history_lines(result.history)]
     return "\n".join(out) + "\n"
 
 
 def format_markdown(result: EstimateOut) -> str:
     """The same comparison as Markdown."""
     out = [f"# {result.profile.name}", "", _headline(result), ""]
+    if result.warnings:
+        out += [f"- {w}" for w in result.warnings] + [""]
     out.append(
         tabulate(
             _summary_rows(result),
@@ -226,6 +236,7 @@ def format_markdown(result: EstimateOut) -> str:
         if notes:
             out += [""] + [f"- {n}" for n in notes]
     if result.history is not None:
-        out += ["", "## Temporal history per run", ""] + [f"- {line}" for line in _history_lines(result.history)]
+        title = f"## {result.history.name} per run ({_name(result, result.history.table)})"
+        out += ["", title, ""] + [f"- {line}" for line in _history_lines(result.history)]
     out += ["", "Prices: " + ", ".join(f"{t.table} ({t.effective})" for t in result.pricing)]
     return "\n".join(out) + "\n"

@@ -12,24 +12,26 @@ from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.profile import WorkloadProfile, field_unit
 from model.result import EstimateOut
+from model.sweep import STEP_MEASURES
+from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
 from report.compare import format_quantity, format_unit_price, format_usd, saving
 
-__all__ = ["ASSUMPTIONS", "Document", "Section", "build_document", "headline"]
+__all__ = ["ASSUMPTIONS", "Document", "Section", "build_document", "format_measure", "headline"]
 
 ASSUMPTIONS = (
     "Every figure is a monthly cost in US dollars: the vendor's bill, the machines you run yourself and the "
     "engineering time to operate them.",
     "Ranges price every sourced number at the low and the high end of its range and show the least and the most.",
     "A retried attempt runs as long as a successful one. A month is 730 hours; 1 MB is 1,048,576 bytes.",
-    "Trigger.dev bills wall-clock time of every attempt, including the wait for the LLM; waits longer than its "
-    "checkpoint threshold, waitpoints and triggerAndWait are free. Self-hosted Trigger.dev has no checkpoints, so "
-    "waiting runs keep their containers.",
-    "Temporal bills Actions and storage; your workers are sized by the runs executing at once at the machine "
-    "preset's size, on AWS Fargate prices, between the average and the peak load.",
+    "Workers you run yourself are sized by the runs that hold a machine (executing, or open where waiting runs keep "
+    "theirs) at the machine preset's size, on AWS Fargate prices, between the average and the peak load.",
+    "The runs executing at the peak are at least those executing on average within the busy window at this "
+    "volume; a smaller figure in the profile is raised to that.",
     "Self-hosted clusters and operations effort are estimates with ranges; override them in the team inputs.",
-    "Enterprise and Mission Critical plans have no public price and are left out.",
+    "Plans without a public price (Enterprise and the like) are left out.",
 )
+"""Assumptions every option shares; each option's own billing rules follow from its table."""
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,39 @@ def _crossing_rows(crossings: list[Crossover], analysis: Analysis, field: str) -
     )
 
 
-def _profile_rows(profile: WorkloadProfile) -> tuple[tuple[str, ...], ...]:
+def _step(value: float | None) -> str:
+    return "never" if value is None else f"step {value:,.0f}"
+
+
+def format_measure(value: float, unit: str) -> str:
+    """A limit's measure in a readable unit.
+
+    >>> format_measure(3_145_728, "bytes"), format_measure(7200, "s"), format_measure(311, "events")
+    ('3 MB', '2 h', '311 events')
+    """
+    if unit == "bytes":
+        for size, name in ((BYTES_PER_GB, "GB"), (BYTES_PER_MB, "MB"), (BYTES_PER_KB, "KB")):
+            if value >= size:
+                return f"{value / size:,.4g} {name}"
+        return f"{value:,.0f} bytes"
+    if unit == "s":
+        for size, name in ((SECONDS_PER_DAY, "days"), (SECONDS_PER_HOUR, "h"), (60.0, "min")):
+            if value >= size:
+                return f"{value / size:,.4g} {name}"
+        return f"{value:,.4g} s"
+    return format_quantity(value, unit)
+
+
+def _profile_rows(profile: WorkloadProfile, result: EstimateOut) -> tuple[tuple[str, ...], ...]:
     rows = []
     for name, info in WorkloadProfile.model_fields.items():
         if name in ("version", "team", "description"):
             continue
         value = getattr(profile, name)
+        if value is None and name == "peak_concurrent_runs" and result.workload is not None:
+            rows.append((name, f"derived: {result.workload.peak_concurrent_runs:.6g}", field_unit(name),
+                         info.description or ""))
+            continue
         shown = value.value if hasattr(value, "value") else value
         rows.append(
             (
@@ -121,6 +150,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     sections.append(
         Section(
             "Options side by side",
+            paragraphs=tuple(f"Note: {w}." for w in result.warnings),
             header=("Option", "Plan", "Per month", "Range", "Per run", "Vendor bill", "Infrastructure", "People"),
             rows=tuple(
                 (
@@ -174,7 +204,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                     (
                         c.name,
                         format_quantity(c.quantity, c.unit),
-                        format_unit_price(c.unit_price, c.price_unit),
+                        format_unit_price(c.unit_price, c.price_unit, c.quoted_unit),
                         format_usd(c.cost_usd),
                         f"{format_usd(c.low_usd)} – {format_usd(c.high_usd)}",
                         f"{c.provenance.confidence}, verified {c.provenance.verified}" if c.provenance else "",
@@ -183,15 +213,36 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                 ),
             )
         )
+    limit_rows = tuple(
+        (
+            o.name,
+            x.name,
+            format_measure(x.value, x.unit),
+            x.shown,
+            _step(x.steps_until_limit) if x.measure in STEP_MEASURES else ("now" if x.exceeded else "never"),
+            ("passed" if x.exceeded else "within") + (f"; {x.advice}" if x.exceeded and x.advice else ""),
+        )
+        for o in options
+        for x in o.limits
+    )
+    if limit_rows:
+        sections.append(
+            Section(
+                "Limits on one run",
+                paragraphs=("Every per-run limit the options' tables declare, against this run as profiled.",),
+                header=("Option", "Limit", "This run", "Limit", "First crossed at", "Status"),
+                rows=limit_rows,
+            )
+        )
     if result.history is not None:
         h = result.history
-
-        def step(value: float | None) -> str:
-            return "never" if value is None else f"step {value:,.0f}"
+        step = _step
+        restart = (("Continue-As-New segments" if h.restart_name is None else f"{h.restart_name} segments",
+                    str(h.continue_as_new_segments)),) if h.restart_name else ()
 
         sections.append(
             Section(
-                "Temporal history per run",
+                f"{h.name} per run ({next(o.name for o in result.options if o.id == h.table)})",
                 paragraphs=tuple(h.advice),
                 header=("Measure", "Value"),
                 rows=(
@@ -208,14 +259,21 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                     ),
                     ("Binds first", h.binding_limit),
                     ("This run crosses a hard limit", "yes" if h.exceeds_limit else "no"),
-                    ("Continue-As-New segments", str(h.continue_as_new_segments)),
+                    *restart,
                 ),
             )
         )
     sections.append(
-        Section("Workload profile", header=("Field", "Value", "Unit", "Meaning"), rows=_profile_rows(analysis.profile))
+        Section("Workload profile", header=("Field", "Value", "Unit", "Meaning"), rows=_profile_rows(analysis.profile, result))
     )
     sections.append(Section("Assumptions", paragraphs=ASSUMPTIONS))
+    sections.append(
+        Section(
+            "How each option bills",
+            paragraphs=tuple(f"{t.name}: {t.summary}" for t in analysis.book.options()
+                             if t.id in {o.id for o in result.options}),
+        )
+    )
     seen: dict[str, tuple[str, str]] = {}
     for option in result.options:
         for c in option.components:

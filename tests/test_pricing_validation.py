@@ -10,13 +10,13 @@ import pytest
 from pricing.load import PricingError, parse_table, read_pricebook, read_table
 
 GOOD = """\
-schema_version: 1
+schema_version: 2
 id: acme/cloud
 kind: option
+hosting: cloud
 vendor: Acme
 name: Acme Cloud
 summary: test table
-billing_model: trigger.dev-cloud
 effective: 2026-01-01
 recheck_months: 3
 sources:
@@ -35,6 +35,10 @@ prices:
     tiers:
       - {up_to: 10, price: 2}
       - {up_to: 20, price: 1}
+quantities:
+  runs: {unit: runs, per_run: {runs: 1}}
+meters:
+  - {id: runs, name: Runs, quantity: runs, price: invocation}
 """
 TODAY = dt.date(2026, 6, 1)
 

@@ -5,6 +5,7 @@ never cached inside; it is fast enough to run on every change."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -16,7 +17,7 @@ from model.analysis import Analysis, analyse
 from model.impact import costs_by_date
 from model.profile import WorkloadProfile
 from model.recommend import recommend
-from model.vendors.common import HOSTING_TABLE
+from model.lines import HOSTING_TABLE
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
 from pricing.load import DATA_DIR, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
@@ -106,8 +107,10 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
     options = sorted({v.table.id for v in _versions(fingerprint) if v.table.kind == "option"})
     first = min(f.effective for f in files if f.table_id in options)
     tables = tuple(sorted({v.table.id for v in _versions(fingerprint)}))
+    counts = Counter(v.table.id for v in _versions(fingerprint) if v.table.kind == "option")
+    default = min(counts, key=lambda t: (-counts[t], t)) if counts else None
     return Allowed(machines=tuple(machines(_book(today, fingerprint))), tables=tables, options=tuple(options),
-                   first_date=first, last_date=today)
+                   first_date=first, last_date=today, default_table=default)
 
 
 def book_for(on: dt.date) -> PriceBook:

@@ -1,10 +1,14 @@
-"""The history-limit view: one Temporal run's Event History against the limits, as steps grow."""
+"""The limits view: every option's per-run limits against this run, the recorded history of the
+option that keeps one, and each step-dependent limit as steps grow. Reads an `Analysis`."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
+from model.sweep import STEP_MEASURES
+from report.document import format_measure
 from ui.data import chart_spec
 
 __all__ = ["render_history"]
@@ -14,45 +18,60 @@ def _step(value: float | None) -> str:
     return "never" if value is None else f"step {value:,.0f}"
 
 
+def _limits_frame(analysis: Analysis) -> pd.DataFrame:
+    rows = []
+    for option in analysis.result.options:
+        for limit in option.limits:
+            stepwise = limit.measure in STEP_MEASURES
+            rows.append(
+                {
+                    "Option": option.name,
+                    "Limit": limit.name,
+                    "This run": format_measure(limit.value, limit.unit),
+                    "Limit at": limit.shown,
+                    "Warning from": _step(limit.steps_until_warning) if stepwise and limit.warning else "",
+                    "Crossed at": _step(limit.steps_until_limit) if stepwise else ("now" if limit.exceeded else "never"),
+                    "Status": ("passed" if limit.exceeded else "within")
+                    + (f" ({limit.advice})" if limit.exceeded and limit.advice else ""),
+                    "Source": limit.provenance.url if limit.provenance else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def render_history(analysis: Analysis) -> None:
-    h = analysis.result.history
-    if h is None or analysis.history is None:
-        st.info("No Temporal table is in force on this pricing date, so there is no history to project.")
+    result = analysis.result
+    frame = _limits_frame(analysis)
+    if frame.empty:
+        st.info("No option in force on this pricing date declares a limit on one run.")
         return
-    st.subheader("Temporal Event History of one run")
-    if h.payload_blocks_continue_as_new:
-        st.warning("One step's payload passes Temporal's payload limit: Continue-As-New cannot fix that.",
-                   icon=":material/block:")
-    elif h.exceeds_limit:
-        st.warning("As profiled, one run passes a hard history limit: it needs Continue-As-New.")
+    passed = [(o.name, x) for o in result.options for x in o.limits if x.exceeded and x.hard]
+    if passed:
+        for name, limit in passed:
+            remedy = f" {limit.advice}" if limit.advice and not limit.avoidable else ""
+            avoid = " (avoidable by restarting the history: see below)" if limit.avoidable else ""
+            st.warning(f"{name}: this run passes the {limit.shown} {limit.name.lower()} limit{avoid}.{remedy}",
+                       icon=":material/block:" if not limit.avoidable else None)
     else:
-        st.success("As profiled, one run stays inside Temporal's hard history limits.")
-    a, b, c, d = st.columns(4)
-    a.metric("Events per run", f"{h.events_per_run:,.0f}",
-             help=f"Limit {h.limits['history_events']:,.0f}, warning at {h.limits['history_events_warning']:,.0f}")
-    b.metric("History per run", f"{h.history_mb_per_run:,.2f} MB",
-             help=f"Limit {h.limits['history_size_mb']:g} MB, warning at {h.limits['history_size_warning_mb']:g} MB")
-    c.metric("Largest payload", f"{h.largest_payload_bytes / 1024:,.1f} KB",
-             help=f"Limit {h.limits['payload_mb']:g} MB per payload")
-    d.metric("Continue-As-New segments", f"{h.continue_as_new_segments}",
-             help="Fresh histories one run needs to stay under the server's suggested size")
-    st.vega_lite_chart(spec=chart_spec(analysis, "history"), width="stretch")
-    st.dataframe(
-        {
-            "Threshold": ["Event warning", "Event limit", "Size warning", "Size limit", "Payload warning",
-                          "Payload limit"],
-            "First crossed at": [
-                _step(h.steps_until_event_warning),
-                _step(h.steps_until_event_limit),
-                _step(h.steps_until_size_warning),
-                _step(h.steps_until_size_limit),
-                _step(h.steps_until_payload_warning),
-                _step(h.steps_until_payload_limit),
-            ],
-        },
-        hide_index=True,
-    )
-    st.markdown(f"**Binds first:** {h.binding_limit.replace('_', ' ')}")
-    st.markdown("**What to do**")
-    for line in h.advice:
-        st.markdown(f"- {line}")
+        st.success("As profiled, one run stays inside every option's hard limits.")
+    st.subheader("Limits on one run")
+    st.dataframe(frame, hide_index=True,
+                 column_config={"Source": st.column_config.LinkColumn(display_text="source")})
+
+    h = result.history
+    if h is not None:
+        owner = next(o.name for o in result.options if o.id == h.table)
+        st.subheader(f"{h.name} of one run ({owner})")
+        a, b, c, d = st.columns(4)
+        a.metric("Events per run", f"{h.events_per_run:,.0f}")
+        b.metric("History per run", f"{h.history_mb_per_run:,.2f} MB")
+        c.metric("Largest payload", f"{h.largest_payload_bytes / 1024:,.1f} KB")
+        if h.restart_name:
+            d.metric(f"{h.restart_name} segments", f"{h.continue_as_new_segments}",
+                     help="Fresh histories one run needs to stay under the suggested size")
+        st.markdown(f"**Binds first:** {h.binding_limit.replace('_', ' ')}")
+        st.markdown("**What to do**")
+        for line in h.advice:
+            st.markdown(f"- {line}")
+    if analysis.history is not None and not analysis.history.empty:
+        st.vega_lite_chart(spec=chart_spec(analysis, "history"), width="stretch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.profile import ProfileError, StepKind, WorkloadProfile, field_unit
+from model.profile import OPTIONAL_FIELDS, ProfileError, StepKind, WorkloadProfile, field_unit
 from pricing.load import PricingError
 from pricing.profiles import dump_profile, parse_profile_text
 from ui.export import slug
@@ -58,8 +58,10 @@ def _label(name: str) -> str:
 
 def _number(name: str) -> None:
     low, high = _bounds(name)
+    optional = name in OPTIONAL_FIELDS
     st.number_input(_label(name), min_value=low, max_value=high, step=STEPS[name], format=EXACT,
-                    help=WorkloadProfile.model_fields[name].description, key=field_key(name))
+                    help=WorkloadProfile.model_fields[name].description, key=field_key(name),
+                    value=None if optional else "min", placeholder="derived from the volume" if optional else None)
 
 
 def _on_preset(session: Session) -> None:
@@ -111,7 +113,7 @@ def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | N
                 _number(name)
         st.selectbox(_label("machine"), machines, key=field_key("machine"),
                      help=WorkloadProfile.model_fields["machine"].description)
-        st.selectbox("Temporal step kind", [k.value for k in StepKind], key=field_key("step_kind"),
+        st.selectbox(_label("step_kind"), [k.value for k in StepKind], key=field_key("step_kind"),
                      help=WorkloadProfile.model_fields["step_kind"].description)
 
         st.header("Team")

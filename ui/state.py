@@ -19,7 +19,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from model.analysis import AXES
-from model.profile import NUMERIC_FIELDS, ProfileError, StepKind, TeamInputs, WorkloadProfile, parse_profile
+from model.profile import (
+    NUMERIC_FIELDS,
+    OPTIONAL_FIELDS,
+    ProfileError,
+    StepKind,
+    TeamInputs,
+    WorkloadProfile,
+    parse_profile,
+)
 from pricing.criteria import Criteria
 
 __all__ = [
@@ -36,7 +44,6 @@ __all__ = [
 ]
 
 STATE_VERSION = 1
-DEFAULT_TABLE = "temporal/cloud"
 VIEWS = {
     "compare": "Compare",
     "history": "History limits",
@@ -67,8 +74,8 @@ class UiState:
     axis: str = "steps_per_run"
     pricing_date: dt.date | None = None
     answers: Mapping[str, str] = field(default_factory=dict)
-    table: str = DEFAULT_TABLE
-    """The table the price-history view shows."""
+    table: str | None = None
+    """The table the price-history view shows; None: the data's default (`Allowed.default_table`)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class Allowed:
     """Option ids the team inputs may name (every option of every table version)."""
     first_date: dt.date | None = None
     last_date: dt.date | None = None
+    default_table: str | None = None
+    """The table the price-history view opens on: the option table with the most versions."""
 
 
 Problem = tuple[str, str, str]
@@ -129,8 +138,7 @@ def _team_from(params: Mapping[str, str], problems: list[Problem], options: tupl
             try:
                 ops.update(TeamInputs(ops_fte={key.removeprefix("ops."): value}).ops_fte)
             except ValidationError:
-                problems.append((key, params[key], "a share of an engineer from 0 to 10 for an option id such as "
-                                 "ops.temporal/cloud"))
+                problems.append((key, params[key], "a share of an engineer from 0 to 10, as ops.<option id>"))
     return TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops)
 
 
@@ -155,7 +163,10 @@ def decode(
         problems.append(("preset", preset, "one of " + ", ".join(presets)))
         preset = default_preset
     base = presets[preset].model_dump()
-    overrides = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
+    overrides: dict[str, str | None] = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
+    for name in OPTIONAL_FIELDS:
+        if overrides.get(name) == "":
+            overrides[name] = None  # an empty optional field: the engine derives it
     if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
         problems.append(("machine", overrides.pop("machine"), "one of " + ", ".join(allowed.machines)))
     team = _team_from(data, problems, allowed.options)
@@ -191,10 +202,10 @@ def decode(
             ):
                 problems.append(("date", data["date"], span))
                 pricing_date = None
-    table = data.get("table", DEFAULT_TABLE)
-    if allowed.tables and table not in allowed.tables:
+    table = data.get("table")
+    if table is not None and allowed.tables and table not in allowed.tables:
         problems.append(("table", table, "one of " + ", ".join(allowed.tables)))
-        table = DEFAULT_TABLE
+        table = None
     answers: dict[str, str] = criteria.defaults() if criteria is not None else {}
     questions = {q.id: q for q in criteria.questions} if criteria is not None else {}
     for key, given in data.items():
@@ -223,6 +234,8 @@ def _text(value: Any) -> str:
         return text.removesuffix(".0")
     if isinstance(value, StepKind):
         return value.value
+    if value is None:
+        return ""
     return str(value)
 
 
@@ -245,7 +258,7 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         params["axis"] = state.axis
     if state.pricing_date is not None:
         params["date"] = state.pricing_date.isoformat()
-    if state.table != DEFAULT_TABLE:
+    if state.table is not None:
         params["table"] = state.table
     defaults = criteria.defaults() if criteria is not None else {}
     for question, answer in sorted(state.answers.items()):
@@ -288,7 +301,7 @@ class Session:
         self.store["view"] = state.view
         self.store["axis"] = state.axis
         self.store["pricing_date"] = state.pricing_date
-        self.store["history_table"] = state.table
+        self.store["history_table"] = state.table or self.allowed.default_table
         for question in self.criteria.questions:
             self.store[f"q.{question.id}"] = state.answers.get(question.id, question.default)
 
@@ -321,7 +334,11 @@ class Session:
         answers = {q.id: str(self.store.get(f"q.{q.id}", q.default)) for q in self.criteria.questions}
         return UiState(preset=str(self.store["preset"]), profile=profile, view=str(self.store.get("view") or "compare"),
                        axis=str(self.store["axis"]), pricing_date=on, answers=answers,
-                       table=str(self.store.get("history_table") or DEFAULT_TABLE))
+                       table=self._table())
+
+    def _table(self) -> str | None:
+        table = self.store.get("history_table")
+        return None if table in (None, self.allowed.default_table) else str(table)
 
     def write_url(self, state: UiState) -> None:
         params = encode(state, self.presets, self.criteria)

@@ -1,17 +1,15 @@
-"""Vendor billing models, by the `billing_model` id a pricing table names.
+"""What is a vendor's own: the counts whose rules only one vendor has.
 
-Adding a vendor is one YAML table; if its billing unit is new, one module here with a
-`BILLING_MODEL` id, the `REQUIRED` numbers it reads, and a `price()` function, plus one line below.
+Most orchestrators are one YAML table (see README, "Adding an orchestrator"): its meters are
+linear combinations of the engine's usage counts (`model.usage`) with coefficients from its
+`counting`. Where a vendor's rule has a shape no count has (an SDK that throttles heartbeats, a
+checkpoint threshold), one small module here registers that count with `@model.usage.count`, and
+one import below loads it.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from model import history
+from model.vendors import temporal, trigger
 
-from model.vendors import temporal_cloud, temporal_selfhost, trigger_cloud, trigger_selfhost
-
-__all__ = ["BILLING_MODELS"]
-
-BILLING_MODELS: dict[str, ModuleType] = {
-    module.BILLING_MODEL: module for module in (trigger_cloud, trigger_selfhost, temporal_cloud, temporal_selfhost)
-}
+__all__ = ["history", "temporal", "trigger"]

@@ -1,41 +1,31 @@
-"""What every vendor module shares: line items, a scenario's view of a table, and the costs of
-self-managed workers and of people.
+"""Line items and plan choice: what every option's bill is made of.
 
-A vendor module turns a profile frame into billable quantities and names each price it needs by
-id; the price comes from the table through `Rates`. No dollar figure lives in this package.
+A line item is quantity x unit price = cost, each an array over profiles, with a reference to the
+number its price came from (`PriceRef`); `select_plan` keeps, per profile, the lines of the
+cheapest plan allowed. No dollar figure lives here: prices come from the tables through `Rates`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from model.billing import Array, Bools, cheapest
-from model.profile import Columns, ProfileError, column, lookup
-from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR
-from pricing.schema import Number, Plan, PriceBook, PriceTable, Scenario, Tiered
+from pricing.schema import Category, Number, Plan, PriceTable, Scenario, Tiered
 
 __all__ = [
     "HOSTING_TABLE",
     "PEOPLE_TABLE",
-    "Category",
     "Line",
     "OptionBill",
     "PriceRef",
     "Rates",
-    "check_machines",
-    "hosted_line",
-    "machine_resources",
-    "people_line",
     "select_plan",
-    "worker_lines",
 ]
-
-Category = Literal["vendor", "infrastructure", "people"]
 
 HOSTING_TABLE = "reference/hosting"
 PEOPLE_TABLE = "reference/people"
@@ -64,6 +54,7 @@ class Line:
     quantity_unit: str
     unit_price: Array
     price_unit: str
+    """Per one unit of the quantity (`USD/action`); `quoted_unit` is how the vendor quotes it."""
     cost: Array
     price: PriceRef | npt.NDArray[np.object_] | None = None
     """Where the unit price came from; per profile when it depends on the plan chosen."""
@@ -73,6 +64,8 @@ class Line:
     category: Category = "vendor"
     """What the money is for: `vendor` (the orchestrator's bill), `infrastructure` (machines you
     run yourself) or `people` (engineering time)."""
+    quoted_unit: str | None = None
+    """The unit the price is quoted in when it is per many (`USD/1M actions`)."""
 
 
 @dataclass(frozen=True)
@@ -123,8 +116,9 @@ class Rates:
         return self.ref("prices", key)
 
     def plan_number(self, plan: Plan, name: str, default: float | None = None) -> float:
+        """A plan's `fee`, `fee_share`, `credit` or `concurrency`, or an allowance of `included`."""
         item: Number | None
-        if name in ("fee", "fee_share", "concurrency"):
+        if name in ("fee", "fee_share", "credit", "concurrency"):
             item = getattr(plan, name)
         else:
             item = plan.included.get(name)
@@ -133,125 +127,6 @@ class Rates:
                 raise KeyError(f"{self.table.id}: plan {plan.id!r} has no {name!r}")
             return default
         return item.pick(self.scenario)
-
-
-def machine_resources(frame: Columns, book: PriceBook, scenario: Scenario) -> tuple[Array, Array]:
-    """(vCPU, GB of RAM) of each profile's machine size, from the hosting reference table."""
-    machines = book.table(HOSTING_TABLE).machines
-    check_machines(frame, machines)
-    vcpu = lookup(frame, "machine", {k: m.vcpu.pick(scenario) for k, m in machines.items()})
-    memory = lookup(frame, "machine", {k: m.memory_gb.pick(scenario) for k, m in machines.items()})
-    return vcpu, memory
-
-
-def check_machines(frame: Columns, known: Iterable[str]) -> None:
-    """Raise `ProfileError` naming the field, the value and the allowed values for an unknown
-    machine size."""
-    allowed = list(known)
-    unknown = sorted(set(frame.categories("machine")[0].tolist()) - set(allowed))
-    if unknown:
-        raise ProfileError([("machine", unknown[0], "allowed: " + ", ".join(allowed))])
-
-
-def worker_lines(
-    *,
-    average_units: Array,
-    peak_units: Array,
-    vcpu_per_unit: Array,
-    gb_per_unit: Array,
-    option: Rates,
-    book: PriceBook,
-    label: str,
-) -> tuple[Line, Line, Array, Array]:
-    """Self-managed capacity as two line items (vCPU-hours and GB-RAM-hours per month).
-
-    Capacity is sized between the average and the peak number of occupied units (runs that
-    hold a machine) by the hosting table's `provisioning` share, times each unit's resources,
-    and never below the option's minimum fleet (`assumptions.worker_min_vcpu`,
-    `worker_min_memory_gb`). Returns the two lines and the vCPU and GB provisioned.
-    """
-    hosting = Rates(book.table(HOSTING_TABLE), option.scenario)
-    share = hosting.number("assumptions", "provisioning")
-    units = average_units + share * np.maximum(peak_units - average_units, 0.0)
-    vcpu = np.maximum(units * vcpu_per_unit, option.number("assumptions", "worker_min_vcpu"))
-    gb = np.maximum(units * gb_per_unit, option.number("assumptions", "worker_min_memory_gb"))
-    vcpu_price = hosting.scalar_price("vcpu_hour")
-    gb_price = hosting.scalar_price("gb_ram_hour")
-    vcpu_hours = vcpu * HOURS_PER_MONTH
-    gb_hours = gb * HOURS_PER_MONTH
-    return (
-        Line(
-            "workers_vcpu",
-            f"{label} (vCPU)",
-            vcpu_hours,
-            "vCPU-h",
-            np.full_like(vcpu, vcpu_price),
-            "USD/vCPU-h",
-            vcpu_hours * vcpu_price,
-            hosting.price_ref("vcpu_hour"),
-            category="infrastructure",
-        ),
-        Line(
-            "workers_memory",
-            f"{label} (memory)",
-            gb_hours,
-            "GB-RAM-h",
-            np.full_like(gb, gb_price),
-            "USD/GB-RAM-h",
-            gb_hours * gb_price,
-            hosting.price_ref("gb_ram_hour"),
-            category="infrastructure",
-        ),
-        vcpu,
-        gb,
-    )
-
-
-def hosted_line(key: str, name: str, vcpu: float, gb: float, book: PriceBook, scenario: Scenario, n: int) -> Line:
-    """A fixed self-managed service priced as its vCPU and RAM for a month on the hosting table."""
-    hosting = Rates(book.table(HOSTING_TABLE), scenario)
-    monthly = (vcpu * hosting.scalar_price("vcpu_hour") + gb * hosting.scalar_price("gb_ram_hour")) * HOURS_PER_MONTH
-    return Line(
-        key,
-        name,
-        np.ones(n),
-        "month",
-        np.full(n, monthly),
-        "USD/month",
-        np.full(n, monthly),
-        hosting.price_ref("vcpu_hour"),
-        category="infrastructure",
-    )
-
-
-def people_line(option: PriceTable, frame: Columns, book: PriceBook, scenario: Scenario) -> Line:
-    """Operations effort: the option's share of an engineer [FTE] x the loaded engineer cost.
-
-    The FTE share is the option's `assumptions.ops_fte` unless the profile's team inputs name
-    this option; the engineer cost comes from the people reference table unless the profile
-    gives one.
-    """
-    n = frame.rows
-    fte = np.full(n, Rates(option, scenario).number("assumptions", "ops_fte"))
-    given = frame.ops_fte(option.id)
-    if given is not None:
-        fte = np.where(np.isfinite(given), given, fte)
-    yearly = np.full(n, Rates(book.table(PEOPLE_TABLE), scenario).number("assumptions", "engineer_cost"))
-    if "engineer_cost_usd_per_year" in frame:
-        given_cost = column(frame, "engineer_cost_usd_per_year")
-        yearly = np.where(np.isfinite(given_cost), given_cost, yearly)
-    monthly = yearly / MONTHS_PER_YEAR
-    return Line(
-        "ops_people",
-        "Operations effort",
-        fte,
-        "FTE",
-        monthly,
-        "USD/FTE-month",
-        fte * monthly,
-        PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")),
-        category="people",
-    )
 
 
 def _pick_refs(refs: Sequence[PriceRef | npt.NDArray[np.object_] | None], index: npt.NDArray[np.intp]) -> Any:
@@ -268,7 +143,7 @@ def _pick_refs(refs: Sequence[PriceRef | npt.NDArray[np.object_] | None], index:
 
 
 def select_plan(
-    plans: Sequence[Plan],
+    plans: Sequence[Any],
     per_plan: Sequence[tuple[Line, ...]],
     allowed: npt.NDArray[np.bool_],
     reasons: Sequence[npt.NDArray[np.object_]],

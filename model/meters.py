@@ -1,0 +1,354 @@
+"""One option's monthly bill from its table: meters, plans, the machines you run, and people.
+
+Every option is priced by the same function, `price_option`, from what its table declares:
+
+- `meters`: quantities (from `model.usage`) priced flat or on graduated tiers, after the plan's
+  allowances;
+- `plans`: a fee (or the greater of a floor and a share of the usage charges), usage credit,
+  concurrency caps that extra slots may lift, and plans that take no usage beyond what they
+  include; the cheapest plan allowed is chosen per profile;
+- `infrastructure`: workers sized from the runs that hold a machine, fixed services and fixed
+  monthly costs, on the hosting reference table's prices;
+- `people`: a share of an engineer.
+
+No dollar figure lives here: every price comes from the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from model.billing import Array, Bools, credit_bill, graduated, share_fee
+from model.lines import HOSTING_TABLE, PEOPLE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
+from model.profile import ProfileError, column, lookup
+from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, price_unit_parts
+from model.usage import Usage, Workload
+from pricing.schema import Meter, Number, Plan, PriceBook, PriceTable, Scenario, Tiered
+
+__all__ = ["charge", "machine_resources", "price_option"]
+
+
+@dataclass(frozen=True)
+class _NoPlan:
+    """The one way to buy an option that has no plans (self-hosted, or pay as you go)."""
+
+    id: str
+    name: str
+
+
+def charge(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[Array, Bools]:
+    """(cost, past the last priced tier?) of a quantity under a flat or graduated price.
+
+    >>> from pricing.schema import Tier
+    >>> tiers = Tiered(unit="USD/1M actions", quantity_unit="actions", source="s", beyond_last="contact Sales",
+    ...                tiers=(Tier(up_to=5e6, price=50), Tier(up_to=10e6, price=45)))
+    >>> cost, beyond = charge(np.array([7e6, 11e6]), tiers, "expected")
+    >>> cost.round(2).tolist(), beyond.tolist()
+    ([340.0, 520.0], [False, True])
+    """
+    scale = price_unit_parts(item.unit)[0]
+    if isinstance(item, Tiered):
+        bounds = [t.up_to for t in item.tiers]
+        cost = graduated(quantity, bounds, [t.price * scale for t in item.tiers])
+        last = bounds[-1]
+        beyond = np.asarray(quantity > last) if (last is not None and item.beyond_last) else np.zeros(quantity.shape, bool)
+        return cost, beyond
+    return quantity * item.pick(scenario) * scale, np.zeros(quantity.shape, bool)
+
+
+def _first_unit(item: Number | Tiered, scenario: Scenario) -> float:
+    """The price of the first unit (shown when nothing is billed)."""
+    return float(charge(np.ones(1), item, scenario)[0][0])
+
+
+def check_machines(u: Usage, known: Iterable[str]) -> None:
+    """Raise `ProfileError` naming the field, the value and the allowed values for an unknown
+    machine size."""
+    allowed = list(known)
+    unknown = sorted(set(u.frame.categories("machine")[0].tolist()) - set(allowed))
+    if unknown:
+        raise ProfileError([("machine", unknown[0], "allowed: " + ", ".join(allowed))])
+
+
+def machine_resources(u: Usage, book: PriceBook) -> tuple[Array, Array]:
+    """(vCPU, GB of RAM) of each profile's machine size, from the hosting reference table."""
+    machines = book.table(HOSTING_TABLE).machines
+    check_machines(u, machines)
+    vcpu = lookup(u.frame, "machine", {k: m.vcpu.pick(u.scenario) for k, m in machines.items()})
+    memory = lookup(u.frame, "machine", {k: m.memory_gb.pick(u.scenario) for k, m in machines.items()})
+    return vcpu, memory
+
+
+def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantity: Array) -> Line:
+    """A meter on one plan: the quantity past the plan's allowance, priced."""
+    allowance = 0.0
+    beyond: Bools | None = None
+    reason = ""
+    if plan is not None and meter.included is not None and meter.included in plan.included:
+        allowance = rates.plan_number(plan, meter.included)
+        if meter.included_scale is not None:
+            allowance *= u.params[meter.included_scale]
+    billable = np.maximum(quantity - allowance, 0.0)
+    if meter.price_by == "machine":
+        known = {k.removeprefix(f"{meter.price}."): k for k in u.table.prices if k.startswith(f"{meter.price}.")}
+        check_machines(u, known)
+        rate = lookup(u.frame, "machine", {m: rates.scalar_price(k, plan) for m, k in known.items()})
+        refs: PriceRef | npt.NDArray[np.object_] = lookup(
+            u.frame, "machine", {m: rates.price_ref(k, plan) for m, k in known.items()}, dtype=object
+        )
+        quoted = rates.price(next(iter(known.values())), plan).unit
+        scale, per_one = price_unit_parts(quoted)
+        unit_price = rate * scale
+        cost = billable * unit_price
+    else:
+        item = rates.price(meter.price, plan)
+        quoted = item.unit
+        scale, per_one = price_unit_parts(quoted)
+        cost, past = charge(billable, item, u.scenario)
+        if isinstance(item, Tiered) and item.beyond_last:
+            beyond, reason = past, f"a negotiated price for {meter.name} past the last published tier"
+        with np.errstate(divide="ignore", invalid="ignore"):
+            unit_price = np.where(billable > 0, cost / billable, _first_unit(item, u.scenario))
+        refs = rates.price_ref(meter.price, plan)
+    return Line(
+        meter.id,
+        meter.name,
+        billable,
+        u.table.quantities[meter.quantity].unit.value,
+        np.asarray(unit_price, dtype=np.float64),
+        per_one,
+        cost,
+        refs,
+        depends_on=beyond,
+        depends_on_reason=reason,
+        category=meter.category,
+        quoted_unit=quoted if scale != 1.0 else None,
+    )
+
+
+def _plan_lines(
+    u: Usage, rates: Rates, plan: Plan | None, quantities: dict[str, Array]
+) -> tuple[tuple[Line, ...], Bools, npt.NDArray[np.object_]]:
+    """One plan's vendor lines, whether it can take each profile, and why (or why not)."""
+    table, n = u.table, u.work.rows
+    meters = [_meter_line(u, rates, m, plan, quantities[m.quantity]) for m in table.meters]
+    usage = np.sum([ln.cost for ln in meters if ln.category == "vendor"], axis=0) if meters else np.zeros(n)
+    usage = np.asarray(usage, dtype=np.float64)
+    if plan is None:
+        return tuple(meters), np.ones(n, bool), np.full(n, "", dtype=object)
+
+    floor = rates.plan_number(plan, "fee")
+    fee = share_fee(floor, rates.plan_number(plan, "fee_share"), usage) if plan.fee_share is not None \
+        else np.full(n, floor)
+    lines: list[Line] = [
+        Line("plan_fee", "Plan fee", np.ones(n), "month", fee, "USD/month", fee, rates.ref("plans", plan.id, "fee")),
+        *meters,
+    ]
+    credit = rates.plan_number(plan, "credit", 0.0)
+    if any(p.credit is not None for p in table.plans):
+        billed = credit_bill(0.0, usage, credit)
+        lines.append(
+            Line(
+                "usage_credit",
+                "Included usage credit",
+                -np.minimum(usage, credit),
+                "USD",
+                np.ones(n),
+                "USD/USD",
+                billed - usage,
+                rates.ref("plans", plan.id, "credit") if plan.credit is not None else None,
+            )
+        )
+
+    ok = np.full(n, plan.self_serve)
+    code = np.zeros(n, dtype=np.intp)
+    texts = [f"{plan.name} takes this workload"]
+    spec = table.concurrency
+    if spec is not None:
+        demand = u.work.peak(spec.holds)
+        can_buy = spec.extra_price is not None and spec.extra_price in plan.prices
+        limit = rates.plan_number(plan, "concurrency", np.inf)
+        extra = np.maximum(demand - limit, 0.0) if np.isfinite(limit) else np.zeros(n)
+        if spec.extra_price is not None:
+            price = rates.scalar_price(spec.extra_price, plan) if can_buy else 0.0
+            lines.append(
+                Line(
+                    "extra_concurrency",
+                    spec.extra_name,
+                    extra,
+                    "concurrent runs",
+                    np.full(n, price),
+                    "USD/concurrent-run-month",
+                    extra * price,
+                    rates.ref("plans", plan.id, "prices", spec.extra_price) if can_buy else None,
+                    depends_on=extra > 0 if can_buy else None,
+                    depends_on_reason=spec.extra_depends_on or "",
+                )
+            )
+        fits = demand <= limit
+        ok &= fits | can_buy
+        held = "runs executing" if spec.holds == "executing" else "open runs"
+        texts = [
+            f"{plan.name} allows {limit:g} concurrent runs (peak {{peak}} {held})",
+            f"{plan.name} allows {limit:g} concurrent runs; the peak of {{peak}} {held} needs extra concurrency",
+            f"{plan.name} allows {limit:g} concurrent runs, fewer than the peak of {{peak}} {held}",
+        ]
+        code = np.where(fits, 0, np.where(can_buy, 1, 2))
+        if not np.isfinite(limit):
+            texts[0] = f"{plan.name} has no concurrency cap"
+    within = usage <= credit * (1 + 1e-12)
+    if not plan.overage:
+        ok &= within
+    texts += [f"{plan.name} allows no usage beyond what it includes", f"{plan.name} is sold by contract only"]
+    code = np.where(within | plan.overage, code, len(texts) - 2)
+    if not plan.self_serve:
+        code = np.full(n, len(texts) - 1)
+    reason = np.array(texts, dtype=object)[code]
+    return tuple(lines), ok, reason
+
+
+def _worker_lines(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line], dict[str, Array]]:
+    spec = u.table.infrastructure.workers
+    if spec is None:
+        return [], {}
+    vcpu_each, gb_each = machine_resources(u, book)
+    hosting = Rates(book.table(HOSTING_TABLE), u.scenario)
+    average, peak = u.work.average(spec.holds), u.work.peak(spec.holds)
+    share = hosting.number("assumptions", "provisioning")
+    units = average + share * np.maximum(peak - average, 0.0)
+    vcpu = np.maximum(units * vcpu_each, rates.number("assumptions", spec.min_vcpu))
+    gb = np.maximum(units * gb_each, rates.number("assumptions", spec.min_memory_gb))
+    lines = []
+    for key, resource, amount, unit, price in (
+        ("workers_vcpu", "vCPU", vcpu, "vCPU-h", "vcpu_hour"),
+        ("workers_memory", "memory", gb, "GB-RAM-h", "gb_ram_hour"),
+    ):
+        hours = amount * HOURS_PER_MONTH
+        each = hosting.scalar_price(price)
+        lines.append(Line(key, f"{spec.name} ({resource})", hours, unit, np.full_like(hours, each), f"USD/{unit}",
+                          hours * each, hosting.price_ref(price), category="infrastructure"))
+    sizing = {
+        f"{spec.holds}_runs_average": average,
+        f"{spec.holds}_runs_peak": peak,
+        "worker_vcpu": vcpu,
+        "worker_memory_gb": gb,
+    }
+    return lines, sizing
+
+
+def _infrastructure(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line], dict[str, Array]]:
+    """What you run yourself: fixed services, fixed monthly costs and the workers."""
+    n = u.work.rows
+    infra = u.table.infrastructure
+    lines: list[Line] = []
+    reported: dict[str, Array] = {}
+    if infra.services:
+        hosting = Rates(book.table(HOSTING_TABLE), u.scenario)
+        vcpu_price, gb_price = hosting.scalar_price("vcpu_hour"), hosting.scalar_price("gb_ram_hour")
+        for service in infra.services:
+            vcpu = rates.number("assumptions", service.vcpu)
+            gb = rates.number("assumptions", service.memory_gb)
+            monthly = (vcpu * vcpu_price + gb * gb_price) * HOURS_PER_MONTH
+            lines.append(Line(service.id, service.name, np.ones(n), "month", np.full(n, monthly), "USD/month",
+                              np.full(n, monthly), hosting.price_ref("vcpu_hour"), category="infrastructure"))
+    for fixed in infra.fixed:
+        monthly = rates.number("assumptions", fixed.monthly)
+        beyond = None
+        reason = ""
+        if fixed.load is not None:
+            per_run = u.per_run(fixed.load.quantity).total
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                peak_rate = np.where(u.work.executing > 0, u.work.peak_executing / u.work.executing, 0.0)
+                load = peak_rate * per_run
+            reported[fixed.load.reports_as] = load
+            beyond = load > rates.number("assumptions", fixed.load.up_to)
+            reason = fixed.load.depends_on
+        lines.append(Line(fixed.id, fixed.name, np.ones(n), "month", np.full(n, monthly), "USD/month",
+                          np.full(n, monthly), rates.ref("assumptions", fixed.monthly), depends_on=beyond,
+                          depends_on_reason=reason, category=fixed.category))
+    workers, sizing = _worker_lines(u, rates, book)
+    return lines + workers, {**reported, **sizing}
+
+
+def _people(u: Usage, rates: Rates, book: PriceBook) -> list[Line]:
+    """Operations effort: the option's share of an engineer [FTE] x the loaded engineer cost.
+
+    The FTE share is the table's unless the profile's team inputs name this option; the engineer
+    cost comes from the people reference table unless the profile gives one."""
+    if u.table.people is None:
+        return []
+    n = u.work.rows
+    fte = np.full(n, rates.number("assumptions", u.table.people))
+    given = u.frame.ops_fte(u.table.id)
+    if given is not None:
+        fte = np.where(np.isfinite(given), given, fte)
+    yearly = np.full(n, Rates(book.table(PEOPLE_TABLE), u.scenario).number("assumptions", "engineer_cost"))
+    if "engineer_cost_usd_per_year" in u.frame:
+        given_cost = column(u.frame, "engineer_cost_usd_per_year")
+        yearly = np.where(np.isfinite(given_cost), given_cost, yearly)
+    monthly = yearly / MONTHS_PER_YEAR
+    return [Line("ops_people", "Operations effort", fte, "FTE", monthly, "USD/FTE-month", fte * monthly,
+                 PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")), category="people")]
+
+
+def _no_plan(table: PriceTable) -> _NoPlan:
+    return _NoPlan("self-hosted", "self-hosted") if table.hosting == "self-hosted" else _NoPlan("usage", "pay as you go")
+
+
+def _no_plan_reason(table: PriceTable) -> str:
+    if table.license is not None:
+        return f"{table.license.name} licence: no fee; {table.license.note}"
+    return "billed on usage alone, with no plan fee"
+
+
+def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: Scenario) -> tuple[OptionBill, Usage]:
+    """One option's bill under one scenario, for every profile (and the usage it was priced on)."""
+    u = Usage(work, table, scenario)
+    rates = Rates(table, scenario)
+    n = work.rows
+    quantities = {m.quantity: u.monthly(m.quantity) for m in table.meters}
+
+    if table.plans:
+        per_plan, allowed, reasons = [], [], []
+        for plan in table.plans:
+            lines, ok, reason = _plan_lines(u, rates, plan, quantities)
+            per_plan.append(lines)
+            allowed.append(ok)
+            reasons.append(reason)
+        chosen, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, np.stack(allowed), reasons)
+        plan_reasons = {plan.id: reason for plan, reason in zip(table.plans, reasons, strict=True)}
+    else:
+        only = _no_plan(table)
+        chosen, _, _ = _plan_lines(u, rates, None, quantities)
+        plan_ids = np.full(n, only.id, dtype=object)
+        plan_reason = np.full(n, _no_plan_reason(table), dtype=object)
+        plan_totals, plan_reasons = {}, {}
+
+    infrastructure, sizing = _infrastructure(u, rates, book)
+    reported: dict[str, Array] = {"runs": column(u.frame, "monthly_runs")}
+    for meter in table.meters:
+        reported[meter.reports_as or meter.quantity] = quantities[meter.quantity]
+    reported.update(sizing)
+
+    warnings: dict[str, Bools] = {}
+    history = table.history
+    if history is not None and history.retention is not None:
+        given = column(u.frame, "retention_days")
+        low = rates.number("limits", history.retention.min)
+        high = rates.number("limits", history.retention.max)
+        note = f"retention_days is outside {table.name}'s {low:g} to {high:g} days; priced at the nearest bound"
+        warnings[note] = (given < low) | (given > high)
+    bill = OptionBill(
+        lines=(*chosen, *infrastructure, *_people(u, rates, book)),
+        plan=plan_ids,
+        plan_reason=plan_reason,
+        quantities=reported,
+        warnings=warnings,
+        plan_totals=plan_totals,
+        plan_reasons=plan_reasons,
+    )
+    return bill, u

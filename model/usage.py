@@ -1,0 +1,395 @@
+"""Usage: what one run of a profile does, counted once, in the units vendors bill.
+
+`Workload` is the profile-level part, shared by every option: each run's time budget, the arrival
+rate, and the number of runs executing at the busiest moment (derived from the volume unless the
+profile gives more). `Usage` is one option's view under one scenario: it evaluates the named
+counts of the `COUNTS` registry with that table's `counting` numbers, and the table's
+`quantities` from them.
+
+A count is linear in the number of steps, `fixed + per_step * steps`, which is what lets the
+limits module find the step at which a run crosses a limit in closed form; `total` is the exact
+value (equal to the linear form except where a count rounds). Every function takes arrays: one
+value per profile.
+
+Counts are registered with `@count(...)`; the vendor modules in `model/vendors/` register the
+counts whose rules are a vendor's own (heartbeat throttling, checkpoint thresholds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from model.billing import Array, Bools
+from model.profile import Columns, column
+from model.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MONTH
+from pricing.schema import Coefficient, Holds, PriceTable, QuantitySpec, Scenario
+
+__all__ = [
+    "COUNTS",
+    "DERIVED",
+    "Count",
+    "CountDef",
+    "DerivedDef",
+    "Usage",
+    "Workload",
+    "count",
+    "derived",
+    "workload",
+]
+
+
+@dataclass(frozen=True)
+class Count:
+    """A per-run count: `fixed + per_step * steps` for projections, `total` exactly [per run]."""
+
+    fixed: Array
+    per_step: Array
+    total: Array
+
+    @staticmethod
+    def linear(fixed: Any, per_step: Any, steps: Array) -> Count:
+        f = np.broadcast_to(np.asarray(fixed, dtype=np.float64), steps.shape).astype(np.float64)
+        p = np.broadcast_to(np.asarray(per_step, dtype=np.float64), steps.shape).astype(np.float64)
+        return Count(f, p, f + p * steps)
+
+    def scaled(self, factor: Any) -> Count:
+        return Count(self.fixed * factor, self.per_step * factor, self.total * factor)
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.fixed + other.fixed, self.per_step + other.per_step, self.total + other.total)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The profile-level facts every option shares, per profile."""
+
+    frame: Columns
+    steps: Array
+    attempts_per_step: Array
+    step_exec: Array
+    """Steps of the run itself, every attempt [s]."""
+    child_exec: Array
+    """Steps run by awaited child runs, every attempt [s]; the parent waits meanwhile."""
+    sleep: Array
+    human_wait: Array
+    wall: Array
+    """Start to finish [s]."""
+    executing: Array
+    """Time some step of the run executes [s] (steps and children, not sleeps or waits)."""
+    runs_per_second: Array
+    """Average arrival rate of runs [runs/s]."""
+    window_rate: Array
+    """Arrival rate within the busy window: a day's runs in `peak_window_hours` [runs/s]."""
+    peak_floor: Array
+    """Runs executing at once on average within the busy window [runs]."""
+    peak_executing: Array
+    """Runs executing at once at the busiest moment [runs]: the profile's figure, or the floor
+    when it gives none or less."""
+    peak_raised: Bools
+    """Where the profile gave a peak below the floor (so it was raised to it)."""
+    open_average: Array
+    """Runs open (executing or waiting) at once on average [runs]."""
+    open_peak: Array
+    """Runs open at once at the busiest moment [runs]."""
+
+    @property
+    def rows(self) -> int:
+        return self.frame.rows
+
+    def peak(self, holds: Holds) -> Array:
+        """Runs holding a slot at the peak: executing only, or every open run."""
+        return self.peak_executing if holds == "executing" else self.open_peak
+
+    def average(self, holds: Holds) -> Array:
+        return self.runs_per_second * self.executing if holds == "executing" else self.open_average
+
+
+def _busy(rate: Array, window_rate: Array, seconds: Array, window: Array) -> Array:
+    """Runs busy at once within the window when each is busy `seconds`: a day's runs arrive in the
+    window, and runs from earlier days still busy add the average rate's share beyond it."""
+    return window_rate * np.minimum(seconds, window) + rate * np.maximum(seconds - window, 0.0)
+
+
+def workload(frame: Columns) -> Workload:
+    """The time budget and concurrency of one run of each profile.
+
+    Open runs follow Little's law over the whole wall time (a waiting run is open too); the peak
+    takes a day's runs arriving within `peak_window_hours`. The runs executing at the peak are at
+    least those executing on average within that window: the profile may raise it (bursts), never
+    lower it.
+
+    >>> from model.profile import Columns, WorkloadProfile, profiles_frame
+    >>> w = workload(Columns(profiles_frame(WorkloadProfile(monthly_runs=73_000, steps_per_run=1, step_seconds=100,
+    ...     retry_rate=0, human_waits_per_run=1, human_wait_seconds=3500, peak_concurrent_runs=None,
+    ...     peak_window_hours=8))))
+    >>> [round(float(x[0]), 2) for x in (w.wall, w.peak_executing, w.open_average, w.open_peak)]
+    [3600.0, 8.33, 100.0, 300.0]
+    """
+    steps = column(frame, "steps_per_run")
+    attempts = 1.0 + column(frame, "retry_rate")
+    step_seconds = column(frame, "step_seconds")
+    step_exec = steps * step_seconds * attempts
+    child_exec = column(frame, "child_runs_per_run") * step_seconds * attempts
+    sleep = column(frame, "sleeps_per_run") * column(frame, "sleep_seconds")
+    human = column(frame, "human_waits_per_run") * column(frame, "human_wait_seconds")
+    executing = step_exec + child_exec
+    wall = executing + sleep + human
+    rate = column(frame, "monthly_runs") / SECONDS_PER_MONTH
+    window = column(frame, "peak_window_hours") * SECONDS_PER_HOUR
+    window_rate = rate * SECONDS_PER_DAY / window
+    floor = _busy(rate, window_rate, executing, window)
+    given = column(frame, "peak_concurrent_runs")
+    derived = np.isnan(given)
+    peak = np.where(derived, floor, np.fmax(given, floor))
+    raised = ~derived & (given < floor)
+    open_peak = np.maximum(_busy(rate, window_rate, wall, window), np.where(executing > 0, peak, 0.0))
+    return Workload(
+        frame=frame,
+        steps=steps,
+        attempts_per_step=attempts,
+        step_exec=step_exec,
+        child_exec=child_exec,
+        sleep=sleep,
+        human_wait=human,
+        wall=wall,
+        executing=executing,
+        runs_per_second=rate,
+        window_rate=window_rate,
+        peak_floor=floor,
+        peak_executing=peak,
+        peak_raised=raised,
+        open_average=rate * wall,
+        open_peak=open_peak,
+    )
+
+
+Params = Mapping[str, float]
+"""A table's `counting` numbers under one scenario."""
+
+
+@dataclass(frozen=True)
+class CountDef:
+    name: str
+    unit: str
+    description: str
+    params: tuple[str, ...]
+    """The `counting` keys the count reads."""
+    fn: Callable[[Usage], Count]
+    needs_history: bool = False
+
+
+@dataclass(frozen=True)
+class DerivedDef:
+    """A monthly quantity with its own rule (not a linear combination of counts)."""
+
+    name: str
+    unit: str
+    description: str
+    params: tuple[str, ...]
+    fn: Callable[[Usage], Array]
+    needs_history: bool = False
+
+
+COUNTS: dict[str, CountDef] = {}
+"""Every per-run count a table's `quantities` and `history` may name."""
+DERIVED: dict[str, DerivedDef] = {}
+"""Every derived monthly quantity a table's `quantities` may name."""
+
+
+def count(
+    name: str, unit: str, description: str, params: tuple[str, ...] = (), *, needs_history: bool = False
+) -> Callable[[Callable[[Usage], Count]], Callable[[Usage], Count]]:
+    """Register a count under `name` (a decorator)."""
+
+    def register(fn: Callable[[Usage], Count]) -> Callable[[Usage], Count]:
+        if name in COUNTS:
+            raise ValueError(f"count {name!r} is registered twice")
+        COUNTS[name] = CountDef(name, unit, description, params, fn, needs_history)
+        return fn
+
+    return register
+
+
+def derived(
+    name: str, unit: str, description: str, params: tuple[str, ...] = (), *, needs_history: bool = False
+) -> Callable[[Callable[[Usage], Array]], Callable[[Usage], Array]]:
+    """Register a derived monthly quantity under `name` (a decorator)."""
+
+    def register(fn: Callable[[Usage], Array]) -> Callable[[Usage], Array]:
+        if name in DERIVED:
+            raise ValueError(f"derived quantity {name!r} is registered twice")
+        DERIVED[name] = DerivedDef(name, unit, description, params, fn, needs_history)
+        return fn
+
+    return register
+
+
+@dataclass
+class Usage:
+    """One option's usage under one scenario: counts and quantities, each computed once."""
+
+    work: Workload
+    table: PriceTable
+    scenario: Scenario
+    params: Params = field(init=False)
+    _counts: dict[str, Count] = field(init=False, default_factory=dict)
+    _quantities: dict[str, Count] = field(init=False, default_factory=dict)
+    _monthly: dict[str, Array] = field(init=False, default_factory=dict)
+    _history: Any = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.params = {k: v.pick(self.scenario) for k, v in self.table.counting.items()}
+
+    @property
+    def frame(self) -> Columns:
+        return self.work.frame
+
+    def column(self, name: str) -> Array:
+        return column(self.work.frame, name)
+
+    def linear(self, fixed: Any, per_step: Any) -> Count:
+        return Count.linear(fixed, per_step, self.work.steps)
+
+    def count(self, name: str) -> Count:
+        if name not in self._counts:
+            self._counts[name] = COUNTS[name].fn(self)
+        return self._counts[name]
+
+    def coefficient(self, value: Coefficient) -> float:
+        """A coefficient's value: a number, a `counting` key, or a sum of them."""
+        if isinstance(value, tuple):
+            return sum(self.coefficient(v) for v in value)
+        if isinstance(value, str):
+            return self.params[value]
+        return float(value)
+
+    def combine(self, terms: Mapping[str, Coefficient]) -> Count:
+        """Σ count x coefficient."""
+        zero = np.zeros(self.work.rows)
+        total = Count(zero, zero, zero)
+        for name, coefficient in terms.items():
+            total = total + self.count(name).scaled(self.coefficient(coefficient))
+        return total
+
+    def history(self) -> Any:
+        """The option's recorded-history projection (see `model.history`)."""
+        if self._history is None:
+            from model.history import project_history
+
+            self._history = project_history(self)
+        return self._history
+
+    def per_run(self, name: str) -> Count:
+        """A `per_run` quantity of the table, per run (before any granule)."""
+        if name not in self._quantities:
+            spec = self.table.quantities[name]
+            assert spec.per_run is not None, f"{name} is not a per-run quantity"
+            self._quantities[name] = self.combine(spec.per_run)
+        return self._quantities[name]
+
+    def monthly(self, name: str) -> Array:
+        """A quantity of the table for the month [its unit per month]."""
+        if name not in self._monthly:
+            spec: QuantitySpec = self.table.quantities[name]
+            if spec.derived is not None:
+                value = DERIVED[spec.derived].fn(self)
+            else:
+                each = self.per_run(name).total
+                if spec.granule is not None:
+                    step = self.params[spec.granule]
+                    each = np.ceil(each / step - 1e-9) * step
+                value = self.column("monthly_runs") * each
+            self._monthly[name] = np.asarray(value, dtype=np.float64)
+        return self._monthly[name]
+
+
+# --- The counts every option may use ------------------------------------------------------------
+
+
+@count("runs", "runs", "1 per run")
+def _runs(u: Usage) -> Count:
+    return u.linear(1.0, 0.0)
+
+
+@count("steps", "steps", "durable steps per run (`steps_per_run`)")
+def _steps(u: Usage) -> Count:
+    return u.linear(0.0, 1.0)
+
+
+@count("step_attempts", "attempts", "every attempt of every step, retries included")
+def _attempts(u: Usage) -> Count:
+    return u.linear(0.0, u.work.attempts_per_step)
+
+
+@count("retries", "attempts", "extra attempts of steps (`retry_rate` per step)")
+def _retries(u: Usage) -> Count:
+    return u.linear(0.0, u.column("retry_rate"))
+
+
+def _kind(u: Usage, kind: str) -> Array:
+    return np.asarray(u.frame["step_kind"] == kind, dtype=np.float64)
+
+
+@count("activity_steps", "steps", "steps run as their own task (`step_kind: activity`)")
+def _activity_steps(u: Usage) -> Count:
+    return u.linear(0.0, _kind(u, "activity"))
+
+
+@count("activity_attempts", "attempts", "attempts of steps run as their own task, retries included")
+def _activity_attempts(u: Usage) -> Count:
+    return u.linear(0.0, _kind(u, "activity") * u.work.attempts_per_step)
+
+
+@count("local_activity_steps", "steps", "steps run inside the workflow task (`step_kind: local_activity`)")
+def _local_steps(u: Usage) -> Count:
+    return u.linear(0.0, _kind(u, "local_activity"))
+
+
+@count("sleeps", "sleeps", "durable sleeps per run")
+def _sleeps(u: Usage) -> Count:
+    return u.linear(u.column("sleeps_per_run"), 0.0)
+
+
+@count("human_waits", "waits", "waits for a person or a webhook per run")
+def _human_waits(u: Usage) -> Count:
+    return u.linear(u.column("human_waits_per_run"), 0.0)
+
+
+@count("children", "runs", "child runs started and awaited per run")
+def _children(u: Usage) -> Count:
+    return u.linear(u.column("child_runs_per_run"), 0.0)
+
+
+@count("child_attempts", "attempts", "attempts of the children's steps (one step each), retries included")
+def _child_attempts(u: Usage) -> Count:
+    return u.linear(u.column("child_runs_per_run") * u.work.attempts_per_step, 0.0)
+
+
+@count("step_seconds", "s", "wall time of every attempt of every step")
+def _step_seconds(u: Usage) -> Count:
+    return u.linear(0.0, u.column("step_seconds") * u.work.attempts_per_step)
+
+
+@count("child_seconds", "s", "wall time of every attempt of the children's steps")
+def _child_seconds(u: Usage) -> Count:
+    return u.linear(u.work.child_exec, 0.0)
+
+
+@count("sleep_seconds", "s", "time spent in durable sleeps")
+def _sleep_seconds(u: Usage) -> Count:
+    return u.linear(u.work.sleep, 0.0)
+
+
+@count("human_wait_seconds", "s", "time spent waiting for people or webhooks")
+def _human_wait_seconds(u: Usage) -> Count:
+    return u.linear(u.work.human_wait, 0.0)
+
+
+@count("wall_seconds", "s", "start to finish")
+def _wall_seconds(u: Usage) -> Count:
+    per_step = u.column("step_seconds") * u.work.attempts_per_step
+    return u.linear(u.work.child_exec + u.work.sleep + u.work.human_wait, per_step)
