@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.billing import Array
-from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, HOURS_PER_DAY, SECONDS_PER_HOUR
+from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, HOURS_PER_DAY, ROUNDING, SECONDS_PER_HOUR
 from model.usage import Count, Usage, count, derived
 
 __all__ = [
@@ -141,7 +141,7 @@ def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array,
     """(segments, events, bytes) when every step from `first` to `last` (1-based, `last` may be
     fractional) is a segment of its own."""
     rest = last - first + 1.0
-    n = np.ceil(rest - 1e-9)
+    n = np.ceil(rest - ROUNDING)
     m_last = rest - (n - 1.0)
     a_last = first + n - 1.0
     s1 = n * (first - 1.0) + n * (n - 1.0) / 2.0  # sum of (start - 1) over the segments
@@ -163,7 +163,7 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
     first_restart = _content(fixed_e, fixed_b, one, e, c, g, j1)[1]
     segments = one.copy()
     start = one + m  # the next segment's first step
-    more = steps - start + 1.0 > 1e-9
+    more = steps - start + 1.0 > ROUNDING
     size = size + np.where(more, (start - 1.0) * carry, 0.0)  # the closing event carries the context on
 
     # Without growth every later segment is alike: count them at once.
@@ -174,9 +174,9 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
         zero = np.zeros(ix.size)
         j = _segment_steps(np.full(ix.size, restart_e), np.full(ix.size, restart_b), one[ix], e[ix], c[ix], zero,
                            top_events, top_bytes)
-        full = np.floor(rest / j + 1e-12)
+        full = np.floor(rest / j + ROUNDING)
         part = np.maximum(rest - full * j, 0.0)
-        has_part = part > 1e-9
+        has_part = part > ROUNDING
         segments[ix] += full + has_part
         events[ix] += full * (restart_e + e[ix] * j) + np.where(has_part, restart_e + e[ix] * part, 0.0)
         size[ix] += full * (restart_b + c[ix] * j) + np.where(has_part, restart_b + c[ix] * part, 0.0)
@@ -209,7 +209,7 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
             events[k] += ev
             size[k] += by
             start[k] = ak + mk
-            more[k] = steps[k] - start[k] + 1.0 > 1e-9
+            more[k] = steps[k] - start[k] + 1.0 > ROUNDING
             size[k] += np.where(more[k], (start[k] - 1.0) * carry[k], 0.0)
         loops += 1
     return _Layout(segments, events, size, np.where(j1 >= steps, np.inf, j1), first_restart)

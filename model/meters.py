@@ -25,7 +25,7 @@ import numpy.typing as npt
 from model.billing import Array, Bools, credit_bill, graduated, share_fee
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
 from model.profile import ProfileError, column, lookup
-from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, price_unit_parts
+from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, ROUNDING, price_unit_parts
 from model.usage import Usage, Workload
 from pricing.schema import Meter, Number, Plan, PriceBook, PriceTable, Scenario, Tiered
 
@@ -200,7 +200,7 @@ def _plan_lines(
         code = np.where(fits, 0, np.where(can_buy, 1, 2))
         if not np.isfinite(limit):
             texts[0] = f"{plan.name} has no concurrency cap"
-    within = usage <= credit * (1 + 1e-12)
+    within = usage <= credit * (1 + ROUNDING)
     if not plan.overage:
         ok &= within
     texts += [f"{plan.name} allows no usage beyond what it includes", f"{plan.name} is sold by contract only"]

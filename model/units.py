@@ -16,6 +16,7 @@ __all__ = [
     "HOURS_PER_DAY",
     "HOURS_PER_MONTH",
     "MONTHS_PER_YEAR",
+    "ROUNDING",
     "SECONDS_PER_DAY",
     "SECONDS_PER_HOUR",
     "SECONDS_PER_MONTH",
@@ -36,6 +37,9 @@ BYTES_PER_KB = 1024.0
 BYTES_PER_MB = 1024.0 * BYTES_PER_KB
 """Binary megabytes: Temporal's history limits are set in code as multiples of 1024 * 1024."""
 BYTES_PER_GB = 1024.0 * BYTES_PER_MB
+
+ROUNDING = 1e-9
+"""Relative slack for floating-point rounding: a remainder smaller than this is none."""
 
 _BASE: dict[str, tuple[str, float]] = {
     "bytes": ("bytes", 1.0),

@@ -25,7 +25,7 @@ import numpy as np
 
 from model.billing import Array, Bools
 from model.profile import Columns, column
-from model.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MONTH
+from model.units import ROUNDING, SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MONTH
 from pricing.schema import Coefficient, Holds, PriceTable, QuantitySpec, Scenario
 
 __all__ = [
@@ -301,7 +301,7 @@ class Usage:
                 each = self.per_run(name).total
                 if spec.granule is not None:
                     step = self.params[spec.granule]
-                    each = np.ceil(each / step - 1e-9) * step
+                    each = np.ceil(each / step - ROUNDING) * step
                 value = self.column("monthly_runs") * each
             self._monthly[name] = np.asarray(value, dtype=np.float64)
         return self._monthly[name]

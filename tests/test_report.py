@@ -36,8 +36,8 @@ def test_markdown_carries_every_part(analysis):
     md = build(analysis, "md", GENERATED).decode("utf-8")
     assert headline(analysis.result) in md
     for title in ("Options side by side", "Recommendation", "Where the cheapest option changes with volume",
-                  "Crossovers along context growth", "Temporal history per run", "Workload profile", "Assumptions",
-                  "Pricing tables and sources"):
+                  "Crossovers along context growth", "Limits on one run", "Workload profile", "Assumptions",
+                  "Pricing tables and sources", "How each option bills", f"{analysis.result.history.name} per run"):
         assert f"## {title}" in md, title
     for option in analysis.result.options:
         for component in option.components:

@@ -20,7 +20,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.engine import estimate
@@ -32,6 +32,8 @@ from tests.strategies import profiles
 
 ROOT = Path(__file__).resolve().parents[2]
 CREDIT_LINES = {"usage_credit"}
+SHARED = settings(max_examples=40, suppress_health_check=[HealthCheck.differing_executors])
+"""Each subclass runs the same property tests on its own option (which is what differs)."""
 
 
 def newest_book() -> PriceBook:
@@ -115,12 +117,12 @@ class VendorContract:
         for profile in presets.values():
             self._check(book, profile)
 
-    @settings(max_examples=40)
+    @SHARED
     @given(p=profiles())
     def test_random_workloads_price_sensibly(self, p):
         self._check(newest_book(), p)
 
-    @settings(max_examples=40)
+    @SHARED
     @given(p=profiles(), factor=st.floats(1.0, 50.0),
            field=st.sampled_from(["monthly_runs", "steps_per_run", "step_seconds", "human_wait_seconds"]))
     def test_cost_never_falls_as_volume_or_run_length_grows(self, p, factor, field):

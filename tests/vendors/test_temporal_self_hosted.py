@@ -1,0 +1,40 @@
+"""Temporal self-hosted: the vendor contract; the cluster estimate holds up to a load, and the
+history limits are the server's defaults."""
+
+from __future__ import annotations
+
+from model.engine import estimate
+from model.profile import TeamInputs, WorkloadProfile
+from model.result import summarize
+from tests.vendors.contract import VendorContract, newest_book
+
+OPTION = "temporal/self-hosted"
+BOOK = newest_book()
+TABLE = BOOK.table(OPTION)
+
+
+class TestTemporalSelfHosted(VendorContract):
+    option = OPTION
+
+
+def test_the_cluster_figure_depends_on_sizing_past_its_load():
+    calm = WorkloadProfile(monthly_runs=3_000)
+    busy = WorkloadProfile(monthly_runs=50_000_000, steps_per_run=100)
+    out = [summarize(estimate(p, BOOK, [OPTION])).options[0] for p in (calm, busy)]
+    cap = TABLE.assumptions["cluster_actions_per_second"].expected
+    assert out[0].quantities["peak_actions_per_second"] < cap and not out[0].depends_on
+    assert out[1].quantities["peak_actions_per_second"] > cap
+    assert any("cluster sizing" in d for d in out[1].depends_on)
+
+
+def test_team_inputs_override_the_operations_share():
+    mine = WorkloadProfile(team=TeamInputs(engineer_cost_usd_per_year=120_000, ops_fte={OPTION: 1.0}))
+    ops = next(c for c in summarize(estimate(mine, BOOK, [OPTION])).options[0].components if c.key == "ops_people")
+    assert ops.quantity == 1.0 and ops.cost_usd == 10_000
+
+
+def test_the_history_is_the_servers_as_on_cloud():
+    profile = WorkloadProfile(steps_per_run=300, context_growth_kb=4)
+    both = summarize(estimate(profile, BOOK, [OPTION, "temporal/cloud"]))
+    mine, cloud = (next(o for o in both.options if o.id == i) for i in (OPTION, "temporal/cloud"))
+    assert [(x.id, x.value, x.limit) for x in mine.limits] == [(x.id, x.value, x.limit) for x in cloud.limits]

@@ -1,0 +1,95 @@
+"""Trigger.dev Cloud: the vendor contract and its own rules (compute-seconds with free checkpointed
+waits, one fee per run, plans capped by the runs executing at once)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.engine import estimate
+from model.profile import Columns, WorkloadProfile, profiles_frame
+from model.result import summarize
+from model.usage import Usage, workload
+from tests.vendors.contract import VendorContract, newest_book
+
+OPTION = "trigger.dev/cloud"
+BOOK = newest_book()
+TABLE = BOOK.table(OPTION)
+
+
+class TestTriggerCloud(VendorContract):
+    option = OPTION
+
+
+def _usage(**fields) -> Usage:
+    return Usage(workload(Columns(profiles_frame(WorkloadProfile(**fields)))), TABLE, "expected")
+
+
+def test_billable_seconds_count_attempts_short_sleeps_and_children():
+    u = _usage(steps_per_run=10, step_seconds=2, retry_rate=0, sleeps_per_run=3, sleep_seconds=4,
+               child_runs_per_run=2, human_waits_per_run=1, human_wait_seconds=7200)
+    # 10 x 2 s + 3 sleeps of 4 s (under the 5 s threshold: billed) + 2 children x 2 s; the wait is free.
+    assert u.per_run("billable_seconds").total[0] == 36
+    # the run and each awaited child pay the run fee
+    assert u.per_run("invocations").total[0] == 3
+    long = _usage(steps_per_run=10, step_seconds=2, retry_rate=0, sleeps_per_run=3, sleep_seconds=60)
+    assert long.per_run("billable_seconds").total[0] == 20
+
+
+def test_a_retry_is_billed_for_its_time_but_not_as_a_run():
+    u = _usage(steps_per_run=10, step_seconds=2, retry_rate=0.5, human_waits_per_run=0)
+    assert u.per_run("billable_seconds").total[0] == 30
+    assert u.per_run("invocations").total[0] == 1
+
+
+def test_waiting_runs_hold_no_concurrency_slot():
+    short = WorkloadProfile(human_wait_seconds=60)
+    long = WorkloadProfile(human_wait_seconds=30 * 86_400)
+    result = estimate([short, long], BOOK, [OPTION])
+    assert result.work.peak_executing[0] == result.work.peak_executing[1]
+    assert result.option(OPTION).total[0] == result.option(OPTION).total[1]
+
+
+def test_the_concurrency_cap_is_hard_and_the_peak_follows_volume(presets):
+    """The coding agent at 4.36M runs a month keeps about 2,200 runs executing: far past Hobby's
+    cap, so only a plan that can buy extra concurrency takes it."""
+    busy = presets["coding-agent"].model_copy(update={"monthly_runs": 4_360_000})
+    out = summarize(estimate(busy, BOOK, [OPTION]))
+    assert out.workload.peak_concurrent_runs == pytest.approx(2190, rel=0.01)
+    assert out.workload.peak_concurrent_runs_source in ("derived", "raised")
+    option = out.options[0]
+    hobby = next(p for p in option.plans if p.id == "hobby")
+    assert hobby.monthly_usd is None and "fewer than the peak" in hobby.reason
+    assert option.plan == "Pro"
+    extra = next(c for c in option.components if c.key == "extra_concurrency")
+    cap = next(p for p in TABLE.plans if p.id == "pro").concurrency.expected
+    assert extra.quantity == pytest.approx(out.workload.peak_concurrent_runs - cap)
+    assert extra.depends_on
+
+
+def test_the_free_plan_takes_no_usage_beyond_its_credit():
+    tiny = WorkloadProfile(monthly_runs=10, steps_per_run=1, step_seconds=1, human_waits_per_run=0)
+    more = tiny.model_copy(update={"monthly_runs": 100_000})
+    result = estimate([tiny, more], BOOK, [OPTION]).option(OPTION)
+    assert result.bill.plan.tolist()[0] == "free"
+    assert result.bill.plan.tolist()[1] != "free"
+    assert not np.isfinite(result.bill.plan_totals["free"][1])
+
+
+def test_an_idle_month_costs_the_cheapest_plan_that_takes_the_peak():
+    for peak in (5.0, 40.0, 150.0, 900.0):
+        idle = WorkloadProfile(monthly_runs=0, peak_concurrent_runs=peak)
+        fits = [p.fee.expected for p in TABLE.plans if p.concurrency.expected >= peak]
+        if not fits:
+            fits = [p.fee.expected + (peak - p.concurrency.expected) * p.prices["extra_concurrency"].expected
+                    for p in TABLE.plans if "extra_concurrency" in p.prices]
+        assert estimate(idle, BOOK, [OPTION]).option(OPTION).total[0] == pytest.approx(min(fits))
+
+
+def test_compute_is_priced_per_machine():
+    small = WorkloadProfile(machine="small-1x")
+    big = WorkloadProfile(machine="large-2x")
+    lines = [next(ln for ln in estimate(p, BOOK, [OPTION]).option(OPTION).bill.lines if ln.key == "compute")
+             for p in (small, big)]
+    assert lines[0].unit_price[0] == TABLE.prices["compute.small-1x"].expected
+    assert lines[1].unit_price[0] == TABLE.prices["compute.large-2x"].expected
