@@ -18,8 +18,8 @@ import pandas as pd
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.billing import Array
 from model.history import HistoryProjection
-from model.lines import OptionBill
 from model.limits import LimitProjection, project_limits
+from model.lines import OptionBill
 from model.meters import price_option
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.usage import Workload, workload

@@ -55,7 +55,8 @@ def charge(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[
         bounds = [t.up_to for t in item.tiers]
         cost = graduated(quantity, bounds, [t.price * scale for t in item.tiers])
         last = bounds[-1]
-        beyond = np.asarray(quantity > last) if (last is not None and item.beyond_last) else np.zeros(quantity.shape, bool)
+        flagged = last is not None and item.beyond_last
+        beyond = np.asarray(quantity > last) if flagged else np.zeros(quantity.shape, bool)
         return cost, beyond
     return quantity * item.pick(scenario) * scale, np.zeros(quantity.shape, bool)
 
@@ -296,7 +297,9 @@ def _people(u: Usage, rates: Rates, book: PriceBook) -> list[Line]:
 
 
 def _no_plan(table: PriceTable) -> _NoPlan:
-    return _NoPlan("self-hosted", "self-hosted") if table.hosting == "self-hosted" else _NoPlan("usage", "pay as you go")
+    if table.hosting == "self-hosted":
+        return _NoPlan("self-hosted", "self-hosted")
+    return _NoPlan("usage", "pay as you go")
 
 
 def _no_plan_reason(table: PriceTable) -> str:

@@ -39,6 +39,9 @@ __all__ = [
 
 RESULT_VERSION = 1
 
+Binding = Literal["history_events", "history_size", "payload_size"]
+"""The hard history limits a growing run can reach first."""
+
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -171,7 +174,7 @@ class HistoryOut(_Out):
     steps_until_size_limit: float | None
     steps_until_payload_warning: float | None
     steps_until_payload_limit: float | None
-    binding_limit: Literal["history_events", "history_size", "payload_size"]
+    binding_limit: Binding
     exceeds_limit: bool
     continue_as_new_segments: int
     steps_per_segment: float
@@ -385,7 +388,11 @@ def _restart(option: OptionEstimate, i: int) -> RestartOut | None:
                       first_segment_steps=_finite(option.history.first_segment_steps[i]))
 
 
-_HISTORY_MEASURES = {"events": "history_events", "history_bytes": "history_size", "payload_bytes": "payload_size"}
+_HISTORY_MEASURES: dict[str, Binding] = {
+    "events": "history_events",
+    "history_bytes": "history_size",
+    "payload_bytes": "payload_size",
+}
 _UNTIL = {"events": "event", "history_bytes": "size", "payload_bytes": "payload"}
 
 
@@ -398,7 +405,7 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
     segments = spec.segments
     shown = {limit.id: limit for limit in out.limits if limit.measure in _HISTORY_MEASURES}
     until: dict[str, float | None] = {}
-    hard: dict[str, float] = {}
+    hard: dict[Binding, float] = {}  # hard limit -> the step at which it is crossed
     for limit in shown.values():
         prefix = _UNTIL[limit.measure]
         until[f"steps_until_{prefix}_warning"] = limit.steps_until_warning
@@ -407,7 +414,7 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
             hard[_HISTORY_MEASURES[limit.measure]] = (
                 math.inf if limit.steps_until_limit is None else limit.steps_until_limit
             )
-    binding = min(hard, key=lambda k: hard[k]) if hard else "history_events"
+    binding: Binding = min(hard, key=lambda k: hard[k]) if hard else "history_events"
     blocked = [x for x in shown.values() if x.exceeded and x.hard and not x.avoidable]
     count = int(h.segments[i])
     first = float(h.first_segment_steps[i])
@@ -427,10 +434,10 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
         )
     if not advice:
         advice.append(f"This run stays well inside the {table.vendor} {spec.name} limits.")
-    numbers = {}
-    for limit in table.run_limits:
-        if limit.measure in _HISTORY_MEASURES:
-            for key in (limit.id, limit.warning):
+    numbers: dict[str, float] = {}
+    for run_limit in table.run_limits:
+        if run_limit.measure in _HISTORY_MEASURES:
+            for key in (run_limit.id, run_limit.warning):
                 if key is not None:
                     numbers[key] = table.limits[key].expected
     steps = profile.steps_per_run
@@ -446,7 +453,7 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
         steps_until_size_limit=until.get("steps_until_size_limit"),
         steps_until_payload_warning=until.get("steps_until_payload_warning"),
         steps_until_payload_limit=until.get("steps_until_payload_limit"),
-        binding_limit=binding,  # type: ignore[arg-type]
+        binding_limit=binding,
         exceeds_limit=any(x.exceeded and x.hard for x in shown.values()),
         continue_as_new_segments=count,
         steps_per_segment=min(first, steps),
@@ -461,10 +468,12 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
 def _workload(estimate: Estimate, i: int) -> WorkloadOut:
     w = estimate.work
     given = not math.isnan(float(estimate.frame["peak_concurrent_runs"].iloc[i]))
-    source = "raised" if bool(w.peak_raised[i]) else ("given" if given else "derived")
+    source: Literal["given", "derived", "raised"] = (
+        "raised" if bool(w.peak_raised[i]) else ("given" if given else "derived")
+    )
     return WorkloadOut(
         peak_concurrent_runs=float(w.peak_executing[i]),
-        peak_concurrent_runs_source=source,  # type: ignore[arg-type]
+        peak_concurrent_runs_source=source,
         peak_floor=float(w.peak_floor[i]),
         open_runs_peak=float(w.open_peak[i]),
         executing_seconds_per_run=float(w.executing[i]),

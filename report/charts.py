@@ -277,9 +277,8 @@ def history_chart(analysis: Analysis) -> alt.VConcatChart:
             )
         )
         levels = []
-        for (option, name, limit, warning, unit), _ in part.groupby(
-            ["option_name", "name", "limit_value", "warning_value", "shown_unit"], dropna=False, sort=False
-        ):
+        marks = part[["option_name", "name", "limit_value", "warning_value", "shown_unit"]].drop_duplicates()
+        for option, name, limit, warning, unit in marks.itertuples(index=False):
             if limit <= top:
                 levels.append({"option_name": option, "y": limit, "label": f"{name} limit {limit:,.6g} {unit}"})
             if np.isfinite(warning) and warning <= top:

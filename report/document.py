@@ -264,7 +264,8 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             )
         )
     sections.append(
-        Section("Workload profile", header=("Field", "Value", "Unit", "Meaning"), rows=_profile_rows(analysis.profile, result))
+        Section("Workload profile", header=("Field", "Value", "Unit", "Meaning"),
+                rows=_profile_rows(analysis.profile, result))
     )
     sections.append(Section("Assumptions", paragraphs=ASSUMPTIONS))
     sections.append(

@@ -15,9 +15,9 @@ import streamlit as st
 
 from model.analysis import Analysis, analyse
 from model.impact import costs_by_date
+from model.lines import HOSTING_TABLE
 from model.profile import WorkloadProfile
 from model.recommend import recommend
-from model.lines import HOSTING_TABLE
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
 from pricing.load import DATA_DIR, list_table_files, read_criteria, read_pricebook, read_versions, version_dates

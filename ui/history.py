@@ -23,6 +23,7 @@ def _limits_frame(analysis: Analysis) -> pd.DataFrame:
     for option in analysis.result.options:
         for limit in option.limits:
             stepwise = limit.measure in STEP_MEASURES
+            crossed = _step(limit.steps_until_limit) if stepwise else ("now" if limit.exceeded else "never")
             rows.append(
                 {
                     "Option": option.name,
@@ -30,7 +31,7 @@ def _limits_frame(analysis: Analysis) -> pd.DataFrame:
                     "This run": format_measure(limit.value, limit.unit),
                     "Limit at": limit.shown,
                     "Warning from": _step(limit.steps_until_warning) if stepwise and limit.warning else "",
-                    "Crossed at": _step(limit.steps_until_limit) if stepwise else ("now" if limit.exceeded else "never"),
+                    "Crossed at": crossed,
                     "Status": ("passed" if limit.exceeded else "within")
                     + (f" ({limit.advice})" if limit.exceeded and limit.advice else ""),
                     "Source": limit.provenance.url if limit.provenance else None,

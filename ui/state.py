@@ -168,7 +168,7 @@ def decode(
         if overrides.get(name) == "":
             overrides[name] = None  # an empty optional field: the engine derives it
     if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
-        problems.append(("machine", overrides.pop("machine"), "one of " + ", ".join(allowed.machines)))
+        problems.append(("machine", str(overrides.pop("machine")), "one of " + ", ".join(allowed.machines)))
     team = _team_from(data, problems, allowed.options)
     try:
         profile = parse_profile({**base, **overrides, "team": team})
