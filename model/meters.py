@@ -55,9 +55,9 @@ def charge(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[
         bounds = [t.up_to for t in item.tiers]
         cost = graduated(quantity, bounds, [t.price * scale for t in item.tiers])
         last = bounds[-1]
-        flagged = last is not None and item.beyond_last
-        beyond = np.asarray(quantity > last) if flagged else np.zeros(quantity.shape, bool)
-        return cost, beyond
+        if last is not None and item.beyond_last:
+            return cost, np.asarray(quantity > last)
+        return cost, np.zeros(quantity.shape, bool)
     return quantity * item.pick(scenario) * scale, np.zeros(quantity.shape, bool)
 
 
