@@ -171,15 +171,15 @@ def _report(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from pricing.checks import TableVersion, sanity_problems
     from pricing.load import (
-        DATA_DIR,
         PricingError,
+        data_dir,
         read_criteria,
         read_policy,
         read_version,
         scan_table_files,
     )
 
-    root = args.data or DATA_DIR
+    root = args.data or data_dir()
     bundled, problems = scan_table_files(root)
     given = list(args.paths)
     for path in given:
@@ -228,11 +228,11 @@ def _table_from(path: Path, root: Path):  # type: ignore[no-untyped-def]
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from pricing.load import DATA_DIR, list_table_files, read_pricebook, read_table
+    from pricing.load import data_dir, list_table_files, read_pricebook, read_table
     from pricing.versions import diff_tables
     from report.pricing import diff_markdown
 
-    root = args.data or DATA_DIR
+    root = args.data or data_dir()
     items = args.items
     if len(items) == 3:
         try:
@@ -319,10 +319,10 @@ def _stale(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from pricing.load import DATA_DIR
+    from pricing.load import data_dir
     from pricing.schemas import json_schemas
 
-    out = args.out or (args.data or DATA_DIR) / "schema"
+    out = args.out or (args.data or data_dir()) / "schema"
     out.mkdir(parents=True, exist_ok=True)
     for name, schema in json_schemas().items():
         (out / name).write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")

@@ -8,6 +8,7 @@ is the one in force.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,8 +24,10 @@ from pricing.yamlio import Problem, format_problems, parse_yaml, problems_from
 
 __all__ = [
     "DATA_DIR",
+    "DATA_ENV",
     "PricingError",
     "TableFile",
+    "data_dir",
     "list_table_files",
     "parse_table",
     "read_criteria",
@@ -38,6 +41,15 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+"""The bundled data directory."""
+DATA_ENV = "TCO_DATA"
+"""An environment variable naming another data directory (a draft of the next quarter's tables)."""
+
+
+def data_dir() -> Path:
+    """The data directory in use: `$TCO_DATA` when set, else the bundled one."""
+    other = os.environ.get(DATA_ENV)
+    return Path(other) if other else DATA_DIR
 _DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.ya?ml$")
 
 
@@ -110,7 +122,7 @@ def _yaml_path(table: PriceTable, path: tuple[str, ...]) -> tuple[str | int, ...
 
 def read_table(path: Path, *, today: dt.date | None = None, root: Path | None = None) -> PriceTable:
     """Read one table file; check that its folder and file name agree with its id and date."""
-    root = root or DATA_DIR
+    root = root or data_dir()
     shown = _shown(path, root)
     table = parse_table(path.read_text(encoding="utf-8"), shown, today=today)
     problems = []
@@ -141,7 +153,7 @@ def _shown(path: Path, root: Path) -> str:
 def scan_table_files(root: Path | None = None) -> tuple[list[TableFile], list[Problem]]:
     """Every well-named table file under `root/pricing`, sorted by id then date, and a problem
     for each file whose name is not a date (so `validate` can report them all)."""
-    base = (root or DATA_DIR) / "pricing"
+    base = (root or data_dir()) / "pricing"
     found, problems = [], []
     for path in sorted(base.glob("*/*/*.y*ml")):
         match = _DATE_NAME.match(path.name)
@@ -179,7 +191,7 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
     A table whose first version is later than `on` is left out. Raises `PricingError` listing
     every problem of every file read.
     """
-    root = root or DATA_DIR
+    root = root or data_dir()
     on = on or dt.date.today()
     chosen: dict[str, TableFile] = {}
     for item in list_table_files(root):
@@ -209,8 +221,8 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
 
 def read_criteria(root: Path | None = None, *, today: dt.date | None = None) -> Criteria:
     """Read `data/criteria.yaml`, the recommendation checklist. Raises `PricingError`."""
-    path = (root or DATA_DIR) / "criteria.yaml"
-    shown = _shown(path, root or DATA_DIR)
+    path = (root or data_dir()) / "criteria.yaml"
+    shown = _shown(path, root or data_dir())
     doc = parse_yaml(path.read_text(encoding="utf-8"), shown)
     if doc.problems:
         raise PricingError(doc.problems)
@@ -225,7 +237,7 @@ def read_version(path: Path, *, today: dt.date | None = None, root: Path | None 
 
     A file inside `root/pricing` must be named after its date in its table's folder; a file
     anywhere else (a draft, a base branch's copy) is checked on its content only."""
-    root = root or DATA_DIR
+    root = root or data_dir()
     text = path.read_text(encoding="utf-8")
     if path.resolve().is_relative_to((root / "pricing").resolve()):
         shown = _shown(path, root)
@@ -252,8 +264,8 @@ def read_versions(root: Path | None = None, *, today: dt.date | None = None) -> 
 
 def read_policy(root: Path | None = None) -> Policy:
     """`data/policy.yaml`, the thresholds of the sanity rules. Raises `PricingError`."""
-    path = (root or DATA_DIR) / "policy.yaml"
-    shown = _shown(path, root or DATA_DIR)
+    path = (root or data_dir()) / "policy.yaml"
+    shown = _shown(path, root or data_dir())
     if not path.is_file():
         raise PricingError([Problem(shown, None, "", "missing: the sanity rules read their thresholds from it")])
     doc = parse_yaml(path.read_text(encoding="utf-8"), shown)

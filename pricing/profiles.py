@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from model.profile import ProfileError, WorkloadProfile, parse_profile
-from pricing.load import DATA_DIR, PricingError
+from pricing.load import PricingError, data_dir
 from pricing.yamlio import Problem, parse_yaml
 
 __all__ = [
@@ -54,7 +54,7 @@ def read_profile(path: Path) -> WorkloadProfile:
 
 
 def preset_paths(root: Path | None = None) -> list[Path]:
-    return sorted(((root or DATA_DIR) / "profiles").glob("*.yaml"))
+    return sorted(((root or data_dir()) / "profiles").glob("*.yaml"))
 
 
 def read_presets(root: Path | None = None) -> dict[str, WorkloadProfile]:

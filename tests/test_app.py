@@ -212,10 +212,7 @@ def test_broken_data_is_explained_not_a_traceback(tmp_path, monkeypatch):
     shutil.copytree(pricing.load.DATA_DIR, data)
     folder = data / "pricing" / "temporal" / "cloud"
     shutil.copy(max(folder.glob("*.yaml")), folder / "2027-1-1.yaml")
-    monkeypatch.setattr(pricing.load, "DATA_DIR", data)
-    import ui.data
-
-    monkeypatch.setattr(ui.data, "DATA_DIR", data)
+    monkeypatch.setenv(pricing.load.DATA_ENV, str(data))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "2027-1-1.yaml: file name must be the effective date" in " ".join(e.value for e in at.error)

@@ -20,7 +20,7 @@ from model.profile import WorkloadProfile
 from model.recommend import recommend
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
-from pricing.load import DATA_DIR, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
+from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
 from pricing.profiles import read_presets
 from pricing.schema import PriceBook
 from pricing.versions import history_frame
@@ -44,10 +44,11 @@ __all__ = [
 
 def data_fingerprint() -> str:
     """Changes whenever a file under data/ changes, so edited tables are picked up."""
-    parts = []
-    for path in sorted(DATA_DIR.rglob("*.yaml")):
+    root = data_dir()
+    parts = [str(root)]
+    for path in sorted(root.rglob("*.yaml")):
         stat = path.stat()
-        parts.append(f"{path.relative_to(DATA_DIR)}:{stat.st_mtime_ns}:{stat.st_size}")
+        parts.append(f"{path.relative_to(root)}:{stat.st_mtime_ns}:{stat.st_size}")
     return str(hash(tuple(parts)))
 
 

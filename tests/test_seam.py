@@ -1,0 +1,130 @@
+"""Adding an orchestrator is a data change.
+
+A fixture orchestrator (billed per step, with a plan fee, an allowance and a concurrency cap) is
+one YAML file plus its lines in the checklist criteria, added to a copy of the data directory: it
+shows up in `tco compare`, in the report and in the app, with no code change. And a table that
+lacks what its meters need fails validation with the file, the line and the field, instead of
+failing later in `compare`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cli import main
+from model.engine import estimate
+from model.result import summarize
+from pricing.load import DATA_DIR, DATA_ENV, read_pricebook
+from pricing.profiles import read_presets
+from report.compare import format_usd
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "vendor" / "acme-cloud.yaml"
+CRITERIA_LINES = "  acme:\n    name: Acme\n    options: [acme/cloud]\n"
+PROFILE = """\
+version: 1
+name: Steps
+monthly_runs: 10000
+steps_per_run: 20
+step_seconds: 5
+retry_rate: 0
+human_waits_per_run: 0
+"""
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    folder = data / "pricing" / "acme" / "cloud"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURE, folder / "2026-01-01.yaml")
+    criteria = data / "criteria.yaml"
+    criteria.write_text(criteria.read_text(encoding="utf-8").replace("vendors:\n", "vendors:\n" + CRITERIA_LINES, 1),
+                        encoding="utf-8")
+    return data
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_new_table_validates(data, capsys):
+    code, out, err = run(capsys, "--data", data, "pricing", "validate")
+    assert code == 0, err
+    assert "0 problem(s)" in out
+
+
+def test_compare_prices_it_by_its_meters_plans_and_cap(data, tmp_path, capsys):
+    profile = tmp_path / "steps.yaml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    code, out, err = run(capsys, "--data", data, "compare", "--profile", profile, "--format", "json")
+    assert code == 0, err
+    acme = next(o for o in json.loads(out)["options"] if o["id"] == "acme/cloud")
+    # 10,000 runs x (1 start + 20 steps) = 210,000 steps; Starter includes 100,000: 110,000 x $5/M + $20.
+    assert acme["plan"] == "Starter"
+    assert acme["monthly_usd"] == pytest.approx(20 + 110_000 * 5e-6)
+    steps = next(c for c in acme["components"] if c["key"] == "steps")
+    assert steps["quantity"] == 110_000 and steps["quoted_unit"] == "USD/1M steps"
+    assert [(x["id"], x["value"], x["limit"]) for x in acme["limits"]] == [("steps_per_run", 21, 500)]
+
+    # A peak above Starter's cap of 10 runs, and no extra concurrency to buy: Scale it is.
+    profile.write_text(PROFILE + "peak_concurrent_runs: 50\n", encoding="utf-8")
+    code, out, err = run(capsys, "--data", data, "compare", "--profile", profile, "--format", "json")
+    acme = next(o for o in json.loads(out)["options"] if o["id"] == "acme/cloud")
+    assert acme["plan"] == "Scale" and acme["monthly_usd"] == pytest.approx(200)
+    starter = next(p for p in acme["plans"] if p["id"] == "starter")
+    assert starter["monthly_usd"] is None and "fewer than the peak of 50" in starter["reason"]
+
+
+def test_the_report_shows_it(data, tmp_path, capsys):
+    profile = tmp_path / "steps.yaml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    code, out, err = run(capsys, "--data", data, "report", "--profile", profile, "--format", "md", "-o", "-")
+    assert code == 0, err
+    assert "## Acme Cloud: $20.55 a month" in out
+    assert "| Acme Cloud | Steps per run | 21 steps | 500 steps |" in out
+    assert "Acme Cloud: A fixture" in out  # how it bills, from its table
+
+
+def test_the_app_shows_it(data, monkeypatch):
+    monkeypatch.setenv(DATA_ENV, str(data))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    preset = read_presets(data)["coding-agent"]
+    want = next(o for o in summarize(estimate(preset, read_pricebook(data))).options if o.id == "acme/cloud")
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Acme Cloud"] == format_usd(want.monthly_usd)
+    at.segmented_control(key="view").set_value("history").run()
+    assert not at.exception
+    assert any("Acme Cloud" in str(frame.value) for frame in at.dataframe)
+
+
+def test_a_table_missing_a_count_fails_validation_not_compare(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    newest = max((data / "pricing" / "temporal" / "cloud").glob("*.yaml"))
+    lines = newest.read_text(encoding="utf-8").splitlines(keepends=True)
+    newest.write_text("".join(ln for ln in lines if not ln.startswith("  actions_per_timer:")), encoding="utf-8")
+    code, _, err = run(capsys, "--data", data, "pricing", "validate")
+    assert code == 1
+    shown = f"data/pricing/temporal/cloud/{newest.name}"
+    assert any(
+        line.startswith(f"{shown}:") and "quantities.actions.per_run.sleeps:" in line
+        and "'actions_per_timer' is not in `counting`" in line
+        for line in err.splitlines()
+    ), err
+    line = next(ln for ln in err.splitlines() if "per_run.sleeps" in ln)
+    number = int(line.split(":")[1])
+    assert newest.read_text(encoding="utf-8").splitlines()[number - 1].strip().startswith("sleeps:")
+    profile = ROOT / "data" / "profiles" / "coding-agent.yaml"
+    code, _, err = run(capsys, "--data", data, "compare", "--profile", profile)
+    assert code == 2 and "actions_per_timer" in err and "internal error" not in err
