@@ -6,7 +6,7 @@ A table's `history` says what a run records: events as a linear combination of u
 `payloads` records one `step_payload_kb` more. An agent that passes its whole, growing
 conversation into every call grows its history quadratically.
 
-With `segments` (Temporal's Continue-As-New) the run restarts with a fresh history each time the
+With `segments` (Continue-As-New, say) the run restarts with a fresh history each time the
 open one passes the suggested number of events or bytes; the new segment starts with
 `restart_events` events and carries the context so far as its input (recorded once more in the
 closing event of the old segment). Segments are laid out step by step from the first, so a

@@ -124,7 +124,7 @@ class LimitOut(_Out):
 
 
 class RestartOut(_Out):
-    """A run that restarts with a fresh history (Temporal's Continue-As-New)."""
+    """A run that restarts with a fresh history (Continue-As-New, say)."""
 
     name: str
     segments: int
@@ -159,7 +159,7 @@ class OptionOut(_Out):
 
 
 class HistoryOut(_Out):
-    """One run's recorded history, for the first option (by id) that records one (Temporal's Event
+    """One run's recorded history, for the first option (by id) that records one (an Event
     History). `steps_until_*` are 1-based step numbers at which a threshold is first crossed;
     null when no number of steps crosses it."""
 

@@ -1,7 +1,7 @@
 """Calendar, size and unit conventions shared by the engine.
 
-These are definitions, not vendor rules: a vendor's own conversion (Temporal counts 744 GBh in
-a GB-month of allowance) lives in its pricing table.
+These are definitions, not vendor rules: a vendor's own conversion (744 GBh in a GB-month of
+allowance, say) lives in its pricing table.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ SECONDS_PER_DAY = HOURS_PER_DAY * SECONDS_PER_HOUR
 
 BYTES_PER_KB = 1024.0
 BYTES_PER_MB = 1024.0 * BYTES_PER_KB
-"""Binary megabytes: Temporal's history limits are set in code as multiples of 1024 * 1024."""
+"""Binary megabytes: vendors set history limits in code as multiples of 1024 * 1024."""
 BYTES_PER_GB = 1024.0 * BYTES_PER_MB
 
 ROUNDING = 1e-9

@@ -403,7 +403,7 @@ class Concurrency(_Strict):
 
 
 class Segments(_Strict):
-    """A run may restart itself with a fresh history (Temporal's Continue-As-New): past `events`
+    """A run may restart itself with a fresh history (Continue-As-New, in one vendor's words): past `events`
     events or `size_mb` MB the engine starts a new segment, which begins with `restart_events`
     events and, with `carries_context`, the run's context so far as its input."""
 

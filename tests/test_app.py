@@ -11,13 +11,25 @@ from streamlit.testing.v1 import AppTest
 
 from model.engine import estimate
 from model.result import summarize
-from pricing.load import read_pricebook
+from pricing.load import read_pricebook, read_versions
 from report.compare import format_usd
 from report.document import headline
 from ui.state import VIEWS, field_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PRESETS = ["article-example", "coding-agent", "deep-research", "background-agent"]
+VERSIONS = read_versions()
+OPTIONS = {v.table.id: v.table for v in VERSIONS if v.table.kind == "option"}
+"""Every option of every table version, by id (the newest version's table)."""
+NAMES = {t.name for t in OPTIONS.values()}
+
+
+def _versions_of(option: str) -> list[dt.date]:
+    return sorted(v.table.effective for v in VERSIONS if v.table.id == option)
+
+
+MOST_VERSIONS = max(OPTIONS, key=lambda o: (len(_versions_of(o)), o))
+"""The option whose prices changed most often (the price-history view opens on it)."""
 
 
 def start(params: dict[str, str] | None = None) -> AppTest:
@@ -41,8 +53,7 @@ def shown_headline(at: AppTest) -> str:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric if m.label in {"Trigger.dev Cloud", "Temporal Cloud",
-                                                                "Trigger.dev self-hosted", "Temporal self-hosted"}}
+    return {m.label: m.value for m in at.metric if m.label in NAMES}
 
 
 def expected(profile) -> tuple[str, dict[str, str]]:
@@ -121,11 +132,13 @@ def test_url_parameters_round_trip(presets):
 
 
 def test_pricing_date_shows_older_tables(presets):
+    """Before the newest version of the option whose prices changed most, its figure differs."""
+    before = _versions_of(MOST_VERSIONS)[-1] - dt.timedelta(days=1)
     today = start()
-    old = start({"date": "2025-09-01"})
-    assert metrics(old)["Temporal Cloud"] != metrics(today)["Temporal Cloud"]
-    book = read_pricebook(on=dt.date(2025, 9, 1))
-    result = summarize(estimate(presets["coding-agent"], book))
+    old = start({"date": before.isoformat()})
+    name = OPTIONS[MOST_VERSIONS].name
+    assert metrics(old)[name] != metrics(today)[name]
+    result = summarize(estimate(presets["coding-agent"], read_pricebook(on=before)))
     assert metrics(old) == {o.name: format_usd(o.monthly_usd) for o in result.options}
 
 
@@ -154,39 +167,49 @@ def test_checklist_answers_change_the_verdict_and_survive_view_changes():
 
 def test_price_history_shows_every_version_of_the_chosen_table():
     at = start({"view": "prices"})
-    assert at.selectbox(key="history_table").value == "temporal/cloud"
+    assert at.selectbox(key="history_table").value == MOST_VERSIONS
+    first, second = _versions_of(MOST_VERSIONS)[:2]
     text = " ".join(m.value for m in at.markdown)
-    assert "2025-01-01 → 2026-09-17" in text and "plans.essentials.fee" in text
-    at.selectbox(key="history_table").set_value("trigger.dev/cloud").run()
+    assert f"{first} → {second}" in text
+    single = min(o for o in OPTIONS if len(_versions_of(o)) == 1)
+    at.selectbox(key="history_table").set_value(single).run()
     assert not at.exception
     assert "This table has one version so far." in [m.value for m in at.markdown]
-    assert param(at, "table") == "trigger.dev/cloud"
+    assert param(at, "table") == single
     again = start({k: param(at, k) for k in at.query_params})
-    assert again.selectbox(key="history_table").value == "trigger.dev/cloud"
+    assert again.selectbox(key="history_table").value == single
 
 
 def test_every_view_renders_on_a_date_with_fewer_tables():
-    """Before Trigger.dev's first table only Temporal is priced; nothing may break."""
-    at = start({"date": "2025-03-01"})
-    assert set(metrics(at)) == {"Temporal Cloud", "Temporal self-hosted"}
+    """On a date when only some options have a table, every view still renders."""
+    firsts = sorted({_versions_of(o)[0] for o in OPTIONS})
+    assert len(firsts) > 1, "the data has no date on which only some options are priced"
+    on = firsts[-1] - dt.timedelta(days=1)
+    priced = {OPTIONS[o].name for o in OPTIONS if _versions_of(o)[0] <= on}
+    at = start({"date": on.isoformat()})
+    assert set(metrics(at)) == priced and priced != NAMES
     for view in VIEWS:
         at.segmented_control(key="view").set_value(view).run()
         assert not at.exception and not at.error, view
 
 
+LATEST = max(OPTIONS, key=lambda o: (_versions_of(o)[0], o))
+"""The option whose first table is the newest."""
+
+
 def test_choosing_a_preset_keeps_the_team_inputs():
-    at = start({"engineer_cost": "300000", "ops.trigger.dev/cloud": "0.2"})
+    at = start({"engineer_cost": "300000", f"ops.{LATEST}": "0.2"})
     at.selectbox(key="preset").set_value("deep-research").run()
     assert at.number_input(key="team.engineer_cost").value == 300000
-    assert at.number_input(key="team.ops.trigger.dev/cloud").value == 0.2
-    assert param(at, "engineer_cost") == "300000" and param(at, "ops.trigger.dev/cloud") == "0.2"
+    assert at.number_input(key=f"team.ops.{LATEST}").value == 0.2
+    assert param(at, "engineer_cost") == "300000" and param(at, f"ops.{LATEST}") == "0.2"
 
 
 def test_team_inputs_survive_a_date_without_that_option():
-    at = start({"ops.trigger.dev/cloud": "0.2"})
-    at.date_input(key="pricing_date").set_value(dt.date(2025, 3, 1)).run()
-    at.date_input(key="pricing_date").set_value(dt.date(2026, 11, 1)).run()
-    assert param(at, "ops.trigger.dev/cloud") == "0.2"
+    at = start({f"ops.{LATEST}": "0.2"})
+    at.date_input(key="pricing_date").set_value(_versions_of(LATEST)[0] - dt.timedelta(days=1)).run()
+    at.date_input(key="pricing_date").set_value(dt.date.today()).run()
+    assert param(at, f"ops.{LATEST}") == "0.2"
 
 
 def test_the_link_names_the_pricing_date():
@@ -210,7 +233,7 @@ def test_broken_data_is_explained_not_a_traceback(tmp_path, monkeypatch):
 
     data = tmp_path / "data"
     shutil.copytree(pricing.load.DATA_DIR, data)
-    folder = data / "pricing" / "temporal" / "cloud"
+    folder = data / "pricing" / MOST_VERSIONS
     shutil.copy(max(folder.glob("*.yaml")), folder / "2027-1-1.yaml")
     monkeypatch.setenv(pricing.load.DATA_ENV, str(data))
     at = AppTest.from_file(APP, default_timeout=60).run()

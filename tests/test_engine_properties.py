@@ -58,22 +58,26 @@ def test_cost_never_decreases_as_volume_grows(p, factor, field):
 def test_zero_workload_leaves_only_fixed_fees(p):
     idle = p.model_copy(update={"monthly_runs": 0})
     result = estimate(idle, BOOK)
-    lines = {(o.id, ln.key): ln.cost[0] for o in result.options for ln in o.bill.lines}
-    for (option, key), cost in lines.items():
-        if key in {"runs", "compute", "actions", "active_storage", "retained_storage"}:
-            assert cost == 0, (option, key)
-    # Trigger.dev: the fee of the cheapest plan whose concurrency covers the peak.
-    table = BOOK.table("trigger.dev/cloud")
-    fits = [pl.fee.expected for pl in table.plans if pl.concurrency.expected >= p.peak_concurrent_runs]
-    if not fits:  # only a plan with the extra-concurrency add-on can take the peak
-        fits = [
-            pl.fee.expected
-            + (p.peak_concurrent_runs - pl.concurrency.expected) * pl.prices["extra_concurrency"].expected
-            for pl in table.plans
-            if "extra_concurrency" in pl.prices
-        ]
-    assert result.option("trigger.dev/cloud").total[0] == pytest.approx(min(fits))
-    assert result.option("temporal/cloud").bill.plan[0] == "developer"
+    for option in result.options:
+        metered = {m.id for m in option.table.meters}
+        for line in option.bill.lines:
+            if line.key in metered:
+                assert line.cost[0] == 0, (option.id, line.key)
+
+
+def test_a_peak_below_what_the_volume_implies_is_raised_and_said(presets):
+    from model.result import summarize
+
+    busy = presets["coding-agent"].model_copy(update={"monthly_runs": 1_000_000, "peak_concurrent_runs": 5})
+    out = summarize(estimate(busy, BOOK))
+    assert out.workload.peak_concurrent_runs_source == "raised"
+    assert out.workload.peak_concurrent_runs == out.workload.peak_floor > 5
+    assert any("peak_concurrent_runs 5 is below" in w for w in out.warnings)
+    derived = summarize(estimate(busy.model_copy(update={"peak_concurrent_runs": None}), BOOK))
+    assert derived.workload.peak_concurrent_runs_source == "derived"
+    assert [o.monthly_usd for o in derived.options] == [o.monthly_usd for o in out.options]
+    burst = summarize(estimate(busy.model_copy(update={"peak_concurrent_runs": 1e6}), BOOK))
+    assert burst.workload.peak_concurrent_runs_source == "given" and not burst.warnings
 
 
 def test_one_call_for_many_profiles_equals_one_call_each(presets):
@@ -104,13 +108,14 @@ def test_unknown_machine_names_the_field_and_the_allowed_values():
 def test_team_inputs_override_the_people_defaults(presets):
     from model.profile import TeamInputs
 
+    staffed = [t for t in BOOK.options() if t.people is not None]
+    assert staffed
     base = presets["coding-agent"]
-    mine = base.model_copy(
-        update={"team": TeamInputs(engineer_cost_usd_per_year=120_000, ops_fte={"temporal/self-hosted": 1.0})}
-    )
+    chosen = staffed[0].id
+    mine = base.model_copy(update={"team": TeamInputs(engineer_cost_usd_per_year=120_000, ops_fte={chosen: 1.0})})
     both = estimate([base, mine], BOOK)
-    ops = {ln.key: ln for ln in both.option("temporal/self-hosted").bill.lines}["ops_people"]
-    assert ops.quantity.tolist() == [BOOK.table("temporal/self-hosted").assumptions["ops_fte"].expected, 1.0]
-    assert ops.cost[1] == pytest.approx(120_000 / 12)
-    cloud_ops = {ln.key: ln for ln in both.option("temporal/cloud").bill.lines}["ops_people"]
-    assert cloud_ops.unit_price[1] == pytest.approx(120_000 / 12)
+    for table in staffed:
+        ops = {ln.key: ln for ln in both.option(table.id).bill.lines}["ops_people"]
+        assert ops.unit_price[1] == pytest.approx(120_000 / 12)
+        share = table.assumptions[table.people].expected
+        assert ops.quantity.tolist() == [share, 1.0 if table.id == chosen else share]

@@ -108,23 +108,33 @@ def test_the_app_shows_it(data, monkeypatch):
     assert any("Acme Cloud" in str(frame.value) for frame in at.dataframe)
 
 
+def _a_coefficient_in_force() -> tuple[Path, str, str, str]:
+    """(newest table file, quantity, count, counting key) of a per-run coefficient in force today."""
+    book = read_pricebook()
+    for table in book.options():
+        for name, spec in table.quantities.items():
+            for count, coefficient in (spec.per_run or {}).items():
+                if isinstance(coefficient, str):
+                    return DATA_DIR / book.files[table.id], name, count, coefficient
+    raise AssertionError("no table in force has a per-run coefficient from its counting")
+
+
 def test_a_table_missing_a_count_fails_validation_not_compare(tmp_path, capsys):
+    """Delete a counting number a meter's quantity needs: validation names the file, the line
+    and the field; `compare` refuses the data as bad input (exit 2), never an internal error."""
+    original, quantity, count, key = _a_coefficient_in_force()
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
-    newest = max((data / "pricing" / "temporal" / "cloud").glob("*.yaml"))
-    lines = newest.read_text(encoding="utf-8").splitlines(keepends=True)
-    newest.write_text("".join(ln for ln in lines if not ln.startswith("  actions_per_timer:")), encoding="utf-8")
+    copy = data / original.relative_to(DATA_DIR)
+    lines = copy.read_text(encoding="utf-8").splitlines(keepends=True)
+    copy.write_text("".join(ln for ln in lines if not ln.startswith(f"  {key}:")), encoding="utf-8")
     code, _, err = run(capsys, "--data", data, "pricing", "validate")
     assert code == 1
-    shown = f"data/pricing/temporal/cloud/{newest.name}"
-    assert any(
-        line.startswith(f"{shown}:") and "quantities.actions.per_run.sleeps:" in line
-        and "'actions_per_timer' is not in `counting`" in line
-        for line in err.splitlines()
-    ), err
-    line = next(ln for ln in err.splitlines() if "per_run.sleeps" in ln)
-    number = int(line.split(":")[1])
-    assert newest.read_text(encoding="utf-8").splitlines()[number - 1].strip().startswith("sleeps:")
+    field = f"quantities.{quantity}.per_run.{count}:"
+    found = [ln for ln in err.splitlines() if field in ln and f"{key!r} is not in `counting`" in ln]
+    assert found and found[0].startswith(f"data/{copy.relative_to(data).as_posix()}:"), err
+    number = int(found[0].split(":")[1])
+    assert copy.read_text(encoding="utf-8").splitlines()[number - 1].strip().startswith(f"{count}:")
     profile = ROOT / "data" / "profiles" / "coding-agent.yaml"
     code, _, err = run(capsys, "--data", data, "compare", "--profile", profile)
-    assert code == 2 and "actions_per_timer" in err and "internal error" not in err
+    assert code == 2 and key in err and "internal error" not in err

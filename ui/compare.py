@@ -40,8 +40,16 @@ def render_headline(analysis: Analysis) -> None:
             f"Range {format_usd(option.low_usd)} – {format_usd(option.high_usd)}.",
             border=True,
         )
+    for warning in result.warnings:
+        st.warning(f"{warning}.", icon=":material/trending_up:")
+    work = result.workload
+    peak = ""
+    if work is not None:
+        how = {"given": "as given", "derived": "derived from the volume",
+               "raised": "raised to what the volume implies"}[work.peak_concurrent_runs_source]
+        peak = f"Runs executing at once at the peak: {work.peak_concurrent_runs:,.4g} ({how}). "
     st.caption(
-        f"Prices in force on {analysis.book.as_of}. "
+        f"Prices in force on {analysis.book.as_of}. {peak}"
         "Each figure is a month's total cost of ownership: the vendor's bill, the machines you run "
         "yourself (workers, or the whole platform when self-hosted) and the share of an engineer "
         "who operates it (Team, in the sidebar). Hover a figure for its parts."

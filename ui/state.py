@@ -46,7 +46,7 @@ __all__ = [
 STATE_VERSION = 1
 VIEWS = {
     "compare": "Compare",
-    "history": "History limits",
+    "history": "Limits",
     "checklist": "Checklist",
     "pricing": "Pricing",
     "prices": "Price history",

@@ -113,7 +113,7 @@ def test_fields_show_exactly_what_is_priced(page):
 def test_every_view_renders(page):
     open_app(page, "?preset=deep-research")
     for view, marker in [
-        ("History limits", "Temporal Event History of one run"),
+        ("Limits", "Limits on one run"),
         ("Checklist", "Verdict"),
         ("Pricing", "Every number, with its source"),
         ("Price history", "What changed at each version"),
