@@ -305,8 +305,9 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
             frame["engineer_cost_usd_per_year"] = np.nan
         if "ops_fte" not in frame.columns:
             frame["ops_fte"] = pd.Series([{}] * len(frame), index=frame.index, dtype=object)
-        for name in NUMERIC_FIELDS:
-            frame[name] = frame[name].astype(np.float64)
+        convert = {name: np.float64 for name in NUMERIC_FIELDS if frame[name].dtype != np.float64}
+        if convert:
+            frame = frame.astype(convert)
         _check_frame(frame)
         return frame.reset_index(drop=True)
     items = [profiles] if isinstance(profiles, WorkloadProfile) else list(profiles)

@@ -95,6 +95,9 @@ class Workload:
     """Runs open (executing or waiting) at once on average [runs]."""
     open_peak: Array
     """Runs open at once at the busiest moment [runs]."""
+    cache: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+    """Counts and combinations already computed, keyed by what they depend on: every option and
+    scenario that reads the same count with the same numbers shares one computation."""
 
     @property
     def rows(self) -> int:
@@ -256,7 +259,14 @@ class Usage:
 
     def count(self, name: str) -> Count:
         if name not in self._counts:
-            self._counts[name] = COUNTS[name].fn(self)
+            definition = COUNTS[name]
+            if definition.needs_history:
+                self._counts[name] = definition.fn(self)
+            else:
+                key = ("count", name, *(self.params[p] for p in definition.params))
+                if key not in self.work.cache:
+                    self.work.cache[key] = definition.fn(self)
+                self._counts[name] = self.work.cache[key]
         return self._counts[name]
 
     def coefficient(self, value: Coefficient) -> float:
@@ -269,10 +279,17 @@ class Usage:
 
     def combine(self, terms: Mapping[str, Coefficient]) -> Count:
         """Σ count x coefficient."""
+        shared = not any(COUNTS[name].needs_history for name in terms)
+        key = ("combine", *sorted((name, self.coefficient(c)) for name, c in terms.items()),
+               *(self.params[p] for name in terms for p in COUNTS[name].params))
+        if shared and key in self.work.cache:
+            return self.work.cache[key]  # type: ignore[no-any-return]
         zero = np.zeros(self.work.rows)
         total = Count(zero, zero, zero)
         for name, coefficient in terms.items():
             total = total + self.count(name).scaled(self.coefficient(coefficient))
+        if shared:
+            self.work.cache[key] = total
         return total
 
     def history(self) -> Any:
