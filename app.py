@@ -17,7 +17,7 @@ from ui import data
 from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
 from ui.export import render_export
-from ui.history import render_history
+from ui.limits import render_limits
 from ui.price_history import render_price_history
 from ui.provenance import render_pricing
 from ui.sidebar import render_sidebar
@@ -73,8 +73,8 @@ def main() -> None:
     render_headline(analysis)
     if view == "compare":
         render_compare(analysis, second_axes())
-    elif view == "history":
-        render_history(analysis)
+    elif view == "limits":
+        render_limits(analysis)
     elif view == "checklist":
         render_checklist(analysis, criteria)
     elif view == "pricing":

@@ -319,8 +319,8 @@ def _stale(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from pricing.json_schemas import json_schemas
     from pricing.load import data_dir
-    from pricing.schemas import json_schemas
 
     out = args.out or (args.data or data_dir()) / "schema"
     out.mkdir(parents=True, exist_ok=True)

@@ -75,7 +75,7 @@ class Analysis:
     axis: str
     axis_sweep: pd.DataFrame
     axis_crossovers: list[Crossover]
-    history: pd.DataFrame | None
+    limit_curves: pd.DataFrame | None
     """Every option's step-dependent limits as steps grow (`model.sweep.limit_curves`)."""
     recommendation: Recommendation | None
     answers: Mapping[str, str] = field(default_factory=dict)
@@ -104,11 +104,11 @@ def analyse(
     axis_x = np.union1d(axis_values(axis), [value_of(profile, result, axis)])
     if along.log:
         axis_x = axis_x[axis_x > 0]
-    history = None
+    curves = None
     if any(limit.measure in STEP_MEASURES for t in book.options() for limit in t.run_limits):
         top = max(AXES["steps_per_run"].high, profile.steps_per_run * 2)
         steps = np.union1d(np.unique(np.round(grid(1, top, 240, True))), [profile.steps_per_run])
-        history = limit_curves(profile, book, steps[steps >= 1])
+        curves = limit_curves(profile, book, steps[steps >= 1])
     return Analysis(
         profile=profile,
         book=book,
@@ -118,7 +118,7 @@ def analyse(
         axis=axis,
         axis_sweep=sweep(profile, axis, axis_x, book),
         axis_crossovers=all_crossovers(profile, axis, book, along.low, along.high, log=along.log),
-        history=history,
+        limit_curves=curves,
         recommendation=recommend(criteria, answers or {}, result) if criteria is not None else None,
         answers=dict(answers or {}),
     )

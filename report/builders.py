@@ -18,7 +18,7 @@ import jinja2
 import markupsafe
 
 from model.analysis import Analysis
-from report.charts import breakdown_chart, cost_curve_chart, history_chart, svg_for_pdf, to_svg
+from report.charts import breakdown_chart, cost_curve_chart, limits_chart, svg_for_pdf, to_svg
 from report.compare import format_json
 from report.document import Document, build_document
 
@@ -80,8 +80,8 @@ def chart_svgs(analysis: Analysis) -> dict[str, str]:
         "cost_by_axis": cost_curve_chart(analysis, analysis.axis, interactive=False),
         "breakdown": breakdown_chart(analysis.result),
     }
-    if analysis.history is not None and not analysis.history.empty:
-        charts["history"] = history_chart(analysis)
+    if analysis.limit_curves is not None and not analysis.limit_curves.empty:
+        charts["limits"] = limits_chart(analysis)
     return {name: to_svg(chart) for name, chart in charts.items()}
 
 

@@ -21,7 +21,7 @@ from model.units import BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_HOUR
 __all__ = [
     "breakdown_chart",
     "cost_curve_chart",
-    "history_chart",
+    "limits_chart",
     "limits_frame",
     "price_history_chart",
     "svg_for_pdf",
@@ -235,7 +235,7 @@ _DISPLAY = {
 
 
 def limits_frame(curves: pd.DataFrame) -> pd.DataFrame:
-    """`Analysis.history` in display units, one panel title per measure (quantities by their unit)."""
+    """`Analysis.limit_curves` in display units, one panel title per measure (quantities by their unit)."""
     data = curves.copy()
     shown = [_DISPLAY.get(m, (u, 1.0, f"{n} [{u}]")) for m, u, n in zip(data["measure"], data["unit"], data["name"],
                                                                         strict=True)]
@@ -247,12 +247,12 @@ def limits_frame(curves: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
-def history_chart(analysis: Analysis) -> alt.VConcatChart:
+def limits_chart(analysis: Analysis) -> alt.VConcatChart:
     """Each option's per-run limits that grow with steps (events, history size, largest payload,
     duration), against steps, with the warning and hard limits drawn as lines and this profile's
     step count marked."""
-    assert analysis.history is not None
-    data = limits_frame(analysis.history)
+    assert analysis.limit_curves is not None
+    data = limits_frame(analysis.limit_curves)
     steps = analysis.profile.steps_per_run
     x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"),
               axis=_log_axis(1, float(data["steps"].max())))

@@ -34,7 +34,7 @@ def profiles(draw: st.DrawFn) -> WorkloadProfile:
         heartbeat_timeout_seconds=draw(_num(0, 600)),
         step_payload_kb=draw(_num(0, 4096)),
         context_growth_kb=draw(_num(0, 64)),
-        peak_concurrent_runs=draw(_num(1, 5000)),
+        peak_concurrent_runs=draw(st.one_of(st.none(), _num(1, 5000))),
         peak_window_hours=draw(_num(1, 24)),
         machine=draw(st.sampled_from(MACHINES)),
         retention_days=draw(_num(1, 90)),

@@ -113,7 +113,7 @@ def test_url_parameters_round_trip(presets):
         "steps_per_run": "120",
         "context_growth_kb": "2.5",
         "engineer_cost": "150000",
-        "view": "history",
+        "view": "limits",
         "axis": "context_growth_kb",
         "date": "2025-09-01",
         "q.languages": "polyglot",
@@ -121,7 +121,7 @@ def test_url_parameters_round_trip(presets):
     at = start(params)
     assert at.number_input(key=field_key("steps_per_run")).value == 120
     assert at.number_input(key=field_key("context_growth_kb")).value == 2.5
-    assert at.segmented_control(key="view").value == "history"
+    assert at.segmented_control(key="view").value == "limits"
     assert at.date_input(key="pricing_date").value == dt.date(2025, 9, 1)
     written = {k: param(at, k) for k in at.query_params}
     assert written == params

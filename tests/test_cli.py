@@ -101,7 +101,7 @@ def test_schema_command_writes_all_schemas(capsys, tmp_path):
 
 
 def test_published_schemas_are_current(tmp_path):
-    from pricing.schemas import json_schemas
+    from pricing.json_schemas import json_schemas
 
     for name, schema in json_schemas().items():
         published = json.loads((ROOT / "data" / "schema" / name).read_text(encoding="utf-8"))

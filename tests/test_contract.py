@@ -70,3 +70,16 @@ def test_readme_lists_every_option_as_the_data_does():
         assert cells[1] == table.name
         assert cells[2] == str(table.effective)
         assert cells[3] == f"{table.recheck_months} months"
+
+
+def test_readme_lists_every_count_the_engine_knows():
+    """The README's table of counts (between its markers) names every registered count and
+    derived quantity, so a table's author sees the whole vocabulary."""
+    import model.vendors  # noqa: F401  (registers the vendors' own counts)
+    from model.usage import COUNTS, DERIVED
+
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- counts:start -->(.*?)<!-- counts:end -->", text, re.S)
+    assert block, "README needs the table of counts between <!-- counts:start --> and <!-- counts:end -->"
+    listed = {ln.split("|")[1].strip().split()[0].strip("`") for ln in block.group(1).strip().splitlines()[2:]}
+    assert listed == set(COUNTS) | set(DERIVED)

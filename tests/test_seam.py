@@ -103,7 +103,7 @@ def test_the_app_shows_it(data, monkeypatch):
     want = next(o for o in summarize(estimate(preset, read_pricebook(data))).options if o.id == "acme/cloud")
     shown = {m.label: m.value for m in at.metric}
     assert shown["Acme Cloud"] == format_usd(want.monthly_usd)
-    at.segmented_control(key="view").set_value("history").run()
+    at.segmented_control(key="view").set_value("limits").run()
     assert not at.exception
     assert any("Acme Cloud" in str(frame.value) for frame in at.dataframe)
 

@@ -29,10 +29,15 @@ def test_default_link_is_the_coding_agent(presets):
     assert encode(state, presets, CRITERIA) == {"v": str(STATE_VERSION), "preset": "coding-agent"}
 
 
+def test_an_old_link_to_a_renamed_view_opens_it(presets):
+    state, problems = decode({"view": "history"}, presets, CRITERIA)
+    assert state.view == "limits" and not problems
+
+
 @given(
     profile=profiles(),
     preset=st.sampled_from(["article-example", "coding-agent", "deep-research", "background-agent"]),
-    view=st.sampled_from(["compare", "history", "checklist", "pricing", "report"]),
+    view=st.sampled_from(["compare", "limits", "checklist", "pricing", "report"]),
     axis=st.sampled_from(second_axes()),
     engineer=st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False)),
     ops=st.dictionaries(st.sampled_from(["temporal/cloud", "trigger.dev/self-hosted"]), st.floats(0, 10)),

@@ -24,7 +24,7 @@ from pricing.load import data_dir, list_table_files, read_criteria, read_pricebo
 from pricing.profiles import read_presets
 from pricing.schema import PriceBook
 from pricing.versions import history_frame
-from report.charts import breakdown_chart, cost_curve_chart, history_chart
+from report.charts import breakdown_chart, cost_curve_chart, limits_chart
 from ui.state import Allowed
 
 __all__ = [
@@ -79,7 +79,7 @@ CHARTS: dict[str, Callable[[Analysis], Any]] = {
     "runs": lambda a: cost_curve_chart(a, "monthly_runs"),
     "axis": lambda a: cost_curve_chart(a, a.axis),
     "breakdown": lambda a: breakdown_chart(a.result),
-    "history": history_chart,
+    "limits": limits_chart,
 }
 
 

@@ -46,12 +46,14 @@ __all__ = [
 STATE_VERSION = 1
 VIEWS = {
     "compare": "Compare",
-    "history": "Limits",
+    "limits": "Limits",
     "checklist": "Checklist",
     "pricing": "Pricing",
     "prices": "Price history",
     "report": "Report",
 }
+RENAMED_VIEWS = {"history": "limits"}
+"""Views renamed since links were first shared: an old link still opens the view it named."""
 TEXT_FIELDS = ("name", "description", "machine", "step_kind")
 PROFILE_FIELDS = (*TEXT_FIELDS, *NUMERIC_FIELDS)
 
@@ -178,6 +180,7 @@ def decode(
         kept = {k: v for k, v in overrides.items() if k not in bad}
         profile = parse_profile({**base, **kept, "team": team})
     view = data.get("view", "compare")
+    view = RENAMED_VIEWS.get(view, view)
     if view not in VIEWS:
         problems.append(("view", view, "one of " + ", ".join(VIEWS)))
         view = "compare"

@@ -207,7 +207,7 @@ def test_a_broken_upload_is_explained_and_nothing_is_lost(page, tmp_path):
 
 SHOTS = [
     ("compare", "", None),
-    ("history", "?preset=deep-research&view=history", None),
+    ("limits", "?preset=deep-research&view=limits", None),
     ("checklist", "?view=checklist", None),
     ("pricing", "?view=pricing", None),
     ("price-history", "?view=prices", None),

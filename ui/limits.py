@@ -11,7 +11,7 @@ from model.sweep import STEP_MEASURES
 from report.document import format_measure
 from ui.data import chart_spec
 
-__all__ = ["render_history"]
+__all__ = ["render_limits"]
 
 
 def _step(value: float | None) -> str:
@@ -40,17 +40,19 @@ def _limits_frame(analysis: Analysis) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def render_history(analysis: Analysis) -> None:
+def render_limits(analysis: Analysis) -> None:
     result = analysis.result
     frame = _limits_frame(analysis)
     if frame.empty:
         st.info("No option in force on this pricing date declares a limit on one run.")
         return
-    passed = [(o.name, x) for o in result.options for x in o.limits if x.exceeded and x.hard]
+    passed = [(o, x) for o in result.options for x in o.limits if x.exceeded and x.hard]
     if passed:
-        for name, limit in passed:
+        for option, limit in passed:
+            name = option.name
             remedy = f" {limit.advice}" if limit.advice and not limit.avoidable else ""
-            avoid = " (avoidable by restarting the history: see below)" if limit.avoidable else ""
+            restart = option.restart.name if option.restart is not None else "restarting the history"
+            avoid = f" (avoidable with {restart}: see below)" if limit.avoidable else ""
             st.warning(f"{name}: this run passes the {limit.shown} {limit.name.lower()} limit{avoid}.{remedy}",
                        icon=":material/block:" if not limit.avoidable else None)
     else:
@@ -74,5 +76,5 @@ def render_history(analysis: Analysis) -> None:
         st.markdown("**What to do**")
         for line in h.advice:
             st.markdown(f"- {line}")
-    if analysis.history is not None and not analysis.history.empty:
-        st.vega_lite_chart(spec=chart_spec(analysis, "history"), width="stretch")
+    if analysis.limit_curves is not None and not analysis.limit_curves.empty:
+        st.vega_lite_chart(spec=chart_spec(analysis, "limits"), width="stretch")
