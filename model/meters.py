@@ -201,6 +201,13 @@ def _plan_lines(
         code = np.where(fits, 0, np.where(can_buy, 1, 2))
         if not np.isfinite(limit):
             texts[0] = f"{plan.name} has no concurrency cap"
+    for quantity, cap in plan.rate_caps.items():
+        most = cap.pick(u.scenario)
+        fits = u.work.peak_rate() * u.per_run(quantity).total <= most
+        ok &= fits
+        texts.append(f"{plan.name} takes at most {most:g} {u.table.quantities[quantity].unit.value} per second, "
+                     "fewer than the peak needs")
+        code = np.where(fits, code, len(texts) - 1)
     within = usage <= credit * (1 + ROUNDING)
     if not plan.overage:
         ok &= within
@@ -262,9 +269,7 @@ def _infrastructure(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line]
         reason = ""
         if fixed.load is not None:
             per_run = u.per_run(fixed.load.quantity).total
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                peak_rate = np.where(u.work.executing > 0, u.work.peak_executing / u.work.executing, 0.0)
-                load = peak_rate * per_run
+            load = u.work.peak_rate() * per_run
             reported[fixed.load.reports_as] = load
             beyond = load > rates.number("assumptions", fixed.load.up_to)
             reason = fixed.load.depends_on

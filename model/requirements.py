@@ -174,6 +174,11 @@ def _infrastructure(table: PriceTable) -> Iterator[Gap]:
 
 
 def _plans(table: PriceTable) -> Iterator[Gap]:
+    for i, plan in enumerate(table.plans):
+        for quantity in plan.rate_caps:
+            named = table.quantities.get(quantity)
+            if named is None or named.per_run is None:
+                yield ("plans", i, "rate_caps", quantity), f"{quantity!r} is not a `per_run` quantity of `quantities`"
     capped = [i for i, p in enumerate(table.plans) if p.concurrency is not None]
     if capped and table.concurrency is None:
         yield ("plans", capped[0], "concurrency"), "plans cap concurrency: say which runs hold a slot in `concurrency`"

@@ -107,6 +107,12 @@ class Workload:
         """Runs holding a slot at the peak: executing only, or every open run."""
         return self.peak_executing if holds == "executing" else self.open_peak
 
+    def peak_rate(self) -> Array:
+        """Runs starting per second at the busiest moment [runs/s]: those executing at the peak
+        over the time each executes."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.asarray(np.where(self.executing > 0, self.peak_executing / self.executing, 0.0))
+
     def average(self, holds: Holds) -> Array:
         return self.runs_per_second * self.executing if holds == "executing" else self.open_average
 

@@ -119,6 +119,7 @@ class Unit(StrEnum):
     GBH_PER_GB = "GBh/GB"
     VCPU = "vCPU"
     GB_RAM = "GB-RAM"
+    PER_SECOND = "per s"
     SECONDS = "s"
     HOURS = "hours"
     DAYS = "days"
@@ -326,6 +327,9 @@ class Plan(_Strict):
     overage: Bool = True
     """False when usage beyond the included allowance or credit is not allowed at all (a free plan)."""
     concurrency: Number | None = None
+    rate_caps: Mapping[Key, Number] = Field(default_factory=dict)
+    """Per-run quantity (a name in the table's `quantities`) -> the most of it the plan takes per
+    second; a peak above it rules the plan out (an actions-per-second cap, say)."""
     included: Mapping[Key, Number] = Field(default_factory=dict)
     prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
     limits: Mapping[Key, Number] = Field(default_factory=dict)
@@ -580,6 +584,8 @@ class PriceTable(_Strict):
                 found[(*base, "included", key)] = item
             for key, price in plan.prices.items():
                 found[(*base, "prices", key)] = price
+            for key, cap in plan.rate_caps.items():
+                found[(*base, "rate_caps", key)] = cap
             for key, limit in plan.limits.items():
                 found[(*base, "limits", key)] = limit
         return found

@@ -138,3 +138,22 @@ def test_a_table_missing_a_count_fails_validation_not_compare(tmp_path, capsys):
     profile = ROOT / "data" / "profiles" / "coding-agent.yaml"
     code, _, err = run(capsys, "--data", data, "compare", "--profile", profile)
     assert code == 2 and key in err and "internal error" not in err
+
+
+def test_a_plan_rate_cap_rules_the_plan_out_past_it(data, tmp_path, capsys):
+    """Give Starter a cap of 0.1 steps a second: 10,000 runs of 21 steps, 100 s each, start 1.14
+    at once in the busy window, 0.011 runs a second, 0.24 steps a second: past it."""
+    table = data / "pricing" / "acme" / "cloud" / "2026-01-01.yaml"
+    text = table.read_text(encoding="utf-8").replace(
+        "    concurrency: {value: 10, unit: concurrent runs, source: acme-pricing}\n",
+        "    concurrency: {value: 10, unit: concurrent runs, source: acme-pricing}\n"
+        "    rate_caps: {steps: {value: 0.1, unit: per s, source: acme-pricing}}\n", 1)
+    table.write_text(text, encoding="utf-8")
+    profile = tmp_path / "steps.yaml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    code, out, err = run(capsys, "--data", data, "compare", "--profile", profile, "--format", "json")
+    assert code == 0, err
+    acme = next(o for o in json.loads(out)["options"] if o["id"] == "acme/cloud")
+    starter = next(p for p in acme["plans"] if p["id"] == "starter")
+    assert acme["plan"] == "Scale" and starter["monthly_usd"] is None
+    assert "at most 0.1 steps per second" in starter["reason"]
