@@ -22,10 +22,10 @@ from model.limits import LimitProjection, project_limits
 from model.lines import OptionBill
 from model.meters import price_option
 from model.profile import Columns, WorkloadProfile, profiles_frame
-from model.usage import Workload, workload
+from model.usage import Usage, Workload, workload
 from pricing.schema import PriceBook, PriceTable, Scenario
 
-__all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "estimate"]
+__all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "estimate", "project"]
 
 SCENARIOS: tuple[Scenario, ...] = ("low", "expected", "high")
 
@@ -132,6 +132,14 @@ def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = Tr
         limits=project_limits(usage) if ranges else (),
         history=usage.history() if ranges and table.history is not None else None,
     )
+
+
+def project(profiles: WorkloadProfile | pd.DataFrame, book: PriceBook) -> dict[str, tuple[LimitProjection, ...]]:
+    """Every option's per-run limits for every profile, without pricing anything (the limit
+    curves over steps need these alone)."""
+    frame = profiles_frame(profiles)
+    work = workload(Columns(frame))
+    return {t.id: project_limits(Usage(work, t, "expected")) for t in book.options()}
 
 
 def estimate(

@@ -327,12 +327,22 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
     return pd.DataFrame(rows, columns=[*NUMERIC_FIELDS, *TEXT_COLUMNS, *TEAM_COLUMNS])
 
 
+def _bounds(name: str) -> tuple[float | None, float | None]:
+    info = WorkloadProfile.model_fields[name]
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    return low, high
+
+
+BOUNDS = {name: _bounds(name) for name in NUMERIC_FIELDS}
+"""Each numeric field's (least, most) allowed value."""
+_STEP_KINDS = frozenset(k.value for k in StepKind)
+
+
 def _check_frame(frame: pd.DataFrame) -> None:
     problems = []
     for name in NUMERIC_FIELDS:
-        info = WorkloadProfile.model_fields[name]
-        low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
-        high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+        low, high = BOUNDS[name]
         values = frame[name].to_numpy()
         bad = ~np.isfinite(values)
         if name in OPTIONAL_FIELDS:
@@ -344,7 +354,7 @@ def _check_frame(frame: pd.DataFrame) -> None:
                 bad |= values > high
         if bad.any():
             problems.append((name, float(values[bad][0]), _allowed(name)))
-    kinds = set(frame["step_kind"].unique()) - {k.value for k in StepKind}
+    kinds = set(frame["step_kind"].unique()) - _STEP_KINDS
     if kinds:
         problems.append(("step_kind", sorted(kinds)[0], _allowed("step_kind")))
     if problems:

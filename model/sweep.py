@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from model.engine import Estimate, estimate
+from model.engine import Estimate, estimate, project
 from model.profile import NUMERIC_FIELDS, ProfileError, WorkloadProfile, profiles_frame
 from pricing.schema import PriceBook
 
@@ -18,8 +18,8 @@ def varied_frame(profile: WorkloadProfile, field: str, values: npt.ArrayLike) ->
     if field not in NUMERIC_FIELDS:
         raise ProfileError([(field, field, "allowed sweep fields: " + ", ".join(NUMERIC_FIELDS))])
     x = np.atleast_1d(np.asarray(values, dtype=np.float64))
-    base = profiles_frame(profile)
-    frame = base.loc[np.zeros(x.size, dtype=int)].reset_index(drop=True)
+    frame = profiles_frame(profile).take(np.zeros(x.size, dtype=np.intp))
+    frame.index = pd.RangeIndex(x.size)
     frame[field] = x
     return frame
 
@@ -69,11 +69,11 @@ def limit_curves(profile: WorkloadProfile, book: PriceBook, steps: npt.ArrayLike
     (steps, option, limit) with this run's measure, the limit and its warning level, in the
     limit's unit (bytes, seconds, events, or the quantity's unit)."""
     frame = varied_frame(profile, "steps_per_run", steps)
-    result = estimate(frame, book)
+    limits = project(frame, book)
     x = frame["steps_per_run"].to_numpy()
     parts = []
-    for option in result.options:
-        for limit in option.limits:
+    for option in book.options():
+        for limit in limits[option.id]:
             if limit.spec.measure not in STEP_MEASURES:
                 continue
             parts.append(
@@ -81,8 +81,8 @@ def limit_curves(profile: WorkloadProfile, book: PriceBook, steps: npt.ArrayLike
                     {
                         "steps": x,
                         "option": option.id,
-                        "option_name": option.table.name,
-                        "vendor": option.table.vendor,
+                        "option_name": option.name,
+                        "vendor": option.vendor,
                         "limit": limit.id,
                         "name": limit.spec.name,
                         "measure": limit.spec.measure,
