@@ -116,6 +116,7 @@ def _load_profile(path: Path, data: Path | None, book):  # type: ignore[no-untyp
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from model.analysis import compared
     from model.engine import estimate
     from model.result import summarize
     from pricing.load import read_pricebook
@@ -123,7 +124,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     book = read_pricebook(args.data, on=args.pricing_date)
     profile = _load_profile(args.profile, args.data, book)
-    result = summarize(estimate(profile, book))
+    result = summarize(estimate(profile, book, compared(profile, book)))
     formatter = {"table": format_table, "json": format_json, "md": format_markdown}[args.format]
     sys.stdout.write(formatter(result))
     return EXIT_OK

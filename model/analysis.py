@@ -23,7 +23,7 @@ from model.sweep import STEP_MEASURES, limit_curves, sweep
 from pricing.criteria import Criteria
 from pricing.schema import PriceBook
 
-__all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values", "value_of"]
+__all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values", "compared", "value_of"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,14 @@ def value_of(profile: WorkloadProfile, result: EstimateOut, name: str) -> float:
     return float(value)
 
 
+def compared(profile: WorkloadProfile, book: PriceBook) -> list[str]:
+    """The options to compare: those the profile names that are priced on the book's date, or
+    every option priced then when it names none (or none of them is)."""
+    priced = [t.id for t in book.options()]
+    named = [o for o in profile.options if o in priced]
+    return named or priced
+
+
 def axis_values(name: str, points: int = CURVE_POINTS) -> npt.NDArray[np.float64]:
     axis = AXES[name]
     return grid(axis.low, axis.high, points, axis.log)
@@ -93,7 +101,8 @@ def analyse(
     on both, project every option's limits over the step count and weigh the checklist."""
     if axis not in AXES:
         raise ValueError(f"axis {axis!r} is not one of: {', '.join(AXES)}")
-    result = summarize(estimate(profile, book))
+    options = compared(profile, book)
+    result = summarize(estimate(profile, book, options))
     runs = AXES["monthly_runs"]
     along = AXES[axis]
     runs_x = (
@@ -105,19 +114,19 @@ def analyse(
     if along.log:
         axis_x = axis_x[axis_x > 0]
     curves = None
-    if any(limit.measure in STEP_MEASURES for t in book.options() for limit in t.run_limits):
+    if any(limit.measure in STEP_MEASURES for t in book.options() if t.id in options for limit in t.run_limits):
         top = max(AXES["steps_per_run"].high, profile.steps_per_run * 2)
         steps = np.union1d(np.unique(np.round(grid(1, top, 240, True))), [profile.steps_per_run])
-        curves = limit_curves(profile, book, steps[steps >= 1])
+        curves = limit_curves(profile, book, steps[steps >= 1], options)
     return Analysis(
         profile=profile,
         book=book,
         result=result,
-        runs_sweep=sweep(profile, "monthly_runs", runs_x, book),
-        runs_crossovers=all_crossovers(profile, "monthly_runs", book, runs.low, runs.high, log=True),
+        runs_sweep=sweep(profile, "monthly_runs", runs_x, book, options),
+        runs_crossovers=all_crossovers(profile, "monthly_runs", book, runs.low, runs.high, options, log=True),
         axis=axis,
-        axis_sweep=sweep(profile, axis, axis_x, book),
-        axis_crossovers=all_crossovers(profile, axis, book, along.low, along.high, log=along.log),
+        axis_sweep=sweep(profile, axis, axis_x, book, options),
+        axis_crossovers=all_crossovers(profile, axis, book, along.low, along.high, options, log=along.log),
         limit_curves=curves,
         recommendation=recommend(criteria, answers or {}, result) if criteria is not None else None,
         answers=dict(answers or {}),

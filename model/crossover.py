@@ -57,7 +57,7 @@ def _totals(profile: WorkloadProfile, field: str, book: PriceBook, ids: list[str
     def totals(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
         flat = np.asarray(x, dtype=np.float64).ravel()
         result = sweep_estimate(profile, field, flat, book, ids, ranges=False)
-        return np.stack([result.option(i).total for i in ids], axis=1)
+        return np.stack([result.option(i).comparable for i in ids], axis=1)
 
     return totals
 
@@ -107,11 +107,15 @@ def all_crossovers(
     if not found:
         return []
     found.sort()
-    every = _totals(profile, field, book, [t.id for t in book.options()])(np.array([f[0] for f in found]))
-    column = {t.id: j for j, t in enumerate(book.options())}
+    with np.errstate(invalid="ignore"):
+        every = _totals(profile, field, book, ids)(
+            np.nan_to_num(np.array([f[0] for f in found]), nan=low))
+    column = {option: j for j, option in enumerate(ids)}
     out = []
     for k, (value, a, b, left, right) in enumerate(found):
         cost_a, cost_b = float(every[k, column[ids[a]]]), float(every[k, column[ids[b]]])
+        if not (np.isfinite(value) and np.isfinite(cost_a) and np.isfinite(cost_b)):
+            continue  # one of the two cannot run the workload there (not applicable)
         scale = max(abs(cost_a), abs(cost_b), 1.0)
         kind: Literal["cross", "jump"] = "cross" if abs(cost_a - cost_b) <= TOLERANCE * scale else "jump"
         out.append(
@@ -123,7 +127,7 @@ def all_crossovers(
                 cheaper_below=ids[a] if left < 0 else ids[b],
                 cheaper_above=ids[a] if right < 0 else ids[b],
                 kind=kind,
-                changes_cheapest=min(cost_a, cost_b) <= float(every[k].min()) + TOLERANCE * scale,
+                changes_cheapest=min(cost_a, cost_b) <= float(np.nanmin(every[k])) + TOLERANCE * scale,
             )
         )
     return sorted(out, key=lambda c: c.value)

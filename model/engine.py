@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
-from model.billing import Array
+from model.billing import Array, Bools
 from model.history import HistoryProjection
 from model.limits import LimitProjection, project_limits
 from model.lines import OptionBill
@@ -43,6 +43,10 @@ class OptionEstimate:
     line_high: dict[str, Array]
     limits: tuple[LimitProjection, ...] = ()
     history: HistoryProjection | None = None
+    applicable: Bools | None = None
+    """Per profile: False where a run passes a limit that rules the option out (None: always
+    applicable); `not_applicable` then says why."""
+    not_applicable: npt.NDArray[np.object_] | None = None
 
     @property
     def id(self) -> str:
@@ -51,6 +55,13 @@ class OptionEstimate:
     @property
     def total(self) -> Array:
         return self.bill.total
+
+    @property
+    def comparable(self) -> Array:
+        """The expected total where the option can run the workload, NaN where it cannot."""
+        if self.applicable is None:
+            return self.total
+        return np.where(self.applicable, self.total, np.nan)
 
 
 @dataclass(frozen=True)
@@ -86,10 +97,11 @@ class Estimate:
         return pd.DataFrame({o.id: pick(o) for o in self.options})
 
     def cheapest(self) -> npt.NDArray[np.object_]:
-        """Per profile, the id of the option with the lowest expected monthly cost."""
-        totals = self.totals()
-        ids = np.asarray(totals.columns.to_numpy(dtype=object), dtype=object)
-        return np.asarray(ids[np.argmin(totals.to_numpy(), axis=1)], dtype=object)
+        """Per profile, the id of the option with the lowest expected monthly cost among those that
+        can run the workload."""
+        costs = np.stack([o.comparable for o in self.options], axis=1)
+        ids = np.array([o.id for o in self.options], dtype=object)
+        return np.asarray(ids[np.argmin(np.where(np.isnan(costs), np.inf, costs), axis=1)], dtype=object)
 
     def lines(self, index: int = 0) -> pd.DataFrame:
         """The line items of every option for one profile, as a long table."""
@@ -122,6 +134,14 @@ def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = Tr
         line.key: np.stack([{ln.key: ln.cost for ln in b.lines}[line.key] for b in bills.values()])
         for line in bills["expected"].lines
     }
+    limits = project_limits(usage) if ranges else project_limits(usage, blocking=True)
+    applicable, why = None, None
+    blocking = [limit for limit in limits if limit.spec.blocks]
+    if blocking:
+        applicable = ~np.any([limit.exceeded for limit in blocking], axis=0)
+        why = np.full(work.rows, "", dtype=object)
+        for limit in reversed(blocking):  # the first limit crossed gives the reason
+            why = np.where(limit.exceeded, limit.spec.advice or limit.spec.name, why)
     return OptionEstimate(
         table=table,
         bill=bills["expected"],
@@ -129,8 +149,10 @@ def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = Tr
         high=totals.max(axis=0),
         line_low={k: v.min(axis=0) for k, v in line_stack.items()},
         line_high={k: v.max(axis=0) for k, v in line_stack.items()},
-        limits=project_limits(usage) if ranges else (),
+        limits=limits if ranges else (),
         history=usage.history() if ranges and table.history is not None else None,
+        applicable=applicable,
+        not_applicable=why,
     )
 
 

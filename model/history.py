@@ -32,7 +32,6 @@ __all__ = [
     "first_step_payload",
     "first_step_quadratic",
     "project_history",
-    "retention_days",
 ]
 
 MAX_SEGMENT_LOOPS = 1000
@@ -301,17 +300,6 @@ def segment_restarts(u: Usage) -> Count:
     return Count(restarts, np.zeros_like(restarts), restarts)
 
 
-def retention_days(u: Usage) -> Array:
-    """The profile's `retention_days`, clamped to the table's bounds when it states them."""
-    days = u.column("retention_days")
-    spec = u.table.history
-    if spec is None or spec.retention is None:
-        return days
-    low = u.table.number("limits", spec.retention.min).pick(u.scenario)
-    high = u.table.number("limits", spec.retention.max).pick(u.scenario)
-    return np.asarray(np.clip(days, low, high), dtype=np.float64)
-
-
 @derived(
     "active_history_gbh",
     "GBh",
@@ -333,4 +321,4 @@ def active_history_gbh(u: Usage) -> Array:
 def retained_history_gbh(u: Usage) -> Array:
     h = u.history()
     closed = (h.recorded_bytes + h.child_history_bytes) / BYTES_PER_GB
-    return np.asarray(u.column("monthly_runs") * closed * retention_days(u) * HOURS_PER_DAY, dtype=np.float64)
+    return np.asarray(u.column("monthly_runs") * closed * u.retention_days() * HOURS_PER_DAY, dtype=np.float64)

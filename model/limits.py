@@ -28,6 +28,7 @@ BASE_UNITS = {
     "history_bytes": "bytes",
     "payload_bytes": "bytes",
     "run_seconds": "s",
+    "step_seconds": "s",
     "wait_seconds": "s",
     "concurrent_runs": "concurrent runs",
 }
@@ -99,6 +100,8 @@ def _value(u: Usage, spec: RunLimit) -> Array:
         return np.asarray(np.where(w.steps > 0, (payload + growth * np.maximum(w.steps - 1, 0)) * 1024.0, 0.0))
     if spec.measure == "run_seconds":
         return w.wall
+    if spec.measure == "step_seconds":
+        return np.asarray(np.where(w.steps + u.column("child_runs_per_run") > 0, u.column("step_seconds"), 0.0))
     if spec.measure == "wait_seconds":
         sleep = np.where(u.column("sleeps_per_run") > 0, u.column("sleep_seconds"), 0.0)
         wait = np.where(u.column("human_waits_per_run") > 0, u.column("human_wait_seconds"), 0.0)
@@ -110,11 +113,13 @@ def _value(u: Usage, spec: RunLimit) -> Array:
     return u.per_run(spec.quantity).total
 
 
-def project_limits(u: Usage) -> tuple[LimitProjection, ...]:
-    """Every run limit of the option, for every profile."""
+def project_limits(u: Usage, *, blocking: bool = False) -> tuple[LimitProjection, ...]:
+    """Every run limit of the option (only those that `block`, with `blocking`), for every profile."""
     out = []
     segments = u.table.history.segments if u.table.history is not None else None
     for spec in u.table.run_limits:
+        if blocking and not spec.blocks:
+            continue
         unit = BASE_UNITS.get(spec.measure) or u.table.quantities[spec.quantity or ""].unit.value
         limit = _level(u, spec.id)
         warning = _level(u, spec.warning) if spec.warning is not None else None

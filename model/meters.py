@@ -94,8 +94,14 @@ def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantit
         if meter.included_scale is not None:
             allowance *= u.params[meter.included_scale]
     billable = np.maximum(quantity - allowance, 0.0)
+    if meter.price is None:
+        zero = np.zeros_like(billable)
+        return Line(meter.id, meter.name, billable, u.table.quantities[meter.quantity].unit.value, zero,
+                    "USD/" + u.table.quantities[meter.quantity].unit.value, zero, None, depends_on=billable > 0,
+                    depends_on_reason=f"a price not public ({meter.price_not_public})", category=meter.category)
     if meter.price_by == "machine":
-        known = {k.removeprefix(f"{meter.price}."): k for k in u.table.prices if k.startswith(f"{meter.price}.")}
+        prefix = f"{meter.price}."
+        known = {k.removeprefix(prefix): k for k in u.table.prices if k.startswith(prefix)}
         check_machines(u, known)
         rate = lookup(u.frame, "machine", {m: rates.scalar_price(k, plan) for m, k in known.items()})
         refs: PriceRef | npt.NDArray[np.object_] = lookup(
@@ -106,6 +112,7 @@ def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantit
         unit_price = rate * scale
         cost = billable * unit_price
     else:
+        assert meter.price is not None
         item = rates.price(meter.price, plan)
         quoted = item.unit
         scale, per_one = price_unit_parts(quoted)
@@ -343,11 +350,10 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
     reported.update(sizing)
 
     warnings: dict[str, Bools] = {}
-    history = table.history
-    if history is not None and history.retention is not None:
+    if table.retention is not None:
         given = column(u.frame, "retention_days")
-        low = rates.number("limits", history.retention.min)
-        high = rates.number("limits", history.retention.max)
+        low = rates.number("limits", table.retention.min)
+        high = rates.number("limits", table.retention.max)
         note = f"retention_days is outside {table.name}'s {low:g} to {high:g} days; priced at the nearest bound"
         warnings[note] = (given < low) | (given > high)
     bill = OptionBill(

@@ -156,7 +156,39 @@ class WorkloadProfile(BaseModel):
         json_schema_extra={"unit": "", "group": "workload"},
     )
     retention_days: float = _f(30, "days", "How long closed runs' histories are kept", ge=0, le=3650)
+    step_cpu_share: float = _f(
+        0.02,
+        "fraction",
+        "CPU time of a step as a share of its wall time (an LLM call is mostly waiting: a few ms of CPU "
+        "to send the prompt and parse the answer); for vendors that bill CPU time, not wall time",
+        le=1,
+    )
+    events_per_run: float = _f(
+        1, "events", "Events a run sends or is triggered by (the trigger itself, fan-out, notifications)", le=1e6
+    )
+    state_kb_per_run: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e7,
+        description="State a run keeps stored while open and for the retention period, for vendors that bill "
+        "stored state; empty = every step's result (steps x step payload)",
+        json_schema_extra={"unit": "KB", "group": "workload"},
+    )
+    options: tuple[Annotated[str, Field(pattern=_OPTION_ID.pattern)], ...] = Field(
+        default=(),
+        max_length=100,
+        description="The options to compare, by id (vendor/offering); empty = every option priced on the date",
+        json_schema_extra={"group": "comparison"},
+    )
     team: TeamInputs = Field(default_factory=TeamInputs)
+
+    @field_validator("options")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        seen = [o for i, o in enumerate(value) if o in value[:i]]
+        if seen:
+            raise ValueError(f"{seen[0]!r} is listed twice")
+        return value
 
 
 NUMERIC_FIELDS: tuple[str, ...] = tuple(

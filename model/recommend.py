@@ -53,7 +53,7 @@ def _money(value: float) -> str:
 def _number_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -> Finding | None:
     source = criteria.sources[rule.source]
     if rule.kind == "cost":
-        ranked = sorted(result.options, key=lambda o: o.monthly_usd)
+        ranked = sorted((o for o in result.options if o.applicable), key=lambda o: o.monthly_usd)
         if len(ranked) < 2:
             return None
         best = ranked[0]

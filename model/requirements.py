@@ -26,6 +26,7 @@ _MEASURE_UNITS = {
     "history_bytes": {"bytes"},
     "payload_bytes": {"bytes"},
     "run_seconds": {"s"},
+    "step_seconds": {"s"},
     "wait_seconds": {"s"},
     "concurrent_runs": {"concurrent runs", "count", "runs"},
 }
@@ -91,7 +92,9 @@ def _meters(table: PriceTable) -> Iterator[Gap]:
         at: tuple[str | int, ...] = ("meters", i)
         if meter.quantity not in table.quantities:
             yield (*at, "quantity"), f"{meter.quantity!r} is not in `quantities` (have: {_known(table.quantities)})"
-        if meter.price_by == "machine":
+        if meter.price is None:
+            pass  # price not public: the line shows the quantity and says so
+        elif meter.price_by == "machine":
             priced = [k for k in table.prices if k.startswith(f"{meter.price}.")]
             if not priced:
                 yield (*at, "price"), f"no `prices.{meter.price}.<machine>` for a price by machine"
@@ -121,12 +124,13 @@ def _history(table: PriceTable) -> Iterator[Gap]:
     if spec.segments is not None:
         for field in ("events", "size_mb", "restart_events"):
             yield from _in("counting", table, getattr(spec.segments, field), ("history", "segments", field))
-    if spec.retention is not None:
-        yield from _in("limits", table, spec.retention.min, ("history", "retention", "min"))
-        yield from _in("limits", table, spec.retention.max, ("history", "retention", "max"))
+
 
 
 def _limits(table: PriceTable) -> Iterator[Gap]:
+    if table.retention is not None:
+        yield from _in("limits", table, table.retention.min, ("retention", "min"))
+        yield from _in("limits", table, table.retention.max, ("retention", "max"))
     for i, limit in enumerate(table.run_limits):
         at: tuple[str | int, ...] = ("run_limits", i)
         for field in ("id", "warning"):
@@ -140,6 +144,8 @@ def _limits(table: PriceTable) -> Iterator[Gap]:
                     )
         if limit.measure in ("events", "history_bytes") and table.history is None:
             yield (*at, "measure"), f"a limit on {limit.measure} needs the table's `history`"
+        if limit.blocks and not limit.advice:
+            yield (*at, "advice"), "a limit that `blocks` says why in `advice` (it is the reason shown)"
         if limit.quantity is not None:
             spec = table.quantities.get(limit.quantity)
             if spec is None or spec.per_run is None:

@@ -156,6 +156,11 @@ class OptionOut(_Out):
     """Every per-run limit the option's table declares, projected for this run."""
     restart: RestartOut | None = None
     """How the option's history restarts (Continue-As-New), if it does."""
+    applicable: bool = True
+    """False when this run passes a limit that rules the option out; its figures are then what the
+    bill would be, shown for reference, and it is never the cheapest."""
+    not_applicable: str | None = None
+    """Why the option cannot run this workload."""
 
 
 class HistoryOut(_Out):
@@ -377,6 +382,9 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         hosting=option.table.hosting,
         limits=limits,
         restart=_restart(option, i),
+        applicable=True if option.applicable is None else bool(option.applicable[i]),
+        not_applicable=None if option.applicable is None or bool(option.applicable[i])
+        else str(option.not_applicable[i]) if option.not_applicable is not None else None,
     )
 
 

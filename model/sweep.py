@@ -49,9 +49,9 @@ def sweep(
                 field: x,
                 "option": o.id,
                 "name": o.table.name,
-                "monthly_usd": o.total,
-                "low_usd": o.low,
-                "high_usd": o.high,
+                "monthly_usd": o.comparable,
+                "low_usd": np.where(np.isnan(o.comparable), np.nan, o.low),
+                "high_usd": np.where(np.isnan(o.comparable), np.nan, o.high),
                 "plan": o.bill.plan,
             }
         )
@@ -64,7 +64,9 @@ STEP_MEASURES = ("events", "history_bytes", "payload_bytes", "run_seconds", "qua
 """Measures that grow with the number of steps, and so can be drawn against it."""
 
 
-def limit_curves(profile: WorkloadProfile, book: PriceBook, steps: npt.ArrayLike) -> pd.DataFrame:
+def limit_curves(
+    profile: WorkloadProfile, book: PriceBook, steps: npt.ArrayLike, options: list[str] | None = None
+) -> pd.DataFrame:
     """Every option's step-dependent limits as the number of steps grows: long format, one row per
     (steps, option, limit) with this run's measure, the limit and its warning level, in the
     limit's unit (bytes, seconds, events, or the quantity's unit)."""
@@ -73,6 +75,8 @@ def limit_curves(profile: WorkloadProfile, book: PriceBook, steps: npt.ArrayLike
     x = frame["steps_per_run"].to_numpy()
     parts = []
     for option in book.options():
+        if options is not None and option.id not in options:
+            continue
         for limit in limits[option.id]:
             if limit.spec.measure not in STEP_MEASURES:
                 continue

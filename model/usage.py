@@ -260,6 +260,16 @@ class Usage:
     def column(self, name: str) -> Array:
         return column(self.work.frame, name)
 
+    def retention_days(self) -> Array:
+        """The profile's `retention_days`, clamped to the table's `retention` bounds when it has them."""
+        days = self.column("retention_days")
+        bounds = self.table.retention
+        if bounds is None:
+            return days
+        low = self.table.number("limits", bounds.min).pick(self.scenario)
+        high = self.table.number("limits", bounds.max).pick(self.scenario)
+        return np.asarray(np.clip(days, low, high), dtype=np.float64)
+
     def linear(self, fixed: Any, per_step: Any) -> Count:
         return Count.linear(fixed, per_step, self.work.steps)
 

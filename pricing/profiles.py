@@ -70,7 +70,9 @@ def dump_profile(profile: WorkloadProfile) -> str:
     if team:
         data["team"] = team
     for key, value in list(data.items()):
-        if isinstance(value, float) and value.is_integer():
+        if value is None or value == []:
+            del data[key]  # an empty optional field: the engine derives it, or compares every option
+        elif isinstance(value, float) and value.is_integer():
             data[key] = int(value)
     return _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
@@ -79,7 +81,8 @@ def reference_problems(
     path: Path, profile: WorkloadProfile, machines: Iterable[str], options: Iterable[str]
 ) -> list[Problem]:
     """What a profile names that the pricing data lacks: its machine size, and the option ids of
-    its operations effort (a typo there would silently fall back to the table's default)."""
+    its operations effort (a typo there would silently fall back to the table's default) and of its
+    short list of options to compare."""
     doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     machines, options = sorted(machines), sorted(options)
     problems = []
@@ -89,5 +92,9 @@ def reference_problems(
     for option in profile.team.ops_fte:
         if option not in options:
             problems.append(Problem(str(path), doc.line_of(("team", "ops_fte", option)), f"team.ops_fte.{option}",
+                                    f"{option!r} is not an option; allowed: {', '.join(options)}"))
+    for index, option in enumerate(profile.options):
+        if option not in options:
+            problems.append(Problem(str(path), doc.line_of(("options", index)), f"options.{index}",
                                     f"{option!r} is not an option; allowed: {', '.join(options)}"))
     return problems

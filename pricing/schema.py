@@ -384,7 +384,10 @@ class Meter(_Strict):
     id: Key
     name: Text
     quantity: Key
-    price: Key
+    price: Key | None = None
+    price_not_public: Text | None = None
+    """Instead of `price`: what the price depends on, when the vendor publishes none (the line then
+    shows its quantity and says "price not public")."""
     price_by: Literal["machine"] | None = None
     included: Key | None = None
     included_scale: Key | None = None
@@ -392,6 +395,12 @@ class Meter(_Strict):
     reports_as: Key | None = None
     """The key of this meter's quantity in the output's `quantities` (default: the quantity's name)."""
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _priced(self) -> Meter:
+        if (self.price is None) == (self.price_not_public is None):
+            raise ValueError("give `price`, or `price_not_public` saying what the price depends on")
+        return self
 
 
 class Concurrency(_Strict):
@@ -440,11 +449,10 @@ class HistorySpec(_Strict):
     payloads: Mapping[Key, Coefficient] = Field(default_factory=dict)
     child_events: tuple[Key, ...] = ()
     segments: Segments | None = None
-    retention: Retention | None = None
 
 
-Measure = Literal["events", "history_bytes", "payload_bytes", "run_seconds", "wait_seconds", "concurrent_runs",
-                  "quantity"]
+Measure = Literal["events", "history_bytes", "payload_bytes", "run_seconds", "step_seconds", "wait_seconds",
+                  "concurrent_runs", "quantity"]
 
 
 class RunLimit(_Strict):
@@ -453,8 +461,10 @@ class RunLimit(_Strict):
 
     Measures: `events` and `history_bytes` of the recorded history, `payload_bytes` (the largest
     payload of one step), `run_seconds` (start to finish), `wait_seconds` (the longest single sleep
-    or wait), `concurrent_runs` (runs holding a slot at the peak, as `concurrency.holds` or
-    executing), `quantity` (a per-run quantity of `quantities`, named in `quantity`)."""
+    or wait), `step_seconds` (one attempt of a step), `concurrent_runs` (runs holding a slot at the
+    peak, as `concurrency.holds` or executing), `quantity` (a per-run quantity of `quantities`,
+    named in `quantity`). With `blocks`, a run past the limit cannot run on the option at all: it
+    is shown as not applicable, with `advice` as the reason."""
 
     id: Key
     name: Text
@@ -462,6 +472,7 @@ class RunLimit(_Strict):
     quantity: Key | None = None
     warning: Key | None = None
     hard: Bool = True
+    blocks: Bool = False
     advice: Text | None = None
 
     @model_validator(mode="after")
@@ -553,6 +564,8 @@ class PriceTable(_Strict):
     meters: tuple[Meter, ...] = ()
     concurrency: Concurrency | None = None
     history: HistorySpec | None = None
+    retention: Retention | None = None
+    """The bounds of the profile's `retention_days` on this option (closed runs' history or state)."""
     run_limits: tuple[RunLimit, ...] = ()
     infrastructure: Infrastructure = Field(default_factory=Infrastructure)
     people: Key | None = None

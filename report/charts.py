@@ -17,6 +17,7 @@ from model.analysis import AXES, Analysis, value_of
 from model.crossover import Crossover
 from model.result import EstimateOut
 from model.units import BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_HOUR
+from report.compare import ranked
 
 __all__ = [
     "breakdown_chart",
@@ -202,7 +203,7 @@ def breakdown_frame(result: EstimateOut) -> pd.DataFrame:
 def breakdown_chart(result: EstimateOut) -> alt.Chart:
     """Each option's monthly cost stacked by line item, coloured by what the money is for."""
     data = breakdown_frame(result)
-    order = [o.name for o in sorted(result.options, key=lambda o: o.monthly_usd)]
+    order = [o.name for o in ranked(result)]
     chart: alt.Chart = (
         alt.Chart(data)
         .mark_bar()

@@ -105,8 +105,9 @@ def format_json(result: EstimateOut) -> str:
 
 
 def ranked(result: EstimateOut) -> list[OptionOut]:
-    """The options, cheapest first (ties keep the engine's order)."""
-    return sorted(result.options, key=lambda o: o.monthly_usd)
+    """The options, cheapest first (ties keep the engine's order); those that cannot run the
+    workload last."""
+    return sorted(result.options, key=lambda o: (not o.applicable, o.monthly_usd))
 
 
 def saving(result: EstimateOut) -> tuple[OptionOut, OptionOut | None, float, float | None]:
@@ -114,7 +115,7 @@ def saving(result: EstimateOut) -> tuple[OptionOut, OptionOut | None, float, flo
     of the runner-up's cost); no runner-up with a single option."""
     order = ranked(result)
     best = order[0]
-    if len(order) == 1:
+    if len(order) == 1 or not order[1].applicable:
         return best, None, 0.0, None
     runner = order[1]
     diff = runner.monthly_usd - best.monthly_usd
@@ -133,12 +134,12 @@ def _summary_rows(result: EstimateOut) -> list[list[str]]:
     return [
         [
             o.name,
-            o.plan,
+            o.plan if o.applicable else "not applicable",
             format_usd(o.monthly_usd),
             f"{format_usd(o.low_usd)} – {format_usd(o.high_usd)}",
             format_usd(o.per_run_usd),
         ]
-        for o in sorted(result.options, key=lambda o: o.monthly_usd)
+        for o in ranked(result)
     ]
 
 
@@ -158,6 +159,10 @@ def _component_rows(option: OptionOut) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _not_applicable(option: OptionOut) -> list[str]:
+    return [] if option.applicable else [f"NOT APPLICABLE to this workload: {option.not_applicable}"]
 
 
 def _name(result: EstimateOut, option_id: str) -> str:
@@ -201,7 +206,7 @@ def format_table(result: EstimateOut) -> str:
                 disable_numparse=True,
             )
         )
-        for note in [*option.depends_on, *option.warnings]:
+        for note in [*_not_applicable(option), *option.depends_on, *option.warnings]:
             out.append(f"  * {note}")
     if result.history is not None:
         title = f"{result.history.name} per run ({_name(result, result.history.table)}):"
@@ -232,7 +237,7 @@ def format_markdown(result: EstimateOut) -> str:
                 disable_numparse=True,
             )
         )
-        notes = [*option.depends_on, *option.warnings]
+        notes = [*_not_applicable(option), *option.depends_on, *option.warnings]
         if notes:
             out += [""] + [f"- {n}" for n in notes]
     if result.history is not None:

@@ -15,7 +15,7 @@ from model.result import EstimateOut
 from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
-from report.compare import format_quantity, format_unit_price, format_usd, saving
+from report.compare import format_quantity, format_unit_price, format_usd, ranked, saving
 
 __all__ = ["ASSUMPTIONS", "Document", "Section", "build_document", "format_measure", "headline"]
 
@@ -146,7 +146,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     """Every section of the report, in reading order."""
     result = analysis.result
     sections: list[Section] = []
-    options = sorted(result.options, key=lambda o: o.monthly_usd)
+    options = ranked(result)
     sections.append(
         Section(
             "Options side by side",
@@ -155,7 +155,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             rows=tuple(
                 (
                     o.name,
-                    o.plan,
+                    o.plan if o.applicable else f"not applicable: {o.not_applicable}",
                     format_usd(o.monthly_usd),
                     f"{format_usd(o.low_usd)} – {format_usd(o.high_usd)}",
                     format_usd(o.per_run_usd),
@@ -194,7 +194,8 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         )
     )
     for option in result.options:
-        notes = tuple([*option.depends_on, *option.warnings])
+        excluded = () if option.applicable else (f"Not applicable to this workload: {option.not_applicable}",)
+        notes = tuple([*excluded, *option.depends_on, *option.warnings])
         sections.append(
             Section(
                 f"{option.name}: {format_usd(option.monthly_usd)} a month",

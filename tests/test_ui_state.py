@@ -43,15 +43,17 @@ def test_an_old_link_to_a_renamed_view_opens_it(presets):
     ops=st.dictionaries(st.sampled_from(["temporal/cloud", "trigger.dev/self-hosted"]), st.floats(0, 10)),
     date=st.one_of(st.none(), st.dates(dt.date(2025, 1, 1), dt.date(2026, 11, 1))),
     table=st.sampled_from(["temporal/cloud", "trigger.dev/cloud", "reference/hosting"]),
+    options=st.lists(st.sampled_from(["temporal/cloud", "trigger.dev/cloud", "acme/cloud"]), unique=True),
     data=st.data(),
 )
 def test_encode_then_decode_gives_the_same_state(presets, profile, preset, view, axis, engineer, ops, date, table,
-                                                  data):
+                                                  options, data):
     answers = data.draw(
         st.fixed_dictionaries({q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions})
     )
     profile = profile.model_copy(
-        update={"name": "My agent & co", "team": TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops)}
+        update={"name": "My agent & co", "team": TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops),
+                "options": tuple(options)}
     )
     state = UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=date, answers=answers,
                     table=table)
@@ -98,7 +100,7 @@ def test_older_link_version_is_accepted(presets):
 def test_every_profile_field_is_in_the_link_format():
     from ui.state import PROFILE_FIELDS
 
-    assert set(PROFILE_FIELDS) == set(WorkloadProfile.model_fields) - {"version", "team"}
+    assert set(PROFILE_FIELDS) | {"team", "options"} == set(WorkloadProfile.model_fields) - {"version"}
 
 
 ALLOWED = Allowed(machines=("micro", "small-1x"), tables=("temporal/cloud", "trigger.dev/cloud"),

@@ -32,6 +32,9 @@ STEPS: dict[str, float] = {
     "peak_concurrent_runs": 1.0,
     "peak_window_hours": 1.0,
     "retention_days": 1.0,
+    "step_cpu_share": 0.01,
+    "events_per_run": 1.0,
+    "state_kb_per_run": 10.0,
 }
 EXACT = "%.12g"
 GROUPS = (
@@ -40,6 +43,7 @@ GROUPS = (
     ("Waits", ("sleeps_per_run", "sleep_seconds", "human_waits_per_run", "human_wait_seconds")),
     ("History and heartbeats", ("step_payload_kb", "context_growth_kb", "heartbeat_seconds",
                                 "heartbeat_timeout_seconds", "retention_days")),
+    ("Billed by some vendors", ("step_cpu_share", "events_per_run", "state_kb_per_run")),
 )
 
 
@@ -115,6 +119,10 @@ def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | N
                      help=WorkloadProfile.model_fields["machine"].description)
         st.selectbox(_label("step_kind"), [k.value for k in StepKind], key=field_key("step_kind"),
                      help=WorkloadProfile.model_fields["step_kind"].description)
+
+        st.header("Options")
+        st.multiselect("Compare only these", options, key="options", placeholder="every option priced on the date",
+                       help="Leave empty to compare every option; the short list is kept in the link and the profile")
 
         st.header("Team")
         st.number_input("Engineer cost [USD/year]", min_value=0.0, max_value=5_000_000.0, step=5000.0, value=None,

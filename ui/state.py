@@ -144,7 +144,7 @@ def _team_from(params: Mapping[str, str], problems: list[Problem], options: tupl
     return TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops)
 
 
-KNOWN = {"v", "preset", "view", "axis", "date", "engineer_cost", "table"}
+KNOWN = {"v", "preset", "view", "axis", "date", "engineer_cost", "table", "options"}
 
 
 def decode(
@@ -172,6 +172,12 @@ def decode(
     if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
         problems.append(("machine", str(overrides.pop("machine")), "one of " + ", ".join(allowed.machines)))
     team = _team_from(data, problems, allowed.options)
+    if "options" in data:
+        named = [o for o in data["options"].split(",") if o]
+        unknown = [o for o in named if allowed.options and o not in allowed.options]
+        for option in unknown:
+            problems.append(("options", option, "option ids, comma-separated, from " + ", ".join(allowed.options)))
+        base["options"] = tuple(dict.fromkeys(o for o in named if o not in unknown))
     try:
         profile = parse_profile({**base, **overrides, "team": team})
     except ProfileError as exc:
@@ -250,6 +256,8 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         value = getattr(state.profile, name)
         if value != getattr(base, name):
             params[name] = _text(value)
+    if state.profile.options != base.options:
+        params["options"] = ",".join(state.profile.options)
     team = state.profile.team
     if team.engineer_cost_usd_per_year is not None:
         params["engineer_cost"] = _text(team.engineer_cost_usd_per_year)
@@ -314,6 +322,9 @@ class Session:
         for name in PROFILE_FIELDS:
             value = getattr(profile, name)
             self.store[field_key(name)] = value.value if isinstance(value, StepKind) else value
+        if team or profile.options:  # a preset without a short list keeps the user's
+            known = self.allowed.options
+            self.store["options"] = [o for o in profile.options if not known or o in known]
         if not team:
             return
         # Team inputs left empty take the tables' defaults: an empty widget has no state at all.
@@ -326,7 +337,8 @@ class Session:
 
     def profile(self, option_ids: list[str]) -> WorkloadProfile:
         """The profile the widgets describe (always valid: widgets enforce the bounds)."""
-        data = {name: self.store[field_key(name)] for name in PROFILE_FIELDS}
+        data: dict[str, Any] = {name: self.store[field_key(name)] for name in PROFILE_FIELDS}
+        data["options"] = tuple(self.store.get("options") or ())
         ops = {o: self.store[f"team.ops.{o}"] for o in option_ids if self.store.get(f"team.ops.{o}") is not None}
         data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get("team.engineer_cost"), ops_fte=ops)
         return parse_profile(data)
