@@ -176,8 +176,10 @@ def _validate(args: argparse.Namespace) -> int:
         data_dir,
         read_criteria,
         read_policy,
+        read_pricebook,
         read_version,
         scan_table_files,
+        version_dates,
     )
 
     root = args.data or data_dir()
@@ -213,6 +215,16 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         sanity = sanity_problems(list(versions.values()), policy, criteria)
         problems += [p for p in sanity if p.file in reported or p.file.endswith("criteria.yaml")]
+    if not given:
+        # What the tables in force together need from each other, on every date a table changes.
+        seen = {(p.file, p.field) for p in problems}
+        for day in version_dates(root):
+            try:
+                read_pricebook(root, on=day, today=args.today)
+            except PricingError as exc:
+                fresh = [p for p in exc.problems if (p.file, p.field) not in seen]
+                seen.update((p.file, p.field) for p in fresh)
+                problems += fresh
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{checked} table(s) checked, {len(problems)} problem(s)")

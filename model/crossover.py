@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import elementwise
 
-from model.profile import WorkloadProfile
-from model.sweep import sweep_estimate
+from model.engine import comparable_totals
+from model.profile import BOUNDS, Columns, ProfileError, WorkloadProfile, profiles_frame
 from pricing.schema import PriceBook
 
 __all__ = ["Crossover", "all_crossovers", "crossovers", "grid"]
@@ -27,6 +27,8 @@ __all__ = ["Crossover", "all_crossovers", "crossovers", "grid"]
 GRID_POINTS = 513
 TOLERANCE = 1e-6
 """Relative difference in cost below which two options count as equal."""
+ROOT_TOLERANCE = 1e-8
+"""Relative precision of a crossover's value (a plan switch is found by bisection to it)."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,18 @@ def grid(low: float, high: float, points: int = GRID_POINTS, log: bool | None = 
 
 
 def _totals(profile: WorkloadProfile, field: str, book: PriceBook, ids: list[str]):  # type: ignore[no-untyped-def]
-    """x -> expected monthly cost of each option at each x, shape (len(x), len(ids))."""
+    """x -> expected monthly cost of each option at each x, shape (len(x), len(ids)); NaN where
+    an option cannot run the workload."""
+    base = Columns(profiles_frame(profile))
+    low, high = BOUNDS[field]
 
     def totals(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
         flat = np.asarray(x, dtype=np.float64).ravel()
-        result = sweep_estimate(profile, field, flat, book, ids, ranges=False)
-        return np.stack([result.option(i).comparable for i in ids], axis=1)
+        bad = ~np.isfinite(flat) | ((flat < low) if low is not None else False) | (
+            (flat > high) if high is not None else False)
+        if np.any(bad):
+            raise ProfileError([(field, float(flat[bad][0]), f"allowed: {low:g} to {high:g}")])
+        return comparable_totals(base.repeated(flat.size, field, flat), book, ids)
 
     return totals
 
@@ -73,10 +81,12 @@ def all_crossovers(
     points: int = GRID_POINTS,
     log: bool | None = None,
 ) -> list[Crossover]:
-    """Every value of `field` in [low, high] at which two of the options (default: all) cost
-    the same, sorted by value.
+    """Every value of `field` in [low, high] at which the cheapest of the options (default: all)
+    and another cost the same, sorted by value: every point where the cheapest changes, and every
+    point where another option crosses the cheapest. (Crossings between two dearer options are
+    left out: with ten or more options they are many and decide nothing.)
 
-    One sweep over the grid prices every option; every bracketed sign change of every pair is
+    One sweep over the grid prices every option; every bracketed sign change of such a pair is
     then refined in a single vectorized root-finder call (each element carries its pair).
     """
     ids = options or [t.id for t in book.options()]
@@ -85,21 +95,34 @@ def all_crossovers(
     costs = totals(x)
     found: list[tuple[float, int, int, float, float]] = []  # (value, a, b, left difference, right difference)
     pending: list[tuple[int, int, int]] = []  # (a, b, grid index of the bracket's left end)
+    # Only crossings of the cheapest option: a pair is refined where one of the two is the
+    # cheapest at either end of the bracket (so every change of the cheapest is found).
+    with np.errstate(invalid="ignore"):
+        cheapest = np.argmin(np.where(np.isnan(costs), np.inf, costs), axis=1)
     for a, b in combinations(range(len(ids)), 2):
         d = costs[:, a] - costs[:, b]
         sign = np.sign(d)
-        exact = np.flatnonzero((sign == 0) & (np.roll(sign, 1) * np.roll(sign, -1) < 0))
+        involved = np.isin(cheapest, (a, b))
+        near = involved | np.roll(involved, 1) | np.roll(involved, -1)
+        exact = np.flatnonzero((sign == 0) & (np.roll(sign, 1) * np.roll(sign, -1) < 0) & near)
         found += [(float(x[i]), a, b, float(d[i - 1]), float(d[i + 1])) for i in exact if 0 < i < len(x) - 1]
-        pending += [(a, b, int(i)) for i in np.flatnonzero(sign[:-1] * sign[1:] < 0)]
+        brackets = (sign[:-1] * sign[1:] < 0) & (involved[:-1] | involved[1:])
+        pending += [(a, b, int(i)) for i in np.flatnonzero(brackets)]
     if pending:
         pa, pb, pi = (np.array(v) for v in zip(*pending, strict=True))
+        # Only the options some bracket involves are priced while the roots are refined.
+        priced = sorted(set(pa.tolist()) | set(pb.tolist()))
+        where = {option: k for k, option in enumerate(priced)}
+        refine = _totals(profile, field, book, [ids[k] for k in priced])
+        qa = np.array([where[k] for k in pa.tolist()])
+        qb = np.array([where[k] for k in pb.tolist()])
 
         def difference(v: npt.NDArray[np.float64], ia: npt.NDArray[np.int_], ib: npt.NDArray[np.int_]):  # type: ignore[no-untyped-def]
-            at = totals(v)
+            at = refine(v)
             rows = np.arange(at.shape[0])
             return (at[rows, ia.ravel()] - at[rows, ib.ravel()]).reshape(np.shape(v))
 
-        res = elementwise.find_root(difference, (x[pi], x[pi + 1]), args=(pa, pb))
+        res = elementwise.find_root(difference, (x[pi], x[pi + 1]), args=(qa, qb), tolerances={"xrtol": ROOT_TOLERANCE})
         for k in range(len(pending)):
             a, b, i = int(pa[k]), int(pb[k]), int(pi[k])
             left, right = float(costs[i, a] - costs[i, b]), float(costs[i + 1, a] - costs[i + 1, b])

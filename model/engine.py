@@ -25,7 +25,7 @@ from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.usage import Usage, Workload, workload
 from pricing.schema import PriceBook, PriceTable, Scenario
 
-__all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "estimate", "project"]
+__all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "comparable_totals", "estimate", "project"]
 
 SCENARIOS: tuple[Scenario, ...] = ("low", "expected", "high")
 
@@ -85,8 +85,12 @@ class Estimate:
 
     @property
     def history_option(self) -> OptionEstimate | None:
-        """The first option (by id) that records a history: the JSON contract's `history`."""
-        return next((o for o in self.options if o.history is not None), None)
+        """The option whose history the JSON contract's top-level `history` describes: the first
+        (by id) whose history restarts to stay under its limits (Continue-As-New), where limits
+        on history matter most; else the first that records a history."""
+        recorded = [o for o in self.options if o.history is not None]
+        restarts = [o for o in recorded if o.table.history is not None and o.table.history.segments is not None]
+        return next(iter(restarts or recorded), None)
 
     def totals(self, which: Scenario = "expected") -> pd.DataFrame:
         """Monthly cost [USD/month]: one row per profile, one column per option id."""
@@ -195,3 +199,12 @@ def estimate(
     work = workload(Columns(frame))
     priced = tuple(_price(work, table, book, ranges) for table in tables)
     return Estimate(frame=frame, book=book, options=priced, work=work, profiles=kept)
+
+
+def comparable_totals(columns: Columns, book: PriceBook, options: Sequence[str]) -> npt.NDArray[np.float64]:
+    """The expected monthly cost of each option (NaN where it cannot run the workload), shape
+    (rows, options), from columns already checked: the inner loop of a root finder, with no
+    DataFrame and no range."""
+    work = workload(columns)
+    tables = {t.id: t for t in book.options()}
+    return np.stack([_price(work, tables[option], book, False).comparable for option in options], axis=1)

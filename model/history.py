@@ -71,7 +71,8 @@ class HistoryProjection:
     """The children's own histories, together."""
     mean_open_bytes: Array
     """Average size of the open history over the run's lifetime (for storage of open runs); with
-    restarts an upper bound: the open segment is taken at its largest, never shrinking."""
+    restarts an upper bound: an open segment is taken at the largest it can be, so the figure
+    never shrinks as the run grows."""
 
 
 def first_step_linear(fixed: Array, per_step: Array, limit: Array | float) -> Array:
@@ -101,7 +102,7 @@ def first_step_quadratic(fixed: Array, linear: Array, growth: Array, limit: Arra
     never = (a <= 0) & (b <= 0)
     n = np.where(never, np.inf, np.floor(root) + 1.0)
     n = np.where(c > 0, 1.0, n)
-    return np.asarray(np.maximum(np.nan_to_num(n, nan=np.inf), 1.0), dtype=np.float64)
+    return np.asarray(np.maximum(np.where(np.isnan(n), np.inf, n), 1.0), dtype=np.float64)
 
 
 def first_step_payload(base: Array, growth: Array, limit: Array | float) -> Array:
@@ -132,7 +133,7 @@ def _segment_steps(e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Ar
 
 def _content(e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Array, m: Array) -> tuple[Array, Array]:
     """(events, bytes) of a segment that begins at step `start` and holds `m` steps."""
-    return e0 + e * m, b0 + m * (c + (start - 1.0) * g) + g * m * (m - 1.0) / 2.0
+    return e0 + e * m, b0 + m * (c + (start - 1.0) * g) + g * m * np.maximum(m - 1.0, 0.0) / 2.0
 
 
 def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array, restart_e: float,
@@ -146,7 +147,7 @@ def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array,
     s1 = n * (first - 1.0) + n * (n - 1.0) / 2.0  # sum of (start - 1) over the segments
     events = n * restart_e + e * (n - 1.0 + m_last)
     steps_bytes = (n - 1.0) * c + g * (s1 - (a_last - 1.0)) + m_last * (c + (a_last - 1.0) * g)
-    size = n * restart_b + carry * s1 + steps_bytes + g * m_last * (m_last - 1.0) / 2.0
+    size = n * restart_b + carry * s1 + steps_bytes + g * m_last * np.maximum(m_last - 1.0, 0.0) / 2.0
     size = size + carry * (s1 - (a_last - 1.0) + n - 1.0)  # each closing event carries the context on
     return n, events, size
 
@@ -202,8 +203,29 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
         if keep.any():
             k = ix[keep]
             jk, ak = j[keep], a[keep]
+            # Segments that hold the same j steps follow one another while the bytes after j - 1
+            # steps stay under the threshold, a condition linear in the start: lay all but the
+            # last of them out at once, as an arithmetic series.
+            same = restart_b + (jk - 1.0) * c[k] + g[k] * (jk - 1.0) * (jk - 2.0) / 2.0
+            slope = carry[k] + (jk - 1.0) * g[k]
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                last = np.where(slope > 0, 1.0 + np.floor((top_bytes - same) / slope), np.inf)
+                equal = np.minimum(np.floor((last - ak) / jk) + 1.0,
+                                   np.floor((steps[k] - ak + 1.0) / jk + ROUNDING))
+            bulk = np.maximum(np.nan_to_num(equal - 1.0, nan=0.0, posinf=0.0), 0.0)
+            if bulk.any():
+                w = np.flatnonzero(bulk > 0)
+                kw, n, jw, aw = k[w], bulk[w], jk[w], ak[w]
+                starts = n * (aw - 1.0) + jw * n * (n - 1.0) / 2.0  # sum of (start - 1)
+                segments[kw] += n
+                events[kw] += n * (restart_e + e[kw] * jw)
+                size[kw] += (n * (restart_b + jw * c[kw] + g[kw] * jw * (jw - 1.0) / 2.0)
+                             + starts * (carry[kw] + jw * g[kw])
+                             + carry[kw] * (starts + n * jw))  # each closing event carries the context on
+                ak = ak + bulk * np.where(bulk > 0, jk, 0.0)
+            b0k = restart_b + (ak - 1.0) * carry[k]
             mk = np.minimum(jk, steps[k] - ak + 1.0)
-            ev, by = _content(e0[keep], b0[keep], ak, e[k], c[k], g[k], mk)
+            ev, by = _content(e0[keep], b0k, ak, e[k], c[k], g[k], mk)
             segments[k] += 1.0
             events[k] += ev
             size[k] += by
@@ -262,8 +284,13 @@ def project_history(u: Usage) -> HistoryProjection:
         layout = _layout(steps, fixed_e, per_step_e, fixed_b, step_b, growth, restart_e, restart_e * overhead,
                          p[seg.events], p[seg.size_mb] * BYTES_PER_MB, seg.carries_context)
         segments, recorded_e, recorded_b = layout.segments, layout.events, layout.bytes
-        first_steps, ceiling = layout.first_steps, layout.first_restart_bytes
-        slope = growth * steps if seg.carries_context else np.zeros_like(steps)
+        first_steps = layout.first_steps
+        # The open segment is never larger than the first one at its restart, or than the
+        # threshold plus a restart's own events and one step, plus the context carried so far
+        # and that step's growth: an upper bound that grows with the run.
+        top = p[seg.size_mb] * BYTES_PER_MB + restart_e * overhead + step_b
+        ceiling = np.maximum(layout.first_restart_bytes, top)
+        slope = (growth * 2.0 if seg.carries_context else growth) * steps
     else:
         segments, recorded_e, recorded_b = np.ones_like(steps), runs_events, history_bytes
         first_steps, ceiling, slope = inf, inf, np.zeros_like(steps)

@@ -82,7 +82,7 @@ def _steps_until(u: Usage, spec: RunLimit, level: float) -> Array:
         return first_step_linear(wall.fixed, wall.per_step, level)
     if spec.measure == "quantity":
         assert spec.quantity is not None
-        q = u.per_run(spec.quantity)
+        q = u.per_run(spec.quantity).scaled(_quantity_scale(u, spec))
         return first_step_linear(q.fixed, q.per_step, level)
     return np.full(rows, np.nan)
 
@@ -110,7 +110,12 @@ def _value(u: Usage, spec: RunLimit) -> Array:
         holds = u.table.concurrency.holds if u.table.concurrency is not None else "executing"
         return w.peak(holds)
     assert spec.quantity is not None
-    return u.per_run(spec.quantity).total
+    return u.per_run(spec.quantity).total * _quantity_scale(u, spec)
+
+
+def _quantity_scale(u: Usage, spec: RunLimit) -> float:
+    """A per-run quantity in its base unit (KB in bytes, say), as its limit is."""
+    return in_base_unit(u.table.quantities[spec.quantity or ""].unit.value)[1]
 
 
 def project_limits(u: Usage, *, blocking: bool = False) -> tuple[LimitProjection, ...]:
@@ -120,7 +125,7 @@ def project_limits(u: Usage, *, blocking: bool = False) -> tuple[LimitProjection
     for spec in u.table.run_limits:
         if blocking and not spec.blocks:
             continue
-        unit = BASE_UNITS.get(spec.measure) or u.table.quantities[spec.quantity or ""].unit.value
+        unit = BASE_UNITS.get(spec.measure) or in_base_unit(u.table.quantities[spec.quantity or ""].unit.value)[0]
         limit = _level(u, spec.id)
         warning = _level(u, spec.warning) if spec.warning is not None else None
         value = _value(u, spec)

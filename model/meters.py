@@ -27,9 +27,9 @@ from model.lines import HOSTING_TABLE, PEOPLE_TABLE, Line, OptionBill, PriceRef,
 from model.profile import ProfileError, column, lookup
 from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, ROUNDING, price_unit_parts
 from model.usage import Usage, Workload
-from pricing.schema import Meter, Number, Plan, PriceBook, PriceTable, Scenario, Tiered
+from pricing.schema import Load, Meter, Number, Plan, PriceBook, PriceTable, Scenario, Tiered
 
-__all__ = ["charge", "machine_resources", "price_option"]
+__all__ = ["charge", "machine_resources", "plan_name", "price_option"]
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,9 @@ def _plan_lines(
         can_buy = spec.extra_price is not None and spec.extra_price in plan.prices
         limit = rates.plan_number(plan, "concurrency", np.inf)
         extra = np.maximum(demand - limit, 0.0) if np.isfinite(limit) else np.zeros(n)
+        if spec.extra_block is not None:
+            block = u.params[spec.extra_block]
+            extra = (np.ceil(extra / block - ROUNDING) + 0.0) * block  # + 0.0: never -0.0
         if spec.extra_price is not None:
             price = rates.scalar_price(spec.extra_price, plan) if can_buy else 0.0
             lines.append(
@@ -255,6 +258,16 @@ def _worker_lines(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line], 
     return lines, sizing
 
 
+def _load(u: Usage, rates: Rates, load: Load | None, reported: dict[str, Array]) -> tuple[Bools | None, str]:
+    """Whether the peak rate of a per-run quantity passes what a fixed cost holds (and why it
+    then depends on sizing); the rate is reported under the load's name."""
+    if load is None:
+        return None, ""
+    rate = u.work.peak_rate() * u.per_run(load.quantity).total
+    reported[load.reports_as] = rate
+    return rate > rates.number("assumptions", load.up_to), load.depends_on
+
+
 def _infrastructure(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line], dict[str, Array]]:
     """What you run yourself: fixed services, fixed monthly costs and the workers."""
     n = u.work.rows
@@ -268,18 +281,13 @@ def _infrastructure(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line]
             vcpu = rates.number("assumptions", service.vcpu)
             gb = rates.number("assumptions", service.memory_gb)
             monthly = (vcpu * vcpu_price + gb * gb_price) * HOURS_PER_MONTH
+            beyond, reason = _load(u, rates, service.load, reported)
             lines.append(Line(service.id, service.name, np.ones(n), "month", np.full(n, monthly), "USD/month",
-                              np.full(n, monthly), hosting.price_ref("vcpu_hour"), category="infrastructure"))
+                              np.full(n, monthly), hosting.price_ref("vcpu_hour"), depends_on=beyond,
+                              depends_on_reason=reason, category="infrastructure"))
     for fixed in infra.fixed:
         monthly = rates.number("assumptions", fixed.monthly)
-        beyond = None
-        reason = ""
-        if fixed.load is not None:
-            per_run = u.per_run(fixed.load.quantity).total
-            load = u.work.peak_rate() * per_run
-            reported[fixed.load.reports_as] = load
-            beyond = load > rates.number("assumptions", fixed.load.up_to)
-            reason = fixed.load.depends_on
+        beyond, reason = _load(u, rates, fixed.load, reported)
         lines.append(Line(fixed.id, fixed.name, np.ones(n), "month", np.full(n, monthly), "USD/month",
                           np.full(n, monthly), rates.ref("assumptions", fixed.monthly), depends_on=beyond,
                           depends_on_reason=reason, category=fixed.category))
@@ -311,7 +319,13 @@ def _people(u: Usage, rates: Rates, book: PriceBook) -> list[Line]:
 def _no_plan(table: PriceTable) -> _NoPlan:
     if table.hosting == "self-hosted":
         return _NoPlan("self-hosted", "self-hosted")
-    return _NoPlan("usage", "pay as you go")
+    return _NoPlan("pay-as-you-go", "pay as you go")
+
+
+def plan_name(table: PriceTable, plan_id: str) -> str:
+    """The name a bill's plan id is shown by (a table without plans has one of its own)."""
+    named = {p.id: p.name for p in table.plans}.get(plan_id)
+    return named if named is not None else _no_plan(table).name
 
 
 def _no_plan_reason(table: PriceTable) -> str:

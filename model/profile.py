@@ -221,6 +221,18 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         self._categories: dict[str, tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]] = {}
         self._ops: dict[str, npt.NDArray[np.float64]] | None = None
 
+    def repeated(self, rows: int, field: str, values: npt.NDArray[np.float64]) -> Columns:
+        """This one-profile view repeated `rows` times with `field` set to `values` (a sweep
+        without building a DataFrame: what a root finder evaluates many times)."""
+        out = Columns.__new__(Columns)
+        out._data = {name: np.repeat(column, rows) for name, column in self._data.items()}
+        out._data[field] = np.asarray(values, dtype=np.float64)
+        out.rows = rows
+        out._categories = {name: (unique, np.zeros(rows, dtype=np.intp)) for name, (unique, _) in
+                           ((n, self.categories(n)) for n in TEXT_COLUMNS if n in self._data)}
+        out._ops = None
+        return out
+
     def categories(self, name: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
         """(distinct values, index of each row's value) of a text column, computed once."""
         if name not in self._categories:

@@ -1,9 +1,12 @@
 """The recommendation checklist: answers and figures in, a verdict with its reasons out.
 
 Every reason comes from a rule in `data/criteria.yaml` with its source; the rules on figures
-read the same `EstimateOut` the rest of the tool shows. The verdict is the vendor with the most
-weight behind it (the criteria's default vendor on a tie), and the option recommended is that
-vendor's cheapest for this profile.
+read the same `EstimateOut` the rest of the tool shows. A vendor is ruled out when an answer
+requires what it lacks (an SDK in your language, self-hosting under an open-source licence) or
+when none of its options can run the workload. Among the others the verdict is the vendor with
+the most weight behind it (the criteria's default vendor on a tie), and the option recommended is
+that vendor's cheapest that can run the workload (a self-hosted one when self-hosting is
+required).
 """
 
 from __future__ import annotations
@@ -13,18 +16,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from model.result import EstimateOut
+from model.result import EstimateOut, OptionOut
 from pricing.criteria import Criteria, NumberRule
 
 __all__ = ["Finding", "Recommendation", "recommend"]
+
+
+Kind = Literal["answer", "figures", "default", "excludes"]
 
 
 class Finding(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     rule: str
-    kind: Literal["answer", "figures", "default"]
+    kind: Kind
     favours: str
+    """The vendor the finding is about: favoured by `weight`, or ruled out (`excludes`)."""
     favours_name: str
     weight: float
     reason: str
@@ -35,12 +42,15 @@ class Finding(BaseModel):
 class Recommendation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    vendor: str
-    vendor_name: str
-    option: str
-    option_name: str
-    monthly_usd: float
+    vendor: str | None
+    """None when every vendor priced is ruled out."""
+    vendor_name: str | None
+    option: str | None
+    option_name: str | None
+    monthly_usd: float | None
     scores: dict[str, float]
+    excluded: dict[str, str] = {}
+    """Vendor -> why it is ruled out."""
     findings: list[Finding]
     answers: dict[str, str]
     summary: str
@@ -50,64 +60,64 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
-def _number_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -> Finding | None:
-    source = criteria.sources[rule.source]
-    if rule.kind == "cost":
-        ranked = sorted((o for o in result.options if o.applicable), key=lambda o: o.monthly_usd)
-        if len(ranked) < 2:
-            return None
-        best = ranked[0]
-        runner = next((o for o in ranked[1:] if criteria.vendor_of(o.id) != criteria.vendor_of(best.id)), ranked[1])
-        vendor = criteria.vendor_of(best.id)
-        if vendor is None:
-            return None
-        saving = runner.monthly_usd - best.monthly_usd
-        share = saving / runner.monthly_usd if runner.monthly_usd > 0 else 0.0
-        weight = rule.weight if share >= rule.threshold else rule.weight_close
-        text = rule.reason.format(
-            cheapest=best.name,
-            cheapest_usd=_money(best.monthly_usd),
-            saving=_money(saving),
-            saving_share=f"{share:.0%}",
-            runner_up=runner.name,
-        )
-        if share < rule.threshold:
-            text += " The difference is small: let the other answers decide."
-    else:
-        assert rule.checks is not None and rule.favours is not None
-        checked = [o for o in result.options if criteria.vendor_of(o.id) == rule.checks]
-        crossed = [(o, [x for x in o.limits if x.exceeded and x.hard]) for o in checked]
-        if not checked or not all(found for _, found in crossed):
-            return None
-        option, found = min(crossed, key=lambda item: item[0].monthly_usd)
-        blocked = [x for x in found if not x.avoidable]
-        limit = min(blocked or found, key=lambda x: x.steps_until_limit or 0.0)
-        vendor = rule.favours
-        weight = rule.weight_blocked if blocked else rule.weight
-        restart = option.restart
-        if blocked:
-            remedy = limit.advice or "the run must change shape to stay inside it."
-            if restart is not None:
-                remedy = f"{restart.name} cannot fix that. {remedy}"
-        elif restart is not None:
-            remedy = f"it needs {restart.name} ({restart.segments} segments per run)."
-        else:
-            remedy = limit.advice or ""
-        step = f"{limit.steps_until_limit:,.0f}" if limit.steps_until_limit is not None else "1"
-        text = rule.reason.format(option=option.name, limit=f"{limit.shown} {limit.name.lower()}", step=step,
-                                  remedy=remedy)
+def _finding(criteria: Criteria, rule_id: str, kind: Kind, vendor: str, weight: float, reason: str,
+             source_key: str) -> Finding:
+    source = criteria.sources[source_key]
+    return Finding(rule=rule_id, kind=kind, favours=vendor, favours_name=criteria.vendors[vendor].name,
+                   weight=weight, reason=reason, source_url=str(source.url), source_title=source.title)
+
+
+def _cost_finding(rule: NumberRule, criteria: Criteria, options: list[OptionOut]) -> Finding | None:
+    ranked = sorted(options, key=lambda o: o.monthly_usd)
+    if len(ranked) < 2:
+        return None
+    best = ranked[0]
+    vendor = criteria.vendor_of(best.id)
+    if vendor is None:
+        return None
+    runner = next((o for o in ranked[1:] if criteria.vendor_of(o.id) != vendor), ranked[1])
+    saving = runner.monthly_usd - best.monthly_usd
+    share = saving / runner.monthly_usd if runner.monthly_usd > 0 else 0.0
+    weight = rule.weight if share >= rule.threshold else rule.weight_close
+    text = rule.reason.format(
+        cheapest=best.name,
+        cheapest_usd=_money(best.monthly_usd),
+        saving=_money(saving),
+        saving_share=f"{share:.0%}",
+        runner_up=runner.name,
+    )
+    if share < rule.threshold:
+        text += " The difference is small: let the other answers decide."
     if weight <= 0:
         return None
-    return Finding(
-        rule=rule.id,
-        kind="figures",
-        favours=vendor,
-        favours_name=criteria.vendors[vendor].name,
-        weight=weight,
-        reason=text,
-        source_url=str(source.url),
-        source_title=source.title,
-    )
+    return _finding(criteria, rule.id, "figures", vendor, weight, text, rule.source)
+
+
+def _limits_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -> Finding | None:
+    assert rule.checks is not None and rule.favours is not None
+    checked = [o for o in result.options if criteria.vendor_of(o.id) == rule.checks]
+    crossed = [(o, [x for x in o.limits if x.exceeded and x.hard]) for o in checked]
+    if not checked or not all(found for _, found in crossed):
+        return None
+    option, found = min(crossed, key=lambda item: item[0].monthly_usd)
+    blocked = [x for x in found if not x.avoidable]
+    limit = min(blocked or found, key=lambda x: x.steps_until_limit or 0.0)
+    weight = rule.weight_blocked if blocked else rule.weight
+    restart = option.restart
+    if blocked:
+        remedy = limit.advice or "the run must change shape to stay inside it."
+        if restart is not None:
+            remedy = f"{restart.name} cannot fix that. {remedy}"
+    elif restart is not None:
+        remedy = f"it needs {restart.name} ({restart.segments} segments per run)."
+    else:
+        remedy = limit.advice or ""
+    step = f"{limit.steps_until_limit:,.0f}" if limit.steps_until_limit is not None else "1"
+    text = rule.reason.format(option=option.name, limit=f"{limit.shown} {limit.name.lower()}", step=step,
+                              remedy=remedy)
+    if weight <= 0:
+        return None
+    return _finding(criteria, rule.id, "figures", rule.favours, weight, text, rule.source)
 
 
 def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOut) -> Recommendation:
@@ -119,62 +129,77 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
         if given[question.id] not in allowed:
             raise ValueError(f"{question.id}: {given[question.id]!r} is not an answer; allowed: {', '.join(allowed)}")
     findings: list[Finding] = []
+    excluded: dict[str, str] = {}
+    hosting: str | None = None
     for rule in criteria.rules:
-        if given.get(rule.question) in rule.answers:
-            source = criteria.sources[rule.source]
-            findings.append(
-                Finding(
-                    rule=rule.id,
-                    kind="answer",
-                    favours=rule.favours,
-                    favours_name=criteria.vendors[rule.favours].name,
-                    weight=rule.weight,
-                    reason=rule.reason,
-                    source_url=str(source.url),
-                    source_title=source.title,
-                )
-            )
+        if given.get(rule.question) not in rule.answers:
+            continue
+        if rule.requires_hosting is not None:
+            hosting = rule.requires_hosting
+        for vendor in rule.excludes:
+            excluded.setdefault(vendor, rule.reason)
+            findings.append(_finding(criteria, rule.id, "excludes", vendor, 0.0, f"Ruled out: {rule.reason}",
+                                     rule.source))
+        if rule.favours is not None:
+            findings.append(_finding(criteria, rule.id, "answer", rule.favours, rule.weight, rule.reason, rule.source))
+
+    # The options that count: priced on this date, hosted as required.
+    options = [o for o in result.options if hosting is None or o.hosting == hosting]
     for number_rule in criteria.number_rules:
-        found = _number_finding(number_rule, criteria, result)
+        if number_rule.kind != "applicable":
+            continue
+        for vendor, info in criteria.vendors.items():
+            mine = [o for o in options if o.id in info.options]
+            if mine and not any(o.applicable for o in mine):
+                why = "; ".join(sorted({o.not_applicable or "" for o in mine}))
+                excluded.setdefault(vendor, why)
+                text = "Ruled out: " + number_rule.reason.format(vendor=info.name, why=why)
+                findings.append(_finding(criteria, number_rule.id, "excludes", vendor, 0.0, text, number_rule.source))
+    candidates = [o for o in options if o.applicable and criteria.vendor_of(o.id) not in excluded]
+    for number_rule in criteria.number_rules:
+        if number_rule.kind == "cost":
+            found = _cost_finding(number_rule, criteria, candidates)
+        elif number_rule.kind == "limits":
+            found = _limits_finding(number_rule, criteria, result)
+        else:
+            continue
         if found is not None:
             findings.append(found)
-    # Only vendors with an option in force on the pricing date can be recommended; reasons for
-    # the others are kept, unweighed, so the reader still sees them.
-    priced = {o.id for o in result.options}
-    scores = {v: 0.0 for v, info in criteria.vendors.items() if priced & set(info.options)}
-    if not scores:
-        raise ValueError("no option named in the criteria is priced on this date")
+
+    # Only vendors with an option that counts can be recommended; reasons for the others are
+    # kept, unweighed, so the reader still sees them.
+    counted = {o.id for o in candidates}
+    scores = {v: 0.0 for v, info in criteria.vendors.items() if counted & set(info.options)}
     for index, finding in enumerate(findings):
+        if finding.kind == "excludes":
+            continue
         if finding.favours in scores:
             scores[finding.favours] += finding.weight
         else:
-            findings[index] = finding.model_copy(
-                update={"weight": 0.0, "reason": f"{finding.reason} (Not weighed: no {finding.favours_name} "
-                        f"option is priced on {result.pricing_date}.)"}
-            )
+            why = (f"{criteria.vendors[finding.favours].name} is ruled out" if finding.favours in excluded
+                   else f"no {finding.favours_name} option is priced on {result.pricing_date}"
+                   + (f" as a {hosting} option" if hosting else ""))
+            findings[index] = finding.model_copy(update={"weight": 0.0,
+                                                         "reason": f"{finding.reason} (Not weighed: {why}.)"})
+    findings.sort(key=lambda f: (f.kind == "excludes", -f.weight, f.rule))
+    if not scores:
+        reasons = "; ".join(f"{criteria.vendors[v].name}: {why}" for v, why in sorted(excluded.items()))
+        return Recommendation(vendor=None, vendor_name=None, option=None, option_name=None, monthly_usd=None,
+                              scores={}, excluded=excluded, findings=findings, answers=dict(given),
+                              summary=f"No vendor meets every requirement. {reasons}".strip())
     top = max(scores.values())
     leaders = [v for v, s in scores.items() if s == top]
     vendor = criteria.default_vendor if criteria.default_vendor in leaders else leaders[0]
     if len(leaders) > 1:
-        source = criteria.sources[criteria.default_source]
-        findings.append(
-            Finding(
-                rule="default",
-                kind="default",
-                favours=vendor,
-                favours_name=criteria.vendors[vendor].name,
-                weight=0.0,
-                reason=criteria.default_reason,
-                source_url=str(source.url),
-                source_title=source.title,
-            )
-        )
-    option = min((o for o in result.options if o.id in criteria.vendors[vendor].options), key=lambda o: o.monthly_usd)
-    findings.sort(key=lambda f: (-f.weight, f.rule))
+        findings.append(_finding(criteria, "default", "default", vendor, 0.0, criteria.default_reason,
+                                 criteria.default_source))
+    option = min((o for o in candidates if o.id in criteria.vendors[vendor].options), key=lambda o: o.monthly_usd)
     summary = (
         f"{criteria.vendors[vendor].name}: {option.name} at {_money(option.monthly_usd)}/month "
         f"(weight {scores[vendor]:g} against {max((s for v, s in scores.items() if v != vendor), default=0):g})."
     )
+    if excluded:
+        summary += " Ruled out: " + ", ".join(criteria.vendors[v].name for v in sorted(excluded)) + "."
     return Recommendation(
         vendor=vendor,
         vendor_name=criteria.vendors[vendor].name,
@@ -182,6 +207,7 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
         option_name=option.name,
         monthly_usd=option.monthly_usd,
         scores=scores,
+        excluded=excluded,
         findings=findings,
         answers=dict(given),
         summary=summary,

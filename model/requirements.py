@@ -14,9 +14,9 @@ import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE
 from model.units import in_base_unit
 from model.usage import COUNTS, DERIVED
-from pricing.schema import Coefficient, Number, PriceTable, QuantitySpec
+from pricing.schema import Coefficient, Load, Number, PriceBook, PriceTable, QuantitySpec
 
-__all__ = ["Gap", "table_problems"]
+__all__ = ["Gap", "book_problems", "table_problems"]
 
 Gap = tuple[tuple[str | int, ...], str]
 """(YAML path, what is wrong)."""
@@ -52,17 +52,24 @@ def _counts(table: PriceTable, terms: Mapping[str, Coefficient], at: tuple[str |
         for key in _keys(coefficient):
             if key not in table.counting:
                 yield (*at, name), f"coefficient {key!r} is not in `counting` (have: {_known(table.counting)})"
-        yield from _params(table, definition.params, (*at, name), f"count {name!r}")
+        yield from _params(table, definition.params, (*at, name), f"count {name!r}", definition.positive)
         if definition.needs_history and table.history is None:
             yield (*at, name), f"count {name!r} needs the table's `history`"
         if name == "segment_restarts" and table.history is not None and table.history.segments is None:
             yield (*at, name), "count 'segment_restarts' needs `history.segments`"
 
 
-def _params(table: PriceTable, params: tuple[str, ...], at: tuple[str | int, ...], what: str) -> Iterator[Gap]:
+def _params(table: PriceTable, params: tuple[str, ...], at: tuple[str | int, ...], what: str,
+            positive: tuple[str, ...] = ()) -> Iterator[Gap]:
     for key in params:
         if key not in table.counting:
             yield at, f"{what} reads `counting.{key}`, which this table does not have"
+        elif key in positive and _least(table.counting[key]) <= 0:
+            yield ("counting", key), f"{what} divides by it: it must be above zero, at its low end too"
+
+
+def _least(number: Number) -> float:
+    return min(v for v in (number.low, number.value, number.high) if v is not None)
 
 
 def _in(section: str, table: PriceTable, key: str | None, at: tuple[str | int, ...]) -> Iterator[Gap]:
@@ -81,10 +88,12 @@ def _quantity(table: PriceTable, name: str, spec: QuantitySpec) -> Iterator[Gap]
                 f"unknown derived quantity {spec.derived!r}; the engine derives: {', '.join(sorted(DERIVED))}"
             )
         else:
-            yield from _params(table, definition.params, (*at, "derived"), f"{spec.derived!r}")
+            yield from _params(table, definition.params, (*at, "derived"), f"{spec.derived!r}", definition.positive)
             if definition.needs_history and table.history is None:
                 yield (*at, "derived"), f"{spec.derived!r} needs the table's `history`"
     yield from _in("counting", table, spec.granule, (*at, "granule"))
+    if spec.granule is not None and spec.granule in table.counting and _least(table.counting[spec.granule]) <= 0:
+        yield ("counting", spec.granule), "a quantity rounds up to it: it must be above zero, at its low end too"
 
 
 def _meters(table: PriceTable) -> Iterator[Gap]:
@@ -118,6 +127,10 @@ def _history(table: PriceTable) -> Iterator[Gap]:
         return
     yield from _counts(table, spec.events, ("history", "events"))
     yield from _counts(table, spec.payloads, ("history", "payloads"))
+    for section, terms in (("events", spec.events), ("payloads", spec.payloads)):
+        for name in terms:
+            if name in COUNTS and COUNTS[name].needs_history:
+                yield ("history", section, name), f"count {name!r} depends on the history itself: it cannot shape it"
     yield from _in("counting", table, spec.event_bytes, ("history", "event_bytes"))
     for i, key in enumerate(spec.child_events):
         yield from _in("counting", table, key, ("history", "child_events", i))
@@ -150,6 +163,22 @@ def _limits(table: PriceTable) -> Iterator[Gap]:
             spec = table.quantities.get(limit.quantity)
             if spec is None or spec.per_run is None:
                 yield (*at, "quantity"), f"{limit.quantity!r} is not a `per_run` quantity of `quantities`"
+            elif limit.id in table.limits:
+                mine = in_base_unit(spec.unit.value)[0]
+                theirs = in_base_unit(table.limits[limit.id].unit.value)[0]
+                if mine != theirs and {mine, theirs} - {"count", "steps", "runs", "events"}:
+                    bound = table.limits[limit.id].unit.value
+                    yield (*at, "quantity"), (f"{limit.quantity!r} is in {spec.unit.value!r}, which "
+                                              f"`limits.{limit.id}` ({bound!r}) cannot bound")
+
+
+def _load(table: PriceTable, load: Load | None, at: tuple[str | int, ...]) -> Iterator[Gap]:
+    if load is None:
+        return
+    spec = table.quantities.get(load.quantity)
+    if spec is None or spec.per_run is None:
+        yield (*at, "load", "quantity"), f"{load.quantity!r} is not a `per_run` quantity of `quantities`"
+    yield from _in("assumptions", table, load.up_to, (*at, "load", "up_to"))
 
 
 def _infrastructure(table: PriceTable) -> Iterator[Gap]:
@@ -162,21 +191,55 @@ def _infrastructure(table: PriceTable) -> Iterator[Gap]:
                        ("infrastructure", "workers", "min_memory_gb"))
     for i, service in enumerate(infra.services):
         needs.add(HOSTING_TABLE)
-        yield from _in("assumptions", table, service.vcpu, ("infrastructure", "services", i, "vcpu"))
-        yield from _in("assumptions", table, service.memory_gb, ("infrastructure", "services", i, "memory_gb"))
+        at: tuple[str | int, ...] = ("infrastructure", "services", i)
+        yield from _in("assumptions", table, service.vcpu, (*at, "vcpu"))
+        yield from _in("assumptions", table, service.memory_gb, (*at, "memory_gb"))
+        yield from _load(table, service.load, at)
     for i, fixed in enumerate(infra.fixed):
-        at: tuple[str | int, ...] = ("infrastructure", "fixed", i)
+        at = ("infrastructure", "fixed", i)
         yield from _in("assumptions", table, fixed.monthly, (*at, "monthly"))
-        if fixed.load is not None:
-            spec = table.quantities.get(fixed.load.quantity)
-            if spec is None or spec.per_run is None:
-                yield (*at, "load", "quantity"), f"{fixed.load.quantity!r} is not a `per_run` quantity of `quantities`"
-            yield from _in("assumptions", table, fixed.load.up_to, (*at, "load", "up_to"))
+        yield from _load(table, fixed.load, at)
     if table.people is not None:
         needs.add(PEOPLE_TABLE)
         yield from _in("assumptions", table, table.people, ("people",))
     for ref in sorted(needs - set(table.uses)):
         yield ("uses",), f"this table prices with {ref!r}: list it in `uses`"
+
+
+def _scalar(table: PriceTable, key: str, at: tuple[str | int, ...], what: str) -> Iterator[Gap]:
+    """A price the engine reads as one number, wherever a plan overrides it too."""
+    if key in table.prices and not isinstance(table.prices[key], Number):
+        yield ("prices", key), f"{what}: `prices.{key}` must be one number, not tiers"
+    for i, plan in enumerate(table.plans):
+        if key in plan.prices and not isinstance(plan.prices[key], Number):
+            yield ("plans", i, "prices", key), f"{what}: plan {plan.id!r}'s `{key}` must be one number, not tiers"
+
+
+def _line_keys(table: PriceTable) -> Iterator[Gap]:
+    """Every line item has its own key (the ranges and the breakdown are keyed by it)."""
+    seen: dict[str, tuple[str | int, ...]] = {}
+    reserved = ["plan_fee", "usage_credit", "extra_concurrency", "workers_vcpu", "workers_memory", "ops_people"]
+    keys: list[tuple[str, tuple[str | int, ...]]] = [(k, ()) for k in reserved]
+    keys += [(m.id, ("meters", i, "id")) for i, m in enumerate(table.meters)]
+    keys += [(s.id, ("infrastructure", "services", i, "id")) for i, s in enumerate(table.infrastructure.services)]
+    keys += [(f.id, ("infrastructure", "fixed", i, "id")) for i, f in enumerate(table.infrastructure.fixed)]
+    for key, at in keys:
+        if key in seen and at:
+            yield at, f"line key {key!r} is used twice (every meter, service and fixed cost needs its own id)"
+        seen.setdefault(key, at)
+
+
+def _reference(table: PriceTable) -> Iterator[Gap]:
+    """The numbers the engine reads from the shared reference tables."""
+    if table.id == HOSTING_TABLE:
+        for key in ("vcpu_hour", "gb_ram_hour"):
+            yield from _in("prices", table, key, ("prices",))
+            yield from _scalar(table, key, ("prices", key), "a hosting price")
+        yield from _in("assumptions", table, "provisioning", ("assumptions",))
+        if not table.machines:
+            yield ("machines",), "the hosting table lists the machine sizes a profile may name"
+    if table.id == PEOPLE_TABLE:
+        yield from _in("assumptions", table, "engineer_cost", ("assumptions",))
 
 
 def _plans(table: PriceTable) -> Iterator[Gap]:
@@ -189,20 +252,52 @@ def _plans(table: PriceTable) -> Iterator[Gap]:
     if capped and table.concurrency is None:
         yield ("plans", capped[0], "concurrency"), "plans cap concurrency: say which runs hold a slot in `concurrency`"
     spec = table.concurrency
-    if spec is not None and spec.extra_price is not None and not any(spec.extra_price in p.prices for p in table.plans):
-        yield ("concurrency", "extra_price"), f"no plan has a price {spec.extra_price!r}"
+    if spec is not None and spec.extra_price is not None:
+        if not any(spec.extra_price in p.prices for p in table.plans):
+            yield ("concurrency", "extra_price"), f"no plan has a price {spec.extra_price!r}"
+        yield from _scalar(table, spec.extra_price, ("concurrency", "extra_price"), "extra concurrency")
+    if spec is not None and spec.extra_block is not None:
+        yield from _in("counting", table, spec.extra_block, ("concurrency", "extra_block"))
+        if spec.extra_block in table.counting and _least(table.counting[spec.extra_block]) <= 0:
+            yield ("counting", spec.extra_block), "extra slots are sold in blocks of it: it must be above zero"
+    for meter in table.meters:
+        if meter.price_by == "machine":
+            for i, plan in enumerate(table.plans):
+                for key, price in plan.prices.items():
+                    if key.startswith(f"{meter.price}.") and not isinstance(price, Number):
+                        yield ("plans", i, "prices", key), "a price by machine must be one number, not tiers"
 
 
 def table_problems(table: PriceTable) -> list[Gap]:
     """Every reference of the table the engine could not follow, with where it is."""
     if table.kind != "option":
-        return []
+        return list(_reference(table))
     gaps: list[Gap] = []
     if not (table.meters or table.infrastructure.workers or table.infrastructure.services
             or table.infrastructure.fixed or table.people):
         gaps.append(((), "an option table must price something: `meters`, `infrastructure` or `people`"))
     for name, spec in table.quantities.items():
         gaps += _quantity(table, name, spec)
-    for generator in (_meters, _history, _limits, _infrastructure, _plans):
+    for generator in (_meters, _history, _limits, _infrastructure, _plans, _line_keys):
         gaps += generator(table)
     return gaps
+
+
+def book_problems(book: PriceBook) -> list[tuple[str, tuple[str | int, ...], str]]:
+    """What the tables in force on a date need from each other: every machine size of the hosting
+    table priced by every option that prices compute by machine. (table id, path, message)."""
+    if HOSTING_TABLE not in book.tables:
+        return []
+    machines = set(book.tables[HOSTING_TABLE].machines)
+    out: list[tuple[str, tuple[str | int, ...], str]] = []
+    for table in book.options():
+        for i, meter in enumerate(table.meters):
+            if meter.price_by != "machine":
+                continue
+            priced = {k.removeprefix(f"{meter.price}.") for k in table.prices if k.startswith(f"{meter.price}.")}
+            missing = sorted(machines - priced)
+            if missing:
+                out.append((table.id, ("meters", i, "price"),
+                            f"no price for the machine size(s) {', '.join(missing)} of {HOSTING_TABLE} "
+                            f"(add `prices.{meter.price}.<machine>`)"))
+    return out

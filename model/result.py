@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict
 from model.engine import Estimate, OptionEstimate
 from model.limits import LimitProjection
 from model.lines import Line, PriceRef
+from model.meters import plan_name
 from model.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
 from model.units import BYTES_PER_MB
-from pricing.schema import Number, PriceBook, PriceTable, Tiered
+from pricing.schema import Measure, Number, PriceBook, PriceTable, Tiered
 
 __all__ = [
     "RESULT_VERSION",
@@ -103,8 +104,7 @@ class LimitOut(_Out):
 
     id: str
     name: str
-    measure: Literal["events", "history_bytes", "payload_bytes", "run_seconds", "wait_seconds", "concurrent_runs",
-                     "quantity"]
+    measure: Measure
     unit: str
     value: float
     limit: float
@@ -161,12 +161,14 @@ class OptionOut(_Out):
     bill would be, shown for reference, and it is never the cheapest."""
     not_applicable: str | None = None
     """Why the option cannot run this workload."""
+    history: HistoryOut | None = None
+    """One run's recorded history on this option, if its table records one."""
 
 
 class HistoryOut(_Out):
-    """One run's recorded history, for the first option (by id) that records one (an Event
-    History). `steps_until_*` are 1-based step numbers at which a threshold is first crossed;
-    null when no number of steps crosses it."""
+    """One run's recorded history on one option (an Event History, an execution history).
+    `steps_until_*` are 1-based step numbers at which a threshold is first crossed; null when no
+    number of steps crosses it."""
 
     table: str
     events_per_run: float
@@ -220,6 +222,7 @@ class EstimateOut(_Out):
     cheapest: str
     options: list[OptionOut]
     history: HistoryOut | None
+    """The history of `Estimate.history_option` (every option's own is in `options[].history`)."""
     workload: WorkloadOut | None = None
     warnings: list[str] = []
     """About the profile as a whole (a peak raised to what the volume implies)."""
@@ -353,7 +356,7 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         id=option.id,
         name=option.table.name,
         vendor=option.table.vendor,
-        plan=plan_names.get(plan_id, plan_id),
+        plan=plan_name(option.table, plan_id),
         plan_reason=reason,
         monthly_usd=total,
         low_usd=float(option.low[i]),
@@ -492,12 +495,15 @@ def _workload(estimate: Estimate, i: int) -> WorkloadOut:
 def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
     """Everything about profile `index`, in the order a reader wants it."""
     profile = profile_at(estimate, index)
-    options = [_option(estimate, o, index, profile) for o in estimate.options]
+    options = []
+    for o in estimate.options:
+        out = _option(estimate, o, index, profile)
+        if o.history is not None:
+            out = out.model_copy(update={"history": _history(o, out, index, profile)})
+        options.append(out)
     book = estimate.book
     recorder = estimate.history_option
-    history = None
-    if recorder is not None:
-        history = _history(recorder, next(o for o in options if o.id == recorder.id), index, profile)
+    history = next(o.history for o in options if o.id == recorder.id) if recorder is not None else None
     workload = _workload(estimate, index)
     warnings = []
     if workload.peak_concurrent_runs_source == "raised":

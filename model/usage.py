@@ -25,7 +25,15 @@ import numpy as np
 
 from model.billing import Array, Bools
 from model.profile import Columns, column
-from model.units import ROUNDING, SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MONTH
+from model.units import (
+    BYTES_PER_GB,
+    BYTES_PER_KB,
+    DAYS_PER_MONTH,
+    ROUNDING,
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    SECONDS_PER_MONTH,
+)
 from pricing.schema import Coefficient, Holds, PriceTable, QuantitySpec, Scenario
 
 __all__ = [
@@ -109,9 +117,9 @@ class Workload:
 
     def peak_rate(self) -> Array:
         """Runs starting per second at the busiest moment [runs/s]: those executing at the peak
-        over the time each executes."""
+        over the time each executes (the busy window's arrival rate when runs take no time)."""
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.asarray(np.where(self.executing > 0, self.peak_executing / self.executing, 0.0))
+            return np.asarray(np.where(self.executing > 0, self.peak_executing / self.executing, self.window_rate))
 
     def average(self, holds: Holds) -> Array:
         return self.runs_per_second * self.executing if holds == "executing" else self.open_average
@@ -189,6 +197,8 @@ class CountDef:
     """The `counting` keys the count reads."""
     fn: Callable[[Usage], Count]
     needs_history: bool = False
+    positive: tuple[str, ...] = ()
+    """Those of `params` that must be above zero (the count divides by them)."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,7 @@ class DerivedDef:
     params: tuple[str, ...]
     fn: Callable[[Usage], Array]
     needs_history: bool = False
+    positive: tuple[str, ...] = ()
 
 
 COUNTS: dict[str, CountDef] = {}
@@ -210,28 +221,30 @@ DERIVED: dict[str, DerivedDef] = {}
 
 
 def count(
-    name: str, unit: str, description: str, params: tuple[str, ...] = (), *, needs_history: bool = False
+    name: str, unit: str, description: str, params: tuple[str, ...] = (), *, needs_history: bool = False,
+    positive: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Usage], Count]], Callable[[Usage], Count]]:
     """Register a count under `name` (a decorator)."""
 
     def register(fn: Callable[[Usage], Count]) -> Callable[[Usage], Count]:
         if name in COUNTS:
             raise ValueError(f"count {name!r} is registered twice")
-        COUNTS[name] = CountDef(name, unit, description, params, fn, needs_history)
+        COUNTS[name] = CountDef(name, unit, description, params, fn, needs_history, positive)
         return fn
 
     return register
 
 
 def derived(
-    name: str, unit: str, description: str, params: tuple[str, ...] = (), *, needs_history: bool = False
+    name: str, unit: str, description: str, params: tuple[str, ...] = (), *, needs_history: bool = False,
+    positive: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Usage], Array]], Callable[[Usage], Array]]:
     """Register a derived monthly quantity under `name` (a decorator)."""
 
     def register(fn: Callable[[Usage], Array]) -> Callable[[Usage], Array]:
         if name in DERIVED:
             raise ValueError(f"derived quantity {name!r} is registered twice")
-        DERIVED[name] = DerivedDef(name, unit, description, params, fn, needs_history)
+        DERIVED[name] = DerivedDef(name, unit, description, params, fn, needs_history, positive)
         return fn
 
     return register
@@ -426,3 +439,53 @@ def _human_wait_seconds(u: Usage) -> Count:
 def _wall_seconds(u: Usage) -> Count:
     per_step = u.column("step_seconds") * u.work.attempts_per_step
     return u.linear(u.work.child_exec + u.work.sleep + u.work.human_wait, per_step)
+
+
+@count("cpu_ms", "CPU-ms", "CPU time of every attempt of every step and child: wall time x `step_cpu_share`")
+def _cpu_ms(u: Usage) -> Count:
+    share = u.column("step_cpu_share") * 1000.0
+    return u.linear(u.work.child_exec * share, u.column("step_seconds") * u.work.attempts_per_step * share)
+
+
+@count("events_sent", "events", "events a run sends or is triggered by (`events_per_run`)")
+def _events_sent(u: Usage) -> Count:
+    return u.linear(u.column("events_per_run"), 0.0)
+
+
+@count("state_kb", "KB", "state a run keeps stored: `state_kb_per_run`, or every step's payload when left empty")
+def _state_kb(u: Usage) -> Count:
+    given = u.column("state_kb_per_run")
+    derived = np.isnan(given)
+    return u.linear(np.where(derived, 0.0, given), np.where(derived, u.column("step_payload_kb"), 0.0))
+
+
+@count(
+    "payload_chunks",
+    "chunks",
+    "chunks past the first that steps' payloads take, a chunk every started `payload_chunk_kb` (a payload "
+    "growing by the context is counted on average, within half a chunk a step)",
+    ("payload_chunk_kb",),
+    positive=("payload_chunk_kb",),
+)
+def _payload_chunks(u: Usage) -> Count:
+    chunk = u.params["payload_chunk_kb"]
+    payload, growth, steps = u.column("step_payload_kb"), u.column("context_growth_kb"), u.work.steps
+    flat = np.maximum(np.ceil(payload / chunk - ROUNDING) - 1.0, 0.0)
+    # With growth, step i carries payload + (i - 1) growth: on average half a chunk past the exact
+    # share of each step that passes one chunk.
+    last = payload + growth * np.maximum(steps - 1.0, 0.0)
+    mean = (payload + last) / 2.0
+    grown = np.maximum(mean / chunk - 0.5, 0.0)
+    per_step = np.where(growth > 0, np.maximum(grown, flat), flat)
+    return u.linear(0.0, per_step)
+
+
+@derived(
+    "kept_state_gb_months",
+    "GB-month",
+    "state kept by runs open and closed within the retention period, on average over the month",
+)
+def _kept_state_gb_months(u: Usage) -> Array:
+    days = u.work.wall / SECONDS_PER_DAY + u.retention_days()
+    per_run = u.count("state_kb").total * BYTES_PER_KB / BYTES_PER_GB
+    return np.asarray(u.column("monthly_runs") / DAYS_PER_MONTH * days * per_run, dtype=np.float64)

@@ -46,15 +46,27 @@ class Question(_Strict):
 
 
 class Rule(_Strict):
-    """When the answer to `question` is one of `answers`, the rule favours `favours`."""
+    """When the answer to `question` is one of `answers`, the rule favours `favours` by `weight`;
+    with `excludes` it rules that vendor out instead (it lacks something the answer requires), and
+    with `requires_hosting` only options hosted that way count for every vendor."""
 
     id: Key
     question: Key
     answers: tuple[Key, ...] = Field(min_length=1)
-    favours: Key
-    weight: float = Field(gt=0, le=10)
+    favours: Key | None = None
+    excludes: tuple[Key, ...] = ()
+    requires_hosting: Literal["cloud", "self-hosted"] | None = None
+    weight: float = Field(default=0, ge=0, le=10)
     reason: Text
     source: Key
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Rule:
+        if self.favours is None and not self.excludes and self.requires_hosting is None:
+            raise ValueError("a rule `favours` a vendor (with a weight), `excludes` vendors or `requires_hosting`")
+        if self.favours is not None and self.weight <= 0:
+            raise ValueError("a rule that `favours` a vendor needs a weight above 0")
+        return self
 
 
 class NumberRule(_Strict):
@@ -66,10 +78,12 @@ class NumberRule(_Strict):
       every option of the vendor `checks`; `weight_blocked` when the option's own remedy (its
       segments: Continue-As-New) cannot avoid it. The reason may use {option}, {limit}, {step} and
       {remedy}.
+    - `applicable`: rules out every vendor none of whose options can run this workload (a run
+      too long, a wait or a child it cannot await); the reason may use {vendor} and {why}.
     """
 
     id: Key
-    kind: Literal["cost", "limits"]
+    kind: Literal["cost", "limits", "applicable"]
     favours: Key | None = None
     checks: Key | None = None
     weight: float = Field(gt=0, le=10)
@@ -109,6 +123,9 @@ class Criteria(_Strict):
                 problems.append(f"rule {item.id}: favours unknown vendor {item.favours!r}")
             if item.source not in self.sources:
                 problems.append(f"rule {item.id}: unknown source {item.source!r}")
+        for rule in self.rules:
+            problems += [f"rule {rule.id}: excludes unknown vendor {v!r}" for v in rule.excludes
+                         if v not in self.vendors]
         for number_rule in self.number_rules:
             if number_rule.kind == "limits" and (number_rule.checks is None or number_rule.favours is None):
                 problems.append(f"rule {number_rule.id}: a `limits` rule names the vendor it `checks` and the one "

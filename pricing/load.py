@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from model.requirements import table_problems
+from model.requirements import book_problems, table_problems
 from pricing.checks import Policy, TableVersion
 from pricing.criteria import Criteria
 from pricing.schema import PriceBook, PriceTable
@@ -215,8 +215,13 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
                                         f"{ref!r} has no version in force on {on}"))
     if problems:
         raise PricingError(problems)
-    files = {tid: str(item.path.relative_to(root)) for tid, item in chosen.items()}
-    return PriceBook(as_of=on, tables=tables, files=files)
+    book = PriceBook(as_of=on, tables=tables, files={tid: str(item.path.relative_to(root))
+                                                    for tid, item in chosen.items()})
+    gaps = book_problems(book)
+    if gaps:
+        raise PricingError([Problem(str(chosen[tid].path.relative_to(root.parent)), None, ".".join(map(str, path)),
+                                    f"{message} (tables in force on {on})") for tid, path, message in gaps])
+    return book
 
 
 def read_criteria(root: Path | None = None, *, today: dt.date | None = None) -> Criteria:

@@ -134,8 +134,8 @@ class _Strict(BaseModel):
 
 _KEY = r"^[a-z0-9][a-z0-9_.\-]*$"
 Key = Annotated[str, Strict(), Field(pattern=_KEY)]
-Float = Annotated[float, Strict()]
-"""A number as YAML writes it: an int or a float, never a quoted string or a boolean."""
+Float = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+"""A number as YAML writes it: an int or a float, never a quoted string, a boolean, .inf or .nan."""
 Text = Annotated[str, Strict()]
 Bool = Annotated[bool, Strict()]
 Date = Annotated[dt.date, Strict()]
@@ -410,6 +410,8 @@ class Concurrency(_Strict):
 
     holds: Holds
     extra_price: Key | None = None
+    extra_block: Key | None = None
+    """A `counting` key: extra slots are sold in blocks of this many."""
     extra_name: Text = "Extra concurrency"
     extra_depends_on: Text | None = None
     """What an extra-concurrency figure hinges on (a price set in a dashboard, say)."""
@@ -493,15 +495,6 @@ class Workers(_Strict):
     min_memory_gb: Key = "worker_min_memory_gb"
 
 
-class Service(_Strict):
-    """A fixed self-managed service: `vcpu` and `memory_gb` (keys of `assumptions`) for a month."""
-
-    id: Key
-    name: Text
-    vcpu: Key
-    memory_gb: Key
-
-
 class Load(_Strict):
     """The load a fixed cost holds up to: the peak rate of a per-run quantity (per second);
     past `up_to` (a key of `assumptions`) the cost depends on sizing."""
@@ -510,6 +503,17 @@ class Load(_Strict):
     up_to: Key
     reports_as: Key
     depends_on: Text
+
+
+class Service(_Strict):
+    """A fixed self-managed service: `vcpu` and `memory_gb` (keys of `assumptions`) for a month,
+    holding up to a `load` (past it the line depends on sizing)."""
+
+    id: Key
+    name: Text
+    vcpu: Key
+    memory_gb: Key
+    load: Load | None = None
 
 
 class FixedCost(_Strict):

@@ -25,7 +25,8 @@ ASSUMPTIONS = (
     "Ranges price every sourced number at the low and the high end of its range and show the least and the most.",
     "A retried attempt runs as long as a successful one. A month is 730 hours; 1 MB is 1,048,576 bytes.",
     "Workers you run yourself are sized by the runs that hold a machine (executing, or open where waiting runs keep "
-    "theirs) at the machine preset's size, on AWS Fargate prices, between the average and the peak load.",
+    "theirs) at the machine preset's size, at the on-demand container prices of the hosting reference table, "
+    "between the average and the peak load.",
     "The runs executing at the peak are at least those executing on average within the busy window at this "
     "volume; a smaller figure in the profile is raised to that.",
     "Self-hosted clusters and operations effort are estimates with ranges; override them in the team inputs.",

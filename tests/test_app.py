@@ -28,8 +28,9 @@ def _versions_of(option: str) -> list[dt.date]:
     return sorted(v.table.effective for v in VERSIONS if v.table.id == option)
 
 
-MOST_VERSIONS = max(OPTIONS, key=lambda o: (len(_versions_of(o)), o))
-"""The option whose prices changed most often (the price-history view opens on it)."""
+MOST_VERSIONS = max(OPTIONS, key=lambda o: (len(_versions_of(o)), _versions_of(o)[-1], o))
+"""The option whose prices changed most often, and of those the last to change (the price-history
+view opens on it)."""
 
 
 def start(params: dict[str, str] | None = None) -> AppTest:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.crossover import all_crossovers, crossovers
+from model.crossover import ROOT_TOLERANCE, all_crossovers, crossovers
 from model.profile import WorkloadProfile
 from model.sweep import sweep, sweep_estimate
 from pricing.load import read_pricebook
@@ -36,9 +36,10 @@ def test_crossovers_are_where_the_costs_are_equal(runs, steps, seconds, pair):
         cost_a, cost_b = _costs(profile, "monthly_runs", c.value, a, b)
         if c.kind == "cross":
             assert cost_a == pytest.approx(cost_b, rel=1e-6, abs=1e-6)
-        else:  # a jump: the sign of the difference flips within a hair of the point
-            left = _costs(profile, "monthly_runs", c.value * (1 - 1e-9), a, b)
-            right = _costs(profile, "monthly_runs", c.value * (1 + 1e-9), a, b)
+        else:  # a jump: the sign of the difference flips within the stated precision of the point
+            hair = 2 * ROOT_TOLERANCE
+            left = _costs(profile, "monthly_runs", c.value * (1 - hair), a, b)
+            right = _costs(profile, "monthly_runs", c.value * (1 + hair), a, b)
             assert np.sign(left[0] - left[1]) != np.sign(right[0] - right[1])
         assert c.cheaper_below != c.cheaper_above
 
@@ -73,5 +74,9 @@ def test_sweep_is_long_format_with_ranges(presets):
     frame = sweep(presets["coding-agent"], "steps_per_run", [1, 10, 100], BOOK)
     assert set(frame["option"]) == set(OPTIONS)
     assert len(frame) == 3 * len(OPTIONS)
-    assert (frame["low_usd"] <= frame["monthly_usd"] + 1e-9).all()
-    assert (frame["monthly_usd"] <= frame["high_usd"] + 1e-9).all()
+    # An option that cannot run a workload has no cost there, and no range.
+    gaps = frame["monthly_usd"].isna()
+    assert frame.loc[gaps, ["low_usd", "high_usd"]].isna().all().all()
+    priced = frame[~gaps]
+    assert (priced["low_usd"] <= priced["monthly_usd"] + 1e-9).all()
+    assert (priced["monthly_usd"] <= priced["high_usd"] + 1e-9).all()

@@ -150,7 +150,8 @@ def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
     assert code == 0
     rows = table_rows(out)
     presets = read_presets(data)
-    assert len(rows) == 4 * len(presets)
+    options = read_pricebook(data, on=dt.date(2026, 10, 1)).options()
+    assert len(rows) == len(options) * len(presets)
     moved = {(r["Profile"], r["Option"]) for r in rows if r["Change"] != "+$0.00"}
     on_small = {p.name for p in presets.values() if p.machine == "small-1x"}
     assert moved == {(name, "Trigger.dev Cloud") for name in on_small} and on_small

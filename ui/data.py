@@ -108,8 +108,11 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
     options = sorted({v.table.id for v in _versions(fingerprint) if v.table.kind == "option"})
     first = min(f.effective for f in files if f.table_id in options)
     tables = tuple(sorted({v.table.id for v in _versions(fingerprint)}))
-    counts = Counter(v.table.id for v in _versions(fingerprint) if v.table.kind == "option")
-    default = min(counts, key=lambda t: (-counts[t], t)) if counts else None
+    versions = [v.table for v in _versions(fingerprint) if v.table.kind == "option"]
+    counts = Counter(t.id for t in versions)
+    latest = {t.id: max(u.effective for u in versions if u.id == t.id) for t in versions}
+    # The table whose prices changed most often; of those, the one that changed last.
+    default = max(counts, key=lambda t: (counts[t], latest[t], t)) if counts else None
     return Allowed(machines=tuple(machines(_book(today, fingerprint))), tables=tables, options=tuple(options),
                    first_date=first, last_date=today, default_table=default)
 

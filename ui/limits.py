@@ -1,5 +1,6 @@
-"""The limits view: every option's per-run limits against this run, the recorded history of the
-option that keeps one, and each step-dependent limit as steps grow. Reads an `Analysis`."""
+"""The limits view: every option's per-run limits against this run, the recorded history of an
+option that keeps one (chosen in the view), and each step-dependent limit as steps grow. Reads an
+`Analysis`."""
 
 from __future__ import annotations
 
@@ -61,10 +62,20 @@ def render_limits(analysis: Analysis) -> None:
     st.dataframe(frame, hide_index=True,
                  column_config={"Source": st.column_config.LinkColumn(display_text="source")})
 
-    h = result.history
-    if h is not None:
-        owner = next(o.name for o in result.options if o.id == h.table)
-        st.subheader(f"{h.name} of one run ({owner})")
+    recorded = {o.id: o for o in result.options if o.history is not None}
+    if recorded:
+        ids = list(recorded)
+        default = result.history.table if result.history is not None else ids[0]
+        if st.session_state.get("limits_history") not in ids:
+            st.session_state["limits_history"] = default
+        if len(ids) > 1:
+            st.selectbox("Recorded history of", ids, key="limits_history",
+                         format_func=lambda i: recorded[i].name, persist_state="session",
+                         help="The options whose tables record a per-run history with limits of its own")
+        owner = recorded[str(st.session_state["limits_history"])]
+        h = owner.history
+        assert h is not None
+        st.subheader(f"{h.name} of one run ({owner.name})")
         a, b, c, d = st.columns(4)
         a.metric("Events per run", f"{h.events_per_run:,.0f}")
         b.metric("History per run", f"{h.history_mb_per_run:,.2f} MB")

@@ -10,6 +10,6 @@ one import below loads it.
 from __future__ import annotations
 
 from model import history
-from model.vendors import temporal, trigger
+from model.vendors import aws, temporal, trigger
 
-__all__ = ["history", "temporal", "trigger"]
+__all__ = ["aws", "history", "temporal", "trigger"]

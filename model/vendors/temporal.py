@@ -63,6 +63,7 @@ def heartbeats(u: Usage) -> Count:
     "workflow tasks that run local activities: one, one more after every sleep or wait, and one each "
     "time the task heartbeats while they run",
     ("workflow_task_heartbeat_seconds",),
+    positive=("workflow_task_heartbeat_seconds",),
 )
 def local_activity_tasks(u: Usage) -> Count:
     local = (u.frame["step_kind"] == "local_activity") & (u.work.steps > 0)
@@ -79,6 +80,7 @@ def local_activity_tasks(u: Usage) -> Count:
     "heartbeats",
     "workflow-task heartbeats while local activities run (each records a workflow task's events)",
     ("workflow_task_heartbeat_seconds",),
+    positive=("workflow_task_heartbeat_seconds",),
 )
 def local_activity_task_heartbeats(u: Usage) -> Count:
     local = np.asarray(u.frame["step_kind"] == "local_activity", dtype=np.float64)

@@ -3,6 +3,8 @@ waits, one fee per run, plans capped by the runs executing at once)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -63,7 +65,10 @@ def test_the_concurrency_cap_is_hard_and_the_peak_follows_volume(presets):
     assert option.plan == "Pro"
     extra = next(c for c in option.components if c.key == "extra_concurrency")
     cap = next(p for p in TABLE.plans if p.id == "pro").concurrency.expected
-    assert extra.quantity == pytest.approx(out.workload.peak_concurrent_runs - cap)
+    block = TABLE.counting["extra_concurrency_block"].expected
+    # bought in whole blocks: the fewest that cover the peak
+    assert extra.quantity == block * math.ceil((out.workload.peak_concurrent_runs - cap) / block)
+    assert extra.quantity - block < out.workload.peak_concurrent_runs - cap <= extra.quantity
     assert extra.depends_on
 
 
