@@ -24,6 +24,7 @@ __all__ = [
     "cost_curve_chart",
     "limits_chart",
     "limits_frame",
+    "option_scale",
     "price_history_chart",
     "svg_for_pdf",
     "to_svg",
@@ -33,12 +34,32 @@ WIDTH = 640
 CATEGORY_ORDER = ["vendor", "infrastructure", "people"]
 
 
+PALETTE = (
+    "#4c78a8", "#9ecae9", "#f58518", "#ffbf79", "#54a24b", "#88d27a", "#b79a20", "#f2cf5b", "#439894", "#83bcb6",
+    "#e45756", "#ff9d98", "#79706e", "#bab0ac", "#d67195", "#fcbfd2", "#b279a2", "#d6a5c9", "#9e765f", "#d8b5a5",
+)
+"""Vega's `tableau20`: ten hues, each dark then light."""
+HOSTING_DASH = alt.Scale(domain=["cloud", "self-hosted"], range=[[1, 0], [6, 3]])
+BANDS_UP_TO = 4
+"""A static chart draws the low-high ranges while it compares this many options or fewer."""
+
+
 def _names(analysis: Analysis) -> dict[str, str]:
     return {o.id: o.name for o in analysis.result.options}
 
 
-def _option_scale(names: dict[str, str]) -> alt.Scale:
-    return alt.Scale(domain=sorted(names.values()))
+def option_scale(result: EstimateOut) -> alt.Scale:
+    """One colour per option, the same in every chart: each vendor a hue of its own, its cloud
+    option dark and its others light, so fifteen lines read as eight vendors."""
+    vendors = sorted({o.vendor for o in result.options})
+    domain: list[str] = []
+    colours: list[str] = []
+    for hue, vendor in enumerate(vendors):
+        mine = sorted((o for o in result.options if o.vendor == vendor), key=lambda o: (o.hosting != "cloud", o.id))
+        for k, option in enumerate(mine):
+            domain.append(option.name)
+            colours.append(PALETTE[(2 * hue + min(k, 1)) % len(PALETTE)])
+    return alt.Scale(domain=domain, range=colours)
 
 
 def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interactive: bool = True) -> alt.LayerChart:
@@ -50,16 +71,22 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
     else:
         data, crossings = analysis.axis_sweep, analysis.axis_crossovers
     axis = AXES[field]
-    data = data.assign(option_name=data["option"].map(names))
+    hosting = {o.id: o.hosting or "cloud" for o in analysis.result.options}
+    data = data.assign(option_name=data["option"].map(names), hosting=data["option"].map(hosting))
     x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
-    y_scale = alt.Scale(type="log") if (data["low_usd"] > 0).all() else alt.Scale(type="symlog", constant=10)
+    priced = data["low_usd"].dropna()
+    y_scale = alt.Scale(type="log") if (priced > 0).all() else alt.Scale(type="symlog", constant=10)
     x = alt.X(f"{field}:Q", title=axis.label, scale=x_scale, axis=_log_axis(axis.low, axis.high) if axis.log else None)
-    color = alt.Color(
-        "option_name:N",
-        title="Option",
-        scale=_option_scale(names),
-        legend=alt.Legend(symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=3),
-    )
+    legend = alt.Legend(symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=3,
+                        title="Option (click to pick)" if interactive else "Option")
+    color = alt.Color("option_name:N", title="Option", scale=option_scale(analysis.result), legend=legend)
+    dash = alt.StrokeDash("hosting:N", title="Hosting", scale=HOSTING_DASH)
+    # In the app a click on the legend picks options (shift-click for more); the rest fade.
+    pick = alt.selection_point(fields=["option_name"], bind="legend")
+    line_opacity = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.12))
+    # Ranges of many options overlap into a haze: the app draws the range of the options picked;
+    # a static chart draws them while there are few.
+    band_opacity = alt.when(pick, empty=False).then(alt.value(0.15)).otherwise(alt.value(0.0))
     lines = (
         alt.Chart(data)
         .mark_line()
@@ -72,6 +99,7 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
                 axis=alt.Axis(values=[0] + [10.0**k for k in range(0, 10)], format="$,.0f"),
             ),
             color=color,
+            strokeDash=dash,
             tooltip=[
                 alt.Tooltip("option_name:N", title="Option"),
                 alt.Tooltip(f"{field}:Q", title=axis.label, format=",.4~g"),
@@ -81,7 +109,10 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
         )
     )
     band = alt.Chart(data).mark_area(opacity=0.12).encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
-    layers: list[alt.Chart] = [band, lines]
+    if interactive:
+        lines = lines.add_params(pick).encode(opacity=line_opacity)
+        band = band.encode(opacity=band_opacity)
+    layers: list[alt.Chart] = [band, lines] if interactive or len(names) <= BANDS_UP_TO else [lines]
     points = _crossing_frame(crossings, names)
     if not points.empty:
         marks = (
@@ -99,12 +130,18 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
         )
         labelled = points[points["changes_cheapest"]].reset_index(drop=True)
         labelled = labelled.assign(offset=[-10 if i % 2 == 0 else 14 for i in range(len(labelled))])
-        labels = (
-            alt.Chart(labelled)
-            .mark_text(align="right", dx=-8, fontSize=10)
-            .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
-        )
-        layers += [marks, labels]
+        # A label reads away from the nearer edge, so it never runs over the axis.
+        span = (math.log10(axis.low), math.log10(axis.high)) if axis.log else (axis.low, axis.high)
+        where = np.array([math.log10(v) if axis.log else v for v in labelled["value"]], dtype=np.float64)
+        left = (where - span[0]) / (span[1] - span[0]) < 0.5
+        layers.append(marks)
+        for side, rows in (("left", left), ("right", ~left)):
+            if rows.any():
+                layers.append(
+                    alt.Chart(labelled[rows])
+                    .mark_text(align=side, dx=8 if side == "left" else -8, fontSize=10)
+                    .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
+                )
     you = pd.DataFrame({"value": [value_of(analysis.profile, analysis.result, field)], "label": ["this profile"]})
     if not axis.log or you["value"].iloc[0] > 0:
         rule = (
@@ -257,8 +294,7 @@ def limits_chart(analysis: Analysis) -> alt.VConcatChart:
     steps = analysis.profile.steps_per_run
     x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"),
               axis=_log_axis(1, float(data["steps"].max())))
-    names = sorted(data["option_name"].unique())
-    color = alt.Color("option_name:N", title="Option", scale=alt.Scale(domain=names))
+    color = alt.Color("option_name:N", title="Option", scale=option_scale(analysis.result))
     panels = []
     for title, part in data.groupby("panel", sort=False):
         top = float(part["value"].max()) * 1000 or 1.0

@@ -174,14 +174,15 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             Section(
                 "Recommendation",
                 paragraphs=(rec.summary,),
-                header=("Favours", "Weight", "Reason", "Source"),
+                header=("Vendor", "Weight", "Reason", "Source"),
                 rows=tuple((f.favours_name, f"{f.weight:g}", f.reason, f.source_title) for f in rec.findings),
             )
         )
     sections.append(
         Section(
             "Where the cheapest option changes with volume",
-            paragraphs=("Points where two options cost the same as monthly runs vary, everything else as profiled.",),
+            paragraphs=("Points where the cheapest option and another cost the same as monthly runs vary, everything "
+                        "else as profiled.",),
             header=("Runs per month", "Cheaper below", "Cheaper above", "Cost there", "Changes the cheapest", "Kind"),
             rows=_crossing_rows(analysis.runs_crossovers, analysis, "monthly_runs"),
         )

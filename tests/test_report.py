@@ -135,3 +135,31 @@ def test_breakdown_bars_end_at_each_total(book, runs):
         for option in result.options:
             drawn = frame.loc[frame["option"] == option.name, "cost_usd"].sum()
             assert drawn == pytest.approx(option.monthly_usd, abs=1e-6), (profile.name, runs, option.name)
+
+
+def test_every_option_has_its_own_colour_and_a_vendor_keeps_one_hue(book):
+    from model.engine import estimate
+    from model.result import summarize
+    from report.charts import PALETTE, option_scale
+
+    result = summarize(estimate(PRESETS["coding-agent"], book))
+    scale = option_scale(result).to_dict()
+    colour = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert sorted(colour) == sorted(o.name for o in result.options)
+    assert len(set(colour.values())) == len(colour)  # fifteen lines, fifteen colours
+    hue = {o.vendor: set() for o in result.options}
+    for option in result.options:
+        hue[option.vendor].add(PALETTE.index(colour[option.name]) // 2)  # tableau20: pairs of one hue
+    assert all(len(h) == 1 for h in hue.values())
+    assert len({next(iter(h)) for h in hue.values()}) == len(hue)
+
+
+def test_the_cost_chart_dashes_self_hosted_lines_and_its_legend_picks_options(analysis):
+    from report.charts import cost_curve_chart
+
+    spec = cost_curve_chart(analysis).to_dict()
+    lines = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert lines["encoding"]["strokeDash"]["field"] == "hosting"
+    assert lines["encoding"]["color"]["field"] == "option_name"
+    assert any(p.get("bind") == "legend" for p in spec.get("params", []) + lines.get("params", []))
+    assert "params" not in cost_curve_chart(analysis, interactive=False).to_dict()["layer"][1]

@@ -30,15 +30,30 @@ def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
         if rec is None:
             st.info("No criteria are loaded.")
             return
-        st.success(rec.summary)
+        if rec.vendor is None:
+            st.warning(rec.summary)
+        else:
+            st.success(rec.summary)
         scores = pd.DataFrame(
-            [{"Vendor": criteria.vendors[k].name, "Score": v} for k, v in sorted(rec.scores.items())]
+            [{"Vendor": criteria.vendors[k].name, "Score": v}
+             for k, v in sorted(rec.scores.items(), key=lambda item: (-item[1], item[0]))]
         )
-        st.dataframe(scores, hide_index=True)
-        st.markdown("**Reasons**")
-        for f in rec.findings:
+        if not scores.empty:
+            st.dataframe(scores, hide_index=True)
+        weighed = [f for f in rec.findings if f.kind != "excludes"]
+        ruled_out = [f for f in rec.findings if f.kind == "excludes"]
+        if weighed:
+            st.markdown("**Reasons**")
+        for f in weighed:
             origin = {"answer": "your answer", "figures": "the figures"}.get(f.kind, "the default")
             st.markdown(
                 f"- **{f.favours_name}** (weight {f.weight:g}, from {origin}): {f.reason} "
                 f"[{f.source_title}]({f.source_url})"
             )
+        if ruled_out:
+            st.markdown("**Ruled out**")
+        for f in ruled_out:
+            st.markdown(f"- **{f.favours_name}**: {f.reason.removeprefix('Ruled out: ')} "
+                        f"[{f.source_title}]({f.source_url})")
+        st.caption("The soft preferences (team size, time to ship, a platform team) come from a comparison of "
+                   "two of the vendors; the others are weighed on cost, limits and what your answers require.")

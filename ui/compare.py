@@ -9,6 +9,7 @@ import streamlit as st
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.profile import field_unit
+from model.result import OptionOut
 from report.charts import breakdown_frame
 from report.compare import format_usd, ranked
 from report.document import headline
@@ -17,29 +18,45 @@ from ui.data import chart_spec
 __all__ = ["render_compare", "render_headline"]
 
 MONEY = st.column_config.NumberColumn(format="dollar")
+PER_ROW = 5
+"""Metrics side by side in the headline; more options go into rows beneath, folded away."""
+
+
+def _metrics(options: list[OptionOut], best: OptionOut) -> None:
+    for start in range(0, len(options), PER_ROW):
+        row = options[start : start + PER_ROW]
+        for column, option in zip(st.columns(PER_ROW), row, strict=False):
+            delta = None
+            if not option.applicable:
+                delta = "cannot run this workload"
+            elif option.id != best.id:
+                delta = f"+{format_usd(option.monthly_usd - best.monthly_usd)} vs cheapest"
+            why = f"Not applicable: {option.not_applicable} " if not option.applicable else ""
+            column.metric(
+                option.name,
+                format_usd(option.monthly_usd),
+                delta=delta,
+                delta_color="off" if not option.applicable else "inverse",
+                delta_arrow="off" if not option.applicable else "auto",
+                help=f"{why}{option.plan}: {option.plan_reason} "
+                f"Vendor bill {format_usd(option.subtotals['vendor'])}, infrastructure "
+                f"{format_usd(option.subtotals['infrastructure'])}, people {format_usd(option.subtotals['people'])}. "
+                f"Range {format_usd(option.low_usd)} – {format_usd(option.high_usd)}.",
+                border=True,
+            )
 
 
 def render_headline(analysis: Analysis) -> None:
-    """The answer first: the cheapest option and by how much, then one metric per option."""
+    """The answer first: the cheapest option and by how much, then one metric per option (the
+    cheapest five in a row; with more, the rest folded beneath)."""
     result = analysis.result
-    best = ranked(result)[0]
+    order = ranked(result)
+    best = order[0]
     st.markdown(f"#### {headline(result)}")
-    columns = st.columns(len(result.options))
-    for column, option in zip(columns, ranked(result), strict=True):
-        delta = None
-        if option.id != best.id:
-            delta = f"+{format_usd(option.monthly_usd - best.monthly_usd)} vs cheapest"
-        column.metric(
-            option.name,
-            format_usd(option.monthly_usd),
-            delta=delta,
-            delta_color="inverse",
-            help=f"{option.plan}: {option.plan_reason} "
-            f"Vendor bill {format_usd(option.subtotals['vendor'])}, infrastructure "
-            f"{format_usd(option.subtotals['infrastructure'])}, people {format_usd(option.subtotals['people'])}. "
-            f"Range {format_usd(option.low_usd)} – {format_usd(option.high_usd)}.",
-            border=True,
-        )
+    _metrics(order[:PER_ROW], best)
+    if len(order) > PER_ROW:
+        with st.expander(f"The other {len(order) - PER_ROW} options (narrow the list in the sidebar's Options)"):
+            _metrics(order[PER_ROW:], best)
     for warning in result.warnings:
         st.warning(f"{warning}.", icon=":material/trending_up:")
     work = result.workload
@@ -70,6 +87,7 @@ def _options_frame(analysis: Analysis) -> pd.DataFrame:
                 "Infrastructure": o.subtotals["infrastructure"],
                 "People": o.subtotals["people"],
                 "Why this plan": o.plan_reason,
+                "Runs this workload": "yes" if o.applicable else f"no: {o.not_applicable or 'a limit rules it out'}",
             }
             for o in ranked(analysis.result)
         ]
@@ -143,9 +161,14 @@ def render_compare(analysis: Analysis, axes: list[str]) -> None:
         column_config={k: MONEY for k in ("Per month", "Low", "High", "Per run", "Vendor bill",
                                          "Infrastructure", "People")},
     )
+    unable = [o for o in ranked(result) if not o.applicable]
+    if unable:
+        st.info("Cannot run this workload (shown for reference, never the cheapest): "
+                + "; ".join(f"**{o.name}**: {o.not_applicable}" for o in unable), icon=":material/block:")
     for option in result.options:
-        for warning in option.warnings:
-            st.warning(f"{option.name}: {warning}")
+        if option.applicable:
+            for warning in option.warnings:
+                st.warning(f"{option.name}: {warning}")
 
     st.subheader("Where the cheapest option changes")
     st.vega_lite_chart(spec=chart_spec(analysis, "runs"), width="stretch")
