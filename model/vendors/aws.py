@@ -1,5 +1,5 @@
 """AWS Step Functions Express bills duration x memory in granules: each execution's duration
-rounded up to 100 ms, times its memory rounded up to 64 MB, where the memory is 50 MB + the state
+rounded up to 100 ms (an execution that does nothing still bills one), times its memory rounded up to 64 MB, where the memory is 50 MB + the state
 machine's definition + the execution data (the payload a step carries). The numbers are `counting`
 data in the Express table."""
 
@@ -44,7 +44,7 @@ def express_gb_hours(u: Usage) -> Array:
     """
     p = u.params
     granule = p["duration_granule_seconds"]
-    seconds = np.ceil(u.work.wall / granule - ROUNDING) * granule
+    seconds = np.maximum(np.ceil(u.work.wall / granule - ROUNDING), 1.0) * granule
     steps = u.work.steps
     largest = u.column("step_payload_kb") + u.column("context_growth_kb") * np.maximum(steps - 1, 0)
     data_kb = np.where(steps > 0, largest, 0.0)
