@@ -72,7 +72,9 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
         data, crossings = analysis.axis_sweep, analysis.axis_crossovers
     axis = AXES[field]
     hosting = {o.id: o.hosting or "cloud" for o in analysis.result.options}
-    data = data.assign(option_name=data["option"].map(names), hosting=data["option"].map(hosting))
+    data = pd.DataFrame({field: data[field], "option_name": data["option"].map(names),
+                         "hosting": data["option"].map(hosting), "plan": data["plan"],
+                         **{k: data[k] for k in ("monthly_usd", "low_usd", "high_usd")}})
     x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
     priced = data["low_usd"].dropna()
     y_scale = alt.Scale(type="log") if (priced > 0).all() else alt.Scale(type="symlog", constant=10)
@@ -87,8 +89,10 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
     # Ranges of many options overlap into a haze: the app draws the range of the options picked;
     # a static chart draws them while there are few.
     band_opacity = alt.when(pick, empty=False).then(alt.value(0.15)).otherwise(alt.value(0.0))
+    # The sweep is the data of the layer as a whole (converted once); the lines and the ranges
+    # read it, the marks and labels bring their own.
     lines = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_line()
         .encode(
             x=x,
@@ -108,7 +112,7 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
             ],
         )
     )
-    band = alt.Chart(data).mark_area(opacity=0.12).encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
+    band = alt.Chart().mark_area(opacity=0.12).encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
     if interactive:
         lines = lines.add_params(pick).encode(opacity=line_opacity)
         band = band.encode(opacity=band_opacity)
@@ -158,7 +162,8 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
             .encode(x=alt.X("value:Q", scale=x_scale), text="label:N")
         )
         layers += [rule, text]
-    chart = alt.layer(*layers).properties(width=WIDTH, height=320, title=f"Cost per month against {axis.label.lower()}")
+    chart = alt.layer(*layers, data=data).properties(width=WIDTH, height=320,
+                                                     title=f"Cost per month against {axis.label.lower()}")
     return chart.interactive(bind_y=False) if interactive else chart  # type: ignore[return-value]
 
 

@@ -83,3 +83,12 @@ def test_readme_lists_every_count_the_engine_knows():
     assert block, "README needs the table of counts between <!-- counts:start --> and <!-- counts:end -->"
     listed = {ln.split("|")[1].strip().split()[0].strip("`") for ln in block.group(1).strip().splitlines()[2:]}
     assert listed == set(COUNTS) | set(DERIVED)
+
+
+def test_the_quarterly_check_covers_every_table():
+    """CONTRIBUTING's table of what to re-check names every table, with a link to check."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    rows = {ln.split("|")[1].strip().strip("`"): ln for ln in text.splitlines() if ln.startswith("| `")}
+    for table_id in {f.table_id for f in FILES}:
+        assert table_id in rows, f"CONTRIBUTING.md's quarterly check has no row for {table_id}"
+        assert "https://" in rows[table_id], table_id

@@ -1,7 +1,7 @@
 """AWS Step Functions Express bills duration x memory in granules: each execution's duration
-rounded up to 100 ms (an execution that does nothing still bills one), times its memory rounded up to 64 MB, where the memory is 50 MB + the state
-machine's definition + the execution data (the payload a step carries). The numbers are `counting`
-data in the Express table."""
+rounded up to 100 ms (an execution that does nothing still bills one), times its memory rounded up
+to 64 MB, where the memory is 50 MB + the state machine's definition + the execution data (the
+payload a step carries). The numbers are `counting` data in the Express table."""
 
 from __future__ import annotations
 

@@ -125,6 +125,26 @@ def test_every_view_renders(page):
         assert page.locator("[data-testid=stException]").count() == 0, view
 
 
+def test_every_option_is_shown_and_a_short_list_narrows_them(page):
+    open_app(page)
+    options = summarize(estimate(PRESETS["coding-agent"], read_pricebook(on=dt.date.today()))).options
+    metrics = page.locator("[data-testid=stMetric]")
+    page.locator("[data-testid=stExpander] summary").filter(has_text="other").first.click()
+    wait_idle(page)
+    labels = metrics.locator("[data-testid=stMetricLabel]").all_inner_texts()
+    assert sorted(label.strip() for label in labels) == sorted(o.name for o in options)
+    unable = [o.name for o in options if not o.applicable]
+    for name in unable:  # an option that cannot run the workload says so where its figure is
+        metric = metrics.filter(has=page.locator("[data-testid=stMetricLabel]", has_text=name)).first
+        assert "cannot run this workload" in metric.inner_text()
+
+    short = "temporal/cloud,trigger.dev/cloud"
+    open_app(page, f"?options={short}")
+    expect(metrics).to_have_count(2, timeout=TIMEOUT)
+    assert page.locator("[data-testid=stExpander] summary").filter(has_text="other").count() == 0
+    assert parse_qs(urlsplit(page.url).query)["options"] == [short]
+
+
 def _download(page, label: str, target: Path) -> Path:  # type: ignore[no-untyped-def]
     with page.expect_download(timeout=TIMEOUT) as info:
         page.locator("[data-testid=stDownloadButton] button").filter(has_text=label).first.click()

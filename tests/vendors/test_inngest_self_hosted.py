@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from model.engine import estimate
 from model.profile import TeamInputs, WorkloadProfile
 from model.result import summarize
+from pricing.schema import Scenario
 from tests.vendors.contract import VendorContract, newest_book
 
 OPTION = "inngest/self-hosted"
@@ -41,17 +42,17 @@ class TestInngestSelfHosted(VendorContract):
         assert set(table.sources) - used <= {"in-license"}
 
 
-def _assume(key: str, scenario: str = "expected") -> float:
-    return TABLE.assumptions[key].pick(scenario)  # type: ignore[arg-type]
+def _assume(key: str, scenario: Scenario = "expected") -> float:
+    return TABLE.assumptions[key].pick(scenario)
 
 
-def _platform(scenario: str = "expected") -> float:
+def _platform(scenario: Scenario = "expected") -> float:
     """The server with Postgres and Redis, a month on the hosting table's prices."""
     return (_assume("platform_vcpu", scenario) * VCPU_HOUR + _assume("platform_memory_gb", scenario) * GB_HOUR) * HOURS
 
 
-def _people(scenario: str = "expected") -> float:
-    return _assume("ops_fte", scenario) * PEOPLE.assumptions["engineer_cost"].pick(scenario) / 12  # type: ignore[arg-type]
+def _people(scenario: Scenario = "expected") -> float:
+    return _assume("ops_fte", scenario) * PEOPLE.assumptions["engineer_cost"].pick(scenario) / 12
 
 
 def _out(profile: WorkloadProfile):
