@@ -13,6 +13,7 @@ so sixteen sections need 6.) Where the difference jumps across zero instead of p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal
@@ -166,7 +167,7 @@ def all_crossovers(
 
 
 def _sectioned(
-    f,  # type: ignore[no-untyped-def]
+    f: Callable[[npt.NDArray[np.float64], npt.NDArray[np.intp]], npt.NDArray[np.float64]],
     lo: npt.NDArray[np.float64],
     hi: npt.NDArray[np.float64],
     f_lo: npt.NDArray[np.float64],

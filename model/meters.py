@@ -218,6 +218,15 @@ def _plan_lines(
         texts.append(f"{plan.name} takes at most {most:g} {u.table.quantities[quantity].unit.value} per second, "
                      "fewer than the peak needs")
         code = np.where(fits, code, len(texts) - 1)
+    if plan.capped:
+        past = np.zeros(n, dtype=bool)
+        for line in meters:
+            if line.key in plan.capped:
+                past |= line.quantity > ROUNDING
+        ok &= ~past
+        names = ", ".join(m.name.lower() for m in table.meters if m.id in plan.capped)
+        texts.append(f"{plan.name} takes no {names} beyond what it includes")
+        code = np.where(past, len(texts) - 1, code)
     within = usage <= credit * (1 + ROUNDING)
     if not plan.overage:
         ok &= within
@@ -322,6 +331,24 @@ def _no_plan(table: PriceTable) -> _NoPlan:
     return _NoPlan("pay-as-you-go", "pay as you go")
 
 
+def _plan_quantities(
+    u: Usage, rates: Rates, plan: Plan, quantities: dict[str, Array]
+) -> tuple[dict[str, Array], tuple[float, Bools] | None]:
+    """The meters' quantities on one plan: the table's, unless the plan keeps closed runs for
+    fewer days than the profile asks (`retention.per_plan`); then those that depend on retention
+    are priced at the plan's bound, which is returned with the profiles it binds."""
+    spec = u.table.retention
+    if spec is None or spec.per_plan is None or spec.per_plan not in plan.limits:
+        return quantities, None
+    bound = plan.limits[spec.per_plan].pick(u.scenario)
+    days = u.retention_days()
+    binds = days > bound
+    if not binds.any():
+        return quantities, None
+    bounded = Usage(u.work, u.table, u.scenario, retention=np.minimum(days, bound))
+    return {q: bounded.monthly(q) for q in quantities}, (bound, binds)
+
+
 def plan_name(table: PriceTable, plan_id: str) -> str:
     """The name a bill's plan id is shown by (a table without plans has one of its own)."""
     named = {p.id: p.name for p in table.plans}.get(plan_id)
@@ -340,16 +367,29 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
     rates = Rates(table, scenario)
     n = work.rows
     quantities = {m.quantity: u.monthly(m.quantity) for m in table.meters}
+    warnings: dict[str, Bools] = {}
 
     if table.plans:
-        per_plan, allowed, reasons = [], [], []
+        per_plan, allowed, reasons, kept = [], [], [], []
         for plan in table.plans:
-            lines, ok, reason = _plan_lines(u, rates, plan, quantities)
+            mine, bounded = _plan_quantities(u, rates, plan, quantities)
+            lines, ok, reason = _plan_lines(u, rates, plan, mine)
             per_plan.append(lines)
             allowed.append(ok)
             reasons.append(reason)
+            kept.append(mine)
+            if bounded is not None:
+                note = (f"{plan.name} keeps closed runs {bounded[0]:g} days, fewer than retention_days asks; "
+                        f"priced on {bounded[0]:g}")
+                warnings[note] = bounded[1]
         chosen, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, np.stack(allowed), reasons)
         plan_reasons = {plan.id: reason for plan, reason in zip(table.plans, reasons, strict=True)}
+        if any(mine is not quantities for mine in kept):  # report the chosen plan's quantities
+            which = [plan_ids == plan.id for plan in table.plans]
+            quantities = {q: np.select(which, [mine[q] for mine in kept], quantities[q]) for q in quantities}
+            for plan in table.plans:
+                for note in [k for k in warnings if k.startswith(f"{plan.name} keeps closed runs")]:
+                    warnings[note] = warnings[note] & (plan_ids == plan.id)
     else:
         only = _no_plan(table)
         chosen, _, _ = _plan_lines(u, rates, None, quantities)
@@ -363,7 +403,6 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
         reported[meter.reports_as or meter.quantity] = quantities[meter.quantity]
     reported.update(sizing)
 
-    warnings: dict[str, Bools] = {}
     if table.retention is not None:
         given = column(u.frame, "retention_days")
         low = rates.number("limits", table.retention.min)

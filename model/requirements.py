@@ -144,6 +144,16 @@ def _limits(table: PriceTable) -> Iterator[Gap]:
     if table.retention is not None:
         yield from _in("limits", table, table.retention.min, ("retention", "min"))
         yield from _in("limits", table, table.retention.max, ("retention", "max"))
+        per_plan = table.retention.per_plan
+        if per_plan is not None and not any(per_plan in plan.limits for plan in table.plans):
+            yield ("retention", "per_plan"), f"no plan has {per_plan!r} in its `limits`"
+    if table.license is not None and table.license.source is not None and table.license.source not in table.sources:
+        yield ("license", "source"), f"unknown source {table.license.source!r}"
+    meter_ids = {m.id for m in table.meters}
+    for i, plan in enumerate(table.plans):
+        for meter in plan.capped:
+            if meter not in meter_ids:
+                yield ("plans", i, "capped"), f"{meter!r} is not a meter of this table"
     for i, limit in enumerate(table.run_limits):
         at: tuple[str | int, ...] = ("run_limits", i)
         for field in ("id", "warning"):

@@ -257,6 +257,8 @@ class Usage:
     work: Workload
     table: PriceTable
     scenario: Scenario
+    retention: Array | None = None
+    """Days closed runs are kept, when a plan bounds them below the table's own bounds."""
     params: Params = field(init=False)
     _counts: dict[str, Count] = field(init=False, default_factory=dict)
     _quantities: dict[str, Count] = field(init=False, default_factory=dict)
@@ -274,7 +276,10 @@ class Usage:
         return column(self.work.frame, name)
 
     def retention_days(self) -> Array:
-        """The profile's `retention_days`, clamped to the table's `retention` bounds when it has them."""
+        """The profile's `retention_days`, clamped to the table's `retention` bounds when it has them
+        (or as a plan bounds them: `retention`)."""
+        if self.retention is not None:
+            return self.retention
         days = self.column("retention_days")
         bounds = self.table.retention
         if bounds is None:

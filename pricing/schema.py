@@ -326,6 +326,9 @@ class Plan(_Strict):
     credit: Number | None = None
     overage: Bool = True
     """False when usage beyond the included allowance or credit is not allowed at all (a free plan)."""
+    capped: tuple[Key, ...] = ()
+    """Meters (ids) this plan takes no usage of beyond its allowance, while others may go past
+    theirs (a plan with no published overage rate for one meter)."""
     concurrency: Number | None = None
     rate_caps: Mapping[Key, Number] = Field(default_factory=dict)
     """Per-run quantity (a name in the table's `quantities`) -> the most of it the plan takes per
@@ -433,10 +436,12 @@ class Segments(_Strict):
 
 class Retention(_Strict):
     """How long closed histories are kept: the profile's `retention_days`, clamped to the limits
-    `min` and `max` (keys of `limits`)."""
+    `min` and `max` (keys of `limits`). With `per_plan` (a key of a plan's `limits`), a plan that
+    keeps them for fewer days is priced at its own bound."""
 
     min: Key
     max: Key
+    per_plan: Key | None = None
 
 
 class HistorySpec(_Strict):
@@ -538,6 +543,8 @@ class License(_Strict):
     name: Text
     note: Text
     """What self-hosting needs, said after "no fee" in the plan reason."""
+    source: Key | None = None
+    """Where the licence is stated (a key of `sources`)."""
 
 
 class PriceTable(_Strict):

@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Literal
 
 import altair as alt
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from model.analysis import AXES, Analysis, value_of
@@ -139,7 +141,8 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
         where = np.array([math.log10(v) if axis.log else v for v in labelled["value"]], dtype=np.float64)
         left = (where - span[0]) / (span[1] - span[0]) < 0.5
         layers.append(marks)
-        for side, rows in (("left", left), ("right", ~left)):
+        sides: tuple[tuple[Literal["left", "right"], npt.NDArray[np.bool_]], ...] = (("left", left), ("right", ~left))
+        for side, rows in sides:
             if rows.any():
                 layers.append(
                     alt.Chart(labelled[rows])

@@ -78,6 +78,8 @@ class VendorContract:
                 if isinstance(item, Number):
                     used.update(alt.source for alt in item.alternatives)
                 assert table.confidence_of(item) in ("primary", "secondary", "estimate")
+            if table.license is not None and table.license.source is not None:
+                used.add(table.license.source)
             assert used == set(table.sources), f"unused sources: {set(table.sources) - used}"
             for key, source in table.sources.items():
                 assert source.stated <= source.verified <= dt.date.today(), key

@@ -294,11 +294,11 @@ def test_every_limit_is_projected_by_hand():
                         context_growth_kb=0, monthly_runs=1000)
     out, limits = _limits(p)
     assert list(limits) == [x.id for x in TABLE.run_limits]
-    # steps: 12,000 step.do + 3 sleeps + 1 wait + 2 children, against the 10,000 default
+    # steps: 12,000 step.do + 1 wait + 2 children (sleeps do not count), against the 10,000 default
     steps = limits["steps_per_workflow"]
-    assert steps.value == 12_006 and steps.limit == TABLE.limits["steps_per_workflow"].expected == 10_000
+    assert steps.value == 12_003 and steps.limit == TABLE.limits["steps_per_workflow"].expected == 10_000
     assert steps.exceeded and steps.hard
-    assert steps.steps_until_limit == 10_000 - 6 + 1
+    assert steps.steps_until_limit == 10_000 - 3 + 1
     # one step's result, against 1 MiB
     assert limits["step_result_mb"].value == 8 * KB and limits["step_result_mb"].limit == 1024 * KB
     assert not limits["step_result_mb"].exceeded
@@ -332,11 +332,6 @@ def test_a_run_past_a_limit_is_ruled_out_only_where_the_table_says_the_limit_blo
         assert len([w for w in out.warnings if "limit" in w]) == len(crossed)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DATA: data/pricing/cloudflare/workflows/*.yaml declare `concurrency: holds: open`, so the "
-    "concurrent_instances limit counts waiting instances; Cloudflare's limits page (the cf-limits "
-    "source) says instances in the `waiting` state (step.sleep, step.waitForEvent, waiting for a "
-    "retry) do not count towards the concurrency limit: it should be `holds: executing`."))
 def test_waiting_instances_do_not_count_towards_the_concurrency_limit():
     short = WorkloadProfile(monthly_runs=3_000_000, steps_per_run=10, human_wait_seconds=60)
     long = short.model_copy(update={"human_wait_seconds": 7 * SECONDS_PER_DAY})
@@ -347,11 +342,6 @@ def test_waiting_instances_do_not_count_towards_the_concurrency_limit():
     assert limit.value[0] == limit.value[1] == executing[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DATA: the steps_per_workflow limit of data/pricing/cloudflare/workflows/*.yaml is measured on "
-    "the `steps` quantity, which counts sleeps (per_run sleeps: 1 / steps_per_sleep); Cloudflare's "
-    "limits page says `step.sleep` does not count towards the maximum steps limit (it is billed as "
-    "a step from 2026-08-10, but the limit needs a quantity of its own without sleeps)."))
 def test_sleeps_do_not_count_towards_the_step_limit():
     base = WorkloadProfile(steps_per_run=100, human_waits_per_run=1, child_runs_per_run=0)
     sleepy = base.model_copy(update={"sleeps_per_run": 50, "sleep_seconds": 60})

@@ -29,19 +29,6 @@ GB_HOUR = HOSTING.prices["gb_ram_hour"].expected
 class TestHatchetSelfHosted(VendorContract):
     option = OPTION
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "DATA/SCHEMA: data/pricing/hatchet/self-hosted/2026-04-03.yaml declares the source `ha-license` "
-        "(the MIT licence file) but nothing "
-        "cites it: `license:` (pricing/schema.py, class License) has no `source` field, so a licence's "
-        "source can never count as used, and the contract wants every source used."))
-    def test_every_number_is_sourced_and_every_source_used(self, tables):
-        super().test_every_number_is_sourced_and_every_source_used(tables)
-
-    def test_every_source_but_the_licence_is_used(self, tables):
-        for table in tables:
-            used = {item.source for item in table.numbers().values()}
-            used |= {alt.source for item in table.numbers().values() for alt in getattr(item, "alternatives", ())}
-            assert set(table.sources) - used == {"ha-license"}
 
 
 def _pick(number, scenario: str) -> float:

@@ -28,19 +28,6 @@ KB, MB = 1024.0, 1024.0**2
 class TestInngestCloud(VendorContract):
     option = OPTION
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "DATA: data/pricing/inngest/cloud/2026-07-28.yaml declares the source `in-pr1220` (website PR "
-        "1220, executions = runs x steps + runs) but no number cites it: the contract wants every "
-        "source used (cite it on counting.executions_per_run/_per_step, or drop it)."))
-    def test_every_number_is_sourced_and_every_source_used(self, tables):
-        super().test_every_number_is_sourced_and_every_source_used(tables)
-
-    def test_no_source_but_pr1220_is_unused(self, tables):
-        """What the contract checks, short of the one source above (still passes once it is fixed)."""
-        (table,) = tables
-        used = {item.source for item in table.numbers().values()}
-        used |= {alt.source for item in table.numbers().values() for alt in getattr(item, "alternatives", ())}
-        assert set(table.sources) - used <= {"in-pr1220"}
 
 
 # --- The table's numbers, read by hand -------------------------------------------------------------

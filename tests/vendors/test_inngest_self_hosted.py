@@ -27,19 +27,6 @@ GB_HOUR = HOSTING.prices["gb_ram_hour"].expected
 class TestInngestSelfHosted(VendorContract):
     option = OPTION
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "DATA/SCHEMA: data/pricing/inngest/self-hosted/2026-07-28.yaml declares the source `in-license` "
-        "(the SSPL licence file) but nothing cites it: `license:` (pricing/schema.py, class License) has "
-        "no `source` field, so a licence's source can never count as used, and the contract wants "
-        "every source used. Either License gets a `source` or the table drops `in-license`."))
-    def test_every_number_is_sourced_and_every_source_used(self, tables):
-        super().test_every_number_is_sourced_and_every_source_used(tables)
-
-    def test_no_source_but_the_licence_is_unused(self, tables):
-        """What the contract checks, short of the licence's source (still passes once it is fixed)."""
-        (table,) = tables
-        used = {item.source for item in table.numbers().values()}
-        assert set(table.sources) - used <= {"in-license"}
 
 
 def _assume(key: str, scenario: Scenario = "expected") -> float:

@@ -71,6 +71,8 @@ def _plan_bill(plan_id: str, actions: float, storage: float) -> float | None:
     over_storage = max(storage - plan.included["storage"].expected, 0.0)
     if not plan.overage and (over_actions > 0 or over_storage > 0):
         return None
+    if "actions" in plan.capped and over_actions > 0:  # no published overage rate for actions
+        return None
     if plan_id == "premium":
         actions_usd = _premium_actions_usd(actions)
     else:
@@ -106,7 +108,8 @@ def test_plans_as_published():
         assert plan.included["storage"].expected == storage
         assert plan.rate_caps["actions"].expected == per_second
         assert plan.limits["retention_days"].expected == days
-    assert [p.overage for p in PLANS.values()] == [False, True, False, True]
+    assert [p.overage for p in PLANS.values()] == [False, True, True, True]
+    assert [p.capped for p in PLANS.values()] == [(), (), ("actions",), ()]
     assert TABLE.prices["actions"].expected == 25 and TABLE.prices["storage"].expected == 0.5
     assert [(t.up_to, t.price) for t in PLANS["premium"].prices["actions"].tiers] == [(50e6, 15), (150e6, 10)]
 
@@ -172,7 +175,9 @@ def test_the_cheapest_plan_that_takes_the_workload(actions_per_run, plan):
     assert out.subtotals["vendor"] == pytest.approx(bills[plan])
     for shown in out.plans:
         if bills[shown.id] is None:
-            assert shown.monthly_usd is None and shown.reason.endswith("allows no usage beyond what it includes")
+            assert shown.monthly_usd is None
+            assert shown.reason.endswith(("allows no usage beyond what it includes",
+                                          "takes no actions beyond what it includes"))
         else:
             assert shown.monthly_usd == pytest.approx(bills[shown.id])
 
@@ -228,30 +233,47 @@ def test_storage_past_the_included_gb_is_billed_per_gb_month():
 
 
 @pytest.mark.parametrize(("asked", "priced"), [(0, 1), (0.5, 1), (1, 1), (14, 14), (30, 30), (365, 30)])
-def test_retention_is_priced_within_the_plans_bounds(asked, priced):
+def test_retention_is_priced_within_the_tables_bounds_and_the_plans(asked, priced):
+    """Within the table's 1 to 30 days first (a warning says so when the profile is outside), then
+    within what the chosen plan keeps (another warning)."""
     p = WorkloadProfile(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0,
                         retention_days=asked)
     out = _out(p)
-    assert out.quantities["storage_gb_months"] == pytest.approx(_storage_gb_months(p, priced))
+    kept = next(plan for plan in TABLE.plans if plan.name == out.plan).limits["retention_days"].expected
+    assert out.quantities["storage_gb_months"] == pytest.approx(_storage_gb_months(p, min(priced, kept)))
     flagged = any(w.startswith("retention_days is outside") for w in out.warnings)
     assert flagged is (asked != priced)
+    assert any("keeps" in w for w in out.warnings) is (priced > kept)
 
 
-@pytest.mark.xfail(strict=True, reason="plan limits.retention_days are not applied: storage is priced on the "
-                   "profile's retention whatever the plan keeps, and a plan keeping fewer days is still chosen")
-def test_the_chosen_plan_keeps_the_journal_as_long_as_it_is_priced():
-    """Starter keeps closed runs 3 days. A profile asking for 30 days must go to a plan that keeps
-    them 30 days, or, on Starter, be priced on the 3 days Starter keeps; the engine chooses
-    Starter and bills 30 days of journals on it."""
+def test_the_chosen_plan_prices_the_journal_for_as_long_as_it_keeps_it():
+    """Starter keeps closed runs 3 days. A profile asking for 30 days is priced, on Starter, on the
+    3 days Starter keeps (with a warning that says so); Premium, which keeps 30, on all 30."""
     p = WorkloadProfile(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
                         human_waits_per_run=0, state_kb_per_run=1_000, retention_days=30)
     out = _out(p)
     chosen = next(plan for plan in TABLE.plans if plan.name == out.plan)
+    assert chosen.id == "starter"
     kept = chosen.limits["retention_days"].expected
-    if kept < p.retention_days:
-        storage = _storage_gb_months(p, kept)
-        assert _line(out, "storage").cost_usd == pytest.approx(
-            max(storage - chosen.included["storage"].expected, 0.0) * TABLE.prices["storage"].expected)
+    assert kept == 3
+    storage = _storage_gb_months(p, kept)
+    assert _line(out, "storage").cost_usd == pytest.approx(
+        max(storage - chosen.included["storage"].expected, 0.0) * TABLE.prices["storage"].expected)
+    assert out.quantities["storage_gb_months"] == pytest.approx(storage)
+    assert any(w.startswith("Starter keeps closed runs 3 days") for w in out.warnings)
+    premium = next(x for x in out.plans if x.id == "premium")
+    on_premium = _storage_gb_months(p, 30)
+    assert premium.monthly_usd == pytest.approx(
+        1000 + max(on_premium - TABLE.plans[3].included["storage"].expected, 0.0) * TABLE.prices["storage"].expected)
+
+
+def test_a_plan_that_keeps_the_journal_long_enough_is_priced_on_the_profile():
+    p = WorkloadProfile(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
+                        human_waits_per_run=0, state_kb_per_run=1_000, retention_days=2)
+    out = _out(p)
+    assert out.plan == "Starter"
+    assert out.quantities["storage_gb_months"] == pytest.approx(_storage_gb_months(p, 2))
+    assert not any("keeps" in w for w in out.warnings)
 
 
 # --- Rate caps -----------------------------------------------------------------------------------
