@@ -12,6 +12,7 @@ table declares is projected).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from pathlib import Path
@@ -36,7 +37,9 @@ SHARED = settings(max_examples=40, suppress_health_check=[HealthCheck.differing_
 """Each subclass runs the same property tests on its own option (which is what differs)."""
 
 
+@functools.cache
 def newest_book() -> PriceBook:
+    """The book on the newest table's date (read once: the property tests price many examples)."""
     return read_pricebook(on=max(f.effective for f in list_table_files()))
 
 
