@@ -13,6 +13,7 @@ import platform
 import numpy as np
 from timing import best
 
+from model.analysis import analyse
 from model.crossover import all_crossovers
 from model.engine import estimate
 from model.profile import profiles_frame
@@ -33,6 +34,11 @@ def main() -> None:
     vectorized = best(lambda: estimate(frame, book), repeats=3)
     loop = best(lambda: [estimate(profile, book) for _ in range(LOOP)], repeats=2)
     crossing = best(lambda: all_crossovers(profile, "monthly_runs", book, 1, 1e9), repeats=3)
+    # How the app's work grows with the options compared: the first four (by id) against all.
+    ids = [t.id for t in book.options()]
+    few = profile.model_copy(update={"options": tuple(ids[:4])})
+    analyse_few = best(lambda: analyse(few, book), repeats=3)
+    analyse_all = best(lambda: analyse(profile, book), repeats=3)
 
     per_profile_vec = vectorized / SWEEP
     per_profile_loop = loop / LOOP
@@ -44,6 +50,9 @@ def main() -> None:
     print(f"ratio, loop / vectorized per profile: {per_profile_loop / per_profile_vec:,.0f}x")
     print(f"ratio, {SWEEP:,}-profile call / one-profile call: {vectorized / one:,.1f}x")
     print(f"ratio, all crossovers / one-profile call: {crossing / one:,.1f}x")
+    print(f"analyse(), 4 options:             {analyse_few * 1e3:8.2f} ms")
+    print(f"analyse(), all {len(ids)} options:       {analyse_all * 1e3:8.2f} ms")
+    print(f"ratio, {len(ids)} options / 4 options: {analyse_all / analyse_few:,.2f}x (options: {len(ids) / 4:.2f}x)")
 
 
 if __name__ == "__main__":

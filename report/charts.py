@@ -293,55 +293,60 @@ def limits_frame(curves: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
-def limits_chart(analysis: Analysis) -> alt.VConcatChart:
+def limits_chart(analysis: Analysis) -> alt.FacetChart:
     """Each option's per-run limits that grow with steps (events, history size, largest payload,
-    duration), against steps, with the warning and hard limits drawn as lines and this profile's
-    step count marked."""
+    duration), against steps, one panel per measure, with the warning and hard limits drawn as
+    lines and this profile's step count marked. A measure that does not change with the number of
+    steps is left out (the table of limits shows it).
+
+    One faceted chart over one long frame (`kind`: the curves, the levels, this profile), so
+    fifteen options make one chart, not one per panel."""
     assert analysis.limit_curves is not None
     data = limits_frame(analysis.limit_curves)
-    steps = analysis.profile.steps_per_run
-    x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"),
-              axis=_log_axis(1, float(data["steps"].max())))
-    color = alt.Color("option_name:N", title="Option", scale=option_scale(analysis.result))
-    panels = []
-    for title, part in data.groupby("panel", sort=False):
-        top = float(part["value"].max()) * 1000 or 1.0
-        curve = (
-            alt.Chart(part)
-            .mark_line()
-            .encode(
-                x=x,
-                y=alt.Y("value:Q", title=str(title), scale=alt.Scale(type="log")),
-                color=color,
-                detail="limit:N",
-                tooltip=[
-                    alt.Tooltip("option_name:N", title="Option"),
-                    alt.Tooltip("steps:Q", format=",.0f"),
-                    alt.Tooltip("value:Q", format=",.4~g", title=str(title)),
-                ],
-            )
-        )
-        levels = []
-        marks = part[["option_name", "name", "limit_value", "warning_value", "shown_unit"]].drop_duplicates()
-        for option, name, limit, warning, unit in marks.itertuples(index=False):
-            if limit <= top:
-                levels.append({"option_name": option, "y": limit, "label": f"{name} limit {limit:,.6g} {unit}"})
-            if np.isfinite(warning) and warning <= top:
-                levels.append({"option_name": option, "y": warning, "label": f"warning {warning:,.6g} {unit}"})
-        layers: list[alt.Chart] = [curve]
-        if levels:
-            frame = pd.DataFrame(levels).drop_duplicates(["y", "label"])
-            layers.append(alt.Chart(frame).mark_rule(color="firebrick", strokeDash=[6, 3])
-                          .encode(y="y:Q", tooltip=["option_name:N", "label:N"]))
-            layers.append(alt.Chart(frame).mark_text(align="left", x=4, dy=-6, color="firebrick", fontSize=10)
-                          .encode(y="y:Q", text="label:N"))
-        layers.append(
-            alt.Chart(pd.DataFrame({"steps": [steps]}))
-            .mark_rule(color="gray", strokeDash=[4, 4])
-            .encode(x="steps:Q", tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")])
-        )
-        panels.append(alt.layer(*layers).properties(width=WIDTH, height=170))
-    return alt.vconcat(*panels).properties(title="Limits on one run as steps grow")
+    grows = data.groupby(["option", "limit"])["value"].transform(lambda v: v.max() > v.min() * (1 + 1e-9))
+    data = data[grows & (data["value"] > 0)]
+    tops = data.groupby("panel")["value"].max() * 1000
+    curves = data.assign(kind="curve", label="")
+    marks = data[["panel", "option_name", "name", "limit_value", "warning_value", "shown_unit"]].drop_duplicates()
+    levels = []
+    for panel, option, name, limit, warning, unit in marks.itertuples(index=False):
+        if 0 < limit <= tops[panel]:
+            levels.append({"panel": panel, "option_name": option, "value": limit,
+                           "label": f"{name} limit {limit:,.6g} {unit}"})
+        if np.isfinite(warning) and 0 < warning <= tops[panel]:
+            levels.append({"panel": panel, "option_name": option, "value": warning,
+                           "label": f"warning {warning:,.6g} {unit}"})
+    level_rows = pd.DataFrame(levels, columns=["panel", "option_name", "value", "label"]).drop_duplicates(
+        ["panel", "value", "label"]).assign(kind="level")
+    here = pd.DataFrame({"panel": data["panel"].unique(), "kind": "here", "steps": analysis.profile.steps_per_run})
+    frame = pd.concat([curves[["panel", "kind", "steps", "value", "option_name", "limit", "label"]], level_rows, here],
+                      ignore_index=True)
+    top = float(data["steps"].max()) if not data.empty else 1.0
+    x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"), axis=_log_axis(1, max(top, 10.0)))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(type="log"))
+    base = alt.Chart()
+    curve = base.transform_filter(alt.datum.kind == "curve").mark_line().encode(
+        x=x, y=y, color=alt.Color("option_name:N", title="Option", scale=option_scale(analysis.result)),
+        detail="limit:N",
+        tooltip=[alt.Tooltip("option_name:N", title="Option"), alt.Tooltip("steps:Q", format=",.0f"),
+                 alt.Tooltip("value:Q", format=",.4~g")],
+    )
+    level = base.transform_filter(alt.datum.kind == "level")
+    rule = level.mark_rule(color="firebrick", strokeDash=[6, 3]).encode(y=y, tooltip=["option_name:N", "label:N"])
+    text = level.mark_text(align="left", x=4, dy=-6, color="firebrick", fontSize=10).encode(y=y, text="label:N")
+    mark = base.transform_filter(alt.datum.kind == "here").mark_rule(color="gray", strokeDash=[4, 4]).encode(
+        x=alt.X("steps:Q", scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")])
+    layered = alt.layer(curve, rule, text, mark).properties(width=WIDTH, height=170)
+    row = alt.Row("panel:N", title=None, sort=list(dict.fromkeys(data["panel"])),
+                  header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
+                                    labelFontWeight="bold"))
+    faceted: alt.FacetChart = (
+        layered.facet(row=row, data=frame)
+        .resolve_scale(y="independent")
+        .properties(title="Limits on one run as steps grow")
+    )
+    return faceted
 
 
 def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.date) -> alt.FacetChart:

@@ -163,3 +163,22 @@ def test_the_cost_chart_dashes_self_hosted_lines_and_its_legend_picks_options(an
     assert lines["encoding"]["color"]["field"] == "option_name"
     assert any(p.get("bind") == "legend" for p in spec.get("params", []) + lines.get("params", []))
     assert "params" not in cost_curve_chart(analysis, interactive=False).to_dict()["layer"][1]
+
+
+def test_the_limits_chart_is_one_facet_over_the_measures_that_grow_with_steps(analysis):
+    from report.charts import limits_chart, limits_frame
+
+    spec = limits_chart(analysis).to_dict()
+    assert spec["facet"]["row"]["field"] == "panel"
+    rows = spec["datasets"][spec["data"]["name"]]
+    drawn = {r["panel"] for r in rows if r["kind"] == "curve"}
+    curves = limits_frame(analysis.limit_curves)
+    growing = {
+        panel
+        for (panel, _, _), part in curves.groupby(["panel", "option", "limit"])
+        if part["value"].max() > part["value"].min() * (1 + 1e-9)
+    }
+    assert drawn == growing and drawn
+    here = {r["panel"]: r["steps"] for r in rows if r["kind"] == "here"}
+    assert here == dict.fromkeys(drawn, analysis.profile.steps_per_run)
+    assert all(r["value"] > 0 for r in rows if r["kind"] in ("curve", "level"))
