@@ -18,7 +18,7 @@ import jinja2
 import markupsafe
 
 from model.analysis import Analysis
-from report.charts import breakdown_chart, cost_curve_chart, limits_chart, svg_for_pdf, to_svg
+from report.charts import breakdown_chart, cost_curve_spec, limits_chart, svg_for_pdf, to_svg
 from report.compare import format_json
 from report.document import Document, build_document
 
@@ -75,9 +75,9 @@ def build_markdown(analysis: Analysis, generated: dt.date | None = None) -> byte
 
 def chart_svgs(analysis: Analysis) -> dict[str, str]:
     """The report's charts as SVG, by name, in reading order."""
-    charts: dict[str, alt.TopLevelMixin] = {
-        "cost_by_runs": cost_curve_chart(analysis, "monthly_runs", interactive=False),
-        "cost_by_axis": cost_curve_chart(analysis, analysis.axis, interactive=False),
+    charts: dict[str, alt.TopLevelMixin | dict[str, object]] = {
+        "cost_by_runs": cost_curve_spec(analysis, "monthly_runs", interactive=False),
+        "cost_by_axis": cost_curve_spec(analysis, analysis.axis, interactive=False),
         "breakdown": breakdown_chart(analysis.result),
     }
     if analysis.limit_curves is not None and not analysis.limit_curves.empty:

@@ -6,13 +6,14 @@ Pure functions: data in, `alt.Chart` out. `to_svg` renders offline with vl-conve
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
-from typing import Literal
+from collections.abc import Mapping
+from typing import cast
 
 import altair as alt
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from model.analysis import AXES, Analysis, value_of
@@ -23,7 +24,7 @@ from report.compare import ranked
 
 __all__ = [
     "breakdown_chart",
-    "cost_curve_chart",
+    "cost_curve_spec",
     "limits_chart",
     "limits_frame",
     "option_scale",
@@ -53,37 +54,72 @@ def _names(analysis: Analysis) -> dict[str, str]:
 def option_scale(result: EstimateOut) -> alt.Scale:
     """One colour per option, the same in every chart: each vendor a hue of its own, its cloud
     option dark and its others light, so fifteen lines read as eight vendors."""
-    vendors = sorted({o.vendor for o in result.options})
+    return _option_scale(_option_key(result))
+
+
+OptionKey = tuple[tuple[str, str, str], ...]
+"""The options a chart shows, as (name, vendor, hosting): all its structure depends on."""
+
+
+def _option_key(result: EstimateOut) -> OptionKey:
+    return tuple((o.name, o.vendor, o.hosting or "cloud") for o in result.options)
+
+
+def _option_scale(options: OptionKey) -> alt.Scale:
+    vendors = sorted({vendor for _, vendor, _ in options})
     domain: list[str] = []
     colours: list[str] = []
     for hue, vendor in enumerate(vendors):
-        mine = sorted((o for o in result.options if o.vendor == vendor), key=lambda o: (o.hosting != "cloud", o.id))
-        for k, option in enumerate(mine):
-            domain.append(option.name)
+        mine = sorted((o for o in options if o[1] == vendor), key=lambda o: (o[2] != "cloud", o[0]))
+        for k, (name, _, _) in enumerate(mine):
+            domain.append(name)
             colours.append(PALETTE[(2 * hue + min(k, 1)) % len(PALETTE)])
     return alt.Scale(domain=domain, range=colours)
 
 
-def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interactive: bool = True) -> alt.LayerChart:
-    """Cost per month against one profile field for every option, crossovers marked and
-    labelled, and this profile's own value marked."""
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """A frame as Vega-Lite's inline rows (NaN as null, numbers as Python numbers)."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return cast(list[dict[str, object]], rows)
+
+
+def _cost_curve_frames(analysis: Analysis, field: str) -> tuple[dict[str, pd.DataFrame], bool]:
+    """The data of a cost curve chart by dataset name, and whether a log cost axis can show it."""
     names = _names(analysis)
     if field == "monthly_runs":
-        data, crossings = analysis.runs_sweep, analysis.runs_crossovers
+        sweep, crossings = analysis.runs_sweep, analysis.runs_crossovers
     else:
-        data, crossings = analysis.axis_sweep, analysis.axis_crossovers
+        sweep, crossings = analysis.axis_sweep, analysis.axis_crossovers
     axis = AXES[field]
     hosting = {o.id: o.hosting or "cloud" for o in analysis.result.options}
-    data = pd.DataFrame({field: data[field], "option_name": data["option"].map(names),
-                         "hosting": data["option"].map(hosting), "plan": data["plan"],
-                         **{k: data[k] for k in ("monthly_usd", "low_usd", "high_usd")}})
+    data = pd.DataFrame({field: sweep[field], "option_name": sweep["option"].map(names),
+                         "hosting": sweep["option"].map(hosting), "plan": sweep["plan"],
+                         **{k: sweep[k] for k in ("monthly_usd", "low_usd", "high_usd")}})
+    points = _crossing_frame(crossings, names)
+    # A label reads away from the nearer edge, so it never runs over the axis; labels of
+    # neighbouring crossings alternate above and below.
+    span = (math.log10(axis.low), math.log10(axis.high)) if axis.log else (axis.low, axis.high)
+    where = np.array([math.log10(v) if axis.log else v for v in points["value"]], dtype=np.float64)
+    order = np.cumsum(points["changes_cheapest"].to_numpy(dtype=bool)) - 1
+    points = points.assign(side=np.where((where - span[0]) / (span[1] - span[0]) < 0.5, "left", "right"),
+                           offset=np.where(order % 2 == 0, -10, 14))
+    value = value_of(analysis.profile, analysis.result, field)
+    here = pd.DataFrame({"value": [value], "label": ["this profile"]})
+    if axis.log and value <= 0:
+        here = here.iloc[:0]
+    y_log = bool((data["low_usd"].dropna() > 0).all())
+    return {"sweep": data, "crossings": points, "here": here}, y_log
+
+
+def _cost_curve_template(field: str, options: OptionKey, interactive: bool, y_log: bool) -> alt.LayerChart:
+    """The chart without its data: it reads the named datasets `sweep`, `crossings` and `here`."""
+    axis = AXES[field]
     x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
-    priced = data["low_usd"].dropna()
-    y_scale = alt.Scale(type="log") if (priced > 0).all() else alt.Scale(type="symlog", constant=10)
+    y_scale = alt.Scale(type="log") if y_log else alt.Scale(type="symlog", constant=10)
     x = alt.X(f"{field}:Q", title=axis.label, scale=x_scale, axis=_log_axis(axis.low, axis.high) if axis.log else None)
     legend = alt.Legend(symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=3,
                         title="Option (click to pick)" if interactive else "Option")
-    color = alt.Color("option_name:N", title="Option", scale=option_scale(analysis.result), legend=legend)
+    color = alt.Color("option_name:N", title="Option", scale=_option_scale(options), legend=legend)
     dash = alt.StrokeDash("hosting:N", title="Hosting", scale=HOSTING_DASH)
     # In the app a click on the legend picks options (shift-click for more); the rest fade.
     pick = alt.selection_point(fields=["option_name"], bind="legend")
@@ -91,83 +127,66 @@ def cost_curve_chart(analysis: Analysis, field: str = "monthly_runs", *, interac
     # Ranges of many options overlap into a haze: the app draws the range of the options picked;
     # a static chart draws them while there are few.
     band_opacity = alt.when(pick, empty=False).then(alt.value(0.15)).otherwise(alt.value(0.0))
-    # The sweep is the data of the layer as a whole (converted once); the lines and the ranges
-    # read it, the marks and labels bring their own.
-    lines = (
-        alt.Chart()
-        .mark_line()
-        .encode(
-            x=x,
-            y=alt.Y(
-                "monthly_usd:Q",
-                title="Cost per month [USD]",
-                scale=y_scale,
-                axis=alt.Axis(values=[0] + [10.0**k for k in range(0, 10)], format="$,.0f"),
-            ),
-            color=color,
-            strokeDash=dash,
-            tooltip=[
-                alt.Tooltip("option_name:N", title="Option"),
-                alt.Tooltip(f"{field}:Q", title=axis.label, format=",.4~g"),
-                alt.Tooltip("monthly_usd:Q", title="USD/month", format="$,.2f"),
-                alt.Tooltip("plan:N", title="Plan"),
-            ],
-        )
+    lines = alt.Chart().mark_line().encode(
+        x=x,
+        y=alt.Y("monthly_usd:Q", title="Cost per month [USD]", scale=y_scale,
+                axis=alt.Axis(values=[0] + [10.0**k for k in range(0, 10)], format="$,.0f")),
+        color=color,
+        strokeDash=dash,
+        tooltip=[
+            alt.Tooltip("option_name:N", title="Option"),
+            alt.Tooltip(f"{field}:Q", title=axis.label, format=",.4~g"),
+            alt.Tooltip("monthly_usd:Q", title="USD/month", format="$,.2f"),
+            alt.Tooltip("plan:N", title="Plan"),
+        ],
     )
     band = alt.Chart().mark_area(opacity=0.12).encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
     if interactive:
         lines = lines.add_params(pick).encode(opacity=line_opacity)
         band = band.encode(opacity=band_opacity)
-    layers: list[alt.Chart] = [band, lines] if interactive or len(names) <= BANDS_UP_TO else [lines]
-    points = _crossing_frame(crossings, names)
-    if not points.empty:
-        marks = (
-            alt.Chart(points)
-            .mark_point(size=70, filled=True, color="black")
-            .encode(
-                x=alt.X("value:Q", scale=x_scale),
-                y="cost_usd:Q",
-                tooltip=[
-                    alt.Tooltip("label:N", title="Crossover"),
-                    alt.Tooltip("value:Q", title=axis.label, format=",.4~g"),
-                    alt.Tooltip("cost_usd:Q", title="USD/month", format="$,.2f"),
-                ],
-            )
+    layers: list[alt.Chart] = [band, lines] if interactive or len(options) <= BANDS_UP_TO else [lines]
+    crossings = alt.Chart(alt.NamedData("crossings"))
+    layers.append(
+        crossings.mark_point(size=70, filled=True, color="black").encode(
+            x=alt.X("value:Q", scale=x_scale),
+            y="cost_usd:Q",
+            tooltip=[
+                alt.Tooltip("label:N", title="Crossover"),
+                alt.Tooltip("value:Q", title=axis.label, format=",.4~g"),
+                alt.Tooltip("cost_usd:Q", title="USD/month", format="$,.2f"),
+            ],
         )
-        labelled = points[points["changes_cheapest"]].reset_index(drop=True)
-        labelled = labelled.assign(offset=[-10 if i % 2 == 0 else 14 for i in range(len(labelled))])
-        # A label reads away from the nearer edge, so it never runs over the axis.
-        span = (math.log10(axis.low), math.log10(axis.high)) if axis.log else (axis.low, axis.high)
-        where = np.array([math.log10(v) if axis.log else v for v in labelled["value"]], dtype=np.float64)
-        left = (where - span[0]) / (span[1] - span[0]) < 0.5
-        layers.append(marks)
-        sides: tuple[tuple[Literal["left", "right"], npt.NDArray[np.bool_]], ...] = (("left", left), ("right", ~left))
-        for side, rows in sides:
-            if rows.any():
-                layers.append(
-                    alt.Chart(labelled[rows])
-                    .mark_text(align=side, dx=8 if side == "left" else -8, fontSize=10)
-                    .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
-                )
-    you = pd.DataFrame({"value": [value_of(analysis.profile, analysis.result, field)], "label": ["this profile"]})
-    if not axis.log or you["value"].iloc[0] > 0:
-        rule = (
-            alt.Chart(you)
-            .mark_rule(strokeDash=[4, 4], color="gray")
-            .encode(
-                x=alt.X("value:Q", scale=x_scale),
-                tooltip=[alt.Tooltip("value:Q", title="This profile", format=",.4~g")],
-            )
+    )
+    for side, dx in (("left", 8), ("right", -8)):
+        layers.append(
+            crossings.transform_filter(alt.datum.changes_cheapest & (alt.datum.side == side))
+            .mark_text(align=side, dx=dx, fontSize=10)  # type: ignore[arg-type]
+            .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
         )
-        text = (
-            alt.Chart(you)
-            .mark_text(align="left", dx=4, y=8, color="gray")
-            .encode(x=alt.X("value:Q", scale=x_scale), text="label:N")
-        )
-        layers += [rule, text]
-    chart = alt.layer(*layers, data=data).properties(width=WIDTH, height=320,
-                                                     title=f"Cost per month against {axis.label.lower()}")
+    here = alt.Chart(alt.NamedData("here"))
+    layers.append(here.mark_rule(strokeDash=[4, 4], color="gray").encode(
+        x=alt.X("value:Q", scale=x_scale), tooltip=[alt.Tooltip("value:Q", title="This profile", format=",.4~g")]))
+    layers.append(here.mark_text(align="left", dx=4, y=8, color="gray").encode(
+        x=alt.X("value:Q", scale=x_scale), text="label:N"))
+    chart = alt.layer(*layers, data=alt.NamedData("sweep")).properties(
+        width=WIDTH, height=320, title=f"Cost per month against {axis.label.lower()}")
     return chart.interactive(bind_y=False) if interactive else chart  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=64)
+def _cost_curve_spec(field: str, options: OptionKey, interactive: bool, y_log: bool) -> dict[str, object]:
+    return dict(_cost_curve_template(field, options, interactive, y_log).to_dict())
+
+
+def cost_curve_spec(analysis: Analysis, field: str = "monthly_runs", *, interactive: bool = True) -> dict[str, object]:
+    """Cost per month against one profile field for every option, crossovers marked and
+    labelled, and this profile's own value marked, as a Vega-Lite spec.
+
+    The chart's structure depends only on the field and the options shown: it is built (and
+    validated) once, and each profile brings only its data."""
+    frames, y_log = _cost_curve_frames(analysis, field)
+    spec = _cost_curve_spec(field, _option_key(analysis.result), interactive, y_log)
+    return {**spec, "datasets": {name: _records(frame) for name, frame in frames.items()}}
 
 
 def _log_axis(low: float, high: float) -> alt.Axis:
@@ -383,12 +402,14 @@ def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.
     return faceted
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """Render offline to SVG (vl-convert embeds the Vega runtime; no network)."""
+def to_svg(chart: alt.TopLevelMixin | Mapping[str, object]) -> str:
+    """Render a chart or a Vega-Lite spec offline to SVG (vl-convert embeds the Vega runtime; no
+    network)."""
     import vl_convert as vlc
 
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return str(vlc.vegalite_to_svg(chart.to_dict(), vl_version=version, allowed_base_urls=[]))
+    spec = dict(chart) if isinstance(chart, Mapping) else chart.to_dict()
+    return str(vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[]))
 
 
 def svg_for_pdf(svg: str) -> str:

@@ -155,14 +155,14 @@ def test_every_option_has_its_own_colour_and_a_vendor_keeps_one_hue(book):
 
 
 def test_the_cost_chart_dashes_self_hosted_lines_and_its_legend_picks_options(analysis):
-    from report.charts import cost_curve_chart
+    from report.charts import cost_curve_spec
 
-    spec = cost_curve_chart(analysis).to_dict()
+    spec = cost_curve_spec(analysis)
     lines = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
     assert lines["encoding"]["strokeDash"]["field"] == "hosting"
     assert lines["encoding"]["color"]["field"] == "option_name"
     assert any(p.get("bind") == "legend" for p in spec.get("params", []) + lines.get("params", []))
-    assert "params" not in cost_curve_chart(analysis, interactive=False).to_dict()["layer"][1]
+    assert "params" not in cost_curve_spec(analysis, interactive=False)["layer"][1]
 
 
 def test_the_limits_chart_is_one_facet_over_the_measures_that_grow_with_steps(analysis):
@@ -182,3 +182,18 @@ def test_the_limits_chart_is_one_facet_over_the_measures_that_grow_with_steps(an
     here = {r["panel"]: r["steps"] for r in rows if r["kind"] == "here"}
     assert here == dict.fromkeys(drawn, analysis.profile.steps_per_run)
     assert all(r["value"] > 0 for r in rows if r["kind"] in ("curve", "level"))
+
+
+def test_the_cost_chart_keeps_its_structure_and_each_profile_brings_its_data(book):
+    from report.charts import cost_curve_spec
+
+    first = analyse(PRESETS["coding-agent"], book)
+    second = analyse(PRESETS["coding-agent"].model_copy(update={"monthly_runs": 50_000.0}), book)
+    a, b = cost_curve_spec(first), cost_curve_spec(second)
+    assert {k: v for k, v in a.items() if k != "datasets"} == {k: v for k, v in b.items() if k != "datasets"}
+    assert a["datasets"]["here"] == [{"value": 3000.0, "label": "this profile"}]
+    assert b["datasets"]["here"] == [{"value": 50000.0, "label": "this profile"}]
+    assert len(a["datasets"]["sweep"]) == len(first.runs_sweep)
+    assert [r["value"] for r in a["datasets"]["crossings"]] == [c.value for c in first.runs_crossovers]
+    # NaN (an option that cannot run the workload there) travels as null, which Vega-Lite skips
+    assert all(r["monthly_usd"] is None or r["monthly_usd"] == r["monthly_usd"] for r in a["datasets"]["sweep"])

@@ -24,7 +24,7 @@ from pricing.load import data_dir, list_table_files, read_criteria, read_pricebo
 from pricing.profiles import read_presets
 from pricing.schema import PriceBook
 from pricing.versions import history_frame
-from report.charts import breakdown_chart, cost_curve_chart, limits_chart
+from report.charts import breakdown_chart, cost_curve_spec, limits_chart
 from ui.state import Allowed
 
 __all__ = [
@@ -76,17 +76,20 @@ def _analysis(profile_json: str, on: dt.date, fingerprint: str, axis: str) -> An
 
 
 CHARTS: dict[str, Callable[[Analysis], Any]] = {
-    "runs": lambda a: cost_curve_chart(a, "monthly_runs"),
-    "axis": lambda a: cost_curve_chart(a, a.axis),
+    "runs": lambda a: cost_curve_spec(a, "monthly_runs"),
+    "axis": lambda a: cost_curve_spec(a, a.axis),
     "breakdown": lambda a: breakdown_chart(a.result),
     "limits": limits_chart,
 }
+"""Each chart of an analysis, as an Altair chart or (the cost curves, the most often redrawn) as
+a ready Vega-Lite spec."""
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _chart_spec(kind: str, profile_json: str, on: dt.date, fingerprint: str, axis: str) -> dict[str, Any]:
     # Not validated here: the report tests render these same charts through the validating path.
-    return dict(CHARTS[kind](_analysis(profile_json, on, fingerprint, axis)).to_dict(validate=False))
+    chart = CHARTS[kind](_analysis(profile_json, on, fingerprint, axis))
+    return chart if isinstance(chart, dict) else dict(chart.to_dict(validate=False))
 
 
 def presets() -> dict[str, WorkloadProfile]:
