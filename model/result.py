@@ -327,7 +327,10 @@ def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[str]:
         if limit.avoidable and segments is not None:
             out.append(f"the run passes the {limit.shown} {limit.name.lower()} limit{at} without {segments.name}")
         else:
-            text = f"the run passes the {limit.shown} {limit.name.lower()} limit{at}"
+            if limit.limit == 0:  # the option allows none of it at all
+                text = f"the run has {limit.name.lower()}, and none is allowed"
+            else:
+                text = f"the run passes the {limit.shown} {limit.name.lower()} limit{at}"
             out.append(f"{text}: {limit.advice}" if limit.advice else text)
     return out
 
