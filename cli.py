@@ -103,16 +103,12 @@ def _parser() -> argparse.ArgumentParser:
 def _load_profile(path: Path, data: Path | None, book):  # type: ignore[no-untyped-def]
     """A profile file, checked against the pricing data too (machine size, option ids)."""
     from model.lines import HOSTING_TABLE
-    from pricing.load import PricingError, list_table_files
-    from pricing.profiles import read_profile, reference_problems
+    from pricing.load import list_table_files
+    from pricing.profiles import Known, read_profile
 
-    profile = read_profile(path)
     machines = book.table(HOSTING_TABLE).machines if HOSTING_TABLE in book.tables else {}
     options = {f.table_id for f in list_table_files(data) if not f.table_id.startswith("reference/")}
-    problems = reference_problems(path, profile, machines, options)
-    if problems:
-        raise PricingError(problems)
-    return profile
+    return read_profile(path, known=Known(tuple(machines), tuple(sorted(options))), root=data)
 
 
 def _compare(args: argparse.Namespace) -> int:

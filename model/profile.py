@@ -1,7 +1,11 @@
 """The workload profile: what a team's agents do, in the units the engine bills.
 
-`WorkloadProfile` is the public file format (`version: 1`); every field states its unit and its
-bounds, and a bad value gets a message naming the field, the value and what is allowed.
+`WorkloadProfile` is the public file format (`version: 2`); every field states its unit and its
+bounds, and a bad value gets a message naming the field, the value and what is allowed. The three
+fields that size the work (runs a month, steps a run, seconds a step) are required; every other
+field has a neutral default (no retries, sleeps, waits or children; nothing recorded beyond the
+events themselves) rather than a guess, so nothing is priced that the profile did not declare.
+Version 1 files read the same way.
 `profiles_frame` turns one or many profiles into columns, which is what the engine computes on.
 """
 
@@ -21,6 +25,7 @@ __all__ = [
     "NUMERIC_FIELDS",
     "OPTIONAL_FIELDS",
     "PROFILE_VERSION",
+    "REQUIRED_FIELDS",
     "Columns",
     "ProfileError",
     "StepKind",
@@ -33,7 +38,8 @@ __all__ = [
     "profiles_frame",
 ]
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
+READS_VERSIONS = (1, 2)
 
 
 class StepKind(StrEnum):
@@ -41,7 +47,7 @@ class StepKind(StrEnum):
     LOCAL_ACTIVITY = "local_activity"
 
 
-def _f(default: float, unit: str, description: str, *, ge: float = 0, le: float, group: str = "workload") -> Any:
+def _f(default: Any, unit: str, description: str, *, ge: float = 0, le: float, group: str = "workload") -> Any:
     return Field(
         default=default,
         ge=ge,
@@ -90,16 +96,16 @@ class WorkloadProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     name: str = Field(default="Custom profile", min_length=1, max_length=120)
     description: str = Field(default="", max_length=2000)
-    monthly_runs: float = _f(3000, "runs/month", "Agent runs started per month", le=1e10)
+    monthly_runs: float = _f(..., "runs/month", "Agent runs started per month", le=1e10)
     steps_per_run: float = _f(
-        50, "steps", "LLM or tool calls per run, each one durable step, run one after another", le=1e6
+        ..., "steps", "LLM or tool calls per run, each one durable step, run one after another", le=1e6
     )
-    step_seconds: float = _f(8, "s", "Wall time of one step, including the wait for the LLM's response", le=86_400)
+    step_seconds: float = _f(..., "s", "Wall time of one step, including the wait for the LLM's response", le=86_400)
     retry_rate: float = _f(
-        0.1, "attempts/step", "Extra attempts per step, on average (0.1 = one step in ten retried once)", le=100
+        0, "attempts/step", "Extra attempts per step, on average (0.1 = one step in ten retried once)", le=100
     )
     step_kind: StepKind = Field(
         default=StepKind.ACTIVITY,
@@ -110,12 +116,12 @@ class WorkloadProfile(BaseModel):
     sleeps_per_run: float = _f(0, "sleeps", "Durable sleeps per run (a durable timer)", le=1e6)
     sleep_seconds: float = _f(0, "s", "Length of one durable sleep", le=3.2e7)
     human_waits_per_run: float = _f(
-        1,
+        0,
         "waits",
         "Waits for a person or a webhook per run (a waitpoint, or a signal awaited with a timeout)",
         le=1e5,
     )
-    human_wait_seconds: float = _f(7200, "s", "Length of one such wait", le=3.2e7)
+    human_wait_seconds: float = _f(0, "s", "Length of one such wait", le=3.2e7)
     child_runs_per_run: float = _f(
         0,
         "runs",
@@ -129,7 +135,9 @@ class WorkloadProfile(BaseModel):
         "Heartbeat timeout set on the step; 0 = none (an SDK then throttles heartbeats to its default)",
         le=86_400,
     )
-    step_payload_kb: float = _f(8, "KB", "Input + output of one step, as recorded in history", le=1e7)
+    step_payload_kb: float = _f(
+        0, "KB", "Input + output of one step, as recorded in history (0 = steps pass references, not data)", le=1e7
+    )
     context_growth_kb: float = _f(
         0, "KB/step", "Each step's input grows by this much (an agent passing its whole conversation)", le=1e6
     )
@@ -142,9 +150,9 @@ class WorkloadProfile(BaseModel):
         json_schema_extra={"unit": "runs", "group": "workload"},
     )
     peak_window_hours: float = _f(
-        8,
+        24,
         "h",
-        "Hours of the day in which the runs arrive (sizes self-hosted capacity for waiting runs)",
+        "Hours of the day in which the runs arrive (24 = spread over the whole day); sizes the peak",
         ge=1,
         le=24,
     )
@@ -155,7 +163,9 @@ class WorkloadProfile(BaseModel):
         "also sizes self-managed workers",
         json_schema_extra={"unit": "", "group": "workload"},
     )
-    retention_days: float = _f(30, "days", "How long closed runs' histories are kept", ge=0, le=3650)
+    retention_days: float = _f(
+        30, "days", "How long closed runs' histories are kept (30 days: a common default)", ge=0, le=3650
+    )
     step_cpu_share: float = _f(
         0.02,
         "fraction",
@@ -291,7 +301,8 @@ class ProfileError(ValueError):
 
     def __init__(self, problems: Iterable[tuple[str, Any, str]]):
         self.problems = tuple(problems)
-        super().__init__("\n".join(f"{f}: {msg} (got {v!r})" for f, v, msg in self.problems))
+        super().__init__("\n".join(f"{f}: {msg}" + (f" (got {v!r})" if v is not None else "")
+                                   for f, v, msg in self.problems))
 
 
 def _allowed(name: str) -> str:
@@ -315,22 +326,51 @@ def parse_profile(data: Mapping[str, Any]) -> WorkloadProfile:
     if not isinstance(data, Mapping):
         raise ProfileError([("profile", data, "must be a mapping of field names to values")])
     version = data.get("version", PROFILE_VERSION)
-    if version != PROFILE_VERSION:
-        raise ProfileError([("version", version, f"this tool reads profile version {PROFILE_VERSION}")])
+    if version not in READS_VERSIONS:
+        raise ProfileError([("version", version, "this tool reads profile versions "
+                             + " and ".join(str(v) for v in READS_VERSIONS))])
     try:
-        return WorkloadProfile.model_validate(dict(data))
+        # Version 1 has the same fields; a file of either version reads to the current one.
+        return WorkloadProfile.model_validate({**data, "version": PROFILE_VERSION})
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             field = ".".join(str(p) for p in error["loc"])
             message = str(error["msg"]).removeprefix("Value error, ")
+            name = str(error["loc"][-1]) if error["loc"] else ""
             if error["type"] == "extra_forbidden":
-                message = "unknown field (see the profile format in the README)"
+                message = _unknown(error["loc"])
+            elif error["type"] == "missing":
+                message = f"required: {_described(name)}"
             allowed = _allowed(str(error["loc"][0])) if error["loc"] else ""
-            if allowed and error["type"] != "extra_forbidden":
+            if allowed and error["type"] not in ("extra_forbidden", "missing"):
                 message = f"{message}; {allowed}"
-            problems.append((field, error.get("input"), message))
+            problems.append((field, error.get("input") if error["type"] != "missing" else None, message))
         raise ProfileError(problems) from None
+
+
+REQUIRED_FIELDS: tuple[str, ...] = tuple(n for n, info in WorkloadProfile.model_fields.items() if info.is_required())
+"""The fields a profile must give: what sizes the work. Every other field has a neutral default."""
+
+
+def _described(name: str) -> str:
+    info = WorkloadProfile.model_fields.get(name)
+    if info is None:
+        return name
+    unit = field_unit(name)
+    return f"{info.description}" + (f" [{unit}]" if unit else "")
+
+
+def _unknown(loc: tuple[int | str, ...]) -> str:
+    """An unknown field, with the nearest known name when there is one ("did you mean …")."""
+    import difflib
+
+    nested = len(loc) > 1 and loc[0] == "team"
+    known = list((TeamInputs if nested else WorkloadProfile).model_fields) + ([] if nested else ["extends"])
+    near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    if near:
+        return f"unknown field; did you mean {near[0]!r}?"
+    return "unknown field; the fields are: " + ", ".join(known)
 
 
 def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.DataFrame) -> pd.DataFrame:
@@ -341,10 +381,13 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
     """
     if isinstance(profiles, pd.DataFrame):
         frame = profiles.copy()
-        defaults = WorkloadProfile()
+        missing = [name for name in REQUIRED_FIELDS if name not in frame.columns]
+        if missing:
+            raise ProfileError([(name, None, f"required: {_described(name)}") for name in missing])
         for name in (*NUMERIC_FIELDS, *TEXT_COLUMNS):
             if name not in frame.columns:
-                frame[name] = getattr(defaults, name)
+                default = WorkloadProfile.model_fields[name].default
+                frame[name] = default.value if isinstance(default, StepKind) else default
         if "engineer_cost_usd_per_year" not in frame.columns:
             frame["engineer_cost_usd_per_year"] = np.nan
         if "ops_fte" not in frame.columns:

@@ -5,7 +5,8 @@ Problems name the file, the line, the field, the value given and what is allowed
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,44 +14,102 @@ import yaml
 
 from model.profile import ProfileError, WorkloadProfile, parse_profile
 from pricing.load import PricingError, data_dir
-from pricing.yamlio import Problem, parse_yaml
+from pricing.yamlio import Problem, YamlDocument, parse_yaml
 
 __all__ = [
+    "Known",
+    "LoadedProfile",
     "dump_profile",
+    "load_profile_text",
     "parse_profile_text",
     "preset_paths",
     "read_presets",
     "read_profile",
-    "reference_problems",
 ]
 
 _HEADER = "# yaml-language-server: $schema=../schema/profile.schema.json\n"
 
 
-def parse_profile_text(text: str, file: str) -> WorkloadProfile:
-    """Parse a profile's YAML text. Raises `PricingError` whose problems name line and field."""
+@dataclass(frozen=True)
+class Known:
+    """What the pricing data has, for checking the names a profile uses (empty: not checked)."""
+
+    machines: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    profile: WorkloadProfile
+    sources: Mapping[str, str]
+    """Where each field's value came from: "this file", "preset <name>" (`extends`) or
+    "default" (the field's neutral default)."""
+
+
+def load_profile_text(text: str, file: str, *, known: Known | None = None, root: Path | None = None) -> LoadedProfile:
+    """Parse a profile's YAML text, every problem at once. `extends: <preset>` starts from a
+    bundled preset (`root`'s `profiles/`), which the file's own fields then replace; a field
+    neither gives takes its neutral default. Raises `PricingError` whose problems name the line
+    and the field."""
     doc = parse_yaml(text, file)
     if doc.problems:
         raise PricingError(doc.problems)
     if not isinstance(doc.data, dict):
         raise PricingError([Problem(file, 1, "", "a profile must be a YAML mapping of field: value")])
+    own = dict(doc.data)
+    problems: list[Problem] = []
+    base: dict[str, Any] = {}
+    origin = "this file"
+    extends = own.pop("extends", None)
+    sources: dict[str, str] = {}
+    if extends is not None:
+        presets = {path.stem: path for path in preset_paths(root)}
+        if not isinstance(extends, str) or extends not in presets:
+            problems.append(Problem(file, doc.line_of(("extends",)), "extends",
+                                    f"{extends!r} is not a preset; allowed: {', '.join(presets)}"))
+        else:
+            base = dict(parse_yaml(presets[extends].read_text(encoding="utf-8"), str(presets[extends])).data)
+            base.pop("name", None)
+            base.pop("description", None)
+            sources = {key: f"preset {extends}" for key in base if key != "version"}
+            if "name" not in own:
+                own["name"] = f"{read_profile(presets[extends]).name} (extended)"
+    sources.update({key: origin for key in own if key != "version"})
+    data = {**base, **own}
+    profile: WorkloadProfile | None = None
     try:
-        return parse_profile(doc.data)
+        profile = parse_profile(data)
     except ProfileError as exc:
-        problems = []
         for field, value, message in exc.problems:
             loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
-            shown = f"{message} (got {value!r})" if not isinstance(value, (dict, list)) else message
-            problems.append(Problem(file, doc.line_of(loc), field, shown))
-        raise PricingError(problems) from None
+            shown = f"{message} (got {value!r})" if value is not None and not isinstance(value, (dict, list)) \
+                else message
+            line = doc.line_of(loc) if loc and loc[0] in own else None
+            if message.startswith("required:"):
+                shown += "; give it, or start from a preset with `extends: <preset>`"
+            problems.append(Problem(file, line, field, shown))
+    problems += _reference_problems(file, doc, data, known or Known())
+    if problems or profile is None:
+        raise PricingError(problems)
+    for name in WorkloadProfile.model_fields:
+        sources.setdefault(name, "default")
+    sources.pop("version", None)
+    return LoadedProfile(profile, sources)
 
 
-def read_profile(path: Path) -> WorkloadProfile:
+def parse_profile_text(
+    text: str, file: str, *, known: Known | None = None, root: Path | None = None
+) -> WorkloadProfile:
+    """Parse a profile's YAML text (see `load_profile_text`)."""
+    return load_profile_text(text, file, known=known, root=root).profile
+
+
+def read_profile(path: Path, *, known: Known | None = None, root: Path | None = None) -> WorkloadProfile:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PricingError([Problem(str(path), None, "profile", f"cannot read the file: {exc.strerror}")]) from None
-    return parse_profile_text(text, str(path))
+    return parse_profile_text(text, str(path), known=known, root=root)
 
 
 def preset_paths(root: Path | None = None) -> list[Path]:
@@ -77,24 +136,27 @@ def dump_profile(profile: WorkloadProfile) -> str:
     return _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def reference_problems(
-    path: Path, profile: WorkloadProfile, machines: Iterable[str], options: Iterable[str]
-) -> list[Problem]:
+def _reference_problems(file: str, doc: YamlDocument, data: Mapping[str, Any], known: Known) -> list[Problem]:
     """What a profile names that the pricing data lacks: its machine size, and the option ids of
     its operations effort (a typo there would silently fall back to the table's default) and of its
     short list of options to compare."""
-    doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
-    machines, options = sorted(machines), sorted(options)
     problems = []
-    if profile.machine not in machines:
-        problems.append(Problem(str(path), doc.line_of(("machine",)), "machine",
-                                f"{profile.machine!r} is not a machine size; allowed: {', '.join(machines)}"))
-    for option in profile.team.ops_fte:
-        if option not in options:
-            problems.append(Problem(str(path), doc.line_of(("team", "ops_fte", option)), f"team.ops_fte.{option}",
-                                    f"{option!r} is not an option; allowed: {', '.join(options)}"))
-    for index, option in enumerate(profile.options):
-        if option not in options:
-            problems.append(Problem(str(path), doc.line_of(("options", index)), f"options.{index}",
-                                    f"{option!r} is not an option; allowed: {', '.join(options)}"))
+    machine = data.get("machine")
+    if known.machines and isinstance(machine, str) and machine not in known.machines:
+        problems.append(Problem(file, doc.line_of(("machine",)), "machine",
+                                f"{machine!r} is not a machine size; allowed: {', '.join(sorted(known.machines))}"))
+    if not known.options:
+        return problems
+    allowed = ", ".join(sorted(known.options))
+    team = data.get("team")
+    ops = team.get("ops_fte") if isinstance(team, Mapping) else None
+    for option in ops if isinstance(ops, Mapping) else ():
+        if option not in known.options:
+            problems.append(Problem(file, doc.line_of(("team", "ops_fte", option)), f"team.ops_fte.{option}",
+                                    f"{option!r} is not an option; allowed: {allowed}"))
+    listed = data.get("options")
+    for index, option in enumerate(listed if isinstance(listed, list) else ()):
+        if option not in known.options:
+            problems.append(Problem(file, doc.line_of(("options", index)), f"options.{index}",
+                                    f"{option!r} is not an option; allowed: {allowed}"))
     return problems

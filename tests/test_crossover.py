@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.crossover import ROOT_TOLERANCE, all_crossovers, crossovers
-from model.profile import WorkloadProfile
 from model.sweep import sweep, sweep_estimate
 from pricing.load import read_pricebook
+from tests.agents import agent
 from tests.conftest import latest_date
 
 BOOK = read_pricebook(on=latest_date())
@@ -30,7 +30,7 @@ def _costs(profile, field, x, a, b):
     pair=st.sampled_from([(a, b) for i, a in enumerate(OPTIONS) for b in OPTIONS[i + 1 :]]),
 )
 def test_crossovers_are_where_the_costs_are_equal(runs, steps, seconds, pair):
-    profile = WorkloadProfile(monthly_runs=runs, steps_per_run=steps, step_seconds=seconds)
+    profile = agent(monthly_runs=runs, steps_per_run=steps, step_seconds=seconds)
     a, b = pair
     for c in crossovers(profile, "monthly_runs", a, b, BOOK, 1, 1e9):
         cost_a, cost_b = _costs(profile, "monthly_runs", c.value, a, b)
@@ -59,7 +59,7 @@ def test_crossover_between_grid_points_is_found_exactly(presets):
 
 def test_plan_switch_is_reported_as_a_jump():
     # Trigger.dev Cloud alone: Free -> Hobby when the peak passes the Free plan's concurrency.
-    profile = WorkloadProfile(monthly_runs=10, steps_per_run=1, step_seconds=1, human_waits_per_run=0)
+    profile = agent(monthly_runs=10, steps_per_run=1, step_seconds=1, human_waits_per_run=0)
     found = crossovers(profile, "peak_concurrent_runs", "trigger.dev/cloud", "temporal/cloud", BOOK, 1, 300, log=False)
     assert all(c.kind in ("cross", "jump") for c in found)
 

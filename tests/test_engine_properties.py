@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from model.engine import estimate
-from model.profile import WorkloadProfile, profiles_frame
+from model.profile import profiles_frame
 from pricing.load import read_pricebook
+from tests.agents import agent
 from tests.conftest import latest_date
 from tests.strategies import profiles
 
@@ -106,7 +107,7 @@ def test_unknown_machine_names_the_field_and_the_allowed_values():
     from model.profile import ProfileError
 
     with pytest.raises(ProfileError) as info:
-        estimate(WorkloadProfile(machine="huge-9x"), BOOK)
+        estimate(agent(machine="huge-9x"), BOOK)
     assert "machine" in str(info.value) and "huge-9x" in str(info.value) and "small-1x" in str(info.value)
 
 

@@ -8,8 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.profile import Columns, WorkloadProfile, profiles_frame
+from model.profile import Columns, profiles_frame
 from model.usage import Usage, workload
+from tests.agents import agent
 from tests.vendors.contract import newest_book
 
 BOOK = newest_book()
@@ -22,7 +23,7 @@ def _history(profiles):
 
 def test_vectorised_projection_equals_one_by_one():
     profiles = [
-        WorkloadProfile(steps_per_run=s, context_growth_kb=g, step_kind=k, step_payload_kb=p)
+        agent(steps_per_run=s, context_growth_kb=g, step_kind=k, step_payload_kb=p)
         for s in (1, 50, 900, 4000)
         for g in (0, 3)
         for k in ("activity", "local_activity")
@@ -41,7 +42,7 @@ def test_vectorised_projection_equals_one_by_one():
        kind=st.sampled_from(["activity", "local_activity"]), waits=st.integers(0, 3))
 def test_what_a_run_records_and_keeps_open_grows_with_its_steps(payload, growth, kind, waits):
     steps = np.unique(np.round(np.geomspace(1, 3000, 60)))
-    profiles = [WorkloadProfile(steps_per_run=float(s), step_payload_kb=payload, context_growth_kb=growth,
+    profiles = [agent(steps_per_run=float(s), step_payload_kb=payload, context_growth_kb=growth,
                                 step_kind=kind, human_waits_per_run=waits, human_wait_seconds=86_400)
                 for s in steps]
     h = _history(profiles)

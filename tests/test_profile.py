@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from model.profile import ProfileError, parse_profile
 from pricing.load import PricingError
 from pricing.profiles import dump_profile, parse_profile_text, preset_paths, read_profile
+from tests.agents import CODING_AGENT
 from tests.strategies import profiles
 
 
@@ -24,26 +25,78 @@ def test_presets_cover_the_required_workloads(presets):
         ({"monthly_runs": -5}, "monthly_runs", "allowed: 0 to 1e+10 runs/month"),
         ({"retry_rate": "lots"}, "retry_rate", "valid number"),
         ({"step_kind": "lambda"}, "step_kind", "activity"),
-        ({"stpes_per_run": 4}, "stpes_per_run", "unknown field"),
+        ({"stpes_per_run": 4}, "stpes_per_run", "unknown field; did you mean 'steps_per_run'?"),
         ({"peak_concurrent_runs": 0}, "peak_concurrent_runs", "allowed: 1 to"),
-        ({"version": 2}, "version", "profile version 1"),
+        ({"version": 3}, "version", "profile versions 1 and 2"),
+        ({"team": {"engineer_cots_usd_per_year": 1}}, "team.engineer_cots_usd_per_year",
+         "did you mean 'engineer_cost_usd_per_year'?"),
     ],
 )
 def test_bad_values_name_the_field_the_value_and_what_is_allowed(data, field, words):
     with pytest.raises(ProfileError) as info:
-        parse_profile(data)
+        parse_profile({**CODING_AGENT, **data})
     text = str(info.value)
     assert text.startswith(field) and words in text, text
     given_value = next(iter(data.values()))
-    assert repr(given_value) in text
+    if not isinstance(given_value, dict):
+        assert repr(given_value) in text
 
 
 def test_profile_file_errors_carry_the_line():
-    text = "version: 1\nname: x\nmonthly_runs: 10\nstep_seconds: -1\n"
+    text = "version: 2\nname: x\nmonthly_runs: 10\nsteps_per_run: 3\nstep_seconds: -1\n"
     with pytest.raises(PricingError) as info:
         parse_profile_text(text, "mine.yaml")
-    assert str(info.value).startswith("mine.yaml:4: step_seconds:")
+    assert str(info.value).startswith("mine.yaml:5: step_seconds:")
     assert "-1" in str(info.value) and "allowed: 0 to 86400 s" in str(info.value)
+
+
+def test_a_file_without_the_fields_that_size_the_work_names_each_one():
+    """`printf 'version: 1\nmonthly_runs: 200000\n'` used to price as the coding agent."""
+    with pytest.raises(PricingError) as info:
+        parse_profile_text("version: 1\nmonthly_runs: 200000\n", "short.yaml")
+    fields = [p.field for p in info.value.problems]
+    assert fields == ["steps_per_run", "step_seconds"]
+    assert all("required" in p.message and "extends" in p.message for p in info.value.problems)
+
+
+def test_fields_left_out_take_neutral_defaults_and_say_where_they_came_from():
+    from pricing.profiles import load_profile_text
+
+    loaded = load_profile_text("version: 2\nmonthly_runs: 1000\nsteps_per_run: 10\nstep_seconds: 2\n", "mine.yaml")
+    p = loaded.profile
+    assert (p.retry_rate, p.sleeps_per_run, p.human_waits_per_run, p.child_runs_per_run) == (0, 0, 0, 0)
+    assert (p.step_payload_kb, p.context_growth_kb, p.peak_concurrent_runs) == (0, 0, None)
+    assert loaded.sources["monthly_runs"] == "this file" and loaded.sources["human_waits_per_run"] == "default"
+
+
+def test_extends_starts_from_a_preset_and_the_file_wins(presets):
+    from pricing.profiles import load_profile_text
+
+    loaded = load_profile_text("version: 2\nextends: coding-agent\nmonthly_runs: 200000\n", "mine.yaml")
+    base = presets["coding-agent"]
+    assert loaded.profile.monthly_runs == 200_000
+    assert loaded.profile.steps_per_run == base.steps_per_run
+    assert loaded.profile.human_wait_seconds == base.human_wait_seconds
+    assert loaded.profile.name == f"{base.name} (extended)"
+    assert loaded.sources["monthly_runs"] == "this file"
+    assert loaded.sources["steps_per_run"] == "preset coding-agent"
+
+
+def test_every_problem_in_a_file_is_reported_at_once():
+    from pricing.profiles import Known
+
+    text = "version: 2\nmonthly_runs: -1\nsteps_per_run: 3\nstep_seconds: 1\nmachine: huge\nextend: x\n"
+    with pytest.raises(PricingError) as info:
+        parse_profile_text(text, "mine.yaml", known=Known(machines=("small-1x",), options=("a/b",)))
+    found = {p.field: p for p in info.value.problems}
+    assert set(found) == {"monthly_runs", "machine", "extend"}
+    assert "did you mean 'extends'" in found["extend"].message
+    assert found["machine"].line == 5 and "allowed: small-1x" in found["machine"].message
+
+
+def test_extends_names_a_preset():
+    with pytest.raises(PricingError, match=r"'nope' is not a preset; allowed: .*coding-agent"):
+        parse_profile_text("version: 2\nextends: nope\n", "mine.yaml")
 
 
 def test_missing_file_is_a_clear_error(tmp_path):

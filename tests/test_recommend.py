@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from model.engine import estimate
-from model.profile import WorkloadProfile
 from model.recommend import recommend
 from model.result import summarize
 from pricing.load import read_criteria, read_pricebook
+from tests.agents import agent
 
 CRITERIA = read_criteria()
 ANSWERS = st.fixed_dictionaries({q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions})
@@ -103,12 +103,12 @@ def test_self_hosting_under_an_open_source_licence_counts_only_such_options(resu
 
 def test_a_vendor_none_of_whose_options_can_run_the_workload_is_ruled_out(book):
     # A run longer than five minutes: Express cannot take it, Standard can, so AWS stays in.
-    long = summarize(estimate(WorkloadProfile(steps_per_run=100, step_seconds=10), book))
+    long = summarize(estimate(agent(steps_per_run=100, step_seconds=10), book))
     express = next(o for o in long.options if o.id == "aws/step-functions-express")
     assert not express.applicable
     assert "aws" not in recommend(CRITERIA, {}, long).excluded
     # Only Express in the comparison: AWS is ruled out, with the limit's reason.
-    only = summarize(estimate(WorkloadProfile(steps_per_run=100, step_seconds=10), book,
+    only = summarize(estimate(agent(steps_per_run=100, step_seconds=10), book,
                               ["aws/step-functions-express", "trigger.dev/cloud"]))
     rec = recommend(CRITERIA, {}, only)
     assert "aws" in rec.excluded and "five minutes" in rec.excluded["aws"]
@@ -116,7 +116,7 @@ def test_a_vendor_none_of_whose_options_can_run_the_workload_is_ruled_out(book):
 
 
 def test_when_every_vendor_is_ruled_out_nothing_is_recommended(book):
-    only = summarize(estimate(WorkloadProfile(), book, ["trigger.dev/cloud"]))
+    only = summarize(estimate(agent(), book, ["trigger.dev/cloud"]))
     rec = recommend(CRITERIA, {"languages": "python"}, only)
     assert rec.vendor is None and rec.option is None and rec.monthly_usd is None
     assert rec.summary.startswith("No vendor meets every requirement") and "Trigger.dev" in rec.summary

@@ -76,7 +76,7 @@ def test_pdf_opens_and_holds_the_figures(analysis):
     assert len(reader.pages) >= 3
     for option in analysis.result.options:
         assert option.name in text
-    assert "Assumptions" in text and "Recommendation" in text and "version: 1" in text
+    assert "Assumptions" in text and "Recommendation" in text and "version: 2" in text
 
 
 def test_json_is_the_contract(analysis):
@@ -97,7 +97,8 @@ def test_csv_line_items_add_up_to_each_total(analysis):
 def test_cli_writes_what_the_builders_build(fmt, tmp_path, capsys, book):
     out = tmp_path / f"report.{fmt}"
     profile_path = tmp_path / "p.yaml"
-    profile_path.write_text("version: 1\nname: CLI agent\nmonthly_runs: 12000\nsteps_per_run: 40\n", encoding="utf-8")
+    profile_path.write_text("version: 2\nname: CLI agent\nmonthly_runs: 12000\nsteps_per_run: 40\nstep_seconds: 8\n",
+                            encoding="utf-8")
     code = main(["report", "--profile", str(profile_path), "--format", fmt, "-o", str(out),
                  "--pricing-date", book.as_of.isoformat(), "--answer", "regulated=yes"])
     assert code == 0

@@ -27,13 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "vendor" / "acme-cloud.yaml"
 CRITERIA_LINES = "  acme:\n    name: Acme\n    options: [acme/cloud]\n"
 PROFILE = """\
-version: 1
+version: 2
 name: Steps
 monthly_runs: 10000
 steps_per_run: 20
 step_seconds: 5
-retry_rate: 0
-human_waits_per_run: 0
+step_payload_kb: 8
+peak_window_hours: 8
 """
 
 

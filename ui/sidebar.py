@@ -7,9 +7,9 @@ import streamlit as st
 
 from model.profile import OPTIONAL_FIELDS, ProfileError, StepKind, WorkloadProfile, field_unit
 from pricing.load import PricingError
-from pricing.profiles import dump_profile, parse_profile_text
+from pricing.profiles import Known, dump_profile, load_profile_text
 from ui.export import slug
-from ui.state import Session, field_key
+from ui.state import PROFILE_FIELDS, Session, field_key
 
 __all__ = ["render_sidebar"]
 
@@ -78,25 +78,32 @@ def _on_upload(session: Session) -> None:
     if upload is None:
         return
     text = upload.getvalue().decode("utf-8", errors="replace")
+    allowed = session.allowed
     try:
-        profile = parse_profile_text(text, upload.name)
+        loaded = load_profile_text(text, upload.name, known=Known(allowed.machines, allowed.options))
     except PricingError as exc:
         session.store["upload_problems"] = [str(p) for p in exc.problems]
+        session.store["upload_sources"] = None
         return
-    problems = []
-    allowed = session.allowed
-    if allowed.machines and profile.machine not in allowed.machines:
-        problems.append(f"{upload.name}: machine: {profile.machine!r} is not a machine size; allowed: "
-                        + ", ".join(allowed.machines))
-    unknown = [o for o in profile.team.ops_fte if allowed.options and o not in allowed.options]
-    if unknown:
-        problems.append(f"{upload.name}: team.ops_fte: {', '.join(unknown)} is not an option; allowed: "
-                        + ", ".join(allowed.options))
-    session.store["upload_problems"] = problems
-    if problems:
-        return
+    session.store["upload_problems"] = []
+    session.store["upload_sources"] = (upload.name, dict(loaded.sources))
+    profile = loaded.profile
     team = profile.team.engineer_cost_usd_per_year is not None or bool(profile.team.ops_fte)
     session.set_profile(profile, team=team)
+
+
+def _sources_note(file: str, sources: dict[str, str]) -> str:
+    """Which fields of an uploaded profile came from where."""
+    by_origin: dict[str, list[str]] = {}
+    for name in WorkloadProfile.model_fields:  # in the order of the profile format
+        if name in PROFILE_FIELDS and name in sources:
+            by_origin.setdefault(sources[name], []).append(name)
+    parts = []
+    for origin in sorted(by_origin, key=lambda o: (o != "this file", o == "default", o)):
+        where = f"from {file}" if origin == "this file" else ("their neutral defaults" if origin == "default"
+                                                              else f"from {origin}")
+        parts.append(f"**{where}**: " + ", ".join(by_origin[origin]))
+    return "Loaded. " + "; ".join(parts) + "."
 
 
 def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | None:
@@ -145,6 +152,8 @@ def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | N
                          on_change=_on_upload, args=(session,))
         for problem in session.store.get("upload_problems", []):
             st.error(problem)
+        if session.store.get("upload_sources"):
+            st.caption(_sources_note(*session.store["upload_sources"]))
         try:
             profile = session.profile(options)
         except ProfileError as exc:

@@ -32,7 +32,7 @@ def heartbeats(u: Usage) -> Count:
     >>> import datetime as dt
     >>> table = read_pricebook(on=dt.date(2026, 11, 1)).table("temporal/cloud")
     >>> def sent(**f):
-    ...     p = WorkloadProfile(steps_per_run=1, retry_rate=0, **f)
+    ...     p = WorkloadProfile(monthly_runs=3000, steps_per_run=1, **f)
     ...     return float(Usage(workload(Columns(profiles_frame(p))), table, "expected").count("heartbeats").total[0])
     >>> sent(step_seconds=8, heartbeat_seconds=5), sent(step_seconds=4, heartbeat_seconds=5)
     (1.0, 0.0)

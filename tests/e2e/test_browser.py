@@ -209,6 +209,14 @@ def test_uploading_a_profile_fills_the_form(page, tmp_path):
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(file))
     assert wait_headline(page, not_text=first) == expected_headline(mine)
     expect(page.get_by_label("Profile name", exact=True)).to_have_value("Uploaded agent", timeout=TIMEOUT)
+    # A file that extends a preset: the sidebar says which fields came from where.
+    short = tmp_path / "short.yaml"
+    short.write_text("version: 2\nname: Short\nextends: deep-research\nmonthly_runs: 777\n", encoding="utf-8")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(short))
+    expect(page.get_by_label("Monthly runs [runs/month]", exact=True)).to_have_value("777", timeout=TIMEOUT)
+    note = page.locator("[data-testid=stSidebar] [data-testid=stCaptionContainer]").filter(has_text="Loaded.")
+    expect(note.first).to_contain_text("from short.yaml: name, monthly_runs", timeout=TIMEOUT)
+    expect(note.first).to_contain_text("from preset deep-research: steps_per_run")
 
 
 def test_a_broken_upload_is_explained_and_nothing_is_lost(page, tmp_path):

@@ -15,6 +15,7 @@ from model.engine import estimate
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -40,7 +41,7 @@ def test_the_limits_that_allow_none_are_zero(presets):
 def _profile(**fields) -> WorkloadProfile:
     """A run with nothing but its steps: no retries, sleeps, waits or children unless given."""
     base = {"retry_rate": 0, "human_waits_per_run": 0, "sleeps_per_run": 0, "child_runs_per_run": 0}
-    return WorkloadProfile(**{**base, **fields})
+    return agent(**{**base, **fields})
 
 
 def _lines(profile: WorkloadProfile) -> dict:

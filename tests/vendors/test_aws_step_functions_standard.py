@@ -9,6 +9,7 @@ import pytest
 from model.engine import estimate
 from model.profile import WorkloadProfile
 from model.result import summarize
+from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
 OPTION = "aws/step-functions-standard"
@@ -27,7 +28,7 @@ class TestAwsStepFunctionsStandard(VendorContract):
 def _profile(**fields) -> WorkloadProfile:
     """A run with nothing but its steps: no retries, sleeps, waits or children unless given."""
     base = {"retry_rate": 0, "human_waits_per_run": 0, "sleeps_per_run": 0, "child_runs_per_run": 0}
-    return WorkloadProfile(**{**base, **fields})
+    return agent(**{**base, **fields})
 
 
 def _transitions_line(profile: WorkloadProfile):

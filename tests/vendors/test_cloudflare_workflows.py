@@ -15,6 +15,7 @@ from model.engine import estimate
 from model.profile import WorkloadProfile
 from model.result import summarize
 from pricing.load import list_table_files, read_pricebook, read_table
+from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -118,7 +119,7 @@ WORKERS_EXAMPLES = [
 
 def _one_request_profile(requests: float, cpu_ms: float) -> WorkloadProfile:
     """A request that is an instance with one step using `cpu_ms` of CPU and storing nothing."""
-    return WorkloadProfile(monthly_runs=requests, steps_per_run=1, step_seconds=cpu_ms / 1000, step_cpu_share=1.0,
+    return agent(monthly_runs=requests, steps_per_run=1, step_seconds=cpu_ms / 1000, step_cpu_share=1.0,
                            retry_rate=0, human_waits_per_run=0, sleeps_per_run=0, child_runs_per_run=0,
                            state_kb_per_run=0)
 
@@ -182,7 +183,7 @@ def test_the_step_list_differs_from_the_storage_list_by_the_step_charge_alone(p)
 
 
 def test_steps_are_every_call_but_retries():
-    p = WorkloadProfile(monthly_runs=10_000, steps_per_run=40, retry_rate=2.0, sleeps_per_run=3, sleep_seconds=600,
+    p = agent(monthly_runs=10_000, steps_per_run=40, retry_rate=2.0, sleeps_per_run=3, sleep_seconds=600,
                         human_waits_per_run=2, child_runs_per_run=5)
     lines, option = _lines(NEW_BOOK, p)
     # 40 step.do + 3 step.sleep + 2 step.waitForEvent + 5 children's steps = 50 a run; two retries
@@ -198,7 +199,7 @@ def test_steps_are_every_call_but_retries():
 def test_a_bill_above_every_allowance_by_hand():
     """5M instances a month, 40 steps of 8 s at 2% CPU, one retry in ten, a sleep, a wait of a day,
     two children, 4 KB kept per step for 7 days: every meter past its allowance."""
-    p = WorkloadProfile(monthly_runs=5_000_000, steps_per_run=40, step_seconds=8, step_cpu_share=0.02, retry_rate=0.1,
+    p = agent(monthly_runs=5_000_000, steps_per_run=40, step_seconds=8, step_cpu_share=0.02, retry_rate=0.1,
                         sleeps_per_run=1, sleep_seconds=3600, human_waits_per_run=1, human_wait_seconds=86_400,
                         child_runs_per_run=2, step_payload_kb=4, retention_days=7)
     wall = (40 + 2) * 8 * 1.1 + 3600 + 86_400
@@ -226,8 +227,8 @@ def test_a_longer_human_wait_does_not_change_the_bill():
     here well within the included GB-month."""
     base = dict(monthly_runs=100_000, steps_per_run=20, retry_rate=0, state_kb_per_run=1, retention_days=7,
                 human_waits_per_run=1, sleeps_per_run=1)
-    short = WorkloadProfile(**base, human_wait_seconds=60, sleep_seconds=10)
-    long = WorkloadProfile(**base, human_wait_seconds=30 * SECONDS_PER_DAY, sleep_seconds=7 * SECONDS_PER_DAY)
+    short = agent(**base, human_wait_seconds=60, sleep_seconds=10)
+    long = agent(**base, human_wait_seconds=30 * SECONDS_PER_DAY, sleep_seconds=7 * SECONDS_PER_DAY)
     for book in (OLD_BOOK, NEW_BOOK):
         a, option_a = _lines(book, short)
         b, option_b = _lines(book, long)
@@ -246,7 +247,7 @@ def test_a_longer_human_wait_does_not_change_the_bill():
 
 def test_cpu_is_billed_not_wall_time():
     """Twice the wall time at half the CPU share is the same CPU bill (an LLM call is mostly I/O)."""
-    fast = WorkloadProfile(monthly_runs=2_000_000, steps_per_run=30, step_seconds=4, step_cpu_share=0.04,
+    fast = agent(monthly_runs=2_000_000, steps_per_run=30, step_seconds=4, step_cpu_share=0.04,
                            retry_rate=0, state_kb_per_run=0, human_waits_per_run=0)
     slow = fast.model_copy(update={"step_seconds": 8, "step_cpu_share": 0.02})
     a, _ = _lines(NEW_BOOK, fast)
@@ -261,7 +262,7 @@ def test_cpu_is_billed_not_wall_time():
 def test_stored_state_past_the_included_gb_month():
     """Every step's result is kept while the instance runs and for its retention; by Little's law the
     average kept is runs a day x days kept x state a run, priced past 1 GB-month at $0.20."""
-    p = WorkloadProfile(monthly_runs=500_000, steps_per_run=50, step_payload_kb=16, human_waits_per_run=1,
+    p = agent(monthly_runs=500_000, steps_per_run=50, step_payload_kb=16, human_waits_per_run=1,
                         human_wait_seconds=2 * SECONDS_PER_DAY, retry_rate=0, retention_days=30)
     wall_days = (50 * 8 + 2 * SECONDS_PER_DAY) / SECONDS_PER_DAY
     gb_months = 500_000 / DAYS_PER_MONTH * (wall_days + 30) * 50 * 16 * KB / GB
@@ -271,7 +272,7 @@ def test_stored_state_past_the_included_gb_month():
 
 
 def test_retention_past_30_days_is_priced_at_30_and_flagged():
-    kept = WorkloadProfile(monthly_runs=200_000, state_kb_per_run=100, retention_days=30)
+    kept = agent(monthly_runs=200_000, state_kb_per_run=100, retention_days=30)
     longer = kept.model_copy(update={"retention_days": 90})
     a, option_a = _lines(NEW_BOOK, kept)
     b, option_b = _lines(NEW_BOOK, longer)
@@ -289,7 +290,7 @@ def _limits(profile, book=BOOK):
 
 
 def test_every_limit_is_projected_by_hand():
-    p = WorkloadProfile(steps_per_run=12_000, sleeps_per_run=3, sleep_seconds=3600, human_waits_per_run=1,
+    p = agent(steps_per_run=12_000, sleeps_per_run=3, sleep_seconds=3600, human_waits_per_run=1,
                         human_wait_seconds=5 * SECONDS_PER_DAY, child_runs_per_run=2, step_payload_kb=8,
                         context_growth_kb=0, monthly_runs=1000)
     out, limits = _limits(p)
@@ -319,10 +320,10 @@ def test_a_run_past_a_limit_is_ruled_out_only_where_the_table_says_the_limit_blo
     option stays priced and its warnings say what to do."""
     blocking = {x.id for x in TABLE.run_limits if x.blocks}
     heavy = [
-        WorkloadProfile(steps_per_run=30_000),
-        WorkloadProfile(steps_per_run=10, state_kb_per_run=2_000_000),
-        WorkloadProfile(steps_per_run=10, step_payload_kb=2048),
-        WorkloadProfile(sleeps_per_run=1, sleep_seconds=366 * SECONDS_PER_DAY),
+        agent(steps_per_run=30_000),
+        agent(steps_per_run=10, state_kb_per_run=2_000_000),
+        agent(steps_per_run=10, step_payload_kb=2048),
+        agent(sleeps_per_run=1, sleep_seconds=366 * SECONDS_PER_DAY),
     ]
     for p in heavy:
         out, limits = _limits(p)
@@ -333,7 +334,7 @@ def test_a_run_past_a_limit_is_ruled_out_only_where_the_table_says_the_limit_blo
 
 
 def test_waiting_instances_do_not_count_towards_the_concurrency_limit():
-    short = WorkloadProfile(monthly_runs=3_000_000, steps_per_run=10, human_wait_seconds=60)
+    short = agent(monthly_runs=3_000_000, steps_per_run=10, human_wait_seconds=60)
     long = short.model_copy(update={"human_wait_seconds": 7 * SECONDS_PER_DAY})
     result = estimate([short, long], BOOK, [OPTION])
     limit = {x.id: x for x in result.option(OPTION).limits}["concurrent_instances"]
@@ -343,7 +344,7 @@ def test_waiting_instances_do_not_count_towards_the_concurrency_limit():
 
 
 def test_sleeps_do_not_count_towards_the_step_limit():
-    base = WorkloadProfile(steps_per_run=100, human_waits_per_run=1, child_runs_per_run=0)
+    base = agent(steps_per_run=100, human_waits_per_run=1, child_runs_per_run=0)
     sleepy = base.model_copy(update={"sleeps_per_run": 50, "sleep_seconds": 60})
     for book in (OLD_BOOK, NEW_BOOK):
         values = [_limits(p, book)[1]["steps_per_workflow"].value for p in (base, sleepy)]

@@ -12,6 +12,7 @@ from model.engine import estimate
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from tests.agents import agent
 from tests.strategies import MACHINES
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -32,7 +33,7 @@ class TestDbosConductor(VendorContract):
 
 
 def _usage(scenario: str = "expected", **fields) -> Usage:
-    return Usage(workload(Columns(profiles_frame(WorkloadProfile(**fields)))), TABLE, scenario)
+    return Usage(workload(Columns(profiles_frame(agent(**fields)))), TABLE, scenario)
 
 
 def _checkpoints_per_run(p: WorkloadProfile, per_retry: float = C["checkpoints_per_retry"]) -> float:
@@ -84,12 +85,12 @@ def test_checkpoints_per_run_follow_the_faq():
     fields = dict(steps_per_run=10, retry_rate=0.5, sleeps_per_run=3, sleep_seconds=60, human_waits_per_run=2,
                   child_runs_per_run=2)
     # 1 workflow + 10 steps + 3 sleeps + 2 messages + 2 children x (start + workflow + step) = 22
-    assert _checkpoints_per_run(WorkloadProfile(**fields)) == 22
+    assert _checkpoints_per_run(agent(**fields)) == 22
     assert _usage(**fields).per_run("checkpoints").total[0] == 22
     # a retried step writes one row (expected); one per attempt at the high end: 5 more
     high = TABLE.counting["checkpoints_per_retry"].high
     assert _usage("high", **fields).per_run("checkpoints").total[0] == _checkpoints_per_run(
-        WorkloadProfile(**fields), high) == 27
+        agent(**fields), high) == 27
 
 
 # --- Bills ---------------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ def test_checkpoints_per_run_follow_the_faq():
     [(1, "pro", 99.0), (8, "pro", 99 + 7 * 50), (9.5, "teams", 499.0), (20, "teams", 499 + 10 * 40)],
 )
 def test_the_bill_and_the_plan_by_hand(checkpoints_per_run, plan, vendor):
-    p = WorkloadProfile(monthly_runs=1_000_000, steps_per_run=checkpoints_per_run - 1, step_seconds=0.5,
+    p = agent(monthly_runs=1_000_000, steps_per_run=checkpoints_per_run - 1, step_seconds=0.5,
                         retry_rate=0.3, human_waits_per_run=0)
     checkpoints = p.monthly_runs * _checkpoints_per_run(p)
     assert checkpoints == pytest.approx(checkpoints_per_run * MILLION)
@@ -122,7 +123,7 @@ def test_the_plans_cross_where_their_bills_meet():
     meet = pro.included["checkpoints"].expected + (teams.fee.expected - pro.fee.expected) / (
         pro.prices["checkpoints"].expected / MILLION)
     assert meet == pytest.approx(9e6) and meet < teams.included["checkpoints"].expected
-    below, above = (WorkloadProfile(monthly_runs=x / 10, steps_per_run=9, retry_rate=0, human_waits_per_run=0)
+    below, above = (agent(monthly_runs=x / 10, steps_per_run=9, retry_rate=0, human_waits_per_run=0)
                     for x in (meet * 0.99, meet * 1.01))
     result = estimate([below, above], BOOK, [OPTION]).option(OPTION)
     assert result.bill.plan.tolist() == ["pro", "teams"]
@@ -132,7 +133,7 @@ def test_the_plans_cross_where_their_bills_meet():
 @given(seconds=st.floats(0, 600), machine=st.sampled_from(MACHINES), runs=st.floats(0, 5e6))
 def test_conductor_bills_checkpoints_not_executors(seconds, machine, runs):
     """No fee per executor: longer steps or bigger machines move the app's hosts, never the bill."""
-    base = WorkloadProfile(monthly_runs=runs, steps_per_run=20, step_seconds=1)
+    base = agent(monthly_runs=runs, steps_per_run=20, step_seconds=1)
     other = base.model_copy(update={"step_seconds": seconds, "machine": machine})
     a, b = (_out(p) for p in (base, other))
     assert a.subtotals["vendor"] == pytest.approx(b.subtotals["vendor"], rel=1e-12)
@@ -144,7 +145,7 @@ def test_conductor_bills_checkpoints_not_executors(seconds, machine, runs):
 
 
 def test_the_apps_postgres_is_priced_on_the_hosting_table():
-    out = _out(WorkloadProfile())
+    out = _out(agent())
     postgres = _line(out, "postgres")
     assert postgres.category == "infrastructure"
     # 2 vCPU and 4 GB around the clock: (2 x $0.04048 + 4 x $0.004445) x 730 h
@@ -156,7 +157,7 @@ def test_the_apps_postgres_is_priced_on_the_hosting_table():
 def test_a_postgres_past_about_500_checkpoints_a_second_depends_on_its_sizing():
     """50-step runs of 1 s arriving within 8 hours a day: 10M a month start 11.4 a second at the
     peak, 582 checkpoints a second; 1M start a tenth of that."""
-    calm, busy = (WorkloadProfile(monthly_runs=runs, steps_per_run=50, step_seconds=1, retry_rate=0,
+    calm, busy = (agent(monthly_runs=runs, steps_per_run=50, step_seconds=1, retry_rate=0,
                                   human_waits_per_run=0) for runs in (1e6, 1e7))
     limit = A["postgres_checkpoints_per_second"].expected
     for p, over in ((calm, False), (busy, True)):
@@ -171,7 +172,7 @@ def test_a_postgres_past_about_500_checkpoints_a_second_depends_on_its_sizing():
 
 
 def test_a_small_app_still_runs_two_small_instances_and_a_share_of_an_engineer():
-    out = _out(WorkloadProfile(monthly_runs=10))
+    out = _out(agent(monthly_runs=10))
     assert out.quantities["worker_vcpu"] == A["worker_min_vcpu"].expected == 1
     assert out.quantities["worker_memory_gb"] == A["worker_min_memory_gb"].expected == 2
     assert _line(out, "workers_vcpu").cost_usd == pytest.approx(1 * HOSTING.prices["vcpu_hour"].expected * 730)

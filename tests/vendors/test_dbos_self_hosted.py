@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from model.engine import estimate
 from model.profile import TeamInputs, WorkloadProfile
 from model.result import summarize
+from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -47,7 +48,7 @@ def _line(out, key: str):
 
 
 def test_the_mit_library_has_no_fee():
-    out = _out(WorkloadProfile(monthly_runs=5_000_000, steps_per_run=200))[0]
+    out = _out(agent(monthly_runs=5_000_000, steps_per_run=200))[0]
     assert TABLE.license.name == "MIT" and not TABLE.plans and not TABLE.meters
     assert out.plan == "self-hosted" and out.plan_reason.startswith("MIT licence: no fee")
     assert out.subtotals["vendor"] == 0
@@ -57,7 +58,7 @@ def test_the_mit_library_has_no_fee():
 def test_postgres_workers_and_people_by_hand():
     """A small app: the Postgres (2 vCPU, 4 GB), the two small instances' floor (1 vCPU, 2 GB), all
     around the clock at Fargate prices, and a tenth of an engineer at $186,000 a year."""
-    out = _out(WorkloadProfile(monthly_runs=10))[0]
+    out = _out(agent(monthly_runs=10))[0]
     vcpu, gb = HOSTING.prices["vcpu_hour"].expected, HOSTING.prices["gb_ram_hour"].expected
     postgres = _line(out, "postgres")
     assert postgres.cost_usd == pytest.approx(_postgres()) and postgres.cost_usd == pytest.approx(72.0802)
@@ -75,13 +76,13 @@ def test_postgres_workers_and_people_by_hand():
 
 
 def test_the_teams_own_engineer_cost_and_share_replace_the_defaults():
-    mine = WorkloadProfile(team=TeamInputs(engineer_cost_usd_per_year=240_000, ops_fte={OPTION: 0.5}))
+    mine = agent(team=TeamInputs(engineer_cost_usd_per_year=240_000, ops_fte={OPTION: 0.5}))
     people = _line(_out(mine)[0], "ops_people")
     assert people.quantity == 0.5 and people.cost_usd == pytest.approx(10_000)
 
 
 def test_the_postgres_past_its_load_depends_on_sizing():
-    busy = WorkloadProfile(monthly_runs=1e7, steps_per_run=50, step_seconds=1, retry_rate=0, human_waits_per_run=0)
+    busy = agent(monthly_runs=1e7, steps_per_run=50, step_seconds=1, retry_rate=0, human_waits_per_run=0)
     out = _out(busy)[0]
     # 10M runs a month arriving within 8 h a day: 11.4 runs a second, 51 checkpoints each
     assert out.quantities["peak_checkpoints_per_second"] == pytest.approx(1e7 / (730 * 3600) * 3 * 51)

@@ -14,6 +14,7 @@ from model.engine import estimate
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
 OPTION = "hatchet/cloud"
@@ -31,7 +32,7 @@ class TestHatchetCloud(VendorContract):
 
 
 def _usage(scenario: str = "expected", **fields) -> Usage:
-    return Usage(workload(Columns(profiles_frame(WorkloadProfile(**fields)))), TABLE, scenario)
+    return Usage(workload(Columns(profiles_frame(agent(**fields)))), TABLE, scenario)
 
 
 def _pick(number, scenario: str) -> float:
@@ -92,7 +93,7 @@ def test_a_task_run_per_step_and_per_child_and_none_per_retry_sleep_or_wait():
                   human_waits_per_run=2)
     # 10 steps + 2 children; the 5 retries, the sleeps and the waits are not triggers of their own.
     assert _usage(**fields).per_run("task_runs").total[0] == 12
-    assert _usage(**fields).per_run("task_runs").total[0] == _task_runs_per_run(WorkloadProfile(**fields))
+    assert _usage(**fields).per_run("task_runs").total[0] == _task_runs_per_run(agent(**fields))
     # linear in the steps: one task run more per step
     assert _usage(**{**fields, "steps_per_run": 11}).per_run("task_runs").total[0] == 13
 
@@ -103,7 +104,7 @@ def test_a_task_run_per_step_and_per_child_and_none_per_retry_sleep_or_wait():
 def test_a_bill_past_the_free_task_runs_by_hand():
     """200,000 runs of 25 steps and 2 children: 5.4M task runs; the Developer plan's first 100,000
     are free, the other 5.3M cost $10 per million: $53."""
-    p = WorkloadProfile(monthly_runs=200_000, steps_per_run=25, child_runs_per_run=2, retry_rate=0.2)
+    p = agent(monthly_runs=200_000, steps_per_run=25, child_runs_per_run=2, retry_rate=0.2)
     out = summarize(estimate(p, BOOK, [OPTION])).options[0]
     task_runs = p.monthly_runs * _task_runs_per_run(p)
     assert task_runs == 5_400_000
@@ -120,7 +121,7 @@ def test_a_bill_past_the_free_task_runs_by_hand():
 
 
 def test_within_the_free_task_runs_the_vendor_bills_nothing():
-    p = WorkloadProfile(monthly_runs=1_000, steps_per_run=99, child_runs_per_run=1)
+    p = agent(monthly_runs=1_000, steps_per_run=99, child_runs_per_run=1)
     assert p.monthly_runs * _task_runs_per_run(p) == PLANS["developer"].included["task_runs"].expected
     out = summarize(estimate(p, BOOK, [OPTION])).options[0]
     assert out.subtotals["vendor"] == 0 and out.plan == "Developer"
@@ -136,7 +137,7 @@ def test_within_the_free_task_runs_the_vendor_bills_nothing():
     ],
 )
 def test_the_plan_chosen_is_the_cheapest_that_takes_the_workload(fields):
-    p = WorkloadProfile(human_waits_per_run=0, **fields)
+    p = agent(human_waits_per_run=0, **fields)
     out = summarize(estimate(p, BOOK, [OPTION])).options[0]
     task_runs = p.monthly_runs * _task_runs_per_run(p)
     rate = _peak_task_runs_per_second(p) if p.peak_concurrent_runs else 0.0
@@ -157,7 +158,7 @@ def test_a_peak_past_a_plans_rate_cap_rules_it_out():
     600 task runs, a second: past Team's 500, within Scale's 2,000; 2,500 at once is past both."""
     base = dict(monthly_runs=10_000, steps_per_run=50, step_seconds=1, retry_rate=0, human_waits_per_run=0)
     for peak, team, scale in ((400, True, True), (600, False, True), (2_500, False, False)):
-        p = WorkloadProfile(peak_concurrent_runs=peak, **base)
+        p = agent(peak_concurrent_runs=peak, **base)
         assert _peak_task_runs_per_second(p) == peak
         plans = {x.id: x for x in summarize(estimate(p, BOOK, [OPTION])).options[0].plans}
         for pid, allowed in (("team", team), ("scale", scale)):
@@ -172,7 +173,7 @@ def test_a_peak_past_a_plans_rate_cap_rules_it_out():
 @settings(max_examples=40, deadline=None)
 @given(peak=st.floats(1, 5_000), steps=st.integers(1, 200), seconds=st.floats(0.5, 60))
 def test_the_rate_cap_bites_only_at_a_high_peak(peak, steps, seconds):
-    p = WorkloadProfile(monthly_runs=1_000, steps_per_run=steps, step_seconds=seconds, retry_rate=0,
+    p = agent(monthly_runs=1_000, steps_per_run=steps, step_seconds=seconds, retry_rate=0,
                         human_waits_per_run=0, peak_concurrent_runs=peak)
     totals = estimate(p, BOOK, [OPTION]).option(OPTION).bill.plan_totals
     rate = _peak_task_runs_per_second(p)
@@ -191,7 +192,7 @@ def test_low_and_high_reflect_the_plus_or_minus_20_percent():
     """1M runs of 10 steps of 0.1 s: 10M task runs, and few enough runs at once that the workers
     stay at their minimum host. Each scenario takes every number at its end: the line's range is
     the least and the most of the three bills, and so is the total's."""
-    p = WorkloadProfile(monthly_runs=1_000_000, steps_per_run=10, step_seconds=0.1, retry_rate=0,
+    p = agent(monthly_runs=1_000_000, steps_per_run=10, step_seconds=0.1, retry_rate=0,
                         human_waits_per_run=0)
     result = estimate(p, BOOK, [OPTION])
     out = summarize(result).options[0]
@@ -216,7 +217,7 @@ def test_team_and_scale_fees_range_with_their_scenario():
     price's end (shown beside the chosen plan, whichever wins)."""
     from model.meters import price_option
 
-    p = WorkloadProfile(monthly_runs=100_000, steps_per_run=30)
+    p = agent(monthly_runs=100_000, steps_per_run=30)
     work = estimate(p, BOOK, [OPTION]).work
     task_runs = p.monthly_runs * _task_runs_per_run(p)
     for scenario in ("low", "high"):
@@ -232,7 +233,7 @@ def test_team_and_scale_fees_range_with_their_scenario():
 
 
 def test_a_step_past_the_default_timeout_is_flagged_but_not_ruled_out():
-    out = summarize(estimate(WorkloadProfile(step_seconds=90), BOOK, [OPTION])).options[0]
+    out = summarize(estimate(agent(step_seconds=90), BOOK, [OPTION])).options[0]
     timeout = next(x for x in out.limits if x.id == "execution_timeout_seconds")
     assert timeout.limit == TABLE.limits["execution_timeout_seconds"].expected == 60
     assert timeout.value == 90 and timeout.exceeded and not timeout.hard

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from model.engine import estimate
 from model.profile import WorkloadProfile
 from model.result import summarize
+from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -59,14 +60,14 @@ def _workers_vcpu(p: WorkloadProfile) -> float:
 
 
 def test_the_mit_engine_has_no_fee():
-    out = _out(WorkloadProfile(monthly_runs=2_000_000, steps_per_run=100))[0]
+    out = _out(agent(monthly_runs=2_000_000, steps_per_run=100))[0]
     assert TABLE.license.name == "MIT" and not TABLE.plans and not TABLE.meters
     assert out.plan == "self-hosted" and out.plan_reason.startswith("MIT licence: no fee")
     assert out.subtotals["vendor"] == 0
 
 
 def test_the_platform_is_priced_on_the_hosting_table():
-    out = _out(WorkloadProfile())[0]
+    out = _out(agent())[0]
     platform = _line(out, "platform")
     per_month = {s: HOURS_PER_MONTH * (_pick(A["platform_vcpu"], s) * VCPU_HOUR + _pick(A["platform_memory_gb"], s)
                                        * GB_HOUR) for s in ("low", "expected", "high")}
@@ -77,7 +78,7 @@ def test_the_platform_is_priced_on_the_hosting_table():
 
 
 def test_a_small_workload_still_needs_the_minimum_worker_host():
-    out = _out(WorkloadProfile(monthly_runs=10))[0]
+    out = _out(agent(monthly_runs=10))[0]
     assert out.quantities["worker_vcpu"] == A["worker_min_vcpu"].expected == 1
     assert out.quantities["worker_memory_gb"] == A["worker_min_memory_gb"].expected == 2
     assert _line(out, "workers_vcpu").cost_usd == pytest.approx(1 * VCPU_HOUR * HOURS_PER_MONTH)
@@ -87,7 +88,7 @@ def test_a_small_workload_still_needs_the_minimum_worker_host():
 def test_a_busy_workload_sizes_the_workers_from_the_runs_executing():
     """200,000 runs of 50 steps of 8 s (10 % retried): 440 s each; 0.0761 runs a second on average,
     33.5 runs executing; 100.5 at the 8 h peak; halfway is 67 runs of 0.5 vCPU."""
-    p = WorkloadProfile(monthly_runs=200_000)
+    p = agent(monthly_runs=200_000)
     out = _out(p)[0]
     assert _workers_vcpu(p) == pytest.approx(33.49, rel=1e-3)
     assert out.quantities["worker_vcpu"] == pytest.approx(_workers_vcpu(p))
@@ -95,7 +96,7 @@ def test_a_busy_workload_sizes_the_workers_from_the_runs_executing():
 
 
 def test_people_come_from_the_reference_engineer_cost():
-    people = _line(_out(WorkloadProfile())[0], "ops_people")
+    people = _line(_out(agent())[0], "ops_people")
     fte, cost = A["ops_fte"], PEOPLE.assumptions["engineer_cost"]
     assert people.cost_usd == pytest.approx(fte.expected * cost.expected / 12) == 2325
     assert (people.low_usd, people.high_usd) == pytest.approx((fte.low * cost.low / 12, fte.high * cost.high / 12))
@@ -106,8 +107,8 @@ def test_people_come_from_the_reference_engineer_cost():
 def test_no_fee_per_task_run(runs, steps, children):
     """Runs that take no time hold no worker: however many task runs they trigger, the bill is the
     platform, the minimum workers and the people."""
-    p = WorkloadProfile(monthly_runs=runs, steps_per_run=steps, child_runs_per_run=children, step_seconds=0)
-    idle = WorkloadProfile(monthly_runs=0)
+    p = agent(monthly_runs=runs, steps_per_run=steps, child_runs_per_run=children, step_seconds=0)
+    idle = agent(monthly_runs=0)
     assert _out(p)[0].monthly_usd == pytest.approx(_out(idle)[0].monthly_usd, rel=1e-12)
 
 

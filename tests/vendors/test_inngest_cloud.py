@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.engine import estimate
-from model.profile import WorkloadProfile
 from model.result import summarize
 from pricing.schema import Tiered
+from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
 OPTION = "inngest/cloud"
@@ -101,13 +101,13 @@ def test_the_plans_as_the_limits_page_lists_them():
 
 
 def test_a_run_with_five_steps_uses_six_executions():
-    p = WorkloadProfile(monthly_runs=1000, steps_per_run=5, retry_rate=0, human_waits_per_run=0, sleeps_per_run=0)
+    p = agent(monthly_runs=1000, steps_per_run=5, retry_rate=0, human_waits_per_run=0, sleeps_per_run=0)
     option = estimate(p, BOOK, [OPTION]).option(OPTION)
     assert option.bill.quantities["executions"][0] == 6 * 1000
 
 
 def test_sleeps_waits_children_and_retries_are_executions():
-    p = WorkloadProfile(monthly_runs=1000, steps_per_run=10, retry_rate=0.5, sleeps_per_run=2, sleep_seconds=60,
+    p = agent(monthly_runs=1000, steps_per_run=10, retry_rate=0.5, sleeps_per_run=2, sleep_seconds=60,
                         human_waits_per_run=1, child_runs_per_run=3)
     result = estimate(p, BOOK, [OPTION])
     # 1 run + 10 steps x 1.5 attempts + 2 sleeps + 1 wait + 3 x (invoke + child run + its step) = 28
@@ -123,7 +123,7 @@ def test_sleeps_waits_children_and_retries_are_executions():
 def test_pro_bill_above_the_included_executions_by_hand():
     """100,000 runs of 20 steps: 2.1M executions. Pro: $99 + 1.1M x $50 per million = $154.
     Business ($499) takes it too; Hobby (50,000 executions, no overage) cannot."""
-    p = WorkloadProfile(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0)
+    p = agent(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0)
     result = estimate(p, BOOK, [OPTION])
     option = result.option(OPTION)
     lines = _lines(option)
@@ -147,7 +147,7 @@ def test_pro_bill_above_the_included_executions_by_hand():
 
 
 def test_events_past_the_allowance():
-    p = WorkloadProfile(monthly_runs=200_000, steps_per_run=4, retry_rate=0, human_waits_per_run=0,
+    p = agent(monthly_runs=200_000, steps_per_run=4, retry_rate=0, human_waits_per_run=0,
                         events_per_run=40)
     option = estimate(p, BOOK, [OPTION]).option(OPTION)
     lines = _lines(option)
@@ -160,7 +160,7 @@ def test_events_past_the_allowance():
 
 @pytest.mark.parametrize(("peak", "blocks"), [(101, 1), (125, 1), (126, 2), (130, 2), (300, 8)])
 def test_extra_concurrency_is_bought_in_blocks_of_25(peak, blocks):
-    p = WorkloadProfile(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0,
+    p = agent(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0,
                         peak_concurrent_runs=peak)
     option = estimate(p, BOOK, [OPTION]).option(OPTION)
     line = _lines(option)["extra_concurrency"]
@@ -173,7 +173,7 @@ def test_extra_concurrency_is_bought_in_blocks_of_25(peak, blocks):
 
 def test_business_wins_once_pro_needs_enough_extra_concurrency():
     """At 430 steps at once Pro needs 14 blocks ($350): $99 + $55 + $350 = $504 > Business's $499."""
-    p = WorkloadProfile(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0,
+    p = agent(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0,
                         peak_concurrent_runs=430)
     option = estimate(p, BOOK, [OPTION]).option(OPTION)
     assert option.bill.plan_totals["pro"][0] == pytest.approx(99 + 55 + 14 * 25)
@@ -187,14 +187,14 @@ def test_business_wins_once_pro_needs_enough_extra_concurrency():
 
 
 def test_hobby_caps_concurrency_at_five():
-    small = WorkloadProfile(monthly_runs=1000, steps_per_run=10, retry_rate=0, human_waits_per_run=0)
+    small = agent(monthly_runs=1000, steps_per_run=10, retry_rate=0, human_waits_per_run=0)
     result = estimate([small, small.model_copy(update={"peak_concurrent_runs": 6})], BOOK, [OPTION]).option(OPTION)
     assert result.bill.plan.tolist() == ["hobby", "pro"]
     assert result.bill.plan_totals["hobby"][0] == 0
 
 
 def test_executions_past_20m_depend_on_an_enterprise_contract():
-    p = WorkloadProfile(monthly_runs=1_000_000, steps_per_run=24, retry_rate=0, human_waits_per_run=0)
+    p = agent(monthly_runs=1_000_000, steps_per_run=24, retry_rate=0, human_waits_per_run=0)
     option = estimate(p, BOOK, [OPTION]).option(OPTION)
     line = _lines(option)["executions"]
     # 25M executions: past Business's 10M (no overage) and Pro's 1M + 19M
@@ -208,7 +208,7 @@ def test_executions_past_20m_depend_on_an_enterprise_contract():
        sleeps=st.integers(0, 3), waits=st.integers(0, 2), events=st.floats(0, 50),
        peak=st.one_of(st.none(), st.floats(1, 800)))
 def test_the_cheapest_plan_that_takes_the_workload_is_chosen(runs, steps, retry, sleeps, waits, events, peak):
-    p = WorkloadProfile(monthly_runs=runs, steps_per_run=steps, retry_rate=retry, sleeps_per_run=sleeps,
+    p = agent(monthly_runs=runs, steps_per_run=steps, retry_rate=retry, sleeps_per_run=sleeps,
                         sleep_seconds=60, human_waits_per_run=waits, events_per_run=events,
                         peak_concurrent_runs=peak)
     result = estimate(p, BOOK, [OPTION])
@@ -228,7 +228,7 @@ def test_the_cheapest_plan_that_takes_the_workload_is_chosen(runs, steps, retry,
 
 def test_waiting_runs_hold_no_concurrency_and_cost_no_executions():
     """A sleeping or waiting run "does not count against your plan's concurrency limit"."""
-    short = WorkloadProfile(monthly_runs=300_000, steps_per_run=20, human_wait_seconds=60)
+    short = agent(monthly_runs=300_000, steps_per_run=20, human_wait_seconds=60)
     long = short.model_copy(update={"human_wait_seconds": 30 * 86_400})
     result = estimate([short, long], BOOK, [OPTION])
     option = result.option(OPTION)
@@ -239,7 +239,7 @@ def test_waiting_runs_hold_no_concurrency_and_cost_no_executions():
 
 def test_your_app_serves_the_steps_and_is_priced_on_the_hosting_table():
     hosting = BOOK.table("reference/hosting")
-    p = WorkloadProfile(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0,
+    p = agent(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0,
                         peak_concurrent_runs=200)
     out = summarize(estimate(p, BOOK, [OPTION])).options[0]
     executing = 20 * 8.0
@@ -277,7 +277,7 @@ def _walk_run_state(steps, payload_kb, growth_kb, sleeps=0, waits=0, children=0)
 @pytest.mark.parametrize(("steps", "payload", "growth", "sleeps", "waits", "children"),
                          [(20, 8, 0, 0, 0, 0), (300, 16, 6, 2, 1, 0), (50, 64, 0, 0, 1, 3), (900, 4, 1.5, 5, 0, 2)])
 def test_the_run_state_limit_is_projected_as_a_walk_through_the_steps(steps, payload, growth, sleeps, waits, children):
-    p = WorkloadProfile(steps_per_run=steps, step_payload_kb=payload, context_growth_kb=growth, sleeps_per_run=sleeps,
+    p = agent(steps_per_run=steps, step_payload_kb=payload, context_growth_kb=growth, sleeps_per_run=sleeps,
                         sleep_seconds=60, human_waits_per_run=waits, child_runs_per_run=children, retry_rate=0)
     out = summarize(estimate(p, BOOK, [OPTION])).options[0]
     limits = {x.id: x for x in out.limits}
@@ -297,7 +297,7 @@ def test_the_run_state_limit_is_projected_as_a_walk_through_the_steps(steps, pay
 
 
 def test_a_growing_conversation_passes_the_run_state_limit_and_says_so():
-    p = WorkloadProfile(steps_per_run=300, step_payload_kb=16, context_growth_kb=6, retry_rate=0)
+    p = agent(steps_per_run=300, step_payload_kb=16, context_growth_kb=6, retry_rate=0)
     out = summarize(estimate(p, BOOK, [OPTION])).options[0]
     state = {x.id: x for x in out.limits}["run_state_mb"]
     # 300 x (16 KB + 100 B) + 6 KB x 300 x 299 / 2 = about 267 MB, far past 32 MB

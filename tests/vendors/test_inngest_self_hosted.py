@@ -12,6 +12,7 @@ from model.engine import estimate
 from model.profile import TeamInputs, WorkloadProfile
 from model.result import summarize
 from pricing.schema import Scenario
+from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
 OPTION = "inngest/self-hosted"
@@ -47,7 +48,7 @@ def _out(profile: WorkloadProfile):
 
 
 def test_the_sspl_server_has_no_fee():
-    out = _out(WorkloadProfile(monthly_runs=2_000_000, steps_per_run=40))
+    out = _out(agent(monthly_runs=2_000_000, steps_per_run=40))
     assert TABLE.license is not None and TABLE.license.name == "SSPL"
     assert out.plan == "self-hosted" and out.plan_reason.startswith("SSPL licence: no fee")
     assert out.subtotals["vendor"] == 0
@@ -58,7 +59,7 @@ def test_the_sspl_server_has_no_fee():
 def test_a_small_workload_still_pays_the_minimum_infrastructure_by_hand():
     """Ten runs a month: the server (2 vCPU, 4 GB) and your app at its minimum (1 vCPU, 2 GB), all
     month at Fargate's on-demand prices, and 0.15 of an engineer at $186,000 a year."""
-    out = _out(WorkloadProfile(monthly_runs=10))
+    out = _out(agent(monthly_runs=10))
     cost = {c.key: c.cost_usd for c in out.components}
     assert set(cost) == {"platform", "workers_vcpu", "workers_memory", "ops_people"}
     assert out.quantities["worker_vcpu"] == _assume("worker_min_vcpu") == 1
@@ -73,14 +74,14 @@ def test_a_small_workload_still_pays_the_minimum_infrastructure_by_hand():
 
 
 def test_an_idle_month_costs_the_same_minimum():
-    idle, few = (_out(WorkloadProfile(monthly_runs=n)) for n in (0, 10))
+    idle, few = (_out(agent(monthly_runs=n)) for n in (0, 10))
     assert idle.monthly_usd == pytest.approx(few.monthly_usd)
 
 
 def test_the_range_spans_the_estimated_server_and_operations_share():
     """Low: the server at 1 vCPU / 2 GB and 0.05 of an engineer at $166,000; high: 4 vCPU / 8 GB
     and 0.3 at $205,000. Your app stays at its minimum, which has no range."""
-    out = _out(WorkloadProfile(monthly_runs=10))
+    out = _out(agent(monthly_runs=10))
     app = (1 * VCPU_HOUR + 2 * GB_HOUR) * HOURS
     assert out.low_usd == pytest.approx(_platform("low") + app + _people("low"))
     assert out.high_usd == pytest.approx(_platform("high") + app + _people("high"))
@@ -91,7 +92,7 @@ def test_the_range_spans_the_estimated_server_and_operations_share():
 def test_the_app_is_sized_from_the_steps_executing():
     """Above the minimum, your app holds the runs executing a step: between the average and the
     peak (the hosting table's provisioning share), at the machine preset's resources."""
-    p = WorkloadProfile(monthly_runs=2_000_000, steps_per_run=20, step_seconds=8, retry_rate=0,
+    p = agent(monthly_runs=2_000_000, steps_per_run=20, step_seconds=8, retry_rate=0,
                         human_waits_per_run=0, peak_concurrent_runs=2_000, machine="medium-1x")
     out = _out(p)
     average = 2_000_000 / (HOURS * 3600) * 20 * 8
@@ -107,10 +108,10 @@ def test_the_app_is_sized_from_the_steps_executing():
 
 
 def test_team_inputs_replace_the_people_reference():
-    mine = WorkloadProfile(team=TeamInputs(engineer_cost_usd_per_year=240_000, ops_fte={OPTION: 0.5}))
+    mine = agent(team=TeamInputs(engineer_cost_usd_per_year=240_000, ops_fte={OPTION: 0.5}))
     ops = next(c for c in _out(mine).components if c.key == "ops_people")
     assert ops.quantity == 0.5 and ops.cost_usd == pytest.approx(0.5 * 240_000 / 12)
-    other = WorkloadProfile(team=TeamInputs(ops_fte={"inngest/cloud": 0.5}))
+    other = agent(team=TeamInputs(ops_fte={"inngest/cloud": 0.5}))
     ops = next(c for c in _out(other).components if c.key == "ops_people")
     assert ops.quantity == TABLE.assumptions["ops_fte"].expected
 
@@ -121,7 +122,7 @@ def test_team_inputs_replace_the_people_reference():
 def test_sleeping_or_waiting_runs_hold_nothing(runs, steps, wait, sleep):
     """Inngest calls your app for each step and keeps the run's state in its own store: a run that
     sleeps or waits for an event holds no app capacity, so how long it waits changes nothing."""
-    base = WorkloadProfile(monthly_runs=runs, steps_per_run=steps, sleeps_per_run=1, human_waits_per_run=1,
+    base = agent(monthly_runs=runs, steps_per_run=steps, sleeps_per_run=1, human_waits_per_run=1,
                            human_wait_seconds=60, sleep_seconds=60)
     longer = base.model_copy(update={"human_wait_seconds": wait, "sleep_seconds": sleep})
     option = estimate([base, longer], BOOK, [OPTION]).option(OPTION)
@@ -130,7 +131,7 @@ def test_sleeping_or_waiting_runs_hold_nothing(runs, steps, wait, sleep):
 
 def test_the_step_limits_are_the_clouds():
     """The same server code: the self-hosted limits on one run are the documented defaults."""
-    p = WorkloadProfile(steps_per_run=1_200, step_payload_kb=5_000, sleeps_per_run=1, sleep_seconds=400 * 86_400 / 1.1,
+    p = agent(steps_per_run=1_200, step_payload_kb=5_000, sleeps_per_run=1, sleep_seconds=400 * 86_400 / 1.1,
                         step_seconds=3 * 3600)
     both = summarize(estimate(p, BOOK, [OPTION, "inngest/cloud"]))
     mine, cloud = (next(o for o in both.options if o.id == i) for i in (OPTION, "inngest/cloud"))

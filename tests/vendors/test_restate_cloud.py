@@ -14,6 +14,7 @@ from model.engine import estimate
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
 OPTION = "restate/cloud"
@@ -32,7 +33,7 @@ class TestRestateCloud(VendorContract):
 
 
 def _usage(scenario: str = "expected", **fields) -> Usage:
-    return Usage(workload(Columns(profiles_frame(WorkloadProfile(**fields)))), TABLE, scenario)
+    return Usage(workload(Columns(profiles_frame(agent(**fields)))), TABLE, scenario)
 
 
 def _actions_per_run(p: WorkloadProfile, per_retry: float = C["actions_per_retry"]) -> float:
@@ -128,10 +129,10 @@ def test_actions_per_run_follow_the_tables_counting():
     fields = dict(steps_per_run=10, retry_rate=0.5, sleeps_per_run=3, sleep_seconds=60, human_waits_per_run=2,
                   child_runs_per_run=2, step_payload_kb=8)
     # 2 (invocation) + 10 steps + 3 sleeps + 2 awakeables + 2 children x (call + 2 + step) = 25
-    assert _actions_per_run(WorkloadProfile(**fields)) == 25
+    assert _actions_per_run(agent(**fields)) == 25
     assert _usage(**fields).per_run("actions").total[0] == 25
     # at the high end each retry is journaled too: 5 more
-    high = _actions_per_run(WorkloadProfile(**fields), TABLE.counting["actions_per_retry"].high)
+    high = _actions_per_run(agent(**fields), TABLE.counting["actions_per_retry"].high)
     assert high == 30 and _usage("high", **fields).per_run("actions").total[0] == 30
 
 
@@ -163,7 +164,7 @@ def test_actions_grow_linearly_with_steps(steps, more, retry, payload, sleeps, c
     [(13, "starter"), (15, "business"), (25, "starter")],
 )
 def test_the_cheapest_plan_that_takes_the_workload(actions_per_run, plan):
-    p = WorkloadProfile(monthly_runs=1_000_000, steps_per_run=actions_per_run - 2, step_seconds=0.5,
+    p = agent(monthly_runs=1_000_000, steps_per_run=actions_per_run - 2, step_seconds=0.5,
                         retry_rate=0, human_waits_per_run=0, state_kb_per_run=1, peak_window_hours=24)
     actions = p.monthly_runs * _actions_per_run(p)
     assert actions == actions_per_run * 1e6
@@ -184,7 +185,7 @@ def test_the_cheapest_plan_that_takes_the_workload(actions_per_run, plan):
 
 def test_premium_overage_is_graduated_past_its_allowance():
     """120M actions: 50M included, 50M at $15/M to 100M, 20M at $10/M: $750 + $200 = $950."""
-    p = WorkloadProfile(monthly_runs=1_000_000, steps_per_run=118, step_seconds=1, retry_rate=0,
+    p = agent(monthly_runs=1_000_000, steps_per_run=118, step_seconds=1, retry_rate=0,
                         human_waits_per_run=0, state_kb_per_run=1, peak_window_hours=24)
     actions = p.monthly_runs * _actions_per_run(p)
     assert actions == 120e6 and _premium_actions_usd(actions) == pytest.approx(950)
@@ -203,7 +204,7 @@ def test_premium_overage_is_graduated_past_its_allowance():
 def test_premium_past_200m_actions_depends_on_enterprise():
     """250M actions: $750 + $1,000 to 200M, then 50M at the last rate, flagged as a contract price.
     Starter's 50 actions a second rule it out at this volume."""
-    p = WorkloadProfile(monthly_runs=2_500_000, steps_per_run=98, step_seconds=1, retry_rate=0,
+    p = agent(monthly_runs=2_500_000, steps_per_run=98, step_seconds=1, retry_rate=0,
                         human_waits_per_run=0, state_kb_per_run=1, peak_window_hours=24)
     actions = p.monthly_runs * _actions_per_run(p)
     assert actions == 250e6
@@ -219,7 +220,7 @@ def test_premium_past_200m_actions_depends_on_enterprise():
 def test_storage_past_the_included_gb_is_billed_per_gb_month():
     """100,000 runs each keeping a 1,000 KB journal for Starter's 3 days: about 9.4 GB-month, 5
     included, the rest at $0.50."""
-    p = WorkloadProfile(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
+    p = agent(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
                         human_waits_per_run=0, state_kb_per_run=1_000, retention_days=3)
     storage = _storage_gb_months(p, 3)
     assert storage == pytest.approx(9.4065, rel=1e-4)
@@ -236,7 +237,7 @@ def test_storage_past_the_included_gb_is_billed_per_gb_month():
 def test_retention_is_priced_within_the_tables_bounds_and_the_plans(asked, priced):
     """Within the table's 1 to 30 days first (a warning says so when the profile is outside), then
     within what the chosen plan keeps (another warning)."""
-    p = WorkloadProfile(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0,
+    p = agent(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0,
                         retention_days=asked)
     out = _out(p)
     kept = next(plan for plan in TABLE.plans if plan.name == out.plan).limits["retention_days"].expected
@@ -249,7 +250,7 @@ def test_retention_is_priced_within_the_tables_bounds_and_the_plans(asked, price
 def test_the_chosen_plan_prices_the_journal_for_as_long_as_it_keeps_it():
     """Starter keeps closed runs 3 days. A profile asking for 30 days is priced, on Starter, on the
     3 days Starter keeps (with a warning that says so); Premium, which keeps 30, on all 30."""
-    p = WorkloadProfile(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
+    p = agent(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
                         human_waits_per_run=0, state_kb_per_run=1_000, retention_days=30)
     out = _out(p)
     chosen = next(plan for plan in TABLE.plans if plan.name == out.plan)
@@ -268,7 +269,7 @@ def test_the_chosen_plan_prices_the_journal_for_as_long_as_it_keeps_it():
 
 
 def test_a_plan_that_keeps_the_journal_long_enough_is_priced_on_the_profile():
-    p = WorkloadProfile(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
+    p = agent(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
                         human_waits_per_run=0, state_kb_per_run=1_000, retention_days=2)
     out = _out(p)
     assert out.plan == "Starter"
@@ -283,8 +284,8 @@ def test_the_free_plan_takes_at_most_10_actions_a_second():
     """1,000 runs of 10 steps of 1 s: 12 actions a run, 12,000 a month, within Free's 100,000. At 5
     runs executing at once, 0.5 runs start a second: 6 actions a second; at 10, 12: past Free's 10."""
     base = dict(monthly_runs=1_000, steps_per_run=10, step_seconds=1, retry_rate=0, human_waits_per_run=0)
-    assert _actions_per_run(WorkloadProfile(**base)) == 12
-    calm, busy = (_out(WorkloadProfile(peak_concurrent_runs=peak, **base)) for peak in (5, 10))
+    assert _actions_per_run(agent(**base)) == 12
+    calm, busy = (_out(agent(peak_concurrent_runs=peak, **base)) for peak in (5, 10))
     assert calm.plan == "Free" and calm.subtotals["vendor"] == 0
     free = next(x for x in busy.plans if x.id == "free")
     assert free.monthly_usd is None
@@ -295,7 +296,7 @@ def test_the_free_plan_takes_at_most_10_actions_a_second():
 @settings(max_examples=40, deadline=None)
 @given(peak=st.floats(1, 20_000), steps=st.integers(1, 100), seconds=st.floats(0.5, 30))
 def test_a_plans_rate_cap_bites_only_at_a_high_peak(peak, steps, seconds):
-    p = WorkloadProfile(monthly_runs=1_000, steps_per_run=steps, step_seconds=seconds, retry_rate=0,
+    p = agent(monthly_runs=1_000, steps_per_run=steps, step_seconds=seconds, retry_rate=0,
                         human_waits_per_run=0, peak_concurrent_runs=peak)
     executing = steps * seconds
     floor = p.monthly_runs / SECONDS_PER_MONTH * 86_400 / (p.peak_window_hours * 3600) * executing
@@ -312,7 +313,7 @@ def test_a_plans_rate_cap_bites_only_at_a_high_peak(peak, steps, seconds):
 
 
 def test_the_free_plan_takes_no_actions_past_its_allowance():
-    inside = WorkloadProfile(monthly_runs=1_000, steps_per_run=98, retry_rate=0, human_waits_per_run=0)
+    inside = agent(monthly_runs=1_000, steps_per_run=98, retry_rate=0, human_waits_per_run=0)
     past = inside.model_copy(update={"monthly_runs": 1_001})
     assert inside.monthly_runs * _actions_per_run(inside) == PLANS["free"].included["actions"].expected
     assert _out(inside).plan == "Free"

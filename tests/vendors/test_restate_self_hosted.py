@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from model.engine import estimate
 from model.profile import WorkloadProfile
 from model.result import summarize
+from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -57,14 +58,14 @@ def _services(p: WorkloadProfile, share: float) -> tuple[float, float]:
 
 
 def test_the_bsl_server_has_no_fee():
-    out = _out(WorkloadProfile(monthly_runs=2_000_000, steps_per_run=100))[0]
+    out = _out(agent(monthly_runs=2_000_000, steps_per_run=100))[0]
     assert TABLE.license.name == "BSL 1.1" and not TABLE.plans and not TABLE.meters
     assert out.plan == "self-hosted" and out.plan_reason.startswith("BSL 1.1 licence: no fee")
     assert out.subtotals["vendor"] == 0
 
 
 def test_the_server_is_priced_on_the_hosting_table():
-    server = _line(_out(WorkloadProfile())[0], "platform")
+    server = _line(_out(agent())[0], "platform")
     per_month = {s: HOURS_PER_MONTH * (_pick(A["platform_vcpu"], s) * VCPU_HOUR + _pick(A["platform_memory_gb"], s)
                                        * GB_HOUR) for s in ("low", "expected", "high")}
     assert server.name == "Restate server"
@@ -76,9 +77,9 @@ def test_services_have_no_minimum_host():
     """Handlers may run on a host that scales to zero: an idle month pays for no service, and a
     small one for the runs' own share of their machines, below any fixed pair of instances."""
     assert A["worker_min_vcpu"].expected == 0 and A["worker_min_memory_gb"].expected == 0
-    idle = _out(WorkloadProfile(monthly_runs=0))[0]
+    idle = _out(agent(monthly_runs=0))[0]
     assert _line(idle, "workers_vcpu").cost_usd == 0 and _line(idle, "workers_memory").cost_usd == 0
-    small = WorkloadProfile(monthly_runs=3_000)
+    small = agent(monthly_runs=3_000)
     out = _out(small)[0]
     share = HOSTING.assumptions["provisioning"]
     for scenario, at in (("low", "low_usd"), ("expected", "cost_usd"), ("high", "high_usd")):
@@ -91,7 +92,7 @@ def test_services_have_no_minimum_host():
 
 
 def test_people_come_from_the_reference_engineer_cost():
-    people = _line(_out(WorkloadProfile())[0], "ops_people")
+    people = _line(_out(agent())[0], "ops_people")
     fte, cost = A["ops_fte"], PEOPLE.assumptions["engineer_cost"]
     assert people.cost_usd == pytest.approx(fte.expected * cost.expected / 12) == 1550
     assert (people.low_usd, people.high_usd) == pytest.approx((fte.low * cost.low / 12, fte.high * cost.high / 12))
@@ -102,7 +103,7 @@ def test_people_come_from_the_reference_engineer_cost():
 def test_no_fee_per_action(steps, payload, waits):
     """Steps that take no time hold no service: however many actions they journal, the bill is the
     server and the people."""
-    p = WorkloadProfile(monthly_runs=1e6, steps_per_run=steps, step_seconds=0, step_payload_kb=payload,
+    p = agent(monthly_runs=1e6, steps_per_run=steps, step_seconds=0, step_payload_kb=payload,
                         human_waits_per_run=waits)
     fixed = (A["platform_vcpu"].expected * VCPU_HOUR + A["platform_memory_gb"].expected * GB_HOUR) * HOURS_PER_MONTH
     people = A["ops_fte"].expected * PEOPLE.assumptions["engineer_cost"].expected / 12

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from model.engine import estimate
 from model.meters import charge
-from model.profile import Columns, WorkloadProfile, profiles_frame
+from model.profile import Columns, profiles_frame
 from model.result import summarize
 from model.units import BYTES_PER_KB, BYTES_PER_MB
 from model.usage import Usage, workload
 from pricing.load import list_table_files, read_pricebook, read_table
+from tests.agents import agent
 from tests.vendors.contract import VendorContract
 
 OPTION = "temporal/cloud"
@@ -36,7 +37,7 @@ def _plan(table, plan_id):
 
 def _usage(**fields) -> Usage:
     base = {"retry_rate": 0, "human_waits_per_run": 0, "sleeps_per_run": 0}
-    profile = WorkloadProfile(**{**base, **fields})
+    profile = agent(**{**base, **fields})
     return Usage(workload(Columns(profiles_frame(profile))), TABLE, "expected")
 
 
@@ -83,7 +84,7 @@ def test_developer_faq_10000_actions_cost_0_50_plus_10_percent():
     # workflow with no steps is 10,000 starts; storage of their tiny histories is priced too, so
     # the fee is 10% of Actions + storage.
     book = read_pricebook(on=CURRENT)
-    profile = WorkloadProfile(monthly_runs=10_000, steps_per_run=0, human_waits_per_run=0, retry_rate=0,
+    profile = agent(monthly_runs=10_000, steps_per_run=0, human_waits_per_run=0, retry_rate=0,
                               retention_days=1)
     bill = estimate(profile, book, [OPTION]).option(OPTION).bill
     lines = {ln.key: ln for ln in bill.lines}
@@ -99,7 +100,7 @@ def test_developer_faq_10000_actions_cost_0_50_plus_10_percent():
 def test_essentials_included_actions_come_off_first():
     book = read_pricebook(on=ESSENTIALS_ERA)
     # 1.5M Actions: 1 start + 29 steps, 50,000 runs; Essentials includes 1M.
-    profile = WorkloadProfile(monthly_runs=50_000, steps_per_run=29, retry_rate=0, human_waits_per_run=0)
+    profile = agent(monthly_runs=50_000, steps_per_run=29, retry_rate=0, human_waits_per_run=0)
     bill = estimate(profile, book, [OPTION]).option(OPTION).bill
     lines = {ln.key: ln for ln in bill.lines}
     assert bill.plan[0] == "essentials"
@@ -110,8 +111,8 @@ def test_essentials_included_actions_come_off_first():
 
 def test_business_wins_at_high_volume_and_developer_at_low():
     book = read_pricebook(on=CURRENT)
-    small = WorkloadProfile(monthly_runs=1_000, steps_per_run=10)
-    large = WorkloadProfile(monthly_runs=2_000_000, steps_per_run=20)
+    small = agent(monthly_runs=1_000, steps_per_run=10)
+    large = agent(monthly_runs=2_000_000, steps_per_run=20)
     result = estimate([small, large], book, [OPTION]).option(OPTION)
     assert result.bill.plan.tolist() == ["developer", "business"]
     totals = result.bill.plan_totals
@@ -121,19 +122,19 @@ def test_business_wins_at_high_volume_and_developer_at_low():
 
 def test_actions_past_200m_depend_on_a_negotiated_price():
     book = read_pricebook(on=CURRENT)
-    huge = WorkloadProfile(monthly_runs=10_000_000, steps_per_run=30)
+    huge = agent(monthly_runs=10_000_000, steps_per_run=30)
     line = {ln.key: ln for ln in estimate(huge, book, [OPTION]).option(OPTION).bill.lines}["actions"]
     assert line.depends_on is not None and bool(line.depends_on[0])
     assert "negotiated" in line.depends_on_reason
 
 
 def test_retention_outside_cloud_bounds_is_clamped_and_flagged():
-    bill = estimate(WorkloadProfile(retention_days=365), read_pricebook(on=CURRENT), [OPTION]).option(OPTION).bill
+    bill = estimate(agent(retention_days=365), read_pricebook(on=CURRENT), [OPTION]).option(OPTION).bill
     assert any("retention_days" in m for m, f in bill.warnings.items() if f[0])
 
 
 def test_the_price_is_shown_as_the_vendor_quotes_it():
-    out = summarize(estimate(WorkloadProfile(), read_pricebook(on=CURRENT), [OPTION])).options[0]
+    out = summarize(estimate(agent(), read_pricebook(on=CURRENT), [OPTION])).options[0]
     actions = next(c for c in out.components if c.key == "actions")
     assert (actions.price_unit, actions.quoted_unit) == ("USD/action", "USD/1M actions")
 
@@ -192,7 +193,7 @@ def test_one_activity_is_eleven_events():
 
 
 def test_sequential_activity_cap():
-    summary = summarize(estimate(WorkloadProfile(steps_per_run=10, step_payload_kb=0, human_waits_per_run=0),
+    summary = summarize(estimate(agent(steps_per_run=10, step_payload_kb=0, human_waits_per_run=0),
                                  read_pricebook(on=CURRENT), [OPTION]))
     h = summary.history
     # (51,200 - 5) / 6 = 8,532.5: step 8,533 takes the history past the limit.
@@ -209,7 +210,7 @@ def test_timers_signals_and_children_add_events():
 
 
 def test_growing_context_makes_size_bind_first_and_payload_block():
-    profile = WorkloadProfile(steps_per_run=400, step_payload_kb=16, context_growth_kb=6, retry_rate=0,
+    profile = agent(steps_per_run=400, step_payload_kb=16, context_growth_kb=6, retry_rate=0,
                               human_waits_per_run=0)
     h = summarize(estimate(profile, read_pricebook(on=CURRENT), [OPTION])).history
     assert h.binding_limit == "history_size"
@@ -263,7 +264,7 @@ def test_size_limit_step_matches_a_step_by_step_walk():
             if size > 50 * BYTES_PER_MB:
                 expected = n
                 break
-        profile = WorkloadProfile(steps_per_run=1, step_payload_kb=payload, context_growth_kb=growth,
+        profile = agent(steps_per_run=1, step_payload_kb=payload, context_growth_kb=growth,
                                   retry_rate=0, human_waits_per_run=0)
         h = summarize(estimate(profile, read_pricebook(on=CURRENT), [OPTION])).history
         assert h.steps_until_size_limit == expected
@@ -272,7 +273,7 @@ def test_size_limit_step_matches_a_step_by_step_walk():
 def test_cost_never_falls_across_a_continue_as_new_boundary():
     """A run with big payloads and a month-long wait: adding steps past the first restart adds a
     segment, and the bill (storage of the open history included) keeps growing."""
-    base = WorkloadProfile(monthly_runs=1000, step_payload_kb=512, human_waits_per_run=1,
+    base = agent(monthly_runs=1000, step_payload_kb=512, human_waits_per_run=1,
                            human_wait_seconds=30 * 86_400, retry_rate=0, retention_days=30)
     steps = np.arange(1, 40)
     frame = profiles_frame(base).loc[[0] * steps.size].reset_index(drop=True)

@@ -4,8 +4,9 @@ history limits are the server's defaults."""
 from __future__ import annotations
 
 from model.engine import estimate
-from model.profile import TeamInputs, WorkloadProfile
+from model.profile import TeamInputs
 from model.result import summarize
+from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
 OPTION = "temporal/self-hosted"
@@ -18,8 +19,8 @@ class TestTemporalSelfHosted(VendorContract):
 
 
 def test_the_cluster_figure_depends_on_sizing_past_its_load():
-    calm = WorkloadProfile(monthly_runs=3_000)
-    busy = WorkloadProfile(monthly_runs=50_000_000, steps_per_run=100)
+    calm = agent(monthly_runs=3_000)
+    busy = agent(monthly_runs=50_000_000, steps_per_run=100)
     out = [summarize(estimate(p, BOOK, [OPTION])).options[0] for p in (calm, busy)]
     cap = TABLE.assumptions["cluster_actions_per_second"].expected
     assert out[0].quantities["peak_actions_per_second"] < cap and not out[0].depends_on
@@ -28,13 +29,13 @@ def test_the_cluster_figure_depends_on_sizing_past_its_load():
 
 
 def test_team_inputs_override_the_operations_share():
-    mine = WorkloadProfile(team=TeamInputs(engineer_cost_usd_per_year=120_000, ops_fte={OPTION: 1.0}))
+    mine = agent(team=TeamInputs(engineer_cost_usd_per_year=120_000, ops_fte={OPTION: 1.0}))
     ops = next(c for c in summarize(estimate(mine, BOOK, [OPTION])).options[0].components if c.key == "ops_people")
     assert ops.quantity == 1.0 and ops.cost_usd == 10_000
 
 
 def test_the_history_is_the_servers_as_on_cloud():
-    profile = WorkloadProfile(steps_per_run=300, context_growth_kb=4)
+    profile = agent(steps_per_run=300, context_growth_kb=4)
     both = summarize(estimate(profile, BOOK, [OPTION, "temporal/cloud"]))
     mine, cloud = (next(o for o in both.options if o.id == i) for i in (OPTION, "temporal/cloud"))
     assert [(x.id, x.value, x.limit) for x in mine.limits] == [(x.id, x.value, x.limit) for x in cloud.limits]

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from model.engine import estimate
-from model.profile import Columns, WorkloadProfile, profiles_frame
+from model.profile import Columns, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
 OPTION = "trigger.dev/cloud"
@@ -24,7 +25,7 @@ class TestTriggerCloud(VendorContract):
 
 
 def _usage(**fields) -> Usage:
-    return Usage(workload(Columns(profiles_frame(WorkloadProfile(**fields)))), TABLE, "expected")
+    return Usage(workload(Columns(profiles_frame(agent(**fields)))), TABLE, "expected")
 
 
 def test_billable_seconds_count_attempts_short_sleeps_and_children():
@@ -45,8 +46,8 @@ def test_a_retry_is_billed_for_its_time_but_not_as_a_run():
 
 
 def test_waiting_runs_hold_no_concurrency_slot():
-    short = WorkloadProfile(human_wait_seconds=60)
-    long = WorkloadProfile(human_wait_seconds=30 * 86_400)
+    short = agent(human_wait_seconds=60)
+    long = agent(human_wait_seconds=30 * 86_400)
     result = estimate([short, long], BOOK, [OPTION])
     assert result.work.peak_executing[0] == result.work.peak_executing[1]
     assert result.option(OPTION).total[0] == result.option(OPTION).total[1]
@@ -73,7 +74,7 @@ def test_the_concurrency_cap_is_hard_and_the_peak_follows_volume(presets):
 
 
 def test_the_free_plan_takes_no_usage_beyond_its_credit():
-    tiny = WorkloadProfile(monthly_runs=10, steps_per_run=1, step_seconds=1, human_waits_per_run=0)
+    tiny = agent(monthly_runs=10, steps_per_run=1, step_seconds=1, human_waits_per_run=0)
     more = tiny.model_copy(update={"monthly_runs": 100_000})
     result = estimate([tiny, more], BOOK, [OPTION]).option(OPTION)
     assert result.bill.plan.tolist()[0] == "free"
@@ -83,7 +84,7 @@ def test_the_free_plan_takes_no_usage_beyond_its_credit():
 
 def test_an_idle_month_costs_the_cheapest_plan_that_takes_the_peak():
     for peak in (5.0, 40.0, 150.0, 900.0):
-        idle = WorkloadProfile(monthly_runs=0, peak_concurrent_runs=peak)
+        idle = agent(monthly_runs=0, peak_concurrent_runs=peak)
         fits = [p.fee.expected for p in TABLE.plans if p.concurrency.expected >= peak]
         if not fits:
             fits = [p.fee.expected + (peak - p.concurrency.expected) * p.prices["extra_concurrency"].expected
@@ -92,8 +93,8 @@ def test_an_idle_month_costs_the_cheapest_plan_that_takes_the_peak():
 
 
 def test_compute_is_priced_per_machine():
-    small = WorkloadProfile(machine="small-1x")
-    big = WorkloadProfile(machine="large-2x")
+    small = agent(machine="small-1x")
+    big = agent(machine="large-2x")
     lines = [next(ln for ln in estimate(p, BOOK, [OPTION]).option(OPTION).bill.lines if ln.key == "compute")
              for p in (small, big)]
     assert lines[0].unit_price[0] == TABLE.prices["compute.small-1x"].expected

@@ -1,0 +1,28 @@
+"""The workload the engine's tests start from: the coding agent, as profile format version 1
+completed any field a profile left out. Format version 2 gives a left-out field a neutral default
+instead (and requires the three that size the work), so a test that changes a few fields of this
+workload says so by calling `agent(...)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from model.profile import WorkloadProfile
+
+__all__ = ["CODING_AGENT", "agent"]
+
+CODING_AGENT: dict[str, Any] = {
+    "monthly_runs": 3000,
+    "steps_per_run": 50,
+    "step_seconds": 8,
+    "retry_rate": 0.1,
+    "human_waits_per_run": 1,
+    "human_wait_seconds": 7200,
+    "step_payload_kb": 8,
+    "peak_window_hours": 8,
+}
+
+
+def agent(**fields: Any) -> WorkloadProfile:
+    """The coding agent with `fields` changed."""
+    return WorkloadProfile(**{**CODING_AGENT, **fields})
