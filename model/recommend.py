@@ -53,6 +53,9 @@ class Recommendation(BaseModel):
     """Vendor -> why it is ruled out."""
     findings: list[Finding]
     answers: dict[str, str]
+    """The answers given; a question not answered is in `unanswered` and weighs nothing."""
+    unanswered: dict[str, str] = {}
+    """Question id -> its text, for every question not answered."""
     summary: str
 
 
@@ -121,13 +124,19 @@ def _limits_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -
 
 
 def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOut) -> Recommendation:
-    """Weigh every rule that applies. Unanswered questions take their defaults; an answer that
-    is not one of a question's answers raises ValueError naming both."""
-    given = {**criteria.defaults(), **answers}
-    for question in criteria.questions:
-        allowed = [a.id for a in question.answers]
-        if given[question.id] not in allowed:
-            raise ValueError(f"{question.id}: {given[question.id]!r} is not an answer; allowed: {', '.join(allowed)}")
+    """Weigh every rule that applies. A question not answered weighs nothing (no answer is
+    assumed); an answer that is not one of a question's answers, or to no question, raises
+    ValueError naming both."""
+    questions = {q.id: q for q in criteria.questions}
+    for question_id in answers:
+        if question_id not in questions:
+            raise ValueError(f"{question_id}: not a question; the questions: {', '.join(questions)}")
+    given = dict(answers)
+    for question_id, answer in given.items():
+        allowed = [a.id for a in questions[question_id].answers]
+        if answer not in allowed:
+            raise ValueError(f"{question_id}: {answer!r} is not an answer; allowed: {', '.join(allowed)}")
+    unanswered = {q.id: q.text for q in criteria.questions if q.id not in given}
     findings: list[Finding] = []
     excluded: dict[str, str] = {}
     hosting: str | None = None
@@ -186,6 +195,7 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
         reasons = "; ".join(f"{criteria.vendors[v].name}: {why}" for v, why in sorted(excluded.items()))
         return Recommendation(vendor=None, vendor_name=None, option=None, option_name=None, monthly_usd=None,
                               scores={}, excluded=excluded, findings=findings, answers=dict(given),
+                              unanswered=unanswered,
                               summary=f"No vendor meets every requirement. {reasons}".strip())
     top = max(scores.values())
     leaders = [v for v, s in scores.items() if s == top]
@@ -210,5 +220,6 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
         excluded=excluded,
         findings=findings,
         answers=dict(given),
+        unanswered=unanswered,
         summary=summary,
     )

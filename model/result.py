@@ -165,6 +165,13 @@ class OptionOut(_Out):
     """One run's recorded history on this option, if its table records one."""
 
 
+class UnpricedOut(_Out):
+    id: str
+    name: str
+    first_priced: dt.date
+    """The effective date of its first table: "no prices before" this date."""
+
+
 class HistoryOut(_Out):
     """One run's recorded history on one option (an Event History, an execution history).
     `steps_until_*` are 1-based step numbers at which a threshold is first crossed; null when no
@@ -223,6 +230,9 @@ class EstimateOut(_Out):
     options: list[OptionOut]
     history: HistoryOut | None
     """The history of `Estimate.history_option` (every option's own is in `options[].history`)."""
+    unpriced: list[UnpricedOut] = []
+    """Options with no price table in force on `pricing_date` yet (among those the profile's short
+    list names, or every such option without one)."""
     workload: WorkloadOut | None = None
     warnings: list[str] = []
     """About the profile as a whole (a peak raised to what the volume implies)."""
@@ -515,9 +525,13 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
             f"that execute at once on average within the {profile.peak_window_hours:g} h busy window at this volume; "
             "priced at that floor"
         )
+    named = set(profile.options)
+    unpriced = [UnpricedOut(id=k, name=name, first_priced=first) for k, (name, first) in sorted(book.later.items())
+                if not named or k in named]
     return EstimateOut(
         profile=profile,
         pricing_date=book.as_of,
+        unpriced=unpriced,
         pricing=[
             TableRef(table=t.id, effective=t.effective, file=book.files.get(t.id))
             for _, t in sorted(book.tables.items())

@@ -36,13 +36,7 @@ class Question(_Strict):
     text: Text
     help: Text | None = None
     answers: tuple[Answer, ...] = Field(min_length=2)
-    default: Key
-
-    @model_validator(mode="after")
-    def _default_is_an_answer(self) -> Question:
-        if self.default not in {a.id for a in self.answers}:
-            raise ValueError(f"default {self.default!r} is not one of the answers")
-        return self
+    """A question the team has not answered weighs nothing: no answer is assumed for it."""
 
 
 class Rule(_Strict):
@@ -95,7 +89,7 @@ class NumberRule(_Strict):
 
 
 class Criteria(_Strict):
-    version: Literal[1]
+    version: Literal[2]
     default_vendor: Key
     default_reason: Text
     default_source: Key
@@ -139,9 +133,6 @@ class Criteria(_Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
-
-    def defaults(self) -> dict[str, str]:
-        return {q.id: q.default for q in self.questions}
 
     def vendor_of(self, option_id: str) -> str | None:
         return next((k for k, v in self.vendors.items() if option_id in v.options), None)

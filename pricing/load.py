@@ -194,7 +194,8 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
     root = root or data_dir()
     on = on or dt.date.today()
     chosen: dict[str, TableFile] = {}
-    for item in list_table_files(root):
+    files = list_table_files(root)
+    for item in files:
         if item.effective <= on:
             chosen[item.table_id] = item
     tables: dict[str, PriceTable] = {}
@@ -215,8 +216,17 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
                                         f"{ref!r} has no version in force on {on}"))
     if problems:
         raise PricingError(problems)
+    first: dict[str, TableFile] = {}
+    for item in files:
+        if item.table_id not in chosen and item.table_id not in first:
+            first[item.table_id] = item
+    later = {}
+    for table_id, item in sorted(first.items()):
+        table = read_table(item.path, today=today, root=root)
+        if table.kind == "option":
+            later[table_id] = (table.name, item.effective)
     book = PriceBook(as_of=on, tables=tables, files={tid: str(item.path.relative_to(root))
-                                                    for tid, item in chosen.items()})
+                                                    for tid, item in chosen.items()}, later=later)
     gaps = book_problems(book)
     if gaps:
         raise PricingError([Problem(str(chosen[tid].path.relative_to(root.parent)), None, ".".join(map(str, path)),

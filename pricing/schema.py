@@ -648,6 +648,9 @@ class PriceBook(BaseModel):
     tables: Mapping[str, PriceTable]
     files: Mapping[str, str] = Field(default_factory=dict)
     """Table id -> the file it was read from, relative to the data directory."""
+    later: Mapping[str, tuple[str, dt.date]] = Field(default_factory=dict)
+    """Option id -> (its name, the date of its first table), for options with no table in force
+    yet: "no prices before" that date."""
 
     def table(self, table_id: str) -> PriceTable:
         try:

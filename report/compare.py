@@ -122,6 +122,26 @@ def saving(result: EstimateOut) -> tuple[OptionOut, OptionOut | None, float, flo
     return best, runner, diff, (diff / runner.monthly_usd if runner.monthly_usd > 0 else None)
 
 
+def unpriced_note(result: EstimateOut) -> str | None:
+    """The options with no prices yet on the pricing date, by the date their prices start.
+
+    >>> import datetime as dt
+    >>> from model.result import UnpricedOut
+    >>> class R:
+    ...     unpriced = [UnpricedOut(id="a/x", name="A", first_priced=dt.date(2026, 4, 3)),
+    ...                 UnpricedOut(id="b/y", name="B", first_priced=dt.date(2026, 4, 3))]
+    >>> unpriced_note(R())
+    'Not compared: A, B (no prices before 2026-04-03).'
+    """
+    if not result.unpriced:
+        return None
+    by_date: dict[object, list[str]] = {}
+    for item in result.unpriced:
+        by_date.setdefault(item.first_priced, []).append(item.name)
+    parts = [f"{', '.join(names)} (no prices before {day})" for day, names in sorted(by_date.items())]
+    return "Not compared: " + "; ".join(parts) + "."
+
+
 def _headline(result: EstimateOut) -> str:
     best, runner, diff, _ = saving(result)
     line = f"Cheapest for “{result.profile.name}”: {best.name} ({best.plan}) at {format_usd(best.monthly_usd)}/month"
@@ -187,7 +207,8 @@ def _history_lines(h: HistoryOut) -> list[str]:
 
 def format_table(result: EstimateOut) -> str:
     """A terminal report: headline, options side by side, each option's line items, history."""
-    out = [_headline(result), *[f"Note: {w}" for w in result.warnings], ""]
+    unpriced = unpriced_note(result)
+    out = [_headline(result), *[f"Note: {w}" for w in result.warnings], *([unpriced] if unpriced else []), ""]
     out.append(
         tabulate(
             _summary_rows(result),
@@ -217,8 +238,9 @@ def format_table(result: EstimateOut) -> str:
 def format_markdown(result: EstimateOut) -> str:
     """The same comparison as Markdown."""
     out = [f"# {result.profile.name}", "", _headline(result), ""]
-    if result.warnings:
-        out += [f"- {w}" for w in result.warnings] + [""]
+    unpriced = unpriced_note(result)
+    if result.warnings or unpriced:
+        out += [f"- {w}" for w in [*result.warnings, *([unpriced] if unpriced else [])]] + [""]
     out.append(
         tabulate(
             _summary_rows(result),

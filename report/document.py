@@ -15,7 +15,7 @@ from model.result import EstimateOut
 from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
-from report.compare import format_quantity, format_unit_price, format_usd, ranked, saving
+from report.compare import format_quantity, format_unit_price, format_usd, ranked, saving, unpriced_note
 
 __all__ = ["ASSUMPTIONS", "Document", "Section", "build_document", "format_measure", "headline"]
 
@@ -151,7 +151,8 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     sections.append(
         Section(
             "Options side by side",
-            paragraphs=tuple(f"Note: {w}." for w in result.warnings),
+            paragraphs=tuple(f"Note: {w}." for w in result.warnings)
+            + ((unpriced_note(result) or "",) if result.unpriced else ()),
             header=("Option", "Plan", "Per month", "Range", "Per run", "Vendor bill", "Infrastructure", "People"),
             rows=tuple(
                 (
@@ -173,7 +174,9 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         sections.append(
             Section(
                 "Recommendation",
-                paragraphs=(rec.summary,),
+                paragraphs=(rec.summary,) + ((
+                    "Not answered (they weigh nothing): " + "; ".join(rec.unanswered.values()),)
+                    if rec.unanswered else ()),
                 header=("Vendor", "Weight", "Reason", "Source"),
                 rows=tuple((f.favours_name, f"{f.weight:g}", f.reason, f.source_title) for f in rec.findings),
             )

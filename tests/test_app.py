@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.engine import estimate
 from model.result import summarize
-from pricing.load import read_pricebook, read_versions
+from pricing.load import read_criteria, read_pricebook, read_versions
 from report.compare import format_usd
 from report.document import headline
 from ui.state import VIEWS, field_key
@@ -22,6 +22,7 @@ VERSIONS = read_versions()
 OPTIONS = {v.table.id: v.table for v in VERSIONS if v.table.kind == "option"}
 """Every option of every table version, by id (the newest version's table)."""
 NAMES = {t.name for t in OPTIONS.values()}
+CRITERIA = read_criteria()
 
 
 def _versions_of(option: str) -> list[dt.date]:
@@ -189,9 +190,16 @@ def test_every_view_renders_on_a_date_with_fewer_tables():
     priced = {OPTIONS[o].name for o in OPTIONS if _versions_of(o)[0] <= on}
     at = start({"date": on.isoformat()})
     assert set(metrics(at)) == priced and priced != NAMES
+    later: dict[dt.date, list[str]] = {}
+    for option in sorted(o for o in OPTIONS if _versions_of(o)[0] > on):
+        later.setdefault(_versions_of(option)[0], []).append(OPTIONS[option].name)
+    expected_note = "Not compared: " + "; ".join(
+        f"{', '.join(names)} (no prices before {first})" for first, names in sorted(later.items())) + "."
     for view in VIEWS:
         at.segmented_control(key="view").set_value(view).run()
         assert not at.exception and not at.error, view
+        # every view says which options have no prices yet, and from when
+        assert expected_note in [i.value for i in at.info], view
 
 
 LATEST = max(OPTIONS, key=lambda o: (_versions_of(o)[0], o))
@@ -240,3 +248,16 @@ def test_broken_data_is_explained_not_a_traceback(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "2027-1-1.yaml: file name must be the effective date" in " ".join(e.value for e in at.error)
+
+
+def test_the_checklist_starts_unanswered_and_assumes_nothing():
+    at = start({"view": "checklist"})
+    assert all(at.radio(key=f"q.{q.id}").value is None for q in CRITERIA.questions)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Not answered" in text and "your answer" not in text
+    at.radio(key="q.regulated").set_value("yes").run()
+    assert param(at, "q.regulated") == "yes"
+    assert any("from your answer" in m.value for m in at.markdown)
+    at.button(key="clear_answers").click().run()
+    assert at.radio(key="q.regulated").value is None
+    assert not any(k.startswith("q.") for k in at.query_params)

@@ -141,3 +141,21 @@ def test_profile_naming_what_the_data_lacks_is_bad_input(capsys, tmp_path):
     assert code == 2
     assert f"{path}:3: machine: 'huge' is not a machine size" in err
     assert f"{path}:5: team.ops_fte.temporal/clod: 'temporal/clod' is not an option" in err
+
+
+def test_options_without_prices_yet_are_named_with_their_first_date(capsys):
+    code, out, _ = run(capsys, "compare", "--profile", "data/profiles/coding-agent.yaml", "--pricing-date",
+                       "2025-03-01", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    from pricing.load import list_table_files
+
+    firsts: dict[str, str] = {}
+    for item in list_table_files():
+        firsts.setdefault(item.table_id, item.effective.isoformat())
+    later = {k: v for k, v in firsts.items() if v > "2025-03-01" and not k.startswith("reference/")}
+    assert {u["id"]: u["first_priced"] for u in data["unpriced"]} == later and later
+    assert not {o["id"] for o in data["options"]} & set(later)
+    code, text, _ = run(capsys, "compare", "--profile", "data/profiles/coding-agent.yaml", "--pricing-date",
+                        "2025-03-01")
+    assert "Not compared: " in text and "None" not in text

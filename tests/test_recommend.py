@@ -16,7 +16,10 @@ from pricing.load import read_criteria, read_pricebook
 from tests.agents import agent
 
 CRITERIA = read_criteria()
-ANSWERS = st.fixed_dictionaries({q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions})
+ANSWERS = st.fixed_dictionaries(
+    {}, optional={q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions}
+)
+"""Any answers to any of the questions (a question may be left unanswered)."""
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +32,28 @@ def _cheapest_that_counts(result, hosting=None):
     return min(counted, key=lambda o: o.monthly_usd)
 
 
-def test_defaults_favour_the_typescript_option_and_the_cost_rule_the_cheapest(result):
+def test_with_no_answers_only_the_figures_weigh(result):
     rec = recommend(CRITERIA, {}, result)
-    assert rec.vendor == "trigger.dev" and rec.option == "trigger.dev/cloud"
+    assert set(rec.unanswered) == {q.id for q in CRITERIA.questions} and rec.answers == {}
+    assert {f.kind for f in rec.findings} <= {"figures", "excludes", "default"}
     cheapest = _cheapest_that_counts(result)
     cost = next(f for f in rec.findings if f.rule == "cost-at-this-volume")
-    assert cost.kind == "figures" and cost.favours == CRITERIA.vendor_of(cheapest.id)
+    assert cost.favours == CRITERIA.vendor_of(cheapest.id) == rec.vendor
     assert cheapest.name in cost.reason
     assert all(f.source_url.startswith("https://") for f in rec.findings)
+
+
+def test_a_small_typescript_team_without_a_platform_team_is_pointed_to_trigger(result):
+    answers = {"languages": "typescript", "platform_team": "no", "team_size": "under_25"}
+    rec = recommend(CRITERIA, answers, result)
+    assert rec.vendor == "trigger.dev" and rec.option == "trigger.dev/cloud"
+    assert all(f.kind != "answer" or f.favours == "trigger.dev" for f in rec.findings)
+    assert set(rec.unanswered) == {q.id for q in CRITERIA.questions} - set(answers)
+
+
+def test_an_answer_to_no_question_is_named():
+    with pytest.raises(ValueError, match=r"regulatd: not a question"):
+        recommend(CRITERIA, {"regulatd": "yes"}, summarize(estimate(agent(), read_pricebook())))
 
 
 @pytest.mark.parametrize("question", ["regulated", "sagas", "polyglot_workers", "mirror_openai", "platform_team"])
@@ -57,7 +74,7 @@ def test_scores_are_the_sum_of_the_reasons_and_the_verdict_the_heaviest(result, 
     assert rec.vendor not in rec.excluded
     assert rec.scores[rec.vendor] == max(rec.scores.values())
     assert rec.option in CRITERIA.vendors[rec.vendor].options
-    hosting = "self-hosted" if answers["self_host"] != "no" else None
+    hosting = "self-hosted" if answers.get("self_host", "no") != "no" else None
     mine = [o for o in result.options if o.id in CRITERIA.vendors[rec.vendor].options
             and o.applicable and (hosting is None or o.hosting == hosting)]
     assert rec.monthly_usd == min(o.monthly_usd for o in mine)
@@ -77,7 +94,7 @@ def test_history_limits_weigh_against_temporal(book, presets):
 def test_before_any_trigger_table_trigger_is_not_weighed(presets):
     book = read_pricebook(on=dt.date(2025, 3, 1))
     assert not any(t.id.startswith("trigger.dev") for t in book.options())
-    rec = recommend(CRITERIA, {}, summarize(estimate(presets["coding-agent"], book)))
+    rec = recommend(CRITERIA, {"languages": "typescript"}, summarize(estimate(presets["coding-agent"], book)))
     priced = {CRITERIA.vendor_of(t.id) for t in book.options()}
     assert rec.vendor in priced and set(rec.scores) == priced
     unweighed = [f for f in rec.findings if f.favours == "trigger.dev"]

@@ -16,15 +16,22 @@ def answer_key(question_id: str) -> str:
     return f"q.{question_id}"
 
 
+def _clear(criteria: Criteria) -> None:
+    for question in criteria.questions:
+        st.session_state[answer_key(question.id)] = None
+
+
 def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
     rec = analysis.recommendation
     left, right = st.columns([2, 3])
     with left:
         st.subheader("About your team")
+        st.caption("A question left unanswered weighs nothing: no answer is assumed.")
         for question in criteria.questions:
             labels = {a.id: a.label for a in question.answers}
             st.radio(question.text, list(labels), format_func=labels.__getitem__, help=question.help,
-                     key=answer_key(question.id), persist_state="session")
+                     key=answer_key(question.id), persist_state="session", index=None)
+        st.button("Clear my answers", key="clear_answers", on_click=_clear, args=(criteria,))
     with right:
         st.subheader("Verdict")
         if rec is None:
@@ -55,5 +62,7 @@ def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
         for f in ruled_out:
             st.markdown(f"- **{f.favours_name}**: {f.reason.removeprefix('Ruled out: ')} "
                         f"[{f.source_title}]({f.source_url})")
+        if rec.unanswered:
+            st.markdown("**Not answered** (they weigh nothing): " + "; ".join(rec.unanswered.values()))
         st.caption("The soft preferences (team size, time to ship, a platform team) come from a comparison of "
                    "two of the vendors; the others are weighed on cost, limits and what your answers require.")

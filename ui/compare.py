@@ -11,7 +11,7 @@ from model.crossover import Crossover
 from model.profile import field_unit
 from model.result import OptionOut
 from report.charts import breakdown_frame
-from report.compare import format_usd, ranked
+from report.compare import format_usd, ranked, unpriced_note
 from report.document import headline
 from ui.data import chart_spec
 
@@ -59,6 +59,9 @@ def render_headline(analysis: Analysis) -> None:
             _metrics(order[PER_ROW:], best)
     for warning in result.warnings:
         st.warning(f"{warning}.", icon=":material/trending_up:")
+    unpriced = unpriced_note(result)
+    if unpriced:
+        st.info(unpriced, icon=":material/event_busy:")
     work = result.workload
     peak = ""
     if work is not None:

@@ -215,7 +215,7 @@ def decode(
     if table is not None and allowed.tables and table not in allowed.tables:
         problems.append(("table", table, "one of " + ", ".join(allowed.tables)))
         table = None
-    answers: dict[str, str] = criteria.defaults() if criteria is not None else {}
+    answers: dict[str, str] = {}  # a question the link does not answer stays unanswered
     questions = {q.id: q for q in criteria.questions} if criteria is not None else {}
     for key, given in data.items():
         if key.startswith("q."):
@@ -271,10 +271,8 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         params["date"] = state.pricing_date.isoformat()
     if state.table is not None:
         params["table"] = state.table
-    defaults = criteria.defaults() if criteria is not None else {}
     for question, answer in sorted(state.answers.items()):
-        if defaults.get(question) != answer:
-            params[f"q.{question}"] = answer
+        params[f"q.{question}"] = answer
     return params
 
 
@@ -314,7 +312,7 @@ class Session:
         self.store["pricing_date"] = state.pricing_date
         self.store["history_table"] = state.table or self.allowed.default_table
         for question in self.criteria.questions:
-            self.store[f"q.{question.id}"] = state.answers.get(question.id, question.default)
+            self.store[f"q.{question.id}"] = state.answers.get(question.id)  # None: not answered
 
     def set_profile(self, profile: WorkloadProfile, *, team: bool = True) -> None:
         """Fill the workload widgets from `profile`; the team inputs too unless `team` is False
@@ -346,7 +344,8 @@ class Session:
     def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:
         """The state the widgets describe. `on` is the pricing date in force; the link always
         names it, so a link opened later shows the same prices, not the newer ones."""
-        answers = {q.id: str(self.store.get(f"q.{q.id}", q.default)) for q in self.criteria.questions}
+        answers = {q.id: str(self.store[f"q.{q.id}"]) for q in self.criteria.questions
+                   if self.store.get(f"q.{q.id}") is not None}
         return UiState(preset=str(self.store["preset"]), profile=profile, view=str(self.store.get("view") or "compare"),
                        axis=str(self.store["axis"]), pricing_date=on, answers=answers,
                        table=self._table())

@@ -131,6 +131,7 @@ def test_every_option_is_shown_and_a_short_list_narrows_them(page):
     metrics = page.locator("[data-testid=stMetric]")
     page.locator("[data-testid=stExpander] summary").filter(has_text="other").first.click()
     wait_idle(page)
+    expect(metrics.locator("[data-testid=stMetricLabel]")).to_have_count(len(options), timeout=TIMEOUT)
     labels = metrics.locator("[data-testid=stMetricLabel]").all_inner_texts()
     assert sorted(label.strip() for label in labels) == sorted(o.name for o in options)
     unable = [o.name for o in options if not o.applicable]
