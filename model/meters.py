@@ -53,7 +53,8 @@ def charge(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[
     scale = price_unit_parts(item.unit)[0]
     if isinstance(item, Tiered):
         bounds = [t.up_to for t in item.tiers]
-        cost = graduated(quantity, bounds, [t.price * scale for t in item.tiers])
+        factor = item.factor(scenario)
+        cost = graduated(quantity, bounds, [t.price * scale * factor for t in item.tiers])
         last = bounds[-1]
         if last is not None and item.beyond_last:
             return cost, np.asarray(quantity > last)

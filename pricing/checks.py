@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pricing.criteria import Criteria
 from pricing.provenance import number_rows
-from pricing.schema import PriceTable
+from pricing.schema import PriceTable, Tiered
 from pricing.versions import diff_tables
 from pricing.yamlio import Problem, YamlDocument
 
@@ -43,6 +43,9 @@ class Policy(BaseModel):
     version: int = Field(ge=1, le=1)
     note_required_above: float = Field(gt=0, le=10)
     """A number that moved by more than this fraction needs a new note (0.2 = 20 %)."""
+    ranges_unless_primary: bool = False
+    """A number that prices something (not a limit) and is not from the vendor's own page has a
+    range, so no figure looks more certain than its sources."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,26 @@ def _plan_problems(old: TableVersion, new: TableVersion) -> Iterable[Problem]:
                           f"plan {plan.name!r} of {old.table.effective} is gone: say in `notes` what happened to it")
 
 
+def _unranged(table: PriceTable) -> Iterable[str]:
+    """Paths of the numbers that price something, are not primary, and have no range."""
+    for path, item in table.numbers().items():
+        if path[0] == "limits" or (path[0] == "plans" and path[2] in ("limits", "rate_caps")):
+            continue  # a limit bounds a run; it prices nothing
+        if table.confidence_of(item) == "primary":
+            continue
+        ranged = (item.low_factor is not None) if isinstance(item, Tiered) else (
+            item.low is not None and item.high is not None)
+        if not ranged:
+            yield ".".join(str(p) for p in path)
+
+
+def _range_problems(version: TableVersion) -> Iterable[Problem]:
+    for path in _unranged(version.table):
+        yield Problem(version.file, version.line_of(path), path,
+                      "not from the vendor's own page (secondary or estimate): give it a `low` and `high` (tiers: "
+                      "`low_factor` and `high_factor`), with a note saying where the bounds come from")
+
+
 def _change_problems(old: TableVersion, new: TableVersion, policy: Policy) -> Iterable[Problem]:
     yield from _plan_problems(old, new)
     for change in diff_tables(old.table, new.table):
@@ -187,6 +210,8 @@ def sanity_problems(
         by_id.setdefault(version.table.id, []).append(version)
         problems += _source_problems(version)
         problems += _unit_problems(version)
+        if policy.ranges_unless_primary:
+            problems += _range_problems(version)
     for versions in by_id.values():
         ordered = sorted(versions, key=lambda v: v.table.effective)
         for old, new in itertools.pairwise(ordered):

@@ -264,6 +264,24 @@ class Tiered(_Strict):
     beyond_last: Text | None = None
     """What the vendor says past the last bounded band (e.g. 'contact Sales'); the engine then
     prices the excess at the last band's price and says the figure depends on a negotiation."""
+    low_factor: Float | None = Field(default=None, ge=0)
+    high_factor: Float | None = Field(default=None, ge=0)
+    """Every band's price times these at the low and the high end (a third party's tiers)."""
+
+    @model_validator(mode="after")
+    def _factors_bracket_one(self) -> Tiered:
+        if (self.low_factor is None) != (self.high_factor is None):
+            raise ValueError("give both `low_factor` and `high_factor`, or neither")
+        if self.low_factor is not None and self.high_factor is not None and not (
+            self.low_factor <= 1 <= self.high_factor
+        ):
+            raise ValueError("`low_factor` <= 1 <= `high_factor`: the tiers as given are the expected prices")
+        return self
+
+    def factor(self, scenario: Scenario) -> float:
+        """The factor on every band's price in a scenario (1 where no range is given)."""
+        picked = {"low": self.low_factor, "high": self.high_factor}.get(scenario)
+        return 1.0 if picked is None else picked
 
     @field_validator("tiers")
     @classmethod

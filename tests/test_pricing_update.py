@@ -143,7 +143,9 @@ def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
     folder = data / "pricing" / "trigger.dev" / "cloud"
     old = max(folder.glob("*.yaml"))
     text = old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-10-01")
-    text = text.replace("  compute.small-1x:\n    value: 0.0000338", "  compute.small-1x:\n    value: 0.0000676")
+    text = text.replace("  compute.small-1x:\n    value: 0.0000338\n    low: 0.00003375\n    high: 0.0000338",
+                        "  compute.small-1x:\n    value: 0.0000676\n    low: 0.0000675\n    high: 0.0000676")
+    assert "value: 0.0000676\n    low: 0.0000675" in text
     (folder / "2026-10-01.yaml").write_text(text, encoding="utf-8")
 
     code, out, _ = run(capsys, "--data", str(data), "pricing", "impact", "--from", "2026-09-30", "--to", "2026-10-01")
@@ -300,8 +302,9 @@ def test_pull_request_summary_of_a_corrected_price(tmp_path):
     repo, git = _repo(tmp_path)
     path = repo / "data" / "pricing" / "reference" / "hosting" / "2025-01-01.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "value: 0.04048" in text
-    path.write_text(text.replace("value: 0.04048", "value: 0.05048"), encoding="utf-8")
+    assert "value: 0.04048\n    low: 0.03238\n    high: 0.04048" in text
+    path.write_text(text.replace("value: 0.04048\n    low: 0.03238\n    high: 0.04048",
+                                 "value: 0.05048\n    low: 0.03238\n    high: 0.05048"), encoding="utf-8")
     git("commit", "-qam", "fix vCPU price")
     out = _summary(repo)
     rows = {r["Number"]: r for r in table_rows(out)}
@@ -368,3 +371,18 @@ def test_a_plan_term_that_flips_shows_in_the_diff(capsys, tmp_path):
     flipped = [r for k, r in rows.items() if k.endswith(".self_serve`")]
     assert [r["Number"] for r in flipped] == ["`plans.developer.self_serve`"]
     assert flipped[0]["Old"].startswith("yes") and flipped[0]["New"].startswith("no")
+
+
+def test_a_number_not_from_the_vendor_needs_a_range(capsys, tmp_path):
+    """`ranges_unless_primary` in data/policy.yaml: a third party's price without a range is refused."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "pricing" / "reference" / "hosting" / "2025-01-01.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    value: 0.04048\n    low: 0.03238\n    high: 0.04048\n", "    value: 0.04048\n"),
+                    encoding="utf-8")
+    code, out, err = run(capsys, "--data", str(data), "pricing", "validate")
+    assert code == 1
+    assert "prices.vcpu_hour: not from the vendor's own page" in out + err and "low" in out + err
+    line = next(ln for ln in (out + err).splitlines() if "prices.vcpu_hour" in ln)
+    assert "2025-01-01.yaml:40:" in line

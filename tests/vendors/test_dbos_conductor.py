@@ -56,8 +56,8 @@ def _postgres(scenario: str = "expected") -> float:
         end = {"low": n.low, "high": n.high}.get(scenario)
         return n.expected if end is None else end
 
-    return HOURS_PER_MONTH * (pick(A["postgres_vcpu"]) * HOSTING.prices["vcpu_hour"].expected
-                              + pick(A["postgres_memory_gb"]) * HOSTING.prices["gb_ram_hour"].expected)
+    return HOURS_PER_MONTH * (pick(A["postgres_vcpu"]) * pick(HOSTING.prices["vcpu_hour"])
+                              + pick(A["postgres_memory_gb"]) * pick(HOSTING.prices["gb_ram_hour"]))
 
 
 def _out(p: WorkloadProfile):

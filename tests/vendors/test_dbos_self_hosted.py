@@ -35,8 +35,9 @@ def _pick(number, scenario: str) -> float:
 
 
 def _postgres(scenario: str = "expected") -> float:
-    return HOURS_PER_MONTH * (_pick(A["postgres_vcpu"], scenario) * HOSTING.prices["vcpu_hour"].expected
-                              + _pick(A["postgres_memory_gb"], scenario) * HOSTING.prices["gb_ram_hour"].expected)
+    vcpu_hour, gb_hour = _pick(HOSTING.prices["vcpu_hour"], scenario), _pick(HOSTING.prices["gb_ram_hour"], scenario)
+    return HOURS_PER_MONTH * (_pick(A["postgres_vcpu"], scenario) * vcpu_hour
+                              + _pick(A["postgres_memory_gb"], scenario) * gb_hour)
 
 
 def _out(p: WorkloadProfile, options=(OPTION,)):

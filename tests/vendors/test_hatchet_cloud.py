@@ -204,11 +204,14 @@ def test_low_and_high_reflect_the_plus_or_minus_20_percent():
     assert (line.low_usd, line.cost_usd, line.high_usd) == pytest.approx((79.36, 99.0, 118.56))
 
     assert out.quantities["worker_vcpu"] == TABLE.assumptions["worker_min_vcpu"].expected
-    workers = HOURS_PER_MONTH * (TABLE.assumptions["worker_min_vcpu"].expected * HOSTING.prices["vcpu_hour"].expected
-                                 + TABLE.assumptions["worker_min_memory_gb"].expected
-                                 * HOSTING.prices["gb_ram_hour"].expected)
+
+    def workers(s: str) -> float:  # the two-instance minimum, in each scenario
+        return HOURS_PER_MONTH * (_pick(TABLE.assumptions["worker_min_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
+                                  + _pick(TABLE.assumptions["worker_min_memory_gb"], s)
+                                  * _pick(HOSTING.prices["gb_ram_hour"], s))
+
     fte, cost = TABLE.assumptions["ops_fte"], PEOPLE.assumptions["engineer_cost"]
-    totals = [vendor[s] + workers + _pick(fte, s) * _pick(cost, s) / 12 for s in ("low", "expected", "high")]
+    totals = [vendor[s] + workers(s) + _pick(fte, s) * _pick(cost, s) / 12 for s in ("low", "expected", "high")]
     assert (out.low_usd, out.monthly_usd, out.high_usd) == pytest.approx((min(totals), totals[1], max(totals)))
 
 

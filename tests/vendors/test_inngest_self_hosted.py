@@ -34,9 +34,19 @@ def _assume(key: str, scenario: Scenario = "expected") -> float:
     return TABLE.assumptions[key].pick(scenario)
 
 
+def _hourly(key: str, scenario: Scenario) -> float:
+    return HOSTING.prices[key].pick(scenario)
+
+
 def _platform(scenario: Scenario = "expected") -> float:
     """The server with Postgres and Redis, a month on the hosting table's prices."""
-    return (_assume("platform_vcpu", scenario) * VCPU_HOUR + _assume("platform_memory_gb", scenario) * GB_HOUR) * HOURS
+    return (_assume("platform_vcpu", scenario) * _hourly("vcpu_hour", scenario)
+            + _assume("platform_memory_gb", scenario) * _hourly("gb_ram_hour", scenario)) * HOURS
+
+
+def _app_minimum(scenario: Scenario = "expected") -> float:
+    return (_assume("worker_min_vcpu", scenario) * _hourly("vcpu_hour", scenario)
+            + _assume("worker_min_memory_gb", scenario) * _hourly("gb_ram_hour", scenario)) * HOURS
 
 
 def _people(scenario: Scenario = "expected") -> float:
@@ -79,12 +89,12 @@ def test_an_idle_month_costs_the_same_minimum():
 
 
 def test_the_range_spans_the_estimated_server_and_operations_share():
-    """Low: the server at 1 vCPU / 2 GB and 0.05 of an engineer at $166,000; high: 4 vCPU / 8 GB
-    and 0.3 at $205,000. Your app stays at its minimum, which has no range."""
+    """Low: the server at 1 vCPU / 2 GB, the app at its smallest minimum, on Graviton prices, and
+    0.05 of an engineer at $166,000; high: 4 vCPU / 8 GB, two medium app instances and 0.3 at
+    $205,000."""
     out = _out(agent(monthly_runs=10))
-    app = (1 * VCPU_HOUR + 2 * GB_HOUR) * HOURS
-    assert out.low_usd == pytest.approx(_platform("low") + app + _people("low"))
-    assert out.high_usd == pytest.approx(_platform("high") + app + _people("high"))
+    assert out.low_usd == pytest.approx(_platform("low") + _app_minimum("low") + _people("low"))
+    assert out.high_usd == pytest.approx(_platform("high") + _app_minimum("high") + _people("high"))
     assert _people("low") == pytest.approx(0.05 * 166_000 / 12)
     assert _people("high") == pytest.approx(0.3 * 205_000 / 12)
 

@@ -36,12 +36,14 @@ def _usage(scenario: str = "expected", **fields) -> Usage:
     return Usage(workload(Columns(profiles_frame(agent(**fields)))), TABLE, scenario)
 
 
-def _actions_per_run(p: WorkloadProfile, per_retry: float = C["actions_per_retry"]) -> float:
+def _actions_per_run(p: WorkloadProfile, scenario: str = "expected") -> float:
     """An invocation is 2 actions; each step, sleep and awakeable one journal entry; a child is the
     call, its own invocation and its step; a step's payload takes one more per started 64 KiB past
-    the first (no context growth here)."""
-    entry, invocation = C["actions_per_journal_entry"], C["actions_per_invocation"]
-    chunks = max(math.ceil(p.step_payload_kb / C["payload_chunk_kb"]) - 1, 0)
+    the first (no context growth here). Each counting number as the scenario picks it."""
+    count = {k: v.pick(scenario) for k, v in TABLE.counting.items()}
+    entry, invocation, per_retry = count["actions_per_journal_entry"], count["actions_per_invocation"], \
+        count["actions_per_retry"]
+    chunks = max(math.ceil(p.step_payload_kb / count["payload_chunk_kb"]) - 1, 0)
     return (invocation
             + p.steps_per_run * (entry + chunks + p.retry_rate * per_retry)
             + (p.sleeps_per_run + p.human_waits_per_run) * entry
@@ -131,9 +133,10 @@ def test_actions_per_run_follow_the_tables_counting():
     # 2 (invocation) + 10 steps + 3 sleeps + 2 awakeables + 2 children x (call + 2 + step) = 25
     assert _actions_per_run(agent(**fields)) == 25
     assert _usage(**fields).per_run("actions").total[0] == 25
-    # at the high end each retry is journaled too: 5 more
-    high = _actions_per_run(agent(**fields), TABLE.counting["actions_per_retry"].high)
-    assert high == 30 and _usage("high", **fields).per_run("actions").total[0] == 30
+    # at the high end each retry is journaled too (5 more), and each journal entry takes 2 actions
+    high = _actions_per_run(agent(**fields), "high")
+    assert high == 2 + 10 * (2 + 0.5) + 3 * 2 + 2 * 2 + 2 * (2 + 2 + 2) == 49
+    assert _usage("high", **fields).per_run("actions").total[0] == 49
 
 
 @pytest.mark.parametrize(("payload_kb", "extra"), [(8, 0), (64, 0), (64.5, 1), (130, 2), (1000, 15)])
@@ -150,7 +153,8 @@ def test_actions_grow_linearly_with_steps(steps, more, retry, payload, sleeps, c
     short = _usage("high", steps_per_run=steps, **fields).per_run("actions").total[0]
     long = _usage("high", steps_per_run=steps + more, **fields).per_run("actions").total[0]
     chunks = max(math.ceil(payload / C["payload_chunk_kb"] - 1e-9) - 1, 0)
-    per_step = C["actions_per_journal_entry"] + chunks + retry * TABLE.counting["actions_per_retry"].high
+    high = {k: v.pick("high") for k, v in TABLE.counting.items()}
+    per_step = high["actions_per_journal_entry"] + chunks + retry * high["actions_per_retry"]
     assert long - short == pytest.approx(more * per_step, rel=1e-9)
 
 

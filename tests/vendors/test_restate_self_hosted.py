@@ -66,16 +66,18 @@ def test_the_bsl_server_has_no_fee():
 
 def test_the_server_is_priced_on_the_hosting_table():
     server = _line(_out(agent())[0], "platform")
-    per_month = {s: HOURS_PER_MONTH * (_pick(A["platform_vcpu"], s) * VCPU_HOUR + _pick(A["platform_memory_gb"], s)
-                                       * GB_HOUR) for s in ("low", "expected", "high")}
+    per_month = {s: HOURS_PER_MONTH * (_pick(A["platform_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
+                                       + _pick(A["platform_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s))
+                 for s in ("low", "expected", "high")}
     assert server.name == "Restate server"
     assert server.cost_usd == pytest.approx(per_month["expected"]) and server.cost_usd == pytest.approx(72.0802)
     assert (server.low_usd, server.high_usd) == pytest.approx((per_month["low"], per_month["high"]))
 
 
-def test_services_have_no_minimum_host():
+def test_services_have_no_minimum_host_but_at_the_high_end():
     """Handlers may run on a host that scales to zero: an idle month pays for no service, and a
-    small one for the runs' own share of their machines, below any fixed pair of instances."""
+    small one for the runs' own share of their machines, below any fixed pair of instances; the
+    high end keeps one small container."""
     assert A["worker_min_vcpu"].expected == 0 and A["worker_min_memory_gb"].expected == 0
     idle = _out(agent(monthly_runs=0))[0]
     assert _line(idle, "workers_vcpu").cost_usd == 0 and _line(idle, "workers_memory").cost_usd == 0
@@ -84,8 +86,12 @@ def test_services_have_no_minimum_host():
     share = HOSTING.assumptions["provisioning"]
     for scenario, at in (("low", "low_usd"), ("expected", "cost_usd"), ("high", "high_usd")):
         vcpu, gb = _services(small, _pick(share, scenario))
-        assert getattr(_line(out, "workers_vcpu"), at) == pytest.approx(vcpu * VCPU_HOUR * HOURS_PER_MONTH)
-        assert getattr(_line(out, "workers_memory"), at) == pytest.approx(gb * GB_HOUR * HOURS_PER_MONTH)
+        vcpu = max(vcpu, _pick(A["worker_min_vcpu"], scenario))
+        gb = max(gb, _pick(A["worker_min_memory_gb"], scenario))
+        vcpu_hour = _pick(HOSTING.prices["vcpu_hour"], scenario)
+        gb_hour = _pick(HOSTING.prices["gb_ram_hour"], scenario)
+        assert getattr(_line(out, "workers_vcpu"), at) == pytest.approx(vcpu * vcpu_hour * HOURS_PER_MONTH)
+        assert getattr(_line(out, "workers_memory"), at) == pytest.approx(gb * gb_hour * HOURS_PER_MONTH)
     # 3,000 runs of 440 s: 0.50 executing on average, 1.51 at the peak, 1.0 halfway: 0.5 vCPU of small-1x
     assert out.quantities["worker_vcpu"] == pytest.approx(0.5022831, rel=1e-6)
     assert out.quantities["worker_vcpu"] < 1
