@@ -115,14 +115,19 @@ def _compare(args: argparse.Namespace) -> int:
     from model.analysis import compared
     from model.engine import estimate
     from model.result import summarize
+    from model.verdict import flip_point
     from pricing.load import read_pricebook
     from report.compare import format_json, format_markdown, format_table
 
     book = read_pricebook(args.data, on=args.pricing_date)
     profile = _load_profile(args.profile, args.data, book)
     result = summarize(estimate(profile, book, compared(profile, book)))
-    formatter = {"table": format_table, "json": format_json, "md": format_markdown}[args.format]
-    sys.stdout.write(formatter(result))
+    if args.format == "json":
+        sys.stdout.write(format_json(result))
+        return EXIT_OK
+    flip = flip_point(profile, book, result)
+    formatter = {"table": format_table, "md": format_markdown}[args.format]
+    sys.stdout.write(formatter(result, flip.sentence if flip is not None else None))
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ from model.profile import WorkloadProfile
 from model.recommend import Recommendation, recommend
 from model.result import EstimateOut, summarize
 from model.sweep import STEP_MEASURES, limit_curves, sweep
+from model.verdict import Flip, flip_point
 from pricing.criteria import Criteria
 from pricing.schema import PriceBook
 
@@ -85,6 +86,7 @@ class Analysis:
     axis_crossovers: list[Crossover]
     limit_curves: pd.DataFrame | None
     """Every option's step-dependent limits as steps grow (`model.sweep.limit_curves`)."""
+    flip: Flip | None
     recommendation: Recommendation | None
     answers: Mapping[str, str] = field(default_factory=dict)
 
@@ -128,6 +130,7 @@ def analyse(
         axis_sweep=sweep(profile, axis, axis_x, book, options),
         axis_crossovers=all_crossovers(profile, axis, book, along.low, along.high, options, log=along.log),
         limit_curves=curves,
+        flip=flip_point(profile, book, result),
         recommendation=recommend(criteria, answers or {}, result) if criteria is not None else None,
         answers=dict(answers or {}),
     )

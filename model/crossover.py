@@ -30,6 +30,10 @@ __all__ = ["Crossover", "all_crossovers", "crossovers", "grid"]
 GRID_POINTS = 513
 TOLERANCE = 1e-6
 """Relative difference in cost below which two options count as equal."""
+OPS_PREFIX = "ops_fte."
+"""`ops_fte.<option id>`: the share of an engineer operating that option, as a field to find a
+break-even on (the team input `team.ops_fte`)."""
+OPS_BOUNDS = (0.0, 10.0)
 ROOT_TOLERANCE = 1e-8
 """Relative precision of a crossover's value."""
 SECTIONS = 16
@@ -63,7 +67,8 @@ def _totals(profile: WorkloadProfile, field: str, book: PriceBook, ids: list[str
     """x -> expected monthly cost of each option at each x, shape (len(x), len(ids)); NaN where
     an option cannot run the workload."""
     base = Columns(profiles_frame(profile))
-    low, high = BOUNDS[field]
+    option = field.removeprefix(OPS_PREFIX) if field.startswith(OPS_PREFIX) else None
+    low, high = OPS_BOUNDS if option is not None else BOUNDS[field]
 
     def totals(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
         flat = np.asarray(x, dtype=np.float64).ravel()
@@ -71,6 +76,9 @@ def _totals(profile: WorkloadProfile, field: str, book: PriceBook, ids: list[str
             (flat > high) if high is not None else False)
         if np.any(bad):
             raise ProfileError([(field, float(flat[bad][0]), f"allowed: {low:g} to {high:g}")])
+        if option is not None:  # an operations share: a team input, not a profile column
+            rows = base.repeated(flat.size, "monthly_runs", np.full(flat.size, profile.monthly_runs))
+            return comparable_totals(rows.with_ops_fte(option, flat), book, ids)
         return comparable_totals(base.repeated(flat.size, field, flat), book, ids)
 
     return totals

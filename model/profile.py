@@ -243,6 +243,21 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out._ops = None
         return out
 
+    def with_ops_fte(self, option_id: str, values: npt.NDArray[np.float64]) -> Columns:
+        """This view with the operations share of one option set to `values`, row by row (the
+        other options keep theirs): what a break-even on that share evaluates."""
+        out = Columns.__new__(Columns)
+        out._data = dict(self._data)
+        given = self._data.get("ops_fte", np.full(self.rows, None, dtype=object))
+        column = np.empty(self.rows, dtype=object)
+        column[:] = [{**(g if isinstance(g, Mapping) else {}), option_id: float(v)} for g, v in zip(given, values,
+                                                                                                     strict=True)]
+        out._data["ops_fte"] = column
+        out.rows = self.rows
+        out._categories = dict(self._categories)
+        out._ops = None
+        return out
+
     def categories(self, name: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
         """(distinct values, index of each row's value) of a text column, computed once."""
         if name not in self._categories:

@@ -50,6 +50,8 @@ def build_markdown(analysis: Analysis, generated: dt.date | None = None) -> byte
         "",
         f"**{doc.headline}**",
         "",
+        *[f"- {line}" for line in doc.details],
+        *([""] if doc.details else []),
     ]
     for section in doc.sections:
         out += [f"## {section.title}", ""]
@@ -141,6 +143,9 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 11)
     pdf.multi_cell(0, 6, _latin(doc.headline), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    for line in doc.details:
+        pdf.multi_cell(0, 5, _latin(f"- {line}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for svg in svgs.values():
         pdf.image(io.BytesIO(svg_for_pdf(svg).encode("utf-8")), w=pdf.epw)

@@ -14,6 +14,7 @@ from tabulate import tabulate
 
 from model.result import EstimateOut, HistoryOut, OptionOut
 from model.units import price_unit_parts
+from model.verdict import verdict
 
 __all__ = [
     "format_json",
@@ -142,12 +143,48 @@ def unpriced_note(result: EstimateOut) -> str | None:
     return "Not compared: " + "; ".join(parts) + "."
 
 
+def _parts(option: OptionOut) -> str:
+    s = option.subtotals
+    return (f"vendor {format_usd(s['vendor'])} · your infrastructure {format_usd(s['infrastructure'])} · "
+            f"people {format_usd(s['people'])}")
+
+
+def headline(result: EstimateOut) -> str:
+    """The answer in one sentence: the cheapest option and by how much, or, where the two
+    cheapest options' ranges overlap, that these inputs cannot tell them apart."""
+    v = verdict(result)
+    best, runner = v.best, v.runner
+    if runner is None:
+        return f"{best.name} ({best.plan}) is the only option that can run this profile, at " \
+               f"{format_usd(best.monthly_usd)} a month."
+    if v.too_close:
+        return (f"Too close to call on these inputs: {best.name} at {format_usd(best.monthly_usd)} a month and "
+                f"{runner.name} at {format_usd(runner.monthly_usd)} have overlapping ranges.")
+    share = f" ({v.share:.0%})" if v.share is not None else ""
+    return (f"{best.name} ({best.plan}) is the cheapest for this profile at {format_usd(best.monthly_usd)} a month, "
+            f"{format_usd(v.gap)}{share} less than {runner.name}.")
+
+
+def headline_details(result: EstimateOut) -> list[str]:
+    """What the headline rests on: each of the two options' bill by category and range, and where
+    the gap comes from."""
+    v = verdict(result)
+    best, runner = v.best, v.runner
+    out = [f"{best.name}: {_parts(best)}; range {format_usd(best.low_usd)} – {format_usd(best.high_usd)}."]
+    if runner is None:
+        return out
+    out.append(f"{runner.name}: {_parts(runner)}; range {format_usd(runner.low_usd)} – {format_usd(runner.high_usd)}.")
+    if v.too_close:
+        out.append(f"As estimated, {best.name} costs {format_usd(v.gap)} less; within the ranges either could be the "
+                   "cheaper.")
+    if v.parts.get("vendor", 0.0) < 0:
+        out.append(f"{runner.name}'s vendor bill is {format_usd(-v.parts['vendor'])} lower: the gap is your "
+                   "infrastructure and people, which are estimates.")
+    return out
+
+
 def _headline(result: EstimateOut) -> str:
-    best, runner, diff, _ = saving(result)
-    line = f"Cheapest for “{result.profile.name}”: {best.name} ({best.plan}) at {format_usd(best.monthly_usd)}/month"
-    if runner is not None:
-        line += f", {format_usd(diff)} less than {runner.name}"
-    return line + f" (prices as of {result.pricing_date})."
+    return f"“{result.profile.name}”: {headline(result)} (prices as of {result.pricing_date})"
 
 
 def _summary_rows(result: EstimateOut) -> list[list[str]]:
@@ -205,10 +242,13 @@ def _history_lines(h: HistoryOut) -> list[str]:
     ]
 
 
-def format_table(result: EstimateOut) -> str:
-    """A terminal report: headline, options side by side, each option's line items, history."""
+def format_table(result: EstimateOut, flip: str | None = None) -> str:
+    """A terminal report: headline (what it rests on, and `flip`: what would flip it), options
+    side by side, each option's line items, history."""
     unpriced = unpriced_note(result)
-    out = [_headline(result), *[f"Note: {w}" for w in result.warnings], *([unpriced] if unpriced else []), ""]
+    out = [_headline(result), *[f"  {d}" for d in headline_details(result)],
+           *([f"  What would flip it: {flip}"] if flip else []),
+           *[f"Note: {w}" for w in result.warnings], *([unpriced] if unpriced else []), ""]
     out.append(
         tabulate(
             _summary_rows(result),
@@ -235,9 +275,10 @@ def format_table(result: EstimateOut) -> str:
     return "\n".join(out) + "\n"
 
 
-def format_markdown(result: EstimateOut) -> str:
+def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
     """The same comparison as Markdown."""
-    out = [f"# {result.profile.name}", "", _headline(result), ""]
+    out = [f"# {result.profile.name}", "", _headline(result), "", *[f"- {d}" for d in headline_details(result)],
+           *([f"- What would flip it: {flip}"] if flip else []), ""]
     unpriced = unpriced_note(result)
     if result.warnings or unpriced:
         out += [f"- {w}" for w in [*result.warnings, *([unpriced] if unpriced else [])]] + [""]

@@ -15,7 +15,15 @@ from model.result import EstimateOut
 from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
-from report.compare import format_quantity, format_unit_price, format_usd, ranked, saving, unpriced_note
+from report.compare import (
+    format_quantity,
+    format_unit_price,
+    format_usd,
+    headline,
+    headline_details,
+    ranked,
+    unpriced_note,
+)
 
 __all__ = ["ASSUMPTIONS", "Document", "Section", "build_document", "format_measure", "headline"]
 
@@ -53,16 +61,8 @@ class Document:
     sections: tuple[Section, ...]
     profile_yaml: str
     generated: dt.date
-
-
-def headline(result: EstimateOut) -> str:
-    """The answer in one sentence: the cheapest option, its monthly cost, and by how much."""
-    best, runner, diff, fraction = saving(result)
-    text = f"{best.name} ({best.plan}) is the cheapest for this profile at {format_usd(best.monthly_usd)} a month"
-    if runner is not None:
-        share = f" ({fraction:.0%})" if fraction is not None else ""
-        text += f", {format_usd(diff)}{share} less than {runner.name}"
-    return text + "."
+    details: tuple[str, ...] = ()
+    """What the headline rests on (each bill by category, the ranges) and what would flip it."""
 
 
 def _crossing_rows(crossings: list[Crossover], analysis: Analysis, field: str) -> tuple[tuple[str, ...], ...]:
@@ -302,6 +302,8 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         title=f"{analysis.profile.name}: orchestrator cost report",
         subtitle=f"Prices in force on {result.pricing_date}",
         headline=headline(analysis.result),
+        details=(*headline_details(analysis.result),
+                 *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else [])),
         sections=tuple(sections),
         profile_yaml=dump_profile(analysis.profile),
         generated=generated or dt.date.today(),

@@ -261,3 +261,14 @@ def test_the_checklist_starts_unanswered_and_assumes_nothing():
     at.button(key="clear_answers").click().run()
     assert at.radio(key="q.regulated").value is None
     assert not any(k.startswith("q.") for k in at.query_params)
+
+
+def test_the_headline_says_what_it_rests_on_and_what_would_flip_it():
+    from model.analysis import analyse
+    from pricing.profiles import read_presets
+
+    at = start({"preset": "background-agent"})
+    analysis = analyse(read_presets()["background-agent"], read_pricebook(on=dt.date.today()))
+    text = " ".join(m.value for m in at.markdown)
+    assert analysis.flip is not None and f"**What would flip it:** {analysis.flip.sentence}" in text
+    assert "vendor $" in text and "your infrastructure $" in text and "people $" in text

@@ -11,8 +11,7 @@ from model.crossover import Crossover
 from model.profile import field_unit
 from model.result import OptionOut
 from report.charts import breakdown_frame
-from report.compare import format_usd, ranked, unpriced_note
-from report.document import headline
+from report.compare import format_usd, headline, headline_details, ranked, unpriced_note
 from ui.data import chart_spec
 
 __all__ = ["render_compare", "render_headline"]
@@ -53,6 +52,10 @@ def render_headline(analysis: Analysis) -> None:
     order = ranked(result)
     best = order[0]
     st.markdown(f"#### {headline(result)}")
+    details = headline_details(result)
+    if analysis.flip is not None:
+        details.append(f"**What would flip it:** {analysis.flip.sentence}")
+    st.markdown("  \n".join(details))
     _metrics(order[:PER_ROW], best)
     if len(order) > PER_ROW:
         with st.expander(f"The other {len(order) - PER_ROW} options (narrow the list in the sidebar's Options)"):

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +26,8 @@ from report.document import headline
 pytestmark = pytest.mark.browser
 TIMEOUT = 60_000
 PRESETS = read_presets()
+HEADLINE = re.compile("is the cheapest|Too close to call|only option")
+"""What the headline (an h4) says, whichever verdict it gives."""
 
 
 def expected_headline(profile) -> str:  # type: ignore[no-untyped-def]
@@ -37,12 +40,13 @@ def open_app(page, query: str = "") -> str:  # type: ignore[no-untyped-def]
 
 
 def wait_headline(page, not_text: str | None = None) -> str:  # type: ignore[no-untyped-def]
-    locator = page.locator("h4").filter(has_text="is the cheapest")
+    locator = page.locator("h4").filter(has_text=HEADLINE)
     locator.first.wait_for(timeout=TIMEOUT)
     if not_text is not None:
         page.wait_for_function(
             """(old) => {
-                const h = [...document.querySelectorAll('h4')].find(e => e.innerText.includes('is the cheapest'));
+                const h = [...document.querySelectorAll('h4')].find(e => /is the cheapest|Too close to call|only option/
+                    .test(e.innerText));
                 return h && h.innerText.trim() !== old;
             }""",
             arg=not_text,
