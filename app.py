@@ -48,7 +48,11 @@ def main() -> None:
     session.start()
 
     on = session.store.get("pricing_date") or dt.date.today()
-    profile = render_sidebar(session, machines)
+    try:
+        book = data.book_for(on)
+    except PricingError:
+        book = None
+    profile = render_sidebar(session, machines, book)
 
     st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     url_problems = session.store.get("url_problems") or []

@@ -102,13 +102,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load_profile(path: Path, data: Path | None, book):  # type: ignore[no-untyped-def]
     """A profile file, checked against the pricing data too (machine size, option ids)."""
-    from model.lines import HOSTING_TABLE
     from pricing.load import list_table_files
-    from pricing.profiles import Known, read_profile
+    from pricing.profiles import known_from, read_profile
 
-    machines = book.table(HOSTING_TABLE).machines if HOSTING_TABLE in book.tables else {}
     options = {f.table_id for f in list_table_files(data) if not f.table_id.startswith("reference/")}
-    return read_profile(path, known=Known(tuple(machines), tuple(sorted(options))), root=data)
+    return read_profile(path, known=known_from(book, options), root=data)
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -66,6 +66,8 @@ class Line:
     run yourself) or `people` (engineering time)."""
     quoted_unit: str | None = None
     """The unit the price is quoted in when it is per many (`USD/1M actions`)."""
+    list_unit_price: Array | None = None
+    """Per profile, the table's unit price where the buyer's own replaces it (NaN elsewhere)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,10 @@ def select_plan(
     for j, first in enumerate(per_plan[0]):
         column = [lines[j] for lines in per_plan]
         assert all(ln.key == first.key for ln in column), "plans must list the same lines"
+        listed = None
+        if any(ln.list_unit_price is not None for ln in column):
+            nothing = np.full(len(cols), np.nan)
+            listed = pick([ln.list_unit_price if ln.list_unit_price is not None else nothing for ln in column])
         depends = None
         if any(ln.depends_on is not None for ln in column):
             zeros = np.zeros(len(cols), dtype=bool)
@@ -181,6 +187,7 @@ def select_plan(
                 price=_pick_refs([ln.price for ln in column], index),
                 depends_on=depends,
                 depends_on_reason=next((ln.depends_on_reason for ln in column if ln.depends_on_reason), ""),
+                list_unit_price=listed,
             )
         )
     plan_ids = np.array([p.id for p in plans], dtype=object)[index]

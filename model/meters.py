@@ -17,14 +17,14 @@ No dollar figure lives here: every price comes from the tables.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from model.billing import Array, Bools, credit_bill, graduated, share_fee
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
-from model.profile import ProfileError, column, lookup
+from model.profile import OverrideColumns, ProfileError, column, lookup
 from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, ROUNDING, price_unit_parts
 from model.usage import Usage, Workload
 from pricing.schema import Load, Meter, Number, Plan, PriceBook, PriceTable, Scenario, Tiered
@@ -85,8 +85,26 @@ def machine_resources(u: Usage, book: PriceBook) -> tuple[Array, Array]:
     return vcpu, memory
 
 
-def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantity: Array) -> Line:
-    """A meter on one plan: the quantity past the plan's allowance, priced."""
+def _yours(u: Usage, key: str, ov: OverrideColumns | None, scale: float, line: Line) -> Line:
+    """`line` with the buyer's own unit price (`overrides.<option>.prices.<key>`, in the unit the
+    table quotes it) where a profile gives one, the list price kept beside it."""
+    given = ov.prices.get(key) if ov is not None else None
+    if given is None:
+        return line
+    has = ~np.isnan(given)
+    per_unit = np.where(has, given * scale, line.unit_price)
+    refs = np.empty(len(has), dtype=object)
+    listed = line.price if isinstance(line.price, np.ndarray) else [line.price] * len(has)
+    refs[:] = [PriceRef(u.table.id, ("overrides", "prices", key)) if h else r for h, r in zip(has, listed, strict=True)]
+    return replace(line, unit_price=per_unit, cost=np.where(has, line.quantity * per_unit, line.cost), price=refs,
+                   list_unit_price=np.where(has, line.unit_price, np.nan),
+                   depends_on=None if line.depends_on is None else line.depends_on & ~has)
+
+
+def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantity: Array,
+                ov: OverrideColumns | None = None) -> Line:
+    """A meter on one plan: the quantity past the plan's allowance, priced (at the buyer's own
+    price where the profile gives one)."""
     allowance = 0.0
     beyond: Bools | None = None
     reason = ""
@@ -112,6 +130,17 @@ def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantit
         scale, per_one = price_unit_parts(quoted)
         unit_price = rate * scale
         cost = billable * unit_price
+        if ov is not None and any(k in ov.prices for k in known.values()):
+            mine = np.full(len(billable), np.nan)
+            for machine, key in known.items():
+                if key in ov.prices:
+                    mine = np.where(u.frame["machine"] == machine, ov.prices[key], mine)
+            ov = replace(ov, prices={**ov.prices, meter.price: mine})
+            line = Line(meter.id, meter.name, billable, u.table.quantities[meter.quantity].unit.value,
+                        np.asarray(unit_price, dtype=np.float64), per_one, cost, refs, depends_on=beyond,
+                        depends_on_reason=reason, category=meter.category,
+                        quoted_unit=quoted if scale != 1.0 else None)
+            return _yours(u, meter.price, ov, scale, line)
     else:
         assert meter.price is not None
         item = rates.price(meter.price, plan)
@@ -123,7 +152,7 @@ def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantit
         with np.errstate(divide="ignore", invalid="ignore"):
             unit_price = np.where(billable > 0, cost / billable, _first_unit(item, u.scenario))
         refs = rates.price_ref(meter.price, plan)
-    return Line(
+    line = Line(
         meter.id,
         meter.name,
         billable,
@@ -137,18 +166,68 @@ def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantit
         category=meter.category,
         quoted_unit=quoted if scale != 1.0 else None,
     )
+    return _yours(u, meter.price, ov, scale, line) if meter.price is not None else line
+
+
+def _multipliers(u: Usage, ov: OverrideColumns | None) -> dict[str, Array]:
+    """Meter id -> the factor its quantity is multiplied by, per profile (an add-on switched on)."""
+    out: dict[str, Array] = {}
+    if ov is None:
+        return out
+    for addon in u.table.addons:
+        on = ov.addons.get(addon.id)
+        if on is None or addon.factor is None:
+            continue
+        factor = u.params[addon.factor]
+        for meter in addon.multiplies:
+            out[meter] = out.get(meter, np.ones(u.work.rows)) * np.where(on > 0, factor, 1.0)
+    return out
+
+
+def _addon_lines(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns | None
+                 ) -> tuple[list[Line], Array, Bools, list[str]]:
+    """The priced add-ons a profile asks for, on one plan: their lines, the concurrency they buy,
+    and where the plan does not sell one (with the names of those it does not sell)."""
+    n = u.work.rows
+    lines: list[Line] = []
+    slots = np.zeros(n)
+    unsold = np.zeros(n, dtype=bool)
+    names: list[str] = []
+    if ov is None:
+        return lines, slots, unsold, names
+    priced = set(u.table.prices) | (set(plan.prices) if plan is not None else set())
+    for addon in u.table.addons:
+        wanted = ov.addons.get(addon.id)
+        if wanted is None or addon.price is None:
+            continue
+        sold = (not addon.plans or (plan is not None and plan.id in addon.plans)) and addon.price in priced
+        if not sold:
+            unsold |= wanted > 0
+            names.append(addon.name)
+        item = rates.price(addon.price, plan) if addon.price in priced else None
+        each = item.pick(u.scenario) * price_unit_parts(item.unit)[0] if isinstance(item, Number) and sold else 0.0
+        unit = item.unit.value.removeprefix("USD/") if isinstance(item, Number) else "month"
+        cost = wanted * each
+        lines.append(Line(f"addon.{addon.id}", addon.name, wanted, unit, np.full(n, each), f"USD/{unit}", cost,
+                          rates.price_ref(addon.price, plan) if sold else None))
+        if addon.raises_concurrency and sold:
+            slots = slots + wanted
+    return lines, slots, unsold, names
 
 
 def _plan_lines(
-    u: Usage, rates: Rates, plan: Plan | None, quantities: dict[str, Array]
+    u: Usage, rates: Rates, plan: Plan | None, quantities: dict[str, Array], ov: OverrideColumns | None = None
 ) -> tuple[tuple[Line, ...], Bools, npt.NDArray[np.object_]]:
     """One plan's vendor lines, whether it can take each profile, and why (or why not)."""
     table, n = u.table, u.work.rows
-    meters = [_meter_line(u, rates, m, plan, quantities[m.quantity]) for m in table.meters]
+    factor = _multipliers(u, ov)
+    meters = [_meter_line(u, rates, m, plan, quantities[m.quantity] * factor.get(m.id, 1.0), ov)
+              for m in table.meters]
+    addons, bought, unsold, unsold_names = _addon_lines(u, rates, plan, ov)
     usage = np.sum([ln.cost for ln in meters if ln.category == "vendor"], axis=0) if meters else np.zeros(n)
     usage = np.asarray(usage, dtype=np.float64)
     if plan is None:
-        return tuple(meters), np.ones(n, bool), np.full(n, "", dtype=object)
+        return (*meters, *addons), ~unsold, np.full(n, "", dtype=object)
 
     floor = rates.plan_number(plan, "fee")
     fee = share_fee(floor, rates.plan_number(plan, "fee_share"), usage) if plan.fee_share is not None \
@@ -156,6 +235,7 @@ def _plan_lines(
     lines: list[Line] = [
         Line("plan_fee", "Plan fee", np.ones(n), "month", fee, "USD/month", fee, rates.ref("plans", plan.id, "fee")),
         *meters,
+        *addons,
     ]
     credit = rates.plan_number(plan, "credit", 0.0)
     if any(p.credit is not None for p in table.plans):
@@ -180,8 +260,8 @@ def _plan_lines(
     if spec is not None:
         demand = u.work.peak(spec.holds)
         can_buy = spec.extra_price is not None and spec.extra_price in plan.prices
-        limit = rates.plan_number(plan, "concurrency", np.inf)
-        extra = np.maximum(demand - limit, 0.0) if np.isfinite(limit) else np.zeros(n)
+        limit = rates.plan_number(plan, "concurrency", np.inf) + bought  # slots bought in a dashboard count
+        extra = np.maximum(demand - limit, 0.0) if np.all(np.isfinite(limit)) else np.zeros(n)
         if spec.extra_block is not None:
             block = u.params[spec.extra_block]
             extra = (np.ceil(extra / block - ROUNDING) + 0.0) * block  # + 0.0: never -0.0
@@ -204,13 +284,14 @@ def _plan_lines(
         fits = demand <= limit
         ok &= fits | can_buy
         held = "runs executing" if spec.holds == "executing" else "open runs"
+        allows = float(np.max(limit))  # as one sentence for every profile: the most any profile has
         texts = [
-            f"{plan.name} allows {limit:g} concurrent runs (peak {{peak}} {held})",
-            f"{plan.name} allows {limit:g} concurrent runs; the peak of {{peak}} {held} needs extra concurrency",
-            f"{plan.name} allows {limit:g} concurrent runs, fewer than the peak of {{peak}} {held}",
+            f"{plan.name} allows {allows:g} concurrent runs (peak {{peak}} {held})",
+            f"{plan.name} allows {allows:g} concurrent runs; the peak of {{peak}} {held} needs extra concurrency",
+            f"{plan.name} allows {allows:g} concurrent runs, fewer than the peak of {{peak}} {held}",
         ]
         code = np.where(fits, 0, np.where(can_buy, 1, 2))
-        if not np.isfinite(limit):
+        if not np.isfinite(allows):
             texts[0] = f"{plan.name} has no concurrency cap"
     for quantity, cap in plan.rate_caps.items():
         most = cap.pick(u.scenario)
@@ -228,6 +309,10 @@ def _plan_lines(
         names = ", ".join(m.name.lower() for m in table.meters if m.id in plan.capped)
         texts.append(f"{plan.name} takes no {names} beyond what it includes")
         code = np.where(past, len(texts) - 1, code)
+    if unsold_names:
+        ok &= ~unsold
+        texts.append(f"{plan.name} does not sell {', '.join(unsold_names)}")
+        code = np.where(unsold, len(texts) - 1, code)
     within = usage <= credit * (1 + ROUNDING)
     if not plan.overage:
         ok &= within
@@ -350,6 +435,51 @@ def _plan_quantities(
     return {q: bounded.monthly(q) for q in quantities}, (bound, binds)
 
 
+def _check_overrides(table: PriceTable, ov: OverrideColumns) -> None:
+    """Every id an override names exists in the option's table, or a `ProfileError` names it."""
+    problems = []
+    at = f"overrides.{table.id}"
+    prices = set(table.prices) | {k for p in table.plans for k in p.prices}
+    for key in ov.prices:
+        if key not in prices:
+            problems.append((f"{at}.prices.{key}", key, "a price id of the table: " + ", ".join(sorted(prices))))
+    plans = {p.id for p in table.plans}
+    for plan in {str(p) for p in ov.plan if p is not None}:
+        if plan not in plans:
+            allowed = ", ".join(sorted(plans)) or "none (the option has no plans)"
+            problems.append((f"{at}.plan", plan, f"a plan id of the table: {allowed}"))
+    addons = {a.id for a in table.addons}
+    for key in ov.addons:
+        if key not in addons:
+            allowed = ", ".join(sorted(addons)) or "none (the table lists no add-ons)"
+            problems.append((f"{at}.addons.{key}", key, f"an add-on of the table: {allowed}"))
+    if problems:
+        raise ProfileError(problems)
+
+
+def _terms(u: Usage, ov: OverrideColumns, chosen: tuple[Line, ...]) -> list[Line]:
+    """A contract's terms on the vendor's bill: a discount, then a committed monthly spend whose
+    credit pays for usage (bill = commitment + what is left past the credit)."""
+    n = u.work.rows
+    vendor = np.sum([ln.cost for ln in chosen if ln.category == "vendor"], axis=0) if chosen else np.zeros(n)
+    yours = PriceRef(u.table.id, ("overrides", "terms"))
+    lines = []
+    if (ov.discount > 0).any():
+        cut = -ov.discount * vendor
+        lines.append(Line("your_discount", "Your discount", ov.discount * 100, "%", -vendor / 100, "USD/%", cut,
+                          yours))
+        vendor = vendor + cut
+    committed = ~np.isnan(ov.commitment)
+    if committed.any():
+        commitment = np.where(committed, ov.commitment, 0.0)
+        used = np.where(committed, np.minimum(vendor, np.nan_to_num(ov.credit)), 0.0)
+        lines.append(Line("your_commitment", "Your committed spend", np.ones(n), "month", commitment, "USD/month",
+                          commitment, yours))
+        lines.append(Line("your_commitment_credit", "Paid from the commitment's credit", -used, "USD", np.ones(n),
+                          "USD/USD", -used, yours))
+    return lines
+
+
 def plan_name(table: PriceTable, plan_id: str) -> str:
     """The name a bill's plan id is shown by (a table without plans has one of its own)."""
     named = {p.id: p.name for p in table.plans}.get(plan_id)
@@ -369,12 +499,15 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
     n = work.rows
     quantities = {m.quantity: u.monthly(m.quantity) for m in table.meters}
     warnings: dict[str, Bools] = {}
+    ov = u.frame.overrides(table.id)
+    if ov is not None:
+        _check_overrides(table, ov)
 
     if table.plans:
         per_plan, allowed, reasons, kept = [], [], [], []
         for plan in table.plans:
             mine, bounded = _plan_quantities(u, rates, plan, quantities)
-            lines, ok, reason = _plan_lines(u, rates, plan, mine)
+            lines, ok, reason = _plan_lines(u, rates, plan, mine, ov)
             per_plan.append(lines)
             allowed.append(ok)
             reasons.append(reason)
@@ -383,7 +516,29 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
                 note = (f"{plan.name} keeps closed runs {bounded[0]:g} days, fewer than retention_days asks; "
                         f"priced on {bounded[0]:g}")
                 warnings[note] = bounded[1]
-        chosen, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, np.stack(allowed), reasons)
+        allowed_by_plan = np.stack(allowed)
+        pinned = ov.plan if ov is not None else np.full(n, None, dtype=object)
+        if any(p is not None for p in pinned):
+            # A pinned plan is priced whether or not it is the cheapest, and whether or not it takes
+            # the workload (which a warning then says).
+            cheapest_lines, cheapest_ids, _, _ = select_plan(table.plans, per_plan, allowed_by_plan, reasons)
+            cheapest_total = np.sum([ln.cost for ln in cheapest_lines], axis=0)
+            for i, plan in enumerate(table.plans):
+                mine = pinned == plan.id
+                refused = mine & ~allowed_by_plan[i]
+                for why in sorted({str(r) for r in reasons[i][refused]}):
+                    warnings[f"your pinned plan {plan.name} cannot take this workload: {why}"] = \
+                        refused & (reasons[i] == why)
+                allowed_by_plan[i] = np.where(pinned == None, allowed_by_plan[i], mine)  # noqa: E711
+            names = {p.id: p.name for p in table.plans}
+            for i, plan in enumerate(table.plans):
+                reasons[i] = np.where(pinned == plan.id, [
+                    f"your pinned plan (the cheapest, {names[str(c)]}, would bill ${t:,.2f})"
+                    for c, t in zip(cheapest_ids, cheapest_total, strict=True)], reasons[i])
+        chosen, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, allowed_by_plan, reasons)
+        if any(p is not None for p in pinned):  # what each plan would cost, pinned or not
+            plan_totals = {plan.id: np.where(ok, np.sum([ln.cost for ln in lines], axis=0), np.inf)
+                           for plan, lines, ok in zip(table.plans, per_plan, allowed, strict=True)}
         plan_reasons = {plan.id: reason for plan, reason in zip(table.plans, reasons, strict=True)}
         if any(mine is not quantities for mine in kept):  # report the chosen plan's quantities
             which = [plan_ids == plan.id for plan in table.plans]
@@ -393,15 +548,18 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
                     warnings[note] = warnings[note] & (plan_ids == plan.id)
     else:
         only = _no_plan(table)
-        chosen, _, _ = _plan_lines(u, rates, None, quantities)
+        chosen, _, _ = _plan_lines(u, rates, None, quantities, ov)
         plan_ids = np.full(n, only.id, dtype=object)
         plan_reason = np.full(n, _no_plan_reason(table), dtype=object)
         plan_totals, plan_reasons = {}, {}
 
+    if ov is not None:
+        chosen = (*chosen, *_terms(u, ov, chosen))
     infrastructure, sizing = _infrastructure(u, rates, book)
     reported: dict[str, Array] = {"runs": column(u.frame, "monthly_runs")}
+    factor = _multipliers(u, ov)  # an add-on that multiplies a meter multiplies what it reports
     for meter in table.meters:
-        reported[meter.reports_as or meter.quantity] = quantities[meter.quantity]
+        reported[meter.reports_as or meter.quantity] = quantities[meter.quantity] * factor.get(meter.id, 1.0)
     reported.update(sizing)
 
     if table.retention is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -27,6 +28,7 @@ __all__ = [
     "PROFILE_VERSION",
     "REQUIRED_FIELDS",
     "Columns",
+    "OptionOverrides",
     "ProfileError",
     "StepKind",
     "TeamInputs",
@@ -89,6 +91,42 @@ class TeamInputs(BaseModel):
                 f"{', '.join(repr(k) for k in bad)}: keys are option ids, vendor/offering (see `tco compare`)"
             )
         return value
+
+
+_KEY = r"^[a-z0-9][a-z0-9_.\-]*$"
+
+
+class OptionOverrides(BaseModel):
+    """What a buyer has negotiated or bought for one option. Every field may be left out."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prices: Mapping[Annotated[str, Field(pattern=_KEY)], Annotated[float, Field(ge=0, le=1e9)]] = Field(
+        default_factory=dict,
+        description="Your unit price by the id of a price in the option's table, in the unit the table quotes it "
+        "(a price per 1M Actions is entered per 1M Actions)",
+    )
+    discount_percent: float = Field(default=0, ge=0, le=100, description="Off the vendor's bill [%]")
+    commitment_usd: float | None = Field(
+        default=None, ge=0, le=1e9, description="A committed monthly spend, paid whatever the usage [USD/month]"
+    )
+    commitment_credit_usd: float | None = Field(
+        default=None, ge=0, le=1e9,
+        description="The credit the commitment buys each month, which pays for usage [USD/month]; empty = the "
+        "commitment itself",
+    )
+    plan: Annotated[str, Field(pattern=_KEY)] | None = Field(
+        default=None, description="The plan you pin (chosen for its SLA, say) instead of the cheapest"
+    )
+    addons: Mapping[Annotated[str, Field(pattern=_KEY)], Annotated[float, Field(ge=0, le=1e6)]] = Field(
+        default_factory=dict,
+        description="Add-ons the option's table lists, by id: 1 to switch one on (High Availability), or how many "
+        "(extra concurrency bought in a dashboard)",
+    )
+
+    @property
+    def empty(self) -> bool:
+        return self == OptionOverrides()
 
 
 class WorkloadProfile(BaseModel):
@@ -191,6 +229,11 @@ class WorkloadProfile(BaseModel):
         json_schema_extra={"group": "comparison"},
     )
     team: TeamInputs = Field(default_factory=TeamInputs)
+    overrides: Mapping[Annotated[str, Field(pattern=_OPTION_ID.pattern)], OptionOverrides] = Field(
+        default_factory=dict,
+        description="Your prices, plan and add-ons, by option id: a contract's terms instead of the list price",
+        json_schema_extra={"group": "comparison"},
+    )
 
     @field_validator("options")
     @classmethod
@@ -209,6 +252,41 @@ OPTIONAL_FIELDS: tuple[str, ...] = tuple(
     name for name in NUMERIC_FIELDS if WorkloadProfile.model_fields[name].default is None
 )
 """Numeric fields that may be left empty (NaN in a frame): the engine derives them."""
+
+
+@dataclass(frozen=True)
+class OverrideColumns:
+    """One option's overrides, row by row (NaN, 0 or None where a row gives none)."""
+
+    rows: int
+    prices: dict[str, npt.NDArray[np.float64]]
+    discount: npt.NDArray[np.float64]
+    """A fraction of the vendor's bill."""
+    commitment: npt.NDArray[np.float64]
+    credit: npt.NDArray[np.float64]
+    plan: npt.NDArray[np.object_]
+    addons: dict[str, npt.NDArray[np.float64]]
+
+    @classmethod
+    def of(cls, rows: list[OptionOverrides | None]) -> OverrideColumns:
+        n = len(rows)
+        prices: dict[str, npt.NDArray[np.float64]] = {}
+        addons: dict[str, npt.NDArray[np.float64]] = {}
+        discount, commitment, credit = np.zeros(n), np.full(n, np.nan), np.full(n, np.nan)
+        plan = np.full(n, None, dtype=object)
+        for i, o in enumerate(rows):
+            if o is None:
+                continue
+            for key, value in o.prices.items():
+                prices.setdefault(key, np.full(n, np.nan))[i] = value
+            for key, value in o.addons.items():
+                addons.setdefault(key, np.zeros(n))[i] = value
+            discount[i] = o.discount_percent / 100.0
+            if o.commitment_usd is not None:
+                commitment[i] = o.commitment_usd
+                credit[i] = o.commitment_usd if o.commitment_credit_usd is None else o.commitment_credit_usd
+            plan[i] = o.plan
+        return cls(n, prices, discount, commitment, credit, plan, addons)
 
 
 class Columns(Mapping[str, npt.NDArray[Any]]):
@@ -230,6 +308,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         self.rows = len(frame)
         self._categories: dict[str, tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]] = {}
         self._ops: dict[str, npt.NDArray[np.float64]] | None = None
+        self._overrides: dict[str, OverrideColumns | None] | None = None
 
     def repeated(self, rows: int, field: str, values: npt.NDArray[np.float64]) -> Columns:
         """This one-profile view repeated `rows` times with `field` set to `values` (a sweep
@@ -241,6 +320,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out._categories = {name: (unique, np.zeros(rows, dtype=np.intp)) for name, (unique, _) in
                            ((n, self.categories(n)) for n in TEXT_COLUMNS if n in self._data)}
         out._ops = None
+        out._overrides = None
         return out
 
     def with_ops_fte(self, option_id: str, values: npt.NDArray[np.float64]) -> Columns:
@@ -256,6 +336,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out.rows = self.rows
         out._categories = dict(self._categories)
         out._ops = None
+        out._overrides = None
         return out
 
     def categories(self, name: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
@@ -276,6 +357,17 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
                         found.setdefault(key, np.full(self.rows, np.nan))[i] = value
             self._ops = found
         return self._ops.get(option_id)
+
+    def overrides(self, option_id: str) -> OverrideColumns | None:
+        """One option's overrides (`WorkloadProfile.overrides`) as columns, or None when no row
+        has any. Read once per option."""
+        if self._overrides is None:
+            self._overrides = {}
+        if option_id not in self._overrides:
+            given = [g.get(option_id) if isinstance(g, Mapping) else None for g in self._data.get("overrides", ())]
+            rows = [g if isinstance(g, OptionOverrides) else None for g in given]
+            self._overrides[option_id] = OverrideColumns.of(rows) if any(r is not None for r in rows) else None
+        return self._overrides[option_id]
 
     def __getitem__(self, name: str) -> npt.NDArray[Any]:
         return self._data[name]
@@ -302,7 +394,7 @@ def lookup(frame: Columns, name: str, table: Mapping[str, Any], dtype: Any = np.
 
 
 TEXT_COLUMNS = ("machine", "step_kind", "name")
-TEAM_COLUMNS = ("engineer_cost_usd_per_year", "ops_fte")
+TEAM_COLUMNS = ("engineer_cost_usd_per_year", "ops_fte", "overrides")
 
 
 def field_unit(name: str) -> str:
@@ -405,8 +497,9 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
                 frame[name] = default.value if isinstance(default, StepKind) else default
         if "engineer_cost_usd_per_year" not in frame.columns:
             frame["engineer_cost_usd_per_year"] = np.nan
-        if "ops_fte" not in frame.columns:
-            frame["ops_fte"] = pd.Series([{}] * len(frame), index=frame.index, dtype=object)
+        for name in ("ops_fte", "overrides"):
+            if name not in frame.columns:
+                frame[name] = pd.Series([{}] * len(frame), index=frame.index, dtype=object)
         convert = {name: np.float64 for name in NUMERIC_FIELDS if frame[name].dtype != np.float64}
         if convert:
             frame = frame.astype(convert)
@@ -423,6 +516,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
                 np.nan if p.team.engineer_cost_usd_per_year is None else p.team.engineer_cost_usd_per_year
             ),
             "ops_fte": dict(p.team.ops_fte),
+            "overrides": dict(p.overrides),
         }
         for p in items
     ]

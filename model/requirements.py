@@ -278,6 +278,26 @@ def _plans(table: PriceTable) -> Iterator[Gap]:
                         yield ("plans", i, "prices", key), "a price by machine must be one number, not tiers"
 
 
+def _addons(table: PriceTable) -> Iterator[Gap]:
+    meters = {m.id for m in table.meters}
+    plans = {p.id for p in table.plans}
+    priced = set(table.prices) | {k for p in table.plans for k in p.prices}
+    for i, addon in enumerate(table.addons):
+        at: tuple[str | int, ...] = ("addons", i)
+        for meter in addon.multiplies:
+            if meter not in meters:
+                yield (*at, "multiplies"), f"{meter!r} is not a meter (have: {', '.join(sorted(meters))})"
+        if addon.factor is not None:
+            yield from _in("counting", table, addon.factor, (*at, "factor"))
+        if addon.price is not None and addon.price not in priced:
+            yield (*at, "price"), f"{addon.price!r} is not a price of the table or of a plan"
+        for plan in addon.plans:
+            if plan not in plans:
+                yield (*at, "plans"), f"{plan!r} is not a plan (have: {', '.join(sorted(plans))})"
+        if addon.raises_concurrency and table.concurrency is None:
+            yield (*at, "raises_concurrency"), "the table has no `concurrency` to raise"
+
+
 def table_problems(table: PriceTable) -> list[Gap]:
     """Every reference of the table the engine could not follow, with where it is."""
     if table.kind != "option":
@@ -288,7 +308,7 @@ def table_problems(table: PriceTable) -> list[Gap]:
         gaps.append(((), "an option table must price something: `meters`, `infrastructure` or `people`"))
     for name, spec in table.quantities.items():
         gaps += _quantity(table, name, spec)
-    for generator in (_meters, _history, _limits, _infrastructure, _plans, _line_keys):
+    for generator in (_meters, _history, _limits, _infrastructure, _plans, _line_keys, _addons):
         gaps += generator(table)
     return gaps
 

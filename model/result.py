@@ -64,7 +64,8 @@ class ProvenanceOut(_Out):
     title: str
     stated: dt.date
     verified: dt.date
-    confidence: Literal["primary", "secondary", "estimate"]
+    confidence: Literal["primary", "secondary", "estimate", "yours"]
+    """`yours`: a number the profile gives (a negotiated price, a contract's terms)."""
     note: str | None = None
 
 
@@ -86,6 +87,8 @@ class ComponentOut(_Out):
     quoted_unit: str | None = None
     """How the vendor quotes the price when per many units (`USD/1M actions`); `unit_price` is
     always per one unit of `unit` (`price_unit`)."""
+    list_unit_price: float | None = None
+    """The table's unit price, where your own (`overrides`) replaces it."""
 
 
 class PlanOut(_Out):
@@ -247,6 +250,11 @@ def provenance(book: PriceBook, ref: PriceRef) -> ProvenanceOut | None:
     table = book.tables.get(ref.table_id)
     if table is None:
         return None
+    if ref.path and ref.path[0] == "overrides":
+        what = "your price" if ref.path[1] == "prices" else "your contract's terms"
+        return ProvenanceOut(table=table.id, effective=table.effective, field=".".join(ref.path), url="",
+                             title=f"{what.capitalize()}, from the profile's overrides", stated=book.as_of,
+                             verified=book.as_of, confidence="yours", note=None)
     item: Number | Tiered | None = table.numbers().get(ref.path)
     if item is None:
         return None
@@ -297,6 +305,7 @@ def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int) -> C
         depends_on=depends,
         provenance=provenance(book, ref) if ref is not None else None,
         quoted_unit=line.quoted_unit,
+        list_unit_price=_finite(line.list_unit_price[i]) if line.list_unit_price is not None else None,
     )
 
 
@@ -391,7 +400,7 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
             )
             for p in option.table.plans
         ],
-        warnings=[message for message, flags in bill.warnings.items() if bool(flags[i])]
+        warnings=[message.format(**fill) for message, flags in bill.warnings.items() if bool(flags[i])]
         + _limit_warnings(option.table, limits),
         depends_on=[f"{c.name}: depends on {c.depends_on}" for c in components if c.depends_on],
         pricing=TableRef(table=option.id, effective=option.table.effective, file=book.files.get(option.id)),

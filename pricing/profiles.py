@@ -5,8 +5,8 @@ Problems name the file, the line, the field, the value given and what is allowed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +14,15 @@ import yaml
 
 from model.profile import ProfileError, WorkloadProfile, parse_profile
 from pricing.load import PricingError, data_dir
+from pricing.schema import PriceBook, PriceTable
 from pricing.yamlio import Problem, YamlDocument, parse_yaml
 
 __all__ = [
     "Known",
     "LoadedProfile",
+    "OptionTerms",
     "dump_profile",
+    "known_from",
     "load_profile_text",
     "parse_profile_text",
     "preset_paths",
@@ -36,6 +39,29 @@ class Known:
 
     machines: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
+    terms: Mapping[str, OptionTerms] = field(default_factory=dict)
+    """Option id -> what its `overrides` may name (prices, plans, add-ons)."""
+
+
+@dataclass(frozen=True)
+class OptionTerms:
+    prices: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()
+    addons: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, table: PriceTable) -> OptionTerms:
+        prices = sorted(set(table.prices) | {k for p in table.plans for k in p.prices})
+        return cls(tuple(prices), tuple(p.id for p in table.plans), tuple(a.id for a in table.addons))
+
+
+def known_from(book: PriceBook, options: Iterable[str] = ()) -> Known:
+    """What a profile may name, from the tables in force (and every option id in `options`)."""
+    from model.lines import HOSTING_TABLE
+
+    machines = tuple(book.table(HOSTING_TABLE).machines) if HOSTING_TABLE in book.tables else ()
+    ids = sorted({*options, *(t.id for t in book.options())})
+    return Known(machines, tuple(ids), {t.id: OptionTerms.of(t) for t in book.options()})
 
 
 @dataclass(frozen=True)
@@ -159,4 +185,26 @@ def _reference_problems(file: str, doc: YamlDocument, data: Mapping[str, Any], k
         if option not in known.options:
             problems.append(Problem(file, doc.line_of(("options", index)), f"options.{index}",
                                     f"{option!r} is not an option; allowed: {allowed}"))
+    overrides = data.get("overrides")
+    for option, terms in (overrides.items() if isinstance(overrides, Mapping) else ()):
+        at = ("overrides", option)
+        if option not in known.options:
+            problems.append(Problem(file, doc.line_of(at), f"overrides.{option}",
+                                    f"{option!r} is not an option; allowed: {allowed}"))
+            continue
+        have = known.terms.get(option)
+        if have is None or not isinstance(terms, Mapping):
+            continue
+        for section, names in (("prices", have.prices), ("addons", have.addons)):
+            given = terms.get(section)
+            for key in (given if isinstance(given, Mapping) else ()):
+                if key not in names:
+                    where = f"overrides.{option}.{section}.{key}"
+                    problems.append(Problem(file, doc.line_of((*at, section, key)), where,
+                                            f"{key!r} is not one of its {section}; allowed: "
+                                            + (", ".join(names) or "none")))
+        plan = terms.get("plan")
+        if plan is not None and plan not in have.plans:
+            problems.append(Problem(file, doc.line_of((*at, "plan")), f"overrides.{option}.plan",
+                                    f"{plan!r} is not one of its plans; allowed: " + (", ".join(have.plans) or "none")))
     return problems

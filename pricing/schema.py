@@ -557,6 +557,35 @@ class Infrastructure(_Strict):
     fixed: tuple[FixedCost, ...] = ()
 
 
+class Addon(_Strict):
+    """Something a buyer may add to the option (a profile's `overrides.<option>.addons` names it by
+    `id`, with 1 to switch it on or how many units).
+
+    `multiplies` lists meters whose quantity it multiplies by the `counting` number `factor` (High
+    Availability doubles Actions and storage); `price` prices each unit a month (a price id of the
+    table or of a plan); with `raises_concurrency` each unit lifts the plan's concurrency cap by
+    one (extra concurrency bought in a dashboard). `plans`: the plans that sell it (empty: all)."""
+
+    id: Key
+    name: Text
+    multiplies: tuple[Key, ...] = ()
+    factor: Key | None = None
+    price: Key | None = None
+    raises_concurrency: Bool = False
+    plans: tuple[Key, ...] = ()
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Addon:
+        if bool(self.multiplies) != (self.factor is not None):
+            raise ValueError("`multiplies` (meter ids) and `factor` (a `counting` key) go together")
+        if not self.multiplies and self.price is None:
+            raise ValueError("an add-on `multiplies` meters or has a `price`")
+        if self.raises_concurrency and self.price is None:
+            raise ValueError("an add-on that `raises_concurrency` has a `price` per slot")
+        return self
+
+
 class License(_Strict):
     name: Text
     note: Text
@@ -598,6 +627,7 @@ class PriceTable(_Strict):
     run_limits: tuple[RunLimit, ...] = ()
     infrastructure: Infrastructure = Field(default_factory=Infrastructure)
     people: Key | None = None
+    addons: tuple[Addon, ...] = ()
     """The `assumptions` key of the share of an engineer operating this option [FTE]."""
 
     @model_validator(mode="after")

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from tabulate import tabulate
 
-from model.result import EstimateOut, HistoryOut, OptionOut
+from model.result import ComponentOut, EstimateOut, HistoryOut, OptionOut
 from model.units import price_unit_parts
 from model.verdict import verdict
 
@@ -200,19 +200,32 @@ def _summary_rows(result: EstimateOut) -> list[list[str]]:
     ]
 
 
+def source_label(c: ComponentOut, *, verified: bool = False) -> str:
+    """Where a line's unit price comes from: the source's confidence (and when it was verified),
+    or, for a price the profile gives, "your price" with the list price beside it."""
+    if c.list_unit_price is not None:
+        return f"your price (list {format_unit_price(c.list_unit_price, c.price_unit, c.quoted_unit)})"
+    if c.provenance is None:
+        return ""
+    if c.provenance.confidence == "yours":
+        return "your terms"
+    return f"{c.provenance.confidence}, verified {c.provenance.verified}" if verified else c.provenance.confidence
+
+
 def _component_rows(option: OptionOut) -> list[list[str]]:
     rows = []
     for c in option.components:
         if c.quantity == 0 and c.cost_usd == 0 and c.key != "plan_fee":
             continue
         cost = format_usd(c.cost_usd) + (" *" if c.depends_on else "")
+        source = source_label(c)
         rows.append(
             [
                 c.name,
                 format_quantity(c.quantity, c.unit),
                 format_unit_price(c.unit_price, c.price_unit, c.quoted_unit),
                 cost,
-                c.provenance.confidence if c.provenance else "",
+                source,
             ]
         )
     return rows

@@ -22,6 +22,7 @@ from report.compare import (
     headline,
     headline_details,
     ranked,
+    source_label,
     unpriced_note,
 )
 
@@ -213,7 +214,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                         format_unit_price(c.unit_price, c.price_unit, c.quoted_unit),
                         format_usd(c.cost_usd),
                         f"{format_usd(c.low_usd)} – {format_usd(c.high_usd)}",
-                        f"{c.provenance.confidence}, verified {c.provenance.verified}" if c.provenance else "",
+                        source_label(c, verified=True),
                     )
                     for c in option.components
                 ),

@@ -272,3 +272,9 @@ def test_the_headline_says_what_it_rests_on_and_what_would_flip_it():
     text = " ".join(m.value for m in at.markdown)
     assert analysis.flip is not None and f"**What would flip it:** {analysis.flip.sentence}" in text
     assert "vendor $" in text and "your infrastructure $" in text and "people $" in text
+
+
+def test_a_link_that_names_no_option_s_terms_is_explained():
+    at = start({"your.acme/nope.discount": "5", "your.temporal/cloud.colour": "red"})
+    problems = at.session_state["url_problems"]
+    assert {p[0] for p in problems} == {"your.acme/nope.discount", "your.temporal/cloud.colour"}

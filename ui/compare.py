@@ -11,7 +11,7 @@ from model.crossover import Crossover
 from model.profile import field_unit
 from model.result import OptionOut
 from report.charts import breakdown_frame
-from report.compare import format_usd, headline, headline_details, ranked, unpriced_note
+from report.compare import format_usd, headline, headline_details, ranked, source_label, unpriced_note
 from ui.data import chart_spec
 
 __all__ = ["render_compare", "render_headline"]
@@ -151,7 +151,7 @@ def _line_items(analysis: Analysis) -> pd.DataFrame:
                     "Cost": c.cost_usd,
                     "Low": c.low_usd,
                     "High": c.high_usd,
-                    "Confidence": c.provenance.confidence if c.provenance else "",
+                    "Confidence": source_label(c),
                     "Source": c.provenance.url if c.provenance else None,
                 }
             )

@@ -8,8 +8,9 @@ import streamlit as st
 from model.profile import OPTIONAL_FIELDS, ProfileError, StepKind, WorkloadProfile, field_unit
 from pricing.load import PricingError
 from pricing.profiles import Known, dump_profile, load_profile_text
+from pricing.schema import PriceBook, Tiered
 from ui.export import slug
-from ui.state import PROFILE_FIELDS, Session, field_key
+from ui.state import PROFILE_FIELDS, YOURS, Session, field_key
 
 __all__ = ["render_sidebar"]
 
@@ -106,7 +107,43 @@ def _sources_note(file: str, sources: dict[str, str]) -> str:
     return "Loaded. " + "; ".join(parts) + "."
 
 
-def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | None:
+def _contract(book: PriceBook) -> None:
+    """A buyer's own terms for one option at a time (every option's are kept in the session and the
+    link): prices, a discount, a committed spend and its credit, a pinned plan, add-ons."""
+    tables = {t.id: t for t in book.options()}
+    with st.expander("Your prices and contract"):
+        st.caption("A contract's terms instead of the list price; each line item priced at yours says so and "
+                   "shows the list price beside it.")
+        chosen = st.selectbox("Option", list(tables), key="your.option", format_func=lambda i: tables[i].name,
+                              persist_state="session")
+        table = tables[chosen]
+        prices = {**{k: v for p in table.plans for k, v in p.prices.items()}, **table.prices}
+        for key, item in sorted(prices.items()):
+            listed = "tiered" if isinstance(item, Tiered) else f"{item.expected:.6g}"
+            st.number_input(f"{key} [{item.unit.value}]", min_value=0.0, value=None, format=EXACT,
+                            key=f"{YOURS}{chosen}.price.{key}", placeholder=f"list: {listed}",
+                            persist_state="session", help="Your unit price, in the unit the vendor quotes")
+        st.number_input("Discount [%]", min_value=0.0, max_value=100.0, value=None, format=EXACT,
+                        key=f"{YOURS}{chosen}.discount", persist_state="session", placeholder="none",
+                        help="Off the vendor's bill")
+        st.number_input("Committed spend [USD/month]", min_value=0.0, value=None, format=EXACT,
+                        key=f"{YOURS}{chosen}.commitment", persist_state="session", placeholder="none",
+                        help="Paid each month whatever the usage")
+        st.number_input("Credit it buys [USD/month]", min_value=0.0, value=None, format=EXACT,
+                        key=f"{YOURS}{chosen}.credit", persist_state="session", placeholder="the commitment",
+                        help="Pays for usage; empty: the commitment itself")
+        if table.plans:
+            plans = {p.id: p.name for p in table.plans}
+            st.selectbox("Pinned plan", list(plans), index=None, key=f"{YOURS}{chosen}.plan",
+                         format_func=plans.__getitem__, placeholder="the cheapest that takes the workload",
+                         persist_state="session", help="A plan chosen for its SLA or support, priced whatever it costs")
+        for addon in table.addons:
+            st.number_input(addon.name, min_value=0.0, value=None, format=EXACT,
+                            key=f"{YOURS}{chosen}.addon.{addon.id}", persist_state="session", placeholder="none",
+                            help=addon.note or "1 to switch it on")
+
+
+def render_sidebar(session: Session, machines: list[str], book: PriceBook | None = None) -> WorkloadProfile | None:
     """Draw the form; return the profile it describes, or None (with the problems shown beside
     the form, every value kept) when the fields do not make a valid profile.
 
@@ -140,6 +177,9 @@ def render_sidebar(session: Session, machines: list[str]) -> WorkloadProfile | N
                 st.number_input(option, min_value=0.0, max_value=10.0, step=0.05, value=None, format=EXACT,
                                 key=f"team.ops.{option}", placeholder="table default",
                                 help="Share of one engineer spent running this option")
+
+        if book is not None:
+            _contract(book)
 
         st.header("Prices")
         st.date_input("Pricing date", key="pricing_date", min_value=session.allowed.first_date,

@@ -145,6 +145,60 @@ def _team_from(params: Mapping[str, str], problems: list[Problem], options: tupl
 
 
 KNOWN = {"v", "preset", "view", "axis", "date", "engineer_cost", "table", "options"}
+YOURS = "your."
+"""Link parameters and widget keys of a profile's `overrides`: `your.<option>.<field>`, where the
+field is `price.<id>`, `discount`, `commitment`, `credit`, `plan` or `addon.<id>`."""
+_TERMS = {"discount": "discount_percent", "commitment": "commitment_usd", "credit": "commitment_credit_usd"}
+
+
+def overrides_from(values: Mapping[str, Any], options: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[Problem]]:
+    """`your.<option>.<field>` keys (of a link or of the widgets) as a profile's `overrides`; the
+    problems name each key that names no option or no field, with what is allowed."""
+    out: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for key, value in values.items():
+        if not str(key).startswith(YOURS) or value is None or value == "":
+            continue
+        rest = str(key).removeprefix(YOURS)
+        option = next((o for o in sorted(options, key=len, reverse=True) if rest.startswith(o + ".")), None)
+        if option is None:
+            problems.append((str(key), str(value), "your.<option>.<field> for one of " + ", ".join(options)))
+            continue
+        term = rest.removeprefix(option + ".")
+        terms = out.setdefault(option, {})
+        try:
+            if term.startswith("price."):
+                terms.setdefault("prices", {})[term.removeprefix("price.")] = float(value)
+            elif term.startswith("addon."):
+                terms.setdefault("addons", {})[term.removeprefix("addon.")] = float(value)
+            elif term in _TERMS:
+                terms[_TERMS[term]] = float(value)
+            elif term == "plan":
+                terms["plan"] = str(value)
+            else:
+                problems.append((str(key), str(value), "a field: price.<id>, discount, commitment, credit, plan, "
+                                 "addon.<id>"))
+        except ValueError:
+            problems.append((str(key), str(value), "a number"))
+    return out, problems
+
+
+def overrides_params(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """A profile's `overrides` as `your.<option>.<field>` keys (the inverse of `overrides_from`)."""
+    params: dict[str, Any] = {}
+    names = {v: k for k, v in _TERMS.items()}
+    for option, terms in sorted(overrides.items()):
+        data = terms.model_dump() if hasattr(terms, "model_dump") else dict(terms)
+        for key, value in sorted(data.get("prices", {}).items()):
+            params[f"{YOURS}{option}.price.{key}"] = value
+        for key, value in sorted(data.get("addons", {}).items()):
+            params[f"{YOURS}{option}.addon.{key}"] = value
+        for term, name in names.items():
+            if data.get(term) not in (None, 0, 0.0):
+                params[f"{YOURS}{option}.{name}"] = data[term]
+        if data.get("plan"):
+            params[f"{YOURS}{option}.plan"] = data["plan"]
+    return params
 
 
 def decode(
@@ -172,6 +226,13 @@ def decode(
     if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
         problems.append(("machine", str(overrides.pop("machine")), "one of " + ", ".join(allowed.machines)))
     team = _team_from(data, problems, allowed.options)
+    yours, bad_yours = overrides_from(data, allowed.options)
+    problems += bad_yours
+    if yours:
+        try:
+            base["overrides"] = {**base.get("overrides", {}), **parse_profile({**base, "overrides": yours}).overrides}
+        except ProfileError as exc:
+            problems += [(f, str(v), msg) for f, v, msg in exc.problems]
     if "options" in data:
         named = [o for o in data["options"].split(",") if o]
         unknown = [o for o in named if allowed.options and o not in allowed.options]
@@ -228,7 +289,7 @@ def decode(
                 answers[question.id] = given
             else:
                 problems.append((key, given, "one of " + ", ".join(choices)))
-        elif key not in KNOWN and key not in PROFILE_FIELDS and not key.startswith("ops."):
+        elif key not in KNOWN and key not in PROFILE_FIELDS and not key.startswith(("ops.", YOURS)):
             problems.append((key, given, "a known parameter: " + ", ".join(sorted(KNOWN | set(PROFILE_FIELDS)))
                              + ", ops.<option>, q.<question>"))
     return UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=pricing_date,
@@ -263,6 +324,8 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         params["engineer_cost"] = _text(team.engineer_cost_usd_per_year)
     for option, share in sorted(team.ops_fte.items()):
         params[f"ops.{option}"] = _text(share)
+    for key, value in overrides_params(state.profile.overrides).items():
+        params[key] = value if isinstance(value, str) else _text(value)
     if state.view != "compare":
         params["view"] = state.view
     if state.axis != "steps_per_run":
@@ -326,8 +389,9 @@ class Session:
         if not team:
             return
         # Team inputs left empty take the tables' defaults: an empty widget has no state at all.
-        for key in [k for k in self.store if str(k).startswith(("team.ops.", "team.engineer_cost"))]:
+        for key in [k for k in self.store if str(k).startswith(("team.ops.", "team.engineer_cost", YOURS))]:
             del self.store[key]
+        self.store.update(overrides_params(profile.overrides))
         if profile.team.engineer_cost_usd_per_year is not None:
             self.store["team.engineer_cost"] = profile.team.engineer_cost_usd_per_year
         for option, share in profile.team.ops_fte.items():
@@ -339,6 +403,9 @@ class Session:
         data["options"] = tuple(self.store.get("options") or ())
         ops = {o: self.store[f"team.ops.{o}"] for o in option_ids if self.store.get(f"team.ops.{o}") is not None}
         data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get("team.engineer_cost"), ops_fte=ops)
+        yours, _ = overrides_from({k: v for k, v in self.store.items() if str(k).startswith(YOURS)},
+                                  tuple(option_ids))
+        data["overrides"] = yours
         return parse_profile(data)
 
     def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:

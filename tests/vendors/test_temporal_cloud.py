@@ -13,12 +13,15 @@ from hypothesis import strategies as st
 
 from model.engine import estimate
 from model.meters import charge
-from model.profile import Columns, profiles_frame
+from model.profile import Columns, OptionOverrides, profiles_frame
 from model.result import summarize
 from model.units import BYTES_PER_KB, BYTES_PER_MB
 from model.usage import Usage, workload
 from pricing.load import list_table_files, read_pricebook, read_table
+from pricing.profiles import read_presets
+from report.compare import format_usd
 from tests.agents import agent
+from tests.test_app import metrics, param, start
 from tests.vendors.contract import VendorContract
 
 OPTION = "temporal/cloud"
@@ -281,3 +284,24 @@ def test_cost_never_falls_across_a_continue_as_new_boundary():
     option = estimate(frame, read_pricebook(on=CURRENT), [OPTION]).option(OPTION)
     assert (option.history.segments > 1).any()
     assert (np.diff(option.total) >= 0).all()
+
+
+# The app: a contract entered in the link reprices the option and survives the round trip.
+def test_your_prices_and_plan_survive_the_link_and_reprice_the_option():
+    link = {"preset": "coding-agent", "monthly_runs": "1250000", "your.temporal/cloud.price.actions": "30",
+            "your.temporal/cloud.plan": "business", "your.temporal/cloud.discount": "20"}
+    at = start(link)
+    assert not at.exception and not at.error
+    assert param(at, "your.temporal/cloud.price.actions") == "30"
+    assert param(at, "your.temporal/cloud.plan") == "business"
+    profile = read_presets()["coding-agent"].model_copy(update={"monthly_runs": 1_250_000.0, "overrides": {
+        "temporal/cloud": OptionOverrides(prices={"actions": 30}, plan="business", discount_percent=20)}})
+    result = summarize(estimate(profile, read_pricebook(on=dt.date.today())))
+    temporal = next(o for o in result.options if o.id == "temporal/cloud")
+    assert metrics(at)["Temporal Cloud"] == format_usd(temporal.monthly_usd)
+    # the sidebar shows the terms of the option picked there
+    at.selectbox(key="your.option").set_value("temporal/cloud").run()
+    assert at.number_input(key="your.temporal/cloud.price.actions").value == 30
+    assert at.selectbox(key="your.temporal/cloud.plan").value == "business"
+    again = start({k: param(at, k) for k in at.query_params})
+    assert metrics(again)["Temporal Cloud"] == format_usd(temporal.monthly_usd)
