@@ -8,11 +8,13 @@ Run with `make run` (streamlit run app.py).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
 from model.profile import ProfileError
 from pricing.load import PricingError
+from pricing.profiles import known_from
 from ui import data
 from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
@@ -20,6 +22,7 @@ from ui.export import render_export
 from ui.limits import render_limits
 from ui.price_history import render_price_history
 from ui.provenance import render_pricing
+from ui.scenarios import render_scenarios, scenario_results
 from ui.sidebar import render_sidebar
 from ui.state import PROFILE_FIELDS, VIEWS, Session, second_axes
 
@@ -75,8 +78,12 @@ def main() -> None:
         session.write_url(state)
         st.stop()
     render_headline(analysis)
+    if state.scenarios:  # the report and the scenarios view show them; the headline is the profile's
+        analysis = replace(analysis, scenarios=scenario_results(session, state, analysis))
     if view == "compare":
         render_compare(analysis, second_axes())
+    elif view == "scenarios":
+        render_scenarios(session, state, analysis, known_from(analysis.book, allowed.options))
     elif view == "limits":
         render_limits(analysis)
     elif view == "checklist":

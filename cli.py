@@ -1,12 +1,14 @@
 """`tco`: compare orchestrators for a workload profile, and keep the pricing tables true.
 
     tco compare --profile FILE [--pricing-date YYYY-MM-DD] [--format table|json|md]
-    tco report --profile FILE --format md|html|pdf|json|csv -o OUT [--axis FIELD] [--answer Q=A ...]
+    tco compare --scenarios FILE [--pricing-date YYYY-MM-DD] [--format table|json|md|csv]
+    tco report --profile FILE | --scenarios FILE --format md|html|pdf|json|csv -o OUT [--axis FIELD] [--answer Q=A ...]
     tco pricing validate [PATH ...]
     tco pricing diff OLD_FILE NEW_FILE | NEW_FILE | TABLE_ID DATE DATE
     tco pricing impact --from DATE --to DATE | --against DIR [--on DATE]  [--profile FILE ...]
     tco pricing stale [--today DATE]
     tco pricing schema [--out DIR]
+    tco pricing show OPTION_ID [--on DATE]
 
 Exit status: 0 ok; 1 pricing data failed validation (or, for `stale`, some table is overdue for
 re-verification); 2 bad input (the message on stderr names the file, the line, the field and what
@@ -46,14 +48,21 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     compare = commands.add_parser("compare", help="cost of every option for a workload profile")
-    compare.add_argument("--profile", type=Path, required=True, help="workload profile YAML (see data/profiles/)")
+    given = compare.add_mutually_exclusive_group(required=True)
+    given.add_argument("--profile", type=Path, help="workload profile YAML (see data/profiles/)")
+    given.add_argument("--scenarios", type=Path, help="a scenario set YAML: 2 to 6 named scenarios side by side")
     compare.add_argument(
         "--pricing-date", type=_date, default=None, help="use the price tables in force on this date (default: today)"
     )
-    compare.add_argument("--format", choices=("table", "json", "md"), default="table")
+    compare.add_argument("--format", choices=("table", "json", "md", "csv"), default="table",
+                         help="csv: with --scenarios only")
 
     report = commands.add_parser("report", help="write the full report for a workload profile")
-    report.add_argument("--profile", type=Path, required=True, help="workload profile YAML")
+    source = report.add_mutually_exclusive_group(required=True)
+    source.add_argument("--profile", type=Path, help="workload profile YAML")
+    source.add_argument("--scenarios", type=Path,
+                        help="a scenario set YAML: the report covers its first scenario in full and adds the set "
+                        "side by side")
     report.add_argument("--format", choices=("md", "html", "pdf", "json", "csv"), required=True)
     report.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for standard output)")
     report.add_argument("--pricing-date", type=_date, default=None)
@@ -95,6 +104,10 @@ def _parser() -> argparse.ArgumentParser:
         "stale", help="tables past their re-verification cadence (exit 1 when any is)"
     )
     stale.add_argument("--today", type=_date, default=None, help="the day to judge on (default: today)")
+    show = pricing_commands.add_parser(
+        "show", help="an option's price ids, plans with their features, and add-ons (what a profile may name)")
+    show.add_argument("option", metavar="OPTION_ID")
+    show.add_argument("--on", type=_date, default=None, metavar="DATE", help="the table in force then (default: today)")
     schema = pricing_commands.add_parser("schema", help="write the JSON Schemas to data/schema/")
     schema.add_argument("--out", type=Path, default=None)
     return parser
@@ -118,6 +131,10 @@ def _compare(args: argparse.Namespace) -> int:
     from report.compare import format_json, format_markdown, format_table
 
     book = read_pricebook(args.data, on=args.pricing_date)
+    if args.scenarios is not None:
+        return _compare_scenarios(args, book)
+    if args.format == "csv":
+        raise CliError("compare: --format csv is for --scenarios; a single profile's CSV is `tco report --format csv`")
     profile = _load_profile(args.profile, args.data, book)
     result = summarize(estimate(profile, book, compared(profile, book)))
     if args.format == "json":
@@ -126,6 +143,33 @@ def _compare(args: argparse.Namespace) -> int:
     flip = flip_point(profile, book, result)
     formatter = {"table": format_table, "md": format_markdown}[args.format]
     sys.stdout.write(formatter(result, flip.sentence if flip is not None else None))
+    return EXIT_OK
+
+
+def _read_scenarios(args: argparse.Namespace, book):  # type: ignore[no-untyped-def]
+    from pricing.load import list_table_files
+    from pricing.profiles import known_from
+    from pricing.scenarios import read_scenarios
+
+    options = {f.table_id for f in list_table_files(args.data) if not f.table_id.startswith("reference/")}
+    return read_scenarios(args.scenarios, known=known_from(book, options), root=args.data)
+
+
+def _compare_scenarios(args: argparse.Namespace, book) -> int:  # type: ignore[no-untyped-def]
+    from model.scenarios import compare_scenarios
+    from report import scenarios as out
+
+    chosen = _read_scenarios(args, book)
+    results = compare_scenarios([(s.name, s.profile) for s in chosen.scenarios], book)
+    if args.format == "json":
+        text = out.format_scenarios_json(chosen.name, results, [s.changes for s in chosen.scenarios])
+    elif args.format == "csv":
+        text = out.format_scenarios_csv(results)
+    elif args.format == "md":
+        text = out.format_scenarios_markdown(chosen.name, results)
+    else:
+        text = out.format_scenarios_table(chosen.name, results)
+    sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -151,11 +195,19 @@ def _report(args: argparse.Namespace) -> int:
             f"allowed: {', '.join(q.id for q in criteria.questions)}"
         )
     book = read_pricebook(args.data, on=args.pricing_date)
-    profile = _load_profile(args.profile, args.data, book)
+    scenarios = _read_scenarios(args, book) if args.scenarios is not None else None
+    profile = scenarios.scenarios[0].profile if scenarios is not None else _load_profile(args.profile, args.data, book)
     try:
         analysis = analyse(profile, book, axis=args.axis, criteria=criteria, answers=answers)
     except ValueError as exc:
         raise CliError(f"--answer: {exc}") from None
+    if scenarios is not None:
+        from dataclasses import replace
+
+        from model.scenarios import compare_scenarios
+
+        priced = compare_scenarios([(s.name, s.profile) for s in scenarios.scenarios], book)
+        analysis = replace(analysis, scenarios=tuple(priced))
     data = build(analysis, args.format)
     if str(args.output) == "-":
         sys.stdout.buffer.write(data)
@@ -330,6 +382,19 @@ def _stale(args: argparse.Namespace) -> int:
     return EXIT_INVALID if any(s.stale for s in items) else EXIT_OK
 
 
+def _show(args: argparse.Namespace) -> int:
+    from pricing.load import read_pricebook
+    from report.pricing import show_markdown
+
+    book = read_pricebook(args.data, on=args.on)
+    tables = {t.id: t for t in book.options()}
+    if args.option not in tables:
+        raise CliError(f"pricing show: {args.option!r} is not an option priced on {book.as_of}; "
+                       f"allowed: {', '.join(sorted(tables))}")
+    sys.stdout.write(show_markdown(tables[args.option]))
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     from pricing.json_schemas import json_schemas
     from pricing.load import data_dir
@@ -348,7 +413,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _compare(args)
     if args.command == "report":
         return _report(args)
-    commands = {"validate": _validate, "diff": _diff, "impact": _impact, "stale": _stale, "schema": _schema}
+    commands = {"validate": _validate, "diff": _diff, "impact": _impact, "stale": _stale, "schema": _schema,
+                "show": _show}
     return commands[args.pricing_command](args)
 
 

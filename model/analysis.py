@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,9 @@ from model.sweep import STEP_MEASURES, limit_curves, sweep
 from model.verdict import Flip, flip_point
 from pricing.criteria import Criteria
 from pricing.schema import PriceBook
+
+if TYPE_CHECKING:
+    from model.scenarios import ScenarioResult
 
 __all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values", "compared", "value_of"]
 
@@ -89,6 +93,8 @@ class Analysis:
     flip: Flip | None
     recommendation: Recommendation | None
     answers: Mapping[str, str] = field(default_factory=dict)
+    scenarios: tuple[ScenarioResult, ...] = ()
+    """Named scenarios priced beside the profile (`model.scenarios.compare_scenarios`), if any."""
 
 
 def analyse(

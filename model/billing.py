@@ -80,19 +80,22 @@ def share_fee(floor: npt.ArrayLike, share: npt.ArrayLike, consumption: npt.Array
 
 
 def cheapest(costs: npt.ArrayLike, allowed: npt.ArrayLike) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
-    """For each column, the row (plan) with the lowest cost among the allowed ones.
+    """For each column, the row (plan) with the lowest cost among the allowed ones; on a tie to
+    the cent, the later row (plans go from the smallest to the largest, so the one with more
+    headroom).
 
     Returns the chosen index and whether any plan was allowed; where none is, the last plan
     (the vendor's contract tier) is chosen, and the caller says so.
 
-    >>> idx, ok = cheapest([[5.0, 5.0, 9.0], [7.0, 4.0, 8.0]], [[True, True, False], [True, True, False]])
+    >>> idx, ok = cheapest([[5.0, 5.0, 9.0, 6.0], [7.0, 4.0, 8.0, 6.001]],
+    ...                    [[True, True, False, True], [True, True, False, True]])
     >>> idx.tolist(), ok.tolist()
-    ([0, 1, 1], [True, True, False])
+    ([0, 1, 1, 1], [True, True, False, True])
     """
     c = np.asarray(costs, dtype=np.float64)
     ok = np.asarray(allowed, dtype=bool)
-    masked = np.where(ok, c, np.inf)
-    idx = np.argmin(masked, axis=0)
+    masked = np.where(ok, np.round(c, 2), np.inf)[::-1]
+    idx = c.shape[0] - 1 - np.argmin(masked, axis=0)
     any_ok = ok.any(axis=0)
     idx = np.where(any_ok, idx, c.shape[0] - 1)
     return idx.astype(np.intp), np.asarray(any_ok, dtype=bool)

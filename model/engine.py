@@ -141,11 +141,16 @@ def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = Tr
     limits = project_limits(usage) if ranges else project_limits(usage, blocking=True)
     applicable, why = None, None
     blocking = [limit for limit in limits if limit.spec.blocks]
-    if blocking:
-        applicable = ~np.any([limit.exceeded for limit in blocking], axis=0)
+    unmet = bills["expected"].unmet
+    if blocking or unmet is not None:
+        applicable = np.ones(work.rows, dtype=bool)
         why = np.full(work.rows, "", dtype=object)
         for limit in reversed(blocking):  # the first limit crossed gives the reason
+            applicable &= ~limit.exceeded
             why = np.where(limit.exceeded, limit.spec.advice or limit.spec.name, why)
+        if unmet is not None:  # a need the buyer states comes before a limit of the run
+            applicable &= unmet == ""
+            why = np.where(unmet == "", why, unmet)
     return OptionEstimate(
         table=table,
         bill=bills["expected"],

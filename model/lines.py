@@ -84,6 +84,9 @@ class OptionBill:
     """Plan id -> what the bill would be on that plan (inf where the plan is not allowed)."""
     plan_reasons: Mapping[str, npt.NDArray[np.object_]] = field(default_factory=dict)
     """Plan id -> why that plan is or is not allowed, per profile."""
+    unmet: npt.NDArray[np.object_] | None = None
+    """Per profile, why no plan meets the profile's plan requirements ("" where one does); None
+    when every profile has a plan that meets them."""
 
     @property
     def total(self) -> Array:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +28,20 @@ from model.lines import HOSTING_TABLE, PEOPLE_TABLE, Line, OptionBill, PriceRef,
 from model.profile import OverrideColumns, ProfileError, column, lookup
 from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, ROUNDING, price_unit_parts
 from model.usage import Usage, Workload
-from pricing.schema import Load, Meter, Number, Plan, PriceBook, PriceTable, Scenario, Tiered
+from pricing.schema import (
+    FEATURES,
+    SUPPORT_LEVELS,
+    Addon,
+    Load,
+    Meter,
+    Number,
+    Plan,
+    PlanFeatures,
+    PriceBook,
+    PriceTable,
+    Scenario,
+    Tiered,
+)
 
 __all__ = ["charge", "machine_resources", "plan_name", "price_option"]
 
@@ -213,6 +227,115 @@ def _addon_lines(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns 
         if addon.raises_concurrency and sold:
             slots = slots + wanted
     return lines, slots, unsold, names
+
+
+_SHORT = {
+    "seats": ("{have:,.0f} seats, fewer than the {want:,.0f} you need", "no seat count listed"),
+    "log_retention_days": ("logs kept {have:g} days, fewer than the {want:g} you need", "no log retention listed"),
+    "sla_percent": ("an uptime SLA of {have:g}%, below the {want:g}% you need", "no uptime SLA listed"),
+    "support": ("{have} support, below the {want} support you need", "no support level listed"),
+    "sso": ("no SSO / SAML", "no SSO / SAML listed"),
+    "hipaa": ("no HIPAA BAA", "no HIPAA BAA listed"),
+}
+
+
+def _feature_addons(table: PriceTable) -> list[Addon]:
+    """The add-ons some plan's features name: bought as a requirement needs them."""
+    every = [*(p.features for p in table.plans), table.features]
+    named = {f.addon for features in every for _, f in features.items() if f.addon is not None}
+    return [a for a in table.addons if a.id in named]
+
+
+def _requirements(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns | None
+                  ) -> tuple[list[Line], Bools, npt.NDArray[np.object_], dict[str, Bools]]:
+    """What one plan needs to meet the profiles' plan requirements: the add-on lines it buys for
+    them, whether it meets them at all, why not (per profile), and warnings for features that
+    cost extra at a price not published. A self-hosted option meets them by your own setup."""
+    table, n = u.table, u.work.rows
+    req = u.frame.requirements()
+    ok, why = np.ones(n, dtype=bool), np.full(n, "", dtype=object)
+    addons = _feature_addons(table)
+    units = {a.id: np.zeros(n) for a in addons}
+    warnings: dict[str, Bools] = {}
+    if req is not None and table.hosting == "cloud":
+        features = plan.features if plan is not None else table.features
+        name = plan.name if plan is not None else table.name
+        by_id = {a.id: a for a in addons}
+        priced = set(table.prices) | (set(plan.prices) if plan is not None else set())
+        for key in FEATURES:
+            feature = getattr(features, key)
+            addon = by_id.get(feature.addon) if feature is not None and feature.addon is not None else None
+            sold = addon is not None and addon.price in priced and (
+                not addon.plans or (plan is not None and plan.id in addon.plans))
+            bought = ov.addons.get(addon.id, np.zeros(n)) if ov is not None and addon is not None else np.zeros(n)
+            want: npt.NDArray[Any]
+            if key == "support":
+                want = req.support
+                needed = want >= 0
+                have = np.full(n, -1 if feature is None else SUPPORT_LEVELS.index(str(feature.value)))
+                short = needed & (have < want)
+            elif key in ("sso", "hipaa"):
+                want = getattr(req, key)
+                needed = want
+                has = feature is not None and feature.value is True
+                short = needed & (not has) & (bought <= 0)
+                if sold and addon is not None:
+                    units[addon.id] = np.maximum(units[addon.id], short * 1.0)
+                    short = np.zeros(n, dtype=bool)
+            else:
+                want = getattr(req, key)
+                needed = ~np.isnan(want)
+                value = None if feature is None else feature.value
+                have = np.full(n, np.inf if value == "unlimited" else np.nan if value is None else float(value))
+                if key == "seats":
+                    have = np.nan_to_num(have, nan=0.0) + bought
+                    gap = np.where(needed, np.maximum(np.nan_to_num(want) - have, 0.0), 0.0)
+                    if sold and addon is not None and feature is not None:
+                        units[addon.id] = units[addon.id] + gap
+                        gap = np.zeros(n)
+                    short = gap > 0
+                else:
+                    with np.errstate(invalid="ignore"):
+                        short = needed & ~(have >= want)
+            if feature is not None and feature.unpriced is not None:
+                met = needed & ~short
+                if met.any():
+                    warnings[f"{name}: {_title(key)} costs extra at a price the vendor does not publish "
+                              f"({feature.unpriced}); the total leaves it out"] = met
+            if not short.any():
+                continue
+            ok &= ~short
+            told, untold = _SHORT[key]
+            for i in np.flatnonzero(short):
+                if feature is None:
+                    text = untold
+                elif key == "support":
+                    text = told.format(have=feature.value, want=SUPPORT_LEVELS[int(want[i])])
+                elif key in ("sso", "hipaa"):
+                    text = told
+                else:
+                    shown = float(have[i]) - (float(bought[i]) if key == "seats" else 0.0)
+                    text = told.format(have=shown, want=float(want[i]))
+                why[i] = f"{why[i]}; {text}" if why[i] else text
+    lines = []
+    for addon in addons:
+        assert addon.price is not None
+        item = rates.price(addon.price, plan) if addon.price in (
+            set(table.prices) | (set(plan.prices) if plan is not None else set())) else None
+        each = item.pick(u.scenario) * price_unit_parts(item.unit)[0] if isinstance(item, Number) else 0.0
+        per = item.unit.value.removeprefix("USD/") if isinstance(item, Number) else "month"
+        counted = any(f.addon == addon.id for p in (*table.plans, table) for k, f in
+                      (p.features.items() if isinstance(p, Plan | PriceTable) else []) if k == "seats")
+        unit, price_unit = ("seats", f"USD/seat-{per}") if counted else (per, f"USD/{per}")
+        bought_units = units[addon.id]
+        lines.append(Line(f"needs.{addon.id}", f"{addon.name} (for your requirements)", bought_units, unit,
+                          np.full(n, each), price_unit, bought_units * each,
+                          rates.price_ref(addon.price, plan) if item is not None else None))
+    return lines, ok, why, warnings
+
+
+def _title(key: str) -> str:
+    return str(PlanFeatures.model_fields[key].title)
 
 
 def _plan_lines(
@@ -499,15 +622,24 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
     n = work.rows
     quantities = {m.quantity: u.monthly(m.quantity) for m in table.meters}
     warnings: dict[str, Bools] = {}
+    unmet_reason: npt.NDArray[np.object_] | None = None
     ov = u.frame.overrides(table.id)
     if ov is not None:
         _check_overrides(table, ov)
 
     if table.plans:
         per_plan, allowed, reasons, kept = [], [], [], []
+        takes, both, unmet_by_plan = [], [], []
         for plan in table.plans:
             mine, bounded = _plan_quantities(u, rates, plan, quantities)
             lines, ok, reason = _plan_lines(u, rates, plan, mine, ov)
+            needs, meets, unmet, cautions = _requirements(u, rates, plan, ov)
+            takes.append(ok)
+            lines, ok = (*lines, *needs), ok & meets
+            both.append(ok)
+            unmet_by_plan.append(np.where(meets, reason, f"{plan.name}: " + unmet))
+            reason = np.where(meets, reason, f"{plan.name} does not meet your requirements: " + unmet)
+            warnings.update(cautions)
             per_plan.append(lines)
             allowed.append(ok)
             reasons.append(reason)
@@ -536,6 +668,14 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
                     f"your pinned plan (the cheapest, {names[str(c)]}, would bill ${t:,.2f})"
                     for c, t in zip(cheapest_ids, cheapest_total, strict=True)], reasons[i])
         chosen, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, allowed_by_plan, reasons)
+        # Requirements rule the option out where some plan could take the workload but none that
+        # also meets them can (where no plan takes it at all, the contract plan is priced as before).
+        unmet_all = ~np.any(both, axis=0) & np.any(takes, axis=0)
+        if unmet_all.any():
+            unmet_reason = np.full(n, "", dtype=object)
+            for row in np.flatnonzero(unmet_all).tolist():
+                unmet_reason[row] = ("no plan both takes this workload and meets your requirements ("
+                                   + "; ".join(str(u[row]) for u in unmet_by_plan) + ")")
         if any(p is not None for p in pinned):  # what each plan would cost, pinned or not
             plan_totals = {plan.id: np.where(ok, np.sum([ln.cost for ln in lines], axis=0), np.inf)
                            for plan, lines, ok in zip(table.plans, per_plan, allowed, strict=True)}
@@ -549,9 +689,14 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
     else:
         only = _no_plan(table)
         chosen, _, _ = _plan_lines(u, rates, None, quantities, ov)
+        needs, meets, unmet, cautions = _requirements(u, rates, None, ov)
+        chosen = (*chosen, *needs)
+        warnings.update(cautions)
         plan_ids = np.full(n, only.id, dtype=object)
         plan_reason = np.full(n, _no_plan_reason(table), dtype=object)
         plan_totals, plan_reasons = {}, {}
+        if not meets.all():
+            unmet_reason = np.where(meets, "", "it does not meet your requirements: " + unmet)
 
     if ov is not None:
         chosen = (*chosen, *_terms(u, ov, chosen))
@@ -576,5 +721,6 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: S
         warnings=warnings,
         plan_totals=plan_totals,
         plan_reasons=plan_reasons,
+        unmet=unmet_reason,
     )
     return bill, u

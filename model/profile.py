@@ -22,6 +22,8 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pricing.schema import SupportLevel
+
 __all__ = [
     "NUMERIC_FIELDS",
     "OPTIONAL_FIELDS",
@@ -29,6 +31,7 @@ __all__ = [
     "REQUIRED_FIELDS",
     "Columns",
     "OptionOverrides",
+    "PlanRequirements",
     "ProfileError",
     "StepKind",
     "TeamInputs",
@@ -127,6 +130,30 @@ class OptionOverrides(BaseModel):
     @property
     def empty(self) -> bool:
         return self == OptionOverrides()
+
+
+class PlanRequirements(BaseModel):
+    """What a plan must offer for production use. Empty: no requirement (the cheapest plan wins).
+    A self-hosted option meets them by your own setup; a cloud plan that does not list one is not
+    chosen, and an option with no plan that meets them cannot be bought as needed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seats: int | None = Field(default=None, ge=1, le=1_000_000, strict=True,
+                              description="People who need an account [seats]")
+    log_retention_days: float | None = Field(default=None, ge=0, le=3650,
+                                             description="Days the run logs and history must stay viewable [days]")
+    sso: bool = Field(default=False, strict=True, description="Sign-in through your identity provider (SSO / SAML)")
+    sla_percent: float | None = Field(default=None, ge=90, le=100,
+                                      description="The least uptime the vendor must commit to in an SLA [%]")
+    support: SupportLevel | None = Field(
+        default=None, description="The least support: community, email, priority (response targets in hours, "
+        "a shared channel) or dedicated (a named engineer, around the clock)")
+    hipaa: bool = Field(default=False, strict=True, description="The vendor signs a HIPAA business associate agreement")
+
+    def stated(self) -> dict[str, Any]:
+        """The requirements given (a flag only when on)."""
+        return {k: v for k, v in self if v not in (None, False)}
 
 
 class WorkloadProfile(BaseModel):
@@ -229,6 +256,12 @@ class WorkloadProfile(BaseModel):
         json_schema_extra={"group": "comparison"},
     )
     team: TeamInputs = Field(default_factory=TeamInputs)
+    requirements: PlanRequirements = Field(
+        default_factory=PlanRequirements,
+        description="What a plan must offer (seats, log retention, SSO, SLA, support, HIPAA); the cheapest plan "
+        "that meets them is chosen",
+        json_schema_extra={"group": "comparison"},
+    )
     overrides: Mapping[Annotated[str, Field(pattern=_OPTION_ID.pattern)], OptionOverrides] = Field(
         default_factory=dict,
         description="Your prices, plan and add-ons, by option id: a contract's terms instead of the list price",
@@ -289,6 +322,39 @@ class OverrideColumns:
         return cls(n, prices, discount, commitment, credit, plan, addons)
 
 
+_NO_REQUIREMENTS = PlanRequirements()
+
+
+@dataclass(frozen=True)
+class RequirementColumns:
+    """The profiles' plan requirements, row by row: NaN (or False) where a row states none;
+    `support` is the index of the least level in `SUPPORT_LEVELS`, -1 for none."""
+
+    seats: npt.NDArray[np.float64]
+    log_retention_days: npt.NDArray[np.float64]
+    sso: npt.NDArray[np.bool_]
+    sla_percent: npt.NDArray[np.float64]
+    support: npt.NDArray[np.intp]
+    hipaa: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, rows: list[PlanRequirements]) -> RequirementColumns:
+        from pricing.schema import SUPPORT_LEVELS
+
+        def number(key: str) -> npt.NDArray[np.float64]:
+            return np.array([np.nan if getattr(r, key) is None else float(getattr(r, key)) for r in rows])
+
+        return cls(
+            seats=number("seats"),
+            log_retention_days=number("log_retention_days"),
+            sso=np.array([r.sso for r in rows], dtype=bool),
+            sla_percent=number("sla_percent"),
+            support=np.array([-1 if r.support is None else SUPPORT_LEVELS.index(r.support) for r in rows],
+                             dtype=np.intp),
+            hipaa=np.array([r.hipaa for r in rows], dtype=bool),
+        )
+
+
 class Columns(Mapping[str, npt.NDArray[Any]]):
     """A profile frame as plain NumPy columns, converted once per `estimate()`.
 
@@ -309,6 +375,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         self._categories: dict[str, tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]] = {}
         self._ops: dict[str, npt.NDArray[np.float64]] | None = None
         self._overrides: dict[str, OverrideColumns | None] | None = None
+        self._requirements: tuple[RequirementColumns | None] | None = None
 
     def repeated(self, rows: int, field: str, values: npt.NDArray[np.float64]) -> Columns:
         """This one-profile view repeated `rows` times with `field` set to `values` (a sweep
@@ -321,6 +388,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
                            ((n, self.categories(n)) for n in TEXT_COLUMNS if n in self._data)}
         out._ops = None
         out._overrides = None
+        out._requirements = None
         return out
 
     def with_ops_fte(self, option_id: str, values: npt.NDArray[np.float64]) -> Columns:
@@ -337,6 +405,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out._categories = dict(self._categories)
         out._ops = None
         out._overrides = None
+        out._requirements = None
         return out
 
     def categories(self, name: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
@@ -369,6 +438,14 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
             self._overrides[option_id] = OverrideColumns.of(rows) if any(r is not None for r in rows) else None
         return self._overrides[option_id]
 
+    def requirements(self) -> RequirementColumns | None:
+        """The plan requirements as columns, or None when no row states any. Read once."""
+        if self._requirements is None:
+            given = self._data.get("requirements", ())
+            rows = [g if isinstance(g, PlanRequirements) else _NO_REQUIREMENTS for g in given]
+            self._requirements = (RequirementColumns.of(rows) if any(r.stated() for r in rows) else None,)
+        return self._requirements[0]
+
     def __getitem__(self, name: str) -> npt.NDArray[Any]:
         return self._data[name]
 
@@ -394,7 +471,7 @@ def lookup(frame: Columns, name: str, table: Mapping[str, Any], dtype: Any = np.
 
 
 TEXT_COLUMNS = ("machine", "step_kind", "name")
-TEAM_COLUMNS = ("engineer_cost_usd_per_year", "ops_fte", "overrides")
+TEAM_COLUMNS = ("engineer_cost_usd_per_year", "ops_fte", "overrides", "requirements")
 
 
 def field_unit(name: str) -> str:
@@ -472,8 +549,11 @@ def _unknown(loc: tuple[int | str, ...]) -> str:
     """An unknown field, with the nearest known name when there is one ("did you mean …")."""
     import difflib
 
-    nested = len(loc) > 1 and loc[0] == "team"
-    known = list((TeamInputs if nested else WorkloadProfile).model_fields) + ([] if nested else ["extends"])
+    nesting: dict[str, type[BaseModel]] = {"team": TeamInputs, "requirements": PlanRequirements}
+    nested = nesting.get(str(loc[0])) if len(loc) > 1 else None
+    if len(loc) > 2 and loc[0] == "overrides":
+        nested = OptionOverrides
+    known = list((nested or WorkloadProfile).model_fields) + ([] if nested else ["extends"])
     near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
     if near:
         return f"unknown field; did you mean {near[0]!r}?"
@@ -500,6 +580,8 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
         for name in ("ops_fte", "overrides"):
             if name not in frame.columns:
                 frame[name] = pd.Series([{}] * len(frame), index=frame.index, dtype=object)
+        if "requirements" not in frame.columns:
+            frame["requirements"] = pd.Series([_NO_REQUIREMENTS] * len(frame), index=frame.index, dtype=object)
         convert = {name: np.float64 for name in NUMERIC_FIELDS if frame[name].dtype != np.float64}
         if convert:
             frame = frame.astype(convert)
@@ -517,6 +599,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
             ),
             "ops_fte": dict(p.team.ops_fte),
             "overrides": dict(p.overrides),
+            "requirements": p.requirements,
         }
         for p in items
     ]

@@ -8,13 +8,14 @@ loading), never `tco compare`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE
 from model.units import in_base_unit
 from model.usage import COUNTS, DERIVED
-from pricing.schema import Coefficient, Load, Number, PriceBook, PriceTable, QuantitySpec
+from pricing.schema import Coefficient, Load, Number, Plan, PriceBook, PriceTable, QuantitySpec
 
 __all__ = ["Gap", "book_problems", "table_problems"]
 
@@ -298,6 +299,36 @@ def _addons(table: PriceTable) -> Iterator[Gap]:
             yield (*at, "raises_concurrency"), "the table has no `concurrency` to raise"
 
 
+def _features(table: PriceTable) -> Iterator[Gap]:
+    """Every feature names a source of the table, and an add-on it names sells on that plan at a
+    price; plans go from the smallest to the largest (a tie in cost goes to the later one)."""
+    addons = {a.id: a for a in table.addons}
+    owners: list[tuple[tuple[str | int, ...], Plan | None]] = [(("plans", i), p) for i, p in enumerate(table.plans)]
+    owners.append(((), None))
+    for at, plan in owners:
+        features = plan.features if plan is not None else table.features
+        for key, feature in features.items():
+            where = (*at, "features", key)
+            if feature.source not in table.sources:
+                yield (*where, "source"), f"unknown source {feature.source!r}"
+            if feature.addon is None:
+                continue
+            addon = addons.get(feature.addon)
+            if addon is None:
+                yield (*where, "addon"), f"{feature.addon!r} is not an add-on (have: {_known(addons)})"
+            elif addon.price is None:
+                yield (*where, "addon"), f"add-on {feature.addon!r} has no `price` to buy it by"
+            elif plan is not None and addon.plans and plan.id not in addon.plans:
+                yield (*where, "addon"), f"add-on {feature.addon!r} is not sold on plan {plan.id!r}"
+    if table.plans and table.features.items():
+        yield ("features",), "a table with plans gives each plan its `features`"
+    fees = [(i, p) for i, p in enumerate(table.plans) if p.self_serve]
+    for (_, before), (i, plan) in itertools.pairwise(fees):
+        if plan.fee.expected < before.fee.expected:
+            yield ("plans", i, "fee"), (f"plans go from the smallest to the largest: {plan.id!r} costs less than "
+                                        f"{before.id!r} before it")
+
+
 def table_problems(table: PriceTable) -> list[Gap]:
     """Every reference of the table the engine could not follow, with where it is."""
     if table.kind != "option":
@@ -308,7 +339,7 @@ def table_problems(table: PriceTable) -> list[Gap]:
         gaps.append(((), "an option table must price something: `meters`, `infrastructure` or `people`"))
     for name, spec in table.quantities.items():
         gaps += _quantity(table, name, spec)
-    for generator in (_meters, _history, _limits, _infrastructure, _plans, _line_keys, _addons):
+    for generator in (_meters, _history, _limits, _infrastructure, _plans, _line_keys, _addons, _features):
         gaps += generator(table)
     return gaps
 

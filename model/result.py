@@ -20,12 +20,13 @@ from model.lines import Line, PriceRef
 from model.meters import plan_name
 from model.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
 from model.units import BYTES_PER_MB
-from pricing.schema import Measure, Number, PriceBook, PriceTable, Tiered
+from pricing.schema import Measure, Number, PlanFeatures, PriceBook, PriceTable, Tiered
 
 __all__ = [
     "RESULT_VERSION",
     "ComponentOut",
     "EstimateOut",
+    "FeatureOut",
     "HistoryOut",
     "LimitOut",
     "OptionOut",
@@ -34,6 +35,7 @@ __all__ = [
     "RestartOut",
     "TableRef",
     "WorkloadOut",
+    "features_of",
     "profile_at",
     "summarize",
 ]
@@ -91,6 +93,23 @@ class ComponentOut(_Out):
     """The table's unit price, where your own (`overrides`) replaces it."""
 
 
+class FeatureOut(_Out):
+    """A plan feature a buyer may require (seats, log retention, SSO, SLA, support, HIPAA)."""
+
+    id: str
+    name: str
+    value: float | bool | str
+    """A number (seats, days, percent), a flag, a support level, or `unlimited`."""
+    shown: str
+    addon: str | None = None
+    """The add-on that supplies it where the plan lacks it (a seat per unit)."""
+    unpriced: str | None = None
+    """It costs extra at a price the vendor does not publish: how it is sold."""
+    url: str
+    confidence: Literal["primary", "secondary", "estimate"]
+    note: str | None = None
+
+
 class PlanOut(_Out):
     id: str
     name: str
@@ -98,6 +117,7 @@ class PlanOut(_Out):
     """What the bill would be on this plan; null where the plan cannot take this workload."""
     chosen: bool
     reason: str
+    features: list[FeatureOut] = []
 
 
 class LimitOut(_Out):
@@ -166,6 +186,8 @@ class OptionOut(_Out):
     """Why the option cannot run this workload."""
     history: HistoryOut | None = None
     """One run's recorded history on this option, if its table records one."""
+    features: list[FeatureOut] = []
+    """What the chosen plan (or the offering, without plans) includes; empty when self-hosted."""
 
 
 class UnpricedOut(_Out):
@@ -309,6 +331,39 @@ def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int) -> C
     )
 
 
+_UNITS = {"seats": " seats", "log_retention_days": " days", "sla_percent": "%"}
+
+
+def features_of(table: PriceTable, features: PlanFeatures) -> list[FeatureOut]:
+    """A plan's features for the reader: each value shown in words, with its source."""
+    out = []
+    for key, feature in features.items():
+        value = feature.value
+        if isinstance(value, bool):
+            shown = "yes" if value else (f"add-on ({_addon_name(table, feature.addon)})" if feature.addon else "no")
+        elif value == "unlimited":
+            shown = "unlimited"
+        elif isinstance(value, float | int):
+            shown = f"{value:,.10g}{_UNITS[key]}"
+            if value == 1 and key in ("seats", "log_retention_days"):
+                shown = shown.removesuffix("s")
+        else:
+            shown = str(value)
+        if key == "seats" and feature.addon:
+            shown += f", more as {_addon_name(table, feature.addon)}"
+        if feature.unpriced:
+            shown += " (extra, price not published)"
+        source = table.sources[feature.source]
+        out.append(FeatureOut(id=key, name=str(PlanFeatures.model_fields[key].title), value=value, shown=shown,
+                              addon=feature.addon, unpriced=feature.unpriced, url=str(source.url),
+                              confidence=feature.confidence or source.confidence, note=feature.note))
+    return out
+
+
+def _addon_name(table: PriceTable, addon_id: str | None) -> str:
+    return next((a.name for a in table.addons if a.id == addon_id), str(addon_id)).lower()
+
+
 def _shown(table: PriceTable, key: str) -> str:
     number = table.limits[key]
     return f"{number.expected:,.10g} {number.unit.value}"
@@ -373,6 +428,10 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         mine = bill.plan_totals.get(plan_id)
         this = f"{plan_names.get(plan_id, plan_id)} ${mine[i]:,.2f}; " if mine is not None else ""
         reason += f" (the vendor's bill on each plan: {this}{', '.join(others)})"
+        tied = [plan_names[k] for k, v in bill.plan_totals.items()
+                if k != plan_id and mine is not None and round(float(v[i]), 2) == round(float(mine[i]), 2)]
+        if tied:
+            reason += f"; as cheap as {' and '.join(tied)}, with more headroom"
     limits = [_limit(book, option.table, p, i) for p in option.limits]
     return OptionOut(
         id=option.id,
@@ -397,9 +456,12 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
                 monthly_usd=_finite(bill.plan_totals[p.id][i]),
                 chosen=p.id == plan_id,
                 reason=str(bill.plan_reasons[p.id][i]).format(**fill),
+                features=features_of(option.table, p.features),
             )
             for p in option.table.plans
         ],
+        features=[] if option.table.hosting != "cloud" else features_of(option.table, next(
+            (p.features for p in option.table.plans if p.id == plan_id), option.table.features)),
         warnings=[message.format(**fill) for message, flags in bill.warnings.items() if bool(flags[i])]
         + _limit_warnings(option.table, limits),
         depends_on=[f"{c.name}: depends on {c.depends_on}" for c in components if c.depends_on],

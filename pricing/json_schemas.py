@@ -31,6 +31,43 @@ def _profile_file_schema() -> dict[str, Any]:
     return schema
 
 
+def _scenarios_schema() -> dict[str, Any]:
+    """A scenario set file (see `pricing.scenarios`): each scenario a full profile or changes to
+    the `base` profile."""
+    from pricing.scenarios import MAX_SCENARIOS, MIN_SCENARIOS, SCENARIOS_VERSION
+
+    profile = {"$ref": "profile.schema.json"}
+    return {
+        "title": "ScenarioSet",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["scenarios"],
+        "properties": {
+            "version": {"const": SCENARIOS_VERSION},
+            "name": {"type": "string", "description": "The set's title"},
+            "description": {"type": "string"},
+            "base": {**profile, "description": "The profile that `changes` apply to"},
+            "scenarios": {
+                "type": "array",
+                "minItems": MIN_SCENARIOS,
+                "maxItems": MAX_SCENARIOS,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1, "maxLength": 80},
+                        "profile": {**profile, "description": "A full profile (it may `extends` a preset)"},
+                        "changes": {"type": "object", "description": "Fields that differ from `base`; nested "
+                                    "sections (team, overrides, requirements) merge key by key"},
+                    },
+                    "oneOf": [{"required": ["profile"]}, {"required": ["changes"]}],
+                },
+            },
+        },
+    }
+
+
 def json_schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, generated from the pydantic models (unknown keys forbidden)."""
     schemas = {
@@ -38,6 +75,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "profile.schema.json": _profile_file_schema(),
         "estimate.schema.json": EstimateOut.model_json_schema(),
         "criteria.schema.json": Criteria.model_json_schema(),
+        "scenarios.schema.json": _scenarios_schema(),
     }
     for name, schema in schemas.items():
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

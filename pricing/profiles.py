@@ -5,7 +5,7 @@ Problems name the file, the line, the field, the value given and what is allowed
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ __all__ = [
     "load_profile_text",
     "parse_profile_text",
     "preset_paths",
+    "profile_from",
     "read_presets",
     "read_profile",
 ]
@@ -82,16 +83,29 @@ def load_profile_text(text: str, file: str, *, known: Known | None = None, root:
         raise PricingError(doc.problems)
     if not isinstance(doc.data, dict):
         raise PricingError([Problem(file, 1, "", "a profile must be a YAML mapping of field: value")])
-    own = dict(doc.data)
     problems: list[Problem] = []
+    loaded = profile_from(dict(doc.data), doc, file, problems, known=known, root=root)
+    if problems or loaded is None:
+        raise PricingError(problems)
+    return loaded
+
+
+def profile_from(own: dict[str, Any], doc: YamlDocument, file: str, problems: list[Problem], *,
+                 known: Known | None = None,
+                 root: Path | None = None, at: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] = lambda p: p,
+                 label: str = "") -> LoadedProfile | None:
+    """A profile from a mapping read out of `doc` (a whole file, or one part of it: `at` maps a
+    field's path to its path in the document, `label` prefixes the field in problems). Appends
+    every problem to `problems` and returns None when there is any."""
+    own = dict(own)
     base: dict[str, Any] = {}
-    origin = "this file"
     extends = own.pop("extends", None)
     sources: dict[str, str] = {}
+    found = len(problems)
     if extends is not None:
         presets = {path.stem: path for path in preset_paths(root)}
         if not isinstance(extends, str) or extends not in presets:
-            problems.append(Problem(file, doc.line_of(("extends",)), "extends",
+            problems.append(Problem(file, doc.line_of(at(("extends",))), f"{label}extends",
                                     f"{extends!r} is not a preset; allowed: {', '.join(presets)}"))
         else:
             base = dict(parse_yaml(presets[extends].read_text(encoding="utf-8"), str(presets[extends])).data)
@@ -100,7 +114,7 @@ def load_profile_text(text: str, file: str, *, known: Known | None = None, root:
             sources = {key: f"preset {extends}" for key in base if key != "version"}
             if "name" not in own:
                 own["name"] = f"{read_profile(presets[extends]).name} (extended)"
-    sources.update({key: origin for key in own if key != "version"})
+    sources.update({key: "this file" for key in own if key != "version"})
     data = {**base, **own}
     profile: WorkloadProfile | None = None
     try:
@@ -110,13 +124,13 @@ def load_profile_text(text: str, file: str, *, known: Known | None = None, root:
             loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
             shown = f"{message} (got {value!r})" if value is not None and not isinstance(value, (dict, list)) \
                 else message
-            line = doc.line_of(loc) if loc and loc[0] in own else None
+            line = doc.line_of(at(loc)) if loc and loc[0] in own else None
             if message.startswith("required:"):
                 shown += "; give it, or start from a preset with `extends: <preset>`"
-            problems.append(Problem(file, line, field, shown))
-    problems += _reference_problems(file, doc, data, known or Known())
-    if problems or profile is None:
-        raise PricingError(problems)
+            problems.append(Problem(file, line, f"{label}{field}", shown))
+    problems += _reference_problems(file, doc, data, known or Known(), at=at, label=label)
+    if len(problems) > found or profile is None:
+        return None
     for name in WorkloadProfile.model_fields:
         sources.setdefault(name, "default")
     sources.pop("version", None)
@@ -162,14 +176,16 @@ def dump_profile(profile: WorkloadProfile) -> str:
     return _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _reference_problems(file: str, doc: YamlDocument, data: Mapping[str, Any], known: Known) -> list[Problem]:
+def _reference_problems(file: str, doc: YamlDocument, data: Mapping[str, Any], known: Known, *,
+                        at: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] = lambda p: p,
+                        label: str = "") -> list[Problem]:
     """What a profile names that the pricing data lacks: its machine size, and the option ids of
     its operations effort (a typo there would silently fall back to the table's default) and of its
     short list of options to compare."""
     problems = []
     machine = data.get("machine")
     if known.machines and isinstance(machine, str) and machine not in known.machines:
-        problems.append(Problem(file, doc.line_of(("machine",)), "machine",
+        problems.append(Problem(file, doc.line_of(at(("machine",))), f"{label}machine",
                                 f"{machine!r} is not a machine size; allowed: {', '.join(sorted(known.machines))}"))
     if not known.options:
         return problems
@@ -187,9 +203,9 @@ def _reference_problems(file: str, doc: YamlDocument, data: Mapping[str, Any], k
                                     f"{option!r} is not an option; allowed: {allowed}"))
     overrides = data.get("overrides")
     for option, terms in (overrides.items() if isinstance(overrides, Mapping) else ()):
-        at = ("overrides", option)
+        here: tuple[str | int, ...] = ("overrides", option)
         if option not in known.options:
-            problems.append(Problem(file, doc.line_of(at), f"overrides.{option}",
+            problems.append(Problem(file, doc.line_of(at(here)), f"{label}overrides.{option}",
                                     f"{option!r} is not an option; allowed: {allowed}"))
             continue
         have = known.terms.get(option)
@@ -199,12 +215,12 @@ def _reference_problems(file: str, doc: YamlDocument, data: Mapping[str, Any], k
             given = terms.get(section)
             for key in (given if isinstance(given, Mapping) else ()):
                 if key not in names:
-                    where = f"overrides.{option}.{section}.{key}"
-                    problems.append(Problem(file, doc.line_of((*at, section, key)), where,
+                    where = f"{label}overrides.{option}.{section}.{key}"
+                    problems.append(Problem(file, doc.line_of(at((*here, section, key))), where,
                                             f"{key!r} is not one of its {section}; allowed: "
                                             + (", ".join(names) or "none")))
         plan = terms.get("plan")
         if plan is not None and plan not in have.plans:
-            problems.append(Problem(file, doc.line_of((*at, "plan")), f"overrides.{option}.plan",
+            problems.append(Problem(file, doc.line_of(at((*here, "plan"))), f"{label}overrides.{option}.plan",
                                     f"{plan!r} is not one of its plans; allowed: " + (", ".join(have.plans) or "none")))
     return problems

@@ -30,7 +30,9 @@ from pydantic import (
 )
 
 __all__ = [
+    "FEATURES",
     "SCHEMA_VERSION",
+    "SUPPORT_LEVELS",
     "Alternative",
     "Category",
     "Coefficient",
@@ -47,6 +49,7 @@ __all__ = [
     "Meter",
     "Number",
     "Plan",
+    "PlanFeatures",
     "PriceBook",
     "PriceOrTiers",
     "PriceTable",
@@ -57,6 +60,7 @@ __all__ = [
     "Segments",
     "Service",
     "Source",
+    "SupportLevel",
     "Tier",
     "Tiered",
     "Unit",
@@ -325,6 +329,67 @@ class Machine(_Strict):
     note: Text | None = None
 
 
+SupportLevel = Literal["community", "email", "priority", "dedicated"]
+"""community: forums and chat only; email: tickets or email; priority: response targets measured in
+hours, or a shared chat channel; dedicated: a named engineer or around-the-clock response."""
+SUPPORT_LEVELS: tuple[str, ...] = ("community", "email", "priority", "dedicated")
+
+
+class _Feature(_Strict):
+    source: Key
+    confidence: Confidence | None = None
+    note: Text | None = None
+    addon: Key | None = None
+    """An add-on of the table that supplies what the plan lacks (for seats: one seat per unit)."""
+    unpriced: Text | None = None
+    """The feature costs extra at a price the vendor does not publish: how it is sold. A profile
+    that requires it gets a warning that the total leaves it out."""
+
+
+class SeatsFeature(_Feature):
+    value: Annotated[int, Strict(), Field(ge=0, le=10_000_000)] | Literal["unlimited"]
+
+
+class DaysFeature(_Feature):
+    value: Annotated[float, Strict(), Field(ge=0, le=36_500, allow_inf_nan=False)] | Literal["unlimited"]
+
+
+class PercentFeature(_Feature):
+    value: Float = Field(gt=0, le=100)
+
+
+class FlagFeature(_Feature):
+    value: Bool
+
+
+class SupportFeature(_Feature):
+    value: SupportLevel
+
+
+AnyFeature = SeatsFeature | DaysFeature | PercentFeature | FlagFeature | SupportFeature
+
+
+class PlanFeatures(_Strict):
+    """What a plan offers beyond capacity, for buyers who need it in production: each feature
+    sourced. A feature left out is one the vendor does not list for the plan (a requirement on
+    it is then not met)."""
+
+    seats: SeatsFeature | None = Field(default=None, title="Seats")
+    log_retention_days: DaysFeature | None = Field(default=None, title="Log retention")
+    sso: FlagFeature | None = Field(default=None, title="SSO / SAML")
+    sla_percent: PercentFeature | None = Field(default=None, title="Uptime SLA")
+    support: SupportFeature | None = Field(default=None, title="Support")
+    hipaa: FlagFeature | None = Field(default=None, title="HIPAA (BAA)")
+
+    def items(self) -> list[tuple[str, AnyFeature]]:
+        """The features given, in the order of `FEATURES`."""
+        return [(key, f) for key in FEATURES if (f := getattr(self, key)) is not None]
+
+
+FEATURES: tuple[str, ...] = tuple(PlanFeatures.model_fields)
+"""The plan features a buyer may require, in display order."""
+
+
 class Plan(_Strict):
     """A subscription plan of a cloud offering.
 
@@ -354,6 +419,7 @@ class Plan(_Strict):
     included: Mapping[Key, Number] = Field(default_factory=dict)
     prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
     limits: Mapping[Key, Number] = Field(default_factory=dict)
+    features: PlanFeatures = Field(default_factory=PlanFeatures)
     note: Text | None = None
 
 
@@ -627,8 +693,10 @@ class PriceTable(_Strict):
     run_limits: tuple[RunLimit, ...] = ()
     infrastructure: Infrastructure = Field(default_factory=Infrastructure)
     people: Key | None = None
-    addons: tuple[Addon, ...] = ()
     """The `assumptions` key of the share of an engineer operating this option [FTE]."""
+    features: PlanFeatures = Field(default_factory=PlanFeatures)
+    """A cloud option without plans: what its one offering includes (see `Plan.features`)."""
+    addons: tuple[Addon, ...] = ()
 
     @model_validator(mode="after")
     def _option_has_hosting(self) -> PriceTable:

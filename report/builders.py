@@ -174,7 +174,12 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
 
 
 def build_json(analysis: Analysis, generated: dt.date | None = None) -> bytes:
-    """The CLI's JSON contract (`tco compare --format json`)."""
+    """The CLI's JSON contract (`tco compare --format json`); with scenarios, the scenario set's
+    (`tco compare --scenarios FILE --format json`)."""
+    if analysis.scenarios:
+        from report.scenarios import format_scenarios_json
+
+        return format_scenarios_json(analysis.profile.name, analysis.scenarios).encode("utf-8")
     return format_json(analysis.result).encode("utf-8")
 
 

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 from tabulate import tabulate
 
-from model.result import ComponentOut, EstimateOut, HistoryOut, OptionOut
+from model.result import ComponentOut, EstimateOut, FeatureOut, HistoryOut, OptionOut
 from model.units import price_unit_parts
 from model.verdict import verdict
+from pricing.schema import FEATURES
 
 __all__ = [
     "format_json",
@@ -288,6 +289,26 @@ def format_table(result: EstimateOut, flip: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+PLAN_HEADERS = ("Plan", "Vendor bill here", "Seats", "Log retention", "SSO / SAML", "Uptime SLA", "Support",
+                "HIPAA (BAA)", "Chosen", "Why")
+
+
+def plan_rows(option: OptionOut) -> list[tuple[str, ...]]:
+    """Each plan of a cloud option beside its bill for this workload, with what it includes (a
+    feature the vendor does not list shows as "not listed"); the chosen plan is marked."""
+    def shown(features: list[FeatureOut]) -> list[str]:
+        by_id = {f.id: f.shown for f in features}
+        return [by_id.get(key, "not listed") for key in FEATURES]
+
+    if option.hosting != "cloud":
+        return []
+    if not option.plans:
+        return [(option.plan, format_usd(option.subtotals["vendor"]), *shown(option.features), "yes",
+                 option.plan_reason)]
+    return [(p.name, format_usd(p.monthly_usd) if p.monthly_usd is not None else "cannot take it",
+             *shown(p.features), "yes" if p.chosen else "", p.reason) for p in option.plans]
+
+
 def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
     """The same comparison as Markdown."""
     out = [f"# {result.profile.name}", "", _headline(result), "", *[f"- {d}" for d in headline_details(result)],
@@ -316,6 +337,10 @@ def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
         notes = [*_not_applicable(option), *option.depends_on, *option.warnings]
         if notes:
             out += [""] + [f"- {n}" for n in notes]
+        plans = plan_rows(option)
+        if plans:
+            out += ["", "Plans and what they include:", "",
+                    tabulate(plans, headers=list(PLAN_HEADERS), tablefmt="github", disable_numparse=True)]
     if result.history is not None:
         title = f"## {result.history.name} per run ({_name(result, result.history.table)})"
         out += ["", title, ""] + [f"- {line}" for line in _history_lines(result.history)]

@@ -16,11 +16,13 @@ from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
 from report.compare import (
+    PLAN_HEADERS,
     format_quantity,
     format_unit_price,
     format_usd,
     headline,
     headline_details,
+    plan_rows,
     ranked,
     source_label,
     unpriced_note,
@@ -220,6 +222,25 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                 ),
             )
         )
+    if analysis.scenarios:
+        from report.scenarios import scenario_rows, scenario_summary
+
+        sections.append(Section(
+            "Scenarios side by side",
+            paragraphs=tuple(scenario_summary(s) for s in analysis.scenarios),
+            header=("Scenario", "Option", "Plan", "Per month", "Range", "Cheapest"),
+            rows=tuple((r["scenario"], r["option"], r["plan"] if r["applicable"] else "not applicable",
+                        format_usd(r["monthly_usd"]), f"{format_usd(r['low_usd'])} – {format_usd(r['high_usd'])}",
+                        "yes" if r["cheapest"] else "") for r in scenario_rows(analysis.scenarios)),
+        ))
+    plan_tables = [(o, plan_rows(o)) for o in result.options]
+    sections += [
+        Section(f"{option.name}: plans and what they include",
+                paragraphs=("The vendor's bill on each plan for this workload, beside what the plan includes; the "
+                            "cheapest plan that takes the workload and meets your requirements is chosen.",),
+                header=PLAN_HEADERS, rows=tuple(rows))
+        for option, rows in plan_tables if len(rows) > 1 or (rows and result.profile.requirements.stated())
+    ]
     limit_rows = tuple(
         (
             o.name,

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 import pandas as pd
 from tabulate import tabulate
 
+from model.result import features_of
 from pricing.checks import Staleness
 from pricing.provenance import NumberRow
-from pricing.schema import PriceTable
+from pricing.schema import PriceTable, Tiered
 from pricing.versions import Change
 from report.compare import format_usd
 
-__all__ = ["diff_markdown", "impact_markdown", "stale_markdown"]
+__all__ = ["diff_markdown", "impact_markdown", "show_markdown", "stale_markdown"]
 
 
 def _cell(text: object) -> str:
@@ -125,3 +126,38 @@ def stale_markdown(items: Sequence[Staleness], today: dt.date) -> str:
     table = tabulate(rows, headers=["Table", "File", "Effective", "Re-check every", "Last verified", "Due", "Status"],
                      tablefmt="github", disable_numparse=True)
     return "\n".join([*lines, table, ""])
+
+
+def show_markdown(table: PriceTable) -> str:
+    """What a profile's `overrides` and `requirements` may name for one option: its prices (by
+    id, in the unit quoted), its plans with their features, and its add-ons."""
+    out = [f"# {table.name} ({table.id}, prices from {table.effective})", "",
+           "## Prices (`overrides.<option>.prices.<id>`)", "", "| id | where | price | unit |", "|---|---|---|---|"]
+    places = [("table", table.prices), *((f"plan {p.id}", p.prices) for p in table.plans)]
+    for where, prices in places:
+        for key, item in sorted(prices.items()):
+            if isinstance(item, Tiered):
+                shown = ", ".join(f"{t.price:g} to {t.up_to:,.0f}" if t.up_to else f"{t.price:g} beyond"
+                                  for t in item.tiers)
+            else:
+                shown = f"{item.expected:.6g}"
+            out.append(f"| {_cell(key)} | {where} | {_cell(shown)} | {item.unit.value} |")
+    if table.plans:
+        out += ["", "## Plans (`overrides.<option>.plan`)", "", "| id | name | fee | features |", "|---|---|---|---|"]
+        for plan in table.plans:
+            shown = "; ".join(f"{f.name}: {f.shown}" for f in features_of(table, plan.features)) or "none listed"
+            fee = f"${plan.fee.expected:,.2f}/month" if plan.self_serve else "by contract"
+            out.append(f"| {plan.id} | {_cell(plan.name)} | {fee} | {_cell(shown)} |")
+    elif table.hosting == "cloud":
+        shown = "; ".join(f"{f.name}: {f.shown}" for f in features_of(table, table.features)) or "none listed"
+        out += ["", f"Features: {_cell(shown)}"]
+    if table.addons:
+        out += ["", "## Add-ons (`overrides.<option>.addons.<id>`)", "", "| id | name | plans | what it does |",
+                "|---|---|---|---|"]
+        for addon in table.addons:
+            does = ([f"multiplies {', '.join(addon.multiplies)}"] if addon.multiplies else []) + \
+                ([f"price {addon.price}"] if addon.price else []) + (["raises concurrency"]
+                                                                      if addon.raises_concurrency else [])
+            out.append(f"| {addon.id} | {_cell(addon.name)} | {', '.join(addon.plans) or 'all'} | "
+                       f"{_cell('; '.join(does))} |")
+    return "\n".join(out) + "\n"

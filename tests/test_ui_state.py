@@ -100,8 +100,10 @@ def test_older_link_version_is_accepted(presets):
 def test_every_profile_field_is_in_the_link_format():
     from ui.state import PROFILE_FIELDS
 
-    # the overrides travel as your.<option>.… parameters (tests/test_overrides.py)
-    assert set(PROFILE_FIELDS) | {"team", "options", "overrides"} == set(WorkloadProfile.model_fields) - {"version"}
+    # the overrides travel as your.<option>.… parameters (tests/test_overrides.py), the
+    # requirements as need.… (tests/test_requirements.py)
+    elsewhere = {"team", "options", "overrides", "requirements"}
+    assert set(PROFILE_FIELDS) | elsewhere == set(WorkloadProfile.model_fields) - {"version"}
 
 
 ALLOWED = Allowed(machines=("micro", "small-1x"), tables=("temporal/cloud", "trigger.dev/cloud"),

@@ -11,7 +11,16 @@ from model.crossover import Crossover
 from model.profile import field_unit
 from model.result import OptionOut
 from report.charts import breakdown_frame
-from report.compare import format_usd, headline, headline_details, ranked, source_label, unpriced_note
+from report.compare import (
+    PLAN_HEADERS,
+    format_usd,
+    headline,
+    headline_details,
+    plan_rows,
+    ranked,
+    source_label,
+    unpriced_note,
+)
 from ui.data import chart_spec
 
 __all__ = ["render_compare", "render_headline"]
@@ -175,6 +184,20 @@ def render_compare(analysis: Analysis, axes: list[str]) -> None:
         if option.applicable:
             for warning in option.warnings:
                 st.warning(f"{option.name}: {warning}")
+
+    plans = [(o, plan_rows(o)) for o in ranked(result)]
+    plans = [(o, rows) for o, rows in plans if rows]
+    if plans:
+        with st.expander("Plans and what they include (seats, log retention, SSO, SLA, support, HIPAA)",
+                         expanded=bool(result.profile.requirements.stated())):
+            st.caption("The vendor's bill on each plan for this workload, beside what the plan includes. The "
+                       "cheapest plan that takes the workload and meets what you need (the sidebar's *What a plan "
+                       "must offer*) is chosen; on a tie, the larger plan.")
+            st.dataframe(
+                pd.DataFrame([(o.name, *row) for o, rows in plans for row in rows],
+                             columns=["Option", *PLAN_HEADERS]),
+                hide_index=True,
+            )
 
     st.subheader("Where the cheapest option changes")
     st.vega_lite_chart(spec=chart_spec(analysis, "runs"), width="stretch")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.profile import OPTIONAL_FIELDS, ProfileError, StepKind, WorkloadProfile, field_unit
+from model.profile import OPTIONAL_FIELDS, PlanRequirements, ProfileError, StepKind, WorkloadProfile, field_unit
 from pricing.load import PricingError
 from pricing.profiles import Known, dump_profile, load_profile_text
-from pricing.schema import PriceBook, Tiered
+from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
 from ui.export import slug
-from ui.state import PROFILE_FIELDS, YOURS, Session, field_key
+from ui.state import NEED, PROFILE_FIELDS, YOURS, Session, field_key
 
 __all__ = ["render_sidebar"]
 
@@ -143,6 +143,26 @@ def _contract(book: PriceBook) -> None:
                             help=addon.note or "1 to switch it on")
 
 
+def _requirements() -> None:
+    """What a plan must offer: the cheapest plan that meets it is chosen."""
+    fields = PlanRequirements.model_fields
+    with st.expander("What a plan must offer"):
+        st.caption("The cheapest plan that offers it is chosen (add-ons such as extra seats are bought where a "
+                   "plan sells them); an option with no such plan cannot be bought as needed. Self-hosted options "
+                   "meet these by your own setup.")
+        st.number_input("Seats", min_value=1, max_value=1_000_000, value=None, step=1, key=f"{NEED}seats",
+                        placeholder="any", help=fields["seats"].description)
+        st.number_input("Log retention [days]", min_value=0.0, max_value=3650.0, value=None, format=EXACT,
+                        key=f"{NEED}log_retention_days", placeholder="any",
+                        help=fields["log_retention_days"].description)
+        st.number_input("Uptime SLA [%]", min_value=90.0, max_value=100.0, value=None, format=EXACT,
+                        key=f"{NEED}sla_percent", placeholder="none needed", help=fields["sla_percent"].description)
+        st.selectbox("Support, at least", list(SUPPORT_LEVELS), index=None, key=f"{NEED}support",
+                     placeholder="any", help=fields["support"].description)
+        st.checkbox("SSO / SAML", key=f"{NEED}sso", help=fields["sso"].description)
+        st.checkbox("HIPAA (a signed BAA)", key=f"{NEED}hipaa", help=fields["hipaa"].description)
+
+
 def render_sidebar(session: Session, machines: list[str], book: PriceBook | None = None) -> WorkloadProfile | None:
     """Draw the form; return the profile it describes, or None (with the problems shown beside
     the form, every value kept) when the fields do not make a valid profile.
@@ -178,6 +198,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
                                 key=f"team.ops.{option}", placeholder="table default",
                                 help="Share of one engineer spent running this option")
 
+        _requirements()
         if book is not None:
             _contract(book)
 

@@ -12,6 +12,7 @@ session state and query parameters, with widget keys taken from field names.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from model.analysis import AXES
 from model.profile import (
     NUMERIC_FIELDS,
     OPTIONAL_FIELDS,
+    PlanRequirements,
     ProfileError,
     StepKind,
     TeamInputs,
@@ -46,6 +48,7 @@ __all__ = [
 STATE_VERSION = 1
 VIEWS = {
     "compare": "Compare",
+    "scenarios": "Scenarios",
     "limits": "Limits",
     "checklist": "Checklist",
     "pricing": "Pricing",
@@ -78,6 +81,20 @@ class UiState:
     answers: Mapping[str, str] = field(default_factory=dict)
     table: str | None = None
     """The table the price-history view shows; None: the data's default (`Allowed.default_table`)."""
+    scenarios: tuple[ScenarioLink, ...] = ()
+    """Named scenarios beside the profile: each the profile with some link parameters changed."""
+    base_name: str | None = None
+    """The profile's own name as a scenario (`s0`); None: "As profiled"."""
+
+
+@dataclass(frozen=True)
+class ScenarioLink:
+    """A scenario in the link: `s<N>=<name>` and its changes, `s<N>.<parameter>=<value>`, where a
+    parameter is any the profile has in the link (a field, `ops.`, `your.`, `need.`, `options`);
+    an empty value removes the profile's."""
+
+    name: str
+    changes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,6 +218,46 @@ def overrides_params(overrides: Mapping[str, Any]) -> dict[str, Any]:
     return params
 
 
+NEED = "need."
+"""Link parameters and widget keys of a profile's `requirements`: `need.<field>`."""
+
+
+def requirements_from(values: Mapping[str, Any]) -> tuple[PlanRequirements, list[Problem]]:
+    """`need.<field>` keys (of a link or of the widgets) as a profile's `requirements`; a key that
+    names no field, or a value out of bounds, is a problem (and left out)."""
+    data: dict[str, Any] = {}
+    problems: list[Problem] = []
+    fields = PlanRequirements.model_fields
+    for key, value in values.items():
+        if not str(key).startswith(NEED) or value is None or value == "" or value is False:
+            continue
+        name = str(key).removeprefix(NEED)
+        if name not in fields:
+            problems.append((str(key), str(value), "need.<field> for one of " + ", ".join(fields)))
+            continue
+        if fields[name].annotation is bool:
+            if str(value).lower() in ("true", "1", "yes", "on"):
+                data[name] = True
+            elif str(value).lower() not in ("false", "0", "no", "off"):
+                problems.append((str(key), str(value), "true or false"))
+            continue
+        try:
+            data[name] = value if name == "support" or not isinstance(value, str) else float(value)
+            if name == "seats":
+                data[name] = int(data[name]) if float(data[name]).is_integer() else data[name]
+            PlanRequirements.model_validate({name: data[name]})
+        except (ValueError, ValidationError) as exc:
+            data.pop(name, None)
+            detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "a number"
+            problems.append((str(key), str(value), detail))
+    return PlanRequirements.model_validate(data), problems
+
+
+def requirements_params(requirements: PlanRequirements) -> dict[str, Any]:
+    """A profile's `requirements` as `need.<field>` keys (the inverse of `requirements_from`)."""
+    return {f"{NEED}{k}": ("true" if v is True else v) for k, v in requirements.stated().items()}
+
+
 def decode(
     params: Mapping[str, str],
     presets: Mapping[str, WorkloadProfile],
@@ -233,6 +290,10 @@ def decode(
             base["overrides"] = {**base.get("overrides", {}), **parse_profile({**base, "overrides": yours}).overrides}
         except ProfileError as exc:
             problems += [(f, str(v), msg) for f, v, msg in exc.problems]
+    needs, bad_needs = requirements_from(data)
+    problems += bad_needs
+    if needs.stated():
+        base["requirements"] = needs
     if "options" in data:
         named = [o for o in data["options"].split(",") if o]
         unknown = [o for o in named if allowed.options and o not in allowed.options]
@@ -289,11 +350,93 @@ def decode(
                 answers[question.id] = given
             else:
                 problems.append((key, given, "one of " + ", ".join(choices)))
-        elif key not in KNOWN and key not in PROFILE_FIELDS and not key.startswith(("ops.", YOURS)):
+        elif key not in KNOWN and key not in PROFILE_FIELDS and not key.startswith(("ops.", YOURS, NEED)) \
+                and not SCENARIO_KEY.match(key):
             problems.append((key, given, "a known parameter: " + ", ".join(sorted(KNOWN | set(PROFILE_FIELDS)))
-                             + ", ops.<option>, q.<question>"))
+                             + ", ops.<option>, your.<option>.<field>, need.<field>, q.<question>"))
+    linked, base_name, bad_scenarios = scenarios_from(data)
+    problems += bad_scenarios
+    usable: list[ScenarioLink] = []
+    base_params = profile_params({k: v for k, v in data.items() if not SCENARIO_KEY.match(k)})
+    for number, scenario in enumerate(linked, 1):
+        _, wrong = scenario_profile(base_params, scenario, presets, criteria, allowed)
+        wrong = [p for p in wrong if p[0] in scenario.changes]  # the profile's own are reported once
+        bad_keys = {p[0] for p in wrong}
+        problems += [(f"s{number}.{f}", v, f"{msg} (in scenario {scenario.name!r})") for f, v, msg in wrong]
+        usable.append(ScenarioLink(scenario.name, {k: v for k, v in scenario.changes.items() if k not in bad_keys}))
     return UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=pricing_date,
-                   answers=answers, table=table), problems
+                   answers=answers, table=table, scenarios=tuple(usable), base_name=base_name), problems
+
+
+SCENARIO_KEY = re.compile(r"^s([0-9])(?:\.(.+))?$")
+MAX_LINKED = 5
+"""Scenarios besides the profile itself (2 to 6 in all)."""
+BASE_SCENARIO = "As profiled"
+
+
+def profile_params(params: Mapping[str, str]) -> dict[str, str]:
+    """The parameters of a link that describe the profile (not the view, the date or the checklist)."""
+    keep = set(PROFILE_FIELDS) | {"preset", "options", "engineer_cost"}
+    return {k: v for k, v in params.items() if k in keep or k.startswith(("ops.", YOURS, NEED))}
+
+
+def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...], str | None, list[Problem]]:
+    """The scenarios a link names (`s1` … `s5`), the profile's own scenario name (`s0`), and the
+    problems: a number out of range, changes without a name, a parameter the profile lacks."""
+    found: dict[int, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    base_name = None
+    for key, value in params.items():
+        match = SCENARIO_KEY.match(key)
+        if match is None:
+            continue
+        number = int(match[1])
+        if number == 0:
+            if match[2] is None and value.strip():
+                base_name = value.strip()[:80]
+            else:
+                problems.append((key, value, "s0=<name>: the profile's own name as a scenario"))
+            continue
+        if number > MAX_LINKED:
+            problems.append((key, value, f"scenarios s1 to s{MAX_LINKED}"))
+            continue
+        entry = found.setdefault(number, {"name": None, "changes": {}})
+        if match[2] is None:
+            entry["name"] = value.strip()[:80]
+        elif match[2] in profile_params({match[2]: value}):
+            entry["changes"][match[2]] = value
+        else:
+            problems.append((key, value, "s<N>.<parameter> for a profile parameter: a field, options, "
+                             "engineer_cost, ops.<option>, your.<option>.<field> or need.<field>"))
+    out = []
+    for number in sorted(found):
+        entry = found[number]
+        if not entry["name"]:
+            problems.append((f"s{number}", "", "a scenario's name, s<N>=<name>, beside its changes s<N>.<parameter>"))
+            continue
+        out.append(ScenarioLink(entry["name"], dict(entry["changes"])))
+    return tuple(out), base_name, problems
+
+
+def scenario_profile(base: Mapping[str, str], scenario: ScenarioLink, presets: Mapping[str, WorkloadProfile],
+                     criteria: Criteria | None = None, allowed: Allowed | None = None
+                     ) -> tuple[WorkloadProfile, list[Problem]]:
+    """The profile of a scenario: the profile's own link parameters (`base`) with the scenario's
+    changes (an empty value removes a parameter; an empty field is a value: an empty description,
+    or an optional field the engine then derives)."""
+    merged = {**base, **scenario.changes}
+    merged = {k: v for k, v in merged.items() if v != "" or k in PROFILE_FIELDS}
+    state, problems = decode(merged, presets, criteria, allowed)
+    return state.profile.model_copy(update={"name": scenario.name}), problems
+
+
+def changes_between(base: Mapping[str, str], other: Mapping[str, str], profile: WorkloadProfile) -> dict[str, str]:
+    """The changes that turn the profile `base` (its link parameters) into `other` (another
+    profile's, `profile`): what differs, and what `base` sets that `other` leaves to the preset."""
+    changes = {k: v for k, v in other.items() if base.get(k) != v}
+    for key in set(base) - set(other):
+        changes[key] = _text(getattr(profile, key)) if key in PROFILE_FIELDS else ""
+    return changes
 
 
 def _text(value: Any) -> str:
@@ -326,6 +469,9 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         params[f"ops.{option}"] = _text(share)
     for key, value in overrides_params(state.profile.overrides).items():
         params[key] = value if isinstance(value, str) else _text(value)
+    if state.profile.requirements != base.requirements:
+        for key, value in requirements_params(state.profile.requirements).items():
+            params[key] = value if isinstance(value, str) else _text(value)
     if state.view != "compare":
         params["view"] = state.view
     if state.axis != "steps_per_run":
@@ -336,6 +482,12 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         params["table"] = state.table
     for question, answer in sorted(state.answers.items()):
         params[f"q.{question}"] = answer
+    if state.scenarios and state.base_name:
+        params["s0"] = state.base_name
+    for number, scenario in enumerate(state.scenarios, 1):
+        params[f"s{number}"] = scenario.name
+        for key, value in sorted(scenario.changes.items()):
+            params[f"s{number}.{key}"] = value
     return params
 
 
@@ -376,6 +528,8 @@ class Session:
         self.store["history_table"] = state.table or self.allowed.default_table
         for question in self.criteria.questions:
             self.store[f"q.{question.id}"] = state.answers.get(question.id)  # None: not answered
+        self.store["scenarios"] = list(state.scenarios)
+        self.store["scenario_base_name"] = state.base_name
 
     def set_profile(self, profile: WorkloadProfile, *, team: bool = True) -> None:
         """Fill the workload widgets from `profile`; the team inputs too unless `team` is False
@@ -389,9 +543,12 @@ class Session:
         if not team:
             return
         # Team inputs left empty take the tables' defaults: an empty widget has no state at all.
-        for key in [k for k in self.store if str(k).startswith(("team.ops.", "team.engineer_cost", YOURS))]:
+        for key in [k for k in self.store if str(k).startswith(("team.ops.", "team.engineer_cost", YOURS, NEED))]:
             del self.store[key]
         self.store.update(overrides_params(profile.overrides))
+        self.store.update(requirements_params(profile.requirements))
+        for name in ("sso", "hipaa"):
+            self.store[f"{NEED}{name}"] = getattr(profile.requirements, name)
         if profile.team.engineer_cost_usd_per_year is not None:
             self.store["team.engineer_cost"] = profile.team.engineer_cost_usd_per_year
         for option, share in profile.team.ops_fte.items():
@@ -406,6 +563,7 @@ class Session:
         yours, _ = overrides_from({k: v for k, v in self.store.items() if str(k).startswith(YOURS)},
                                   tuple(option_ids))
         data["overrides"] = yours
+        data["requirements"], _ = requirements_from({k: v for k, v in self.store.items() if str(k).startswith(NEED)})
         return parse_profile(data)
 
     def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:
@@ -415,7 +573,8 @@ class Session:
                    if self.store.get(f"q.{q.id}") is not None}
         return UiState(preset=str(self.store["preset"]), profile=profile, view=str(self.store.get("view") or "compare"),
                        axis=str(self.store["axis"]), pricing_date=on, answers=answers,
-                       table=self._table())
+                       table=self._table(), scenarios=tuple(self.store.get("scenarios") or ()),
+                       base_name=self.store.get("scenario_base_name"))
 
     def _table(self) -> str | None:
         table = self.store.get("history_table")

@@ -83,6 +83,10 @@ class VendorContract:
                 assert table.confidence_of(item) in ("primary", "secondary", "estimate")
             if table.license is not None and table.license.source is not None:
                 used.add(table.license.source)
+            for features in (table.features, *(p.features for p in table.plans)):
+                for key, feature in features.items():
+                    assert feature.source in table.sources, key
+                    used.add(feature.source)
             assert used == set(table.sources), f"unused sources: {set(table.sources) - used}"
             for key, source in table.sources.items():
                 assert source.stated <= source.verified <= dt.date.today(), key

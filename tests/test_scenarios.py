@@ -1,0 +1,214 @@
+"""Scenario sets: 2 to 6 named futures, each a full profile or a base with changes, compared side
+by side in one engine call, in the CLI (table, JSON, CSV, Markdown), the link and the app."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import jsonschema
+import pytest
+
+from cli import main
+from model.analysis import compared
+from model.engine import estimate
+from model.result import summarize
+from model.scenarios import compare_scenarios
+from pricing.load import DATA_DIR, PricingError, read_pricebook
+from pricing.profiles import known_from, read_presets
+from pricing.scenarios import load_scenarios_text, merged, read_scenarios
+
+BOOK = read_pricebook()
+GROWTH = DATA_DIR / "scenarios" / "growth.yaml"
+KNOWN = known_from(BOOK)
+
+
+def _run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_bundled_three_scenario_file_reads_as_base_plus_changes():
+    chosen = read_scenarios(GROWTH, known=KNOWN)
+    assert [s.name for s in chosen.scenarios] == ["Today", "10x growth", "10x with our Temporal contract"]
+    today, growth, contract = (s.profile for s in chosen.scenarios)
+    coding = read_presets()["coding-agent"]
+    assert today.monthly_runs == 200_000 and today.steps_per_run == coding.steps_per_run
+    assert growth.monthly_runs == 10 * today.monthly_runs
+    assert growth.model_copy(update={"monthly_runs": today.monthly_runs, "name": today.name}) == today
+    terms = contract.overrides["temporal/cloud"]
+    assert terms.prices == {"actions": 30} and terms.discount_percent == 10
+
+
+def test_each_scenario_equals_its_own_estimate_and_the_cheapest_is_marked():
+    chosen = read_scenarios(GROWTH, known=KNOWN)
+    results = compare_scenarios([(s.name, s.profile) for s in chosen.scenarios], BOOK)
+    for scenario, priced in zip(chosen.scenarios, results, strict=True):
+        alone = summarize(estimate(scenario.profile, BOOK, compared(scenario.profile, BOOK)))
+        assert {o.id: o.monthly_usd for o in priced.result.options} == pytest.approx(
+            {o.id: o.monthly_usd for o in alone.options})
+        applicable = [o for o in alone.options if o.applicable]
+        assert priced.cheapest == min(applicable, key=lambda o: o.monthly_usd).id
+    # the negotiated rate moves Temporal Cloud, and only it
+    growth, contract = ({o.id: o.monthly_usd for o in r.result.options} for r in results[1:])
+    assert contract["temporal/cloud"] < growth["temporal/cloud"]
+    assert {k: v for k, v in contract.items() if k != "temporal/cloud"} == pytest.approx(
+        {k: v for k, v in growth.items() if k != "temporal/cloud"})
+
+
+def test_cli_table_json_and_csv(capsys):
+    code, table, _ = _run(capsys, "compare", "--scenarios", str(GROWTH))
+    assert code == 0 and "3 scenarios" in table and "10x growth" in table and "* " in table
+    code, text, _ = _run(capsys, "compare", "--scenarios", str(GROWTH), "--format", "json")
+    data = json.loads(text)
+    assert data["contract"] == "scenarios/1" and len(data["scenarios"]) == 3
+    schema = json.loads((DATA_DIR / "schema" / "estimate.schema.json").read_text())
+    for scenario in data["scenarios"]:
+        jsonschema.validate(scenario["result"], schema)
+        assert scenario["cheapest"] in {o["id"] for o in scenario["result"]["options"]}
+    assert data["scenarios"][1]["changes"] == {"monthly_runs": 2000000}
+    code, text, _ = _run(capsys, "compare", "--scenarios", str(GROWTH), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["scenario"] for r in rows} == {"Today", "10x growth", "10x with our Temporal contract"}
+    assert sum(r["cheapest"] == "True" for r in rows) == 3
+    options = len(compared(read_presets()["coding-agent"], BOOK))
+    assert len(rows) == 3 * options
+
+
+def test_the_file_matches_its_published_schema():
+    import yaml
+
+    schema = json.loads((DATA_DIR / "schema" / "scenarios.schema.json").read_text())
+    profile = json.loads((DATA_DIR / "schema" / "profile.schema.json").read_text())
+    from referencing import Registry, Resource
+
+    registry = Registry().with_resource("profile.schema.json", Resource.from_contents(profile))
+    validator = jsonschema.Draft202012Validator(schema, registry=registry)
+    validator.validate(yaml.safe_load(GROWTH.read_text()))
+    assert not validator.is_valid({"scenarios": [{"name": "A", "changes": {}}]})  # one is not a set
+
+
+@pytest.mark.parametrize(("text", "field", "message"), [
+    ("version: 1\nscenarios:\n  - {name: Only, profile: {extends: coding-agent}}\n", "scenarios",
+     "a list of 2 to 6 scenarios (got 1)"),
+    ("version: 1\nscenarios:\n  - {name: A, profile: {extends: coding-agent}}\n  - {name: A, profile: "
+     "{extends: coding-agent}}\n", "scenarios.1 (A).name", "'A' is used twice"),
+    ("version: 1\nscenarios:\n  - {name: A, changes: {monthly_runs: 5}}\n  - {name: B, profile: "
+     "{extends: coding-agent}}\n", "scenarios.0 (A).changes", "need a `base`"),
+    ("version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {monthly_runz: 5}}\n"
+     "  - {name: B, changes: {}}\n", "scenarios.0 (A).monthly_runz", "did you mean 'monthly_runs'"),
+    ("version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {}, profile: {}}\n"
+     "  - {name: B, changes: {}}\n", "scenarios.0 (A)", "either `profile` or `changes`"),
+    ("version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {}}\n"
+     "  - {name: B, changes: {overrides: {temporal/cloud: {plan: gold}}}}\n",
+     "scenarios.1 (B).overrides.temporal/cloud.plan", "'gold' is not one of its plans"),
+    ("version: 1\nscenario: []\n", "scenario", "unknown field"),
+])
+def test_every_problem_names_the_scenario_the_field_and_the_line(text, field, message):
+    with pytest.raises(PricingError) as caught:
+        load_scenarios_text(text, "set.yaml", known=KNOWN)
+    problems = caught.value.problems
+    hit = [p for p in problems if p.field == field]
+    assert hit and message in hit[0].message, [(p.field, p.message) for p in problems]
+    assert hit[0].line is not None
+
+
+def test_a_bad_scenario_file_exits_2_with_its_message(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nscenarios: [1]\n", encoding="utf-8")
+    code, _, err = _run(capsys, "compare", "--scenarios", str(bad))
+    assert code == 2 and "2 to 6 scenarios" in err
+    code, _, err = _run(capsys, "compare", "--profile", "data/profiles/coding-agent.yaml", "--format", "csv")
+    assert code == 2 and "--scenarios" in err
+
+
+def test_changes_merge_nested_sections_key_by_key():
+    base = {"team": {"engineer_cost_usd_per_year": 1}, "overrides": {"a/b": {"plan": "x"}}}
+    assert merged(base, {"overrides": {"a/b": {"discount_percent": 5}}}) == {
+        "team": {"engineer_cost_usd_per_year": 1}, "overrides": {"a/b": {"plan": "x", "discount_percent": 5}}}
+
+
+# --- the app: scenarios in the link, the view, the form, and a file's scenarios as link changes
+
+def _app(params):
+    from tests.test_app import start
+
+    return start(params)
+
+
+def test_the_scenarios_view_prices_each_linked_scenario_as_the_engine_does():
+    from tests.test_app import param
+
+    at = _app({"preset": "coding-agent", "view": "scenarios", "s1": "10x growth", "s1.monthly_runs": "30000",
+               "s2": "Our contract", "s2.your.temporal/cloud.price.actions": "30"})
+    assert not at.exception and not at.error
+    frame = next(f.value for f in at.dataframe if "scenario" in f.value.columns)
+    coding = read_presets()["coding-agent"]
+    import datetime as dt
+
+    book = read_pricebook(on=dt.date.today())
+    grown = summarize(estimate(coding.model_copy(update={"monthly_runs": 30000.0}), book))
+    mine = frame[frame["scenario"] == "10x growth"].set_index("option")["monthly_usd"].to_dict()
+    assert mine == pytest.approx({o.name: o.monthly_usd for o in grown.options})
+    assert (frame.groupby("scenario")["cheapest"].apply(lambda c: (c == "✓").sum()) == 1).all()
+    assert param(at, "s2.your.temporal/cloud.price.actions") == "30"
+
+
+def test_adding_and_removing_a_scenario_updates_the_link():
+    from tests.test_app import param
+
+    at = _app({"preset": "coding-agent", "view": "scenarios"})
+    at.text_input(key="scenario.new.name").input("Double")
+    at.selectbox(key="scenario.new.field.0").set_value("monthly_runs")
+    at.text_input(key="scenario.new.value.0").input("6000")
+    at.button[[b.label for b in at.button].index("Add")].click().run()
+    assert not at.exception
+    assert param(at, "s1") == "Double" and param(at, "s1.monthly_runs") == "6000"
+    at.button(key="scenario.remove.Double").click().run()
+    assert "s1" not in at.query_params
+
+
+def test_a_bad_scenario_value_in_the_link_is_named_and_the_rest_kept():
+    from tests.test_app import param
+
+    at = _app({"preset": "coding-agent", "view": "scenarios", "s1": "Typo", "s1.monthly_runs": "lots",
+               "s1.retention_days": "60", "s9": "too many"})
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "s1.monthly_runs" in shown and "lots" in shown and "s9" in shown
+    assert param(at, "s1.retention_days") == "60"
+
+
+def test_a_scenario_file_becomes_link_changes_that_give_back_each_profile():
+    """What the app does with an uploaded scenario file: the first scenario becomes the profile, the
+    others changes to it; each change set must rebuild its scenario's profile exactly."""
+    from ui.state import Allowed, ScenarioLink, UiState, changes_between, encode, profile_params, scenario_profile
+
+    presets = read_presets()
+    allowed = Allowed(options=tuple(t.id for t in BOOK.options()))
+    chosen = read_scenarios(GROWTH, known=KNOWN)
+    text = ("version: 1\nscenarios:\n  - {name: Coding, profile: {extends: coding-agent, retention_days: 60}}\n"
+            "  - {name: Research, profile: {extends: deep-research}}\n"
+            "  - {name: Seats, profile: {extends: coding-agent, requirements: {seats: 30}, overrides: "
+            "{temporal/cloud: {discount_percent: 15}}}}\n")
+    for scenario_set in (chosen, load_scenarios_text(text, "x.yaml", known=KNOWN)):
+        first, *rest = scenario_set.scenarios
+        base = profile_params(encode(UiState(preset="coding-agent", profile=first.profile), presets))
+        for scenario in rest:
+            other = profile_params(encode(UiState(preset="coding-agent", profile=scenario.profile), presets))
+            link = ScenarioLink(scenario.name, changes_between(base, other, scenario.profile))
+            rebuilt, problems = scenario_profile(base, link, presets, allowed=allowed)
+            assert problems == []
+            assert rebuilt == scenario.profile.model_copy(update={"name": scenario.name})
+
+
+def test_the_report_carries_the_scenarios(capsys, tmp_path):
+    out = tmp_path / "r.md"
+    assert main(["report", "--scenarios", str(GROWTH), "--format", "md", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "## Scenarios side by side" in text and "10x with our Temporal contract" in text
+    out = tmp_path / "r.html"
+    assert main(["report", "--scenarios", str(GROWTH), "--format", "html", "-o", str(out)]) == 0
+    assert "Scenarios side by side" in out.read_text()

@@ -1,0 +1,187 @@
+"""The scenarios view: the profile beside up to five named variants of it (10x growth, a
+negotiated price, a longer retention), one row per scenario and option with the cheapest per
+scenario marked; scenarios are added here, loaded from a scenario file, kept in the link and
+exported with the report. Computes nothing but one `compare_scenarios` call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+import yaml
+
+from model.analysis import Analysis
+from model.profile import WorkloadProfile
+from model.scenarios import ScenarioResult, compare_scenarios
+from pricing.load import PricingError
+from pricing.profiles import Known
+from pricing.scenarios import MAX_SCENARIOS, load_scenarios_text
+from report.scenarios import scenario_rows, scenario_summary
+from ui.export import slug
+from ui.state import (
+    BASE_SCENARIO,
+    MAX_LINKED,
+    PROFILE_FIELDS,
+    ScenarioLink,
+    Session,
+    UiState,
+    changes_between,
+    encode,
+    profile_params,
+    scenario_profile,
+)
+
+__all__ = ["render_scenarios", "scenario_results"]
+
+MAX_UPLOAD_BYTES = 256 * 1024
+CHANGES_PER_FORM = 3
+
+
+def scenario_profiles(session: Session, state: UiState) -> tuple[list[tuple[str, WorkloadProfile]], list[str]]:
+    """(name, profile) of every scenario, the profile itself first, and what could not be used."""
+    base = profile_params(encode(state, session.presets, session.criteria))
+    named = [(state.base_name or BASE_SCENARIO, state.profile)]
+    problems = []
+    for scenario in state.scenarios:
+        profile, wrong = scenario_profile(base, scenario, session.presets, session.criteria, session.allowed)
+        problems += [f"{scenario.name}: {field} = {value!r}: {message}" for field, value, message in wrong
+                     if field in scenario.changes]
+        named.append((scenario.name, profile))
+    return named, problems
+
+
+def scenario_results(session: Session, state: UiState, analysis: Analysis) -> tuple[ScenarioResult, ...]:
+    """The scenarios priced (one engine call), or none when the profile has no scenarios."""
+    if not state.scenarios:
+        return ()
+    named, _ = scenario_profiles(session, state)
+    return tuple(compare_scenarios(named, analysis.book))
+
+
+def _chart(results: Sequence[ScenarioResult]) -> dict[str, Any]:
+    """Grouped bars: each option's monthly cost in each scenario (a plain Vega-Lite spec)."""
+    rows = [{"scenario": r["scenario"], "option": r["option"], "cost": r["monthly_usd"]}
+            for r in scenario_rows(results) if r["applicable"]]
+    return {
+        "data": {"values": rows},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "y": {"field": "option", "type": "nominal", "title": None, "sort": {"field": "cost", "op": "min"}},
+            "yOffset": {"field": "scenario", "type": "nominal", "sort": [r.name for r in results]},
+            "x": {"field": "cost", "type": "quantitative", "title": "USD per month", "scale": {"type": "log"}},
+            "color": {"field": "scenario", "type": "nominal", "sort": [r.name for r in results],
+                      "legend": {"orient": "top", "title": None}},
+        },
+        "height": {"step": 8 * max(len(results), 1)},
+    }
+
+
+def _add_form(session: Session) -> None:
+    fields = [f for f in PROFILE_FIELDS if f not in ("name", "description")]
+    with st.form("add_scenario", clear_on_submit=False, border=True):
+        st.markdown("**Add a scenario**: the profile with some fields changed")
+        name = st.text_input("Name", max_chars=80, key="scenario.new.name", placeholder="10x growth")
+        changes: dict[str, str] = {}
+        for i in range(CHANGES_PER_FORM):
+            left, right = st.columns(2)
+            field = left.selectbox("Field", fields, index=None, key=f"scenario.new.field.{i}",
+                                   placeholder="a field to change")
+            value = right.text_input("Value", key=f"scenario.new.value.{i}")
+            if field is not None and value.strip():
+                changes[field] = value.strip()
+        if not st.form_submit_button("Add"):
+            return
+    linked: list[ScenarioLink] = list(session.store.get("scenarios") or [])
+    if not name.strip():
+        st.error("Give the scenario a name.")
+    elif any(s.name == name.strip() for s in linked) or name.strip() == BASE_SCENARIO:
+        st.error("Another scenario has that name; give this one its own.")
+    elif len(linked) >= MAX_LINKED:
+        st.error(f"At most {MAX_SCENARIOS} scenarios side by side (the profile and {MAX_LINKED} more); remove one.")
+    elif not changes:
+        st.error("Pick a field and give it a value.")
+    else:
+        session.store["scenarios"] = [*linked, ScenarioLink(name.strip(), changes)]
+        st.rerun()
+
+
+def _load_file(session: Session, state: UiState, known: Known) -> None:
+    upload = st.file_uploader("Or load a scenario file (YAML, see data/scenarios/)", type=["yaml", "yml"],
+                              key="scenario.file")
+    if upload is None or session.store.get("scenario.file.loaded") == upload.file_id:
+        return
+    if upload.size > MAX_UPLOAD_BYTES:
+        st.error(f"{upload.name}: {upload.size:,} bytes; a scenario file is at most {MAX_UPLOAD_BYTES:,}.")
+        return
+    try:
+        chosen = load_scenarios_text(upload.getvalue().decode("utf-8"), upload.name, known=known)
+    except UnicodeDecodeError:
+        st.error(f"{upload.name}: not UTF-8 text.")
+        return
+    except PricingError as exc:
+        st.error(f"{upload.name} cannot be used:")
+        st.text("\n".join(str(p) for p in exc.problems))
+        return
+    first, *rest = chosen.scenarios
+    session.set_profile(first.profile)
+    base_state = UiState(preset=state.preset, profile=first.profile)
+    base = profile_params(encode(base_state, session.presets, session.criteria))
+    linked = []
+    for scenario in rest:
+        other = profile_params(encode(UiState(preset=state.preset, profile=scenario.profile), session.presets,
+                                      session.criteria))
+        linked.append(ScenarioLink(scenario.name, changes_between(base, other, scenario.profile)))
+    session.store["scenarios"] = linked
+    session.store["scenario_base_name"] = first.name
+    session.store["scenario.file.loaded"] = upload.file_id
+    st.rerun()
+
+
+def _download(chosen: Sequence[tuple[str, WorkloadProfile]], title: str) -> bytes:
+    data = {
+        "version": 1,
+        "name": title,
+        "scenarios": [{"name": name, "profile": profile.model_dump(mode="json", exclude_defaults=True)}
+                      for name, profile in chosen],
+    }
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")
+
+
+def render_scenarios(session: Session, state: UiState, analysis: Analysis, known: Known) -> None:
+    st.subheader("Scenarios side by side")
+    st.caption(f"The profile (as edited in the sidebar) beside up to {MAX_LINKED} named variants of it: each "
+               "scenario changes some fields and keeps the rest, so an edit in the sidebar moves every scenario. "
+               "The link keeps them; the report includes them.")
+    named, problems = scenario_profiles(session, state)
+    if problems:
+        st.warning("Some changes could not be used (the profile's value is kept):")
+        st.text("\n".join(problems))
+    if len(named) > 1:
+        results = analysis.scenarios or tuple(compare_scenarios(named, analysis.book))
+        st.text("\n".join(scenario_summary(r) for r in results))
+        rows = pd.DataFrame(scenario_rows(results))
+        rows["cheapest"] = rows["cheapest"].map({True: "✓", False: ""})
+        st.dataframe(
+            rows[["scenario", "option", "plan", "monthly_usd", "low_usd", "high_usd", "cheapest", "note"]],
+            hide_index=True,
+            column_config={k: st.column_config.NumberColumn(format="dollar")
+                           for k in ("monthly_usd", "low_usd", "high_usd")},
+        )
+        st.vega_lite_chart(spec=_chart(results), width="stretch")
+        st.download_button("Download as a scenario file (YAML)", _download(named, state.profile.name),
+                           file_name=f"{slug(state.profile.name)}-scenarios.yaml", mime="application/yaml",
+                           key="scenario.download", on_click="ignore")
+        for scenario in state.scenarios:
+            shown = ", ".join(f"{k} = {v or '(the preset)'}" for k, v in scenario.changes.items()) or "no change"
+            left, right = st.columns([5, 1])
+            left.text(f"{scenario.name}: {shown}")
+            if right.button("Remove", key=f"scenario.remove.{scenario.name}"):
+                session.store["scenarios"] = [s for s in state.scenarios if s.name != scenario.name]
+                st.rerun()
+    else:
+        st.info("No scenarios yet: add one below, or load a scenario file.")
+    if len(state.scenarios) < MAX_LINKED:
+        _add_form(session)
+    _load_file(session, state, known)
