@@ -107,36 +107,45 @@ def _add_form(session: Session) -> None:
         st.rerun()
 
 
-def _load_file(session: Session, state: UiState, known: Known) -> None:
-    upload = st.file_uploader("Or load a scenario file (YAML, see data/scenarios/)", type=["yaml", "yml"],
-                              key="scenario.file")
-    if upload is None or session.store.get("scenario.file.loaded") == upload.file_id:
+def _on_scenario_file(session: Session, preset: str, known: Known) -> None:
+    """A scenario file, loaded before the widgets are drawn: its first scenario becomes the profile
+    (the sidebar), the others changes to it. Problems are kept for the view to show."""
+    upload = session.store.get("scenario.file")
+    session.store["scenario.file.problems"] = []
+    if upload is None:
         return
     if upload.size > MAX_UPLOAD_BYTES:
-        st.error(f"{upload.name}: {upload.size:,} bytes; a scenario file is at most {MAX_UPLOAD_BYTES:,}.")
+        session.store["scenario.file.problems"] = [
+            f"{upload.name}: {upload.size:,} bytes; a scenario file is at most {MAX_UPLOAD_BYTES:,}"]
         return
     try:
         chosen = load_scenarios_text(upload.getvalue().decode("utf-8"), upload.name, known=known)
     except UnicodeDecodeError:
-        st.error(f"{upload.name}: not UTF-8 text.")
+        session.store["scenario.file.problems"] = [f"{upload.name}: not UTF-8 text"]
         return
     except PricingError as exc:
-        st.error(f"{upload.name} cannot be used:")
-        st.text("\n".join(str(p) for p in exc.problems))
+        session.store["scenario.file.problems"] = [str(p) for p in exc.problems]
         return
     first, *rest = chosen.scenarios
     session.set_profile(first.profile)
-    base_state = UiState(preset=state.preset, profile=first.profile)
-    base = profile_params(encode(base_state, session.presets, session.criteria))
+    base = profile_params(encode(UiState(preset=preset, profile=first.profile), session.presets, session.criteria))
     linked = []
     for scenario in rest:
-        other = profile_params(encode(UiState(preset=state.preset, profile=scenario.profile), session.presets,
+        other = profile_params(encode(UiState(preset=preset, profile=scenario.profile), session.presets,
                                       session.criteria))
         linked.append(ScenarioLink(scenario.name, changes_between(base, other, scenario.profile)))
     session.store["scenarios"] = linked
     session.store["scenario_base_name"] = first.name
-    session.store["scenario.file.loaded"] = upload.file_id
-    st.rerun()
+
+
+def _load_file(session: Session, state: UiState, known: Known) -> None:
+    st.file_uploader("Or load a scenario file (YAML, see data/scenarios/): its first scenario becomes the profile",
+                     type=["yaml", "yml"], key="scenario.file", on_change=_on_scenario_file,
+                     args=(session, state.preset, known))
+    problems = session.store.get("scenario.file.problems") or []
+    if problems:
+        st.error("The scenario file cannot be used:")
+        st.text("\n".join(problems))
 
 
 def _download(chosen: Sequence[tuple[str, WorkloadProfile]], title: str) -> bytes:

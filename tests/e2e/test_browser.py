@@ -238,6 +238,44 @@ def test_a_broken_upload_is_explained_and_nothing_is_lost(page, tmp_path):
     expect(page.get_by_label("Steps per run [steps]", exact=True)).to_have_value("64", timeout=TIMEOUT)
 
 
+def test_a_contract_requirements_and_scenarios_travel_in_a_link(page):
+    """Your price and plan, what a plan must offer and a scenario, all from the address: the
+    headline is the engine's for that profile, the plans table shows the features, the scenarios
+    view shows both scenarios."""
+    from model.profile import OptionOverrides, PlanRequirements
+
+    query = ("?preset=coding-agent&monthly_runs=1250000&your.temporal/cloud.price.actions=30"
+             "&your.temporal/cloud.plan=business&need.seats=30&s1=Double&s1.monthly_runs=2500000")
+    shown = open_app(page, query)
+    mine = PRESETS["coding-agent"].model_copy(update={
+        "monthly_runs": 1_250_000.0, "requirements": PlanRequirements(seats=30),
+        "overrides": {"temporal/cloud": OptionOverrides(prices={"actions": 30}, plan="business")}})
+    assert shown == expected_headline(mine)
+    page.get_by_text("What would flip it", exact=False).first.wait_for(timeout=TIMEOUT)
+    page.get_by_text("Plans and what they include", exact=False).first.wait_for(timeout=TIMEOUT)
+    show_view(page, "Scenarios")
+    page.get_by_text("Scenarios side by side", exact=True).first.wait_for(timeout=TIMEOUT)
+    page.get_by_text("Double: ", exact=False).first.wait_for(timeout=TIMEOUT)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert parse_qs(urlsplit(page.url).query)["s1.monthly_runs"] == ["2500000"]
+
+
+def test_a_scenario_file_loads_into_the_scenarios_view(page, tmp_path):
+    open_app(page, "?view=scenarios")
+    page.get_by_text("No scenarios yet", exact=False).first.wait_for(timeout=TIMEOUT)
+    file = tmp_path / "set.yaml"
+    file.write_text("version: 1\nbase: {extends: coding-agent, monthly_runs: 4321}\nscenarios:\n"
+                    "  - {name: Now, changes: {}}\n  - {name: Later, changes: {monthly_runs: 43210}}\n",
+                    encoding="utf-8")
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="scenario file")
+    uploader.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(file))
+    expect(page.get_by_label("Monthly runs [runs/month]", exact=True)).to_have_value("4321", timeout=TIMEOUT)
+    page.get_by_text("Later: ", exact=False).first.wait_for(timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"[?&]s0=Now"), timeout=TIMEOUT)  # the link is written after the run
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["s0"] == ["Now"] and query["s1"] == ["Later"] and query["s1.monthly_runs"] == ["43210"]
+
+
 SHOTS = [
     ("compare", "", None),
     ("limits", "?preset=deep-research&view=limits", None),
