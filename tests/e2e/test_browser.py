@@ -31,7 +31,10 @@ HEADLINE = re.compile("is the cheapest|Too close to call|only option")
 
 
 def expected_headline(profile) -> str:  # type: ignore[no-untyped-def]
-    return headline(summarize(estimate(profile, read_pricebook(on=dt.date.today()))))
+    from model.analysis import compared
+
+    book = read_pricebook(on=dt.date.today())
+    return headline(summarize(estimate(profile, book, compared(profile, book))))
 
 
 def open_app(page, query: str = "") -> str:  # type: ignore[no-untyped-def]
@@ -245,13 +248,20 @@ def test_a_contract_requirements_and_scenarios_travel_in_a_link(page):
     from model.profile import OptionOverrides, PlanRequirements
 
     query = ("?preset=coding-agent&monthly_runs=1250000&your.temporal/cloud.price.actions=30"
-             "&your.temporal/cloud.plan=business&need.seats=30&s1=Double&s1.monthly_runs=2500000")
+             "&your.temporal/cloud.plan=business&need.seats=30&s1=Double&s1.monthly_runs=2500000"
+             "&options=trigger.dev/cloud,temporal/cloud")
     shown = open_app(page, query)
     mine = PRESETS["coding-agent"].model_copy(update={
         "monthly_runs": 1_250_000.0, "requirements": PlanRequirements(seats=30),
+        "options": ("trigger.dev/cloud", "temporal/cloud"),
         "overrides": {"temporal/cloud": OptionOverrides(prices={"actions": 30}, plan="business")}})
     assert shown == expected_headline(mine)
-    page.get_by_text("What would flip it", exact=False).first.wait_for(timeout=TIMEOUT)
+    from model.verdict import flip_point
+
+    book = read_pricebook(on=dt.date.today())
+    flip = flip_point(mine, book, summarize(estimate(mine, book, list(mine.options))))
+    assert flip is not None, "this link is meant to have a flip point"
+    page.get_by_text(flip.sentence, exact=False).first.wait_for(timeout=TIMEOUT)
     page.get_by_text("Plans and what they include", exact=False).first.wait_for(timeout=TIMEOUT)
     show_view(page, "Scenarios")
     page.get_by_text("Scenarios side by side", exact=True).first.wait_for(timeout=TIMEOUT)
