@@ -254,69 +254,70 @@ def _requirements(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns
     table, n = u.table, u.work.rows
     req = u.frame.requirements()
     ok, why = np.ones(n, dtype=bool), np.full(n, "", dtype=object)
+    if req is None or table.hosting != "cloud":
+        return [], ok, why, {}
     addons = _feature_addons(table)
     units = {a.id: np.zeros(n) for a in addons}
     warnings: dict[str, Bools] = {}
-    if req is not None and table.hosting == "cloud":
-        features = plan.features if plan is not None else table.features
-        name = plan.name if plan is not None else table.name
-        by_id = {a.id: a for a in addons}
-        priced = set(table.prices) | (set(plan.prices) if plan is not None else set())
-        for key in FEATURES:
-            feature = getattr(features, key)
-            addon = by_id.get(feature.addon) if feature is not None and feature.addon is not None else None
-            sold = addon is not None and addon.price in priced and (
-                not addon.plans or (plan is not None and plan.id in addon.plans))
-            bought = ov.addons.get(addon.id, np.zeros(n)) if ov is not None and addon is not None else np.zeros(n)
-            want: npt.NDArray[Any]
-            if key == "support":
-                want = req.support
-                needed = want >= 0
-                have = np.full(n, -1 if feature is None else SUPPORT_LEVELS.index(str(feature.value)))
-                short = needed & (have < want)
-            elif key in ("sso", "hipaa"):
-                want = getattr(req, key)
-                needed = want
-                has = feature is not None and feature.value is True
-                short = needed & (not has) & (bought <= 0)
-                if sold and addon is not None:
-                    units[addon.id] = np.maximum(units[addon.id], short * 1.0)
-                    short = np.zeros(n, dtype=bool)
+    features = plan.features if plan is not None else table.features
+    name = plan.name if plan is not None else table.name
+    by_id = {a.id: a for a in addons}
+    priced = set(table.prices) | (set(plan.prices) if plan is not None else set())
+    for key in FEATURES:
+        feature = getattr(features, key)
+        addon = by_id.get(feature.addon) if feature is not None and feature.addon is not None else None
+        sold = addon is not None and addon.price in priced and (
+            not addon.plans or (plan is not None and plan.id in addon.plans))
+        bought = ov.addons.get(addon.id, np.zeros(n)) if ov is not None and addon is not None else np.zeros(n)
+        want: npt.NDArray[Any]
+        if key == "support":
+            want = req.support
+            needed = want >= 0
+            have = np.full(n, -1 if feature is None else SUPPORT_LEVELS.index(str(feature.value)))
+            short = needed & (have < want)
+        elif key in ("sso", "hipaa"):
+            want = getattr(req, key)
+            needed = want
+            has = feature is not None and feature.value is True
+            short = needed & (not has) & (bought <= 0)
+            if sold and addon is not None:
+                units[addon.id] = np.maximum(units[addon.id], short * 1.0)
+                short = np.zeros(n, dtype=bool)
+        else:
+            want = getattr(req, key)
+            needed = ~np.isnan(want)
+            value = None if feature is None else feature.value
+            have = np.full(n, np.inf if value == "unlimited" else np.nan if value is None else float(value))
+            if key == "seats":
+                have = np.nan_to_num(have, nan=0.0) + bought
+                gap = np.where(needed, np.maximum(np.nan_to_num(want) - have, 0.0), 0.0)
+                if sold and addon is not None and feature is not None:
+                    units[addon.id] = units[addon.id] + gap
+                    gap = np.zeros(n)
+                short = gap > 0
             else:
-                want = getattr(req, key)
-                needed = ~np.isnan(want)
-                value = None if feature is None else feature.value
-                have = np.full(n, np.inf if value == "unlimited" else np.nan if value is None else float(value))
-                if key == "seats":
-                    have = np.nan_to_num(have, nan=0.0) + bought
-                    gap = np.where(needed, np.maximum(np.nan_to_num(want) - have, 0.0), 0.0)
-                    if sold and addon is not None and feature is not None:
-                        units[addon.id] = units[addon.id] + gap
-                        gap = np.zeros(n)
-                    short = gap > 0
-                else:
-                    with np.errstate(invalid="ignore"):
-                        short = needed & ~(have >= want)
-            if feature is not None and feature.unpriced is not None:
-                met = needed & ~short
-                if met.any():
-                    warnings[f"{name}: {_title(key)} costs extra at a price the vendor does not publish "
-                              f"({feature.unpriced}); the total leaves it out"] = met
-            if not short.any():
-                continue
-            ok &= ~short
-            told, untold = _SHORT[key]
-            for i in np.flatnonzero(short):
-                if feature is None:
-                    text = untold
-                elif key == "support":
-                    text = told.format(have=feature.value, want=SUPPORT_LEVELS[int(want[i])])
-                elif key in ("sso", "hipaa"):
-                    text = told
-                else:
-                    shown = float(have[i]) - (float(bought[i]) if key == "seats" else 0.0)
-                    text = told.format(have=shown, want=float(want[i]))
-                why[i] = f"{why[i]}; {text}" if why[i] else text
+                with np.errstate(invalid="ignore"):
+                    short = needed & ~(have >= want)
+        if feature is not None and feature.unpriced is not None:
+            met = needed & ~short
+            if met.any():
+                warnings[f"{name}: {_title(key)} costs extra at a price the vendor does not publish "
+                          f"({feature.unpriced}); the total leaves it out"] = met
+        if not short.any():
+            continue
+        ok &= ~short
+        told, untold = _SHORT[key]
+        for i in np.flatnonzero(short):
+            if feature is None:
+                text = untold
+            elif key == "support":
+                text = told.format(have=feature.value, want=SUPPORT_LEVELS[int(want[i])])
+            elif key in ("sso", "hipaa"):
+                text = told
+            else:
+                shown = float(have[i]) - (float(bought[i]) if key == "seats" else 0.0)
+                text = told.format(have=shown, want=float(want[i]))
+            why[i] = f"{why[i]}; {text}" if why[i] else text
     lines = []
     for addon in addons:
         assert addon.price is not None
