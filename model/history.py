@@ -257,38 +257,49 @@ def project_history(u: Usage) -> HistoryProjection:
     spec = u.table.history
     assert spec is not None, f"{u.table.id} records no history"
     p = u.params
-    overhead = p[spec.event_bytes]
     steps = u.work.steps
     payload = u.column("step_payload_kb") * BYTES_PER_KB
-    growth = u.column("context_growth_kb") * BYTES_PER_KB
-
     events = u.combine(spec.events)
-    extra = u.combine(spec.payloads) if spec.payloads else None
     fixed_e, per_step_e = events.fixed, events.per_step
-    fixed_b = fixed_e * overhead + (extra.fixed * payload if extra is not None else 0.0)
-    step_b = payload + per_step_e * overhead + (extra.per_step * payload if extra is not None else 0.0)
+    child_events = sum(p[k] for k in spec.child_events)
+    if spec.bytes:  # measured per kind of event
+        sized = u.combine(spec.bytes)
+        fixed_over, step_over = sized.fixed, sized.per_step
+        child_over = sum(p[k] for k in spec.child_bytes)
+        restart_over = p[spec.segments.restart_bytes] if spec.segments and spec.segments.restart_bytes else 0.0
+    else:
+        assert spec.event_bytes is not None
+        overhead = p[spec.event_bytes]
+        fixed_over, step_over = fixed_e * overhead, per_step_e * overhead
+        child_over = child_events * overhead
+        restart_over = p[spec.segments.restart_events] * overhead if spec.segments else 0.0
+    recorded = u.combine(spec.step_payloads).per_step * payload  # what one step records of its payload
+    growth = u.combine(spec.growth).per_step * u.column("context_growth_kb") * BYTES_PER_KB
+
+    extra = u.combine(spec.payloads) if spec.payloads else None
+    fixed_b = fixed_over + (extra.fixed * payload if extra is not None else 0.0)
+    step_b = recorded + step_over + (extra.per_step * payload if extra is not None else 0.0)
     runs_events = fixed_e + per_step_e * steps
     quadratic = growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
     history_bytes = fixed_b + steps * step_b + quadratic
-    largest = np.where(steps > 0, payload + growth * np.maximum(steps - 1.0, 0.0), 0.0)
+    largest = np.where(steps > 0, recorded + growth * np.maximum(steps - 1.0, 0.0), 0.0)
     if extra is not None:
         largest = np.maximum(largest, np.where(extra.total > 0, payload, 0.0))
 
-    child_events = sum(p[k] for k in spec.child_events)
-    child_bytes = u.column("child_runs_per_run") * (child_events * overhead + payload)
+    child_bytes = u.column("child_runs_per_run") * (child_over + u.coefficient(spec.child_payloads) * payload)
 
     inf = np.full_like(steps, np.inf)
     if spec.segments is not None:
         seg = spec.segments
         restart_e = p[seg.restart_events]
-        layout = _layout(steps, fixed_e, per_step_e, fixed_b, step_b, growth, restart_e, restart_e * overhead,
+        layout = _layout(steps, fixed_e, per_step_e, fixed_b, step_b, growth, restart_e, restart_over,
                          p[seg.events], p[seg.size_mb] * BYTES_PER_MB, seg.carries_context)
         segments, recorded_e, recorded_b = layout.segments, layout.events, layout.bytes
         first_steps = layout.first_steps
         # The open segment is never larger than the first one at its restart, or than the
         # threshold plus a restart's own events and one step, plus the context carried so far
         # and that step's growth: an upper bound that grows with the run.
-        top = p[seg.size_mb] * BYTES_PER_MB + restart_e * overhead + step_b
+        top = p[seg.size_mb] * BYTES_PER_MB + restart_over + step_b
         ceiling = np.maximum(layout.first_restart_bytes, top)
         slope = (growth * 2.0 if seg.carries_context else growth) * steps
     else:

@@ -126,18 +126,26 @@ def _history(table: PriceTable) -> Iterator[Gap]:
     spec = table.history
     if spec is None:
         return
-    yield from _counts(table, spec.events, ("history", "events"))
-    yield from _counts(table, spec.payloads, ("history", "payloads"))
-    for section, terms in (("events", spec.events), ("payloads", spec.payloads)):
+    sections = {"events": spec.events, "payloads": spec.payloads, "bytes": spec.bytes,
+                "step_payloads": spec.step_payloads, "growth": spec.growth}
+    for section, terms in sections.items():
+        yield from _counts(table, terms, ("history", section))
         for name in terms:
             if name in COUNTS and COUNTS[name].needs_history:
                 yield ("history", section, name), f"count {name!r} depends on the history itself: it cannot shape it"
-    yield from _in("counting", table, spec.event_bytes, ("history", "event_bytes"))
-    for i, key in enumerate(spec.child_events):
-        yield from _in("counting", table, key, ("history", "child_events", i))
+    if spec.event_bytes is not None:
+        yield from _in("counting", table, spec.event_bytes, ("history", "event_bytes"))
+    for field in ("child_events", "child_bytes"):
+        for i, key in enumerate(getattr(spec, field)):
+            yield from _in("counting", table, key, ("history", field, i))
+    for key in _keys(spec.child_payloads):
+        yield from _in("counting", table, key, ("history", "child_payloads"))
     if spec.segments is not None:
-        for field in ("events", "size_mb", "restart_events"):
-            yield from _in("counting", table, getattr(spec.segments, field), ("history", "segments", field))
+        for field in ("events", "size_mb", "restart_events", "restart_bytes"):
+            if getattr(spec.segments, field) is not None:
+                yield from _in("counting", table, getattr(spec.segments, field), ("history", "segments", field))
+        if spec.bytes and spec.segments.restart_bytes is None:
+            yield ("history", "segments", "restart_bytes"), "with `bytes`, say what a new segment starts with"
 
 
 

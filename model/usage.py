@@ -395,6 +395,12 @@ def _activity_attempts(u: Usage) -> Count:
     return u.linear(0.0, _kind(u, "activity") * u.work.attempts_per_step)
 
 
+@count("retried_activity_steps", "steps",
+       "steps run as their own task that needed a retry, one retry a step at most (min(`retry_rate`, 1) a step)")
+def _retried_activity_steps(u: Usage) -> Count:
+    return u.linear(0.0, _kind(u, "activity") * np.minimum(u.column("retry_rate"), 1.0))
+
+
 @count("local_activity_steps", "steps", "steps run inside the workflow task (`step_kind: local_activity`)")
 def _local_steps(u: Usage) -> Count:
     return u.linear(0.0, _kind(u, "local_activity"))

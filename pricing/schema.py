@@ -513,6 +513,9 @@ class Segments(_Strict):
     events: Key
     size_mb: Key
     restart_events: Key
+    restart_bytes: Key | None = None
+    """The `counting` bytes a new segment starts with (with the history's `bytes`; otherwise
+    `restart_events` x `event_bytes`)."""
     carries_context: Bool = True
     advice: Text
     """Shown when a run needs more than one segment; may use {every}, {segments}, {events}, {mb}."""
@@ -536,10 +539,29 @@ class HistorySpec(_Strict):
 
     name: Text
     events: Mapping[Key, Coefficient] = Field(min_length=1)
-    event_bytes: Key
+    event_bytes: Key | None = None
+    """One `counting` size for every event's own fields; or, measured per kind of event, `bytes`."""
+    bytes: Mapping[Key, Coefficient] = Field(default_factory=dict)
+    """Bytes each count records besides the payloads, as a linear combination of usage counts
+    (what a real server records per run, per step, per retried step, per sleep …)."""
     payloads: Mapping[Key, Coefficient] = Field(default_factory=dict)
+    step_payloads: Mapping[Key, Coefficient] = Field(default_factory=lambda: {"steps": 1.0})
+    """The share of a step's payload its history records, by the kind of step (a step run inside
+    the workflow's own task may record its result alone)."""
+    growth: Mapping[Key, Coefficient] = Field(default_factory=lambda: {"steps": 1.0})
+    """The steps whose recorded input carries the growing context."""
     child_events: tuple[Key, ...] = ()
+    child_bytes: tuple[Key, ...] = ()
+    """With `bytes`: the `counting` sizes a child's own history records besides payloads."""
+    child_payloads: Coefficient = 1.0
+    """Step payloads a child's own history records (its input and result, its step's input and output)."""
     segments: Segments | None = None
+
+    @model_validator(mode="after")
+    def _one_size(self) -> HistorySpec:
+        if (self.event_bytes is None) == (not self.bytes):
+            raise ValueError("give either `event_bytes` (one size per event) or `bytes` (per count), not both")
+        return self
 
 
 Measure = Literal["events", "history_bytes", "payload_bytes", "run_seconds", "step_seconds", "wait_seconds",

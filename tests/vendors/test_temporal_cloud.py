@@ -229,21 +229,24 @@ def test_small_run_needs_no_continue_as_new():
     assert h.segments[0] == 1 and math.isinf(h.first_segment_steps[0])
 
 
-def _walk(steps, payload_kb, growth_kb, overhead, top_events=4096, top_mb=4.0):
-    """Step by step: lay a run of one-activity steps out in Continue-As-New segments.
+def _walk(steps, payload_kb, growth_kb, top_events=4096, top_mb=4.0):
+    """Step by step: lay a run of one-activity steps out in Continue-As-New segments, with the
+    bytes the table measured per kind of event (a run's own, an activity step's).
 
     Returns (segments, events of all segments, bytes of all segments)."""
+    run_bytes = TABLE.counting["history_bytes_workflow"].expected
+    step_bytes = TABLE.counting["history_bytes_activity"].expected
     e, skeleton = 6, 5
-    events, size, segments = skeleton, skeleton * overhead, 1
+    events, size, segments = skeleton, run_bytes, 1
     all_events, all_bytes = 0, 0.0
     for i in range(1, steps + 1):
         events += e
-        size += e * overhead + (payload_kb + growth_kb * (i - 1)) * BYTES_PER_KB
+        size += step_bytes + (payload_kb + growth_kb * (i - 1)) * BYTES_PER_KB
         if i < steps and (events > top_events or size > top_mb * BYTES_PER_MB):
             carried = growth_kb * i * BYTES_PER_KB
             all_events, all_bytes = all_events + events, all_bytes + size + carried
             segments += 1
-            events, size = skeleton, skeleton * overhead + carried
+            events, size = skeleton, run_bytes + carried
     return segments, all_events + events, all_bytes + size
 
 
@@ -251,19 +254,19 @@ def _walk(steps, payload_kb, growth_kb, overhead, top_events=4096, top_mb=4.0):
 @given(steps=st.integers(1, 3000), payload=st.floats(0, 900), growth=st.one_of(st.just(0.0), st.floats(0, 40)))
 def test_continue_as_new_carries_the_context_as_a_walk_does(steps, payload, growth):
     h = _usage(steps_per_run=steps, step_payload_kb=payload, context_growth_kb=growth).history()
-    overhead = TABLE.counting["event_overhead_bytes"].expected
-    segments, events, size = _walk(steps, payload, growth, overhead)
+    segments, events, size = _walk(steps, payload, growth)
     assert h.segments[0] == segments
     assert h.recorded_events[0] == events
     assert h.recorded_bytes[0] == pytest.approx(size, rel=1e-9)
 
 
 def test_size_limit_step_matches_a_step_by_step_walk():
-    overhead = TABLE.counting["event_overhead_bytes"].expected
+    run_bytes = TABLE.counting["history_bytes_workflow"].expected
+    step_bytes = TABLE.counting["history_bytes_activity"].expected
     for payload, growth in ((8, 0), (16, 6), (900, 3), (0.5, 0.01)):
-        size, expected = 5 * overhead, math.inf
+        size, expected = run_bytes, math.inf
         for n in range(1, 20_001):
-            size += 6 * overhead + (payload + growth * (n - 1)) * BYTES_PER_KB
+            size += step_bytes + (payload + growth * (n - 1)) * BYTES_PER_KB
             if size > 50 * BYTES_PER_MB:
                 expected = n
                 break

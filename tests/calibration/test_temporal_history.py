@@ -1,0 +1,131 @@
+"""The engine's Event History projection against a real Temporal server (1.32.0, the dev server):
+events per run exactly, history bytes within 5 %, the largest payload, and the children's own
+histories, over agent-shaped workflows that span the profile's fields (the presets scaled down
+among them). The measured sizes per kind of event are the tables' `history_bytes_*`."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.profile import Columns, StepKind, profiles_frame
+from model.units import BYTES_PER_KB
+from model.usage import Usage, workload
+from pricing.load import read_pricebook
+from tests.agents import agent
+from tests.calibration.harness import Recorded, Shape, run_shapes
+
+OPTION = "temporal/self-hosted"
+BYTES_TOLERANCE = 0.05
+
+SHAPES = [
+    # activities: steps x (input, output)
+    *[Shape(steps=n, input_bytes=i, output_bytes=o) for n in (1, 3, 10)
+      for i, o in ((0, 0), (1000, 0), (2000, 500), (8000, 2000))],
+    # a growing context passed into every step
+    *[Shape(steps=n, input_bytes=500, growth_bytes=g) for n in (5, 10) for g in (200, 1000)],
+    # steps that fail first, durable sleeps, waits for a signal, child workflows
+    *[Shape(steps=3, input_bytes=100, failures=f) for f in (0, 1, 2)],
+    Shape(steps=1, sleeps=1), Shape(steps=2, sleeps=3),
+    Shape(steps=1, waits=1), Shape(steps=2, waits=2),
+    Shape(steps=1, children=1, input_bytes=300, output_bytes=100), Shape(steps=0, children=2, input_bytes=300),
+    # local activities (the marker records the result only; input and output alike here)
+    *[Shape(steps=n, input_bytes=b, output_bytes=b, local=True) for n in (1, 4) for b in (0, 1000)],
+    # the presets, scaled down: a coding agent, a deep-research agent, a background agent
+    Shape(steps=8, input_bytes=4000, output_bytes=4000, failures=1, waits=1),
+    Shape(steps=12, input_bytes=2000, output_bytes=1000, growth_bytes=2000, sleeps=2, children=1),
+    Shape(steps=6, input_bytes=2000, output_bytes=2000, waits=1),
+]
+
+
+def profile_of(shape: Shape):  # type: ignore[no-untyped-def]
+    """The profile that describes a shape (its steps take about a millisecond here)."""
+    return agent(
+        monthly_runs=1000, steps_per_run=shape.steps, step_seconds=0.001, retry_rate=shape.failures,
+        step_kind=StepKind.LOCAL_ACTIVITY if shape.local else StepKind.ACTIVITY,
+        sleeps_per_run=shape.sleeps, sleep_seconds=1, human_waits_per_run=shape.waits, human_wait_seconds=1,
+        child_runs_per_run=shape.children, heartbeat_seconds=0,
+        step_payload_kb=(shape.input_bytes + shape.output_bytes) / BYTES_PER_KB,
+        context_growth_kb=shape.growth_bytes / BYTES_PER_KB,
+    )
+
+
+@pytest.fixture(scope="module")
+def recorded(temporal_server: str) -> list[Recorded]:
+    return run_shapes(temporal_server, SHAPES)
+
+
+@pytest.fixture(scope="module")
+def projected():  # type: ignore[no-untyped-def]
+    table = read_pricebook().table(OPTION)
+    frame = profiles_frame([profile_of(s) for s in SHAPES])
+    return Usage(workload(Columns(frame)), table, "expected").history()
+
+
+def test_there_are_at_least_thirty_shapes():
+    assert len(SHAPES) >= 30 and len(set(SHAPES)) == len(SHAPES)
+
+
+@pytest.mark.parametrize("index", range(len(SHAPES)), ids=[s.key().split("-")[0] for s in SHAPES])
+def test_events_and_bytes_match_the_server(recorded, projected, index):
+    real = recorded[index]
+    assert real.shape == SHAPES[index]
+    # exact: the only fraction is the engine's even spread of local activities' workflow-task
+    # heartbeats (one per 8 s of them), under 0.01 event for these millisecond steps
+    assert projected.events_per_run[index] == pytest.approx(real.events, abs=0.01), real.kinds
+    assert projected.history_bytes_per_run[index] == pytest.approx(real.history_bytes, rel=BYTES_TOLERANCE)
+    if real.shape.children:
+        assert projected.child_history_bytes[index] == pytest.approx(real.children_bytes, rel=BYTES_TOLERANCE)
+
+
+@pytest.mark.parametrize("index", range(len(SHAPES)), ids=[s.key().split("-")[0] for s in SHAPES])
+def test_the_largest_payload_is_never_understated(recorded, projected, index):
+    """The engine counts a step's input and output together: never less than the largest single
+    payload the server records, and equal to it (within the JSON quotes) when the output is empty."""
+    real = recorded[index]
+    if real.shape.steps == 0 or real.shape.local:
+        return
+    largest = float(projected.largest_payload_bytes[index])
+    assert largest + 2 >= real.largest_payload
+    if real.shape.output_bytes == 0 and real.shape.input_bytes >= 1000:
+        assert largest == pytest.approx(real.largest_payload, rel=BYTES_TOLERANCE)
+
+
+def test_a_retry_adds_no_event_and_records_the_last_failure_once(recorded):
+    """Three steps that each fail once or twice first: as many events as without failures, and
+    the same bytes whether one attempt failed or two (only the last failure is kept)."""
+    plain, once, twice = (next(r for r in recorded if r.shape == Shape(steps=3, input_bytes=100, failures=f))
+                          for f in (0, 1, 2))
+    assert plain.events == once.events == twice.events
+    assert twice.history_bytes == pytest.approx(once.history_bytes, abs=8)
+    per_step = (once.history_bytes - plain.history_bytes) / 3
+    measured = read_pricebook().table(OPTION).counting["history_bytes_retry"]
+    # the failure's stack trace names source files, so its size moves a little with the checkout
+    assert measured.low <= per_step <= measured.high
+    assert per_step == pytest.approx(measured.expected, rel=0.15)
+
+
+def actions_by_the_docs(real: Recorded) -> int:
+    """The Actions a run incurs, counted from what the server recorded, by the list in Temporal
+    Cloud's docs (docs.temporal.io/cloud/actions): the workflow started; every activity attempt,
+    retries included; every timer started (a sleep, a wait's timeout); every signal received; two
+    for every child workflow (the parent's start request and the child's start, as the docs count
+    a child) and its own activity attempts; one per workflow task that ran local activities."""
+    kinds = real.kinds
+    return (kinds.get("workflow_execution_started", 0) + real.attempts + kinds.get("timer_started", 0)
+            + kinds.get("workflow_execution_signaled", 0) + 2 * kinds.get("start_child_workflow_execution_initiated", 0)
+            + real.children_attempts + real.local_tasks)
+
+
+@pytest.fixture(scope="module")
+def engine_actions():  # type: ignore[no-untyped-def]
+    from model.engine import estimate
+
+    book = read_pricebook()
+    priced = estimate([profile_of(s) for s in SHAPES], book, ["temporal/cloud"]).option("temporal/cloud")
+    return priced.bill.quantities["actions"] / 1000  # per run: the profiles run 1,000 times a month
+
+
+@pytest.mark.parametrize("index", range(len(SHAPES)), ids=[s.key().split("-")[0] for s in SHAPES])
+def test_actions_per_run_match_the_docs_list_on_real_histories(recorded, engine_actions, index):
+    real = recorded[index]
+    assert engine_actions[index] == pytest.approx(actions_by_the_docs(real), abs=0.01), real.kinds
