@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 BASE ?= origin/main
 
-.PHONY: install pricing-summary run test check lint typecheck golden schema bench screenshots clean
+.PHONY: install pricing-summary run test check lint typecheck golden schema bench screenshots history-fixtures clean
 
 install: $(VENV)/.synced
 
@@ -33,6 +33,10 @@ golden: $(VENV)/.synced
 
 schema: $(VENV)/.synced
 	$(BIN)/tco pricing schema
+
+# Temporal histories exported from the real dev server, for the import tests (review the diff).
+history-fixtures: $(VENV)/.synced
+	$(BIN)/python -m tests.calibration.write_histories
 
 # The README's screenshots, taken by the browser test in Debian's Chromium.
 screenshots: $(VENV)/.synced

@@ -3,6 +3,7 @@
     tco compare --profile FILE [--pricing-date YYYY-MM-DD] [--format table|json|md]
     tco compare --scenarios FILE [--pricing-date YYYY-MM-DD] [--format table|json|md|csv]
     tco report --profile FILE | --scenarios FILE --format md|html|pdf|json|csv -o OUT [--axis FIELD] [--answer Q=A ...]
+    tco profile from-history FILE... --monthly-runs N [--name NAME] [-o OUT]
     tco pricing validate [PATH ...]
     tco pricing diff OLD_FILE NEW_FILE | NEW_FILE | TABLE_ID DATE DATE
     tco pricing impact --from DATE --to DATE | --against DIR [--on DATE]  [--profile FILE ...]
@@ -74,6 +75,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="QUESTION=ANSWER",
         help="an answer to the recommendation checklist (repeatable)",
     )
+
+    profile = commands.add_parser("profile", help="derive a workload profile from a team's own runs")
+    profile_commands = profile.add_subparsers(dest="profile_command", required=True)
+    history = profile_commands.add_parser(
+        "from-history", help="a profile from exported Temporal workflow histories (temporal workflow show "
+        "--output json, or the Web UI's download); with several, each field is their median")
+    history.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    history.add_argument("--monthly-runs", type=float, required=True,
+                         help="runs a month (no history shows it)")
+    history.add_argument("--name", default=None, help="the profile's name")
+    history.add_argument("-o", "--output", type=Path, default=None, help="write the profile here (default: stdout)")
 
     pricing = commands.add_parser("pricing", help="work on the pricing tables")
     pricing_commands = pricing.add_subparsers(dest="pricing_command", required=True)
@@ -407,8 +419,39 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MAX_HISTORY_BYTES = 200 * 1024 * 1024
+
+
+def _from_history(args: argparse.Namespace) -> int:
+    from pricing.histories import derive_profile, derived_yaml
+
+    texts = []
+    for path in args.files:
+        try:
+            if path.stat().st_size > MAX_HISTORY_BYTES:
+                raise CliError(f"{path}: {path.stat().st_size:,} bytes; a history file is at most "
+                               f"{MAX_HISTORY_BYTES:,}")
+            texts.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+            raise CliError(f"{path}: cannot read the file: {why}") from None
+    derived = derive_profile(texts, monthly_runs=args.monthly_runs, name=args.name)
+    text = derived_yaml(derived)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"-o {args.output}: cannot write the profile ({exc.strerror or exc})") from None
+        print(f"wrote {args.output} from {len(texts)} histor{'y' if len(texts) == 1 else 'ies'}", file=sys.stderr)
+    return EXIT_OK
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "profile":
+        return _from_history(args)
     if args.command == "compare":
         return _compare(args)
     if args.command == "report":

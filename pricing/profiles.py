@@ -168,6 +168,11 @@ def dump_profile(profile: WorkloadProfile) -> str:
     team = {k: v for k, v in team.items() if v not in (None, {}, [])}
     if team:
         data["team"] = team
+    needs = {k: v for k, v in (data.pop("requirements", None) or {}).items() if v not in (None, False)}
+    if needs:
+        data["requirements"] = needs
+    if not data.get("overrides"):
+        data.pop("overrides", None)
     for key, value in list(data.items()):
         if value is None or value == []:
             del data[key]  # an empty optional field: the engine derives it, or compares every option

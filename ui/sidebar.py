@@ -74,11 +74,31 @@ def _on_preset(session: Session) -> None:
     session.set_profile(session.presets[str(session.store["preset"])], team=False)
 
 
+def _on_history(session: Session, name: str, text: str) -> None:
+    """A Temporal history export: the profile derived from it, this month's runs kept."""
+    from pricing.histories import derive_profile
+
+    try:
+        derived = derive_profile([(name, text)], monthly_runs=float(session.store.get(field_key("monthly_runs")) or 1))
+    except PricingError as exc:
+        session.store["upload_problems"] = [str(p) for p in exc.problems]
+        session.store["upload_derived"] = None
+        return
+    session.store["upload_problems"] = []
+    session.store["upload_sources"] = None
+    session.store["upload_derived"] = (name, [f"{k}: {v}" for k, v in derived.sources.items()] + list(derived.notes))
+    session.set_profile(derived.profile, team=False)
+
+
 def _on_upload(session: Session) -> None:
     upload = session.store.get("upload")
     if upload is None:
         return
     text = upload.getvalue().decode("utf-8", errors="replace")
+    if upload.name.lower().endswith(".json"):
+        _on_history(session, upload.name, text)
+        return
+    session.store["upload_derived"] = None
     allowed = session.allowed
     try:
         loaded = load_profile_text(text, upload.name, known=Known(allowed.machines, allowed.options))
@@ -209,12 +229,18 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
                       "so it shows the same prices when opened later.")
 
         st.header("Profile file")
-        st.file_uploader("Load a profile (YAML)", type=["yaml", "yml"], key="upload",
-                         on_change=_on_upload, args=(session,))
+        st.file_uploader("Load a profile (YAML), or a Temporal history (JSON) to derive one from", type=["yaml", "yml",
+                         "json"], key="upload", on_change=_on_upload, args=(session,),
+                         help="A history as `temporal workflow show --output json` or the Web UI's download writes "
+                         "it; the month's runs stay as entered")
         for problem in session.store.get("upload_problems", []):
             st.error(problem)
         if session.store.get("upload_sources"):
             st.caption(_sources_note(*session.store["upload_sources"]))
+        if session.store.get("upload_derived"):
+            file, lines = session.store["upload_derived"]
+            with st.expander("Derived from the history", expanded=True):
+                st.text("\n".join([f"{file}:", *lines]))
         try:
             profile = session.profile(options)
         except ProfileError as exc:

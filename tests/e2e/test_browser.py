@@ -308,6 +308,23 @@ def test_a_scenario_file_loads_into_the_scenarios_view(page, tmp_path):
     assert query["s0"] == ["Now"] and query["s1"] == ["Later"] and query["s1.monthly_runs"] == ["43210"]
 
 
+
+def test_a_temporal_history_upload_derives_the_profile(page):
+    """A history exported from the real dev server (tests/calibration/histories): the sidebar takes
+    the shape it shows and says where each field came from."""
+    from pricing.histories import derive_profile
+
+    first = open_app(page)
+    history = Path(__file__).resolve().parents[1] / "calibration" / "histories" / "research.json"
+    upload = page.locator("[data-testid=stSidebar] [data-testid=stFileUploaderDropzoneInput]").first
+    upload.set_input_files(str(history))
+    derived = derive_profile([(history.name, history.read_text())], monthly_runs=3000).profile
+    expect(page.get_by_label("Steps per run [steps]", exact=True)).to_have_value(f"{derived.steps_per_run:g}",
+                                                                                   timeout=TIMEOUT)
+    wait_headline(page, not_text=first)
+    shown = page.locator("[data-testid=stSidebar]").get_by_text("StartChildWorkflowExecutionInitiated", exact=False)
+    shown.first.wait_for(timeout=TIMEOUT)
+
 SHOTS = [
     ("compare", "", None),
     ("limits", "?preset=deep-research&view=limits", None),
