@@ -4,6 +4,7 @@
     tco compare --scenarios FILE [--pricing-date YYYY-MM-DD] [--format table|json|md|csv]
     tco report --profile FILE | --scenarios FILE --format md|html|pdf|json|csv -o OUT [--axis FIELD] [--answer Q=A ...]
     tco profile from-history FILE... --monthly-runs N [--name NAME] [-o OUT]
+    tco profile from-trigger-runs FILE... [--monthly-runs N] [--steps-per-run N] [--name NAME] [-o OUT]
     tco pricing validate [PATH ...]
     tco pricing diff OLD_FILE NEW_FILE | NEW_FILE | TABLE_ID DATE DATE
     tco pricing impact --from DATE --to DATE | --against DIR [--on DATE]  [--profile FILE ...]
@@ -78,14 +79,21 @@ def _parser() -> argparse.ArgumentParser:
 
     profile = commands.add_parser("profile", help="derive a workload profile from a team's own runs")
     profile_commands = profile.add_subparsers(dest="profile_command", required=True)
-    history = profile_commands.add_parser(
-        "from-history", help="a profile from exported Temporal workflow histories (temporal workflow show "
-        "--output json, or the Web UI's download); with several, each field is their median")
-    history.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    history.add_argument("--monthly-runs", type=float, required=True,
-                         help="runs a month (no history shows it)")
-    history.add_argument("--name", default=None, help="the profile's name")
-    history.add_argument("-o", "--output", type=Path, default=None, help="write the profile here (default: stdout)")
+    from pricing.vendors import IMPORTERS
+
+    for importer in IMPORTERS:
+        command = profile_commands.add_parser(importer.command, help=importer.help)
+        command.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        command.add_argument("--monthly-runs", type=float, required=importer.needs_monthly_runs, default=None,
+                             help="runs a month" + ("" if importer.needs_monthly_runs else
+                                                     " (default: from the span the runs were created over)"))
+        if "steps_per_run" in importer.options:
+            command.add_argument("--steps-per-run", type=float, default=1.0,
+                                 help="steps a run takes (the export does not show them; a run's seconds are split "
+                                 "over them)")
+        command.add_argument("--name", default=None, help="the profile's name")
+        command.add_argument("-o", "--output", type=Path, default=None,
+                             help="write the profile here (default: standard output)")
 
     pricing = commands.add_parser("pricing", help="work on the pricing tables")
     pricing_commands = pricing.add_subparsers(dest="pricing_command", required=True)
@@ -422,11 +430,9 @@ def _schema(args: argparse.Namespace) -> int:
 MAX_HISTORY_BYTES = 200 * 1024 * 1024
 
 
-def _from_history(args: argparse.Namespace) -> int:
-    from pricing.histories import derive_profile, derived_yaml
-
+def _read_texts(paths: Sequence[Path]) -> list[tuple[str, str]]:
     texts = []
-    for path in args.files:
+    for path in paths:
         try:
             if path.stat().st_size > MAX_HISTORY_BYTES:
                 raise CliError(f"{path}: {path.stat().st_size:,} bytes; a history file is at most "
@@ -435,23 +441,43 @@ def _from_history(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
             raise CliError(f"{path}: cannot read the file: {why}") from None
-    derived = derive_profile(texts, monthly_runs=args.monthly_runs, name=args.name)
-    text = derived_yaml(derived)
+    return texts
+
+
+def _write_profile(args: argparse.Namespace, text: str, what: str) -> None:
     if args.output is None:
         sys.stdout.write(text)
-    else:
-        try:
-            args.output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise CliError(f"-o {args.output}: cannot write the profile ({exc.strerror or exc})") from None
-        print(f"wrote {args.output} from {len(texts)} histor{'y' if len(texts) == 1 else 'ies'}", file=sys.stderr)
+        return
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"-o {args.output}: cannot write the profile ({exc.strerror or exc})") from None
+    print(f"wrote {args.output} from {what}", file=sys.stderr)
+
+
+def _import_profile(args: argparse.Namespace) -> int:
+    from pricing.load import read_pricebook
+    from pricing.vendors import IMPORTERS
+
+    importer = next(i for i in IMPORTERS if i.command == args.profile_command)
+    steps = getattr(args, "steps_per_run", 1.0)
+    if steps <= 0:
+        raise CliError(f"--steps-per-run: {steps:g}; allowed: more than 0")
+    if args.monthly_runs is not None and not 0 <= args.monthly_runs <= 1e10:
+        raise CliError(f"--monthly-runs: {args.monthly_runs:g}; allowed: 0 to 1e10")
+    texts = _read_texts(args.files)
+    imported = importer.derive(texts, read_pricebook(args.data), monthly_runs=args.monthly_runs,
+                               steps_per_run=steps, name=args.name)
+    if imported.check:
+        print(imported.check, file=sys.stderr)
+    _write_profile(args, imported.text, f"{len(texts)} file{'s' if len(texts) != 1 else ''}")
     return EXIT_OK
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "profile":
-        return _from_history(args)
+        return _import_profile(args)
     if args.command == "compare":
         return _compare(args)
     if args.command == "report":

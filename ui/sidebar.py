@@ -9,6 +9,7 @@ from model.profile import OPTIONAL_FIELDS, PlanRequirements, ProfileError, StepK
 from pricing.load import PricingError
 from pricing.profiles import Known, dump_profile, load_profile_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
+from pricing.vendors import IMPORTERS
 from ui.export import slug
 from ui.state import NEED, PROFILE_FIELDS, YOURS, Session, field_key
 
@@ -74,20 +75,36 @@ def _on_preset(session: Session) -> None:
     session.set_profile(session.presets[str(session.store["preset"])], team=False)
 
 
-def _on_history(session: Session, name: str, text: str) -> None:
-    """A Temporal history export: the profile derived from it, this month's runs kept."""
-    from pricing.histories import derive_profile
+def _on_export(session: Session, name: str, text: str) -> None:
+    """A vendor's export of the team's own runs (see `pricing.vendors`): the profile derived from
+    it, with where each field came from; the month's runs stay as entered unless it shows them."""
+    import json
+
+    from pricing.load import read_pricebook
+    from pricing.vendors import importer_for
 
     try:
-        derived = derive_profile([(name, text)], monthly_runs=float(session.store.get(field_key("monthly_runs")) or 1))
+        importer = importer_for(json.loads(text))
+    except json.JSONDecodeError as exc:
+        importer, problem = None, f"{name}: not JSON ({exc.msg}, line {exc.lineno})"
+    else:
+        problem = f"{name}: not an export this tool reads (a workflow history, or a runs list)"
+    if importer is None:
+        session.store["upload_problems"] = [problem]
+        session.store["upload_derived"] = None
+        return
+    runs = None if not importer.needs_monthly_runs else float(session.store.get(field_key("monthly_runs")) or 1)
+    try:
+        imported = importer.derive([(name, text)], read_pricebook(), monthly_runs=runs)
     except PricingError as exc:
         session.store["upload_problems"] = [str(p) for p in exc.problems]
         session.store["upload_derived"] = None
         return
     session.store["upload_problems"] = []
     session.store["upload_sources"] = None
-    session.store["upload_derived"] = (name, [f"{k}: {v}" for k, v in derived.sources.items()] + list(derived.notes))
-    session.set_profile(derived.profile, team=False)
+    said = [f"{k}: {v}" for k, v in imported.sources.items()] + list(imported.notes)
+    session.store["upload_derived"] = (name, said + ([imported.check] if imported.check else []))
+    session.set_profile(imported.profile, team=False)
 
 
 def _on_upload(session: Session) -> None:
@@ -96,7 +113,7 @@ def _on_upload(session: Session) -> None:
         return
     text = upload.getvalue().decode("utf-8", errors="replace")
     if upload.name.lower().endswith(".json"):
-        _on_history(session, upload.name, text)
+        _on_export(session, upload.name, text)
         return
     session.store["upload_derived"] = None
     allowed = session.allowed
@@ -229,17 +246,16 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
                       "so it shows the same prices when opened later.")
 
         st.header("Profile file")
-        st.file_uploader("Load a profile (YAML), or a Temporal history (JSON) to derive one from", type=["yaml", "yml",
-                         "json"], key="upload", on_change=_on_upload, args=(session,),
-                         help="A history as `temporal workflow show --output json` or the Web UI's download writes "
-                         "it; the month's runs stay as entered")
+        st.file_uploader("Load a profile (YAML), or an export of your runs (JSON) to derive one from",
+                         type=["yaml", "yml", "json"], key="upload", on_change=_on_upload, args=(session,),
+                         help="Exports: " + "; ".join(i.help for i in IMPORTERS))
         for problem in session.store.get("upload_problems", []):
             st.error(problem)
         if session.store.get("upload_sources"):
             st.caption(_sources_note(*session.store["upload_sources"]))
         if session.store.get("upload_derived"):
             file, lines = session.store["upload_derived"]
-            with st.expander("Derived from the history", expanded=True):
+            with st.expander("Derived from your runs", expanded=True):
                 st.text("\n".join([f"{file}:", *lines]))
         try:
             profile = session.profile(options)

@@ -13,9 +13,9 @@ from temporalio.api.history.v1 import History
 from cli import main
 from model.profile import Columns, profiles_frame
 from model.usage import Usage, workload
-from pricing.histories import derive_profile, read_history
 from pricing.load import PricingError, read_pricebook
 from pricing.profiles import read_profile
+from pricing.vendors.temporal_history import derive_profile, read_history
 from tests.calibration.harness import Shape
 from tests.calibration.write_histories import FIXTURES, FOLDER
 

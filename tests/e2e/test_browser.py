@@ -312,7 +312,7 @@ def test_a_scenario_file_loads_into_the_scenarios_view(page, tmp_path):
 def test_a_temporal_history_upload_derives_the_profile(page):
     """A history exported from the real dev server (tests/calibration/histories): the sidebar takes
     the shape it shows and says where each field came from."""
-    from pricing.histories import derive_profile
+    from pricing.vendors.temporal_history import derive_profile
 
     first = open_app(page)
     history = Path(__file__).resolve().parents[1] / "calibration" / "histories" / "research.json"
@@ -324,6 +324,12 @@ def test_a_temporal_history_upload_derives_the_profile(page):
     wait_headline(page, not_text=first)
     shown = page.locator("[data-testid=stSidebar]").get_by_text("StartChildWorkflowExecutionInitiated", exact=False)
     shown.first.wait_for(timeout=TIMEOUT)
+    # a runs list: the month's runs come from it, and its own cost is set against the tables'
+    runs = Path(__file__).resolve().parents[1] / "fixtures" / "trigger-runs-pages.json"
+    upload.set_input_files(str(runs))
+    page.locator("[data-testid=stSidebar]").get_by_text("The runs' own cost", exact=False).first.wait_for(
+        timeout=TIMEOUT)
+    expect(page.get_by_label("Monthly runs [runs/month]", exact=True)).to_have_value("1216.67", timeout=TIMEOUT)
 
 SHOTS = [
     ("compare", "", None),

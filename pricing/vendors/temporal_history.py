@@ -29,7 +29,8 @@ from model.units import BYTES_PER_KB
 from pricing.load import PricingError
 from pricing.yamlio import Problem
 
-__all__ = ["DerivedProfile", "RunFacts", "derive_profile", "derived_yaml", "is_history", "read_history", "run_facts"]
+__all__ = ["IMPORTER", "DerivedProfile", "RunFacts", "derive_profile", "derived_yaml", "is_history", "read_history",
+           "run_facts"]
 
 MAX_EVENTS = 1_000_000
 
@@ -305,3 +306,30 @@ def derived_yaml(derived: DerivedProfile) -> str:
         else:
             lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _derive(files: Sequence[tuple[str, str]], book: Any, *, monthly_runs: float | None = None,
+            name: str | None = None, **_: Any) -> Any:
+    from pricing.vendors import Imported
+
+    if monthly_runs is None:
+        raise PricingError([Problem(files[0][0] if files else "history", None, "monthly_runs",
+                                    "give --monthly-runs: no history shows how many runs a month there are")])
+    derived = derive_profile(files, monthly_runs=monthly_runs, name=name)
+    return Imported(derived.profile, derived_yaml(derived), derived.sources, derived.notes)
+
+
+def _importer() -> Any:
+    from pricing.vendors import Importer
+
+    return Importer(
+        command="from-history",
+        help="a profile from exported Temporal workflow histories (temporal workflow show --output json, or the "
+             "Web UI's download); with several, each field is their median",
+        accepts=is_history,
+        derive=_derive,
+        needs_monthly_runs=True,
+    )
+
+
+IMPORTER = _importer()

@@ -1,0 +1,53 @@
+"""Importers: a profile derived from a vendor's own export of a team's runs.
+
+Each importer names its command (`tco profile <command>`), says what it reads, recognizes its
+files, and derives a profile with the source of every field. The CLI and the app's upload take
+them from `IMPORTERS`, so neither names a vendor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.profile import WorkloadProfile
+
+__all__ = ["IMPORTERS", "Imported", "Importer", "importer_for"]
+
+
+@dataclass(frozen=True)
+class Imported:
+    profile: WorkloadProfile
+    text: str
+    """The profile as YAML, each derived field followed by where it came from."""
+    sources: Mapping[str, str]
+    notes: tuple[str, ...] = ()
+    check: str | None = None
+    """A line that sets the export's own figures against the engine's (said on stderr)."""
+
+
+@dataclass(frozen=True)
+class Importer:
+    command: str
+    help: str
+    accepts: Callable[[Any], bool]
+    """Whether parsed JSON is this importer's kind of export."""
+    derive: Callable[..., Imported]
+    """(files as (name, text) pairs, book, monthly_runs=..., steps_per_run=..., name=...) -> Imported."""
+    needs_monthly_runs: bool = False
+    options: tuple[str, ...] = field(default=())
+    """The extra command-line options it reads (`steps_per_run`)."""
+
+
+def _importers() -> tuple[Importer, ...]:
+    from pricing.vendors import temporal_history, trigger_runs
+
+    return (temporal_history.IMPORTER, trigger_runs.IMPORTER)
+
+
+IMPORTERS: tuple[Importer, ...] = _importers()
+
+
+def importer_for(data: Any) -> Importer | None:
+    return next((i for i in IMPORTERS if i.accepts(data)), None)

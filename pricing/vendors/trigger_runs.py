@@ -1,0 +1,202 @@
+"""A workload profile from a Trigger.dev runs list, and the vendor's own cost figures as a check.
+
+Reads the management API's `runs.list` response as JSON (`{"data": [run, ...], "pagination":
+{...}}`, or a bare list of runs, or several pages), each run in the shape of `@trigger.dev/core`'s
+`ListRunResponseItem`: `createdAt`, `durationMs` (the compute time billed), `costInCents` (its
+compute cost) and `baseCostInCents` (the run's invocation cost), `isTest`, `status`. Derives runs
+per month (from the span the runs were created over), the seconds billed per run, and the machine
+whose price per second the runs' own cost per second matches; then prices the runs with the
+tables and sets both totals side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from model.profile import WorkloadProfile, parse_profile
+from model.units import DAYS_PER_MONTH, SECONDS_PER_DAY
+from pricing.load import PricingError
+from pricing.schema import Number, PriceTable
+from pricing.yamlio import Problem
+
+__all__ = ["IMPORTER", "OPTION", "RunsCheck", "derive_from_runs", "is_runs_list", "read_runs"]
+
+MIN_SPAN_SECONDS = 3600.0
+"""Runs created over less than an hour do not say how many there are a month."""
+CENTS = 100.0
+
+
+@dataclass(frozen=True)
+class RunsCheck:
+    profile: WorkloadProfile
+    runs: int
+    span_days: float
+    machine: str
+    machine_price_per_second: float
+    seconds_per_run: float
+    vendor_usd: float
+    """What the runs cost by the vendor's own figures (`costInCents` + `baseCostInCents`)."""
+    tables_usd: float
+    """The same runs priced with the tables: seconds x the machine's price + the invocation price."""
+    sources: Mapping[str, str]
+    notes: tuple[str, ...] = ()
+
+
+def _runs_of(data: Any) -> list[Any] | None:
+    if isinstance(data, Mapping) and isinstance(data.get("data"), list):
+        return list(data["data"])
+    if isinstance(data, list):
+        if all(isinstance(d, Mapping) and isinstance(d.get("data"), list) for d in data) and data:
+            return [run for page in data for run in page["data"]]
+        return data
+    return None
+
+
+def _instant(text: Any) -> float | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def read_runs(text: str, file: str) -> list[Mapping[str, Any]]:
+    """The runs of a runs-list JSON; every problem names the run (its index) and the field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PricingError([Problem(file, exc.lineno, "runs", f"not JSON: {exc.msg}")]) from None
+    runs = _runs_of(data)
+    if runs is None:
+        raise PricingError([Problem(file, None, "runs", "a Trigger.dev runs list: {\"data\": [runs]} as runs.list "
+                                    "returns it (or a list of runs, or of such pages)")])
+    problems = []
+    for i, run in enumerate(runs):
+        if not isinstance(run, Mapping):
+            problems.append(Problem(file, None, f"data.{i}", "a run: an object"))
+            continue
+        for key in ("durationMs", "costInCents", "baseCostInCents"):
+            value = run.get(key)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != value:
+                problems.append(Problem(file, None, f"data.{i}.{key}", f"a number of 0 or more (got {value!r})"))
+        if _instant(run.get("createdAt")) is None:
+            problems.append(Problem(file, None, f"data.{i}.createdAt",
+                                    f"a date and time, ISO 8601 (got {run.get('createdAt')!r})"))
+        if len(problems) >= 20:
+            problems.append(Problem(file, None, "data", "stopped after 20 problems"))
+            break
+    if problems:
+        raise PricingError(problems)
+    return list(runs)
+
+
+def _price(table: PriceTable, key: str) -> float:
+    item = table.prices[key]
+    assert isinstance(item, Number)
+    return item.expected
+
+
+def derive_from_runs(files: Sequence[tuple[str, str]], table: PriceTable, *, monthly_runs: float | None = None,
+                     steps_per_run: float = 1.0, name: str | None = None) -> RunsCheck:
+    """A profile from runs lists ((file, text) pairs), with the vendor's cost set against the tables'."""
+    runs: list[Mapping[str, Any]] = []
+    for file, text in files:
+        runs += read_runs(text, file)
+    billed = [r for r in runs if not r.get("isTest") and float(r["durationMs"]) > 0]
+    if not billed:
+        raise PricingError([Problem(files[0][0] if files else "runs", None, "data",
+                                    "no run outside test mode with a billed duration")])
+    created = sorted(t for t in (_instant(r["createdAt"]) for r in billed) if t is not None)
+    span = created[-1] - created[0]
+    notes = []
+    if monthly_runs is None:
+        if span < MIN_SPAN_SECONDS:
+            raise PricingError([Problem(files[0][0], None, "createdAt",
+                                        f"the runs were created over {span:,.0f} s; give --monthly-runs, or runs "
+                                        f"created over an hour or more")])
+        # n runs over the span: the gaps between them average span / (n - 1)
+        monthly_runs = (len(billed) - 1) / span * DAYS_PER_MONTH * SECONDS_PER_DAY
+        runs_source = (f"{len(billed):,} runs created over {span / SECONDS_PER_DAY:,.3g} days "
+                       f"(createdAt), scaled to a month")
+    else:
+        runs_source = "given"
+    seconds = [float(r["durationMs"]) / 1000 for r in billed]
+    cost_per_second = sum(float(r["costInCents"]) for r in billed) / CENTS / sum(seconds)
+    machines = {key.removeprefix("compute."): _price(table, key) for key in table.prices if key.startswith("compute.")}
+    machine = min(machines, key=lambda m: abs(machines[m] - cost_per_second) / machines[m])
+    if abs(machines[machine] - cost_per_second) > 0.1 * machines[machine]:
+        notes.append(f"the runs cost ${cost_per_second:.3g} a second, not within 10 % of any machine's price "
+                     f"(nearest: {machine}, ${machines[machine]:.3g}): a mix of machines, or other prices")
+    per_run = statistics.median(seconds)
+    data = {
+        "version": 2,
+        "name": name or f"From {len(billed):,} Trigger.dev runs",
+        "description": "Derived by `tco profile from-trigger-runs` from a runs list.",
+        "monthly_runs": float(f"{monthly_runs:.6g}"),
+        "steps_per_run": steps_per_run,
+        "step_seconds": float(f"{per_run / steps_per_run:.6g}"),
+        "machine": machine,
+    }
+    profile = parse_profile(data)
+    vendor = sum(float(r["costInCents"]) + float(r["baseCostInCents"]) for r in billed) / CENTS
+    tables = sum(seconds) * machines[machine] + len(billed) * _price(table, "invocation")
+    sources = {
+        "monthly_runs": runs_source,
+        "step_seconds": f"median durationMs of {len(billed):,} runs (the compute time billed), split over "
+                        f"{steps_per_run:g} step{'s' if steps_per_run != 1 else ''} (the list does not show steps)",
+        "machine": f"the preset whose price per second is nearest the runs' own (costInCents / durationMs: "
+                   f"${cost_per_second:.3g}/s)",
+    }
+    return RunsCheck(profile, len(billed), span / SECONDS_PER_DAY, machine, machines[machine], per_run, vendor,
+                     tables, sources, tuple(notes))
+
+
+OPTION = "trigger.dev/cloud"
+
+
+def is_runs_list(data: Any) -> bool:
+    runs = _runs_of(data)
+    return runs is not None and bool(runs) and isinstance(runs[0], Mapping) and "durationMs" in runs[0]
+
+
+def _derive(files: Sequence[tuple[str, str]], book: Any, *, monthly_runs: float | None = None,
+            steps_per_run: float = 1.0, name: str | None = None, **_: Any) -> Any:
+    from pricing.profiles import dump_profile
+    from pricing.vendors import Imported
+
+    table = next((t for t in book.options() if t.id == OPTION), None)
+    if table is None:
+        raise PricingError([Problem(files[0][0] if files else "runs", None, "runs",
+                                    f"no {OPTION} table is in force on {book.as_of}")])
+    check = derive_from_runs(files, table, monthly_runs=monthly_runs, steps_per_run=steps_per_run, name=name)
+    gap = round((check.tables_usd - check.vendor_usd) / check.vendor_usd * 100, 1) + 0.0 if check.vendor_usd else 0.0
+    said = (f"The runs' own cost (costInCents + baseCostInCents): ${check.vendor_usd:,.4f}; priced with the tables "
+            f"({check.machine}, ${check.machine_price_per_second:.3g}/s): ${check.tables_usd:,.4f} ({gap:+.1f} %).")
+    lines = [f"# Derived by `tco profile from-trigger-runs` from {check.runs:,} runs over {check.span_days:,.3g} days.",
+             f"# {said}", *[f"# {note}" for note in check.notes]]
+    for line in dump_profile(check.profile).splitlines():
+        key = line.split(":", 1)[0]
+        lines.append(f"{line}  # {check.sources[key]}" if key in check.sources else line)
+    return Imported(check.profile, "\n".join(lines) + "\n", check.sources, check.notes, said)
+
+
+def _importer() -> Any:
+    from pricing.vendors import Importer
+
+    return Importer(
+        command="from-trigger-runs",
+        help="a profile from a Trigger.dev runs list (runs.list as JSON), with the runs' own cost set against "
+             "the tables'",
+        accepts=is_runs_list,
+        derive=_derive,
+        options=("steps_per_run",),
+    )
+
+
+IMPORTER = _importer()
