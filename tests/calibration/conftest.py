@@ -7,14 +7,20 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.calibration.server import ServerError, dev_server
+from tests.calibration.server import Server, ServerError, dev_server
 
 
 @pytest.fixture(scope="session")
-def temporal_server() -> Iterator[str]:
-    """The address (host:port) of a running dev server."""
+def temporal() -> Iterator[Server]:
+    """A running dev server."""
     try:
-        with dev_server() as address:
-            yield address
+        with dev_server() as server:
+            yield server
     except ServerError as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def temporal_server(temporal: Server) -> str:
+    """The address (host:port) of a running dev server."""
+    return temporal.address

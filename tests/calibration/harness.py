@@ -64,7 +64,8 @@ class Shape:
 
 @activity.defn(name="step")
 async def step(text: str) -> str:
-    shape = Shape.parse(activity.info().workflow_id[:ID_LENGTH])
+    workflow_id = activity.info().workflow_id
+    shape = Shape() if workflow_id.startswith("long-") else Shape.parse(workflow_id[:ID_LENGTH])
     if activity.info().attempt <= shape.failures:
         raise ApplicationError("failed", non_retryable=False)
     return "y" * shape.output_bytes
@@ -214,3 +215,140 @@ def run_shapes(address: str, shapes: list[Shape]) -> list[Recorded]:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+# --- heartbeats: an activity that runs for a while and heartbeats at a given interval ------------
+
+@dataclass(frozen=True)
+class Beat:
+    step_ms: int
+    every_ms: int
+    timeout_ms: int
+    """The activity's heartbeat timeout (0: none)."""
+
+    def key(self) -> str:
+        return f"beat-{self.step_ms}-{self.every_ms}-{self.timeout_ms}"
+
+    @staticmethod
+    def parse(key: str) -> Beat:
+        _, step, every, timeout = key.split("-")[:4]
+        return Beat(int(step), int(every), int(timeout))
+
+
+@activity.defn(name="beating")
+async def beating() -> None:
+    beat = Beat.parse(activity.info().workflow_id)
+    start = asyncio.get_running_loop().time()
+    elapsed = 0.0
+    while True:
+        next_beat = elapsed + beat.every_ms / 1000
+        if next_beat > beat.step_ms / 1000:
+            await asyncio.sleep(beat.step_ms / 1000 - elapsed)
+            return
+        await asyncio.sleep(next_beat - elapsed)
+        activity.heartbeat()
+        elapsed = asyncio.get_running_loop().time() - start
+
+
+@workflow.defn(name="beat", sandboxed=False)
+class BeatWorkflow:
+    @workflow.run
+    async def run(self) -> None:
+        beat = Beat.parse(workflow.info().workflow_id)
+        timeout = timedelta(milliseconds=beat.timeout_ms) if beat.timeout_ms else None
+        await workflow.execute_activity("beating", start_to_close_timeout=timedelta(seconds=60),
+                                        heartbeat_timeout=timeout, retry_policy=RetryPolicy(maximum_attempts=1))
+
+
+async def run_beats_async(address: str, beats: list[Beat], requests: Any) -> list[float]:
+    """Heartbeat requests the server received while each beat ran (`requests()` reads the count)."""
+    client = await Client.connect(address, identity="c")
+    out = []
+    async with Worker(client, task_queue="beats", workflows=[BeatWorkflow], activities=[beating], identity=IDENTITY):
+        before = await _settled(requests)
+        for beat in beats:
+            await client.execute_workflow("beat", id=beat.key(), task_queue="beats")
+            after = await _settled(requests)  # a heartbeat sent just before the end may be counted late
+            out.append(after - before)
+            before = after
+    return out
+
+
+async def _settled(read: Any, quiet: float = 1.0) -> float:
+    """A counter's value once it has not moved for `quiet` seconds."""
+    value = await asyncio.to_thread(read)
+    while True:
+        await asyncio.sleep(quiet)
+        again = await asyncio.to_thread(read)
+        if again == value:
+            return float(value)
+        value = again
+
+
+# --- Continue-As-New: a long run that restarts when the server suggests it ------------------------
+
+@dataclass(frozen=True)
+class Long:
+    steps: int
+    input_bytes: int
+    growth_bytes: int
+
+    def key(self) -> str:
+        return f"long-{self.steps}-{self.input_bytes}-{self.growth_bytes}"
+
+    @staticmethod
+    def parse(key: str) -> Long:
+        _, steps, size, growth = key.split("-")[:4]
+        return Long(int(steps), int(size), int(growth))
+
+
+@workflow.defn(name="long", sandboxed=False)
+class LongWorkflow:
+    """Steps with a growing context; when the server suggests it, Continue-As-New with the context
+    so far as the new run's input."""
+
+    @workflow.run
+    async def run(self, carried: str = "", done: int = 0) -> None:
+        shape = Long.parse(workflow.info().workflow_id)
+        for i in range(done, shape.steps):
+            text = "x" * (shape.input_bytes + i * shape.growth_bytes)
+            await workflow.execute_activity("step", text, start_to_close_timeout=timedelta(seconds=30),
+                                            retry_policy=_RETRY)
+            if i + 1 < shape.steps and workflow.info().is_continue_as_new_suggested():
+                workflow.continue_as_new(args=["x" * (shape.growth_bytes * (i + 1)), i + 1])
+
+
+@dataclass
+class Chain:
+    long: Long
+    segments: int
+    events: int
+    """Of every run in the chain together."""
+    history_bytes: int
+    first_segment_steps: int
+
+
+async def run_long_async(address: str, shapes: list[Long]) -> list[Chain]:
+    client = await Client.connect(address, identity="c")
+    out = []
+    async with Worker(client, task_queue=TASK_QUEUE, workflows=[LongWorkflow], activities=[step], identity=IDENTITY):
+        for shape in shapes:
+            handle = await client.start_workflow("long", id=shape.key(), task_queue=TASK_QUEUE)
+            run_id: str | None = handle.first_execution_run_id or handle.result_run_id
+            await client.get_workflow_handle(shape.key()).result()
+            chain = Chain(shape, 0, 0, 0, 0)
+            while run_id:
+                one = client.get_workflow_handle(shape.key(), run_id=run_id)
+                info = (await one.describe()).raw_description.workflow_execution_info
+                chain.segments += 1
+                chain.events += info.history_length
+                chain.history_bytes += info.history_size_bytes
+                events = (await one.fetch_history()).events
+                if chain.segments == 1:
+                    chain.first_segment_steps = sum(1 for e in events
+                                                    if e.HasField("activity_task_scheduled_event_attributes"))
+                last = events[-1]
+                run_id = (last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
+                          if last.HasField("workflow_execution_continued_as_new_event_attributes") else None)
+            out.append(chain)
+    return out

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 STARTUP_SECONDS = 60
@@ -49,9 +50,31 @@ async def _answers(address: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Server:
+    address: str
+    """host:port of the frontend."""
+    metrics: str
+    """The Prometheus endpoint, where the server counts the requests it received."""
+
+    def requests(self, operation: str) -> float:
+        """How many requests of one gRPC operation the server's frontend has received so far (the
+        history service counts the same request again as it passes it on)."""
+        import urllib.request
+
+        with urllib.request.urlopen(self.metrics, timeout=10) as response:
+            text = response.read().decode()
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith("service_requests{") and f'operation="{operation}"' in line \
+                    and 'service_name="frontend"' in line:
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+
 @contextlib.contextmanager
-def dev_server() -> Iterator[str]:
-    """Yield the address (host:port) of a running dev server."""
+def dev_server() -> Iterator[Server]:
+    """Yield a running dev server."""
     port, metrics = free_port(), free_port()
     command = [str(temporal_binary()), "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", str(port),
                "--metrics-port", str(metrics), "--log-level", "error"]
@@ -66,7 +89,7 @@ def dev_server() -> Iterator[str]:
                     raise ServerError(f"the Temporal dev server did not answer on {address}: "
                                       f"{log.read()[-2000:].decode(errors='replace')}")
                 time.sleep(0.2)
-            yield address
+            yield Server(address, f"http://127.0.0.1:{metrics}/metrics")
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             try:

@@ -12,7 +12,7 @@ from model.units import BYTES_PER_KB
 from model.usage import Usage, workload
 from pricing.load import read_pricebook
 from tests.agents import agent
-from tests.calibration.harness import Recorded, Shape, run_shapes
+from tests.calibration.harness import Beat, Long, Recorded, Shape, run_beats_async, run_long_async, run_shapes
 
 OPTION = "temporal/self-hosted"
 BYTES_TOLERANCE = 0.05
@@ -129,3 +129,54 @@ def engine_actions():  # type: ignore[no-untyped-def]
 def test_actions_per_run_match_the_docs_list_on_real_histories(recorded, engine_actions, index):
     real = recorded[index]
     assert engine_actions[index] == pytest.approx(actions_by_the_docs(real), abs=0.01), real.kinds
+
+
+BEATS = [
+    Beat(step_ms=2000, every_ms=100, timeout_ms=1000),  # throttled to 0.8 of the timeout
+    Beat(step_ms=500, every_ms=100, timeout_ms=1000),  # shorter than one throttle interval: the first only
+    Beat(step_ms=3000, every_ms=900, timeout_ms=1000),  # heartbeats slower than the throttle
+    Beat(step_ms=2500, every_ms=300, timeout_ms=0),  # no timeout: the default throttle (30 s)
+    Beat(step_ms=4000, every_ms=200, timeout_ms=2000),
+    Beat(step_ms=300, every_ms=500, timeout_ms=1000),  # done before its first heartbeat
+]
+
+
+def test_heartbeats_that_reach_the_server_match_the_engine(temporal):
+    """Counted where they arrive: the frontend's RecordActivityTaskHeartbeat requests (its metrics)."""
+    import asyncio
+
+    from model.usage import Usage, workload
+
+    received = asyncio.run(run_beats_async(temporal.address, BEATS,
+                                           lambda: temporal.requests("RecordActivityTaskHeartbeat")))
+    table = read_pricebook().table("temporal/cloud")
+    profiles = [agent(monthly_runs=1000, steps_per_run=1, step_seconds=b.step_ms / 1000, retry_rate=0,
+                      heartbeat_seconds=b.every_ms / 1000, heartbeat_timeout_seconds=b.timeout_ms / 1000,
+                      human_waits_per_run=0) for b in BEATS]
+    usage = Usage(workload(Columns(profiles_frame(profiles))), table, "expected")
+    assert list(usage.count("heartbeats").total) == received
+
+
+LONG = [
+    Long(steps=20, input_bytes=1000, growth_bytes=50_000),  # the size suggestion (4 MB) restarts it twice
+    Long(steps=700, input_bytes=0, growth_bytes=0),  # the event-count suggestion (4,096) restarts it once
+]
+
+
+def test_continue_as_new_segments_match_the_server(temporal):
+    """Runs that Continue-As-New when the server suggests it, the context so far carried as the new
+    run's input: the same number of segments, events of all of them exactly, bytes within 5 %, and
+    the first restart within a step (the server suggests it at the next workflow task)."""
+    import asyncio
+
+    from model.usage import Usage, workload
+
+    chains = asyncio.run(run_long_async(temporal.address, LONG))
+    profiles = [agent(monthly_runs=1000, steps_per_run=s.steps, step_seconds=0.001, retry_rate=0, human_waits_per_run=0,
+                      step_payload_kb=s.input_bytes / 1024, context_growth_kb=s.growth_bytes / 1024) for s in LONG]
+    history = Usage(workload(Columns(profiles_frame(profiles))), read_pricebook().table(OPTION), "expected").history()
+    for i, chain in enumerate(chains):
+        assert history.segments[i] == chain.segments > 1
+        assert history.recorded_events[i] == chain.events
+        assert history.recorded_bytes[i] == pytest.approx(chain.history_bytes, rel=BYTES_TOLERANCE)
+        assert abs(history.first_segment_steps[i] - chain.first_segment_steps) <= 1

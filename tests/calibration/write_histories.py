@@ -28,7 +28,8 @@ FIXTURES = {
 
 def main() -> None:
     FOLDER.mkdir(exist_ok=True)
-    with dev_server() as address:
+    with dev_server() as server:
+        address = server.address
         run_shapes(address, list(FIXTURES.values()))
         for name, shape in FIXTURES.items():
             shown = subprocess.run([str(temporal_binary()), "workflow", "show", "--address", address, "--workflow-id",
