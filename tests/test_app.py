@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from model.engine import estimate
 from model.result import summarize
 from pricing.load import read_criteria, read_pricebook, read_versions
+from pricing.profiles import read_presets
 from report.compare import format_usd
 from report.document import headline
 from ui.state import VIEWS, field_key
@@ -278,3 +279,17 @@ def test_a_link_that_names_no_option_s_terms_is_explained():
     at = start({"your.acme/nope.discount": "5", "your.temporal/cloud.colour": "red"})
     problems = at.session_state["url_problems"]
     assert {p[0] for p in problems} == {"your.acme/nope.discount", "your.temporal/cloud.colour"}
+
+
+def test_an_edited_preset_is_titled_as_edited_and_its_description_is_yours():
+    at = start({"preset": "coding-agent", "view": "report"})
+    preset = read_presets()["coding-agent"]
+    assert "name" not in at.query_params  # the preset as it is keeps its name
+    at.number_input(key=field_key("monthly_runs")).set_value(preset.monthly_runs * 2).run()
+    assert param(at, "name") == preset.name + " (edited)"
+    at.text_area(key=field_key("description")).input("Our agents, next quarter").run()
+    assert param(at, "description") == "Our agents, next quarter"
+    preview = " ".join(m.value for m in at.markdown)
+    assert f"# {preset.name} (edited)" in preview and "Our agents, next quarter" in preview
+    renamed = start({"preset": "coding-agent", "monthly_runs": "9000", "name": "Ours"})
+    assert param(renamed, "name") == "Ours"  # a name of your own stays yours

@@ -211,7 +211,10 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         st.header("Workload")
         st.selectbox("Start from a preset", list(session.presets), key="preset",
                      format_func=lambda k: session.presets[k].name, on_change=_on_preset, args=(session,))
-        st.text_input("Profile name", key=field_key("name"), max_chars=120)
+        st.text_input("Profile name", key=field_key("name"), max_chars=120,
+                      help="The report's title; a preset whose fields you change is reported as edited")
+        st.text_area("Description", key=field_key("description"), max_chars=2000, height=80,
+                     help="Shown under the report's title")
         for title, names in GROUPS:
             st.caption(title)
             for name in names:

@@ -439,6 +439,19 @@ def changes_between(base: Mapping[str, str], other: Mapping[str, str], profile: 
     return changes
 
 
+EDITED = " (edited)"
+
+
+def edited(profile: WorkloadProfile, preset: WorkloadProfile | None) -> WorkloadProfile:
+    """A preset whose workload fields were changed but whose name was not is titled as edited,
+    so a report never presents changed figures under the preset's own name."""
+    if preset is None or profile.name != preset.name:
+        return profile
+    changed = [n for n in PROFILE_FIELDS
+               if n not in ("name", "description") and getattr(profile, n) != getattr(preset, n)]
+    return profile.model_copy(update={"name": preset.name + EDITED}) if changed else profile
+
+
 def _text(value: Any) -> str:
     """A value as a URL parameter: floats in their shortest exact form (`repr`), so they read
     back to the same float, without a trailing `.0`."""
@@ -564,7 +577,7 @@ class Session:
                                   tuple(option_ids))
         data["overrides"] = yours
         data["requirements"], _ = requirements_from({k: v for k, v in self.store.items() if str(k).startswith(NEED)})
-        return parse_profile(data)
+        return edited(parse_profile(data), self.presets.get(str(self.store.get("preset"))))
 
     def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:
         """The state the widgets describe. `on` is the pricing date in force; the link always
