@@ -318,6 +318,8 @@ def _requirements(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns
                 shown = float(have[i]) - (float(bought[i]) if key == "seats" else 0.0)
                 text = told.format(have=shown, want=float(want[i]))
             why[i] = f"{why[i]}; {text}" if why[i] else text
+    every = [*(p.features for p in table.plans), table.features]
+    seat_addons = {f.seats.addon for f in every if f.seats is not None}
     lines = []
     for addon in addons:
         assert addon.price is not None
@@ -325,9 +327,7 @@ def _requirements(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns
             set(table.prices) | (set(plan.prices) if plan is not None else set())) else None
         each = item.pick(u.scenario) * price_unit_parts(item.unit)[0] if isinstance(item, Number) else 0.0
         per = item.unit.value.removeprefix("USD/") if isinstance(item, Number) else "month"
-        counted = any(f.addon == addon.id for p in (*table.plans, table) for k, f in
-                      (p.features.items() if isinstance(p, Plan | PriceTable) else []) if k == "seats")
-        unit, price_unit = ("seats", f"USD/seat-{per}") if counted else (per, f"USD/{per}")
+        unit, price_unit = ("seats", f"USD/seat-{per}") if addon.id in seat_addons else (per, f"USD/{per}")
         bought_units = units[addon.id]
         lines.append(Line(f"needs.{addon.id}", f"{addon.name} (for your requirements)", bought_units, unit,
                           np.full(n, each), price_unit, bought_units * each,

@@ -13,7 +13,7 @@ from typing import Any
 
 from model.profile import WorkloadProfile
 
-__all__ = ["IMPORTERS", "Imported", "Importer", "importer_for"]
+__all__ = ["IMPORTERS", "Imported", "Importer", "annotated_yaml", "importer_for"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,16 @@ IMPORTERS: tuple[Importer, ...] = _importers()
 
 def importer_for(data: Any) -> Importer | None:
     return next((i for i in IMPORTERS if i.accepts(data)), None)
+
+
+def annotated_yaml(profile: WorkloadProfile, header: list[str], comments: Mapping[str, str]) -> str:
+    """The profile as YAML under `header` (comment lines), each top-level field named in
+    `comments` followed by its comment (where its value came from)."""
+    from pricing.profiles import dump_profile
+
+    lines = [f"# {line}" for line in header]
+    for line in dump_profile(profile).splitlines():
+        key = line.split(":", 1)[0]
+        top = not line.startswith((" ", "#"))
+        lines.append(f"{line}  # {comments[key]}" if top and key in comments else line)
+    return "\n".join(lines) + "\n"

@@ -292,20 +292,17 @@ def derive_profile(histories: Sequence[tuple[str, str]], *, monthly_runs: float,
 def derived_yaml(derived: DerivedProfile) -> str:
     """The derived profile as YAML, each derived field followed by the events it came from (and,
     from several histories, its spread)."""
-    from pricing.profiles import dump_profile
+    from pricing.vendors import annotated_yaml
 
-    lines = [f"# Derived by `tco profile from-history` from {len(derived.runs)} exported "
-             f"histor{'y' if len(derived.runs) == 1 else 'ies'}."]
-    lines += [f"# {note}" for note in derived.notes]
-    for line in dump_profile(derived.profile).splitlines():
-        key = line.split(":", 1)[0]
-        if key in derived.sources and not line.startswith((" ", "#")):
-            spread = derived.spread.get(key)
-            shown = f"; p10-p90 {spread[0]:.4g} to {spread[1]:.4g}" if spread and spread[0] != spread[1] else ""
-            lines.append(f"{line}  # {derived.sources[key]}{shown}")
-        else:
-            lines.append(line)
-    return "\n".join(lines) + "\n"
+    runs = len(derived.runs)
+    header = [f"Derived by `tco profile from-history` from {runs} exported histor{'y' if runs == 1 else 'ies'}.",
+              *derived.notes]
+    comments = {}
+    for key, source in derived.sources.items():
+        spread = derived.spread.get(key)
+        shown = f"; p10-p90 {spread[0]:.4g} to {spread[1]:.4g}" if spread and spread[0] != spread[1] else ""
+        comments[key] = source + shown
+    return annotated_yaml(derived.profile, header, comments)
 
 
 def _derive(files: Sequence[tuple[str, str]], book: Any, *, monthly_runs: float | None = None,

@@ -167,8 +167,7 @@ def is_runs_list(data: Any) -> bool:
 
 def _derive(files: Sequence[tuple[str, str]], book: Any, *, monthly_runs: float | None = None,
             steps_per_run: float = 1.0, name: str | None = None, **_: Any) -> Any:
-    from pricing.profiles import dump_profile
-    from pricing.vendors import Imported
+    from pricing.vendors import Imported, annotated_yaml
 
     table = next((t for t in book.options() if t.id == OPTION), None)
     if table is None:
@@ -178,12 +177,10 @@ def _derive(files: Sequence[tuple[str, str]], book: Any, *, monthly_runs: float 
     gap = round((check.tables_usd - check.vendor_usd) / check.vendor_usd * 100, 1) + 0.0 if check.vendor_usd else 0.0
     said = (f"The runs' own cost (costInCents + baseCostInCents): ${check.vendor_usd:,.4f}; priced with the tables "
             f"({check.machine}, ${check.machine_price_per_second:.3g}/s): ${check.tables_usd:,.4f} ({gap:+.1f} %).")
-    lines = [f"# Derived by `tco profile from-trigger-runs` from {check.runs:,} runs over {check.span_days:,.3g} days.",
-             f"# {said}", *[f"# {note}" for note in check.notes]]
-    for line in dump_profile(check.profile).splitlines():
-        key = line.split(":", 1)[0]
-        lines.append(f"{line}  # {check.sources[key]}" if key in check.sources else line)
-    return Imported(check.profile, "\n".join(lines) + "\n", check.sources, check.notes, said)
+    header = [f"Derived by `tco profile from-trigger-runs` from {check.runs:,} runs over {check.span_days:,.3g} days.",
+              said, *check.notes]
+    return Imported(check.profile, annotated_yaml(check.profile, header, check.sources), check.sources, check.notes,
+                    said)
 
 
 def _importer() -> Any:
