@@ -175,8 +175,11 @@ def render_scenarios(session: Session, state: UiState, analysis: Analysis, known
         st.dataframe(
             rows[["scenario", "option", "plan", "monthly_usd", "low_usd", "high_usd", "cheapest", "note"]],
             hide_index=True,
-            column_config={k: st.column_config.NumberColumn(format="dollar")
-                           for k in ("monthly_usd", "low_usd", "high_usd")},
+            column_config={
+                "scenario": "Scenario", "option": "Option", "plan": "Plan", "cheapest": "Cheapest", "note": "Note",
+                **{k: st.column_config.NumberColumn(label, format="dollar")
+                   for k, label in (("monthly_usd", "Per month"), ("low_usd", "Low"), ("high_usd", "High"))},
+            },
         )
         st.vega_lite_chart(spec=_chart(results), width="stretch")
         st.download_button("Download as a scenario file (YAML)", _download(named, state.profile.name),
