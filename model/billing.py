@@ -14,6 +14,7 @@ import numpy.typing as npt
 __all__ = [
     "Array",
     "Bools",
+    "Value",
     "cheapest",
     "credit_bill",
     "graduated",
@@ -22,6 +23,8 @@ __all__ = [
 ]
 
 Array = npt.NDArray[np.float64]
+Value = float | Array
+"""A number read from a table: one float, or one per profile under a Monte Carlo draw."""
 Bools = npt.NDArray[np.bool_]
 
 
@@ -46,7 +49,7 @@ def tier_split(quantity: npt.ArrayLike, bounds: Sequence[float | None]) -> Array
     return np.stack(rows)
 
 
-def graduated(quantity: npt.ArrayLike, bounds: Sequence[float | None], prices: Sequence[float]) -> Array:
+def graduated(quantity: npt.ArrayLike, bounds: Sequence[float | None], prices: Sequence[float | Array]) -> Array:
     """Cost of a quantity under marginal tiers: each band's price applies inside that band.
 
     Past a closed last bound the last band's price applies (the caller flags that the real
@@ -56,7 +59,10 @@ def graduated(quantity: npt.ArrayLike, bounds: Sequence[float | None], prices: S
     [340.0]
     """
     split = tier_split(quantity, bounds)
-    return np.asarray(np.tensordot(np.asarray(prices, dtype=np.float64), split, axes=1))
+    each = np.asarray(prices, dtype=np.float64)
+    if each.ndim == 2:  # a price per band and per row (a Monte Carlo draw)
+        return np.asarray((each * split).sum(axis=0))
+    return np.asarray(np.tensordot(each, split, axes=1))
 
 
 def credit_bill(fee: npt.ArrayLike, usage: npt.ArrayLike, credit: npt.ArrayLike) -> Array:

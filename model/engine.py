@@ -23,7 +23,7 @@ from model.lines import OptionBill
 from model.meters import price_option
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.usage import Usage, Workload, workload
-from pricing.schema import PriceBook, PriceTable, Scenario
+from pricing.schema import Pick, PriceBook, PriceTable, Sampled, Scenario
 
 __all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "comparable_totals", "estimate", "project"]
 
@@ -128,20 +128,22 @@ class Estimate:
         return pd.DataFrame(rows)
 
 
-def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = True) -> OptionEstimate:
-    scenarios: tuple[Scenario, ...] = SCENARIOS if ranges else ("expected",)
+def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = True,
+           draw: Sampled | None = None) -> OptionEstimate:
+    main: Pick = "expected" if draw is None else draw
+    scenarios: tuple[Pick, ...] = SCENARIOS if ranges else (main,)
     priced = {s: price_option(work, table, book, s) for s in scenarios}
     bills = {s: bill for s, (bill, _) in priced.items()}
-    usage = priced["expected"][1]
+    usage = priced[main][1]
     totals = np.stack([b.total for b in bills.values()])
     line_stack = {
         line.key: np.stack([{ln.key: ln.cost for ln in b.lines}[line.key] for b in bills.values()])
-        for line in bills["expected"].lines
+        for line in bills[main].lines
     }
     limits = project_limits(usage) if ranges else project_limits(usage, blocking=True)
     applicable, why = None, None
     blocking = [limit for limit in limits if limit.spec.blocks]
-    unmet = bills["expected"].unmet
+    unmet = bills[main].unmet
     if blocking or unmet is not None:
         applicable = np.ones(work.rows, dtype=bool)
         why = np.full(work.rows, "", dtype=object)
@@ -153,7 +155,7 @@ def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = Tr
             why = np.where(unmet == "", why, unmet)
     return OptionEstimate(
         table=table,
-        bill=bills["expected"],
+        bill=bills[main],
         low=totals.min(axis=0),
         high=totals.max(axis=0),
         line_low={k: v.min(axis=0) for k, v in line_stack.items()},
@@ -179,13 +181,16 @@ def estimate(
     options: Sequence[str] | None = None,
     *,
     ranges: bool = True,
+    draw: Sampled | None = None,
 ) -> Estimate:
     """Price every option (or those named) for every profile.
 
     `profiles` is one profile, several, or a DataFrame with a column per profile field (missing
     columns take the defaults): a sweep of 100,000 profiles is one call. With `ranges=False` only
     the expected scenario is priced and no limits are projected (a third of the work; low and high
-    then equal it), for callers that need the expected cost alone, such as root finding. Raises
+    then equal it), for callers that need the expected cost alone, such as root finding. With a
+    `draw` (`model.uncertainty`), each row is priced on its own drawn numbers instead, without ranges.
+    Raises
     `model.profile.ProfileError` for values no option can price (an unknown machine, say).
     """
     kept: tuple[WorkloadProfile, ...] | None = None
@@ -202,7 +207,9 @@ def estimate(
             raise KeyError(f"unknown option(s) {', '.join(sorted(unknown))}; have {', '.join(t.id for t in tables)}")
         tables = [t for t in tables if t.id in wanted]
     work = workload(Columns(frame))
-    priced = tuple(_price(work, table, book, ranges) for table in tables)
+    if draw is not None:
+        ranges = False
+    priced = tuple(_price(work, table, book, ranges, draw) for table in tables)
     return Estimate(frame=frame, book=book, options=priced, work=work, profiles=kept)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.billing import Array
+from model.billing import Array, Value
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, HOURS_PER_DAY, ROUNDING, SECONDS_PER_HOUR
 from model.usage import Count, Usage, count, derived
 
@@ -123,7 +123,7 @@ class _Layout:
 
 
 def _segment_steps(e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Array,
-                   top_events: float, top_bytes: float) -> Array:
+                   top_events: Value, top_bytes: Value) -> Array:
     """Steps a segment holds: the first j >= 1 after which it passes either threshold, when it
     begins at 1-based step `start` with `e0` events and `b0` bytes."""
     by_events = first_step_linear(e0, e, top_events)
@@ -136,8 +136,8 @@ def _content(e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Array, m
     return e0 + e * m, b0 + m * (c + (start - 1.0) * g) + g * m * np.maximum(m - 1.0, 0.0) / 2.0
 
 
-def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array, restart_e: float,
-          restart_b: float) -> tuple[Array, Array, Array]:
+def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array, restart_e: Value,
+          restart_b: Value) -> tuple[Array, Array, Array]:
     """(segments, events, bytes) when every step from `first` to `last` (1-based, `last` may be
     fractional) is a segment of its own."""
     rest = last - first + 1.0
@@ -152,8 +152,8 @@ def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array,
     return n, events, size
 
 
-def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g: Array, restart_e: float,
-            restart_b: float, top_events: float, top_bytes: float, carries: bool) -> _Layout:
+def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g: Array, restart_e: Value,
+            restart_b: Value, top_events: Value, top_bytes: Value, carries: bool) -> _Layout:
     """Lay the run's steps out in segments, first to last (vectorized over profiles)."""
     carry = g if carries else np.zeros_like(g)
     one = np.ones_like(steps)

@@ -61,7 +61,7 @@ class LimitProjection:
 
 def _level(u: Usage, key: str) -> float:
     number = u.table.number("limits", key)
-    return number.pick(u.scenario) * in_base_unit(number.unit.value)[1]
+    return number.pick(u.fixed) * in_base_unit(number.unit.value)[1]
 
 
 def _steps_until(u: Usage, spec: RunLimit, level: float) -> Array:

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from model.billing import Array, Bools, cheapest
-from pricing.schema import Category, Number, Plan, PriceTable, Scenario, Tiered
+from model.billing import Array, Bools, Value, cheapest
+from pricing.schema import Category, Number, Pick, Plan, PriceTable, Tiered
 
 __all__ = [
     "HOSTING_TABLE",
@@ -94,19 +94,20 @@ class OptionBill:
 
 
 class Rates:
-    """A table seen under one scenario: every number as a float (its low, expected or high)."""
+    """A table seen under one scenario: every number as a float (its low, expected or high), or
+    under a Monte Carlo draw as an array with a value per profile."""
 
-    def __init__(self, table: PriceTable, scenario: Scenario):
+    def __init__(self, table: PriceTable, scenario: Pick):
         self.table = table
         self.scenario = scenario
 
-    def number(self, section: str, key: str) -> float:
+    def number(self, section: str, key: str) -> Value:
         return self.table.number(section, key).pick(self.scenario)
 
     def price(self, key: str, plan: Plan | None = None) -> Number | Tiered:
         return self.table.price(key, plan)
 
-    def scalar_price(self, key: str, plan: Plan | None = None) -> float:
+    def scalar_price(self, key: str, plan: Plan | None = None) -> Value:
         item = self.price(key, plan)
         if isinstance(item, Tiered):
             raise TypeError(f"{self.table.id}: price {key!r} is tiered, not a single number")
@@ -120,7 +121,7 @@ class Rates:
             return self.ref("plans", plan.id, "prices", key)
         return self.ref("prices", key)
 
-    def plan_number(self, plan: Plan, name: str, default: float | None = None) -> float:
+    def plan_number(self, plan: Plan, name: str, default: float | None = None) -> Value:
         """A plan's `fee`, `fee_share`, `credit` or `concurrency`, or an allowance of `included`."""
         item: Number | None
         if name in ("fee", "fee_share", "credit", "concurrency"):

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from model.billing import Array, Bools, credit_bill, graduated, share_fee
+from model.billing import Array, Bools, Value, credit_bill, graduated, share_fee
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
 from model.profile import OverrideColumns, ProfileError, column, lookup
 from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, ROUNDING, price_unit_parts
@@ -39,7 +39,7 @@ from pricing.schema import (
     PlanFeatures,
     PriceBook,
     PriceTable,
-    Scenario,
+    Pick,
     Tiered,
 )
 
@@ -54,7 +54,7 @@ class _NoPlan:
     name: str
 
 
-def charge(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[Array, Bools]:
+def charge(quantity: Array, item: Number | Tiered, scenario: Pick) -> tuple[Array, Bools]:
     """(cost, past the last priced tier?) of a quantity under a flat or graduated price.
 
     >>> from pricing.schema import Tier
@@ -76,9 +76,10 @@ def charge(quantity: Array, item: Number | Tiered, scenario: Scenario) -> tuple[
     return quantity * item.pick(scenario) * scale, np.zeros(quantity.shape, bool)
 
 
-def _first_unit(item: Number | Tiered, scenario: Scenario) -> float:
-    """The price of the first unit (shown when nothing is billed)."""
-    return float(charge(np.ones(1), item, scenario)[0][0])
+def _first_unit(item: Number | Tiered, scenario: Pick) -> Array:
+    """The price of the first unit (shown when nothing is billed): one value, or one per row
+    under a Monte Carlo draw."""
+    return charge(np.ones(1), item, scenario)[0]
 
 
 def check_machines(u: Usage, known: Iterable[str]) -> None:
@@ -94,8 +95,8 @@ def machine_resources(u: Usage, book: PriceBook) -> tuple[Array, Array]:
     """(vCPU, GB of RAM) of each profile's machine size, from the hosting reference table."""
     machines = book.table(HOSTING_TABLE).machines
     check_machines(u, machines)
-    vcpu = lookup(u.frame, "machine", {k: m.vcpu.pick(u.scenario) for k, m in machines.items()})
-    memory = lookup(u.frame, "machine", {k: m.memory_gb.pick(u.scenario) for k, m in machines.items()})
+    vcpu = lookup(u.frame, "machine", {k: m.vcpu.pick(u.fixed) for k, m in machines.items()})
+    memory = lookup(u.frame, "machine", {k: m.memory_gb.pick(u.fixed) for k, m in machines.items()})
     return vcpu, memory
 
 
@@ -119,7 +120,7 @@ def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantit
                 ov: OverrideColumns | None = None) -> Line:
     """A meter on one plan: the quantity past the plan's allowance, priced (at the buyer's own
     price where the profile gives one)."""
-    allowance = 0.0
+    allowance: Value = 0.0
     beyond: Bools | None = None
     reason = ""
     if plan is not None and meter.included is not None and meter.included in plan.included:
@@ -418,7 +419,7 @@ def _plan_lines(
         if not np.isfinite(allows):
             texts[0] = f"{plan.name} has no concurrency cap"
     for quantity, cap in plan.rate_caps.items():
-        most = cap.pick(u.scenario)
+        most = cap.pick(u.fixed)
         fits = u.work.peak_rate() * u.per_run(quantity).total <= most
         ok &= fits
         texts.append(f"{plan.name} takes at most {most:g} {u.table.quantities[quantity].unit.value} per second, "
@@ -550,7 +551,7 @@ def _plan_quantities(
     spec = u.table.retention
     if spec is None or spec.per_plan is None or spec.per_plan not in plan.limits:
         return quantities, None
-    bound = plan.limits[spec.per_plan].pick(u.scenario)
+    bound = plan.limits[spec.per_plan].pick(u.fixed)
     days = u.retention_days()
     binds = days > bound
     if not binds.any():
@@ -616,7 +617,7 @@ def _no_plan_reason(table: PriceTable) -> str:
     return "billed on usage alone, with no plan fee"
 
 
-def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: Scenario) -> tuple[OptionBill, Usage]:
+def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: Pick) -> tuple[OptionBill, Usage]:
     """One option's bill under one scenario, for every profile (and the usage it was priced on)."""
     u = Usage(work, table, scenario)
     rates = Rates(table, scenario)

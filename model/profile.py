@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pricing.schema import SupportLevel
 
@@ -34,6 +34,8 @@ __all__ = [
     "PlanRequirements",
     "ProfileError",
     "StepKind",
+    "FieldRange",
+    "PathInputs",
     "TeamInputs",
     "WorkloadProfile",
     "column",
@@ -83,9 +85,21 @@ class TeamInputs(BaseModel):
         "options not listed use the table's default",
         json_schema_extra={"unit": "FTE", "group": "team"},
     )
+    setup_weeks: Mapping[str, Annotated[float, Field(ge=0, le=520)]] = Field(
+        default_factory=dict,
+        description="Engineer-weeks from a standing start to the first workflow in production on each option, by "
+        "option id; options not listed use the pricing data's figure",
+        json_schema_extra={"unit": "engineer-weeks", "group": "team"},
+    )
+    migration_weeks: Mapping[str, Annotated[float, Field(ge=0, le=520)]] = Field(
+        default_factory=dict,
+        description="Engineer-weeks to move a running workload onto each option from another, by option id; "
+        "options not listed use the pricing data's figure",
+        json_schema_extra={"unit": "engineer-weeks", "group": "team"},
+    )
 
 
-    @field_validator("ops_fte")
+    @field_validator("ops_fte", "setup_weeks", "migration_weeks")
     @classmethod
     def _option_ids(cls, value: Mapping[str, float]) -> Mapping[str, float]:
         bad = [k for k in value if not _OPTION_ID.match(k)]
@@ -154,6 +168,47 @@ class PlanRequirements(BaseModel):
     def stated(self) -> dict[str, Any]:
         """The requirements given (a flag only when on)."""
         return {k: v for k, v in self if v not in (None, False)}
+
+
+class FieldRange(BaseModel):
+    """A workload number known only within bounds. The field's own value stays the likeliest one;
+    a Monte Carlo run draws between `low` and `high`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    low: float = Field(ge=0, allow_inf_nan=False, description="The least it could be, in the field's unit")
+    high: float = Field(ge=0, allow_inf_nan=False, description="The most it could be, in the field's unit")
+    distribution: Literal["triangular", "uniform"] = Field(
+        default="triangular",
+        description="triangular: the field's value is the likeliest; uniform: any value between is as likely",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FieldRange:
+        if self.low > self.high:
+            raise ValueError(f"low {self.low:g} is greater than high {self.high:g}")
+        return self
+
+
+class PathInputs(BaseModel):
+    """The months ahead: how the volume grows, for how long, and how a migration is run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    horizon_months: int = Field(default=36, ge=1, le=120, strict=True, description="Months to look ahead [months]")
+    growth_percent_per_month: float = Field(
+        default=0, ge=-50, le=100, allow_inf_nan=False,
+        description="Monthly runs grow by this much each month, compounded [%/month]",
+    )
+    monthly_runs_by_month: tuple[Annotated[float, Field(ge=0, le=1e10, allow_inf_nan=False)], ...] = Field(
+        default=(), max_length=120,
+        description="Your own forecast of runs per month, month 1 first, instead of a growth rate; months past the "
+        "list keep its last figure [runs/month]",
+    )
+    cutover_months: float = Field(
+        default=0, ge=0, le=24, allow_inf_nan=False,
+        description="Months both options run side by side during a migration (both bills paid) [months]",
+    )
 
 
 class WorkloadProfile(BaseModel):
@@ -267,6 +322,39 @@ class WorkloadProfile(BaseModel):
         description="Your prices, plan and add-ons, by option id: a contract's terms instead of the list price",
         json_schema_extra={"group": "comparison"},
     )
+
+    ranges: Mapping[str, FieldRange] = Field(
+        default_factory=dict,
+        description="Workload numbers known only within bounds, by field name (monthly_runs: {low: 50000, high: "
+        "200000}); the field's value is the likeliest",
+        json_schema_extra={"group": "uncertainty"},
+    )
+    path: PathInputs = Field(
+        default_factory=PathInputs,
+        description="The months ahead: growth, horizon and how a migration is run",
+        json_schema_extra={"group": "path"},
+    )
+
+    @model_validator(mode="after")
+    def _ranges_bracket_values(self) -> WorkloadProfile:
+        problems = []
+        for name, bounds in self.ranges.items():
+            info = WorkloadProfile.model_fields.get(name)
+            if info is None or info.annotation not in (float, float | None):
+                problems.append(f"ranges.{name}: not a numeric workload field")
+                continue
+            value = getattr(self, name)
+            if value is None:
+                problems.append(f"ranges.{name}: give {name} itself too (the likeliest value)")
+                continue
+            if not bounds.low <= value <= bounds.high:
+                problems.append(f"ranges.{name}: {name} = {value:g} must lie within [{bounds.low:g}, {bounds.high:g}]")
+            most = next((m.le for m in info.metadata if hasattr(m, "le") and m.le is not None), None)
+            if most is not None and bounds.high > most:
+                problems.append(f"ranges.{name}: high {bounds.high:g} is above the most {name} can be ({most:g})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("options")
     @classmethod
@@ -463,10 +551,16 @@ def column(frame: Columns, name: str) -> npt.NDArray[np.float64]:
 
 def lookup(frame: Columns, name: str, table: Mapping[str, Any], dtype: Any = np.float64) -> npt.NDArray[Any]:
     """Map a text column through `table`, once per distinct value (fast for 100,000 rows of a
-    few distinct machine names). Values missing from the table raise KeyError."""
+    few distinct machine names). A value may be an array with one entry per row (a Monte Carlo
+    draw of a price). Values missing from the table raise KeyError."""
     unique, inverse = frame.categories(name)
+    values = [table[str(u)] for u in unique]
+    if any(isinstance(v, np.ndarray) and v.ndim > 0 for v in values):
+        rows = len(inverse)
+        stacked = np.stack([np.broadcast_to(np.asarray(v, dtype=dtype), (rows,)) for v in values])
+        return np.asarray(stacked[inverse, np.arange(rows)])
     mapped = np.empty(len(unique), dtype=dtype)
-    mapped[:] = [table[str(u)] for u in unique]
+    mapped[:] = values
     return mapped[inverse]
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from model.billing import Array, Bools
+from model.billing import Array, Bools, Value
 from model.profile import Columns, column
 from model.units import (
     BYTES_PER_GB,
@@ -34,7 +34,7 @@ from model.units import (
     SECONDS_PER_HOUR,
     SECONDS_PER_MONTH,
 )
-from pricing.schema import Coefficient, Holds, PriceTable, QuantitySpec, Scenario
+from pricing.schema import Coefficient, Holds, Pick, PriceTable, QuantitySpec, Sampled, Scenario
 
 __all__ = [
     "COUNTS",
@@ -184,8 +184,13 @@ def workload(frame: Columns) -> Workload:
     )
 
 
-Params = Mapping[str, float]
-"""A table's `counting` numbers under one scenario."""
+Params = Mapping[str, Value]
+"""A table's `counting` numbers under one scenario (an array per number under a Monte Carlo draw)."""
+
+
+def _hashable(value: Value) -> object:
+    """A cache key for a number: itself, or the identity of its drawn array (the draw holds it)."""
+    return ("draw", id(value)) if isinstance(value, np.ndarray) else value
 
 
 @dataclass(frozen=True)
@@ -256,7 +261,7 @@ class Usage:
 
     work: Workload
     table: PriceTable
-    scenario: Scenario
+    scenario: Pick
     retention: Array | None = None
     """Days closed runs are kept, when a plan bounds them below the table's own bounds."""
     params: Params = field(init=False)
@@ -267,6 +272,12 @@ class Usage:
 
     def __post_init__(self) -> None:
         self.params = {k: v.pick(self.scenario) for k, v in self.table.counting.items()}
+
+    @property
+    def fixed(self) -> Scenario:
+        """The scenario for numbers a Monte Carlo run does not draw (limits, machine sizes): under
+        a draw, their expected values."""
+        return "expected" if isinstance(self.scenario, Sampled) else self.scenario
 
     @property
     def frame(self) -> Columns:
@@ -297,16 +308,16 @@ class Usage:
             if definition.needs_history:
                 self._counts[name] = definition.fn(self)
             else:
-                key = ("count", name, *(self.params[p] for p in definition.params))
+                key = ("count", name, *(_hashable(self.params[p]) for p in definition.params))
                 if key not in self.work.cache:
                     self.work.cache[key] = definition.fn(self)
                 self._counts[name] = self.work.cache[key]
         return self._counts[name]
 
-    def coefficient(self, value: Coefficient) -> float:
+    def coefficient(self, value: Coefficient) -> Value:
         """A coefficient's value: a number, a `counting` key, or a sum of them."""
         if isinstance(value, tuple):
-            return sum(self.coefficient(v) for v in value)
+            return sum((self.coefficient(v) for v in value), 0.0)
         if isinstance(value, str):
             return self.params[value]
         return float(value)
@@ -314,8 +325,8 @@ class Usage:
     def combine(self, terms: Mapping[str, Coefficient]) -> Count:
         """Σ count x coefficient."""
         shared = not any(COUNTS[name].needs_history for name in terms)
-        key = ("combine", *sorted((name, self.coefficient(c)) for name, c in terms.items()),
-               *(self.params[p] for name in terms for p in COUNTS[name].params))
+        key = ("combine", *sorted((name, _hashable(self.coefficient(c))) for name, c in terms.items()),
+               *(_hashable(self.params[p]) for name in terms for p in COUNTS[name].params))
         if shared and key in self.work.cache:
             return self.work.cache[key]  # type: ignore[no-any-return]
         zero = np.zeros(self.work.rows)

@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
+
+import numpy as np
+import numpy.typing as npt
 
 from pydantic import (
     BaseModel,
@@ -74,6 +77,27 @@ Confidence = Literal["primary", "secondary", "estimate"]
 estimate: worked out by us or taken from a non-authoritative source (the note says how)."""
 
 Scenario = Literal["low", "expected", "high"]
+Distribution = Literal["triangular", "uniform"]
+"""How a ranged number is drawn in a Monte Carlo run: triangular on low, expected and high (the
+default), or uniform between low and high (when a source gives bounds and no likelier value)."""
+
+
+class Sampled:
+    """A Monte Carlo draw per profile row: the value each ranged number takes in that row.
+
+    `values` maps `id(number)` (a `Number`, or a `Tiered` for its price factor) to an array with one
+    value per row; a number it does not hold takes its expected value. Tables are frozen, so the
+    identity of a number is stable for as long as its book is alive.
+    """
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping[int, npt.NDArray[np.float64]]):
+        self.values = values
+
+
+Pick = Scenario | Sampled
+"""What a number is read under: one end of its range, its expected value, or a draw per row."""
 
 
 class Unit(StrEnum):
@@ -128,6 +152,7 @@ class Unit(StrEnum):
     HOURS = "hours"
     DAYS = "days"
     WEEKS = "weeks"
+    ENGINEER_WEEKS = "engineer-weeks"
     FTE = "FTE"
     COUNT = "count"
 
@@ -220,10 +245,17 @@ class Number(_Strict):
     confidence: Confidence | None = None
     note: Text | None = None
     alternatives: tuple[Alternative, ...] = ()
+    distribution: Distribution | None = None
+    """How the range is drawn in a Monte Carlo run (default: triangular on low, expected, high)."""
+    drawn_with: Text | None = None
+    """The path of another ranged number of the table (`plans.pro.fee`) that this one moves with in a
+    Monte Carlo run: both take the same quantile of their ranges (a plan's credit that equals its fee)."""
 
     @model_validator(mode="after")
     def _range(self) -> Number:
         _check_range(self.low, self.value, self.high)
+        if (self.distribution is not None or self.drawn_with is not None) and self.low is None:
+            raise ValueError("`distribution` and `drawn_with` need a range: give `low` and `high`")
         for alt in self.alternatives:
             _check_range(alt.low, alt.value, alt.high)
         return self
@@ -235,13 +267,26 @@ class Number(_Strict):
         assert self.low is not None and self.high is not None
         return (self.low + self.high) / 2
 
-    def pick(self, scenario: Scenario) -> float:
-        """The value under a scenario: the range's end, or the value when there is no range.
+    @property
+    def ranged(self) -> bool:
+        return self.low is not None and self.high is not None and self.low < self.high
+
+    @overload
+    def pick(self, scenario: Scenario) -> float: ...
+    @overload
+    def pick(self, scenario: Pick) -> float | npt.NDArray[np.float64]: ...
+
+    def pick(self, scenario: Pick) -> float | npt.NDArray[np.float64]:
+        """The value under a scenario: the range's end, or the value when there is no range; under
+        a `Sampled` draw, the drawn value of each row.
 
         >>> n = Number(value=2.0, low=1.0, high=4.0, unit=Unit.USD, source="s")
         >>> n.pick("low"), n.pick("expected"), n.pick("high")
         (1.0, 2.0, 4.0)
         """
+        if isinstance(scenario, Sampled):
+            drawn = scenario.values.get(id(self))
+            return self.expected if drawn is None else drawn
         if scenario == "low" and self.low is not None:
             return self.low
         if scenario == "high" and self.high is not None:
@@ -271,6 +316,12 @@ class Tiered(_Strict):
     low_factor: Float | None = Field(default=None, ge=0)
     high_factor: Float | None = Field(default=None, ge=0)
     """Every band's price times these at the low and the high end (a third party's tiers)."""
+    distribution: Distribution | None = None
+    """How the factor is drawn in a Monte Carlo run (default: triangular on low, 1, high)."""
+
+    @property
+    def ranged(self) -> bool:
+        return self.low_factor is not None and self.high_factor is not None and self.low_factor < self.high_factor
 
     @model_validator(mode="after")
     def _factors_bracket_one(self) -> Tiered:
@@ -282,8 +333,15 @@ class Tiered(_Strict):
             raise ValueError("`low_factor` <= 1 <= `high_factor`: the tiers as given are the expected prices")
         return self
 
-    def factor(self, scenario: Scenario) -> float:
+    @overload
+    def factor(self, scenario: Scenario) -> float: ...
+    @overload
+    def factor(self, scenario: Pick) -> float | npt.NDArray[np.float64]: ...
+
+    def factor(self, scenario: Pick) -> float | npt.NDArray[np.float64]:
         """The factor on every band's price in a scenario (1 where no range is given)."""
+        if isinstance(scenario, Sampled):
+            return scenario.values.get(id(self), 1.0)
         picked = {"low": self.low_factor, "high": self.high_factor}.get(scenario)
         return 1.0 if picked is None else picked
 
@@ -724,6 +782,18 @@ class PriceTable(_Strict):
     def _option_has_hosting(self) -> PriceTable:
         if self.kind == "option" and self.hosting is None:
             raise ValueError("an option table needs `hosting`: cloud or self-hosted")
+        return self
+
+    @model_validator(mode="after")
+    def _drawn_with_exists(self) -> PriceTable:
+        numbers = {".".join(path): item for path, item in self.numbers().items()}
+        for path, item in numbers.items():
+            if not isinstance(item, Number) or item.drawn_with is None:
+                continue
+            other = numbers.get(item.drawn_with)
+            if other is None or not other.ranged or other is item:
+                raise ValueError(f"{path}: drawn_with {item.drawn_with!r} is not another ranged number of this table "
+                                 "(a path such as plans.pro.fee)")
         return self
 
     def numbers(self) -> dict[tuple[str, ...], Number | Tiered]:
