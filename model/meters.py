@@ -35,11 +35,11 @@ from pricing.schema import (
     Load,
     Meter,
     Number,
+    Pick,
     Plan,
     PlanFeatures,
     PriceBook,
     PriceTable,
-    Pick,
     Tiered,
 )
 

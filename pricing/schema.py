@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
-
 from pydantic import (
     BaseModel,
     ConfigDict,

@@ -1,0 +1,277 @@
+"""The multi-year path: what each strategy costs month by month as the volume grows, and when to migrate.
+
+A strategy starts on one option and either stays there for the whole horizon or migrates to another
+at the start of some month. Month t's bill is `estimate()` of the profile at that month's volume
+(the growth rate compounded, or the profile's own forecast), so plan choices, Action tiers,
+negotiated prices and pinned plans move month by month exactly as they do for one month. People's
+one-off work is priced at the engineer's cost: the weeks to the first workflow in production on the
+starting option (month 1), and the weeks to migrate onto the new one (the migration month). During a
+cut-over of c months both bills are paid.
+
+Every month of every option is one row of one engine call, so the whole path, every pair and every
+migration month, costs one call; a run over growth rates or over uncertain draws stacks more rows
+into the same call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from model.billing import Array, Value
+from model.engine import estimate
+from model.lines import PEOPLE_TABLE
+from model.profile import WorkloadProfile, profiles_frame
+from model.uncertainty import DEFAULT_SEED, Input, _sampled, draw, inputs
+from pricing.schema import Pick, PriceBook, PriceTable, Sampled
+
+__all__ = [
+    "GROWTH_RATES",
+    "PATH_DRAWS",
+    "GrowthPoint",
+    "Path",
+    "Strategy",
+    "efforts",
+    "path",
+    "volumes",
+]
+
+WEEKS_PER_YEAR = 52.0
+GROWTH_RATES = (0.0, 2.5, 5.0, 10.0, 15.0, 20.0)
+"""Monthly growth rates [%] over which the path reports how the best migration month moves."""
+PATH_DRAWS = 200
+"""Draws of every uncertain input for the chance that each strategy is the best."""
+
+
+def volumes(profile: WorkloadProfile, growth_percent: float | None = None) -> Array:
+    """Runs in each month of the horizon: the profile's forecast (its last figure held), or month 1's
+    volume grown at the monthly rate."""
+    horizon = profile.path.horizon_months
+    given = profile.path.monthly_runs_by_month
+    if given and growth_percent is None:
+        runs = np.asarray(given[:horizon], dtype=np.float64)
+        return np.concatenate([runs, np.full(horizon - runs.size, runs[-1])])
+    rate = profile.path.growth_percent_per_month if growth_percent is None else growth_percent
+    return np.asarray(profile.monthly_runs * (1 + rate / 100.0) ** np.arange(horizon), dtype=np.float64)
+
+
+def _weeks(book: PriceBook, table: PriceTable, key: str, pick: Pick) -> Value:
+    item = table.assumptions.get(key) or book.table(PEOPLE_TABLE).assumptions[key]
+    return item.pick(pick)
+
+
+def efforts(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], pick: Pick = "expected"
+            ) -> tuple[dict[str, Value], dict[str, Value]]:
+    """(setup, migration) one-off cost of each option [USD]: its engineer-weeks (yours, else its table's,
+    else the people reference's) at the engineer's weekly cost."""
+    people = book.table(PEOPLE_TABLE)
+    yearly: Value = profile.team.engineer_cost_usd_per_year or people.number("assumptions", "engineer_cost").pick(pick)
+    weekly = yearly / WEEKS_PER_YEAR
+    setup: dict[str, Value] = {}
+    migration: dict[str, Value] = {}
+    for option in options:
+        table = book.table(option)
+        s = profile.team.setup_weeks.get(option)
+        m = profile.team.migration_weeks.get(option)
+        setup[option] = (s if s is not None else _weeks(book, table, "setup_weeks", pick)) * weekly
+        migration[option] = (m if m is not None else _weeks(book, table, "migration_weeks", pick)) * weekly
+    return setup, migration
+
+
+@dataclass(frozen=True)
+class Strategy:
+    start: str
+    then: str | None = None
+    month: int | None = None
+    """The month (1-based) whose start the migration happens at; None: stay on `start`."""
+    total: float = np.nan
+    """Cost over the horizon [USD]: the bills, the setup and the migration."""
+    cumulative: npt.NDArray[np.float64] | None = None
+    """Cost to the end of each month [USD]."""
+
+    @property
+    def key(self) -> str:
+        return self.start if self.then is None else f"{self.start}>{self.then}"
+
+
+@dataclass(frozen=True)
+class GrowthPoint:
+    growth_percent: float
+    best: Strategy
+    """The best strategy at that growth (with its migration month, if it migrates)."""
+
+
+@dataclass(frozen=True)
+class Path:
+    months: int
+    runs: Array
+    """Runs in each month."""
+    monthly: pd.DataFrame
+    """month, option, name, runs, cost [USD/month] (NaN where the option cannot run that month), plan."""
+    setup: dict[str, float]
+    migration: dict[str, float]
+    cutover_months: float
+    strategies: tuple[Strategy, ...]
+    """Staying on each option, then for each ordered pair its best migration month; cheapest first
+    (strategies that cannot run the workload every month are left out)."""
+    by_growth: tuple[GrowthPoint, ...]
+    chances: dict[str, float]
+    """With uncertainty: the share of draws in which each strategy key is the best (its month free)."""
+    draws: int = 0
+
+    @property
+    def best(self) -> Strategy | None:
+        return self.strategies[0] if self.strategies else None
+
+    def stay(self, option: str) -> Strategy | None:
+        return next((s for s in self.strategies if s.start == option and s.then is None), None)
+
+    def years(self) -> pd.DataFrame:
+        """Cost per strategy and year of the horizon [USD] (the last year may be partial)."""
+        rows = []
+        for s in self.strategies:
+            assert s.cumulative is not None
+            ends = [min(12 * y, self.months) for y in range(1, (self.months + 11) // 12 + 1)]
+            previous = 0.0
+            for year, end in enumerate(ends, start=1):
+                rows.append({"strategy": s.key, "year": year, "cost_usd": float(s.cumulative[end - 1]) - previous})
+                previous = float(s.cumulative[end - 1])
+        return pd.DataFrame(rows)
+
+
+def _totals(cost: Array, setup: Array, migration: Array, cutover: float) -> tuple[Array, Array]:
+    """For bills `cost` (options, batch, months) and one-off costs (options, batch): the horizon total
+    of staying on each option (options, batch), and of moving from a to b at the start of month m
+    (options, options, batch, months; months 1 and past the horizon impossible)."""
+    o, b, h = cost.shape
+    filled = np.where(np.isnan(cost), np.inf, cost)
+    cum = np.concatenate([np.zeros((o, b, 1)), np.cumsum(filled, axis=2)], axis=2)  # cum[..., k]: months 1..k
+    stay = setup + cum[:, :, h]
+    m = np.arange(1, h + 1)
+    before = cum[:, :, m - 1]  # months 1..m-1 on the first option
+    after = cum[:, :, h][:, :, None] - cum[:, :, m - 1]  # months m..h on the second
+    ends = np.minimum(m - 1 + cutover, h)  # the first option's bill runs on through the cut-over
+    grid = np.arange(h + 1, dtype=np.float64)
+    overlap = np.empty((o, b, h))
+    with np.errstate(invalid="ignore"):
+        for i in range(o):
+            for j in range(b):
+                overlap[i, j] = np.interp(ends, grid, cum[i, j]) - cum[i, j, m - 1]
+        move = (setup[:, None, :, None] + before[:, None] + overlap[:, None] + migration[None, :, :, None]
+                + after[None, :])
+    move[:, :, :, 0] = np.inf  # a migration at the start of month 1 is starting there
+    idx = np.arange(o)
+    move[idx, idx] = np.inf
+    return stay, np.where(np.isnan(move), np.inf, move)
+
+
+def _cumulative(cost: Array, setup: float, migration: float, start: int, then: int | None, month: int | None,
+                cutover: float) -> Array:
+    """One strategy's cost to the end of each month (cost: options x months)."""
+    h = cost.shape[1]
+    spent = np.zeros(h)
+    spent[0] += setup
+    if then is None or month is None:
+        spent += cost[start]
+    else:
+        spent[: month - 1] += cost[start, : month - 1]
+        spent[month - 1:] += cost[then, month - 1:]
+        spent[month - 1] += migration
+        first = month - 1
+        whole = int(np.floor(cutover))
+        spent[first:first + whole] += cost[start, first:first + whole]
+        if cutover > whole and first + whole < h:
+            spent[first + whole] += (cutover - whole) * cost[start, first + whole]
+    return np.cumsum(spent)
+
+
+def _frame(profile: WorkloadProfile, runs: Array) -> pd.DataFrame:
+    frame = profiles_frame(profile).take(np.zeros(runs.size, dtype=np.intp))
+    frame.index = pd.RangeIndex(runs.size)
+    frame["monthly_runs"] = runs
+    return frame
+
+
+def path(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *, draws: int = 0,
+         seed: int = DEFAULT_SEED, growth_rates: Sequence[float] = GROWTH_RATES) -> Path:
+    """Every strategy over the profile's horizon: stay on each option, or start on one and migrate to
+    another in its best month; the best month at other growth rates; with `draws`, the share of draws
+    of every uncertain input in which each strategy is the best."""
+    h = profile.path.horizon_months
+    opts = list(options)
+    runs = volumes(profile)
+    rates = [] if profile.path.monthly_runs_by_month else [float(g) for g in growth_rates]
+    stacked = np.concatenate([runs, *(volumes(profile, g) for g in rates)])
+    priced = estimate(_frame(profile, stacked), book, opts, ranges=False)
+    batch = 1 + len(rates)
+    cost = np.stack([o.comparable.reshape(batch, h) for o in priced.options])  # options, batch, months
+    setup, migration = efforts(profile, book, opts)
+    s_arr = np.array([[float(setup[o])] * batch for o in opts])
+    m_arr = np.array([[float(migration[o])] * batch for o in opts])
+    cut = profile.path.cutover_months
+    stay, move = _totals(cost, s_arr, m_arr, cut)
+
+    def best_of(k: int) -> list[Strategy]:
+        found = []
+        for i, option in enumerate(opts):
+            if np.isfinite(stay[i, k]):
+                found.append(Strategy(option, None, None, float(stay[i, k]),
+                                      _cumulative(cost[:, k], float(setup[option]), 0.0, i, None, None, cut)))
+            for j, other in enumerate(opts):
+                if i == j:
+                    continue
+                month = int(np.argmin(move[i, j, k])) + 1
+                total = float(move[i, j, k, month - 1])
+                if np.isfinite(total):
+                    found.append(Strategy(option, other, month, total,
+                                          _cumulative(cost[:, k], float(setup[option]), float(migration[other]), i, j,
+                                                      month, cut)))
+        return sorted(found, key=lambda s: s.total)
+
+    strategies = best_of(0)
+    by_growth = tuple(GrowthPoint(g, ranked[0]) for g, ranked in ((g, best_of(1 + n)) for n, g in enumerate(rates))
+                      if ranked)
+    names = {o.id: o.table.name for o in priced.options}
+    monthly = pd.DataFrame({
+        "month": np.tile(np.arange(1, h + 1), len(opts)),
+        "option": np.repeat(opts, h),
+        "name": [names[o] for o in np.repeat(opts, h)],
+        "runs": np.tile(runs, len(opts)),
+        "cost_usd": cost[:, 0].ravel(),
+        "plan": np.concatenate([o.bill.plan.reshape(batch, h)[0] for o in priced.options]),
+    })
+    chances = _chances(profile, book, opts, runs, draws, seed) if draws else {}
+    return Path(h, runs, monthly, {k: float(v) for k, v in setup.items()},
+                {k: float(v) for k, v in migration.items()}, cut, tuple(strategies), by_growth, chances, draws)
+
+
+def _chances(profile: WorkloadProfile, book: PriceBook, opts: list[str], runs: Array, draws: int, seed: int
+             ) -> dict[str, float]:
+    """The share of draws in which each strategy (its migration month free) is the best."""
+    h = runs.size
+    found: list[Input] = inputs(profile, book, opts)
+    growth = runs / profile.monthly_runs if profile.monthly_runs > 0 else np.ones(h)
+    frame = _frame(profile, np.tile(runs, draws))
+    values = {inp: np.repeat(draw(inp, draws, seed), h) for inp in found}
+    sampled: Sampled = _sampled(values, frame)
+    if "monthly_runs" in profile.ranges and profile.monthly_runs > 0:  # a drawn volume grows along the path
+        frame["monthly_runs"] = frame["monthly_runs"].to_numpy() * np.tile(growth, draws)
+    priced = estimate(frame, book, opts, draw=sampled)
+    cost = np.stack([o.comparable.reshape(draws, h) for o in priced.options])
+    per_draw = Sampled({k: v[::h] for k, v in sampled.values.items()})
+    setup, migration = efforts(profile, book, opts, per_draw)
+    s_arr = np.stack([np.broadcast_to(np.asarray(setup[o], dtype=np.float64), (draws,)) for o in opts])
+    m_arr = np.stack([np.broadcast_to(np.asarray(migration[o], dtype=np.float64), (draws,)) for o in opts])
+    stay, move = _totals(cost, s_arr, m_arr, profile.path.cutover_months)
+    o = len(opts)
+    pair_best = move.min(axis=3)  # options, options, draws
+    every = np.concatenate([stay, pair_best.reshape(o * o, draws)])
+    keys = [*opts, *(f"{a}>{b}" for a in opts for b in opts)]
+    winner = np.argmin(every, axis=0)
+    ok = np.isfinite(every[winner, np.arange(draws)])
+    counts = np.bincount(winner[ok], minlength=len(keys))
+    return {k: float(c) / draws for k, c in zip(keys, counts, strict=True) if c}
