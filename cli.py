@@ -44,6 +44,33 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
 
 
+def _draws(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 100 <= value <= 200_000:
+        raise argparse.ArgumentTypeError(f"{value} draws: allowed 100 to 200,000")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"{value}: a seed is 0 to {2**32 - 1}")
+    return value
+
+
+def _draw_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--draws", type=_draws, default=None,
+                         help="Monte Carlo draws of every uncertain input (default 10,000)")
+    command.add_argument("--seed", type=_seed, default=None,
+                         help="the draws' seed (default 1): the same inputs and seed give the same figures")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tco", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="data directory (default: the bundled data/)")
@@ -58,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--format", choices=("table", "json", "md", "csv"), default="table",
                          help="csv: with --scenarios only")
+    compare.add_argument("--outlook", action="store_true",
+                         help="add how sure (Monte Carlo P10/P50/P90, the chance each option is cheapest, what moves "
+                         "the gap) and the multi-year path with migration")
+    _draw_options(compare)
 
     report = commands.add_parser("report", help="write the full report for a workload profile")
     source = report.add_mutually_exclusive_group(required=True)
@@ -76,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="QUESTION=ANSWER",
         help="an answer to the recommendation checklist (repeatable)",
     )
+    _draw_options(report)
 
     profile = commands.add_parser("profile", help="derive a workload profile from a team's own runs")
     profile_commands = profile.add_subparsers(dest="profile_command", required=True)
@@ -156,13 +188,26 @@ def _compare(args: argparse.Namespace) -> int:
     if args.format == "csv":
         raise CliError("compare: --format csv is for --scenarios; a single profile's CSV is `tco report --format csv`")
     profile = _load_profile(args.profile, args.data, book)
-    result = summarize(estimate(profile, book, compared(profile, book)))
+    options = compared(profile, book)
+    result = summarize(estimate(profile, book, options))
+    if args.outlook:
+        from model.outlook import outlook, to_out
+        from model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
+
+        seen = outlook(profile, book, options, draws=args.draws or DEFAULT_DRAWS,
+                       seed=DEFAULT_SEED if args.seed is None else args.seed, band_draws=0)
+        uncertainty, path = to_out(seen, profile)
+        result = result.model_copy(update={"uncertainty": uncertainty, "path": path})
+    elif args.draws is not None or args.seed is not None:
+        raise CliError("compare: --draws and --seed go with --outlook")
     if args.format == "json":
         sys.stdout.write(format_json(result))
         return EXIT_OK
+    from report.compare import format_outlook
+
     flip = flip_point(profile, book, result)
     formatter = {"table": format_table, "md": format_markdown}[args.format]
-    sys.stdout.write(formatter(result, flip.sentence if flip is not None else None))
+    sys.stdout.write(formatter(result, flip.sentence if flip is not None else None) + format_outlook(result))
     return EXIT_OK
 
 
@@ -228,6 +273,7 @@ def _report(args: argparse.Namespace) -> int:
 
         priced = compare_scenarios([(s.name, s.profile) for s in scenarios.scenarios], book)
         analysis = replace(analysis, scenarios=tuple(priced))
+    analysis = analysis.with_outlook(draws=args.draws, seed=args.seed)
     data = build(analysis, args.format)
     if str(args.output) == "-":
         sys.stdout.buffer.write(data)

@@ -25,15 +25,24 @@ from pricing.schema import Measure, Number, PlanFeatures, PriceBook, PriceTable,
 __all__ = [
     "RESULT_VERSION",
     "ComponentOut",
+    "CrossoverSpreadOut",
     "EstimateOut",
     "FeatureOut",
+    "GrowthOut",
     "HistoryOut",
+    "InputOut",
     "LimitOut",
     "OptionOut",
+    "PathOut",
     "PlanOut",
     "ProvenanceOut",
     "RestartOut",
+    "SpreadOut",
+    "StrategyOut",
+    "SwingOut",
     "TableRef",
+    "TornadoOut",
+    "UncertaintyOut",
     "WorkloadOut",
     "features_of",
     "profile_at",
@@ -244,6 +253,119 @@ class WorkloadOut(_Out):
     wall_seconds_per_run: float
 
 
+class SpreadOut(_Out):
+    """One option's monthly cost over the Monte Carlo draws [USD/month]."""
+
+    option: str
+    name: str
+    point_usd: float | None
+    """At every input's expected value (None: it cannot run the workload)."""
+    p10_usd: float | None
+    p50_usd: float | None
+    p90_usd: float | None
+    mean_usd: float | None
+    cheapest_share: float
+    """The share of draws in which it is the cheapest of the options that can run the workload."""
+    runs_share: float
+    """The share of draws in which it can run the workload."""
+
+
+class InputOut(_Out):
+    """An uncertain input and how it is drawn."""
+
+    key: str
+    label: str
+    unit: str
+    low: float
+    expected: float
+    high: float
+    distribution: str
+    source: str | None
+    confidence: str | None
+
+
+class SwingOut(_Out):
+    key: str
+    label: str
+    gap_low_usd: float | None
+    """Runner-up minus leader with this input at its low end, every other input expected [USD/month]."""
+    gap_high_usd: float | None
+    flips_at: float | None
+    """The input's value at which the two cost the same, nearest its expected value."""
+    flips_within_range: bool
+    moves_with: list[str] = []
+
+
+class TornadoOut(_Out):
+    leader: str
+    runner: str
+    gap_usd: float | None
+    swings: list[SwingOut]
+
+
+class CrossoverSpreadOut(_Out):
+    options: list[str]
+    p10: float
+    p50: float
+    p90: float
+    share: float
+    """The share of draws in which the two cross within the chart's span of monthly runs."""
+
+
+class UncertaintyOut(_Out):
+    """The Monte Carlo over every uncertain input (README, "How sure: the method")."""
+
+    draws: int
+    seed: int
+    sentence: str
+    leader: str | None
+    none_share: float
+    """The share of draws in which no option can run the workload; with every `cheapest_share` it sums to 1."""
+    options: list[SpreadOut]
+    inputs: list[InputOut]
+    tornado: TornadoOut | None
+    crossovers: list[CrossoverSpreadOut]
+    """Where the options whose crossover changes the cheapest cross, along monthly runs, over the draws."""
+
+
+class StrategyOut(_Out):
+    key: str
+    """`start` or `start>then`."""
+    start: str
+    then: str | None
+    month: int | None
+    """The month (1-based) at whose start the migration happens."""
+    total_usd: float
+    years_usd: list[float]
+    """Cost in each year of the horizon (the last may be partial)."""
+
+
+class GrowthOut(_Out):
+    growth_percent: float
+    best: str
+    month: int | None
+    total_usd: float
+
+
+class PathOut(_Out):
+    """The multi-year path (README, "The multi-year path")."""
+
+    horizon_months: int
+    growth_percent_per_month: float
+    cutover_months: float
+    sentence: str
+    runs: list[float]
+    setup_usd: dict[str, float]
+    migration_usd: dict[str, float]
+    best: str | None
+    strategies: list[StrategyOut]
+    """Staying on each option, then each pair at its best migration month; cheapest first."""
+    by_growth: list[GrowthOut]
+    chances: dict[str, float]
+    """With uncertainty: the share of draws in which each strategy (its month free) is the best."""
+    draws: int
+
+
 class EstimateOut(_Out):
     """The whole answer for one profile (the JSON contract, version 1)."""
 
@@ -261,6 +383,10 @@ class EstimateOut(_Out):
     workload: WorkloadOut | None = None
     warnings: list[str] = []
     """About the profile as a whole (a peak raised to what the volume implies)."""
+    uncertainty: UncertaintyOut | None = None
+    """How sure: present in reports (`tco report`, `tco compare --outlook`)."""
+    path: PathOut | None = None
+    """Over what horizon: present where `uncertainty` is."""
 
 
 def _finite(value: float) -> float | None:

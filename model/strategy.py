@@ -150,10 +150,11 @@ def _totals(cost: Array, setup: Array, migration: Array, cutover: float) -> tupl
     o, b, h = cost.shape
     filled = np.where(np.isnan(cost), np.inf, cost)
     cum = np.concatenate([np.zeros((o, b, 1)), np.cumsum(filled, axis=2)], axis=2)  # cum[..., k]: months 1..k
+    rest = np.cumsum(filled[:, :, ::-1], axis=2)[:, :, ::-1]  # rest[..., k]: months k+1..h
     stay = setup + cum[:, :, h]
     m = np.arange(1, h + 1)
     before = cum[:, :, m - 1]  # months 1..m-1 on the first option
-    after = cum[:, :, h][:, :, None] - cum[:, :, m - 1]  # months m..h on the second
+    after = rest[:, :, m - 1]  # months m..h on the second (what it could not run before does not count)
     ends = np.minimum(m - 1 + cutover, h)  # the first option's bill runs on through the cut-over
     grid = np.arange(h + 1, dtype=np.float64)
     overlap = np.empty((o, b, h))
@@ -262,7 +263,7 @@ def _chances(profile: WorkloadProfile, book: PriceBook, opts: list[str], runs: A
         frame["monthly_runs"] = frame["monthly_runs"].to_numpy() * np.tile(growth, draws)
     priced = estimate(frame, book, opts, draw=sampled)
     cost = np.stack([o.comparable.reshape(draws, h) for o in priced.options])
-    per_draw = Sampled({k: v[::h] for k, v in sampled.values.items()})
+    per_draw = Sampled({k: v[::h] for k, v in sampled.values.items()})  # noqa: PD011 (a dict, not a frame)
     setup, migration = efforts(profile, book, opts, per_draw)
     s_arr = np.stack([np.broadcast_to(np.asarray(setup[o], dtype=np.float64), (draws,)) for o in opts])
     m_arr = np.stack([np.broadcast_to(np.asarray(migration[o], dtype=np.float64), (draws,)) for o in opts])

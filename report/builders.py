@@ -18,7 +18,18 @@ import jinja2
 import markupsafe
 
 from model.analysis import Analysis
-from report.charts import breakdown_chart, cost_curve_spec, limits_chart, svg_for_pdf, to_svg
+from model.outlook import to_out
+from model.result import EstimateOut
+from report.charts import (
+    breakdown_chart,
+    cost_curve_spec,
+    limits_chart,
+    path_chart,
+    path_strategies,
+    svg_for_pdf,
+    to_svg,
+    tornado_chart,
+)
 from report.compare import format_json
 from report.document import Document, build_document
 
@@ -84,7 +95,17 @@ def chart_svgs(analysis: Analysis) -> dict[str, str]:
     }
     if analysis.limit_curves is not None and not analysis.limit_curves.empty:
         charts["limits"] = limits_chart(analysis)
+    if analysis.outlook is not None:
+        charts["path"] = path_chart(analysis)
+        if analysis.outlook.tornado is not None and analysis.outlook.tornado.swings:
+            charts["tornado"] = tornado_chart(analysis)
     return {name: to_svg(chart) for name, chart in charts.items()}
+
+
+def _placed(doc: Document, svgs: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """(charts no section names, drawn first; charts by the section they follow)."""
+    named = {s.chart for s in doc.sections if s.chart}
+    return [svg for name, svg in svgs.items() if name not in named], svgs
 
 
 def _template() -> jinja2.Template:
@@ -96,8 +117,9 @@ def _template() -> jinja2.Template:
 def build_html(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     """One self-contained file: styles and SVG charts inline, no script, no external request."""
     doc = build_document(analysis, generated)
-    svgs = chart_svgs(analysis)
-    html = _template().render(doc=doc, charts=[markupsafe.Markup(svg) for svg in svgs.values()])
+    loose, placed = _placed(doc, chart_svgs(analysis))
+    html = _template().render(doc=doc, charts=[markupsafe.Markup(svg) for svg in loose],
+                              placed={name: markupsafe.Markup(svg) for name, svg in placed.items()})
     return html.encode("utf-8")
 
 
@@ -130,7 +152,7 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     from fpdf.fonts import FontFace
 
     doc: Document = build_document(analysis, generated)
-    svgs = chart_svgs(analysis)
+    loose, placed = _placed(doc, chart_svgs(analysis))
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_title(_latin(doc.title))
@@ -147,9 +169,12 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     for line in doc.details:
         pdf.multi_cell(0, 5, _latin(f"- {line}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    for svg in svgs.values():
+    def chart(svg: str) -> None:
         pdf.image(io.BytesIO(svg_for_pdf(svg).encode("utf-8")), w=pdf.epw)
         pdf.ln(2)
+
+    for svg in loose:
+        chart(svg)
     for section in doc.sections:
         pdf.set_font("Helvetica", "B", 12)
         pdf.multi_cell(0, 7, _latin(section.title), new_x="LMARGIN", new_y="NEXT")
@@ -161,6 +186,9 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
                 table.row([_latin(h) for h in section.header])
                 for row in section.rows:
                     table.row([_latin(c) for c in row])
+        if section.chart in placed:
+            pdf.ln(1)
+            chart(placed[section.chart])
         for text, url in section.links:
             pdf.set_text_color(0, 0, 160)
             pdf.multi_cell(0, 4.5, _latin(text), link=url, new_x="LMARGIN", new_y="NEXT")
@@ -180,7 +208,15 @@ def build_json(analysis: Analysis, generated: dt.date | None = None) -> bytes:
         from report.scenarios import format_scenarios_json
 
         return format_scenarios_json(analysis.profile.name, analysis.scenarios).encode("utf-8")
-    return format_json(analysis.result).encode("utf-8")
+    return format_json(with_outlook(analysis)).encode("utf-8")
+
+
+def with_outlook(analysis: Analysis) -> EstimateOut:
+    """The result with its `uncertainty` and `path` sections when the analysis has an outlook."""
+    if analysis.outlook is None:
+        return analysis.result
+    uncertainty, path = to_out(analysis.outlook, analysis.profile)
+    return analysis.result.model_copy(update={"uncertainty": uncertainty, "path": path})
 
 
 CSV_COLUMNS = (
@@ -201,7 +237,14 @@ CSV_COLUMNS = (
     "source_verified",
     "confidence",
     "pricing_date",
+    "option_p10_usd",
+    "option_p50_usd",
+    "option_p90_usd",
+    "option_cheapest_share",
 )
+"""With an outlook, every line also carries its option's P10 / P50 / P90 monthly cost and the share of draws in
+which it is the cheapest; rows of category `path` then give each drawn strategy's cost per year (`option` is the
+strategy, `component` the year)."""
 
 
 def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
@@ -210,7 +253,10 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     result = analysis.result
+    spread = ({s.id: s for s in analysis.outlook.monte_carlo.options} if analysis.outlook is not None else {})
     for option in result.options:
+        mc = spread.get(option.id)
+        tail = ["", "", "", ""] if mc is None else [repr(mc.p10), repr(mc.p50), repr(mc.p90), repr(mc.cheapest_share)]
         for c in option.components:
             p = c.provenance
             writer.writerow(
@@ -232,8 +278,16 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
                     p.verified if p else "",
                     p.confidence if p else "",
                     result.pricing_date,
+                    *tail,
                 ]
             )
+    if analysis.outlook is not None:
+        years = analysis.outlook.path.years()
+        for s in path_strategies(analysis):
+            for _, row in years[years["strategy"] == s.key].iterrows():
+                writer.writerow([s.key, "", f"Year {int(row['year'])}", "path", "", "", "", "",
+                                 repr(float(row["cost_usd"])), "", "", "", "", "", "", "", result.pricing_date,
+                                 "", "", "", ""])
     return buffer.getvalue().encode("utf-8")
 
 

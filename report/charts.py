@@ -18,7 +18,9 @@ import pandas as pd
 
 from model.analysis import AXES, Analysis, value_of
 from model.crossover import Crossover
+from model.outlook import describe
 from model.result import EstimateOut
+from model.strategy import Strategy
 from model.units import BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_HOUR
 from report.compare import ranked
 
@@ -28,9 +30,13 @@ __all__ = [
     "limits_chart",
     "limits_frame",
     "option_scale",
+    "path_chart",
+    "path_frame",
     "price_history_chart",
     "svg_for_pdf",
     "to_svg",
+    "tornado_chart",
+    "tornado_frame",
 ]
 
 WIDTH = 640
@@ -83,7 +89,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return cast(list[dict[str, object]], rows)
 
 
-def _cost_curve_frames(analysis: Analysis, field: str) -> tuple[dict[str, pd.DataFrame], bool]:
+def _cost_curve_frames(analysis: Analysis, field: str, interactive: bool = True
+                       ) -> tuple[dict[str, pd.DataFrame], bool]:
     """The data of a cost curve chart by dataset name, and whether a log cost axis can show it."""
     names = _names(analysis)
     if field == "monthly_runs":
@@ -108,11 +115,23 @@ def _cost_curve_frames(analysis: Analysis, field: str) -> tuple[dict[str, pd.Dat
     if axis.log and value <= 0:
         here = here.iloc[:0]
     y_log = bool((data["low_usd"].dropna() > 0).all())
-    return {"sweep": data, "crossings": points, "here": here}, y_log
+    frames = {"sweep": data, "crossings": points, "here": here}
+    band = analysis.outlook.runs_band if analysis.outlook is not None and field == "monthly_runs" else None
+    if band is not None:  # the P10-P90 of the draws instead of the least-most range
+        b = band.frame
+        if not interactive:  # a static chart draws the bands of the leading options alone
+            assert analysis.outlook is not None
+            b = b[b["option"].isin(analysis.outlook.leading(3))]
+        frames["band"] = pd.DataFrame({field: b[field], "option_name": b["option"].map(names),
+                                       "low_usd": b["p10"], "high_usd": b["p90"]})
+        y_log = y_log and bool((b["p10"].dropna() > 0).all())
+    return frames, y_log
 
 
-def _cost_curve_template(field: str, options: OptionKey, interactive: bool, y_log: bool) -> alt.LayerChart:
-    """The chart without its data: it reads the named datasets `sweep`, `crossings` and `here`."""
+def _cost_curve_template(field: str, options: OptionKey, interactive: bool, y_log: bool,
+                         banded: bool = False) -> alt.LayerChart:
+    """The chart without its data: it reads the named datasets `sweep`, `crossings` and `here`, and
+    `band` (P10-P90 of the Monte Carlo draws) when `banded`; else the band is the least-most range."""
     axis = AXES[field]
     x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
     y_scale = alt.Scale(type="log") if y_log else alt.Scale(type="symlog", constant=10)
@@ -140,11 +159,12 @@ def _cost_curve_template(field: str, options: OptionKey, interactive: bool, y_lo
             alt.Tooltip("plan:N", title="Plan"),
         ],
     )
-    band = alt.Chart().mark_area(opacity=0.12).encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
+    band = (alt.Chart(alt.NamedData("band")) if banded else alt.Chart()).mark_area(opacity=0.12).encode(
+        x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
     if interactive:
         lines = lines.add_params(pick).encode(opacity=line_opacity)
         band = band.encode(opacity=band_opacity)
-    layers: list[alt.Chart] = [band, lines] if interactive or len(options) <= BANDS_UP_TO else [lines]
+    layers: list[alt.Chart] = [band, lines] if interactive or banded or len(options) <= BANDS_UP_TO else [lines]
     crossings = alt.Chart(alt.NamedData("crossings"))
     layers.append(
         crossings.mark_point(size=70, filled=True, color="black").encode(
@@ -168,14 +188,15 @@ def _cost_curve_template(field: str, options: OptionKey, interactive: bool, y_lo
         x=alt.X("value:Q", scale=x_scale), tooltip=[alt.Tooltip("value:Q", title="This profile", format=",.4~g")]))
     layers.append(here.mark_text(align="left", dx=4, y=8, color="gray").encode(
         x=alt.X("value:Q", scale=x_scale), text="label:N"))
-    chart = alt.layer(*layers, data=alt.NamedData("sweep")).properties(
-        width=WIDTH, height=320, title=f"Cost per month against {axis.label.lower()}")
+    title = f"Cost per month against {axis.label.lower()}" + (" (bands: P10–P90 of the draws)" if banded else "")
+    chart = alt.layer(*layers, data=alt.NamedData("sweep")).properties(width=WIDTH, height=320, title=title)
     return chart.interactive(bind_y=False) if interactive else chart  # type: ignore[return-value]
 
 
 @functools.lru_cache(maxsize=64)
-def _cost_curve_spec(field: str, options: OptionKey, interactive: bool, y_log: bool) -> dict[str, object]:
-    return dict(_cost_curve_template(field, options, interactive, y_log).to_dict())
+def _cost_curve_spec(field: str, options: OptionKey, interactive: bool, y_log: bool,
+                     banded: bool = False) -> dict[str, object]:
+    return dict(_cost_curve_template(field, options, interactive, y_log, banded).to_dict())
 
 
 def cost_curve_spec(analysis: Analysis, field: str = "monthly_runs", *, interactive: bool = True) -> dict[str, object]:
@@ -184,8 +205,8 @@ def cost_curve_spec(analysis: Analysis, field: str = "monthly_runs", *, interact
 
     The chart's structure depends only on the field and the options shown: it is built (and
     validated) once, and each profile brings only its data."""
-    frames, y_log = _cost_curve_frames(analysis, field)
-    spec = _cost_curve_spec(field, _option_key(analysis.result), interactive, y_log)
+    frames, y_log = _cost_curve_frames(analysis, field, interactive)
+    spec = _cost_curve_spec(field, _option_key(analysis.result), interactive, y_log, "band" in frames)
     return {**spec, "datasets": {name: _records(frame) for name, frame in frames.items()}}
 
 
@@ -425,3 +446,94 @@ def svg_for_pdf(svg: str) -> str:
         return tag
 
     return re.sub(r"<line\b[^>]*>", fill, svg)
+
+
+PATH_LINES = 6
+"""Strategies a path chart draws: the cheapest, and staying on each leading option."""
+
+
+def path_strategies(analysis: Analysis) -> list[Strategy]:
+    """The strategies worth drawing: the few cheapest, and staying on each of the leading options."""
+    assert analysis.outlook is not None
+    p = analysis.outlook.path
+    chosen: list[Strategy] = list(p.strategies[:3])
+    for option in analysis.outlook.leading(3):
+        stay = p.stay(option)
+        if stay is not None and stay not in chosen:
+            chosen.append(stay)
+    return chosen[:PATH_LINES]
+
+
+def path_frame(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cumulative cost per strategy and month, the migration months as points)."""
+    assert analysis.outlook is not None
+    names = _names(analysis)
+    rows, marks = [], []
+    for s in path_strategies(analysis):
+        label = describe(s, names)
+        assert s.cumulative is not None
+        for month, total in enumerate(s.cumulative, start=1):
+            rows.append({"month": month, "strategy": label, "cumulative_usd": float(total)})
+        if s.month is not None:
+            marks.append({"month": s.month, "strategy": label, "cumulative_usd": float(s.cumulative[s.month - 1]),
+                          "label": f"move at month {s.month}"})
+    return (pd.DataFrame(rows, columns=["month", "strategy", "cumulative_usd"]),
+            pd.DataFrame(marks, columns=["month", "strategy", "cumulative_usd", "label"]))
+
+
+def path_chart(analysis: Analysis) -> alt.LayerChart:
+    """Cumulative cost of each strategy over the horizon, with the migration months marked."""
+    data, marks = path_frame(analysis)
+    order = list(dict.fromkeys(data["strategy"]))
+    color = alt.Color("strategy:N", title="Strategy", sort=order,
+                      legend=alt.Legend(orient="bottom", columns=1, labelLimit=420))
+    x = alt.X("month:Q", title="Month", scale=alt.Scale(domainMin=1, nice=False))
+    lines = alt.Chart(data).mark_line().encode(
+        x=x, y=alt.Y("cumulative_usd:Q", title="Cost so far [USD]", axis=alt.Axis(format="$,.0f")), color=color,
+        tooltip=[alt.Tooltip("strategy:N", title="Strategy"), alt.Tooltip("month:Q", title="Month"),
+                 alt.Tooltip("cumulative_usd:Q", title="Cost so far", format="$,.0f")])
+    points = alt.Chart(marks).mark_point(size=80, filled=True, shape="diamond").encode(
+        x=x, y="cumulative_usd:Q", color=color,
+        tooltip=[alt.Tooltip("strategy:N", title="Strategy"), alt.Tooltip("label:N", title="Migration")])
+    assert analysis.outlook is not None
+    title = f"Cost so far over {analysis.outlook.path.months} months, by strategy (◆ the migration)"
+    return cast(alt.LayerChart, alt.layer(lines, points).properties(width=WIDTH, height=300, title=title))
+
+
+TORNADO_BARS = 8
+
+
+def tornado_frame(analysis: Analysis) -> pd.DataFrame:
+    """The inputs that move the gap between the two leading options most: gap at each end [USD/month]."""
+    assert analysis.outlook is not None and analysis.outlook.tornado is not None
+    rows = []
+    for s in analysis.outlook.tornado.swings[:TORNADO_BARS]:
+        flips = "" if s.flips_at is None else s.input.describe(s.flips_at)
+        rows.append({"input": s.input.label, "gap_low": s.gap_low, "gap_high": s.gap_high,
+                     "low": s.input.describe(s.input.low), "high": s.input.describe(s.input.high),
+                     "flips": flips or "not in reach", "swing": s.swing})
+    return pd.DataFrame(rows, columns=["input", "gap_low", "gap_high", "low", "high", "flips", "swing"])
+
+
+def tornado_chart(analysis: Analysis) -> alt.LayerChart:
+    """Each input from its low to its high end: the runner-up's cost minus the leader's. Past the zero
+    line the decision flips."""
+    assert analysis.outlook is not None and analysis.outlook.tornado is not None
+    t = analysis.outlook.tornado
+    data = tornado_frame(analysis)
+    order = list(data["input"])
+    y = alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    tooltip = [alt.Tooltip("input:N", title="Input"), alt.Tooltip("low:N", title="Low end"),
+               alt.Tooltip("gap_low:Q", title="Gap at low", format="$,.2f"), alt.Tooltip("high:N", title="High end"),
+               alt.Tooltip("gap_high:Q", title="Gap at high", format="$,.2f"),
+               alt.Tooltip("flips:N", title="Flips the decision at")]
+    bars = alt.Chart(data).mark_bar(height=14, color="#4c78a8").encode(
+        y=y, x=alt.X("gap_low:Q", title=f"{t.runner_name} minus {t.leader_name} [USD/month]",
+                     axis=alt.Axis(format="$,.0f")), x2="gap_high:Q", tooltip=tooltip)
+    ends = alt.Chart(data).mark_tick(color="#f58518", thickness=2, size=14).encode(y=y, x="gap_high:Q",
+                                                                                   tooltip=tooltip)
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#e45756").encode(x="x:Q")
+    here = alt.Chart(pd.DataFrame({"x": [t.gap]})).mark_rule(color="gray", strokeDash=[4, 4]).encode(x="x:Q")
+    return cast(alt.LayerChart, alt.layer(bars, ends, zero, here).properties(
+        width=WIDTH - 200, height=alt.Step(22),
+        title="What moves the gap most (dashed: the estimate; red: where the decision flips; tick: the high end)"))

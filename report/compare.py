@@ -346,3 +346,34 @@ def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
         out += ["", title, ""] + [f"- {line}" for line in _history_lines(result.history)]
     out += ["", "Prices: " + ", ".join(f"{t.table} ({t.effective})" for t in result.pricing)]
     return "\n".join(out) + "\n"
+
+
+def format_outlook(result: EstimateOut) -> str:
+    """The `uncertainty` and `path` sections of a result as terminal text (`tco compare --outlook`)."""
+    u, p = result.uncertainty, result.path
+    if u is None or p is None:
+        return ""
+    names = {o.id: o.name for o in result.options}
+    spreads = sorted((s for s in u.options if s.runs_share > 0), key=lambda s: (-s.cheapest_share, s.p50_usd or 0))
+    out = ["", f"How sure: {u.sentence}",
+           tabulate([(s.name, format_usd(s.p50_usd or 0),
+                      f"{format_usd(s.p10_usd or 0)} – {format_usd(s.p90_usd or 0)}",
+                      format_usd(s.point_usd) if s.point_usd is not None else "–", f"{s.cheapest_share:.1%}")
+                     for s in spreads[:6]],
+                    headers=["option", "P50", "P10 – P90", "estimate", "cheapest in"], tablefmt="simple",
+                    disable_numparse=True)]
+    if u.tornado is not None and u.tornado.swings:
+        t = u.tornado
+        out += ["", f"What moves the gap ({names.get(t.runner, t.runner)} minus {names.get(t.leader, t.leader)}, "
+                    f"{format_usd(t.gap_usd or 0)} a month at the estimate):"]
+        for s in t.swings[:5]:
+            flips = "" if s.flips_at is None else f"; flips at {s.flips_at:,.4g}" + (
+                "" if s.flips_within_range else " (outside its range)")
+            out.append(f"  {s.label}: {format_usd(s.gap_low_usd or 0)} to {format_usd(s.gap_high_usd or 0)}{flips}")
+    out += ["", p.sentence]
+    for g in p.by_growth:
+        start, _, then = g.best.partition(">")
+        way = names.get(start, start) if not then else (
+            f"{names.get(start, start)}, then {names.get(then, then)} from month {g.month}")
+        out.append(f"  at {g.growth_percent:g}%/month growth: {way}, {format_usd(g.total_usd)}")
+    return "\n".join(out) + "\n"

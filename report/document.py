@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
+from model.outlook import decision, describe, migration_month, path_sentence
 from model.profile import WorkloadProfile, field_unit
 from model.result import EstimateOut
 from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
+from report.charts import TORNADO_BARS, path_strategies
 from report.compare import (
     PLAN_HEADERS,
     format_quantity,
@@ -54,6 +56,8 @@ class Section:
     rows: tuple[tuple[str, ...], ...] = ()
     links: tuple[tuple[str, str], ...] = ()
     """(text, URL) pairs for a list of sources."""
+    chart: str | None = None
+    """The name of the chart (`report.builders.chart_svgs`) drawn after the section's table."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,16 @@ def _crossing_rows(crossings: list[Crossover], analysis: Analysis, field: str) -
         )
         for c in crossings
     )
+
+
+def _spread_lines(analysis: Analysis) -> tuple[str, ...]:
+    """Where each crossover that changes the cheapest lies over the Monte Carlo draws."""
+    if analysis.outlook is None or analysis.outlook.runs_band is None:
+        return ()
+    names = {o.id: o.name for o in analysis.result.options}
+    return tuple(f"{names[a]} and {names[b]} cross between {c.p10:,.0f} and {c.p90:,.0f} runs a month in eight draws "
+                 f"of ten (median {c.p50:,.0f}; they cross within the chart in {_percent(c.share)} of the draws)."
+                 for c in analysis.outlook.runs_band.crossovers for a, b in [c.options])
 
 
 def _step(value: float | None) -> str:
@@ -146,10 +160,102 @@ def _profile_rows(profile: WorkloadProfile, result: EstimateOut) -> tuple[tuple[
     return tuple(rows)
 
 
+def _percent(share: float) -> str:
+    if 0 < share < 0.005:
+        return "under 1%"
+    if 0.995 < share < 1:
+        return "over 99%"
+    return f"{share:.0%}"
+
+
+def outlook_sections(analysis: Analysis) -> list[Section]:
+    """Page one: the leading options with their spread, the path over the horizon, and the inputs that
+    move the answer most."""
+    o = analysis.outlook
+    if o is None:
+        return []
+    mc, p = o.monte_carlo, o.path
+    names = {s.id: s.name for s in mc.options}
+    shown = [mc.option(i) for i in o.leading(3)]
+    months = p.months
+    decision_rows = []
+    for s in shown:
+        stay = p.stay(s.id)
+        decision_rows.append((
+            s.name,
+            format_usd(s.p50),
+            f"{format_usd(s.p10)} – {format_usd(s.p90)}",
+            format_usd(s.point),
+            format_usd(stay.total) if stay is not None else "cannot run every month",
+            _percent(s.cheapest_share),
+        ))
+    sections = [Section(
+        "The decision",
+        paragraphs=(mc.sentence(),
+                    *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else []),
+                    "P10–P90: nine draws in ten cost more than P10 and less than P90. The estimate prices every "
+                    "input at its expected value; where an input's likeliest value is the end of its range (a list "
+                    "price with an older, lower one seen elsewhere) the estimate can lie outside P10–P90."),
+        header=("Option", "Per month (P50)", "P10 – P90", "Estimate", f"{months} months, staying", "Cheapest in"),
+        rows=tuple(decision_rows),
+    )]
+    years = p.years()
+    drawn = path_strategies(analysis)
+    n_years = (months + 11) // 12
+    year_rows = []
+    for way in drawn:
+        mine = years.loc[years["strategy"] == way.key, "cost_usd"].tolist()
+        chance = p.chances.get(way.key)
+        year_rows.append((describe(way, names), *(format_usd(v) for v in mine), format_usd(way.total),
+                          _percent(chance) if chance is not None else ("0%" if p.draws else "")))
+    growth = "; ".join(
+        f"{g.growth_percent:g}%/month: {describe(g.best, names)}" for g in p.by_growth)
+    lead = o.leading(2)
+    moves = []
+    if len(lead) == 2:
+        for a, b in (lead, lead[::-1]):
+            month = migration_month(p, a, b)
+            moves.append(f"Best month to move from {names[a]} to {names[b]}: "
+                         + (f"month {month}." if month is not None else f"never within {months} months."))
+    volume = (f"Runs grow {p.runs[0]:,.0f} → {p.runs[-1]:,.0f} a month" if p.runs[-1] != p.runs[0]
+              else f"Runs stay at {p.runs[0]:,.0f} a month")
+    sections.append(Section(
+        f"The next {months} months",
+        paragraphs=(path_sentence(p, names), *moves,
+                    f"{volume}; a migration costs the weeks of engineering in the pricing data (yours in Team), "
+                    f"paid in its month, with {p.cutover_months:g} months of both bills during the cut-over.",
+                    f"The best path at other growth rates: {growth}." if growth else ""),
+        header=("Strategy", *(f"Year {y}" for y in range(1, n_years + 1)), "Total",
+                f"Best in ({p.draws:,} draws)" if p.draws else "Best in"),
+        rows=tuple(year_rows),
+        chart="path",
+    ))
+    if o.tornado is not None and o.tornado.swings:
+        t = o.tornado
+        swing_rows = tuple((
+            s.input.label + (f" (with {', '.join(s.moves_with)})" if s.moves_with else ""),
+            f"{s.input.describe(s.input.low)} – {s.input.describe(s.input.high)}",
+            format_usd(s.gap_low), format_usd(s.gap_high),
+            ("within its range: " if s.flips_within_range else "outside its range: ") + s.input.describe(s.flips_at)
+            if s.flips_at is not None else "not in reach",
+        ) for s in t.swings[:TORNADO_BARS])
+        sections.append(Section(
+            "What moves the answer most",
+            paragraphs=(f"Each uncertain input from the low to the high end of its range, every other input at its "
+                        f"expected value: what {t.runner_name} costs more than {t.leader_name} a month "
+                        f"({format_usd(t.gap)} at the estimate). Below zero the decision flips.",),
+            header=("Input", "Range", "Gap at low", "Gap at high", "Flips the decision at"),
+            rows=swing_rows,
+            chart="tornado",
+        ))
+    return sections
+
+
 def build_document(analysis: Analysis, generated: dt.date | None = None) -> Document:
-    """Every section of the report, in reading order."""
+    """Every section of the report, in reading order: with an outlook, page one first (the decision,
+    the path, the inputs that matter), then the detail."""
     result = analysis.result
-    sections: list[Section] = []
+    sections: list[Section] = outlook_sections(analysis)
     options = ranked(result)
     sections.append(
         Section(
@@ -170,6 +276,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                 )
                 for o in options
             ),
+            chart="breakdown",
         )
     )
     if analysis.recommendation is not None:
@@ -188,9 +295,10 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         Section(
             "Where the cheapest option changes with volume",
             paragraphs=("Points where the cheapest option and another cost the same as monthly runs vary, everything "
-                        "else as profiled.",),
+                        "else as profiled.", *_spread_lines(analysis)),
             header=("Runs per month", "Cheaper below", "Cheaper above", "Cost there", "Changes the cheapest", "Kind"),
             rows=_crossing_rows(analysis.runs_crossovers, analysis, "monthly_runs"),
+            chart="cost_by_runs",
         )
     )
     axis = AXES[analysis.axis]
@@ -199,6 +307,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             f"Crossovers along {axis.label.lower()}",
             header=(axis.label, "Cheaper below", "Cheaper above", "Cost there", "Changes the cheapest", "Kind"),
             rows=_crossing_rows(analysis.axis_crossovers, analysis, analysis.axis),
+            chart="cost_by_axis",
         )
     )
     for option in result.options:
@@ -260,6 +369,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                 paragraphs=("Every per-run limit the options' tables declare, against this run as profiled.",),
                 header=("Option", "Limit", "This run", "Limit", "First crossed at", "Status"),
                 rows=limit_rows,
+                chart="limits",
             )
         )
     if result.history is not None:
@@ -320,11 +430,13 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             links=tuple(seen.values()),
         )
     )
+    point = headline(analysis.result)
     return Document(
         title=f"{analysis.profile.name}: orchestrator cost report",
         subtitle=f"Prices in force on {result.pricing_date}",
-        headline=headline(analysis.result),
-        details=(*headline_details(analysis.result),
+        headline=decision(analysis.outlook) if analysis.outlook is not None else point,
+        details=(*([f"At the estimate: {point}"] if analysis.outlook is not None else []),
+                 *headline_details(analysis.result),
                  *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else [])),
         sections=tuple(sections),
         profile_yaml=dump_profile(analysis.profile),
