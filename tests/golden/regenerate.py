@@ -11,7 +11,9 @@ from model.engine import estimate
 from model.result import summarize
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
-from report.compare import format_json, format_markdown
+from model.analysis import compared
+from model.outlook import outlook, to_out
+from report.compare import format_json, format_markdown, format_outlook
 from tests.conftest import latest_date
 
 HERE = Path(__file__).resolve().parent
@@ -25,6 +27,10 @@ def render() -> dict[str, str]:
         result = summarize(estimate(profile, book))
         out[f"{name}.json"] = format_json(result)
         out[f"{name}.md"] = format_markdown(result)
+        # How sure and over what horizon: 10,000 seeded draws and the 36-month path.
+        uncertainty, path = to_out(outlook(profile, book, compared(profile, book), band_draws=0), profile)
+        out[f"{name}.outlook.md"] = format_outlook(result.model_copy(update={"uncertainty": uncertainty,
+                                                                             "path": path}))
     return out
 
 
