@@ -20,6 +20,7 @@ from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
 from ui.export import render_export
 from ui.limits import render_limits
+from ui.outlook import render_outlook
 from ui.price_history import render_price_history
 from ui.provenance import render_pricing
 from ui.scenarios import render_scenarios, scenario_results
@@ -77,11 +78,15 @@ def main() -> None:
         _problems("This profile cannot be priced:", str(exc).strip("'\"").splitlines())
         session.write_url(state)
         st.stop()
-    render_headline(analysis)
+    render_headline(analysis, data.monte_carlo_for(analysis))
     if state.scenarios:  # the report and the scenarios view show them; the headline is the profile's
         analysis = replace(analysis, scenarios=scenario_results(session, state, analysis))
     if view == "compare":
         render_compare(analysis, second_axes())
+    elif view == "outlook":
+        with st.spinner("Drawing 10,000 times and laying out the months ahead…"):
+            analysis = data.outlook_for(analysis)
+        render_outlook(analysis)
     elif view == "scenarios":
         render_scenarios(session, state, analysis, known_from(analysis.book, allowed.options))
     elif view == "limits":
@@ -93,6 +98,8 @@ def main() -> None:
     elif view == "prices":
         render_price_history()
     elif view == "report":
+        with st.spinner("Drawing 10,000 times and laying out the months ahead…"):
+            analysis = data.outlook_for(analysis)
         render_export(analysis)
     session.write_url(state)
 

@@ -28,6 +28,7 @@ from pricing.schema import PriceBook
 if TYPE_CHECKING:
     from model.outlook import Outlook
     from model.scenarios import ScenarioResult
+    from model.uncertainty import MonteCarlo
 
 __all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values", "compared", "value_of"]
 
@@ -99,15 +100,18 @@ class Analysis:
     outlook: Outlook | None = None
     """How sure and over what horizon (`model.outlook`), when asked for."""
 
-    def with_outlook(self, *, draws: int | None = None, seed: int | None = None) -> Analysis:
-        """This analysis with its outlook: the Monte Carlo, the tornado, the bands and the path."""
+    def with_outlook(self, *, draws: int | None = None, seed: int | None = None,
+                     mc: MonteCarlo | None = None) -> Analysis:
+        """This analysis with its outlook: the Monte Carlo (or `mc`, already drawn), the tornado, the
+        bands and the path."""
         from dataclasses import replace
 
         from model.outlook import outlook
         from model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
 
         found = outlook(self.profile, self.book, compared(self.profile, self.book), crossovers=self.runs_crossovers,
-                        draws=DEFAULT_DRAWS if draws is None else draws, seed=DEFAULT_SEED if seed is None else seed)
+                        draws=DEFAULT_DRAWS if draws is None else draws, seed=DEFAULT_SEED if seed is None else seed,
+                        mc=mc)
         return replace(self, outlook=found)
 
 

@@ -60,10 +60,11 @@ class Outlook:
 
 def outlook(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *,
             crossovers: Sequence[Crossover] = (), draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
-            band_draws: int = BAND_DRAWS, path_draws: int = PATH_DRAWS) -> Outlook:
-    """The Monte Carlo over every uncertain input, the tornado between its two leaders, P10-P90 bands
-    along monthly runs with the spread of each crossover that changes the cheapest, and the path."""
-    mc = monte_carlo(profile, book, options, draws=draws, seed=seed)
+            band_draws: int = BAND_DRAWS, path_draws: int = PATH_DRAWS, mc: MonteCarlo | None = None) -> Outlook:
+    """The Monte Carlo over every uncertain input (or `mc`, already drawn), the tornado between its two
+    leaders, P10-P90 bands along monthly runs with the spread of each crossover that changes the
+    cheapest, and the path."""
+    mc = mc or monte_carlo(profile, book, options, draws=draws, seed=seed)
     ranked = [s for s in mc.options if s.runs_share > 0]
     ranked.sort(key=lambda s: (-s.cheapest_share, s.p50))
     tor = tornado(profile, book, ranked[0].id, ranked[1].id) if len(ranked) >= 2 else None

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from pricing.schema import SupportLevel
 
@@ -335,26 +335,31 @@ class WorkloadProfile(BaseModel):
         json_schema_extra={"group": "path"},
     )
 
-    @model_validator(mode="after")
-    def _ranges_bracket_values(self) -> WorkloadProfile:
+    @field_validator("ranges")
+    @classmethod
+    def _ranges_bracket_values(cls, ranges: Mapping[str, FieldRange], info: ValidationInfo
+                               ) -> Mapping[str, FieldRange]:
         problems = []
-        for name, bounds in self.ranges.items():
-            info = WorkloadProfile.model_fields.get(name)
-            if info is None or info.annotation not in (float, float | None):
-                problems.append(f"ranges.{name}: not a numeric workload field")
+        for name, bounds in ranges.items():
+            field = WorkloadProfile.model_fields.get(name)
+            if field is None or field.annotation not in (float, float | None):
+                problems.append(f"{name!r} is not a numeric workload field")
                 continue
-            value = getattr(self, name)
+            if name not in info.data:
+                continue  # the field itself is wrong, and says so
+            value = info.data[name]
             if value is None:
-                problems.append(f"ranges.{name}: give {name} itself too (the likeliest value)")
+                problems.append(f"{name}: give {name} itself too (the likeliest value)")
                 continue
             if not bounds.low <= value <= bounds.high:
-                problems.append(f"ranges.{name}: {name} = {value:g} must lie within [{bounds.low:g}, {bounds.high:g}]")
-            most = next((m.le for m in info.metadata if hasattr(m, "le") and m.le is not None), None)
+                problems.append(f"{name}: its value {value:g} must lie within its range [{bounds.low:g}, "
+                                f"{bounds.high:g}]")
+            most = next((m.le for m in field.metadata if getattr(m, "le", None) is not None), None)
             if most is not None and bounds.high > most:
-                problems.append(f"ranges.{name}: high {bounds.high:g} is above the most {name} can be ({most:g})")
+                problems.append(f"{name}: high {bounds.high:g} is above the most {name} can be ({most:g})")
         if problems:
             raise ValueError("; ".join(problems))
-        return self
+        return ranges
 
     @field_validator("options")
     @classmethod

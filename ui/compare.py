@@ -10,6 +10,7 @@ from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.profile import field_unit
 from model.result import OptionOut
+from model.uncertainty import MonteCarlo
 from report.charts import breakdown_frame
 from report.compare import (
     PLAN_HEADERS,
@@ -54,14 +55,18 @@ def _metrics(options: list[OptionOut], best: OptionOut) -> None:
             )
 
 
-def render_headline(analysis: Analysis) -> None:
-    """The answer first: the cheapest option and by how much, then one metric per option (the
-    cheapest five in a row; with more, the rest folded beneath)."""
+def render_headline(analysis: Analysis, mc: MonteCarlo | None = None) -> None:
+    """The answer first: the cheapest option and by how much, how sure (the Monte Carlo's share of
+    draws in which it is the cheapest), then one metric per option (the cheapest five in a row; with
+    more, the rest folded beneath)."""
     result = analysis.result
     order = ranked(result)
     best = order[0]
     st.markdown(f"#### {headline(result)}")
     details = headline_details(result)
+    if mc is not None:
+        details.insert(0, f"**How sure:** {mc.sentence()} (the Outlook view shows the spread, what moves it and the "
+                       "months ahead)")
     if analysis.flip is not None:
         details.append(f"**What would flip it:** {analysis.flip.sentence}")
     st.markdown("  \n".join(details))

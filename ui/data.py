@@ -13,11 +13,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from model.analysis import Analysis, analyse
+from model.analysis import Analysis, analyse, compared
 from model.impact import costs_by_date
 from model.lines import HOSTING_TABLE
 from model.profile import WorkloadProfile
 from model.recommend import recommend
+from model.uncertainty import MonteCarlo, monte_carlo
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
@@ -38,6 +39,8 @@ __all__ = [
     "data_fingerprint",
     "history",
     "machines",
+    "monte_carlo_for",
+    "outlook_for",
     "presets",
 ]
 
@@ -65,6 +68,30 @@ def _criteria(fingerprint: str) -> Criteria:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _book(on: dt.date, fingerprint: str) -> PriceBook:
     return read_pricebook(on=on)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _monte_carlo(profile_json: str, on: dt.date, fingerprint: str) -> MonteCarlo:
+    profile = WorkloadProfile.model_validate_json(profile_json)
+    book = _book(on, fingerprint)
+    return monte_carlo(profile, book, compared(profile, book))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _outlook(profile_json: str, on: dt.date, fingerprint: str, axis: str) -> Analysis:
+    base = _analysis(profile_json, on, fingerprint, axis)
+    return base.with_outlook(mc=_monte_carlo(profile_json, on, fingerprint))
+
+
+def monte_carlo_for(analysis: Analysis) -> MonteCarlo:
+    """The headline's Monte Carlo: 10,000 seeded draws, once per profile and date."""
+    return _monte_carlo(analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint())
+
+
+def outlook_for(analysis: Analysis) -> Analysis:
+    """The analysis with its outlook (the path, the tornado, the bands), once per profile, date and axis."""
+    full = _outlook(analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint(), analysis.axis)
+    return replace(analysis, outlook=full.outlook)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.profile import OPTIONAL_FIELDS, PlanRequirements, ProfileError, StepKind, WorkloadProfile, field_unit
+from model.profile import (
+    OPTIONAL_FIELDS,
+    PathInputs,
+    PlanRequirements,
+    ProfileError,
+    StepKind,
+    TeamInputs,
+    WorkloadProfile,
+    field_unit,
+)
 from pricing.load import PricingError
 from pricing.profiles import Known, dump_profile, load_profile_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
 from pricing.vendors import IMPORTERS
 from ui.export import slug
-from ui.state import NEED, PROFILE_FIELDS, YOURS, Session, field_key
+from ui.state import NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key
 
 __all__ = ["render_sidebar"]
 
@@ -180,6 +189,40 @@ def _contract(book: PriceBook) -> None:
                             help=addon.note or "1 to switch it on")
 
 
+RANGED = ("monthly_runs", "steps_per_run", "step_seconds", "retry_rate", "context_growth_kb", "step_payload_kb")
+"""The workload fields the sidebar offers a range for (a loaded profile's other ranges show too)."""
+
+
+def _ranges(session: Session) -> None:
+    """Workload numbers known only within bounds: the Monte Carlo draws between them."""
+    given = {str(k).removeprefix(RANGE).rsplit(".", 1)[0] for k in session.store if str(k).startswith(RANGE)}
+    names = [*RANGED, *sorted(given - set(RANGED))]
+    with st.expander("What you are unsure of"):
+        st.caption("A low and a high end for a workload number you only know roughly; the field's own value stays "
+                   "the likeliest. The Outlook view draws every such range and every ranged price (10,000 draws).")
+        for name in names:
+            low_col, high_col = st.columns(2)
+            low, high = _bounds(name)
+            low_col.number_input(f"{_label(name)}: low", min_value=low, max_value=high, value=None, format=EXACT,
+                                 key=f"{RANGE}{name}.low", placeholder="exact")
+            high_col.number_input("high", min_value=low, max_value=high, value=None, format=EXACT,
+                                  key=f"{RANGE}{name}.high", placeholder="exact")
+
+
+def _months_ahead() -> None:
+    """The path: growth, horizon, cut-over, or the team's own forecast."""
+    fields = PathInputs.model_fields
+    with st.expander("The months ahead"):
+        st.number_input("Growth [%/month]", min_value=-50.0, max_value=100.0, step=1.0, format=EXACT,
+                        key=f"{PATH}growth", help=fields["growth_percent_per_month"].description)
+        st.number_input("Horizon [months]", min_value=1, max_value=120, step=6, key=f"{PATH}horizon",
+                        help=fields["horizon_months"].description)
+        st.number_input("Cut-over [months]", min_value=0.0, max_value=24.0, step=0.5, format=EXACT,
+                        key=f"{PATH}cutover", help=fields["cutover_months"].description)
+        st.text_input("Your forecast [runs/month]", key=f"{PATH}runs", placeholder="e.g. 50000, 80000, 120000",
+                      help=f"{fields['monthly_runs_by_month'].description}; comma-separated, instead of the growth")
+
+
 def _requirements() -> None:
     """What a plan must offer: the cheapest plan that meets it is chosen."""
     fields = PlanRequirements.model_fields
@@ -237,10 +280,22 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
                 st.number_input(option, min_value=0.0, max_value=10.0, step=0.05, value=None, format=EXACT,
                                 key=f"team.ops.{option}", placeholder="table default",
                                 help="Share of one engineer spent running this option")
+        team_fields = TeamInputs.model_fields
+        for prefix, name, title in (("setup.", "setup_weeks", "Weeks to the first workflow in production"),
+                                    ("migrate.", "migration_weeks", "Weeks to migrate onto each option")):
+            with st.expander(f"{title} [engineer-weeks]"):
+                for option in options:
+                    st.number_input(option, min_value=0.0, max_value=520.0, step=1.0, value=None, format=EXACT,
+                                    key=f"team.{prefix}{option}", placeholder="table default",
+                                    help=team_fields[name].description)
 
         _requirements()
         if book is not None:
             _contract(book)
+
+        st.header("Uncertainty and the months ahead")
+        _ranges(session)
+        _months_ahead()
 
         st.header("Prices")
         st.date_input("Pricing date", key="pricing_date", min_value=session.allowed.first_date,

@@ -23,6 +23,8 @@ from model.analysis import AXES
 from model.profile import (
     NUMERIC_FIELDS,
     OPTIONAL_FIELDS,
+    FieldRange,
+    PathInputs,
     PlanRequirements,
     ProfileError,
     StepKind,
@@ -48,6 +50,7 @@ __all__ = [
 STATE_VERSION = 1
 VIEWS = {
     "compare": "Compare",
+    "outlook": "Outlook",
     "scenarios": "Scenarios",
     "limits": "Limits",
     "checklist": "Checklist",
@@ -145,6 +148,23 @@ def _team_from(params: Mapping[str, str], problems: list[Problem], options: tupl
             engineer = TeamInputs(engineer_cost_usd_per_year=value).engineer_cost_usd_per_year
         except ValidationError:
             problems.append(("engineer_cost", params["engineer_cost"], "a number of USD per year, 0 to 5,000,000"))
+    weeks: dict[str, dict[str, float]] = {"setup_weeks": {}, "migration_weeks": {}}
+    for key in params:
+        prefix = next((p for p in WEEKS if key.startswith(p)), None)
+        if prefix is None:
+            continue
+        option = key.removeprefix(prefix)
+        what = f"engineer-weeks from 0 to 520, as {prefix}<option>"
+        if options and option not in options:
+            problems.append((key, params[key], f"{prefix}<option> for one of " + ", ".join(options)))
+            continue
+        value = _number(params, key, problems, what)
+        if value is None:
+            continue
+        try:
+            weeks[WEEKS[prefix]].update(getattr(TeamInputs(**{WEEKS[prefix]: {option: value}}), WEEKS[prefix]))
+        except ValidationError:
+            problems.append((key, params[key], what))
     ops: dict[str, float] = {}
     for key in params:
         if key.startswith("ops."):
@@ -158,7 +178,92 @@ def _team_from(params: Mapping[str, str], problems: list[Problem], options: tupl
                 ops.update(TeamInputs(ops_fte={key.removeprefix("ops."): value}).ops_fte)
             except ValidationError:
                 problems.append((key, params[key], "a share of an engineer from 0 to 10, as ops.<option id>"))
-    return TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops)
+    return TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops, **weeks)
+
+
+WEEKS = {"setup.": "setup_weeks", "migrate.": "migration_weeks"}
+"""Link parameters (and, after `team.`, widget keys) of the team's engineer-weeks per option."""
+PATH = "path."
+"""Link parameters and widget keys of a profile's `path`: `path.growth`, `.horizon`, `.cutover`, `.runs`."""
+PATH_PARAMS = {"growth": "growth_percent_per_month", "horizon": "horizon_months", "cutover": "cutover_months",
+               "runs": "monthly_runs_by_month"}
+RANGE = "range."
+"""Link parameters of a profile's `ranges`: `range.<field>=<low>,<high>[,uniform]`; widget keys
+`range.<field>.low` and `range.<field>.high`."""
+
+
+def path_from(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """`path.<name>` keys (of a link or of the widgets) as a profile's `path`; each bad value is a
+    problem naming what is allowed, and is left out."""
+    data: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in values.items():
+        if not str(key).startswith(PATH) or value is None or value == "":
+            continue
+        short = str(key).removeprefix(PATH)
+        name = PATH_PARAMS.get(short)
+        if name is None:
+            problems.append((str(key), str(value), "path.<name> for one of " + ", ".join(PATH_PARAMS)))
+            continue
+        info = PathInputs.model_fields[name]
+        try:
+            if name == "monthly_runs_by_month":
+                parsed: Any = tuple(float(x) for x in str(value).split(",") if x.strip()) if isinstance(value, str) \
+                    else tuple(float(x) for x in value)
+            elif name == "horizon_months":
+                number = float(value)
+                if not number.is_integer():
+                    raise ValueError("a whole number of months")
+                parsed = int(number)
+            else:
+                parsed = float(value)
+            PathInputs.model_validate({name: parsed})
+            data[name] = parsed
+        except (ValueError, ValidationError) as exc:
+            detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "a number"
+            problems.append((str(key), str(value), f"{detail} ({info.description})"))
+    return data, problems
+
+
+def path_params(path: PathInputs) -> dict[str, str]:
+    """A profile's `path` as `path.<name>` keys, those that differ from the defaults (the inverse of `path_from`)."""
+    default = PathInputs()
+    out = {}
+    for short, name in PATH_PARAMS.items():
+        value = getattr(path, name)
+        if value != getattr(default, name):
+            out[PATH + short] = ",".join(_text(float(x)) for x in value) if isinstance(value, tuple) else _text(value)
+    return out
+
+
+def ranges_from(values: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """`range.<field>=<low>,<high>[,uniform]` link parameters as a profile's `ranges`."""
+    out: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for key, value in values.items():
+        if not str(key).startswith(RANGE) or value in (None, ""):
+            continue
+        name = str(key).removeprefix(RANGE)
+        if name not in NUMERIC_FIELDS:
+            problems.append((str(key), str(value), "range.<field> for a numeric field: " + ", ".join(NUMERIC_FIELDS)))
+            continue
+        parts = [p.strip() for p in str(value).split(",")]
+        try:
+            if len(parts) not in (2, 3):
+                raise ValueError
+            given = {"low": float(parts[0]), "high": float(parts[1]),
+                     "distribution": parts[2] if len(parts) == 3 else "triangular"}
+            out[name] = FieldRange.model_validate(given).model_dump()
+        except (ValueError, ValidationError):
+            problems.append((str(key), str(value), "<low>,<high> or <low>,<high>,uniform: two numbers of the field's "
+                             "unit, low first"))
+    return out, problems
+
+
+def ranges_params(ranges: Mapping[str, FieldRange]) -> dict[str, str]:
+    """A profile's `ranges` as `range.<field>` link parameters (the inverse of `ranges_from`)."""
+    return {f"{RANGE}{k}": f"{_text(r.low)},{_text(r.high)}" + (",uniform" if r.distribution == "uniform" else "")
+            for k, r in sorted(ranges.items())}
 
 
 KNOWN = {"v", "preset", "view", "axis", "date", "engineer_cost", "table", "options"}
@@ -300,13 +405,29 @@ def decode(
         for option in unknown:
             problems.append(("options", option, "option ids, comma-separated, from " + ", ".join(allowed.options)))
         base["options"] = tuple(dict.fromkeys(o for o in named if o not in unknown))
+    extra: dict[str, Any] = {}
+    ranges, bad_ranges = ranges_from(data)
+    problems += bad_ranges
+    if ranges:
+        extra["ranges"] = ranges
+    path, bad_path = path_from(data)
+    problems += bad_path
+    if path:
+        extra["path"] = {**base.get("path", {}), **path}
     try:
-        profile = parse_profile({**base, **overrides, "team": team})
+        profile = parse_profile({**base, **overrides, **extra, "team": team})
     except ProfileError as exc:
-        bad = {f for f, _, _ in exc.problems}
-        problems += [(f, str(overrides.get(f, v)), msg) for f, v, msg in exc.problems]
+        bad = {f.split(".")[0] for f, _, _ in exc.problems}
+        for f, v, msg in exc.problems:
+            if f == "ranges":
+                problems.append((",".join(f"{RANGE}{k}" for k in ranges), "", msg))
+            else:
+                problems.append((f, str(overrides.get(f, v)), msg))
         kept = {k: v for k, v in overrides.items() if k not in bad}
-        profile = parse_profile({**base, **kept, "team": team})
+        try:
+            profile = parse_profile({**base, **kept, **{k: v for k, v in extra.items() if k not in bad}, "team": team})
+        except ProfileError:  # the ranges no longer bracket a value that fell back to the preset's
+            profile = parse_profile({**base, **kept, "team": team})
     view = data.get("view", "compare")
     view = RENAMED_VIEWS.get(view, view)
     if view not in VIEWS:
@@ -350,10 +471,11 @@ def decode(
                 answers[question.id] = given
             else:
                 problems.append((key, given, "one of " + ", ".join(choices)))
-        elif key not in KNOWN and key not in PROFILE_FIELDS and not key.startswith(("ops.", YOURS, NEED)) \
+        elif key not in KNOWN and key not in PROFILE_FIELDS and not key.startswith(LINKED_PREFIXES) \
                 and not SCENARIO_KEY.match(key):
             problems.append((key, given, "a known parameter: " + ", ".join(sorted(KNOWN | set(PROFILE_FIELDS)))
-                             + ", ops.<option>, your.<option>.<field>, need.<field>, q.<question>"))
+                             + ", ops.<option>, setup.<option>, migrate.<option>, your.<option>.<field>, need.<field>, "
+                             "path.<name>, range.<field>, q.<question>"))
     linked, base_name, bad_scenarios = scenarios_from(data)
     problems += bad_scenarios
     usable: list[ScenarioLink] = []
@@ -369,6 +491,8 @@ def decode(
 
 
 SCENARIO_KEY = re.compile(r"^s([0-9])(?:\.(.+))?$")
+LINKED_PREFIXES = ("ops.", "setup.", "migrate.", YOURS, NEED, PATH, RANGE)
+"""Prefixes of the link parameters that describe the profile beyond its fields."""
 MAX_LINKED = 5
 """Scenarios besides the profile itself (2 to 6 in all)."""
 BASE_SCENARIO = "As profiled"
@@ -377,7 +501,7 @@ BASE_SCENARIO = "As profiled"
 def profile_params(params: Mapping[str, str]) -> dict[str, str]:
     """The parameters of a link that describe the profile (not the view, the date or the checklist)."""
     keep = set(PROFILE_FIELDS) | {"preset", "options", "engineer_cost"}
-    return {k: v for k, v in params.items() if k in keep or k.startswith(("ops.", YOURS, NEED))}
+    return {k: v for k, v in params.items() if k in keep or k.startswith(LINKED_PREFIXES)}
 
 
 def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...], str | None, list[Problem]]:
@@ -480,6 +604,13 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         params["engineer_cost"] = _text(team.engineer_cost_usd_per_year)
     for option, share in sorted(team.ops_fte.items()):
         params[f"ops.{option}"] = _text(share)
+    for prefix, name in WEEKS.items():
+        for option, weeks in sorted(getattr(team, name).items()):
+            params[f"{prefix}{option}"] = _text(weeks)
+    if state.profile.ranges != base.ranges:
+        params.update(ranges_params(state.profile.ranges))
+    if state.profile.path != base.path:
+        params.update(path_params(state.profile.path))
     for key, value in overrides_params(state.profile.overrides).items():
         params[key] = value if isinstance(value, str) else _text(value)
     if state.profile.requirements != base.requirements:
@@ -550,13 +681,24 @@ class Session:
         for name in PROFILE_FIELDS:
             value = getattr(profile, name)
             self.store[field_key(name)] = value.value if isinstance(value, StepKind) else value
+        # Ranges and the path describe the workload and its future: they come with the profile.
+        for key in [k for k in self.store if str(k).startswith((RANGE, PATH))]:
+            del self.store[key]
+        for name, bounds in profile.ranges.items():
+            self.store[f"{RANGE}{name}.low"] = bounds.low
+            self.store[f"{RANGE}{name}.high"] = bounds.high
+            self.store[f"{RANGE}{name}.distribution"] = bounds.distribution
+        for short, name in PATH_PARAMS.items():
+            value = getattr(profile.path, name)
+            self.store[PATH + short] = ", ".join(f"{v:g}" for v in value) if isinstance(value, tuple) else value
         if team or profile.options:  # a preset without a short list keeps the user's
             known = self.allowed.options
             self.store["options"] = [o for o in profile.options if not known or o in known]
         if not team:
             return
         # Team inputs left empty take the tables' defaults: an empty widget has no state at all.
-        for key in [k for k in self.store if str(k).startswith(("team.ops.", "team.engineer_cost", YOURS, NEED))]:
+        team_keys = ("team.ops.", "team.setup.", "team.migrate.", "team.engineer_cost", YOURS, NEED)
+        for key in [k for k in self.store if str(k).startswith(team_keys)]:
             del self.store[key]
         self.store.update(overrides_params(profile.overrides))
         self.store.update(requirements_params(profile.requirements))
@@ -566,18 +708,47 @@ class Session:
             self.store["team.engineer_cost"] = profile.team.engineer_cost_usd_per_year
         for option, share in profile.team.ops_fte.items():
             self.store[f"team.ops.{option}"] = share
+        for prefix, name in WEEKS.items():
+            for option, weeks in getattr(profile.team, name).items():
+                self.store[f"team.{prefix}{option}"] = weeks
 
     def profile(self, option_ids: list[str]) -> WorkloadProfile:
         """The profile the widgets describe (always valid: widgets enforce the bounds)."""
         data: dict[str, Any] = {name: self.store[field_key(name)] for name in PROFILE_FIELDS}
         data["options"] = tuple(self.store.get("options") or ())
         ops = {o: self.store[f"team.ops.{o}"] for o in option_ids if self.store.get(f"team.ops.{o}") is not None}
-        data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get("team.engineer_cost"), ops_fte=ops)
+        weeks = {name: {o: self.store[f"team.{prefix}{o}"] for o in option_ids
+                        if self.store.get(f"team.{prefix}{o}") is not None} for prefix, name in WEEKS.items()}
+        data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get("team.engineer_cost"), ops_fte=ops,
+                                  **weeks)
+        data["ranges"] = self.ranges()
+        path, bad = path_from({k: v for k, v in self.store.items() if str(k).startswith(PATH)})
+        if bad:
+            raise ProfileError([(key, value, allowed) for key, value, allowed in bad])
+        data["path"] = path
         yours, _ = overrides_from({k: v for k, v in self.store.items() if str(k).startswith(YOURS)},
                                   tuple(option_ids))
         data["overrides"] = yours
         data["requirements"], _ = requirements_from({k: v for k, v in self.store.items() if str(k).startswith(NEED)})
         return edited(parse_profile(data), self.presets.get(str(self.store.get("preset"))))
+
+    def ranges(self) -> dict[str, dict[str, Any]]:
+        """The workload ranges the widgets hold; a range with one end only is a problem."""
+        out: dict[str, dict[str, Any]] = {}
+        problems = []
+        for name in NUMERIC_FIELDS:
+            low, high = self.store.get(f"{RANGE}{name}.low"), self.store.get(f"{RANGE}{name}.high")
+            if low is None and high is None:
+                continue
+            if low is None or high is None:
+                problems.append((f"ranges.{name}", low if high is None else high, "give both ends of the range, or "
+                                 "neither"))
+                continue
+            out[name] = {"low": low, "high": high,
+                         "distribution": self.store.get(f"{RANGE}{name}.distribution") or "triangular"}
+        if problems:
+            raise ProfileError(problems)
+        return out
 
     def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:
         """The state the widgets describe. `on` is the pricing date in force; the link always
