@@ -170,7 +170,7 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
         pdf.multi_cell(0, 5, _latin(f"- {line}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     def chart(svg: str) -> None:
-        pdf.image(io.BytesIO(svg_for_pdf(svg).encode("utf-8")), w=pdf.epw)
+        pdf.image(io.BytesIO(_latin(svg_for_pdf(svg)).encode("utf-8")), w=pdf.epw)
         pdf.ln(2)
 
     for svg in loose:
@@ -243,8 +243,8 @@ CSV_COLUMNS = (
     "option_cheapest_share",
 )
 """With an outlook, every line also carries its option's P10 / P50 / P90 monthly cost and the share of draws in
-which it is the cheapest; rows of category `path` then give each drawn strategy's cost per year (`option` is the
-strategy, `component` the year)."""
+which it is the cheapest; rows of category `path` then give each drawn strategy's cost per year (`option` is
+`path:<strategy>`, the strategy an option id or `<from>><to>`; `component` the year)."""
 
 
 def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
@@ -285,7 +285,7 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
         years = analysis.outlook.path.years()
         for s in path_strategies(analysis):
             for _, row in years[years["strategy"] == s.key].iterrows():
-                writer.writerow([s.key, "", f"Year {int(row['year'])}", "path", "", "", "", "",
+                writer.writerow([f"path:{s.key}", "", f"Year {int(row['year'])}", "path", "", "", "", "",
                                  repr(float(row["cost_usd"])), "", "", "", "", "", "", "", result.pricing_date,
                                  "", "", "", ""])
     return buffer.getvalue().encode("utf-8")

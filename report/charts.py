@@ -496,7 +496,7 @@ def path_chart(analysis: Analysis) -> alt.LayerChart:
         x=x, y="cumulative_usd:Q", color=color,
         tooltip=[alt.Tooltip("strategy:N", title="Strategy"), alt.Tooltip("label:N", title="Migration")])
     assert analysis.outlook is not None
-    title = f"Cost so far over {analysis.outlook.path.months} months, by strategy (◆ the migration)"
+    title = f"Cost so far over {analysis.outlook.path.months} months, by strategy (diamond: the migration)"
     return cast(alt.LayerChart, alt.layer(lines, points).properties(width=WIDTH, height=300, title=title))
 
 

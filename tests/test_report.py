@@ -15,10 +15,12 @@ from pypdf import PdfReader
 
 from cli import main
 from model.analysis import analyse
+from model.outlook import decision
 from model.result import EstimateOut
 from pricing.load import read_criteria
 from pricing.profiles import parse_profile_text, read_presets
 from report.builders import BUILDERS, build
+from report.compare import format_usd
 from report.document import headline
 
 PRESETS = read_presets()
@@ -29,7 +31,8 @@ GENERATED = dt.date(2026, 11, 1)
 @pytest.fixture(scope="module", params=["deep-research", "article-example"])
 def analysis(request, book):
     answers = {"languages": "polyglot", "regulated": "yes"}
-    return analyse(PRESETS[request.param], book, axis="context_growth_kb", criteria=CRITERIA, answers=answers)
+    return analyse(PRESETS[request.param], book, axis="context_growth_kb", criteria=CRITERIA,
+                   answers=answers).with_outlook()
 
 
 def test_markdown_carries_every_part(analysis):
@@ -50,7 +53,8 @@ def test_markdown_carries_every_part(analysis):
 
 def test_html_is_self_contained_and_loads_the_profile_back(analysis):
     page = build(analysis, "html", GENERATED).decode("utf-8")
-    assert page.count("<svg") == 4  # two crossover charts, the breakdown, the history
+    # two crossover charts, the breakdown, the history, the path and (when an input moves the gap) the tornado
+    assert page.count("<svg") == 5 + bool(analysis.outlook.tornado.swings)
     assert "<script" not in page.lower()
     # Nothing that a browser would fetch: no src/href to a host except plain links to sources,
     # no CSS import or url() outside data:, and a CSP that forbids it anyway.
@@ -66,6 +70,26 @@ def test_html_is_self_contained_and_loads_the_profile_back(analysis):
     assert htmllib.escape(headline(analysis.result), quote=False) in page or headline(analysis.result) in (
         htmllib.unescape(page)
     )
+
+
+def test_page_one_is_the_decision(analysis):
+    """The report opens on the decision, the leading options with their P10-P90, the path and the inputs that
+    matter, in that order, before the detail; every figure there is the outlook's own."""
+    md = build(analysis, "md", GENERATED).decode("utf-8")
+    o = analysis.outlook
+    assert f"**{decision(o)}**" in md
+    titles = [line.removeprefix("## ") for line in md.splitlines() if line.startswith("## ")]
+    assert titles[:3] == ["The decision", f"The next {o.path.months} months", "What moves the answer most"][
+        :2 + bool(o.tornado.swings)]
+    assert titles.index("Options side by side") == 2 + bool(o.tornado.swings)
+    for option in o.leading(3):
+        s = o.monte_carlo.option(option)
+        assert f"| {s.name} | {format_usd(s.p50)} | {format_usd(s.p10)} – {format_usd(s.p90)} |" in md
+    best = o.path.best
+    assert format_usd(best.total) in md
+    pdf = PdfReader(io.BytesIO(build(analysis, "pdf", GENERATED)))
+    first = re.sub(r"\s+", " ", pdf.pages[0].extract_text())
+    assert "The decision" in first and "P10" in first
 
 
 def test_pdf_opens_and_holds_the_figures(analysis):
@@ -104,7 +128,7 @@ def test_cli_writes_what_the_builders_build(fmt, tmp_path, capsys, book):
     assert code == 0
     written = out.read_bytes()
     profile = parse_profile_text(profile_path.read_text(encoding="utf-8"), "p.yaml")
-    analysis = analyse(profile, book, criteria=CRITERIA, answers={"regulated": "yes"})
+    analysis = analyse(profile, book, criteria=CRITERIA, answers={"regulated": "yes"}).with_outlook()
     expected = build(analysis, fmt)
     if fmt == "pdf":  # fpdf2 stamps the creation time; compare the text
         def text(data: bytes) -> str:

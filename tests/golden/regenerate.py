@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from model.analysis import compared
 from model.engine import estimate
+from model.outlook import outlook, to_out
 from model.result import summarize
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
-from model.analysis import compared
-from model.outlook import outlook, to_out
 from report.compare import format_json, format_markdown, format_outlook
 from tests.conftest import latest_date
 
