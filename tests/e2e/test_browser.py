@@ -120,6 +120,7 @@ def test_fields_show_exactly_what_is_priced(page):
 def test_every_view_renders(page):
     open_app(page, "?preset=deep-research")
     for view, marker in [
+        ("Outlook", "How sure"),
         ("Limits", "Limits on one run"),
         ("Checklist", "Verdict"),
         ("Pricing", "Every number, with its source"),
@@ -331,8 +332,36 @@ def test_a_temporal_history_upload_derives_the_profile(page):
         timeout=TIMEOUT)
     expect(page.get_by_label("Monthly runs [runs/month]", exact=True)).to_have_value("1216.67", timeout=TIMEOUT)
 
+def test_the_outlook_shows_the_engine_s_decision_with_its_charts_and_fits_a_phone(page):
+    """The Outlook view in Chromium: the decision is the engine's for the profile in the link (growth and a
+    workload range included), its three charts draw, and on a 390 px phone nothing scrolls sideways."""
+    from model.analysis import compared
+    from model.outlook import decision, outlook
+    from model.profile import FieldRange, PathInputs
+
+    query = "?preset=article-example&view=outlook&path.growth=8&range.monthly_runs=20000,90000"
+    open_app(page, query)
+    page.get_by_text("How sure", exact=True).first.wait_for(timeout=TIMEOUT)
+    profile = PRESETS["article-example"].model_copy(update={
+        "path": PathInputs(growth_percent_per_month=8), "ranges": {"monthly_runs": FieldRange(low=20000, high=90000)}})
+    book = read_pricebook(on=dt.date.today())
+    want = decision(outlook(profile, book, compared(profile, book)))
+    page.get_by_text(want, exact=True).first.wait_for(timeout=TIMEOUT)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
+        "[data-testid=stVegaLiteChart] svg.marks').length >= 3",
+        timeout=TIMEOUT,
+    )
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(800)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the page scrolls {overflow}px sideways on a phone"
+
+
 SHOTS = [
     ("compare", "", None),
+    ("outlook", "?view=outlook&path.growth=5", None),
     ("limits", "?preset=deep-research&view=limits", None),
     ("checklist", "?view=checklist", None),
     ("pricing", "?view=pricing", None),
