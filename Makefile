@@ -48,6 +48,7 @@ pricing-summary: $(VENV)/.synced
 
 bench: $(VENV)/.synced
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/outlook.py
 	$(BIN)/python bench/app.py
 
 $(UV):

@@ -414,6 +414,12 @@ class OverrideColumns:
             plan[i] = o.plan
         return cls(n, prices, discount, commitment, credit, plan, addons)
 
+    def take(self, rows: npt.NDArray[np.intp]) -> OverrideColumns:
+        """These columns at the given row indices."""
+        return OverrideColumns(len(rows), {k: v[rows] for k, v in self.prices.items()}, self.discount[rows],
+                               self.commitment[rows], self.credit[rows], self.plan[rows],
+                               {k: v[rows] for k, v in self.addons.items()})
+
 
 _NO_REQUIREMENTS = PlanRequirements()
 
@@ -447,6 +453,11 @@ class RequirementColumns:
             hipaa=np.array([r.hipaa for r in rows], dtype=bool),
         )
 
+    def take(self, rows: npt.NDArray[np.intp]) -> RequirementColumns:
+        """These columns at the given row indices."""
+        return RequirementColumns(self.seats[rows], self.log_retention_days[rows], self.sso[rows],
+                                  self.sla_percent[rows], self.support[rows], self.hipaa[rows])
+
 
 class Columns(Mapping[str, npt.NDArray[Any]]):
     """A profile frame as plain NumPy columns, converted once per `estimate()`.
@@ -469,6 +480,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         self._ops: dict[str, npt.NDArray[np.float64]] | None = None
         self._overrides: dict[str, OverrideColumns | None] | None = None
         self._requirements: tuple[RequirementColumns | None] | None = None
+        self._objects: dict[str, tuple[list[Any], npt.NDArray[np.intp]]] = {}
 
     def repeated(self, rows: int, field: str, values: npt.NDArray[np.float64]) -> Columns:
         """This one-profile view repeated `rows` times with `field` set to `values` (a sweep
@@ -482,6 +494,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out._ops = None
         out._overrides = None
         out._requirements = None
+        out._objects = {}
         return out
 
     def with_ops_fte(self, option_id: str, values: npt.NDArray[np.float64]) -> Columns:
@@ -499,6 +512,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out._ops = None
         out._overrides = None
         out._requirements = None
+        out._objects = {}
         return out
 
     def categories(self, name: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
@@ -520,23 +534,37 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
             self._ops = found
         return self._ops.get(option_id)
 
+    def _distinct(self, name: str) -> tuple[list[Any], npt.NDArray[np.intp]]:
+        """(the distinct objects of an object column, by identity; each row's index among them). A
+        sweep or a Monte Carlo run repeats one profile's dictionaries thousands of times: each is
+        read once."""
+        if name not in self._objects:
+            column = self._data.get(name, np.empty(0, dtype=object))
+            unique, first, inverse = np.unique(np.fromiter((id(x) for x in column), dtype=np.int64,
+                                                           count=len(column)), return_index=True, return_inverse=True)
+            self._objects[name] = ([column[i] for i in first], inverse.reshape(-1).astype(np.intp))
+        return self._objects[name]
+
     def overrides(self, option_id: str) -> OverrideColumns | None:
         """One option's overrides (`WorkloadProfile.overrides`) as columns, or None when no row
         has any. Read once per option."""
         if self._overrides is None:
             self._overrides = {}
         if option_id not in self._overrides:
-            given = [g.get(option_id) if isinstance(g, Mapping) else None for g in self._data.get("overrides", ())]
+            distinct, inverse = self._distinct("overrides")
+            given = [g.get(option_id) if isinstance(g, Mapping) else None for g in distinct]
             rows = [g if isinstance(g, OptionOverrides) else None for g in given]
-            self._overrides[option_id] = OverrideColumns.of(rows) if any(r is not None for r in rows) else None
+            self._overrides[option_id] = (OverrideColumns.of(rows).take(inverse)
+                                          if any(r is not None for r in rows) else None)
         return self._overrides[option_id]
 
     def requirements(self) -> RequirementColumns | None:
         """The plan requirements as columns, or None when no row states any. Read once."""
         if self._requirements is None:
-            given = self._data.get("requirements", ())
-            rows = [g if isinstance(g, PlanRequirements) else _NO_REQUIREMENTS for g in given]
-            self._requirements = (RequirementColumns.of(rows) if any(r.stated() for r in rows) else None,)
+            distinct, inverse = self._distinct("requirements")
+            rows = [g if isinstance(g, PlanRequirements) else _NO_REQUIREMENTS for g in distinct]
+            self._requirements = (RequirementColumns.of(rows).take(inverse) if any(r.stated() for r in rows)
+                                  else None,)
         return self._requirements[0]
 
     def __getitem__(self, name: str) -> npt.NDArray[Any]:
