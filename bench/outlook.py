@@ -14,6 +14,7 @@ import platform
 from timing import best
 
 from model.analysis import analyse, compared
+from model.engine import estimate
 from model.outlook import outlook
 from model.strategy import path
 from model.uncertainty import bands, inputs, monte_carlo, tornado
@@ -30,15 +31,14 @@ def main() -> None:
     worst_mc = worst_path = 0.0
     for name, profile in read_presets().items():
         options = compared(profile, book)
-        from model.engine import estimate
-
         one = best(lambda p=profile, o=options: estimate(p, book, o), repeats=7)
         mc = best(lambda p=profile, o=options: monte_carlo(p, book, o), repeats=3)
         months = best(lambda p=profile, o=options: path(p, book, o), repeats=5)
         drawn = best(lambda p=profile, o=options: path(p, book, o, draws=200), repeats=3)
         found = inputs(profile, book, options)
         leaders = sorted(monte_carlo(profile, book, options, draws=1000).options, key=lambda s: -s.cheapest_share)
-        tor = best(lambda p=profile: tornado(p, book, leaders[0].id, leaders[1].id), repeats=3)
+        pair = (leaders[0].id, leaders[1].id)
+        tor = best(lambda p=profile, two=pair: tornado(p, book, *two), repeats=3)
         band = best(lambda p=profile, o=options, f=found: bands(p, book, o, "monthly_runs", [1e2, 1e4, 1e6] * 14,
                                                                  found=f), repeats=3)
         a = analyse(profile, book)
