@@ -540,7 +540,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         read once."""
         if name not in self._objects:
             column = self._data.get(name, np.empty(0, dtype=object))
-            unique, first, inverse = np.unique(np.fromiter((id(x) for x in column), dtype=np.int64,
+            _, first, inverse = np.unique(np.fromiter((id(x) for x in column), dtype=np.int64,
                                                            count=len(column)), return_index=True, return_inverse=True)
             self._objects[name] = ([column[i] for i in first], inverse.reshape(-1).astype(np.intp))
         return self._objects[name]
