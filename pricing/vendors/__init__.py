@@ -13,7 +13,7 @@ from typing import Any
 
 from model.profile import WorkloadProfile
 
-__all__ = ["IMPORTERS", "Imported", "Importer", "annotated_yaml", "importer_for"]
+__all__ = ["IMPORTERS", "Imported", "Importer", "annotated_yaml", "importer_for", "spread_ranges"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,19 @@ IMPORTERS: tuple[Importer, ...] = _importers()
 
 def importer_for(data: Any) -> Importer | None:
     return next((i for i in IMPORTERS if i.accepts(data)), None)
+
+
+def spread_ranges(values: Mapping[str, Any], spread: Mapping[str, tuple[float, float]]) -> dict[str, dict[str, float]]:
+    """The runs' 10th to 90th percentile of each field as the profile's `ranges` (the median stays
+    the likeliest value), where the runs differ at all; rounded as the values are, never leaving
+    the value outside."""
+    out = {}
+    for key, (low, high) in spread.items():
+        value = float(values[key])
+        low, high = min(float(f"{low:.6g}"), value), max(float(f"{high:.6g}"), value)
+        if low < high:
+            out[key] = {"low": low, "high": high}
+    return out
 
 
 def annotated_yaml(profile: WorkloadProfile, header: list[str], comments: Mapping[str, str]) -> str:

@@ -279,13 +279,18 @@ def derive_profile(histories: Sequence[tuple[str, str]], *, monthly_runs: float,
     data["name"] = name or data.get("name") or f"From {len(runs)} Temporal histor{'y' if len(runs) == 1 else 'ies'}"
     data.setdefault("description", "Derived by `tco profile from-history` from exported workflow histories.")
     data.pop("extends", None)
+    spread = {key: _spread(values) for key, values in columns.items()} if len(runs) > 1 else {}
+    from pricing.vendors import spread_ranges
+
+    ranges = spread_ranges(data, spread)
+    if ranges:  # how much the runs differ becomes the Monte Carlo's range of each field
+        data["ranges"] = {**data.get("ranges", {}), **ranges}
     profile = parse_profile(data)
     sources = {key: f"{SOURCES[key]}" + (f" (median of {len(runs)})" if len(runs) > 1 else "") for key in SOURCES}
     sources["monthly_runs"] = "given (no history shows how many runs a month there are)"
     notes = ["heartbeat_seconds: not in a history (heartbeats are not recorded); left as given or 0",
              f"run duration: median {statistics.median(r.run_seconds for r in runs):,.3g} s over "
              f"{len(runs)} histor{'y' if len(runs) == 1 else 'ies'}"]
-    spread = {key: _spread(values) for key, values in columns.items()} if len(runs) > 1 else {}
     return DerivedProfile(profile, sources, spread, tuple(runs), tuple(notes))
 
 

@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from model.profile import WorkloadProfile, parse_profile
 from model.units import DAYS_PER_MONTH, SECONDS_PER_DAY
 from pricing.load import PricingError
@@ -143,6 +145,11 @@ def derive_from_runs(files: Sequence[tuple[str, str]], table: PriceTable, *, mon
         "step_seconds": float(f"{per_run / steps_per_run:.6g}"),
         "machine": machine,
     }
+    if len(seconds) > 1:  # how much the runs differ becomes the Monte Carlo's range of a step's time
+        from pricing.vendors import spread_ranges
+
+        low, high = np.percentile(np.asarray(seconds), [10, 90]) / steps_per_run
+        data["ranges"] = spread_ranges(data, {"step_seconds": (float(low), float(high))})
     profile = parse_profile(data)
     vendor = sum(float(r["costInCents"]) + float(r["baseCostInCents"]) for r in billed) / CENTS
     tables = sum(seconds) * machines[machine] + len(billed) * _price(table, "invocation")

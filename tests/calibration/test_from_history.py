@@ -64,6 +64,15 @@ def test_several_histories_give_the_median_and_the_spread():
     assert 7 <= low < 8 < high <= 9
     assert derived.profile.retry_rate == 0 and derived.spread["retry_rate"][1] > 0  # one run retried
     assert "median of 3" in derived.sources["steps_per_run"]
+    # The spread is the profile's range of each field that differs between the runs (the Monte Carlo's input).
+    assert derived.profile.ranges["steps_per_run"].low == pytest.approx(low, rel=1e-5)
+    assert derived.profile.ranges["steps_per_run"].high == pytest.approx(high, rel=1e-5)
+    assert derived.profile.ranges["retry_rate"].high == pytest.approx(derived.spread["retry_rate"][1], rel=1e-5)
+    assert set(derived.profile.ranges) == {k for k, (lo, hi) in derived.spread.items() if lo < hi}
+
+
+def test_one_history_gives_no_range():
+    assert derive_profile([_text("coding-1")], monthly_runs=3000).profile.ranges == {}
 
 
 def test_cli_writes_a_profile_that_reads_back(tmp_path, capsys):

@@ -7,6 +7,7 @@ import json
 import statistics
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cli import main
@@ -36,6 +37,10 @@ def test_runs_a_month_seconds_and_machine_come_from_the_list():
     seconds = statistics.median(r["durationMs"] / 1000 for r in runs)
     assert check.profile.step_seconds * 50 == pytest.approx(seconds, rel=1e-5)
     assert check.machine == "small-1x" == check.profile.machine
+    # How much the runs' durations differ is the range of a step's time (10th to 90th percentile).
+    low, high = np.percentile([r["durationMs"] / 1000 for r in runs], [10, 90]) / 50
+    assert check.profile.ranges["step_seconds"].low == pytest.approx(low, rel=1e-5)
+    assert check.profile.ranges["step_seconds"].high == pytest.approx(high, rel=1e-5)
 
 
 def test_the_runs_own_cost_is_reproduced_by_the_tables():
