@@ -441,11 +441,11 @@ def test_with_nothing_uncertain_the_best_strategy_wins_every_draw(name):
     assert p.chances == {p.best.key: 1.0}
 
 
-@pytest.mark.parametrize("name", ["coding-agent", "deep-research"])
+@pytest.mark.parametrize("name", ["article-example", "deep-research"])
 def test_each_draw_picks_the_best_strategy_of_its_own_path(name):
     """The chances recounted draw by draw: the path of a book holding that draw's numbers as plain values
     (and its drawn volume, grown along the horizon) has that draw's best strategy."""
-    draws, seed = 6, 9
+    draws, seed = 12, 9
     profile = _growing(name, 8.0, 1.0, 18)
     profile = WorkloadProfile.model_validate({**profile.model_dump(), "ranges": {
         "monthly_runs": {"low": profile.monthly_runs * 0.5, "high": profile.monthly_runs * 3}}})
@@ -463,6 +463,7 @@ def test_each_draw_picks_the_best_strategy_of_its_own_path(name):
         key = best.start if best.then is None else f"{best.start}>{best.then}"
         wins[key] = wins.get(key, 0) + 1
     chances = path(profile, BOOK, options, draws=draws, seed=seed, growth_rates=()).chances
+    assert len(wins) > 1  # the draws disagree, so the recount tells draws apart
     assert chances == pytest.approx({k: v / draws for k, v in wins.items()})
 
 
