@@ -413,7 +413,7 @@ def _triangular_cdf(x: npt.NDArray[np.float64], inp: Input) -> npt.NDArray[np.fl
     return np.where(x <= c, below, above)
 
 
-def _partners(book: PriceBook, found: Sequence[Input]) -> list[tuple[Input, Input]]:
+def _partners(found: Sequence[Input]) -> list[tuple[Input, Input]]:
     by_key = {i.key: i for i in found}
     pairs = []
     for inp in found:
@@ -425,7 +425,7 @@ def _partners(book: PriceBook, found: Sequence[Input]) -> list[tuple[Input, Inpu
 
 def test_numbers_that_move_together_take_the_same_draws():
     found = inputs(PRESETS["coding-agent"], BOOK)
-    pairs = _partners(BOOK, found)
+    pairs = _partners(found)
     assert pairs  # the data ties some plan credits to their fees
     for follower, leader in pairs:
         assert isinstance(follower.item, type(leader.item))
@@ -438,7 +438,7 @@ def test_numbers_that_move_together_take_the_same_draws():
 
 
 def test_numbers_that_move_together_take_the_same_quantile_of_unlike_ranges():
-    follower, leader = _partners(BOOK, inputs(PRESETS["coding-agent"], BOOK))[0]
+    follower, leader = _partners(inputs(PRESETS["coding-agent"], BOOK))[0]
     table_id, path = WHERE[id(follower.item)]
     dump = BOOK.tables[table_id].model_dump()
     node = _node(dump, path)
