@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from model.scenarios import ScenarioResult
     from model.uncertainty import MonteCarlo
 
-__all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values", "compared", "value_of"]
+__all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values", "compared", "value_of", "value_of_field"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,12 @@ def value_of(profile: WorkloadProfile, result: EstimateOut, name: str) -> float:
     if value is None and name == "peak_concurrent_runs" and result.workload is not None:
         return result.workload.peak_concurrent_runs
     return float(value)
+
+
+def value_of_field(profile: WorkloadProfile, name: str) -> float:
+    """A profile field's value for a chart's marker, before pricing (an empty peak: the axis's low end)."""
+    value = getattr(profile, name)
+    return float(AXES[name].low if value is None else value)
 
 
 def compared(profile: WorkloadProfile, book: PriceBook) -> list[str]:
@@ -111,7 +117,7 @@ class Analysis:
 
         found = outlook(self.profile, self.book, compared(self.profile, self.book), crossovers=self.runs_crossovers,
                         draws=DEFAULT_DRAWS if draws is None else draws, seed=DEFAULT_SEED if seed is None else seed,
-                        mc=mc)
+                        mc=mc, axis=self.axis, axis_crossovers=self.axis_crossovers)
         return replace(self, outlook=found)
 
 

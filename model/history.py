@@ -154,10 +154,13 @@ def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array,
 
 def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g: Array, restart_e: Value,
             restart_b: Value, top_events: Value, top_bytes: Value, carries: bool) -> _Layout:
-    """Lay the run's steps out in segments, first to last (vectorized over profiles)."""
+    """Lay the run's steps out in segments, first to last (vectorized over profiles). The restart's
+    size and the thresholds may differ per profile (a Monte Carlo draw): each is read per row."""
+    re_, rb_, te_, tb_ = (np.broadcast_to(np.asarray(v, dtype=np.float64), steps.shape)
+                          for v in (restart_e, restart_b, top_events, top_bytes))
     carry = g if carries else np.zeros_like(g)
     one = np.ones_like(steps)
-    j1 = _segment_steps(fixed_e, fixed_b, one, e, c, g, top_events, top_bytes)
+    j1 = _segment_steps(fixed_e, fixed_b, one, e, c, g, te_, tb_)
     m = np.minimum(j1, steps)
     events, size = _content(fixed_e, fixed_b, one, e, c, g, m)
     first_restart = _content(fixed_e, fixed_b, one, e, c, g, j1)[1]
@@ -172,29 +175,28 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
         ix = np.flatnonzero(flat)
         rest = steps[ix] - start[ix] + 1.0
         zero = np.zeros(ix.size)
-        j = _segment_steps(np.full(ix.size, restart_e), np.full(ix.size, restart_b), one[ix], e[ix], c[ix], zero,
-                           top_events, top_bytes)
+        j = _segment_steps(re_[ix], rb_[ix], one[ix], e[ix], c[ix], zero, te_[ix], tb_[ix])
         full = np.floor(rest / j + ROUNDING)
         part = np.maximum(rest - full * j, 0.0)
         has_part = part > ROUNDING
         segments[ix] += full + has_part
-        events[ix] += full * (restart_e + e[ix] * j) + np.where(has_part, restart_e + e[ix] * part, 0.0)
-        size[ix] += full * (restart_b + c[ix] * j) + np.where(has_part, restart_b + c[ix] * part, 0.0)
+        events[ix] += full * (re_[ix] + e[ix] * j) + np.where(has_part, re_[ix] + e[ix] * part, 0.0)
+        size[ix] += full * (rb_[ix] + c[ix] * j) + np.where(has_part, rb_[ix] + c[ix] * part, 0.0)
         more[ix] = False
 
     loops = 0
     while more.any():
         ix = np.flatnonzero(more)
         a = start[ix]
-        e0 = np.full(ix.size, restart_e)
-        b0 = restart_b + (a - 1.0) * carry[ix]
-        j = _segment_steps(e0, b0, a, e[ix], c[ix], g[ix], top_events, top_bytes)
+        e0 = np.array(re_[ix])
+        b0 = rb_[ix] + (a - 1.0) * carry[ix]
+        j = _segment_steps(e0, b0, a, e[ix], c[ix], g[ix], te_[ix], tb_[ix])
         # A segment that holds one step is followed by segments at least as full: from there on
         # every step is a segment of its own, a closed form.
         tail = (j <= 1.0) | (loops >= MAX_SEGMENT_LOOPS)
         if tail.any():
             t = ix[tail]
-            n, ev, by = _tail(start[t], steps[t], e[t], c[t], g[t], carry[t], restart_e, restart_b)
+            n, ev, by = _tail(start[t], steps[t], e[t], c[t], g[t], carry[t], re_[t], rb_[t])
             segments[t] += n
             events[t] += ev
             size[t] += by
@@ -206,10 +208,10 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
             # Segments that hold the same j steps follow one another while the bytes after j - 1
             # steps stay under the threshold, a condition linear in the start: lay all but the
             # last of them out at once, as an arithmetic series.
-            same = restart_b + (jk - 1.0) * c[k] + g[k] * (jk - 1.0) * (jk - 2.0) / 2.0
+            same = rb_[k] + (jk - 1.0) * c[k] + g[k] * (jk - 1.0) * (jk - 2.0) / 2.0
             slope = carry[k] + (jk - 1.0) * g[k]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                last = np.where(slope > 0, 1.0 + np.floor((top_bytes - same) / slope), np.inf)
+                last = np.where(slope > 0, 1.0 + np.floor((tb_[k] - same) / slope), np.inf)
                 equal = np.minimum(np.floor((last - ak) / jk) + 1.0,
                                    np.floor((steps[k] - ak + 1.0) / jk + ROUNDING))
             bulk = np.maximum(np.nan_to_num(equal - 1.0, nan=0.0, posinf=0.0), 0.0)
@@ -218,12 +220,12 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
                 kw, n, jw, aw = k[w], bulk[w], jk[w], ak[w]
                 starts = n * (aw - 1.0) + jw * n * (n - 1.0) / 2.0  # sum of (start - 1)
                 segments[kw] += n
-                events[kw] += n * (restart_e + e[kw] * jw)
-                size[kw] += (n * (restart_b + jw * c[kw] + g[kw] * jw * (jw - 1.0) / 2.0)
+                events[kw] += n * (re_[kw] + e[kw] * jw)
+                size[kw] += (n * (rb_[kw] + jw * c[kw] + g[kw] * jw * (jw - 1.0) / 2.0)
                              + starts * (carry[kw] + jw * g[kw])
                              + carry[kw] * (starts + n * jw))  # each closing event carries the context on
                 ak = ak + bulk * np.where(bulk > 0, jk, 0.0)
-            b0k = restart_b + (ak - 1.0) * carry[k]
+            b0k = rb_[k] + (ak - 1.0) * carry[k]
             mk = np.minimum(jk, steps[k] - ak + 1.0)
             ev, by = _content(e0[keep], b0k, ak, e[k], c[k], g[k], mk)
             segments[k] += 1.0

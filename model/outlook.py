@@ -50,6 +50,14 @@ class Outlook:
     """Between the two options cheapest in the most draws (None when fewer than two can run it)."""
     runs_band: Band | None
     path: Path
+    axis_band: Band | None = None
+    """P10-P90 along the second chart's field, when one was asked for."""
+
+    def band_for(self, field: str) -> Band | None:
+        for band in (self.runs_band, self.axis_band):
+            if band is not None and band.field == field:
+                return band
+        return None
 
     def leading(self, count: int = 3) -> list[str]:
         """The options cheapest in the most draws, then by median cost: the ones a reader weighs."""
@@ -60,6 +68,7 @@ class Outlook:
 
 def outlook(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *,
             crossovers: Sequence[Crossover] = (), draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
+            axis: str | None = None, axis_crossovers: Sequence[Crossover] = (),
             band_draws: int = BAND_DRAWS, path_draws: int = PATH_DRAWS, mc: MonteCarlo | None = None) -> Outlook:
     """The Monte Carlo over every uncertain input (or `mc`, already drawn), the tornado between its two
     leaders, P10-P90 bands along monthly runs with the spread of each crossover that changes the
@@ -74,7 +83,17 @@ def outlook(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *
         xs = np.union1d(grid(*RUNS_SPAN, BAND_POINTS, True), [profile.monthly_runs] if profile.monthly_runs > 0 else [])
         band = bands(profile, book, options, "monthly_runs", xs, draws=band_draws, seed=seed, pairs=pairs,
                      found=mc.inputs)
-    return Outlook(mc, tor, band, path(profile, book, options, draws=path_draws, seed=seed))
+    along = None
+    if band_draws > 0 and axis is not None and axis != "monthly_runs":
+        from model.analysis import AXES, value_of_field
+
+        span = AXES[axis]
+        xs = np.union1d(grid(span.low, span.high, BAND_POINTS, span.log), [value_of_field(profile, axis)])
+        xs = xs[xs > 0] if span.log else xs
+        pairs = [c.options for c in axis_crossovers if c.changes_cheapest][:4]
+        along = bands(profile, book, options, axis, xs, draws=band_draws, seed=seed, pairs=pairs, found=mc.inputs,
+                      log=span.log)
+    return Outlook(mc, tor, band, path(profile, book, options, draws=path_draws, seed=seed), along)
 
 
 def _usd(value: float) -> str:
@@ -188,6 +207,6 @@ def to_out(o: Outlook, profile: WorkloadProfile) -> tuple[UncertaintyOut, PathOu
                     for s in p.strategies],
         by_growth=[GrowthOut(growth_percent=g.growth_percent, best=g.best.key, month=g.best.month,
                              total_usd=g.best.total) for g in p.by_growth],
-        chances=p.chances, draws=p.draws,
+        chances=p.chances, draws=p.draws, stay_spread_usd={k: list(v) for k, v in p.stay_spread.items()},
     )
     return uncertainty, path_out

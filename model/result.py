@@ -364,6 +364,8 @@ class PathOut(_Out):
     chances: dict[str, float]
     """With uncertainty: the share of draws in which each strategy (its month free) is the best."""
     draws: int
+    stay_spread_usd: dict[str, list[float]] = {}
+    """With uncertainty: [P10, P50, P90] of staying on each option over the horizon, over the draws."""
 
 
 class EstimateOut(_Out):

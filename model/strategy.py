@@ -16,7 +16,7 @@ into the same call.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -122,6 +122,9 @@ class Path:
     chances: dict[str, float]
     """With uncertainty: the share of draws in which each strategy key is the best (its month free)."""
     draws: int = 0
+    stay_spread: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    """With uncertainty: P10, P50, P90 of staying on each option over the horizon [USD], over the draws in
+    which it can run every month."""
 
     @property
     def best(self) -> Strategy | None:
@@ -245,14 +248,15 @@ def path(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *, d
         "cost_usd": cost[:, 0].ravel(),
         "plan": np.concatenate([o.bill.plan.reshape(batch, h)[0] for o in priced.options]),
     })
-    chances = _chances(profile, book, opts, runs, draws, seed) if draws else {}
+    chances, spread = _chances(profile, book, opts, runs, draws, seed) if draws else ({}, {})
     return Path(h, runs, monthly, {k: float(v) for k, v in setup.items()},
-                {k: float(v) for k, v in migration.items()}, cut, tuple(strategies), by_growth, chances, draws)
+                {k: float(v) for k, v in migration.items()}, cut, tuple(strategies), by_growth, chances, draws, spread)
 
 
 def _chances(profile: WorkloadProfile, book: PriceBook, opts: list[str], runs: Array, draws: int, seed: int
-             ) -> dict[str, float]:
-    """The share of draws in which each strategy (its migration month free) is the best."""
+             ) -> tuple[dict[str, float], dict[str, tuple[float, float, float]]]:
+    """The share of draws in which each strategy (its migration month free) is the best, and P10, P50,
+    P90 of staying on each option."""
     h = runs.size
     found: list[Input] = inputs(profile, book, opts)
     growth = runs / profile.monthly_runs if profile.monthly_runs > 0 else np.ones(h)
@@ -275,4 +279,10 @@ def _chances(profile: WorkloadProfile, book: PriceBook, opts: list[str], runs: A
     winner = np.argmin(every, axis=0)
     ok = np.isfinite(every[winner, np.arange(draws)])
     counts = np.bincount(winner[ok], minlength=len(keys))
-    return {k: float(c) / draws for k, c in zip(keys, counts, strict=True) if c}
+    spread = {}
+    for i, option in enumerate(opts):
+        runs_all = stay[i][np.isfinite(stay[i])]
+        if runs_all.size:
+            p10, p50, p90 = np.percentile(runs_all, (10, 50, 90))
+            spread[option] = (float(p10), float(p50), float(p90))
+    return {k: float(c) / draws for k, c in zip(keys, counts, strict=True) if c}, spread

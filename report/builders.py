@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from importlib import resources
 
@@ -51,6 +52,18 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def md_text(text: str) -> str:
+    """User text as Markdown that renders as the same text: every Markdown character escaped, HTML's
+    made entities, each line its own paragraph line (nothing it holds becomes a link, an image, a
+    heading, a code block or markup)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    return "  \n".join(line.strip() for line in escaped.splitlines() if line.strip())
+
+
 def build_markdown(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     doc = build_document(analysis, generated)
     out = [
@@ -59,6 +72,7 @@ def build_markdown(analysis: Analysis, generated: dt.date | None = None) -> byte
         f"_{doc.subtitle}; generated {doc.generated}. The charts are in the HTML and PDF exports of this "
         "report; the tables below give the figures behind them (costs, crossovers, history thresholds)._",
         "",
+        *([md_text(doc.description), ""] if doc.description.strip() else []),
         f"**{doc.headline}**",
         "",
         *[f"- {line}" for line in doc.details],
@@ -162,6 +176,9 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     pdf.multi_cell(0, 8, _latin(doc.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(0, 5, _latin(f"{doc.subtitle}; generated {doc.generated}."), new_x="LMARGIN", new_y="NEXT")
+    if doc.description.strip():
+        pdf.ln(1)
+        pdf.multi_cell(0, 5, _latin(doc.description.strip()), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 11)
     pdf.multi_cell(0, 6, _latin(doc.headline), new_x="LMARGIN", new_y="NEXT")

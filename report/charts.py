@@ -31,6 +31,7 @@ __all__ = [
     "limits_frame",
     "option_scale",
     "path_chart",
+    "path_crossings",
     "path_frame",
     "price_history_chart",
     "svg_for_pdf",
@@ -116,7 +117,7 @@ def _cost_curve_frames(analysis: Analysis, field: str, interactive: bool = True
         here = here.iloc[:0]
     y_log = bool((data["low_usd"].dropna() > 0).all())
     frames = {"sweep": data, "crossings": points, "here": here}
-    band = analysis.outlook.runs_band if analysis.outlook is not None and field == "monthly_runs" else None
+    band = analysis.outlook.band_for(field) if analysis.outlook is not None else None
     if band is not None:  # the P10-P90 of the draws instead of the least-most range
         b = band.frame
         if not interactive:  # a static chart draws the bands of the leading options alone
@@ -464,6 +465,26 @@ def path_strategies(analysis: Analysis) -> list[Strategy]:
     return chosen[:PATH_LINES]
 
 
+def path_crossings(analysis: Analysis) -> pd.DataFrame:
+    """Where the cheapest strategy's cost so far crosses each other drawn strategy's: the month (linear
+    between month ends) from which the one overtakes the other."""
+    assert analysis.outlook is not None
+    names = _names(analysis)
+    drawn = path_strategies(analysis)
+    rows = []
+    best = drawn[0]
+    assert best.cumulative is not None
+    for other in drawn[1:]:
+        assert other.cumulative is not None
+        gap = other.cumulative - best.cumulative
+        for i in np.nonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) < 0)[0]:
+            at = i + gap[i] / (gap[i] - gap[i + 1])  # 0-based month index where the gap is zero
+            cost = float(np.interp(at, np.arange(len(gap)), best.cumulative))
+            rows.append({"month": float(at + 1), "cumulative_usd": cost,
+                         "label": f"{describe(best, names)} and {describe(other, names)} cost the same so far"})
+    return pd.DataFrame(rows, columns=["month", "cumulative_usd", "label"])
+
+
 def path_frame(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(cumulative cost per strategy and month, the migration months as points)."""
     assert analysis.outlook is not None
@@ -495,9 +516,15 @@ def path_chart(analysis: Analysis) -> alt.LayerChart:
     points = alt.Chart(marks).mark_point(size=80, filled=True, shape="diamond").encode(
         x=x, y="cumulative_usd:Q", color=color,
         tooltip=[alt.Tooltip("strategy:N", title="Strategy"), alt.Tooltip("label:N", title="Migration")])
+    crossings = alt.Chart(path_crossings(analysis)).mark_point(size=90, shape="circle", color="black",
+                                                               filled=False, strokeWidth=2).encode(
+        x=x, y="cumulative_usd:Q", tooltip=[alt.Tooltip("label:N", title="Crossing"),
+                                            alt.Tooltip("month:Q", title="Month", format=".1f")])
     assert analysis.outlook is not None
-    title = f"Cost so far over {analysis.outlook.path.months} months, by strategy (diamond: the migration)"
-    return cast(alt.LayerChart, alt.layer(lines, points).properties(width=WIDTH, height=300, title=title))
+    title = (f"Cost so far over {analysis.outlook.path.months} months, by strategy (diamond: the migration; "
+             "circle: where the cheapest path overtakes another)")
+    return cast(alt.LayerChart, alt.layer(lines, points, crossings).properties(width=WIDTH, height=300,
+                                                                              title=title))
 
 
 TORNADO_BARS = 8

@@ -70,6 +70,8 @@ class Document:
     generated: dt.date
     details: tuple[str, ...] = ()
     """What the headline rests on (each bill by category, the ranges) and what would flip it."""
+    description: str = ""
+    """The profile's description, as edited, under the title."""
 
 
 def _crossing_rows(crossings: list[Crossover], analysis: Analysis, field: str) -> tuple[tuple[str, ...], ...]:
@@ -88,14 +90,20 @@ def _crossing_rows(crossings: list[Crossover], analysis: Analysis, field: str) -
     )
 
 
-def _spread_lines(analysis: Analysis) -> tuple[str, ...]:
+def _spread_lines(analysis: Analysis, field: str = "monthly_runs") -> tuple[str, ...]:
     """Where each crossover that changes the cheapest lies over the Monte Carlo draws."""
-    if analysis.outlook is None or analysis.outlook.runs_band is None:
+    band = analysis.outlook.band_for(field) if analysis.outlook is not None else None
+    if band is None:
         return ()
     names = {o.id: o.name for o in analysis.result.options}
-    return tuple(f"{names[a]} and {names[b]} cross between {c.p10:,.0f} and {c.p90:,.0f} runs a month in eight draws "
-                 f"of ten (median {c.p50:,.0f}; they cross within the chart in {_percent(c.share)} of the draws)."
-                 for c in analysis.outlook.runs_band.crossovers for a, b in [c.options])
+    what = AXES[field].label.lower()
+
+    def num(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+    return tuple(f"{names[a]} and {names[b]} cross between {num(c.p10)} and {num(c.p90)} ({what}) in eight draws "
+                 f"of ten (median {num(c.p50)}; they cross within the chart in {_percent(c.share)} of the draws)."
+                 for c in band.crossovers for a, b in [c.options])
 
 
 def _step(value: float | None) -> str:
@@ -186,7 +194,9 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
             format_usd(s.p50),
             f"{format_usd(s.p10)} – {format_usd(s.p90)}",
             format_usd(s.point),
-            format_usd(stay.total) if stay is not None else "cannot run every month",
+            (format_usd(stay.total) + (f" ({format_usd(p.stay_spread[s.id][0])} – {format_usd(p.stay_spread[s.id][2])})"
+                                       if s.id in p.stay_spread else ""))
+            if stay is not None else "cannot run every month",
             _percent(s.cheapest_share),
         ))
     sections = [Section(
@@ -196,7 +206,8 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
                     "P10–P90: nine draws in ten cost more than P10 and less than P90. The estimate prices every "
                     "input at its expected value; where an input's likeliest value is the end of its range (a list "
                     "price with an older, lower one seen elsewhere) the estimate can lie outside P10–P90."),
-        header=("Option", "Per month (P50)", "P10 – P90", "Estimate", f"{months} months, staying", "Cheapest in"),
+        header=("Option", "Per month (P50)", "P10 – P90", "Estimate", f"{months} months, staying (P10 – P90)",
+                "Cheapest in"),
         rows=tuple(decision_rows),
     )]
     years = p.years()
@@ -305,6 +316,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     sections.append(
         Section(
             f"Crossovers along {axis.label.lower()}",
+            paragraphs=_spread_lines(analysis, analysis.axis),
             header=(axis.label, "Cheaper below", "Cheaper above", "Cost there", "Changes the cheapest", "Kind"),
             rows=_crossing_rows(analysis.axis_crossovers, analysis, analysis.axis),
             chart="cost_by_axis",
@@ -439,6 +451,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                  *headline_details(analysis.result),
                  *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else [])),
         sections=tuple(sections),
+        description=analysis.profile.description,
         profile_yaml=dump_profile(analysis.profile),
         generated=generated or dt.date.today(),
     )

@@ -57,7 +57,7 @@ def table_weeks(option: str, key: str, book: PriceBook = BOOK) -> float:
 
 def monthly(p: Path) -> dict[str, npt.NDArray[np.float64]]:
     """Each option's bill in each month, from the path's own table."""
-    return {o: g.sort_values("month").cost_usd.to_numpy() for o, g in p.monthly.groupby("option", sort=False)}
+    return {str(o): g.sort_values("month").cost_usd.to_numpy() for o, g in p.monthly.groupby("option", sort=False)}
 
 
 def spend(cost: Mapping[str, npt.NDArray[np.float64]], setup: Mapping[str, float], migration: Mapping[str, float],
