@@ -187,7 +187,21 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
         pdf.multi_cell(0, 5, _latin(f"- {line}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     def chart(svg: str) -> None:
-        pdf.image(io.BytesIO(_latin(svg_for_pdf(svg)).encode("utf-8")), w=pdf.epw)
+        """A chart at the page's width; one that does not fit what is left of the page is shrunk to fit
+        when most of it would (rather than leave the page near empty), else it starts the next page."""
+        size = re.search(r'<svg[^>]*\bwidth="([0-9.]+)"[^>]*\bheight="([0-9.]+)"', svg)
+        width = pdf.epw
+        if size is not None:
+            aspect = float(size[2]) / float(size[1])
+            width = min(pdf.epw, (pdf.h - pdf.t_margin - pdf.b_margin - 3) / aspect)  # never taller than a page
+            tall = width * aspect
+            left = pdf.h - pdf.b_margin - pdf.y - 3
+            if tall > left:
+                if left >= 0.55 * tall:
+                    width = left / aspect
+                else:
+                    pdf.add_page()
+        pdf.image(io.BytesIO(_latin(svg_for_pdf(svg)).encode("utf-8")), w=width)
         pdf.ln(2)
 
     for svg in loose:

@@ -92,6 +92,14 @@ def test_page_one_is_the_decision(analysis):
     assert "The decision" in first and "P10" in first
 
 
+def test_pdf_has_no_near_empty_page(analysis):
+    """A chart that does not fit the rest of a page is shrunk to fit when most of it would, never taller than a
+    page: no page but the last is left near empty (a page of a table's last rows and nothing else, or none)."""
+    pages = PdfReader(io.BytesIO(build(analysis, "pdf", GENERATED))).pages
+    sizes = [len(p.extract_text()) for p in pages]
+    assert min(sizes[:-1]) >= 600, sizes
+
+
 def test_pdf_opens_and_holds_the_figures(analysis):
     data = build(analysis, "pdf", GENERATED)
     assert data.startswith(b"%PDF-")
