@@ -25,7 +25,7 @@ import pandas as pd
 from model.billing import Array, Value
 from model.engine import estimate
 from model.lines import PEOPLE_TABLE
-from model.profile import WorkloadProfile, profiles_frame
+from model.profile import BOUNDS, WorkloadProfile, profiles_frame
 from model.uncertainty import DEFAULT_SEED, Input, _sampled, draw, inputs
 from pricing.schema import Pick, PriceBook, PriceTable, Sampled
 
@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 WEEKS_PER_YEAR = 52.0
+MOST_RUNS = float(BOUNDS["monthly_runs"][1] or np.inf)
+"""Growth stops at the most runs a month a profile can have (it would otherwise pass any bound)."""
 GROWTH_RATES = (0.0, 2.5, 5.0, 10.0, 15.0, 20.0)
 """Monthly growth rates [%] over which the path reports how the best migration month moves."""
 PATH_DRAWS = 200
@@ -49,14 +51,15 @@ PATH_DRAWS = 200
 
 def volumes(profile: WorkloadProfile, growth_percent: float | None = None) -> Array:
     """Runs in each month of the horizon: the profile's forecast (its last figure held), or month 1's
-    volume grown at the monthly rate."""
+    volume grown at the monthly rate (up to the most a profile can have, `MOST_RUNS`)."""
     horizon = profile.path.horizon_months
     given = profile.path.monthly_runs_by_month
     if given and growth_percent is None:
         runs = np.asarray(given[:horizon], dtype=np.float64)
         return np.concatenate([runs, np.full(horizon - runs.size, runs[-1])])
     rate = profile.path.growth_percent_per_month if growth_percent is None else growth_percent
-    return np.asarray(profile.monthly_runs * (1 + rate / 100.0) ** np.arange(horizon), dtype=np.float64)
+    grown = profile.monthly_runs * (1 + rate / 100.0) ** np.arange(horizon)
+    return np.asarray(np.minimum(grown, MOST_RUNS), dtype=np.float64)
 
 
 def _weeks(book: PriceBook, table: PriceTable, key: str, pick: Pick) -> Value:
@@ -69,7 +72,8 @@ def efforts(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], p
     """(setup, migration) one-off cost of each option [USD]: its engineer-weeks (yours, else its table's,
     else the people reference's) at the engineer's weekly cost."""
     people = book.table(PEOPLE_TABLE)
-    yearly: Value = profile.team.engineer_cost_usd_per_year or people.number("assumptions", "engineer_cost").pick(pick)
+    given = profile.team.engineer_cost_usd_per_year
+    yearly: Value = given if given is not None else people.number("assumptions", "engineer_cost").pick(pick)
     weekly = yearly / WEEKS_PER_YEAR
     setup: dict[str, Value] = {}
     migration: dict[str, Value] = {}
@@ -206,7 +210,8 @@ def path(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *, d
     another in its best month; the best month at other growth rates; with `draws`, the share of draws
     of every uncertain input in which each strategy is the best."""
     h = profile.path.horizon_months
-    opts = list(options)
+    wanted = set(options)
+    opts = [t.id for t in book.options() if t.id in wanted]  # the engine's order, whatever the order asked
     runs = volumes(profile)
     rates = [] if profile.path.monthly_runs_by_month else [float(g) for g in growth_rates]
     stacked = np.concatenate([runs, *(volumes(profile, g) for g in rates)])
