@@ -286,8 +286,9 @@ class Swing:
     """Runner-up minus leader [USD/month] with the input at its low end, every other input expected."""
     gap_high: float
     flips_at: float | None
-    """The input's value at which the two cost the same, nearest its expected value (None: none found
-    between zero, or the field's least, and three times its range past the high end)."""
+    """The input's value at which the gap changes sign, nearest its expected value: where the two cost
+    the same, or where a plan or tier step jumps the gap across zero (None: no change of sign from three
+    ranges below the low end, not below zero or the field's least, to three ranges past the high end)."""
     moves_with: tuple[str, ...] = ()
     """Labels of the inputs that move with this one (a plan's credit with its fee)."""
 
