@@ -188,8 +188,16 @@ def test_every_export_downloads_and_checks_out(page, browser, tmp_path):
         o.id: round(o.monthly_usd, 2) for o in result.options
     }
 
-    rows = list(csv.DictReader(io.StringIO(_download(page, "CSV", tmp_path).read_text(encoding="utf-8"))))
+    # The exports carry the outlook: the JSON's uncertainty and path, the CSV's spreads and path rows.
+    assert contract.uncertainty is not None and contract.path is not None
+    assert contract.uncertainty.draws == 10_000 and contract.path.horizon_months == 36
+    assert contract.uncertainty.sentence in md and contract.path.sentence in md
+    every = list(csv.DictReader(io.StringIO(_download(page, "CSV", tmp_path).read_text(encoding="utf-8"))))
+    rows = [r for r in every if r["category"] != "path"]
     assert {r["option"] for r in rows} == {o.id for o in result.options}
+    assert all(r["option_p50_usd"] for r in rows)
+    assert {r["option"].removeprefix("path:").split(">")[0] for r in every if r["category"] == "path"} <= {
+        o.id for o in result.options}
     for option in result.options:
         total = sum(float(r["cost_usd"]) for r in rows if r["option"] == option.id)
         assert total == pytest.approx(option.monthly_usd, rel=1e-9, abs=1e-6)
