@@ -101,8 +101,9 @@ def test_every_profile_field_is_in_the_link_format():
     from ui.state import PROFILE_FIELDS
 
     # the overrides travel as your.<option>.… parameters (tests/test_overrides.py), the
-    # requirements as need.… (tests/test_requirements.py)
-    elsewhere = {"team", "options", "overrides", "requirements"}
+    # requirements as need.… (tests/test_requirements.py), the ranges as range.… and the path as path.…
+    # (tests/test_app_outlook.py)
+    elsewhere = {"team", "options", "overrides", "requirements", "ranges", "path"}
     assert set(PROFILE_FIELDS) | elsewhere == set(WorkloadProfile.model_fields) - {"version"}
 
 
