@@ -15,6 +15,7 @@ import streamlit as st
 from model.profile import ProfileError
 from pricing.load import PricingError
 from pricing.profiles import known_from
+from report.text import escape
 from ui import data
 from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
@@ -29,7 +30,9 @@ from ui.state import PROFILE_FIELDS, VIEWS, Session, second_axes
 
 
 def _problems(title: str, problems: list[str]) -> None:
-    st.error(title + "\n\n" + "\n".join(f"- {p}" for p in problems))
+    """Problems in a box: each line shown as the text it is (a value from a link or a file can hold
+    anything, Markdown and HTML included)."""
+    st.error(title + "\n\n" + "\n".join(f"- {escape(p)}" for p in problems))
 
 
 def _fallback(param: str) -> str:
@@ -61,7 +64,7 @@ def main() -> None:
     st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     url_problems = session.store.get("url_problems") or []
     if url_problems:
-        lines = [f"`{param}` = `{value}`: allowed {allowed}; {_fallback(param)}" for param, value, allowed
+        lines = [f"{param} = {value!r}: allowed {allowed}; {_fallback(param)}" for param, value, allowed
                  in url_problems]
         _problems("Some values in the link could not be used:", lines)
         if st.button("Dismiss", key="dismiss_url_problems"):

@@ -473,20 +473,15 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-MAX_HISTORY_BYTES = 200 * 1024 * 1024
-
-
 def _read_texts(paths: Sequence[Path]) -> list[tuple[str, str]]:
+    from pricing.yamlio import EXPORT_BYTES, InputError, read_bounded
+
     texts = []
     for path in paths:
         try:
-            if path.stat().st_size > MAX_HISTORY_BYTES:
-                raise CliError(f"{path}: {path.stat().st_size:,} bytes; a history file is at most "
-                               f"{MAX_HISTORY_BYTES:,}")
-            texts.append((str(path), path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-            raise CliError(f"{path}: cannot read the file: {why}") from None
+            texts.append((str(path), read_bounded(path, EXPORT_BYTES, "export")))
+        except InputError as exc:
+            raise CliError(str(exc.problem)) from None
     return texts
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pricing.schema import SupportLevel
 
 __all__ = [
+    "CONTROL",
     "NUMERIC_FIELDS",
     "OPTIONAL_FIELDS",
     "PROFILE_VERSION",
@@ -49,6 +50,51 @@ PROFILE_VERSION = 2
 READS_VERSIONS = (1, 2)
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Control characters (a terminal escape, a carriage return, NEL), line and paragraph separators and
+bidirectional overrides: nothing a name or a description needs, and each can disguise or break how
+the text shows (in a terminal, in YAML, in a report). A description may hold line breaks and tabs."""
+
+
+def _takes_bool(annotation: Any) -> bool:
+    return annotation is bool or bool in get_args(annotation)
+
+
+def _mapped_type(annotation: Any) -> Any:
+    """The value type of a `Mapping[K, V]` annotation, else None."""
+    args = get_args(annotation)
+    origin = get_origin(annotation)
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping) and len(args) == 2:
+        inner = args[1]
+        return get_args(inner)[0] if get_origin(inner) is Annotated else inner
+    return None
+
+
+class _Input(BaseModel):
+    """What a person enters: true/false is not a number, binary data is not text, and text holds no
+    control characters."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields[str(info.field_name)]
+        if isinstance(value, bytes | bytearray):
+            raise ValueError("binary data is not allowed here: give plain text or a number")
+        if isinstance(value, bool) and not _takes_bool(field.annotation) and field.annotation is not None and (
+                _mapped_type(field.annotation) is None):
+            raise ValueError("true or false is not a number here: give a number")
+        inner = _mapped_type(field.annotation)
+        if isinstance(value, Mapping) and inner is float and any(isinstance(v, bool) for v in value.values()):
+            raise ValueError("true or false is not a number here: give a number")
+        shown = value.replace("\n", "").replace("\t", "").replace("\r", "") if (
+            isinstance(value, str) and info.field_name == "description") else value
+        found = CONTROL.search(shown) if isinstance(shown, str) else None
+        if found is not None:
+            allowed = "; line breaks and tabs are" if info.field_name == "description" else ""
+            raise ValueError(f"control character U+{ord(found.group()):04X} is not allowed in text{allowed}")
+        return value
+
+
 class StepKind(StrEnum):
     ACTIVITY = "activity"
     LOCAL_ACTIVITY = "local_activity"
@@ -67,7 +113,7 @@ def _f(default: Any, unit: str, description: str, *, ge: float = 0, le: float, g
 _OPTION_ID = re.compile(r"^[a-z0-9.\-]+/[a-z0-9.\-]+$")
 
 
-class TeamInputs(BaseModel):
+class TeamInputs(_Input):
     """People costs. A field left empty takes the sourced default from the pricing data."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -113,7 +159,7 @@ class TeamInputs(BaseModel):
 _KEY = r"^[a-z0-9][a-z0-9_.\-]*$"
 
 
-class OptionOverrides(BaseModel):
+class OptionOverrides(_Input):
     """What a buyer has negotiated or bought for one option. Every field may be left out."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -146,7 +192,7 @@ class OptionOverrides(BaseModel):
         return self == OptionOverrides()
 
 
-class PlanRequirements(BaseModel):
+class PlanRequirements(_Input):
     """What a plan must offer for production use. Empty: no requirement (the cheapest plan wins).
     A self-hosted option meets them by your own setup; a cloud plan that does not list one is not
     chosen, and an option with no plan that meets them cannot be bought as needed."""
@@ -170,7 +216,7 @@ class PlanRequirements(BaseModel):
         return {k: v for k, v in self if v not in (None, False)}
 
 
-class FieldRange(BaseModel):
+class FieldRange(_Input):
     """A workload number known only within bounds. The field's own value stays the likeliest one;
     a Monte Carlo run draws between `low` and `high`."""
 
@@ -190,7 +236,7 @@ class FieldRange(BaseModel):
         return self
 
 
-class PathInputs(BaseModel):
+class PathInputs(_Input):
     """The months ahead: how the volume grows, for how long, and how a migration is run."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -211,7 +257,7 @@ class PathInputs(BaseModel):
     )
 
 
-class WorkloadProfile(BaseModel):
+class WorkloadProfile(_Input):
     """One agent workload. Counts are per month or per run; times in seconds; sizes in KB."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -20,7 +20,7 @@ from model.requirements import book_problems, table_problems
 from pricing.checks import Policy, TableVersion
 from pricing.criteria import Criteria
 from pricing.schema import PriceBook, PriceTable
-from pricing.yamlio import Problem, format_problems, parse_yaml, problems_from
+from pricing.yamlio import TABLE_BYTES, InputError, Problem, format_problems, parse_yaml, problems_from, read_bounded
 
 __all__ = [
     "DATA_DIR",
@@ -120,11 +120,18 @@ def _yaml_path(table: PriceTable, path: tuple[str, ...]) -> tuple[str | int, ...
     return path
 
 
+def _read(path: Path) -> str:
+    try:
+        return read_bounded(path, TABLE_BYTES, "data file")
+    except InputError as exc:
+        raise PricingError([exc.problem]) from None
+
+
 def read_table(path: Path, *, today: dt.date | None = None, root: Path | None = None) -> PriceTable:
     """Read one table file; check that its folder and file name agree with its id and date."""
     root = root or data_dir()
     shown = _shown(path, root)
-    table = parse_table(path.read_text(encoding="utf-8"), shown, today=today)
+    table = parse_table(_read(path), shown, today=today)
     problems = []
     match = _DATE_NAME.match(path.name)
     if not match:
@@ -238,7 +245,7 @@ def read_criteria(root: Path | None = None, *, today: dt.date | None = None) -> 
     """Read `data/criteria.yaml`, the recommendation checklist. Raises `PricingError`."""
     path = (root or data_dir()) / "criteria.yaml"
     shown = _shown(path, root or data_dir())
-    doc = parse_yaml(path.read_text(encoding="utf-8"), shown)
+    doc = parse_yaml(_read(path), shown)
     if doc.problems:
         raise PricingError(doc.problems)
     try:
@@ -253,7 +260,7 @@ def read_version(path: Path, *, today: dt.date | None = None, root: Path | None 
     A file inside `root/pricing` must be named after its date in its table's folder; a file
     anywhere else (a draft, a base branch's copy) is checked on its content only."""
     root = root or data_dir()
-    text = path.read_text(encoding="utf-8")
+    text = _read(path)
     if path.resolve().is_relative_to((root / "pricing").resolve()):
         shown = _shown(path, root)
         table = read_table(path, today=today, root=root)
@@ -283,7 +290,7 @@ def read_policy(root: Path | None = None) -> Policy:
     shown = _shown(path, root or data_dir())
     if not path.is_file():
         raise PricingError([Problem(shown, None, "", "missing: the sanity rules read their thresholds from it")])
-    doc = parse_yaml(path.read_text(encoding="utf-8"), shown)
+    doc = parse_yaml(_read(path), shown)
     if doc.problems:
         raise PricingError(doc.problems)
     try:

@@ -15,7 +15,7 @@ import yaml
 from model.profile import ProfileError, WorkloadProfile, parse_profile
 from pricing.load import PricingError, data_dir
 from pricing.schema import PriceBook, PriceTable
-from pricing.yamlio import Problem, YamlDocument, parse_yaml
+from pricing.yamlio import PROFILE_BYTES, InputError, Problem, YamlDocument, parse_yaml, read_bounded
 
 __all__ = [
     "Known",
@@ -146,9 +146,9 @@ def parse_profile_text(
 
 def read_profile(path: Path, *, known: Known | None = None, root: Path | None = None) -> WorkloadProfile:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PricingError([Problem(str(path), None, "profile", f"cannot read the file: {exc.strerror}")]) from None
+        text = read_bounded(path, PROFILE_BYTES, "profile")
+    except InputError as exc:
+        raise PricingError([exc.problem]) from None
     return parse_profile_text(text, str(path), known=known, root=root)
 
 

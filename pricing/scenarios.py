@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.profile import WorkloadProfile
+from model.profile import CONTROL, WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import Known, profile_from
-from pricing.yamlio import Problem, parse_yaml
+from pricing.yamlio import PROFILE_BYTES, InputError, Problem, capped, parse_yaml, read_bounded
 
 __all__ = ["MAX_SCENARIOS", "MIN_SCENARIOS", "SCENARIOS_VERSION", "Scenario", "ScenarioSet", "load_scenarios_text",
            "merged", "read_scenarios"]
@@ -100,10 +100,13 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
                                     "a mapping with `name` and `profile` or `changes`"))
             continue
         name = item.get("name")
-        label = f"scenarios.{i}" + (f" ({name})" if isinstance(name, str) else "")
+        label = f"scenarios.{i}" + (f" ({name})" if isinstance(name, str) and not CONTROL.search(name) else "")
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 80:
             problems.append(Problem(file, doc.line_of((*where, "name")), f"{label}.name",
                                     "a name of 1 to 80 characters"))
+        elif CONTROL.search(name):
+            problems.append(Problem(file, doc.line_of((*where, "name")), f"{label}.name",
+                                    "control characters are not allowed in a name"))
         elif name in names:
             problems.append(Problem(file, doc.line_of((*where, "name")), f"{label}.name", f"{name!r} is used twice"))
         names.add(str(name))
@@ -137,9 +140,14 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
             if "name" not in own:
                 profile = profile.model_copy(update={"name": str(name)})
             out.append(Scenario(str(name), profile, dict(given) if has_changes else None))
-    if problems:
-        raise PricingError(problems)
     title = data.get("name")
+    for key in ("name", "description"):
+        value = data.get(key)
+        if isinstance(value, str) and CONTROL.search(value.replace("\n", "").replace("\t", "") if key == "description"
+                                                     else value):
+            problems.append(Problem(file, doc.line_of((key,)), key, "control characters are not allowed in text"))
+    if problems:
+        raise PricingError(capped(problems, file))
     description = data.get("description")
     return ScenarioSet(title if isinstance(title, str) and title.strip() else "Scenarios", tuple(out),
                        description if isinstance(description, str) else "")
@@ -147,8 +155,7 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
 
 def read_scenarios(path: Path, *, known: Known | None = None, root: Path | None = None) -> ScenarioSet:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        raise PricingError([Problem(str(path), None, "scenarios", f"cannot read the file: {why}")]) from None
+        text = read_bounded(path, PROFILE_BYTES, "scenario file")
+    except InputError as exc:
+        raise PricingError([exc.problem]) from None
     return load_scenarios_text(text, str(path), known=known, root=root)

@@ -7,6 +7,8 @@ Duplicate keys, which PyYAML silently accepts, are errors here.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,9 +16,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-__all__ = ["Problem", "YamlDocument", "format_problems", "parse_yaml", "problems_from"]
+__all__ = ["MAX_PROBLEMS", "Problem", "YamlDocument", "capped", "format_problems", "parse_yaml", "problems_from",
+           "read_bounded"]
 
 Path = tuple[str | int, ...]
+PathLike = str | os.PathLike[str]
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,9 @@ def _walk(
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # a list or a mapping as a key
+                aliases.append(((*path, "?"), -(key_node.start_mark.line + 1)))
+                continue
             key = key_node.value
             here = (*path, key)
             if key in seen:
@@ -86,30 +93,123 @@ def _walk(
             _walk(item, here, lines, dupes, visited, aliases)
 
 
+MAX_DEPTH = 32
+"""Levels of nesting a document may have (a profile needs four, a pricing table six)."""
+MAX_DIGITS = 100
+"""Digits a YAML integer may have (Python refuses to read more than 4,300 and nothing here needs 20)."""
+PROFILE_BYTES = 1024 * 1024
+"""The largest profile or scenario file read (the presets are under 2 KB)."""
+TABLE_BYTES = 1024 * 1024
+"""The largest pricing table read (the largest is under 40 KB)."""
+EXPORT_BYTES = 200 * 1024 * 1024
+"""The largest export of a team's runs read (a Temporal history may reach 50 MB)."""
+MAX_PROBLEMS = 20
+"""Problems reported of one input; the rest are counted."""
+_REFUSED_TAGS = ("tag:yaml.org,2002:binary", "tag:yaml.org,2002:set", "tag:yaml.org,2002:omap",
+                 "tag:yaml.org,2002:pairs")
+_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's C loader where it is installed (it reads several times faster), else PyYAML's own."""
+
+
+class _Loader(_BASE):  # type: ignore[misc]
+    """The safe loader, stricter: keys must be plain values, integers short, and no binary data,
+    sets or ordered pairs (none of these files holds one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be plain text, not a list or a mapping", key_node.start_mark)
+        return dict(super().construct_mapping(node, deep=deep))
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = sum(c.isdigit() for c in str(node.value))
+        if digits > MAX_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {digits:,} digits; at most {MAX_DIGITS}", node.start_mark)
+        return int(super().construct_yaml_int(node))
+
+    def construct_refused(self, node: yaml.Node) -> None:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed here: write a plain "
+            "value", node.start_mark)
+
+    def construct_undefined(self, node: yaml.Node) -> None:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the tag {node.tag} is not allowed here: write a plain value", node.start_mark)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+for _tag in _REFUSED_TAGS:
+    _Loader.add_constructor(_tag, _Loader.construct_refused)
+_Loader.add_constructor(None, _Loader.construct_undefined)
+
+
+def _depth(text: str) -> int:
+    """An upper bound of a document's nesting: its deepest run of open brackets and its deepest
+    indentation (in steps of two), checked before anything recursive reads it."""
+    flow = deepest = 0
+    for char in text:
+        if char in "[{":
+            flow += 1
+            deepest = max(deepest, flow)
+        elif char in "]}":
+            flow = max(flow - 1, 0)
+    indents = [len(line) - len(line.lstrip(" ")) for line in text.splitlines() if line.strip()]
+    return max(deepest, max(indents, default=0) // 2)
+
+
 def parse_yaml(text: str, file: str) -> YamlDocument:
-    """Parse YAML text; syntax errors, duplicate keys and aliases come back as problems."""
+    """Parse YAML text once; syntax errors, refused tags and keys, duplicate keys, aliases and
+    nesting past `MAX_DEPTH` come back as problems, each with its line."""
+    depth = _depth(text)
+    if depth > MAX_DEPTH:
+        return YamlDocument(None, {}, (Problem(file, None, "", f"nested {depth:,} levels deep; at most {MAX_DEPTH}"),))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        return YamlDocument(None, {}, (Problem(file, line, "", f"not valid YAML: {reason}"),))
+        return YamlDocument(None, {}, (_yaml_problem(exc, file),))
     lines: dict[Path, int] = {}
     dupes: list[tuple[Path, int]] = []
     aliases: list[tuple[Path, int]] = []
-    if node is not None:
-        lines[()] = node.start_mark.line + 1
-        _walk(node, (), lines, dupes, set(), aliases)
+    if node is None:
+        return YamlDocument(None, lines, ())
+    lines[()] = node.start_mark.line + 1
+    _walk(node, (), lines, dupes, set(), aliases)
     problems = tuple(
         Problem(file, line, format_loc(path), "duplicate key (each key may appear once)") for path, line in dupes
     ) + tuple(
         Problem(file, line, format_loc(path), "YAML aliases (*name) are not allowed; write the value out")
-        for path, line in aliases[:5]
+        for path, line in aliases if line > 0
+    ) + tuple(
+        Problem(file, -line, format_loc(path[:-1]), "a key must be plain text, not a list or a mapping")
+        for path, line in aliases if line < 0
     )
     if problems:
-        return YamlDocument(None, lines, problems)
-    return YamlDocument(yaml.safe_load(text), lines, problems)
+        return YamlDocument(None, lines, capped(problems, file))
+    try:
+        data = _Loader("").construct_document(node)
+    except yaml.YAMLError as exc:
+        return YamlDocument(None, lines, (_yaml_problem(exc, file),))
+    return YamlDocument(data, lines, ())
+
+
+def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    reason = getattr(exc, "problem", None) or str(exc)
+    return Problem(file, line, "", f"not valid YAML: {reason}")
+
+
+def capped(problems: Sequence[Problem], file: str, most: int = MAX_PROBLEMS) -> tuple[Problem, ...]:
+    """The first `most` problems, and a last one saying how many more there are."""
+    if len(problems) <= most:
+        return tuple(problems)
+    return (*problems[:most], Problem(file, None, "", f"and {len(problems) - most:,} more problems (fix these first)"))
 
 
 def format_loc(loc: Iterable[str | int]) -> str:
@@ -143,12 +243,56 @@ def _message(error: Mapping[str, Any]) -> str:
 
 
 def problems_from(exc: ValidationError, doc: YamlDocument, file: str) -> list[Problem]:
-    """Turn a pydantic error into problems that name the file, the line and the field."""
+    """Turn a pydantic error into problems that name the file, the line and the field (the first
+    `MAX_PROBLEMS`, then how many more)."""
     found = []
     for error in exc.errors():
         loc = tuple(error["loc"])
         found.append(Problem(file, doc.line_of(loc), format_loc(loc), _message(error)))
-    return found
+    return list(capped(found, file))
+
+
+def read_bounded(path: PathLike, limit: int, what: str = "file") -> str:
+    """A file's text, refusing before reading anything that is not a regular file (a pipe, a device:
+    it could block or never end) or is larger than `limit` bytes, and text that is not UTF-8 (a
+    UTF-8 byte-order mark is dropped). Raises `InputError` with one problem naming the file."""
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputError(Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(Problem(name, None, "", f"not a regular file (a pipe, a device or a directory); give a "
+                                 f"{what} saved on disk"))
+    if info.st_size > limit:
+        raise InputError(Problem(name, None, "", f"{info.st_size:,} bytes; a {what} is at most {limit:,}"))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")) from None
+    if len(data) > limit:
+        raise InputError(Problem(name, None, "", f"more than {limit:,} bytes; a {what} is at most {limit:,}"))
+    return decode_text(data, name)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Bytes as UTF-8 text (a byte-order mark dropped), or `InputError` saying what they are."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(Problem(name, None, "", "UTF-16 text; save it as UTF-8"))
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InputError(Problem(name, None, "", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                                 f"{exc.start:,}); save it as UTF-8")) from None
+
+
+class InputError(ValueError):
+    """An input that cannot be read at all; `problem` says why."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 def format_problems(problems: Iterable[Problem]) -> str:

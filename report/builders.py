@@ -33,6 +33,7 @@ from report.charts import (
 )
 from report.compare import format_json
 from report.document import Document, build_document
+from report.text import csv_cell, csv_number, escape, fence
 
 __all__ = [
     "BUILDERS",
@@ -49,52 +50,50 @@ __all__ = [
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape(text)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+def _md_url(url: str) -> str:
+    """A source's URL inside `<...>`: the characters that could end it percent-encoded."""
+    return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20").replace("\n", "")
 
 
-def md_text(text: str) -> str:
-    """User text as Markdown that renders as the same text: every Markdown character escaped, HTML's
-    made entities, each line its own paragraph line (nothing it holds becomes a link, an image, a
-    heading, a code block or markup)."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
-    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
-    return "  \n".join(line.strip() for line in escaped.splitlines() if line.strip())
+def _md_lines(text: str) -> str:
+    """Multi-line user text (a description) as Markdown lines that render as the same text."""
+    return "  \n".join(escape(line.strip()) for line in text.splitlines() if line.strip())
 
 
 def build_markdown(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     doc = build_document(analysis, generated)
     out = [
-        f"# {doc.title}",
+        f"# {escape(doc.title)}",
         "",
         f"_{doc.subtitle}; generated {doc.generated}. The charts are in the HTML and PDF exports of this "
         "report; the tables below give the figures behind them (costs, crossovers, history thresholds)._",
         "",
-        *([md_text(doc.description), ""] if doc.description.strip() else []),
-        f"**{doc.headline}**",
+        *([_md_lines(doc.description), ""] if doc.description.strip() else []),
+        f"**{escape(doc.headline)}**",
         "",
-        *[f"- {line}" for line in doc.details],
+        *[f"- {escape(line)}" for line in doc.details],
         *([""] if doc.details else []),
     ]
     for section in doc.sections:
-        out += [f"## {section.title}", ""]
+        out += [f"## {escape(section.title)}", ""]
         for paragraph in section.paragraphs:
-            out += [paragraph, ""]
+            out += [escape(paragraph), ""]
         if section.rows:
-            out.append("| " + " | ".join(section.header) + " |")
+            out.append("| " + " | ".join(escape(h) for h in section.header) + " |")
             out.append("|" + "---|" * len(section.header))
             out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in section.rows]
             out.append("")
         if section.links:
-            out += [f"- [{_md_cell(text)}]({url})" for text, url in section.links] + [""]
+            out += [f"- [{_md_cell(text)}](<{_md_url(url)}>)" for text, url in section.links] + [""]
     out += [
         "## Profile (load this back with `tco compare --profile` or the app's upload)",
         "",
-        "```yaml",
+        f"{fence(doc.profile_yaml)}yaml",
         doc.profile_yaml.rstrip(),
-        "```",
+        fence(doc.profile_yaml),
         "",
     ]
     return "\n".join(out).encode("utf-8")
@@ -287,38 +286,23 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     spread = ({s.id: s for s in analysis.outlook.monte_carlo.options} if analysis.outlook is not None else {})
     for option in result.options:
         mc = spread.get(option.id)
-        tail = ["", "", "", ""] if mc is None else [repr(mc.p10), repr(mc.p50), repr(mc.p90), repr(mc.cheapest_share)]
+        tail = ["", "", "", ""] if mc is None else [csv_number(v) for v in (mc.p10, mc.p50, mc.p90, mc.cheapest_share)]
         for c in option.components:
             p = c.provenance
-            writer.writerow(
-                [
-                    option.id,
-                    option.plan,
-                    c.name,
-                    c.category,
-                    repr(c.quantity),
-                    c.unit,
-                    repr(c.unit_price),
-                    c.price_unit,
-                    repr(c.cost_usd),
-                    repr(c.low_usd),
-                    repr(c.high_usd),
-                    c.depends_on or "",
-                    p.url if p else "",
-                    p.stated if p else "",
-                    p.verified if p else "",
-                    p.confidence if p else "",
-                    result.pricing_date,
-                    *tail,
-                ]
-            )
+            writer.writerow([csv_cell(v) for v in (
+                option.id, option.plan, c.name, c.category,
+            )] + [csv_number(c.quantity), csv_cell(c.unit), csv_number(c.unit_price), csv_cell(c.price_unit),
+                  csv_number(c.cost_usd), csv_number(c.low_usd), csv_number(c.high_usd)] + [csv_cell(v) for v in (
+                c.depends_on or "", p.url if p else "", p.stated if p else "", p.verified if p else "",
+                p.confidence if p else "", result.pricing_date,
+            )] + tail)
     if analysis.outlook is not None:
         years = analysis.outlook.path.years()
         for s in path_strategies(analysis):
             for _, row in years[years["strategy"] == s.key].iterrows():
-                writer.writerow([f"path:{s.key}", "", f"Year {int(row['year'])}", "path", "", "", "", "",
-                                 repr(float(row["cost_usd"])), "", "", "", "", "", "", "", result.pricing_date,
-                                 "", "", "", ""])
+                writer.writerow([csv_cell(f"path:{s.key}"), "", f"Year {int(row['year'])}", "path", "", "", "", "",
+                                 csv_number(float(row["cost_usd"])), "", "", "", "", "", "", "",
+                                 result.pricing_date, "", "", "", ""])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -96,13 +96,17 @@ def _round(value: Any) -> Any:
 
 
 def to_jsonable(result: EstimateOut) -> dict[str, Any]:
+    """The contract as plain data: computed figures to 10 significant digits, the profile exactly as
+    read (so it loads back to the same profile)."""
     data = _round(result.model_dump(mode="json"))
     assert isinstance(data, dict)
+    data["profile"] = result.profile.model_dump(mode="json")
     return data
 
 
 def format_json(result: EstimateOut) -> str:
-    """The JSON contract (see README, "JSON output"), floats to 10 significant digits."""
+    """The JSON contract (see README, "JSON output"), computed floats to 10 significant digits and the
+    profile exact."""
     return json.dumps(to_jsonable(result), indent=2, ensure_ascii=False) + "\n"
 
 

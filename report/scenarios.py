@@ -13,6 +13,7 @@ from tabulate import tabulate
 
 from model.scenarios import ScenarioResult
 from report.compare import format_usd, ranked
+from report.text import csv_cell
 
 __all__ = [
     "SCENARIOS_CONTRACT",
@@ -102,9 +103,7 @@ def format_scenarios_json(title: str, results: Sequence[ScenarioResult],
 
 def _cell(value: Any) -> Any:
     """A CSV cell a spreadsheet shows as text, never runs as a formula (OWASP)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return csv_cell(value)
 
 
 def format_scenarios_csv(results: Sequence[ScenarioResult]) -> str:

@@ -171,12 +171,12 @@ def test_adding_and_removing_a_scenario_updates_the_link():
 
 
 def test_a_bad_scenario_value_in_the_link_is_named_and_the_rest_kept():
-    from tests.test_app import param
+    from tests.test_app import param, plain
 
     at = _app({"preset": "coding-agent", "view": "scenarios", "s1": "Typo", "s1.monthly_runs": "lots",
                "s1.retention_days": "60", "s9": "too many"})
     assert not at.exception
-    shown = " ".join(e.value for e in at.error)
+    shown = plain(" ".join(e.value for e in at.error))
     assert "s1.monthly_runs" in shown and "lots" in shown and "s9" in shown
     assert param(at, "s1.retention_days") == "60"
 

@@ -19,6 +19,8 @@ from pricing.load import PricingError
 from pricing.profiles import Known, dump_profile, load_profile_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
 from pricing.vendors import IMPORTERS
+from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, decode_text
+from report.text import escape
 from ui.export import slug
 from ui.state import NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key
 
@@ -120,8 +122,19 @@ def _on_upload(session: Session) -> None:
     upload = session.store.get("upload")
     if upload is None:
         return
-    text = upload.getvalue().decode("utf-8", errors="replace")
-    if upload.name.lower().endswith(".json"):
+    export = upload.name.lower().endswith(".json")
+    limit = EXPORT_BYTES if export else PROFILE_BYTES
+    try:
+        if upload.size > limit:
+            raise InputError(Problem(upload.name, None, "", f"{upload.size:,} bytes; a "
+                                     f"{'runs export' if export else 'profile'} is at most {limit:,}"))
+        text = decode_text(upload.getvalue(), upload.name)
+    except InputError as exc:
+        session.store["upload_problems"] = [str(exc.problem)]
+        session.store["upload_sources"] = None
+        session.store["upload_derived"] = None
+        return
+    if export:
         _on_export(session, upload.name, text)
         return
     session.store["upload_derived"] = None
@@ -149,7 +162,7 @@ def _sources_note(file: str, sources: dict[str, str]) -> str:
     for origin in sorted(by_origin, key=lambda o: (o != "this file", o == "default", o)):
         where = f"from {file}" if origin == "this file" else ("their neutral defaults" if origin == "default"
                                                               else f"from {origin}")
-        parts.append(f"**{where}**: " + ", ".join(by_origin[origin]))
+        parts.append(f"**{escape(where)}**: " + escape(", ".join(by_origin[origin])))
     return "Loaded. " + "; ".join(parts) + "."
 
 
@@ -308,7 +321,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
                          type=["yaml", "yml", "json"], key="upload", on_change=_on_upload, args=(session,),
                          help="Exports: " + "; ".join(i.help for i in IMPORTERS))
         for problem in session.store.get("upload_problems", []):
-            st.error(problem)
+            st.error(escape(problem))
         if session.store.get("upload_sources"):
             st.caption(_sources_note(*session.store["upload_sources"]))
         if session.store.get("upload_derived"):
@@ -319,7 +332,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             profile = session.profile(options)
         except ProfileError as exc:
             for name, value, allowed in exc.problems:
-                st.error(f"{name} = {value!r}: {allowed}")
+                st.error(escape(f"{name} = {value!r}: {allowed}"))
             return None
         st.download_button("Download this profile", dump_profile(profile), file_name=f"{slug(profile.name)}.yaml",
                            mime="application/yaml", on_click="ignore", key="download_profile")

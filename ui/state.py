@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from model.analysis import AXES
 from model.profile import (
+    CONTROL,
     NUMERIC_FIELDS,
     OPTIONAL_FIELDS,
     FieldRange,
@@ -420,7 +421,8 @@ def decode(
         bad = {f.split(".")[0] for f, _, _ in exc.problems}
         for f, v, msg in exc.problems:
             if f == "ranges":
-                problems.append((",".join(f"{RANGE}{k}" for k in ranges), "", msg))
+                keys = [f"{RANGE}{k}" for k in ranges]
+                problems.append((", ".join(keys), "; ".join(str(data.get(k, "")) for k in keys), msg))
             else:
                 problems.append((f, str(overrides.get(f, v)), msg))
         kept = {k: v for k, v in overrides.items() if k not in bad}
@@ -516,7 +518,7 @@ def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...],
             continue
         number = int(match[1])
         if number == 0:
-            if match[2] is None and value.strip():
+            if match[2] is None and value.strip() and not CONTROL.search(value):
                 base_name = value.strip()[:80]
             else:
                 problems.append((key, value, "s0=<name>: the profile's own name as a scenario"))
@@ -526,6 +528,9 @@ def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...],
             continue
         entry = found.setdefault(number, {"name": None, "changes": {}})
         if match[2] is None:
+            if CONTROL.search(value):
+                problems.append((key, value, "a scenario's name, without control characters"))
+                continue
             entry["name"] = value.strip()[:80]
         elif match[2] in profile_params({match[2]: value}):
             entry["changes"][match[2]] = value
