@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from pricing.schema import SupportLevel
+from pricing.schema import CONTROL, SupportLevel
 
 __all__ = [
     "CONTROL",
@@ -48,12 +48,6 @@ __all__ = [
 
 PROFILE_VERSION = 2
 READS_VERSIONS = (1, 2)
-
-
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""Control characters (a terminal escape, a carriage return, NEL), line and paragraph separators and
-bidirectional overrides: nothing a name or a description needs, and each can disguise or break how
-the text shows (in a terminal, in YAML, in a report). A description may hold line breaks and tabs."""
 
 
 def _takes_bool(annotation: Any) -> bool:

@@ -7,6 +7,7 @@ Duplicate keys, which PyYAML silently accepts, are errors here.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,8 +17,17 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-__all__ = ["MAX_PROBLEMS", "Problem", "YamlDocument", "capped", "format_problems", "parse_yaml", "problems_from",
-           "read_bounded"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "Problem",
+    "YamlDocument",
+    "capped",
+    "format_problems",
+    "load_json",
+    "parse_yaml",
+    "problems_from",
+    "read_bounded",
+]
 
 Path = tuple[str | int, ...]
 PathLike = str | os.PathLike[str]
@@ -297,3 +307,38 @@ class InputError(ValueError):
 
 def format_problems(problems: Iterable[Problem]) -> str:
     return "\n".join(str(p) for p in problems)
+
+
+MAX_JSON_DEPTH = 64
+"""Levels of nesting a JSON export may have (a Temporal history needs about ten)."""
+
+
+def _int(text: str) -> int:
+    if sum(c.isdigit() for c in text) > MAX_DIGITS:
+        raise ValueError(f"a number of {len(text):,} digits; at most {MAX_DIGITS}")
+    return int(text)
+
+
+def load_json(text: str, file: str, what: str) -> Any:
+    """JSON text as data, or `InputError` naming the file and the line: refused past `MAX_JSON_DEPTH`
+    levels of nesting (checked before parsing, which would recurse) or with an integer of more than
+    `MAX_DIGITS` digits."""
+    depth = deepest = 0
+    for char in text:  # brackets inside strings count too: an upper bound, which is what matters
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    if deepest > MAX_JSON_DEPTH:
+        raise InputError(Problem(file, None, what, f"nested {deepest:,} levels deep; at most {MAX_JSON_DEPTH}"))
+    try:
+        return json.loads(text, parse_int=_int, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(Problem(file, exc.lineno, what, f"not JSON: {exc.msg}")) from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(Problem(file, None, what, f"not usable JSON: {exc}")) from None
+
+
+def _constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")

@@ -89,15 +89,14 @@ def _on_preset(session: Session) -> None:
 def _on_export(session: Session, name: str, text: str) -> None:
     """A vendor's export of the team's own runs (see `pricing.vendors`): the profile derived from
     it, with where each field came from; the month's runs stay as entered unless it shows them."""
-    import json
-
     from pricing.load import read_pricebook
     from pricing.vendors import importer_for
+    from pricing.yamlio import load_json
 
     try:
-        importer = importer_for(json.loads(text))
-    except json.JSONDecodeError as exc:
-        importer, problem = None, f"{name}: not JSON ({exc.msg}, line {exc.lineno})"
+        importer = importer_for(load_json(text, name, "export"))
+    except InputError as exc:
+        importer, problem = None, str(exc.problem)
     else:
         problem = f"{name}: not an export this tool reads (a workflow history, or a runs list)"
     if importer is None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import re
 import statistics
 from collections.abc import Mapping, Sequence
@@ -27,7 +26,7 @@ import numpy as np
 from model.profile import StepKind, WorkloadProfile, parse_profile
 from model.units import BYTES_PER_KB
 from pricing.load import PricingError
-from pricing.yamlio import Problem
+from pricing.yamlio import InputError, Problem, load_json
 
 __all__ = ["IMPORTER", "DerivedProfile", "RunFacts", "derive_profile", "derived_yaml", "is_history", "read_history",
            "run_facts"]
@@ -92,9 +91,9 @@ def is_history(data: Any) -> bool:
 def read_history(text: str, file: str) -> list[Mapping[str, Any]]:
     """The events of an exported history; a `PricingError` names what is wrong."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PricingError([Problem(file, exc.lineno, "history", f"not JSON: {exc.msg}")]) from None
+        data = load_json(text, file, "history")
+    except InputError as exc:
+        raise PricingError([exc.problem]) from None
     if not is_history(data):
         raise PricingError([Problem(file, None, "history", "a Temporal history export: a JSON object with `events` "
                                     "(`temporal workflow show --output json`, or the Web UI's download)")])

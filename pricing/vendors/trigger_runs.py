@@ -12,7 +12,6 @@ tables and sets both totals side by side.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from model.profile import WorkloadProfile, parse_profile
 from model.units import DAYS_PER_MONTH, SECONDS_PER_DAY
 from pricing.load import PricingError
 from pricing.schema import Number, PriceTable
-from pricing.yamlio import Problem
+from pricing.yamlio import InputError, Problem, load_json
 
 __all__ = ["IMPORTER", "OPTION", "RunsCheck", "derive_from_runs", "is_runs_list", "read_runs"]
 
@@ -71,9 +70,9 @@ def _instant(text: Any) -> float | None:
 def read_runs(text: str, file: str) -> list[Mapping[str, Any]]:
     """The runs of a runs-list JSON; every problem names the run (its index) and the field."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PricingError([Problem(file, exc.lineno, "runs", f"not JSON: {exc.msg}")]) from None
+        data = load_json(text, file, "runs")
+    except InputError as exc:
+        raise PricingError([exc.problem]) from None
     runs = _runs_of(data)
     if runs is None:
         raise PricingError([Problem(file, None, "runs", "a Trigger.dev runs list: {\"data\": [runs]} as runs.list "
