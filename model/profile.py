@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 PROFILE_VERSION = 2
+MAX_PROBLEMS = 20
+"""Problems reported of one profile; the rest are counted."""
 READS_VERSIONS = (1, 2)
 
 
@@ -685,7 +687,8 @@ def parse_profile(data: Mapping[str, Any]) -> WorkloadProfile:
         return WorkloadProfile.model_validate({**data, "version": PROFILE_VERSION})
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        errors = exc.errors()
+        for error in errors[:MAX_PROBLEMS]:
             field = ".".join(str(p) for p in error["loc"])
             message = str(error["msg"]).removeprefix("Value error, ")
             name = str(error["loc"][-1]) if error["loc"] else ""
@@ -697,6 +700,8 @@ def parse_profile(data: Mapping[str, Any]) -> WorkloadProfile:
             if allowed and error["type"] not in ("extra_forbidden", "missing"):
                 message = f"{message}; {allowed}"
             problems.append((field, error.get("input") if error["type"] != "missing" else None, message))
+        if len(errors) > MAX_PROBLEMS:
+            problems.append(("profile", None, f"and {len(errors) - MAX_PROBLEMS:,} more problems (fix these first)"))
         raise ProfileError(problems) from None
 
 

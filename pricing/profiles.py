@@ -15,7 +15,7 @@ import yaml
 from model.profile import ProfileError, WorkloadProfile, parse_profile
 from pricing.load import PricingError, data_dir
 from pricing.schema import PriceBook, PriceTable
-from pricing.yamlio import PROFILE_BYTES, InputError, Problem, YamlDocument, parse_yaml, read_bounded
+from pricing.yamlio import PROFILE_BYTES, InputError, Problem, YamlDocument, capped, parse_yaml, read_bounded
 
 __all__ = [
     "Known",
@@ -86,7 +86,7 @@ def load_profile_text(text: str, file: str, *, known: Known | None = None, root:
     problems: list[Problem] = []
     loaded = profile_from(dict(doc.data), doc, file, problems, known=known, root=root)
     if problems or loaded is None:
-        raise PricingError(problems)
+        raise PricingError(capped(problems, file))
     return loaded
 
 

@@ -34,6 +34,7 @@ from pydantic import (
 )
 
 __all__ = [
+    "CONTROL",
     "FEATURES",
     "SCHEMA_VERSION",
     "SUPPORT_LEVELS",

@@ -217,7 +217,7 @@ def _yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
 
 def capped(problems: Sequence[Problem], file: str, most: int = MAX_PROBLEMS) -> tuple[Problem, ...]:
     """The first `most` problems, and a last one saying how many more there are."""
-    if len(problems) <= most:
+    if len(problems) <= most or (len(problems) == most + 1 and "more problems" in problems[-1].message):
         return tuple(problems)
     return (*problems[:most], Problem(file, None, "", f"and {len(problems) - most:,} more problems (fix these first)"))
 

@@ -22,7 +22,7 @@ from model.uncertainty import MonteCarlo, monte_carlo
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
-from pricing.profiles import read_presets
+from pricing.profiles import OptionTerms, read_presets
 from pricing.schema import PriceBook
 from pricing.versions import history_frame
 from report.charts import breakdown_chart, cost_curve_spec, limits_chart
@@ -143,8 +143,13 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
     latest = {t.id: max(u.effective for u in versions if u.id == t.id) for t in versions}
     # The table whose prices changed most often; of those, the one that changed last.
     default = max(counts, key=lambda t: (counts[t], latest[t], t)) if counts else None
+    terms: dict[str, OptionTerms] = {}
+    for table in versions:  # what any version names, so a link dated in the past keeps its terms
+        have, more = terms.get(table.id, OptionTerms()), OptionTerms.of(table)
+        terms[table.id] = OptionTerms(*(tuple(sorted({*a, *b})) for a, b in (
+            (have.prices, more.prices), (have.plans, more.plans), (have.addons, more.addons))))
     return Allowed(machines=tuple(machines(_book(today, fingerprint))), tables=tables, options=tuple(options),
-                   first_date=first, last_date=today, default_table=default)
+                   first_date=first, last_date=today, default_table=default, terms=terms)
 
 
 def book_for(on: dt.date) -> PriceBook:

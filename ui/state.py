@@ -34,6 +34,7 @@ from model.profile import (
     parse_profile,
 )
 from pricing.criteria import Criteria
+from pricing.profiles import OptionTerms
 
 __all__ = [
     "STATE_VERSION",
@@ -115,6 +116,8 @@ class Allowed:
     last_date: dt.date | None = None
     default_table: str | None = None
     """The table the price-history view opens on: the option table with the most versions."""
+    terms: Mapping[str, OptionTerms] = field(default_factory=dict)
+    """Option id -> the price, plan and add-on ids its `your.` parameters may name (any version's)."""
 
 
 Problem = tuple[str, str, str]
@@ -274,9 +277,11 @@ field is `price.<id>`, `discount`, `commitment`, `credit`, `plan` or `addon.<id>
 _TERMS = {"discount": "discount_percent", "commitment": "commitment_usd", "credit": "commitment_credit_usd"}
 
 
-def overrides_from(values: Mapping[str, Any], options: tuple[str, ...] = ()) -> tuple[dict[str, Any], list[Problem]]:
+def overrides_from(values: Mapping[str, Any], options: tuple[str, ...] = (),
+                   terms: Mapping[str, OptionTerms] | None = None) -> tuple[dict[str, Any], list[Problem]]:
     """`your.<option>.<field>` keys (of a link or of the widgets) as a profile's `overrides`; the
-    problems name each key that names no option or no field, with what is allowed."""
+    problems name each key that names no option or no field (or, given `terms`, a price, plan or
+    add-on id the option's tables do not have), with what is allowed."""
     out: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
     for key, value in values.items():
@@ -288,16 +293,24 @@ def overrides_from(values: Mapping[str, Any], options: tuple[str, ...] = ()) -> 
             problems.append((str(key), str(value), "your.<option>.<field> for one of " + ", ".join(options)))
             continue
         term = rest.removeprefix(option + ".")
-        terms = out.setdefault(option, {})
+        have = (terms or {}).get(option)
+        if have is not None:
+            kind, _, name = term.partition(".")
+            ids = {"price": have.prices, "addon": have.addons, "plan": have.plans}.get(kind)
+            wanted = name if kind in ("price", "addon") else str(value)
+            if ids is not None and wanted not in ids:
+                problems.append((str(key), str(value), f"a {kind} id of {option}: " + (", ".join(ids) or "none")))
+                continue
+        terms_of = out.setdefault(option, {})
         try:
             if term.startswith("price."):
-                terms.setdefault("prices", {})[term.removeprefix("price.")] = float(value)
+                terms_of.setdefault("prices", {})[term.removeprefix("price.")] = float(value)
             elif term.startswith("addon."):
-                terms.setdefault("addons", {})[term.removeprefix("addon.")] = float(value)
+                terms_of.setdefault("addons", {})[term.removeprefix("addon.")] = float(value)
             elif term in _TERMS:
-                terms[_TERMS[term]] = float(value)
+                terms_of[_TERMS[term]] = float(value)
             elif term == "plan":
-                terms["plan"] = str(value)
+                terms_of["plan"] = str(value)
             else:
                 problems.append((str(key), str(value), "a field: price.<id>, discount, commitment, credit, plan, "
                                  "addon.<id>"))
@@ -389,7 +402,7 @@ def decode(
     if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
         problems.append(("machine", str(overrides.pop("machine")), "one of " + ", ".join(allowed.machines)))
     team = _team_from(data, problems, allowed.options)
-    yours, bad_yours = overrides_from(data, allowed.options)
+    yours, bad_yours = overrides_from(data, allowed.options, allowed.terms)
     problems += bad_yours
     if yours:
         try:

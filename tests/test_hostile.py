@@ -1,0 +1,376 @@
+"""Hostile input, tried as an attacker would: files, links, uploads and pricing tables built to break the
+tool, each answered with a message that names what is wrong (exit 2 in the CLI), never a traceback, an
+outside request or a hang.
+
+Every case runs under a hang guard (`guard`: the call is interrupted after `HANG_SECONDS`, which only
+a hang reaches: the slowest case takes about 2.5 s on a 2-core machine); the largest inputs run in a
+child process whose address space is capped (`MEMORY_CAP`), so an input that made the tool read or
+build something unbounded fails the test instead of the machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from cli import main
+from pricing.profiles import read_presets
+from tests.test_app import plain, start
+
+ROOT = Path(__file__).resolve().parent.parent
+HANG_SECONDS = 60
+MEMORY_CAP = 1536 * 1024 * 1024
+GOOD = "version: 2\nmonthly_runs: 1000\nsteps_per_run: 10\nstep_seconds: 3\n"
+PRESETS = read_presets()
+
+
+@contextlib.contextmanager
+def guard(seconds: int = HANG_SECONDS) -> Iterator[None]:
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with guard():
+        code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused(code: int, err: str, *expect: str) -> None:
+    """Exit 2 with a message on one or a few lines, naming what it must, and no traceback."""
+    assert code == 2, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert err.strip(), "no message"
+    for text in expect:
+        assert text in err, (text, err)
+
+
+# --- profile files: `tco compare --profile FILE` ------------------------------------------------------
+
+PROFILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "python tag": (GOOD.encode() + b"name: !!python/object:os.system ls\n", ("tag", ":5")),
+    "python apply tag": (GOOD.encode() + b"name: !!python/object/apply:os.system [ls]\n", ("tag",)),
+    "custom tag": (b"monthly_runs: !custom 1000\nsteps_per_run: 10\nstep_seconds: 3\n", ("!custom",)),
+    "binary tag": (GOOD.encode() + b"name: !!binary aGVsbG8=\n", ("!!binary",)),
+    "set tag": (GOOD.encode() + b"options: !!set {a: null}\n", ("!!set",)),
+    "omap tag": (GOOD.encode() + b"team: !!omap [{a: 1}]\n", ("!!omap",)),
+    "list as a key": (b"? [a, b]\n: 1\n" + GOOD.encode(), ("key must be plain text",)),
+    "mapping as a key": (b"? {a: 1}\n: 1\n" + GOOD.encode(), ("key must be plain text",)),
+    "100,000-digit integer": (b"monthly_runs: " + b"9" * 100_000 + b"\nsteps_per_run: 10\nstep_seconds: 3\n",
+                              ("100,000 digits",)),
+    "101-digit integer": (b"monthly_runs: " + b"1" * 101 + b"\nsteps_per_run: 10\nstep_seconds: 3\n", ("digits",)),
+    "deep flow nesting": (b"a: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", ("nested",)),
+    "deep block nesting": ("".join(f"{'  ' * i}k{i}:\n" for i in range(200)).encode() + b"  " * 200 + b"x: 1\n",
+                           ("nested",)),
+    "billion laughs": (b"a: &a [1, 1, 1]\nb: &b [*a, *a, *a]\nc: &c [*b, *b, *b]\nd: [*c, *c, *c]\n" + GOOD.encode(),
+                       ("aliases",)),
+    "duplicate key": (GOOD.encode() + b"monthly_runs: 5\n", ("duplicate key",)),
+    "Latin-1 bytes": (GOOD.encode() + "name: caf\u00e9\n".encode("latin-1"), ("not UTF-8",)),
+    "UTF-16 LE": (GOOD.encode("utf-16-le").join([b"\xff\xfe", b""]), ("UTF-16",)),
+    "UTF-16 BE": (b"\xfe\xff" + GOOD.encode("utf-16-be"), ("UTF-16",)),
+    "NUL bytes": (b"monthly_runs: 1000\x00\nsteps_per_run: 10\nstep_seconds: 3\n", ("YAML",)),
+    "empty file": (b"", ("mapping",)),
+    "only comments": (b"# nothing here\n", ("mapping",)),
+    "a list": (b"- 1\n- 2\n", ("mapping",)),
+    "a scalar": (b"42\n", ("mapping",)),
+    "unclosed quote": (b"name: 'oops\n" + GOOD.encode(), ("YAML",)),
+    "tab indentation": (b"team:\n\tops_fte: {}\n" + GOOD.encode(), ("YAML",)),
+    "true as runs": (b"monthly_runs: true\nsteps_per_run: 10\nstep_seconds: 3\n", ("monthly_runs", "true or false")),
+    "yes as retries": (GOOD.encode() + b"retry_rate: yes\n", ("retry_rate", "true or false")),
+    "text as runs": (b"monthly_runs: lots\nsteps_per_run: 10\nstep_seconds: 3\n", ("monthly_runs",)),
+    "NaN": (GOOD.encode() + b"retry_rate: .nan\n", ("retry_rate",)),
+    "infinity": (GOOD.encode() + b"sleep_seconds: .inf\n", ("sleep_seconds",)),
+    "1e400 (overflows to infinity)": (GOOD.encode() + b"sleep_seconds: 1.0e400\n", ("sleep_seconds",)),
+    "negative runs": (b"monthly_runs: -1\nsteps_per_run: 10\nstep_seconds: 3\n", ("monthly_runs",)),
+    "runs past the bound": (b"monthly_runs: 1.0e11\nsteps_per_run: 10\nstep_seconds: 3\n", ("monthly_runs",)),
+    "terminal escape in the name": (GOOD.encode() + b'name: "a\\e[31mred"\n', ("name", "U+001B")),
+    "carriage return in the name": (GOOD.encode() + b'name: "over\\rwrite"\n', ("name", "U+000D")),
+    "NEL in the name": (GOOD.encode() + b'name: "a\\Nb"\n', ("name", "U+0085")),
+    "right-to-left override in the name": (GOOD.encode() + "name: a\u202eb\n".encode(), ("name", "U+202E")),
+    "line separator in the description": (GOOD.encode() + b'description: "a\\Lb"\n', ("description", "U+2028")),
+    "name of 10,000 characters": (GOOD.encode() + b"name: " + b"x" * 10_000 + b"\n", ("name",)),
+    "description of 100,000 characters": (GOOD.encode() + b"description: " + b"x" * 100_000 + b"\n",
+                                          ("description",)),
+    "binary name as a number": (GOOD.encode() + b"name: 12\n", ("name",)),
+    "unknown version": (b"version: 99\nmonthly_runs: 1000\nsteps_per_run: 10\nstep_seconds: 3\n", ("version",)),
+    "extends a path": (b"version: 2\nextends: ../../etc/passwd\n", ("not a preset",)),
+    "extends a list": (b"version: 2\nextends: [coding-agent]\n", ("not a preset",)),
+    "unknown option": (GOOD.encode() + b"options: [acme/cloud]\n", ("acme/cloud",)),
+    "option id with markup": (GOOD.encode() + b"options: ['[x](http://evil)']\n", ("options",)),
+    "unknown machine": (GOOD.encode() + b"machine: huge\n", ("machine",)),
+    "machine with an image": (GOOD.encode() + b"machine: '![x](http://evil/p.png)'\n", ("machine",)),
+    "ops share of an unknown option": (GOOD.encode() + b"team: {ops_fte: {acme/cloud: 0.5}}\n", ("acme/cloud",)),
+    "ops share as true": (GOOD.encode() + b"team: {ops_fte: {temporal/cloud: true}}\n", ("true or false",)),
+    "unknown price id": (GOOD.encode() + b"overrides: {temporal/cloud: {prices: {nope: 1}}}\n", ("nope",)),
+    "a discount over 100 %": (GOOD.encode() + b"overrides: {temporal/cloud: {discount_percent: 150}}\n",
+                              ("discount_percent",)),
+    "a support level unknown": (GOOD.encode() + b"requirements: {support: platinum}\n", ("support",)),
+    "seats as true": (GOOD.encode() + b"requirements: {seats: true}\n", ("seats",)),
+    "a range around nothing": (GOOD.encode() + b"ranges: {machine: {low: 1, high: 2}}\n", ("ranges",)),
+    "a range missing its value": (GOOD.encode() + b"ranges: {monthly_runs: {low: 5000, high: 9000}}\n",
+                                  ("ranges", "must lie within")),
+    "a range upside down": (GOOD.encode() + b"ranges: {monthly_runs: {low: 2000, high: 500}}\n", ("ranges",)),
+    "a range past the bound": (GOOD.encode() + b"ranges: {monthly_runs: {low: 10, high: 1.0e12}}\n", ("ranges",)),
+    "a horizon of none": (GOOD.encode() + b"path: {horizon_months: 0}\n", ("horizon_months",)),
+    "a horizon of 1.5": (GOOD.encode() + b"path: {horizon_months: 1.5}\n", ("horizon_months",)),
+    "a forecast of 500 months": (GOOD.encode() + b"path: {monthly_runs_by_month: [" + b"1, " * 499 + b"1]}\n",
+                                 ("monthly_runs_by_month",)),
+    "growth of 1,000 % a month": (GOOD.encode() + b"path: {growth_percent_per_month: 1000}\n",
+                                  ("growth_percent_per_month",)),
+    "75,000 unknown keys": ((GOOD + "".join(f"k{i}: {i}\n" for i in range(70_000))).encode(),
+                            ("more problems",)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROFILES))
+def test_a_hostile_profile_is_refused_by_name(case, tmp_path, capsys):
+    data, expect = PROFILES[case]
+    path = tmp_path / "hostile.yaml"
+    path.write_bytes(data)
+    code, _, err = run(["compare", "--profile", str(path)], capsys)
+    refused(code, err, *expect)
+    assert len(err.splitlines()) <= 22, "at most 20 problems and a count of the rest"
+
+
+SPECIAL_FILES: dict[str, Callable[[Path], Path]] = {
+    "a FIFO": lambda d: (os.mkfifo(d / "fifo.yaml"), d / "fifo.yaml")[1],
+    "/dev/zero": lambda d: Path("/dev/zero"),
+    "a directory": lambda d: d,
+    "a missing file": lambda d: d / "nope.yaml",
+    "a file over 1 MB": lambda d: (d / "big.yaml").write_bytes(GOOD.encode() + b"#" * 2_000_000) and d / "big.yaml",
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPECIAL_FILES))
+@pytest.mark.parametrize("command", [["compare", "--profile"], ["compare", "--scenarios"],
+                                     ["report", "--format", "md", "-o", "-", "--profile"]])
+def test_what_is_not_a_small_regular_file_is_refused_before_it_is_read(case, command, tmp_path, capsys):
+    path = SPECIAL_FILES[case](tmp_path)
+    code, _, err = run([*command, str(path)], capsys)
+    refused(code, err, str(path))
+
+
+# --- scenario sets and exports ------------------------------------------------------------------------
+
+SCENARIO_SETS: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "a tag": (b"version: 1\nscenarios: !!python/object:os.system x\n", ("tag",)),
+    "seven scenarios": (b"version: 1\nscenarios:\n" + b"".join(
+        f"  - {{name: s{i}, profile: {{monthly_runs: 1, steps_per_run: 1, step_seconds: 1}}}}\n".encode()
+        for i in range(7)), ("scenarios",)),
+    "a name with an escape": (b"version: 1\nscenarios:\n  - {name: \"a\\e[2J\", profile: {monthly_runs: 1, "
+                              b"steps_per_run: 1, step_seconds: 1}}\n  - {name: b, changes: {monthly_runs: 2}}\n",
+                              ("control characters",)),
+    "a list": (b"- 1\n", ("mapping",)),
+    "a bad change": (b"version: 1\nbase: {monthly_runs: 1, steps_per_run: 1, step_seconds: 1}\nscenarios:\n"
+                     b"  - {name: a, changes: {}}\n  - {name: b, changes: {monthly_runs: true}}\n", ("monthly_runs",)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SCENARIO_SETS))
+def test_a_hostile_scenario_set_is_refused_by_name(case, tmp_path, capsys):
+    data, expect = SCENARIO_SETS[case]
+    path = tmp_path / "set.yaml"
+    path.write_bytes(data)
+    code, _, err = run(["compare", "--scenarios", str(path)], capsys)
+    refused(code, err, *expect)
+
+
+EXPORTS: dict[str, tuple[bytes, str]] = {
+    "deep nesting": (b"[" * 100_000 + b"]" * 100_000, "nested"),
+    "a 100,000-digit number": (b'{"data": [' + b"9" * 100_000 + b"]}", "digits"),
+    "NaN": (b'{"data": [NaN]}', "NaN"),
+    "not JSON": (b"{'single': quotes}", "not JSON"),
+    "UTF-16": (b"\xff\xfe{\x00}\x00", "UTF-16"),
+    "Latin-1": ('{"name": "caf\u00e9"}'.encode("latin-1"), "UTF-8"),
+    "neither export": (b'{"hello": "world"}', "export"),
+    "a history whose events are not a list": (b'{"events": 5}', "history"),
+    "runs with text durations": (b'{"data": [{"durationMs": "lots", "costInCents": 1, "baseCostInCents": 0, '
+                                 b'"createdAt": "2026-01-01T00:00:00Z"}]}', "durationMs"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPORTS))
+@pytest.mark.parametrize("command", [["profile", "from-history", "--monthly-runs", "10"],
+                                     ["profile", "from-trigger-runs", "--monthly-runs", "10"]])
+def test_a_hostile_export_is_refused_by_name(case, command, tmp_path, capsys):
+    data, _ = EXPORTS[case]
+    path = tmp_path / "export.json"
+    path.write_bytes(data)
+    code, _, err = run([*command, str(path)], capsys)
+    refused(code, err, str(path))
+
+
+# --- pricing tables: `tco pricing validate FILE` -------------------------------------------------------
+
+TABLE = ROOT / "data" / "pricing" / "temporal" / "cloud" / "2026-09-17.yaml"
+TABLE_EDITS: dict[str, tuple[str, str]] = {
+    "an infinite tier price": ("{up_to: 5000000, price: 50}", "{up_to: 5000000, price: .inf}"),
+    "a NaN tier price": ("{up_to: 5000000, price: 50}", "{up_to: 5000000, price: .nan}"),
+    "a negative tier price": ("{up_to: 5000000, price: 50}", "{up_to: 5000000, price: -50}"),
+    "a price as true": ("{up_to: 5000000, price: 50}", "{up_to: 5000000, price: true}"),
+    "a price as text": ("{up_to: 5000000, price: 50}", "{up_to: 5000000, price: '50'}"),
+    "a python tag": ("name: Temporal Cloud", "name: !!python/object:os.system x"),
+    "a control character in the name": ("name: Temporal Cloud", 'name: "Temporal\\e[31m Cloud"'),
+    "an unknown key": ("name: Temporal Cloud", "name: Temporal Cloud\ncolour: red"),
+    "a duplicate key": ("name: Temporal Cloud", "name: Temporal Cloud\nname: Again"),
+    "a 200-digit number": ("{up_to: 5000000, price: 50}", "{up_to: 5000000, price: " + "5" * 200 + "}"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TABLE_EDITS))
+def test_a_hostile_pricing_table_fails_validation_by_name(case, tmp_path, capsys):
+    old, new = TABLE_EDITS[case]
+    text = TABLE.read_text(encoding="utf-8")
+    assert old in text, "the edit must apply to the table"
+    path = tmp_path / "2026-09-17.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with guard():
+        code = main(["pricing", "validate", str(path)])
+    _, err = capsys.readouterr()
+    out = err + capsys.readouterr().out
+    assert code in (1, 2), out
+    assert "Traceback" not in out and "internal error" not in out
+
+
+def test_a_plan_name_like_a_formula_is_text_in_every_csv(tmp_path, capsys):
+    """A table's plan named `=HYPERLINK(...)` lands in the report's CSV as text, never a formula."""
+    from model.analysis import analyse
+    from pricing.load import read_pricebook
+    from report.builders import build
+
+    book = read_pricebook()
+    name = '=HYPERLINK("http://evil","x")'
+    table = book.table("temporal/cloud")
+    hostile = table.model_copy(update={"plans": tuple(p.model_copy(update={"name": name}) for p in table.plans)})
+    evil = book.model_copy(update={"tables": {**book.tables, "temporal/cloud": hostile}})
+    csv_text = build(analyse(PRESETS["coding-agent"], evil), "csv").decode("utf-8")
+    cells = [c for line in csv_text.splitlines() for c in line.split(",")]
+    assert not any(c.startswith(("=", "+", "@", '"=')) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") or c.startswith("\"'=HYPERLINK") for c in cells)
+
+
+# --- the link: every parameter a problem, named, the rest kept -----------------------------------------
+
+LINKS: dict[str, dict[str, str]] = {
+    "an image as the name": {"name": "![x](http://evil.example/p.png)"},
+    "a link as the description": {"description": "[Log in again](https://evil.example)"},
+    "a code fence in the description": {"description": "```\n<img src=http://evil.example/p.png>\n```"},
+    "script as the name": {"name": "<script>alert(1)</script>"},
+    "a machine with a link": {"machine": "[x](http://evil.example)"},
+    "a parameter named with a link": {"[x](http://evil.example)": "1"},
+    "a value with an image": {"steps_per_run": "![x](http://evil.example/p.png)"},
+    "runs as true": {"monthly_runs": "true"},
+    "runs as NaN": {"monthly_runs": "nan"},
+    "runs as infinity": {"monthly_runs": "inf"},
+    "runs past the bound": {"monthly_runs": "1e300"},
+    "a 5,000-digit number": {"monthly_runs": "9" * 5000},
+    "a date that does not exist": {"date": "2026-02-30"},
+    "a view with markup": {"view": "<b>x</b>"},
+    "an axis unknown": {"axis": "colour"},
+    "a future link version": {"v": "999"},
+    "a preset unknown": {"preset": "../../etc/passwd"},
+    "an answer unknown": {"q.regulated": "perhaps"},
+    "a question unknown": {"q.[x](http://evil)": "yes"},
+    "an ops share of an unknown option": {"ops.acme/cloud": "0.5"},
+    "an ops share of 1e9": {"ops.temporal/cloud": "1e9"},
+    "setup weeks as text": {"setup.temporal/cloud": "soon"},
+    "a price of an unknown id": {"your.temporal/cloud.price.nope": "1"},
+    "a price as text": {"your.temporal/cloud.discount": "lots"},
+    "a requirement unknown": {"need.uptime": "99.9"},
+    "seats as text": {"need.seats": "many"},
+    "a range of words": {"range.monthly_runs": "one,two"},
+    "a range of a text field": {"range.machine": "1,2"},
+    "a horizon of words": {"path.horizon": "forever"},
+    "a forecast with words": {"path.runs": "1,two,3"},
+    "a scenario with an escape": {"s1": "a\x1b[2Jb", "s1.monthly_runs": "5"},
+    "a scenario past the fifth": {"s9": "too many"},
+    "a scenario change of nothing known": {"s1": "x", "s1.colour": "red"},
+    "an engineer cost as text": {"engineer_cost": "a lot"},
+    "a short list with markup": {"options": "[x](http://evil),temporal/cloud"},
+}
+OUTSIDE = re.compile(r"(?<!\\)\]\(|(?<!\\)<(script|img|a)\b|!\[", re.IGNORECASE)
+"""Markdown or HTML that would make a link, an image or a script out of text: never in what the app
+renders from user text (escaped, it reads `\\](`, `\\<script`, `!\\[`)."""
+
+
+@pytest.mark.parametrize("case", sorted(LINKS))
+def test_a_hostile_link_is_named_shown_as_text_and_the_rest_kept(case):
+    params = {"preset": "coding-agent", "steps_per_run": "77", **LINKS[case]}
+    with guard():
+        at = start(params)
+    assert not at.exception
+    rendered = [m.value for m in (*at.markdown, *at.error, *at.warning, *at.caption, *at.info)]
+    for value in rendered:
+        assert not OUTSIDE.search(value), (case, value)
+    named = [p for p in LINKS[case] if p not in ("name", "description")]
+    if named:  # a value the app cannot use is named in the box, with what is allowed
+        shown = plain(" ".join(e.value for e in at.error))
+        assert any(p.split(".")[0] in shown or p in shown for p in named), (case, shown)
+    if "steps_per_run" not in LINKS[case]:
+        from ui.state import field_key
+
+        assert at.number_input(key=field_key("steps_per_run")).value == 77
+
+
+@pytest.mark.parametrize("field", ["name", "description"])
+@pytest.mark.parametrize("text", ["![x](http://evil.example/p.png)", "[Log in again](https://evil.example)",
+                                  "```\n<img src=http://evil.example/p.png>\n```", "<script>alert(1)</script>",
+                                  "www.evil.example and https://evil.example/"])
+def test_the_report_preview_shows_user_text_as_text(field, text):
+    """The Markdown report (and the app's preview of it) keeps the profile's name and description as
+    text: no link, image, script or closed code block comes out of them, and the profile loads back."""
+    from model.analysis import analyse
+    from pricing.load import read_pricebook
+    from pricing.profiles import parse_profile_text
+    from report.builders import build
+
+    profile = PRESETS["coding-agent"].model_copy(update={field: text if field == "description" else text[:120]})
+    md = build(analyse(profile, read_pricebook()), "md").decode("utf-8")
+    body, _, block = md.partition("## Profile (load this back")
+    assert not OUTSIDE.search(body.replace("](<https://", "")), body[:400]
+    assert "https://evil" not in re.sub(r"https\\:", "", body)
+    fence = re.search(r"^(`{3,})yaml$", block, re.MULTILINE)
+    assert fence is not None
+    yaml_text = block.split(fence.group(0) + "\n", 1)[1].split("\n" + fence.group(1) + "\n", 1)[0]
+    assert parse_profile_text(yaml_text, "report.md") == profile
+
+
+# --- the largest inputs, in a child whose memory is capped ---------------------------------------------
+
+def _capped() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+@pytest.mark.parametrize(("make", "code"), [
+    pytest.param(lambda d: (d / "keys.yaml").write_text(GOOD + "".join(f"k{i}: {i}\n" for i in range(70_000))), 2,
+                 id="70,000 unknown keys"),
+    pytest.param(lambda d: (d / "keys.yaml").write_text(GOOD + "x" * 50_000_000), 2, id="50 MB"),
+    pytest.param(lambda d: (d / "keys.yaml").write_text(GOOD + "# padding\n" * 90_000), 0,
+                 id="a valid profile padded with comments to 900 KB"),
+])
+def test_the_largest_inputs_stay_within_bounds(make, code, tmp_path):
+    make(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "cli", "compare", "--profile", str(tmp_path / "keys.yaml")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=HANG_SECONDS, preexec_fn=_capped,
+                          check=False)
+    assert done.returncode == code, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert len(done.stderr.splitlines()) <= 22
