@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from model.profile import ProfileError, WorkloadProfile, parse_profile
+from model.profile import PathInputs, ProfileError, WorkloadProfile, parse_profile
 from pricing.load import PricingError, data_dir
 from pricing.schema import PriceBook, PriceTable
 from pricing.yamlio import PROFILE_BYTES, InputError, Problem, YamlDocument, capped, parse_yaml, read_bounded
@@ -171,8 +171,11 @@ def dump_profile(profile: WorkloadProfile) -> str:
     needs = {k: v for k, v in (data.pop("requirements", None) or {}).items() if v not in (None, False)}
     if needs:
         data["requirements"] = needs
-    if not data.get("overrides"):
-        data.pop("overrides", None)
+    for section in ("overrides", "ranges"):
+        if not data.get(section):
+            data.pop(section, None)
+    if profile.path == PathInputs():
+        data.pop("path", None)
     for key, value in list(data.items()):
         if value is None or value == []:
             del data[key]  # an empty optional field: the engine derives it, or compares every option
