@@ -652,7 +652,8 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
                 warnings[note] = bounded[1]
         allowed_by_plan = np.stack(allowed)
         pinned = ov.plan if ov is not None else np.full(n, None, dtype=object)
-        if any(p is not None for p in pinned):
+        any_pinned = ov is not None and ov.pinned
+        if any_pinned:
             # A pinned plan is priced whether or not it is the cheapest, and whether or not it takes
             # the workload (which a warning then says).
             cheapest_lines, cheapest_ids, _, _ = select_plan(table.plans, per_plan, allowed_by_plan, reasons)
@@ -678,7 +679,7 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
             for row in np.flatnonzero(unmet_all).tolist():
                 unmet_reason[row] = ("no plan both takes this workload and meets your requirements ("
                                    + "; ".join(str(u[row]) for u in unmet_by_plan) + ")")
-        if any(p is not None for p in pinned):  # what each plan would cost, pinned or not
+        if any_pinned:  # what each plan would cost, pinned or not
             plan_totals = {plan.id: np.where(ok, np.sum([ln.cost for ln in lines], axis=0), np.inf)
                            for plan, lines, ok in zip(table.plans, per_plan, allowed, strict=True)}
         plan_reasons = {plan.id: reason for plan, reason in zip(table.plans, reasons, strict=True)}

@@ -434,6 +434,8 @@ class OverrideColumns:
     credit: npt.NDArray[np.float64]
     plan: npt.NDArray[np.object_]
     addons: dict[str, npt.NDArray[np.float64]]
+    pinned: bool = False
+    """Whether any row pins a plan."""
 
     @classmethod
     def of(cls, rows: list[OptionOverrides | None]) -> OverrideColumns:
@@ -454,13 +456,13 @@ class OverrideColumns:
                 commitment[i] = o.commitment_usd
                 credit[i] = o.commitment_usd if o.commitment_credit_usd is None else o.commitment_credit_usd
             plan[i] = o.plan
-        return cls(n, prices, discount, commitment, credit, plan, addons)
+        return cls(n, prices, discount, commitment, credit, plan, addons, any(o is not None and o.plan for o in rows))
 
     def take(self, rows: npt.NDArray[np.intp]) -> OverrideColumns:
         """These columns at the given row indices."""
         return OverrideColumns(len(rows), {k: v[rows] for k, v in self.prices.items()}, self.discount[rows],
                                self.commitment[rows], self.credit[rows], self.plan[rows],
-                               {k: v[rows] for k, v in self.addons.items()})
+                               {k: v[rows] for k, v in self.addons.items()}, self.pinned)
 
 
 _NO_REQUIREMENTS = PlanRequirements()
@@ -568,12 +570,13 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         """The team's operations share for one option, per row (NaN where not given), or None
         when no row gives one. The column of dicts is read once for all options."""
         if self._ops is None:
-            found: dict[str, npt.NDArray[np.float64]] = {}
-            for i, given in enumerate(self._data.get("ops_fte", ())):
+            distinct, inverse = self._distinct("ops_fte")
+            small: dict[str, npt.NDArray[np.float64]] = {}
+            for i, given in enumerate(distinct):
                 if isinstance(given, Mapping):
                     for key, value in given.items():
-                        found.setdefault(key, np.full(self.rows, np.nan))[i] = value
-            self._ops = found
+                        small.setdefault(key, np.full(len(distinct), np.nan))[i] = value
+            self._ops = {key: values[inverse] for key, values in small.items()}
         return self._ops.get(option_id)
 
     def _distinct(self, name: str) -> tuple[list[Any], npt.NDArray[np.intp]]:
