@@ -70,6 +70,10 @@ def main() -> None:
         if st.button("Dismiss", key="dismiss_url_problems"):
             session.store["url_problems"] = []
             st.rerun()
+    upload_problems = session.store.get("upload_problems") or []
+    if upload_problems:  # said where the answer is, not only beside the upload at the sidebar's foot
+        _problems("The file you loaded cannot be used; what follows is the profile as it was before:",
+                  list(upload_problems))
     if profile is None:
         st.stop()
     view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, key="view", required=True,

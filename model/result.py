@@ -646,7 +646,9 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
         fix = f", which {segments.name} cannot fix" if segments is not None else ""
         advice.append(f"Step {limit.steps_until_limit:,.0f} passes the {limit.shown} {limit.name.lower()} limit{fix}."
                       + (f" {limit.advice}" if limit.advice else ""))
-    if segments is not None and count > 1:
+    if segments is not None and count > 1 and first >= 1 and not blocked:
+        # Only advice that can be followed: a segment must hold at least one step, and a run whose
+        # own payload passes a limit that restarting cannot fix has been told so above.
         advice.append(segments.advice.format(
             every=first, segments=count, events=table.counting[segments.events].expected,
             mb=table.counting[segments.size_mb].expected))

@@ -97,7 +97,9 @@ def number_rows(table: PriceTable) -> list[NumberRow]:
     for path, item in table.numbers().items():
         source = table.source_for(item)
         if isinstance(item, Tiered):
-            value, low, high, unit = None, None, None, f"{item.unit.value} per {item.quantity_unit.value}"
+            priced, counted = item.unit.value, item.quantity_unit.value
+            value, low, high, unit = None, None, None, (priced if priced.endswith(counted)
+                                                        else f"{priced} (of {counted})")
         else:
             value, low, high, unit = item.value, item.low, item.high, item.unit.value
         rows.append(

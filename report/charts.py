@@ -27,6 +27,7 @@ from report.compare import ranked
 __all__ = [
     "breakdown_chart",
     "cost_curve_spec",
+    "crossing_at",
     "limits_chart",
     "limits_frame",
     "option_scale",
@@ -230,6 +231,23 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+COUNTED = frozenset({"steps_per_run", "sleeps_per_run", "human_waits_per_run", "child_runs_per_run",
+                     "peak_concurrent_runs", "monthly_runs"})
+"""Fields that count whole things: a crossover between two counts is shown as the count it is crossed at."""
+
+
+def crossing_at(value: float, field: str) -> str:
+    """Where a crossover lies, as a reader counts it: a count from the first whole one past the crossing
+    (77.38 steps: from 78 steps), anything else to three significant digits.
+
+    >>> crossing_at(77.38, "steps_per_run"), crossing_at(2435.2, "monthly_runs"), crossing_at(0.25, "retry_rate")
+    ('from 78', 'from 2,436', '0.25')
+    """
+    if field in COUNTED and not float(value).is_integer():
+        return f"from {math.ceil(value):,}"
+    return _number(value)
+
+
 def _crossing_frame(crossings: list[Crossover], names: dict[str, str]) -> pd.DataFrame:
     rows = []
     for c in crossings:
@@ -240,7 +258,8 @@ def _crossing_frame(crossings: list[Crossover], names: dict[str, str]) -> pd.Dat
                 "cost_usd": c.cost_usd,
                 "changes_cheapest": c.changes_cheapest,
                 "label": f"{below} cheaper below, {above} above ({c.kind})",
-                "short": f"{above} cheaper above {_number(c.value)}",
+                "short": f"{above} cheaper " + (f"{at}" if (at := crossing_at(c.value, c.field)).startswith("from")
+                                                 else f"above {at}"),
             }
         )
     return pd.DataFrame(rows, columns=["value", "cost_usd", "changes_cheapest", "label", "short"])

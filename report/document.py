@@ -16,7 +16,7 @@ from model.result import EstimateOut
 from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
-from report.charts import TORNADO_BARS, path_strategies
+from report.charts import TORNADO_BARS, crossing_at, path_strategies
 from report.compare import (
     PLAN_HEADERS,
     format_quantity,
@@ -79,7 +79,7 @@ def _crossing_rows(crossings: list[Crossover], analysis: Analysis, field: str) -
     unit = field_unit(field)
     return tuple(
         (
-            f"{format_quantity(c.value)} {unit}".strip(),
+            f"{crossing_at(c.value, field)} {unit}".strip(),
             names.get(c.cheaper_below, c.cheaper_below),
             names.get(c.cheaper_above, c.cheaper_above),
             format_usd(c.cost_usd),

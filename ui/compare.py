@@ -27,6 +27,8 @@ from ui.data import chart_spec
 __all__ = ["render_compare", "render_headline"]
 
 MONEY = st.column_config.NumberColumn(format="dollar")
+PER_RUN = st.column_config.NumberColumn(format="$%.4f", help="A run's share of the month's cost: cents alone would "
+                                        "hide most of a figure like $0.0022")
 PER_ROW = 5
 """Metrics side by side in the headline; more options go into rows beneath, folded away."""
 
@@ -178,8 +180,8 @@ def render_compare(analysis: Analysis, axes: list[str]) -> None:
     st.dataframe(
         _options_frame(analysis),
         hide_index=True,
-        column_config={k: MONEY for k in ("Per month", "Low", "High", "Per run", "Vendor bill",
-                                         "Infrastructure", "People")},
+        column_config={"Per run": PER_RUN, **{k: MONEY for k in ("Per month", "Low", "High", "Vendor bill",
+                                                                 "Infrastructure", "People")}},
     )
     unable = [o for o in ranked(result) if not o.applicable]
     if unable:

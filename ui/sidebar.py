@@ -67,9 +67,25 @@ def _bounds(name: str) -> tuple[float, float]:
     return float(low), float(high)
 
 
+LABELS = {
+    "step_seconds": "Seconds per step",
+    "sleep_seconds": "Length of a sleep",
+    "human_wait_seconds": "Length of a human wait",
+    "heartbeat_seconds": "Heartbeat interval",
+    "heartbeat_timeout_seconds": "Heartbeat timeout",
+    "step_payload_kb": "Payload per step",
+    "context_growth_kb": "Context growth per step",
+    "peak_window_hours": "Busy hours a day",
+    "retention_days": "Retention",
+    "state_kb_per_run": "State kept per run",
+    "step_cpu_share": "CPU share of a step",
+}
+"""Where a field's name ends in its unit (`step_payload_kb`), the words a person reads instead."""
+
+
 def _label(name: str) -> str:
     unit = field_unit(name)
-    text = name.replace("_", " ").capitalize()
+    text = LABELS.get(name, name.replace("_", " ").capitalize())
     return f"{text} [{unit}]" if unit else text
 
 
