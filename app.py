@@ -8,6 +8,7 @@ Run with `make run` (streamlit run app.py).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import replace
 
 import streamlit as st
@@ -18,7 +19,7 @@ from pricing.profiles import known_from
 from report.text import escape
 from ui import data
 from ui.checklist import render_checklist
-from ui.compare import render_compare, render_headline
+from ui.compare import render_compare, render_headline, sure_line
 from ui.export import render_export
 from ui.limits import render_limits
 from ui.outlook import render_outlook
@@ -43,6 +44,15 @@ def _fallback(param: str) -> str:
     return "ignored"
 
 
+@st.cache_resource(show_spinner=False)
+def _freeze_loaded() -> bool:
+    """Once per server, after the data is loaded: keep what lives as long as the server (modules, tables,
+    presets) out of every later garbage collection."""
+    gc.collect()
+    gc.freeze()
+    return True
+
+
 def main() -> None:
     st.set_page_config(page_title="Agent orchestrator TCO", layout="wide")
     try:
@@ -51,6 +61,7 @@ def main() -> None:
     except PricingError as exc:
         _problems("The data does not load (run `tco pricing validate`):", [str(p) for p in exc.problems])
         st.stop()
+    _freeze_loaded()
     session = Session(st.session_state, st.query_params, presets, criteria, allowed)  # type: ignore[arg-type]
     session.start()
 
@@ -85,7 +96,7 @@ def main() -> None:
         _problems("This profile cannot be priced:", str(exc).strip("'\"").splitlines())
         session.write_url(state)
         st.stop()
-    render_headline(analysis, data.monte_carlo_for(analysis))
+    how_sure = render_headline(analysis)
     if state.scenarios:  # the report and the scenarios view show them; the headline is the profile's
         analysis = replace(analysis, scenarios=scenario_results(session, state, analysis))
     if view == "compare":
@@ -109,6 +120,9 @@ def main() -> None:
             analysis = data.outlook_for(analysis)
         render_export(analysis)
     session.write_url(state)
+    # Last, once the view is drawn: the headline's Monte Carlo (10,000 draws) fills its place beneath it,
+    # so an edit shows its new headline and view without waiting for the draws.
+    how_sure.markdown(sure_line(data.monte_carlo_for(analysis)))
 
 
 main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
@@ -57,18 +58,22 @@ def _metrics(options: list[OptionOut], best: OptionOut) -> None:
             )
 
 
-def render_headline(analysis: Analysis, mc: MonteCarlo | None = None) -> None:
-    """The answer first: the cheapest option and by how much, how sure (the Monte Carlo's share of
-    draws in which it is the cheapest), then one metric per option (the cheapest five in a row; with
-    more, the rest folded beneath)."""
+def sure_line(mc: MonteCarlo) -> str:
+    """The headline's line on how sure it is: the Monte Carlo's share of draws in which each option is the cheapest."""
+    return (f"**How sure:** {mc.sentence()} (the Outlook view shows the spread, what moves it and the months "
+            "ahead)")
+
+
+def render_headline(analysis: Analysis) -> DeltaGenerator:
+    """The answer first: the cheapest option and by how much, a place beneath it for how sure it is (filled
+    once the view is drawn), then one metric per option (the cheapest five in a row; with more, the rest
+    folded beneath). Returns the place for how sure."""
     result = analysis.result
     order = ranked(result)
     best = order[0]
     st.markdown(f"#### {headline(result)}")
+    how_sure = st.empty()
     details = headline_details(result)
-    if mc is not None:
-        details.insert(0, f"**How sure:** {mc.sentence()} (the Outlook view shows the spread, what moves it and the "
-                       "months ahead)")
     if analysis.flip is not None:
         details.append(f"**What would flip it:** {analysis.flip.sentence}")
     st.markdown("  \n".join(details))
@@ -93,6 +98,7 @@ def render_headline(analysis: Analysis, mc: MonteCarlo | None = None) -> None:
         "yourself (workers, or the whole platform when self-hosted) and the share of an engineer "
         "who operates it (Team, in the sidebar). Hover a figure for its parts."
     )
+    return how_sure
 
 
 def _options_frame(analysis: Analysis) -> pd.DataFrame:
