@@ -24,6 +24,7 @@ check: lint typecheck test
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.synced
 	$(BIN)/mypy

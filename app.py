@@ -75,20 +75,26 @@ def main() -> None:
     st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     url_problems = session.store.get("url_problems") or []
     if url_problems:
-        lines = [f"{param} = {value!r}: allowed {allowed}; {_fallback(param)}" for param, value, allowed
-                 in url_problems]
+        lines = [
+            f"{param} = {value!r}: allowed {allowed}; {_fallback(param)}" for param, value, allowed in url_problems
+        ]
         _problems("Some values in the link could not be used:", lines)
         if st.button("Dismiss", key="dismiss_url_problems"):
             session.store["url_problems"] = []
             st.rerun()
     upload_problems = session.store.get("upload_problems") or []
     if upload_problems:  # said where the answer is, not only beside the upload at the sidebar's foot
-        _problems("The file you loaded cannot be used; what follows is the profile as it was before:",
-                  list(upload_problems))
+        _problems(
+            "The file you loaded cannot be used; what follows is the profile as it was before:", list(upload_problems)
+        )
     if profile is None:
         st.stop()
-    view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, key="view", required=True,
-                                label_visibility="collapsed") or "compare"
+    view = (
+        st.segmented_control(
+            "View", list(VIEWS), format_func=VIEWS.__getitem__, key="view", required=True, label_visibility="collapsed"
+        )
+        or "compare"
+    )
     state = session.state(profile, on)
     try:
         analysis = data.analysis_for(profile, on, state.axis, dict(state.answers))

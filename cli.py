@@ -65,10 +65,15 @@ def _seed(text: str) -> int:
 
 
 def _draw_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--draws", type=_draws, default=None,
-                         help="Monte Carlo draws of every uncertain input (default 10,000)")
-    command.add_argument("--seed", type=_seed, default=None,
-                         help="the draws' seed (default 1): the same inputs and seed give the same figures")
+    command.add_argument(
+        "--draws", type=_draws, default=None, help="Monte Carlo draws of every uncertain input (default 10,000)"
+    )
+    command.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        help="the draws' seed (default 1): the same inputs and seed give the same figures",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,19 +88,25 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--pricing-date", type=_date, default=None, help="use the price tables in force on this date (default: today)"
     )
-    compare.add_argument("--format", choices=("table", "json", "md", "csv"), default="table",
-                         help="csv: with --scenarios only")
-    compare.add_argument("--outlook", action="store_true",
-                         help="add how sure (Monte Carlo P10/P50/P90, the chance each option is cheapest, what moves "
-                         "the gap) and the multi-year path with migration")
+    compare.add_argument(
+        "--format", choices=("table", "json", "md", "csv"), default="table", help="csv: with --scenarios only"
+    )
+    compare.add_argument(
+        "--outlook",
+        action="store_true",
+        help="add how sure (Monte Carlo P10/P50/P90, the chance each option is cheapest, what moves "
+        "the gap) and the multi-year path with migration",
+    )
     _draw_options(compare)
 
     report = commands.add_parser("report", help="write the full report for a workload profile")
     source = report.add_mutually_exclusive_group(required=True)
     source.add_argument("--profile", type=Path, help="workload profile YAML")
-    source.add_argument("--scenarios", type=Path,
-                        help="a scenario set YAML: the report covers its first scenario in full and adds the set "
-                        "side by side")
+    source.add_argument(
+        "--scenarios",
+        type=Path,
+        help="a scenario set YAML: the report covers its first scenario in full and adds the set side by side",
+    )
     report.add_argument("--format", choices=("md", "html", "pdf", "json", "csv"), required=True)
     report.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for standard output)")
     report.add_argument("--pricing-date", type=_date, default=None)
@@ -116,16 +127,25 @@ def _parser() -> argparse.ArgumentParser:
     for importer in IMPORTERS:
         command = profile_commands.add_parser(importer.command, help=importer.help)
         command.add_argument("files", nargs="+", type=Path, metavar="FILE")
-        command.add_argument("--monthly-runs", type=float, required=importer.needs_monthly_runs, default=None,
-                             help="runs a month" + ("" if importer.needs_monthly_runs else
-                                                     " (default: from the span the runs were created over)"))
+        command.add_argument(
+            "--monthly-runs",
+            type=float,
+            required=importer.needs_monthly_runs,
+            default=None,
+            help="runs a month"
+            + ("" if importer.needs_monthly_runs else " (default: from the span the runs were created over)"),
+        )
         if "steps_per_run" in importer.options:
-            command.add_argument("--steps-per-run", type=float, default=1.0,
-                                 help="steps a run takes (the export does not show them; a run's seconds are split "
-                                 "over them)")
+            command.add_argument(
+                "--steps-per-run",
+                type=float,
+                default=1.0,
+                help="steps a run takes (the export does not show them; a run's seconds are split over them)",
+            )
         command.add_argument("--name", default=None, help="the profile's name")
-        command.add_argument("-o", "--output", type=Path, default=None,
-                             help="write the profile here (default: standard output)")
+        command.add_argument(
+            "-o", "--output", type=Path, default=None, help="write the profile here (default: standard output)"
+        )
 
     pricing = commands.add_parser("pricing", help="work on the pricing tables")
     pricing_commands = pricing.add_subparsers(dest="pricing_command", required=True)
@@ -142,22 +162,33 @@ def _parser() -> argparse.ArgumentParser:
     impact = pricing_commands.add_parser(
         "impact", help="how the monthly cost of the preset profiles changes between two pricing dates"
     )
-    impact.add_argument("--from", dest="before", type=_date, default=None, metavar="DATE",
-                        help="the earlier pricing date (with --to)")
-    impact.add_argument("--to", dest="after", type=_date, default=None, metavar="DATE",
-                        help="the later pricing date (with --from)")
-    impact.add_argument("--against", type=Path, default=None, metavar="DIR",
-                        help="instead of two dates: another data directory (a base branch's data/), priced on --on")
-    impact.add_argument("--on", type=_date, default=None, metavar="DATE",
-                        help="with --against: the pricing date for both (default: today)")
+    impact.add_argument(
+        "--from", dest="before", type=_date, default=None, metavar="DATE", help="the earlier pricing date (with --to)"
+    )
+    impact.add_argument(
+        "--to", dest="after", type=_date, default=None, metavar="DATE", help="the later pricing date (with --from)"
+    )
+    impact.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="instead of two dates: another data directory (a base branch's data/), priced on --on",
+    )
+    impact.add_argument(
+        "--on",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="with --against: the pricing date for both (default: today)",
+    )
     impact.add_argument("--profile", type=Path, action="append", default=[], help="another profile (repeatable)")
     impact.add_argument("--no-presets", action="store_true", help="only the --profile files")
-    stale = pricing_commands.add_parser(
-        "stale", help="tables past their re-verification cadence (exit 1 when any is)"
-    )
+    stale = pricing_commands.add_parser("stale", help="tables past their re-verification cadence (exit 1 when any is)")
     stale.add_argument("--today", type=_date, default=None, help="the day to judge on (default: today)")
     show = pricing_commands.add_parser(
-        "show", help="an option's price ids, plans with their features, and add-ons (what a profile may name)")
+        "show", help="an option's price ids, plans with their features, and add-ons (what a profile may name)"
+    )
     show.add_argument("option", metavar="OPTION_ID")
     show.add_argument("--on", type=_date, default=None, metavar="DATE", help="the table in force then (default: today)")
     schema = pricing_commands.add_parser("schema", help="write the JSON Schemas to data/schema/")
@@ -194,8 +225,14 @@ def _compare(args: argparse.Namespace) -> int:
         from model.outlook import outlook, to_out
         from model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
 
-        seen = outlook(profile, book, options, draws=args.draws or DEFAULT_DRAWS,
-                       seed=DEFAULT_SEED if args.seed is None else args.seed, band_draws=0)
+        seen = outlook(
+            profile,
+            book,
+            options,
+            draws=args.draws or DEFAULT_DRAWS,
+            seed=DEFAULT_SEED if args.seed is None else args.seed,
+            band_draws=0,
+        )
         uncertainty, path = to_out(seen, profile)
         result = result.model_copy(update={"uncertainty": uncertainty, "path": path})
     elif args.draws is not None or args.seed is not None:
@@ -442,8 +479,10 @@ def _stale(args: argparse.Namespace) -> int:
         raise CliError(f"pricing stale: no pricing table of {where} is in force on {today}; nothing to check")
     newest = max(s.last_verified for s in items)
     if today < newest:
-        raise CliError(f"pricing stale: --today {today} is before the tables were last verified ({newest}); "
-                       "give a day on or after it")
+        raise CliError(
+            f"pricing stale: --today {today} is before the tables were last verified ({newest}); "
+            "give a day on or after it"
+        )
     sys.stdout.write(stale_markdown(items, today))
     return EXIT_INVALID if any(s.stale for s in items) else EXIT_OK
 
@@ -455,8 +494,10 @@ def _show(args: argparse.Namespace) -> int:
     book = read_pricebook(args.data, on=args.on)
     tables = {t.id: t for t in book.options()}
     if args.option not in tables:
-        raise CliError(f"pricing show: {args.option!r} is not an option priced on {book.as_of}; "
-                       f"allowed: {', '.join(sorted(tables))}")
+        raise CliError(
+            f"pricing show: {args.option!r} is not an option priced on {book.as_of}; "
+            f"allowed: {', '.join(sorted(tables))}"
+        )
     sys.stdout.write(show_markdown(tables[args.option]))
     return EXIT_OK
 
@@ -507,8 +548,9 @@ def _import_profile(args: argparse.Namespace) -> int:
     if args.monthly_runs is not None and not 0 <= args.monthly_runs <= 1e10:
         raise CliError(f"--monthly-runs: {args.monthly_runs:g}; allowed: 0 to 1e10")
     texts = _read_texts(args.files)
-    imported = importer.derive(texts, read_pricebook(args.data), monthly_runs=args.monthly_runs,
-                               steps_per_run=steps, name=args.name)
+    imported = importer.derive(
+        texts, read_pricebook(args.data), monthly_runs=args.monthly_runs, steps_per_run=steps, name=args.name
+    )
     if imported.check:
         print(imported.check, file=sys.stderr)
     _write_profile(args, imported.text, f"{len(texts)} file{'s' if len(texts) != 1 else ''}")
@@ -523,8 +565,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _compare(args)
     if args.command == "report":
         return _report(args)
-    commands = {"validate": _validate, "diff": _diff, "impact": _impact, "stale": _stale, "schema": _schema,
-                "show": _show}
+    commands = {
+        "validate": _validate,
+        "diff": _diff,
+        "impact": _impact,
+        "stale": _stale,
+        "schema": _schema,
+        "show": _show,
+    }
     return commands[args.pricing_command](args)
 
 

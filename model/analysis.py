@@ -106,8 +106,9 @@ class Analysis:
     outlook: Outlook | None = None
     """How sure and over what horizon (`model.outlook`), when asked for."""
 
-    def with_outlook(self, *, draws: int | None = None, seed: int | None = None,
-                     mc: MonteCarlo | None = None) -> Analysis:
+    def with_outlook(
+        self, *, draws: int | None = None, seed: int | None = None, mc: MonteCarlo | None = None
+    ) -> Analysis:
         """This analysis with its outlook: the Monte Carlo (or `mc`, already drawn), the tornado, the
         bands and the path."""
         from dataclasses import replace
@@ -115,9 +116,17 @@ class Analysis:
         from model.outlook import outlook
         from model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
 
-        found = outlook(self.profile, self.book, compared(self.profile, self.book), crossovers=self.runs_crossovers,
-                        draws=DEFAULT_DRAWS if draws is None else draws, seed=DEFAULT_SEED if seed is None else seed,
-                        mc=mc, axis=self.axis, axis_crossovers=self.axis_crossovers)
+        found = outlook(
+            self.profile,
+            self.book,
+            compared(self.profile, self.book),
+            crossovers=self.runs_crossovers,
+            draws=DEFAULT_DRAWS if draws is None else draws,
+            seed=DEFAULT_SEED if seed is None else seed,
+            mc=mc,
+            axis=self.axis,
+            axis_crossovers=self.axis_crossovers,
+        )
         return replace(self, outlook=found)
 
 

@@ -72,8 +72,11 @@ def _totals(profile: WorkloadProfile, field: str, book: PriceBook, ids: list[str
 
     def totals(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
         flat = np.asarray(x, dtype=np.float64).ravel()
-        bad = ~np.isfinite(flat) | ((flat < low) if low is not None else False) | (
-            (flat > high) if high is not None else False)
+        bad = (
+            ~np.isfinite(flat)
+            | ((flat < low) if low is not None else False)
+            | ((flat > high) if high is not None else False)
+        )
         if np.any(bad):
             raise ProfileError([(field, float(flat[bad][0]), f"allowed: {low:g} to {high:g}")])
         if option is not None:  # an operations share: a team input, not a profile column
@@ -149,8 +152,7 @@ def all_crossovers(
         return []
     found.sort()
     with np.errstate(invalid="ignore"):
-        every = _totals(profile, field, book, ids)(
-            np.nan_to_num(np.array([f[0] for f in found]), nan=low))
+        every = _totals(profile, field, book, ids)(np.nan_to_num(np.array([f[0] for f in found]), nan=low))
     column = {option: j for j, option in enumerate(ids)}
     out = []
     for k, (value, a, b, left, right) in enumerate(found):

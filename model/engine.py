@@ -128,8 +128,9 @@ class Estimate:
         return pd.DataFrame(rows)
 
 
-def _price(work: Workload, table: PriceTable, book: PriceBook, ranges: bool = True,
-           draw: Sampled | None = None) -> OptionEstimate:
+def _price(
+    work: Workload, table: PriceTable, book: PriceBook, ranges: bool = True, draw: Sampled | None = None
+) -> OptionEstimate:
     main: Pick = "expected" if draw is None else draw
     scenarios: tuple[Pick, ...] = SCENARIOS if ranges else (main,)
     priced = {s: price_option(work, table, book, s) for s in scenarios}

@@ -122,8 +122,9 @@ class _Layout:
     first_restart_bytes: Array
 
 
-def _segment_steps(e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Array,
-                   top_events: Value, top_bytes: Value) -> Array:
+def _segment_steps(
+    e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Array, top_events: Value, top_bytes: Value
+) -> Array:
     """Steps a segment holds: the first j >= 1 after which it passes either threshold, when it
     begins at 1-based step `start` with `e0` events and `b0` bytes."""
     by_events = first_step_linear(e0, e, top_events)
@@ -136,8 +137,9 @@ def _content(e0: Array, b0: Array, start: Array, e: Array, c: Array, g: Array, m
     return e0 + e * m, b0 + m * (c + (start - 1.0) * g) + g * m * np.maximum(m - 1.0, 0.0) / 2.0
 
 
-def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array, restart_e: Value,
-          restart_b: Value) -> tuple[Array, Array, Array]:
+def _tail(
+    first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array, restart_e: Value, restart_b: Value
+) -> tuple[Array, Array, Array]:
     """(segments, events, bytes) when every step from `first` to `last` (1-based, `last` may be
     fractional) is a segment of its own."""
     rest = last - first + 1.0
@@ -152,12 +154,25 @@ def _tail(first: Array, last: Array, e: Array, c: Array, g: Array, carry: Array,
     return n, events, size
 
 
-def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g: Array, restart_e: Value,
-            restart_b: Value, top_events: Value, top_bytes: Value, carries: bool) -> _Layout:
+def _layout(
+    steps: Array,
+    fixed_e: Array,
+    e: Array,
+    fixed_b: Array,
+    c: Array,
+    g: Array,
+    restart_e: Value,
+    restart_b: Value,
+    top_events: Value,
+    top_bytes: Value,
+    carries: bool,
+) -> _Layout:
     """Lay the run's steps out in segments, first to last (vectorized over profiles). The restart's
     size and the thresholds may differ per profile (a Monte Carlo draw): each is read per row."""
-    re_, rb_, te_, tb_ = (np.broadcast_to(np.asarray(v, dtype=np.float64), steps.shape)
-                          for v in (restart_e, restart_b, top_events, top_bytes))
+    re_, rb_, te_, tb_ = (
+        np.broadcast_to(np.asarray(v, dtype=np.float64), steps.shape)
+        for v in (restart_e, restart_b, top_events, top_bytes)
+    )
     carry = g if carries else np.zeros_like(g)
     one = np.ones_like(steps)
     j1 = _segment_steps(fixed_e, fixed_b, one, e, c, g, te_, tb_)
@@ -212,8 +227,7 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
             slope = carry[k] + (jk - 1.0) * g[k]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 last = np.where(slope > 0, 1.0 + np.floor((tb_[k] - same) / slope), np.inf)
-                equal = np.minimum(np.floor((last - ak) / jk) + 1.0,
-                                   np.floor((steps[k] - ak + 1.0) / jk + ROUNDING))
+                equal = np.minimum(np.floor((last - ak) / jk) + 1.0, np.floor((steps[k] - ak + 1.0) / jk + ROUNDING))
             bulk = np.maximum(np.nan_to_num(equal - 1.0, nan=0.0, posinf=0.0), 0.0)
             if bulk.any():
                 w = np.flatnonzero(bulk > 0)
@@ -221,9 +235,11 @@ def _layout(steps: Array, fixed_e: Array, e: Array, fixed_b: Array, c: Array, g:
                 starts = n * (aw - 1.0) + jw * n * (n - 1.0) / 2.0  # sum of (start - 1)
                 segments[kw] += n
                 events[kw] += n * (re_[kw] + e[kw] * jw)
-                size[kw] += (n * (rb_[kw] + jw * c[kw] + g[kw] * jw * (jw - 1.0) / 2.0)
-                             + starts * (carry[kw] + jw * g[kw])
-                             + carry[kw] * (starts + n * jw))  # each closing event carries the context on
+                size[kw] += (
+                    n * (rb_[kw] + jw * c[kw] + g[kw] * jw * (jw - 1.0) / 2.0)
+                    + starts * (carry[kw] + jw * g[kw])
+                    + carry[kw] * (starts + n * jw)
+                )  # each closing event carries the context on
                 ak = ak + bulk * np.where(bulk > 0, jk, 0.0)
             b0k = rb_[k] + (ak - 1.0) * carry[k]
             mk = np.minimum(jk, steps[k] - ak + 1.0)
@@ -294,8 +310,19 @@ def project_history(u: Usage) -> HistoryProjection:
     if spec.segments is not None:
         seg = spec.segments
         restart_e = p[seg.restart_events]
-        layout = _layout(steps, fixed_e, per_step_e, fixed_b, step_b, growth, restart_e, restart_over,
-                         p[seg.events], p[seg.size_mb] * BYTES_PER_MB, seg.carries_context)
+        layout = _layout(
+            steps,
+            fixed_e,
+            per_step_e,
+            fixed_b,
+            step_b,
+            growth,
+            restart_e,
+            restart_over,
+            p[seg.events],
+            p[seg.size_mb] * BYTES_PER_MB,
+            seg.carries_context,
+        )
         segments, recorded_e, recorded_b = layout.segments, layout.events, layout.bytes
         first_steps = layout.first_steps
         # The open segment is never larger than the first one at its restart, or than the

@@ -111,13 +111,19 @@ def _yours(u: Usage, key: str, ov: OverrideColumns | None, scale: float, line: L
     refs = np.empty(len(has), dtype=object)
     listed = line.price if isinstance(line.price, np.ndarray) else [line.price] * len(has)
     refs[:] = [PriceRef(u.table.id, ("overrides", "prices", key)) if h else r for h, r in zip(has, listed, strict=True)]
-    return replace(line, unit_price=per_unit, cost=np.where(has, line.quantity * per_unit, line.cost), price=refs,
-                   list_unit_price=np.where(has, line.unit_price, np.nan),
-                   depends_on=None if line.depends_on is None else line.depends_on & ~has)
+    return replace(
+        line,
+        unit_price=per_unit,
+        cost=np.where(has, line.quantity * per_unit, line.cost),
+        price=refs,
+        list_unit_price=np.where(has, line.unit_price, np.nan),
+        depends_on=None if line.depends_on is None else line.depends_on & ~has,
+    )
 
 
-def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantity: Array,
-                ov: OverrideColumns | None = None) -> Line:
+def _meter_line(
+    u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantity: Array, ov: OverrideColumns | None = None
+) -> Line:
     """A meter on one plan: the quantity past the plan's allowance, priced (at the buyer's own
     price where the profile gives one)."""
     allowance: Value = 0.0
@@ -130,9 +136,19 @@ def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantit
     billable = np.maximum(quantity - allowance, 0.0)
     if meter.price is None:
         zero = np.zeros_like(billable)
-        return Line(meter.id, meter.name, billable, u.table.quantities[meter.quantity].unit.value, zero,
-                    "USD/" + u.table.quantities[meter.quantity].unit.value, zero, None, depends_on=billable > 0,
-                    depends_on_reason=f"a price not public ({meter.price_not_public})", category=meter.category)
+        return Line(
+            meter.id,
+            meter.name,
+            billable,
+            u.table.quantities[meter.quantity].unit.value,
+            zero,
+            "USD/" + u.table.quantities[meter.quantity].unit.value,
+            zero,
+            None,
+            depends_on=billable > 0,
+            depends_on_reason=f"a price not public ({meter.price_not_public})",
+            category=meter.category,
+        )
     if meter.price_by == "machine":
         prefix = f"{meter.price}."
         known = {k.removeprefix(prefix): k for k in u.table.prices if k.startswith(prefix)}
@@ -151,10 +167,20 @@ def _meter_line(u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantit
                 if key in ov.prices:
                     mine = np.where(u.frame["machine"] == machine, ov.prices[key], mine)
             ov = replace(ov, prices={**ov.prices, meter.price: mine})
-            line = Line(meter.id, meter.name, billable, u.table.quantities[meter.quantity].unit.value,
-                        np.asarray(unit_price, dtype=np.float64), per_one, cost, refs, depends_on=beyond,
-                        depends_on_reason=reason, category=meter.category,
-                        quoted_unit=quoted if scale != 1.0 else None)
+            line = Line(
+                meter.id,
+                meter.name,
+                billable,
+                u.table.quantities[meter.quantity].unit.value,
+                np.asarray(unit_price, dtype=np.float64),
+                per_one,
+                cost,
+                refs,
+                depends_on=beyond,
+                depends_on_reason=reason,
+                category=meter.category,
+                quoted_unit=quoted if scale != 1.0 else None,
+            )
             return _yours(u, meter.price, ov, scale, line)
     else:
         assert meter.price is not None
@@ -199,8 +225,9 @@ def _multipliers(u: Usage, ov: OverrideColumns | None) -> dict[str, Array]:
     return out
 
 
-def _addon_lines(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns | None
-                 ) -> tuple[list[Line], Array, Bools, list[str]]:
+def _addon_lines(
+    u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns | None
+) -> tuple[list[Line], Array, Bools, list[str]]:
     """The priced add-ons a profile asks for, on one plan: their lines, the concurrency they buy,
     and where the plan does not sell one (with the names of those it does not sell)."""
     n = u.work.rows
@@ -223,8 +250,18 @@ def _addon_lines(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns 
         each = item.pick(u.scenario) * price_unit_parts(item.unit)[0] if isinstance(item, Number) and sold else 0.0
         unit = item.unit.value.removeprefix("USD/") if isinstance(item, Number) else "month"
         cost = wanted * each
-        lines.append(Line(f"addon.{addon.id}", addon.name, wanted, unit, np.full(n, each), f"USD/{unit}", cost,
-                          rates.price_ref(addon.price, plan) if sold else None))
+        lines.append(
+            Line(
+                f"addon.{addon.id}",
+                addon.name,
+                wanted,
+                unit,
+                np.full(n, each),
+                f"USD/{unit}",
+                cost,
+                rates.price_ref(addon.price, plan) if sold else None,
+            )
+        )
         if addon.raises_concurrency and sold:
             slots = slots + wanted
     return lines, slots, unsold, names
@@ -247,8 +284,9 @@ def _feature_addons(table: PriceTable) -> list[Addon]:
     return [a for a in table.addons if a.id in named]
 
 
-def _requirements(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns | None
-                  ) -> tuple[list[Line], Bools, npt.NDArray[np.object_], dict[str, Bools]]:
+def _requirements(
+    u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns | None
+) -> tuple[list[Line], Bools, npt.NDArray[np.object_], dict[str, Bools]]:
     """What one plan needs to meet the profiles' plan requirements: the add-on lines it buys for
     them, whether it meets them at all, why not (per profile), and warnings for features that
     cost extra at a price not published. A self-hosted option meets them by your own setup."""
@@ -267,8 +305,11 @@ def _requirements(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns
     for key in FEATURES:
         feature = getattr(features, key)
         addon = by_id.get(feature.addon) if feature is not None and feature.addon is not None else None
-        sold = addon is not None and addon.price in priced and (
-            not addon.plans or (plan is not None and plan.id in addon.plans))
+        sold = (
+            addon is not None
+            and addon.price in priced
+            and (not addon.plans or (plan is not None and plan.id in addon.plans))
+        )
         bought = ov.addons.get(addon.id, np.zeros(n)) if ov is not None and addon is not None else np.zeros(n)
         want: npt.NDArray[Any]
         if key == "support":
@@ -302,8 +343,10 @@ def _requirements(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns
         if feature is not None and feature.unpriced is not None:
             met = needed & ~short
             if met.any():
-                warnings[f"{name}: {_title(key)} costs extra at a price the vendor does not publish "
-                          f"({feature.unpriced}); the total leaves it out"] = met
+                warnings[
+                    f"{name}: {_title(key)} costs extra at a price the vendor does not publish "
+                    f"({feature.unpriced}); the total leaves it out"
+                ] = met
         if not short.any():
             continue
         ok &= ~short
@@ -324,15 +367,27 @@ def _requirements(u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns
     lines = []
     for addon in addons:
         assert addon.price is not None
-        item = rates.price(addon.price, plan) if addon.price in (
-            set(table.prices) | (set(plan.prices) if plan is not None else set())) else None
+        item = (
+            rates.price(addon.price, plan)
+            if addon.price in (set(table.prices) | (set(plan.prices) if plan is not None else set()))
+            else None
+        )
         each = item.pick(u.scenario) * price_unit_parts(item.unit)[0] if isinstance(item, Number) else 0.0
         per = item.unit.value.removeprefix("USD/") if isinstance(item, Number) else "month"
         unit, price_unit = ("seats", f"USD/seat-{per}") if addon.id in seat_addons else (per, f"USD/{per}")
         bought_units = units[addon.id]
-        lines.append(Line(f"needs.{addon.id}", f"{addon.name} (for your requirements)", bought_units, unit,
-                          np.full(n, each), price_unit, bought_units * each,
-                          rates.price_ref(addon.price, plan) if item is not None else None))
+        lines.append(
+            Line(
+                f"needs.{addon.id}",
+                f"{addon.name} (for your requirements)",
+                bought_units,
+                unit,
+                np.full(n, each),
+                price_unit,
+                bought_units * each,
+                rates.price_ref(addon.price, plan) if item is not None else None,
+            )
+        )
     return lines, ok, why, warnings
 
 
@@ -346,8 +401,7 @@ def _plan_lines(
     """One plan's vendor lines, whether it can take each profile, and why (or why not)."""
     table, n = u.table, u.work.rows
     factor = _multipliers(u, ov)
-    meters = [_meter_line(u, rates, m, plan, quantities[m.quantity] * factor.get(m.id, 1.0), ov)
-              for m in table.meters]
+    meters = [_meter_line(u, rates, m, plan, quantities[m.quantity] * factor.get(m.id, 1.0), ov) for m in table.meters]
     addons, bought, unsold, unsold_names = _addon_lines(u, rates, plan, ov)
     usage = np.sum([ln.cost for ln in meters if ln.category == "vendor"], axis=0) if meters else np.zeros(n)
     usage = np.asarray(usage, dtype=np.float64)
@@ -355,8 +409,11 @@ def _plan_lines(
         return (*meters, *addons), ~unsold, np.full(n, "", dtype=object)
 
     floor = rates.plan_number(plan, "fee")
-    fee = share_fee(floor, rates.plan_number(plan, "fee_share"), usage) if plan.fee_share is not None \
+    fee = (
+        share_fee(floor, rates.plan_number(plan, "fee_share"), usage)
+        if plan.fee_share is not None
         else np.full(n, floor)
+    )
     lines: list[Line] = [
         Line("plan_fee", "Plan fee", np.ones(n), "month", fee, "USD/month", fee, rates.ref("plans", plan.id, "fee")),
         *meters,
@@ -422,8 +479,10 @@ def _plan_lines(
         most = cap.pick(u.fixed)
         fits = u.work.peak_rate() * u.per_run(quantity).total <= most
         ok &= fits
-        texts.append(f"{plan.name} takes at most {most:g} {u.table.quantities[quantity].unit.value} per second, "
-                     "fewer than the peak needs")
+        texts.append(
+            f"{plan.name} takes at most {most:g} {u.table.quantities[quantity].unit.value} per second, "
+            "fewer than the peak needs"
+        )
         code = np.where(fits, code, len(texts) - 1)
     if plan.capped:
         past = np.zeros(n, dtype=bool)
@@ -467,8 +526,19 @@ def _worker_lines(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line], 
     ):
         hours = amount * HOURS_PER_MONTH
         each = hosting.scalar_price(price)
-        lines.append(Line(key, f"{spec.name} ({resource})", hours, unit, np.full_like(hours, each), f"USD/{unit}",
-                          hours * each, hosting.price_ref(price), category="infrastructure"))
+        lines.append(
+            Line(
+                key,
+                f"{spec.name} ({resource})",
+                hours,
+                unit,
+                np.full_like(hours, each),
+                f"USD/{unit}",
+                hours * each,
+                hosting.price_ref(price),
+                category="infrastructure",
+            )
+        )
     sizing = {
         f"{spec.holds}_runs_average": average,
         f"{spec.holds}_runs_peak": peak,
@@ -502,15 +572,39 @@ def _infrastructure(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line]
             gb = rates.number("assumptions", service.memory_gb)
             monthly = (vcpu * vcpu_price + gb * gb_price) * HOURS_PER_MONTH
             beyond, reason = _load(u, rates, service.load, reported)
-            lines.append(Line(service.id, service.name, np.ones(n), "month", np.full(n, monthly), "USD/month",
-                              np.full(n, monthly), hosting.price_ref("vcpu_hour"), depends_on=beyond,
-                              depends_on_reason=reason, category="infrastructure"))
+            lines.append(
+                Line(
+                    service.id,
+                    service.name,
+                    np.ones(n),
+                    "month",
+                    np.full(n, monthly),
+                    "USD/month",
+                    np.full(n, monthly),
+                    hosting.price_ref("vcpu_hour"),
+                    depends_on=beyond,
+                    depends_on_reason=reason,
+                    category="infrastructure",
+                )
+            )
     for fixed in infra.fixed:
         monthly = rates.number("assumptions", fixed.monthly)
         beyond, reason = _load(u, rates, fixed.load, reported)
-        lines.append(Line(fixed.id, fixed.name, np.ones(n), "month", np.full(n, monthly), "USD/month",
-                          np.full(n, monthly), rates.ref("assumptions", fixed.monthly), depends_on=beyond,
-                          depends_on_reason=reason, category=fixed.category))
+        lines.append(
+            Line(
+                fixed.id,
+                fixed.name,
+                np.ones(n),
+                "month",
+                np.full(n, monthly),
+                "USD/month",
+                np.full(n, monthly),
+                rates.ref("assumptions", fixed.monthly),
+                depends_on=beyond,
+                depends_on_reason=reason,
+                category=fixed.category,
+            )
+        )
     workers, sizing = _worker_lines(u, rates, book)
     return lines + workers, {**reported, **sizing}
 
@@ -532,8 +626,19 @@ def _people(u: Usage, rates: Rates, book: PriceBook) -> list[Line]:
         given_cost = column(u.frame, "engineer_cost_usd_per_year")
         yearly = np.where(np.isfinite(given_cost), given_cost, yearly)
     monthly = yearly / MONTHS_PER_YEAR
-    return [Line("ops_people", "Operations effort", fte, "FTE", monthly, "USD/FTE-month", fte * monthly,
-                 PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")), category="people")]
+    return [
+        Line(
+            "ops_people",
+            "Operations effort",
+            fte,
+            "FTE",
+            monthly,
+            "USD/FTE-month",
+            fte * monthly,
+            PriceRef(PEOPLE_TABLE, ("assumptions", "engineer_cost")),
+            category="people",
+        )
+    ]
 
 
 def _no_plan(table: PriceTable) -> _NoPlan:
@@ -591,17 +696,36 @@ def _terms(u: Usage, ov: OverrideColumns, chosen: tuple[Line, ...]) -> list[Line
     lines = []
     if (ov.discount > 0).any():
         cut = -ov.discount * vendor
-        lines.append(Line("your_discount", "Your discount", ov.discount * 100, "%", -vendor / 100, "USD/%", cut,
-                          yours))
+        lines.append(Line("your_discount", "Your discount", ov.discount * 100, "%", -vendor / 100, "USD/%", cut, yours))
         vendor = vendor + cut
     committed = ~np.isnan(ov.commitment)
     if committed.any():
         commitment = np.where(committed, ov.commitment, 0.0)
         used = np.where(committed, np.minimum(vendor, np.nan_to_num(ov.credit)), 0.0)
-        lines.append(Line("your_commitment", "Your committed spend", np.ones(n), "month", commitment, "USD/month",
-                          commitment, yours))
-        lines.append(Line("your_commitment_credit", "Paid from the commitment's credit", -used, "USD", np.ones(n),
-                          "USD/USD", -used, yours))
+        lines.append(
+            Line(
+                "your_commitment",
+                "Your committed spend",
+                np.ones(n),
+                "month",
+                commitment,
+                "USD/month",
+                commitment,
+                yours,
+            )
+        )
+        lines.append(
+            Line(
+                "your_commitment_credit",
+                "Paid from the commitment's credit",
+                -used,
+                "USD",
+                np.ones(n),
+                "USD/USD",
+                -used,
+                yours,
+            )
+        )
     return lines
 
 
@@ -647,8 +771,10 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
             reasons.append(reason)
             kept.append(mine)
             if bounded is not None:
-                note = (f"{plan.name} keeps closed runs {bounded[0]:g} days, fewer than retention_days asks; "
-                        f"priced on {bounded[0]:g}")
+                note = (
+                    f"{plan.name} keeps closed runs {bounded[0]:g} days, fewer than retention_days asks; "
+                    f"priced on {bounded[0]:g}"
+                )
                 warnings[note] = bounded[1]
         allowed_by_plan = np.stack(allowed)
         pinned = ov.plan if ov is not None else np.full(n, None, dtype=object)
@@ -662,14 +788,20 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
                 mine = pinned == plan.id
                 refused = mine & ~allowed_by_plan[i]
                 for why in sorted({str(r) for r in reasons[i][refused]}):
-                    warnings[f"your pinned plan {plan.name} cannot take this workload: {why}"] = \
-                        refused & (reasons[i] == why)
+                    warnings[f"your pinned plan {plan.name} cannot take this workload: {why}"] = refused & (
+                        reasons[i] == why
+                    )
                 allowed_by_plan[i] = np.where(pinned == None, allowed_by_plan[i], mine)  # noqa: E711
             names = {p.id: p.name for p in table.plans}
             for i, plan in enumerate(table.plans):
-                reasons[i] = np.where(pinned == plan.id, [
-                    f"your pinned plan (the cheapest, {names[str(c)]}, would bill ${t:,.2f})"
-                    for c, t in zip(cheapest_ids, cheapest_total, strict=True)], reasons[i])
+                reasons[i] = np.where(
+                    pinned == plan.id,
+                    [
+                        f"your pinned plan (the cheapest, {names[str(c)]}, would bill ${t:,.2f})"
+                        for c, t in zip(cheapest_ids, cheapest_total, strict=True)
+                    ],
+                    reasons[i],
+                )
         chosen, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, allowed_by_plan, reasons)
         # Requirements rule the option out where some plan could take the workload but none that
         # also meets them can (where no plan takes it at all, the contract plan is priced as before).
@@ -677,11 +809,16 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
         if unmet_all.any():
             unmet_reason = np.full(n, "", dtype=object)
             for row in np.flatnonzero(unmet_all).tolist():
-                unmet_reason[row] = ("no plan both takes this workload and meets your requirements ("
-                                   + "; ".join(str(u[row]) for u in unmet_by_plan) + ")")
+                unmet_reason[row] = (
+                    "no plan both takes this workload and meets your requirements ("
+                    + "; ".join(str(u[row]) for u in unmet_by_plan)
+                    + ")"
+                )
         if any_pinned:  # what each plan would cost, pinned or not
-            plan_totals = {plan.id: np.where(ok, np.sum([ln.cost for ln in lines], axis=0), np.inf)
-                           for plan, lines, ok in zip(table.plans, per_plan, allowed, strict=True)}
+            plan_totals = {
+                plan.id: np.where(ok, np.sum([ln.cost for ln in lines], axis=0), np.inf)
+                for plan, lines, ok in zip(table.plans, per_plan, allowed, strict=True)
+            }
         plan_reasons = {plan.id: reason for plan, reason in zip(table.plans, reasons, strict=True)}
         if any(mine is not quantities for mine in kept):  # report the chosen plan's quantities
             which = [plan_ids == plan.id for plan in table.plans]

@@ -66,10 +66,20 @@ class Outlook:
         return [s.id for s in spreads[:count]]
 
 
-def outlook(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *,
-            crossovers: Sequence[Crossover] = (), draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
-            axis: str | None = None, axis_crossovers: Sequence[Crossover] = (),
-            band_draws: int = BAND_DRAWS, path_draws: int = PATH_DRAWS, mc: MonteCarlo | None = None) -> Outlook:
+def outlook(
+    profile: WorkloadProfile,
+    book: PriceBook,
+    options: Sequence[str],
+    *,
+    crossovers: Sequence[Crossover] = (),
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    axis: str | None = None,
+    axis_crossovers: Sequence[Crossover] = (),
+    band_draws: int = BAND_DRAWS,
+    path_draws: int = PATH_DRAWS,
+    mc: MonteCarlo | None = None,
+) -> Outlook:
     """The Monte Carlo over every uncertain input (or `mc`, already drawn), the tornado between its two
     leaders, P10-P90 bands along monthly runs with the spread of each crossover that changes the
     cheapest, and the path."""
@@ -81,8 +91,9 @@ def outlook(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *
     band = None
     if band_draws > 0:
         xs = np.union1d(grid(*RUNS_SPAN, BAND_POINTS, True), [profile.monthly_runs] if profile.monthly_runs > 0 else [])
-        band = bands(profile, book, options, "monthly_runs", xs, draws=band_draws, seed=seed, pairs=pairs,
-                     found=mc.inputs)
+        band = bands(
+            profile, book, options, "monthly_runs", xs, draws=band_draws, seed=seed, pairs=pairs, found=mc.inputs
+        )
     along = None
     if band_draws > 0 and axis is not None and axis != "monthly_runs":
         from model.analysis import AXES, value_of_field
@@ -91,8 +102,9 @@ def outlook(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *
         xs = np.union1d(grid(span.low, span.high, BAND_POINTS, span.log), [value_of_field(profile, axis)])
         xs = xs[xs > 0] if span.log else xs
         pairs = [c.options for c in axis_crossovers if c.changes_cheapest][:4]
-        along = bands(profile, book, options, axis, xs, draws=band_draws, seed=seed, pairs=pairs, found=mc.inputs,
-                      log=span.log)
+        along = bands(
+            profile, book, options, axis, xs, draws=band_draws, seed=seed, pairs=pairs, found=mc.inputs, log=span.log
+        )
     return Outlook(mc, tor, band, path(profile, book, options, draws=path_draws, seed=seed), along)
 
 
@@ -108,8 +120,10 @@ def describe(strategy: Strategy, names: dict[str, str]) -> str:
     """A strategy in words: "stay on A", or "start on A, move to B at month m"."""
     if strategy.then is None:
         return f"stay on {names.get(strategy.start, strategy.start)}"
-    return (f"start on {names.get(strategy.start, strategy.start)}, move to "
-            f"{names.get(strategy.then, strategy.then)} at month {strategy.month}")
+    return (
+        f"start on {names.get(strategy.start, strategy.start)}, move to "
+        f"{names.get(strategy.then, strategy.then)} at month {strategy.month}"
+    )
 
 
 def path_sentence(p: Path, names: dict[str, str]) -> str:
@@ -152,17 +166,25 @@ def decision(o: Outlook) -> str:
     months = p.months
     chance = p.chances.get(best.key)
     sure = f"; the best path in {_share(chance)} of {p.draws:,} draws" if chance is not None else ""
-    tail = (f"the cheapest month by month in {_share(lead.cheapest_share)} of {mc.draws:,} draws "
-            f"(about {_usd(lead.p50)} a month, P10–P90 {_usd(lead.p10)}–{_usd(lead.p90)})")
+    tail = (
+        f"the cheapest month by month in {_share(lead.cheapest_share)} of {mc.draws:,} draws "
+        f"(about {_usd(lead.p50)} a month, P10–P90 {_usd(lead.p10)}–{_usd(lead.p90)})"
+    )
     monthly = f"{lead.name} is {tail}"
     if best.then is None and best.start == lead.id:
-        return (f"Choose {lead.name}: {tail}, and the cheapest over {months} months with its setup "
-                f"({_usd(best.total)}{sure}).")
+        return (
+            f"Choose {lead.name}: {tail}, and the cheapest over {months} months with its setup "
+            f"({_usd(best.total)}{sure})."
+        )
     if best.then is None:
-        return (f"Choose {names[best.start]} for the next {months} months: with its setup it costs least over the "
-                f"horizon ({_usd(best.total)}{sure}), although {monthly}.")
-    return (f"{describe(best, names).capitalize()}: {_usd(best.total)} over {months} months with setup and "
-            f"migration{sure}. {monthly[0].upper()}{monthly[1:]}.")
+        return (
+            f"Choose {names[best.start]} for the next {months} months: with its setup it costs least over the "
+            f"horizon ({_usd(best.total)}{sure}), although {monthly}."
+        )
+    return (
+        f"{describe(best, names).capitalize()}: {_usd(best.total)} over {months} months with setup and "
+        f"migration{sure}. {monthly[0].upper()}{monthly[1:]}."
+    )
 
 
 def _share(share: float) -> str:
@@ -180,33 +202,91 @@ def to_out(o: Outlook, profile: WorkloadProfile) -> tuple[UncertaintyOut, PathOu
     tor = None
     if o.tornado is not None:
         t = o.tornado
-        tor = TornadoOut(leader=t.leader, runner=t.runner, gap_usd=_finite(t.gap), swings=[
-            SwingOut(key=s.input.key, label=s.input.label, gap_low_usd=_finite(s.gap_low),
-                     gap_high_usd=_finite(s.gap_high), flips_at=s.flips_at, flips_within_range=s.flips_within_range,
-                     moves_with=list(s.moves_with)) for s in t.swings])
+        tor = TornadoOut(
+            leader=t.leader,
+            runner=t.runner,
+            gap_usd=_finite(t.gap),
+            swings=[
+                SwingOut(
+                    key=s.input.key,
+                    label=s.input.label,
+                    gap_low_usd=_finite(s.gap_low),
+                    gap_high_usd=_finite(s.gap_high),
+                    flips_at=s.flips_at,
+                    flips_within_range=s.flips_within_range,
+                    moves_with=list(s.moves_with),
+                )
+                for s in t.swings
+            ],
+        )
     uncertainty = UncertaintyOut(
-        draws=mc.draws, seed=mc.seed, sentence=mc.sentence(), leader=mc.leader.id if mc.leader else None,
+        draws=mc.draws,
+        seed=mc.seed,
+        sentence=mc.sentence(),
+        leader=mc.leader.id if mc.leader else None,
         none_share=mc.none_share,
-        options=[SpreadOut(option=s.id, name=s.name, point_usd=_finite(s.point), p10_usd=_finite(s.p10),
-                           p50_usd=_finite(s.p50), p90_usd=_finite(s.p90), mean_usd=_finite(s.mean),
-                           cheapest_share=s.cheapest_share, runs_share=s.runs_share) for s in mc.options],
-        inputs=[InputOut(key=i.key, label=i.label, unit=i.unit, low=i.low, expected=i.expected, high=i.high,
-                         distribution=i.distribution, source=i.source, confidence=i.confidence) for i in mc.inputs],
+        options=[
+            SpreadOut(
+                option=s.id,
+                name=s.name,
+                point_usd=_finite(s.point),
+                p10_usd=_finite(s.p10),
+                p50_usd=_finite(s.p50),
+                p90_usd=_finite(s.p90),
+                mean_usd=_finite(s.mean),
+                cheapest_share=s.cheapest_share,
+                runs_share=s.runs_share,
+            )
+            for s in mc.options
+        ],
+        inputs=[
+            InputOut(
+                key=i.key,
+                label=i.label,
+                unit=i.unit,
+                low=i.low,
+                expected=i.expected,
+                high=i.high,
+                distribution=i.distribution,
+                source=i.source,
+                confidence=i.confidence,
+            )
+            for i in mc.inputs
+        ],
         tornado=tor,
-        crossovers=[CrossoverSpreadOut(options=list(c.options), p10=c.p10, p50=c.p50, p90=c.p90, share=c.share)
-                    for c in (o.runs_band.crossovers if o.runs_band is not None else ())],
+        crossovers=[
+            CrossoverSpreadOut(options=list(c.options), p10=c.p10, p50=c.p50, p90=c.p90, share=c.share)
+            for c in (o.runs_band.crossovers if o.runs_band is not None else ())
+        ],
     )
     p = o.path
     years = p.years()
     path_out = PathOut(
-        horizon_months=p.months, growth_percent_per_month=profile.path.growth_percent_per_month,
-        cutover_months=p.cutover_months, sentence=path_sentence(p, names), runs=[float(r) for r in p.runs],
-        setup_usd=p.setup, migration_usd=p.migration, best=p.best.key if p.best else None,
-        strategies=[StrategyOut(key=s.key, start=s.start, then=s.then, month=s.month, total_usd=s.total,
-                                years_usd=[float(v) for v in years.loc[years["strategy"] == s.key, "cost_usd"]])
-                    for s in p.strategies],
-        by_growth=[GrowthOut(growth_percent=g.growth_percent, best=g.best.key, month=g.best.month,
-                             total_usd=g.best.total) for g in p.by_growth],
-        chances=p.chances, draws=p.draws, stay_spread_usd={k: list(v) for k, v in p.stay_spread.items()},
+        horizon_months=p.months,
+        growth_percent_per_month=profile.path.growth_percent_per_month,
+        cutover_months=p.cutover_months,
+        sentence=path_sentence(p, names),
+        runs=[float(r) for r in p.runs],
+        setup_usd=p.setup,
+        migration_usd=p.migration,
+        best=p.best.key if p.best else None,
+        strategies=[
+            StrategyOut(
+                key=s.key,
+                start=s.start,
+                then=s.then,
+                month=s.month,
+                total_usd=s.total,
+                years_usd=[float(v) for v in years.loc[years["strategy"] == s.key, "cost_usd"]],
+            )
+            for s in p.strategies
+        ],
+        by_growth=[
+            GrowthOut(growth_percent=g.growth_percent, best=g.best.key, month=g.best.month, total_usd=g.best.total)
+            for g in p.by_growth
+        ],
+        chances=p.chances,
+        draws=p.draws,
+        stay_spread_usd={k: list(v) for k, v in p.stay_spread.items()},
     )
     return uncertainty, path_out

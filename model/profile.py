@@ -76,14 +76,21 @@ class _Input(BaseModel):
         field = cls.model_fields[str(info.field_name)]
         if isinstance(value, bytes | bytearray):
             raise ValueError("binary data is not allowed here: give plain text or a number")
-        if isinstance(value, bool) and not _takes_bool(field.annotation) and field.annotation is not None and (
-                _mapped_type(field.annotation) is None):
+        if (
+            isinstance(value, bool)
+            and not _takes_bool(field.annotation)
+            and field.annotation is not None
+            and (_mapped_type(field.annotation) is None)
+        ):
             raise ValueError("true or false is not a number here: give a number")
         inner = _mapped_type(field.annotation)
         if isinstance(value, Mapping) and inner is float and any(isinstance(v, bool) for v in value.values()):
             raise ValueError("true or false is not a number here: give a number")
-        shown = value.replace("\n", "").replace("\t", "").replace("\r", "") if (
-            isinstance(value, str) and info.field_name == "description") else value
+        shown = (
+            value.replace("\n", "").replace("\t", "").replace("\r", "")
+            if (isinstance(value, str) and info.field_name == "description")
+            else value
+        )
         found = CONTROL.search(shown) if isinstance(shown, str) else None
         if found is not None:
             allowed = "; line breaks and tabs are" if info.field_name == "description" else ""
@@ -140,7 +147,6 @@ class TeamInputs(_Input):
         json_schema_extra={"unit": "engineer-weeks", "group": "team"},
     )
 
-
     @field_validator("ops_fte", "setup_weeks", "migration_weeks")
     @classmethod
     def _option_ids(cls, value: Mapping[str, float]) -> Mapping[str, float]:
@@ -170,7 +176,9 @@ class OptionOverrides(_Input):
         default=None, ge=0, le=1e9, description="A committed monthly spend, paid whatever the usage [USD/month]"
     )
     commitment_credit_usd: float | None = Field(
-        default=None, ge=0, le=1e9,
+        default=None,
+        ge=0,
+        le=1e9,
         description="The credit the commitment buys each month, which pays for usage [USD/month]; empty = the "
         "commitment itself",
     )
@@ -195,16 +203,21 @@ class PlanRequirements(_Input):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    seats: int | None = Field(default=None, ge=1, le=1_000_000, strict=True,
-                              description="People who need an account [seats]")
-    log_retention_days: float | None = Field(default=None, ge=0, le=3650,
-                                             description="Days the run logs and history must stay viewable [days]")
+    seats: int | None = Field(
+        default=None, ge=1, le=1_000_000, strict=True, description="People who need an account [seats]"
+    )
+    log_retention_days: float | None = Field(
+        default=None, ge=0, le=3650, description="Days the run logs and history must stay viewable [days]"
+    )
     sso: bool = Field(default=False, strict=True, description="Sign-in through your identity provider (SSO / SAML)")
-    sla_percent: float | None = Field(default=None, ge=90, le=100,
-                                      description="The least uptime the vendor must commit to in an SLA [%]")
+    sla_percent: float | None = Field(
+        default=None, ge=90, le=100, description="The least uptime the vendor must commit to in an SLA [%]"
+    )
     support: SupportLevel | None = Field(
-        default=None, description="The least support: community, email, priority (response targets in hours, "
-        "a shared channel) or dedicated (a named engineer, around the clock)")
+        default=None,
+        description="The least support: community, email, priority (response targets in hours, "
+        "a shared channel) or dedicated (a named engineer, around the clock)",
+    )
     hipaa: bool = Field(default=False, strict=True, description="The vendor signs a HIPAA business associate agreement")
 
     def stated(self) -> dict[str, Any]:
@@ -239,16 +252,23 @@ class PathInputs(_Input):
 
     horizon_months: int = Field(default=36, ge=1, le=120, strict=True, description="Months to look ahead [months]")
     growth_percent_per_month: float = Field(
-        default=0, ge=-50, le=100, allow_inf_nan=False,
+        default=0,
+        ge=-50,
+        le=100,
+        allow_inf_nan=False,
         description="Monthly runs grow by this much each month, compounded [%/month]",
     )
     monthly_runs_by_month: tuple[Annotated[float, Field(ge=0, le=1e10, allow_inf_nan=False)], ...] = Field(
-        default=(), max_length=120,
+        default=(),
+        max_length=120,
         description="Your own forecast of runs per month, month 1 first, instead of a growth rate; months past the "
         "list keep its last figure [runs/month]",
     )
     cutover_months: float = Field(
-        default=0, ge=0, le=24, allow_inf_nan=False,
+        default=0,
+        ge=0,
+        le=24,
+        allow_inf_nan=False,
         description="Months both options run side by side during a migration (both bills paid) [months]",
     )
 
@@ -379,8 +399,7 @@ class WorkloadProfile(_Input):
 
     @field_validator("ranges")
     @classmethod
-    def _ranges_bracket_values(cls, ranges: Mapping[str, FieldRange], info: ValidationInfo
-                               ) -> Mapping[str, FieldRange]:
+    def _ranges_bracket_values(cls, ranges: Mapping[str, FieldRange], info: ValidationInfo) -> Mapping[str, FieldRange]:
         problems = []
         for name, bounds in ranges.items():
             field = WorkloadProfile.model_fields.get(name)
@@ -394,8 +413,9 @@ class WorkloadProfile(_Input):
                 problems.append(f"{name}: give {name} itself too (the likeliest value)")
                 continue
             if not bounds.low <= value <= bounds.high:
-                problems.append(f"{name}: its value {value:g} must lie within its range [{bounds.low:g}, "
-                                f"{bounds.high:g}]")
+                problems.append(
+                    f"{name}: its value {value:g} must lie within its range [{bounds.low:g}, {bounds.high:g}]"
+                )
             most = next((m.le for m in field.metadata if getattr(m, "le", None) is not None), None)
             if most is not None and bounds.high > most:
                 problems.append(f"{name}: high {bounds.high:g} is above the most {name} can be ({most:g})")
@@ -460,9 +480,16 @@ class OverrideColumns:
 
     def take(self, rows: npt.NDArray[np.intp]) -> OverrideColumns:
         """These columns at the given row indices."""
-        return OverrideColumns(len(rows), {k: v[rows] for k, v in self.prices.items()}, self.discount[rows],
-                               self.commitment[rows], self.credit[rows], self.plan[rows],
-                               {k: v[rows] for k, v in self.addons.items()}, self.pinned)
+        return OverrideColumns(
+            len(rows),
+            {k: v[rows] for k, v in self.prices.items()},
+            self.discount[rows],
+            self.commitment[rows],
+            self.credit[rows],
+            self.plan[rows],
+            {k: v[rows] for k, v in self.addons.items()},
+            self.pinned,
+        )
 
 
 _NO_REQUIREMENTS = PlanRequirements()
@@ -492,15 +519,22 @@ class RequirementColumns:
             log_retention_days=number("log_retention_days"),
             sso=np.array([r.sso for r in rows], dtype=bool),
             sla_percent=number("sla_percent"),
-            support=np.array([-1 if r.support is None else SUPPORT_LEVELS.index(r.support) for r in rows],
-                             dtype=np.intp),
+            support=np.array(
+                [-1 if r.support is None else SUPPORT_LEVELS.index(r.support) for r in rows], dtype=np.intp
+            ),
             hipaa=np.array([r.hipaa for r in rows], dtype=bool),
         )
 
     def take(self, rows: npt.NDArray[np.intp]) -> RequirementColumns:
         """These columns at the given row indices."""
-        return RequirementColumns(self.seats[rows], self.log_retention_days[rows], self.sso[rows],
-                                  self.sla_percent[rows], self.support[rows], self.hipaa[rows])
+        return RequirementColumns(
+            self.seats[rows],
+            self.log_retention_days[rows],
+            self.sso[rows],
+            self.sla_percent[rows],
+            self.support[rows],
+            self.hipaa[rows],
+        )
 
 
 class Columns(Mapping[str, npt.NDArray[Any]]):
@@ -533,8 +567,10 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out._data = {name: np.repeat(column, rows) for name, column in self._data.items()}
         out._data[field] = np.asarray(values, dtype=np.float64)
         out.rows = rows
-        out._categories = {name: (unique, np.zeros(rows, dtype=np.intp)) for name, (unique, _) in
-                           ((n, self.categories(n)) for n in TEXT_COLUMNS if n in self._data)}
+        out._categories = {
+            name: (unique, np.zeros(rows, dtype=np.intp))
+            for name, (unique, _) in ((n, self.categories(n)) for n in TEXT_COLUMNS if n in self._data)
+        }
         out._ops = None
         out._overrides = None
         out._requirements = None
@@ -548,8 +584,9 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out._data = dict(self._data)
         given = self._data.get("ops_fte", np.full(self.rows, None, dtype=object))
         column = np.empty(self.rows, dtype=object)
-        column[:] = [{**(g if isinstance(g, Mapping) else {}), option_id: float(v)} for g, v in zip(given, values,
-                                                                                                     strict=True)]
+        column[:] = [
+            {**(g if isinstance(g, Mapping) else {}), option_id: float(v)} for g, v in zip(given, values, strict=True)
+        ]
         out._data["ops_fte"] = column
         out.rows = self.rows
         out._categories = dict(self._categories)
@@ -585,8 +622,11 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         read once."""
         if name not in self._objects:
             column = self._data.get(name, np.empty(0, dtype=object))
-            _, first, inverse = np.unique(np.fromiter((id(x) for x in column), dtype=np.int64,
-                                                           count=len(column)), return_index=True, return_inverse=True)
+            _, first, inverse = np.unique(
+                np.fromiter((id(x) for x in column), dtype=np.int64, count=len(column)),
+                return_index=True,
+                return_inverse=True,
+            )
             self._objects[name] = ([column[i] for i in first], inverse.reshape(-1).astype(np.intp))
         return self._objects[name]
 
@@ -599,8 +639,9 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
             distinct, inverse = self._distinct("overrides")
             given = [g.get(option_id) if isinstance(g, Mapping) else None for g in distinct]
             rows = [g if isinstance(g, OptionOverrides) else None for g in given]
-            self._overrides[option_id] = (OverrideColumns.of(rows).take(inverse)
-                                          if any(r is not None for r in rows) else None)
+            self._overrides[option_id] = (
+                OverrideColumns.of(rows).take(inverse) if any(r is not None for r in rows) else None
+            )
         return self._overrides[option_id]
 
     def requirements(self) -> RequirementColumns | None:
@@ -608,8 +649,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         if self._requirements is None:
             distinct, inverse = self._distinct("requirements")
             rows = [g if isinstance(g, PlanRequirements) else _NO_REQUIREMENTS for g in distinct]
-            self._requirements = (RequirementColumns.of(rows).take(inverse) if any(r.stated() for r in rows)
-                                  else None,)
+            self._requirements = (RequirementColumns.of(rows).take(inverse) if any(r.stated() for r in rows) else None,)
         return self._requirements[0]
 
     def __getitem__(self, name: str) -> npt.NDArray[Any]:
@@ -657,8 +697,9 @@ class ProfileError(ValueError):
 
     def __init__(self, problems: Iterable[tuple[str, Any, str]]):
         self.problems = tuple(problems)
-        super().__init__("\n".join(f"{f}: {msg}" + (f" (got {v!r})" if v is not None else "")
-                                   for f, v, msg in self.problems))
+        super().__init__(
+            "\n".join(f"{f}: {msg}" + (f" (got {v!r})" if v is not None else "") for f, v, msg in self.problems)
+        )
 
 
 def _allowed(name: str) -> str:
@@ -683,8 +724,9 @@ def parse_profile(data: Mapping[str, Any]) -> WorkloadProfile:
         raise ProfileError([("profile", data, "must be a mapping of field names to values")])
     version = data.get("version", PROFILE_VERSION)
     if version not in READS_VERSIONS:
-        raise ProfileError([("version", version, "this tool reads profile versions "
-                             + " and ".join(str(v) for v in READS_VERSIONS))])
+        raise ProfileError(
+            [("version", version, "this tool reads profile versions " + " and ".join(str(v) for v in READS_VERSIONS))]
+        )
     try:
         # Version 1 has the same fields; a file of either version reads to the current one.
         return WorkloadProfile.model_validate({**data, "version": PROFILE_VERSION})

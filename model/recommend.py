@@ -63,11 +63,20 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
-def _finding(criteria: Criteria, rule_id: str, kind: Kind, vendor: str, weight: float, reason: str,
-             source_key: str) -> Finding:
+def _finding(
+    criteria: Criteria, rule_id: str, kind: Kind, vendor: str, weight: float, reason: str, source_key: str
+) -> Finding:
     source = criteria.sources[source_key]
-    return Finding(rule=rule_id, kind=kind, favours=vendor, favours_name=criteria.vendors[vendor].name,
-                   weight=weight, reason=reason, source_url=str(source.url), source_title=source.title)
+    return Finding(
+        rule=rule_id,
+        kind=kind,
+        favours=vendor,
+        favours_name=criteria.vendors[vendor].name,
+        weight=weight,
+        reason=reason,
+        source_url=str(source.url),
+        source_title=source.title,
+    )
 
 
 def _cost_finding(rule: NumberRule, criteria: Criteria, options: list[OptionOut]) -> Finding | None:
@@ -116,8 +125,7 @@ def _limits_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -
     else:
         remedy = limit.advice or ""
     step = f"{limit.steps_until_limit:,.0f}" if limit.steps_until_limit is not None else "1"
-    text = rule.reason.format(option=option.name, limit=f"{limit.shown} {limit.name.lower()}", step=step,
-                              remedy=remedy)
+    text = rule.reason.format(option=option.name, limit=f"{limit.shown} {limit.name.lower()}", step=step, remedy=remedy)
     if weight <= 0:
         return None
     return _finding(criteria, rule.id, "figures", rule.favours, weight, text, rule.source)
@@ -147,8 +155,9 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
             hosting = rule.requires_hosting
         for vendor in rule.excludes:
             excluded.setdefault(vendor, rule.reason)
-            findings.append(_finding(criteria, rule.id, "excludes", vendor, 0.0, f"Ruled out: {rule.reason}",
-                                     rule.source))
+            findings.append(
+                _finding(criteria, rule.id, "excludes", vendor, 0.0, f"Ruled out: {rule.reason}", rule.source)
+            )
         if rule.favours is not None:
             findings.append(_finding(criteria, rule.id, "answer", rule.favours, rule.weight, rule.reason, rule.source))
 
@@ -185,24 +194,38 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
         if finding.favours in scores:
             scores[finding.favours] += finding.weight
         else:
-            why = (f"{criteria.vendors[finding.favours].name} is ruled out" if finding.favours in excluded
-                   else f"no {finding.favours_name} option is priced on {result.pricing_date}"
-                   + (f" as a {hosting} option" if hosting else ""))
-            findings[index] = finding.model_copy(update={"weight": 0.0,
-                                                         "reason": f"{finding.reason} (Not weighed: {why}.)"})
+            why = (
+                f"{criteria.vendors[finding.favours].name} is ruled out"
+                if finding.favours in excluded
+                else f"no {finding.favours_name} option is priced on {result.pricing_date}"
+                + (f" as a {hosting} option" if hosting else "")
+            )
+            findings[index] = finding.model_copy(
+                update={"weight": 0.0, "reason": f"{finding.reason} (Not weighed: {why}.)"}
+            )
     findings.sort(key=lambda f: (f.kind == "excludes", -f.weight, f.rule))
     if not scores:
         reasons = "; ".join(f"{criteria.vendors[v].name}: {why}" for v, why in sorted(excluded.items()))
-        return Recommendation(vendor=None, vendor_name=None, option=None, option_name=None, monthly_usd=None,
-                              scores={}, excluded=excluded, findings=findings, answers=dict(given),
-                              unanswered=unanswered,
-                              summary=f"No vendor meets every requirement. {reasons}".strip())
+        return Recommendation(
+            vendor=None,
+            vendor_name=None,
+            option=None,
+            option_name=None,
+            monthly_usd=None,
+            scores={},
+            excluded=excluded,
+            findings=findings,
+            answers=dict(given),
+            unanswered=unanswered,
+            summary=f"No vendor meets every requirement. {reasons}".strip(),
+        )
     top = max(scores.values())
     leaders = [v for v, s in scores.items() if s == top]
     vendor = criteria.default_vendor if criteria.default_vendor in leaders else leaders[0]
     if len(leaders) > 1:
-        findings.append(_finding(criteria, "default", "default", vendor, 0.0, criteria.default_reason,
-                                 criteria.default_source))
+        findings.append(
+            _finding(criteria, "default", "default", vendor, 0.0, criteria.default_reason, criteria.default_source)
+        )
     option = min((o for o in candidates if o.id in criteria.vendors[vendor].options), key=lambda o: o.monthly_usd)
     summary = (
         f"{criteria.vendors[vendor].name}: {option.name} at {_money(option.monthly_usd)}/month "

@@ -60,8 +60,9 @@ def _counts(table: PriceTable, terms: Mapping[str, Coefficient], at: tuple[str |
             yield (*at, name), "count 'segment_restarts' needs `history.segments`"
 
 
-def _params(table: PriceTable, params: tuple[str, ...], at: tuple[str | int, ...], what: str,
-            positive: tuple[str, ...] = ()) -> Iterator[Gap]:
+def _params(
+    table: PriceTable, params: tuple[str, ...], at: tuple[str | int, ...], what: str, positive: tuple[str, ...] = ()
+) -> Iterator[Gap]:
     for key in params:
         if key not in table.counting:
             yield at, f"{what} reads `counting.{key}`, which this table does not have"
@@ -85,8 +86,9 @@ def _quantity(table: PriceTable, name: str, spec: QuantitySpec) -> Iterator[Gap]
     if spec.derived is not None:
         definition = DERIVED.get(spec.derived)
         if definition is None:
-            yield (*at, "derived"), (
-                f"unknown derived quantity {spec.derived!r}; the engine derives: {', '.join(sorted(DERIVED))}"
+            yield (
+                (*at, "derived"),
+                (f"unknown derived quantity {spec.derived!r}; the engine derives: {', '.join(sorted(DERIVED))}"),
             )
         else:
             yield from _params(table, definition.params, (*at, "derived"), f"{spec.derived!r}", definition.positive)
@@ -126,8 +128,13 @@ def _history(table: PriceTable) -> Iterator[Gap]:
     spec = table.history
     if spec is None:
         return
-    sections = {"events": spec.events, "payloads": spec.payloads, "bytes": spec.bytes,
-                "step_payloads": spec.step_payloads, "growth": spec.growth}
+    sections = {
+        "events": spec.events,
+        "payloads": spec.payloads,
+        "bytes": spec.bytes,
+        "step_payloads": spec.step_payloads,
+        "growth": spec.growth,
+    }
     for section, terms in sections.items():
         yield from _counts(table, terms, ("history", section))
         for name in terms:
@@ -146,7 +153,6 @@ def _history(table: PriceTable) -> Iterator[Gap]:
                 yield from _in("counting", table, getattr(spec.segments, field), ("history", "segments", field))
         if spec.bytes and spec.segments.restart_bytes is None:
             yield ("history", "segments", "restart_bytes"), "with `bytes`, say what a new segment starts with"
-
 
 
 def _limits(table: PriceTable) -> Iterator[Gap]:
@@ -171,8 +177,9 @@ def _limits(table: PriceTable) -> Iterator[Gap]:
             if key in table.limits and limit.measure in _MEASURE_UNITS:
                 base = in_base_unit(table.limits[key].unit.value)[0]
                 if base not in _MEASURE_UNITS[limit.measure]:
-                    yield (*at, field), (
-                        f"`limits.{key}` is in {table.limits[key].unit.value!r}, which cannot bound {limit.measure}"
+                    yield (
+                        (*at, field),
+                        (f"`limits.{key}` is in {table.limits[key].unit.value!r}, which cannot bound {limit.measure}"),
                     )
         if limit.measure in ("events", "history_bytes") and table.history is None:
             yield (*at, "measure"), f"a limit on {limit.measure} needs the table's `history`"
@@ -187,8 +194,13 @@ def _limits(table: PriceTable) -> Iterator[Gap]:
                 theirs = in_base_unit(table.limits[limit.id].unit.value)[0]
                 if mine != theirs and {mine, theirs} - {"count", "steps", "runs", "events"}:
                     bound = table.limits[limit.id].unit.value
-                    yield (*at, "quantity"), (f"{limit.quantity!r} is in {spec.unit.value!r}, which "
-                                              f"`limits.{limit.id}` ({bound!r}) cannot bound")
+                    yield (
+                        (*at, "quantity"),
+                        (
+                            f"{limit.quantity!r} is in {spec.unit.value!r}, which "
+                            f"`limits.{limit.id}` ({bound!r}) cannot bound"
+                        ),
+                    )
 
 
 def _load(table: PriceTable, load: Load | None, at: tuple[str | int, ...]) -> Iterator[Gap]:
@@ -206,8 +218,9 @@ def _infrastructure(table: PriceTable) -> Iterator[Gap]:
     if infra.workers is not None:
         needs.add(HOSTING_TABLE)
         yield from _in("assumptions", table, infra.workers.min_vcpu, ("infrastructure", "workers", "min_vcpu"))
-        yield from _in("assumptions", table, infra.workers.min_memory_gb,
-                       ("infrastructure", "workers", "min_memory_gb"))
+        yield from _in(
+            "assumptions", table, infra.workers.min_memory_gb, ("infrastructure", "workers", "min_memory_gb")
+        )
     for i, service in enumerate(infra.services):
         needs.add(HOSTING_TABLE)
         at: tuple[str | int, ...] = ("infrastructure", "services", i)
@@ -333,8 +346,10 @@ def _features(table: PriceTable) -> Iterator[Gap]:
     fees = [(i, p) for i, p in enumerate(table.plans) if p.self_serve]
     for (_, before), (i, plan) in itertools.pairwise(fees):
         if plan.fee.expected < before.fee.expected:
-            yield ("plans", i, "fee"), (f"plans go from the smallest to the largest: {plan.id!r} costs less than "
-                                        f"{before.id!r} before it")
+            yield (
+                ("plans", i, "fee"),
+                (f"plans go from the smallest to the largest: {plan.id!r} costs less than {before.id!r} before it"),
+            )
 
 
 def table_problems(table: PriceTable) -> list[Gap]:
@@ -342,8 +357,13 @@ def table_problems(table: PriceTable) -> list[Gap]:
     if table.kind != "option":
         return list(_reference(table))
     gaps: list[Gap] = []
-    if not (table.meters or table.infrastructure.workers or table.infrastructure.services
-            or table.infrastructure.fixed or table.people):
+    if not (
+        table.meters
+        or table.infrastructure.workers
+        or table.infrastructure.services
+        or table.infrastructure.fixed
+        or table.people
+    ):
         gaps.append(((), "an option table must price something: `meters`, `infrastructure` or `people`"))
     for name, spec in table.quantities.items():
         gaps += _quantity(table, name, spec)
@@ -366,7 +386,12 @@ def book_problems(book: PriceBook) -> list[tuple[str, tuple[str | int, ...], str
             priced = {k.removeprefix(f"{meter.price}.") for k in table.prices if k.startswith(f"{meter.price}.")}
             missing = sorted(machines - priced)
             if missing:
-                out.append((table.id, ("meters", i, "price"),
-                            f"no price for the machine size(s) {', '.join(missing)} of {HOSTING_TABLE} "
-                            f"(add `prices.{meter.price}.<machine>`)"))
+                out.append(
+                    (
+                        table.id,
+                        ("meters", i, "price"),
+                        f"no price for the machine size(s) {', '.join(missing)} of {HOSTING_TABLE} "
+                        f"(add `prices.{meter.price}.<machine>`)",
+                    )
+                )
     return out

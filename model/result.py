@@ -402,9 +402,17 @@ def provenance(book: PriceBook, ref: PriceRef) -> ProvenanceOut | None:
         return None
     if ref.path and ref.path[0] == "overrides":
         what = "your price" if ref.path[1] == "prices" else "your contract's terms"
-        return ProvenanceOut(table=table.id, effective=table.effective, field=".".join(ref.path), url="",
-                             title=f"{what.capitalize()}, from the profile's overrides", stated=book.as_of,
-                             verified=book.as_of, confidence="yours", note=None)
+        return ProvenanceOut(
+            table=table.id,
+            effective=table.effective,
+            field=".".join(ref.path),
+            url="",
+            title=f"{what.capitalize()}, from the profile's overrides",
+            stated=book.as_of,
+            verified=book.as_of,
+            confidence="yours",
+            note=None,
+        )
     item: Number | Tiered | None = table.numbers().get(ref.path)
     if item is None:
         return None
@@ -482,9 +490,19 @@ def features_of(table: PriceTable, features: PlanFeatures) -> list[FeatureOut]:
         if feature.unpriced:
             shown += " (extra, price not published)"
         source = table.sources[feature.source]
-        out.append(FeatureOut(id=key, name=str(PlanFeatures.model_fields[key].title), value=value, shown=shown,
-                              addon=feature.addon, unpriced=feature.unpriced, url=str(source.url),
-                              confidence=feature.confidence or source.confidence, note=feature.note))
+        out.append(
+            FeatureOut(
+                id=key,
+                name=str(PlanFeatures.model_fields[key].title),
+                value=value,
+                shown=shown,
+                addon=feature.addon,
+                unpriced=feature.unpriced,
+                url=str(source.url),
+                confidence=feature.confidence or source.confidence,
+                note=feature.note,
+            )
+        )
     return out
 
 
@@ -556,8 +574,11 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         mine = bill.plan_totals.get(plan_id)
         this = f"{plan_names.get(plan_id, plan_id)} ${mine[i]:,.2f}; " if mine is not None else ""
         reason += f" (the vendor's bill on each plan: {this}{', '.join(others)})"
-        tied = [plan_names[k] for k, v in bill.plan_totals.items()
-                if k != plan_id and mine is not None and round(float(v[i]), 2) == round(float(mine[i]), 2)]
+        tied = [
+            plan_names[k]
+            for k, v in bill.plan_totals.items()
+            if k != plan_id and mine is not None and round(float(v[i]), 2) == round(float(mine[i]), 2)
+        ]
         if tied:
             reason += f"; as cheap as {' and '.join(tied)}, with more headroom"
     limits = [_limit(book, option.table, p, i) for p in option.limits]
@@ -588,8 +609,11 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
             )
             for p in option.table.plans
         ],
-        features=[] if option.table.hosting != "cloud" else features_of(option.table, next(
-            (p.features for p in option.table.plans if p.id == plan_id), option.table.features)),
+        features=[]
+        if option.table.hosting != "cloud"
+        else features_of(
+            option.table, next((p.features for p in option.table.plans if p.id == plan_id), option.table.features)
+        ),
         warnings=[message.format(**fill) for message, flags in bill.warnings.items() if bool(flags[i])]
         + _limit_warnings(option.table, limits),
         depends_on=[f"{c.name}: depends on {c.depends_on}" for c in components if c.depends_on],
@@ -598,8 +622,11 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         limits=limits,
         restart=_restart(option, i),
         applicable=True if option.applicable is None else bool(option.applicable[i]),
-        not_applicable=None if option.applicable is None or bool(option.applicable[i])
-        else str(option.not_applicable[i]) if option.not_applicable is not None else None,
+        not_applicable=None
+        if option.applicable is None or bool(option.applicable[i])
+        else str(option.not_applicable[i])
+        if option.not_applicable is not None
+        else None,
     )
 
 
@@ -607,8 +634,11 @@ def _restart(option: OptionEstimate, i: int) -> RestartOut | None:
     spec = option.table.history
     if spec is None or spec.segments is None or option.history is None:
         return None
-    return RestartOut(name=spec.segments.name, segments=int(option.history.segments[i]),
-                      first_segment_steps=_finite(option.history.first_segment_steps[i]))
+    return RestartOut(
+        name=spec.segments.name,
+        segments=int(option.history.segments[i]),
+        first_segment_steps=_finite(option.history.first_segment_steps[i]),
+    )
 
 
 _HISTORY_MEASURES: dict[str, Binding] = {
@@ -644,14 +674,21 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
     advice = []
     for limit in blocked:
         fix = f", which {segments.name} cannot fix" if segments is not None else ""
-        advice.append(f"Step {limit.steps_until_limit:,.0f} passes the {limit.shown} {limit.name.lower()} limit{fix}."
-                      + (f" {limit.advice}" if limit.advice else ""))
+        advice.append(
+            f"Step {limit.steps_until_limit:,.0f} passes the {limit.shown} {limit.name.lower()} limit{fix}."
+            + (f" {limit.advice}" if limit.advice else "")
+        )
     if segments is not None and count > 1 and first >= 1 and not blocked:
         # Only advice that can be followed: a segment must hold at least one step, and a run whose
         # own payload passes a limit that restarting cannot fix has been told so above.
-        advice.append(segments.advice.format(
-            every=first, segments=count, events=table.counting[segments.events].expected,
-            mb=table.counting[segments.size_mb].expected))
+        advice.append(
+            segments.advice.format(
+                every=first,
+                segments=count,
+                events=table.counting[segments.events].expected,
+                mb=table.counting[segments.size_mb].expected,
+            )
+        )
     if profile.context_growth_kb > 0 and not blocked:
         advice.append(
             "Each step records a larger input: history grows quadratically with steps. Passing a "
@@ -727,8 +764,11 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
             "priced at that floor"
         )
     named = set(profile.options)
-    unpriced = [UnpricedOut(id=k, name=name, first_priced=first) for k, (name, first) in sorted(book.later.items())
-                if not named or k in named]
+    unpriced = [
+        UnpricedOut(id=k, name=name, first_priced=first)
+        for k, (name, first) in sorted(book.later.items())
+        if not named or k in named
+    ]
     return EstimateOut(
         profile=profile,
         pricing_date=book.as_of,

@@ -67,8 +67,9 @@ def _weeks(book: PriceBook, table: PriceTable, key: str, pick: Pick) -> Value:
     return item.pick(pick)
 
 
-def efforts(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], pick: Pick = "expected"
-            ) -> tuple[dict[str, Value], dict[str, Value]]:
+def efforts(
+    profile: WorkloadProfile, book: PriceBook, options: Sequence[str], pick: Pick = "expected"
+) -> tuple[dict[str, Value], dict[str, Value]]:
     """(setup, migration) one-off cost of each option [USD]: its engineer-weeks (yours, else its table's,
     else the people reference's) at the engineer's weekly cost."""
     people = book.table(PEOPLE_TABLE)
@@ -169,16 +170,18 @@ def _totals(cost: Array, setup: Array, migration: Array, cutover: float) -> tupl
         for i in range(o):
             for j in range(b):
                 overlap[i, j] = np.interp(ends, grid, cum[i, j]) - cum[i, j, m - 1]
-        move = (setup[:, None, :, None] + before[:, None] + overlap[:, None] + migration[None, :, :, None]
-                + after[None, :])
+        move = (
+            setup[:, None, :, None] + before[:, None] + overlap[:, None] + migration[None, :, :, None] + after[None, :]
+        )
     move[:, :, :, 0] = np.inf  # a migration at the start of month 1 is starting there
     idx = np.arange(o)
     move[idx, idx] = np.inf
     return stay, np.where(np.isnan(move), np.inf, move)
 
 
-def _cumulative(cost: Array, setup: float, migration: float, start: int, then: int | None, month: int | None,
-                cutover: float) -> Array:
+def _cumulative(
+    cost: Array, setup: float, migration: float, start: int, then: int | None, month: int | None, cutover: float
+) -> Array:
     """One strategy's cost to the end of each month (cost: options x months)."""
     h = cost.shape[1]
     spent = np.zeros(h)
@@ -187,11 +190,11 @@ def _cumulative(cost: Array, setup: float, migration: float, start: int, then: i
         spent += cost[start]
     else:
         spent[: month - 1] += cost[start, : month - 1]
-        spent[month - 1:] += cost[then, month - 1:]
+        spent[month - 1 :] += cost[then, month - 1 :]
         spent[month - 1] += migration
         first = month - 1
         whole = int(np.floor(cutover))
-        spent[first:first + whole] += cost[start, first:first + whole]
+        spent[first : first + whole] += cost[start, first : first + whole]
         if cutover > whole and first + whole < h:
             spent[first + whole] += (cutover - whole) * cost[start, first + whole]
     return np.cumsum(spent)
@@ -204,8 +207,15 @@ def _frame(profile: WorkloadProfile, runs: Array) -> pd.DataFrame:
     return frame
 
 
-def path(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *, draws: int = 0,
-         seed: int = DEFAULT_SEED, growth_rates: Sequence[float] = GROWTH_RATES) -> Path:
+def path(
+    profile: WorkloadProfile,
+    book: PriceBook,
+    options: Sequence[str],
+    *,
+    draws: int = 0,
+    seed: int = DEFAULT_SEED,
+    growth_rates: Sequence[float] = GROWTH_RATES,
+) -> Path:
     """Every strategy over the profile's horizon: stay on each option, or start on one and migrate to
     another in its best month; the best month at other growth rates; with `draws`, the share of draws
     of every uncertain input in which each strategy is the best."""
@@ -228,38 +238,66 @@ def path(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *, d
         found = []
         for i, option in enumerate(opts):
             if np.isfinite(stay[i, k]):
-                found.append(Strategy(option, None, None, float(stay[i, k]),
-                                      _cumulative(cost[:, k], float(setup[option]), 0.0, i, None, None, cut)))
+                found.append(
+                    Strategy(
+                        option,
+                        None,
+                        None,
+                        float(stay[i, k]),
+                        _cumulative(cost[:, k], float(setup[option]), 0.0, i, None, None, cut),
+                    )
+                )
             for j, other in enumerate(opts):
                 if i == j:
                     continue
                 month = int(np.argmin(move[i, j, k])) + 1
                 total = float(move[i, j, k, month - 1])
                 if np.isfinite(total):
-                    found.append(Strategy(option, other, month, total,
-                                          _cumulative(cost[:, k], float(setup[option]), float(migration[other]), i, j,
-                                                      month, cut)))
+                    found.append(
+                        Strategy(
+                            option,
+                            other,
+                            month,
+                            total,
+                            _cumulative(cost[:, k], float(setup[option]), float(migration[other]), i, j, month, cut),
+                        )
+                    )
         return sorted(found, key=lambda s: s.total)
 
     strategies = best_of(0)
-    by_growth = tuple(GrowthPoint(g, ranked[0]) for g, ranked in ((g, best_of(1 + n)) for n, g in enumerate(rates))
-                      if ranked)
+    by_growth = tuple(
+        GrowthPoint(g, ranked[0]) for g, ranked in ((g, best_of(1 + n)) for n, g in enumerate(rates)) if ranked
+    )
     names = {o.id: o.table.name for o in priced.options}
-    monthly = pd.DataFrame({
-        "month": np.tile(np.arange(1, h + 1), len(opts)),
-        "option": np.repeat(opts, h),
-        "name": [names[o] for o in np.repeat(opts, h)],
-        "runs": np.tile(runs, len(opts)),
-        "cost_usd": cost[:, 0].ravel(),
-        "plan": np.concatenate([o.bill.plan.reshape(batch, h)[0] for o in priced.options]),
-    })
+    monthly = pd.DataFrame(
+        {
+            "month": np.tile(np.arange(1, h + 1), len(opts)),
+            "option": np.repeat(opts, h),
+            "name": [names[o] for o in np.repeat(opts, h)],
+            "runs": np.tile(runs, len(opts)),
+            "cost_usd": cost[:, 0].ravel(),
+            "plan": np.concatenate([o.bill.plan.reshape(batch, h)[0] for o in priced.options]),
+        }
+    )
     chances, spread = _chances(profile, book, opts, runs, draws, seed) if draws else ({}, {})
-    return Path(h, runs, monthly, {k: float(v) for k, v in setup.items()},
-                {k: float(v) for k, v in migration.items()}, cut, tuple(strategies), by_growth, chances, draws, spread)
+    return Path(
+        h,
+        runs,
+        monthly,
+        {k: float(v) for k, v in setup.items()},
+        {k: float(v) for k, v in migration.items()},
+        cut,
+        tuple(strategies),
+        by_growth,
+        chances,
+        draws,
+        spread,
+    )
 
 
-def _chances(profile: WorkloadProfile, book: PriceBook, opts: list[str], runs: Array, draws: int, seed: int
-             ) -> tuple[dict[str, float], dict[str, tuple[float, float, float]]]:
+def _chances(
+    profile: WorkloadProfile, book: PriceBook, opts: list[str], runs: Array, draws: int, seed: int
+) -> tuple[dict[str, float], dict[str, tuple[float, float, float]]]:
     """The share of draws in which each strategy (its migration month free) is the best, and P10, P50,
     P90 of staying on each option."""
     h = runs.size

@@ -97,6 +97,17 @@ def limit_curves(
                     }
                 )
             )
-    columns = ["steps", "option", "option_name", "vendor", "limit", "name", "measure", "unit", "value",
-               "limit_value", "warning_value"]
+    columns = [
+        "steps",
+        "option",
+        "option_name",
+        "vendor",
+        "limit",
+        "name",
+        "measure",
+        "unit",
+        "value",
+        "limit_value",
+        "warning_value",
+    ]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)

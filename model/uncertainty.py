@@ -109,13 +109,36 @@ def _table_inputs(table: PriceTable) -> Iterable[Input]:
         stream = f"{table.id}:{item.drawn_with}" if isinstance(item, Number) and item.drawn_with else key
         if isinstance(item, Tiered):
             assert item.low_factor is not None and item.high_factor is not None
-            yield Input(key, _label(table, path) + " (factor on every band)", "multiplier", item.low_factor, 1.0,
-                        item.high_factor, item.distribution or "triangular", item, None, item.source, confidence,
-                        stream)
+            yield Input(
+                key,
+                _label(table, path) + " (factor on every band)",
+                "multiplier",
+                item.low_factor,
+                1.0,
+                item.high_factor,
+                item.distribution or "triangular",
+                item,
+                None,
+                item.source,
+                confidence,
+                stream,
+            )
         else:
             assert item.low is not None and item.high is not None
-            yield Input(key, _label(table, path), item.unit.value, item.low, item.expected, item.high,
-                        item.distribution or "triangular", item, None, item.source, confidence, stream)
+            yield Input(
+                key,
+                _label(table, path),
+                item.unit.value,
+                item.low,
+                item.expected,
+                item.high,
+                item.distribution or "triangular",
+                item,
+                None,
+                item.source,
+                confidence,
+                stream,
+            )
 
 
 def inputs(profile: WorkloadProfile, book: PriceBook, options: Sequence[str] | None = None) -> list[Input]:
@@ -130,8 +153,19 @@ def inputs(profile: WorkloadProfile, book: PriceBook, options: Sequence[str] | N
     found = [inp for table_id in ids for inp in _table_inputs(book.table(table_id))]
     for name, bounds in profile.ranges.items():
         value = float(getattr(profile, name))
-        found.append(Input(f"profile:{name}", f"Your {name.replace('_', ' ')}", _field_unit(name), bounds.low,
-                           value, bounds.high, bounds.distribution, None, name))
+        found.append(
+            Input(
+                f"profile:{name}",
+                f"Your {name.replace('_', ' ')}",
+                _field_unit(name),
+                bounds.low,
+                value,
+                bounds.high,
+                bounds.distribution,
+                None,
+                name,
+            )
+        )
     return [inp for inp in found if inp.width > 0]
 
 
@@ -153,8 +187,11 @@ def draw(inp: Input, n: int, seed: int) -> Array:
         return low + u * (high - low)
     cut = (mode - low) / (high - low)
     with np.errstate(invalid="ignore"):
-        return np.where(u < cut, low + np.sqrt(u * (high - low) * (mode - low)),
-                        high - np.sqrt((1 - u) * (high - low) * (high - mode)))
+        return np.where(
+            u < cut,
+            low + np.sqrt(u * (high - low) * (mode - low)),
+            high - np.sqrt((1 - u) * (high - low) * (high - mode)),
+        )
 
 
 def _rows(profile: WorkloadProfile, n: int) -> pd.DataFrame:
@@ -219,8 +256,9 @@ class MonteCarlo:
             return f"No option can run this workload in any of {self.draws:,} draws."
         if not self.inputs:
             return f"{best.name} is the cheapest: no input of this comparison is uncertain."
-        others = sorted((s for s in self.options if s.id != best.id and s.cheapest_share > 0),
-                        key=lambda s: -s.cheapest_share)
+        others = sorted(
+            (s for s in self.options if s.id != best.id and s.cheapest_share > 0), key=lambda s: -s.cheapest_share
+        )
         said = f"{best.name} is the cheapest in {_percent(best.cheapest_share)} of {self.draws:,} draws"
         if others:
             said += f" ({others[0].name}: {_percent(others[0].cheapest_share)})"
@@ -251,15 +289,22 @@ def _percentiles(column: Array) -> tuple[float, float, float, float]:
     return float(p10), float(p50), float(p90), float(ok.mean())
 
 
-def _draws(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], n: int, seed: int,
-           found: Sequence[Input]) -> Estimate:
+def _draws(
+    profile: WorkloadProfile, book: PriceBook, options: Sequence[str], n: int, seed: int, found: Sequence[Input]
+) -> Estimate:
     frame = _rows(profile, n)
     sampled = _sampled({inp: draw(inp, n, seed) for inp in found}, frame)
     return estimate(frame, book, options, draw=sampled)
 
 
-def monte_carlo(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], *,
-                draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> MonteCarlo:
+def monte_carlo(
+    profile: WorkloadProfile,
+    book: PriceBook,
+    options: Sequence[str],
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+) -> MonteCarlo:
     """Each option's monthly cost over `draws` draws of every uncertain input: P10, P50, P90, and
     the share of draws in which each is the cheapest. One engine call on `draws` rows."""
     if draws < 1:
@@ -272,8 +317,19 @@ def monte_carlo(profile: WorkloadProfile, book: PriceBook, options: Sequence[str
     spreads = []
     for j, option in enumerate(priced.options):
         p10, p50, p90, mean = _percentiles(totals[:, j])
-        spreads.append(Spread(option.id, option.table.name, float(point.options[j].comparable[0]), p10, p50, p90,
-                              mean, float(shares[j]), float(np.mean(~np.isnan(totals[:, j])))))
+        spreads.append(
+            Spread(
+                option.id,
+                option.table.name,
+                float(point.options[j].comparable[0]),
+                p10,
+                p50,
+                p90,
+                mean,
+                float(shares[j]),
+                float(np.mean(~np.isnan(totals[:, j]))),
+            )
+        )
     return MonteCarlo(draws, seed, tuple(spreads), none, found, totals)
 
 
@@ -327,8 +383,9 @@ def _span(inp: Input) -> tuple[float, float]:
     return max(least, inp.low - 3 * inp.width), min(most, inp.high + 3 * inp.width)
 
 
-def tornado(profile: WorkloadProfile, book: PriceBook, leader: str, runner: str,
-            found: Sequence[Input] | None = None) -> Tornado:
+def tornado(
+    profile: WorkloadProfile, book: PriceBook, leader: str, runner: str, found: Sequence[Input] | None = None
+) -> Tornado:
     """Swing each uncertain input from its low to its high end, every other input at its expected
     value, and find where each would flip the decision: one engine call for every input."""
     every = list(inputs(profile, book, [leader, runner]) if found is None else found)
@@ -348,7 +405,7 @@ def tornado(profile: WorkloadProfile, book: PriceBook, leader: str, runner: str,
         position = (at - inp.low) / inp.width  # where in its range the first member stands
         for member in members:
             column = np.full(n, member.expected)
-            column[start:start + per] = member.low + position * member.width if member is not inp else at
+            column[start : start + per] = member.low + position * member.width if member is not inp else at
             values[member] = column
     priced = estimate(frame, book, [leader, runner], draw=_sampled(values, frame))
     names = {o.id: o.table.name for o in priced.options}
@@ -360,8 +417,15 @@ def tornado(profile: WorkloadProfile, book: PriceBook, leader: str, runner: str,
         if g_low == g_high == float(gap[0]) or (np.isnan(g_low) and np.isnan(g_high)):
             continue
         members = groups[inp.stream or inp.key]
-        swings.append(Swing(inp, g_low, g_high, _root(grids[i], gap[start + 2:start + per], inp.expected),
-                            tuple(m.label for m in members[1:])))
+        swings.append(
+            Swing(
+                inp,
+                g_low,
+                g_high,
+                _root(grids[i], gap[start + 2 : start + per], inp.expected),
+                tuple(m.label for m in members[1:]),
+            )
+        )
     swings.sort(key=lambda s: -np.nan_to_num(s.swing, nan=np.inf))
     return Tornado(leader, runner, names[leader], names[runner], float(gap[0]), tuple(swings))
 
@@ -401,9 +465,19 @@ class CrossoverSpread:
     """The share of draws in which they cross within the chart's span."""
 
 
-def bands(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], field: str, xs: npt.ArrayLike, *,
-          draws: int = BAND_DRAWS, seed: int = DEFAULT_SEED, pairs: Sequence[tuple[str, str]] = (),
-          found: Sequence[Input] | None = None, log: bool = True) -> Band:
+def bands(
+    profile: WorkloadProfile,
+    book: PriceBook,
+    options: Sequence[str],
+    field: str,
+    xs: npt.ArrayLike,
+    *,
+    draws: int = BAND_DRAWS,
+    seed: int = DEFAULT_SEED,
+    pairs: Sequence[tuple[str, str]] = (),
+    found: Sequence[Input] | None = None,
+    log: bool = True,
+) -> Band:
     """Each option's P10-P90 band along `field`, and where each pair in `pairs` crosses over the
     draws. Every draw keeps its numbers across the chart (a curve per draw): one engine call."""
     x = np.asarray(xs, dtype=np.float64)
@@ -422,8 +496,9 @@ def bands(profile: WorkloadProfile, book: PriceBook, options: Sequence[str], fie
             ok = ~np.isnan(c).all(axis=1)
             if ok.any():
                 q[:, ok] = np.nanpercentile(c[ok], (10, 50, 90), axis=1)
-            parts.append(pd.DataFrame({field: x, "option": o.id, "name": o.table.name,
-                                       "p10": q[0], "p50": q[1], "p90": q[2]}))
+            parts.append(
+                pd.DataFrame({field: x, "option": o.id, "name": o.table.name, "p10": q[0], "p50": q[1], "p90": q[2]})
+            )
     spreads = []
     position = np.log(x) if log else x
     for a, b in pairs:

@@ -226,7 +226,12 @@ DERIVED: dict[str, DerivedDef] = {}
 
 
 def count(
-    name: str, unit: str, description: str, params: tuple[str, ...] = (), *, needs_history: bool = False,
+    name: str,
+    unit: str,
+    description: str,
+    params: tuple[str, ...] = (),
+    *,
+    needs_history: bool = False,
     positive: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Usage], Count]], Callable[[Usage], Count]]:
     """Register a count under `name` (a decorator)."""
@@ -241,7 +246,12 @@ def count(
 
 
 def derived(
-    name: str, unit: str, description: str, params: tuple[str, ...] = (), *, needs_history: bool = False,
+    name: str,
+    unit: str,
+    description: str,
+    params: tuple[str, ...] = (),
+    *,
+    needs_history: bool = False,
     positive: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Usage], Array]], Callable[[Usage], Array]]:
     """Register a derived monthly quantity under `name` (a decorator)."""
@@ -325,8 +335,11 @@ class Usage:
     def combine(self, terms: Mapping[str, Coefficient]) -> Count:
         """Σ count x coefficient."""
         shared = not any(COUNTS[name].needs_history for name in terms)
-        key = ("combine", *sorted((name, _hashable(self.coefficient(c))) for name, c in terms.items()),
-               *(_hashable(self.params[p]) for name in terms for p in COUNTS[name].params))
+        key = (
+            "combine",
+            *sorted((name, _hashable(self.coefficient(c))) for name, c in terms.items()),
+            *(_hashable(self.params[p]) for name in terms for p in COUNTS[name].params),
+        )
         if shared and key in self.work.cache:
             return self.work.cache[key]  # type: ignore[no-any-return]
         zero = np.zeros(self.work.rows)
@@ -406,8 +419,11 @@ def _activity_attempts(u: Usage) -> Count:
     return u.linear(0.0, _kind(u, "activity") * u.work.attempts_per_step)
 
 
-@count("retried_activity_steps", "steps",
-       "steps run as their own task that needed a retry, one retry a step at most (min(`retry_rate`, 1) a step)")
+@count(
+    "retried_activity_steps",
+    "steps",
+    "steps run as their own task that needed a retry, one retry a step at most (min(`retry_rate`, 1) a step)",
+)
 def _retried_activity_steps(u: Usage) -> Count:
     return u.linear(0.0, _kind(u, "activity") * np.minimum(u.column("retry_rate"), 1.0))
 

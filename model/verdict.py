@@ -95,24 +95,32 @@ def flip_point(profile: WorkloadProfile, book: PriceBook, result: EstimateOut) -
             # Where the runner-up becomes the cheaper: below the break-even of its own share, or
             # above the break-even of the cheapest's.
             pair = [best.id, runner.id]
-            values = [c.value for c in all_crossovers(profile, field, book, *OPS_BOUNDS, pair, log=False)
-                      if (lower and c.value < current and c.cheaper_below == runner.id)
-                      or (not lower and c.value > current and c.cheaper_above == runner.id)]
+            values = [
+                c.value
+                for c in all_crossovers(profile, field, book, *OPS_BOUNDS, pair, log=False)
+                if (lower and c.value < current and c.cheaper_below == runner.id)
+                or (not lower and c.value > current and c.cheaper_above == runner.id)
+            ]
             if not values:
                 continue
             value = min(values, key=lambda x: abs(x - current))
             whose = "it" if lower else best.name
-            sentence = (f"{runner.name} would be the cheaper if operating {whose} took {'under' if lower else 'over'} "
-                        f"{_number(value)} of an engineer (estimated: {current:g}; set yours in Team).")
+            sentence = (
+                f"{runner.name} would be the cheaper if operating {whose} took {'under' if lower else 'over'} "
+                f"{_number(value)} of an engineer (estimated: {current:g}; set yours in Team)."
+            )
             return Flip(field, value, current, sentence)
     current = profile.monthly_runs
-    found = [c for c in all_crossovers(profile, "monthly_runs", book, *RUNS_RANGE, [best.id, runner.id], log=True)
-             if (c.value > current and c.cheaper_above == runner.id)
-             or (c.value < current and c.cheaper_below == runner.id)]
+    found = [
+        c
+        for c in all_crossovers(profile, "monthly_runs", book, *RUNS_RANGE, [best.id, runner.id], log=True)
+        if (c.value > current and c.cheaper_above == runner.id) or (c.value < current and c.cheaper_below == runner.id)
+    ]
     if not found:
         return None
     nearest = min(found, key=lambda c: abs(c.value - current))
     side = "above" if nearest.value > current else "below"
-    sentence = (f"{runner.name} would be the cheaper {side} {nearest.value:,.0f} runs a month "
-                f"(this profile: {current:,.0f}).")
+    sentence = (
+        f"{runner.name} would be the cheaper {side} {nearest.value:,.0f} runs a month (this profile: {current:,.0f})."
+    )
     return Flip("monthly_runs", nearest.value, current, sentence)

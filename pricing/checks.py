@@ -111,8 +111,9 @@ def _is_price(path: str) -> bool:
 def _unit_problems(version: TableVersion) -> Iterable[Problem]:
     for row in number_rows(version.table):
         if _is_price(row.path) and not row.unit.startswith("USD"):
-            yield Problem(version.file, version.line_of(row.path), row.path,
-                          f"a price must be in a USD unit (got {row.unit!r})")
+            yield Problem(
+                version.file, version.line_of(row.path), row.path, f"a price must be in a USD unit (got {row.unit!r})"
+            )
 
 
 def _plan_problems(old: TableVersion, new: TableVersion) -> Iterable[Problem]:
@@ -128,15 +129,23 @@ def _plan_problems(old: TableVersion, new: TableVersion) -> Iterable[Problem]:
         if plan.name.lower() not in notes and plan_id not in notes and not plan.note:
             index = next(i for i, p in enumerate(new.table.plans) if p.id == plan_id)
             line = new.document.line_of(("plans", index, "id")) if new.document else None
-            yield Problem(new.file, line, f"plans.{plan_id}",
-                          f"new plan since {old.table.effective}: give it a `note`, or name it in the table's `notes` "
-                          "(what it replaces, what it costs)")
+            yield Problem(
+                new.file,
+                line,
+                f"plans.{plan_id}",
+                f"new plan since {old.table.effective}: give it a `note`, or name it in the table's `notes` "
+                "(what it replaces, what it costs)",
+            )
     for plan_id in before.keys() - after.keys():
         plan = before[plan_id]
         if plan.name.lower() not in notes and plan_id not in notes:
             line = new.document.line_of(("notes",)) if new.document else None
-            yield Problem(new.file, line, "notes",
-                          f"plan {plan.name!r} of {old.table.effective} is gone: say in `notes` what happened to it")
+            yield Problem(
+                new.file,
+                line,
+                "notes",
+                f"plan {plan.name!r} of {old.table.effective} is gone: say in `notes` what happened to it",
+            )
 
 
 def _unranged(table: PriceTable) -> Iterable[str]:
@@ -146,17 +155,24 @@ def _unranged(table: PriceTable) -> Iterable[str]:
             continue  # a limit bounds a run; it prices nothing
         if table.confidence_of(item) == "primary":
             continue
-        ranged = (item.low_factor is not None) if isinstance(item, Tiered) else (
-            item.low is not None and item.high is not None)
+        ranged = (
+            (item.low_factor is not None)
+            if isinstance(item, Tiered)
+            else (item.low is not None and item.high is not None)
+        )
         if not ranged:
             yield ".".join(str(p) for p in path)
 
 
 def _range_problems(version: TableVersion) -> Iterable[Problem]:
     for path in _unranged(version.table):
-        yield Problem(version.file, version.line_of(path), path,
-                      "not from the vendor's own page (secondary or estimate): give it a `low` and `high` (tiers: "
-                      "`low_factor` and `high_factor`), with a note saying where the bounds come from")
+        yield Problem(
+            version.file,
+            version.line_of(path),
+            path,
+            "not from the vendor's own page (secondary or estimate): give it a `low` and `high` (tiers: "
+            "`low_factor` and `high_factor`), with a note saying where the bounds come from",
+        )
 
 
 def _change_problems(old: TableVersion, new: TableVersion, policy: Policy) -> Iterable[Problem]:
@@ -167,7 +183,9 @@ def _change_problems(old: TableVersion, new: TableVersion, policy: Policy) -> It
         renoted = bool(change.new.note) and change.new.note != change.old.note
         if change.old.unit != change.new.unit and not renoted:
             yield Problem(
-                new.file, new.line_of(change.path), change.path,
+                new.file,
+                new.line_of(change.path),
+                change.path,
                 f"unit changed from {change.old.unit!r} to {change.new.unit!r} since {old.table.effective}; "
                 "add a `note` saying why",
             )
@@ -176,7 +194,9 @@ def _change_problems(old: TableVersion, new: TableVersion, policy: Policy) -> It
         if moved is not None and moved > policy.note_required_above and not renoted:
             size = "from zero" if moved == float("inf") else f"by {moved:.0%}"
             yield Problem(
-                new.file, new.line_of(change.path), change.path,
+                new.file,
+                new.line_of(change.path),
+                change.path,
                 f"moved {size} since {old.table.effective} ({change.old.shown} -> {change.new.shown}), more than "
                 f"the {policy.note_required_above:.0%} that needs no explanation; add a new `note` saying why",
             )
@@ -189,11 +209,19 @@ def _criteria_problems(tables: Sequence[TableVersion], criteria: Criteria, crite
         for option in vendor.options:
             named.add(option)
             if option not in known:
-                yield Problem(criteria_file, None, f"vendors.{vendor_id}.options",
-                              f"option {option!r} has no pricing table (have: {', '.join(sorted(known))})")
+                yield Problem(
+                    criteria_file,
+                    None,
+                    f"vendors.{vendor_id}.options",
+                    f"option {option!r} has no pricing table (have: {', '.join(sorted(known))})",
+                )
     for option in sorted(known - named):
-        yield Problem(criteria_file, None, "vendors",
-                      f"option table {option!r} belongs to no vendor; add it to a vendor's `options`")
+        yield Problem(
+            criteria_file,
+            None,
+            "vendors",
+            f"option table {option!r} belongs to no vendor; add it to a vendor's `options`",
+        )
 
 
 def sanity_problems(
@@ -260,6 +288,7 @@ def stale_tables(tables: Iterable[TableVersion], today: dt.date) -> list[Stalene
         table = version.table
         verified = last_verified(table)
         due = (pd.Timestamp(verified) + pd.DateOffset(months=table.recheck_months)).date()
-        out.append(Staleness(table.id, version.file, table.effective, table.recheck_months, verified, due,
-                             (today - due).days))
+        out.append(
+            Staleness(table.id, version.file, table.effective, table.recheck_months, verified, due, (today - due).days)
+        )
     return sorted(out, key=lambda s: (-s.overdue_days, s.table))

@@ -118,12 +118,14 @@ class Criteria(_Strict):
             if item.source not in self.sources:
                 problems.append(f"rule {item.id}: unknown source {item.source!r}")
         for rule in self.rules:
-            problems += [f"rule {rule.id}: excludes unknown vendor {v!r}" for v in rule.excludes
-                         if v not in self.vendors]
+            problems += [
+                f"rule {rule.id}: excludes unknown vendor {v!r}" for v in rule.excludes if v not in self.vendors
+            ]
         for number_rule in self.number_rules:
             if number_rule.kind == "limits" and (number_rule.checks is None or number_rule.favours is None):
-                problems.append(f"rule {number_rule.id}: a `limits` rule names the vendor it `checks` and the one "
-                                "it `favours`")
+                problems.append(
+                    f"rule {number_rule.id}: a `limits` rule names the vendor it `checks` and the one it `favours`"
+                )
             if number_rule.checks is not None and number_rule.checks not in self.vendors:
                 problems.append(f"rule {number_rule.id}: checks unknown vendor {number_rule.checks!r}")
         if self.default_vendor not in self.vendors:

@@ -58,8 +58,11 @@ def _scenarios_schema() -> dict[str, Any]:
                     "properties": {
                         "name": {"type": "string", "minLength": 1, "maxLength": 80},
                         "profile": {**profile, "description": "A full profile (it may `extends` a preset)"},
-                        "changes": {"type": "object", "description": "Fields that differ from `base`; nested "
-                                    "sections (team, overrides, requirements) merge key by key"},
+                        "changes": {
+                            "type": "object",
+                            "description": "Fields that differ from `base`; nested "
+                            "sections (team, overrides, requirements) merge key by key",
+                        },
                     },
                     "oneOf": [{"required": ["profile"]}, {"required": ["changes"]}],
                 },

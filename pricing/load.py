@@ -50,6 +50,8 @@ def data_dir() -> Path:
     """The data directory in use: `$TCO_DATA` when set, else the bundled one."""
     other = os.environ.get(DATA_ENV)
     return Path(other) if other else DATA_DIR
+
+
 _DATE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.ya?ml$")
 
 
@@ -171,8 +173,14 @@ def scan_table_files(root: Path | None = None) -> tuple[list[TableFile], list[Pr
             except ValueError:
                 date = None
         if date is None:
-            problems.append(Problem(str(path.relative_to(base.parent.parent)), None, "",
-                                    "file name must be the effective date, YYYY-MM-DD.yaml"))
+            problems.append(
+                Problem(
+                    str(path.relative_to(base.parent.parent)),
+                    None,
+                    "",
+                    "file name must be the effective date, YYYY-MM-DD.yaml",
+                )
+            )
             continue
         found.append(TableFile(f"{path.parent.parent.name}/{path.parent.name}", date, path))
     return sorted(found, key=lambda f: (f.table_id, f.effective)), problems
@@ -219,8 +227,14 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
     for table_id, table in tables.items():
         for ref in table.uses:
             if ref not in tables:
-                problems.append(Problem(str(chosen[table_id].path.relative_to(root.parent)), None, "uses",
-                                        f"{ref!r} has no version in force on {on}"))
+                problems.append(
+                    Problem(
+                        str(chosen[table_id].path.relative_to(root.parent)),
+                        None,
+                        "uses",
+                        f"{ref!r} has no version in force on {on}",
+                    )
+                )
     if problems:
         raise PricingError(problems)
     first: dict[str, TableFile] = {}
@@ -232,12 +246,25 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
         table = read_table(item.path, today=today, root=root)
         if table.kind == "option":
             later[table_id] = (table.name, item.effective)
-    book = PriceBook(as_of=on, tables=tables, files={tid: str(item.path.relative_to(root))
-                                                    for tid, item in chosen.items()}, later=later)
+    book = PriceBook(
+        as_of=on,
+        tables=tables,
+        files={tid: str(item.path.relative_to(root)) for tid, item in chosen.items()},
+        later=later,
+    )
     gaps = book_problems(book)
     if gaps:
-        raise PricingError([Problem(str(chosen[tid].path.relative_to(root.parent)), None, ".".join(map(str, path)),
-                                    f"{message} (tables in force on {on})") for tid, path, message in gaps])
+        raise PricingError(
+            [
+                Problem(
+                    str(chosen[tid].path.relative_to(root.parent)),
+                    None,
+                    ".".join(map(str, path)),
+                    f"{message} (tables in force on {on})",
+                )
+                for tid, path, message in gaps
+            ]
+        )
     return book
 
 

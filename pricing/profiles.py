@@ -90,10 +90,17 @@ def load_profile_text(text: str, file: str, *, known: Known | None = None, root:
     return loaded
 
 
-def profile_from(own: dict[str, Any], doc: YamlDocument, file: str, problems: list[Problem], *,
-                 known: Known | None = None,
-                 root: Path | None = None, at: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] = lambda p: p,
-                 label: str = "") -> LoadedProfile | None:
+def profile_from(
+    own: dict[str, Any],
+    doc: YamlDocument,
+    file: str,
+    problems: list[Problem],
+    *,
+    known: Known | None = None,
+    root: Path | None = None,
+    at: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] = lambda p: p,
+    label: str = "",
+) -> LoadedProfile | None:
     """A profile from a mapping read out of `doc` (a whole file, or one part of it: `at` maps a
     field's path to its path in the document, `label` prefixes the field in problems). Appends
     every problem to `problems` and returns None when there is any."""
@@ -105,8 +112,14 @@ def profile_from(own: dict[str, Any], doc: YamlDocument, file: str, problems: li
     if extends is not None:
         presets = {path.stem: path for path in preset_paths(root)}
         if not isinstance(extends, str) or extends not in presets:
-            problems.append(Problem(file, doc.line_of(at(("extends",))), f"{label}extends",
-                                    f"{extends!r} is not a preset; allowed: {', '.join(presets)}"))
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(at(("extends",))),
+                    f"{label}extends",
+                    f"{extends!r} is not a preset; allowed: {', '.join(presets)}",
+                )
+            )
         else:
             base = dict(parse_yaml(presets[extends].read_text(encoding="utf-8"), str(presets[extends])).data)
             base.pop("name", None)
@@ -122,8 +135,9 @@ def profile_from(own: dict[str, Any], doc: YamlDocument, file: str, problems: li
     except ProfileError as exc:
         for field, value, message in exc.problems:
             loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
-            shown = f"{message} (got {value!r})" if value is not None and not isinstance(value, (dict, list)) \
-                else message
+            shown = (
+                f"{message} (got {value!r})" if value is not None and not isinstance(value, (dict, list)) else message
+            )
             line = doc.line_of(at(loc)) if loc and loc[0] in own else None
             if message.startswith("required:"):
                 shown += "; give it, or start from a preset with `extends: <preset>`"
@@ -184,17 +198,29 @@ def dump_profile(profile: WorkloadProfile) -> str:
     return _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _reference_problems(file: str, doc: YamlDocument, data: Mapping[str, Any], known: Known, *,
-                        at: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] = lambda p: p,
-                        label: str = "") -> list[Problem]:
+def _reference_problems(
+    file: str,
+    doc: YamlDocument,
+    data: Mapping[str, Any],
+    known: Known,
+    *,
+    at: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] = lambda p: p,
+    label: str = "",
+) -> list[Problem]:
     """What a profile names that the pricing data lacks: its machine size, and the option ids of
     its operations effort (a typo there would silently fall back to the table's default) and of its
     short list of options to compare."""
     problems = []
     machine = data.get("machine")
     if known.machines and isinstance(machine, str) and machine not in known.machines:
-        problems.append(Problem(file, doc.line_of(at(("machine",))), f"{label}machine",
-                                f"{machine!r} is not a machine size; allowed: {', '.join(sorted(known.machines))}"))
+        problems.append(
+            Problem(
+                file,
+                doc.line_of(at(("machine",))),
+                f"{label}machine",
+                f"{machine!r} is not a machine size; allowed: {', '.join(sorted(known.machines))}",
+            )
+        )
     if not known.options:
         return problems
     allowed = ", ".join(sorted(known.options))
@@ -202,33 +228,62 @@ def _reference_problems(file: str, doc: YamlDocument, data: Mapping[str, Any], k
     ops = team.get("ops_fte") if isinstance(team, Mapping) else None
     for option in ops if isinstance(ops, Mapping) else ():
         if option not in known.options:
-            problems.append(Problem(file, doc.line_of(("team", "ops_fte", option)), f"team.ops_fte.{option}",
-                                    f"{option!r} is not an option; allowed: {allowed}"))
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(("team", "ops_fte", option)),
+                    f"team.ops_fte.{option}",
+                    f"{option!r} is not an option; allowed: {allowed}",
+                )
+            )
     listed = data.get("options")
     for index, option in enumerate(listed if isinstance(listed, list) else ()):
         if option not in known.options:
-            problems.append(Problem(file, doc.line_of(("options", index)), f"options.{index}",
-                                    f"{option!r} is not an option; allowed: {allowed}"))
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(("options", index)),
+                    f"options.{index}",
+                    f"{option!r} is not an option; allowed: {allowed}",
+                )
+            )
     overrides = data.get("overrides")
-    for option, terms in (overrides.items() if isinstance(overrides, Mapping) else ()):
+    for option, terms in overrides.items() if isinstance(overrides, Mapping) else ():
         here: tuple[str | int, ...] = ("overrides", option)
         if option not in known.options:
-            problems.append(Problem(file, doc.line_of(at(here)), f"{label}overrides.{option}",
-                                    f"{option!r} is not an option; allowed: {allowed}"))
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(at(here)),
+                    f"{label}overrides.{option}",
+                    f"{option!r} is not an option; allowed: {allowed}",
+                )
+            )
             continue
         have = known.terms.get(option)
         if have is None or not isinstance(terms, Mapping):
             continue
         for section, names in (("prices", have.prices), ("addons", have.addons)):
             given = terms.get(section)
-            for key in (given if isinstance(given, Mapping) else ()):
+            for key in given if isinstance(given, Mapping) else ():
                 if key not in names:
                     where = f"{label}overrides.{option}.{section}.{key}"
-                    problems.append(Problem(file, doc.line_of(at((*here, section, key))), where,
-                                            f"{key!r} is not one of its {section}; allowed: "
-                                            + (", ".join(names) or "none")))
+                    problems.append(
+                        Problem(
+                            file,
+                            doc.line_of(at((*here, section, key))),
+                            where,
+                            f"{key!r} is not one of its {section}; allowed: " + (", ".join(names) or "none"),
+                        )
+                    )
         plan = terms.get("plan")
         if plan is not None and plan not in have.plans:
-            problems.append(Problem(file, doc.line_of(at((*here, "plan"))), f"{label}overrides.{option}.plan",
-                                    f"{plan!r} is not one of its plans; allowed: " + (", ".join(have.plans) or "none")))
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(at((*here, "plan"))),
+                    f"{label}overrides.{option}.plan",
+                    f"{plan!r} is not one of its plans; allowed: " + (", ".join(have.plans) or "none"),
+                )
+            )
     return problems

@@ -98,8 +98,12 @@ def number_rows(table: PriceTable) -> list[NumberRow]:
         source = table.source_for(item)
         if isinstance(item, Tiered):
             priced, counted = item.unit.value, item.quantity_unit.value
-            value, low, high, unit = None, None, None, (priced if priced.endswith(counted)
-                                                        else f"{priced} (of {counted})")
+            value, low, high, unit = (
+                None,
+                None,
+                None,
+                (priced if priced.endswith(counted) else f"{priced} (of {counted})"),
+            )
         else:
             value, low, high, unit = item.value, item.low, item.high, item.unit.value
         rows.append(
@@ -135,10 +139,22 @@ def _flag_rows(table: PriceTable) -> list[NumberRow]:
             flag = getattr(plan, name)
             rows.append(
                 NumberRow(
-                    table=table.id, effective=table.effective, path=f"plans.{plan.id}.{name}", value=None, low=None,
-                    high=None, shown="yes" if flag else "no", unit="yes/no", confidence=table.confidence_of(plan.fee),
-                    source_key=plan.fee.source, source_title=source.title, url=str(source.url),
-                    stated=source.stated, verified=source.verified, note=plan.note, alternatives=None,
+                    table=table.id,
+                    effective=table.effective,
+                    path=f"plans.{plan.id}.{name}",
+                    value=None,
+                    low=None,
+                    high=None,
+                    shown="yes" if flag else "no",
+                    unit="yes/no",
+                    confidence=table.confidence_of(plan.fee),
+                    source_key=plan.fee.source,
+                    source_title=source.title,
+                    url=str(source.url),
+                    stated=source.stated,
+                    verified=source.verified,
+                    note=plan.note,
+                    alternatives=None,
                 )
             )
     return rows

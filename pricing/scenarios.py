@@ -28,8 +28,16 @@ from pricing.load import PricingError
 from pricing.profiles import Known, profile_from
 from pricing.yamlio import PROFILE_BYTES, InputError, Problem, capped, parse_yaml, read_bounded
 
-__all__ = ["MAX_SCENARIOS", "MIN_SCENARIOS", "SCENARIOS_VERSION", "Scenario", "ScenarioSet", "load_scenarios_text",
-           "merged", "read_scenarios"]
+__all__ = [
+    "MAX_SCENARIOS",
+    "MIN_SCENARIOS",
+    "SCENARIOS_VERSION",
+    "Scenario",
+    "ScenarioSet",
+    "load_scenarios_text",
+    "merged",
+    "read_scenarios",
+]
 
 SCENARIOS_VERSION = 1
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 6
@@ -76,11 +84,18 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
         raise PricingError([Problem(file, 1, "", "a scenario set is a YAML mapping with `scenarios:`")])
     problems: list[Problem] = []
     for key in sorted(set(data) - _KEYS, key=str):
-        problems.append(Problem(file, doc.line_of((key,)), str(key),
-                                "unknown field; the fields are: " + ", ".join(sorted(_KEYS))))
+        problems.append(
+            Problem(file, doc.line_of((key,)), str(key), "unknown field; the fields are: " + ", ".join(sorted(_KEYS)))
+        )
     if data.get("version", SCENARIOS_VERSION) != SCENARIOS_VERSION:
-        problems.append(Problem(file, doc.line_of(("version",)), "version",
-                                f"this tool reads scenario sets of version {SCENARIOS_VERSION}"))
+        problems.append(
+            Problem(
+                file,
+                doc.line_of(("version",)),
+                "version",
+                f"this tool reads scenario sets of version {SCENARIOS_VERSION}",
+            )
+        )
     base = data.get("base")
     if base is not None and not isinstance(base, dict):
         problems.append(Problem(file, doc.line_of(("base",)), "base", "a profile: a mapping of field: value"))
@@ -88,31 +103,48 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
     items = data.get("scenarios")
     if not isinstance(items, list) or not MIN_SCENARIOS <= len(items) <= MAX_SCENARIOS:
         count = len(items) if isinstance(items, list) else "none"
-        problems.append(Problem(file, doc.line_of(("scenarios",)), "scenarios",
-                                f"a list of {MIN_SCENARIOS} to {MAX_SCENARIOS} scenarios (got {count})"))
+        problems.append(
+            Problem(
+                file,
+                doc.line_of(("scenarios",)),
+                "scenarios",
+                f"a list of {MIN_SCENARIOS} to {MAX_SCENARIOS} scenarios (got {count})",
+            )
+        )
         raise PricingError(problems)
     out: list[Scenario] = []
     names: set[str] = set()
     for i, item in enumerate(items):
         where = ("scenarios", i)
         if not isinstance(item, dict):
-            problems.append(Problem(file, doc.line_of(where), f"scenarios.{i}",
-                                    "a mapping with `name` and `profile` or `changes`"))
+            problems.append(
+                Problem(file, doc.line_of(where), f"scenarios.{i}", "a mapping with `name` and `profile` or `changes`")
+            )
             continue
         name = item.get("name")
         label = f"scenarios.{i}" + (f" ({name})" if isinstance(name, str) and not CONTROL.search(name) else "")
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 80:
-            problems.append(Problem(file, doc.line_of((*where, "name")), f"{label}.name",
-                                    "a name of 1 to 80 characters"))
+            problems.append(
+                Problem(file, doc.line_of((*where, "name")), f"{label}.name", "a name of 1 to 80 characters")
+            )
         elif CONTROL.search(name):
-            problems.append(Problem(file, doc.line_of((*where, "name")), f"{label}.name",
-                                    "control characters are not allowed in a name"))
+            problems.append(
+                Problem(
+                    file, doc.line_of((*where, "name")), f"{label}.name", "control characters are not allowed in a name"
+                )
+            )
         elif name in names:
             problems.append(Problem(file, doc.line_of((*where, "name")), f"{label}.name", f"{name!r} is used twice"))
         names.add(str(name))
         for key in sorted(set(item) - {"name", "profile", "changes"}, key=str):
-            problems.append(Problem(file, doc.line_of((*where, key)), f"{label}.{key}",
-                                    "unknown field; a scenario has `name` and `profile` or `changes`"))
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of((*where, key)),
+                    f"{label}.{key}",
+                    "unknown field; a scenario has `name` and `profile` or `changes`",
+                )
+            )
         has_profile, has_changes = "profile" in item, "changes" in item
         if has_profile == has_changes:
             problems.append(Problem(file, doc.line_of(where), label, "give either `profile` or `changes`, not both"))
@@ -123,13 +155,23 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
             problems.append(Problem(file, doc.line_of((*where, part)), f"{label}.{part}", "a mapping of field: value"))
             continue
         if has_changes and base is None:
-            problems.append(Problem(file, doc.line_of((*where, part)), f"{label}.changes",
-                                    "changes need a `base` profile at the top of the file"))
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of((*where, part)),
+                    f"{label}.changes",
+                    "changes need a `base` profile at the top of the file",
+                )
+            )
             continue
         own = given if has_profile else merged(base or {}, given)
 
-        def at(path: tuple[str | int, ...], part: str = part, given: Mapping[str, Any] = given,
-               where: tuple[str | int, ...] = where) -> tuple[str | int, ...]:
+        def at(
+            path: tuple[str | int, ...],
+            part: str = part,
+            given: Mapping[str, Any] = given,
+            where: tuple[str | int, ...] = where,
+        ) -> tuple[str | int, ...]:
             if part == "changes" and (not path or path[0] not in given):
                 return ("base", *path)
             return (*where, part, *path)
@@ -143,14 +185,18 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
     title = data.get("name")
     for key in ("name", "description"):
         value = data.get(key)
-        if isinstance(value, str) and CONTROL.search(value.replace("\n", "").replace("\t", "") if key == "description"
-                                                     else value):
+        if isinstance(value, str) and CONTROL.search(
+            value.replace("\n", "").replace("\t", "") if key == "description" else value
+        ):
             problems.append(Problem(file, doc.line_of((key,)), key, "control characters are not allowed in text"))
     if problems:
         raise PricingError(capped(problems, file))
     description = data.get("description")
-    return ScenarioSet(title if isinstance(title, str) and title.strip() else "Scenarios", tuple(out),
-                       description if isinstance(description, str) else "")
+    return ScenarioSet(
+        title if isinstance(title, str) and title.strip() else "Scenarios",
+        tuple(out),
+        description if isinstance(description, str) else "",
+    )
 
 
 def read_scenarios(path: Path, *, known: Known | None = None, root: Path | None = None) -> ScenarioSet:

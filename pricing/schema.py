@@ -342,8 +342,10 @@ class Tiered(_Strict):
     def _factors_bracket_one(self) -> Tiered:
         if (self.low_factor is None) != (self.high_factor is None):
             raise ValueError("give both `low_factor` and `high_factor`, or neither")
-        if self.low_factor is not None and self.high_factor is not None and not (
-            self.low_factor <= 1 <= self.high_factor
+        if (
+            self.low_factor is not None
+            and self.high_factor is not None
+            and not (self.low_factor <= 1 <= self.high_factor)
         ):
             raise ValueError("`low_factor` <= 1 <= `high_factor`: the tiers as given are the expected prices")
         return self
@@ -637,8 +639,16 @@ class HistorySpec(_Strict):
         return self
 
 
-Measure = Literal["events", "history_bytes", "payload_bytes", "run_seconds", "step_seconds", "wait_seconds",
-                  "concurrent_runs", "quantity"]
+Measure = Literal[
+    "events",
+    "history_bytes",
+    "payload_bytes",
+    "run_seconds",
+    "step_seconds",
+    "wait_seconds",
+    "concurrent_runs",
+    "quantity",
+]
 
 
 class RunLimit(_Strict):
@@ -807,8 +817,10 @@ class PriceTable(_Strict):
                 continue
             other = numbers.get(item.drawn_with)
             if other is None or not other.ranged or other is item:
-                raise ValueError(f"{path}: drawn_with {item.drawn_with!r} is not another ranged number of this table "
-                                 "(a path such as plans.pro.fee)")
+                raise ValueError(
+                    f"{path}: drawn_with {item.drawn_with!r} is not another ranged number of this table "
+                    "(a path such as plans.pro.fee)"
+                )
         return self
 
     def numbers(self) -> dict[tuple[str, ...], Number | Tiered]:

@@ -112,11 +112,15 @@ PROFILE_BYTES = 1024 * 1024
 TABLE_BYTES = 1024 * 1024
 """The largest pricing table read (the largest is under 40 KB)."""
 EXPORT_BYTES = 200 * 1024 * 1024
-"""The largest export of a team's runs read (a Temporal history may reach 50 MB)."""
+"""The largest export of a team's runs read (a workflow history may reach 50 MB)."""
 MAX_PROBLEMS = 20
 """Problems reported of one input; the rest are counted."""
-_REFUSED_TAGS = ("tag:yaml.org,2002:binary", "tag:yaml.org,2002:set", "tag:yaml.org,2002:omap",
-                 "tag:yaml.org,2002:pairs")
+_REFUSED_TAGS = (
+    "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:set",
+    "tag:yaml.org,2002:omap",
+    "tag:yaml.org,2002:pairs",
+)
 _BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's C loader where it is installed (it reads several times faster), else PyYAML's own."""
 
@@ -129,24 +133,30 @@ class _Loader(_BASE):  # type: ignore[misc]
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be plain text, not a list or a mapping", key_node.start_mark)
+                    None, None, "a key must be plain text, not a list or a mapping", key_node.start_mark
+                )
         return dict(super().construct_mapping(node, deep=deep))
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         digits = sum(c.isdigit() for c in str(node.value))
         if digits > MAX_DIGITS:
             raise yaml.constructor.ConstructorError(
-                None, None, f"a number of {digits:,} digits; at most {MAX_DIGITS}", node.start_mark)
+                None, None, f"a number of {digits:,} digits; at most {MAX_DIGITS}", node.start_mark
+            )
         return int(super().construct_yaml_int(node))
 
     def construct_refused(self, node: yaml.Node) -> None:
         raise yaml.constructor.ConstructorError(
-            None, None, f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed here: write a plain "
-            "value", node.start_mark)
+            None,
+            None,
+            f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed here: write a plain value",
+            node.start_mark,
+        )
 
     def construct_undefined(self, node: yaml.Node) -> None:
         raise yaml.constructor.ConstructorError(
-            None, None, f"the tag {node.tag} is not allowed here: write a plain value", node.start_mark)
+            None, None, f"the tag {node.tag} is not allowed here: write a plain value", node.start_mark
+        )
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
@@ -190,14 +200,18 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         return YamlDocument(None, lines, ())
     lines[()] = node.start_mark.line + 1
     _walk(node, (), lines, dupes, set(), aliases)
-    problems = tuple(
-        Problem(file, line, format_loc(path), "duplicate key (each key may appear once)") for path, line in dupes
-    ) + tuple(
-        Problem(file, line, format_loc(path), "YAML aliases (*name) are not allowed; write the value out")
-        for path, line in aliases if line > 0
-    ) + tuple(
-        Problem(file, -line, format_loc(path[:-1]), "a key must be plain text, not a list or a mapping")
-        for path, line in aliases if line < 0
+    problems = (
+        tuple(Problem(file, line, format_loc(path), "duplicate key (each key may appear once)") for path, line in dupes)
+        + tuple(
+            Problem(file, line, format_loc(path), "YAML aliases (*name) are not allowed; write the value out")
+            for path, line in aliases
+            if line > 0
+        )
+        + tuple(
+            Problem(file, -line, format_loc(path[:-1]), "a key must be plain text, not a list or a mapping")
+            for path, line in aliases
+            if line < 0
+        )
     )
     if problems:
         return YamlDocument(None, lines, capped(problems, file))
@@ -272,8 +286,11 @@ def read_bounded(path: PathLike, limit: int, what: str = "file") -> str:
     except OSError as exc:
         raise InputError(Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")) from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(Problem(name, None, "", f"not a regular file (a pipe, a device or a directory); give a "
-                                 f"{what} saved on disk"))
+        raise InputError(
+            Problem(
+                name, None, "", f"not a regular file (a pipe, a device or a directory); give a {what} saved on disk"
+            )
+        )
     if info.st_size > limit:
         raise InputError(Problem(name, None, "", f"{info.st_size:,} bytes; a {what} is at most {limit:,}"))
     try:
@@ -293,8 +310,14 @@ def decode_text(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise InputError(Problem(name, None, "", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-                                 f"{exc.start:,}); save it as UTF-8")) from None
+        raise InputError(
+            Problem(
+                name,
+                None,
+                "",
+                f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start:,}); save it as UTF-8",
+            )
+        ) from None
 
 
 class InputError(ValueError):
@@ -310,7 +333,7 @@ def format_problems(problems: Iterable[Problem]) -> str:
 
 
 MAX_JSON_DEPTH = 64
-"""Levels of nesting a JSON export may have (a Temporal history needs about ten)."""
+"""Levels of nesting a JSON export may have (a workflow history needs about ten)."""
 
 
 def _int(text: str) -> int:

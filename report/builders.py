@@ -131,8 +131,11 @@ def build_html(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     """One self-contained file: styles and SVG charts inline, no script, no external request."""
     doc = build_document(analysis, generated)
     loose, placed = _placed(doc, chart_svgs(analysis))
-    html = _template().render(doc=doc, charts=[markupsafe.Markup(svg) for svg in loose],
-                              placed={name: markupsafe.Markup(svg) for name, svg in placed.items()})
+    html = _template().render(
+        doc=doc,
+        charts=[markupsafe.Markup(svg) for svg in loose],
+        placed={name: markupsafe.Markup(svg) for name, svg in placed.items()},
+    )
     return html.encode("utf-8")
 
 
@@ -185,6 +188,7 @@ def build_pdf(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     for line in doc.details:
         pdf.multi_cell(0, 5, _latin(f"- {line}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
+
     def chart(svg: str) -> None:
         """A chart at the page's width; one that does not fit what is left of the page is shrunk to fit
         when most of it would (rather than leave the page near empty), else it starts the next page."""
@@ -283,26 +287,73 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     result = analysis.result
-    spread = ({s.id: s for s in analysis.outlook.monte_carlo.options} if analysis.outlook is not None else {})
+    spread = {s.id: s for s in analysis.outlook.monte_carlo.options} if analysis.outlook is not None else {}
     for option in result.options:
         mc = spread.get(option.id)
         tail = ["", "", "", ""] if mc is None else [csv_number(v) for v in (mc.p10, mc.p50, mc.p90, mc.cheapest_share)]
         for c in option.components:
             p = c.provenance
-            writer.writerow([csv_cell(v) for v in (
-                option.id, option.plan, c.name, c.category,
-            )] + [csv_number(c.quantity), csv_cell(c.unit), csv_number(c.unit_price), csv_cell(c.price_unit),
-                  csv_number(c.cost_usd), csv_number(c.low_usd), csv_number(c.high_usd)] + [csv_cell(v) for v in (
-                c.depends_on or "", p.url if p else "", p.stated if p else "", p.verified if p else "",
-                p.confidence if p else "", result.pricing_date,
-            )] + tail)
+            writer.writerow(
+                [
+                    csv_cell(v)
+                    for v in (
+                        option.id,
+                        option.plan,
+                        c.name,
+                        c.category,
+                    )
+                ]
+                + [
+                    csv_number(c.quantity),
+                    csv_cell(c.unit),
+                    csv_number(c.unit_price),
+                    csv_cell(c.price_unit),
+                    csv_number(c.cost_usd),
+                    csv_number(c.low_usd),
+                    csv_number(c.high_usd),
+                ]
+                + [
+                    csv_cell(v)
+                    for v in (
+                        c.depends_on or "",
+                        p.url if p else "",
+                        p.stated if p else "",
+                        p.verified if p else "",
+                        p.confidence if p else "",
+                        result.pricing_date,
+                    )
+                ]
+                + tail
+            )
     if analysis.outlook is not None:
         years = analysis.outlook.path.years()
         for s in path_strategies(analysis):
             for _, row in years[years["strategy"] == s.key].iterrows():
-                writer.writerow([csv_cell(f"path:{s.key}"), "", f"Year {int(row['year'])}", "path", "", "", "", "",
-                                 csv_number(float(row["cost_usd"])), "", "", "", "", "", "", "",
-                                 result.pricing_date, "", "", "", ""])
+                writer.writerow(
+                    [
+                        csv_cell(f"path:{s.key}"),
+                        "",
+                        f"Year {int(row['year'])}",
+                        "path",
+                        "",
+                        "",
+                        "",
+                        "",
+                        csv_number(float(row["cost_usd"])),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        result.pricing_date,
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
     return buffer.getvalue().encode("utf-8")
 
 

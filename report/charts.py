@@ -46,8 +46,26 @@ CATEGORY_ORDER = ["vendor", "infrastructure", "people"]
 
 
 PALETTE = (
-    "#4c78a8", "#9ecae9", "#f58518", "#ffbf79", "#54a24b", "#88d27a", "#b79a20", "#f2cf5b", "#439894", "#83bcb6",
-    "#e45756", "#ff9d98", "#79706e", "#bab0ac", "#d67195", "#fcbfd2", "#b279a2", "#d6a5c9", "#9e765f", "#d8b5a5",
+    "#4c78a8",
+    "#9ecae9",
+    "#f58518",
+    "#ffbf79",
+    "#54a24b",
+    "#88d27a",
+    "#b79a20",
+    "#f2cf5b",
+    "#439894",
+    "#83bcb6",
+    "#e45756",
+    "#ff9d98",
+    "#79706e",
+    "#bab0ac",
+    "#d67195",
+    "#fcbfd2",
+    "#b279a2",
+    "#d6a5c9",
+    "#9e765f",
+    "#d8b5a5",
 )
 """Vega's `tableau20`: ten hues, each dark then light."""
 HOSTING_DASH = alt.Scale(domain=["cloud", "self-hosted"], range=[[1, 0], [6, 3]])
@@ -91,8 +109,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return cast(list[dict[str, object]], rows)
 
 
-def _cost_curve_frames(analysis: Analysis, field: str, interactive: bool = True
-                       ) -> tuple[dict[str, pd.DataFrame], bool]:
+def _cost_curve_frames(
+    analysis: Analysis, field: str, interactive: bool = True
+) -> tuple[dict[str, pd.DataFrame], bool]:
     """The data of a cost curve chart by dataset name, and whether a log cost axis can show it."""
     names = _names(analysis)
     if field == "monthly_runs":
@@ -101,17 +120,25 @@ def _cost_curve_frames(analysis: Analysis, field: str, interactive: bool = True
         sweep, crossings = analysis.axis_sweep, analysis.axis_crossovers
     axis = AXES[field]
     hosting = {o.id: o.hosting or "cloud" for o in analysis.result.options}
-    data = pd.DataFrame({field: sweep[field], "option_name": sweep["option"].map(names),
-                         "hosting": sweep["option"].map(hosting), "plan": sweep["plan"],
-                         **{k: sweep[k] for k in ("monthly_usd", "low_usd", "high_usd")}})
+    data = pd.DataFrame(
+        {
+            field: sweep[field],
+            "option_name": sweep["option"].map(names),
+            "hosting": sweep["option"].map(hosting),
+            "plan": sweep["plan"],
+            **{k: sweep[k] for k in ("monthly_usd", "low_usd", "high_usd")},
+        }
+    )
     points = _crossing_frame(crossings, names)
     # A label reads away from the nearer edge, so it never runs over the axis; labels of
     # neighbouring crossings alternate above and below.
     span = (math.log10(axis.low), math.log10(axis.high)) if axis.log else (axis.low, axis.high)
     where = np.array([math.log10(v) if axis.log else v for v in points["value"]], dtype=np.float64)
     order = np.cumsum(points["changes_cheapest"].to_numpy(dtype=bool)) - 1
-    points = points.assign(side=np.where((where - span[0]) / (span[1] - span[0]) < 0.5, "left", "right"),
-                           offset=np.where(order % 2 == 0, -10, 14))
+    points = points.assign(
+        side=np.where((where - span[0]) / (span[1] - span[0]) < 0.5, "left", "right"),
+        offset=np.where(order % 2 == 0, -10, 14),
+    )
     value = value_of(analysis.profile, analysis.result, field)
     here = pd.DataFrame({"value": [value], "label": ["this profile"]})
     if axis.log and value <= 0:
@@ -124,22 +151,28 @@ def _cost_curve_frames(analysis: Analysis, field: str, interactive: bool = True
         if not interactive:  # a static chart draws the bands of the leading options alone
             assert analysis.outlook is not None
             b = b[b["option"].isin(analysis.outlook.leading(3))]
-        frames["band"] = pd.DataFrame({field: b[field], "option_name": b["option"].map(names),
-                                       "low_usd": b["p10"], "high_usd": b["p90"]})
+        frames["band"] = pd.DataFrame(
+            {field: b[field], "option_name": b["option"].map(names), "low_usd": b["p10"], "high_usd": b["p90"]}
+        )
         y_log = y_log and bool((b["p10"].dropna() > 0).all())
     return frames, y_log
 
 
-def _cost_curve_template(field: str, options: OptionKey, interactive: bool, y_log: bool,
-                         banded: bool = False) -> alt.LayerChart:
+def _cost_curve_template(
+    field: str, options: OptionKey, interactive: bool, y_log: bool, banded: bool = False
+) -> alt.LayerChart:
     """The chart without its data: it reads the named datasets `sweep`, `crossings` and `here`, and
     `band` (P10-P90 of the Monte Carlo draws) when `banded`; else the band is the least-most range."""
     axis = AXES[field]
     x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
     y_scale = alt.Scale(type="log") if y_log else alt.Scale(type="symlog", constant=10)
     x = alt.X(f"{field}:Q", title=axis.label, scale=x_scale, axis=_log_axis(axis.low, axis.high) if axis.log else None)
-    legend = alt.Legend(symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=3,
-                        title="Option (click to pick)" if interactive else "Option")
+    legend = alt.Legend(
+        symbolOpacity=1,
+        symbolType="stroke",
+        symbolStrokeWidth=3,
+        title="Option (click to pick)" if interactive else "Option",
+    )
     color = alt.Color("option_name:N", title="Option", scale=_option_scale(options), legend=legend)
     dash = alt.StrokeDash("hosting:N", title="Hosting", scale=HOSTING_DASH)
     # In the app a click on the legend picks options (shift-click for more); the rest fade.
@@ -148,21 +181,32 @@ def _cost_curve_template(field: str, options: OptionKey, interactive: bool, y_lo
     # Ranges of many options overlap into a haze: the app draws the range of the options picked;
     # a static chart draws them while there are few.
     band_opacity = alt.when(pick, empty=False).then(alt.value(0.15)).otherwise(alt.value(0.0))
-    lines = alt.Chart().mark_line().encode(
-        x=x,
-        y=alt.Y("monthly_usd:Q", title="Cost per month [USD]", scale=y_scale,
-                axis=alt.Axis(values=[0] + [10.0**k for k in range(0, 10)], format="$,.0f")),
-        color=color,
-        strokeDash=dash,
-        tooltip=[
-            alt.Tooltip("option_name:N", title="Option"),
-            alt.Tooltip(f"{field}:Q", title=axis.label, format=",.4~g"),
-            alt.Tooltip("monthly_usd:Q", title="USD/month", format="$,.2f"),
-            alt.Tooltip("plan:N", title="Plan"),
-        ],
+    lines = (
+        alt.Chart()
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y(
+                "monthly_usd:Q",
+                title="Cost per month [USD]",
+                scale=y_scale,
+                axis=alt.Axis(values=[0] + [10.0**k for k in range(0, 10)], format="$,.0f"),
+            ),
+            color=color,
+            strokeDash=dash,
+            tooltip=[
+                alt.Tooltip("option_name:N", title="Option"),
+                alt.Tooltip(f"{field}:Q", title=axis.label, format=",.4~g"),
+                alt.Tooltip("monthly_usd:Q", title="USD/month", format="$,.2f"),
+                alt.Tooltip("plan:N", title="Plan"),
+            ],
+        )
     )
-    band = (alt.Chart(alt.NamedData("band")) if banded else alt.Chart()).mark_area(opacity=0.12).encode(
-        x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
+    band = (
+        (alt.Chart(alt.NamedData("band")) if banded else alt.Chart())
+        .mark_area(opacity=0.12)
+        .encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
+    )
     if interactive:
         lines = lines.add_params(pick).encode(opacity=line_opacity)
         band = band.encode(opacity=band_opacity)
@@ -186,18 +230,23 @@ def _cost_curve_template(field: str, options: OptionKey, interactive: bool, y_lo
             .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
         )
     here = alt.Chart(alt.NamedData("here"))
-    layers.append(here.mark_rule(strokeDash=[4, 4], color="gray").encode(
-        x=alt.X("value:Q", scale=x_scale), tooltip=[alt.Tooltip("value:Q", title="This profile", format=",.4~g")]))
-    layers.append(here.mark_text(align="left", dx=4, y=8, color="gray").encode(
-        x=alt.X("value:Q", scale=x_scale), text="label:N"))
+    layers.append(
+        here.mark_rule(strokeDash=[4, 4], color="gray").encode(
+            x=alt.X("value:Q", scale=x_scale), tooltip=[alt.Tooltip("value:Q", title="This profile", format=",.4~g")]
+        )
+    )
+    layers.append(
+        here.mark_text(align="left", dx=4, y=8, color="gray").encode(x=alt.X("value:Q", scale=x_scale), text="label:N")
+    )
     title = f"Cost per month against {axis.label.lower()}" + (" (bands: P10–P90 of the draws)" if banded else "")
     chart = alt.layer(*layers, data=alt.NamedData("sweep")).properties(width=WIDTH, height=320, title=title)
     return chart.interactive(bind_y=False) if interactive else chart  # type: ignore[return-value]
 
 
 @functools.lru_cache(maxsize=64)
-def _cost_curve_spec(field: str, options: OptionKey, interactive: bool, y_log: bool,
-                     banded: bool = False) -> dict[str, object]:
+def _cost_curve_spec(
+    field: str, options: OptionKey, interactive: bool, y_log: bool, banded: bool = False
+) -> dict[str, object]:
     return dict(_cost_curve_template(field, options, interactive, y_log, banded).to_dict())
 
 
@@ -231,8 +280,16 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-COUNTED = frozenset({"steps_per_run", "sleeps_per_run", "human_waits_per_run", "child_runs_per_run",
-                     "peak_concurrent_runs", "monthly_runs"})
+COUNTED = frozenset(
+    {
+        "steps_per_run",
+        "sleeps_per_run",
+        "human_waits_per_run",
+        "child_runs_per_run",
+        "peak_concurrent_runs",
+        "monthly_runs",
+    }
+)
 """Fields that count whole things: a crossover between two counts is shown as the count it is crossed at."""
 
 
@@ -258,8 +315,8 @@ def _crossing_frame(crossings: list[Crossover], names: dict[str, str]) -> pd.Dat
                 "cost_usd": c.cost_usd,
                 "changes_cheapest": c.changes_cheapest,
                 "label": f"{below} cheaper below, {above} above ({c.kind})",
-                "short": f"{above} cheaper " + (f"{at}" if (at := crossing_at(c.value, c.field)).startswith("from")
-                                                 else f"above {at}"),
+                "short": f"{above} cheaper "
+                + (f"{at}" if (at := crossing_at(c.value, c.field)).startswith("from") else f"above {at}"),
             }
         )
     return pd.DataFrame(rows, columns=["value", "cost_usd", "changes_cheapest", "label", "short"])
@@ -301,8 +358,9 @@ def breakdown_frame(result: EstimateOut) -> pd.DataFrame:
                     "source": c.provenance.confidence if c.provenance else "",
                 }
             )
-    return pd.DataFrame(rows, columns=["option", "component", "category", "cost_usd", "quantity", "unit_price",
-                                       "source"])
+    return pd.DataFrame(
+        rows, columns=["option", "component", "category", "cost_usd", "quantity", "unit_price", "source"]
+    )
 
 
 def breakdown_chart(result: EstimateOut) -> alt.Chart:
@@ -343,8 +401,10 @@ _DISPLAY = {
 def limits_frame(curves: pd.DataFrame) -> pd.DataFrame:
     """`Analysis.limit_curves` in display units, one panel title per measure (quantities by their unit)."""
     data = curves.copy()
-    shown = [_DISPLAY.get(m, (u, 1.0, f"{n} [{u}]")) for m, u, n in zip(data["measure"], data["unit"], data["name"],
-                                                                        strict=True)]
+    shown = [
+        _DISPLAY.get(m, (u, 1.0, f"{n} [{u}]"))
+        for m, u, n in zip(data["measure"], data["unit"], data["name"], strict=True)
+    ]
     factor = np.array([f for _, f, _ in shown], dtype=np.float64)
     data["panel"] = [t for _, _, t in shown]
     data["shown_unit"] = [u for u, _, _ in shown]
@@ -371,36 +431,62 @@ def limits_chart(analysis: Analysis) -> alt.FacetChart:
     levels = []
     for panel, option, name, limit, warning, unit in marks.itertuples(index=False):
         if 0 < limit <= tops[panel]:
-            levels.append({"panel": panel, "option_name": option, "value": limit,
-                           "label": f"{name} limit {limit:,.6g} {unit}"})
+            levels.append(
+                {"panel": panel, "option_name": option, "value": limit, "label": f"{name} limit {limit:,.6g} {unit}"}
+            )
         if np.isfinite(warning) and 0 < warning <= tops[panel]:
-            levels.append({"panel": panel, "option_name": option, "value": warning,
-                           "label": f"warning {warning:,.6g} {unit}"})
-    level_rows = pd.DataFrame(levels, columns=["panel", "option_name", "value", "label"]).drop_duplicates(
-        ["panel", "value", "label"]).assign(kind="level")
+            levels.append(
+                {"panel": panel, "option_name": option, "value": warning, "label": f"warning {warning:,.6g} {unit}"}
+            )
+    level_rows = (
+        pd.DataFrame(levels, columns=["panel", "option_name", "value", "label"])
+        .drop_duplicates(["panel", "value", "label"])
+        .assign(kind="level")
+    )
     here = pd.DataFrame({"panel": data["panel"].unique(), "kind": "here", "steps": analysis.profile.steps_per_run})
-    frame = pd.concat([curves[["panel", "kind", "steps", "value", "option_name", "limit", "label"]], level_rows, here],
-                      ignore_index=True)
+    frame = pd.concat(
+        [curves[["panel", "kind", "steps", "value", "option_name", "limit", "label"]], level_rows, here],
+        ignore_index=True,
+    )
     top = float(data["steps"].max()) if not data.empty else 1.0
     x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"), axis=_log_axis(1, max(top, 10.0)))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(type="log"))
     base = alt.Chart()
-    curve = base.transform_filter(alt.datum.kind == "curve").mark_line().encode(
-        x=x, y=y, color=alt.Color("option_name:N", title="Option", scale=option_scale(analysis.result)),
-        detail="limit:N",
-        tooltip=[alt.Tooltip("option_name:N", title="Option"), alt.Tooltip("steps:Q", format=",.0f"),
-                 alt.Tooltip("value:Q", format=",.4~g")],
+    curve = (
+        base.transform_filter(alt.datum.kind == "curve")
+        .mark_line()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("option_name:N", title="Option", scale=option_scale(analysis.result)),
+            detail="limit:N",
+            tooltip=[
+                alt.Tooltip("option_name:N", title="Option"),
+                alt.Tooltip("steps:Q", format=",.0f"),
+                alt.Tooltip("value:Q", format=",.4~g"),
+            ],
+        )
     )
     level = base.transform_filter(alt.datum.kind == "level")
     rule = level.mark_rule(color="firebrick", strokeDash=[6, 3]).encode(y=y, tooltip=["option_name:N", "label:N"])
     text = level.mark_text(align="left", x=4, dy=-6, color="firebrick", fontSize=10).encode(y=y, text="label:N")
-    mark = base.transform_filter(alt.datum.kind == "here").mark_rule(color="gray", strokeDash=[4, 4]).encode(
-        x=alt.X("steps:Q", scale=alt.Scale(type="log")),
-        tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")])
+    mark = (
+        base.transform_filter(alt.datum.kind == "here")
+        .mark_rule(color="gray", strokeDash=[4, 4])
+        .encode(
+            x=alt.X("steps:Q", scale=alt.Scale(type="log")),
+            tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")],
+        )
+    )
     layered = alt.layer(curve, rule, text, mark).properties(width=WIDTH, height=170)
-    row = alt.Row("panel:N", title=None, sort=list(dict.fromkeys(data["panel"])),
-                  header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-                                    labelFontWeight="bold"))
+    row = alt.Row(
+        "panel:N",
+        title=None,
+        sort=list(dict.fromkeys(data["panel"])),
+        header=alt.Header(
+            labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontWeight="bold"
+        ),
+    )
     faceted: alt.FacetChart = (
         layered.facet(row=row, data=frame)
         .resolve_scale(y="independent")
@@ -499,8 +585,13 @@ def path_crossings(analysis: Analysis) -> pd.DataFrame:
         for i in np.nonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) < 0)[0]:
             at = i + gap[i] / (gap[i] - gap[i + 1])  # 0-based month index where the gap is zero
             cost = float(np.interp(at, np.arange(len(gap)), best.cumulative))
-            rows.append({"month": float(at + 1), "cumulative_usd": cost,
-                         "label": f"{describe(best, names)} and {describe(other, names)} cost the same so far"})
+            rows.append(
+                {
+                    "month": float(at + 1),
+                    "cumulative_usd": cost,
+                    "label": f"{describe(best, names)} and {describe(other, names)} cost the same so far",
+                }
+            )
     return pd.DataFrame(rows, columns=["month", "cumulative_usd", "label"])
 
 
@@ -515,35 +606,67 @@ def path_frame(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
         for month, total in enumerate(s.cumulative, start=1):
             rows.append({"month": month, "strategy": label, "cumulative_usd": float(total)})
         if s.month is not None:
-            marks.append({"month": s.month, "strategy": label, "cumulative_usd": float(s.cumulative[s.month - 1]),
-                          "label": f"move at month {s.month}"})
-    return (pd.DataFrame(rows, columns=["month", "strategy", "cumulative_usd"]),
-            pd.DataFrame(marks, columns=["month", "strategy", "cumulative_usd", "label"]))
+            marks.append(
+                {
+                    "month": s.month,
+                    "strategy": label,
+                    "cumulative_usd": float(s.cumulative[s.month - 1]),
+                    "label": f"move at month {s.month}",
+                }
+            )
+    return (
+        pd.DataFrame(rows, columns=["month", "strategy", "cumulative_usd"]),
+        pd.DataFrame(marks, columns=["month", "strategy", "cumulative_usd", "label"]),
+    )
 
 
 def path_chart(analysis: Analysis) -> alt.LayerChart:
     """Cumulative cost of each strategy over the horizon, with the migration months marked."""
     data, marks = path_frame(analysis)
     order = list(dict.fromkeys(data["strategy"]))
-    color = alt.Color("strategy:N", title="Strategy", sort=order,
-                      legend=alt.Legend(orient="bottom", columns=1, labelLimit=420))
+    color = alt.Color(
+        "strategy:N", title="Strategy", sort=order, legend=alt.Legend(orient="bottom", columns=1, labelLimit=420)
+    )
     x = alt.X("month:Q", title="Month", scale=alt.Scale(domainMin=1, nice=False))
-    lines = alt.Chart(data).mark_line().encode(
-        x=x, y=alt.Y("cumulative_usd:Q", title="Cost so far [USD]", axis=alt.Axis(format="$,.0f")), color=color,
-        tooltip=[alt.Tooltip("strategy:N", title="Strategy"), alt.Tooltip("month:Q", title="Month"),
-                 alt.Tooltip("cumulative_usd:Q", title="Cost so far", format="$,.0f")])
-    points = alt.Chart(marks).mark_point(size=80, filled=True, shape="diamond").encode(
-        x=x, y="cumulative_usd:Q", color=color,
-        tooltip=[alt.Tooltip("strategy:N", title="Strategy"), alt.Tooltip("label:N", title="Migration")])
-    crossings = alt.Chart(path_crossings(analysis)).mark_point(size=90, shape="circle", color="black",
-                                                               filled=False, strokeWidth=2).encode(
-        x=x, y="cumulative_usd:Q", tooltip=[alt.Tooltip("label:N", title="Crossing"),
-                                            alt.Tooltip("month:Q", title="Month", format=".1f")])
+    lines = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("cumulative_usd:Q", title="Cost so far [USD]", axis=alt.Axis(format="$,.0f")),
+            color=color,
+            tooltip=[
+                alt.Tooltip("strategy:N", title="Strategy"),
+                alt.Tooltip("month:Q", title="Month"),
+                alt.Tooltip("cumulative_usd:Q", title="Cost so far", format="$,.0f"),
+            ],
+        )
+    )
+    points = (
+        alt.Chart(marks)
+        .mark_point(size=80, filled=True, shape="diamond")
+        .encode(
+            x=x,
+            y="cumulative_usd:Q",
+            color=color,
+            tooltip=[alt.Tooltip("strategy:N", title="Strategy"), alt.Tooltip("label:N", title="Migration")],
+        )
+    )
+    crossings = (
+        alt.Chart(path_crossings(analysis))
+        .mark_point(size=90, shape="circle", color="black", filled=False, strokeWidth=2)
+        .encode(
+            x=x,
+            y="cumulative_usd:Q",
+            tooltip=[alt.Tooltip("label:N", title="Crossing"), alt.Tooltip("month:Q", title="Month", format=".1f")],
+        )
+    )
     assert analysis.outlook is not None
-    title = (f"Cost so far over {analysis.outlook.path.months} months, by strategy (diamond: the migration; "
-             "circle: where the cheapest path overtakes another)")
-    return cast(alt.LayerChart, alt.layer(lines, points, crossings).properties(width=WIDTH, height=300,
-                                                                              title=title))
+    title = (
+        f"Cost so far over {analysis.outlook.path.months} months, by strategy (diamond: the migration; "
+        "circle: where the cheapest path overtakes another)"
+    )
+    return cast(alt.LayerChart, alt.layer(lines, points, crossings).properties(width=WIDTH, height=300, title=title))
 
 
 TORNADO_BARS = 8
@@ -555,9 +678,17 @@ def tornado_frame(analysis: Analysis) -> pd.DataFrame:
     rows = []
     for s in analysis.outlook.tornado.swings[:TORNADO_BARS]:
         flips = "" if s.flips_at is None else s.input.describe(s.flips_at)
-        rows.append({"input": s.input.label, "gap_low": s.gap_low, "gap_high": s.gap_high,
-                     "low": s.input.describe(s.input.low), "high": s.input.describe(s.input.high),
-                     "flips": flips or "not in reach", "swing": s.swing})
+        rows.append(
+            {
+                "input": s.input.label,
+                "gap_low": s.gap_low,
+                "gap_high": s.gap_high,
+                "low": s.input.describe(s.input.low),
+                "high": s.input.describe(s.input.high),
+                "flips": flips or "not in reach",
+                "swing": s.swing,
+            }
+        )
     return pd.DataFrame(rows, columns=["input", "gap_low", "gap_high", "low", "high", "flips", "swing"])
 
 
@@ -569,17 +700,34 @@ def tornado_chart(analysis: Analysis) -> alt.LayerChart:
     data = tornado_frame(analysis)
     order = list(data["input"])
     y = alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
-    tooltip = [alt.Tooltip("input:N", title="Input"), alt.Tooltip("low:N", title="Low end"),
-               alt.Tooltip("gap_low:Q", title="Gap at low", format="$,.2f"), alt.Tooltip("high:N", title="High end"),
-               alt.Tooltip("gap_high:Q", title="Gap at high", format="$,.2f"),
-               alt.Tooltip("flips:N", title="Flips the decision at")]
-    bars = alt.Chart(data).mark_bar(height=14, color="#4c78a8").encode(
-        y=y, x=alt.X("gap_low:Q", title=f"{t.runner_name} minus {t.leader_name} [USD/month]",
-                     axis=alt.Axis(format="$,.0f")), x2="gap_high:Q", tooltip=tooltip)
-    ends = alt.Chart(data).mark_tick(color="#f58518", thickness=2, size=14).encode(y=y, x="gap_high:Q",
-                                                                                   tooltip=tooltip)
+    tooltip = [
+        alt.Tooltip("input:N", title="Input"),
+        alt.Tooltip("low:N", title="Low end"),
+        alt.Tooltip("gap_low:Q", title="Gap at low", format="$,.2f"),
+        alt.Tooltip("high:N", title="High end"),
+        alt.Tooltip("gap_high:Q", title="Gap at high", format="$,.2f"),
+        alt.Tooltip("flips:N", title="Flips the decision at"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height=14, color="#4c78a8")
+        .encode(
+            y=y,
+            x=alt.X(
+                "gap_low:Q", title=f"{t.runner_name} minus {t.leader_name} [USD/month]", axis=alt.Axis(format="$,.0f")
+            ),
+            x2="gap_high:Q",
+            tooltip=tooltip,
+        )
+    )
+    ends = alt.Chart(data).mark_tick(color="#f58518", thickness=2, size=14).encode(y=y, x="gap_high:Q", tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#e45756").encode(x="x:Q")
     here = alt.Chart(pd.DataFrame({"x": [t.gap]})).mark_rule(color="gray", strokeDash=[4, 4]).encode(x="x:Q")
-    return cast(alt.LayerChart, alt.layer(bars, ends, zero, here).properties(
-        width=WIDTH - 200, height=alt.Step(22),
-        title="What moves the gap most (dashed: the estimate; red: where the decision flips; tick: the high end)"))
+    return cast(
+        alt.LayerChart,
+        alt.layer(bars, ends, zero, here).properties(
+            width=WIDTH - 200,
+            height=alt.Step(22),
+            title="What moves the gap most (dashed: the estimate; red: where the decision flips; tick: the high end)",
+        ),
+    )

@@ -150,8 +150,10 @@ def unpriced_note(result: EstimateOut) -> str | None:
 
 def _parts(option: OptionOut) -> str:
     s = option.subtotals
-    return (f"vendor {format_usd(s['vendor'])} · your infrastructure {format_usd(s['infrastructure'])} · "
-            f"people {format_usd(s['people'])}")
+    return (
+        f"vendor {format_usd(s['vendor'])} · your infrastructure {format_usd(s['infrastructure'])} · "
+        f"people {format_usd(s['people'])}"
+    )
 
 
 def headline(result: EstimateOut) -> str:
@@ -160,14 +162,20 @@ def headline(result: EstimateOut) -> str:
     v = verdict(result)
     best, runner = v.best, v.runner
     if runner is None:
-        return f"{best.name} ({best.plan}) is the only option that can run this profile, at " \
-               f"{format_usd(best.monthly_usd)} a month."
+        return (
+            f"{best.name} ({best.plan}) is the only option that can run this profile, at "
+            f"{format_usd(best.monthly_usd)} a month."
+        )
     if v.too_close:
-        return (f"Too close to call on these inputs: {best.name} at {format_usd(best.monthly_usd)} a month and "
-                f"{runner.name} at {format_usd(runner.monthly_usd)} have overlapping ranges.")
+        return (
+            f"Too close to call on these inputs: {best.name} at {format_usd(best.monthly_usd)} a month and "
+            f"{runner.name} at {format_usd(runner.monthly_usd)} have overlapping ranges."
+        )
     share = f" ({v.share:.0%})" if v.share is not None else ""
-    return (f"{best.name} ({best.plan}) is the cheapest for this profile at {format_usd(best.monthly_usd)} a month, "
-            f"{format_usd(v.gap)}{share} less than {runner.name}.")
+    return (
+        f"{best.name} ({best.plan}) is the cheapest for this profile at {format_usd(best.monthly_usd)} a month, "
+        f"{format_usd(v.gap)}{share} less than {runner.name}."
+    )
 
 
 def headline_details(result: EstimateOut) -> list[str]:
@@ -180,11 +188,14 @@ def headline_details(result: EstimateOut) -> list[str]:
         return out
     out.append(f"{runner.name}: {_parts(runner)}; range {format_usd(runner.low_usd)} – {format_usd(runner.high_usd)}.")
     if v.too_close:
-        out.append(f"As estimated, {best.name} costs {format_usd(v.gap)} less; within the ranges either could be the "
-                   "cheaper.")
+        out.append(
+            f"As estimated, {best.name} costs {format_usd(v.gap)} less; within the ranges either could be the cheaper."
+        )
     if v.parts.get("vendor", 0.0) < 0:
-        out.append(f"{runner.name}'s vendor bill is {format_usd(-v.parts['vendor'])} lower: the gap is your "
-                   "infrastructure and people, which are estimates.")
+        out.append(
+            f"{runner.name}'s vendor bill is {format_usd(-v.parts['vendor'])} lower: the gap is your "
+            "infrastructure and people, which are estimates."
+        )
     return out
 
 
@@ -264,9 +275,14 @@ def format_table(result: EstimateOut, flip: str | None = None) -> str:
     """A terminal report: headline (what it rests on, and `flip`: what would flip it), options
     side by side, each option's line items, history."""
     unpriced = unpriced_note(result)
-    out = [_headline(result), *[f"  {d}" for d in headline_details(result)],
-           *([f"  What would flip it: {flip}"] if flip else []),
-           *[f"Note: {w}" for w in result.warnings], *([unpriced] if unpriced else []), ""]
+    out = [
+        _headline(result),
+        *[f"  {d}" for d in headline_details(result)],
+        *([f"  What would flip it: {flip}"] if flip else []),
+        *[f"Note: {w}" for w in result.warnings],
+        *([unpriced] if unpriced else []),
+        "",
+    ]
     out.append(
         tabulate(
             _summary_rows(result),
@@ -293,13 +309,24 @@ def format_table(result: EstimateOut, flip: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-PLAN_HEADERS = ("Plan", "Vendor bill here", "Seats", "Log retention", "SSO / SAML", "Uptime SLA", "Support",
-                "HIPAA (BAA)", "Chosen", "Why")
+PLAN_HEADERS = (
+    "Plan",
+    "Vendor bill here",
+    "Seats",
+    "Log retention",
+    "SSO / SAML",
+    "Uptime SLA",
+    "Support",
+    "HIPAA (BAA)",
+    "Chosen",
+    "Why",
+)
 
 
 def plan_rows(option: OptionOut) -> list[tuple[str, ...]]:
     """Each plan of a cloud option beside its bill for this workload, with what it includes (a
     feature the vendor does not list shows as "not listed"); the chosen plan is marked."""
+
     def shown(features: list[FeatureOut]) -> list[str]:
         by_id = {f.id: f.shown for f in features}
         return [by_id.get(key, "not listed") for key in FEATURES]
@@ -307,16 +334,32 @@ def plan_rows(option: OptionOut) -> list[tuple[str, ...]]:
     if option.hosting != "cloud":
         return []
     if not option.plans:
-        return [(option.plan, format_usd(option.subtotals["vendor"]), *shown(option.features), "yes",
-                 option.plan_reason)]
-    return [(p.name, format_usd(p.monthly_usd) if p.monthly_usd is not None else "cannot take it",
-             *shown(p.features), "yes" if p.chosen else "", p.reason) for p in option.plans]
+        return [
+            (option.plan, format_usd(option.subtotals["vendor"]), *shown(option.features), "yes", option.plan_reason)
+        ]
+    return [
+        (
+            p.name,
+            format_usd(p.monthly_usd) if p.monthly_usd is not None else "cannot take it",
+            *shown(p.features),
+            "yes" if p.chosen else "",
+            p.reason,
+        )
+        for p in option.plans
+    ]
 
 
 def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
     """The same comparison as Markdown."""
-    out = [f"# {result.profile.name}", "", _headline(result), "", *[f"- {d}" for d in headline_details(result)],
-           *([f"- What would flip it: {flip}"] if flip else []), ""]
+    out = [
+        f"# {result.profile.name}",
+        "",
+        _headline(result),
+        "",
+        *[f"- {d}" for d in headline_details(result)],
+        *([f"- What would flip it: {flip}"] if flip else []),
+        "",
+    ]
     unpriced = unpriced_note(result)
     if result.warnings or unpriced:
         out += [f"- {w}" for w in [*result.warnings, *([unpriced] if unpriced else [])]] + [""]
@@ -343,8 +386,12 @@ def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
             out += [""] + [f"- {n}" for n in notes]
         plans = plan_rows(option)
         if plans:
-            out += ["", "Plans and what they include:", "",
-                    tabulate(plans, headers=list(PLAN_HEADERS), tablefmt="github", disable_numparse=True)]
+            out += [
+                "",
+                "Plans and what they include:",
+                "",
+                tabulate(plans, headers=list(PLAN_HEADERS), tablefmt="github", disable_numparse=True),
+            ]
     if result.history is not None:
         title = f"## {result.history.name} per run ({_name(result, result.history.table)})"
         out += ["", title, ""] + [f"- {line}" for line in _history_lines(result.history)]
@@ -359,25 +406,46 @@ def format_outlook(result: EstimateOut) -> str:
         return ""
     names = {o.id: o.name for o in result.options}
     spreads = sorted((s for s in u.options if s.runs_share > 0), key=lambda s: (-s.cheapest_share, s.p50_usd or 0))
-    out = ["", f"How sure: {u.sentence}",
-           tabulate([(s.name, format_usd(s.p50_usd or 0),
-                      f"{format_usd(s.p10_usd or 0)} – {format_usd(s.p90_usd or 0)}",
-                      format_usd(s.point_usd) if s.point_usd is not None else "–", f"{s.cheapest_share:.1%}")
-                     for s in spreads[:6]],
-                    headers=["option", "P50", "P10 – P90", "estimate", "cheapest in"], tablefmt="simple",
-                    disable_numparse=True)]
+    out = [
+        "",
+        f"How sure: {u.sentence}",
+        tabulate(
+            [
+                (
+                    s.name,
+                    format_usd(s.p50_usd or 0),
+                    f"{format_usd(s.p10_usd or 0)} – {format_usd(s.p90_usd or 0)}",
+                    format_usd(s.point_usd) if s.point_usd is not None else "–",
+                    f"{s.cheapest_share:.1%}",
+                )
+                for s in spreads[:6]
+            ],
+            headers=["option", "P50", "P10 – P90", "estimate", "cheapest in"],
+            tablefmt="simple",
+            disable_numparse=True,
+        ),
+    ]
     if u.tornado is not None and u.tornado.swings:
         t = u.tornado
-        out += ["", f"What moves the gap ({names.get(t.runner, t.runner)} minus {names.get(t.leader, t.leader)}, "
-                    f"{format_usd(t.gap_usd or 0)} a month at the estimate):"]
+        out += [
+            "",
+            f"What moves the gap ({names.get(t.runner, t.runner)} minus {names.get(t.leader, t.leader)}, "
+            f"{format_usd(t.gap_usd or 0)} a month at the estimate):",
+        ]
         for s in t.swings[:5]:
-            flips = "" if s.flips_at is None else f"; flips at {s.flips_at:,.4g}" + (
-                "" if s.flips_within_range else " (outside its range)")
+            flips = (
+                ""
+                if s.flips_at is None
+                else f"; flips at {s.flips_at:,.4g}" + ("" if s.flips_within_range else " (outside its range)")
+            )
             out.append(f"  {s.label}: {format_usd(s.gap_low_usd or 0)} to {format_usd(s.gap_high_usd or 0)}{flips}")
     out += ["", p.sentence]
     for g in p.by_growth:
         start, _, then = g.best.partition(">")
-        way = names.get(start, start) if not then else (
-            f"{names.get(start, start)}, then {names.get(then, then)} from month {g.month}")
+        way = (
+            names.get(start, start)
+            if not then
+            else (f"{names.get(start, start)}, then {names.get(then, then)} from month {g.month}")
+        )
         out.append(f"  at {g.growth_percent:g}%/month growth: {way}, {format_usd(g.total_usd)}")
     return "\n".join(out) + "\n"

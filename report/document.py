@@ -101,9 +101,12 @@ def _spread_lines(analysis: Analysis, field: str = "monthly_runs") -> tuple[str,
     def num(v: float) -> str:
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
-    return tuple(f"{names[a]} and {names[b]} cross between {num(c.p10)} and {num(c.p90)} ({what}) in eight draws "
-                 f"of ten (median {num(c.p50)}; they cross within the chart in {_percent(c.share)} of the draws)."
-                 for c in band.crossovers for a, b in [c.options])
+    return tuple(
+        f"{names[a]} and {names[b]} cross between {num(c.p10)} and {num(c.p90)} ({what}) in eight draws "
+        f"of ten (median {num(c.p50)}; they cross within the chart in {_percent(c.share)} of the draws)."
+        for c in band.crossovers
+        for a, b in [c.options]
+    )
 
 
 def _step(value: float | None) -> str:
@@ -136,8 +139,9 @@ def _profile_rows(profile: WorkloadProfile, result: EstimateOut) -> tuple[tuple[
             continue
         value = getattr(profile, name)
         if value is None and name == "peak_concurrent_runs" and result.workload is not None:
-            rows.append((name, f"derived: {result.workload.peak_concurrent_runs:.6g}", field_unit(name),
-                         info.description or ""))
+            rows.append(
+                (name, f"derived: {result.workload.peak_concurrent_runs:.6g}", field_unit(name), info.description or "")
+            )
             continue
         shown = value.value if hasattr(value, "value") else value
         rows.append(
@@ -189,27 +193,46 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
     decision_rows = []
     for s in shown:
         stay = p.stay(s.id)
-        decision_rows.append((
-            s.name,
-            format_usd(s.p50),
-            f"{format_usd(s.p10)} – {format_usd(s.p90)}",
-            format_usd(s.point),
-            (format_usd(stay.total) + (f" ({format_usd(p.stay_spread[s.id][0])} – {format_usd(p.stay_spread[s.id][2])})"
-                                       if s.id in p.stay_spread else ""))
-            if stay is not None else "cannot run every month",
-            _percent(s.cheapest_share),
-        ))
-    sections = [Section(
-        "The decision",
-        paragraphs=(mc.sentence(),
-                    *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else []),
-                    "P10–P90: nine draws in ten cost more than P10 and less than P90. The estimate prices every "
-                    "input at its expected value; where an input's likeliest value is the end of its range (a list "
-                    "price with an older, lower one seen elsewhere) the estimate can lie outside P10–P90."),
-        header=("Option", "Per month (P50)", "P10 – P90", "Estimate", f"{months} months, staying (P10 – P90)",
-                "Cheapest in"),
-        rows=tuple(decision_rows),
-    )]
+        decision_rows.append(
+            (
+                s.name,
+                format_usd(s.p50),
+                f"{format_usd(s.p10)} – {format_usd(s.p90)}",
+                format_usd(s.point),
+                (
+                    format_usd(stay.total)
+                    + (
+                        f" ({format_usd(p.stay_spread[s.id][0])} – {format_usd(p.stay_spread[s.id][2])})"
+                        if s.id in p.stay_spread
+                        else ""
+                    )
+                )
+                if stay is not None
+                else "cannot run every month",
+                _percent(s.cheapest_share),
+            )
+        )
+    sections = [
+        Section(
+            "The decision",
+            paragraphs=(
+                mc.sentence(),
+                *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else []),
+                "P10–P90: nine draws in ten cost more than P10 and less than P90. The estimate prices every "
+                "input at its expected value; where an input's likeliest value is the end of its range (a list "
+                "price with an older, lower one seen elsewhere) the estimate can lie outside P10–P90.",
+            ),
+            header=(
+                "Option",
+                "Per month (P50)",
+                "P10 – P90",
+                "Estimate",
+                f"{months} months, staying (P10 – P90)",
+                "Cheapest in",
+            ),
+            rows=tuple(decision_rows),
+        )
+    ]
     years = p.years()
     drawn = path_strategies(analysis)
     n_years = (months + 11) // 12
@@ -217,48 +240,76 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
     for way in drawn:
         mine = years.loc[years["strategy"] == way.key, "cost_usd"].tolist()
         chance = p.chances.get(way.key)
-        year_rows.append((describe(way, names), *(format_usd(v) for v in mine), format_usd(way.total),
-                          _percent(chance) if chance is not None else ("0%" if p.draws else "")))
-    growth = "; ".join(
-        f"{g.growth_percent:g}%/month: {describe(g.best, names)}" for g in p.by_growth)
+        year_rows.append(
+            (
+                describe(way, names),
+                *(format_usd(v) for v in mine),
+                format_usd(way.total),
+                _percent(chance) if chance is not None else ("0%" if p.draws else ""),
+            )
+        )
+    growth = "; ".join(f"{g.growth_percent:g}%/month: {describe(g.best, names)}" for g in p.by_growth)
     lead = o.leading(2)
     moves = []
     if len(lead) == 2:
         for a, b in (lead, lead[::-1]):
             month = migration_month(p, a, b)
-            moves.append(f"Best month to move from {names[a]} to {names[b]}: "
-                         + (f"month {month}." if month is not None else f"never within {months} months."))
-    volume = (f"Runs grow {p.runs[0]:,.0f} → {p.runs[-1]:,.0f} a month" if p.runs[-1] != p.runs[0]
-              else f"Runs stay at {p.runs[0]:,.0f} a month")
-    sections.append(Section(
-        f"The next {months} months",
-        paragraphs=(path_sentence(p, names), *moves,
-                    f"{volume}; a migration costs the weeks of engineering in the pricing data (yours in Team), "
-                    f"paid in its month, with {p.cutover_months:g} months of both bills during the cut-over.",
-                    f"The best path at other growth rates: {growth}." if growth else ""),
-        header=("Strategy", *(f"Year {y}" for y in range(1, n_years + 1)), "Total",
-                f"Best in ({p.draws:,} draws)" if p.draws else "Best in"),
-        rows=tuple(year_rows),
-        chart="path",
-    ))
+            moves.append(
+                f"Best month to move from {names[a]} to {names[b]}: "
+                + (f"month {month}." if month is not None else f"never within {months} months.")
+            )
+    volume = (
+        f"Runs grow {p.runs[0]:,.0f} → {p.runs[-1]:,.0f} a month"
+        if p.runs[-1] != p.runs[0]
+        else f"Runs stay at {p.runs[0]:,.0f} a month"
+    )
+    sections.append(
+        Section(
+            f"The next {months} months",
+            paragraphs=(
+                path_sentence(p, names),
+                *moves,
+                f"{volume}; a migration costs the weeks of engineering in the pricing data (yours in Team), "
+                f"paid in its month, with {p.cutover_months:g} months of both bills during the cut-over.",
+                f"The best path at other growth rates: {growth}." if growth else "",
+            ),
+            header=(
+                "Strategy",
+                *(f"Year {y}" for y in range(1, n_years + 1)),
+                "Total",
+                f"Best in ({p.draws:,} draws)" if p.draws else "Best in",
+            ),
+            rows=tuple(year_rows),
+            chart="path",
+        )
+    )
     if o.tornado is not None and o.tornado.swings:
         t = o.tornado
-        swing_rows = tuple((
-            s.input.label + (f" (with {', '.join(s.moves_with)})" if s.moves_with else ""),
-            f"{s.input.describe(s.input.low)} – {s.input.describe(s.input.high)}",
-            format_usd(s.gap_low), format_usd(s.gap_high),
-            ("within its range: " if s.flips_within_range else "outside its range: ") + s.input.describe(s.flips_at)
-            if s.flips_at is not None else "not in reach",
-        ) for s in t.swings[:TORNADO_BARS])
-        sections.append(Section(
-            "What moves the answer most",
-            paragraphs=(f"Each uncertain input from the low to the high end of its range, every other input at its "
-                        f"expected value: what {t.runner_name} costs more than {t.leader_name} a month "
-                        f"({format_usd(t.gap)} at the estimate). Below zero the decision flips.",),
-            header=("Input", "Range", "Gap at low", "Gap at high", "Flips the decision at"),
-            rows=swing_rows,
-            chart="tornado",
-        ))
+        swing_rows = tuple(
+            (
+                s.input.label + (f" (with {', '.join(s.moves_with)})" if s.moves_with else ""),
+                f"{s.input.describe(s.input.low)} – {s.input.describe(s.input.high)}",
+                format_usd(s.gap_low),
+                format_usd(s.gap_high),
+                ("within its range: " if s.flips_within_range else "outside its range: ") + s.input.describe(s.flips_at)
+                if s.flips_at is not None
+                else "not in reach",
+            )
+            for s in t.swings[:TORNADO_BARS]
+        )
+        sections.append(
+            Section(
+                "What moves the answer most",
+                paragraphs=(
+                    f"Each uncertain input from the low to the high end of its range, every other input at its "
+                    f"expected value: what {t.runner_name} costs more than {t.leader_name} a month "
+                    f"({format_usd(t.gap)} at the estimate). Below zero the decision flips.",
+                ),
+                header=("Input", "Range", "Gap at low", "Gap at high", "Flips the decision at"),
+                rows=swing_rows,
+                chart="tornado",
+            )
+        )
     return sections
 
 
@@ -295,9 +346,12 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         sections.append(
             Section(
                 "Recommendation",
-                paragraphs=(rec.summary,) + ((
-                    "Not answered (they weigh nothing): " + "; ".join(rec.unanswered.values()),)
-                    if rec.unanswered else ()),
+                paragraphs=(rec.summary,)
+                + (
+                    ("Not answered (they weigh nothing): " + "; ".join(rec.unanswered.values()),)
+                    if rec.unanswered
+                    else ()
+                ),
                 header=("Vendor", "Weight", "Reason", "Source"),
                 rows=tuple((f.favours_name, f"{f.weight:g}", f.reason, f.source_title) for f in rec.findings),
             )
@@ -305,8 +359,11 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     sections.append(
         Section(
             "Where the cheapest option changes with volume",
-            paragraphs=("Points where the cheapest option and another cost the same as monthly runs vary, everything "
-                        "else as profiled.", *_spread_lines(analysis)),
+            paragraphs=(
+                "Points where the cheapest option and another cost the same as monthly runs vary, everything "
+                "else as profiled.",
+                *_spread_lines(analysis),
+            ),
             header=("Runs per month", "Cheaper below", "Cheaper above", "Cost there", "Changes the cheapest", "Kind"),
             rows=_crossing_rows(analysis.runs_crossovers, analysis, "monthly_runs"),
             chart="cost_by_runs",
@@ -346,21 +403,37 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     if analysis.scenarios:
         from report.scenarios import scenario_rows, scenario_summary
 
-        sections.append(Section(
-            "Scenarios side by side",
-            paragraphs=tuple(scenario_summary(s) for s in analysis.scenarios),
-            header=("Scenario", "Option", "Plan", "Per month", "Range", "Cheapest"),
-            rows=tuple((r["scenario"], r["option"], r["plan"] if r["applicable"] else "not applicable",
-                        format_usd(r["monthly_usd"]), f"{format_usd(r['low_usd'])} – {format_usd(r['high_usd'])}",
-                        "yes" if r["cheapest"] else "") for r in scenario_rows(analysis.scenarios)),
-        ))
+        sections.append(
+            Section(
+                "Scenarios side by side",
+                paragraphs=tuple(scenario_summary(s) for s in analysis.scenarios),
+                header=("Scenario", "Option", "Plan", "Per month", "Range", "Cheapest"),
+                rows=tuple(
+                    (
+                        r["scenario"],
+                        r["option"],
+                        r["plan"] if r["applicable"] else "not applicable",
+                        format_usd(r["monthly_usd"]),
+                        f"{format_usd(r['low_usd'])} – {format_usd(r['high_usd'])}",
+                        "yes" if r["cheapest"] else "",
+                    )
+                    for r in scenario_rows(analysis.scenarios)
+                ),
+            )
+        )
     plan_tables = [(o, plan_rows(o)) for o in result.options]
     sections += [
-        Section(f"{option.name}: plans and what they include",
-                paragraphs=("The vendor's bill on each plan for this workload, beside what the plan includes; the "
-                            "cheapest plan that takes the workload and meets your requirements is chosen.",),
-                header=PLAN_HEADERS, rows=tuple(rows))
-        for option, rows in plan_tables if len(rows) > 1 or (rows and result.profile.requirements.stated())
+        Section(
+            f"{option.name}: plans and what they include",
+            paragraphs=(
+                "The vendor's bill on each plan for this workload, beside what the plan includes; the "
+                "cheapest plan that takes the workload and meets your requirements is chosen.",
+            ),
+            header=PLAN_HEADERS,
+            rows=tuple(rows),
+        )
+        for option, rows in plan_tables
+        if len(rows) > 1 or (rows and result.profile.requirements.stated())
     ]
     limit_rows = tuple(
         (
@@ -387,8 +460,16 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     if result.history is not None:
         h = result.history
         step = _step
-        restart = (("Continue-As-New segments" if h.restart_name is None else f"{h.restart_name} segments",
-                    str(h.continue_as_new_segments)),) if h.restart_name else ()
+        restart = (
+            (
+                (
+                    "Continue-As-New segments" if h.restart_name is None else f"{h.restart_name} segments",
+                    str(h.continue_as_new_segments),
+                ),
+            )
+            if h.restart_name
+            else ()
+        )
 
         sections.append(
             Section(
@@ -414,15 +495,19 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             )
         )
     sections.append(
-        Section("Workload profile", header=("Field", "Value", "Unit", "Meaning"),
-                rows=_profile_rows(analysis.profile, result))
+        Section(
+            "Workload profile",
+            header=("Field", "Value", "Unit", "Meaning"),
+            rows=_profile_rows(analysis.profile, result),
+        )
     )
     sections.append(Section("Assumptions", paragraphs=ASSUMPTIONS))
     sections.append(
         Section(
             "How each option bills",
-            paragraphs=tuple(f"{t.name}: {t.summary}" for t in analysis.book.options()
-                             if t.id in {o.id for o in result.options}),
+            paragraphs=tuple(
+                f"{t.name}: {t.summary}" for t in analysis.book.options() if t.id in {o.id for o in result.options}
+            ),
         )
     )
     seen: dict[str, tuple[str, str]] = {}
@@ -447,9 +532,11 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         title=f"{analysis.profile.name}: orchestrator cost report",
         subtitle=f"Prices in force on {result.pricing_date}",
         headline=decision(analysis.outlook) if analysis.outlook is not None else point,
-        details=(*([f"At the estimate: {point}"] if analysis.outlook is not None else []),
-                 *headline_details(analysis.result),
-                 *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else [])),
+        details=(
+            *([f"At the estimate: {point}"] if analysis.outlook is not None else []),
+            *headline_details(analysis.result),
+            *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else []),
+        ),
         sections=tuple(sections),
         description=analysis.profile.description,
         profile_yaml=dump_profile(analysis.profile),

@@ -52,8 +52,12 @@ def diff_markdown(
 ) -> str:
     counts = {k: sum(c.kind == k for c in changes) for k in ("changed", "added", "removed")}
     if old is None:
-        lines = [f"### `{new.id}`: first version, effective {new.effective}", "",
-                 f"{counts['added']} numbers (`{new_file}`).", ""]
+        lines = [
+            f"### `{new.id}`: first version, effective {new.effective}",
+            "",
+            f"{counts['added']} numbers (`{new_file}`).",
+            "",
+        ]
     else:
         lines = [
             f"### `{new.id}`: {old.effective} → {new.effective}",
@@ -77,8 +81,9 @@ def diff_markdown(
         ]
         for c in changes
     ]
-    table = tabulate(rows, headers=["Number", "Change", "Old", "New", "Moved", "Old source", "New source", "Note"],
-                     tablefmt="github")
+    table = tabulate(
+        rows, headers=["Number", "Change", "Old", "New", "Moved", "Old source", "New source", "Note"], tablefmt="github"
+    )
     return "\n".join([*lines, table, ""])
 
 
@@ -102,8 +107,12 @@ def impact_markdown(frame: pd.DataFrame, before: object, after: object) -> str:
                 "—" if pd.isna(share) else f"{share:+.1%}".replace("-", "−"),
             ]
         )
-    table = tabulate(rows, headers=["Profile", "Option", "Plan before", "Before", "Plan after", "After", "Change",
-                                    "Change %"], tablefmt="github", disable_numparse=True)
+    table = tabulate(
+        rows,
+        headers=["Profile", "Option", "Plan before", "Before", "Plan after", "After", "Change", "Change %"],
+        tablefmt="github",
+        disable_numparse=True,
+    )
     unchanged = frame["change_usd"].fillna(1).eq(0).all()
     note = ["", "No profile's cost changed."] if unchanged else []
     return "\n".join([*lines, table, *note, ""])
@@ -114,31 +123,50 @@ def stale_markdown(items: Sequence[Staleness], today: dt.date) -> str:
     lines = [
         f"### Pricing tables due for re-verification on {today}",
         "",
-        f"{len(stale)} of {len(items)} tables are past their re-check cadence." if stale else
-        f"All {len(items)} tables are within their re-check cadence.",
+        f"{len(stale)} of {len(items)} tables are past their re-check cadence."
+        if stale
+        else f"All {len(items)} tables are within their re-check cadence.",
         "",
     ]
     rows = [
-        [f"`{s.table}`", f"`{s.file}`", str(s.effective), f"{s.recheck_months} months", str(s.last_verified),
-         str(s.due), f"{s.overdue_days} days overdue" if s.stale else f"due in {-s.overdue_days} days"]
+        [
+            f"`{s.table}`",
+            f"`{s.file}`",
+            str(s.effective),
+            f"{s.recheck_months} months",
+            str(s.last_verified),
+            str(s.due),
+            f"{s.overdue_days} days overdue" if s.stale else f"due in {-s.overdue_days} days",
+        ]
         for s in items
     ]
-    table = tabulate(rows, headers=["Table", "File", "Effective", "Re-check every", "Last verified", "Due", "Status"],
-                     tablefmt="github", disable_numparse=True)
+    table = tabulate(
+        rows,
+        headers=["Table", "File", "Effective", "Re-check every", "Last verified", "Due", "Status"],
+        tablefmt="github",
+        disable_numparse=True,
+    )
     return "\n".join([*lines, table, ""])
 
 
 def show_markdown(table: PriceTable) -> str:
     """What a profile's `overrides` and `requirements` may name for one option: its prices (by
     id, in the unit quoted), its plans with their features, and its add-ons."""
-    out = [f"# {table.name} ({table.id}, prices from {table.effective})", "",
-           "## Prices (`overrides.<option>.prices.<id>`)", "", "| id | where | price | unit |", "|---|---|---|---|"]
+    out = [
+        f"# {table.name} ({table.id}, prices from {table.effective})",
+        "",
+        "## Prices (`overrides.<option>.prices.<id>`)",
+        "",
+        "| id | where | price | unit |",
+        "|---|---|---|---|",
+    ]
     places = [("table", table.prices), *((f"plan {p.id}", p.prices) for p in table.plans)]
     for where, prices in places:
         for key, item in sorted(prices.items()):
             if isinstance(item, Tiered):
-                shown = ", ".join(f"{t.price:g} to {t.up_to:,.0f}" if t.up_to else f"{t.price:g} beyond"
-                                  for t in item.tiers)
+                shown = ", ".join(
+                    f"{t.price:g} to {t.up_to:,.0f}" if t.up_to else f"{t.price:g} beyond" for t in item.tiers
+                )
             else:
                 shown = f"{item.expected:.6g}"
             out.append(f"| {_cell(key)} | {where} | {_cell(shown)} | {item.unit.value} |")
@@ -152,12 +180,20 @@ def show_markdown(table: PriceTable) -> str:
         shown = "; ".join(f"{f.name}: {f.shown}" for f in features_of(table, table.features)) or "none listed"
         out += ["", f"Features: {_cell(shown)}"]
     if table.addons:
-        out += ["", "## Add-ons (`overrides.<option>.addons.<id>`)", "", "| id | name | plans | what it does |",
-                "|---|---|---|---|"]
+        out += [
+            "",
+            "## Add-ons (`overrides.<option>.addons.<id>`)",
+            "",
+            "| id | name | plans | what it does |",
+            "|---|---|---|---|",
+        ]
         for addon in table.addons:
-            does = ([f"multiplies {', '.join(addon.multiplies)}"] if addon.multiplies else []) + \
-                ([f"price {addon.price}"] if addon.price else []) + (["raises concurrency"]
-                                                                      if addon.raises_concurrency else [])
-            out.append(f"| {addon.id} | {_cell(addon.name)} | {', '.join(addon.plans) or 'all'} | "
-                       f"{_cell('; '.join(does))} |")
+            does = (
+                ([f"multiplies {', '.join(addon.multiplies)}"] if addon.multiplies else [])
+                + ([f"price {addon.price}"] if addon.price else [])
+                + (["raises concurrency"] if addon.raises_concurrency else [])
+            )
+            out.append(
+                f"| {addon.id} | {_cell(addon.name)} | {', '.join(addon.plans) or 'all'} | {_cell('; '.join(does))} |"
+            )
     return "\n".join(out) + "\n"

@@ -27,8 +27,20 @@ __all__ = [
 ]
 
 SCENARIOS_CONTRACT = "1"
-SCENARIO_COLUMNS = ("scenario", "option", "plan", "monthly_usd", "low_usd", "high_usd", "vendor_usd",
-                    "infrastructure_usd", "people_usd", "cheapest", "applicable", "note")
+SCENARIO_COLUMNS = (
+    "scenario",
+    "option",
+    "plan",
+    "monthly_usd",
+    "low_usd",
+    "high_usd",
+    "vendor_usd",
+    "infrastructure_usd",
+    "people_usd",
+    "cheapest",
+    "applicable",
+    "note",
+)
 
 
 def scenario_rows(results: Sequence[ScenarioResult]) -> list[dict[str, Any]]:
@@ -36,20 +48,22 @@ def scenario_rows(results: Sequence[ScenarioResult]) -> list[dict[str, Any]]:
     rows = []
     for scenario in results:
         for option in ranked(scenario.result):
-            rows.append({
-                "scenario": scenario.name,
-                "option": option.name,
-                "plan": option.plan,
-                "monthly_usd": option.monthly_usd,
-                "low_usd": option.low_usd,
-                "high_usd": option.high_usd,
-                "vendor_usd": option.subtotals["vendor"],
-                "infrastructure_usd": option.subtotals["infrastructure"],
-                "people_usd": option.subtotals["people"],
-                "cheapest": option.id == scenario.cheapest,
-                "applicable": option.applicable,
-                "note": "" if option.applicable else f"not applicable: {option.not_applicable}",
-            })
+            rows.append(
+                {
+                    "scenario": scenario.name,
+                    "option": option.name,
+                    "plan": option.plan,
+                    "monthly_usd": option.monthly_usd,
+                    "low_usd": option.low_usd,
+                    "high_usd": option.high_usd,
+                    "vendor_usd": option.subtotals["vendor"],
+                    "infrastructure_usd": option.subtotals["infrastructure"],
+                    "people_usd": option.subtotals["people"],
+                    "cheapest": option.id == scenario.cheapest,
+                    "applicable": option.applicable,
+                    "note": "" if option.applicable else f"not applicable: {option.not_applicable}",
+                }
+            )
     return rows
 
 
@@ -64,9 +78,16 @@ def scenario_summary(scenario: ScenarioResult) -> str:
 
 
 def _table_rows(results: Sequence[ScenarioResult]) -> list[list[str]]:
-    return [[r["scenario"], ("* " if r["cheapest"] else "  ") + r["option"], r["plan"] if r["applicable"]
-             else "not applicable", format_usd(r["monthly_usd"]),
-             f"{format_usd(r['low_usd'])} – {format_usd(r['high_usd'])}"] for r in scenario_rows(results)]
+    return [
+        [
+            r["scenario"],
+            ("* " if r["cheapest"] else "  ") + r["option"],
+            r["plan"] if r["applicable"] else "not applicable",
+            format_usd(r["monthly_usd"]),
+            f"{format_usd(r['low_usd'])} – {format_usd(r['high_usd'])}",
+        ]
+        for r in scenario_rows(results)
+    ]
 
 
 _HEADERS = ["scenario", "option (* cheapest)", "plan", "per month", "range"]
@@ -84,8 +105,7 @@ def format_scenarios_markdown(title: str, results: Sequence[ScenarioResult]) -> 
     return "\n".join(lines) + "\n"
 
 
-def format_scenarios_json(title: str, results: Sequence[ScenarioResult],
-                          changes: Sequence[Any] | None = None) -> str:
+def format_scenarios_json(title: str, results: Sequence[ScenarioResult], changes: Sequence[Any] | None = None) -> str:
     """`{"contract": "scenarios/1", "name", "scenarios": [{"name", "changes", "cheapest",
     "too_close", "result"}]}`; each `result` is the estimate contract (version 1) for that scenario."""
     given = list(changes) if changes is not None else [None] * len(results)
@@ -93,8 +113,13 @@ def format_scenarios_json(title: str, results: Sequence[ScenarioResult],
         "contract": f"scenarios/{SCENARIOS_CONTRACT}",
         "name": title,
         "scenarios": [
-            {"name": s.name, "changes": c, "cheapest": s.cheapest, "too_close": s.too_close,
-             "result": s.result.model_dump(mode="json")}
+            {
+                "name": s.name,
+                "changes": c,
+                "cheapest": s.cheapest,
+                "too_close": s.too_close,
+                "result": s.result.model_dump(mode="json"),
+            }
             for s, c in zip(results, given, strict=True)
         ],
     }

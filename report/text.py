@@ -34,8 +34,9 @@ def escape(text: str) -> str:
     """
     flat = _LINE.sub(" ", text).replace("&", "&amp;")
     flat = _AUTOLINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), _SPECIAL.sub(r"\\\1", flat))
-    return _START.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"),
-                      flat, count=1)
+    return _START.sub(
+        lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"), flat, count=1
+    )
 
 
 def fence(content: str) -> str:

@@ -201,8 +201,11 @@ def test_every_view_renders_on_a_date_with_fewer_tables():
     later: dict[dt.date, list[str]] = {}
     for option in sorted(o for o in OPTIONS if _versions_of(o)[0] > on):
         later.setdefault(_versions_of(option)[0], []).append(OPTIONS[option].name)
-    expected_note = "Not compared: " + "; ".join(
-        f"{', '.join(names)} (no prices before {first})" for first, names in sorted(later.items())) + "."
+    expected_note = (
+        "Not compared: "
+        + "; ".join(f"{', '.join(names)} (no prices before {first})" for first, names in sorted(later.items()))
+        + "."
+    )
     for view in VIEWS:
         at.segmented_control(key="view").set_value(view).run()
         assert not at.exception and not at.error, view

@@ -54,8 +54,14 @@ def test_the_outlook_view_shows_the_engine_s_decision_spread_and_path():
 
 def test_ranges_months_ahead_and_weeks_travel_in_the_link(presets):
     option = compared(presets["coding-agent"], BOOK)[0]
-    params = {"preset": "coding-agent", f"{RANGE}monthly_runs": "500,4000", f"{PATH}horizon": "24",
-              f"{PATH}runs": "1000,2000,3000", f"setup.{option}": "3", f"migrate.{option}": "10"}
+    params = {
+        "preset": "coding-agent",
+        f"{RANGE}monthly_runs": "500,4000",
+        f"{PATH}horizon": "24",
+        f"{PATH}runs": "1000,2000,3000",
+        f"setup.{option}": "3",
+        f"migrate.{option}": "10",
+    }
     at = start(params)
     assert not at.error, [e.value for e in at.error]
     profile = _profile(at)
@@ -71,8 +77,14 @@ def test_ranges_months_ahead_and_weeks_travel_in_the_link(presets):
 
 
 def test_a_range_that_misses_its_value_is_named_and_the_rest_kept():
-    at = start({"preset": "coding-agent", f"{RANGE}monthly_runs": "1,2", f"{PATH}horizon": "0",
-                f"{RANGE}steps_per_run": "one,two"})
+    at = start(
+        {
+            "preset": "coding-agent",
+            f"{RANGE}monthly_runs": "1,2",
+            f"{PATH}horizon": "0",
+            f"{RANGE}steps_per_run": "one,two",
+        }
+    )
     problems = plain("\n".join(e.value for e in at.error))
     assert f"{RANGE}monthly_runs" in problems and "must lie within its range" in problems
     assert f"{PATH}horizon" in problems and f"{RANGE}steps_per_run" in problems
@@ -90,11 +102,14 @@ def test_a_one_sided_range_in_the_sidebar_is_named():
 
 def test_encode_decode_round_trip_of_the_new_sections(presets):
     base = presets["coding-agent"]
-    profile = base.model_copy(update={
-        "ranges": {"step_seconds": FieldRange(low=1, high=60, distribution="uniform")},
-        "path": PathInputs(growth_percent_per_month=2.5, horizon_months=48, cutover_months=0.5,
-                           monthly_runs_by_month=(10.0, 20.5)),
-    })
+    profile = base.model_copy(
+        update={
+            "ranges": {"step_seconds": FieldRange(low=1, high=60, distribution="uniform")},
+            "path": PathInputs(
+                growth_percent_per_month=2.5, horizon_months=48, cutover_months=0.5, monthly_runs_by_month=(10.0, 20.5)
+            ),
+        }
+    )
     from ui.state import UiState
 
     params = encode(UiState(preset="coding-agent", profile=profile), presets)

@@ -120,14 +120,32 @@ def test_console_script_never_shows_a_traceback(tmp_path):
 
 
 def test_report_to_an_unwritable_place_is_bad_input(capsys, tmp_path):
-    code, _, err = run(capsys, "report", "--profile", "data/profiles/coding-agent.yaml", "--format", "md", "-o",
-                       str(tmp_path / "missing" / "x.md"))
+    code, _, err = run(
+        capsys,
+        "report",
+        "--profile",
+        "data/profiles/coding-agent.yaml",
+        "--format",
+        "md",
+        "-o",
+        str(tmp_path / "missing" / "x.md"),
+    )
     assert code == 2 and "cannot write the report" in err
 
 
 def test_report_axis_must_be_a_second_axis(capsys, tmp_path):
-    code, _, err = run(capsys, "report", "--profile", "data/profiles/coding-agent.yaml", "--format", "md", "-o",
-                       str(tmp_path / "x.md"), "--axis", "monthly_runs")
+    code, _, err = run(
+        capsys,
+        "report",
+        "--profile",
+        "data/profiles/coding-agent.yaml",
+        "--format",
+        "md",
+        "-o",
+        str(tmp_path / "x.md"),
+        "--axis",
+        "monthly_runs",
+    )
     assert code == 2 and "steps_per_run" in err
 
 
@@ -146,8 +164,16 @@ def test_profile_naming_what_the_data_lacks_is_bad_input(capsys, tmp_path):
 
 
 def test_options_without_prices_yet_are_named_with_their_first_date(capsys):
-    code, out, _ = run(capsys, "compare", "--profile", "data/profiles/coding-agent.yaml", "--pricing-date",
-                       "2025-03-01", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "compare",
+        "--profile",
+        "data/profiles/coding-agent.yaml",
+        "--pricing-date",
+        "2025-03-01",
+        "--format",
+        "json",
+    )
     assert code == 0
     data = json.loads(out)
     from pricing.load import list_table_files
@@ -158,6 +184,7 @@ def test_options_without_prices_yet_are_named_with_their_first_date(capsys):
     later = {k: v for k, v in firsts.items() if v > "2025-03-01" and not k.startswith("reference/")}
     assert {u["id"]: u["first_priced"] for u in data["unpriced"]} == later and later
     assert not {o["id"] for o in data["options"]} & set(later)
-    code, text, _ = run(capsys, "compare", "--profile", "data/profiles/coding-agent.yaml", "--pricing-date",
-                        "2025-03-01")
+    code, text, _ = run(
+        capsys, "compare", "--profile", "data/profiles/coding-agent.yaml", "--pricing-date", "2025-03-01"
+    )
     assert "Not compared: " in text and "None" not in text

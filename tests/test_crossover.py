@@ -58,10 +58,19 @@ def test_crossover_between_grid_points_is_found_exactly(presets):
 
 
 def test_plan_switch_is_reported_as_a_jump():
-    # Trigger.dev Cloud alone: Free -> Hobby when the peak passes the Free plan's concurrency.
-    profile = agent(monthly_runs=10, steps_per_run=1, step_seconds=1, human_waits_per_run=0)
-    found = crossovers(profile, "peak_concurrent_runs", "trigger.dev/cloud", "temporal/cloud", BOOK, 1, 300, log=False)
-    assert all(c.kind in ("cross", "jump") for c in found)
+    """Past its Hobby plan's concurrency Trigger.dev Cloud moves to Pro, whose fee is higher: its bill jumps.
+    Set against an option held at a flat $30 a month (a commitment that covers its usage), the difference
+    jumps across zero there, with no value where the two cost the same: a `jump`, at the plan's cap."""
+    plans = {p.id: p for p in BOOK.table("trigger.dev/cloud").plans}
+    cap = plans["hobby"].concurrency.expected
+    assert plans["hobby"].fee.expected < 30 < plans["pro"].fee.expected
+    profile = agent(monthly_runs=10, steps_per_run=1, step_seconds=1,
+                    overrides={"cloudflare/workflows": {"commitment_usd": 30}})
+    found = crossovers(profile, "peak_concurrent_runs", "trigger.dev/cloud", "cloudflare/workflows", BOOK, 1, 300,
+                       log=False)
+    assert [c.kind for c in found] == ["jump"]
+    assert found[0].value == pytest.approx(cap, abs=1)
+    assert (found[0].cheaper_below, found[0].cheaper_above) == ("trigger.dev/cloud", "cloudflare/workflows")
 
 
 def test_all_pairs_and_the_cheapest_changes(presets):

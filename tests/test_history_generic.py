@@ -32,21 +32,45 @@ def test_vectorised_projection_equals_one_by_one():
     together = _history(profiles)
     for i, p in enumerate(profiles):
         alone = _history([p])
-        for name in ("events_per_run", "history_bytes_per_run", "segments", "recorded_events", "recorded_bytes",
-                     "mean_open_bytes"):
+        for name in (
+            "events_per_run",
+            "history_bytes_per_run",
+            "segments",
+            "recorded_events",
+            "recorded_bytes",
+            "mean_open_bytes",
+        ):
             assert np.array_equal(getattr(together, name)[i : i + 1], getattr(alone, name)), (name, p)
 
 
 @settings(max_examples=60, deadline=None)
-@given(payload=st.floats(0, 1500), growth=st.one_of(st.just(0.0), st.floats(0, 30)),
-       kind=st.sampled_from(["activity", "local_activity"]), waits=st.integers(0, 3))
+@given(
+    payload=st.floats(0, 1500),
+    growth=st.one_of(st.just(0.0), st.floats(0, 30)),
+    kind=st.sampled_from(["activity", "local_activity"]),
+    waits=st.integers(0, 3),
+)
 def test_what_a_run_records_and_keeps_open_grows_with_its_steps(payload, growth, kind, waits):
     steps = np.unique(np.round(np.geomspace(1, 3000, 60)))
-    profiles = [agent(steps_per_run=float(s), step_payload_kb=payload, context_growth_kb=growth,
-                                step_kind=kind, human_waits_per_run=waits, human_wait_seconds=86_400)
-                for s in steps]
+    profiles = [
+        agent(
+            steps_per_run=float(s),
+            step_payload_kb=payload,
+            context_growth_kb=growth,
+            step_kind=kind,
+            human_waits_per_run=waits,
+            human_wait_seconds=86_400,
+        )
+        for s in steps
+    ]
     h = _history(profiles)
-    for name in ("events_per_run", "history_bytes_per_run", "segments", "recorded_events", "recorded_bytes",
-                 "mean_open_bytes"):
+    for name in (
+        "events_per_run",
+        "history_bytes_per_run",
+        "segments",
+        "recorded_events",
+        "recorded_bytes",
+        "mean_open_bytes",
+    ):
         values = getattr(h, name)
         assert (np.diff(values) >= -1e-9 * np.maximum(values[:-1], 1)).all(), name

@@ -74,14 +74,20 @@ PROFILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "omap tag": (GOOD.encode() + b"team: !!omap [{a: 1}]\n", ("!!omap",)),
     "list as a key": (b"? [a, b]\n: 1\n" + GOOD.encode(), ("key must be plain text",)),
     "mapping as a key": (b"? {a: 1}\n: 1\n" + GOOD.encode(), ("key must be plain text",)),
-    "100,000-digit integer": (b"monthly_runs: " + b"9" * 100_000 + b"\nsteps_per_run: 10\nstep_seconds: 3\n",
-                              ("100,000 digits",)),
+    "100,000-digit integer": (
+        b"monthly_runs: " + b"9" * 100_000 + b"\nsteps_per_run: 10\nstep_seconds: 3\n",
+        ("100,000 digits",),
+    ),
     "101-digit integer": (b"monthly_runs: " + b"1" * 101 + b"\nsteps_per_run: 10\nstep_seconds: 3\n", ("digits",)),
     "deep flow nesting": (b"a: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", ("nested",)),
-    "deep block nesting": ("".join(f"{'  ' * i}k{i}:\n" for i in range(200)).encode() + b"  " * 200 + b"x: 1\n",
-                           ("nested",)),
-    "billion laughs": (b"a: &a [1, 1, 1]\nb: &b [*a, *a, *a]\nc: &c [*b, *b, *b]\nd: [*c, *c, *c]\n" + GOOD.encode(),
-                       ("aliases",)),
+    "deep block nesting": (
+        "".join(f"{'  ' * i}k{i}:\n" for i in range(200)).encode() + b"  " * 200 + b"x: 1\n",
+        ("nested",),
+    ),
+    "billion laughs": (
+        b"a: &a [1, 1, 1]\nb: &b [*a, *a, *a]\nc: &c [*b, *b, *b]\nd: [*c, *c, *c]\n" + GOOD.encode(),
+        ("aliases",),
+    ),
     "duplicate key": (GOOD.encode() + b"monthly_runs: 5\n", ("duplicate key",)),
     "Latin-1 bytes": (GOOD.encode() + "name: caf\u00e9\n".encode("latin-1"), ("not UTF-8",)),
     "UTF-16 LE": (GOOD.encode("utf-16-le").join([b"\xff\xfe", b""]), ("UTF-16",)),
@@ -107,8 +113,7 @@ PROFILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "right-to-left override in the name": (GOOD.encode() + "name: a\u202eb\n".encode(), ("name", "U+202E")),
     "line separator in the description": (GOOD.encode() + b'description: "a\\Lb"\n', ("description", "U+2028")),
     "name of 10,000 characters": (GOOD.encode() + b"name: " + b"x" * 10_000 + b"\n", ("name",)),
-    "description of 100,000 characters": (GOOD.encode() + b"description: " + b"x" * 100_000 + b"\n",
-                                          ("description",)),
+    "description of 100,000 characters": (GOOD.encode() + b"description: " + b"x" * 100_000 + b"\n", ("description",)),
     "binary name as a number": (GOOD.encode() + b"name: 12\n", ("name",)),
     "unknown version": (b"version: 99\nmonthly_runs: 1000\nsteps_per_run: 10\nstep_seconds: 3\n", ("version",)),
     "extends a path": (b"version: 2\nextends: ../../etc/passwd\n", ("not a preset",)),
@@ -120,23 +125,30 @@ PROFILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "ops share of an unknown option": (GOOD.encode() + b"team: {ops_fte: {acme/cloud: 0.5}}\n", ("acme/cloud",)),
     "ops share as true": (GOOD.encode() + b"team: {ops_fte: {temporal/cloud: true}}\n", ("true or false",)),
     "unknown price id": (GOOD.encode() + b"overrides: {temporal/cloud: {prices: {nope: 1}}}\n", ("nope",)),
-    "a discount over 100 %": (GOOD.encode() + b"overrides: {temporal/cloud: {discount_percent: 150}}\n",
-                              ("discount_percent",)),
+    "a discount over 100 %": (
+        GOOD.encode() + b"overrides: {temporal/cloud: {discount_percent: 150}}\n",
+        ("discount_percent",),
+    ),
     "a support level unknown": (GOOD.encode() + b"requirements: {support: platinum}\n", ("support",)),
     "seats as true": (GOOD.encode() + b"requirements: {seats: true}\n", ("seats",)),
     "a range around nothing": (GOOD.encode() + b"ranges: {machine: {low: 1, high: 2}}\n", ("ranges",)),
-    "a range missing its value": (GOOD.encode() + b"ranges: {monthly_runs: {low: 5000, high: 9000}}\n",
-                                  ("ranges", "must lie within")),
+    "a range missing its value": (
+        GOOD.encode() + b"ranges: {monthly_runs: {low: 5000, high: 9000}}\n",
+        ("ranges", "must lie within"),
+    ),
     "a range upside down": (GOOD.encode() + b"ranges: {monthly_runs: {low: 2000, high: 500}}\n", ("ranges",)),
     "a range past the bound": (GOOD.encode() + b"ranges: {monthly_runs: {low: 10, high: 1.0e12}}\n", ("ranges",)),
     "a horizon of none": (GOOD.encode() + b"path: {horizon_months: 0}\n", ("horizon_months",)),
     "a horizon of 1.5": (GOOD.encode() + b"path: {horizon_months: 1.5}\n", ("horizon_months",)),
-    "a forecast of 500 months": (GOOD.encode() + b"path: {monthly_runs_by_month: [" + b"1, " * 499 + b"1]}\n",
-                                 ("monthly_runs_by_month",)),
-    "growth of 1,000 % a month": (GOOD.encode() + b"path: {growth_percent_per_month: 1000}\n",
-                                  ("growth_percent_per_month",)),
-    "75,000 unknown keys": ((GOOD + "".join(f"k{i}: {i}\n" for i in range(70_000))).encode(),
-                            ("more problems",)),
+    "a forecast of 500 months": (
+        GOOD.encode() + b"path: {monthly_runs_by_month: [" + b"1, " * 499 + b"1]}\n",
+        ("monthly_runs_by_month",),
+    ),
+    "growth of 1,000 % a month": (
+        GOOD.encode() + b"path: {growth_percent_per_month: 1000}\n",
+        ("growth_percent_per_month",),
+    ),
+    "75,000 unknown keys": ((GOOD + "".join(f"k{i}: {i}\n" for i in range(70_000))).encode(), ("more problems",)),
 }
 
 
@@ -160,8 +172,10 @@ SPECIAL_FILES: dict[str, Callable[[Path], Path]] = {
 
 
 @pytest.mark.parametrize("case", sorted(SPECIAL_FILES))
-@pytest.mark.parametrize("command", [["compare", "--profile"], ["compare", "--scenarios"],
-                                     ["report", "--format", "md", "-o", "-", "--profile"]])
+@pytest.mark.parametrize(
+    "command",
+    [["compare", "--profile"], ["compare", "--scenarios"], ["report", "--format", "md", "-o", "-", "--profile"]],
+)
 def test_what_is_not_a_small_regular_file_is_refused_before_it_is_read(case, command, tmp_path, capsys):
     path = SPECIAL_FILES[case](tmp_path)
     code, _, err = run([*command, str(path)], capsys)
@@ -172,15 +186,25 @@ def test_what_is_not_a_small_regular_file_is_refused_before_it_is_read(case, com
 
 SCENARIO_SETS: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "a tag": (b"version: 1\nscenarios: !!python/object:os.system x\n", ("tag",)),
-    "seven scenarios": (b"version: 1\nscenarios:\n" + b"".join(
-        f"  - {{name: s{i}, profile: {{monthly_runs: 1, steps_per_run: 1, step_seconds: 1}}}}\n".encode()
-        for i in range(7)), ("scenarios",)),
-    "a name with an escape": (b"version: 1\nscenarios:\n  - {name: \"a\\e[2J\", profile: {monthly_runs: 1, "
-                              b"steps_per_run: 1, step_seconds: 1}}\n  - {name: b, changes: {monthly_runs: 2}}\n",
-                              ("control characters",)),
+    "seven scenarios": (
+        b"version: 1\nscenarios:\n"
+        + b"".join(
+            f"  - {{name: s{i}, profile: {{monthly_runs: 1, steps_per_run: 1, step_seconds: 1}}}}\n".encode()
+            for i in range(7)
+        ),
+        ("scenarios",),
+    ),
+    "a name with an escape": (
+        b'version: 1\nscenarios:\n  - {name: "a\\e[2J", profile: {monthly_runs: 1, '
+        b"steps_per_run: 1, step_seconds: 1}}\n  - {name: b, changes: {monthly_runs: 2}}\n",
+        ("control characters",),
+    ),
     "a list": (b"- 1\n", ("mapping",)),
-    "a bad change": (b"version: 1\nbase: {monthly_runs: 1, steps_per_run: 1, step_seconds: 1}\nscenarios:\n"
-                     b"  - {name: a, changes: {}}\n  - {name: b, changes: {monthly_runs: true}}\n", ("monthly_runs",)),
+    "a bad change": (
+        b"version: 1\nbase: {monthly_runs: 1, steps_per_run: 1, step_seconds: 1}\nscenarios:\n"
+        b"  - {name: a, changes: {}}\n  - {name: b, changes: {monthly_runs: true}}\n",
+        ("monthly_runs",),
+    ),
 }
 
 
@@ -202,14 +226,19 @@ EXPORTS: dict[str, tuple[bytes, str]] = {
     "Latin-1": ('{"name": "caf\u00e9"}'.encode("latin-1"), "UTF-8"),
     "neither export": (b'{"hello": "world"}', "export"),
     "a history whose events are not a list": (b'{"events": 5}', "history"),
-    "runs with text durations": (b'{"data": [{"durationMs": "lots", "costInCents": 1, "baseCostInCents": 0, '
-                                 b'"createdAt": "2026-01-01T00:00:00Z"}]}', "durationMs"),
+    "runs with text durations": (
+        b'{"data": [{"durationMs": "lots", "costInCents": 1, "baseCostInCents": 0, '
+        b'"createdAt": "2026-01-01T00:00:00Z"}]}',
+        "durationMs",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(EXPORTS))
-@pytest.mark.parametrize("command", [["profile", "from-history", "--monthly-runs", "10"],
-                                     ["profile", "from-trigger-runs", "--monthly-runs", "10"]])
+@pytest.mark.parametrize(
+    "command",
+    [["profile", "from-history", "--monthly-runs", "10"], ["profile", "from-trigger-runs", "--monthly-runs", "10"]],
+)
 def test_a_hostile_export_is_refused_by_name(case, command, tmp_path, capsys):
     data, _ = EXPORTS[case]
     path = tmp_path / "export.json"
@@ -331,9 +360,16 @@ def test_a_hostile_link_is_named_shown_as_text_and_the_rest_kept(case):
 
 
 @pytest.mark.parametrize("field", ["name", "description"])
-@pytest.mark.parametrize("text", ["![x](http://evil.example/p.png)", "[Log in again](https://evil.example)",
-                                  "```\n<img src=http://evil.example/p.png>\n```", "<script>alert(1)</script>",
-                                  "www.evil.example and https://evil.example/"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![x](http://evil.example/p.png)",
+        "[Log in again](https://evil.example)",
+        "```\n<img src=http://evil.example/p.png>\n```",
+        "<script>alert(1)</script>",
+        "www.evil.example and https://evil.example/",
+    ],
+)
 def test_the_report_preview_shows_user_text_as_text(field, text):
     """The Markdown report (and the app's preview of it) keeps the profile's name and description as
     text: no link, image, script or closed code block comes out of them, and the profile loads back."""
@@ -355,22 +391,38 @@ def test_the_report_preview_shows_user_text_as_text(field, text):
 
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
+
 def _capped() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
 
-@pytest.mark.parametrize(("make", "code"), [
-    pytest.param(lambda d: (d / "keys.yaml").write_text(GOOD + "".join(f"k{i}: {i}\n" for i in range(70_000))), 2,
-                 id="70,000 unknown keys"),
-    pytest.param(lambda d: (d / "keys.yaml").write_text(GOOD + "x" * 50_000_000), 2, id="50 MB"),
-    pytest.param(lambda d: (d / "keys.yaml").write_text(GOOD + "# padding\n" * 90_000), 0,
-                 id="a valid profile padded with comments to 900 KB"),
-])
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        pytest.param(
+            lambda d: (d / "keys.yaml").write_text(GOOD + "".join(f"k{i}: {i}\n" for i in range(70_000))),
+            2,
+            id="70,000 unknown keys",
+        ),
+        pytest.param(lambda d: (d / "keys.yaml").write_text(GOOD + "x" * 50_000_000), 2, id="50 MB"),
+        pytest.param(
+            lambda d: (d / "keys.yaml").write_text(GOOD + "# padding\n" * 90_000),
+            0,
+            id="a valid profile padded with comments to 900 KB",
+        ),
+    ],
+)
 def test_the_largest_inputs_stay_within_bounds(make, code, tmp_path):
     make(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "cli", "compare", "--profile", str(tmp_path / "keys.yaml")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=HANG_SECONDS, preexec_fn=_capped,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "compare", "--profile", str(tmp_path / "keys.yaml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=HANG_SECONDS,
+        preexec_fn=_capped,
+        check=False,
+    )
     assert done.returncode == code, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
     assert len(done.stderr.splitlines()) <= 22

@@ -38,8 +38,10 @@ def test_no_dollar_literal_in_the_engine():
     suspicious = []
     billing = [
         *(ROOT / "model" / "vendors").glob("*.py"),
-        *(ROOT / "model" / n for n in ("billing.py", "engine.py", "history.py", "usage.py", "meters.py", "lines.py",
-                                       "limits.py")),
+        *(
+            ROOT / "model" / n
+            for n in ("billing.py", "engine.py", "history.py", "usage.py", "meters.py", "lines.py", "limits.py")
+        ),
     ]
     for path in billing:
         tree = ast.parse(path.read_text(encoding="utf-8"))

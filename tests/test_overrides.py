@@ -27,8 +27,14 @@ def _line(option, key):
 
 def _temporal(**terms):
     """1,250,000 runs of 10 one-attempt steps: 11 Actions a run, 13.75M a month."""
-    return agent(monthly_runs=1_250_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0, step_payload_kb=1,
-                 overrides={TEMPORAL: OptionOverrides(**terms)} if terms else {})
+    return agent(
+        monthly_runs=1_250_000,
+        steps_per_run=10,
+        retry_rate=0,
+        human_waits_per_run=0,
+        step_payload_kb=1,
+        overrides={TEMPORAL: OptionOverrides(**terms)} if terms else {},
+    )
 
 
 def test_temporal_s_business_example_with_a_pinned_plan():
@@ -116,16 +122,22 @@ overrides:
     with pytest.raises(PricingError) as info:
         parse_profile_text(text, "mine.yaml", known=known_from(BOOK))
     fields = {p.field: p for p in info.value.problems}
-    assert set(fields) == {"overrides.temporal/cloud.prices.actionz", "overrides.temporal/cloud.plan",
-                           "overrides.temporal/cloud.addons.teleport", "overrides.acme/nope"}
+    assert set(fields) == {
+        "overrides.temporal/cloud.prices.actionz",
+        "overrides.temporal/cloud.plan",
+        "overrides.temporal/cloud.addons.teleport",
+        "overrides.acme/nope",
+    }
     assert "allowed: " in fields["overrides.temporal/cloud.plan"].message and "business" in (
-        fields["overrides.temporal/cloud.plan"].message)
+        fields["overrides.temporal/cloud.plan"].message
+    )
     assert fields["overrides.temporal/cloud.plan"].line == 8
 
 
 def test_the_cli_prices_a_contract_from_the_profile(tmp_path, capsys):
     path = tmp_path / "contract.yaml"
-    path.write_text("""version: 2
+    path.write_text(
+        """version: 2
 extends: coding-agent
 monthly_runs: 1250000
 options: [temporal/cloud]
@@ -134,7 +146,9 @@ overrides:
     prices: {actions: 30}
     discount_percent: 20
     plan: business
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     assert main(["compare", "--profile", str(path), "--format", "md"]) == 0
     out = capsys.readouterr().out
     assert "your price (list $" in out

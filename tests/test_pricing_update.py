@@ -62,8 +62,9 @@ def _check_diff(out: str) -> None:
 
 
 def test_diff_of_two_files(capsys):
-    code, out, _ = run(capsys, "--data", str(GOOD), "pricing", "diff",
-                       str(ACME / "2026-01-01.yaml"), str(ACME / "2026-04-01.yaml"))
+    code, out, _ = run(
+        capsys, "--data", str(GOOD), "pricing", "diff", str(ACME / "2026-01-01.yaml"), str(ACME / "2026-04-01.yaml")
+    )
     assert code == 0
     _check_diff(out)
 
@@ -103,6 +104,7 @@ def test_pricing_commands_explain_bad_input(capsys, argv, message):
 
 # -- validate: the sanity rules ---------------------------------------------------------------
 
+
 def test_validate_accepts_the_good_fixture_and_the_bundled_data(capsys):
     assert run(capsys, "--data", str(GOOD), "pricing", "validate")[0] == 0
     assert run(capsys, "pricing", "validate")[0] == 0
@@ -115,8 +117,9 @@ def test_validate_names_each_broken_rule(capsys):
     file = "bad/pricing/acme/cloud/2026-04-01.yaml"
     assert any(re.match(rf"{file}:\d+: prices.compute: moved by 50% since 2026-01-01", line) for line in lines)
     assert any(re.match(rf"{file}:\d+: sources.acme-limits-v2.url: .* must use https", line) for line in lines)
-    assert any(re.match(rf"{file}:\d+: prices.run: a price must be in a USD unit \(got 'count'\)", line)
-               for line in lines)
+    assert any(
+        re.match(rf"{file}:\d+: prices.run: a price must be in a USD unit \(got 'count'\)", line) for line in lines
+    )
     assert any("prices.run: unit changed from 'USD/run' to 'count'" in line for line in lines)
     assert len(lines) == 4
 
@@ -125,8 +128,9 @@ def test_validate_checks_the_criteria_name_real_options(capsys, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     criteria = data / "criteria.yaml"
-    criteria.write_text(criteria.read_text().replace("[temporal/cloud, temporal/self-hosted]",
-                                                     "[temporal/cloud, temporal/on-prem]"))
+    criteria.write_text(
+        criteria.read_text().replace("[temporal/cloud, temporal/self-hosted]", "[temporal/cloud, temporal/on-prem]")
+    )
     code, _, err = run(capsys, "--data", str(data), "pricing", "validate")
     assert code == 1
     assert "option 'temporal/on-prem' has no pricing table" in err
@@ -134,6 +138,7 @@ def test_validate_checks_the_criteria_name_real_options(capsys, tmp_path):
 
 
 # -- impact -----------------------------------------------------------------------------------
+
 
 def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
     """A new Trigger.dev Cloud version doubles the small-1x price; only profiles on small-1x
@@ -143,8 +148,10 @@ def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
     folder = data / "pricing" / "trigger.dev" / "cloud"
     old = max(folder.glob("*.yaml"))
     text = old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-10-01")
-    text = text.replace("  compute.small-1x:\n    value: 0.0000338\n    low: 0.00003375\n    high: 0.0000338",
-                        "  compute.small-1x:\n    value: 0.0000676\n    low: 0.0000675\n    high: 0.0000676")
+    text = text.replace(
+        "  compute.small-1x:\n    value: 0.0000338\n    low: 0.00003375\n    high: 0.0000338",
+        "  compute.small-1x:\n    value: 0.0000676\n    low: 0.0000675\n    high: 0.0000676",
+    )
     assert "value: 0.0000676\n    low: 0.0000675" in text
     (folder / "2026-10-01.yaml").write_text(text, encoding="utf-8")
 
@@ -166,8 +173,18 @@ def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
 
 
 def test_impact_across_the_temporal_plan_change(capsys):
-    code, out, _ = run(capsys, "pricing", "impact", "--from", "2025-09-01", "--to", "2026-10-01",
-                       "--profile", "data/profiles/coding-agent.yaml", "--no-presets")
+    code, out, _ = run(
+        capsys,
+        "pricing",
+        "impact",
+        "--from",
+        "2025-09-01",
+        "--to",
+        "2026-10-01",
+        "--profile",
+        "data/profiles/coding-agent.yaml",
+        "--no-presets",
+    )
     assert code == 0
     rows = {r["Option"]: r for r in table_rows(out)}
     assert rows["Temporal Cloud"]["Plan before"] == "Essentials" and rows["Temporal Cloud"]["Plan after"] == "Developer"
@@ -176,11 +193,12 @@ def test_impact_across_the_temporal_plan_change(capsys):
 
 # -- stale ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("today", "code", "status"),
     [
-        ("2026-03-01", 0, "due in 32 days"),     # the first version, verified 2026-01-02, due 2026-04-02
-        ("2026-04-01", 0, "due in 91 days"),     # the second version is in force: verified 2026-04-01
+        ("2026-03-01", 0, "due in 32 days"),  # the first version, verified 2026-01-02, due 2026-04-02
+        ("2026-04-01", 0, "due in 91 days"),  # the second version is in force: verified 2026-04-01
         ("2026-07-01", 0, "due in 0 days"),
         ("2026-07-02", 1, "1 days overdue"),
         ("2027-01-01", 1, "184 days overdue"),
@@ -194,6 +212,7 @@ def test_stale_with_a_fixed_today(capsys, today, code, status):
 
 
 # -- the workflows run these same commands ----------------------------------------------------
+
 
 def _run_lines(workflow: Path) -> list[str]:
     doc = yaml.safe_load(workflow.read_text(encoding="utf-8"))
@@ -211,7 +230,7 @@ def test_workflow_tco_commands_are_valid_cli_calls():
         for line in _run_lines(workflow):
             if ".venv/bin/tco" not in line:
                 continue
-            command = line[line.index(".venv/bin/tco"):]
+            command = line[line.index(".venv/bin/tco") :]
             words = shlex.split(re.split(r"\s(\|\||>>|>|;|&&)\s", command)[0])
             _parser().parse_args(words[1:])  # exits (fails the test) on an unknown option
             calls += 1
@@ -241,8 +260,12 @@ def _repo(tmp_path: Path):  # type: ignore[no-untyped-def]
     shutil.copy(ROOT / "scripts" / "pricing-pr-summary", repo / "scripts")
 
     def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     git("add", ".")
@@ -252,14 +275,20 @@ def _repo(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def _summary(repo: Path) -> str:
     tco = str(Path(sys.executable).parent / "tco")
-    result = subprocess.run(["scripts/pricing-pr-summary", "HEAD~1", "data"], cwd=repo, capture_output=True,
-                            text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
+    result = subprocess.run(
+        ["scripts/pricing-pr-summary", "HEAD~1", "data"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={"TCO": tco, "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 def _impact_rows(out: str) -> list[dict[str, str]]:
-    return table_rows(out[out.index("### Monthly cost of the profiles"):])
+    return table_rows(out[out.index("### Monthly cost of the profiles") :])
 
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -288,8 +317,9 @@ def test_pull_request_summary_of_a_re_verified_first_version(tmp_path):
     """Moving `verified` to today in the oldest file (the quarterly routine) changes no number."""
     repo, git = _repo(tmp_path)
     path = repo / "data" / "pricing" / "reference" / "people" / "2025-01-01.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("verified: 2026-11-25", "verified: 2026-11-24"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("verified: 2026-11-25", "verified: 2026-11-24"), encoding="utf-8"
+    )
     git("commit", "-qam", "re-verified")
     out = _summary(repo)
     assert "### `reference/people`: 2025-01-01 → 2025-01-01" in out and "No number changed." in out
@@ -303,8 +333,12 @@ def test_pull_request_summary_of_a_corrected_price(tmp_path):
     path = repo / "data" / "pricing" / "reference" / "hosting" / "2025-01-01.yaml"
     text = path.read_text(encoding="utf-8")
     assert "value: 0.04048\n    low: 0.03238\n    high: 0.04048" in text
-    path.write_text(text.replace("value: 0.04048\n    low: 0.03238\n    high: 0.04048",
-                                 "value: 0.05048\n    low: 0.03238\n    high: 0.05048"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "value: 0.04048\n    low: 0.03238\n    high: 0.04048", "value: 0.05048\n    low: 0.03238\n    high: 0.05048"
+        ),
+        encoding="utf-8",
+    )
     git("commit", "-qam", "fix vCPU price")
     out = _summary(repo)
     rows = {r["Number"]: r for r in table_rows(out)}
@@ -327,8 +361,14 @@ def test_pull_request_summary_of_an_unadded_file_and_a_removed_one(tmp_path):
         old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-10-01"), encoding="utf-8"
     )  # written, not yet added to git
     tco = str(Path(sys.executable).parent / "tco")
-    result = subprocess.run(["scripts/pricing-pr-summary", "HEAD~1", "data"], cwd=repo, capture_output=True,
-                            text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
+    result = subprocess.run(
+        ["scripts/pricing-pr-summary", "HEAD~1", "data"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={"TCO": tco, "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert f"Removed: `data/pricing/temporal/cloud/{newest.name}`" in result.stdout
     assert "### `trigger.dev/cloud`: 2025-08-18 → 2026-10-01" in result.stdout
@@ -339,8 +379,14 @@ def test_pull_request_summary_of_an_unadded_file_and_a_removed_one(tmp_path):
 def test_pull_request_summary_refuses_an_unknown_base(tmp_path):
     repo, _ = _repo(tmp_path)
     tco = str(Path(sys.executable).parent / "tco")
-    result = subprocess.run(["scripts/pricing-pr-summary", "origin/nowhere", "data"], cwd=repo, capture_output=True,
-                            text=True, env={"TCO": tco, "PATH": "/usr/bin:/bin"}, check=False)
+    result = subprocess.run(
+        ["scripts/pricing-pr-summary", "origin/nowhere", "data"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={"TCO": tco, "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     assert result.returncode == 2 and "is not a commit here" in result.stderr
 
 
@@ -356,9 +402,14 @@ def _new_version(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
 
 def test_a_renamed_plan_must_be_explained(capsys, tmp_path):
     hipaa = "    note: The docs state HIPAA compliance for the company, not which plan signs a BAA; ask Temporal.\n"
-    data = _new_version(tmp_path, lambda t: t.replace("id: developer", "id: developer-v2", 1)
-                        .replace("plans: [developer, business]", "plans: [developer-v2, business]")
-                        .replace(hipaa, "", 1))  # a plan with a note of its own explains itself
+    data = _new_version(
+        tmp_path,
+        lambda t: (
+            t.replace("id: developer", "id: developer-v2", 1)
+            .replace("plans: [developer, business]", "plans: [developer-v2, business]")
+            .replace(hipaa, "", 1)
+        ),
+    )  # a plan with a note of its own explains itself
     code, _, err = run(capsys, "--data", str(data), "pricing", "validate")
     assert code == 1
     assert "plans.developer-v2: new plan since 2026-09-17" in err
@@ -382,8 +433,10 @@ def test_a_number_not_from_the_vendor_needs_a_range(capsys, tmp_path):
     shutil.copytree(DATA_DIR, data)
     path = data / "pricing" / "reference" / "hosting" / "2025-01-01.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    value: 0.04048\n    low: 0.03238\n    high: 0.04048\n", "    value: 0.04048\n"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("    value: 0.04048\n    low: 0.03238\n    high: 0.04048\n", "    value: 0.04048\n"),
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "--data", str(data), "pricing", "validate")
     assert code == 1
     assert "prices.vcpu_hour: not from the vendor's own page" in out + err and "low" in out + err

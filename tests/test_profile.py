@@ -28,8 +28,11 @@ def test_presets_cover_the_required_workloads(presets):
         ({"stpes_per_run": 4}, "stpes_per_run", "unknown field; did you mean 'steps_per_run'?"),
         ({"peak_concurrent_runs": 0}, "peak_concurrent_runs", "allowed: 1 to"),
         ({"version": 3}, "version", "profile versions 1 and 2"),
-        ({"team": {"engineer_cots_usd_per_year": 1}}, "team.engineer_cots_usd_per_year",
-         "did you mean 'engineer_cost_usd_per_year'?"),
+        (
+            {"team": {"engineer_cots_usd_per_year": 1}},
+            "team.engineer_cots_usd_per_year",
+            "did you mean 'engineer_cost_usd_per_year'?",
+        ),
     ],
 )
 def test_bad_values_name_the_field_the_value_and_what_is_allowed(data, field, words):
@@ -118,8 +121,11 @@ def test_any_profile_round_trips_through_yaml(p):
 
 @pytest.mark.parametrize(
     ("ops", "message"),
-    [({"temporal/cloud": -1.0}, "greater than or equal to 0"), ({"temporal/cloud": 11.0}, "less than or equal to 10"),
-     ({"bogus": 1.0}, "keys are option ids")],
+    [
+        ({"temporal/cloud": -1.0}, "greater than or equal to 0"),
+        ({"temporal/cloud": 11.0}, "less than or equal to 10"),
+        ({"bogus": 1.0}, "keys are option ids"),
+    ],
 )
 def test_ops_effort_is_bounded_and_keyed_by_option(ops, message):
     from model.profile import TeamInputs

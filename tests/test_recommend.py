@@ -75,8 +75,11 @@ def test_scores_are_the_sum_of_the_reasons_and_the_verdict_the_heaviest(result, 
     assert rec.scores[rec.vendor] == max(rec.scores.values())
     assert rec.option in CRITERIA.vendors[rec.vendor].options
     hosting = "self-hosted" if answers.get("self_host", "no") != "no" else None
-    mine = [o for o in result.options if o.id in CRITERIA.vendors[rec.vendor].options
-            and o.applicable and (hosting is None or o.hosting == hosting)]
+    mine = [
+        o
+        for o in result.options
+        if o.id in CRITERIA.vendors[rec.vendor].options and o.applicable and (hosting is None or o.hosting == hosting)
+    ]
     assert rec.monthly_usd == min(o.monthly_usd for o in mine)
 
 
@@ -125,8 +128,9 @@ def test_a_vendor_none_of_whose_options_can_run_the_workload_is_ruled_out(book):
     assert not express.applicable
     assert "aws" not in recommend(CRITERIA, {}, long).excluded
     # Only Express in the comparison: AWS is ruled out, with the limit's reason.
-    only = summarize(estimate(agent(steps_per_run=100, step_seconds=10), book,
-                              ["aws/step-functions-express", "trigger.dev/cloud"]))
+    only = summarize(
+        estimate(agent(steps_per_run=100, step_seconds=10), book, ["aws/step-functions-express", "trigger.dev/cloud"])
+    )
     rec = recommend(CRITERIA, {}, only)
     assert "aws" in rec.excluded and "five minutes" in rec.excluded["aws"]
     assert rec.option == "trigger.dev/cloud"

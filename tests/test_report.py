@@ -31,16 +31,26 @@ GENERATED = dt.date(2026, 11, 1)
 @pytest.fixture(scope="module", params=["deep-research", "article-example"])
 def analysis(request, book):
     answers = {"languages": "polyglot", "regulated": "yes"}
-    return analyse(PRESETS[request.param], book, axis="context_growth_kb", criteria=CRITERIA,
-                   answers=answers).with_outlook()
+    return analyse(
+        PRESETS[request.param], book, axis="context_growth_kb", criteria=CRITERIA, answers=answers
+    ).with_outlook()
 
 
 def test_markdown_carries_every_part(analysis):
     md = build(analysis, "md", GENERATED).decode("utf-8")
     assert headline(analysis.result) in md
-    for title in ("Options side by side", "Recommendation", "Where the cheapest option changes with volume",
-                  "Crossovers along context growth", "Limits on one run", "Workload profile", "Assumptions",
-                  "Pricing tables and sources", "How each option bills", f"{analysis.result.history.name} per run"):
+    for title in (
+        "Options side by side",
+        "Recommendation",
+        "Where the cheapest option changes with volume",
+        "Crossovers along context growth",
+        "Limits on one run",
+        "Workload profile",
+        "Assumptions",
+        "Pricing tables and sources",
+        "How each option bills",
+        f"{analysis.result.history.name} per run",
+    ):
         assert f"## {title}" in md, title
     for option in analysis.result.options:
         for component in option.components:
@@ -79,8 +89,12 @@ def test_page_one_is_the_decision(analysis):
     o = analysis.outlook
     assert f"**{decision(o)}**" in md
     titles = [line.removeprefix("## ") for line in md.splitlines() if line.startswith("## ")]
-    assert titles[:3] == ["The decision", f"The next {o.path.months} months", "What moves the answer most"][
-        :2 + bool(o.tornado.swings)]
+    assert (
+        titles[:3]
+        == ["The decision", f"The next {o.path.months} months", "What moves the answer most"][
+            : 2 + bool(o.tornado.swings)
+        ]
+    )
     assert titles.index("Options side by side") == 2 + bool(o.tornado.swings)
     for option in o.leading(3):
         s = o.monte_carlo.option(option)
@@ -129,16 +143,31 @@ def test_csv_line_items_add_up_to_each_total(analysis):
 def test_cli_writes_what_the_builders_build(fmt, tmp_path, capsys, book):
     out = tmp_path / f"report.{fmt}"
     profile_path = tmp_path / "p.yaml"
-    profile_path.write_text("version: 2\nname: CLI agent\nmonthly_runs: 12000\nsteps_per_run: 40\nstep_seconds: 8\n",
-                            encoding="utf-8")
-    code = main(["report", "--profile", str(profile_path), "--format", fmt, "-o", str(out),
-                 "--pricing-date", book.as_of.isoformat(), "--answer", "regulated=yes"])
+    profile_path.write_text(
+        "version: 2\nname: CLI agent\nmonthly_runs: 12000\nsteps_per_run: 40\nstep_seconds: 8\n", encoding="utf-8"
+    )
+    code = main(
+        [
+            "report",
+            "--profile",
+            str(profile_path),
+            "--format",
+            fmt,
+            "-o",
+            str(out),
+            "--pricing-date",
+            book.as_of.isoformat(),
+            "--answer",
+            "regulated=yes",
+        ]
+    )
     assert code == 0
     written = out.read_bytes()
     profile = parse_profile_text(profile_path.read_text(encoding="utf-8"), "p.yaml")
     analysis = analyse(profile, book, criteria=CRITERIA, answers={"regulated": "yes"}).with_outlook()
     expected = build(analysis, fmt)
     if fmt == "pdf":  # fpdf2 stamps the creation time; compare the text
+
         def text(data: bytes) -> str:
             return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
 
@@ -148,8 +177,19 @@ def test_cli_writes_what_the_builders_build(fmt, tmp_path, capsys, book):
 
 
 def test_cli_report_bad_answer_exits_2(tmp_path, capsys):
-    code = main(["report", "--profile", "data/profiles/coding-agent.yaml", "--format", "md", "-o",
-                 str(tmp_path / "x.md"), "--answer", "regulated=perhaps"])
+    code = main(
+        [
+            "report",
+            "--profile",
+            "data/profiles/coding-agent.yaml",
+            "--format",
+            "md",
+            "-o",
+            str(tmp_path / "x.md"),
+            "--answer",
+            "regulated=perhaps",
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "regulated" in err and "perhaps" in err

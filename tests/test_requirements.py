@@ -116,9 +116,14 @@ def test_every_plan_shows_its_features_with_a_source():
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seats=st.none() | st.integers(1, 60), days=st.none() | st.sampled_from([1.0, 7.0, 14.0, 30.0, 90.0]),
-       sso=st.booleans(), hipaa=st.booleans(), support=st.none() | st.sampled_from(SUPPORT_LEVELS),
-       runs=st.sampled_from([300.0, 50_000.0, 2_000_000.0]))
+@given(
+    seats=st.none() | st.integers(1, 60),
+    days=st.none() | st.sampled_from([1.0, 7.0, 14.0, 30.0, 90.0]),
+    sso=st.booleans(),
+    hipaa=st.booleans(),
+    support=st.none() | st.sampled_from(SUPPORT_LEVELS),
+    runs=st.sampled_from([300.0, 50_000.0, 2_000_000.0]),
+)
 def test_a_need_never_makes_an_option_cheaper(seats, days, sso, hipaa, support, runs):
     """Requirements only remove plans or add add-ons: no option costs less with them, and one that
     meets them on its cheapest plan costs the same."""
@@ -135,12 +140,14 @@ def test_a_need_never_makes_an_option_cheaper(seats, days, sso, hipaa, support, 
 
 def test_requirements_in_a_profile_file_and_their_errors():
     known = known_from(BOOK, {t.id for t in BOOK.options()})
-    loaded = parse_profile_text("version: 2\nextends: article-example\nrequirements: {seats: 30, sso: true}\n",
-                                "mine.yaml", known=known)
+    loaded = parse_profile_text(
+        "version: 2\nextends: article-example\nrequirements: {seats: 30, sso: true}\n", "mine.yaml", known=known
+    )
     assert loaded.requirements.seats == 30 and loaded.requirements.sso is True
     with pytest.raises((ProfileError, PricingError)) as bad:
-        parse_profile_text("version: 2\nextends: article-example\nrequirements: {seat: 3, support: gold}\n",
-                           "mine.yaml", known=known)
+        parse_profile_text(
+            "version: 2\nextends: article-example\nrequirements: {seat: 3, support: gold}\n", "mine.yaml", known=known
+        )
     text = str(bad.value)
     assert "requirements.seat" in text and "did you mean 'seats'" in text
     assert "requirements.support" in text and "'dedicated'" in text
@@ -177,12 +184,14 @@ def test_validate_catches_a_feature_without_a_source_and_plans_out_of_order(tmp_
     shutil.copytree(DATA_DIR, data)
     path = max((data / "pricing" / "trigger.dev" / "cloud").glob("*.yaml"))
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("seats: {value: 5, source: td-limits", "seats: {value: 5, source: nowhere", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("seats: {value: 5, source: td-limits", "seats: {value: 5, source: nowhere", 1), encoding="utf-8"
+    )
     with pytest.raises(PricingError, match="unknown source 'nowhere'"):
         read_table(path, root=data)
-    path.write_text(text.replace("fee: {value: 50, low: 40, high: 60", "fee: {value: 5, low: 4, high: 6", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("fee: {value: 50, low: 40, high: 60", "fee: {value: 5, low: 4, high: 6", 1), encoding="utf-8"
+    )
     with pytest.raises(PricingError, match="plans go from the smallest to the largest"):
         read_table(path, root=data)
 

@@ -23,22 +23,25 @@ from ui.state import Allowed, UiState, decode, encode
 BOOK = read_pricebook(on=dt.date.today())
 PRESETS = read_presets()
 OPTIONS = tuple(t.id for t in BOOK.options())
-ALLOWED = Allowed(machines=("micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x"),
-                  options=OPTIONS)
+ALLOWED = Allowed(
+    machines=("micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x"), options=OPTIONS
+)
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-text = st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters=_BIDI), min_size=1,
-               max_size=120).map(lambda t: t if t.strip() else "x" + t)
-long_text = st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters=_BIDI,
-                                  include_characters="\n\t"), max_size=400)
+text = st.text(
+    st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters=_BIDI), min_size=1, max_size=120
+).map(lambda t: t if t.strip() else "x" + t)
+long_text = st.text(
+    st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters=_BIDI, include_characters="\n\t"),
+    max_size=400,
+)
 
 
 @st.composite
 def full_profiles(draw: st.DrawFn) -> WorkloadProfile:
     """A random profile with every section: text, team figures, workload ranges around its own values, a path."""
     base = draw(profiles())
-    ranged = draw(st.sets(st.sampled_from(("monthly_runs", "steps_per_run", "step_seconds", "retry_rate")),
-                          max_size=3))
+    ranged = draw(st.sets(st.sampled_from(("monthly_runs", "steps_per_run", "step_seconds", "retry_rate")), max_size=3))
     ranges = {}
     for name in ranged:
         value = getattr(base, name)
@@ -58,10 +61,16 @@ def full_profiles(draw: st.DrawFn) -> WorkloadProfile:
         monthly_runs_by_month=tuple(draw(st.lists(st.floats(0, 1e10, allow_nan=False), max_size=5))),
         cutover_months=draw(st.floats(0, 24, allow_nan=False)),
     )
-    return base.model_copy(update={"name": draw(text), "description": draw(long_text), "ranges": ranges,
-                                   "team": team, "path": path,
-                                   "options": tuple(draw(st.lists(st.sampled_from(OPTIONS), max_size=3,
-                                                                  unique=True)))})
+    return base.model_copy(
+        update={
+            "name": draw(text),
+            "description": draw(long_text),
+            "ranges": ranges,
+            "team": team,
+            "path": path,
+            "options": tuple(draw(st.lists(st.sampled_from(OPTIONS), max_size=3, unique=True))),
+        }
+    )
 
 
 def _valid(profile: WorkloadProfile) -> WorkloadProfile:

@@ -48,14 +48,16 @@ def test_each_scenario_equals_its_own_estimate_and_the_cheapest_is_marked():
     for scenario, priced in zip(chosen.scenarios, results, strict=True):
         alone = summarize(estimate(scenario.profile, BOOK, compared(scenario.profile, BOOK)))
         assert {o.id: o.monthly_usd for o in priced.result.options} == pytest.approx(
-            {o.id: o.monthly_usd for o in alone.options})
+            {o.id: o.monthly_usd for o in alone.options}
+        )
         applicable = [o for o in alone.options if o.applicable]
         assert priced.cheapest == min(applicable, key=lambda o: o.monthly_usd).id
     # the negotiated rate moves Temporal Cloud, and only it
     growth, contract = ({o.id: o.monthly_usd for o in r.result.options} for r in results[1:])
     assert contract["temporal/cloud"] < growth["temporal/cloud"]
     assert {k: v for k, v in contract.items() if k != "temporal/cloud"} == pytest.approx(
-        {k: v for k, v in growth.items() if k != "temporal/cloud"})
+        {k: v for k, v in growth.items() if k != "temporal/cloud"}
+    )
 
 
 def test_cli_table_json_and_csv(capsys):
@@ -90,22 +92,47 @@ def test_the_file_matches_its_published_schema():
     assert not validator.is_valid({"scenarios": [{"name": "A", "changes": {}}]})  # one is not a set
 
 
-@pytest.mark.parametrize(("text", "field", "message"), [
-    ("version: 1\nscenarios:\n  - {name: Only, profile: {extends: coding-agent}}\n", "scenarios",
-     "a list of 2 to 6 scenarios (got 1)"),
-    ("version: 1\nscenarios:\n  - {name: A, profile: {extends: coding-agent}}\n  - {name: A, profile: "
-     "{extends: coding-agent}}\n", "scenarios.1 (A).name", "'A' is used twice"),
-    ("version: 1\nscenarios:\n  - {name: A, changes: {monthly_runs: 5}}\n  - {name: B, profile: "
-     "{extends: coding-agent}}\n", "scenarios.0 (A).changes", "need a `base`"),
-    ("version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {monthly_runz: 5}}\n"
-     "  - {name: B, changes: {}}\n", "scenarios.0 (A).monthly_runz", "did you mean 'monthly_runs'"),
-    ("version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {}, profile: {}}\n"
-     "  - {name: B, changes: {}}\n", "scenarios.0 (A)", "either `profile` or `changes`"),
-    ("version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {}}\n"
-     "  - {name: B, changes: {overrides: {temporal/cloud: {plan: gold}}}}\n",
-     "scenarios.1 (B).overrides.temporal/cloud.plan", "'gold' is not one of its plans"),
-    ("version: 1\nscenario: []\n", "scenario", "unknown field"),
-])
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        (
+            "version: 1\nscenarios:\n  - {name: Only, profile: {extends: coding-agent}}\n",
+            "scenarios",
+            "a list of 2 to 6 scenarios (got 1)",
+        ),
+        (
+            "version: 1\nscenarios:\n  - {name: A, profile: {extends: coding-agent}}\n  - {name: A, profile: "
+            "{extends: coding-agent}}\n",
+            "scenarios.1 (A).name",
+            "'A' is used twice",
+        ),
+        (
+            "version: 1\nscenarios:\n  - {name: A, changes: {monthly_runs: 5}}\n  - {name: B, profile: "
+            "{extends: coding-agent}}\n",
+            "scenarios.0 (A).changes",
+            "need a `base`",
+        ),
+        (
+            "version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {monthly_runz: 5}}\n"
+            "  - {name: B, changes: {}}\n",
+            "scenarios.0 (A).monthly_runz",
+            "did you mean 'monthly_runs'",
+        ),
+        (
+            "version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {}, profile: {}}\n"
+            "  - {name: B, changes: {}}\n",
+            "scenarios.0 (A)",
+            "either `profile` or `changes`",
+        ),
+        (
+            "version: 1\nbase: {extends: coding-agent}\nscenarios:\n  - {name: A, changes: {}}\n"
+            "  - {name: B, changes: {overrides: {temporal/cloud: {plan: gold}}}}\n",
+            "scenarios.1 (B).overrides.temporal/cloud.plan",
+            "'gold' is not one of its plans",
+        ),
+        ("version: 1\nscenario: []\n", "scenario", "unknown field"),
+    ],
+)
 def test_every_problem_names_the_scenario_the_field_and_the_line(text, field, message):
     with pytest.raises(PricingError) as caught:
         load_scenarios_text(text, "set.yaml", known=KNOWN)
@@ -127,10 +154,13 @@ def test_a_bad_scenario_file_exits_2_with_its_message(capsys, tmp_path):
 def test_changes_merge_nested_sections_key_by_key():
     base = {"team": {"engineer_cost_usd_per_year": 1}, "overrides": {"a/b": {"plan": "x"}}}
     assert merged(base, {"overrides": {"a/b": {"discount_percent": 5}}}) == {
-        "team": {"engineer_cost_usd_per_year": 1}, "overrides": {"a/b": {"plan": "x", "discount_percent": 5}}}
+        "team": {"engineer_cost_usd_per_year": 1},
+        "overrides": {"a/b": {"plan": "x", "discount_percent": 5}},
+    }
 
 
 # --- the app: scenarios in the link, the view, the form, and a file's scenarios as link changes
+
 
 def _app(params):
     from tests.test_app import start
@@ -141,8 +171,16 @@ def _app(params):
 def test_the_scenarios_view_prices_each_linked_scenario_as_the_engine_does():
     from tests.test_app import param
 
-    at = _app({"preset": "coding-agent", "view": "scenarios", "s1": "10x growth", "s1.monthly_runs": "30000",
-               "s2": "Our contract", "s2.your.temporal/cloud.price.actions": "30"})
+    at = _app(
+        {
+            "preset": "coding-agent",
+            "view": "scenarios",
+            "s1": "10x growth",
+            "s1.monthly_runs": "30000",
+            "s2": "Our contract",
+            "s2.your.temporal/cloud.price.actions": "30",
+        }
+    )
     assert not at.exception and not at.error
     frame = next(f.value for f in at.dataframe if "scenario" in f.value.columns)
     coding = read_presets()["coding-agent"]
@@ -173,8 +211,16 @@ def test_adding_and_removing_a_scenario_updates_the_link():
 def test_a_bad_scenario_value_in_the_link_is_named_and_the_rest_kept():
     from tests.test_app import param, plain
 
-    at = _app({"preset": "coding-agent", "view": "scenarios", "s1": "Typo", "s1.monthly_runs": "lots",
-               "s1.retention_days": "60", "s9": "too many"})
+    at = _app(
+        {
+            "preset": "coding-agent",
+            "view": "scenarios",
+            "s1": "Typo",
+            "s1.monthly_runs": "lots",
+            "s1.retention_days": "60",
+            "s9": "too many",
+        }
+    )
     assert not at.exception
     shown = plain(" ".join(e.value for e in at.error))
     assert "s1.monthly_runs" in shown and "lots" in shown and "s9" in shown
@@ -189,10 +235,12 @@ def test_a_scenario_file_becomes_link_changes_that_give_back_each_profile():
     presets = read_presets()
     allowed = Allowed(options=tuple(t.id for t in BOOK.options()))
     chosen = read_scenarios(GROWTH, known=KNOWN)
-    text = ("version: 1\nscenarios:\n  - {name: Coding, profile: {extends: coding-agent, retention_days: 60}}\n"
-            "  - {name: Research, profile: {extends: deep-research}}\n"
-            "  - {name: Seats, profile: {extends: coding-agent, requirements: {seats: 30}, overrides: "
-            "{temporal/cloud: {discount_percent: 15}}}}\n")
+    text = (
+        "version: 1\nscenarios:\n  - {name: Coding, profile: {extends: coding-agent, retention_days: 60}}\n"
+        "  - {name: Research, profile: {extends: deep-research}}\n"
+        "  - {name: Seats, profile: {extends: coding-agent, requirements: {seats: 30}, overrides: "
+        "{temporal/cloud: {discount_percent: 15}}}}\n"
+    )
     for scenario_set in (chosen, load_scenarios_text(text, "x.yaml", known=KNOWN)):
         first, *rest = scenario_set.scenarios
         base = profile_params(encode(UiState(preset="coding-agent", profile=first.profile), presets))

@@ -45,8 +45,9 @@ def data(tmp_path: Path) -> Path:
     folder.mkdir(parents=True)
     shutil.copy(FIXTURE, folder / "2026-01-01.yaml")
     criteria = data / "criteria.yaml"
-    criteria.write_text(criteria.read_text(encoding="utf-8").replace("vendors:\n", "vendors:\n" + CRITERIA_LINES, 1),
-                        encoding="utf-8")
+    criteria.write_text(
+        criteria.read_text(encoding="utf-8").replace("vendors:\n", "vendors:\n" + CRITERIA_LINES, 1), encoding="utf-8"
+    )
     return data
 
 
@@ -147,7 +148,9 @@ def test_a_plan_rate_cap_rules_the_plan_out_past_it(data, tmp_path, capsys):
     text = table.read_text(encoding="utf-8").replace(
         "    concurrency: {value: 10, unit: concurrent runs, source: acme-pricing}\n",
         "    concurrency: {value: 10, unit: concurrent runs, source: acme-pricing}\n"
-        "    rate_caps: {steps: {value: 0.1, unit: per s, source: acme-pricing}}\n", 1)
+        "    rate_caps: {steps: {value: 0.1, unit: per s, source: acme-pricing}}\n",
+        1,
+    )
     table.write_text(text, encoding="utf-8")
     profile = tmp_path / "steps.yaml"
     profile.write_text(PROFILE, encoding="utf-8")

@@ -56,8 +56,15 @@ def monthly(p: Path) -> dict[str, npt.NDArray[np.float64]]:
     return {str(o): g.sort_values("month").cost_usd.to_numpy() for o, g in p.monthly.groupby("option", sort=False)}
 
 
-def spend(cost: Mapping[str, npt.NDArray[np.float64]], setup: Mapping[str, float], migration: Mapping[str, float],
-          cutover: float, start: str, then: str | None = None, month: int | None = None) -> list[float]:
+def spend(
+    cost: Mapping[str, npt.NDArray[np.float64]],
+    setup: Mapping[str, float],
+    migration: Mapping[str, float],
+    cutover: float,
+    start: str,
+    then: str | None = None,
+    month: int | None = None,
+) -> list[float]:
     """What one strategy costs in each month, by a plain loop: the setup in month 1, the starting
     option's bill until the migration month (and through a cut-over of `cutover` months, its last one
     in part), the new option's from that month on, and the migration in that month. NaN where a bill
@@ -100,8 +107,9 @@ def test_volumes_compound_the_growth_rate():
 
 
 def test_a_forecast_is_followed_and_its_last_figure_held():
-    profile = with_path(agent(monthly_runs=1000), horizon_months=8, growth_percent_per_month=50,
-                        monthly_runs_by_month=[10, 20, 40])
+    profile = with_path(
+        agent(monthly_runs=1000), horizon_months=8, growth_percent_per_month=50, monthly_runs_by_month=[10, 20, 40]
+    )
     np.testing.assert_array_equal(volumes(profile), [10, 20, 40, 40, 40, 40, 40, 40])
     longer = with_path(profile, monthly_runs_by_month=list(range(1, 13)))
     np.testing.assert_array_equal(volumes(longer), np.arange(1, 9))
@@ -151,8 +159,9 @@ def test_staying_costs_the_setup_and_the_monthly_bill_over_the_horizon(name, hor
     for o in point.options:
         cost = float(o.comparable[0])
         assert p.setup[o.id] == pytest.approx(table_weeks(o.id, "setup_weeks") * weekly_cost(profile), rel=1e-12)
-        assert p.migration[o.id] == pytest.approx(table_weeks(o.id, "migration_weeks") * weekly_cost(profile),
-                                                  rel=1e-12)
+        assert p.migration[o.id] == pytest.approx(
+            table_weeks(o.id, "migration_weeks") * weekly_cost(profile), rel=1e-12
+        )
         stay = p.stay(o.id)
         if np.isnan(cost):
             assert stay is None
@@ -214,8 +223,7 @@ def test_a_migration_happens_when_the_volume_outgrows_the_first_choice():
     month the loop agrees is its best (so the test above checks real migrations, not only stays)."""
     found = False
     for name in sorted(PRESETS):
-        profile = with_path(PRESETS[name], horizon_months=48,
-                            growth_percent_per_month=25.0)
+        profile = with_path(PRESETS[name], horizon_months=48, growth_percent_per_month=25.0)
         p = path(profile, BOOK, compared(profile, BOOK), growth_rates=())
         for s in p.strategies:
             stay = p.stay(s.start)
@@ -225,13 +233,22 @@ def test_a_migration_happens_when_the_volume_outgrows_the_first_choice():
     assert found
 
 
-@given(name=st.sampled_from(sorted(PRESETS)), growth=st.floats(-30, 60), cutover=st.floats(0, 6),
-       horizon=st.integers(2, 40), runs=st.floats(10, 1e6))
+@given(
+    name=st.sampled_from(sorted(PRESETS)),
+    growth=st.floats(-30, 60),
+    cutover=st.floats(0, 6),
+    horizon=st.integers(2, 40),
+    runs=st.floats(10, 1e6),
+)
 @FEW
 def test_the_best_migration_month_anywhere(name, growth, cutover, horizon, runs):
     runs = min(runs, 1e9 / (1 + max(growth, 0) / 100) ** (horizon - 1))  # the last month within the field's bound
-    profile = with_path(PRESETS[name].model_copy(update={"monthly_runs": runs}), horizon_months=horizon,
-                        growth_percent_per_month=growth, cutover_months=cutover)
+    profile = with_path(
+        PRESETS[name].model_copy(update={"monthly_runs": runs}),
+        horizon_months=horizon,
+        growth_percent_per_month=growth,
+        cutover_months=cutover,
+    )
     options = compared(profile, BOOK)
     _check_strategies(path(profile, BOOK, options, growth_rates=()), options)
 
@@ -244,7 +261,7 @@ def test_totals_match_a_loop_on_any_bills(data, o, h, cutover):
     cost = np.array([data.draw(st.lists(money, min_size=h, max_size=h)) for _ in range(o)])
     for i in range(o):
         stops = data.draw(st.integers(1, h + 1))
-        cost[i, stops - 1:] = np.nan
+        cost[i, stops - 1 :] = np.nan
     setup = np.array(data.draw(st.lists(money, min_size=o, max_size=o)))
     migration = np.array(data.draw(st.lists(money, min_size=o, max_size=o)))
     stay, move = _totals(cost[:, None, :], setup[:, None], migration[:, None], cutover)
@@ -283,8 +300,9 @@ def test_cumulative_cost_ends_at_the_total_and_the_years_sum_to_it(name, horizon
         assert s.cumulative is not None and s.cumulative.shape == (horizon,)
         assert s.cumulative[-1] == pytest.approx(s.total, rel=1e-9)
         assert (np.diff(s.cumulative) >= -1e-9).all()
-        np.testing.assert_allclose(s.cumulative, np.cumsum(spend(bills, p.setup, p.migration, cutover, s.start,
-                                                                 s.then, s.month)), rtol=1e-9)
+        np.testing.assert_allclose(
+            s.cumulative, np.cumsum(spend(bills, p.setup, p.migration, cutover, s.start, s.then, s.month)), rtol=1e-9
+        )
         mine = years[years.strategy == s.key].sort_values("year")
         assert list(mine.year) == list(range(1, math.ceil(horizon / 12) + 1))
         assert mine.cost_usd.sum() == pytest.approx(s.total, rel=1e-9)
@@ -301,8 +319,9 @@ def test_the_best_at_each_growth_rate_is_the_best_of_a_path_grown_at_it(name):
     p = path(profile, BOOK, options)
     assert [g.growth_percent for g in p.by_growth] == list(GROWTH_RATES)
     for point in p.by_growth:
-        alone = path(with_path(profile, growth_percent_per_month=point.growth_percent), BOOK, options,
-                     growth_rates=()).best
+        alone = path(
+            with_path(profile, growth_percent_per_month=point.growth_percent), BOOK, options, growth_rates=()
+        ).best
         assert alone is not None
         assert (point.best.key, point.best.month) == (alone.key, alone.month)
         assert point.best.total == pytest.approx(alone.total, rel=1e-9)
@@ -323,8 +342,9 @@ def test_team_weeks_replace_the_tables_exactly():
     base = PRESETS["coding-agent"]
     options = OPTIONS[:4]
     first, second = options[0], options[1]
-    profile = with_team(base, engineer_cost_usd_per_year=130_000.0, setup_weeks={first: 3.5},
-                        migration_weeks={second: 11.0})
+    profile = with_team(
+        base, engineer_cost_usd_per_year=130_000.0, setup_weeks={first: 3.5}, migration_weeks={second: 11.0}
+    )
     setup, migration = efforts(profile, BOOK, options)
     weekly = 130_000.0 / 52
     assert setup[first] == pytest.approx(3.5 * weekly, rel=1e-12)
@@ -342,8 +362,7 @@ def test_team_weeks_replace_the_tables_exactly():
     after = path(with_team(base, setup_weeks={first: 3.5}), BOOK, options, growth_rates=())
     old, new = before.stay(first), after.stay(first)
     if old is not None and new is not None:
-        assert new.total - old.total == pytest.approx(3.5 * weekly_cost(base) - before.setup[first], rel=1e-9,
-                                                      abs=1e-6)
+        assert new.total - old.total == pytest.approx(3.5 * weekly_cost(base) - before.setup[first], rel=1e-9, abs=1e-6)
     assert after.setup[first] == pytest.approx(3.5 * weekly_cost(base), rel=1e-12)
 
 
@@ -359,8 +378,9 @@ def test_efforts_under_a_draw_follow_the_drawn_weeks_and_cost():
     without = [o for o in OPTIONS if "setup_weeks" not in BOOK.table(o).assumptions]
     assert without
     drawn_weeks, drawn_cost = np.array([1.0, 2.0, 5.0]), np.array([150_000.0, 180_000.0, 200_000.0])
-    setup, _ = efforts(PRESETS["coding-agent"], BOOK, without[:1],
-                       Sampled({id(weeks): drawn_weeks, id(yearly): drawn_cost}))
+    setup, _ = efforts(
+        PRESETS["coding-agent"], BOOK, without[:1], Sampled({id(weeks): drawn_weeks, id(yearly): drawn_cost})
+    )
     np.testing.assert_allclose(setup[without[0]], drawn_weeks * drawn_cost / 52, rtol=1e-12)
 
 
@@ -391,13 +411,18 @@ def test_chances_are_shares_of_the_draws_and_reproducible(name):
     assert plain.chances == {} and plain.stay_spread == {}
 
 
-@given(p=st.sampled_from(sorted(PRESETS)), growth=st.floats(-20, 40), cutover=st.floats(0, 3),
-       seed=st.integers(0, 10_000))
+@given(
+    p=st.sampled_from(sorted(PRESETS)), growth=st.floats(-20, 40), cutover=st.floats(0, 3), seed=st.integers(0, 10_000)
+)
 @FEW
 def test_chances_anywhere(p, growth, cutover, seed):
     profile = _growing(p, growth, cutover, 18)
-    profile = WorkloadProfile.model_validate({**profile.model_dump(), "ranges": {
-        "monthly_runs": {"low": profile.monthly_runs * 0.5, "high": profile.monthly_runs * 2}}})
+    profile = WorkloadProfile.model_validate(
+        {
+            **profile.model_dump(),
+            "ranges": {"monthly_runs": {"low": profile.monthly_runs * 0.5, "high": profile.monthly_runs * 2}},
+        }
+    )
     first = path(profile, BOOK, OPTIONS, draws=40, seed=seed, growth_rates=())
     assert 0 < sum(first.chances.values()) <= 1 + 1e-12
     assert set(first.chances) <= _valid_keys(OPTIONS)
@@ -421,8 +446,9 @@ def _collapse(node: Any) -> Any:
     return node
 
 
-COLLAPSED = BOOK.model_copy(update={"tables": {i: PriceTable.model_validate(_collapse(t.model_dump()))
-                                               for i, t in BOOK.tables.items()}})
+COLLAPSED = BOOK.model_copy(
+    update={"tables": {i: PriceTable.model_validate(_collapse(t.model_dump())) for i, t in BOOK.tables.items()}}
+)
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -444,8 +470,12 @@ def test_each_draw_picks_the_best_strategy_of_its_own_path(name):
     (and its drawn volume, grown along the horizon) has that draw's best strategy."""
     draws, seed = 12, 9
     profile = _growing(name, 8.0, 1.0, 18)
-    profile = WorkloadProfile.model_validate({**profile.model_dump(), "ranges": {
-        "monthly_runs": {"low": profile.monthly_runs * 0.5, "high": profile.monthly_runs * 3}}})
+    profile = WorkloadProfile.model_validate(
+        {
+            **profile.model_dump(),
+            "ranges": {"monthly_runs": {"low": profile.monthly_runs * 0.5, "high": profile.monthly_runs * 3}},
+        }
+    )
     options = compared(profile, BOOK)
     found = inputs(profile, BOOK, options)
     columns = {inp: draw(inp, draws, seed) for inp in found}
@@ -469,8 +499,9 @@ def test_each_draw_picks_the_best_strategy_of_its_own_path(name):
     assert drawn.chances == pytest.approx({k: v / draws for k, v in wins.items()})
     assert set(drawn.stay_spread) == set(stays)
     for option, totals in stays.items():
-        np.testing.assert_allclose(drawn.stay_spread[option], np.percentile(totals, (10, 50, 90)), rtol=1e-9,
-                                   err_msg=option)
+        np.testing.assert_allclose(
+            drawn.stay_spread[option], np.percentile(totals, (10, 50, 90)), rtol=1e-9, err_msg=option
+        )
 
 
 def _fixed(values: Mapping[tuple[str, tuple[str, ...]], float]) -> PriceBook:

@@ -46,17 +46,22 @@ def test_an_old_link_to_a_renamed_view_opens_it(presets):
     options=st.lists(st.sampled_from(["temporal/cloud", "trigger.dev/cloud", "acme/cloud"]), unique=True),
     data=st.data(),
 )
-def test_encode_then_decode_gives_the_same_state(presets, profile, preset, view, axis, engineer, ops, date, table,
-                                                  options, data):
+def test_encode_then_decode_gives_the_same_state(
+    presets, profile, preset, view, axis, engineer, ops, date, table, options, data
+):
     answers = data.draw(
         st.fixed_dictionaries({q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions})
     )
     profile = profile.model_copy(
-        update={"name": "My agent & co", "team": TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops),
-                "options": tuple(options)}
+        update={
+            "name": "My agent & co",
+            "team": TeamInputs(engineer_cost_usd_per_year=engineer, ops_fte=ops),
+            "options": tuple(options),
+        }
     )
-    state = UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=date, answers=answers,
-                    table=table)
+    state = UiState(
+        preset=preset, profile=profile, view=view, axis=axis, pricing_date=date, answers=answers, table=table
+    )
     params = encode(state, presets, CRITERIA)
     back, problems = decode(params, presets, CRITERIA)
     assert problems == []
@@ -72,8 +77,16 @@ def test_link_names_only_what_differs_from_the_preset(presets):
 
 def test_bad_values_are_reported_and_the_rest_kept(presets):
     state, problems = decode(
-        {"preset": "deep-research", "steps_per_run": "-5", "step_seconds": "abc", "monthly_runs": "777",
-         "view": "nowhere", "axis": "colour", "date": "yesterday", "q.languages": "klingon"},
+        {
+            "preset": "deep-research",
+            "steps_per_run": "-5",
+            "step_seconds": "abc",
+            "monthly_runs": "777",
+            "view": "nowhere",
+            "axis": "colour",
+            "date": "yesterday",
+            "q.languages": "klingon",
+        },
         presets,
         CRITERIA,
     )
@@ -107,9 +120,13 @@ def test_every_profile_field_is_in_the_link_format():
     assert set(PROFILE_FIELDS) | elsewhere == set(WorkloadProfile.model_fields) - {"version"}
 
 
-ALLOWED = Allowed(machines=("micro", "small-1x"), tables=("temporal/cloud", "trigger.dev/cloud"),
-                  options=("temporal/cloud", "trigger.dev/cloud"),
-                  first_date=dt.date(2025, 1, 1), last_date=dt.date(2026, 11, 25))
+ALLOWED = Allowed(
+    machines=("micro", "small-1x"),
+    tables=("temporal/cloud", "trigger.dev/cloud"),
+    options=("temporal/cloud", "trigger.dev/cloud"),
+    first_date=dt.date(2025, 1, 1),
+    last_date=dt.date(2026, 11, 25),
+)
 
 
 @pytest.mark.parametrize(

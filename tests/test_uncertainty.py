@@ -126,14 +126,21 @@ def at_values(profile: WorkloadProfile, values: Mapping[Input, float]) -> tuple[
 
 
 def with_ranges(profile: WorkloadProfile, ranges: Mapping[str, tuple[float, float]], **more: Any) -> WorkloadProfile:
-    return WorkloadProfile.model_validate({
-        **profile.model_dump(), **more,
-        "ranges": {name: {"low": low, "high": high} for name, (low, high) in ranges.items()},
-    })
+    return WorkloadProfile.model_validate(
+        {
+            **profile.model_dump(),
+            **more,
+            "ranges": {name: {"low": low, "high": high} for name, (low, high) in ranges.items()},
+        }
+    )
 
 
-def symmetric(profile: WorkloadProfile, share: float = 0.5, fields: Sequence[str] = ("monthly_runs", "step_seconds"),
-              distribution: str = "triangular") -> WorkloadProfile:
+def symmetric(
+    profile: WorkloadProfile,
+    share: float = 0.5,
+    fields: Sequence[str] = ("monthly_runs", "step_seconds"),
+    distribution: str = "triangular",
+) -> WorkloadProfile:
     """The profile with each field known only within +-share of its value (capped to stay symmetric)."""
     ranges = {}
     for name in fields:
@@ -178,8 +185,9 @@ def test_same_seed_same_figures_other_seed_other_figures(name):
     assert first.inputs
     np.testing.assert_array_equal(first.totals, again.totals)
     for a, b in zip(first.options, again.options, strict=True):
-        np.testing.assert_array_equal([a.p10, a.p50, a.p90, a.mean, a.cheapest_share], [b.p10, b.p50, b.p90, b.mean,
-                                                                                           b.cheapest_share])
+        np.testing.assert_array_equal(
+            [a.p10, a.p50, a.p90, a.mean, a.cheapest_share], [b.p10, b.p50, b.p90, b.mean, b.cheapest_share]
+        )
     assert not np.array_equal(first.totals, other.totals, equal_nan=True)
 
 
@@ -372,8 +380,9 @@ def _check_rows(profile: WorkloadProfile, options: Sequence[str], draws: int, se
     for i in rows:
         p, book = at_values(profile, {inp: float(column[i]) for inp, column in drawn.items()})
         assert not inputs(p, book, options)  # every drawn number is now a plain one
-        np.testing.assert_allclose(point_costs(p, book, options), mc.totals[i], rtol=1e-9, equal_nan=True,
-                                   err_msg=f"row {i}")
+        np.testing.assert_allclose(
+            point_costs(p, book, options), mc.totals[i], rtol=1e-9, equal_nan=True, err_msg=f"row {i}"
+        )
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -468,8 +477,12 @@ def test_draws_follow_their_distribution():
 
 
 def _tornado_cases() -> list[tuple[str, bool, int, int]]:
-    return [(name, ranged, a, b) for name in sorted(PRESETS) for ranged in (False, True)
-            for a, b in ((0, 1), (0, 2), (1, 2))]
+    return [
+        (name, ranged, a, b)
+        for name in sorted(PRESETS)
+        for ranged in (False, True)
+        for a, b in ((0, 1), (0, 2), (1, 2))
+    ]
 
 
 def _leaders(profile: WorkloadProfile, a: int, b: int) -> tuple[str, str]:
@@ -515,8 +528,9 @@ def test_tornado_swings_are_the_gaps_of_ordinary_estimates(name, ranged, a, b):
             assert low == pytest.approx(gap, rel=1e-9, abs=1e-9) and high == pytest.approx(gap, rel=1e-9, abs=1e-9)
             continue
         assert swing.moves_with == tuple(m.label for m in members[1:])
-        np.testing.assert_allclose([swing.gap_low, swing.gap_high], [low, high], rtol=1e-9, atol=1e-9,
-                                   err_msg=first.key)
+        np.testing.assert_allclose(
+            [swing.gap_low, swing.gap_high], [low, high], rtol=1e-9, atol=1e-9, err_msg=first.key
+        )
 
 
 @pytest.mark.parametrize(("name", "ranged", "a", "b"), _tornado_cases())
@@ -575,7 +589,7 @@ def _crossing_pairs(profile: WorkloadProfile, xs: npt.NDArray[np.float64]) -> li
     costs = {o.id: o.comparable for o in priced.options}
     pairs = []
     for i, a in enumerate(OPTIONS):
-        for b in OPTIONS[i + 1:]:
+        for b in OPTIONS[i + 1 :]:
             gap = costs[b] - costs[a]
             sign = np.sign(gap[~np.isnan(gap)])
             if (sign[:-1] * sign[1:] < 0).any():
@@ -602,8 +616,11 @@ def test_bands_are_ordered_and_match_the_monte_carlo(name):
         if s.runs_share == 0:
             assert np.isnan(here.loc[s.id, ["p10", "p50", "p90"]].to_numpy(dtype=float)).all()
             continue
-        np.testing.assert_allclose(here.loc[s.id, ["p10", "p50", "p90"]].to_numpy(dtype=float),
-                                   np.nanpercentile(mc.totals[:, j], (10, 50, 90)), rtol=1e-9)
+        np.testing.assert_allclose(
+            here.loc[s.id, ["p10", "p50", "p90"]].to_numpy(dtype=float),
+            np.nanpercentile(mc.totals[:, j], (10, 50, 90)),
+            rtol=1e-9,
+        )
     assert band.crossovers
     for spread in band.crossovers:
         assert spread.options in pairs
@@ -618,8 +635,9 @@ def test_a_band_along_a_ranged_field_leaves_that_range_out():
     xs = np.array([100.0, base.monthly_runs, 1e6])
     band = bands(profile, BOOK, OPTIONS, "monthly_runs", xs, draws=100, seed=3)
     plain = bands(base, BOOK, OPTIONS, "monthly_runs", xs, draws=100, seed=3)
-    np.testing.assert_array_equal(band.frame[["p10", "p50", "p90"]].to_numpy(),
-                                  plain.frame[["p10", "p50", "p90"]].to_numpy())
+    np.testing.assert_array_equal(
+        band.frame[["p10", "p50", "p90"]].to_numpy(), plain.frame[["p10", "p50", "p90"]].to_numpy()
+    )
 
 
 @given(p=profiles())

@@ -37,8 +37,9 @@ def _names() -> set[str]:
 
 
 def test_no_vendor_is_named_outside_the_data_and_its_own_modules():
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(_names())) + r")(?![\w])",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(_names())) + r")(?![\w])", re.IGNORECASE
+    )
     found = []
     for path in CHECKED:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

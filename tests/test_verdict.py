@@ -23,8 +23,7 @@ def _pair(best: str, runner: str, **fields):
 
 def test_the_gap_is_split_into_vendor_infrastructure_and_people():
     # The issue's case: 200,000 runs of 15 four-second steps, Trigger.dev Cloud against Temporal Cloud.
-    _, result = _pair("trigger.dev/cloud", "temporal/cloud", monthly_runs=200_000, steps_per_run=15,
-                      step_seconds=4)
+    _, result = _pair("trigger.dev/cloud", "temporal/cloud", monthly_runs=200_000, steps_per_run=15, step_seconds=4)
     v = verdict(result)
     best, runner = v.best, v.runner
     assert (best.id, runner.id) == ("trigger.dev/cloud", "temporal/cloud")
@@ -37,8 +36,7 @@ def test_the_gap_is_split_into_vendor_infrastructure_and_people():
 
 
 def test_overlapping_ranges_are_too_close_to_call():
-    _, result = _pair("trigger.dev/cloud", "temporal/cloud", monthly_runs=200_000, steps_per_run=15,
-                      step_seconds=4)
+    _, result = _pair("trigger.dev/cloud", "temporal/cloud", monthly_runs=200_000, steps_per_run=15, step_seconds=4)
     v = verdict(result)
     assert v.too_close == (v.runner.low_usd <= v.best.high_usd) and v.too_close
     assert headline(result).startswith("Too close to call on these inputs")
@@ -55,8 +53,9 @@ def test_a_clear_gap_names_the_winner():
 def test_the_ops_share_break_even_flips_the_answer_as_the_engine_says():
     """Found with the crossover machinery; checked here on the engine directly: just under the
     break-even share Temporal Cloud is the cheaper, just over it Trigger.dev Cloud."""
-    profile, result = _pair("trigger.dev/cloud", "temporal/cloud", monthly_runs=200_000, steps_per_run=15,
-                            step_seconds=4)
+    profile, result = _pair(
+        "trigger.dev/cloud", "temporal/cloud", monthly_runs=200_000, steps_per_run=15, step_seconds=4
+    )
     flip = flip_point(profile, BOOK, result)
     assert flip is not None and flip.field == "ops_fte.temporal/cloud"
     assert 0 < flip.value < flip.current
@@ -68,8 +67,9 @@ def test_the_ops_share_break_even_flips_the_answer_as_the_engine_says():
     solved = people.quantity - (temporal.monthly_usd - trigger.monthly_usd) / people.unit_price
     assert flip.value == pytest.approx(solved, rel=1e-6)
     for share, cheaper in ((solved * 0.99, "temporal/cloud"), (solved * 1.01, "trigger.dev/cloud")):
-        changed = profile.model_copy(update={"team": profile.team.model_copy(update={
-            "ops_fte": {"temporal/cloud": share}})})
+        changed = profile.model_copy(
+            update={"team": profile.team.model_copy(update={"ops_fte": {"temporal/cloud": share}})}
+        )
         assert summarize(estimate(changed, BOOK, list(profile.options))).cheapest == cheaper
     assert f"{flip.value:.2g}" in flip.sentence and "Temporal Cloud would be the cheaper" in flip.sentence
 
@@ -80,8 +80,10 @@ def test_the_volume_break_even_flips_the_answer_as_the_engine_says():
     assert flip is not None and flip.field == "monthly_runs"
     # Independently: a fine grid of volumes, priced one by one, changes its cheapest there.
     runs = np.geomspace(1, profile.monthly_runs, 400)
-    cheapest = [summarize(estimate(profile.model_copy(update={"monthly_runs": float(r)}), BOOK,
-                                   list(profile.options))).cheapest for r in runs]
+    cheapest = [
+        summarize(estimate(profile.model_copy(update={"monthly_runs": float(r)}), BOOK, list(profile.options))).cheapest
+        for r in runs
+    ]
     changes = [(runs[i], runs[i + 1]) for i in range(len(runs) - 1) if cheapest[i] != cheapest[i + 1]]
     assert changes, "the cheapest never changes on the grid"
     low, high = changes[-1]

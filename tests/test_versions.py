@@ -49,13 +49,24 @@ def test_graduated_prices_compare_band_by_band():
     data = table.model_dump(mode="python")
     tiers = data["prices"]["actions"]["tiers"]
     raised = [{**t, "price": t["price"] * (1.3 if i == 2 else 1)} for i, t in enumerate(tiers)]
-    moved = table.model_copy(update={"prices": {**table.prices, "actions": table.prices["actions"].model_copy(
-        update={"tiers": tuple(type(table.prices["actions"].tiers[0])(**t) for t in raised)})}})
+    moved = table.model_copy(
+        update={
+            "prices": {
+                **table.prices,
+                "actions": table.prices["actions"].model_copy(
+                    update={"tiers": tuple(type(table.prices["actions"].tiers[0])(**t) for t in raised)}
+                ),
+            }
+        }
+    )
     (change,) = [c for c in diff_tables(table, moved) if c.path == "prices.actions"]
     assert change.moved == pytest.approx(0.3)
     fewer = table.prices["actions"].model_copy(update={"tiers": table.prices["actions"].tiers[:-1]})
-    (change,) = [c for c in diff_tables(table, table.model_copy(update={"prices": {**table.prices, "actions": fewer}}))
-                 if c.path == "prices.actions"]
+    (change,) = [
+        c
+        for c in diff_tables(table, table.model_copy(update={"prices": {**table.prices, "actions": fewer}}))
+        if c.path == "prices.actions"
+    ]
     assert math.isinf(change.moved)
 
 

@@ -29,8 +29,15 @@ def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
         st.caption("A question left unanswered weighs nothing: no answer is assumed.")
         for question in criteria.questions:
             labels = {a.id: a.label for a in question.answers}
-            st.radio(question.text, list(labels), format_func=labels.__getitem__, help=question.help,
-                     key=answer_key(question.id), persist_state="session", index=None)
+            st.radio(
+                question.text,
+                list(labels),
+                format_func=labels.__getitem__,
+                help=question.help,
+                key=answer_key(question.id),
+                persist_state="session",
+                index=None,
+            )
         st.button("Clear my answers", key="clear_answers", on_click=_clear, args=(criteria,))
     with right:
         st.subheader("Verdict")
@@ -42,8 +49,10 @@ def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
         else:
             st.success(rec.summary)
         scores = pd.DataFrame(
-            [{"Vendor": criteria.vendors[k].name, "Score": v}
-             for k, v in sorted(rec.scores.items(), key=lambda item: (-item[1], item[0]))]
+            [
+                {"Vendor": criteria.vendors[k].name, "Score": v}
+                for k, v in sorted(rec.scores.items(), key=lambda item: (-item[1], item[0]))
+            ]
         )
         if not scores.empty:
             st.dataframe(scores, hide_index=True)
@@ -60,9 +69,12 @@ def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
         if ruled_out:
             st.markdown("**Ruled out**")
         for f in ruled_out:
-            st.markdown(f"- **{f.favours_name}**: {f.reason.removeprefix('Ruled out: ')} "
-                        f"[{f.source_title}]({f.source_url})")
+            st.markdown(
+                f"- **{f.favours_name}**: {f.reason.removeprefix('Ruled out: ')} [{f.source_title}]({f.source_url})"
+            )
         if rec.unanswered:
             st.markdown("**Not answered** (they weigh nothing): " + "; ".join(rec.unanswered.values()))
-        st.caption("The soft preferences (team size, time to ship, a platform team) come from a comparison of "
-                   "two of the vendors; the others are weighed on cost, limits and what your answers require.")
+        st.caption(
+            "The soft preferences (team size, time to ship, a platform team) come from a comparison of "
+            "two of the vendors; the others are weighed on cost, limits and what your answers require."
+        )

@@ -28,8 +28,9 @@ from ui.data import chart_spec
 __all__ = ["render_compare", "render_headline"]
 
 MONEY = st.column_config.NumberColumn(format="dollar")
-PER_RUN = st.column_config.NumberColumn(format="$%.4f", help="A run's share of the month's cost: cents alone would "
-                                        "hide most of a figure like $0.0022")
+PER_RUN = st.column_config.NumberColumn(
+    format="$%.4f", help="A run's share of the month's cost: cents alone would hide most of a figure like $0.0022"
+)
 PER_ROW = 5
 """Metrics side by side in the headline; more options go into rows beneath, folded away."""
 
@@ -60,8 +61,7 @@ def _metrics(options: list[OptionOut], best: OptionOut) -> None:
 
 def sure_line(mc: MonteCarlo) -> str:
     """The headline's line on how sure it is: the Monte Carlo's share of draws in which each option is the cheapest."""
-    return (f"**How sure:** {mc.sentence()} (the Outlook view shows the spread, what moves it and the months "
-            "ahead)")
+    return f"**How sure:** {mc.sentence()} (the Outlook view shows the spread, what moves it and the months ahead)"
 
 
 def render_headline(analysis: Analysis) -> DeltaGenerator:
@@ -89,8 +89,11 @@ def render_headline(analysis: Analysis) -> DeltaGenerator:
     work = result.workload
     peak = ""
     if work is not None:
-        how = {"given": "as given", "derived": "derived from the volume",
-               "raised": "raised to what the volume implies"}[work.peak_concurrent_runs_source]
+        how = {
+            "given": "as given",
+            "derived": "derived from the volume",
+            "raised": "raised to what the volume implies",
+        }[work.peak_concurrent_runs_source]
         peak = f"Runs executing at once at the peak: {work.peak_concurrent_runs:,.4g} ({how}). "
     st.caption(
         f"Prices in force on {analysis.book.as_of}. {peak}"
@@ -150,8 +153,9 @@ def _crossings(crossings: list[Crossover], analysis: Analysis, field: str) -> No
         _crossings_frame(crossings, analysis),
         hide_index=True,
         column_config={
-            "At": st.column_config.NumberColumn(f"{label}" + (f" [{unit}]" if unit and unit not in label else ""),
-                                                format="localized"),
+            "At": st.column_config.NumberColumn(
+                f"{label}" + (f" [{unit}]" if unit and unit not in label else ""), format="localized"
+            ),
             "Cost there": MONEY,
         },
     )
@@ -186,13 +190,18 @@ def render_compare(analysis: Analysis, axes: list[str]) -> None:
     st.dataframe(
         _options_frame(analysis),
         hide_index=True,
-        column_config={"Per run": PER_RUN, **{k: MONEY for k in ("Per month", "Low", "High", "Vendor bill",
-                                                                 "Infrastructure", "People")}},
+        column_config={
+            "Per run": PER_RUN,
+            **{k: MONEY for k in ("Per month", "Low", "High", "Vendor bill", "Infrastructure", "People")},
+        },
     )
     unable = [o for o in ranked(result) if not o.applicable]
     if unable:
-        st.info("Cannot run this workload (shown for reference, never the cheapest): "
-                + "; ".join(f"**{o.name}**: {o.not_applicable}" for o in unable), icon=":material/block:")
+        st.info(
+            "Cannot run this workload (shown for reference, never the cheapest): "
+            + "; ".join(f"**{o.name}**: {o.not_applicable}" for o in unable),
+            icon=":material/block:",
+        )
     for option in result.options:
         if option.applicable:
             for warning in option.warnings:
@@ -201,14 +210,17 @@ def render_compare(analysis: Analysis, axes: list[str]) -> None:
     plans = [(o, plan_rows(o)) for o in ranked(result)]
     plans = [(o, rows) for o, rows in plans if rows]
     if plans:
-        with st.expander("Plans and what they include (seats, log retention, SSO, SLA, support, HIPAA)",
-                         expanded=bool(result.profile.requirements.stated())):
-            st.caption("The vendor's bill on each plan for this workload, beside what the plan includes. The "
-                       "cheapest plan that takes the workload and meets what you need (the sidebar's *What a plan "
-                       "must offer*) is chosen; on a tie, the larger plan.")
+        with st.expander(
+            "Plans and what they include (seats, log retention, SSO, SLA, support, HIPAA)",
+            expanded=bool(result.profile.requirements.stated()),
+        ):
+            st.caption(
+                "The vendor's bill on each plan for this workload, beside what the plan includes. The "
+                "cheapest plan that takes the workload and meets what you need (the sidebar's *What a plan "
+                "must offer*) is chosen; on a tie, the larger plan."
+            )
             st.dataframe(
-                pd.DataFrame([(o.name, *row) for o, rows in plans for row in rows],
-                             columns=["Option", *PLAN_HEADERS]),
+                pd.DataFrame([(o.name, *row) for o, rows in plans for row in rows], columns=["Option", *PLAN_HEADERS]),
                 hide_index=True,
             )
 
@@ -216,8 +228,14 @@ def render_compare(analysis: Analysis, axes: list[str]) -> None:
     st.vega_lite_chart(spec=chart_spec(analysis, "runs"), width="stretch")
     _crossings(analysis.runs_crossovers, analysis, "monthly_runs")
 
-    st.selectbox("Second axis", axes, key="axis", format_func=lambda a: AXES[a].label, persist_state="session",
-                 help="Vary one more profile field, everything else as profiled")
+    st.selectbox(
+        "Second axis",
+        axes,
+        key="axis",
+        format_func=lambda a: AXES[a].label,
+        persist_state="session",
+        help="Vary one more profile field, everything else as profiled",
+    )
     st.vega_lite_chart(spec=chart_spec(analysis, "axis"), width="stretch")
     _crossings(analysis.axis_crossovers, analysis, analysis.axis)
 

@@ -146,10 +146,21 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
     terms: dict[str, OptionTerms] = {}
     for table in versions:  # what any version names, so a link dated in the past keeps its terms
         have, more = terms.get(table.id, OptionTerms()), OptionTerms.of(table)
-        terms[table.id] = OptionTerms(*(tuple(sorted({*a, *b})) for a, b in (
-            (have.prices, more.prices), (have.plans, more.plans), (have.addons, more.addons))))
-    return Allowed(machines=tuple(machines(_book(today, fingerprint))), tables=tables, options=tuple(options),
-                   first_date=first, last_date=today, default_table=default, terms=terms)
+        terms[table.id] = OptionTerms(
+            *(
+                tuple(sorted({*a, *b}))
+                for a, b in ((have.prices, more.prices), (have.plans, more.plans), (have.addons, more.addons))
+            )
+        )
+    return Allowed(
+        machines=tuple(machines(_book(today, fingerprint))),
+        tables=tables,
+        options=tuple(options),
+        first_date=first,
+        last_date=today,
+        default_table=default,
+        terms=terms,
+    )
 
 
 def book_for(on: dt.date) -> PriceBook:
@@ -164,8 +175,7 @@ def analysis_for(profile: WorkloadProfile, on: dt.date, axis: str, answers: dict
 def chart_spec(analysis: Analysis, kind: str) -> dict[str, Any]:
     """The Vega-Lite spec of one of the analysis' charts (`CHARTS`), built once per analysis:
     a rerun that changes nothing (switching views, answering the checklist) reuses it."""
-    spec = _chart_spec(kind, analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint(),
-                       analysis.axis)
+    spec = _chart_spec(kind, analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint(), analysis.axis)
     # Streamlit moves the datasets out of the spec it is given: hand it a copy of the cached one.
     return {**spec, "datasets": {name: list(rows) for name, rows in spec.get("datasets", {}).items()}}
 

@@ -40,8 +40,10 @@ def render_export(analysis: Analysis) -> None:
         f"`tco report --profile FILE --format {'|'.join(BUILDERS)} -o OUT` writes the same files."
     )
     if analysis.scenarios:
-        st.caption(f"With the {len(analysis.scenarios)} scenarios side by side (the Scenarios view); the JSON "
-                   "export is then the scenario set's (`tco compare --scenarios FILE --format json`).")
+        st.caption(
+            f"With the {len(analysis.scenarios)} scenarios side by side (the Scenarios view); the JSON "
+            "export is then the scenario set's (`tco compare --scenarios FILE --format json`)."
+        )
     today = dt.date.today()
     columns = st.columns(len(FORMAT_LABELS))
     for column, (fmt, label) in zip(columns, FORMAT_LABELS.items(), strict=True):

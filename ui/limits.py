@@ -54,13 +54,14 @@ def render_limits(analysis: Analysis) -> None:
             remedy = f" {limit.advice}" if limit.advice and not limit.avoidable else ""
             restart = option.restart.name if option.restart is not None else "restarting the history"
             avoid = f" (avoidable with {restart}: see below)" if limit.avoidable else ""
-            st.warning(f"{name}: this run passes the {limit.shown} {limit.name.lower()} limit{avoid}.{remedy}",
-                       icon=":material/block:" if not limit.avoidable else None)
+            st.warning(
+                f"{name}: this run passes the {limit.shown} {limit.name.lower()} limit{avoid}.{remedy}",
+                icon=":material/block:" if not limit.avoidable else None,
+            )
     else:
         st.success("As profiled, one run stays inside every option's hard limits.")
     st.subheader("Limits on one run")
-    st.dataframe(frame, hide_index=True,
-                 column_config={"Source": st.column_config.LinkColumn(display_text="source")})
+    st.dataframe(frame, hide_index=True, column_config={"Source": st.column_config.LinkColumn(display_text="source")})
 
     recorded = {o.id: o for o in result.options if o.history is not None}
     if recorded:
@@ -69,9 +70,14 @@ def render_limits(analysis: Analysis) -> None:
         if st.session_state.get("limits_history") not in ids:
             st.session_state["limits_history"] = default
         if len(ids) > 1:
-            st.selectbox("Recorded history of", ids, key="limits_history",
-                         format_func=lambda i: recorded[i].name, persist_state="session",
-                         help="The options whose tables record a per-run history with limits of its own")
+            st.selectbox(
+                "Recorded history of",
+                ids,
+                key="limits_history",
+                format_func=lambda i: recorded[i].name,
+                persist_state="session",
+                help="The options whose tables record a per-run history with limits of its own",
+            )
         owner = recorded[str(st.session_state["limits_history"])]
         h = owner.history
         assert h is not None
@@ -81,8 +87,11 @@ def render_limits(analysis: Analysis) -> None:
         b.metric("History per run", f"{h.history_mb_per_run:,.2f} MB")
         c.metric("Largest payload", f"{h.largest_payload_bytes / 1024:,.1f} KB")
         if h.restart_name:
-            d.metric(f"{h.restart_name} segments", f"{h.continue_as_new_segments}",
-                     help="Fresh histories one run needs to stay under the suggested size")
+            d.metric(
+                f"{h.restart_name} segments",
+                f"{h.continue_as_new_segments}",
+                help="Fresh histories one run needs to stay under the suggested size",
+            )
         st.markdown(f"**Binds first:** {h.binding_limit.replace('_', ' ')}")
         st.markdown("**What to do**")
         for line in h.advice:

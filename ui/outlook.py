@@ -21,8 +21,20 @@ def spread_frame(analysis: Analysis) -> pd.DataFrame:
     assert analysis.outlook is not None
     mc = analysis.outlook.monte_carlo
     spreads = sorted(mc.options, key=lambda s: (-s.cheapest_share, s.runs_share == 0, s.p50))
-    return pd.DataFrame([{"Option": s.name, "P10": s.p10, "P50": s.p50, "P90": s.p90, "Estimate": s.point,
-                          "Cheapest in": s.cheapest_share, "Runs it in": s.runs_share} for s in spreads])
+    return pd.DataFrame(
+        [
+            {
+                "Option": s.name,
+                "P10": s.p10,
+                "P50": s.p50,
+                "P90": s.p90,
+                "Estimate": s.point,
+                "Cheapest in": s.cheapest_share,
+                "Runs it in": s.runs_share,
+            }
+            for s in spreads
+        ]
+    )
 
 
 def render_outlook(analysis: Analysis) -> None:
@@ -32,37 +44,62 @@ def render_outlook(analysis: Analysis) -> None:
     names = {s.id: s.name for s in mc.options}
     st.subheader("The decision")
     st.text(decision(o))
-    st.caption(f"{mc.draws:,} draws (seed {mc.seed}) of {len(mc.inputs)} uncertain inputs: every ranged number of "
-               "the pricing tables (triangular on low, expected, high unless the table says otherwise) and the "
-               "workload ranges you give in the sidebar's *What you are unsure of*. The same inputs give the same "
-               "figures.")
+    st.caption(
+        f"{mc.draws:,} draws (seed {mc.seed}) of {len(mc.inputs)} uncertain inputs: every ranged number of "
+        "the pricing tables (triangular on low, expected, high unless the table says otherwise) and the "
+        "workload ranges you give in the sidebar's *What you are unsure of*. The same inputs give the same "
+        "figures."
+    )
 
     st.subheader("How sure")
-    st.dataframe(spread_frame(analysis), hide_index=True,
-                 column_config={**{k: MONEY for k in ("P10", "P50", "P90", "Estimate")},
-                                "Cheapest in": SHARE, "Runs it in": SHARE})
-    st.caption("P10–P90: nine draws in ten cost more than P10 and less than P90. The estimate prices every input at "
-               "its expected value; where that value is the end of its range (a list price, with a lower one seen "
-               "elsewhere) the estimate can sit outside P10–P90.")
+    st.dataframe(
+        spread_frame(analysis),
+        hide_index=True,
+        column_config={
+            **{k: MONEY for k in ("P10", "P50", "P90", "Estimate")},
+            "Cheapest in": SHARE,
+            "Runs it in": SHARE,
+        },
+    )
+    st.caption(
+        "P10–P90: nine draws in ten cost more than P10 and less than P90. The estimate prices every input at "
+        "its expected value; where that value is the end of its range (a list price, with a lower one seen "
+        "elsewhere) the estimate can sit outside P10–P90."
+    )
     st.vega_lite_chart(spec=cost_curve_spec(analysis, "monthly_runs"), width="stretch")
     if o.runs_band is not None:
         for c in o.runs_band.crossovers:
             a, b = c.options
-            st.caption(f"{names[a]} and {names[b]} cross between {c.p10:,.0f} and {c.p90:,.0f} runs a month in "
-                       f"eight draws of ten (median {c.p50:,.0f}; within the chart in {c.share:.0%} of the draws).")
+            st.caption(
+                f"{names[a]} and {names[b]} cross between {c.p10:,.0f} and {c.p90:,.0f} runs a month in "
+                f"eight draws of ten (median {c.p50:,.0f}; within the chart in {c.share:.0%} of the draws)."
+            )
 
     if o.tornado is not None:
         t = o.tornado
         st.subheader("What moves the answer")
         if t.swings:
             st.vega_lite_chart(spec=tornado_chart(analysis).to_dict(), width="stretch")
-            frame = tornado_frame(analysis).drop(columns="swing").rename(columns={
-                "input": "Input", "gap_low": "Gap at low", "gap_high": "Gap at high", "low": "Low end",
-                "high": "High end", "flips": "Flips the decision at"})
+            frame = (
+                tornado_frame(analysis)
+                .drop(columns="swing")
+                .rename(
+                    columns={
+                        "input": "Input",
+                        "gap_low": "Gap at low",
+                        "gap_high": "Gap at high",
+                        "low": "Low end",
+                        "high": "High end",
+                        "flips": "Flips the decision at",
+                    }
+                )
+            )
             st.dataframe(frame, hide_index=True, column_config={"Gap at low": MONEY, "Gap at high": MONEY})
-            st.caption(f"The gap is what {t.runner_name} costs more than {t.leader_name} a month, each input from "
-                       "its low to its high end with every other at its expected value; below zero the decision "
-                       "flips.")
+            st.caption(
+                f"The gap is what {t.runner_name} costs more than {t.leader_name} a month, each input from "
+                "its low to its high end with every other at its expected value; below zero the decision "
+                "flips."
+            )
         else:
             st.caption(f"No uncertain input moves the gap between {t.leader_name} and {t.runner_name}.")
 
@@ -72,24 +109,42 @@ def render_outlook(analysis: Analysis) -> None:
     if len(lead) == 2:
         for a, b in (lead, lead[::-1]):
             month = migration_month(p, a, b)
-            st.caption(f"Best month to move from {names[a]} to {names[b]}: "
-                       + (f"month {month}." if month is not None else f"never within {p.months} months."))
+            st.caption(
+                f"Best month to move from {names[a]} to {names[b]}: "
+                + (f"month {month}." if month is not None else f"never within {p.months} months.")
+            )
     st.vega_lite_chart(spec=path_chart(analysis).to_dict(), width="stretch")
     years = p.years()
     rows = []
     for s in path_strategies(analysis):
         mine = years[years["strategy"] == s.key]
-        rows.append({"Strategy": describe(s, names),
-                     **{f"Year {int(y)}": float(v) for y, v in zip(mine["year"], mine["cost_usd"], strict=True)},
-                     "Total": s.total, "Best in": p.chances.get(s.key, 0.0)})
-    st.dataframe(pd.DataFrame(rows), hide_index=True,
-                 column_config={**{c: MONEY for r in rows for c in r if c.startswith("Year") or c == "Total"},
-                                "Best in": SHARE})
-    st.caption(f"Setup (weeks to the first workflow in production) is paid in month 1 and a migration in its month, at "
-               f"the engineer's cost; {p.cutover_months:g} months of both bills during a cut-over. Set the growth, the "
-               "horizon and the cut-over in the sidebar's *The months ahead*, and the weeks in Team. *Best in*: the "
-               f"share of {p.draws:,} draws in which the strategy (its month free) is the cheapest.")
+        rows.append(
+            {
+                "Strategy": describe(s, names),
+                **{f"Year {int(y)}": float(v) for y, v in zip(mine["year"], mine["cost_usd"], strict=True)},
+                "Total": s.total,
+                "Best in": p.chances.get(s.key, 0.0),
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        column_config={**{c: MONEY for r in rows for c in r if c.startswith("Year") or c == "Total"}, "Best in": SHARE},
+    )
+    st.caption(
+        f"Setup (weeks to the first workflow in production) is paid in month 1 and a migration in its month, at "
+        f"the engineer's cost; {p.cutover_months:g} months of both bills during a cut-over. Set the growth, the "
+        "horizon and the cut-over in the sidebar's *The months ahead*, and the weeks in Team. *Best in*: the "
+        f"share of {p.draws:,} draws in which the strategy (its month free) is the cheapest."
+    )
     if p.by_growth:
-        st.dataframe(pd.DataFrame([{"Growth [%/month]": g.growth_percent, "Best path": describe(g.best, names),
-                                    "Total": g.best.total} for g in p.by_growth]),
-                     hide_index=True, column_config={"Total": MONEY})
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"Growth [%/month]": g.growth_percent, "Best path": describe(g.best, names), "Total": g.best.total}
+                    for g in p.by_growth
+                ]
+            ),
+            hide_index=True,
+            column_config={"Total": MONEY},
+        )

@@ -33,8 +33,9 @@ def render_price_history() -> None:
     st.caption(f"{len(dates)} version(s): " + ", ".join(str(d) for d in dates))
     paths = list(dict.fromkeys(mine["path"]))
     default = [p for p in paths if _key(p)] or paths[:5]
-    chosen = st.multiselect("Numbers", paths, default=default, key=f"history_numbers.{table_id}",
-                            persist_state="session")
+    chosen = st.multiselect(
+        "Numbers", paths, default=default, key=f"history_numbers.{table_id}", persist_state="session"
+    )
     shown = mine[mine["path"].isin(chosen) & mine["expected"].notna()]
     if not shown.empty:
         st.altair_chart(price_history_chart(shown, dates, dt.date.today()), width="stretch")

@@ -50,12 +50,31 @@ def render_pricing(analysis: Analysis, history: pd.DataFrame) -> None:
     frame = provenance_frame(book)
     tables = sorted(frame["table"].unique())
     chosen = st.multiselect("Tables", tables, default=tables, key="provenance_tables", persist_state="session")
-    confidences = st.multiselect("Confidence", list(CONFIDENCE), default=list(CONFIDENCE), key="provenance_confidence",
-                                 persist_state="session",
-                                 help="; ".join(f"{k}: {v}" for k, v in CONFIDENCE.items()))
+    confidences = st.multiselect(
+        "Confidence",
+        list(CONFIDENCE),
+        default=list(CONFIDENCE),
+        key="provenance_confidence",
+        persist_state="session",
+        help="; ".join(f"{k}: {v}" for k, v in CONFIDENCE.items()),
+    )
     shown = frame[frame["table"].isin(chosen) & frame["confidence"].isin(confidences)]
-    numbers_table(shown, ["table", "path", "shown", "unit", "confidence", "stated", "verified", "url",
-                          "source_title", "note", "alternatives"])
+    numbers_table(
+        shown,
+        [
+            "table",
+            "path",
+            "shown",
+            "unit",
+            "confidence",
+            "stated",
+            "verified",
+            "url",
+            "source_title",
+            "note",
+            "alternatives",
+        ],
+    )
 
 
 NUMBER_COLUMNS: dict[str, Any] = {

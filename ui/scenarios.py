@@ -46,8 +46,11 @@ def scenario_profiles(session: Session, state: UiState) -> tuple[list[tuple[str,
     problems = []
     for scenario in state.scenarios:
         profile, wrong = scenario_profile(base, scenario, session.presets, session.criteria, session.allowed)
-        problems += [f"{scenario.name}: {field} = {value!r}: {message}" for field, value, message in wrong
-                     if field in scenario.changes]
+        problems += [
+            f"{scenario.name}: {field} = {value!r}: {message}"
+            for field, value, message in wrong
+            if field in scenario.changes
+        ]
         named.append((scenario.name, profile))
     return named, problems
 
@@ -62,8 +65,11 @@ def scenario_results(session: Session, state: UiState, analysis: Analysis) -> tu
 
 def _chart(results: Sequence[ScenarioResult]) -> dict[str, Any]:
     """Grouped bars: each option's monthly cost in each scenario (a plain Vega-Lite spec)."""
-    rows = [{"scenario": r["scenario"], "option": r["option"], "cost": r["monthly_usd"]}
-            for r in scenario_rows(results) if r["applicable"]]
+    rows = [
+        {"scenario": r["scenario"], "option": r["option"], "cost": r["monthly_usd"]}
+        for r in scenario_rows(results)
+        if r["applicable"]
+    ]
     return {
         "data": {"values": rows},
         "mark": {"type": "bar", "tooltip": True},
@@ -71,8 +77,12 @@ def _chart(results: Sequence[ScenarioResult]) -> dict[str, Any]:
             "y": {"field": "option", "type": "nominal", "title": None, "sort": {"field": "cost", "op": "min"}},
             "yOffset": {"field": "scenario", "type": "nominal", "sort": [r.name for r in results]},
             "x": {"field": "cost", "type": "quantitative", "title": "USD per month", "scale": {"type": "log"}},
-            "color": {"field": "scenario", "type": "nominal", "sort": [r.name for r in results],
-                      "legend": {"orient": "top", "title": None}},
+            "color": {
+                "field": "scenario",
+                "type": "nominal",
+                "sort": [r.name for r in results],
+                "legend": {"orient": "top", "title": None},
+            },
         },
         "height": {"step": 8 * max(len(results), 1)},
     }
@@ -86,8 +96,9 @@ def _add_form(session: Session) -> None:
         changes: dict[str, str] = {}
         for i in range(CHANGES_PER_FORM):
             left, right = st.columns(2)
-            field = left.selectbox("Field", fields, index=None, key=f"scenario.new.field.{i}",
-                                   placeholder="a field to change")
+            field = left.selectbox(
+                "Field", fields, index=None, key=f"scenario.new.field.{i}", placeholder="a field to change"
+            )
             value = right.text_input("Value", key=f"scenario.new.value.{i}")
             if field is not None and value.strip():
                 changes[field] = value.strip()
@@ -116,7 +127,8 @@ def _on_scenario_file(session: Session, preset: str, known: Known) -> None:
         return
     if upload.size > MAX_UPLOAD_BYTES:
         session.store["scenario.file.problems"] = [
-            f"{upload.name}: {upload.size:,} bytes; a scenario file is at most {MAX_UPLOAD_BYTES:,}"]
+            f"{upload.name}: {upload.size:,} bytes; a scenario file is at most {MAX_UPLOAD_BYTES:,}"
+        ]
         return
     try:
         chosen = load_scenarios_text(upload.getvalue().decode("utf-8"), upload.name, known=known)
@@ -131,17 +143,22 @@ def _on_scenario_file(session: Session, preset: str, known: Known) -> None:
     base = profile_params(encode(UiState(preset=preset, profile=first.profile), session.presets, session.criteria))
     linked = []
     for scenario in rest:
-        other = profile_params(encode(UiState(preset=preset, profile=scenario.profile), session.presets,
-                                      session.criteria))
+        other = profile_params(
+            encode(UiState(preset=preset, profile=scenario.profile), session.presets, session.criteria)
+        )
         linked.append(ScenarioLink(scenario.name, changes_between(base, other, scenario.profile)))
     session.store["scenarios"] = linked
     session.store["scenario_base_name"] = first.name
 
 
 def _load_file(session: Session, state: UiState, known: Known) -> None:
-    st.file_uploader("Or load a scenario file (YAML, see data/scenarios/): its first scenario becomes the profile",
-                     type=["yaml", "yml"], key="scenario.file", on_change=_on_scenario_file,
-                     args=(session, state.preset, known))
+    st.file_uploader(
+        "Or load a scenario file (YAML, see data/scenarios/): its first scenario becomes the profile",
+        type=["yaml", "yml"],
+        key="scenario.file",
+        on_change=_on_scenario_file,
+        args=(session, state.preset, known),
+    )
     problems = session.store.get("scenario.file.problems") or []
     if problems:
         st.error("The scenario file cannot be used:")
@@ -152,17 +169,21 @@ def _download(chosen: Sequence[tuple[str, WorkloadProfile]], title: str) -> byte
     data = {
         "version": 1,
         "name": title,
-        "scenarios": [{"name": name, "profile": profile.model_dump(mode="json", exclude_defaults=True)}
-                      for name, profile in chosen],
+        "scenarios": [
+            {"name": name, "profile": profile.model_dump(mode="json", exclude_defaults=True)}
+            for name, profile in chosen
+        ],
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")
 
 
 def render_scenarios(session: Session, state: UiState, analysis: Analysis, known: Known) -> None:
     st.subheader("Scenarios side by side")
-    st.caption(f"The profile (as edited in the sidebar) beside up to {MAX_LINKED} named variants of it: each "
-               "scenario changes some fields and keeps the rest, so an edit in the sidebar moves every scenario. "
-               "The link keeps them; the report includes them.")
+    st.caption(
+        f"The profile (as edited in the sidebar) beside up to {MAX_LINKED} named variants of it: each "
+        "scenario changes some fields and keeps the rest, so an edit in the sidebar moves every scenario. "
+        "The link keeps them; the report includes them."
+    )
     named, problems = scenario_profiles(session, state)
     if problems:
         st.warning("Some changes could not be used (the profile's value is kept):")
@@ -176,15 +197,26 @@ def render_scenarios(session: Session, state: UiState, analysis: Analysis, known
             rows[["scenario", "option", "plan", "monthly_usd", "low_usd", "high_usd", "cheapest", "note"]],
             hide_index=True,
             column_config={
-                "scenario": "Scenario", "option": "Option", "plan": "Plan", "cheapest": "Cheapest", "note": "Note",
-                **{k: st.column_config.NumberColumn(label, format="dollar")
-                   for k, label in (("monthly_usd", "Per month"), ("low_usd", "Low"), ("high_usd", "High"))},
+                "scenario": "Scenario",
+                "option": "Option",
+                "plan": "Plan",
+                "cheapest": "Cheapest",
+                "note": "Note",
+                **{
+                    k: st.column_config.NumberColumn(label, format="dollar")
+                    for k, label in (("monthly_usd", "Per month"), ("low_usd", "Low"), ("high_usd", "High"))
+                },
             },
         )
         st.vega_lite_chart(spec=_chart(results), width="stretch")
-        st.download_button("Download as a scenario file (YAML)", _download(named, state.profile.name),
-                           file_name=f"{slug(state.profile.name)}-scenarios.yaml", mime="application/yaml",
-                           key="scenario.download", on_click="ignore")
+        st.download_button(
+            "Download as a scenario file (YAML)",
+            _download(named, state.profile.name),
+            file_name=f"{slug(state.profile.name)}-scenarios.yaml",
+            mime="application/yaml",
+            key="scenario.download",
+            on_click="ignore",
+        )
         for scenario in state.scenarios:
             shown = ", ".join(f"{k} = {v or '(the preset)'}" for k, v in scenario.changes.items()) or "no change"
             left, right = st.columns([5, 1])

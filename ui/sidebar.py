@@ -54,8 +54,10 @@ GROUPS = (
     ("Volume", ("monthly_runs", "peak_concurrent_runs", "peak_window_hours")),
     ("Each run", ("steps_per_run", "step_seconds", "retry_rate", "child_runs_per_run")),
     ("Waits", ("sleeps_per_run", "sleep_seconds", "human_waits_per_run", "human_wait_seconds")),
-    ("History and heartbeats", ("step_payload_kb", "context_growth_kb", "heartbeat_seconds",
-                                "heartbeat_timeout_seconds", "retention_days")),
+    (
+        "History and heartbeats",
+        ("step_payload_kb", "context_growth_kb", "heartbeat_seconds", "heartbeat_timeout_seconds", "retention_days"),
+    ),
     ("Billed by some vendors", ("step_cpu_share", "events_per_run", "state_kb_per_run")),
 )
 
@@ -92,9 +94,17 @@ def _label(name: str) -> str:
 def _number(name: str) -> None:
     low, high = _bounds(name)
     optional = name in OPTIONAL_FIELDS
-    st.number_input(_label(name), min_value=low, max_value=high, step=STEPS[name], format=EXACT,
-                    help=WorkloadProfile.model_fields[name].description, key=field_key(name),
-                    value=None if optional else "min", placeholder="derived from the volume" if optional else None)
+    st.number_input(
+        _label(name),
+        min_value=low,
+        max_value=high,
+        step=STEPS[name],
+        format=EXACT,
+        help=WorkloadProfile.model_fields[name].description,
+        key=field_key(name),
+        value=None if optional else "min",
+        placeholder="derived from the volume" if optional else None,
+    )
 
 
 def _on_preset(session: Session) -> None:
@@ -141,8 +151,14 @@ def _on_upload(session: Session) -> None:
     limit = EXPORT_BYTES if export else PROFILE_BYTES
     try:
         if upload.size > limit:
-            raise InputError(Problem(upload.name, None, "", f"{upload.size:,} bytes; a "
-                                     f"{'runs export' if export else 'profile'} is at most {limit:,}"))
+            raise InputError(
+                Problem(
+                    upload.name,
+                    None,
+                    "",
+                    f"{upload.size:,} bytes; a {'runs export' if export else 'profile'} is at most {limit:,}",
+                )
+            )
         text = decode_text(upload.getvalue(), upload.name)
     except InputError as exc:
         session.store["upload_problems"] = [str(exc.problem)]
@@ -175,8 +191,11 @@ def _sources_note(file: str, sources: dict[str, str]) -> str:
             by_origin.setdefault(sources[name], []).append(name)
     parts = []
     for origin in sorted(by_origin, key=lambda o: (o != "this file", o == "default", o)):
-        where = f"from {file}" if origin == "this file" else ("their neutral defaults" if origin == "default"
-                                                              else f"from {origin}")
+        where = (
+            f"from {file}"
+            if origin == "this file"
+            else ("their neutral defaults" if origin == "default" else f"from {origin}")
+        )
         parts.append(f"**{escape(where)}**: " + escape(", ".join(by_origin[origin])))
     return "Loaded. " + "; ".join(parts) + "."
 
@@ -186,35 +205,81 @@ def _contract(book: PriceBook) -> None:
     link): prices, a discount, a committed spend and its credit, a pinned plan, add-ons."""
     tables = {t.id: t for t in book.options()}
     with st.expander("Your prices and contract"):
-        st.caption("A contract's terms instead of the list price; each line item priced at yours says so and "
-                   "shows the list price beside it.")
-        chosen = st.selectbox("Option", list(tables), key="your.option", format_func=lambda i: tables[i].name,
-                              persist_state="session")
+        st.caption(
+            "A contract's terms instead of the list price; each line item priced at yours says so and "
+            "shows the list price beside it."
+        )
+        chosen = st.selectbox(
+            "Option", list(tables), key="your.option", format_func=lambda i: tables[i].name, persist_state="session"
+        )
         table = tables[chosen]
         prices = {**{k: v for p in table.plans for k, v in p.prices.items()}, **table.prices}
         for key, item in sorted(prices.items()):
             listed = "tiered" if isinstance(item, Tiered) else f"{item.expected:.6g}"
-            st.number_input(f"{key} [{item.unit.value}]", min_value=0.0, value=None, format=EXACT,
-                            key=f"{YOURS}{chosen}.price.{key}", placeholder=f"list: {listed}",
-                            persist_state="session", help="Your unit price, in the unit the vendor quotes")
-        st.number_input("Discount [%]", min_value=0.0, max_value=100.0, value=None, format=EXACT,
-                        key=f"{YOURS}{chosen}.discount", persist_state="session", placeholder="none",
-                        help="Off the vendor's bill")
-        st.number_input("Committed spend [USD/month]", min_value=0.0, value=None, format=EXACT,
-                        key=f"{YOURS}{chosen}.commitment", persist_state="session", placeholder="none",
-                        help="Paid each month whatever the usage")
-        st.number_input("Credit it buys [USD/month]", min_value=0.0, value=None, format=EXACT,
-                        key=f"{YOURS}{chosen}.credit", persist_state="session", placeholder="the commitment",
-                        help="Pays for usage; empty: the commitment itself")
+            st.number_input(
+                f"{key} [{item.unit.value}]",
+                min_value=0.0,
+                value=None,
+                format=EXACT,
+                key=f"{YOURS}{chosen}.price.{key}",
+                placeholder=f"list: {listed}",
+                persist_state="session",
+                help="Your unit price, in the unit the vendor quotes",
+            )
+        st.number_input(
+            "Discount [%]",
+            min_value=0.0,
+            max_value=100.0,
+            value=None,
+            format=EXACT,
+            key=f"{YOURS}{chosen}.discount",
+            persist_state="session",
+            placeholder="none",
+            help="Off the vendor's bill",
+        )
+        st.number_input(
+            "Committed spend [USD/month]",
+            min_value=0.0,
+            value=None,
+            format=EXACT,
+            key=f"{YOURS}{chosen}.commitment",
+            persist_state="session",
+            placeholder="none",
+            help="Paid each month whatever the usage",
+        )
+        st.number_input(
+            "Credit it buys [USD/month]",
+            min_value=0.0,
+            value=None,
+            format=EXACT,
+            key=f"{YOURS}{chosen}.credit",
+            persist_state="session",
+            placeholder="the commitment",
+            help="Pays for usage; empty: the commitment itself",
+        )
         if table.plans:
             plans = {p.id: p.name for p in table.plans}
-            st.selectbox("Pinned plan", list(plans), index=None, key=f"{YOURS}{chosen}.plan",
-                         format_func=plans.__getitem__, placeholder="the cheapest that takes the workload",
-                         persist_state="session", help="A plan chosen for its SLA or support, priced whatever it costs")
+            st.selectbox(
+                "Pinned plan",
+                list(plans),
+                index=None,
+                key=f"{YOURS}{chosen}.plan",
+                format_func=plans.__getitem__,
+                placeholder="the cheapest that takes the workload",
+                persist_state="session",
+                help="A plan chosen for its SLA or support, priced whatever it costs",
+            )
         for addon in table.addons:
-            st.number_input(addon.name, min_value=0.0, value=None, format=EXACT,
-                            key=f"{YOURS}{chosen}.addon.{addon.id}", persist_state="session", placeholder="none",
-                            help=addon.note or "1 to switch it on")
+            st.number_input(
+                addon.name,
+                min_value=0.0,
+                value=None,
+                format=EXACT,
+                key=f"{YOURS}{chosen}.addon.{addon.id}",
+                persist_state="session",
+                placeholder="none",
+                help=addon.note or "1 to switch it on",
+            )
 
 
 RANGED = ("monthly_runs", "steps_per_run", "step_seconds", "retry_rate", "context_growth_kb", "step_payload_kb")
@@ -226,47 +291,118 @@ def _ranges(session: Session) -> None:
     given = {str(k).removeprefix(RANGE).rsplit(".", 1)[0] for k in session.store if str(k).startswith(RANGE)}
     names = [*RANGED, *sorted(given - set(RANGED))]
     with st.expander("What you are unsure of"):
-        st.caption("A low and a high end for a workload number you only know roughly; the field's own value stays "
-                   "the likeliest. The Outlook view draws every such range and every ranged price (10,000 draws).")
+        st.caption(
+            "A low and a high end for a workload number you only know roughly; the field's own value stays "
+            "the likeliest. The Outlook view draws every such range and every ranged price (10,000 draws)."
+        )
         for name in names:
             low_col, high_col = st.columns(2)
             low, high = _bounds(name)
-            low_col.number_input(f"{_label(name)}: low", min_value=low, max_value=high, value=None, format=EXACT,
-                                 key=f"{RANGE}{name}.low", placeholder="exact")
-            high_col.number_input("high", min_value=low, max_value=high, value=None, format=EXACT,
-                                  key=f"{RANGE}{name}.high", placeholder="exact")
+            low_col.number_input(
+                f"{_label(name)}: low",
+                min_value=low,
+                max_value=high,
+                value=None,
+                format=EXACT,
+                key=f"{RANGE}{name}.low",
+                placeholder="exact",
+            )
+            high_col.number_input(
+                "high",
+                min_value=low,
+                max_value=high,
+                value=None,
+                format=EXACT,
+                key=f"{RANGE}{name}.high",
+                placeholder="exact",
+            )
 
 
 def _months_ahead() -> None:
     """The path: growth, horizon, cut-over, or the team's own forecast."""
     fields = PathInputs.model_fields
     with st.expander("The months ahead"):
-        st.number_input("Growth [%/month]", min_value=-50.0, max_value=100.0, step=1.0, format=EXACT,
-                        key=f"{PATH}growth", help=fields["growth_percent_per_month"].description)
-        st.number_input("Horizon [months]", min_value=1, max_value=120, step=6, key=f"{PATH}horizon",
-                        help=fields["horizon_months"].description)
-        st.number_input("Cut-over [months]", min_value=0.0, max_value=24.0, step=0.5, format=EXACT,
-                        key=f"{PATH}cutover", help=fields["cutover_months"].description)
-        st.text_input("Your forecast [runs/month]", key=f"{PATH}runs", placeholder="e.g. 50000, 80000, 120000",
-                      help=f"{fields['monthly_runs_by_month'].description}; comma-separated, instead of the growth")
+        st.number_input(
+            "Growth [%/month]",
+            min_value=-50.0,
+            max_value=100.0,
+            step=1.0,
+            format=EXACT,
+            key=f"{PATH}growth",
+            help=fields["growth_percent_per_month"].description,
+        )
+        st.number_input(
+            "Horizon [months]",
+            min_value=1,
+            max_value=120,
+            step=6,
+            key=f"{PATH}horizon",
+            help=fields["horizon_months"].description,
+        )
+        st.number_input(
+            "Cut-over [months]",
+            min_value=0.0,
+            max_value=24.0,
+            step=0.5,
+            format=EXACT,
+            key=f"{PATH}cutover",
+            help=fields["cutover_months"].description,
+        )
+        st.text_input(
+            "Your forecast [runs/month]",
+            key=f"{PATH}runs",
+            placeholder="e.g. 50000, 80000, 120000",
+            help=f"{fields['monthly_runs_by_month'].description}; comma-separated, instead of the growth",
+        )
 
 
 def _requirements() -> None:
     """What a plan must offer: the cheapest plan that meets it is chosen."""
     fields = PlanRequirements.model_fields
     with st.expander("What a plan must offer"):
-        st.caption("The cheapest plan that offers it is chosen (add-ons such as extra seats are bought where a "
-                   "plan sells them); an option with no such plan cannot be bought as needed. Self-hosted options "
-                   "meet these by your own setup.")
-        st.number_input("Seats", min_value=1, max_value=1_000_000, value=None, step=1, key=f"{NEED}seats",
-                        placeholder="any", help=fields["seats"].description)
-        st.number_input("Log retention [days]", min_value=0.0, max_value=3650.0, value=None, format=EXACT,
-                        key=f"{NEED}log_retention_days", placeholder="any",
-                        help=fields["log_retention_days"].description)
-        st.number_input("Uptime SLA [%]", min_value=90.0, max_value=100.0, value=None, format=EXACT,
-                        key=f"{NEED}sla_percent", placeholder="none needed", help=fields["sla_percent"].description)
-        st.selectbox("Support, at least", list(SUPPORT_LEVELS), index=None, key=f"{NEED}support",
-                     placeholder="any", help=fields["support"].description)
+        st.caption(
+            "The cheapest plan that offers it is chosen (add-ons such as extra seats are bought where a "
+            "plan sells them); an option with no such plan cannot be bought as needed. Self-hosted options "
+            "meet these by your own setup."
+        )
+        st.number_input(
+            "Seats",
+            min_value=1,
+            max_value=1_000_000,
+            value=None,
+            step=1,
+            key=f"{NEED}seats",
+            placeholder="any",
+            help=fields["seats"].description,
+        )
+        st.number_input(
+            "Log retention [days]",
+            min_value=0.0,
+            max_value=3650.0,
+            value=None,
+            format=EXACT,
+            key=f"{NEED}log_retention_days",
+            placeholder="any",
+            help=fields["log_retention_days"].description,
+        )
+        st.number_input(
+            "Uptime SLA [%]",
+            min_value=90.0,
+            max_value=100.0,
+            value=None,
+            format=EXACT,
+            key=f"{NEED}sla_percent",
+            placeholder="none needed",
+            help=fields["sla_percent"].description,
+        )
+        st.selectbox(
+            "Support, at least",
+            list(SUPPORT_LEVELS),
+            index=None,
+            key=f"{NEED}support",
+            placeholder="any",
+            help=fields["support"].description,
+        )
         st.checkbox("SSO / SAML", key=f"{NEED}sso", help=fields["sso"].description)
         st.checkbox("HIPAA (a signed BAA)", key=f"{NEED}hipaa", help=fields["hipaa"].description)
 
@@ -280,42 +416,96 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
     options = list(session.allowed.options)
     with st.sidebar:
         st.header("Workload")
-        st.selectbox("Start from a preset", list(session.presets), key="preset",
-                     format_func=lambda k: session.presets[k].name, on_change=_on_preset, args=(session,))
-        st.text_input("Profile name", key=field_key("name"), max_chars=120,
-                      help="The report's title; a preset whose fields you change is reported as edited")
-        st.text_area("Description", key=field_key("description"), max_chars=2000, height=80,
-                     help="Shown under the report's title")
+        st.selectbox(
+            "Start from a preset",
+            list(session.presets),
+            key="preset",
+            format_func=lambda k: session.presets[k].name,
+            on_change=_on_preset,
+            args=(session,),
+        )
+        st.text_input(
+            "Profile name",
+            key=field_key("name"),
+            max_chars=120,
+            help="The report's title; a preset whose fields you change is reported as edited",
+        )
+        st.text_area(
+            "Description",
+            key=field_key("description"),
+            max_chars=2000,
+            height=80,
+            help="Shown under the report's title",
+        )
         for title, names in GROUPS:
             st.caption(title)
             for name in names:
                 _number(name)
-        st.selectbox(_label("machine"), machines, key=field_key("machine"),
-                     help=WorkloadProfile.model_fields["machine"].description)
-        st.selectbox(_label("step_kind"), [k.value for k in StepKind], key=field_key("step_kind"),
-                     help=WorkloadProfile.model_fields["step_kind"].description)
+        st.selectbox(
+            _label("machine"),
+            machines,
+            key=field_key("machine"),
+            help=WorkloadProfile.model_fields["machine"].description,
+        )
+        st.selectbox(
+            _label("step_kind"),
+            [k.value for k in StepKind],
+            key=field_key("step_kind"),
+            help=WorkloadProfile.model_fields["step_kind"].description,
+        )
 
         st.header("Options")
-        st.multiselect("Compare only these", options, key="options", placeholder="every option priced on the date",
-                       help="Leave empty to compare every option; the short list is kept in the link and the profile")
+        st.multiselect(
+            "Compare only these",
+            options,
+            key="options",
+            placeholder="every option priced on the date",
+            help="Leave empty to compare every option; the short list is kept in the link and the profile",
+        )
 
         st.header("Team")
-        st.number_input("Engineer cost [USD/year]", min_value=0.0, max_value=5_000_000.0, step=5000.0, value=None,
-                        format=EXACT, key="team.engineer_cost", placeholder="sourced default",
-                        help="Fully loaded cost of one engineer; empty takes the sourced default")
+        st.number_input(
+            "Engineer cost [USD/year]",
+            min_value=0.0,
+            max_value=5_000_000.0,
+            step=5000.0,
+            value=None,
+            format=EXACT,
+            key="team.engineer_cost",
+            placeholder="sourced default",
+            help="Fully loaded cost of one engineer; empty takes the sourced default",
+        )
         with st.expander("Operations effort per option [FTE]"):
             for option in options:
-                st.number_input(option, min_value=0.0, max_value=10.0, step=0.05, value=None, format=EXACT,
-                                key=f"team.ops.{option}", placeholder="table default",
-                                help="Share of one engineer spent running this option")
+                st.number_input(
+                    option,
+                    min_value=0.0,
+                    max_value=10.0,
+                    step=0.05,
+                    value=None,
+                    format=EXACT,
+                    key=f"team.ops.{option}",
+                    placeholder="table default",
+                    help="Share of one engineer spent running this option",
+                )
         team_fields = TeamInputs.model_fields
-        for prefix, name, title in (("setup.", "setup_weeks", "Weeks to the first workflow in production"),
-                                    ("migrate.", "migration_weeks", "Weeks to migrate onto each option")):
+        for prefix, name, title in (
+            ("setup.", "setup_weeks", "Weeks to the first workflow in production"),
+            ("migrate.", "migration_weeks", "Weeks to migrate onto each option"),
+        ):
             with st.expander(f"{title} [engineer-weeks]"):
                 for option in options:
-                    st.number_input(option, min_value=0.0, max_value=520.0, step=1.0, value=None, format=EXACT,
-                                    key=f"team.{prefix}{option}", placeholder="table default",
-                                    help=team_fields[name].description)
+                    st.number_input(
+                        option,
+                        min_value=0.0,
+                        max_value=520.0,
+                        step=1.0,
+                        value=None,
+                        format=EXACT,
+                        key=f"team.{prefix}{option}",
+                        placeholder="table default",
+                        help=team_fields[name].description,
+                    )
 
         _requirements()
         if book is not None:
@@ -326,15 +516,24 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         _months_ahead()
 
         st.header("Prices")
-        st.date_input("Pricing date", key="pricing_date", min_value=session.allowed.first_date,
-                      max_value=session.allowed.last_date,
-                      help="Use the price tables in force on this date (empty: today). The link names the date, "
-                      "so it shows the same prices when opened later.")
+        st.date_input(
+            "Pricing date",
+            key="pricing_date",
+            min_value=session.allowed.first_date,
+            max_value=session.allowed.last_date,
+            help="Use the price tables in force on this date (empty: today). The link names the date, "
+            "so it shows the same prices when opened later.",
+        )
 
         st.header("Profile file")
-        st.file_uploader("Load a profile (YAML), or an export of your runs (JSON) to derive one from",
-                         type=["yaml", "yml", "json"], key="upload", on_change=_on_upload, args=(session,),
-                         help="Exports: " + "; ".join(i.help for i in IMPORTERS))
+        st.file_uploader(
+            "Load a profile (YAML), or an export of your runs (JSON) to derive one from",
+            type=["yaml", "yml", "json"],
+            key="upload",
+            on_change=_on_upload,
+            args=(session,),
+            help="Exports: " + "; ".join(i.help for i in IMPORTERS),
+        )
         for problem in session.store.get("upload_problems", []):
             st.error(escape(problem))
         if session.store.get("upload_sources"):
@@ -349,6 +548,12 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             for name, value, allowed in exc.problems:
                 st.error(escape(f"{name} = {value!r}: {allowed}"))
             return None
-        st.download_button("Download this profile", dump_profile(profile), file_name=f"{slug(profile.name)}.yaml",
-                           mime="application/yaml", on_click="ignore", key="download_profile")
+        st.download_button(
+            "Download this profile",
+            dump_profile(profile),
+            file_name=f"{slug(profile.name)}.yaml",
+            mime="application/yaml",
+            on_click="ignore",
+            key="download_profile",
+        )
     return profile

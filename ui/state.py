@@ -189,8 +189,12 @@ WEEKS = {"setup.": "setup_weeks", "migrate.": "migration_weeks"}
 """Link parameters (and, after `team.`, widget keys) of the team's engineer-weeks per option."""
 PATH = "path."
 """Link parameters and widget keys of a profile's `path`: `path.growth`, `.horizon`, `.cutover`, `.runs`."""
-PATH_PARAMS = {"growth": "growth_percent_per_month", "horizon": "horizon_months", "cutover": "cutover_months",
-               "runs": "monthly_runs_by_month"}
+PATH_PARAMS = {
+    "growth": "growth_percent_per_month",
+    "horizon": "horizon_months",
+    "cutover": "cutover_months",
+    "runs": "monthly_runs_by_month",
+}
 RANGE = "range."
 """Link parameters of a profile's `ranges`: `range.<field>=<low>,<high>[,uniform]`; widget keys
 `range.<field>.low` and `range.<field>.high`."""
@@ -212,8 +216,11 @@ def path_from(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]
         info = PathInputs.model_fields[name]
         try:
             if name == "monthly_runs_by_month":
-                parsed: Any = tuple(float(x) for x in str(value).split(",") if x.strip()) if isinstance(value, str) \
+                parsed: Any = (
+                    tuple(float(x) for x in str(value).split(",") if x.strip())
+                    if isinstance(value, str)
                     else tuple(float(x) for x in value)
+                )
             elif name == "horizon_months":
                 number = float(value)
                 if not number.is_integer():
@@ -255,19 +262,29 @@ def ranges_from(values: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], l
         try:
             if len(parts) not in (2, 3):
                 raise ValueError
-            given = {"low": float(parts[0]), "high": float(parts[1]),
-                     "distribution": parts[2] if len(parts) == 3 else "triangular"}
+            given = {
+                "low": float(parts[0]),
+                "high": float(parts[1]),
+                "distribution": parts[2] if len(parts) == 3 else "triangular",
+            }
             out[name] = FieldRange.model_validate(given).model_dump()
         except (ValueError, ValidationError):
-            problems.append((str(key), str(value), "<low>,<high> or <low>,<high>,uniform: two numbers of the field's "
-                             "unit, low first"))
+            problems.append(
+                (
+                    str(key),
+                    str(value),
+                    "<low>,<high> or <low>,<high>,uniform: two numbers of the field's unit, low first",
+                )
+            )
     return out, problems
 
 
 def ranges_params(ranges: Mapping[str, FieldRange]) -> dict[str, str]:
     """A profile's `ranges` as `range.<field>` link parameters (the inverse of `ranges_from`)."""
-    return {f"{RANGE}{k}": f"{_text(r.low)},{_text(r.high)}" + (",uniform" if r.distribution == "uniform" else "")
-            for k, r in sorted(ranges.items())}
+    return {
+        f"{RANGE}{k}": f"{_text(r.low)},{_text(r.high)}" + (",uniform" if r.distribution == "uniform" else "")
+        for k, r in sorted(ranges.items())
+    }
 
 
 KNOWN = {"v", "preset", "view", "axis", "date", "engineer_cost", "table", "options"}
@@ -277,8 +294,9 @@ field is `price.<id>`, `discount`, `commitment`, `credit`, `plan` or `addon.<id>
 _TERMS = {"discount": "discount_percent", "commitment": "commitment_usd", "credit": "commitment_credit_usd"}
 
 
-def overrides_from(values: Mapping[str, Any], options: tuple[str, ...] = (),
-                   terms: Mapping[str, OptionTerms] | None = None) -> tuple[dict[str, Any], list[Problem]]:
+def overrides_from(
+    values: Mapping[str, Any], options: tuple[str, ...] = (), terms: Mapping[str, OptionTerms] | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
     """`your.<option>.<field>` keys (of a link or of the widgets) as a profile's `overrides`; the
     problems name each key that names no option or no field (or, given `terms`, a price, plan or
     add-on id the option's tables do not have), with what is allowed."""
@@ -312,8 +330,9 @@ def overrides_from(values: Mapping[str, Any], options: tuple[str, ...] = (),
             elif term == "plan":
                 terms_of["plan"] = str(value)
             else:
-                problems.append((str(key), str(value), "a field: price.<id>, discount, commitment, credit, plan, "
-                                 "addon.<id>"))
+                problems.append(
+                    (str(key), str(value), "a field: price.<id>, discount, commitment, credit, plan, addon.<id>")
+                )
         except ValueError:
             problems.append((str(key), str(value), "a number"))
     return out, problems
@@ -486,11 +505,22 @@ def decode(
                 answers[question.id] = given
             else:
                 problems.append((key, given, "one of " + ", ".join(choices)))
-        elif key not in KNOWN and key not in PROFILE_FIELDS and not key.startswith(LINKED_PREFIXES) \
-                and not SCENARIO_KEY.match(key):
-            problems.append((key, given, "a known parameter: " + ", ".join(sorted(KNOWN | set(PROFILE_FIELDS)))
-                             + ", ops.<option>, setup.<option>, migrate.<option>, your.<option>.<field>, need.<field>, "
-                             "path.<name>, range.<field>, q.<question>"))
+        elif (
+            key not in KNOWN
+            and key not in PROFILE_FIELDS
+            and not key.startswith(LINKED_PREFIXES)
+            and not SCENARIO_KEY.match(key)
+        ):
+            problems.append(
+                (
+                    key,
+                    given,
+                    "a known parameter: "
+                    + ", ".join(sorted(KNOWN | set(PROFILE_FIELDS)))
+                    + ", ops.<option>, setup.<option>, migrate.<option>, your.<option>.<field>, need.<field>, "
+                    "path.<name>, range.<field>, q.<question>",
+                )
+            )
     linked, base_name, bad_scenarios = scenarios_from(data)
     problems += bad_scenarios
     usable: list[ScenarioLink] = []
@@ -501,8 +531,17 @@ def decode(
         bad_keys = {p[0] for p in wrong}
         problems += [(f"s{number}.{f}", v, f"{msg} (in scenario {scenario.name!r})") for f, v, msg in wrong]
         usable.append(ScenarioLink(scenario.name, {k: v for k, v in scenario.changes.items() if k not in bad_keys}))
-    return UiState(preset=preset, profile=profile, view=view, axis=axis, pricing_date=pricing_date,
-                   answers=answers, table=table, scenarios=tuple(usable), base_name=base_name), problems
+    return UiState(
+        preset=preset,
+        profile=profile,
+        view=view,
+        axis=axis,
+        pricing_date=pricing_date,
+        answers=answers,
+        table=table,
+        scenarios=tuple(usable),
+        base_name=base_name,
+    ), problems
 
 
 SCENARIO_KEY = re.compile(r"^s([0-9])(?:\.(.+))?$")
@@ -548,8 +587,14 @@ def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...],
         elif match[2] in profile_params({match[2]: value}):
             entry["changes"][match[2]] = value
         else:
-            problems.append((key, value, "s<N>.<parameter> for a profile parameter: a field, options, "
-                             "engineer_cost, ops.<option>, your.<option>.<field> or need.<field>"))
+            problems.append(
+                (
+                    key,
+                    value,
+                    "s<N>.<parameter> for a profile parameter: a field, options, "
+                    "engineer_cost, ops.<option>, your.<option>.<field> or need.<field>",
+                )
+            )
     out = []
     for number in sorted(found):
         entry = found[number]
@@ -560,9 +605,13 @@ def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...],
     return tuple(out), base_name, problems
 
 
-def scenario_profile(base: Mapping[str, str], scenario: ScenarioLink, presets: Mapping[str, WorkloadProfile],
-                     criteria: Criteria | None = None, allowed: Allowed | None = None
-                     ) -> tuple[WorkloadProfile, list[Problem]]:
+def scenario_profile(
+    base: Mapping[str, str],
+    scenario: ScenarioLink,
+    presets: Mapping[str, WorkloadProfile],
+    criteria: Criteria | None = None,
+    allowed: Allowed | None = None,
+) -> tuple[WorkloadProfile, list[Problem]]:
     """The profile of a scenario: the profile's own link parameters (`base`) with the scenario's
     changes (an empty value removes a parameter; an empty field is a value: an empty description,
     or an optional field the engine then derives)."""
@@ -589,8 +638,9 @@ def edited(profile: WorkloadProfile, preset: WorkloadProfile | None) -> Workload
     so a report never presents changed figures under the preset's own name."""
     if preset is None or profile.name != preset.name:
         return profile
-    changed = [n for n in PROFILE_FIELDS
-               if n not in ("name", "description") and getattr(profile, n) != getattr(preset, n)]
+    changed = [
+        n for n in PROFILE_FIELDS if n not in ("name", "description") and getattr(profile, n) != getattr(preset, n)
+    ]
     return profile.model_copy(update={"name": preset.name + EDITED}) if changed else profile
 
 
@@ -662,8 +712,14 @@ class Session:
 
     INIT = "_state_initialised"
 
-    def __init__(self, session_state: MutableMapping[str, Any], query_params: Any,
-                 presets: Mapping[str, WorkloadProfile], criteria: Criteria, allowed: Allowed | None = None):
+    def __init__(
+        self,
+        session_state: MutableMapping[str, Any],
+        query_params: Any,
+        presets: Mapping[str, WorkloadProfile],
+        criteria: Criteria,
+        allowed: Allowed | None = None,
+    ):
         self.store = session_state
         self.query = query_params
         self.presets = presets
@@ -735,17 +791,21 @@ class Session:
         data: dict[str, Any] = {name: self.store[field_key(name)] for name in PROFILE_FIELDS}
         data["options"] = tuple(self.store.get("options") or ())
         ops = {o: self.store[f"team.ops.{o}"] for o in option_ids if self.store.get(f"team.ops.{o}") is not None}
-        weeks = {name: {o: self.store[f"team.{prefix}{o}"] for o in option_ids
-                        if self.store.get(f"team.{prefix}{o}") is not None} for prefix, name in WEEKS.items()}
-        data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get("team.engineer_cost"), ops_fte=ops,
-                                  **weeks)
+        weeks = {
+            name: {
+                o: self.store[f"team.{prefix}{o}"]
+                for o in option_ids
+                if self.store.get(f"team.{prefix}{o}") is not None
+            }
+            for prefix, name in WEEKS.items()
+        }
+        data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get("team.engineer_cost"), ops_fte=ops, **weeks)
         data["ranges"] = self.ranges()
         path, bad = path_from({k: v for k, v in self.store.items() if str(k).startswith(PATH)})
         if bad:
             raise ProfileError([(key, value, allowed) for key, value, allowed in bad])
         data["path"] = path
-        yours, _ = overrides_from({k: v for k, v in self.store.items() if str(k).startswith(YOURS)},
-                                  tuple(option_ids))
+        yours, _ = overrides_from({k: v for k, v in self.store.items() if str(k).startswith(YOURS)}, tuple(option_ids))
         data["overrides"] = yours
         data["requirements"], _ = requirements_from({k: v for k, v in self.store.items() if str(k).startswith(NEED)})
         return edited(parse_profile(data), self.presets.get(str(self.store.get("preset"))))
@@ -759,11 +819,15 @@ class Session:
             if low is None and high is None:
                 continue
             if low is None or high is None:
-                problems.append((f"ranges.{name}", low if high is None else high, "give both ends of the range, or "
-                                 "neither"))
+                problems.append(
+                    (f"ranges.{name}", low if high is None else high, "give both ends of the range, or neither")
+                )
                 continue
-            out[name] = {"low": low, "high": high,
-                         "distribution": self.store.get(f"{RANGE}{name}.distribution") or "triangular"}
+            out[name] = {
+                "low": low,
+                "high": high,
+                "distribution": self.store.get(f"{RANGE}{name}.distribution") or "triangular",
+            }
         if problems:
             raise ProfileError(problems)
         return out
@@ -771,12 +835,22 @@ class Session:
     def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:
         """The state the widgets describe. `on` is the pricing date in force; the link always
         names it, so a link opened later shows the same prices, not the newer ones."""
-        answers = {q.id: str(self.store[f"q.{q.id}"]) for q in self.criteria.questions
-                   if self.store.get(f"q.{q.id}") is not None}
-        return UiState(preset=str(self.store["preset"]), profile=profile, view=str(self.store.get("view") or "compare"),
-                       axis=str(self.store["axis"]), pricing_date=on, answers=answers,
-                       table=self._table(), scenarios=tuple(self.store.get("scenarios") or ()),
-                       base_name=self.store.get("scenario_base_name"))
+        answers = {
+            q.id: str(self.store[f"q.{q.id}"])
+            for q in self.criteria.questions
+            if self.store.get(f"q.{q.id}") is not None
+        }
+        return UiState(
+            preset=str(self.store["preset"]),
+            profile=profile,
+            view=str(self.store.get("view") or "compare"),
+            axis=str(self.store["axis"]),
+            pricing_date=on,
+            answers=answers,
+            table=self._table(),
+            scenarios=tuple(self.store.get("scenarios") or ()),
+            base_name=self.store.get("scenario_base_name"),
+        )
 
     def _table(self) -> str | None:
         table = self.store.get("history_table")

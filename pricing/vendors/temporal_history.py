@@ -28,17 +28,25 @@ from model.units import BYTES_PER_KB
 from pricing.load import PricingError
 from pricing.yamlio import InputError, Problem, load_json
 
-__all__ = ["IMPORTER", "DerivedProfile", "RunFacts", "derive_profile", "derived_yaml", "is_history", "read_history",
-           "run_facts"]
+__all__ = [
+    "IMPORTER",
+    "DerivedProfile",
+    "RunFacts",
+    "derive_profile",
+    "derived_yaml",
+    "is_history",
+    "read_history",
+    "run_facts",
+]
 
 MAX_EVENTS = 1_000_000
 
 SOURCES = {
     "steps_per_run": "ActivityTaskScheduled and MarkerRecorded events (one per step)",
     "step_kind": "activities (ActivityTaskScheduled) or local activities (MarkerRecorded), whichever the run "
-                 "has more of",
+    "has more of",
     "step_seconds": "ActivityTaskStarted to ActivityTaskCompleted timestamps of each step's last attempt "
-                    "(local activities: their workflow task's time, shared among its markers)",
+    "(local activities: their workflow task's time, shared among its markers)",
     "retry_rate": "the attempt numbers of ActivityTaskStarted events (attempts past the first, per step)",
     "sleeps_per_run": "TimerStarted events whose timer fired (TimerFired)",
     "sleep_seconds": "the startToFireTimeout of the timers that fired",
@@ -47,8 +55,8 @@ SOURCES = {
     "child_runs_per_run": "StartChildWorkflowExecutionInitiated events",
     "heartbeat_timeout_seconds": "the heartbeatTimeout of ActivityTaskScheduled events",
     "step_payload_kb": "the input of ActivityTaskScheduled and the result of ActivityTaskCompleted, fitted at "
-                       "the first step (a local activity's marker records its result alone: its input is taken "
-                       "to be as large)",
+    "the first step (a local activity's marker records its result alone: its input is taken "
+    "to be as large)",
     "context_growth_kb": "the slope of a line fitted through each step's recorded input size",
 }
 
@@ -95,8 +103,17 @@ def read_history(text: str, file: str) -> list[Mapping[str, Any]]:
     except InputError as exc:
         raise PricingError([exc.problem]) from None
     if not is_history(data):
-        raise PricingError([Problem(file, None, "history", "a Temporal history export: a JSON object with `events` "
-                                    "(`temporal workflow show --output json`, or the Web UI's download)")])
+        raise PricingError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "history",
+                    "a Temporal history export: a JSON object with `events` "
+                    "(`temporal workflow show --output json`, or the Web UI's download)",
+                )
+            ]
+        )
     events = data["events"]
     if not events or len(events) > MAX_EVENTS:
         raise PricingError([Problem(file, None, "events", f"{len(events):,} events; allowed: 1 to {MAX_EVENTS:,}")])
@@ -242,8 +259,13 @@ def _spread(values: Sequence[float]) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def derive_profile(histories: Sequence[tuple[str, str]], *, monthly_runs: float, name: str | None = None,
-                   base: Mapping[str, Any] | None = None) -> DerivedProfile:
+def derive_profile(
+    histories: Sequence[tuple[str, str]],
+    *,
+    monthly_runs: float,
+    name: str | None = None,
+    base: Mapping[str, Any] | None = None,
+) -> DerivedProfile:
     """A profile from one or many exported histories ((file, text) pairs): each derived field is
     the median across them; `monthly_runs` (which no history shows) and `base` fields complete it."""
     problems: list[Problem] = []
@@ -287,9 +309,11 @@ def derive_profile(histories: Sequence[tuple[str, str]], *, monthly_runs: float,
     profile = parse_profile(data)
     sources = {key: f"{SOURCES[key]}" + (f" (median of {len(runs)})" if len(runs) > 1 else "") for key in SOURCES}
     sources["monthly_runs"] = "given (no history shows how many runs a month there are)"
-    notes = ["heartbeat_seconds: not in a history (heartbeats are not recorded); left as given or 0",
-             f"run duration: median {statistics.median(r.run_seconds for r in runs):,.3g} s over "
-             f"{len(runs)} histor{'y' if len(runs) == 1 else 'ies'}"]
+    notes = [
+        "heartbeat_seconds: not in a history (heartbeats are not recorded); left as given or 0",
+        f"run duration: median {statistics.median(r.run_seconds for r in runs):,.3g} s over "
+        f"{len(runs)} histor{'y' if len(runs) == 1 else 'ies'}",
+    ]
     return DerivedProfile(profile, sources, spread, tuple(runs), tuple(notes))
 
 
@@ -299,8 +323,10 @@ def derived_yaml(derived: DerivedProfile) -> str:
     from pricing.vendors import annotated_yaml
 
     runs = len(derived.runs)
-    header = [f"Derived by `tco profile from-history` from {runs} exported histor{'y' if runs == 1 else 'ies'}.",
-              *derived.notes]
+    header = [
+        f"Derived by `tco profile from-history` from {runs} exported histor{'y' if runs == 1 else 'ies'}.",
+        *derived.notes,
+    ]
     comments = {}
     for key, source in derived.sources.items():
         spread = derived.spread.get(key)
@@ -309,13 +335,22 @@ def derived_yaml(derived: DerivedProfile) -> str:
     return annotated_yaml(derived.profile, header, comments)
 
 
-def _derive(files: Sequence[tuple[str, str]], book: Any, *, monthly_runs: float | None = None,
-            name: str | None = None, **_: Any) -> Any:
+def _derive(
+    files: Sequence[tuple[str, str]], book: Any, *, monthly_runs: float | None = None, name: str | None = None, **_: Any
+) -> Any:
     from pricing.vendors import Imported
 
     if monthly_runs is None:
-        raise PricingError([Problem(files[0][0] if files else "history", None, "monthly_runs",
-                                    "give --monthly-runs: no history shows how many runs a month there are")])
+        raise PricingError(
+            [
+                Problem(
+                    files[0][0] if files else "history",
+                    None,
+                    "monthly_runs",
+                    "give --monthly-runs: no history shows how many runs a month there are",
+                )
+            ]
+        )
     derived = derive_profile(files, monthly_runs=monthly_runs, name=name)
     return Imported(derived.profile, derived_yaml(derived), derived.sources, derived.notes)
 
@@ -326,7 +361,7 @@ def _importer() -> Any:
     return Importer(
         command="from-history",
         help="a profile from exported Temporal workflow histories (temporal workflow show --output json, or the "
-             "Web UI's download); with several, each field is their median",
+        "Web UI's download); with several, each field is their median",
         accepts=is_history,
         derive=_derive,
         needs_monthly_runs=True,

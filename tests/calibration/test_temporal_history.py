@@ -19,15 +19,21 @@ BYTES_TOLERANCE = 0.05
 
 SHAPES = [
     # activities: steps x (input, output)
-    *[Shape(steps=n, input_bytes=i, output_bytes=o) for n in (1, 3, 10)
-      for i, o in ((0, 0), (1000, 0), (2000, 500), (8000, 2000))],
+    *[
+        Shape(steps=n, input_bytes=i, output_bytes=o)
+        for n in (1, 3, 10)
+        for i, o in ((0, 0), (1000, 0), (2000, 500), (8000, 2000))
+    ],
     # a growing context passed into every step
     *[Shape(steps=n, input_bytes=500, growth_bytes=g) for n in (5, 10) for g in (200, 1000)],
     # steps that fail first, durable sleeps, waits for a signal, child workflows
     *[Shape(steps=3, input_bytes=100, failures=f) for f in (0, 1, 2)],
-    Shape(steps=1, sleeps=1), Shape(steps=2, sleeps=3),
-    Shape(steps=1, waits=1), Shape(steps=2, waits=2),
-    Shape(steps=1, children=1, input_bytes=300, output_bytes=100), Shape(steps=0, children=2, input_bytes=300),
+    Shape(steps=1, sleeps=1),
+    Shape(steps=2, sleeps=3),
+    Shape(steps=1, waits=1),
+    Shape(steps=2, waits=2),
+    Shape(steps=1, children=1, input_bytes=300, output_bytes=100),
+    Shape(steps=0, children=2, input_bytes=300),
     # local activities (the marker records the result only; input and output alike here)
     *[Shape(steps=n, input_bytes=b, output_bytes=b, local=True) for n in (1, 4) for b in (0, 1000)],
     # the presets, scaled down: a coding agent, a deep-research agent, a background agent
@@ -40,10 +46,17 @@ SHAPES = [
 def profile_of(shape: Shape):  # type: ignore[no-untyped-def]
     """The profile that describes a shape (its steps take about a millisecond here)."""
     return agent(
-        monthly_runs=1000, steps_per_run=shape.steps, step_seconds=0.001, retry_rate=shape.failures,
+        monthly_runs=1000,
+        steps_per_run=shape.steps,
+        step_seconds=0.001,
+        retry_rate=shape.failures,
         step_kind=StepKind.LOCAL_ACTIVITY if shape.local else StepKind.ACTIVITY,
-        sleeps_per_run=shape.sleeps, sleep_seconds=1, human_waits_per_run=shape.waits, human_wait_seconds=1,
-        child_runs_per_run=shape.children, heartbeat_seconds=0,
+        sleeps_per_run=shape.sleeps,
+        sleep_seconds=1,
+        human_waits_per_run=shape.waits,
+        human_wait_seconds=1,
+        child_runs_per_run=shape.children,
+        heartbeat_seconds=0,
         step_payload_kb=(shape.input_bytes + shape.output_bytes) / BYTES_PER_KB,
         context_growth_kb=shape.growth_bytes / BYTES_PER_KB,
     )
@@ -93,8 +106,9 @@ def test_the_largest_payload_is_never_understated(recorded, projected, index):
 def test_a_retry_adds_no_event_and_records_the_last_failure_once(recorded):
     """Three steps that each fail once or twice first: as many events as without failures, and
     the same bytes whether one attempt failed or two (only the last failure is kept)."""
-    plain, once, twice = (next(r for r in recorded if r.shape == Shape(steps=3, input_bytes=100, failures=f))
-                          for f in (0, 1, 2))
+    plain, once, twice = (
+        next(r for r in recorded if r.shape == Shape(steps=3, input_bytes=100, failures=f)) for f in (0, 1, 2)
+    )
     assert plain.events == once.events == twice.events
     assert twice.history_bytes == pytest.approx(once.history_bytes, abs=8)
     per_step = (once.history_bytes - plain.history_bytes) / 3
@@ -111,9 +125,15 @@ def actions_by_the_docs(real: Recorded) -> int:
     for every child workflow (the parent's start request and the child's start, as the docs count
     a child) and its own activity attempts; one per workflow task that ran local activities."""
     kinds = real.kinds
-    return (kinds.get("workflow_execution_started", 0) + real.attempts + kinds.get("timer_started", 0)
-            + kinds.get("workflow_execution_signaled", 0) + 2 * kinds.get("start_child_workflow_execution_initiated", 0)
-            + real.children_attempts + real.local_tasks)
+    return (
+        kinds.get("workflow_execution_started", 0)
+        + real.attempts
+        + kinds.get("timer_started", 0)
+        + kinds.get("workflow_execution_signaled", 0)
+        + 2 * kinds.get("start_child_workflow_execution_initiated", 0)
+        + real.children_attempts
+        + real.local_tasks
+    )
 
 
 @pytest.fixture(scope="module")
@@ -147,12 +167,22 @@ def test_heartbeats_that_reach_the_server_match_the_engine(temporal):
 
     from model.usage import Usage, workload
 
-    received = asyncio.run(run_beats_async(temporal.address, BEATS,
-                                           lambda: temporal.requests("RecordActivityTaskHeartbeat")))
+    received = asyncio.run(
+        run_beats_async(temporal.address, BEATS, lambda: temporal.requests("RecordActivityTaskHeartbeat"))
+    )
     table = read_pricebook().table("temporal/cloud")
-    profiles = [agent(monthly_runs=1000, steps_per_run=1, step_seconds=b.step_ms / 1000, retry_rate=0,
-                      heartbeat_seconds=b.every_ms / 1000, heartbeat_timeout_seconds=b.timeout_ms / 1000,
-                      human_waits_per_run=0) for b in BEATS]
+    profiles = [
+        agent(
+            monthly_runs=1000,
+            steps_per_run=1,
+            step_seconds=b.step_ms / 1000,
+            retry_rate=0,
+            heartbeat_seconds=b.every_ms / 1000,
+            heartbeat_timeout_seconds=b.timeout_ms / 1000,
+            human_waits_per_run=0,
+        )
+        for b in BEATS
+    ]
     usage = Usage(workload(Columns(profiles_frame(profiles))), table, "expected")
     assert list(usage.count("heartbeats").total) == received
 
@@ -172,8 +202,18 @@ def test_continue_as_new_segments_match_the_server(temporal):
     from model.usage import Usage, workload
 
     chains = asyncio.run(run_long_async(temporal.address, LONG))
-    profiles = [agent(monthly_runs=1000, steps_per_run=s.steps, step_seconds=0.001, retry_rate=0, human_waits_per_run=0,
-                      step_payload_kb=s.input_bytes / 1024, context_growth_kb=s.growth_bytes / 1024) for s in LONG]
+    profiles = [
+        agent(
+            monthly_runs=1000,
+            steps_per_run=s.steps,
+            step_seconds=0.001,
+            retry_rate=0,
+            human_waits_per_run=0,
+            step_payload_kb=s.input_bytes / 1024,
+            context_growth_kb=s.growth_bytes / 1024,
+        )
+        for s in LONG
+    ]
     history = Usage(workload(Columns(profiles_frame(profiles))), read_pricebook().table(OPTION), "expected").history()
     for i, chain in enumerate(chains):
         assert history.segments[i] == chain.segments > 1

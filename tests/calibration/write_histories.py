@@ -32,8 +32,22 @@ def main() -> None:
         address = server.address
         run_shapes(address, list(FIXTURES.values()))
         for name, shape in FIXTURES.items():
-            shown = subprocess.run([str(temporal_binary()), "workflow", "show", "--address", address, "--workflow-id",
-                                    shape.key(), "--output", "json"], check=True, capture_output=True, text=True)
+            shown = subprocess.run(
+                [
+                    str(temporal_binary()),
+                    "workflow",
+                    "show",
+                    "--address",
+                    address,
+                    "--workflow-id",
+                    shape.key(),
+                    "--output",
+                    "json",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             # the failures' stack traces name files by absolute path: keep them relative to the checkout
             data = json.loads(shown.stdout.replace(str(ROOT) + "/", ""))
             (FOLDER / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

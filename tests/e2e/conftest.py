@@ -67,11 +67,19 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     to a log file whose tail is shown if it does not start."""
     port = _free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     base = f"http://127.0.0.1:{port}"

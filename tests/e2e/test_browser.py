@@ -62,9 +62,7 @@ def wait_headline(page, not_text: str | None = None) -> str:  # type: ignore[no-
 def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     """Streamlit shows a 'running' status while the script reruns; wait until it is gone."""
     page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT
-    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT)
 
 
 def set_number(page, label: str, value: float) -> None:  # type: ignore[no-untyped-def]
@@ -197,7 +195,8 @@ def test_every_export_downloads_and_checks_out(page, browser, tmp_path):
     assert {r["option"] for r in rows} == {o.id for o in result.options}
     assert all(r["option_p50_usd"] for r in rows)
     assert {r["option"].removeprefix("path:").split(">")[0] for r in every if r["category"] == "path"} <= {
-        o.id for o in result.options}
+        o.id for o in result.options
+    }
     for option in result.options:
         total = sum(float(r["cost_usd"]) for r in rows if r["option"] == option.id)
         assert total == pytest.approx(option.monthly_usd, rel=1e-9, abs=1e-6)
@@ -258,24 +257,44 @@ def _contract_link():  # type: ignore[no-untyped-def]
 
     book = read_pricebook(on=dt.date.today())
     base = PRESETS["coding-agent"].model_copy(update={"monthly_runs": 1_250_000.0})
-    cloud = sorted((o for o in summarize(estimate(base, book)).options
-                    if o.hosting == "cloud" and o.applicable and len(o.plans) >= 2), key=lambda o: o.monthly_usd)
+    cloud = sorted(
+        (
+            o
+            for o in summarize(estimate(base, book)).options
+            if o.hosting == "cloud" and o.applicable and len(o.plans) >= 2
+        ),
+        key=lambda o: o.monthly_usd,
+    )
     first, second = cloud[:2]
     table = book.table(second.id)
-    usage = [c for c in second.components if c.category == "vendor" and c.key != "plan_fee" and c.provenance
-             and c.provenance.field.split(".")[-2] == "prices" and c.cost_usd > 0]
+    usage = [
+        c
+        for c in second.components
+        if c.category == "vendor"
+        and c.key != "plan_fee"
+        and c.provenance
+        and c.provenance.field.split(".")[-2] == "prices"
+        and c.cost_usd > 0
+    ]
     priced = [(c, c.provenance.field.split(".")[-1]) for c in usage]
     numbers = [(c, key, next(p.prices[key] for p in (*table.plans, table) if key in p.prices)) for c, key in priced]
-    _, price_id, listed = max(((c, k, n) for c, k, n in numbers if isinstance(n, Number)),
-                              key=lambda item: item[0].cost_usd)
+    _, price_id, listed = max(
+        ((c, k, n) for c, k, n in numbers if isinstance(n, Number)), key=lambda item: item[0].cost_usd
+    )
     plan = [p for p in table.plans if p.self_serve][-1].id
-    mine = base.model_copy(update={
-        "options": (first.id, second.id), "requirements": PlanRequirements(log_retention_days=1),
-        "overrides": {second.id: OptionOverrides(prices={price_id: listed.expected / 2}, plan=plan)}})
+    mine = base.model_copy(
+        update={
+            "options": (first.id, second.id),
+            "requirements": PlanRequirements(log_retention_days=1),
+            "overrides": {second.id: OptionOverrides(prices={price_id: listed.expected / 2}, plan=plan)},
+        }
+    )
     yours = f"your.{second.id}"
-    query = (f"?preset=coding-agent&monthly_runs=1250000&{yours}.price.{price_id}={listed.expected / 2!r}"
-             f"&{yours}.plan={plan}&need.log_retention_days=1&options={first.id},{second.id}"
-             "&s1=Double&s1.monthly_runs=2500000")
+    query = (
+        f"?preset=coding-agent&monthly_runs=1250000&{yours}.price.{price_id}={listed.expected / 2!r}"
+        f"&{yours}.plan={plan}&need.log_retention_days=1&options={first.id},{second.id}"
+        "&s1=Double&s1.monthly_runs=2500000"
+    )
     return query, mine, book
 
 
@@ -305,9 +324,11 @@ def test_a_scenario_file_loads_into_the_scenarios_view(page, tmp_path):
     open_app(page, "?view=scenarios")
     page.get_by_text("No scenarios yet", exact=False).first.wait_for(timeout=TIMEOUT)
     file = tmp_path / "set.yaml"
-    file.write_text("version: 1\nbase: {extends: coding-agent, monthly_runs: 4321}\nscenarios:\n"
-                    "  - {name: Now, changes: {}}\n  - {name: Later, changes: {monthly_runs: 43210}}\n",
-                    encoding="utf-8")
+    file.write_text(
+        "version: 1\nbase: {extends: coding-agent, monthly_runs: 4321}\nscenarios:\n"
+        "  - {name: Now, changes: {}}\n  - {name: Later, changes: {monthly_runs: 43210}}\n",
+        encoding="utf-8",
+    )
     uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="scenario file")
     uploader.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(file))
     expect(page.get_by_label("Monthly runs [runs/month]", exact=True)).to_have_value("4321", timeout=TIMEOUT)
@@ -315,7 +336,6 @@ def test_a_scenario_file_loads_into_the_scenarios_view(page, tmp_path):
     expect(page).to_have_url(re.compile(r"[?&]s0=Now"), timeout=TIMEOUT)  # the link is written after the run
     query = parse_qs(urlsplit(page.url).query)
     assert query["s0"] == ["Now"] and query["s1"] == ["Later"] and query["s1.monthly_runs"] == ["43210"]
-
 
 
 def test_a_temporal_history_upload_derives_the_profile(page):
@@ -328,8 +348,9 @@ def test_a_temporal_history_upload_derives_the_profile(page):
     upload = page.locator("[data-testid=stSidebar] [data-testid=stFileUploaderDropzoneInput]").first
     upload.set_input_files(str(history))
     derived = derive_profile([(history.name, history.read_text())], monthly_runs=3000).profile
-    expect(page.get_by_label("Steps per run [steps]", exact=True)).to_have_value(f"{derived.steps_per_run:g}",
-                                                                                   timeout=TIMEOUT)
+    expect(page.get_by_label("Steps per run [steps]", exact=True)).to_have_value(
+        f"{derived.steps_per_run:g}", timeout=TIMEOUT
+    )
     wait_headline(page, not_text=first)
     shown = page.locator("[data-testid=stSidebar]").get_by_text("StartChildWorkflowExecutionInitiated", exact=False)
     shown.first.wait_for(timeout=TIMEOUT)
@@ -337,8 +358,10 @@ def test_a_temporal_history_upload_derives_the_profile(page):
     runs = Path(__file__).resolve().parents[1] / "fixtures" / "trigger-runs-pages.json"
     upload.set_input_files(str(runs))
     page.locator("[data-testid=stSidebar]").get_by_text("The runs' own cost", exact=False).first.wait_for(
-        timeout=TIMEOUT)
+        timeout=TIMEOUT
+    )
     expect(page.get_by_label("Monthly runs [runs/month]", exact=True)).to_have_value("1216.67", timeout=TIMEOUT)
+
 
 def test_the_outlook_shows_the_engine_s_decision_with_its_charts_and_fits_a_phone(page):
     """The Outlook view in Chromium: the decision is the engine's for the profile in the link (growth and a
@@ -350,8 +373,12 @@ def test_the_outlook_shows_the_engine_s_decision_with_its_charts_and_fits_a_phon
     query = "?preset=article-example&view=outlook&path.growth=8&range.monthly_runs=20000,90000"
     open_app(page, query)
     page.get_by_text("How sure", exact=True).first.wait_for(timeout=TIMEOUT)
-    profile = PRESETS["article-example"].model_copy(update={
-        "path": PathInputs(growth_percent_per_month=8), "ranges": {"monthly_runs": FieldRange(low=20000, high=90000)}})
+    profile = PRESETS["article-example"].model_copy(
+        update={
+            "path": PathInputs(growth_percent_per_month=8),
+            "ranges": {"monthly_runs": FieldRange(low=20000, high=90000)},
+        }
+    )
     book = read_pricebook(on=dt.date.today())
     want = decision(outlook(profile, book, compared(profile, book)))
     page.get_by_text(want, exact=True).first.wait_for(timeout=TIMEOUT)

@@ -29,8 +29,7 @@ def render() -> dict[str, str]:
         out[f"{name}.md"] = format_markdown(result)
         # How sure and over what horizon: 10,000 seeded draws and the 36-month path.
         uncertainty, path = to_out(outlook(profile, book, compared(profile, book), band_draws=0), profile)
-        out[f"{name}.outlook.md"] = format_outlook(result.model_copy(update={"uncertainty": uncertainty,
-                                                                             "path": path}))
+        out[f"{name}.outlook.md"] = format_outlook(result.model_copy(update={"uncertainty": uncertainty, "path": path}))
     return out
 
 

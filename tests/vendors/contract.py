@@ -132,8 +132,11 @@ class VendorContract:
         self._check(newest_book(), p)
 
     @SHARED
-    @given(p=profiles(), factor=st.floats(1.0, 50.0),
-           field=st.sampled_from(["monthly_runs", "steps_per_run", "step_seconds", "human_wait_seconds"]))
+    @given(
+        p=profiles(),
+        factor=st.floats(1.0, 50.0),
+        field=st.sampled_from(["monthly_runs", "steps_per_run", "step_seconds", "human_wait_seconds"]),
+    )
     def test_cost_never_falls_as_volume_or_run_length_grows(self, p, factor, field):
         book = newest_book()
         if field != "monthly_runs":

@@ -133,8 +133,9 @@ def test_duration_is_rounded_up_to_100_ms_per_execution(steps, step_seconds, bil
 def test_sleeps_are_billed_as_duration():
     # A Wait state inside an Express run is part of its duration (up to the five minutes).
     plain = _lines(_profile(monthly_runs=ONE_GBH_PER_SECOND, steps_per_run=2, step_seconds=5))
-    slept = _lines(_profile(monthly_runs=ONE_GBH_PER_SECOND, steps_per_run=2, step_seconds=5,
-                            sleeps_per_run=2, sleep_seconds=30))
+    slept = _lines(
+        _profile(monthly_runs=ONE_GBH_PER_SECOND, steps_per_run=2, step_seconds=5, sleeps_per_run=2, sleep_seconds=30)
+    )
     assert plain["duration"].quantity[0] == pytest.approx(10.0)
     assert slept["duration"].quantity[0] == pytest.approx(70.0)
     assert slept["requests"].quantity[0] == plain["requests"].quantity[0]
@@ -176,8 +177,11 @@ def test_growing_context_counts_the_largest_payload_as_execution_data():
     memory_mb = COUNTING["memory_base_mb"] + (COUNTING["definition_kb"] + largest) / 1024
     chunks = math.ceil(memory_mb / COUNTING["memory_granule_mb"])
     assert chunks == 2
-    line = _lines(_profile(monthly_runs=3600, steps_per_run=steps, step_seconds=0.5, step_payload_kb=payload,
-                           context_growth_kb=growth))
+    line = _lines(
+        _profile(
+            monthly_runs=3600, steps_per_run=steps, step_seconds=0.5, step_payload_kb=payload, context_growth_kb=growth
+        )
+    )
     assert line["duration"].quantity[0] == pytest.approx(steps * 0.5 * chunks * 64 / 1024)
 
 
@@ -204,8 +208,9 @@ RULED_OUT = {
     # 31 steps of 10 s: 310 s, past five minutes
     "max_duration_minutes": _profile(monthly_runs=1e6, steps_per_run=31, step_seconds=10),
     # a 30 s wait for a person: a task token (.waitForTaskToken), though the run is short
-    "callbacks": _profile(monthly_runs=1e6, steps_per_run=20, step_seconds=1, human_waits_per_run=1,
-                          human_wait_seconds=30),
+    "callbacks": _profile(
+        monthly_runs=1e6, steps_per_run=20, step_seconds=1, human_waits_per_run=1, human_wait_seconds=30
+    ),
     # one awaited child execution (.sync)
     "awaited_children": _profile(monthly_runs=1e6, steps_per_run=20, step_seconds=1, child_runs_per_run=1),
 }
@@ -270,17 +275,28 @@ def _express_like(draw: st.DrawFn) -> WorkloadProfile:
     """Random workloads, half of them without waits or children and short enough for Express."""
     p = draw(profiles())
     if draw(st.booleans()):
-        p = p.model_copy(update={"human_waits_per_run": 0.0, "child_runs_per_run": 0.0, "sleeps_per_run": 0.0,
-                                 "steps_per_run": draw(st.integers(0, 30)), "step_seconds": draw(st.floats(0, 12)),
-                                 "retry_rate": draw(st.sampled_from([0.0, 0.1]))})
+        p = p.model_copy(
+            update={
+                "human_waits_per_run": 0.0,
+                "child_runs_per_run": 0.0,
+                "sleeps_per_run": 0.0,
+                "steps_per_run": draw(st.integers(0, 30)),
+                "step_seconds": draw(st.floats(0, 12)),
+                "retry_rate": draw(st.sampled_from([0.0, 0.1])),
+            }
+        )
     return p
 
 
 @settings(max_examples=60, deadline=None)
 @given(p=_express_like())
 def test_applicable_exactly_when_short_with_no_callback_and_no_child(p):
-    wall = (p.steps_per_run * p.step_seconds * (1 + p.retry_rate) + p.child_runs_per_run * p.step_seconds
-            * (1 + p.retry_rate) + p.sleeps_per_run * p.sleep_seconds + p.human_waits_per_run * p.human_wait_seconds)
+    wall = (
+        p.steps_per_run * p.step_seconds * (1 + p.retry_rate)
+        + p.child_runs_per_run * p.step_seconds * (1 + p.retry_rate)
+        + p.sleeps_per_run * p.sleep_seconds
+        + p.human_waits_per_run * p.human_wait_seconds
+    )
     fits = wall <= FIVE_MINUTES and p.human_waits_per_run == 0 and p.child_runs_per_run == 0
     result = estimate([p], BOOK, [OPTION, STANDARD])
     assert bool(result.option(OPTION).applicable[0]) == fits

@@ -47,10 +47,12 @@ def _transitions_per_run(p: WorkloadProfile) -> float:
     a task token per human wait; a Task state starting each child (.sync) and the child's own state,
     a transition per attempt."""
     attempts = 1 + p.retry_rate
-    return (p.steps_per_run * (attempts * C["transitions_per_task_attempt"] + C["transitions_per_step_control"])
-            + p.sleeps_per_run * C["transitions_per_wait"]
-            + p.human_waits_per_run * C["transitions_per_callback"]
-            + p.child_runs_per_run * (C["transitions_per_child_start"] + attempts * C["transitions_per_child_step"]))
+    return (
+        p.steps_per_run * (attempts * C["transitions_per_task_attempt"] + C["transitions_per_step_control"])
+        + p.sleeps_per_run * C["transitions_per_wait"]
+        + p.human_waits_per_run * C["transitions_per_callback"]
+        + p.child_runs_per_run * (C["transitions_per_child_start"] + attempts * C["transitions_per_child_step"])
+    )
 
 
 # --- Prices and the free tier --------------------------------------------------------------------
@@ -73,8 +75,15 @@ def test_aws_guide_100k_executions_a_day_of_10_transitions_is_750_a_month():
     Task state waiting for a task token, and one child execution (.sync: its Task state and the
     child's own state: 2)."""
     runs = 100_000 * 30
-    profile = _profile(monthly_runs=runs, steps_per_run=3, sleeps_per_run=1, sleep_seconds=60,
-                       human_waits_per_run=1, human_wait_seconds=600, child_runs_per_run=1)
+    profile = _profile(
+        monthly_runs=runs,
+        steps_per_run=3,
+        sleeps_per_run=1,
+        sleep_seconds=60,
+        human_waits_per_run=1,
+        human_wait_seconds=600,
+        child_runs_per_run=1,
+    )
     assert _transitions_per_run(profile) == 10
     line = _transitions_line(profile)
     assert line.quantity[0] == runs * 10 - FREE
@@ -115,8 +124,14 @@ def test_the_price_is_shown_as_aws_quotes_it():
     [
         {"steps_per_run": 50},
         {"steps_per_run": 50, "retry_rate": 0.1},
-        {"steps_per_run": 7, "retry_rate": 2.0, "sleeps_per_run": 3, "sleep_seconds": 5, "human_waits_per_run": 2,
-         "child_runs_per_run": 4},
+        {
+            "steps_per_run": 7,
+            "retry_rate": 2.0,
+            "sleeps_per_run": 3,
+            "sleep_seconds": 5,
+            "human_waits_per_run": 2,
+            "child_runs_per_run": 4,
+        },
         {"steps_per_run": 0, "human_waits_per_run": 1},
     ],
 )
@@ -159,10 +174,12 @@ def _events_per_run(p: WorkloadProfile) -> float:
     Scheduled, Started, Succeeded or Failed per attempt) and a Choice state (Entered, Exited); a
     Wait state per sleep; a task-token Task state per wait and per child."""
     state, attempt = C["events_per_state"], C["events_per_task_attempt"]
-    return (C["events_per_execution"]
-            + p.steps_per_run * (2 * state + (1 + p.retry_rate) * attempt)
-            + p.sleeps_per_run * state
-            + (p.human_waits_per_run + p.child_runs_per_run) * (state + attempt))
+    return (
+        C["events_per_execution"]
+        + p.steps_per_run * (2 * state + (1 + p.retry_rate) * attempt)
+        + p.sleeps_per_run * state
+        + (p.human_waits_per_run + p.child_runs_per_run) * (state + attempt)
+    )
 
 
 def _first_step_past(p: WorkloadProfile, limit: float) -> int:
@@ -239,8 +256,14 @@ def test_a_run_of_a_year_is_allowed_and_longer_is_not():
 
 
 def test_standard_takes_what_express_cannot():
-    long = _profile(monthly_runs=10_000, steps_per_run=40, step_seconds=10, human_waits_per_run=1,
-                    human_wait_seconds=86_400, child_runs_per_run=1)
+    long = _profile(
+        monthly_runs=10_000,
+        steps_per_run=40,
+        step_seconds=10,
+        human_waits_per_run=1,
+        human_wait_seconds=86_400,
+        child_runs_per_run=1,
+    )
     out = summarize(estimate(long, BOOK, [OPTION, EXPRESS]))
     standard, express = (next(o for o in out.options if o.id == i) for i in (OPTION, EXPRESS))
     assert standard.applicable and not express.applicable

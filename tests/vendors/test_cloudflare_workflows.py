@@ -53,8 +53,12 @@ def _paid(table):
 
 def _rates(table) -> dict[str, float]:
     """Per-unit prices, converted by hand from the units the table quotes them in."""
-    units = {"requests": ("USD/1M requests", MILLION), "cpu_ms": ("USD/1M CPU-ms", MILLION),
-             "storage": ("USD/GB-month", 1.0), "steps": ("USD/100k steps", HUNDRED_K)}
+    units = {
+        "requests": ("USD/1M requests", MILLION),
+        "cpu_ms": ("USD/1M CPU-ms", MILLION),
+        "storage": ("USD/GB-month", 1.0),
+        "steps": ("USD/100k steps", HUNDRED_K),
+    }
     out = {}
     for key, item in table.prices.items():
         unit, per = units[key]
@@ -63,8 +67,19 @@ def _rates(table) -> dict[str, float]:
     return out
 
 
-def _hand_bill(table, *, runs, steps=0.0, sleeps=0.0, waits=0.0, children=0.0, retry=0.0, step_seconds=0.0,
-               cpu_share=0.0, gb_months=0.0) -> dict[str, float]:
+def _hand_bill(
+    table,
+    *,
+    runs,
+    steps=0.0,
+    sleeps=0.0,
+    waits=0.0,
+    children=0.0,
+    retry=0.0,
+    step_seconds=0.0,
+    cpu_share=0.0,
+    gb_months=0.0,
+) -> dict[str, float]:
     """The Workers Paid bill as Cloudflare's pricing pages state it: $5, then requests (a new
     instance, and each child instance) and CPU milliseconds (every attempt of every step) past
     the allowances, stored GB-months past the included one, and, where the table bills steps,
@@ -119,15 +134,26 @@ WORKERS_EXAMPLES = [
 
 def _one_request_profile(requests: float, cpu_ms: float) -> WorkloadProfile:
     """A request that is an instance with one step using `cpu_ms` of CPU and storing nothing."""
-    return agent(monthly_runs=requests, steps_per_run=1, step_seconds=cpu_ms / 1000, step_cpu_share=1.0,
-                           retry_rate=0, human_waits_per_run=0, sleeps_per_run=0, child_runs_per_run=0,
-                           state_kb_per_run=0)
+    return agent(
+        monthly_runs=requests,
+        steps_per_run=1,
+        step_seconds=cpu_ms / 1000,
+        step_cpu_share=1.0,
+        retry_rate=0,
+        human_waits_per_run=0,
+        sleeps_per_run=0,
+        child_runs_per_run=0,
+        state_kb_per_run=0,
+    )
 
 
-@pytest.mark.parametrize(("name", "requests", "cpu_ms", "stated_requests", "stated_cpu", "stated_total"),
-                         WORKERS_EXAMPLES, ids=[e[0] for e in WORKERS_EXAMPLES])
+@pytest.mark.parametrize(
+    ("name", "requests", "cpu_ms", "stated_requests", "stated_cpu", "stated_total"),
+    WORKERS_EXAMPLES,
+    ids=[e[0] for e in WORKERS_EXAMPLES],
+)
 def test_workers_pricing_examples(name, requests, cpu_ms, stated_requests, stated_cpu, stated_total):
-    """"A Worker that serves 15 million requests per month, and uses an average of 7 milliseconds (ms)
+    """ "A Worker that serves 15 million requests per month, and uses an average of 7 milliseconds (ms)
     of CPU time per request": $5.00 + $1.50 + $1.50 = $8.00 (and examples 3 and 4 on the same page),
     priced on the list before steps were billed."""
     lines, option = _lines(OLD_BOOK, _one_request_profile(requests, cpu_ms))
@@ -147,10 +173,14 @@ def test_workers_pricing_examples(name, requests, cpu_ms, stated_requests, state
     assert lines["cpu_ms"].quantity[0] == pytest.approx(max(requests * cpu_ms - 30_000_000, 0))
 
 
-@pytest.mark.parametrize(("name", "requests", "cpu_ms", "stated_requests", "stated_cpu", "stated_total"),
-                         WORKERS_EXAMPLES, ids=[e[0] for e in WORKERS_EXAMPLES])
+@pytest.mark.parametrize(
+    ("name", "requests", "cpu_ms", "stated_requests", "stated_cpu", "stated_total"),
+    WORKERS_EXAMPLES,
+    ids=[e[0] for e in WORKERS_EXAMPLES],
+)
 def test_the_same_examples_from_2026_08_10_add_exactly_the_step_charge(
-        name, requests, cpu_ms, stated_requests, stated_cpu, stated_total):
+    name, requests, cpu_ms, stated_requests, stated_cpu, stated_total
+):
     profile = _one_request_profile(requests, cpu_ms)
     old, old_option = _lines(OLD_BOOK, profile)
     new, new_option = _lines(NEW_BOOK, profile)
@@ -183,8 +213,15 @@ def test_the_step_list_differs_from_the_storage_list_by_the_step_charge_alone(p)
 
 
 def test_steps_are_every_call_but_retries():
-    p = agent(monthly_runs=10_000, steps_per_run=40, retry_rate=2.0, sleeps_per_run=3, sleep_seconds=600,
-                        human_waits_per_run=2, child_runs_per_run=5)
+    p = agent(
+        monthly_runs=10_000,
+        steps_per_run=40,
+        retry_rate=2.0,
+        sleeps_per_run=3,
+        sleep_seconds=600,
+        human_waits_per_run=2,
+        child_runs_per_run=5,
+    )
     lines, option = _lines(NEW_BOOK, p)
     # 40 step.do + 3 step.sleep + 2 step.waitForEvent + 5 children's steps = 50 a run; two retries
     # a step add none
@@ -199,13 +236,34 @@ def test_steps_are_every_call_but_retries():
 def test_a_bill_above_every_allowance_by_hand():
     """5M instances a month, 40 steps of 8 s at 2% CPU, one retry in ten, a sleep, a wait of a day,
     two children, 4 KB kept per step for 7 days: every meter past its allowance."""
-    p = agent(monthly_runs=5_000_000, steps_per_run=40, step_seconds=8, step_cpu_share=0.02, retry_rate=0.1,
-                        sleeps_per_run=1, sleep_seconds=3600, human_waits_per_run=1, human_wait_seconds=86_400,
-                        child_runs_per_run=2, step_payload_kb=4, retention_days=7)
+    p = agent(
+        monthly_runs=5_000_000,
+        steps_per_run=40,
+        step_seconds=8,
+        step_cpu_share=0.02,
+        retry_rate=0.1,
+        sleeps_per_run=1,
+        sleep_seconds=3600,
+        human_waits_per_run=1,
+        human_wait_seconds=86_400,
+        child_runs_per_run=2,
+        step_payload_kb=4,
+        retention_days=7,
+    )
     wall = (40 + 2) * 8 * 1.1 + 3600 + 86_400
     gb_months = 5_000_000 / DAYS_PER_MONTH * (wall / SECONDS_PER_DAY + 7) * 40 * 4 * KB / GB
-    hand = _hand_bill(NEW, runs=5_000_000, steps=40, sleeps=1, waits=1, children=2, retry=0.1, step_seconds=8,
-                      cpu_share=0.02, gb_months=gb_months)
+    hand = _hand_bill(
+        NEW,
+        runs=5_000_000,
+        steps=40,
+        sleeps=1,
+        waits=1,
+        children=2,
+        retry=0.1,
+        step_seconds=8,
+        cpu_share=0.02,
+        gb_months=gb_months,
+    )
     lines, option = _lines(NEW_BOOK, p)
     for key, cost in hand.items():
         assert lines[key].cost[0] == pytest.approx(cost, rel=1e-9), key
@@ -225,8 +283,15 @@ def test_a_bill_above_every_allowance_by_hand():
 def test_a_longer_human_wait_does_not_change_the_bill():
     """Waiting for an event (or sleeping) is not CPU time: only the state kept while waiting grows,
     here well within the included GB-month."""
-    base = dict(monthly_runs=100_000, steps_per_run=20, retry_rate=0, state_kb_per_run=1, retention_days=7,
-                human_waits_per_run=1, sleeps_per_run=1)
+    base = dict(
+        monthly_runs=100_000,
+        steps_per_run=20,
+        retry_rate=0,
+        state_kb_per_run=1,
+        retention_days=7,
+        human_waits_per_run=1,
+        sleeps_per_run=1,
+    )
     short = agent(**base, human_wait_seconds=60, sleep_seconds=10)
     long = agent(**base, human_wait_seconds=30 * SECONDS_PER_DAY, sleep_seconds=7 * SECONDS_PER_DAY)
     for book in (OLD_BOOK, NEW_BOOK):
@@ -235,8 +300,7 @@ def test_a_longer_human_wait_does_not_change_the_bill():
         for key in a:
             if key != "storage":
                 assert a[key].quantity[0] == b[key].quantity[0], key
-        hand = _hand_bill(book.table(OPTION), runs=100_000, steps=20, sleeps=1, waits=1, step_seconds=8,
-                          cpu_share=0.02)
+        hand = _hand_bill(book.table(OPTION), runs=100_000, steps=20, sleeps=1, waits=1, step_seconds=8, cpu_share=0.02)
         assert option_a.total[0] == option_b.total[0] == pytest.approx(sum(hand.values()), rel=1e-12)
         # the state is kept the extra days: runs a day x extra days x 1 KB
         extra_days = (30 * SECONDS_PER_DAY + 7 * SECONDS_PER_DAY - 70) / SECONDS_PER_DAY
@@ -247,8 +311,15 @@ def test_a_longer_human_wait_does_not_change_the_bill():
 
 def test_cpu_is_billed_not_wall_time():
     """Twice the wall time at half the CPU share is the same CPU bill (an LLM call is mostly I/O)."""
-    fast = agent(monthly_runs=2_000_000, steps_per_run=30, step_seconds=4, step_cpu_share=0.04,
-                           retry_rate=0, state_kb_per_run=0, human_waits_per_run=0)
+    fast = agent(
+        monthly_runs=2_000_000,
+        steps_per_run=30,
+        step_seconds=4,
+        step_cpu_share=0.04,
+        retry_rate=0,
+        state_kb_per_run=0,
+        human_waits_per_run=0,
+    )
     slow = fast.model_copy(update={"step_seconds": 8, "step_cpu_share": 0.02})
     a, _ = _lines(NEW_BOOK, fast)
     b, _ = _lines(NEW_BOOK, slow)
@@ -262,8 +333,15 @@ def test_cpu_is_billed_not_wall_time():
 def test_stored_state_past_the_included_gb_month():
     """Every step's result is kept while the instance runs and for its retention; by Little's law the
     average kept is runs a day x days kept x state a run, priced past 1 GB-month at $0.20."""
-    p = agent(monthly_runs=500_000, steps_per_run=50, step_payload_kb=16, human_waits_per_run=1,
-                        human_wait_seconds=2 * SECONDS_PER_DAY, retry_rate=0, retention_days=30)
+    p = agent(
+        monthly_runs=500_000,
+        steps_per_run=50,
+        step_payload_kb=16,
+        human_waits_per_run=1,
+        human_wait_seconds=2 * SECONDS_PER_DAY,
+        retry_rate=0,
+        retention_days=30,
+    )
     wall_days = (50 * 8 + 2 * SECONDS_PER_DAY) / SECONDS_PER_DAY
     gb_months = 500_000 / DAYS_PER_MONTH * (wall_days + 30) * 50 * 16 * KB / GB
     lines, option = _lines(NEW_BOOK, p)
@@ -290,9 +368,17 @@ def _limits(profile, book=BOOK):
 
 
 def test_every_limit_is_projected_by_hand():
-    p = agent(steps_per_run=12_000, sleeps_per_run=3, sleep_seconds=3600, human_waits_per_run=1,
-                        human_wait_seconds=5 * SECONDS_PER_DAY, child_runs_per_run=2, step_payload_kb=8,
-                        context_growth_kb=0, monthly_runs=1000)
+    p = agent(
+        steps_per_run=12_000,
+        sleeps_per_run=3,
+        sleep_seconds=3600,
+        human_waits_per_run=1,
+        human_wait_seconds=5 * SECONDS_PER_DAY,
+        child_runs_per_run=2,
+        step_payload_kb=8,
+        context_growth_kb=0,
+        monthly_runs=1000,
+    )
     out, limits = _limits(p)
     assert list(limits) == [x.id for x in TABLE.run_limits]
     # steps: 12,000 step.do + 1 wait + 2 children (sleeps do not count), against the 10,000 default

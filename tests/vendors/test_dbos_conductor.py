@@ -40,9 +40,12 @@ def _checkpoints_per_run(p: WorkloadProfile, per_retry: float = C["checkpoints_p
     """One for the workflow, one per step; a sleep, a message (a human wait) and a child start are
     steps too, and the child is a workflow with its own step."""
     step, wf = C["checkpoints_per_step"], C["checkpoints_per_workflow"]
-    return (wf + p.steps_per_run * (step + p.retry_rate * per_retry)
-            + (p.sleeps_per_run + p.human_waits_per_run) * step
-            + p.child_runs_per_run * (step + wf + step))
+    return (
+        wf
+        + p.steps_per_run * (step + p.retry_rate * per_retry)
+        + (p.sleeps_per_run + p.human_waits_per_run) * step
+        + p.child_runs_per_run * (step + wf + step)
+    )
 
 
 def _plan_bill(plan_id: str, checkpoints: float) -> float:
@@ -56,8 +59,10 @@ def _postgres(scenario: str = "expected") -> float:
         end = {"low": n.low, "high": n.high}.get(scenario)
         return n.expected if end is None else end
 
-    return HOURS_PER_MONTH * (pick(A["postgres_vcpu"]) * pick(HOSTING.prices["vcpu_hour"])
-                              + pick(A["postgres_memory_gb"]) * pick(HOSTING.prices["gb_ram_hour"]))
+    return HOURS_PER_MONTH * (
+        pick(A["postgres_vcpu"]) * pick(HOSTING.prices["vcpu_hour"])
+        + pick(A["postgres_memory_gb"]) * pick(HOSTING.prices["gb_ram_hour"])
+    )
 
 
 def _out(p: WorkloadProfile):
@@ -73,8 +78,10 @@ def _line(out, key: str):
 
 def test_plans_as_published():
     """Pro $99 with 1M checkpoints then $50 per million; Teams $499 with 10M then $40."""
-    assert [(p.id, p.fee.expected, p.included["checkpoints"].expected, p.prices["checkpoints"].expected)
-            for p in TABLE.plans] == [("pro", 99, 1_000_000, 50), ("teams", 499, 10_000_000, 40)]
+    assert [
+        (p.id, p.fee.expected, p.included["checkpoints"].expected, p.prices["checkpoints"].expected)
+        for p in TABLE.plans
+    ] == [("pro", 99, 1_000_000, 50), ("teams", 499, 10_000_000, 40)]
     assert [p.fee.alternatives[0].value for p in TABLE.plans] == [75, 99]  # one aggregator, kept aside
 
 
@@ -82,15 +89,20 @@ def test_plans_as_published():
 
 
 def test_checkpoints_per_run_follow_the_faq():
-    fields = dict(steps_per_run=10, retry_rate=0.5, sleeps_per_run=3, sleep_seconds=60, human_waits_per_run=2,
-                  child_runs_per_run=2)
+    fields = dict(
+        steps_per_run=10,
+        retry_rate=0.5,
+        sleeps_per_run=3,
+        sleep_seconds=60,
+        human_waits_per_run=2,
+        child_runs_per_run=2,
+    )
     # 1 workflow + 10 steps + 3 sleeps + 2 messages + 2 children x (start + workflow + step) = 22
     assert _checkpoints_per_run(agent(**fields)) == 22
     assert _usage(**fields).per_run("checkpoints").total[0] == 22
     # a retried step writes one row (expected); one per attempt at the high end: 5 more
     high = TABLE.counting["checkpoints_per_retry"].high
-    assert _usage("high", **fields).per_run("checkpoints").total[0] == _checkpoints_per_run(
-        agent(**fields), high) == 27
+    assert _usage("high", **fields).per_run("checkpoints").total[0] == _checkpoints_per_run(agent(**fields), high) == 27
 
 
 # --- Bills ---------------------------------------------------------------------------------------
@@ -102,8 +114,13 @@ def test_checkpoints_per_run_follow_the_faq():
     [(1, "pro", 99.0), (8, "pro", 99 + 7 * 50), (9.5, "teams", 499.0), (20, "teams", 499 + 10 * 40)],
 )
 def test_the_bill_and_the_plan_by_hand(checkpoints_per_run, plan, vendor):
-    p = agent(monthly_runs=1_000_000, steps_per_run=checkpoints_per_run - 1, step_seconds=0.5,
-                        retry_rate=0.3, human_waits_per_run=0)
+    p = agent(
+        monthly_runs=1_000_000,
+        steps_per_run=checkpoints_per_run - 1,
+        step_seconds=0.5,
+        retry_rate=0.3,
+        human_waits_per_run=0,
+    )
     checkpoints = p.monthly_runs * _checkpoints_per_run(p)
     assert checkpoints == pytest.approx(checkpoints_per_run * MILLION)
     bills = {pid: _plan_bill(pid, checkpoints) for pid in PLANS}
@@ -121,10 +138,13 @@ def test_the_plans_cross_where_their_bills_meet():
     pro, teams = PLANS["pro"], PLANS["teams"]
     # Pro's fee plus its overage reaches Teams' fee before Teams' own allowance runs out
     meet = pro.included["checkpoints"].expected + (teams.fee.expected - pro.fee.expected) / (
-        pro.prices["checkpoints"].expected / MILLION)
+        pro.prices["checkpoints"].expected / MILLION
+    )
     assert meet == pytest.approx(9e6) and meet < teams.included["checkpoints"].expected
-    below, above = (agent(monthly_runs=x / 10, steps_per_run=9, retry_rate=0, human_waits_per_run=0)
-                    for x in (meet * 0.99, meet * 1.01))
+    below, above = (
+        agent(monthly_runs=x / 10, steps_per_run=9, retry_rate=0, human_waits_per_run=0)
+        for x in (meet * 0.99, meet * 1.01)
+    )
     result = estimate([below, above], BOOK, [OPTION]).option(OPTION)
     assert result.bill.plan.tolist() == ["pro", "teams"]
 
@@ -137,8 +157,9 @@ def test_conductor_bills_checkpoints_not_executors(seconds, machine, runs):
     other = base.model_copy(update={"step_seconds": seconds, "machine": machine})
     a, b = (_out(p) for p in (base, other))
     assert a.subtotals["vendor"] == pytest.approx(b.subtotals["vendor"], rel=1e-12)
-    assert a.subtotals["vendor"] == pytest.approx(min(_plan_bill(pid, runs * _checkpoints_per_run(base))
-                                                      for pid in PLANS))
+    assert a.subtotals["vendor"] == pytest.approx(
+        min(_plan_bill(pid, runs * _checkpoints_per_run(base)) for pid in PLANS)
+    )
 
 
 # --- What you run --------------------------------------------------------------------------------
@@ -157,8 +178,10 @@ def test_the_apps_postgres_is_priced_on_the_hosting_table():
 def test_a_postgres_past_about_500_checkpoints_a_second_depends_on_its_sizing():
     """50-step runs of 1 s arriving within 8 hours a day: 10M a month start 11.4 a second at the
     peak, 582 checkpoints a second; 1M start a tenth of that."""
-    calm, busy = (agent(monthly_runs=runs, steps_per_run=50, step_seconds=1, retry_rate=0,
-                                  human_waits_per_run=0) for runs in (1e6, 1e7))
+    calm, busy = (
+        agent(monthly_runs=runs, steps_per_run=50, step_seconds=1, retry_rate=0, human_waits_per_run=0)
+        for runs in (1e6, 1e7)
+    )
     limit = A["postgres_checkpoints_per_second"].expected
     for p, over in ((calm, False), (busy, True)):
         per_second = p.monthly_runs / (HOURS_PER_MONTH * 3600) * 24 / p.peak_window_hours * _checkpoints_per_run(p)

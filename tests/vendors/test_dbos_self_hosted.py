@@ -28,7 +28,6 @@ class TestDbosSelfHosted(VendorContract):
     option = OPTION
 
 
-
 def _pick(number, scenario: str) -> float:
     end = {"low": number.low, "high": number.high}.get(scenario)
     return number.expected if end is None else end
@@ -36,8 +35,9 @@ def _pick(number, scenario: str) -> float:
 
 def _postgres(scenario: str = "expected") -> float:
     vcpu_hour, gb_hour = _pick(HOSTING.prices["vcpu_hour"], scenario), _pick(HOSTING.prices["gb_ram_hour"], scenario)
-    return HOURS_PER_MONTH * (_pick(A["postgres_vcpu"], scenario) * vcpu_hour
-                              + _pick(A["postgres_memory_gb"], scenario) * gb_hour)
+    return HOURS_PER_MONTH * (
+        _pick(A["postgres_vcpu"], scenario) * vcpu_hour + _pick(A["postgres_memory_gb"], scenario) * gb_hour
+    )
 
 
 def _out(p: WorkloadProfile, options=(OPTION,)):
@@ -72,7 +72,8 @@ def test_postgres_workers_and_people_by_hand():
     cost = PEOPLE.assumptions["engineer_cost"]
     assert people.cost_usd == pytest.approx(A["ops_fte"].expected * cost.expected / 12) == 1550
     assert (people.low_usd, people.high_usd) == pytest.approx(
-        (A["ops_fte"].low * cost.low / 12, A["ops_fte"].high * cost.high / 12))
+        (A["ops_fte"].low * cost.low / 12, A["ops_fte"].high * cost.high / 12)
+    )
     assert out.monthly_usd == pytest.approx(72.0802 + 29.5504 + 6.4897 + 1550)
 
 
@@ -101,5 +102,6 @@ def test_it_is_conductors_bill_without_conductor(p):
     assert mine.subtotals["infrastructure"] == pytest.approx(conductor.subtotals["infrastructure"], rel=1e-12)
     engineer = PEOPLE.assumptions["engineer_cost"].expected / 12
     extra_ops = (A["ops_fte"].expected - BOOK.table(CONDUCTOR).assumptions["ops_fte"].expected) * engineer
-    assert mine.monthly_usd == pytest.approx(conductor.monthly_usd - conductor.subtotals["vendor"] + extra_ops,
-                                             rel=1e-9, abs=1e-6)
+    assert mine.monthly_usd == pytest.approx(
+        conductor.monthly_usd - conductor.subtotals["vendor"] + extra_ops, rel=1e-9, abs=1e-6
+    )

@@ -44,9 +44,11 @@ def _pick(number, scenario: str) -> float:
 def _task_runs_per_run(p: WorkloadProfile, scenario: str = "expected") -> float:
     """Hatchet meters the tasks of each triggered run: one per step and one per child, none per retry."""
     c = TABLE.counting
-    return (p.steps_per_run * _pick(c["task_runs_per_step"], scenario)
-            + p.child_runs_per_run * _pick(c["task_runs_per_child"], scenario)
-            + p.steps_per_run * p.retry_rate * _pick(c["task_runs_per_retry"], scenario))
+    return (
+        p.steps_per_run * _pick(c["task_runs_per_step"], scenario)
+        + p.child_runs_per_run * _pick(c["task_runs_per_child"], scenario)
+        + p.steps_per_run * p.retry_rate * _pick(c["task_runs_per_retry"], scenario)
+    )
 
 
 def _plan_bill(plan_id: str, task_runs: float, scenario: str = "expected") -> float:
@@ -73,8 +75,12 @@ def _peak_task_runs_per_second(p: WorkloadProfile) -> float:
 
 def test_every_third_party_figure_carries_plus_or_minus_20_percent():
     """The notes: every price comes from third parties and carries a range of +/- 20 %."""
-    ranged = [TABLE.prices["task_runs"], PLANS["developer"].included["task_runs"],
-              PLANS["team"].fee, PLANS["scale"].fee]
+    ranged = [
+        TABLE.prices["task_runs"],
+        PLANS["developer"].included["task_runs"],
+        PLANS["team"].fee,
+        PLANS["scale"].fee,
+    ]
     for number in ranged:
         assert number.low == pytest.approx(0.8 * number.value)
         assert number.high == pytest.approx(1.2 * number.value)
@@ -89,8 +95,14 @@ def test_every_third_party_figure_carries_plus_or_minus_20_percent():
 
 
 def test_a_task_run_per_step_and_per_child_and_none_per_retry_sleep_or_wait():
-    fields = dict(steps_per_run=10, child_runs_per_run=2, retry_rate=0.5, sleeps_per_run=3, sleep_seconds=60,
-                  human_waits_per_run=2)
+    fields = dict(
+        steps_per_run=10,
+        child_runs_per_run=2,
+        retry_rate=0.5,
+        sleeps_per_run=3,
+        sleep_seconds=60,
+        human_waits_per_run=2,
+    )
     # 10 steps + 2 children; the 5 retries, the sleeps and the waits are not triggers of their own.
     assert _usage(**fields).per_run("task_runs").total[0] == 12
     assert _usage(**fields).per_run("task_runs").total[0] == _task_runs_per_run(agent(**fields))
@@ -165,16 +177,23 @@ def test_a_peak_past_a_plans_rate_cap_rules_it_out():
             cap = PLANS[pid].rate_caps["task_runs"].expected
             assert (plans[pid].monthly_usd is not None) is allowed, (peak, pid)
             if not allowed:
-                assert plans[pid].reason == (f"{PLANS[pid].name} takes at most {cap:g} task runs per second, "
-                                             "fewer than the peak needs")
+                assert plans[pid].reason == (
+                    f"{PLANS[pid].name} takes at most {cap:g} task runs per second, fewer than the peak needs"
+                )
         assert plans["developer"].monthly_usd is not None  # the table gives Developer no cap
 
 
 @settings(max_examples=40, deadline=None)
 @given(peak=st.floats(1, 5_000), steps=st.integers(1, 200), seconds=st.floats(0.5, 60))
 def test_the_rate_cap_bites_only_at_a_high_peak(peak, steps, seconds):
-    p = agent(monthly_runs=1_000, steps_per_run=steps, step_seconds=seconds, retry_rate=0,
-                        human_waits_per_run=0, peak_concurrent_runs=peak)
+    p = agent(
+        monthly_runs=1_000,
+        steps_per_run=steps,
+        step_seconds=seconds,
+        retry_rate=0,
+        human_waits_per_run=0,
+        peak_concurrent_runs=peak,
+    )
     totals = estimate(p, BOOK, [OPTION]).option(OPTION).bill.plan_totals
     rate = _peak_task_runs_per_second(p)
     for pid in ("team", "scale"):
@@ -192,8 +211,7 @@ def test_low_and_high_reflect_the_plus_or_minus_20_percent():
     """1M runs of 10 steps of 0.1 s: 10M task runs, and few enough runs at once that the workers
     stay at their minimum host. Each scenario takes every number at its end: the line's range is
     the least and the most of the three bills, and so is the total's."""
-    p = agent(monthly_runs=1_000_000, steps_per_run=10, step_seconds=0.1, retry_rate=0,
-                        human_waits_per_run=0)
+    p = agent(monthly_runs=1_000_000, steps_per_run=10, step_seconds=0.1, retry_rate=0, human_waits_per_run=0)
     result = estimate(p, BOOK, [OPTION])
     out = summarize(result).options[0]
     task_runs = p.monthly_runs * _task_runs_per_run(p)
@@ -206,9 +224,10 @@ def test_low_and_high_reflect_the_plus_or_minus_20_percent():
     assert out.quantities["worker_vcpu"] == TABLE.assumptions["worker_min_vcpu"].expected
 
     def workers(s: str) -> float:  # the two-instance minimum, in each scenario
-        return HOURS_PER_MONTH * (_pick(TABLE.assumptions["worker_min_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
-                                  + _pick(TABLE.assumptions["worker_min_memory_gb"], s)
-                                  * _pick(HOSTING.prices["gb_ram_hour"], s))
+        return HOURS_PER_MONTH * (
+            _pick(TABLE.assumptions["worker_min_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
+            + _pick(TABLE.assumptions["worker_min_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s)
+        )
 
     fte, cost = TABLE.assumptions["ops_fte"], PEOPLE.assumptions["engineer_cost"]
     totals = [vendor[s] + workers(s) + _pick(fte, s) * _pick(cost, s) / 12 for s in ("low", "expected", "high")]

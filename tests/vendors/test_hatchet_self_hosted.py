@@ -31,7 +31,6 @@ class TestHatchetSelfHosted(VendorContract):
     option = OPTION
 
 
-
 def _pick(number, scenario: str) -> float:
     end = {"low": number.low, "high": number.high}.get(scenario)
     return number.expected if end is None else end
@@ -69,9 +68,14 @@ def test_the_mit_engine_has_no_fee():
 def test_the_platform_is_priced_on_the_hosting_table():
     out = _out(agent())[0]
     platform = _line(out, "platform")
-    per_month = {s: HOURS_PER_MONTH * (_pick(A["platform_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
-                                       + _pick(A["platform_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s))
-                 for s in ("low", "expected", "high")}
+    per_month = {
+        s: HOURS_PER_MONTH
+        * (
+            _pick(A["platform_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
+            + _pick(A["platform_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s)
+        )
+        for s in ("low", "expected", "high")
+    }
     # 2 vCPU and 4 GB: (2 x $0.04048 + 4 x $0.004445) x 730 h = $72.08; 1 and 2 at the low end, 4 and 8 at the high
     assert platform.cost_usd == pytest.approx(per_month["expected"]) and platform.cost_usd == pytest.approx(72.0802)
     assert (platform.low_usd, platform.high_usd) == pytest.approx((per_month["low"], per_month["high"]))

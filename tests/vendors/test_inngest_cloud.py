@@ -29,7 +29,6 @@ class TestInngestCloud(VendorContract):
     option = OPTION
 
 
-
 # --- The table's numbers, read by hand -------------------------------------------------------------
 
 
@@ -52,7 +51,7 @@ BLOCK = TABLE.counting["extra_concurrency_block"].expected
 
 
 def _executions(runs, steps=0.0, retry=0.0, sleeps=0.0, waits=0.0, children=0.0) -> float:
-    """"An execution is one function run or one step execution. A function run with five steps uses
+    """ "An execution is one function run or one step execution. A function run with five steps uses
     six executions": the run, each step.run (and each retried attempt, as users count it), each
     step.sleep and step.waitForEvent, and per awaited child its step.invoke, the child's run and
     the child's step."""
@@ -66,8 +65,10 @@ def _plan_bills(executions: float, events: float, peak: float) -> dict[str, floa
     blocks (only where the plan sells it)."""
     bills = {}
     for plan in TABLE.plans:
-        usage = (max(executions - plan.included["executions"].expected, 0.0) * _execution_price(plan)
-                 + max(events - plan.included["events"].expected, 0.0) * _event_price())
+        usage = (
+            max(executions - plan.included["executions"].expected, 0.0) * _execution_price(plan)
+            + max(events - plan.included["events"].expected, 0.0) * _event_price()
+        )
         if not plan.overage and usage > 0:
             continue
         extra = 0.0
@@ -107,8 +108,15 @@ def test_a_run_with_five_steps_uses_six_executions():
 
 
 def test_sleeps_waits_children_and_retries_are_executions():
-    p = agent(monthly_runs=1000, steps_per_run=10, retry_rate=0.5, sleeps_per_run=2, sleep_seconds=60,
-                        human_waits_per_run=1, child_runs_per_run=3)
+    p = agent(
+        monthly_runs=1000,
+        steps_per_run=10,
+        retry_rate=0.5,
+        sleeps_per_run=2,
+        sleep_seconds=60,
+        human_waits_per_run=1,
+        child_runs_per_run=3,
+    )
     result = estimate(p, BOOK, [OPTION])
     # 1 run + 10 steps x 1.5 attempts + 2 sleeps + 1 wait + 3 x (invoke + child run + its step) = 28
     assert result.option(OPTION).bill.quantities["executions"][0] == _executions(1000, 10, 0.5, 2, 1, 3) == 28_000
@@ -147,8 +155,7 @@ def test_pro_bill_above_the_included_executions_by_hand():
 
 
 def test_events_past_the_allowance():
-    p = agent(monthly_runs=200_000, steps_per_run=4, retry_rate=0, human_waits_per_run=0,
-                        events_per_run=40)
+    p = agent(monthly_runs=200_000, steps_per_run=4, retry_rate=0, human_waits_per_run=0, events_per_run=40)
     option = estimate(p, BOOK, [OPTION]).option(OPTION)
     lines = _lines(option)
     # 8M events: 3M past Pro's 5M at $0.50 per million; 1M executions are all included
@@ -160,8 +167,7 @@ def test_events_past_the_allowance():
 
 @pytest.mark.parametrize(("peak", "blocks"), [(101, 1), (125, 1), (126, 2), (130, 2), (300, 8)])
 def test_extra_concurrency_is_bought_in_blocks_of_25(peak, blocks):
-    p = agent(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0,
-                        peak_concurrent_runs=peak)
+    p = agent(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0, peak_concurrent_runs=peak)
     option = estimate(p, BOOK, [OPTION]).option(OPTION)
     line = _lines(option)["extra_concurrency"]
     assert option.bill.plan[0] == "pro"
@@ -173,8 +179,7 @@ def test_extra_concurrency_is_bought_in_blocks_of_25(peak, blocks):
 
 def test_business_wins_once_pro_needs_enough_extra_concurrency():
     """At 430 steps at once Pro needs 14 blocks ($350): $99 + $55 + $350 = $504 > Business's $499."""
-    p = agent(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0,
-                        peak_concurrent_runs=430)
+    p = agent(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0, peak_concurrent_runs=430)
     option = estimate(p, BOOK, [OPTION]).option(OPTION)
     assert option.bill.plan_totals["pro"][0] == pytest.approx(99 + 55 + 14 * 25)
     assert option.bill.plan[0] == "business"
@@ -204,13 +209,26 @@ def test_executions_past_20m_depend_on_an_enterprise_contract():
 
 
 @settings(max_examples=80, deadline=None)
-@given(runs=st.floats(0, 3e6), steps=st.integers(0, 200), retry=st.sampled_from([0.0, 0.1, 1.0]),
-       sleeps=st.integers(0, 3), waits=st.integers(0, 2), events=st.floats(0, 50),
-       peak=st.one_of(st.none(), st.floats(1, 800)))
+@given(
+    runs=st.floats(0, 3e6),
+    steps=st.integers(0, 200),
+    retry=st.sampled_from([0.0, 0.1, 1.0]),
+    sleeps=st.integers(0, 3),
+    waits=st.integers(0, 2),
+    events=st.floats(0, 50),
+    peak=st.one_of(st.none(), st.floats(1, 800)),
+)
 def test_the_cheapest_plan_that_takes_the_workload_is_chosen(runs, steps, retry, sleeps, waits, events, peak):
-    p = agent(monthly_runs=runs, steps_per_run=steps, retry_rate=retry, sleeps_per_run=sleeps,
-                        sleep_seconds=60, human_waits_per_run=waits, events_per_run=events,
-                        peak_concurrent_runs=peak)
+    p = agent(
+        monthly_runs=runs,
+        steps_per_run=steps,
+        retry_rate=retry,
+        sleeps_per_run=sleeps,
+        sleep_seconds=60,
+        human_waits_per_run=waits,
+        events_per_run=events,
+        peak_concurrent_runs=peak,
+    )
     result = estimate(p, BOOK, [OPTION])
     option = result.option(OPTION)
     at_peak = float(result.work.peak_executing[0])  # the workload's peak, shared by every option
@@ -239,8 +257,7 @@ def test_waiting_runs_hold_no_concurrency_and_cost_no_executions():
 
 def test_your_app_serves_the_steps_and_is_priced_on_the_hosting_table():
     hosting = BOOK.table("reference/hosting")
-    p = agent(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0,
-                        peak_concurrent_runs=200)
+    p = agent(monthly_runs=100_000, steps_per_run=20, retry_rate=0, human_waits_per_run=0, peak_concurrent_runs=200)
     out = summarize(estimate(p, BOOK, [OPTION])).options[0]
     executing = 20 * 8.0
     average = 100_000 / (730 * 3600) * executing
@@ -274,11 +291,21 @@ def _walk_run_state(steps, payload_kb, growth_kb, sleeps=0, waits=0, children=0)
     return (at_steps if steps else size), first
 
 
-@pytest.mark.parametrize(("steps", "payload", "growth", "sleeps", "waits", "children"),
-                         [(20, 8, 0, 0, 0, 0), (300, 16, 6, 2, 1, 0), (50, 64, 0, 0, 1, 3), (900, 4, 1.5, 5, 0, 2)])
+@pytest.mark.parametrize(
+    ("steps", "payload", "growth", "sleeps", "waits", "children"),
+    [(20, 8, 0, 0, 0, 0), (300, 16, 6, 2, 1, 0), (50, 64, 0, 0, 1, 3), (900, 4, 1.5, 5, 0, 2)],
+)
 def test_the_run_state_limit_is_projected_as_a_walk_through_the_steps(steps, payload, growth, sleeps, waits, children):
-    p = agent(steps_per_run=steps, step_payload_kb=payload, context_growth_kb=growth, sleeps_per_run=sleeps,
-                        sleep_seconds=60, human_waits_per_run=waits, child_runs_per_run=children, retry_rate=0)
+    p = agent(
+        steps_per_run=steps,
+        step_payload_kb=payload,
+        context_growth_kb=growth,
+        sleeps_per_run=sleeps,
+        sleep_seconds=60,
+        human_waits_per_run=waits,
+        child_runs_per_run=children,
+        retry_rate=0,
+    )
     out = summarize(estimate(p, BOOK, [OPTION])).options[0]
     limits = {x.id: x for x in out.limits}
     state = limits["run_state_mb"]

@@ -29,7 +29,6 @@ class TestInngestSelfHosted(VendorContract):
     option = OPTION
 
 
-
 def _assume(key: str, scenario: Scenario = "expected") -> float:
     return TABLE.assumptions[key].pick(scenario)
 
@@ -40,13 +39,17 @@ def _hourly(key: str, scenario: Scenario) -> float:
 
 def _platform(scenario: Scenario = "expected") -> float:
     """The server with Postgres and Redis, a month on the hosting table's prices."""
-    return (_assume("platform_vcpu", scenario) * _hourly("vcpu_hour", scenario)
-            + _assume("platform_memory_gb", scenario) * _hourly("gb_ram_hour", scenario)) * HOURS
+    return (
+        _assume("platform_vcpu", scenario) * _hourly("vcpu_hour", scenario)
+        + _assume("platform_memory_gb", scenario) * _hourly("gb_ram_hour", scenario)
+    ) * HOURS
 
 
 def _app_minimum(scenario: Scenario = "expected") -> float:
-    return (_assume("worker_min_vcpu", scenario) * _hourly("vcpu_hour", scenario)
-            + _assume("worker_min_memory_gb", scenario) * _hourly("gb_ram_hour", scenario)) * HOURS
+    return (
+        _assume("worker_min_vcpu", scenario) * _hourly("vcpu_hour", scenario)
+        + _assume("worker_min_memory_gb", scenario) * _hourly("gb_ram_hour", scenario)
+    ) * HOURS
 
 
 def _people(scenario: Scenario = "expected") -> float:
@@ -102,8 +105,15 @@ def test_the_range_spans_the_estimated_server_and_operations_share():
 def test_the_app_is_sized_from_the_steps_executing():
     """Above the minimum, your app holds the runs executing a step: between the average and the
     peak (the hosting table's provisioning share), at the machine preset's resources."""
-    p = agent(monthly_runs=2_000_000, steps_per_run=20, step_seconds=8, retry_rate=0,
-                        human_waits_per_run=0, peak_concurrent_runs=2_000, machine="medium-1x")
+    p = agent(
+        monthly_runs=2_000_000,
+        steps_per_run=20,
+        step_seconds=8,
+        retry_rate=0,
+        human_waits_per_run=0,
+        peak_concurrent_runs=2_000,
+        machine="medium-1x",
+    )
     out = _out(p)
     average = 2_000_000 / (HOURS * 3600) * 20 * 8
     units = average + HOSTING.assumptions["provisioning"].expected * (2_000 - average)
@@ -127,13 +137,20 @@ def test_team_inputs_replace_the_people_reference():
 
 
 @settings(max_examples=40, deadline=None)
-@given(runs=st.floats(0, 5e6), steps=st.integers(0, 500), wait=st.floats(0, 30 * 86_400),
-       sleep=st.floats(0, 30 * 86_400))
+@given(
+    runs=st.floats(0, 5e6), steps=st.integers(0, 500), wait=st.floats(0, 30 * 86_400), sleep=st.floats(0, 30 * 86_400)
+)
 def test_sleeping_or_waiting_runs_hold_nothing(runs, steps, wait, sleep):
     """Inngest calls your app for each step and keeps the run's state in its own store: a run that
     sleeps or waits for an event holds no app capacity, so how long it waits changes nothing."""
-    base = agent(monthly_runs=runs, steps_per_run=steps, sleeps_per_run=1, human_waits_per_run=1,
-                           human_wait_seconds=60, sleep_seconds=60)
+    base = agent(
+        monthly_runs=runs,
+        steps_per_run=steps,
+        sleeps_per_run=1,
+        human_waits_per_run=1,
+        human_wait_seconds=60,
+        sleep_seconds=60,
+    )
     longer = base.model_copy(update={"human_wait_seconds": wait, "sleep_seconds": sleep})
     option = estimate([base, longer], BOOK, [OPTION]).option(OPTION)
     assert option.total[0] == pytest.approx(option.total[1], rel=1e-12)
@@ -141,17 +158,24 @@ def test_sleeping_or_waiting_runs_hold_nothing(runs, steps, wait, sleep):
 
 def test_the_step_limits_are_the_clouds():
     """The same server code: the self-hosted limits on one run are the documented defaults."""
-    p = agent(steps_per_run=1_200, step_payload_kb=5_000, sleeps_per_run=1, sleep_seconds=400 * 86_400 / 1.1,
-                        step_seconds=3 * 3600)
+    p = agent(
+        steps_per_run=1_200,
+        step_payload_kb=5_000,
+        sleeps_per_run=1,
+        sleep_seconds=400 * 86_400 / 1.1,
+        step_seconds=3 * 3600,
+    )
     both = summarize(estimate(p, BOOK, [OPTION, "inngest/cloud"]))
     mine, cloud = (next(o for o in both.options if o.id == i) for i in (OPTION, "inngest/cloud"))
     ours = {x.id: x for x in mine.limits}
     theirs = {x.id: x for x in cloud.limits}
     assert set(ours) <= set(theirs)
     for key, limit in ours.items():
-        assert (limit.value, limit.limit, limit.exceeded) == (theirs[key].value, theirs[key].limit,
-                                                              theirs[key].exceeded), key
+        assert (limit.value, limit.limit, limit.exceeded) == (
+            theirs[key].value,
+            theirs[key].limit,
+            theirs[key].exceeded,
+        ), key
     # 1,200 steps + a sleep + a wait > 1,000; 5,000 KB > 4 MB; 3 h > 2 h; 363.6 days is within a year
-    assert {k for k, x in ours.items() if x.exceeded} == {"steps_per_function", "step_return_mb",
-                                                          "step_timeout_hours"}
+    assert {k for k, x in ours.items() if x.exceeded} == {"steps_per_function", "step_return_mb", "step_timeout_hours"}
     assert ours["steps_per_function"].value == 1_202

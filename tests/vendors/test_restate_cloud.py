@@ -41,19 +41,27 @@ def _actions_per_run(p: WorkloadProfile, scenario: str = "expected") -> float:
     call, its own invocation and its step; a step's payload takes one more per started 64 KiB past
     the first (no context growth here). Each counting number as the scenario picks it."""
     count = {k: v.pick(scenario) for k, v in TABLE.counting.items()}
-    entry, invocation, per_retry = count["actions_per_journal_entry"], count["actions_per_invocation"], \
-        count["actions_per_retry"]
+    entry, invocation, per_retry = (
+        count["actions_per_journal_entry"],
+        count["actions_per_invocation"],
+        count["actions_per_retry"],
+    )
     chunks = max(math.ceil(p.step_payload_kb / count["payload_chunk_kb"]) - 1, 0)
-    return (invocation
-            + p.steps_per_run * (entry + chunks + p.retry_rate * per_retry)
-            + (p.sleeps_per_run + p.human_waits_per_run) * entry
-            + p.child_runs_per_run * (entry + invocation + entry))
+    return (
+        invocation
+        + p.steps_per_run * (entry + chunks + p.retry_rate * per_retry)
+        + (p.sleeps_per_run + p.human_waits_per_run) * entry
+        + p.child_runs_per_run * (entry + invocation + entry)
+    )
 
 
 def _storage_gb_months(p: WorkloadProfile, days: float) -> float:
     """Journals of open runs and of closed runs kept `days`, on average over the month."""
-    wall = ((p.steps_per_run + p.child_runs_per_run) * p.step_seconds * (1 + p.retry_rate)
-            + p.sleeps_per_run * p.sleep_seconds + p.human_waits_per_run * p.human_wait_seconds)
+    wall = (
+        (p.steps_per_run + p.child_runs_per_run) * p.step_seconds * (1 + p.retry_rate)
+        + p.sleeps_per_run * p.sleep_seconds
+        + p.human_waits_per_run * p.human_wait_seconds
+    )
     state_kb = p.state_kb_per_run if p.state_kb_per_run is not None else p.steps_per_run * p.step_payload_kb
     return p.monthly_runs / DAYS_PER_MONTH * (wall / 86_400 + days) * state_kb / KB_PER_GB
 
@@ -128,8 +136,15 @@ def test_the_retention_bounds_are_the_plans_shortest_and_longest():
 
 
 def test_actions_per_run_follow_the_tables_counting():
-    fields = dict(steps_per_run=10, retry_rate=0.5, sleeps_per_run=3, sleep_seconds=60, human_waits_per_run=2,
-                  child_runs_per_run=2, step_payload_kb=8)
+    fields = dict(
+        steps_per_run=10,
+        retry_rate=0.5,
+        sleeps_per_run=3,
+        sleep_seconds=60,
+        human_waits_per_run=2,
+        child_runs_per_run=2,
+        step_payload_kb=8,
+    )
     # 2 (invocation) + 10 steps + 3 sleeps + 2 awakeables + 2 children x (call + 2 + step) = 25
     assert _actions_per_run(agent(**fields)) == 25
     assert _usage(**fields).per_run("actions").total[0] == 25
@@ -146,8 +161,14 @@ def test_a_step_carrying_data_takes_one_action_more_per_started_64_kib(payload_k
 
 
 @settings(max_examples=40, deadline=None)
-@given(steps=st.integers(0, 5_000), more=st.integers(1, 500), retry=st.floats(0, 3),
-       payload=st.floats(0, 2_000), sleeps=st.integers(0, 20), children=st.integers(0, 10))
+@given(
+    steps=st.integers(0, 5_000),
+    more=st.integers(1, 500),
+    retry=st.floats(0, 3),
+    payload=st.floats(0, 2_000),
+    sleeps=st.integers(0, 20),
+    children=st.integers(0, 10),
+)
 def test_actions_grow_linearly_with_steps(steps, more, retry, payload, sleeps, children):
     fields = dict(retry_rate=retry, step_payload_kb=payload, sleeps_per_run=sleeps, child_runs_per_run=children)
     short = _usage("high", steps_per_run=steps, **fields).per_run("actions").total[0]
@@ -168,8 +189,15 @@ def test_actions_grow_linearly_with_steps(steps, more, retry, payload, sleeps, c
     [(13, "starter"), (15, "business"), (25, "starter")],
 )
 def test_the_cheapest_plan_that_takes_the_workload(actions_per_run, plan):
-    p = agent(monthly_runs=1_000_000, steps_per_run=actions_per_run - 2, step_seconds=0.5,
-                        retry_rate=0, human_waits_per_run=0, state_kb_per_run=1, peak_window_hours=24)
+    p = agent(
+        monthly_runs=1_000_000,
+        steps_per_run=actions_per_run - 2,
+        step_seconds=0.5,
+        retry_rate=0,
+        human_waits_per_run=0,
+        state_kb_per_run=1,
+        peak_window_hours=24,
+    )
     actions = p.monthly_runs * _actions_per_run(p)
     assert actions == actions_per_run * 1e6
     storage = _storage_gb_months(p, p.retention_days)
@@ -181,16 +209,24 @@ def test_the_cheapest_plan_that_takes_the_workload(actions_per_run, plan):
     for shown in out.plans:
         if bills[shown.id] is None:
             assert shown.monthly_usd is None
-            assert shown.reason.endswith(("allows no usage beyond what it includes",
-                                          "takes no actions beyond what it includes"))
+            assert shown.reason.endswith(
+                ("allows no usage beyond what it includes", "takes no actions beyond what it includes")
+            )
         else:
             assert shown.monthly_usd == pytest.approx(bills[shown.id])
 
 
 def test_premium_overage_is_graduated_past_its_allowance():
     """120M actions: 50M included, 50M at $15/M to 100M, 20M at $10/M: $750 + $200 = $950."""
-    p = agent(monthly_runs=1_000_000, steps_per_run=118, step_seconds=1, retry_rate=0,
-                        human_waits_per_run=0, state_kb_per_run=1, peak_window_hours=24)
+    p = agent(
+        monthly_runs=1_000_000,
+        steps_per_run=118,
+        step_seconds=1,
+        retry_rate=0,
+        human_waits_per_run=0,
+        state_kb_per_run=1,
+        peak_window_hours=24,
+    )
     actions = p.monthly_runs * _actions_per_run(p)
     assert actions == 120e6 and _premium_actions_usd(actions) == pytest.approx(950)
     out = _out(p)
@@ -208,8 +244,15 @@ def test_premium_overage_is_graduated_past_its_allowance():
 def test_premium_past_200m_actions_depends_on_enterprise():
     """250M actions: $750 + $1,000 to 200M, then 50M at the last rate, flagged as a contract price.
     Starter's 50 actions a second rule it out at this volume."""
-    p = agent(monthly_runs=2_500_000, steps_per_run=98, step_seconds=1, retry_rate=0,
-                        human_waits_per_run=0, state_kb_per_run=1, peak_window_hours=24)
+    p = agent(
+        monthly_runs=2_500_000,
+        steps_per_run=98,
+        step_seconds=1,
+        retry_rate=0,
+        human_waits_per_run=0,
+        state_kb_per_run=1,
+        peak_window_hours=24,
+    )
     actions = p.monthly_runs * _actions_per_run(p)
     assert actions == 250e6
     out = _out(p)
@@ -224,8 +267,15 @@ def test_premium_past_200m_actions_depends_on_enterprise():
 def test_storage_past_the_included_gb_is_billed_per_gb_month():
     """100,000 runs each keeping a 1,000 KB journal for Starter's 3 days: about 9.4 GB-month, 5
     included, the rest at $0.50."""
-    p = agent(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
-                        human_waits_per_run=0, state_kb_per_run=1_000, retention_days=3)
+    p = agent(
+        monthly_runs=100_000,
+        steps_per_run=10,
+        step_seconds=1,
+        retry_rate=0,
+        human_waits_per_run=0,
+        state_kb_per_run=1_000,
+        retention_days=3,
+    )
     storage = _storage_gb_months(p, 3)
     assert storage == pytest.approx(9.4065, rel=1e-4)
     out = _out(p)
@@ -241,8 +291,7 @@ def test_storage_past_the_included_gb_is_billed_per_gb_month():
 def test_retention_is_priced_within_the_tables_bounds_and_the_plans(asked, priced):
     """Within the table's 1 to 30 days first (a warning says so when the profile is outside), then
     within what the chosen plan keeps (another warning)."""
-    p = agent(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0,
-                        retention_days=asked)
+    p = agent(monthly_runs=10_000, steps_per_run=10, retry_rate=0, human_waits_per_run=0, retention_days=asked)
     out = _out(p)
     kept = next(plan for plan in TABLE.plans if plan.name == out.plan).limits["retention_days"].expected
     assert out.quantities["storage_gb_months"] == pytest.approx(_storage_gb_months(p, min(priced, kept)))
@@ -254,8 +303,15 @@ def test_retention_is_priced_within_the_tables_bounds_and_the_plans(asked, price
 def test_the_chosen_plan_prices_the_journal_for_as_long_as_it_keeps_it():
     """Starter keeps closed runs 3 days. A profile asking for 30 days is priced, on Starter, on the
     3 days Starter keeps (with a warning that says so); Premium, which keeps 30, on all 30."""
-    p = agent(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
-                        human_waits_per_run=0, state_kb_per_run=1_000, retention_days=30)
+    p = agent(
+        monthly_runs=100_000,
+        steps_per_run=10,
+        step_seconds=1,
+        retry_rate=0,
+        human_waits_per_run=0,
+        state_kb_per_run=1_000,
+        retention_days=30,
+    )
     out = _out(p)
     chosen = next(plan for plan in TABLE.plans if plan.name == out.plan)
     assert chosen.id == "starter"
@@ -263,18 +319,27 @@ def test_the_chosen_plan_prices_the_journal_for_as_long_as_it_keeps_it():
     assert kept == 3
     storage = _storage_gb_months(p, kept)
     assert _line(out, "storage").cost_usd == pytest.approx(
-        max(storage - chosen.included["storage"].expected, 0.0) * TABLE.prices["storage"].expected)
+        max(storage - chosen.included["storage"].expected, 0.0) * TABLE.prices["storage"].expected
+    )
     assert out.quantities["storage_gb_months"] == pytest.approx(storage)
     assert any(w.startswith("Starter keeps closed runs 3 days") for w in out.warnings)
     premium = next(x for x in out.plans if x.id == "premium")
     on_premium = _storage_gb_months(p, 30)
     assert premium.monthly_usd == pytest.approx(
-        1000 + max(on_premium - TABLE.plans[3].included["storage"].expected, 0.0) * TABLE.prices["storage"].expected)
+        1000 + max(on_premium - TABLE.plans[3].included["storage"].expected, 0.0) * TABLE.prices["storage"].expected
+    )
 
 
 def test_a_plan_that_keeps_the_journal_long_enough_is_priced_on_the_profile():
-    p = agent(monthly_runs=100_000, steps_per_run=10, step_seconds=1, retry_rate=0,
-                        human_waits_per_run=0, state_kb_per_run=1_000, retention_days=2)
+    p = agent(
+        monthly_runs=100_000,
+        steps_per_run=10,
+        step_seconds=1,
+        retry_rate=0,
+        human_waits_per_run=0,
+        state_kb_per_run=1_000,
+        retention_days=2,
+    )
     out = _out(p)
     assert out.plan == "Starter"
     assert out.quantities["storage_gb_months"] == pytest.approx(_storage_gb_months(p, 2))
@@ -300,8 +365,14 @@ def test_the_free_plan_takes_at_most_10_actions_a_second():
 @settings(max_examples=40, deadline=None)
 @given(peak=st.floats(1, 20_000), steps=st.integers(1, 100), seconds=st.floats(0.5, 30))
 def test_a_plans_rate_cap_bites_only_at_a_high_peak(peak, steps, seconds):
-    p = agent(monthly_runs=1_000, steps_per_run=steps, step_seconds=seconds, retry_rate=0,
-                        human_waits_per_run=0, peak_concurrent_runs=peak)
+    p = agent(
+        monthly_runs=1_000,
+        steps_per_run=steps,
+        step_seconds=seconds,
+        retry_rate=0,
+        human_waits_per_run=0,
+        peak_concurrent_runs=peak,
+    )
     executing = steps * seconds
     floor = p.monthly_runs / SECONDS_PER_MONTH * 86_400 / (p.peak_window_hours * 3600) * executing
     per_second = max(peak, floor) / executing * _actions_per_run(p)

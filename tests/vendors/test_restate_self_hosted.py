@@ -31,7 +31,6 @@ class TestRestateSelfHosted(VendorContract):
     option = OPTION
 
 
-
 def _pick(number, scenario: str) -> float:
     end = {"low": number.low, "high": number.high}.get(scenario)
     return number.expected if end is None else end
@@ -66,9 +65,14 @@ def test_the_bsl_server_has_no_fee():
 
 def test_the_server_is_priced_on_the_hosting_table():
     server = _line(_out(agent())[0], "platform")
-    per_month = {s: HOURS_PER_MONTH * (_pick(A["platform_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
-                                       + _pick(A["platform_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s))
-                 for s in ("low", "expected", "high")}
+    per_month = {
+        s: HOURS_PER_MONTH
+        * (
+            _pick(A["platform_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
+            + _pick(A["platform_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s)
+        )
+        for s in ("low", "expected", "high")
+    }
     assert server.name == "Restate server"
     assert server.cost_usd == pytest.approx(per_month["expected"]) and server.cost_usd == pytest.approx(72.0802)
     assert (server.low_usd, server.high_usd) == pytest.approx((per_month["low"], per_month["high"]))
@@ -109,8 +113,7 @@ def test_people_come_from_the_reference_engineer_cost():
 def test_no_fee_per_action(steps, payload, waits):
     """Steps that take no time hold no service: however many actions they journal, the bill is the
     server and the people."""
-    p = agent(monthly_runs=1e6, steps_per_run=steps, step_seconds=0, step_payload_kb=payload,
-                        human_waits_per_run=waits)
+    p = agent(monthly_runs=1e6, steps_per_run=steps, step_seconds=0, step_payload_kb=payload, human_waits_per_run=waits)
     fixed = (A["platform_vcpu"].expected * VCPU_HOUR + A["platform_memory_gb"].expected * GB_HOUR) * HOURS_PER_MONTH
     people = A["ops_fte"].expected * PEOPLE.assumptions["engineer_cost"].expected / 12
     assert _out(p)[0].monthly_usd == pytest.approx(fixed + people)

@@ -87,8 +87,7 @@ def test_developer_faq_10000_actions_cost_0_50_plus_10_percent():
     # workflow with no steps is 10,000 starts; storage of their tiny histories is priced too, so
     # the fee is 10% of Actions + storage.
     book = read_pricebook(on=CURRENT)
-    profile = agent(monthly_runs=10_000, steps_per_run=0, human_waits_per_run=0, retry_rate=0,
-                              retention_days=1)
+    profile = agent(monthly_runs=10_000, steps_per_run=0, human_waits_per_run=0, retry_rate=0, retention_days=1)
     bill = estimate(profile, book, [OPTION]).option(OPTION).bill
     lines = {ln.key: ln for ln in bill.lines}
     assert bill.plan[0] == "developer"
@@ -155,12 +154,20 @@ def test_first_heartbeat_is_sent_at_once_and_later_ones_throttled():
     # No call within a step shorter than the heartbeat interval.
     assert _usage(steps_per_run=1, step_seconds=4, heartbeat_seconds=5).count("heartbeats").total[0] == 0
     # 100 s, every 5 s, timeout 20 s: throttle 16 s: sent at 5, 21, 37, 53, 69, 85 -> 6.
-    assert _usage(steps_per_run=1, step_seconds=100, heartbeat_seconds=5,
-                  heartbeat_timeout_seconds=20).count("heartbeats").total[0] == 6
+    assert (
+        _usage(steps_per_run=1, step_seconds=100, heartbeat_seconds=5, heartbeat_timeout_seconds=20)
+        .count("heartbeats")
+        .total[0]
+        == 6
+    )
     # Every attempt heartbeats; local activities do not.
     assert _usage(steps_per_run=3, retry_rate=1, step_seconds=8, heartbeat_seconds=5).count("heartbeats").total[0] == 6
-    assert _usage(steps_per_run=3, step_seconds=8, heartbeat_seconds=5,
-                  step_kind="local_activity").count("heartbeats").total[0] == 0
+    assert (
+        _usage(steps_per_run=3, step_seconds=8, heartbeat_seconds=5, step_kind="local_activity")
+        .count("heartbeats")
+        .total[0]
+        == 0
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -182,8 +189,11 @@ def test_heartbeats_match_a_walk_through_the_throttle(seconds, every, timeout):
         k += 1
     if pending and next_send <= seconds:
         sent += 1
-    got = _usage(steps_per_run=1, step_seconds=seconds, heartbeat_seconds=every,
-                 heartbeat_timeout_seconds=timeout).count("heartbeats").total[0]
+    got = (
+        _usage(steps_per_run=1, step_seconds=seconds, heartbeat_seconds=every, heartbeat_timeout_seconds=timeout)
+        .count("heartbeats")
+        .total[0]
+    )
     assert got == sent
 
 
@@ -196,8 +206,11 @@ def test_one_activity_is_eleven_events():
 
 
 def test_sequential_activity_cap():
-    summary = summarize(estimate(agent(steps_per_run=10, step_payload_kb=0, human_waits_per_run=0),
-                                 read_pricebook(on=CURRENT), [OPTION]))
+    summary = summarize(
+        estimate(
+            agent(steps_per_run=10, step_payload_kb=0, human_waits_per_run=0), read_pricebook(on=CURRENT), [OPTION]
+        )
+    )
     h = summary.history
     # (51,200 - 5) / 6 = 8,532.5: step 8,533 takes the history past the limit.
     assert h.steps_until_event_limit == 8533
@@ -213,8 +226,7 @@ def test_timers_signals_and_children_add_events():
 
 
 def test_growing_context_makes_size_bind_first_and_payload_block():
-    profile = agent(steps_per_run=400, step_payload_kb=16, context_growth_kb=6, retry_rate=0,
-                              human_waits_per_run=0)
+    profile = agent(steps_per_run=400, step_payload_kb=16, context_growth_kb=6, retry_rate=0, human_waits_per_run=0)
     h = summarize(estimate(profile, read_pricebook(on=CURRENT), [OPTION])).history
     assert h.binding_limit == "history_size"
     assert h.steps_until_size_limit < h.steps_until_payload_limit < h.steps_until_event_limit
@@ -270,8 +282,9 @@ def test_size_limit_step_matches_a_step_by_step_walk():
             if size > 50 * BYTES_PER_MB:
                 expected = n
                 break
-        profile = agent(steps_per_run=1, step_payload_kb=payload, context_growth_kb=growth,
-                                  retry_rate=0, human_waits_per_run=0)
+        profile = agent(
+            steps_per_run=1, step_payload_kb=payload, context_growth_kb=growth, retry_rate=0, human_waits_per_run=0
+        )
         h = summarize(estimate(profile, read_pricebook(on=CURRENT), [OPTION])).history
         assert h.steps_until_size_limit == expected
 
@@ -279,8 +292,14 @@ def test_size_limit_step_matches_a_step_by_step_walk():
 def test_cost_never_falls_across_a_continue_as_new_boundary():
     """A run with big payloads and a month-long wait: adding steps past the first restart adds a
     segment, and the bill (storage of the open history included) keeps growing."""
-    base = agent(monthly_runs=1000, step_payload_kb=512, human_waits_per_run=1,
-                           human_wait_seconds=30 * 86_400, retry_rate=0, retention_days=30)
+    base = agent(
+        monthly_runs=1000,
+        step_payload_kb=512,
+        human_waits_per_run=1,
+        human_wait_seconds=30 * 86_400,
+        retry_rate=0,
+        retention_days=30,
+    )
     steps = np.arange(1, 40)
     frame = profiles_frame(base).loc[[0] * steps.size].reset_index(drop=True)
     frame["steps_per_run"] = steps.astype(float)
@@ -291,14 +310,25 @@ def test_cost_never_falls_across_a_continue_as_new_boundary():
 
 # The app: a contract entered in the link reprices the option and survives the round trip.
 def test_your_prices_and_plan_survive_the_link_and_reprice_the_option():
-    link = {"preset": "coding-agent", "monthly_runs": "1250000", "your.temporal/cloud.price.actions": "30",
-            "your.temporal/cloud.plan": "business", "your.temporal/cloud.discount": "20"}
+    link = {
+        "preset": "coding-agent",
+        "monthly_runs": "1250000",
+        "your.temporal/cloud.price.actions": "30",
+        "your.temporal/cloud.plan": "business",
+        "your.temporal/cloud.discount": "20",
+    }
     at = start(link)
     assert not at.exception and not at.error
     assert param(at, "your.temporal/cloud.price.actions") == "30"
     assert param(at, "your.temporal/cloud.plan") == "business"
-    profile = read_presets()["coding-agent"].model_copy(update={"monthly_runs": 1_250_000.0, "overrides": {
-        "temporal/cloud": OptionOverrides(prices={"actions": 30}, plan="business", discount_percent=20)}})
+    profile = read_presets()["coding-agent"].model_copy(
+        update={
+            "monthly_runs": 1_250_000.0,
+            "overrides": {
+                "temporal/cloud": OptionOverrides(prices={"actions": 30}, plan="business", discount_percent=20)
+            },
+        }
+    )
     result = summarize(estimate(profile, read_pricebook(on=dt.date.today())))
     temporal = next(o for o in result.options if o.id == "temporal/cloud")
     assert metrics(at)["Temporal Cloud"] == format_usd(temporal.monthly_usd)

@@ -29,8 +29,16 @@ def _usage(**fields) -> Usage:
 
 
 def test_billable_seconds_count_attempts_short_sleeps_and_children():
-    u = _usage(steps_per_run=10, step_seconds=2, retry_rate=0, sleeps_per_run=3, sleep_seconds=4,
-               child_runs_per_run=2, human_waits_per_run=1, human_wait_seconds=7200)
+    u = _usage(
+        steps_per_run=10,
+        step_seconds=2,
+        retry_rate=0,
+        sleeps_per_run=3,
+        sleep_seconds=4,
+        child_runs_per_run=2,
+        human_waits_per_run=1,
+        human_wait_seconds=7200,
+    )
     # 10 x 2 s + 3 sleeps of 4 s (under the 5 s threshold: billed) + 2 children x 2 s; the wait is free.
     assert u.per_run("billable_seconds").total[0] == 36
     # the run and each awaited child pay the run fee
@@ -87,15 +95,20 @@ def test_an_idle_month_costs_the_cheapest_plan_that_takes_the_peak():
         idle = agent(monthly_runs=0, peak_concurrent_runs=peak)
         fits = [p.fee.expected for p in TABLE.plans if p.concurrency.expected >= peak]
         if not fits:
-            fits = [p.fee.expected + (peak - p.concurrency.expected) * p.prices["extra_concurrency"].expected
-                    for p in TABLE.plans if "extra_concurrency" in p.prices]
+            fits = [
+                p.fee.expected + (peak - p.concurrency.expected) * p.prices["extra_concurrency"].expected
+                for p in TABLE.plans
+                if "extra_concurrency" in p.prices
+            ]
         assert estimate(idle, BOOK, [OPTION]).option(OPTION).total[0] == pytest.approx(min(fits))
 
 
 def test_compute_is_priced_per_machine():
     small = agent(machine="small-1x")
     big = agent(machine="large-2x")
-    lines = [next(ln for ln in estimate(p, BOOK, [OPTION]).option(OPTION).bill.lines if ln.key == "compute")
-             for p in (small, big)]
+    lines = [
+        next(ln for ln in estimate(p, BOOK, [OPTION]).option(OPTION).bill.lines if ln.key == "compute")
+        for p in (small, big)
+    ]
     assert lines[0].unit_price[0] == TABLE.prices["compute.small-1x"].expected
     assert lines[1].unit_price[0] == TABLE.prices["compute.large-2x"].expected

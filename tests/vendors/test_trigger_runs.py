@@ -60,8 +60,7 @@ def test_a_burst_of_runs_needs_the_month_s_runs_given():
 
 
 def test_bad_runs_are_named_by_index_and_field():
-    bad = json.dumps({"data": [{"createdAt": "yesterday", "durationMs": -1, "costInCents": "1",
-                                "baseCostInCents": 0}]})
+    bad = json.dumps({"data": [{"createdAt": "yesterday", "durationMs": -1, "costInCents": "1", "baseCostInCents": 0}]})
     with pytest.raises(PricingError) as caught:
         read_runs(bad, "runs.json")
     fields = {p.field for p in caught.value.problems}

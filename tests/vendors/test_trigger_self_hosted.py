@@ -38,6 +38,8 @@ def test_the_platform_is_priced_on_the_hosting_table():
     hosting = BOOK.table("reference/hosting")
     out = summarize(estimate(agent(), BOOK, [OPTION])).options[0]
     platform = next(c for c in out.components if c.key == "platform")
-    per_hour = (TABLE.assumptions["platform_vcpu"].expected * hosting.prices["vcpu_hour"].expected
-                + TABLE.assumptions["platform_memory_gb"].expected * hosting.prices["gb_ram_hour"].expected)
+    per_hour = (
+        TABLE.assumptions["platform_vcpu"].expected * hosting.prices["vcpu_hour"].expected
+        + TABLE.assumptions["platform_memory_gb"].expected * hosting.prices["gb_ram_hour"].expected
+    )
     assert platform.cost_usd == pytest.approx(per_hour * 730)
