@@ -64,10 +64,12 @@ def test_plan_switch_is_reported_as_a_jump():
     plans = {p.id: p for p in BOOK.table("trigger.dev/cloud").plans}
     cap = plans["hobby"].concurrency.expected
     assert plans["hobby"].fee.expected < 30 < plans["pro"].fee.expected
-    profile = agent(monthly_runs=10, steps_per_run=1, step_seconds=1,
-                    overrides={"cloudflare/workflows": {"commitment_usd": 30}})
-    found = crossovers(profile, "peak_concurrent_runs", "trigger.dev/cloud", "cloudflare/workflows", BOOK, 1, 300,
-                       log=False)
+    profile = agent(
+        monthly_runs=10, steps_per_run=1, step_seconds=1, overrides={"cloudflare/workflows": {"commitment_usd": 30}}
+    )
+    found = crossovers(
+        profile, "peak_concurrent_runs", "trigger.dev/cloud", "cloudflare/workflows", BOOK, 1, 300, log=False
+    )
     assert [c.kind for c in found] == ["jump"]
     assert found[0].value == pytest.approx(cap, abs=1)
     assert (found[0].cheaper_below, found[0].cheaper_above) == ("trigger.dev/cloud", "cloudflare/workflows")
