@@ -62,7 +62,7 @@ def main() -> None:
         _problems("The data does not load (run `tco pricing validate`):", [str(p) for p in exc.problems])
         st.stop()
     _freeze_loaded()
-    session = Session(st.session_state, st.query_params, presets, criteria, allowed)  # type: ignore[arg-type]
+    session = Session(st.session_state, st.query_params, presets, criteria, allowed)
     session.start()
 
     on = session.store.get("pricing_date") or dt.date.today()

@@ -27,6 +27,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the commands import what they need when they run: `tco --help` loads none of it
+    from model.profile import WorkloadProfile
+    from pricing.scenarios import ScenarioSet
+    from pricing.schema import PriceBook, PriceTable
 
 __all__ = ["main"]
 
@@ -196,7 +202,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_profile(path: Path, data: Path | None, book):  # type: ignore[no-untyped-def]
+def _load_profile(path: Path, data: Path | None, book: PriceBook) -> WorkloadProfile:
     """A profile file, checked against the pricing data too (machine size, option ids)."""
     from pricing.load import list_table_files
     from pricing.profiles import known_from, read_profile
@@ -248,7 +254,7 @@ def _compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_scenarios(args: argparse.Namespace, book):  # type: ignore[no-untyped-def]
+def _read_scenarios(args: argparse.Namespace, book: PriceBook) -> ScenarioSet:
     from pricing.load import list_table_files
     from pricing.profiles import known_from
     from pricing.scenarios import read_scenarios
@@ -257,7 +263,7 @@ def _read_scenarios(args: argparse.Namespace, book):  # type: ignore[no-untyped-
     return read_scenarios(args.scenarios, known=known_from(book, options), root=args.data)
 
 
-def _compare_scenarios(args: argparse.Namespace, book) -> int:  # type: ignore[no-untyped-def]
+def _compare_scenarios(args: argparse.Namespace, book: PriceBook) -> int:
     from model.scenarios import compare_scenarios
     from report import scenarios as out
 
@@ -385,7 +391,7 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if problems else EXIT_OK
 
 
-def _table_from(path: Path, root: Path):  # type: ignore[no-untyped-def]
+def _table_from(path: Path, root: Path) -> PriceTable:
     """A table file inside the data directory or anywhere else (see `read_version`)."""
     from pricing.load import read_version
 

@@ -63,7 +63,9 @@ def grid(low: float, high: float, points: int = GRID_POINTS, log: bool | None = 
     return np.geomspace(low, high, points) if log else np.linspace(low, high, points)
 
 
-def _totals(profile: WorkloadProfile, field: str, book: PriceBook, ids: list[str]):  # type: ignore[no-untyped-def]
+def _totals(
+    profile: WorkloadProfile, field: str, book: PriceBook, ids: list[str]
+) -> Callable[[npt.ArrayLike], npt.NDArray[np.float64]]:
     """x -> expected monthly cost of each option at each x, shape (len(x), len(ids)); NaN where
     an option cannot run the workload."""
     base = Columns(profiles_frame(profile))

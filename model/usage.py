@@ -341,7 +341,8 @@ class Usage:
             *(_hashable(self.params[p]) for name in terms for p in COUNTS[name].params),
         )
         if shared and key in self.work.cache:
-            return self.work.cache[key]  # type: ignore[no-any-return]
+            cached: Count = self.work.cache[key]
+            return cached
         zero = np.zeros(self.work.rows)
         total = Count(zero, zero, zero)
         for name, coefficient in terms.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +91,9 @@ def parse_table(text: str, file: str, *, today: dt.date | None = None) -> PriceT
     return table
 
 
-def _reference_problems(table: PriceTable, file: str, line_of) -> Iterable[Problem]:  # type: ignore[no-untyped-def]
+def _reference_problems(
+    table: PriceTable, file: str, line_of: Callable[[tuple[str | int, ...]], int | None]
+) -> Iterable[Problem]:
     """Checks the schema cannot express: every `source:` names a source of this table."""
     known = set(table.sources)
     for path, item in table.numbers().items():

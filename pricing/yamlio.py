@@ -12,7 +12,7 @@ import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 from pydantic import ValidationError
@@ -121,11 +121,13 @@ _REFUSED_TAGS = (
     "tag:yaml.org,2002:omap",
     "tag:yaml.org,2002:pairs",
 )
-_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's C loader where it is installed (it reads several times faster), else PyYAML's own."""
+if TYPE_CHECKING:
+    _Base = yaml.SafeLoader
+else:  # libyaml's C loader where it is installed (it reads several times faster), else PyYAML's own
+    _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BASE):  # type: ignore[misc]
+class _Loader(_Base):
     """The safe loader, stricter: keys must be plain values, integers short, and no binary data,
     sets or ordered pairs (none of these files holds one)."""
 
@@ -145,7 +147,7 @@ class _Loader(_BASE):  # type: ignore[misc]
             )
         return int(super().construct_yaml_int(node))
 
-    def construct_refused(self, node: yaml.Node) -> None:
+    def construct_refused(self, node: yaml.Node) -> NoReturn:
         raise yaml.constructor.ConstructorError(
             None,
             None,
@@ -153,7 +155,7 @@ class _Loader(_BASE):  # type: ignore[misc]
             node.start_mark,
         )
 
-    def construct_undefined(self, node: yaml.Node) -> None:
+    def construct_undefined(self, node: yaml.Node) -> NoReturn:
         raise yaml.constructor.ConstructorError(
             None, None, f"the tag {node.tag} is not allowed here: write a plain value", node.start_mark
         )

@@ -10,7 +10,7 @@ import functools
 import math
 import re
 from collections.abc import Mapping
-from typing import cast
+from typing import Literal, cast
 
 import altair as alt
 import numpy as np
@@ -223,10 +223,11 @@ def _cost_curve_template(
             ],
         )
     )
-    for side, dx in (("left", 8), ("right", -8)):
+    sides: tuple[tuple[Literal["left", "right"], int], ...] = (("left", 8), ("right", -8))
+    for side, dx in sides:
         layers.append(
             crossings.transform_filter(alt.datum.changes_cheapest & (alt.datum.side == side))
-            .mark_text(align=side, dx=dx, fontSize=10)  # type: ignore[arg-type]
+            .mark_text(align=side, dx=dx, fontSize=10)
             .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
         )
     here = alt.Chart(alt.NamedData("here"))
@@ -239,8 +240,10 @@ def _cost_curve_template(
         here.mark_text(align="left", dx=4, y=8, color="gray").encode(x=alt.X("value:Q", scale=x_scale), text="label:N")
     )
     title = f"Cost per month against {axis.label.lower()}" + (" (bands: P10–P90 of the draws)" if banded else "")
-    chart = alt.layer(*layers, data=alt.NamedData("sweep")).properties(width=WIDTH, height=320, title=title)
-    return chart.interactive(bind_y=False) if interactive else chart  # type: ignore[return-value]
+    chart = cast(
+        alt.LayerChart, alt.layer(*layers, data=alt.NamedData("sweep")).properties(width=WIDTH, height=320, title=title)
+    )
+    return chart.interactive(bind_y=False) if interactive else chart
 
 
 @functools.lru_cache(maxsize=64)

@@ -714,7 +714,7 @@ class Session:
 
     def __init__(
         self,
-        session_state: MutableMapping[str, Any],
+        session_state: MutableMapping[Any, Any],
         query_params: Any,
         presets: Mapping[str, WorkloadProfile],
         criteria: Criteria,

@@ -417,3 +417,28 @@ def test_screenshots_of_the_main_views(page, tmp_path):
         target = out / f"{name}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 20_000, name
+
+
+HOSTILE_LINKS = [
+    "?name=%21%5Bx%5D%28http%3A%2F%2Fevil.example%2Fname.png%29"
+    "&description=%60%60%60%0A%3Cimg+src%3Dhttp%3A%2F%2Fevil.example%2Fdesc.png%3E%0A%60%60%60&view=report",
+    "?machine=%21%5Bx%5D%28http%3A%2F%2Fevil.example%2Fmachine.png%29"
+    "&%5Blog+in%5D%28https%3A%2F%2Fevil.example%29=1&steps_per_run=%21%5Bx%5D%28http%3A%2F%2Fevil.example%2Fs.png%29",
+    "?s1=%21%5Bx%5D%28http%3A%2F%2Fevil.example%2Fs1.png%29&s1.monthly_runs=5&view=scenarios",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_LINKS)
+def test_a_hostile_link_fetches_nothing_and_links_nowhere(page, query):
+    """Images and links hidden in a link's values (the profile's name and description, an unusable
+    machine, a parameter's name, a scenario's name) reach no host and become no link: the `page`
+    fixture fails the test on any request that leaves 127.0.0.1, and no anchor points outside."""
+    open_app(page, query)
+    page.wait_for_timeout(1500)
+    wait_idle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    outside = page.evaluate(
+        "() => [...document.querySelectorAll('a[href], img[src]')].map(e => e.href || e.src)"
+        ".filter(u => u.includes('evil.example'))"
+    )
+    assert outside == []
