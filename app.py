@@ -16,7 +16,6 @@ import streamlit as st
 from model.profile import ProfileError
 from pricing.load import PricingError
 from pricing.profiles import known_from
-from report.text import escape
 from ui import data
 from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline, sure_line
@@ -28,12 +27,12 @@ from ui.provenance import render_pricing
 from ui.scenarios import render_scenarios, scenario_results
 from ui.sidebar import render_sidebar
 from ui.state import PROFILE_FIELDS, VIEWS, Session, second_axes
+from ui.text import problems
 
 
-def _problems(title: str, problems: list[str]) -> None:
-    """Problems in a box: each line shown as the text it is (a value from a link or a file can hold
-    anything, Markdown and HTML included)."""
-    st.error(title + "\n\n" + "\n".join(f"- {escape(p)}" for p in problems))
+def _problems(title: str, lines: list[str]) -> None:
+    """Problems in a box, each line shown as the text it is (`ui.text.problems`)."""
+    problems(title, lines)
 
 
 def _fallback(param: str) -> str:

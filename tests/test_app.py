@@ -50,6 +50,12 @@ def plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown).replace("&amp;", "&")
 
 
+def problems_shown(at: AppTest) -> str:
+    """What the app's problem boxes say: their titles (`st.error`) and the problems beneath, shown as plain
+    text (`ui.text.problems`)."""
+    return plain(" ".join([e.value for e in at.error] + [t.value for t in at.text]))
+
+
 def param(at: AppTest, key: str) -> str:
     value = at.query_params[key]
     return value if isinstance(value, str) else value[-1]
@@ -154,7 +160,7 @@ def test_pricing_date_shows_older_tables(presets):
 
 def test_bad_link_values_are_named_and_the_rest_kept():
     at = start({"steps_per_run": "-4", "monthly_runs": "1234", "view": "elsewhere"})
-    text = plain(" ".join(e.value for e in at.error))
+    text = problems_shown(at)
     assert "steps_per_run = '-4'" in text and "view = 'elsewhere'" in text
     assert at.number_input(key=field_key("monthly_runs")).value == 1234
     at.button(key="dismiss_url_problems").click().run()
@@ -240,7 +246,7 @@ def test_the_link_names_the_pricing_date():
 @pytest.mark.parametrize("bad", ["2030-01-01", "2024-06-01"])
 def test_a_date_outside_the_data_is_explained(bad):
     at = start({"date": bad, "steps_per_run": "77"})
-    text = plain(" ".join(e.value for e in at.error))
+    text = problems_shown(at)
     assert f"date = '{bad}'" in text and "a date from" in text
     assert at.number_input(key=field_key("steps_per_run")).value == 77
 
@@ -258,7 +264,7 @@ def test_broken_data_is_explained_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setenv(pricing.load.DATA_ENV, str(data))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "2027-1-1.yaml: file name must be the effective date" in " ".join(e.value for e in at.error)
+    assert "2027-1-1.yaml: file name must be the effective date" in problems_shown(at)
 
 
 def test_the_checklist_starts_unanswered_and_assumes_nothing():
@@ -299,7 +305,7 @@ def test_an_edited_preset_is_titled_as_edited_and_its_description_is_yours():
     assert param(at, "name") == preset.name + " (edited)"
     at.text_area(key=field_key("description")).input("Our agents, next quarter").run()
     assert param(at, "description") == "Our agents, next quarter"
-    preview = " ".join(m.value for m in at.markdown)
+    preview = " ".join(c.value for c in at.code)
     assert f"# {preset.name} (edited)" in preview and "Our agents, next quarter" in preview
     renamed = start({"preset": "coding-agent", "monthly_runs": "9000", "name": "Ours"})
     assert param(renamed, "name") == "Ours"  # a name of your own stays yours

@@ -209,7 +209,7 @@ def test_adding_and_removing_a_scenario_updates_the_link():
 
 
 def test_a_bad_scenario_value_in_the_link_is_named_and_the_rest_kept():
-    from tests.test_app import param, plain
+    from tests.test_app import param, problems_shown
 
     at = _app(
         {
@@ -222,7 +222,7 @@ def test_a_bad_scenario_value_in_the_link_is_named_and_the_rest_kept():
         }
     )
     assert not at.exception
-    shown = plain(" ".join(e.value for e in at.error))
+    shown = problems_shown(at)
     assert "s1.monthly_runs" in shown and "lots" in shown and "s9" in shown
     assert param(at, "s1.retention_days") == "60"
 

@@ -59,5 +59,6 @@ def render_export(analysis: Analysis) -> None:
                 icon=":material/download:",
                 width="stretch",
             )
-    with st.expander("Preview (Markdown)", expanded=True):
-        st.markdown(build(analysis, "md", today).decode("utf-8"))
+    with st.expander("Preview (the Markdown file, as text)", expanded=True):
+        # As text: the report holds the profile's own name and description, which are never rendered.
+        st.code(build(analysis, "md", today).decode("utf-8"), language=None, wrap_lines=True)

@@ -20,9 +20,9 @@ from pricing.profiles import Known, dump_profile, load_profile_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
 from pricing.vendors import IMPORTERS
 from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, decode_text
-from report.text import escape
 from ui.export import slug
 from ui.state import NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key
+from ui.text import problems
 
 __all__ = ["render_sidebar"]
 
@@ -196,7 +196,7 @@ def _sources_note(file: str, sources: dict[str, str]) -> str:
             if origin == "this file"
             else ("their neutral defaults" if origin == "default" else f"from {origin}")
         )
-        parts.append(f"**{escape(where)}**: " + escape(", ".join(by_origin[origin])))
+        parts.append(f"{where}: " + ", ".join(by_origin[origin]))
     return "Loaded. " + "; ".join(parts) + "."
 
 
@@ -534,10 +534,10 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             args=(session,),
             help="Exports: " + "; ".join(i.help for i in IMPORTERS),
         )
-        for problem in session.store.get("upload_problems", []):
-            st.error(escape(problem))
+        if session.store.get("upload_problems"):
+            problems("This file cannot be used:", session.store["upload_problems"])
         if session.store.get("upload_sources"):
-            st.caption(_sources_note(*session.store["upload_sources"]))
+            st.text(_sources_note(*session.store["upload_sources"]))
         if session.store.get("upload_derived"):
             file, lines = session.store["upload_derived"]
             with st.expander("Derived from your runs", expanded=True):
@@ -545,8 +545,10 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         try:
             profile = session.profile(options)
         except ProfileError as exc:
-            for name, value, allowed in exc.problems:
-                st.error(escape(f"{name} = {value!r}: {allowed}"))
+            problems(
+                "These values cannot be priced:",
+                [f"{name} = {value!r}: {allowed}" for name, value, allowed in exc.problems],
+            )
             return None
         st.download_button(
             "Download this profile",
