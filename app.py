@@ -96,12 +96,12 @@ def main() -> None:
     )
     state = session.state(profile, on)
     try:
+        how_sure = render_headline(*data.headline_for(profile, on))  # one estimate: drawn before the sweeps
         analysis = data.analysis_for(profile, on, state.axis, dict(state.answers))
     except (ProfileError, KeyError, ValueError) as exc:
         _problems("This profile cannot be priced:", str(exc).strip("'\"").splitlines())
         session.write_url(state)
         st.stop()
-    how_sure = render_headline(analysis)
     if state.scenarios:  # the report and the scenarios view show them; the headline is the profile's
         analysis = replace(analysis, scenarios=scenario_results(session, state, analysis))
     if view == "compare":

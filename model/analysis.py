@@ -30,7 +30,17 @@ if TYPE_CHECKING:
     from model.scenarios import ScenarioResult
     from model.uncertainty import MonteCarlo
 
-__all__ = ["AXES", "Analysis", "Axis", "analyse", "axis_values", "compared", "value_of", "value_of_field"]
+__all__ = [
+    "AXES",
+    "Analysis",
+    "Axis",
+    "analyse",
+    "axis_values",
+    "compared",
+    "headline_of",
+    "value_of",
+    "value_of_field",
+]
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,13 @@ class Analysis:
         return replace(self, outlook=found)
 
 
+def headline_of(profile: WorkloadProfile, book: PriceBook) -> tuple[EstimateOut, Flip | None]:
+    """What the headline needs, and nothing more: the priced profile and what would flip the verdict
+    (one estimate and the crossovers of two options, before any sweep)."""
+    result = summarize(estimate(profile, book, compared(profile, book)))
+    return result, flip_point(profile, book, result)
+
+
 def analyse(
     profile: WorkloadProfile,
     book: PriceBook,
@@ -137,13 +154,15 @@ def analyse(
     axis: str = "steps_per_run",
     criteria: Criteria | None = None,
     answers: Mapping[str, str] | None = None,
+    headline: tuple[EstimateOut, Flip | None] | None = None,
 ) -> Analysis:
     """Price the profile, sweep it along monthly runs and along `axis`, find every crossover
-    on both, project every option's limits over the step count and weigh the checklist."""
+    on both, project every option's limits over the step count and weigh the checklist.
+    `headline`, when the caller has already drawn it (`headline_of`), is reused."""
     if axis not in AXES:
         raise ValueError(f"axis {axis!r} is not one of: {', '.join(AXES)}")
     options = compared(profile, book)
-    result = summarize(estimate(profile, book, options))
+    result, flip = headline if headline is not None else headline_of(profile, book)
     runs = AXES["monthly_runs"]
     along = AXES[axis]
     runs_x = (
@@ -169,7 +188,7 @@ def analyse(
         axis_sweep=sweep(profile, axis, axis_x, book, options),
         axis_crossovers=all_crossovers(profile, axis, book, along.low, along.high, options, log=along.log),
         limit_curves=curves,
-        flip=flip_point(profile, book, result),
+        flip=flip,
         recommendation=recommend(criteria, answers or {}, result) if criteria is not None else None,
         answers=dict(answers or {}),
     )

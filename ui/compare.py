@@ -10,8 +10,9 @@ from streamlit.delta_generator import DeltaGenerator
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.profile import field_unit
-from model.result import OptionOut
+from model.result import EstimateOut, OptionOut
 from model.uncertainty import MonteCarlo
+from model.verdict import Flip
 from report.charts import breakdown_frame
 from report.compare import (
     PLAN_HEADERS,
@@ -64,18 +65,18 @@ def sure_line(mc: MonteCarlo) -> str:
     return f"**How sure:** {mc.sentence()} (the Outlook view shows the spread, what moves it and the months ahead)"
 
 
-def render_headline(analysis: Analysis) -> DeltaGenerator:
+def render_headline(result: EstimateOut, flip: Flip | None) -> DeltaGenerator:
     """The answer first: the cheapest option and by how much, a place beneath it for how sure it is (filled
     once the view is drawn), then one metric per option (the cheapest five in a row; with more, the rest
-    folded beneath). Returns the place for how sure."""
-    result = analysis.result
+    folded beneath). Returns the place for how sure. Needs one estimate, not the sweeps: it is drawn
+    before them."""
     order = ranked(result)
     best = order[0]
     st.markdown(f"#### {headline(result)}")
     how_sure = st.empty()
     details = headline_details(result)
-    if analysis.flip is not None:
-        details.append(f"**What would flip it:** {analysis.flip.sentence}")
+    if flip is not None:
+        details.append(f"**What would flip it:** {flip.sentence}")
     st.markdown("  \n".join(details))
     _metrics(order[:PER_ROW], best)
     if len(order) > PER_ROW:
@@ -96,7 +97,7 @@ def render_headline(analysis: Analysis) -> DeltaGenerator:
         }[work.peak_concurrent_runs_source]
         peak = f"Runs executing at once at the peak: {work.peak_concurrent_runs:,.4g} ({how}). "
     st.caption(
-        f"Prices in force on {analysis.book.as_of}. {peak}"
+        f"Prices in force on {result.pricing_date}. {peak}"
         "Each figure is a month's total cost of ownership: the vendor's bill, the machines you run "
         "yourself (workers, or the whole platform when self-hosted) and the share of an engineer "
         "who operates it (Team, in the sidebar). Hover a figure for its parts."

@@ -13,12 +13,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from model.analysis import Analysis, analyse, compared
+from model.analysis import Analysis, analyse, compared, headline_of
 from model.impact import costs_by_date
 from model.lines import HOSTING_TABLE
 from model.profile import WorkloadProfile
 from model.recommend import recommend
+from model.result import EstimateOut
 from model.uncertainty import MonteCarlo, monte_carlo
+from model.verdict import Flip
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
@@ -37,6 +39,7 @@ __all__ = [
     "costs_over_versions",
     "criteria",
     "data_fingerprint",
+    "headline_for",
     "history",
     "machines",
     "monte_carlo_for",
@@ -95,11 +98,22 @@ def outlook_for(analysis: Analysis) -> Analysis:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
+def _headline(profile_json: str, on: dt.date, fingerprint: str) -> tuple[EstimateOut, Flip | None]:
+    profile = WorkloadProfile.model_validate_json(profile_json)
+    return headline_of(profile, _book(on, fingerprint))
+
+
+def headline_for(profile: WorkloadProfile, on: dt.date) -> tuple[EstimateOut, Flip | None]:
+    """The headline's estimate and what would flip it: drawn before the sweeps an edit also runs."""
+    return _headline(profile.model_dump_json(), on, data_fingerprint())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _analysis(profile_json: str, on: dt.date, fingerprint: str, axis: str) -> Analysis:
     """Everything but the checklist, which depends on the answers and is cheap: answering a
     question does not re-run the sweeps."""
     profile = WorkloadProfile.model_validate_json(profile_json)
-    return analyse(profile, _book(on, fingerprint), axis=axis)
+    return analyse(profile, _book(on, fingerprint), axis=axis, headline=_headline(profile_json, on, fingerprint))
 
 
 CHARTS: dict[str, Callable[[Analysis], Any]] = {
