@@ -32,11 +32,23 @@ from model.uncertainty import (
     Tornado,
     bands,
     monte_carlo,
+    share_text,
     tornado,
 )
 from pricing.schema import PriceBook
 
-__all__ = ["BAND_POINTS", "Outlook", "decision", "describe", "migration_month", "outlook", "path_sentence", "to_out"]
+__all__ = [
+    "BAND_POINTS",
+    "Outlook",
+    "crossover_sentences",
+    "decision",
+    "describe",
+    "migration_month",
+    "migration_sentences",
+    "outlook",
+    "path_sentence",
+    "to_out",
+]
 
 BAND_POINTS = 41
 """Points along monthly runs at which the band of each option is drawn."""
@@ -154,6 +166,33 @@ def migration_month(p: Path, start: str, then: str) -> int | None:
     return move.month
 
 
+def migration_sentences(o: Outlook, names: dict[str, str]) -> list[str]:
+    """The best month to move each way between the two leading options, or that it never pays within the
+    horizon."""
+    lead = o.leading(2)
+    if len(lead) < 2:
+        return []
+    out = []
+    for a, b in (lead, lead[::-1]):
+        month = migration_month(o.path, a, b)
+        when = f"month {month}." if month is not None else f"never within {o.path.months} months."
+        out.append(f"Best month to move from {names[a]} to {names[b]}: {when}")
+    return out
+
+
+def crossover_sentences(band: Band, names: dict[str, str], what: str) -> list[str]:
+    """Where each crossover that changes the cheapest lies over the draws (`what`: the chart's field in words)."""
+
+    def num(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+    return [
+        f"{names[c.options[0]]} and {names[c.options[1]]} cross between {num(c.p10)} and {num(c.p90)} ({what}) in "
+        f"eight draws of ten (median {num(c.p50)}; they cross within the chart in {share_text(c.share)} of the draws)."
+        for c in band.crossovers
+    ]
+
+
 def decision(o: Outlook) -> str:
     """The decision in one sentence, for the first page of a report: the cheapest path over the horizon
     (setup and migration included), and how it stands against the option cheapest month by month."""
@@ -165,9 +204,9 @@ def decision(o: Outlook) -> str:
     names = {s.id: s.name for s in mc.options}
     months = p.months
     chance = p.chances.get(best.key)
-    sure = f"; the best path in {_share(chance)} of {p.draws:,} draws" if chance is not None else ""
+    sure = f"; the best path in {share_text(chance)} of {p.draws:,} draws" if chance is not None else ""
     tail = (
-        f"the cheapest month by month in {_share(lead.cheapest_share)} of {mc.draws:,} draws "
+        f"the cheapest month by month in {share_text(lead.cheapest_share)} of {mc.draws:,} draws "
         f"(about {_usd(lead.p50)} a month, P10–P90 {_usd(lead.p10)}–{_usd(lead.p90)})"
     )
     monthly = f"{lead.name} is {tail}"
@@ -185,14 +224,6 @@ def decision(o: Outlook) -> str:
         f"{describe(best, names).capitalize()}: {_usd(best.total)} over {months} months with setup and "
         f"migration{sure}. {monthly[0].upper()}{monthly[1:]}."
     )
-
-
-def _share(share: float) -> str:
-    if 0 < share < 0.005:
-        return "under 1%"
-    if 0.995 < share < 1:
-        return "over 99%"
-    return f"{share:.0%}"
 
 
 def to_out(o: Outlook, profile: WorkloadProfile) -> tuple[UncertaintyOut, PathOut]:

@@ -164,12 +164,12 @@ def _totals(cost: Array, setup: Array, migration: Array, cutover: float) -> tupl
     before = cum[:, :, m - 1]  # months 1..m-1 on the first option
     after = rest[:, :, m - 1]  # months m..h on the second (what it could not run before does not count)
     ends = np.minimum(m - 1 + cutover, h)  # the first option's bill runs on through the cut-over
-    grid = np.arange(h + 1, dtype=np.float64)
-    overlap = np.empty((o, b, h))
+    whole = np.floor(ends).astype(np.intp)  # cost so far at `ends`, linear within the month it ends in
+    part = ends - whole
+    nxt = np.minimum(whole + 1, h)
     with np.errstate(invalid="ignore"):
-        for i in range(o):
-            for j in range(b):
-                overlap[i, j] = np.interp(ends, grid, cum[i, j]) - cum[i, j, m - 1]
+        at_end = cum[:, :, whole] + np.where(part > 0, part * (cum[:, :, nxt] - cum[:, :, whole]), 0.0)
+        overlap = at_end - cum[:, :, m - 1]
         move = (
             setup[:, None, :, None] + before[:, None] + overlap[:, None] + migration[None, :, :, None] + after[None, :]
         )

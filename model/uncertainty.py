@@ -44,6 +44,7 @@ __all__ = [
     "draw",
     "inputs",
     "monte_carlo",
+    "share_text",
     "tornado",
 ]
 
@@ -259,13 +260,18 @@ class MonteCarlo:
         others = sorted(
             (s for s in self.options if s.id != best.id and s.cheapest_share > 0), key=lambda s: -s.cheapest_share
         )
-        said = f"{best.name} is the cheapest in {_percent(best.cheapest_share)} of {self.draws:,} draws"
+        said = f"{best.name} is the cheapest in {share_text(best.cheapest_share)} of {self.draws:,} draws"
         if others:
-            said += f" ({others[0].name}: {_percent(others[0].cheapest_share)})"
+            said += f" ({others[0].name}: {share_text(others[0].cheapest_share)})"
         return said + f" over {len(self.inputs)} uncertain inputs."
 
 
-def _percent(share: float) -> str:
+def share_text(share: float) -> str:
+    """A share of draws as a reader says it: "under 1%" and "over 99%" rather than a rounded 0% or 100%.
+
+    >>> share_text(0.004), share_text(0.83), share_text(0.999), share_text(1.0)
+    ('under 1%', '83%', 'over 99%', '100%')
+    """
     if 0 < share < 0.005:
         return "under 1%"
     if 0.995 < share < 1:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
+import numpy as np
 import yaml
 from pydantic import ValidationError
 
@@ -167,16 +169,23 @@ for _tag in _REFUSED_TAGS:
 _Loader.add_constructor(None, _Loader.construct_undefined)
 
 
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def bracket_depth(text: str) -> int:
+    """The deepest run of open brackets in `text` (brackets inside strings count too: an upper bound,
+    which is what a guard needs), without a Python loop over the characters of a large export."""
+    brackets = np.frombuffer(_NOT_BRACKET.sub("", text).encode("ascii"), dtype=np.uint8)
+    if brackets.size == 0:
+        return 0
+    steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
+    return int(max(np.cumsum(steps).max(), 0))
+
+
 def _depth(text: str) -> int:
     """An upper bound of a document's nesting: its deepest run of open brackets and its deepest
     indentation (in steps of two), checked before anything recursive reads it."""
-    flow = deepest = 0
-    for char in text:
-        if char in "[{":
-            flow += 1
-            deepest = max(deepest, flow)
-        elif char in "]}":
-            flow = max(flow - 1, 0)
+    deepest = bracket_depth(text)
     indents = [len(line) - len(line.lstrip(" ")) for line in text.splitlines() if line.strip()]
     return max(deepest, max(indents, default=0) // 2)
 
@@ -348,13 +357,7 @@ def load_json(text: str, file: str, what: str) -> Any:
     """JSON text as data, or `InputError` naming the file and the line: refused past `MAX_JSON_DEPTH`
     levels of nesting (checked before parsing, which would recurse) or with an integer of more than
     `MAX_DIGITS` digits."""
-    depth = deepest = 0
-    for char in text:  # brackets inside strings count too: an upper bound, which is what matters
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
+    deepest = bracket_depth(text)
     if deepest > MAX_JSON_DEPTH:
         raise InputError(Problem(file, None, what, f"nested {deepest:,} levels deep; at most {MAX_JSON_DEPTH}"))
     try:

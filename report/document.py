@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
-from model.outlook import decision, describe, migration_month, path_sentence
+from model.outlook import crossover_sentences, decision, describe, migration_sentences, path_sentence
 from model.profile import WorkloadProfile, field_unit
 from model.result import EstimateOut
 from model.sweep import STEP_MEASURES
+from model.uncertainty import share_text
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
 from report.charts import TORNADO_BARS, crossing_at, path_strategies
@@ -96,17 +97,7 @@ def _spread_lines(analysis: Analysis, field: str = "monthly_runs") -> tuple[str,
     if band is None:
         return ()
     names = {o.id: o.name for o in analysis.result.options}
-    what = AXES[field].label.lower()
-
-    def num(v: float) -> str:
-        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
-
-    return tuple(
-        f"{names[a]} and {names[b]} cross between {num(c.p10)} and {num(c.p90)} ({what}) in eight draws "
-        f"of ten (median {num(c.p50)}; they cross within the chart in {_percent(c.share)} of the draws)."
-        for c in band.crossovers
-        for a, b in [c.options]
-    )
+    return tuple(crossover_sentences(band, names, AXES[field].label.lower()))
 
 
 def _step(value: float | None) -> str:
@@ -172,14 +163,6 @@ def _profile_rows(profile: WorkloadProfile, result: EstimateOut) -> tuple[tuple[
     return tuple(rows)
 
 
-def _percent(share: float) -> str:
-    if 0 < share < 0.005:
-        return "under 1%"
-    if 0.995 < share < 1:
-        return "over 99%"
-    return f"{share:.0%}"
-
-
 def outlook_sections(analysis: Analysis) -> list[Section]:
     """Page one: the leading options with their spread, the path over the horizon, and the inputs that
     move the answer most."""
@@ -209,7 +192,7 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
                 )
                 if stay is not None
                 else "cannot run every month",
-                _percent(s.cheapest_share),
+                share_text(s.cheapest_share),
             )
         )
     sections = [
@@ -245,19 +228,11 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
                 describe(way, names),
                 *(format_usd(v) for v in mine),
                 format_usd(way.total),
-                _percent(chance) if chance is not None else ("0%" if p.draws else ""),
+                share_text(chance) if chance is not None else ("0%" if p.draws else ""),
             )
         )
     growth = "; ".join(f"{g.growth_percent:g}%/month: {describe(g.best, names)}" for g in p.by_growth)
-    lead = o.leading(2)
-    moves = []
-    if len(lead) == 2:
-        for a, b in (lead, lead[::-1]):
-            month = migration_month(p, a, b)
-            moves.append(
-                f"Best month to move from {names[a]} to {names[b]}: "
-                + (f"month {month}." if month is not None else f"never within {months} months.")
-            )
+    moves = migration_sentences(o, names)
     volume = (
         f"Runs grow {p.runs[0]:,.0f} → {p.runs[-1]:,.0f} a month"
         if p.runs[-1] != p.runs[0]

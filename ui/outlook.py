@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
-from model.outlook import decision, describe, migration_month, path_sentence
+from model.outlook import crossover_sentences, decision, describe, migration_sentences, path_sentence
 from report.charts import cost_curve_spec, path_chart, path_strategies, tornado_chart, tornado_frame
 
 __all__ = ["render_outlook", "spread_frame"]
@@ -68,12 +68,8 @@ def render_outlook(analysis: Analysis) -> None:
     )
     st.vega_lite_chart(spec=cost_curve_spec(analysis, "monthly_runs"), width="stretch")
     if o.runs_band is not None:
-        for c in o.runs_band.crossovers:
-            a, b = c.options
-            st.caption(
-                f"{names[a]} and {names[b]} cross between {c.p10:,.0f} and {c.p90:,.0f} runs a month in "
-                f"eight draws of ten (median {c.p50:,.0f}; within the chart in {c.share:.0%} of the draws)."
-            )
+        for sentence in crossover_sentences(o.runs_band, names, "runs per month"):
+            st.caption(sentence)
 
     if o.tornado is not None:
         t = o.tornado
@@ -105,14 +101,8 @@ def render_outlook(analysis: Analysis) -> None:
 
     st.subheader(f"The next {p.months} months")
     st.text(path_sentence(p, names))
-    lead = o.leading(2)
-    if len(lead) == 2:
-        for a, b in (lead, lead[::-1]):
-            month = migration_month(p, a, b)
-            st.caption(
-                f"Best month to move from {names[a]} to {names[b]}: "
-                + (f"month {month}." if month is not None else f"never within {p.months} months.")
-            )
+    for sentence in migration_sentences(o, names):
+        st.caption(sentence)
     st.vega_lite_chart(spec=path_chart(analysis).to_dict(), width="stretch")
     years = p.years()
     rows = []
