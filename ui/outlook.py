@@ -103,7 +103,9 @@ def render_outlook(analysis: Analysis) -> None:
     st.text(path_sentence(p, names))
     for sentence in migration_sentences(o, names):
         st.caption(sentence)
-    st.vega_lite_chart(spec=path_chart(analysis).to_dict(), width="stretch")
+    # Stretched to the column, Streamlit fits the whole chart, legend included, into its height: give it
+    # room, or the legend beneath leaves the plot a sliver (seen in Chromium).
+    st.vega_lite_chart(spec=path_chart(analysis).to_dict(), width="stretch", height=460)
     years = p.years()
     rows = []
     for s in path_strategies(analysis):
