@@ -483,11 +483,10 @@ def _stale(args: argparse.Namespace) -> int:
     if not items:
         where = args.data or "the bundled data"
         raise CliError(f"pricing stale: no pricing table of {where} is in force on {today}; nothing to check")
-    newest = max(s.last_verified for s in items)
+    newest = max(s.read_last for s in items)
     if today < newest:
         raise CliError(
-            f"pricing stale: --today {today} is before the tables were last verified ({newest}); "
-            "give a day on or after it"
+            f"pricing stale: --today {today} is before the tables were last read ({newest}); give a day on or after it"
         )
     sys.stdout.write(stale_markdown(items, today))
     return EXIT_INVALID if any(s.stale for s in items) else EXIT_OK

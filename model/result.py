@@ -49,7 +49,7 @@ __all__ = [
     "summarize",
 ]
 
-RESULT_VERSION = 1
+RESULT_VERSION = 2
 
 Binding = Literal["history_events", "history_size", "payload_size"]
 """The hard history limits a growing run can reach first."""
@@ -74,7 +74,13 @@ class ProvenanceOut(_Out):
     url: str
     title: str
     stated: dt.date
-    verified: dt.date
+    verified: dt.date | None
+    """The day the number was read at `url` itself; null when something else was read (see `how`)."""
+    checked: dt.date
+    """The day the number is known to hold: `verified`, or the date of the copy, repository,
+    package or third party read instead."""
+    how: str
+    """How it was checked, in words."""
     confidence: Literal["primary", "secondary", "estimate", "yours"]
     """`yours`: a number the profile gives (a negotiated price, a contract's terms)."""
     note: str | None = None
@@ -369,9 +375,9 @@ class PathOut(_Out):
 
 
 class EstimateOut(_Out):
-    """The whole answer for one profile (the JSON contract, version 1)."""
+    """The whole answer for one profile (the JSON contract, version 2)."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = 2
     profile: WorkloadProfile
     pricing_date: dt.date
     pricing: list[TableRef]
@@ -409,7 +415,9 @@ def provenance(book: PriceBook, ref: PriceRef) -> ProvenanceOut | None:
             url="",
             title=f"{what.capitalize()}, from the profile's overrides",
             stated=book.as_of,
-            verified=book.as_of,
+            verified=None,
+            checked=book.as_of,
+            how="given in the profile",
             confidence="yours",
             note=None,
         )
@@ -425,6 +433,8 @@ def provenance(book: PriceBook, ref: PriceRef) -> ProvenanceOut | None:
         title=source.title,
         stated=source.stated,
         verified=source.verified,
+        checked=source.checked,
+        how=source.how_checked,
         confidence=table.confidence_of(item),
         note=item.note,
     )

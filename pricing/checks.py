@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -28,11 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pricing.criteria import Criteria
 from pricing.provenance import number_rows
-from pricing.schema import PriceTable, Tiered
+from pricing.schema import PriceTable, Source, Tiered
 from pricing.versions import diff_tables
 from pricing.yamlio import Problem, YamlDocument
 
-__all__ = ["Policy", "Staleness", "TableVersion", "last_verified", "sanity_problems", "stale_tables"]
+__all__ = ["Policy", "Staleness", "TableVersion", "last_checked", "sanity_problems", "stale_tables"]
 
 
 class Policy(BaseModel):
@@ -92,15 +93,52 @@ def _url_problem(url: str) -> str | None:
     return None
 
 
+_GITHUB_REF = re.compile(
+    r"^https://(?:github\.com/[^/]+/[^/]+/(?:blob|tree|raw)/(?:refs/heads/)?|"
+    r"raw\.githubusercontent\.com/[^/]+/[^/]+/(?:refs/heads/)?)([^/]+)/"
+)
+_PINNED_REF = re.compile(r"^(?:[0-9a-f]{7,40}|v?\d+(?:\.\d+)*(?:[-+.][0-9A-Za-z.]+)?)$")
+
+
+def _moving_ref(url: str) -> str | None:
+    """The branch a repository address reads from (`main` in `.../blob/main/docs/x.md`), which
+    moves; None for a commit, a tag or any other address."""
+    found = _GITHUB_REF.match(url)
+    if found is None or _PINNED_REF.match(found.group(1)):
+        return None
+    return found.group(1)
+
+
 def _source_problems(version: TableVersion) -> Iterable[Problem]:
+    seen: dict[str, str] = {}
     for key, source in version.table.sources.items():
-        for field, url in (("url", source.url), ("archive_url", source.archive_url)):
+        addresses = [("url", str(source.url)), ("archive_url", source.archive_url)]
+        if source.read is not None and source.read.at.startswith("https://"):
+            addresses.append(("read.at", source.read.at))
+        for field, url in addresses:
             if url is None:
                 continue
             message = _url_problem(str(url))
+            branch = _moving_ref(str(url))
+            if message is None and branch is not None:
+                message = (
+                    f"source URL {str(url)!r} reads the branch {branch!r}, whose files change; "
+                    "cite the commit (or tag) that was read"
+                )
             if message:
-                line = version.document.line_of(("sources", key, field)) if version.document else None
+                line = version.document.line_of(("sources", key, *field.split("."))) if version.document else None
                 yield Problem(version.file, line, f"sources.{key}.{field}", message)
+        what = source.read.at if source.read is not None else str(source.url)
+        if what in seen:
+            line = version.document.line_of(("sources", key)) if version.document else None
+            yield Problem(
+                version.file,
+                line,
+                f"sources.{key}",
+                f"cites what source {seen[what]!r} cites ({what}); two sources that read one address "
+                "are one source, and two versions of a page need their own addresses (a commit or an archive)",
+            )
+        seen.setdefault(what, key)
 
 
 def _is_price(path: str) -> bool:
@@ -255,8 +293,15 @@ class Staleness:
     file: str
     effective: dt.date
     recheck_months: int
-    last_verified: dt.date
-    """The oldest verification date among the sources the table's numbers cite."""
+    last_checked: dt.date
+    """The oldest day among the sources the table's numbers cite on which their number is known to
+    hold: read at the source that day, or the date of the copy that was read instead."""
+    read_last: dt.date
+    """The latest day a maintainer read any of those sources (at the source or through a copy)."""
+    through_copies: int
+    """How many of those sources were not read at their own address (a copy, a repository, a
+    package or a third party was read instead)."""
+    cited: int
     due: dt.date
     overdue_days: int
     """Days past `due` on the day asked about; negative while still fresh."""
@@ -266,12 +311,13 @@ class Staleness:
         return self.overdue_days > 0
 
 
-def last_verified(table: PriceTable) -> dt.date:
+def _cited_sources(table: PriceTable) -> list[Source]:
     cited = {item.source for item in table.numbers().values()}
-    dates = [s.verified for key, s in table.sources.items() if key in cited] or [
-        s.verified for s in table.sources.values()
-    ]
-    return min(dates)
+    return [s for key, s in table.sources.items() if key in cited] or list(table.sources.values())
+
+
+def last_checked(table: PriceTable) -> dt.date:
+    return min(s.checked for s in _cited_sources(table))
 
 
 def stale_tables(tables: Iterable[TableVersion], today: dt.date) -> list[Staleness]:
@@ -286,9 +332,22 @@ def stale_tables(tables: Iterable[TableVersion], today: dt.date) -> list[Stalene
     out = []
     for version in newest.values():
         table = version.table
-        verified = last_verified(table)
-        due = (pd.Timestamp(verified) + pd.DateOffset(months=table.recheck_months)).date()
+        sources = _cited_sources(table)
+        checked = min(s.checked for s in sources)
+        read_last = max(s.read_on for s in sources)
+        due = (pd.Timestamp(checked) + pd.DateOffset(months=table.recheck_months)).date()
         out.append(
-            Staleness(table.id, version.file, table.effective, table.recheck_months, verified, due, (today - due).days)
+            Staleness(
+                table=table.id,
+                file=version.file,
+                effective=table.effective,
+                recheck_months=table.recheck_months,
+                last_checked=checked,
+                read_last=read_last,
+                through_copies=sum(s.verified is None for s in sources),
+                cited=len(sources),
+                due=due,
+                overdue_days=(today - due).days,
+            )
         )
     return sorted(out, key=lambda s: (-s.overdue_days, s.table))

@@ -34,7 +34,10 @@ class NumberRow:
     source_title: str
     url: str
     stated: dt.date
-    verified: dt.date
+    checked: dt.date
+    """The day the number is known to hold (see `Source.checked`)."""
+    how: str
+    """How it was checked: read at the source, or what was read instead (`Source.how_checked`)."""
     note: str | None
     alternatives: str | None
     tiers: tuple[tuple[float | None, float], ...] | None = None
@@ -121,7 +124,8 @@ def number_rows(table: PriceTable) -> list[NumberRow]:
                 source_title=source.title,
                 url=str(source.url),
                 stated=source.stated,
-                verified=source.verified,
+                checked=source.checked,
+                how=source.how_checked,
                 note=item.note,
                 alternatives=_alternatives(item),
                 tiers=tuple((t.up_to, t.price) for t in item.tiers) if isinstance(item, Tiered) else None,
@@ -152,7 +156,8 @@ def _flag_rows(table: PriceTable) -> list[NumberRow]:
                     source_title=source.title,
                     url=str(source.url),
                     stated=source.stated,
-                    verified=source.verified,
+                    checked=source.checked,
+                    how=source.how_checked,
                     note=plan.note,
                     alternatives=None,
                 )

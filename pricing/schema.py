@@ -59,6 +59,8 @@ __all__ = [
     "PriceOrTiers",
     "PriceTable",
     "QuantitySpec",
+    "Read",
+    "Reading",
     "Retention",
     "RunLimit",
     "Scenario",
@@ -190,37 +192,122 @@ def latest_today() -> dt.date:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
 
 
+class Reading(StrEnum):
+    """What was read, when a number was not read at its source's own address."""
+
+    COPY = "copy"
+    """A copy of the page: a crawl, a mirror, an archive that is not a dated permalink."""
+    REPOSITORY = "repository"
+    """The vendor's repository at a commit: the docs or code the page is built from."""
+    PACKAGE = "package"
+    """The vendor's code or docs inside a published package (`name@version`)."""
+    THIRD_PARTY = "third-party"
+    """Someone else quoting or describing the vendor's page."""
+
+
+class Read(_Strict):
+    """What a maintainer read instead of the page at `url`, and the date that copy carries."""
+
+    kind: Reading
+    at: Text = Field(min_length=3)
+    """Where: a URL (a permalink where there is one) or `package@version`."""
+    dated: Date
+    """The date of what was read: a crawl, a commit, a release, a post. Freshness is judged on it."""
+    on: Date
+    """The day it was read."""
+
+    @model_validator(mode="after")
+    def _dated_before_read(self) -> Read:
+        if self.dated > self.on:
+            raise ValueError(f"dated {self.dated} is after the day it was read ({self.on})")
+        return self
+
+
+def _not_in_future(value: dt.date, info: ValidationInfo, what: str) -> dt.date:
+    given = (info.context or {}).get("today")
+    # Without a given day, "today" is wherever on Earth it is latest: UTC's date plus one day
+    # (UTC+14 is the furthest ahead), so a table verified today in Asia still loads today in
+    # the Americas.
+    latest = given or latest_today()
+    if value > latest:
+        raise ValueError(f"{what} date {value} is in the future (today is {latest})")
+    return value
+
+
 class Source(_Strict):
-    """Where numbers came from. `stated` is the date the source itself gives (a page's date,
-    a changelog entry, or for an undated page the commit or crawl date, said in `title`)."""
+    """Where numbers came from, and how they were checked.
+
+    `stated` is the date the source itself gives (a page's date, a changelog entry, or for an
+    undated page the commit or crawl date, said in `title`). Then exactly one of:
+    `verified`, the day the number was read at `url` itself; or `read`, what was read instead (a
+    copy, the vendor's repository or package, a third party) with that copy's own date.
+    """
 
     url: HttpUrl
     title: Text = Field(min_length=3)
     stated: Date
-    verified: Date
+    verified: Date | None = None
+    read: Read | None = None
     confidence: Confidence
     archive_url: HttpUrl | None = None
 
     @field_validator("verified")
     @classmethod
-    def _not_in_future(cls, value: dt.date, info: ValidationInfo) -> dt.date:
-        given = (info.context or {}).get("today")
-        # Without a given day, "today" is wherever on Earth it is latest: UTC's date plus one day
-        # (UTC+14 is the furthest ahead), so a table verified today in Asia still loads today in
-        # the Americas.
-        latest = given or latest_today()
-        if value > latest:
-            raise ValueError(f"verified date {value} is in the future (today is {given or latest_today()})")
+    def _verified_not_in_future(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        return None if value is None else _not_in_future(value, info, "verified")
+
+    @field_validator("read")
+    @classmethod
+    def _read_not_in_future(cls, value: Read | None, info: ValidationInfo) -> Read | None:
+        if value is not None:
+            _not_in_future(value.on, info, "read.on")
         return value
 
     @model_validator(mode="after")
-    def _stated_before_verified(self) -> Source:
-        if self.stated > self.verified:
+    def _checked_once(self) -> Source:
+        if (self.verified is None) == (self.read is None):
+            raise ValueError(
+                "give `verified` (the day the number was read at `url`) or `read` (what was read "
+                "instead: kind, at, dated, on), not both and not neither"
+            )
+        if self.verified is not None and self.stated > self.verified:
             raise ValueError(
                 f"stated date {self.stated} is after the verified date {self.verified}: "
                 "a source cannot be verified before it was written"
             )
+        if self.read is not None and self.stated > self.read.on:
+            raise ValueError(f"stated date {self.stated} is after the day it was read ({self.read.on})")
         return self
+
+    @property
+    def checked(self) -> dt.date:
+        """The day the number is known to hold: read at `url` that day, or the date of the copy read."""
+        if self.verified is not None:
+            return self.verified
+        assert self.read is not None
+        return self.read.dated
+
+    @property
+    def read_on(self) -> dt.date:
+        """The day a maintainer read it, at the source or elsewhere."""
+        if self.verified is not None:
+            return self.verified
+        assert self.read is not None
+        return self.read.on
+
+    @property
+    def how_checked(self) -> str:
+        """How the number was checked, in a few words."""
+        if self.verified is not None:
+            return f"read at the source on {self.verified}"
+        assert self.read is not None
+        kind = {
+            Reading.COPY: "a copy of the page",
+            Reading.REPOSITORY: "the vendor's repository",
+            Reading.PACKAGE: "the vendor's package",
+            Reading.THIRD_PARTY: "a third party",
+        }[self.read.kind]
+        return f"read from {kind} ({self.read.at}) dated {self.read.dated}, on {self.read.on}"
 
 
 class Alternative(_Strict):

@@ -167,6 +167,15 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 for _tag in _REFUSED_TAGS:
     _Loader.add_constructor(_tag, _Loader.construct_refused)
 _Loader.add_constructor(None, _Loader.construct_undefined)
+# Booleans as YAML 1.2 writes them: only true and false. YAML 1.1's yes, no, on and off stay text, so a
+# key named `on` is the word, and `retry_rate: yes` is refused as text where a number belongs.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")

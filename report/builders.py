@@ -269,6 +269,7 @@ CSV_COLUMNS = (
     "source_url",
     "source_stated",
     "source_verified",
+    "source_checked",
     "confidence",
     "pricing_date",
     "option_p10_usd",
@@ -318,7 +319,8 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
                         c.depends_on or "",
                         p.url if p else "",
                         p.stated if p else "",
-                        p.verified if p else "",
+                        (p.verified or "") if p else "",
+                        p.checked if p else "",
                         p.confidence if p else "",
                         result.pricing_date,
                     )

@@ -502,7 +502,7 @@ def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.
     """Each chosen number of a table across its versions (their effective dates in `versions`),
     as steps (a price holds until the next version), one panel per unit. `frame` holds rows of
     `pricing.versions.history_frame`."""
-    data = frame[["path", "unit", "effective", "expected", "shown", "url", "verified"]].copy()
+    data = frame[["path", "unit", "effective", "expected", "shown", "url", "checked"]].copy()
     # A number holds until the next version of its table (or until today, in the newest one):
     # repeat its last point there so the step reaches it.
     versions = sorted(versions)
@@ -522,7 +522,7 @@ def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.
                 alt.Tooltip("effective:T", title="In force from"),
                 alt.Tooltip("shown:N", title="Value"),
                 alt.Tooltip("unit:N", title="Unit"),
-                alt.Tooltip("verified:T", title="Verified"),
+                alt.Tooltip("checked:T", title="Holds as of"),
                 alt.Tooltip("url:N", title="Source"),
             ],
         )

@@ -217,15 +217,19 @@ def _summary_rows(result: EstimateOut) -> list[list[str]]:
 
 
 def source_label(c: ComponentOut, *, verified: bool = False) -> str:
-    """Where a line's unit price comes from: the source's confidence (and when it was verified),
-    or, for a price the profile gives, "your price" with the list price beside it."""
+    """Where a line's unit price comes from: the source's confidence (and the day it was verified at
+    the source, or the date of the copy read instead: "as of"), or, for a price the profile gives,
+    "your price" with the list price beside it."""
     if c.list_unit_price is not None:
         return f"your price (list {format_unit_price(c.list_unit_price, c.price_unit, c.quoted_unit)})"
     if c.provenance is None:
         return ""
     if c.provenance.confidence == "yours":
         return "your terms"
-    return f"{c.provenance.confidence}, verified {c.provenance.verified}" if verified else c.provenance.confidence
+    p = c.provenance
+    if not verified:
+        return p.confidence
+    return f"{p.confidence}, verified {p.verified}" if p.verified is not None else f"{p.confidence}, as of {p.checked}"
 
 
 def _component_rows(option: OptionOut) -> list[list[str]]:

@@ -490,7 +490,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         for c in option.components:
             if c.provenance is not None:
                 p = c.provenance
-                seen.setdefault(p.url, (f"{p.title} — stated {p.stated}, verified {p.verified}, {p.confidence}", p.url))
+                seen.setdefault(p.url, (f"{p.title} — stated {p.stated}, {p.how}, {p.confidence}", p.url))
     if analysis.recommendation is not None:
         for f in analysis.recommendation.findings:
             seen.setdefault(f.source_url, (f.source_title, f.source_url))

@@ -31,7 +31,7 @@ def _value(row: NumberRow | None) -> str:
 def _source(row: NumberRow | None) -> str:
     if row is None:
         return "—"
-    return f"[{row.source_key}]({row.url}) ({row.confidence}, verified {row.verified})"
+    return f"[{row.source_key}]({row.url}) ({row.confidence}, {row.how})"
 
 
 def _moved(change: Change) -> str:
@@ -127,6 +127,11 @@ def stale_markdown(items: Sequence[Staleness], today: dt.date) -> str:
         if stale
         else f"All {len(items)} tables are within their re-check cadence.",
         "",
+        "A table holds as of the oldest day among the sources its numbers cite: the day a number was read "
+        "at its source, or, where a copy, the vendor's repository or package, or a third party was read "
+        "instead, that copy's own date. Reading a copy again does not make the table fresher; reading the "
+        "source does.",
+        "",
     ]
     rows = [
         [
@@ -134,7 +139,8 @@ def stale_markdown(items: Sequence[Staleness], today: dt.date) -> str:
             f"`{s.file}`",
             str(s.effective),
             f"{s.recheck_months} months",
-            str(s.last_verified),
+            str(s.last_checked),
+            "all at the source" if not s.through_copies else f"{s.through_copies} of {s.cited} through copies",
             str(s.due),
             f"{s.overdue_days} days overdue" if s.stale else f"due in {-s.overdue_days} days",
         ]
@@ -142,7 +148,7 @@ def stale_markdown(items: Sequence[Staleness], today: dt.date) -> str:
     ]
     table = tabulate(
         rows,
-        headers=["Table", "File", "Effective", "Re-check every", "Last verified", "Due", "Status"],
+        headers=["Table", "File", "Effective", "Re-check every", "Holds as of", "Sources read", "Due", "Status"],
         tablefmt="github",
         disable_numparse=True,
     )

@@ -94,7 +94,7 @@ def test_diff_of_one_file_uses_the_previous_version(capsys):
         (["diff", "acme/cloud", "2026-05-01", "2026-02-01"], "must be before the second"),
         (["impact", "--from", "2026-01-01", "--to", "2026-05-01", "--on", "2026-02-01"], "--on goes with --against"),
         (["impact", "--against", "/nonexistent"], "not a data directory"),
-        (["stale", "--today", "2026-01-01"], "before the tables were last verified (2026-01-02)"),
+        (["stale", "--today", "2026-01-01"], "before the tables were last read (2026-01-02)"),
     ],
 )
 def test_pricing_commands_explain_bad_input(capsys, argv, message):
@@ -209,6 +209,33 @@ def test_stale_with_a_fixed_today(capsys, today, code, status):
     assert got == code
     (row,) = table_rows(out)
     assert row["Status"] == status and row["Table"] == "`acme/cloud`"
+
+
+def test_stale_judges_a_copy_on_its_own_date_not_on_the_day_it_was_read(capsys, tmp_path):
+    """Prices read from a third party on 2026-04-01 hold only as of the third party's date: the
+    table is due three months after that date, however recently the copy was read."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    newest = data / "pricing" / "acme" / "cloud" / "2026-04-01.yaml"
+    text = newest.read_text(encoding="utf-8")
+    verified = "    stated: 2026-03-20\n    verified: 2026-04-01\n"
+    assert verified in text
+    newest.write_text(
+        text.replace(
+            verified,
+            "    stated: 2026-01-15\n"
+            "    read: {kind: third-party, at: https://blog.example.org/acme, dated: 2026-01-15, on: 2026-04-01}\n",
+        ),
+        encoding="utf-8",
+    )
+    got, out, _ = run(capsys, "--data", str(data), "pricing", "stale", "--today", "2026-05-01")
+    (row,) = table_rows(out)
+    assert got == 1 and row["Holds as of"] == "2026-01-15" and row["Due"] == "2026-04-15"
+    assert row["Status"] == "16 days overdue" and row["Sources read"] == "1 of 2 through copies"
+    # The unchanged fixture, every source read at its address, is fresh on the same day.
+    got, out, _ = run(capsys, "--data", str(GOOD), "pricing", "stale", "--today", "2026-05-01")
+    (row,) = table_rows(out)
+    assert got == 0 and row["Sources read"] == "all at the source" and row["Holds as of"] == "2026-04-01"
 
 
 # -- the workflows run these same commands ----------------------------------------------------

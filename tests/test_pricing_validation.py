@@ -132,3 +132,104 @@ def test_a_source_verified_today_anywhere_loads_everywhere():
         Source.model_validate({**base, "verified": latest_today() + dt.timedelta(days=1)})
     with pytest.raises(ValidationError, match="in the future"):  # an explicit day stays strict
         Source.model_validate({**base, "verified": dt.date(2026, 1, 2)}, context={"today": dt.date(2026, 1, 1)})
+
+
+# -- what a `verified` date means -----------------------------------------------------------
+
+
+READ_COPY = (
+    """    read: {kind: third-party, at: https://blog.example.org/acme-prices, dated: 2025-11-01, on: 2026-02-01}"""
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("    verified: 2026-02-01", "", "give `verified`"),  # neither
+        ("    verified: 2026-02-01", "    verified: 2026-02-01\n" + READ_COPY, "not both"),
+        (
+            "    verified: 2026-02-01",
+            READ_COPY.replace("dated: 2025-11-01", "dated: 2026-03-01"),
+            "after the day it was read",
+        ),
+        ("    verified: 2026-02-01", READ_COPY.replace("on: 2026-02-01", "on: 2027-02-01"), "in the future"),
+        ("    verified: 2026-02-01", READ_COPY.replace("kind: third-party", "kind: rumour"), "kind"),
+        ("    stated: 2026-01-01", "    stated: 2026-03-01", "cannot be verified before it was written"),
+    ],
+)
+def test_a_source_says_either_where_it_was_read_or_what_was_read_instead(old, new, words):
+    found = problems(GOOD.replace(old, new, 1))
+    assert any("sources.s" in p and words in p for p in found), found
+
+
+def test_a_copy_read_today_holds_only_as_of_its_own_date():
+    table = parse_table(GOOD.replace("    verified: 2026-02-01", READ_COPY, 1), "acme.yaml", today=TODAY)
+    source = table.sources["s"]
+    assert source.verified is None and source.checked == dt.date(2025, 11, 1) and source.read_on == dt.date(2026, 2, 1)
+    assert "third party (https://blog.example.org/acme-prices) dated 2025-11-01" in source.how_checked
+
+
+def _sanity(text: str) -> list[str]:
+    from pricing.checks import TableVersion, sanity_problems
+    from pricing.load import read_policy
+    from pricing.yamlio import parse_yaml
+
+    table = parse_table(text, "acme.yaml", today=TODAY)
+    version = TableVersion("acme.yaml", table, parse_yaml(text, "acme.yaml"))
+    return [str(p) for p in sanity_problems([version], read_policy())]
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("https://github.com/acme/acme/blob/main/docs/pricing.md", True),
+        ("https://github.com/acme/acme/blob/master/docs/pricing.md", True),
+        ("https://github.com/acme/acme/tree/refs/heads/release/docs", True),
+        ("https://raw.githubusercontent.com/acme/acme/refs/heads/main/plans.yml", True),
+        ("https://raw.githubusercontent.com/acme/acme/main/plans.yml", True),
+        ("https://github.com/acme/acme/blob/6805cae1c1d2b0a3e4f5a6b7c8d9e0f1a2b3c4d5/docs/pricing.md", False),
+        ("https://github.com/acme/acme/blob/6805cae/docs/pricing.md", False),
+        ("https://github.com/acme/acme/releases/tag/v1.32.0", False),
+        ("https://github.com/acme/acme/blob/v1.32.0/docs/pricing.md", False),
+        ("https://github.com/acme/acme/pull/18736", False),
+        ("https://acme.example.com/main/pricing", False),
+    ],
+)
+def test_a_repository_address_must_name_what_was_read_not_a_branch(url, refused):
+    text = GOOD.replace("https://example.com/pricing", url, 1)
+    found = [p for p in _sanity(text) if "whose files change" in p]
+    assert bool(found) == refused, found
+    if refused:
+        assert found[0].startswith("acme.yaml:12: sources.s.url:")
+
+
+def test_a_branch_is_refused_in_what_was_read_too():
+    copy = READ_COPY.replace("https://blog.example.org/acme-prices", "https://github.com/o/r/blob/main/p.yml")
+    found = _sanity(GOOD.replace("    verified: 2026-02-01", copy, 1))
+    assert any("sources.s.read.at" in p and "'main'" in p for p in found), found
+
+
+def test_two_sources_reading_one_address_are_one_source():
+    second = """  t:
+    url: https://example.com/pricing
+    title: Acme pricing, again
+    stated: 2026-01-01
+    verified: 2026-02-01
+    confidence: primary
+prices:
+  invocation: {value: 0.1, unit: USD/run, source: t}"""
+    text = GOOD.replace("prices:\n  invocation: {value: 0.1, unit: USD/run, source: s}", second, 1)
+    found = _sanity(text)
+    assert any("sources.t:" in p and "cites what source 's' cites" in p for p in found), found
+    # Two versions of the page, each at its own address (a copy and the live page), are two sources.
+    assert not [
+        p
+        for p in _sanity(
+            text.replace(
+                "    verified: 2026-02-01\n    confidence: primary\nprices",
+                READ_COPY + "\n    confidence: primary\nprices",
+                1,
+            )
+        )
+        if "cites what" in p
+    ]

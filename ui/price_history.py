@@ -53,4 +53,4 @@ def render_price_history() -> None:
     wide = mine.pivot_table(index="path", columns="effective", values="shown", aggfunc="first", sort=False)
     wide.columns = [str(c) for c in wide.columns]
     st.dataframe(wide, column_config={"path": "Number"})
-    numbers_table(mine, ["effective", "path", "shown", "unit", "confidence", "stated", "verified", "url", "note"])
+    numbers_table(mine, ["effective", "path", "shown", "unit", "confidence", "stated", "checked", "how", "url", "note"])

@@ -68,7 +68,8 @@ def render_pricing(analysis: Analysis, history: pd.DataFrame) -> None:
             "unit",
             "confidence",
             "stated",
-            "verified",
+            "checked",
+            "how",
             "url",
             "source_title",
             "note",
@@ -85,7 +86,10 @@ NUMBER_COLUMNS: dict[str, Any] = {
     "unit": "Unit",
     "confidence": "Confidence",
     "stated": st.column_config.DateColumn("Source dated"),
-    "verified": st.column_config.DateColumn("Verified"),
+    "checked": st.column_config.DateColumn(
+        "Holds as of", help="The day it was read at the source, or the date of the copy read instead"
+    ),
+    "how": "How it was checked",
     "url": st.column_config.LinkColumn("Source", display_text="link"),
     "source_title": "Source title",
     "note": "Note",

@@ -89,7 +89,7 @@ class VendorContract:
                     used.add(feature.source)
             assert used == set(table.sources), f"unused sources: {set(table.sources) - used}"
             for key, source in table.sources.items():
-                assert source.stated <= source.verified <= dt.date.today(), key
+                assert source.stated <= source.read_on <= dt.date.today(), key
                 assert str(source.url).startswith("https://"), key
 
     def test_prices_are_in_dollars_and_limits_in_a_known_unit(self, tables):
