@@ -409,16 +409,36 @@ def _plan_lines(
         return (*meters, *addons), ~unsold, np.full(n, "", dtype=object)
 
     floor = rates.plan_number(plan, "fee")
-    fee = (
-        share_fee(floor, rates.plan_number(plan, "fee_share"), usage)
-        if plan.fee_share is not None
-        else np.full(n, floor)
-    )
-    lines: list[Line] = [
-        Line("plan_fee", "Plan fee", np.ones(n), "month", fee, "USD/month", fee, rates.ref("plans", plan.id, "fee")),
-        *meters,
-        *addons,
-    ]
+    fee_ref = rates.ref("plans", plan.id, "fee")
+    if not any(p.fee_share is not None for p in table.plans):
+        fee = np.full(n, floor)
+        fee_lines = [Line("plan_fee", "Plan fee", np.ones(n), "month", fee, "USD/month", fee, fee_ref)]
+    else:
+        # A fee that is the greater of a floor and a share of usage reads as two lines: the share,
+        # priced per dollar of usage and sourced to the share; and the fixed part the floor adds
+        # above it, sourced to the floor. (Every plan of such a table lists both; a flat plan's
+        # share is 0.)
+        if plan.fee_share is not None:
+            share = np.broadcast_to(np.asarray(rates.plan_number(plan, "fee_share"), dtype=np.float64), (n,)).copy()
+            share_ref = rates.ref("plans", plan.id, "fee_share")
+        else:
+            share, share_ref = np.zeros(n), fee_ref
+        fee = share_fee(floor, share, usage)
+        fixed = fee - share * usage
+        fee_lines = [
+            Line(
+                "plan_fee",
+                "Plan fee, a share of usage",
+                usage,
+                "USD of usage",
+                share,
+                "share",
+                share * usage,
+                share_ref,
+            ),
+            Line("plan_fee_floor", "Plan fee, fixed part", np.ones(n), "month", fixed, "USD/month", fixed, fee_ref),
+        ]
+    lines: list[Line] = [*fee_lines, *meters, *addons]
     credit = rates.plan_number(plan, "credit", 0.0)
     if any(p.credit is not None for p in table.plans):
         billed = credit_bill(0.0, usage, credit)

@@ -250,7 +250,15 @@ def _scalar(table: PriceTable, key: str, at: tuple[str | int, ...], what: str) -
 def _line_keys(table: PriceTable) -> Iterator[Gap]:
     """Every line item has its own key (the ranges and the breakdown are keyed by it)."""
     seen: dict[str, tuple[str | int, ...]] = {}
-    reserved = ["plan_fee", "usage_credit", "extra_concurrency", "workers_vcpu", "workers_memory", "ops_people"]
+    reserved = [
+        "plan_fee",
+        "plan_fee_floor",
+        "usage_credit",
+        "extra_concurrency",
+        "workers_vcpu",
+        "workers_memory",
+        "ops_people",
+    ]
     keys: list[tuple[str, tuple[str | int, ...]]] = [(k, ()) for k in reserved]
     keys += [(m.id, ("meters", i, "id")) for i, m in enumerate(table.meters)]
     keys += [(s.id, ("infrastructure", "services", i, "id")) for i, s in enumerate(table.infrastructure.services)]

@@ -50,7 +50,11 @@ def format_quantity(value: float, unit: str = "") -> str:
     """
     >>> format_quantity(1550000, "actions"), format_quantity(0.1133, "GBh"), format_quantity(3.0)
     ('1,550,000 actions', '0.1133 GBh', '3')
+    >>> format_quantity(9.6875, "USD of usage")
+    '$9.69 of usage'
     """
+    if unit == "USD" or unit.startswith("USD "):
+        return f"{format_usd(value)}{unit.removeprefix('USD')}"
     if value == 0:
         text = "0"
     elif abs(value) >= 100:
@@ -68,9 +72,11 @@ def format_unit_price(value: float, unit: str, quoted: str | None = None) -> str
 
     >>> format_unit_price(0.000025, "USD/run"), format_unit_price(0.00005, "USD/action", "USD/1M actions")
     ('$0.000025/run', '$50.00/1M actions')
-    >>> format_unit_price(0.04048, "USD/vCPU-h")
-    '$0.0405/vCPU-h'
+    >>> format_unit_price(0.04048, "USD/vCPU-h"), format_unit_price(0.1, "share")
+    ('$0.0405/vCPU-h', '10% of it')
     """
+    if unit == "share":
+        return f"{value * 100:.4g}% of it"
     if quoted is not None:
         scale = price_unit_parts(quoted)[0]
         value, unit = value / scale, quoted
@@ -236,6 +242,8 @@ def _component_rows(option: OptionOut) -> list[list[str]]:
     rows = []
     for c in option.components:
         if c.quantity == 0 and c.cost_usd == 0 and c.key != "plan_fee":
+            continue
+        if c.key == "plan_fee_floor" and c.cost_usd == 0:  # the floor adds nothing above the share
             continue
         cost = format_usd(c.cost_usd) + (" *" if c.depends_on else "")
         source = source_label(c)

@@ -97,6 +97,11 @@ def test_developer_faq_10000_actions_cost_0_50_plus_10_percent():
     assert storage < 0.001
     assert lines["plan_fee"].cost[0] == pytest.approx(0.10 * (0.50 + storage))
     assert lines["actions"].cost[0] + lines["plan_fee"].cost[0] == pytest.approx(0.55, abs=0.001)
+    # The fee reads as what it is: 10 % of the usage, sourced to the share (not "1 month x $0.055").
+    fee = lines["plan_fee"]
+    assert fee.quantity[0] == pytest.approx(0.50 + storage) and fee.quantity_unit == "USD of usage"
+    assert fee.unit_price[0] == 0.10 and fee.price[0].path == ("plans", "developer", "fee_share")
+    assert "plan_fee_floor" not in lines or lines["plan_fee_floor"].cost[0] == 0
 
 
 def test_essentials_included_actions_come_off_first():
@@ -108,7 +113,10 @@ def test_essentials_included_actions_come_off_first():
     assert bill.plan[0] == "essentials"
     assert lines["actions"].quantity[0] == pytest.approx(500_000)
     assert lines["actions"].cost[0] == pytest.approx(25.0)
-    assert lines["plan_fee"].cost[0] == pytest.approx(100.0)
+    # The greater of $100 and 5 % of the $25 usage: the share, then what the floor adds above it.
+    assert lines["plan_fee"].cost[0] == pytest.approx(0.05 * 25.0)
+    assert lines["plan_fee_floor"].cost[0] == pytest.approx(100.0 - 0.05 * 25.0)
+    assert lines["plan_fee_floor"].price[0].path == ("plans", "essentials", "fee")
 
 
 def test_business_wins_at_high_volume_and_developer_at_low():
