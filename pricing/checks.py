@@ -109,6 +109,14 @@ def _moving_ref(url: str) -> str | None:
     return found.group(1)
 
 
+def _pinned(url: str) -> bool:
+    """A repository address at a commit or a tag (a permalink), or a release page."""
+    if re.match(r"^https://github\.com/[^/]+/[^/]+/releases/tag/", url):
+        return True
+    found = _GITHUB_REF.match(url)
+    return found is not None and _PINNED_REF.match(found.group(1)) is not None
+
+
 def _source_problems(version: TableVersion) -> Iterable[Problem]:
     seen: dict[str, str] = {}
     for key, source in version.table.sources.items():
@@ -128,6 +136,15 @@ def _source_problems(version: TableVersion) -> Iterable[Problem]:
             if message:
                 line = version.document.line_of(("sources", key, *field.split("."))) if version.document else None
                 yield Problem(version.file, line, f"sources.{key}.{field}", message)
+        if source.verified is not None and _pinned(str(source.url)):
+            line = version.document.line_of(("sources", key, "verified")) if version.document else None
+            yield Problem(
+                version.file,
+                line,
+                f"sources.{key}.verified",
+                "a commit or tag shows the repository as it was then, not what the vendor says today: "
+                "record it as `read: {kind: repository, at: <this address>, dated: <the commit's date>, on: <today>}`",
+            )
         what = source.read.at if source.read is not None else str(source.url)
         if what in seen:
             line = version.document.line_of(("sources", key)) if version.document else None

@@ -212,7 +212,9 @@ class Read(_Strict):
     at: Text = Field(min_length=3)
     """Where: a URL (a permalink where there is one) or `package@version`."""
     dated: Date
-    """The date of what was read: a crawl, a commit, a release, a post. Freshness is judged on it."""
+    """The date up to which what was read shows the page: a crawl's date, the date of the commit read
+    (not of the file's last change, which can be older), a release's date, a post's date. Freshness
+    is judged on it."""
     on: Date
     """The day it was read."""
 

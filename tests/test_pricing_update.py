@@ -341,12 +341,12 @@ def test_pull_request_summary_of_a_new_version(tmp_path):
 
 @needs_git
 def test_pull_request_summary_of_a_re_verified_first_version(tmp_path):
-    """Moving `verified` to today in the oldest file (the quarterly routine) changes no number."""
+    """Moving the day a source was read in the oldest file (the quarterly routine) changes no number."""
     repo, git = _repo(tmp_path)
     path = repo / "data" / "pricing" / "reference" / "people" / "2025-01-01.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("verified: 2026-11-25", "verified: 2026-11-24"), encoding="utf-8"
-    )
+    text = path.read_text(encoding="utf-8")
+    assert "on: 2026-11-29}" in text
+    path.write_text(text.replace("on: 2026-11-29}", "on: 2026-11-28}"), encoding="utf-8")
     git("commit", "-qam", "re-verified")
     out = _summary(repo)
     assert "### `reference/people`: 2025-01-01 → 2025-01-01" in out and "No number changed." in out
@@ -468,4 +468,5 @@ def test_a_number_not_from_the_vendor_needs_a_range(capsys, tmp_path):
     assert code == 1
     assert "prices.vcpu_hour: not from the vendor's own page" in out + err and "low" in out + err
     line = next(ln for ln in (out + err).splitlines() if "prices.vcpu_hour" in ln)
-    assert "2025-01-01.yaml:40:" in line
+    where = path.read_text(encoding="utf-8").splitlines().index("  vcpu_hour:") + 1
+    assert f"2025-01-01.yaml:{where}:" in line

@@ -233,3 +233,20 @@ prices:
         )
         if "cites what" in p
     ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/acme/acme/blob/6805cae1c1d2b0a3e4f5a6b7c8d9e0f1a2b3c4d5/docs/pricing.md",
+        "https://github.com/acme/acme/releases/tag/v1.32.0",
+    ],
+)
+def test_a_permalink_is_a_copy_not_a_verification(url):
+    """A commit shows the repository as it was then: `verified` there would make a table look fresh
+    for a price the vendor may have changed since; it is recorded as a repository read instead."""
+    found = _sanity(GOOD.replace("https://example.com/pricing", url, 1))
+    assert any(p.startswith("acme.yaml:15: sources.s.verified:") and "as it was then" in p for p in found), found
+    read = f"    read: {{kind: repository, at: {url}, dated: 2026-01-20, on: 2026-02-01}}"
+    text = GOOD.replace("https://example.com/pricing", url, 1).replace("    verified: 2026-02-01", read, 1)
+    assert not [p for p in _sanity(text) if "sources.s" in p]
