@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
-from model.billing import Array, Bools
+from model.billing import Array, Bools, repeated
 from model.history import HistoryProjection
 from model.limits import LimitProjection, project_limits
 from model.lines import OptionBill
@@ -147,7 +147,7 @@ def _price(
     unmet = bills[main].unmet
     if blocking or unmet is not None:
         applicable = np.ones(work.rows, dtype=bool)
-        why = np.full(work.rows, "", dtype=object)
+        why = repeated(work.rows, "")
         for limit in reversed(blocking):  # the first limit crossed gives the reason
             applicable &= ~limit.exceeded
             why = np.where(limit.exceeded, limit.spec.advice or limit.spec.name, why)

@@ -165,6 +165,8 @@ def select_plan(
     cols = np.arange(totals.shape[1])
 
     def pick(values: Sequence[Array]) -> Array:
+        if all(v is values[0] for v in values):  # every plan shares the array (a quantity, most often)
+            return np.asarray(values[0], dtype=np.float64)
         return np.asarray(np.stack(values)[index, cols], dtype=np.float64)
 
     def pick_flags(values: Sequence[Bools]) -> Bools:

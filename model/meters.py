@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from model.billing import Array, Bools, Value, credit_bill, graduated, share_fee
+from model.billing import Array, Bools, Value, credit_bill, graduated, repeated, share_fee
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
 from model.profile import OverrideColumns, ProfileError, column, lookup
 from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, ROUNDING, price_unit_parts
@@ -292,7 +292,7 @@ def _requirements(
     cost extra at a price not published. A self-hosted option meets them by your own setup."""
     table, n = u.table, u.work.rows
     req = u.frame.requirements()
-    ok, why = np.ones(n, dtype=bool), np.full(n, "", dtype=object)
+    ok, why = np.ones(n, dtype=bool), repeated(n, "")
     if req is None or table.hosting != "cloud":
         return [], ok, why, {}
     addons = _feature_addons(table)
@@ -406,7 +406,7 @@ def _plan_lines(
     usage = np.sum([ln.cost for ln in meters if ln.category == "vendor"], axis=0) if meters else np.zeros(n)
     usage = np.asarray(usage, dtype=np.float64)
     if plan is None:
-        return (*meters, *addons), ~unsold, np.full(n, "", dtype=object)
+        return (*meters, *addons), ~unsold, repeated(n, "")
 
     floor = rates.plan_number(plan, "fee")
     fee_ref = rates.ref("plans", plan.id, "fee")
@@ -761,6 +761,17 @@ def _no_plan_reason(table: PriceTable) -> str:
     return "billed on usage alone, with no plan fee"
 
 
+def _where_unmet(
+    meets: Bools, reason: npt.NDArray[np.object_], prefix: str, unmet: npt.NDArray[np.object_]
+) -> npt.NDArray[np.object_]:
+    """`reason` where `meets`, else `prefix` + `unmet`: texts are built only for the rows that need one."""
+    if meets.all():
+        return reason
+    out = reason.copy()
+    out[~meets] = prefix + unmet[~meets]
+    return out
+
+
 def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: Pick) -> tuple[OptionBill, Usage]:
     """One option's bill under one scenario, for every profile (and the usage it was priced on)."""
     u = Usage(work, table, scenario)
@@ -783,8 +794,8 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
             takes.append(ok)
             lines, ok = (*lines, *needs), ok & meets
             both.append(ok)
-            unmet_by_plan.append(np.where(meets, reason, f"{plan.name}: " + unmet))
-            reason = np.where(meets, reason, f"{plan.name} does not meet your requirements: " + unmet)
+            unmet_by_plan.append(_where_unmet(meets, reason, f"{plan.name}: ", unmet))
+            reason = _where_unmet(meets, reason, f"{plan.name} does not meet your requirements: ", unmet)
             warnings.update(cautions)
             per_plan.append(lines)
             allowed.append(ok)
@@ -797,7 +808,7 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
                 )
                 warnings[note] = bounded[1]
         allowed_by_plan = np.stack(allowed)
-        pinned = ov.plan if ov is not None else np.full(n, None, dtype=object)
+        pinned = ov.plan if ov is not None else repeated(n, None)
         any_pinned = ov is not None and ov.pinned
         if any_pinned:
             # A pinned plan is priced whether or not it is the cheapest, and whether or not it takes
@@ -827,7 +838,7 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
         # also meets them can (where no plan takes it at all, the contract plan is priced as before).
         unmet_all = ~np.any(both, axis=0) & np.any(takes, axis=0)
         if unmet_all.any():
-            unmet_reason = np.full(n, "", dtype=object)
+            unmet_reason = repeated(n, "")
             for row in np.flatnonzero(unmet_all).tolist():
                 unmet_reason[row] = (
                     "no plan both takes this workload and meets your requirements ("
@@ -852,8 +863,8 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
         needs, meets, unmet, cautions = _requirements(u, rates, None, ov)
         chosen = (*chosen, *needs)
         warnings.update(cautions)
-        plan_ids = np.full(n, only.id, dtype=object)
-        plan_reason = np.full(n, _no_plan_reason(table), dtype=object)
+        plan_ids = repeated(n, only.id)
+        plan_reason = repeated(n, _no_plan_reason(table))
         plan_totals, plan_reasons = {}, {}
         if not meets.all():
             unmet_reason = np.where(meets, "", "it does not meet your requirements: " + unmet)

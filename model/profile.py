@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from model.billing import repeated
 from pricing.schema import CONTROL, SupportLevel
 
 __all__ = [
@@ -463,7 +464,7 @@ class OverrideColumns:
         prices: dict[str, npt.NDArray[np.float64]] = {}
         addons: dict[str, npt.NDArray[np.float64]] = {}
         discount, commitment, credit = np.zeros(n), np.full(n, np.nan), np.full(n, np.nan)
-        plan = np.full(n, None, dtype=object)
+        plan = repeated(n, None)
         for i, o in enumerate(rows):
             if o is None:
                 continue
@@ -582,7 +583,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         other options keep theirs): what a break-even on that share evaluates."""
         out = Columns.__new__(Columns)
         out._data = dict(self._data)
-        given = self._data.get("ops_fte", np.full(self.rows, None, dtype=object))
+        given = self._data.get("ops_fte", repeated(self.rows, None))
         column = np.empty(self.rows, dtype=object)
         column[:] = [
             {**(g if isinstance(g, Mapping) else {}), option_id: float(v)} for g, v in zip(given, values, strict=True)

@@ -45,6 +45,7 @@ __all__ = [
     "UncertaintyOut",
     "WorkloadOut",
     "features_of",
+    "format_elapsed",
     "profile_at",
     "summarize",
 ]
@@ -151,6 +152,10 @@ class LimitOut(_Out):
     """The limit as the vendor states it (`2 MB`, `51,200 events`)."""
     steps_until_warning: float | None
     steps_until_limit: float | None
+    seconds_until_warning: float | None = None
+    seconds_until_limit: float | None = None
+    """How long into the run those steps come: each step's share of the run's wall time (work, sleeps
+    and human waits spread evenly over its steps)."""
     exceeded: bool
     """This run, as profiled, passes the limit."""
     warned: bool
@@ -525,7 +530,31 @@ def _shown(table: PriceTable, key: str) -> str:
     return f"{number.expected:,.10g} {number.unit.value}"
 
 
-def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int) -> LimitOut:
+def format_elapsed(seconds: float) -> str:
+    """A time into a run, as a reader says it.
+
+    >>> format_elapsed(45), format_elapsed(600), format_elapsed(7740), format_elapsed(3 * 86400)
+    ('45 s', '10 min', '2.1 hours', '3 days')
+    """
+    if seconds < 90:
+        return f"{seconds:,.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:,.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:,.2g} hours"
+    return f"{seconds / 86400:,.3g} days"
+
+
+def _at_step(limit: LimitOut) -> str:
+    """` at step 129 (about 2.1 hours into the run)`, or nothing when no step passes the limit."""
+    if limit.steps_until_limit is None:
+        return ""
+    when = f" (about {format_elapsed(limit.seconds_until_limit)} into the run)" if limit.seconds_until_limit else ""
+    return f" at step {limit.steps_until_limit:,.0f}{when}"
+
+
+def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_seconds: float) -> LimitOut:
+    warning, limit = _finite(p.steps_until_warning[i]), _finite(p.steps_until_limit[i])
     return LimitOut(
         id=p.id,
         name=p.spec.name,
@@ -535,8 +564,10 @@ def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int) -> Li
         limit=p.limit,
         warning=p.warning,
         shown=_shown(table, p.id),
-        steps_until_warning=_finite(p.steps_until_warning[i]),
-        steps_until_limit=_finite(p.steps_until_limit[i]),
+        steps_until_warning=warning,
+        steps_until_limit=limit,
+        seconds_until_warning=None if warning is None else warning * step_seconds,
+        seconds_until_limit=None if limit is None else limit * step_seconds,
         exceeded=bool(p.exceeded[i]),
         warned=bool(p.warned[i]),
         hard=p.spec.hard,
@@ -553,7 +584,7 @@ def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[str]:
     for limit in limits:
         if not (limit.exceeded and limit.hard):
             continue
-        at = f" at step {limit.steps_until_limit:,.0f}" if limit.steps_until_limit is not None else ""
+        at = _at_step(limit)
         if limit.avoidable and segments is not None:
             out.append(f"the run passes the {limit.shown} {limit.name.lower()} limit{at} without {segments.name}")
         else:
@@ -591,7 +622,9 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         ]
         if tied:
             reason += f"; as cheap as {' and '.join(tied)}, with more headroom"
-    limits = [_limit(book, option.table, p, i) for p in option.limits]
+    steps = profile.steps_per_run
+    step_seconds = float(estimate.work.wall[i]) / steps if steps > 0 else 0.0
+    limits = [_limit(book, option.table, p, i, step_seconds) for p in option.limits]
     return OptionOut(
         id=option.id,
         name=option.table.name,
@@ -685,7 +718,13 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
     for limit in blocked:
         fix = f", which {segments.name} cannot fix" if segments is not None else ""
         advice.append(
-            f"Step {limit.steps_until_limit:,.0f} passes the {limit.shown} {limit.name.lower()} limit{fix}."
+            f"Step {limit.steps_until_limit:,.0f}"
+            + (
+                f" (about {format_elapsed(limit.seconds_until_limit)} into the run)"
+                if limit.seconds_until_limit
+                else ""
+            )
+            + f" passes the {limit.shown} {limit.name.lower()} limit{fix}."
             + (f" {limit.advice}" if limit.advice else "")
         )
     if segments is not None and count > 1 and first >= 1 and not blocked:

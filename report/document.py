@@ -12,7 +12,7 @@ from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.outlook import crossover_sentences, decision, describe, migration_sentences, path_sentence
 from model.profile import WorkloadProfile, field_unit
-from model.result import EstimateOut
+from model.result import EstimateOut, LimitOut, format_elapsed
 from model.sweep import STEP_MEASURES
 from model.uncertainty import share_text
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
@@ -31,13 +31,24 @@ from report.compare import (
     unpriced_note,
 )
 
-__all__ = ["ASSUMPTIONS", "Document", "Section", "build_document", "format_measure", "headline"]
+__all__ = [
+    "ASSUMPTIONS",
+    "Document",
+    "Section",
+    "build_document",
+    "crossed_at",
+    "format_measure",
+    "headline",
+    "warned_from",
+]
 
 ASSUMPTIONS = (
     "Every figure is a monthly cost in US dollars: the vendor's bill, the machines you run yourself and the "
     "engineering time to operate them.",
     "Ranges price every sourced number at the low and the high end of its range and show the least and the most.",
     "A retried attempt runs as long as a successful one. A month is 730 hours; 1 MB is 1,048,576 bytes.",
+    "How long into a run a limit is passed spreads the run's wall time (its work, sleeps and human waits) evenly "
+    "over its steps.",
     "Workers you run yourself are sized by the runs that hold a machine (executing, or open where waiting runs keep "
     "theirs) at the machine preset's size, at the on-demand container prices of the hosting reference table, "
     "between the average and the peak load.",
@@ -102,6 +113,28 @@ def _spread_lines(analysis: Analysis, field: str = "monthly_runs") -> tuple[str,
 
 def _step(value: float | None) -> str:
     return "never" if value is None else f"step {value:,.0f}"
+
+
+def _step_in(steps: float | None, seconds: float | None) -> str:
+    """`step 129 (2.1 hours in)`: a step and how long into the run it comes."""
+    if steps is None:
+        return "never"
+    return f"step {steps:,.0f}" + (f" ({format_elapsed(seconds)} in)" if seconds else "")
+
+
+def crossed_at(limit: LimitOut) -> str:
+    """Where a run first passes a limit: a step and how long into the run, for a measure that grows
+    with steps; else now or never."""
+    if limit.measure in STEP_MEASURES:
+        return _step_in(limit.steps_until_limit, limit.seconds_until_limit)
+    return "now" if limit.exceeded else "never"
+
+
+def warned_from(limit: LimitOut) -> str:
+    """Where a run first passes a limit's warning level (empty without one)."""
+    if limit.measure not in STEP_MEASURES or not limit.warning:
+        return ""
+    return _step_in(limit.steps_until_warning, limit.seconds_until_warning)
 
 
 def format_measure(value: float, unit: str) -> str:
@@ -416,7 +449,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             x.name,
             format_measure(x.value, x.unit),
             x.shown,
-            _step(x.steps_until_limit) if x.measure in STEP_MEASURES else ("now" if x.exceeded else "never"),
+            crossed_at(x),
             ("passed" if x.exceeded else "within") + (f"; {x.advice}" if x.exceeded and x.advice else ""),
         )
         for o in options

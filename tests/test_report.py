@@ -270,3 +270,24 @@ def test_the_cost_chart_keeps_its_structure_and_each_profile_brings_its_data(boo
     assert [r["value"] for r in a["datasets"]["crossings"]] == [c.value for c in first.runs_crossovers]
     # NaN (an option that cannot run the workload there) travels as null, which Vega-Lite skips
     assert all(r["monthly_usd"] is None or r["monthly_usd"] == r["monthly_usd"] for r in a["datasets"]["sweep"])
+
+
+def test_each_limit_says_how_long_into_the_run_it_is_passed(book):
+    """Steps are read with the time they come at: the run's wall time spread over its steps."""
+    from model.engine import estimate
+    from model.result import format_elapsed, summarize
+    from report.document import crossed_at
+
+    profile = PRESETS["deep-research"]
+    out = summarize(estimate(profile, book))
+    per_step = out.workload.wall_seconds_per_run / profile.steps_per_run
+    passed = [(o, x) for o in out.options for x in o.limits if x.steps_until_limit is not None]
+    assert passed
+    for option, limit in passed:
+        assert limit.seconds_until_limit == pytest.approx(limit.steps_until_limit * per_step, rel=1e-12)
+        shown = crossed_at(limit)
+        assert shown == f"step {limit.steps_until_limit:,.0f} ({format_elapsed(limit.seconds_until_limit)} in)"
+        if limit.exceeded and limit.hard:
+            assert any(
+                f"({'about ' + format_elapsed(limit.seconds_until_limit)} into the run)" in w for w in option.warnings
+            )

@@ -8,31 +8,24 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
-from model.sweep import STEP_MEASURES
-from report.document import format_measure
+from report.document import crossed_at, format_measure, warned_from
 from ui.data import chart_spec
 
 __all__ = ["render_limits"]
-
-
-def _step(value: float | None) -> str:
-    return "never" if value is None else f"step {value:,.0f}"
 
 
 def _limits_frame(analysis: Analysis) -> pd.DataFrame:
     rows = []
     for option in analysis.result.options:
         for limit in option.limits:
-            stepwise = limit.measure in STEP_MEASURES
-            crossed = _step(limit.steps_until_limit) if stepwise else ("now" if limit.exceeded else "never")
             rows.append(
                 {
                     "Option": option.name,
                     "Limit": limit.name,
                     "This run": format_measure(limit.value, limit.unit),
                     "Limit at": limit.shown,
-                    "Warning from": _step(limit.steps_until_warning) if stepwise and limit.warning else "",
-                    "Crossed at": crossed,
+                    "Warning from": warned_from(limit),
+                    "Crossed at": crossed_at(limit),
                     "Status": ("passed" if limit.exceeded else "within")
                     + (f" ({limit.advice})" if limit.exceeded and limit.advice else ""),
                     "Source": limit.provenance.url if limit.provenance else None,
