@@ -148,6 +148,14 @@ def _pick_refs(refs: Sequence[PriceRef | npt.NDArray[np.object_] | None], index:
     return stacked[index, rows]
 
 
+def _sum(arrays: Sequence[Array]) -> Array:
+    """The sum of arrays of one length, added in place (no stack of them all)."""
+    total = np.array(arrays[0], dtype=np.float64)
+    for more in arrays[1:]:
+        total += more
+    return total
+
+
 def select_plan(
     plans: Sequence[Any],
     per_plan: Sequence[tuple[Line, ...]],
@@ -160,17 +168,29 @@ def select_plan(
     plan. `reasons[p]` says per profile why plan p is or is not allowed. Where no plan is
     allowed, the last (contract) plan is chosen and its reason says why.
     """
-    totals = np.stack([np.sum([ln.cost for ln in lines], axis=0) for lines in per_plan])
+    totals = np.stack([_sum([ln.cost for ln in lines]) for lines in per_plan])
     index, _any_ok = cheapest(totals, allowed)
     cols = np.arange(totals.shape[1])
+    # Each plan's rows, once: a value is taken from its plan's array where the plan was chosen
+    # (masked copies, not a stack of every plan's array and a gather).
+    only = int(index[0]) if len(index) and (index == index[0]).all() else None
+    masks = [index == p for p in range(len(plans))] if only is None else []
+
+    def choose(values: Sequence[Any], dtype: Any) -> Any:
+        if only is not None:
+            return np.array(np.broadcast_to(values[only], (len(cols),)), dtype=dtype)
+        out = np.array(np.broadcast_to(values[-1], (len(cols),)), dtype=dtype)
+        for p, value in enumerate(values[:-1]):
+            np.copyto(out, value, where=masks[p])
+        return out
 
     def pick(values: Sequence[Array]) -> Array:
         if all(v is values[0] for v in values):  # every plan shares the array (a quantity, most often)
             return np.asarray(values[0], dtype=np.float64)
-        return np.asarray(np.stack(values)[index, cols], dtype=np.float64)
+        return np.asarray(choose(values, np.float64), dtype=np.float64)
 
     def pick_flags(values: Sequence[Bools]) -> Bools:
-        return np.asarray(np.stack(values)[index, cols], dtype=bool)
+        return np.asarray(choose(values, bool), dtype=bool)
 
     chosen: list[Line] = []
     for j, first in enumerate(per_plan[0]):
@@ -197,6 +217,6 @@ def select_plan(
             )
         )
     plan_ids = np.array([p.id for p in plans], dtype=object)[index]
-    plan_reason = np.stack(reasons)[index, cols].astype(object)
+    plan_reason = choose(reasons, object)
     plan_totals = {p.id: np.where(allowed[i], totals[i], np.inf) for i, p in enumerate(plans)}
     return tuple(chosen), plan_ids, plan_reason, plan_totals

@@ -624,7 +624,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         if name not in self._objects:
             column = self._data.get(name, np.empty(0, dtype=object))
             _, first, inverse = np.unique(
-                np.fromiter((id(x) for x in column), dtype=np.int64, count=len(column)),
+                np.fromiter(map(id, column), dtype=np.int64, count=len(column)),
                 return_index=True,
                 return_inverse=True,
             )
