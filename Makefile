@@ -51,6 +51,7 @@ bench: $(VENV)/.synced
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/outlook.py
 	$(BIN)/python bench/app.py
+	$(BIN)/python bench/cli.py
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -58,6 +59,7 @@ $(UV):
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
+	$(BIN)/python -m compileall -q app.py cli.py model pricing report ui
 	touch $@
 
 clean:

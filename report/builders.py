@@ -28,7 +28,7 @@ from report.charts import (
     path_chart,
     path_strategies,
     svg_for_pdf,
-    to_svg,
+    to_svgs,
     tornado_chart,
 )
 from report.compare import format_json
@@ -112,7 +112,7 @@ def chart_svgs(analysis: Analysis) -> dict[str, str]:
         charts["path"] = path_chart(analysis)
         if analysis.outlook.tornado is not None and analysis.outlook.tornado.swings:
             charts["tornado"] = tornado_chart(analysis)
-    return {name: to_svg(chart) for name, chart in charts.items()}
+    return dict(zip(charts, to_svgs(list(charts.values())), strict=True))
 
 
 def _placed(doc: Document, svgs: dict[str, str]) -> tuple[list[str], dict[str, str]]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, cast
 
 import altair as alt
@@ -37,6 +39,7 @@ __all__ = [
     "price_history_chart",
     "svg_for_pdf",
     "to_svg",
+    "to_svgs",
     "tornado_chart",
     "tornado_frame",
 ]
@@ -535,11 +538,24 @@ def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.
 def to_svg(chart: alt.TopLevelMixin | Mapping[str, object]) -> str:
     """Render a chart or a Vega-Lite spec offline to SVG (vl-convert embeds the Vega runtime; no
     network)."""
+    return to_svgs([chart])[0]
+
+
+def to_svgs(charts: Sequence[alt.TopLevelMixin | Mapping[str, object]]) -> list[str]:
+    """Render several charts to SVG at once: the specs are built here, and vl-convert (which lets
+    go of Python's lock while it draws) draws them on as many threads as the machine has cores."""
     import vl_convert as vlc
 
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    spec = dict(chart) if isinstance(chart, Mapping) else chart.to_dict()
-    return str(vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[]))
+    specs = [dict(chart) if isinstance(chart, Mapping) else chart.to_dict() for chart in charts]
+
+    def draw(spec: dict[str, object]) -> str:
+        return str(vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[]))
+
+    if len(specs) < 2:
+        return [draw(spec) for spec in specs]
+    with ThreadPoolExecutor(max_workers=min(len(specs), os.cpu_count() or 1)) as pool:
+        return list(pool.map(draw, specs))
 
 
 def svg_for_pdf(svg: str) -> str:

@@ -309,3 +309,23 @@ def test_an_edited_preset_is_titled_as_edited_and_its_description_is_yours():
     assert f"# {preset.name} (edited)" in preview and "Our agents, next quarter" in preview
     renamed = start({"preset": "coding-agent", "monthly_runs": "9000", "name": "Ours"})
     assert param(renamed, "name") == "Ours"  # a name of your own stays yours
+
+
+def test_the_limits_view_says_a_limit_of_none_as_none_and_each_passed_limit_as_the_engine_does():
+    """Every hard limit the run passes is named in the Limits view; one the option allows none of
+    reads "none is allowed", not "passes the 0 count ... limit"."""
+    from pricing.profiles import read_presets
+
+    at = start({"preset": "deep-research"})
+    at.segmented_control(key="view").set_value("Limits").run()
+    shown = [w.value for w in at.warning]
+    result = summarize(estimate(read_presets()["deep-research"], read_pricebook(on=dt.date.today())))
+    passed = [(o, x) for o in result.options for x in o.limits if x.exceeded and x.hard]
+    assert passed and len(shown) >= len(passed)
+    nothing = [(o, x) for o, x in passed if x.limit == 0]
+    assert nothing, "the preset should hit a limit of none (Express cannot wait for a person)"
+    for option, limit in nothing:
+        assert any(
+            s.startswith(f"{option.name}: this run has {limit.name.lower()}, and none is allowed") for s in shown
+        )
+    assert not [s for s in shown if "passes the 0 " in s]

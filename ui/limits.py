@@ -47,8 +47,13 @@ def render_limits(analysis: Analysis) -> None:
             remedy = f" {limit.advice}" if limit.advice and not limit.avoidable else ""
             restart = option.restart.name if option.restart is not None else "restarting the history"
             avoid = f" (avoidable with {restart}: see below)" if limit.avoidable else ""
+            passes = (
+                f"this run has {limit.name.lower()}, and none is allowed"
+                if limit.limit == 0
+                else f"this run passes the {limit.shown} {limit.name.lower()} limit{avoid}"
+            )
             st.warning(
-                f"{name}: this run passes the {limit.shown} {limit.name.lower()} limit{avoid}.{remedy}",
+                f"{name}: {passes}.{remedy}",
                 icon=":material/block:" if not limit.avoidable else None,
             )
     else:
