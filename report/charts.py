@@ -32,6 +32,7 @@ __all__ = [
     "crossing_at",
     "limits_chart",
     "limits_frame",
+    "limits_panels",
     "option_scale",
     "path_chart",
     "path_crossings",
@@ -427,6 +428,36 @@ def limits_chart(analysis: Analysis) -> alt.FacetChart:
 
     One faceted chart over one long frame (`kind`: the curves, the levels, this profile), so
     fifteen options make one chart, not one per panel."""
+    layered, frame, panels = _limits_layers(analysis)
+    row = alt.Row(
+        "panel:N",
+        title=None,
+        sort=panels,
+        header=alt.Header(
+            labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontWeight="bold"
+        ),
+    )
+    faceted: alt.FacetChart = (
+        layered.properties(width=WIDTH, height=170)
+        .facet(row=row, data=frame)
+        .resolve_scale(y="independent")
+        .properties(title="Limits on one run as steps grow")
+    )
+    return faceted
+
+
+def limits_panels(analysis: Analysis) -> list[alt.LayerChart]:
+    """The same panels as `limits_chart`, each a chart of its own with no width: a screen stretches
+    each to its column (a faceted chart keeps a fixed width, which a phone or a narrow column cuts),
+    with the legend beneath it rather than beside it."""
+    layered, frame, panels = _limits_layers(analysis, legend=alt.Legend(orient="bottom", columns=2, title=None))
+    return [layered.properties(data=frame[frame["panel"] == panel], height=170, title=panel) for panel in panels]
+
+
+def _limits_layers(
+    analysis: Analysis, legend: alt.Legend | None = None
+) -> tuple[alt.LayerChart, pd.DataFrame, list[str]]:
+    """The limits chart's layers (without data), its long frame, and its panels in order."""
     assert analysis.limit_curves is not None
     data = limits_frame(analysis.limit_curves)
     grows = data.groupby(["option", "limit"])["value"].transform(lambda v: v.max() > v.min() * (1 + 1e-9))
@@ -464,7 +495,9 @@ def limits_chart(analysis: Analysis) -> alt.FacetChart:
         .encode(
             x=x,
             y=y,
-            color=alt.Color("option_name:N", title="Option", scale=option_scale(analysis.result)),
+            color=alt.Color(
+                "option_name:N", title="Option", scale=option_scale(analysis.result), legend=legend or alt.Undefined
+            ),
             detail="limit:N",
             tooltip=[
                 alt.Tooltip("option_name:N", title="Option"),
@@ -484,21 +517,8 @@ def limits_chart(analysis: Analysis) -> alt.FacetChart:
             tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")],
         )
     )
-    layered = alt.layer(curve, rule, text, mark).properties(width=WIDTH, height=170)
-    row = alt.Row(
-        "panel:N",
-        title=None,
-        sort=list(dict.fromkeys(data["panel"])),
-        header=alt.Header(
-            labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontWeight="bold"
-        ),
-    )
-    faceted: alt.FacetChart = (
-        layered.facet(row=row, data=frame)
-        .resolve_scale(y="independent")
-        .properties(title="Limits on one run as steps grow")
-    )
-    return faceted
+    layered = cast(alt.LayerChart, alt.layer(curve, rule, text, mark))
+    return layered, frame, list(dict.fromkeys(data["panel"]))
 
 
 def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.date) -> alt.FacetChart:

@@ -257,6 +257,25 @@ def test_the_limits_chart_is_one_facet_over_the_measures_that_grow_with_steps(an
     assert all(r["value"] > 0 for r in rows if r["kind"] in ("curve", "level"))
 
 
+def test_the_screens_limits_panels_are_the_facets_each_stretching_to_its_column(analysis):
+    """The app draws each panel as its own chart with no fixed width (a faceted chart keeps 640 px
+    plus its legend, which a phone or a narrow column cuts), the legend beneath it."""
+    from report.charts import limits_chart, limits_panels
+
+    facet = limits_chart(analysis).to_dict()
+    rows = facet["datasets"][facet["data"]["name"]]
+    panels = [p.to_dict() for p in limits_panels(analysis)]
+    assert [p["title"] for p in panels] == facet["facet"]["row"]["sort"]
+    for spec in panels:
+        assert "width" not in spec and spec["height"] == 170
+        mine = spec["datasets"][spec["data"]["name"]]
+        assert mine == [r for r in rows if r["panel"] == spec["title"]]
+        legends = [
+            layer["encoding"]["color"].get("legend") for layer in spec["layer"] if "color" in layer.get("encoding", {})
+        ]
+        assert legends and all(legend["orient"] == "bottom" for legend in legends)
+
+
 def test_the_cost_chart_keeps_its_structure_and_each_profile_brings_its_data(book):
     from report.charts import cost_curve_spec
 

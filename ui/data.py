@@ -27,7 +27,7 @@ from pricing.load import data_dir, list_table_files, read_criteria, read_pricebo
 from pricing.profiles import OptionTerms, read_presets
 from pricing.schema import PriceBook
 from pricing.versions import history_frame
-from report.charts import breakdown_chart, cost_curve_spec, limits_chart
+from report.charts import breakdown_chart, cost_curve_spec, limits_chart, limits_panels
 from ui.state import Allowed
 
 __all__ = [
@@ -131,6 +131,21 @@ def _chart_spec(kind: str, profile_json: str, on: dt.date, fingerprint: str, axi
     # Not validated here: the report tests render these same charts through the validating path.
     chart = CHARTS[kind](_analysis(profile_json, on, fingerprint, axis))
     return chart if isinstance(chart, dict) else dict(chart.to_dict(validate=False))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _limit_panel_specs(profile_json: str, on: dt.date, fingerprint: str, axis: str) -> list[dict[str, Any]]:
+    panels = limits_panels(_analysis(profile_json, on, fingerprint, axis))
+    return [dict(panel.to_dict(validate=False)) for panel in panels]
+
+
+def limit_panel_specs(analysis: Analysis) -> list[dict[str, Any]]:
+    """The limits chart as one Vega-Lite spec per panel (each stretches to its column), built once
+    per analysis."""
+    specs = _limit_panel_specs(
+        analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint(), analysis.axis
+    )
+    return [{**spec, "datasets": {k: list(v) for k, v in spec.get("datasets", {}).items()}} for spec in specs]
 
 
 def presets() -> dict[str, WorkloadProfile]:

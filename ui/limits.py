@@ -9,7 +9,7 @@ import streamlit as st
 
 from model.analysis import Analysis
 from report.document import crossed_at, format_measure, warned_from
-from ui.data import chart_spec
+from ui.data import limit_panel_specs
 
 __all__ = ["render_limits"]
 
@@ -95,4 +95,6 @@ def render_limits(analysis: Analysis) -> None:
         for line in h.advice:
             st.markdown(f"- {line}")
     if analysis.limit_curves is not None and not analysis.limit_curves.empty:
-        st.vega_lite_chart(spec=chart_spec(analysis, "limits"), width="stretch")
+        st.subheader("Limits on one run as steps grow")
+        for spec in limit_panel_specs(analysis):
+            st.vega_lite_chart(spec=spec, width="stretch")
