@@ -171,11 +171,16 @@ def _cost_curve_template(
     x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
     y_scale = alt.Scale(type="log") if y_log else alt.Scale(type="symlog", constant=10)
     x = alt.X(f"{field}:Q", title=axis.label, scale=x_scale, axis=_log_axis(axis.low, axis.high) if axis.log else None)
+    # On a screen the legend goes beneath the plot: beside it, fifteen names leave a phone's plot
+    # 130 px wide. A static chart has the page's width and keeps it beside.
     legend = alt.Legend(
         symbolOpacity=1,
         symbolType="stroke",
         symbolStrokeWidth=3,
         title="Option (click to pick)" if interactive else "Option",
+        orient="bottom" if interactive else "right",
+        columns=3 if interactive else alt.Undefined,
+        labelLimit=220 if interactive else alt.Undefined,
     )
     color = alt.Color("option_name:N", title="Option", scale=_option_scale(options), legend=legend)
     dash = alt.StrokeDash("hosting:N", title="Hosting", scale=HOSTING_DASH)
@@ -231,7 +236,9 @@ def _cost_curve_template(
     for side, dx in sides:
         layers.append(
             crossings.transform_filter(alt.datum.changes_cheapest & (alt.datum.side == side))
-            .mark_text(align=side, dx=dx, fontSize=10)
+            # The labels need room: on a plot narrower than 480 px (a phone) they would collide,
+            # and the points keep their tooltips.
+            .mark_text(align=side, dx=dx, fontSize=10, opacity=alt.ExprRef(expr="width < 480 ? 0 : 1"))
             .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
         )
     here = alt.Chart(alt.NamedData("here"))

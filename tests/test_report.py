@@ -236,6 +236,16 @@ def test_the_cost_chart_dashes_self_hosted_lines_and_its_legend_picks_options(an
     assert lines["encoding"]["color"]["field"] == "option_name"
     assert any(p.get("bind") == "legend" for p in spec.get("params", []) + lines.get("params", []))
     assert "params" not in cost_curve_spec(analysis, interactive=False)["layer"][1]
+    # On a screen the legend sits beneath the plot (beside it, a phone's plot was 130 px wide) and the
+    # crossover labels hide on a plot under 480 px, where they collide; a static chart keeps both.
+    static = cost_curve_spec(analysis, interactive=False)
+    assert lines["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert (
+        next(x for x in static["layer"] if x["mark"]["type"] == "line")["encoding"]["color"]["legend"]["orient"]
+        == "right"
+    )
+    labels = [x for x in spec["layer"] if x["mark"]["type"] == "text" and x["encoding"]["text"]["field"] == "short"]
+    assert labels and all(x["mark"]["opacity"] == {"expr": "width < 480 ? 0 : 1"} for x in labels)
 
 
 def test_the_limits_chart_is_one_facet_over_the_measures_that_grow_with_steps(analysis):
