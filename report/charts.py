@@ -162,6 +162,15 @@ def _cost_curve_frames(
     return frames, y_log
 
 
+MONEY_LABEL = (
+    "datum.value >= 1e9 ? '$' + format(datum.value / 1e9, ',~g') + 'B' : "
+    "datum.value >= 1e6 ? '$' + format(datum.value / 1e6, ',~g') + 'M' : "
+    "datum.value >= 1e3 ? '$' + format(datum.value / 1e3, ',~g') + 'k' : '$' + format(datum.value, ',~g')"
+)
+"""A dollar axis label as a reader says it: $1, $100, $10k, $1M, $1B (a log axis of full figures
+ran to $1,000,000,000, wider than a phone's plot)."""
+
+
 def _cost_curve_template(
     field: str, options: OptionKey, interactive: bool, y_log: bool, banded: bool = False
 ) -> alt.LayerChart:
@@ -179,11 +188,18 @@ def _cost_curve_template(
         symbolStrokeWidth=3,
         title="Option (click to pick)" if interactive else "Option",
         orient="bottom" if interactive else "right",
-        columns=3 if interactive else alt.Undefined,
+        columns=SCREEN_LEGEND_COLUMNS if interactive else alt.Undefined,
         labelLimit=220 if interactive else alt.Undefined,
     )
     color = alt.Color("option_name:N", title="Option", scale=_option_scale(options), legend=legend)
-    dash = alt.StrokeDash("hosting:N", title="Hosting", scale=HOSTING_DASH)
+    dash = alt.StrokeDash(
+        "hosting:N",
+        title="Hosting",
+        scale=HOSTING_DASH,
+        # On a screen the names say which options are self-hosted; a second legend beside the first
+        # would run off a phone.
+        legend=None if interactive else alt.Undefined,
+    )
     # In the app a click on the legend picks options (shift-click for more); the rest fade.
     pick = alt.selection_point(fields=["option_name"], bind="legend")
     line_opacity = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.12))
@@ -199,7 +215,7 @@ def _cost_curve_template(
                 "monthly_usd:Q",
                 title="Cost per month [USD]",
                 scale=y_scale,
-                axis=alt.Axis(values=[0] + [10.0**k for k in range(0, 10)], format="$,.0f"),
+                axis=alt.Axis(values=[0] + [10.0**k for k in range(0, 10)], labelExpr=MONEY_LABEL),
             ),
             color=color,
             strokeDash=dash,
@@ -254,7 +270,9 @@ def _cost_curve_template(
     chart = cast(
         alt.LayerChart, alt.layer(*layers, data=alt.NamedData("sweep")).properties(width=WIDTH, height=320, title=title)
     )
-    return chart.interactive(bind_y=False) if interactive else chart
+    if not interactive:
+        return chart
+    return chart.interactive(bind_y=False).properties(autosize=SCREEN_AUTOSIZE)
 
 
 @functools.lru_cache(maxsize=64)
@@ -427,6 +445,13 @@ def limits_frame(curves: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
+SCREEN_AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
+"""A chart on a screen takes its column's width and keeps its own height for the plot; the legends
+beneath add to it (Streamlit's default fits legends and plot into the height, leaving a sliver)."""
+SCREEN_LEGEND_COLUMNS = alt.ExprRef(expr="containerSize()[0] < 600 ? 1 : 3")
+"""A legend beneath a plot: one column on a phone, three on a wider screen."""
+
+
 def limits_chart(analysis: Analysis) -> alt.FacetChart:
     """Each option's per-run limits that grow with steps (events, history size, largest payload,
     duration), against steps, one panel per measure, with the warning and hard limits drawn as
@@ -457,8 +482,16 @@ def limits_panels(analysis: Analysis) -> list[alt.LayerChart]:
     """The same panels as `limits_chart`, each a chart of its own with no width: a screen stretches
     each to its column (a faceted chart keeps a fixed width, which a phone or a narrow column cuts),
     with the legend beneath it rather than beside it."""
-    layered, frame, panels = _limits_layers(analysis, legend=alt.Legend(orient="bottom", columns=2, title=None))
-    return [layered.properties(data=frame[frame["panel"] == panel], height=170, title=panel) for panel in panels]
+    _, frame, panels = _limits_layers(analysis)
+    charts = []
+    for panel in panels:
+        mine = frame[frame["panel"] == panel]
+        shown = sorted(mine.loc[mine["kind"] == "curve", "option_name"].dropna().unique())
+        # Each panel's legend names the options it draws (not all fifteen, six times over).
+        legend = alt.Legend(orient="bottom", columns=SCREEN_LEGEND_COLUMNS, title=None, labelLimit=220, values=shown)
+        layered, _, _ = _limits_layers(analysis, legend=legend)
+        charts.append(layered.properties(data=mine, height=170, title=panel, autosize=SCREEN_AUTOSIZE))
+    return charts
 
 
 def _limits_layers(
@@ -476,15 +509,24 @@ def _limits_layers(
     for panel, option, name, limit, warning, unit in marks.itertuples(index=False):
         if 0 < limit <= tops[panel]:
             levels.append(
-                {"panel": panel, "option_name": option, "value": limit, "label": f"{name} limit {limit:,.6g} {unit}"}
+                {
+                    "panel": panel,
+                    "option_name": option,
+                    "value": limit,
+                    "label": f"{name} limit {_number(limit)} {unit}",
+                }
             )
         if np.isfinite(warning) and 0 < warning <= tops[panel]:
             levels.append(
-                {"panel": panel, "option_name": option, "value": warning, "label": f"warning {warning:,.6g} {unit}"}
+                {"panel": panel, "option_name": option, "value": warning, "label": f"warning {_number(warning)} {unit}"}
             )
+    # Levels at one value (two options' 4 MB limits) are one line with one label naming them all,
+    # not labels drawn over each other.
     level_rows = (
         pd.DataFrame(levels, columns=["panel", "option_name", "value", "label"])
         .drop_duplicates(["panel", "value", "label"])
+        .groupby(["panel", "value"], as_index=False, sort=False)
+        .agg(option_name=("option_name", "first"), label=("label", lambda labels: "; ".join(labels)))
         .assign(kind="level")
     )
     here = pd.DataFrame({"panel": data["panel"].unique(), "kind": "here", "steps": analysis.profile.steps_per_run})
