@@ -570,10 +570,10 @@ def _limits_layers(
     return layered, frame, list(dict.fromkeys(data["panel"]))
 
 
-def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.date) -> alt.FacetChart:
+def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.date) -> list[alt.Chart]:
     """Each chosen number of a table across its versions (their effective dates in `versions`),
-    as steps (a price holds until the next version), one panel per unit. `frame` holds rows of
-    `pricing.versions.history_frame`."""
+    as steps (a price holds until the next version), one chart per unit, each stretching to its
+    column with its legend beneath. `frame` holds rows of `pricing.versions.history_frame`."""
     data = frame[["path", "unit", "effective", "expected", "shown", "url", "checked"]].copy()
     # A number holds until the next version of its table (or until today, in the newest one):
     # repeat its last point there so the step reaches it.
@@ -582,26 +582,32 @@ def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.
     last["effective"] = [next((v for v in versions if v > day), max(until, day)) for day in last["effective"]]
     data = pd.concat([data, last], ignore_index=True)
     data["effective"] = pd.to_datetime(data["effective"])
-    chart = (
-        alt.Chart(data)
-        .mark_line(interpolate="step-after", point=True)
-        .encode(
-            x=alt.X("effective:T", title="In force from"),
-            y=alt.Y("expected:Q", title="Value", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.6~r")),
-            color=alt.Color("path:N", title="Number"),
-            tooltip=[
-                alt.Tooltip("path:N", title="Number"),
-                alt.Tooltip("effective:T", title="In force from"),
-                alt.Tooltip("shown:N", title="Value"),
-                alt.Tooltip("unit:N", title="Unit"),
-                alt.Tooltip("checked:T", title="Holds as of"),
-                alt.Tooltip("url:N", title="Source"),
-            ],
+    charts = []
+    for unit, part in data.groupby("unit", sort=True):
+        chart = (
+            alt.Chart(part)
+            .mark_line(interpolate="step-after", point=True)
+            .encode(
+                x=alt.X("effective:T", title="In force from"),
+                y=alt.Y("expected:Q", title=str(unit), scale=alt.Scale(zero=False), axis=alt.Axis(format=",.6~r")),
+                color=alt.Color(
+                    "path:N",
+                    title=None,
+                    legend=alt.Legend(orient="bottom", columns=SCREEN_LEGEND_COLUMNS, labelLimit=260),
+                ),
+                tooltip=[
+                    alt.Tooltip("path:N", title="Number"),
+                    alt.Tooltip("effective:T", title="In force from"),
+                    alt.Tooltip("shown:N", title="Value"),
+                    alt.Tooltip("unit:N", title="Unit"),
+                    alt.Tooltip("checked:T", title="Holds as of"),
+                    alt.Tooltip("url:N", title="Source"),
+                ],
+            )
+            .properties(height=150, title=str(unit), autosize=SCREEN_AUTOSIZE)
         )
-        .properties(width=WIDTH - 60, height=150)
-    )
-    faceted: alt.FacetChart = chart.facet(row=alt.Row("unit:N", title=None)).resolve_scale(y="independent")
-    return faceted
+        charts.append(chart)
+    return charts
 
 
 def to_svg(chart: alt.TopLevelMixin | Mapping[str, object]) -> str:

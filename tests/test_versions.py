@@ -87,8 +87,11 @@ def test_price_history_chart_holds_each_number_until_the_next_version(acme):
     from report.charts import price_history_chart
 
     frame = history_frame(acme)
-    spec = price_history_chart(frame, [t.effective for t in acme], dt.date(2026, 6, 1)).to_dict()
-    rows = spec["data"]["values"] if "values" in spec.get("data", {}) else next(iter(spec["datasets"].values()))
+    charts = [c.to_dict() for c in price_history_chart(frame, [t.effective for t in acme], dt.date(2026, 6, 1))]
+    # One chart per unit, none with a fixed width (each stretches to its column, phone or desktop).
+    assert sorted(c["title"] for c in charts) == sorted(frame["unit"].unique())
+    assert all("width" not in c for c in charts)
+    rows = [r for c in charts for r in next(iter(c["datasets"].values()))]
     ends = {}
     for row in rows:
         ends[row["path"]] = max(ends.get(row["path"], ""), row["effective"][:10])

@@ -38,7 +38,8 @@ def render_price_history() -> None:
     )
     shown = mine[mine["path"].isin(chosen) & mine["expected"].notna()]
     if not shown.empty:
-        st.altair_chart(price_history_chart(shown, dates, dt.date.today()), width="stretch")
+        for chart in price_history_chart(shown, dates, dt.date.today()):
+            st.altair_chart(chart, width="stretch")
         st.caption("A graduated price is drawn at its first band; hover a point for the whole price and its source.")
 
     st.subheader("What changed at each version")
