@@ -87,23 +87,35 @@ def option_scale(result: EstimateOut) -> alt.Scale:
     return _option_scale(_option_key(result))
 
 
-OptionKey = tuple[tuple[str, str, str], ...]
-"""The options a chart shows, as (name, vendor, hosting): all its structure depends on."""
+OptionKey = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
+"""The options a chart shows, as (name, table id), and every option table in force: all its
+structure depends on."""
+
+
+def _vendor(table_id: str) -> str:
+    return table_id.split("/", 1)[0]
 
 
 def _option_key(result: EstimateOut) -> OptionKey:
-    return tuple((o.name, o.vendor, o.hosting or "cloud") for o in result.options)
+    shown = tuple((o.name, o.id) for o in result.options)
+    # Colours follow every option in force, not only those compared: narrowing the options keeps
+    # each option's colour, in the app and in the reports alike.
+    every = {t.table for t in result.pricing if not t.table.startswith("reference/")}
+    return shown, tuple(sorted(every | {i for _, i in shown}))
 
 
 def _option_scale(options: OptionKey) -> alt.Scale:
-    vendors = sorted({vendor for _, vendor, _ in options})
+    """Each vendor a hue of its own; its first offering (by id: `cloud` before `self-hosted`) dark,
+    the next light."""
+    shown, every = options
+    vendors = sorted({_vendor(i) for i in every})
     domain: list[str] = []
     colours: list[str] = []
-    for hue, vendor in enumerate(vendors):
-        mine = sorted((o for o in options if o[1] == vendor), key=lambda o: (o[2] != "cloud", o[0]))
-        for k, (name, _, _) in enumerate(mine):
-            domain.append(name)
-            colours.append(PALETTE[(2 * hue + min(k, 1)) % len(PALETTE)])
+    for name, option in sorted(shown, key=lambda o: o[1]):
+        vendor = _vendor(option)
+        rank = [i for i in every if _vendor(i) == vendor].index(option)
+        domain.append(name)
+        colours.append(PALETTE[(2 * vendors.index(vendor) + min(rank, 1)) % len(PALETTE)])
     return alt.Scale(domain=domain, range=colours)
 
 
@@ -235,7 +247,7 @@ def _cost_curve_template(
     if interactive:
         lines = lines.add_params(pick).encode(opacity=line_opacity)
         band = band.encode(opacity=band_opacity)
-    layers: list[alt.Chart] = [band, lines] if interactive or banded or len(options) <= BANDS_UP_TO else [lines]
+    layers: list[alt.Chart] = [band, lines] if interactive or banded or len(options[0]) <= BANDS_UP_TO else [lines]
     crossings = alt.Chart(alt.NamedData("crossings"))
     layers.append(
         crossings.mark_point(size=70, filled=True, color="black").encode(

@@ -320,3 +320,20 @@ def test_each_limit_says_how_long_into_the_run_it_is_passed(book):
             assert any(
                 f"({'about ' + format_elapsed(limit.seconds_until_limit)} into the run)" in w for w in option.warnings
             )
+
+
+def test_an_option_keeps_its_colour_when_fewer_options_are_compared(book):
+    """Colours follow every vendor in force, so the app with a narrowed list and the full report
+    colour an option alike."""
+    from model.engine import estimate
+    from model.result import summarize
+    from report.charts import option_scale
+
+    def colours(options=None):
+        scale = option_scale(summarize(estimate(PRESETS["coding-agent"], book, options))).to_dict()
+        return dict(zip(scale["domain"], scale["range"], strict=True))
+
+    every = colours()
+    some = colours(["temporal/cloud", "trigger.dev/self-hosted"])
+    assert sorted(some) == ["Temporal Cloud", "Trigger.dev self-hosted"]
+    assert all(some[name] == every[name] for name in some)
