@@ -52,6 +52,7 @@ bench: $(VENV)/.synced
 	$(BIN)/python bench/outlook.py
 	$(BIN)/python bench/app.py
 	$(BIN)/python bench/cli.py
+	$(BIN)/python bench/browser.py
 
 $(UV):
 	$(PYTHON) -m venv .tools

@@ -18,7 +18,7 @@ from pricing.load import PricingError
 from pricing.profiles import known_from
 from ui import data
 from ui.checklist import render_checklist
-from ui.compare import render_compare, render_headline, sure_line
+from ui.compare import flip_line, render_compare, render_headline, sure_line
 from ui.export import render_export
 from ui.limits import render_limits
 from ui.outlook import render_outlook
@@ -96,7 +96,10 @@ def main() -> None:
     )
     state = session.state(profile, on)
     try:
-        how_sure = render_headline(*data.headline_for(profile, on))  # one estimate: drawn before the sweeps
+        # An edit shows its new headline first (one estimate), then what would flip it (two options'
+        # crossovers), then the view (the sweeps), then how sure it is (10,000 draws).
+        how_sure, flip_place = render_headline(data.priced_for(profile, on))
+        flip_place.markdown(flip_line(data.headline_for(profile, on)[1]))
         analysis = data.analysis_for(profile, on, state.axis, dict(state.answers))
     except (ProfileError, KeyError, ValueError) as exc:
         _problems("This profile cannot be priced:", str(exc).strip("'\"").splitlines())

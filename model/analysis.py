@@ -38,6 +38,7 @@ __all__ = [
     "axis_values",
     "compared",
     "headline_of",
+    "priced",
     "value_of",
     "value_of_field",
 ]
@@ -140,10 +141,15 @@ class Analysis:
         return replace(self, outlook=found)
 
 
+def priced(profile: WorkloadProfile, book: PriceBook) -> EstimateOut:
+    """The priced profile: one estimate of the options compared."""
+    return summarize(estimate(profile, book, compared(profile, book)))
+
+
 def headline_of(profile: WorkloadProfile, book: PriceBook) -> tuple[EstimateOut, Flip | None]:
     """What the headline needs, and nothing more: the priced profile and what would flip the verdict
     (one estimate and the crossovers of two options, before any sweep)."""
-    result = summarize(estimate(profile, book, compared(profile, book)))
+    result = priced(profile, book)
     return result, flip_point(profile, book, result)
 
 

@@ -26,7 +26,7 @@ from report.compare import (
 )
 from ui.data import chart_spec
 
-__all__ = ["render_compare", "render_headline"]
+__all__ = ["flip_line", "render_compare", "render_headline", "sure_line"]
 
 MONEY = st.column_config.NumberColumn(format="dollar")
 PER_RUN = st.column_config.NumberColumn(
@@ -65,19 +65,18 @@ def sure_line(mc: MonteCarlo) -> str:
     return f"**How sure:** {mc.sentence()} (the Outlook view shows the spread, what moves it and the months ahead)"
 
 
-def render_headline(result: EstimateOut, flip: Flip | None) -> DeltaGenerator:
+def render_headline(result: EstimateOut) -> tuple[DeltaGenerator, DeltaGenerator]:
     """The answer first: the cheapest option and by how much, a place beneath it for how sure it is (filled
-    once the view is drawn), then one metric per option (the cheapest five in a row; with more, the rest
-    folded beneath). Returns the place for how sure. Needs one estimate, not the sweeps: it is drawn
-    before them."""
+    once the view is drawn), what each leader's figure is made of and a place for what would flip it
+    (`flip_line`, filled next), then one metric per option (the cheapest five in a row; with more, the
+    rest folded beneath). Returns the two places. Needs one estimate, not the sweeps nor the flip's
+    crossovers: an edit shows it first."""
     order = ranked(result)
     best = order[0]
     st.markdown(f"#### {headline(result)}")
     how_sure = st.empty()
-    details = headline_details(result)
-    if flip is not None:
-        details.append(f"**What would flip it:** {flip.sentence}")
-    st.markdown("  \n".join(details))
+    st.markdown("  \n".join(headline_details(result)))
+    flip_place = st.empty()
     _metrics(order[:PER_ROW], best)
     if len(order) > PER_ROW:
         with st.expander(f"The other {len(order) - PER_ROW} options (narrow the list in the sidebar's Options)"):
@@ -102,7 +101,12 @@ def render_headline(result: EstimateOut, flip: Flip | None) -> DeltaGenerator:
         "yourself (workers, or the whole platform when self-hosted) and the share of an engineer "
         "who operates it (Team, in the sidebar). Hover a figure for its parts."
     )
-    return how_sure
+    return how_sure, flip_place
+
+
+def flip_line(flip: Flip | None) -> str:
+    """The headline's line on what would flip the verdict (empty when nothing in range does)."""
+    return "" if flip is None else f"**What would flip it:** {flip.sentence}"
 
 
 def _options_frame(analysis: Analysis) -> pd.DataFrame:

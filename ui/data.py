@@ -13,14 +13,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from model.analysis import Analysis, analyse, compared, headline_of
+from model.analysis import Analysis, analyse, compared, priced
 from model.impact import costs_by_date
 from model.lines import HOSTING_TABLE
 from model.profile import WorkloadProfile
 from model.recommend import recommend
 from model.result import EstimateOut
 from model.uncertainty import MonteCarlo, monte_carlo
-from model.verdict import Flip
+from model.verdict import Flip, flip_point
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
@@ -45,6 +45,7 @@ __all__ = [
     "monte_carlo_for",
     "outlook_for",
     "presets",
+    "priced_for",
 ]
 
 
@@ -98,13 +99,25 @@ def outlook_for(analysis: Analysis) -> Analysis:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
+def _priced(profile_json: str, on: dt.date, fingerprint: str) -> EstimateOut:
+    profile = WorkloadProfile.model_validate_json(profile_json)
+    return priced(profile, _book(on, fingerprint))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _headline(profile_json: str, on: dt.date, fingerprint: str) -> tuple[EstimateOut, Flip | None]:
     profile = WorkloadProfile.model_validate_json(profile_json)
-    return headline_of(profile, _book(on, fingerprint))
+    result = _priced(profile_json, on, fingerprint)
+    return result, flip_point(profile, _book(on, fingerprint), result)
+
+
+def priced_for(profile: WorkloadProfile, on: dt.date) -> EstimateOut:
+    """The headline's estimate alone: one engine call, drawn before anything else an edit runs."""
+    return _priced(profile.model_dump_json(), on, data_fingerprint())
 
 
 def headline_for(profile: WorkloadProfile, on: dt.date) -> tuple[EstimateOut, Flip | None]:
-    """The headline's estimate and what would flip it: drawn before the sweeps an edit also runs."""
+    """The headline's estimate and what would flip it (two options' crossovers), before the sweeps."""
     return _headline(profile.model_dump_json(), on, data_fingerprint())
 
 
