@@ -533,16 +533,26 @@ def _shown(table: PriceTable, key: str) -> str:
 def format_elapsed(seconds: float) -> str:
     """A time into a run, as a reader says it.
 
-    >>> format_elapsed(45), format_elapsed(600), format_elapsed(7740), format_elapsed(3 * 86400)
-    ('45 s', '10 min', '2.1 hours', '3 days')
+    >>> format_elapsed(0.2), format_elapsed(45), format_elapsed(600), format_elapsed(7740), format_elapsed(3 * 86400)
+    ('under 1 s', '45 s', '10 min', '2.1 hours', '3 days')
+    >>> format_elapsed(400 * 86400), format_elapsed(36_500 * 86400), format_elapsed(1e6 * 86400)
+    ('400 days', '99.9 years', '2,738 years')
     """
+    if seconds < 1:
+        return "under 1 s"
     if seconds < 90:
         return f"{seconds:,.0f} s"
     if seconds < 90 * 60:
         return f"{seconds / 60:,.0f} min"
     if seconds < 48 * 3600:
         return f"{seconds / 3600:,.2g} hours"
-    return f"{seconds / 86400:,.3g} days"
+    days = seconds / 86400
+    if days < 100:
+        return f"{days:,.3g} days"
+    if days < 730:
+        return f"{days:,.0f} days"
+    years = days / 365.25
+    return f"{years:,.3g} years" if years < 100 else f"{years:,.0f} years"
 
 
 def _at_step(limit: LimitOut) -> str:
@@ -553,7 +563,7 @@ def _at_step(limit: LimitOut) -> str:
     return f" at step {limit.steps_until_limit:,.0f}{when}"
 
 
-def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_seconds: float) -> LimitOut:
+def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_seconds: float | None) -> LimitOut:
     warning, limit = _finite(p.steps_until_warning[i]), _finite(p.steps_until_limit[i])
     return LimitOut(
         id=p.id,
@@ -566,8 +576,8 @@ def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_
         shown=_shown(table, p.id),
         steps_until_warning=warning,
         steps_until_limit=limit,
-        seconds_until_warning=None if warning is None else warning * step_seconds,
-        seconds_until_limit=None if limit is None else limit * step_seconds,
+        seconds_until_warning=None if warning is None or step_seconds is None else warning * step_seconds,
+        seconds_until_limit=None if limit is None or step_seconds is None else limit * step_seconds,
         exceeded=bool(p.exceeded[i]),
         warned=bool(p.warned[i]),
         hard=p.spec.hard,
@@ -623,7 +633,7 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         if tied:
             reason += f"; as cheap as {' and '.join(tied)}, with more headroom"
     steps = profile.steps_per_run
-    step_seconds = float(estimate.work.wall[i]) / steps if steps > 0 else 0.0
+    step_seconds = float(estimate.work.wall[i]) / steps if steps > 0 else None
     limits = [_limit(book, option.table, p, i, step_seconds) for p in option.limits]
     return OptionOut(
         id=option.id,

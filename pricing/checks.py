@@ -94,19 +94,29 @@ def _url_problem(url: str) -> str | None:
 
 
 _GITHUB_REF = re.compile(
-    r"^https://(?:github\.com/[^/]+/[^/]+/(?:blob|tree|raw)/(?:refs/heads/)?|"
-    r"raw\.githubusercontent\.com/[^/]+/[^/]+/(?:refs/heads/)?)([^/]+)/"
+    r"^https?://(?:github\.com/[^/]+/[^/]+/(?:blob|tree|raw)/|raw\.githubusercontent\.com/[^/]+/[^/]+/)"
+    r"(refs/(?:heads|tags)/)?([^/]+)/"
 )
-_PINNED_REF = re.compile(r"^(?:[0-9a-f]{7,40}|v?\d+(?:\.\d+)*(?:[-+.][0-9A-Za-z.]+)?)$")
+_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+_RELEASE = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?$")
+"""A commit, or a tag written as a full release number (v1.32.0); anything else may be a branch
+(`main`, `v3`, `1.x`, `2.0-dev`), unless the address says `refs/tags/`."""
 
 
 def _moving_ref(url: str) -> str | None:
     """The branch a repository address reads from (`main` in `.../blob/main/docs/x.md`), which
     moves; None for a commit, a tag or any other address."""
     found = _GITHUB_REF.match(url)
-    if found is None or _PINNED_REF.match(found.group(1)):
+    if found is None or _ref_pinned(found):
         return None
-    return found.group(1)
+    return found.group(2)
+
+
+def _ref_pinned(found: re.Match[str]) -> bool:
+    kind, ref = found.group(1), found.group(2)
+    if kind == "refs/heads/":
+        return False
+    return kind == "refs/tags/" or bool(_COMMIT.match(ref) or _RELEASE.match(ref))
 
 
 def _pinned(url: str) -> bool:
@@ -114,14 +124,14 @@ def _pinned(url: str) -> bool:
     if re.match(r"^https://github\.com/[^/]+/[^/]+/releases/tag/", url):
         return True
     found = _GITHUB_REF.match(url)
-    return found is not None and _PINNED_REF.match(found.group(1)) is not None
+    return found is not None and _ref_pinned(found)
 
 
 def _source_problems(version: TableVersion) -> Iterable[Problem]:
     seen: dict[str, str] = {}
     for key, source in version.table.sources.items():
         addresses = [("url", str(source.url)), ("archive_url", source.archive_url)]
-        if source.read is not None and source.read.at.startswith("https://"):
+        if source.read is not None and ("://" in source.read.at or source.read.at.startswith("github.com/")):
             addresses.append(("read.at", source.read.at))
         for field, url in addresses:
             if url is None:

@@ -277,8 +277,11 @@ class Source(_Strict):
                 f"stated date {self.stated} is after the verified date {self.verified}: "
                 "a source cannot be verified before it was written"
             )
-        if self.read is not None and self.stated > self.read.on:
-            raise ValueError(f"stated date {self.stated} is after the day it was read ({self.read.on})")
+        if self.read is not None and self.stated > self.read.dated:
+            raise ValueError(
+                f"stated date {self.stated} is after the date of what was read ({self.read.dated}): "
+                "a copy cannot show a page before it was written"
+            )
         return self
 
     @property

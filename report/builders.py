@@ -331,31 +331,15 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
         years = analysis.outlook.path.years()
         for s in path_strategies(analysis):
             for _, row in years[years["strategy"] == s.key].iterrows():
-                writer.writerow(
-                    [
-                        csv_cell(f"path:{s.key}"),
-                        "",
-                        f"Year {int(row['year'])}",
-                        "path",
-                        "",
-                        "",
-                        "",
-                        "",
-                        csv_number(float(row["cost_usd"])),
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        result.pricing_date,
-                        "",
-                        "",
-                        "",
-                        "",
-                    ]
+                cells: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
+                cells.update(
+                    option=csv_cell(f"path:{s.key}"),
+                    component=f"Year {int(row['year'])}",
+                    category="path",
+                    cost_usd=csv_number(float(row["cost_usd"])),
+                    pricing_date=str(result.pricing_date),
                 )
+                writer.writerow([cells[c] for c in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 

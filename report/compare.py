@@ -238,12 +238,18 @@ def source_label(c: ComponentOut, *, verified: bool = False) -> str:
     return f"{p.confidence}, verified {p.verified}" if p.verified is not None else f"{p.confidence}, as of {p.checked}"
 
 
+def shown_line(c: ComponentOut) -> bool:
+    """Whether a report lists a line: not one of nothing (no quantity, no cost), but always the plan
+    fee; a fee's fixed part only when the floor adds something above the share."""
+    if c.key == "plan_fee_floor":
+        return c.cost_usd != 0
+    return c.key == "plan_fee" or c.quantity != 0 or c.cost_usd != 0
+
+
 def _component_rows(option: OptionOut) -> list[list[str]]:
     rows = []
     for c in option.components:
-        if c.quantity == 0 and c.cost_usd == 0 and c.key != "plan_fee":
-            continue
-        if c.key == "plan_fee_floor" and c.cost_usd == 0:  # the floor adds nothing above the share
+        if not shown_line(c):
             continue
         cost = format_usd(c.cost_usd) + (" *" if c.depends_on else "")
         source = source_label(c)

@@ -405,6 +405,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                         source_label(c, verified=True),
                     )
                     for c in option.components
+                    if not (c.key == "plan_fee_floor" and c.cost_usd == 0)  # the floor adds nothing above the share
                 ),
             )
         )

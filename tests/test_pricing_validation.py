@@ -138,7 +138,7 @@ def test_a_source_verified_today_anywhere_loads_everywhere():
 
 
 READ_COPY = (
-    """    read: {kind: third-party, at: https://blog.example.org/acme-prices, dated: 2025-11-01, on: 2026-02-01}"""
+    """    read: {kind: third-party, at: https://blog.example.org/acme-prices, dated: 2026-01-15, on: 2026-02-01}"""
 )
 
 
@@ -149,7 +149,7 @@ READ_COPY = (
         ("    verified: 2026-02-01", "    verified: 2026-02-01\n" + READ_COPY, "not both"),
         (
             "    verified: 2026-02-01",
-            READ_COPY.replace("dated: 2025-11-01", "dated: 2026-03-01"),
+            READ_COPY.replace("dated: 2026-01-15", "dated: 2026-03-01"),
             "after the day it was read",
         ),
         ("    verified: 2026-02-01", READ_COPY.replace("on: 2026-02-01", "on: 2027-02-01"), "in the future"),
@@ -162,11 +162,19 @@ def test_a_source_says_either_where_it_was_read_or_what_was_read_instead(old, ne
     assert any("sources.s" in p and words in p for p in found), found
 
 
+def test_a_copy_cannot_show_a_page_before_it_was_written():
+    text = GOOD.replace("    verified: 2026-02-01", READ_COPY, 1).replace(
+        "    stated: 2026-01-01", "    stated: 2026-01-20"
+    )
+    found = problems(text)
+    assert any("sources.s" in p and "cannot show a page before it was written" in p for p in found), found
+
+
 def test_a_copy_read_today_holds_only_as_of_its_own_date():
     table = parse_table(GOOD.replace("    verified: 2026-02-01", READ_COPY, 1), "acme.yaml", today=TODAY)
     source = table.sources["s"]
-    assert source.verified is None and source.checked == dt.date(2025, 11, 1) and source.read_on == dt.date(2026, 2, 1)
-    assert "third party (https://blog.example.org/acme-prices) dated 2025-11-01" in source.how_checked
+    assert source.verified is None and source.checked == dt.date(2026, 1, 15) and source.read_on == dt.date(2026, 2, 1)
+    assert "third party (https://blog.example.org/acme-prices) dated 2026-01-15" in source.how_checked
 
 
 def _sanity(text: str) -> list[str]:
@@ -187,6 +195,12 @@ def _sanity(text: str) -> list[str]:
         ("https://github.com/acme/acme/tree/refs/heads/release/docs", True),
         ("https://raw.githubusercontent.com/acme/acme/refs/heads/main/plans.yml", True),
         ("https://raw.githubusercontent.com/acme/acme/main/plans.yml", True),
+        ("https://github.com/acme/acme/blob/v3/docs/pricing.md", True),  # a branch named like a tag
+        ("https://github.com/acme/acme/blob/1.x/docs/pricing.md", True),
+        ("https://github.com/acme/acme/blob/2.0-dev/docs/pricing.md", True),
+        ("https://github.com/acme/acme/blob/refs/heads/v2.0.0/docs/pricing.md", True),
+        ("https://github.com/acme/acme/blob/refs/tags/v1.2/docs/pricing.md", False),
+        ("https://github.com/acme/acme/blob/v1.32.0-rc1/docs/pricing.md", False),
         ("https://github.com/acme/acme/blob/6805cae1c1d2b0a3e4f5a6b7c8d9e0f1a2b3c4d5/docs/pricing.md", False),
         ("https://github.com/acme/acme/blob/6805cae/docs/pricing.md", False),
         ("https://github.com/acme/acme/releases/tag/v1.32.0", False),
@@ -203,10 +217,11 @@ def test_a_repository_address_must_name_what_was_read_not_a_branch(url, refused)
         assert found[0].startswith("acme.yaml:12: sources.s.url:")
 
 
-def test_a_branch_is_refused_in_what_was_read_too():
-    copy = READ_COPY.replace("https://blog.example.org/acme-prices", "https://github.com/o/r/blob/main/p.yml")
+@pytest.mark.parametrize("scheme", ["https://", "http://"])
+def test_a_branch_is_refused_in_what_was_read_too(scheme):
+    copy = READ_COPY.replace("https://blog.example.org/acme-prices", f"{scheme}github.com/o/r/blob/main/p.yml")
     found = _sanity(GOOD.replace("    verified: 2026-02-01", copy, 1))
-    assert any("sources.s.read.at" in p and "'main'" in p for p in found), found
+    assert any("sources.s.read.at" in p and ("'main'" in p or "https" in p) for p in found), found
 
 
 def test_two_sources_reading_one_address_are_one_source():

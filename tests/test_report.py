@@ -54,6 +54,9 @@ def test_markdown_carries_every_part(analysis):
         assert f"## {title}" in md, title
     for option in analysis.result.options:
         for component in option.components:
+            # A fee's fixed part is listed only when the floor adds something above the share.
+            if component.key == "plan_fee_floor" and component.cost_usd == 0:
+                continue
             assert component.name in md
     yaml_text = md.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert parse_profile_text(yaml_text, "report.md") == analysis.profile
@@ -137,6 +140,13 @@ def test_csv_line_items_add_up_to_each_total(analysis):
         assert len(mine) == len(option.components)
         assert sum(float(r["cost_usd"]) for r in mine) == pytest.approx(option.monthly_usd, rel=1e-9, abs=1e-6)
         assert all(r["source_url"].startswith("https://") for r in mine if r["confidence"])
+    # Every row, the path's yearly rows too, has a field per column and its pricing date in place.
+    from report.builders import CSV_COLUMNS
+
+    raw = list(csv.reader(io.StringIO(build(analysis, "csv", GENERATED).decode("utf-8"))))
+    assert all(len(r) == len(CSV_COLUMNS) for r in raw)
+    path_rows = [r for r in rows if r["category"] == "path"]
+    assert path_rows and all(r["pricing_date"] == str(analysis.result.pricing_date) for r in path_rows)
 
 
 @pytest.mark.parametrize("fmt", sorted(BUILDERS))
@@ -320,6 +330,11 @@ def test_each_limit_says_how_long_into_the_run_it_is_passed(book):
             assert any(
                 f"({'about ' + format_elapsed(limit.seconds_until_limit)} into the run)" in w for w in option.warnings
             )
+    # A run of no steps has no time per step: no elapsed time, not zero.
+    none = summarize(estimate(profile.model_copy(update={"steps_per_run": 0.0}), book))
+    assert all(
+        x.seconds_until_limit is None and x.seconds_until_warning is None for o in none.options for x in o.limits
+    )
 
 
 def test_an_option_keeps_its_colour_when_fewer_options_are_compared(book):
