@@ -166,22 +166,8 @@ def _meter_line(
             for machine, key in known.items():
                 if key in ov.prices:
                     mine = np.where(u.frame["machine"] == machine, ov.prices[key], mine)
+            # Your price per machine, read below as the meter's own price.
             ov = replace(ov, prices={**ov.prices, meter.price: mine})
-            line = Line(
-                meter.id,
-                meter.name,
-                billable,
-                u.table.quantities[meter.quantity].unit.value,
-                np.asarray(unit_price, dtype=np.float64),
-                per_one,
-                cost,
-                refs,
-                depends_on=beyond,
-                depends_on_reason=reason,
-                category=meter.category,
-                quoted_unit=quoted if scale != 1.0 else None,
-            )
-            return _yours(u, meter.price, ov, scale, line)
     else:
         assert meter.price is not None
         item = rates.price(meter.price, plan)

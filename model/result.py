@@ -46,6 +46,7 @@ __all__ = [
     "WorkloadOut",
     "features_of",
     "format_elapsed",
+    "limit_passed",
     "profile_at",
     "summarize",
 ]
@@ -587,6 +588,14 @@ def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_
     )
 
 
+def limit_passed(limit: LimitOut, at: str = "") -> str:
+    """What a run does to a limit it passes, after "the run": it has something the option allows
+    none of, or it passes the limit (`at` says where)."""
+    if limit.limit == 0:
+        return f"has {limit.name.lower()}, and none is allowed"
+    return f"passes the {limit.shown} {limit.name.lower()} limit{at}"
+
+
 def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[str]:
     """A sentence for every hard limit this run passes."""
     segments = table.history.segments if table.history is not None else None
@@ -598,10 +607,7 @@ def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[str]:
         if limit.avoidable and segments is not None:
             out.append(f"the run passes the {limit.shown} {limit.name.lower()} limit{at} without {segments.name}")
         else:
-            if limit.limit == 0:  # the option allows none of it at all
-                text = f"the run has {limit.name.lower()}, and none is allowed"
-            else:
-                text = f"the run passes the {limit.shown} {limit.name.lower()} limit{at}"
+            text = f"the run {limit_passed(limit, at)}"
             out.append(f"{text}: {limit.advice}" if limit.advice else text)
     return out
 

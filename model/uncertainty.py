@@ -108,38 +108,28 @@ def _table_inputs(table: PriceTable) -> Iterable[Input]:
         key = f"{table.id}:{'.'.join(path)}"
         confidence = table.confidence_of(item)
         stream = f"{table.id}:{item.drawn_with}" if isinstance(item, Number) and item.drawn_with else key
-        if isinstance(item, Tiered):
+        if isinstance(item, Tiered):  # a graduated price moves as one factor on every band
             assert item.low_factor is not None and item.high_factor is not None
-            yield Input(
-                key,
-                _label(table, path) + " (factor on every band)",
-                "multiplier",
-                item.low_factor,
-                1.0,
-                item.high_factor,
-                item.distribution or "triangular",
-                item,
-                None,
-                item.source,
-                confidence,
-                stream,
-            )
+            label, unit = _label(table, path) + " (factor on every band)", "multiplier"
+            low, expected, high = item.low_factor, 1.0, item.high_factor
         else:
             assert item.low is not None and item.high is not None
-            yield Input(
-                key,
-                _label(table, path),
-                item.unit.value,
-                item.low,
-                item.expected,
-                item.high,
-                item.distribution or "triangular",
-                item,
-                None,
-                item.source,
-                confidence,
-                stream,
-            )
+            label, unit = _label(table, path), item.unit.value
+            low, expected, high = item.low, item.expected, item.high
+        yield Input(
+            key,
+            label,
+            unit,
+            low,
+            expected,
+            high,
+            item.distribution or "triangular",
+            item,
+            None,
+            item.source,
+            confidence,
+            stream,
+        )
 
 
 def inputs(profile: WorkloadProfile, book: PriceBook, options: Sequence[str] | None = None) -> list[Input]:

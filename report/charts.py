@@ -472,7 +472,8 @@ def limits_chart(analysis: Analysis) -> alt.FacetChart:
 
     One faceted chart over one long frame (`kind`: the curves, the levels, this profile), so
     fifteen options make one chart, not one per panel."""
-    layered, frame, panels = _limits_layers(analysis)
+    frame, panels, top = _limits_data(analysis)
+    layered = _limits_layers(analysis, top)
     row = alt.Row(
         "panel:N",
         title=None,
@@ -494,22 +495,21 @@ def limits_panels(analysis: Analysis) -> list[alt.LayerChart]:
     """The same panels as `limits_chart`, each a chart of its own with no width: a screen stretches
     each to its column (a faceted chart keeps a fixed width, which a phone or a narrow column cuts),
     with the legend beneath it rather than beside it."""
-    _, frame, panels = _limits_layers(analysis)
+    frame, panels, top = _limits_data(analysis)
     charts = []
     for panel in panels:
         mine = frame[frame["panel"] == panel]
         shown = sorted(mine.loc[mine["kind"] == "curve", "option_name"].dropna().unique())
         # Each panel's legend names the options it draws (not all fifteen, six times over).
         legend = alt.Legend(orient="bottom", columns=SCREEN_LEGEND_COLUMNS, title=None, labelLimit=220, values=shown)
-        layered, _, _ = _limits_layers(analysis, legend=legend)
+        layered = _limits_layers(analysis, top, legend=legend)
         charts.append(layered.properties(data=mine, height=170, title=panel, autosize=SCREEN_AUTOSIZE))
     return charts
 
 
-def _limits_layers(
-    analysis: Analysis, legend: alt.Legend | None = None
-) -> tuple[alt.LayerChart, pd.DataFrame, list[str]]:
-    """The limits chart's layers (without data), its long frame, and its panels in order."""
+def _limits_data(analysis: Analysis) -> tuple[pd.DataFrame, list[str], float]:
+    """The limits chart's long frame (`kind`: the curves, the levels, this profile), its panels in
+    order, and the most steps drawn."""
     assert analysis.limit_curves is not None
     data = limits_frame(analysis.limit_curves)
     grows = data.groupby(["option", "limit"])["value"].transform(lambda v: v.max() > v.min() * (1 + 1e-9))
@@ -547,6 +547,11 @@ def _limits_layers(
         ignore_index=True,
     )
     top = float(data["steps"].max()) if not data.empty else 1.0
+    return frame, list(dict.fromkeys(data["panel"])), top
+
+
+def _limits_layers(analysis: Analysis, top: float, legend: alt.Legend | None = None) -> alt.LayerChart:
+    """The limits chart's layers, without data."""
     x = alt.X("steps:Q", title="Steps per run", scale=alt.Scale(type="log"), axis=_log_axis(1, max(top, 10.0)))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(type="log"))
     base = alt.Chart()
@@ -578,8 +583,7 @@ def _limits_layers(
             tooltip=[alt.Tooltip("steps:Q", title="This profile", format=",.0f")],
         )
     )
-    layered = cast(alt.LayerChart, alt.layer(curve, rule, text, mark))
-    return layered, frame, list(dict.fromkeys(data["panel"]))
+    return cast(alt.LayerChart, alt.layer(curve, rule, text, mark))
 
 
 def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.date) -> list[alt.Chart]:

@@ -238,11 +238,16 @@ def source_label(c: ComponentOut, *, verified: bool = False) -> str:
     return f"{p.confidence}, verified {p.verified}" if p.verified is not None else f"{p.confidence}, as of {p.checked}"
 
 
+def adds_nothing(c: ComponentOut) -> bool:
+    """A plan fee's fixed part where the floor adds nothing above the share: no table lists it."""
+    return c.key == "plan_fee_floor" and c.cost_usd == 0
+
+
 def shown_line(c: ComponentOut) -> bool:
-    """Whether a report lists a line: not one of nothing (no quantity, no cost), but always the plan
-    fee; a fee's fixed part only when the floor adds something above the share."""
-    if c.key == "plan_fee_floor":
-        return c.cost_usd != 0
+    """Whether the comparison lists a line: not one of nothing (no quantity, no cost), but always the
+    plan fee, and a fee's fixed part only when the floor adds something."""
+    if adds_nothing(c):
+        return False
     return c.key == "plan_fee" or c.quantity != 0 or c.cost_usd != 0
 
 

@@ -20,6 +20,7 @@ from pricing.profiles import dump_profile
 from report.charts import TORNADO_BARS, crossing_at, path_strategies
 from report.compare import (
     PLAN_HEADERS,
+    adds_nothing,
     format_quantity,
     format_unit_price,
     format_usd,
@@ -405,7 +406,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                         source_label(c, verified=True),
                     )
                     for c in option.components
-                    if not (c.key == "plan_fee_floor" and c.cost_usd == 0)  # the floor adds nothing above the share
+                    if not adds_nothing(c)
                 ),
             )
         )

@@ -16,6 +16,7 @@ from model.verdict import Flip
 from report.charts import breakdown_frame
 from report.compare import (
     PLAN_HEADERS,
+    adds_nothing,
     format_usd,
     headline,
     headline_details,
@@ -170,6 +171,8 @@ def _line_items(analysis: Analysis) -> pd.DataFrame:
     rows = []
     for option in ranked(analysis.result):
         for c in option.components:
+            if adds_nothing(c):
+                continue
             rows.append(
                 {
                     "Option": option.name,

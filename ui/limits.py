@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
+from model.result import limit_passed
 from report.document import crossed_at, format_measure, warned_from
 from ui.data import limit_panel_specs
 
@@ -47,13 +48,8 @@ def render_limits(analysis: Analysis) -> None:
             remedy = f" {limit.advice}" if limit.advice and not limit.avoidable else ""
             restart = option.restart.name if option.restart is not None else "restarting the history"
             avoid = f" (avoidable with {restart}: see below)" if limit.avoidable else ""
-            passes = (
-                f"this run has {limit.name.lower()}, and none is allowed"
-                if limit.limit == 0
-                else f"this run passes the {limit.shown} {limit.name.lower()} limit{avoid}"
-            )
             st.warning(
-                f"{name}: {passes}.{remedy}",
+                f"{name}: this run {limit_passed(limit, avoid)}.{remedy}",
                 icon=":material/block:" if not limit.avoidable else None,
             )
     else:
