@@ -214,6 +214,12 @@ def test_every_export_downloads_and_checks_out(page, browser, tmp_path):
     view.wait_for_load_state("load")
     assert view.locator("svg").count() >= 3
     assert [u for u in asked if not u.startswith(("file:", "data:"))] == []
+    # On a phone the report never scrolls sideways: tables and charts scroll inside themselves and
+    # long source titles (with their permalinks) wrap.
+    view.set_viewport_size({"width": 390, "height": 844})
+    view.wait_for_timeout(300)
+    overflow = view.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the HTML report scrolls {overflow}px sideways on a phone"
     offline.close()
 
 
