@@ -312,7 +312,8 @@ class Source(_Strict):
             Reading.PACKAGE: "the vendor's package",
             Reading.THIRD_PARTY: "a third party",
         }[self.read.kind]
-        return f"read from {kind} ({self.read.at}) dated {self.read.dated}, on {self.read.on}"
+        where = "" if self.read.at == str(self.url) else f" ({self.read.at})"  # a permalink cited as the URL itself
+        return f"read from {kind}{where} dated {self.read.dated}, on {self.read.on}"
 
 
 class Alternative(_Strict):

@@ -265,3 +265,11 @@ def test_a_permalink_is_a_copy_not_a_verification(url):
     read = f"    read: {{kind: repository, at: {url}, dated: 2026-01-20, on: 2026-02-01}}"
     text = GOOD.replace("https://example.com/pricing", url, 1).replace("    verified: 2026-02-01", read, 1)
     assert not [p for p in _sanity(text) if "sources.s" in p]
+
+
+def test_a_permalink_cited_as_the_url_is_not_repeated_in_how_it_was_checked():
+    url = "https://github.com/acme/acme/blob/6805cae1c1d2b0a3e4f5a6b7c8d9e0f1a2b3c4d5/docs/pricing.md"
+    read = f"    read: {{kind: repository, at: {url}, dated: 2026-01-20, on: 2026-02-01}}"
+    text = GOOD.replace("https://example.com/pricing", url, 1).replace("    verified: 2026-02-01", read, 1)
+    how = parse_table(text, "acme.yaml", today=TODAY).sources["s"].how_checked
+    assert how == "read from the vendor's repository dated 2026-01-20, on 2026-02-01"
