@@ -73,11 +73,18 @@ def graduated(quantity: npt.ArrayLike, bounds: Sequence[float | None], prices: S
     >>> graduated([7e6], [5e6, 10e6], [50e-6, 45e-6]).round(2).tolist()
     [340.0]
     """
-    split = tier_split(quantity, bounds)
-    each = np.asarray(prices, dtype=np.float64)
-    if each.ndim == 2:  # a price per band and per row (a Monte Carlo draw)
-        return np.asarray((each * split).sum(axis=0))
-    return np.asarray(np.tensordot(each, split, axes=1))
+    q = np.asarray(quantity, dtype=np.float64)
+    each = np.asarray(prices, dtype=np.float64)  # a price per band, or per band and row (a Monte Carlo draw)
+    total = np.zeros(np.broadcast_shapes(q.shape, each.shape[1:]))
+    band = np.empty_like(q)
+    lower = 0.0
+    for index, upper in enumerate(bounds):  # band by band, as `tier_split` splits, without stacking the bands
+        top = np.inf if upper is None or index == len(bounds) - 1 else float(upper)
+        np.subtract(q, lower, out=band)
+        np.clip(band, 0.0, top - lower, out=band)
+        total += each[index] * band
+        lower = top
+    return total
 
 
 def credit_bill(fee: npt.ArrayLike, usage: npt.ArrayLike, credit: npt.ArrayLike) -> Array:

@@ -128,6 +128,16 @@ class Estimate:
         return pd.DataFrame(rows)
 
 
+def _spread(values: list[npt.NDArray[np.float64]]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The least and the greatest of the scenarios' arrays, element by element, without stacking
+    them (a copy of every scenario's array per line, then a reduction along the short axis)."""
+    low, high = np.array(values[0], dtype=np.float64), np.array(values[0], dtype=np.float64)
+    for more in values[1:]:
+        np.minimum(low, more, out=low)
+        np.maximum(high, more, out=high)
+    return low, high
+
+
 def _price(
     work: Workload, table: PriceTable, book: PriceBook, ranges: bool = True, draw: Sampled | None = None
 ) -> OptionEstimate:
@@ -136,11 +146,11 @@ def _price(
     priced = {s: price_option(work, table, book, s) for s in scenarios}
     bills = {s: bill for s, (bill, _) in priced.items()}
     usage = priced[main][1]
-    totals = np.stack([b.total for b in bills.values()])
-    line_stack = {
-        line.key: np.stack([{ln.key: ln.cost for ln in b.lines}[line.key] for b in bills.values()])
-        for line in bills[main].lines
-    }
+    costs = [{ln.key: ln.cost for ln in b.lines} for b in bills.values()]
+    low, high = _spread([b.total for b in bills.values()])
+    line_low, line_high = {}, {}
+    for line in bills[main].lines:
+        line_low[line.key], line_high[line.key] = _spread([c[line.key] for c in costs])
     limits = project_limits(usage) if ranges else project_limits(usage, blocking=True)
     applicable, why = None, None
     blocking = [limit for limit in limits if limit.spec.blocks]
@@ -157,10 +167,10 @@ def _price(
     return OptionEstimate(
         table=table,
         bill=bills[main],
-        low=totals.min(axis=0),
-        high=totals.max(axis=0),
-        line_low={k: v.min(axis=0) for k, v in line_stack.items()},
-        line_high={k: v.max(axis=0) for k, v in line_stack.items()},
+        low=low,
+        high=high,
+        line_low=line_low,
+        line_high=line_high,
         limits=limits if ranges else (),
         history=usage.history() if ranges and table.history is not None else None,
         applicable=applicable,
