@@ -12,8 +12,9 @@ import gc
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from model.profile import ProfileError
+from model.profile import ProfileError, WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import known_from
 from ui import data
@@ -52,6 +53,28 @@ def _freeze_loaded() -> bool:
     return True
 
 
+def _early_profile(session: Session) -> WorkloadProfile | None:
+    """The profile the widgets' values describe, read before the sidebar is drawn; None when they
+    do not make one (the sidebar then shows why, beside the fields)."""
+    try:
+        return session.profile(list(session.allowed.options))
+    except ProfileError:
+        return None
+
+
+def _headline(
+    place: DeltaGenerator, profile: WorkloadProfile, on: dt.date
+) -> tuple[DeltaGenerator, DeltaGenerator] | None:
+    """The headline in its place; None (the place left empty) when the profile cannot be priced,
+    which the caller then says after the sidebar is drawn."""
+    try:
+        result = data.priced_for(profile, on)
+    except (ProfileError, KeyError, ValueError):
+        return None
+    with place.container():
+        return render_headline(result)
+
+
 def main() -> None:
     st.set_page_config(page_title="Agent orchestrator TCO", layout="wide")
     try:
@@ -69,39 +92,59 @@ def main() -> None:
         book = data.book_for(on)
     except PricingError:
         book = None
+    st.markdown("### Which orchestrator should run our agents, and what will it cost?")
+    notices, view_place, head_place = st.container(), st.container(), st.empty()
+    # An edit shows its new headline first: the widgets' values are in the session state before the
+    # sidebar is drawn, so the headline (one estimate) goes out ahead of the sidebar's ninety inputs.
+    early = _early_profile(session)
+    shown = _headline(head_place, early, on) if early is not None else None
     profile = render_sidebar(session, machines, book)
 
-    st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     url_problems = session.store.get("url_problems") or []
     if url_problems:
         lines = [
             f"{param} = {value!r}: allowed {allowed}; {_fallback(param)}" for param, value, allowed in url_problems
         ]
-        _problems("Some values in the link could not be used:", lines)
-        if st.button("Dismiss", key="dismiss_url_problems"):
-            session.store["url_problems"] = []
-            st.rerun()
+        with notices:
+            _problems("Some values in the link could not be used:", lines)
+            if st.button("Dismiss", key="dismiss_url_problems"):
+                session.store["url_problems"] = []
+                st.rerun()
     upload_problems = session.store.get("upload_problems") or []
     if upload_problems:  # said where the answer is, not only beside the upload at the sidebar's foot
-        _problems(
-            "The file you loaded cannot be used; what follows is the profile as it was before:", list(upload_problems)
-        )
+        with notices:
+            _problems(
+                "The file you loaded cannot be used; what follows is the profile as it was before:",
+                list(upload_problems),
+            )
     if profile is None:
+        head_place.empty()
         st.stop()
-    view = (
-        st.segmented_control(
-            "View", list(VIEWS), format_func=VIEWS.__getitem__, key="view", required=True, label_visibility="collapsed"
+    with view_place:
+        view = (
+            st.segmented_control(
+                "View",
+                list(VIEWS),
+                format_func=VIEWS.__getitem__,
+                key="view",
+                required=True,
+                label_visibility="collapsed",
+            )
+            or "compare"
         )
-        or "compare"
-    )
     state = session.state(profile, on)
     try:
-        # An edit shows its new headline first (one estimate), then what would flip it (two options'
-        # crossovers), then the view (the sweeps), then how sure it is (10,000 draws).
-        how_sure, flip_place = render_headline(data.priced_for(profile, on))
+        # Then what would flip it (two options' crossovers), then the view (the sweeps), then how sure
+        # it is (10,000 draws).
+        if shown is None or early != profile:
+            result = data.priced_for(profile, on)
+            with head_place.container():
+                shown = render_headline(result)
+        how_sure, flip_place = shown
         flip_place.markdown(flip_line(data.headline_for(profile, on)[1]))
         analysis = data.analysis_for(profile, on, state.axis, dict(state.answers))
     except (ProfileError, KeyError, ValueError) as exc:
+        head_place.empty()
         _problems("This profile cannot be priced:", str(exc).strip("'\"").splitlines())
         session.write_url(state)
         st.stop()
