@@ -45,6 +45,15 @@ def start(params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+def unfold(at: AppTest, *sections: str) -> AppTest:
+    """Open the sidebar's folded sections (`ui.sidebar._folded`): their inputs are drawn only while open."""
+    for section in sections:
+        at.session_state[f"open.{section}"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def plain(markdown: str) -> str:
     """What Markdown the app escaped (`report.text.escape`) reads as: the text itself."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("&amp;", "&")
@@ -226,6 +235,7 @@ LATEST = max(OPTIONS, key=lambda o: (_versions_of(o)[0], o))
 def test_choosing_a_preset_keeps_the_team_inputs():
     at = start({"engineer_cost": "300000", f"ops.{LATEST}": "0.2"})
     at.selectbox(key="preset").set_value("deep-research").run()
+    unfold(at, "ops")
     assert at.number_input(key="team.engineer_cost").value == 300000
     assert at.number_input(key=f"team.ops.{LATEST}").value == 0.2
     assert param(at, "engineer_cost") == "300000" and param(at, f"ops.{LATEST}") == "0.2"
@@ -329,3 +339,32 @@ def test_the_limits_view_says_a_limit_of_none_as_none_and_each_passed_limit_as_t
             s.startswith(f"{option.name}: this run has {limit.name.lower()}, and none is allowed") for s in shown
         )
     assert not [s for s in shown if "passes the 0 " in s]
+
+
+FOLDED = ("contract", "ops", "setup", "migrate", "requirements", "ranges", "path")
+"""The sidebar's folded sections (`ui.sidebar._folded`)."""
+
+
+def test_folded_sections_draw_no_inputs_and_keep_what_was_typed_in_them():
+    """A rerun draws only the inputs a person can see; a value typed in a section survives the section
+    being folded, an edit elsewhere and a preset change of the workload, in the profile and the link."""
+    at = start({"preset": "article-example"})
+    folded = len(at.number_input)
+    unfold(at, *FOLDED)
+    assert len(at.number_input) >= folded + 3 * len(OPTIONS), "every option's team inputs, when open"
+    at.number_input(key=f"team.ops.{LATEST}").set_value(0.35).run()
+    at.number_input(key="need.seats").set_value(12).run()
+    at.number_input(key="range.monthly_runs.low").set_value(500.0).run()
+    at.number_input(key="range.monthly_runs.high").set_value(90_000.0).run()
+    for section in FOLDED:
+        at.session_state[f"open.{section}"] = False
+    at.run()
+    assert len(at.number_input) == folded
+    at.number_input(key=field_key("monthly_runs")).set_value(4321.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for key, value in ((f"ops.{LATEST}", "0.35"), ("need.seats", "12"), ("range.monthly_runs", "500,90000")):
+        assert param(at, key) == value, key
+    unfold(at, "ops", "requirements", "ranges")
+    assert at.number_input(key=f"team.ops.{LATEST}").value == 0.35
+    assert at.number_input(key="need.seats").value == 12
+    assert at.number_input(key="range.monthly_runs.low").value == 500

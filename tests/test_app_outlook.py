@@ -12,7 +12,7 @@ from model.outlook import decision, outlook
 from model.profile import FieldRange, PathInputs
 from model.uncertainty import monte_carlo
 from pricing.load import read_pricebook
-from tests.test_app import param, problems_shown, start
+from tests.test_app import param, problems_shown, start, unfold
 from ui.state import PATH, RANGE, decode, encode
 
 BOOK = read_pricebook(on=dt.date.today())
@@ -68,6 +68,7 @@ def test_ranges_months_ahead_and_weeks_travel_in_the_link(presets):
     assert profile.ranges["monthly_runs"] == FieldRange(low=500, high=4000)
     assert profile.path.horizon_months == 24 and profile.path.monthly_runs_by_month == (1000, 2000, 3000)
     assert profile.team.setup_weeks == {option: 3} and profile.team.migration_weeks == {option: 10}
+    unfold(at, "ranges", "setup", "path")
     assert at.number_input(key=f"{RANGE}monthly_runs.low").value == 500
     assert at.number_input(key=f"team.setup.{option}").value == 3
     # An edit in the sidebar reaches the link, and the link reads back to the same profile.
@@ -92,7 +93,7 @@ def test_a_range_that_misses_its_value_is_named_and_the_rest_kept():
 
 
 def test_a_one_sided_range_in_the_sidebar_is_named():
-    at = start({"preset": "coding-agent"})
+    at = unfold(start({"preset": "coding-agent"}), "ranges")
     at.number_input(key=f"{RANGE}step_seconds.low").set_value(1.0).run()
     shown = problems_shown(at)
     assert "ranges.step_seconds" in shown and "both ends" in shown

@@ -197,10 +197,11 @@ def test_validate_catches_a_feature_without_a_source_and_plans_out_of_order(tmp_
 
 
 def test_the_app_takes_requirements_from_the_link_and_the_sidebar():
-    from tests.test_app import metrics, param, start
+    from tests.test_app import metrics, param, start, unfold
 
     at = start({"preset": "article-example", "need.seats": "30", "options": f"{TRIGGER},{TEMPORAL}"})
     assert not at.exception and not at.error
+    unfold(at, "requirements")
     assert at.number_input(key="need.seats").value == 30
     expected = _option(_needs(ARTICLE.model_copy(update={"options": (TRIGGER, TEMPORAL)}), seats=30), TRIGGER)
     name = BOOK.table(TRIGGER).name

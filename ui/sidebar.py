@@ -3,6 +3,9 @@ apart from it, the pricing date, and profile upload and download. It returns a v
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import streamlit as st
 
 from model.profile import (
@@ -107,6 +110,16 @@ def _number(name: str) -> None:
     )
 
 
+@contextlib.contextmanager
+def _folded(title: str, name: str) -> Iterator[bool]:
+    """An expander whose inputs are drawn only while it is open (it reruns the app when opened or
+    closed). Streamlit's `number_input` looks through the session state for every widget it draws,
+    so ninety inputs folded away cost an edit more than its estimate; their values stay in the
+    session (`persist_state="session"` on each) and in the link, drawn or not."""
+    with st.expander(title, key=f"open.{name}", on_change="rerun") as box:
+        yield bool(box.open)
+
+
 def _on_preset(session: Session) -> None:
     # A preset describes a workload, not a team: the team inputs stay as the user set them.
     session.set_profile(session.presets[str(session.store["preset"])], team=False)
@@ -204,7 +217,9 @@ def _contract(book: PriceBook) -> None:
     """A buyer's own terms for one option at a time (every option's are kept in the session and the
     link): prices, a discount, a committed spend and its credit, a pinned plan, add-ons."""
     tables = {t.id: t for t in book.options()}
-    with st.expander("Your prices and contract"):
+    with _folded("Your prices and contract", "contract") as shown:
+        if not shown:
+            return
         st.caption(
             "A contract's terms instead of the list price; each line item priced at yours says so and "
             "shows the list price beside it."
@@ -290,7 +305,9 @@ def _ranges(session: Session) -> None:
     """Workload numbers known only within bounds: the Monte Carlo draws between them."""
     given = {str(k).removeprefix(RANGE).rsplit(".", 1)[0] for k in session.store if str(k).startswith(RANGE)}
     names = [*RANGED, *sorted(given - set(RANGED))]
-    with st.expander("What you are unsure of"):
+    with _folded("What you are unsure of", "ranges") as shown:
+        if not shown:
+            return
         st.caption(
             "A low and a high end for a workload number you only know roughly; the field's own value stays "
             "the likeliest. The Outlook view draws every such range and every ranged price (10,000 draws)."
@@ -305,6 +322,7 @@ def _ranges(session: Session) -> None:
                 value=None,
                 format=EXACT,
                 key=f"{RANGE}{name}.low",
+                persist_state="session",
                 placeholder="exact",
             )
             high_col.number_input(
@@ -314,6 +332,7 @@ def _ranges(session: Session) -> None:
                 value=None,
                 format=EXACT,
                 key=f"{RANGE}{name}.high",
+                persist_state="session",
                 placeholder="exact",
             )
 
@@ -321,7 +340,9 @@ def _ranges(session: Session) -> None:
 def _months_ahead() -> None:
     """The path: growth, horizon, cut-over, or the team's own forecast."""
     fields = PathInputs.model_fields
-    with st.expander("The months ahead"):
+    with _folded("The months ahead", "path") as shown:
+        if not shown:
+            return
         st.number_input(
             "Growth [%/month]",
             min_value=-50.0,
@@ -329,6 +350,7 @@ def _months_ahead() -> None:
             step=1.0,
             format=EXACT,
             key=f"{PATH}growth",
+            persist_state="session",
             help=fields["growth_percent_per_month"].description,
         )
         st.number_input(
@@ -337,6 +359,7 @@ def _months_ahead() -> None:
             max_value=120,
             step=6,
             key=f"{PATH}horizon",
+            persist_state="session",
             help=fields["horizon_months"].description,
         )
         st.number_input(
@@ -346,11 +369,13 @@ def _months_ahead() -> None:
             step=0.5,
             format=EXACT,
             key=f"{PATH}cutover",
+            persist_state="session",
             help=fields["cutover_months"].description,
         )
         st.text_input(
             "Your forecast [runs/month]",
             key=f"{PATH}runs",
+            persist_state="session",
             placeholder="e.g. 50000, 80000, 120000",
             help=f"{fields['monthly_runs_by_month'].description}; comma-separated, instead of the growth",
         )
@@ -359,7 +384,9 @@ def _months_ahead() -> None:
 def _requirements() -> None:
     """What a plan must offer: the cheapest plan that meets it is chosen."""
     fields = PlanRequirements.model_fields
-    with st.expander("What a plan must offer"):
+    with _folded("What a plan must offer", "requirements") as shown:
+        if not shown:
+            return
         st.caption(
             "The cheapest plan that offers it is chosen (add-ons such as extra seats are bought where a "
             "plan sells them); an option with no such plan cannot be bought as needed. Self-hosted options "
@@ -372,6 +399,7 @@ def _requirements() -> None:
             value=None,
             step=1,
             key=f"{NEED}seats",
+            persist_state="session",
             placeholder="any",
             help=fields["seats"].description,
         )
@@ -382,6 +410,7 @@ def _requirements() -> None:
             value=None,
             format=EXACT,
             key=f"{NEED}log_retention_days",
+            persist_state="session",
             placeholder="any",
             help=fields["log_retention_days"].description,
         )
@@ -392,6 +421,7 @@ def _requirements() -> None:
             value=None,
             format=EXACT,
             key=f"{NEED}sla_percent",
+            persist_state="session",
             placeholder="none needed",
             help=fields["sla_percent"].description,
         )
@@ -400,11 +430,14 @@ def _requirements() -> None:
             list(SUPPORT_LEVELS),
             index=None,
             key=f"{NEED}support",
+            persist_state="session",
             placeholder="any",
             help=fields["support"].description,
         )
-        st.checkbox("SSO / SAML", key=f"{NEED}sso", help=fields["sso"].description)
-        st.checkbox("HIPAA (a signed BAA)", key=f"{NEED}hipaa", help=fields["hipaa"].description)
+        st.checkbox("SSO / SAML", key=f"{NEED}sso", help=fields["sso"].description, persist_state="session")
+        st.checkbox(
+            "HIPAA (a signed BAA)", key=f"{NEED}hipaa", help=fields["hipaa"].description, persist_state="session"
+        )
 
 
 def render_sidebar(session: Session, machines: list[str], book: PriceBook | None = None) -> WorkloadProfile | None:
@@ -475,8 +508,8 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             placeholder="sourced default",
             help="Fully loaded cost of one engineer; empty takes the sourced default",
         )
-        with st.expander("Operations effort per option [FTE]"):
-            for option in options:
+        with _folded("Operations effort per option [FTE]", "ops") as shown:
+            for option in options if shown else ():
                 st.number_input(
                     option,
                     min_value=0.0,
@@ -485,6 +518,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
                     value=None,
                     format=EXACT,
                     key=f"team.ops.{option}",
+                    persist_state="session",
                     placeholder="table default",
                     help="Share of one engineer spent running this option",
                 )
@@ -493,8 +527,8 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             ("setup.", "setup_weeks", "Weeks to the first workflow in production"),
             ("migrate.", "migration_weeks", "Weeks to migrate onto each option"),
         ):
-            with st.expander(f"{title} [engineer-weeks]"):
-                for option in options:
+            with _folded(f"{title} [engineer-weeks]", prefix.rstrip(".")) as shown:
+                for option in options if shown else ():
                     st.number_input(
                         option,
                         min_value=0.0,
@@ -503,6 +537,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
                         value=None,
                         format=EXACT,
                         key=f"team.{prefix}{option}",
+                        persist_state="session",
                         placeholder="table default",
                         help=team_fields[name].description,
                     )

@@ -21,7 +21,7 @@ from pricing.load import list_table_files, read_pricebook, read_table
 from pricing.profiles import read_presets
 from report.compare import format_usd
 from tests.agents import agent
-from tests.test_app import metrics, param, start
+from tests.test_app import metrics, param, start, unfold
 from tests.vendors.contract import VendorContract
 
 OPTION = "temporal/cloud"
@@ -341,6 +341,7 @@ def test_your_prices_and_plan_survive_the_link_and_reprice_the_option():
     temporal = next(o for o in result.options if o.id == "temporal/cloud")
     assert metrics(at)["Temporal Cloud"] == format_usd(temporal.monthly_usd)
     # the sidebar shows the terms of the option picked there
+    unfold(at, "contract")
     at.selectbox(key="your.option").set_value("temporal/cloud").run()
     assert at.number_input(key="your.temporal/cloud.price.actions").value == 30
     assert at.selectbox(key="your.temporal/cloud.plan").value == "business"
