@@ -95,7 +95,7 @@ def main() -> None:
     st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     notices, view_place, head_place = st.container(), st.container(), st.empty()
     # An edit shows its new headline first: the widgets' values are in the session state before the
-    # sidebar is drawn, so the headline (one estimate) goes out ahead of the sidebar's ninety inputs.
+    # sidebar is drawn, so the headline (one estimate) goes out ahead of the sidebar's inputs.
     early = _early_profile(session)
     shown = _headline(head_place, early, on) if early is not None else None
     profile = render_sidebar(session, machines, book)
