@@ -155,3 +155,39 @@ def test_one_bad_team_value_loses_no_other(presets):
     state, problems = decode({"engineer_cost": "-5", "ops.temporal/cloud": "0.3"}, presets, CRITERIA, ALLOWED)
     assert [p[0] for p in problems] == ["engineer_cost"]
     assert dict(state.profile.team.ops_fte) == {"temporal/cloud": 0.3}
+
+
+class _Upload:
+    """What Streamlit's uploader hands the callback: a name, a size and the bytes."""
+
+    def __init__(self, name: str, text: str):
+        self.name, self._data = name, text.encode("utf-8")
+        self.size = len(self._data)
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+@pytest.mark.parametrize(
+    ("extra", "kept", "taken"),
+    [
+        # A workload alone keeps what the form held about the team and the buyer.
+        ("", {"team.engineer_cost": 250000.0, "need.seats": 7}, {}),
+        # What the file says about the buyer replaces the buyer's terms; the team inputs are kept.
+        ("requirements: {seats: 30}\n", {"team.engineer_cost": 250000.0}, {"need.seats": 30}),
+        # Weeks alone are about the team: they replace the team inputs, and the buyer's terms are kept.
+        ("team: {setup_weeks: {temporal/cloud: 3}}\n", {"need.seats": 7}, {"team.setup.temporal/cloud": 3}),
+    ],
+)
+def test_an_uploaded_profile_replaces_what_it_says_and_keeps_the_rest(presets, extra, kept, taken):
+    from ui.sidebar import _on_upload
+    from ui.state import Session
+
+    store = {"team.engineer_cost": 250000.0, "need.seats": 7}
+    session = Session(store, {}, presets, read_criteria(), Allowed(options=("temporal/cloud", "trigger.dev/cloud")))
+    store["upload"] = _Upload("mine.yaml", f"extends: coding-agent\nname: Mine\n{extra}")
+    _on_upload(session)
+    assert store["upload_problems"] == []
+    for key, value in {**kept, **taken}.items():
+        assert store.get(key) == value, key
+    assert store["field.name"] == "Mine"

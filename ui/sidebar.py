@@ -192,8 +192,14 @@ def _on_upload(session: Session) -> None:
     session.store["upload_problems"] = []
     session.store["upload_sources"] = (upload.name, dict(loaded.sources))
     profile = loaded.profile
-    team = profile.team.engineer_cost_usd_per_year is not None or bool(profile.team.ops_fte)
-    session.set_profile(profile, team=team)
+    # What the file says about the team, or about the buyer's terms and needs, replaces what the form
+    # held; what it leaves out is kept (a file of a workload alone does not wipe the team's inputs).
+    given = profile.team
+    team = given.engineer_cost_usd_per_year is not None or any(
+        (given.ops_fte, given.setup_weeks, given.migration_weeks)
+    )
+    buyer = bool(profile.overrides) or profile.requirements != PlanRequirements()
+    session.set_profile(profile, team=team, buyer=buyer)
 
 
 def _sources_note(file: str, sources: dict[str, str]) -> str:

@@ -749,9 +749,10 @@ class Session:
         self.store["scenarios"] = list(state.scenarios)
         self.store["scenario_base_name"] = state.base_name
 
-    def set_profile(self, profile: WorkloadProfile, *, team: bool = True) -> None:
+    def set_profile(self, profile: WorkloadProfile, *, team: bool = True, buyer: bool | None = None) -> None:
         """Fill the workload widgets from `profile`; the team inputs too unless `team` is False
-        (choosing a preset keeps what the user entered about their team)."""
+        (choosing a preset keeps what the user entered about their team), and the buyer's own terms
+        and needs (overrides, requirements) unless `buyer` is False (by default, as `team`)."""
         for name in PROFILE_FIELDS:
             value = getattr(profile, name)
             self.store[field_key(name)] = value.value if isinstance(value, StepKind) else value
@@ -768,16 +769,19 @@ class Session:
         if team or profile.options:  # a preset without a short list keeps the user's
             known = self.allowed.options
             self.store["options"] = [o for o in profile.options if not known or o in known]
+        if team if buyer is None else buyer:
+            for key in [k for k in self.store if str(k).startswith((YOURS, NEED))]:
+                del self.store[key]
+            self.store.update(overrides_params(profile.overrides))
+            self.store.update(requirements_params(profile.requirements))
+            for name in ("sso", "hipaa"):
+                self.store[f"{NEED}{name}"] = getattr(profile.requirements, name)
         if not team:
             return
         # Team inputs left empty take the tables' defaults: an empty widget has no state at all.
-        team_keys = ("team.ops.", "team.setup.", "team.migrate.", "team.engineer_cost", YOURS, NEED)
+        team_keys = ("team.ops.", "team.setup.", "team.migrate.", "team.engineer_cost")
         for key in [k for k in self.store if str(k).startswith(team_keys)]:
             del self.store[key]
-        self.store.update(overrides_params(profile.overrides))
-        self.store.update(requirements_params(profile.requirements))
-        for name in ("sso", "hipaa"):
-            self.store[f"{NEED}{name}"] = getattr(profile.requirements, name)
         if profile.team.engineer_cost_usd_per_year is not None:
             self.store["team.engineer_cost"] = profile.team.engineer_cost_usd_per_year
         for option, share in profile.team.ops_fte.items():
