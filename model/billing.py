@@ -75,6 +75,8 @@ def graduated(quantity: npt.ArrayLike, bounds: Sequence[float | None], prices: S
     """
     q = np.asarray(quantity, dtype=np.float64)
     each = np.asarray(prices, dtype=np.float64)  # a price per band, or per band and row (a Monte Carlo draw)
+    if len(each) != len(bounds) or not bounds:
+        raise ValueError(f"a graduated price needs one price per band: {len(bounds)} bands, {len(each)} prices")
     total = np.zeros(np.broadcast_shapes(q.shape, each.shape[1:]))
     band = np.empty_like(q)
     lower = 0.0

@@ -72,3 +72,9 @@ def test_vectorised_equals_elementwise():
     assert np.allclose(
         graduated(q, TEMPORAL_TIERS, TEMPORAL_PRICES), [graduated([v], TEMPORAL_TIERS, TEMPORAL_PRICES)[0] for v in q]
     )
+
+
+@pytest.mark.parametrize(("bounds", "prices"), [([5.0, None], [1.0, 2.0, 3.0]), ([5.0, None], [1.0]), ([], [])])
+def test_a_graduated_price_needs_one_price_per_band(bounds, prices):
+    with pytest.raises(ValueError, match="one price per band"):
+        graduated([7.0], bounds, prices)
