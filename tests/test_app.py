@@ -368,3 +368,16 @@ def test_folded_sections_draw_no_inputs_and_keep_what_was_typed_in_them():
     assert at.number_input(key=f"team.ops.{LATEST}").value == 0.35
     assert at.number_input(key="need.seats").value == 12
     assert at.number_input(key="range.monthly_runs.low").value == 500
+
+
+def test_the_contract_option_chosen_comes_back_after_a_date_without_it():
+    """Streamlit resets a box whose value is not among its choices; the option chosen for the contract
+    terms returns when the pricing date has it again, and its typed terms were never lost."""
+    first = _versions_of(LATEST)[0]
+    at = unfold(start(), "contract")
+    at.selectbox(key="your.option").set_value(LATEST).run()
+    at.date_input(key="pricing_date").set_value(first - dt.timedelta(days=1)).run()
+    assert at.selectbox(key="your.option").value != LATEST
+    at.date_input(key="pricing_date").set_value(dt.date.today()).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="your.option").value == LATEST

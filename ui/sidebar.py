@@ -219,6 +219,14 @@ def _sources_note(file: str, sources: dict[str, str]) -> str:
     return "Loaded. " + "; ".join(parts) + "."
 
 
+CHOSEN = "contract.option"
+"""The option whose terms the user last chose to see, kept apart from the box's own value."""
+
+
+def _on_contract_option() -> None:
+    st.session_state[CHOSEN] = st.session_state["your.option"]
+
+
 def _contract(book: PriceBook) -> None:
     """A buyer's own terms for one option at a time (every option's are kept in the session and the
     link): prices, a discount, a committed spend and its credit, a pinned plan, add-ons."""
@@ -230,8 +238,18 @@ def _contract(book: PriceBook) -> None:
             "A contract's terms instead of the list price; each line item priced at yours says so and "
             "shows the list price beside it."
         )
+        # The option last chosen comes back when a pricing date without it is left: Streamlit resets a
+        # box whose value is not among its choices.
+        last = st.session_state.get(CHOSEN)
+        if last in tables and st.session_state.get("your.option") != last:
+            st.session_state["your.option"] = last
         chosen = st.selectbox(
-            "Option", list(tables), key="your.option", format_func=lambda i: tables[i].name, persist_state="session"
+            "Option",
+            list(tables),
+            key="your.option",
+            format_func=lambda i: tables[i].name,
+            persist_state="session",
+            on_change=_on_contract_option,
         )
         table = tables[chosen]
         prices = {**{k: v for p in table.plans for k, v in p.prices.items()}, **table.prices}
