@@ -6,7 +6,7 @@ Money is float64 USD.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -53,15 +53,17 @@ def tier_split(quantity: npt.ArrayLike, bounds: Sequence[float | None]) -> Array
     >>> tier_split([7.0, 12.0], [5, 10, None]).tolist()
     [[5.0, 5.0], [2.0, 5.0], [0.0, 2.0]]
     """
-    q = np.asarray(quantity, dtype=np.float64)
-    rows = []
+    return np.stack(list(_bands(np.asarray(quantity, dtype=np.float64), bounds)))
+
+
+def _bands(q: Array, bounds: Sequence[float | None]) -> Iterator[Array]:
+    """Each band's share of `q`, band by band (the rows of `tier_split`, without stacking them)."""
     lower = 0.0
     for index, upper in enumerate(bounds):
-        last = index == len(bounds) - 1
-        top = np.inf if upper is None or last else float(upper)
-        rows.append(np.clip(q - lower, 0.0, top - lower))
+        top = np.inf if upper is None or index == len(bounds) - 1 else float(upper)
+        band = q - lower
+        yield np.clip(band, 0.0, top - lower, out=band)
         lower = top
-    return np.stack(rows)
 
 
 def graduated(quantity: npt.ArrayLike, bounds: Sequence[float | None], prices: Sequence[float | Array]) -> Array:
@@ -78,14 +80,8 @@ def graduated(quantity: npt.ArrayLike, bounds: Sequence[float | None], prices: S
     if len(each) != len(bounds) or not bounds:
         raise ValueError(f"a graduated price needs one price per band: {len(bounds)} bands, {len(each)} prices")
     total = np.zeros(np.broadcast_shapes(q.shape, each.shape[1:]))
-    band = np.empty_like(q)
-    lower = 0.0
-    for index, upper in enumerate(bounds):  # band by band, as `tier_split` splits, without stacking the bands
-        top = np.inf if upper is None or index == len(bounds) - 1 else float(upper)
-        np.subtract(q, lower, out=band)
-        np.clip(band, 0.0, top - lower, out=band)
-        total += each[index] * band
-        lower = top
+    for price, band in zip(each, _bands(q, bounds), strict=True):
+        total += price * band
     return total
 
 

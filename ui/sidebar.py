@@ -194,12 +194,8 @@ def _on_upload(session: Session) -> None:
     profile = loaded.profile
     # What the file says about the team, or about the buyer's terms and needs, replaces what the form
     # held; what it leaves out is kept (a file of a workload alone does not wipe the team's inputs).
-    given = profile.team
-    team = given.engineer_cost_usd_per_year is not None or any(
-        (given.ops_fte, given.setup_weeks, given.migration_weeks)
-    )
     buyer = bool(profile.overrides) or profile.requirements != PlanRequirements()
-    session.set_profile(profile, team=team, buyer=buyer)
+    session.set_profile(profile, team=profile.team != TeamInputs(), buyer=buyer)
 
 
 def _sources_note(file: str, sources: dict[str, str]) -> str:
