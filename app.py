@@ -141,7 +141,8 @@ def main() -> None:
             with head_place.container():
                 shown = render_headline(result)
         how_sure, flip_place = shown
-        flip_place.markdown(flip_line(data.headline_for(profile, on)[1]))
+        headline_result, flip = data.headline_for(profile, on)
+        flip_place.markdown(flip_line(flip, headline_result))
         analysis = data.analysis_for(profile, on, state.axis, dict(state.answers))
     except (ProfileError, KeyError, ValueError) as exc:
         head_place.empty()

@@ -247,10 +247,13 @@ def _compare(args: argparse.Namespace) -> int:
         sys.stdout.write(format_json(result))
         return EXIT_OK
     from report.compare import format_outlook
+    from report.words import flip_sentence
 
     flip = flip_point(profile, book, result)
     formatter = {"table": format_table, "md": format_markdown}[args.format]
-    sys.stdout.write(formatter(result, flip.sentence if flip is not None else None) + format_outlook(result))
+    sys.stdout.write(
+        formatter(result, flip_sentence(flip, result) if flip is not None else None) + format_outlook(result)
+    )
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +18,7 @@ import pandas as pd
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.billing import Array, Bools, repeated
+from model.fit import FITS, NOT_PUBLIC, RULED_OUT, WORKAROUND, choose, lift, passed
 from model.history import HistoryProjection
 from model.limits import LimitProjection, project_limits
 from model.lines import OptionBill
@@ -33,7 +35,12 @@ SCENARIOS: tuple[Scenario, ...] = ("low", "expected", "high")
 @dataclass(frozen=True)
 class OptionEstimate:
     """One option's monthly cost for every profile: the expected bill and its range, and its
-    limits and recorded history under the expected numbers."""
+    limits and recorded history under the expected numbers.
+
+    `status` says per profile whether the option can run the workload (`model.fit`): as designed
+    (`fits`), as one of its table's designs (`workaround`, `design` naming it), only on a contract
+    plan without a public price (`not_public`), or not at all (`ruled_out`). Only the first two
+    are ever compared on cost."""
 
     table: PriceTable
     bill: OptionBill
@@ -41,12 +48,13 @@ class OptionEstimate:
     high: Array
     line_low: dict[str, Array]
     line_high: dict[str, Array]
+    status: npt.NDArray[np.object_]
+    design: npt.NDArray[np.object_]
     limits: tuple[LimitProjection, ...] = ()
+    designed_limits: tuple[LimitProjection, ...] = ()
+    """The limits of the run as designed, where some profile is priced as a design (they say what
+    the design gets around); empty otherwise."""
     history: HistoryProjection | None = None
-    applicable: Bools | None = None
-    """Per profile: False where a run passes a limit that rules the option out (None: always
-    applicable); `not_applicable` then says why."""
-    not_applicable: npt.NDArray[np.object_] | None = None
 
     @property
     def id(self) -> str:
@@ -57,9 +65,14 @@ class OptionEstimate:
         return self.bill.total
 
     @property
+    def applicable(self) -> Bools:
+        """Per profile: the option can run the workload (as designed or as a design) at a public price."""
+        return np.asarray((self.status == FITS) | (self.status == WORKAROUND), dtype=bool)
+
+    @property
     def comparable(self) -> Array:
-        """The expected total where the option can run the workload, NaN where it cannot."""
-        if self.applicable is None:
+        """The expected total where the option can run the workload at a public price, NaN elsewhere."""
+        if (self.status == FITS).all():
             return self.total
         return np.where(self.applicable, self.total, np.nan)
 
@@ -102,10 +115,13 @@ class Estimate:
 
     def cheapest(self) -> npt.NDArray[np.object_]:
         """Per profile, the id of the option with the lowest expected monthly cost among those that
-        can run the workload."""
+        can run the workload at a public price (None where none can)."""
         costs = np.stack([o.comparable for o in self.options], axis=1)
         ids = np.array([o.id for o in self.options], dtype=object)
-        return np.asarray(ids[np.argmin(np.where(np.isnan(costs), np.inf, costs), axis=1)], dtype=object)
+        found = np.where(np.isnan(costs), np.inf, costs)
+        best = np.asarray(ids[np.argmin(found, axis=1)], dtype=object)
+        best[~np.isfinite(found.min(axis=1))] = None
+        return best
 
     def lines(self, index: int = 0) -> pd.DataFrame:
         """The line items of every option for one profile, as a long table."""
@@ -138,43 +154,59 @@ def _spread(values: list[npt.NDArray[np.float64]]) -> tuple[npt.NDArray[np.float
     return low, high
 
 
+def _status(table: PriceTable, bill: OptionBill, limits: tuple[LimitProjection, ...], design: Any) -> Any:
+    """Each profile's fit (`model.fit`): the worst of what its run, its plan and its design say."""
+    rows = len(bill.plan)
+    out = repeated(rows, FITS)
+    out[design != ""] = WORKAROUND
+    out_of_reach = bill.past_published
+    if out_of_reach is not None:
+        out[out_of_reach] = NOT_PUBLIC
+    if bill.unplanned is not None:
+        out[bill.unplanned] = NOT_PUBLIC if table.contract is not None else RULED_OUT
+    ruled = np.zeros(rows, dtype=bool)
+    for flags in passed(limits).values():
+        ruled |= flags
+    if bill.unmet is not None:
+        ruled |= np.fromiter((u is not None for u in bill.unmet), dtype=bool, count=rows)
+    if bill.pinned_refused is not None:
+        ruled |= bill.pinned_refused
+    out[ruled] = RULED_OUT
+    return out
+
+
 def _price(
     work: Workload, table: PriceTable, book: PriceBook, ranges: bool = True, draw: Sampled | None = None
 ) -> OptionEstimate:
     main: Pick = "expected" if draw is None else draw
-    scenarios: tuple[Pick, ...] = SCENARIOS if ranges else (main,)
-    priced = {s: price_option(work, table, book, s) for s in scenarios}
-    bills = {s: bill for s, (bill, _) in priced.items()}
-    usage = priced[main][1]
+    bill, usage = price_option(work, table, book, main)
+    limits = project_limits(usage, hard_only=not ranges)
+    choice = choose(work, table, main, usage, limits)
+    designed: tuple[LimitProjection, ...] = ()
+    if choice.any:
+        designed = limits if ranges else ()
+        work = choice.work
+        bill, usage = price_option(work, table, book, main)
+        limits = lift(usage, project_limits(usage, hard_only=not ranges), choice.design)
+    scenarios: tuple[Pick, ...] = SCENARIOS if ranges else ()
+    bills = {main: bill, **{s: price_option(work, table, book, s)[0] for s in scenarios if s != main}}
     costs = [{ln.key: ln.cost for ln in b.lines} for b in bills.values()]
     low, high = _spread([b.total for b in bills.values()])
     line_low, line_high = {}, {}
-    for line in bills[main].lines:
+    for line in bill.lines:
         line_low[line.key], line_high[line.key] = _spread([c[line.key] for c in costs])
-    limits = project_limits(usage) if ranges else project_limits(usage, blocking=True)
-    applicable, why = None, None
-    blocking = [limit for limit in limits if limit.spec.blocks]
-    unmet = bills[main].unmet
-    if blocking or unmet is not None:
-        applicable = np.ones(work.rows, dtype=bool)
-        why = repeated(work.rows, "")
-        for limit in reversed(blocking):  # the first limit crossed gives the reason
-            applicable &= ~limit.exceeded
-            why = np.where(limit.exceeded, limit.spec.advice or limit.spec.name, why)
-        if unmet is not None:  # a need the buyer states comes before a limit of the run
-            applicable &= unmet == ""
-            why = np.where(unmet == "", why, unmet)
     return OptionEstimate(
         table=table,
-        bill=bills[main],
+        bill=bill,
         low=low,
         high=high,
         line_low=line_low,
         line_high=line_high,
+        status=_status(table, bill, limits, choice.design),
+        design=choice.design,
         limits=limits if ranges else (),
+        designed_limits=designed,
         history=usage.history() if ranges and table.history is not None else None,
-        applicable=applicable,
-        not_applicable=why,
     )
 
 

@@ -30,7 +30,9 @@ BASE_UNITS = {
     "run_seconds": "s",
     "step_seconds": "s",
     "wait_seconds": "s",
+    "step_cpu_seconds": "s",
     "concurrent_runs": "concurrent runs",
+    "start_rate": "runs/s",
 }
 """The unit each measure is projected in (a `quantity` limit keeps its quantity's unit)."""
 
@@ -53,6 +55,9 @@ class LimitProjection:
     avoidable: bool
     """True when the table's segments keep each segment under this limit."""
     ref: PriceRef
+    lifted: Bools
+    """Where the run passes the limit but the profile's design raises it (to a level the vendor
+    lets a team set) and the run stays within the raised level."""
 
     @property
     def id(self) -> str:
@@ -106,9 +111,14 @@ def _value(u: Usage, spec: RunLimit) -> Array:
         sleep = np.where(u.column("sleeps_per_run") > 0, u.column("sleep_seconds"), 0.0)
         wait = np.where(u.column("human_waits_per_run") > 0, u.column("human_wait_seconds"), 0.0)
         return np.asarray(np.maximum(sleep, wait))
+    if spec.measure == "step_cpu_seconds":
+        busy = w.steps + u.column("child_runs_per_run") > 0
+        return np.asarray(np.where(busy, u.column("step_seconds") * u.column("step_cpu_share"), 0.0))
     if spec.measure == "concurrent_runs":
         holds = u.table.concurrency.holds if u.table.concurrency is not None else "executing"
         return w.peak(holds)
+    if spec.measure == "start_rate":
+        return w.peak_rate()
     assert spec.quantity is not None
     return u.per_run(spec.quantity).total * _quantity_scale(u, spec)
 
@@ -118,16 +128,19 @@ def _quantity_scale(u: Usage, spec: RunLimit) -> float:
     return in_base_unit(u.table.quantities[spec.quantity or ""].unit.value)[1]
 
 
-def project_limits(u: Usage, *, blocking: bool = False) -> tuple[LimitProjection, ...]:
-    """Every run limit of the option (only those that `block`, with `blocking`), for every profile."""
+def project_limits(u: Usage, *, hard_only: bool = False) -> tuple[LimitProjection, ...]:
+    """Every run limit of the option (only the hard ones, with `hard_only`), for every profile."""
     out = []
     segments = u.table.history.segments if u.table.history is not None else None
     for spec in u.table.run_limits:
-        if blocking and not spec.blocks:
+        if hard_only and not spec.hard:
             continue
         unit = BASE_UNITS.get(spec.measure) or in_base_unit(u.table.quantities[spec.quantity or ""].unit.value)[0]
-        limit = _level(u, spec.id)
+        key = spec.id
+        limit = _level(u, key)
         warning = _level(u, spec.warning) if spec.warning is not None else None
+        if warning is not None and warning > limit:
+            warning = None
         value = _value(u, spec)
         until = _steps_until(u, spec, limit)
         until_warning = _steps_until(u, spec, warning) if warning is not None else np.full(u.work.rows, np.inf)
@@ -143,7 +156,8 @@ def project_limits(u: Usage, *, blocking: bool = False) -> tuple[LimitProjection
                 exceeded=np.asarray(value > limit),
                 warned=np.asarray(value > warning) if warning is not None else np.zeros(u.work.rows, bool),
                 avoidable=segments is not None and spec.measure in ("events", "history_bytes"),
-                ref=PriceRef(u.table.id, ("limits", spec.id)),
+                ref=PriceRef(u.table.id, ("limits", key)),
+                lifted=np.zeros(u.work.rows, dtype=bool),
             )
         )
     return tuple(out)

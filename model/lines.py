@@ -15,11 +15,14 @@ import numpy as np
 import numpy.typing as npt
 
 from model.billing import Array, Bools, Value, cheapest
+from model.findings import Finding
 from pricing.schema import Category, Number, Pick, Plan, PriceTable, Tiered
 
 __all__ = [
     "HOSTING_TABLE",
     "PEOPLE_TABLE",
+    "STORAGE_PRICES",
+    "STORAGE_TABLE",
     "Line",
     "OptionBill",
     "PriceRef",
@@ -29,6 +32,9 @@ __all__ = [
 
 HOSTING_TABLE = "reference/hosting"
 PEOPLE_TABLE = "reference/people"
+STORAGE_TABLE = "reference/object-storage"
+STORAGE_PRICES = ("storage", "writes", "reads", "transfer")
+"""What an object store's prices are named in the storage table: `<store>.storage` and so on."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,11 @@ class Line:
     """The unit the price is quoted in when it is per many (`USD/1M actions`)."""
     list_unit_price: Array | None = None
     """Per profile, the table's unit price where the buyer's own replaces it (NaN elsewhere)."""
+    past_published: Bools | None = None
+    """Per profile: True where the quantity goes past the last published tier of a graduated price
+    whose vendor prices the rest by contract (the option's price is then not public)."""
+    ceiling: Array | None = None
+    """Per profile, the most of the quantity the published prices cover (allowance included)."""
 
 
 @dataclass(frozen=True)
@@ -78,15 +89,27 @@ class OptionBill:
     plan: npt.NDArray[np.object_]
     plan_reason: npt.NDArray[np.object_]
     quantities: Mapping[str, Array]
-    warnings: Mapping[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
-    """Message -> per profile, whether it applies."""
+    warnings: Mapping[Finding, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    """A finding (`model.findings`) -> per profile, whether it applies."""
     plan_totals: Mapping[str, Array] = field(default_factory=dict)
     """Plan id -> what the bill would be on that plan (inf where the plan is not allowed)."""
     plan_reasons: Mapping[str, npt.NDArray[np.object_]] = field(default_factory=dict)
-    """Plan id -> why that plan is or is not allowed, per profile."""
+    """Plan id -> why that plan is or is not allowed, per profile (a finding)."""
     unmet: npt.NDArray[np.object_] | None = None
-    """Per profile, why no plan meets the profile's plan requirements ("" where one does); None
-    when every profile has a plan that meets them."""
+    """Per profile, a `requirements_unmet` finding where no plan meets the profile's plan
+    requirements (None where one does); None when every profile has a plan that meets them."""
+    unplanned: Bools | None = None
+    """Per profile: no published plan takes the workload (the bill shown is the last plan's)."""
+    pinned_refused: Bools | None = None
+    """Per profile: the plan the buyer pinned cannot take the workload."""
+
+    @property
+    def past_published(self) -> Bools | None:
+        """Per profile, whether some line's quantity goes past the last published tier of its price."""
+        flags = [ln.past_published for ln in self.lines if ln.past_published is not None]
+        if not flags:
+            return None
+        return np.asarray(np.logical_or.reduce(flags), dtype=bool)
 
     @property
     def total(self) -> Array:
@@ -201,9 +224,16 @@ def select_plan(
             nothing = np.full(len(cols), np.nan)
             listed = pick([ln.list_unit_price if ln.list_unit_price is not None else nothing for ln in column])
         depends = None
+        zeros = np.zeros(len(cols), dtype=bool)
         if any(ln.depends_on is not None for ln in column):
-            zeros = np.zeros(len(cols), dtype=bool)
             depends = pick_flags([ln.depends_on if ln.depends_on is not None else zeros for ln in column])
+        past = None
+        if any(ln.past_published is not None for ln in column):
+            past = pick_flags([ln.past_published if ln.past_published is not None else zeros for ln in column])
+        ceiling = None
+        if any(ln.ceiling is not None for ln in column):
+            unbounded = np.full(len(cols), np.inf)
+            ceiling = pick([ln.ceiling if ln.ceiling is not None else unbounded for ln in column])
         chosen.append(
             replace(
                 first,
@@ -214,6 +244,8 @@ def select_plan(
                 depends_on=depends,
                 depends_on_reason=next((ln.depends_on_reason for ln in column if ln.depends_on_reason), ""),
                 list_unit_price=listed,
+                past_published=past,
+                ceiling=ceiling,
             )
         )
     plan_ids = np.array([p.id for p in plans], dtype=object)[index]

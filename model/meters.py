@@ -24,9 +24,21 @@ import numpy as np
 import numpy.typing as npt
 
 from model.billing import Array, Bools, Value, credit_bill, graduated, repeated, share_fee
-from model.lines import HOSTING_TABLE, PEOPLE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
+from model.findings import Finding
+from model.findings import Value as Said
+from model.fit import OFFLOADED
+from model.lines import HOSTING_TABLE, PEOPLE_TABLE, STORAGE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
 from model.profile import OverrideColumns, ProfileError, column, lookup
-from model.units import HOURS_PER_MONTH, MONTHS_PER_YEAR, ROUNDING, price_unit_parts
+from model.units import (
+    BYTES_PER_GB,
+    BYTES_PER_KB,
+    DAYS_PER_MONTH,
+    HOURS_PER_MONTH,
+    MONTHS_PER_YEAR,
+    ROUNDING,
+    SECONDS_PER_DAY,
+    price_unit_parts,
+)
 from model.usage import Usage, Workload
 from pricing.schema import (
     FEATURES,
@@ -37,7 +49,6 @@ from pricing.schema import (
     Number,
     Pick,
     Plan,
-    PlanFeatures,
     PriceBook,
     PriceTable,
     Tiered,
@@ -57,21 +68,26 @@ class _NoPlan:
 def charge(quantity: Array, item: Number | Tiered, scenario: Pick) -> tuple[Array, Bools]:
     """(cost, past the last priced tier?) of a quantity under a flat or graduated price.
 
+    Past the last bounded tier of a price the vendor sells beyond it only by contract
+    (`beyond_last`), nothing is extrapolated: the cost is what the published tiers cover, and the
+    quantity past them is flagged (the option's price is then not public).
+
     >>> from pricing.schema import Tier
     >>> tiers = Tiered(unit="USD/1M actions", quantity_unit="actions", source="s", beyond_last="contact Sales",
     ...                tiers=(Tier(up_to=5e6, price=50), Tier(up_to=10e6, price=45)))
     >>> cost, beyond = charge(np.array([7e6, 11e6]), tiers, "expected")
     >>> cost.round(2).tolist(), beyond.tolist()
-    ([340.0, 520.0], [False, True])
+    ([340.0, 475.0], [False, True])
     """
     scale = price_unit_parts(item.unit)[0]
     if isinstance(item, Tiered):
         bounds = [t.up_to for t in item.tiers]
         factor = item.factor(scenario)
-        cost = graduated(quantity, bounds, [t.price * scale * factor for t in item.tiers])
         last = bounds[-1]
         if last is not None and item.beyond_last:
+            cost = graduated(np.minimum(quantity, last), bounds, [t.price * scale * factor for t in item.tiers])
             return cost, np.asarray(quantity > last)
+        cost = graduated(quantity, bounds, [t.price * scale * factor for t in item.tiers])
         return cost, np.zeros(quantity.shape, bool)
     return quantity * item.pick(scenario) * scale, np.zeros(quantity.shape, bool)
 
@@ -128,7 +144,7 @@ def _meter_line(
     price where the profile gives one)."""
     allowance: Value = 0.0
     beyond: Bools | None = None
-    reason = ""
+    ceiling: Array | None = None
     if plan is not None and meter.included is not None and meter.included in plan.included:
         allowance = rates.plan_number(plan, meter.included)
         if meter.included_scale is not None:
@@ -174,8 +190,9 @@ def _meter_line(
         quoted = item.unit
         scale, per_one = price_unit_parts(quoted)
         cost, past = charge(billable, item, u.scenario)
-        if isinstance(item, Tiered) and item.beyond_last:
-            beyond, reason = past, f"a negotiated price for {meter.name} past the last published tier"
+        if isinstance(item, Tiered) and item.beyond_last and item.tiers[-1].up_to is not None:
+            beyond = past
+            ceiling = np.broadcast_to(np.asarray(allowance + item.tiers[-1].up_to, dtype=np.float64), past.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             unit_price = np.where(billable > 0, cost / billable, _first_unit(item, u.scenario))
         refs = rates.price_ref(meter.price, plan)
@@ -188,10 +205,10 @@ def _meter_line(
         per_one,
         cost,
         refs,
-        depends_on=beyond,
-        depends_on_reason=reason,
         category=meter.category,
         quoted_unit=quoted if scale != 1.0 else None,
+        past_published=beyond,
+        ceiling=None if ceiling is None else np.array(ceiling),
     )
     return _yours(u, meter.price, ov, scale, line) if meter.price is not None else line
 
@@ -253,16 +270,6 @@ def _addon_lines(
     return lines, slots, unsold, names
 
 
-_SHORT = {
-    "seats": ("{have:,.0f} seats, fewer than the {want:,.0f} you need", "no seat count listed"),
-    "log_retention_days": ("logs kept {have:g} days, fewer than the {want:g} you need", "no log retention listed"),
-    "sla_percent": ("an uptime SLA of {have:g}%, below the {want:g}% you need", "no uptime SLA listed"),
-    "support": ("{have} support, below the {want} support you need", "no support level listed"),
-    "sso": ("no SSO / SAML", "no SSO / SAML listed"),
-    "hipaa": ("no HIPAA BAA", "no HIPAA BAA listed"),
-}
-
-
 def _feature_addons(table: PriceTable) -> list[Addon]:
     """The add-ons some plan's features name: bought as a requirement needs them."""
     every = [*(p.features for p in table.plans), table.features]
@@ -272,18 +279,19 @@ def _feature_addons(table: PriceTable) -> list[Addon]:
 
 def _requirements(
     u: Usage, rates: Rates, plan: Plan | None, ov: OverrideColumns | None
-) -> tuple[list[Line], Bools, npt.NDArray[np.object_], dict[str, Bools]]:
+) -> tuple[list[Line], Bools, npt.NDArray[np.object_], dict[Finding, Bools]]:
     """What one plan needs to meet the profiles' plan requirements: the add-on lines it buys for
-    them, whether it meets them at all, why not (per profile), and warnings for features that
-    cost extra at a price not published. A self-hosted option meets them by your own setup."""
+    them, whether it meets them at all, what it lacks (per profile, a tuple of `feature_short`
+    findings), and warnings for features that cost extra at a price not published. A self-hosted
+    option meets them by your own setup."""
     table, n = u.table, u.work.rows
     req = u.frame.requirements()
-    ok, why = np.ones(n, dtype=bool), repeated(n, "")
+    ok, why = np.ones(n, dtype=bool), repeated(n, ())
     if req is None or table.hosting != "cloud":
         return [], ok, why, {}
     addons = _feature_addons(table)
     units = {a.id: np.zeros(n) for a in addons}
-    warnings: dict[str, Bools] = {}
+    warnings: dict[Finding, Bools] = {}
     features = plan.features if plan is not None else table.features
     name = plan.name if plan is not None else table.name
     by_id = {a.id: a for a in addons}
@@ -329,25 +337,27 @@ def _requirements(
         if feature is not None and feature.unpriced is not None:
             met = needed & ~short
             if met.any():
-                warnings[
-                    f"{name}: {_title(key)} costs extra at a price the vendor does not publish "
-                    f"({feature.unpriced}); the total leaves it out"
-                ] = met
+                warnings[Finding("feature_unpriced", {"plan": name, "feature": key, "how": feature.unpriced})] = met
         if not short.any():
             continue
         ok &= ~short
-        told, untold = _SHORT[key]
         for i in np.flatnonzero(short):
+            have_value: Said
+            want_value: Said
             if feature is None:
-                text = untold
+                have_value = None
+                if key == "support":
+                    want_value = SUPPORT_LEVELS[int(want[i])]
+                else:
+                    want_value = True if key in ("sso", "hipaa") else float(want[i])
             elif key == "support":
-                text = told.format(have=feature.value, want=SUPPORT_LEVELS[int(want[i])])
+                have_value, want_value = str(feature.value), SUPPORT_LEVELS[int(want[i])]
             elif key in ("sso", "hipaa"):
-                text = told
+                have_value, want_value = False, True
             else:
-                shown = float(have[i]) - (float(bought[i]) if key == "seats" else 0.0)
-                text = told.format(have=shown, want=float(want[i]))
-            why[i] = f"{why[i]}; {text}" if why[i] else text
+                have_value = float(have[i]) - (float(bought[i]) if key == "seats" else 0.0)
+                want_value = float(want[i])
+            why[i] = (*why[i], Finding("feature_short", {"feature": key, "have": have_value, "want": want_value}))
     every = [*(p.features for p in table.plans), table.features]
     seat_addons = {f.seats.addon for f in every if f.seats is not None}
     lines = []
@@ -377,10 +387,6 @@ def _requirements(
     return lines, ok, why, warnings
 
 
-def _title(key: str) -> str:
-    return str(PlanFeatures.model_fields[key].title)
-
-
 def _plan_lines(
     u: Usage, rates: Rates, plan: Plan | None, quantities: dict[str, Array], ov: OverrideColumns | None = None
 ) -> tuple[tuple[Line, ...], Bools, npt.NDArray[np.object_]]:
@@ -392,7 +398,7 @@ def _plan_lines(
     usage = np.sum([ln.cost for ln in meters if ln.category == "vendor"], axis=0) if meters else np.zeros(n)
     usage = np.asarray(usage, dtype=np.float64)
     if plan is None:
-        return (*meters, *addons), ~unsold, repeated(n, "")
+        return (*meters, *addons), ~unsold, repeated(n, None)
 
     floor = rates.plan_number(plan, "fee")
     fee_ref = rates.ref("plans", plan.id, "fee")
@@ -443,7 +449,7 @@ def _plan_lines(
 
     ok = np.full(n, plan.self_serve)
     code = np.zeros(n, dtype=np.intp)
-    texts = [f"{plan.name} takes this workload"]
+    texts = [Finding("plan_takes", {"plan": plan.name})]
     spec = table.concurrency
     if spec is not None:
         demand = u.work.peak(spec.holds)
@@ -471,23 +477,25 @@ def _plan_lines(
             )
         fits = demand <= limit
         ok &= fits | can_buy
-        held = "runs executing" if spec.holds == "executing" else "open runs"
-        allows = float(np.max(limit))  # as one sentence for every profile: the most any profile has
+        allows = float(np.max(limit))  # as one finding for every profile: the most any profile has
+        slots: dict[str, Said] = {"plan": plan.name, "allows": allows, "peak": None, "holds": spec.holds}
         texts = [
-            f"{plan.name} allows {allows:g} concurrent runs (peak {{peak}} {held})",
-            f"{plan.name} allows {allows:g} concurrent runs; the peak of {{peak}} {held} needs extra concurrency",
-            f"{plan.name} allows {allows:g} concurrent runs, fewer than the peak of {{peak}} {held}",
+            Finding("plan_concurrency", {**slots, "fits": True}),
+            Finding("plan_concurrency", {**slots, "buys": True}),
+            Finding("plan_concurrency", {**slots, "short": True}),
         ]
         code = np.where(fits, 0, np.where(can_buy, 1, 2))
         if not np.isfinite(allows):
-            texts[0] = f"{plan.name} has no concurrency cap"
+            texts[0] = Finding("plan_no_cap", {"plan": plan.name})
     for quantity, cap in plan.rate_caps.items():
         most = cap.pick(u.fixed)
         fits = u.work.peak_rate() * u.per_run(quantity).total <= most
         ok &= fits
         texts.append(
-            f"{plan.name} takes at most {most:g} {u.table.quantities[quantity].unit.value} per second, "
-            "fewer than the peak needs"
+            Finding(
+                "plan_rate_cap",
+                {"plan": plan.name, "most": float(np.max(most)), "unit": u.table.quantities[quantity].unit.value},
+            )
         )
         code = np.where(fits, code, len(texts) - 1)
     if plan.capped:
@@ -497,16 +505,16 @@ def _plan_lines(
                 past |= line.quantity > ROUNDING
         ok &= ~past
         names = ", ".join(m.name.lower() for m in table.meters if m.id in plan.capped)
-        texts.append(f"{plan.name} takes no {names} beyond what it includes")
+        texts.append(Finding("plan_capped", {"plan": plan.name, "meters": names}))
         code = np.where(past, len(texts) - 1, code)
     if unsold_names:
         ok &= ~unsold
-        texts.append(f"{plan.name} does not sell {', '.join(unsold_names)}")
+        texts.append(Finding("plan_unsold", {"plan": plan.name, "addons": ", ".join(unsold_names)}))
         code = np.where(unsold, len(texts) - 1, code)
     within = usage <= credit * (1 + ROUNDING)
     if not plan.overage:
         ok &= within
-    texts += [f"{plan.name} allows no usage beyond what it includes", f"{plan.name} is sold by contract only"]
+    texts += [Finding("plan_no_overage", {"plan": plan.name}), Finding("plan_contract_only", {"plan": plan.name})]
     code = np.where(within | plan.overage, code, len(texts) - 2)
     if not plan.self_serve:
         code = np.full(n, len(texts) - 1)
@@ -613,6 +621,54 @@ def _infrastructure(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line]
         )
     workers, sizing = _worker_lines(u, rates, book)
     return lines + workers, {**reported, **sizing}
+
+
+def _store_lines(u: Usage, rates: Rates, book: PriceBook) -> list[Line]:
+    """What a design that keeps payloads by reference pays its object store: the data kept (while
+    the run is open and for the retention period), the writes and reads of each step, and the data
+    read back out, after the store's free allowances; zero for profiles priced as designed."""
+    ref = next((d.by_reference for d in u.table.designs if d.by_reference is not None), None)
+    if ref is None or OFFLOADED not in u.frame:
+        return []
+    n = u.work.rows
+    store = Rates(book.table(STORAGE_TABLE), u.scenario)
+    kept_kb = u.column(OFFLOADED)
+    used = kept_kb > 0
+    runs = u.column("monthly_runs")
+    gb_per_run = kept_kb * BYTES_PER_KB / BYTES_PER_GB
+    days = u.work.wall / SECONDS_PER_DAY + u.retention_days()
+    steps = np.where(used, u.work.steps, 0.0)
+    quantities = {
+        "storage": (runs / DAYS_PER_MONTH * days * gb_per_run, "GB-month", "Object store: data kept"),
+        "writes": (runs * steps * u.coefficient(ref.writes_per_step), "requests", "Object store: writes"),
+        "reads": (runs * steps * u.coefficient(ref.reads_per_step), "requests", "Object store: reads"),
+        "transfer": (runs * gb_per_run, "GB", "Object store: data read back"),
+    }
+    table = store.table
+    lines = []
+    for item, (quantity, unit, name) in quantities.items():
+        key = f"{ref.store}.{item}"
+        free_key = f"{key}_free"
+        free = store.number("assumptions", free_key) if free_key in table.assumptions else 0.0
+        billable = np.maximum(np.asarray(quantity, dtype=np.float64) - free, 0.0)
+        item_price = table.price(key)
+        scale, per_one = price_unit_parts(item_price.unit)
+        each = np.broadcast_to(np.asarray(store.scalar_price(key), dtype=np.float64) * scale, (n,))
+        lines.append(
+            Line(
+                f"store_{item}",
+                name,
+                billable,
+                unit,
+                np.array(each),
+                per_one,
+                billable * each,
+                store.price_ref(key),
+                category="infrastructure",
+                quoted_unit=item_price.unit if scale != 1.0 else None,
+            )
+        )
+    return lines
 
 
 def _people(u: Usage, rates: Rates, book: PriceBook) -> list[Line]:
@@ -741,20 +797,22 @@ def plan_name(table: PriceTable, plan_id: str) -> str:
     return named if named is not None else _no_plan(table).name
 
 
-def _no_plan_reason(table: PriceTable) -> str:
+def _no_plan_reason(table: PriceTable) -> Finding:
     if table.license is not None:
-        return f"{table.license.name} licence: no fee; {table.license.note}"
-    return "billed on usage alone, with no plan fee"
+        return Finding("licence", {"licence": table.license.name, "note": table.license.note})
+    return Finding("no_plan_fee")
 
 
 def _where_unmet(
-    meets: Bools, reason: npt.NDArray[np.object_], prefix: str, unmet: npt.NDArray[np.object_]
+    meets: Bools, reason: npt.NDArray[np.object_], plan: str, unmet: npt.NDArray[np.object_]
 ) -> npt.NDArray[np.object_]:
-    """`reason` where `meets`, else `prefix` + `unmet`: texts are built only for the rows that need one."""
+    """`reason` where `meets`, else a `plan_short` finding with what the plan lacks (findings are
+    built only for the rows that need one)."""
     if meets.all():
         return reason
     out = reason.copy()
-    out[~meets] = prefix + unmet[~meets]
+    for i in np.flatnonzero(~meets).tolist():
+        out[i] = Finding("plan_short", {"plan": plan, "short": unmet[i]})
     return out
 
 
@@ -764,8 +822,10 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
     rates = Rates(table, scenario)
     n = work.rows
     quantities = {m.quantity: u.monthly(m.quantity) for m in table.meters}
-    warnings: dict[str, Bools] = {}
+    warnings: dict[Finding, Bools] = {}
     unmet_reason: npt.NDArray[np.object_] | None = None
+    unplanned: Bools | None = None
+    pinned_refused: Bools | None = None
     ov = u.frame.overrides(table.id)
     if ov is not None:
         _check_overrides(table, ov)
@@ -780,19 +840,15 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
             takes.append(ok)
             lines, ok = (*lines, *needs), ok & meets
             both.append(ok)
-            unmet_by_plan.append(_where_unmet(meets, reason, f"{plan.name}: ", unmet))
-            reason = _where_unmet(meets, reason, f"{plan.name} does not meet your requirements: ", unmet)
+            reason = _where_unmet(meets, reason, plan.name, unmet)
+            unmet_by_plan.append(reason)
             warnings.update(cautions)
             per_plan.append(lines)
             allowed.append(ok)
             reasons.append(reason)
             kept.append(mine)
             if bounded is not None:
-                note = (
-                    f"{plan.name} keeps closed runs {bounded[0]:g} days, fewer than retention_days asks; "
-                    f"priced on {bounded[0]:g}"
-                )
-                warnings[note] = bounded[1]
+                warnings[Finding("retention_bound", {"plan": plan.name, "days": bounded[0]})] = bounded[1]
         allowed_by_plan = np.stack(allowed)
         pinned = ov.plan if ov is not None else repeated(n, None)
         any_pinned = ov is not None and ov.pinned
@@ -801,36 +857,40 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
             # the workload (which a warning then says).
             cheapest_lines, cheapest_ids, _, _ = select_plan(table.plans, per_plan, allowed_by_plan, reasons)
             cheapest_total = np.sum([ln.cost for ln in cheapest_lines], axis=0)
+            refused_why = repeated(n, None)
             for i, plan in enumerate(table.plans):
                 mine = pinned == plan.id
-                refused = mine & ~allowed_by_plan[i]
-                for why in sorted({str(r) for r in reasons[i][refused]}):
-                    warnings[f"your pinned plan {plan.name} cannot take this workload: {why}"] = refused & (
-                        reasons[i] == why
-                    )
+                refused_why = np.where(mine & ~allowed_by_plan[i], reasons[i], refused_why)
                 allowed_by_plan[i] = np.where(pinned == None, allowed_by_plan[i], mine)  # noqa: E711
             names = {p.id: p.name for p in table.plans}
             for i, plan in enumerate(table.plans):
-                reasons[i] = np.where(
-                    pinned == plan.id,
-                    [
-                        f"your pinned plan (the cheapest, {names[str(c)]}, would bill ${t:,.2f})"
-                        for c, t in zip(cheapest_ids, cheapest_total, strict=True)
-                    ],
-                    reasons[i],
-                )
+                mine_rows = np.flatnonzero(pinned == plan.id).tolist()
+                reasons[i] = reasons[i].copy()
+                for row in mine_rows:
+                    reasons[i][row] = Finding(
+                        "plan_pinned",
+                        {
+                            "plan": plan.name,
+                            "cheapest": names[str(cheapest_ids[row])],
+                            "cheapest_usd": float(cheapest_total[row]),
+                            "refused": refused_why[row],
+                        },
+                    )
+        unplanned = ~np.any(np.stack(takes), axis=0)
+        if any_pinned:
+            unplanned &= pinned == None  # noqa: E711
+            refused = np.zeros(n, dtype=bool)
+            for i, plan in enumerate(table.plans):
+                refused |= (pinned == plan.id) & ~both[i]
+            pinned_refused = refused
         chosen, plan_ids, plan_reason, plan_totals = select_plan(table.plans, per_plan, allowed_by_plan, reasons)
         # Requirements rule the option out where some plan could take the workload but none that
         # also meets them can (where no plan takes it at all, the contract plan is priced as before).
         unmet_all = ~np.any(both, axis=0) & np.any(takes, axis=0)
         if unmet_all.any():
-            unmet_reason = repeated(n, "")
+            unmet_reason = repeated(n, None)
             for row in np.flatnonzero(unmet_all).tolist():
-                unmet_reason[row] = (
-                    "no plan both takes this workload and meets your requirements ("
-                    + "; ".join(str(u[row]) for u in unmet_by_plan)
-                    + ")"
-                )
+                unmet_reason[row] = Finding("requirements_unmet", {"plans": tuple(r[row] for r in unmet_by_plan)})
         if any_pinned:  # what each plan would cost, pinned or not
             plan_totals = {
                 plan.id: np.where(ok, np.sum([ln.cost for ln in lines], axis=0), np.inf)
@@ -841,7 +901,7 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
             which = [plan_ids == plan.id for plan in table.plans]
             quantities = {q: np.select(which, [mine[q] for mine in kept], quantities[q]) for q in quantities}
             for plan in table.plans:
-                for note in [k for k in warnings if k.startswith(f"{plan.name} keeps closed runs")]:
+                for note in [k for k in warnings if k.code == "retention_bound" and k.values["plan"] == plan.name]:
                     warnings[note] = warnings[note] & (plan_ids == plan.id)
     else:
         only = _no_plan(table)
@@ -853,7 +913,10 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
         plan_reason = repeated(n, _no_plan_reason(table))
         plan_totals, plan_reasons = {}, {}
         if not meets.all():
-            unmet_reason = np.where(meets, "", "it does not meet your requirements: " + unmet)
+            unmet_reason = repeated(n, None)
+            for row in np.flatnonzero(~meets).tolist():
+                short = Finding("plan_short", {"plan": table.name, "short": unmet[row]})
+                unmet_reason[row] = Finding("requirements_unmet", {"plans": (short,)})
 
     if ov is not None:
         chosen = (*chosen, *_terms(u, ov, chosen))
@@ -866,12 +929,14 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
 
     if table.retention is not None:
         given = column(u.frame, "retention_days")
-        low = rates.number("limits", table.retention.min)
-        high = rates.number("limits", table.retention.max)
-        note = f"retention_days is outside {table.name}'s {low:g} to {high:g} days; priced at the nearest bound"
-        warnings[note] = (given < low) | (given > high)
+        low = table.number("limits", table.retention.min).pick(u.fixed)
+        high = table.number("limits", table.retention.max).pick(u.fixed)
+        outside = (given < low) | (given > high)
+        if outside.any():
+            note = Finding("retention_clamped", {"option": table.name, "low": float(low), "high": float(high)})
+            warnings[note] = outside
     bill = OptionBill(
-        lines=(*chosen, *infrastructure, *_people(u, rates, book)),
+        lines=(*chosen, *infrastructure, *_store_lines(u, rates, book), *_people(u, rates, book)),
         plan=plan_ids,
         plan_reason=plan_reason,
         quantities=reported,
@@ -879,5 +944,7 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
         plan_totals=plan_totals,
         plan_reasons=plan_reasons,
         unmet=unmet_reason,
+        unplanned=unplanned,
+        pinned_refused=pinned_refused,
     )
     return bill, u

@@ -597,6 +597,19 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
         out._objects = {}
         return out
 
+    def replaced(self, columns: Mapping[str, npt.NDArray[Any]]) -> Columns:
+        """This view with some columns replaced or added (one value per row each): the run a
+        design prices instead of the profile's own (payloads by reference, say)."""
+        out = Columns.__new__(Columns)
+        out._data = {**self._data, **{name: np.asarray(values) for name, values in columns.items()}}
+        out.rows = self.rows
+        out._categories = {k: v for k, v in self._categories.items() if k not in columns}
+        out._ops = self._ops
+        out._overrides = self._overrides
+        out._requirements = self._requirements
+        out._objects = {k: v for k, v in self._objects.items() if k not in columns}
+        return out
+
     def categories(self, name: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.intp]]:
         """(distinct values, index of each row's value) of a text column, computed once."""
         if name not in self._categories:

@@ -131,6 +131,26 @@ def _limits_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -
     return _finding(criteria, rule.id, "figures", rule.favours, weight, text, rule.source)
 
 
+_WHY = {
+    "no_published_plan": "price not public past the published plans",
+    "past_published_tier": "price not public past the published tiers",
+    "requirements_unmet": "no plan meets your requirements",
+    "pinned_plan_refused": "your pinned plan cannot take it",
+    "no_plan": "no plan takes it",
+}
+
+
+def _why(option: OptionOut) -> str:
+    """What keeps an option from this workload, in the tables' own names for its limits."""
+    said = []
+    for reason in option.fit.reasons:
+        if reason.code == "limit_passed":
+            said.append(f"{str(reason.values.get('name', '')).lower()} past {reason.values.get('shown')}")
+        elif reason.code in _WHY:
+            said.append(_WHY[reason.code])
+    return f"{option.name}: {', '.join(said) or option.fit.status.replace('_', ' ')}"
+
+
 def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOut) -> Recommendation:
     """Weigh every rule that applies. A question not answered weighs nothing (no answer is
     assumed); an answer that is not one of a question's answers, or to no question, raises
@@ -169,7 +189,7 @@ def recommend(criteria: Criteria, answers: Mapping[str, str], result: EstimateOu
         for vendor, info in criteria.vendors.items():
             mine = [o for o in options if o.id in info.options]
             if mine and not any(o.applicable for o in mine):
-                why = "; ".join(sorted({o.not_applicable or "" for o in mine}))
+                why = "; ".join(sorted({_why(o) for o in mine}))
                 excluded.setdefault(vendor, why)
                 text = "Ruled out: " + number_rule.reason.format(vendor=info.name, why=why)
                 findings.append(_finding(criteria, number_rule.id, "excludes", vendor, 0.0, text, number_rule.source))

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterator, Mapping
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
-from model.lines import HOSTING_TABLE, PEOPLE_TABLE
+from model.lines import HOSTING_TABLE, PEOPLE_TABLE, STORAGE_PRICES, STORAGE_TABLE
 from model.units import in_base_unit
 from model.usage import COUNTS, DERIVED
 from pricing.schema import Coefficient, Load, Number, Plan, PriceBook, PriceTable, QuantitySpec
@@ -29,7 +29,9 @@ _MEASURE_UNITS = {
     "run_seconds": {"s"},
     "step_seconds": {"s"},
     "wait_seconds": {"s"},
+    "step_cpu_seconds": {"s"},
     "concurrent_runs": {"concurrent runs", "count", "runs"},
+    "start_rate": {"runs/s", "per s"},
 }
 
 
@@ -183,8 +185,11 @@ def _limits(table: PriceTable) -> Iterator[Gap]:
                     )
         if limit.measure in ("events", "history_bytes") and table.history is None:
             yield (*at, "measure"), f"a limit on {limit.measure} needs the table's `history`"
-        if limit.blocks and not limit.advice:
-            yield (*at, "advice"), "a limit that `blocks` says why in `advice` (it is the reason shown)"
+        if limit.hard and not limit.advice:
+            yield (
+                (*at, "advice"),
+                "a hard limit says the way around it in `advice` (shown when it rules the option out)",
+            )
         if limit.quantity is not None:
             spec = table.quantities.get(limit.quantity)
             if spec is None or spec.per_run is None:
@@ -201,6 +206,41 @@ def _limits(table: PriceTable) -> Iterator[Gap]:
                             f"`limits.{limit.id}` ({bound!r}) cannot bound"
                         ),
                     )
+
+
+def _designs(table: PriceTable) -> Iterator[Gap]:
+    """Every design lifts hard limits of the table, raises them to `limits` it has, and keeps
+    payloads in a store of the object-storage table with counting numbers it has."""
+    hard = {limit.id for limit in table.run_limits if limit.hard}
+    seen: set[str] = set()
+    for i, design in enumerate(table.designs):
+        at: tuple[str | int, ...] = ("designs", i)
+        if design.id in seen:
+            yield (*at, "id"), f"design {design.id!r} is listed twice"
+        seen.add(design.id)
+        if design.source not in table.sources:
+            yield (*at, "source"), f"unknown source {design.source!r}"
+        for limit in design.lifts:
+            if limit not in hard:
+                yield (
+                    (*at, "lifts"),
+                    f"{limit!r} is not a hard run limit of this table (have: {_known(dict.fromkeys(hard))})",
+                )
+        for limit, key in design.raises.items():
+            if limit not in {x.id for x in table.run_limits}:
+                yield (*at, "raises", limit), f"{limit!r} is not a run limit of this table"
+            yield from _in("limits", table, key, (*at, "raises", limit))
+        ref = design.by_reference
+        if ref is not None:
+            for field in ("reference_kb", "writes_per_step", "reads_per_step"):
+                yield from _in("counting", table, getattr(ref, field), (*at, "by_reference", field))
+            if STORAGE_TABLE not in table.uses:
+                yield (
+                    (*at, "by_reference"),
+                    f"payloads by reference are priced with {STORAGE_TABLE!r}: list it in `uses`",
+                )
+    if table.contract is not None and table.contract.source not in table.sources:
+        yield ("contract", "source"), f"unknown source {table.contract.source!r}"
 
 
 def _load(table: PriceTable, load: Load | None, at: tuple[str | int, ...]) -> Iterator[Gap]:
@@ -258,6 +298,7 @@ def _line_keys(table: PriceTable) -> Iterator[Gap]:
         "workers_vcpu",
         "workers_memory",
         "ops_people",
+        *(f"store_{item}" for item in STORAGE_PRICES),
     ]
     keys: list[tuple[str, tuple[str | int, ...]]] = [(k, ()) for k in reserved]
     keys += [(m.id, ("meters", i, "id")) for i, m in enumerate(table.meters)]
@@ -280,6 +321,14 @@ def _reference(table: PriceTable) -> Iterator[Gap]:
             yield ("machines",), "the hosting table lists the machine sizes a profile may name"
     if table.id == PEOPLE_TABLE:
         yield from _in("assumptions", table, "engineer_cost", ("assumptions",))
+    if table.id == STORAGE_TABLE:
+        stores = {key.split(".")[0] for key in table.prices}
+        if not stores:
+            yield ("prices",), "the object-storage table prices at least one store (`<store>.storage`, …)"
+        for store in sorted(stores):
+            for item in STORAGE_PRICES:
+                yield from _in("prices", table, f"{store}.{item}", ("prices",))
+                yield from _scalar(table, f"{store}.{item}", ("prices", f"{store}.{item}"), "an object-store price")
 
 
 def _plans(table: PriceTable) -> Iterator[Gap]:
@@ -375,7 +424,7 @@ def table_problems(table: PriceTable) -> list[Gap]:
         gaps.append(((), "an option table must price something: `meters`, `infrastructure` or `people`"))
     for name, spec in table.quantities.items():
         gaps += _quantity(table, name, spec)
-    for generator in (_meters, _history, _limits, _infrastructure, _plans, _line_keys, _addons, _features):
+    for generator in (_meters, _history, _limits, _designs, _infrastructure, _plans, _line_keys, _addons, _features):
         gaps += generator(table)
     return gaps
 
@@ -383,10 +432,22 @@ def table_problems(table: PriceTable) -> list[Gap]:
 def book_problems(book: PriceBook) -> list[tuple[str, tuple[str | int, ...], str]]:
     """What the tables in force on a date need from each other: every machine size of the hosting
     table priced by every option that prices compute by machine. (table id, path, message)."""
-    if HOSTING_TABLE not in book.tables:
-        return []
-    machines = set(book.tables[HOSTING_TABLE].machines)
     out: list[tuple[str, tuple[str | int, ...], str]] = []
+    stores = {key.split(".")[0] for key in book.tables[STORAGE_TABLE].prices} if STORAGE_TABLE in book.tables else set()
+    for table in book.options():
+        for i, design in enumerate(table.designs):
+            if design.by_reference is not None and design.by_reference.store not in stores:
+                out.append(
+                    (
+                        table.id,
+                        ("designs", i, "by_reference", "store"),
+                        f"{design.by_reference.store!r} is not a store of {STORAGE_TABLE} "
+                        f"(have: {_known(dict.fromkeys(stores))})",
+                    )
+                )
+    if HOSTING_TABLE not in book.tables:
+        return out
+    machines = set(book.tables[HOSTING_TABLE].machines)
     for table in book.options():
         for i, meter in enumerate(table.meters):
             if meter.price_by != "machine":

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Literal
+from collections.abc import Mapping
+from typing import Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from model.engine import Estimate, OptionEstimate
+from model.findings import Finding
+from model.fit import design_names
 from model.limits import LimitProjection
 from model.lines import Line, PriceRef
 from model.meters import plan_name
@@ -28,6 +31,8 @@ __all__ = [
     "CrossoverSpreadOut",
     "EstimateOut",
     "FeatureOut",
+    "FindingOut",
+    "FitOut",
     "GrowthOut",
     "HistoryOut",
     "InputOut",
@@ -45,13 +50,12 @@ __all__ = [
     "UncertaintyOut",
     "WorkloadOut",
     "features_of",
-    "format_elapsed",
-    "limit_passed",
+    "finding_out",
     "profile_at",
     "summarize",
 ]
 
-RESULT_VERSION = 2
+RESULT_VERSION = 3
 
 Binding = Literal["history_events", "history_size", "payload_size"]
 """The hard history limits a growing run can reach first."""
@@ -59,6 +63,34 @@ Binding = Literal["history_events", "history_size", "payload_size"]
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+FindingValue = Union[float, int, str, bool, None, "FindingOut", list["FindingOut"]]
+
+
+class FindingOut(_Out):
+    """What the engine found (`model.findings.CODES`): a code and the values its sentence rests on.
+    The sentence itself is the client's (`report.words.say`)."""
+
+    code: str
+    values: dict[str, FindingValue] = {}
+
+
+class FitOut(_Out):
+    """Whether the option can run this workload, and as what."""
+
+    status: Literal["fits", "workaround", "not_public", "ruled_out"]
+    """`fits`: as designed; `workaround`: as the design named here (the vendor's documented way around a
+    hard limit, priced with its own lines); `not_public`: only a contract plan without a public price
+    takes it (the figures are what the published prices cover, a floor); `ruled_out`: it cannot run it
+    (the figures are shown for reference)."""
+    design: str | None = None
+    """The ids of the designs applied, `+`-joined."""
+    design_name: str | None = None
+    """How the design is named after the option's name ("payloads by reference")."""
+    reasons: list[FindingOut] = []
+    """Why: the limits passed (ruled out), lifted (a design), the plan or tier past which the price is
+    not public, the requirements no plan meets."""
 
 
 class TableRef(_Out):
@@ -133,7 +165,7 @@ class PlanOut(_Out):
     monthly_usd: float | None
     """What the bill would be on this plan; null where the plan cannot take this workload."""
     chosen: bool
-    reason: str
+    reason: FindingOut
     features: list[FeatureOut] = []
 
 
@@ -163,6 +195,9 @@ class LimitOut(_Out):
     hard: bool
     avoidable: bool
     """The option's segments (Continue-As-New) keep each segment under it."""
+    lifted: bool = False
+    """The run passes the limit's default, and the option's design raises it (the run stays under
+    the raised level)."""
     advice: str | None
     provenance: ProvenanceOut | None = None
 
@@ -182,7 +217,7 @@ class OptionOut(_Out):
     name: str
     vendor: str
     plan: str
-    plan_reason: str
+    plan_reason: FindingOut
     monthly_usd: float
     low_usd: float
     high_usd: float
@@ -192,7 +227,8 @@ class OptionOut(_Out):
     components: list[ComponentOut]
     quantities: dict[str, float]
     plans: list[PlanOut]
-    warnings: list[str]
+    warnings: list[FindingOut]
+    """A soft limit passed, a hard one close ahead, a retention bound, a feature at an unpublished price."""
     depends_on: list[str]
     pricing: TableRef
     hosting: Literal["cloud", "self-hosted"] | None = None
@@ -200,11 +236,11 @@ class OptionOut(_Out):
     """Every per-run limit the option's table declares, projected for this run."""
     restart: RestartOut | None = None
     """How the option's history restarts (Continue-As-New), if it does."""
+    fit: FitOut = FitOut(status="fits")
+    """Whether the option can run this workload, as designed or as a named design, at a public price."""
     applicable: bool = True
-    """False when this run passes a limit that rules the option out; its figures are then what the
-    bill would be, shown for reference, and it is never the cheapest."""
-    not_applicable: str | None = None
-    """Why the option cannot run this workload."""
+    """`fit.status` is `fits` or `workaround`: the option can run the workload at a public price. Only
+    such an option is ever the cheapest; the others' figures are for reference (`fit` says why)."""
     history: HistoryOut | None = None
     """One run's recorded history on this option, if its table records one."""
     features: list[FeatureOut] = []
@@ -241,7 +277,7 @@ class HistoryOut(_Out):
     """Steps the first segment holds before it restarts (all of them without a restart)."""
     payload_blocks_continue_as_new: bool
     limits: dict[str, float]
-    advice: list[str]
+    advice: list[FindingOut]
     name: str = "Event History"
     """What the option calls its history."""
     restart_name: str | None = None
@@ -381,13 +417,15 @@ class PathOut(_Out):
 
 
 class EstimateOut(_Out):
-    """The whole answer for one profile (the JSON contract, version 2)."""
+    """The whole answer for one profile (the JSON contract, version 3)."""
 
-    schema_version: Literal[2] = 2
+    schema_version: Literal[3] = 3
     profile: WorkloadProfile
     pricing_date: dt.date
     pricing: list[TableRef]
-    cheapest: str
+    cheapest: str | None
+    """The option with the lowest expected monthly cost among those that can run the workload at a
+    public price (`options[].applicable`); null when none can."""
     options: list[OptionOut]
     history: HistoryOut | None
     """The history of `Estimate.history_option` (every option's own is in `options[].history`)."""
@@ -395,7 +433,7 @@ class EstimateOut(_Out):
     """Options with no price table in force on `pricing_date` yet (among those the profile's short
     list names, or every such option without one)."""
     workload: WorkloadOut | None = None
-    warnings: list[str] = []
+    warnings: list[FindingOut] = []
     """About the profile as a whole (a peak raised to what the volume implies)."""
     uncertainty: UncertaintyOut | None = None
     """How sure: present in reports (`tco report`, `tco compare --outlook`)."""
@@ -531,39 +569,6 @@ def _shown(table: PriceTable, key: str) -> str:
     return f"{number.expected:,.10g} {number.unit.value}"
 
 
-def format_elapsed(seconds: float) -> str:
-    """A time into a run, as a reader says it.
-
-    >>> format_elapsed(0.2), format_elapsed(45), format_elapsed(600), format_elapsed(7740), format_elapsed(3 * 86400)
-    ('under 1 s', '45 s', '10 min', '2.1 hours', '3 days')
-    >>> format_elapsed(400 * 86400), format_elapsed(36_500 * 86400), format_elapsed(1e6 * 86400)
-    ('400 days', '99.9 years', '2,738 years')
-    """
-    if seconds < 1:
-        return "under 1 s"
-    if seconds < 90:
-        return f"{seconds:,.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:,.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:,.2g} hours"
-    days = seconds / 86400
-    if days < 100:
-        return f"{days:,.3g} days"
-    if days < 730:
-        return f"{days:,.0f} days"
-    years = days / 365.25
-    return f"{years:,.3g} years" if years < 100 else f"{years:,.0f} years"
-
-
-def _at_step(limit: LimitOut) -> str:
-    """` at step 129 (about 2.1 hours into the run)`, or nothing when no step passes the limit."""
-    if limit.steps_until_limit is None:
-        return ""
-    when = f" (about {format_elapsed(limit.seconds_until_limit)} into the run)" if limit.seconds_until_limit else ""
-    return f" at step {limit.steps_until_limit:,.0f}{when}"
-
-
 def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_seconds: float | None) -> LimitOut:
     warning, limit = _finite(p.steps_until_warning[i]), _finite(p.steps_until_limit[i])
     return LimitOut(
@@ -583,33 +588,139 @@ def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_
         warned=bool(p.warned[i]),
         hard=p.spec.hard,
         avoidable=p.avoidable,
+        lifted=bool(p.lifted[i]),
         advice=p.spec.advice,
         provenance=provenance(book, p.ref),
     )
 
 
-def limit_passed(limit: LimitOut, at: str = "") -> str:
-    """What a run does to a limit it passes, after "the run": it has something the option allows
-    none of, or it passes the limit (`at` says where)."""
-    if limit.limit == 0:
-        return f"has {limit.name.lower()}, and none is allowed"
-    return f"passes the {limit.shown} {limit.name.lower()} limit{at}"
+def _limit_values(limit: LimitOut) -> dict[str, FindingValue]:
+    """What a sentence about a limit needs."""
+    return {
+        "limit": limit.id,
+        "name": limit.name,
+        "shown": limit.shown,
+        "level": limit.limit,
+        "value": limit.value,
+        "unit": limit.unit,
+        "step": limit.steps_until_limit,
+        "seconds": limit.seconds_until_limit,
+        "advice": limit.advice,
+        "none_allowed": limit.limit == 0,
+        "source": limit.provenance.url if limit.provenance is not None else None,
+    }
 
 
-def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[str]:
-    """A sentence for every hard limit this run passes."""
+def finding_out(finding: Finding, fill: Mapping[str, float] | None = None) -> FindingOut:
+    """A finding as the contract carries it; `fill` gives values the engine left for the profile
+    (the peak a plan's cap is set against)."""
+    values: dict[str, FindingValue] = {}
+    for key, value in finding.values.items():
+        if isinstance(value, Finding):
+            values[key] = finding_out(value, fill)
+        elif isinstance(value, tuple):
+            values[key] = [finding_out(v, fill) for v in value if isinstance(v, Finding)]
+        elif value is None and fill is not None and key in fill:
+            values[key] = fill[key]
+        else:
+            values[key] = value
+    return FindingOut(code=finding.code, values=values)
+
+
+def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[FindingOut]:
+    """A finding for every limit that warns: a soft limit passed, a history limit that restarting
+    keeps each segment under, a hard limit whose warning level the run passes."""
     segments = table.history.segments if table.history is not None else None
     out = []
     for limit in limits:
-        if not (limit.exceeded and limit.hard):
-            continue
-        at = _at_step(limit)
-        if limit.avoidable and segments is not None:
-            out.append(f"the run passes the {limit.shown} {limit.name.lower()} limit{at} without {segments.name}")
-        else:
-            text = f"the run {limit_passed(limit, at)}"
-            out.append(f"{text}: {limit.advice}" if limit.advice else text)
+        if limit.exceeded and limit.hard and limit.avoidable and segments is not None:
+            out.append(FindingOut(code="limit_avoided", values={**_limit_values(limit), "restart": segments.name}))
+        elif limit.exceeded and not limit.hard:
+            out.append(FindingOut(code="limit_warned", values=_limit_values(limit)))
+        elif limit.warned and not limit.exceeded and limit.hard:
+            values = _limit_values(limit)
+            values["step"] = limit.steps_until_warning
+            values["seconds"] = limit.seconds_until_warning
+            values["level"] = limit.warning
+            out.append(FindingOut(code="limit_ahead", values={**values, "limit_step": limit.steps_until_limit}))
     return out
+
+
+def _fit(
+    estimate: Estimate, option: OptionEstimate, i: int, limits: list[LimitOut], step_seconds: float | None
+) -> FitOut:
+    """The option's fit for profile `i`, with its reasons."""
+    status = str(option.status[i])
+    bill = option.bill
+    reasons: list[FindingOut] = []
+    if status == "ruled_out":
+        for limit in limits:
+            if limit.exceeded and limit.hard and not limit.avoidable and not limit.lifted:
+                reasons.append(FindingOut(code="limit_passed", values=_limit_values(limit)))
+        if bill.unmet is not None and bill.unmet[i] is not None:
+            reasons.append(finding_out(bill.unmet[i]))
+        if bill.pinned_refused is not None and bool(bill.pinned_refused[i]):
+            reasons.append(
+                FindingOut(code="pinned_plan_refused", values={"plan": plan_name(option.table, str(bill.plan[i]))})
+            )
+        if bill.unplanned is not None and bool(bill.unplanned[i]) and option.table.contract is None:
+            last = option.table.plans[-1]
+            why = bill.plan_reasons.get(last.id)
+            reasons.append(
+                FindingOut(
+                    code="no_plan",
+                    values={"plan": last.name, "why": finding_out(why[i]) if why is not None else None},
+                )
+            )
+    elif status == "not_public":
+        contract = option.table.contract
+        if bill.unplanned is not None and bool(bill.unplanned[i]) and contract is not None:
+            last = option.table.plans[-1]
+            why = bill.plan_reasons.get(last.id)
+            held = option.table.concurrency.holds if option.table.concurrency is not None else "executing"
+            reasons.append(
+                FindingOut(
+                    code="no_published_plan",
+                    values={
+                        "contract": contract.name,
+                        "plan": last.name,
+                        "why": finding_out(why[i], {"peak": float(estimate.work.peak(held)[i])})
+                        if why is not None
+                        else None,
+                    },
+                )
+            )
+        for line in bill.lines:
+            if line.past_published is not None and bool(line.past_published[i]):
+                item = next((m for m in option.table.meters if m.id == line.key), None)
+                price = option.table.price(item.price, None) if item is not None and item.price else None
+                reasons.append(
+                    FindingOut(
+                        code="past_published_tier",
+                        values={
+                            "meter": line.name,
+                            "up_to": _finite(line.ceiling[i]) if line.ceiling is not None else None,
+                            "unit": line.quantity_unit,
+                            "contract": getattr(price, "beyond_last", None) or (contract.name if contract else None),
+                        },
+                    )
+                )
+    design_ids = str(option.design[i])
+    design_name = design_names(option.table, design_ids) if design_ids else None
+    if status == "workaround" and option.designed_limits:
+        for p in option.designed_limits:
+            if p.spec.hard and not p.avoidable and bool(p.exceeded[i]):
+                limit = _limit(estimate.book, option.table, p, i, step_seconds)
+                reasons.append(FindingOut(code="limit_lifted", values={**_limit_values(limit), "design": design_name}))
+    for limit in limits:
+        if limit.lifted:
+            reasons.append(FindingOut(code="limit_lifted", values={**_limit_values(limit), "design": design_name}))
+    return FitOut(
+        status=status,
+        design=design_ids or None,
+        design_name=design_name,
+        reasons=reasons,
+    )
 
 
 def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: WorkloadProfile) -> OptionOut:
@@ -617,36 +728,21 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
     bill = option.bill
     components = [_component(book, option, line, i) for line in bill.lines]
     plan_id = str(bill.plan[i])
-    plan_names = {p.id: p.name for p in option.table.plans}
     total = float(option.total[i])
     runs = profile.monthly_runs
     work = estimate.work
     held = option.table.concurrency.holds if option.table.concurrency is not None else "executing"
-    fill = {"peak": f"{work.peak(held)[i]:,.4g}"}
-    reason = str(bill.plan_reason[i]).format(**fill)
-    others = [
-        f"{plan_names[k]} ${v[i]:,.2f}" for k, v in bill.plan_totals.items() if k != plan_id and math.isfinite(v[i])
-    ]
-    if others:
-        mine = bill.plan_totals.get(plan_id)
-        this = f"{plan_names.get(plan_id, plan_id)} ${mine[i]:,.2f}; " if mine is not None else ""
-        reason += f" (the vendor's bill on each plan: {this}{', '.join(others)})"
-        tied = [
-            plan_names[k]
-            for k, v in bill.plan_totals.items()
-            if k != plan_id and mine is not None and round(float(v[i]), 2) == round(float(mine[i]), 2)
-        ]
-        if tied:
-            reason += f"; as cheap as {' and '.join(tied)}, with more headroom"
+    fill = {"peak": float(work.peak(held)[i])}
     steps = profile.steps_per_run
     step_seconds = float(estimate.work.wall[i]) / steps if steps > 0 else None
     limits = [_limit(book, option.table, p, i, step_seconds) for p in option.limits]
+    fit = _fit(estimate, option, i, limits, step_seconds)
     return OptionOut(
         id=option.id,
         name=option.table.name,
         vendor=option.table.vendor,
         plan=plan_name(option.table, plan_id),
-        plan_reason=reason,
+        plan_reason=finding_out(bill.plan_reason[i], fill),
         monthly_usd=total,
         low_usd=float(option.low[i]),
         high_usd=float(option.high[i]),
@@ -663,7 +759,7 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
                 name=p.name,
                 monthly_usd=_finite(bill.plan_totals[p.id][i]),
                 chosen=p.id == plan_id,
-                reason=str(bill.plan_reasons[p.id][i]).format(**fill),
+                reason=finding_out(bill.plan_reasons[p.id][i], fill),
                 features=features_of(option.table, p.features),
             )
             for p in option.table.plans
@@ -673,19 +769,15 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         else features_of(
             option.table, next((p.features for p in option.table.plans if p.id == plan_id), option.table.features)
         ),
-        warnings=[message.format(**fill) for message, flags in bill.warnings.items() if bool(flags[i])]
+        warnings=[finding_out(finding, fill) for finding, flags in bill.warnings.items() if bool(flags[i])]
         + _limit_warnings(option.table, limits),
         depends_on=[f"{c.name}: depends on {c.depends_on}" for c in components if c.depends_on],
         pricing=TableRef(table=option.id, effective=option.table.effective, file=book.files.get(option.id)),
         hosting=option.table.hosting,
         limits=limits,
         restart=_restart(option, i),
-        applicable=True if option.applicable is None else bool(option.applicable[i]),
-        not_applicable=None
-        if option.applicable is None or bool(option.applicable[i])
-        else str(option.not_applicable[i])
-        if option.not_applicable is not None
-        else None,
+        fit=fit,
+        applicable=fit.status in ("fits", "workaround"),
     )
 
 
@@ -730,37 +822,32 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
     blocked = [x for x in shown.values() if x.exceeded and x.hard and not x.avoidable]
     count = int(h.segments[i])
     first = float(h.first_segment_steps[i])
-    advice = []
+    advice: list[FindingOut] = []
     for limit in blocked:
-        fix = f", which {segments.name} cannot fix" if segments is not None else ""
-        advice.append(
-            f"Step {limit.steps_until_limit:,.0f}"
-            + (
-                f" (about {format_elapsed(limit.seconds_until_limit)} into the run)"
-                if limit.seconds_until_limit
-                else ""
-            )
-            + f" passes the {limit.shown} {limit.name.lower()} limit{fix}."
-            + (f" {limit.advice}" if limit.advice else "")
-        )
+        values = {**_limit_values(limit), "restart": segments.name if segments is not None else None}
+        advice.append(FindingOut(code="history_passes", values=values))
     if segments is not None and count > 1 and first >= 1 and not blocked:
         # Only advice that can be followed: a segment must hold at least one step, and a run whose
         # own payload passes a limit that restarting cannot fix has been told so above.
         advice.append(
-            segments.advice.format(
-                every=first,
-                segments=count,
-                events=table.counting[segments.events].expected,
-                mb=table.counting[segments.size_mb].expected,
+            FindingOut(
+                code="history_segments",
+                values={
+                    "advice": segments.advice.format(
+                        every=first,
+                        segments=count,
+                        events=table.counting[segments.events].expected,
+                        mb=table.counting[segments.size_mb].expected,
+                    ),
+                    "every": first,
+                    "segments": count,
+                },
             )
         )
     if profile.context_growth_kb > 0 and not blocked:
-        advice.append(
-            "Each step records a larger input: history grows quadratically with steps. Passing a "
-            "reference instead of the whole conversation makes it linear."
-        )
+        advice.append(FindingOut(code="history_grows"))
     if not advice:
-        advice.append(f"This run stays well inside the {table.vendor} {spec.name} limits.")
+        advice.append(FindingOut(code="history_inside", values={"vendor": table.vendor, "name": spec.name}))
     numbers: dict[str, float] = {}
     for run_limit in table.run_limits:
         if run_limit.measure in _HISTORY_MEASURES:
@@ -824,9 +911,14 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
     warnings = []
     if workload.peak_concurrent_runs_source == "raised":
         warnings.append(
-            f"peak_concurrent_runs {profile.peak_concurrent_runs:,.4g} is below the {workload.peak_floor:,.4g} runs "
-            f"that execute at once on average within the {profile.peak_window_hours:g} h busy window at this volume; "
-            "priced at that floor"
+            FindingOut(
+                code="peak_raised",
+                values={
+                    "given": profile.peak_concurrent_runs,
+                    "floor": workload.peak_floor,
+                    "window_hours": profile.peak_window_hours,
+                },
+            )
         )
     named = set(profile.options)
     unpriced = [
@@ -842,7 +934,7 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
             TableRef(table=t.id, effective=t.effective, file=book.files.get(t.id))
             for _, t in sorted(book.tables.items())
         ],
-        cheapest=str(estimate.cheapest()[index]),
+        cheapest=estimate.cheapest()[index],
         options=options,
         history=history,
         workload=workload,

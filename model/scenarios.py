@@ -36,5 +36,5 @@ def compare_scenarios(scenarios: Sequence[tuple[str, WorkloadProfile]], book: Pr
         full = summarize(priced, i)
         result = full.model_copy(update={"options": [o for o in full.options if o.id in mine]})
         said = verdict(result)
-        out.append(ScenarioResult(name, result, said.best.id if said.best.applicable else None, said.too_close))
+        out.append(ScenarioResult(name, result, said.best.id if said.best is not None else None, said.too_close))
     return out

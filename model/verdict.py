@@ -28,7 +28,8 @@ RUNS_RANGE = (1.0, 1e9)
 
 @dataclass(frozen=True)
 class Verdict:
-    best: OptionOut
+    best: OptionOut | None
+    """The cheapest option that can run the workload at a public price; None when none can."""
     runner: OptionOut | None
     """The cheapest of the others that can run the workload; None when there is none."""
     gap: float
@@ -45,22 +46,33 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Flip:
+    """What would flip the verdict: the runner-up becomes the cheaper past `value` of `field`
+    (the sentence is the client's: `report.words.flip_sentence`)."""
+
     field: str
     """`ops_fte.<option>` or `monthly_runs`."""
     value: float
     """Where the two cost the same."""
     current: float
-    sentence: str
+    runner: str
+    """The runner-up's id."""
+    best: str
+    """The cheapest option's id."""
+    below: bool
+    """The runner-up is the cheaper below `value` (else above it)."""
 
 
 def _ranked(result: EstimateOut) -> list[OptionOut]:
-    return sorted(result.options, key=lambda o: (not o.applicable, o.monthly_usd))
+    """The options that can run the workload at a public price, cheapest first."""
+    return sorted((o for o in result.options if o.applicable), key=lambda o: o.monthly_usd)
 
 
 def verdict(result: EstimateOut) -> Verdict:
     order = _ranked(result)
+    if not order:
+        return Verdict(None, None, 0.0, None, False, {}, None)
     best = order[0]
-    runner = order[1] if len(order) > 1 and order[1].applicable else None
+    runner = order[1] if len(order) > 1 else None
     if runner is None:
         return Verdict(best, None, 0.0, None, False, {}, None)
     gap = runner.monthly_usd - best.monthly_usd
@@ -72,17 +84,13 @@ def verdict(result: EstimateOut) -> Verdict:
     return Verdict(best, runner, gap, share, too_close, parts, decided)
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if value >= 100 else f"{value:.2g}"
-
-
 def flip_point(profile: WorkloadProfile, book: PriceBook, result: EstimateOut) -> Flip | None:
     """The input that decides the verdict and its break-even, or None when nothing in range flips it.
 
     When people or machines make most of the gap, the lever is the share of an engineer operating
     the runner-up (if it has one) or the cheapest; otherwise it is the monthly volume."""
     v = verdict(result)
-    if v.runner is None or v.decided_by is None:
+    if v.best is None or v.runner is None or v.decided_by is None:
         return None
     best, runner = v.best, v.runner
     if v.decided_by in ("people", "infrastructure"):
@@ -104,12 +112,7 @@ def flip_point(profile: WorkloadProfile, book: PriceBook, result: EstimateOut) -
             if not values:
                 continue
             value = min(values, key=lambda x: abs(x - current))
-            whose = "it" if lower else best.name
-            sentence = (
-                f"{runner.name} would be the cheaper if operating {whose} took {'under' if lower else 'over'} "
-                f"{_number(value)} of an engineer (estimated: {current:g}; set yours in Team)."
-            )
-            return Flip(field, value, current, sentence)
+            return Flip(field, value, current, runner.id, best.id, lower)
     current = profile.monthly_runs
     found = [
         c
@@ -119,8 +122,4 @@ def flip_point(profile: WorkloadProfile, book: PriceBook, result: EstimateOut) -
     if not found:
         return None
     nearest = min(found, key=lambda c: abs(c.value - current))
-    side = "above" if nearest.value > current else "below"
-    sentence = (
-        f"{runner.name} would be the cheaper {side} {nearest.value:,.0f} runs a month (this profile: {current:,.0f})."
-    )
-    return Flip("monthly_runs", nearest.value, current, sentence)
+    return Flip("monthly_runs", nearest.value, current, runner.id, best.id, nearest.value < current)

@@ -39,10 +39,13 @@ __all__ = [
     "SCHEMA_VERSION",
     "SUPPORT_LEVELS",
     "Alternative",
+    "ByReference",
     "Category",
     "Coefficient",
     "Concurrency",
     "Confidence",
+    "Contract",
+    "Design",
     "FixedCost",
     "HistorySpec",
     "Holds",
@@ -119,6 +122,8 @@ class Unit(StrEnum):
     USD_PER_MILLION_EXECUTIONS = "USD/1M executions"
     USD_PER_MILLION_EVENTS = "USD/1M events"
     USD_PER_MILLION_REQUESTS = "USD/1M requests"
+    USD_PER_THOUSAND_REQUESTS = "USD/1k requests"
+    USD_PER_GB = "USD/GB"
     USD_PER_THOUSAND_TRANSITIONS = "USD/1k transitions"
     USD_PER_MILLION_CHECKPOINTS = "USD/1M checkpoints"
     USD_PER_MILLION_TASK_RUNS = "USD/1M task runs"
@@ -152,6 +157,7 @@ class Unit(StrEnum):
     VCPU = "vCPU"
     GB_RAM = "GB-RAM"
     PER_SECOND = "per s"
+    RUNS_PER_SECOND = "runs/s"
     SECONDS = "s"
     HOURS = "hours"
     DAYS = "days"
@@ -740,6 +746,8 @@ Measure = Literal[
     "step_seconds",
     "wait_seconds",
     "concurrent_runs",
+    "start_rate",
+    "step_cpu_seconds",
     "quantity",
 ]
 
@@ -750,10 +758,15 @@ class RunLimit(_Strict):
 
     Measures: `events` and `history_bytes` of the recorded history, `payload_bytes` (the largest
     payload of one step), `run_seconds` (start to finish), `wait_seconds` (the longest single sleep
-    or wait), `step_seconds` (one attempt of a step), `concurrent_runs` (runs holding a slot at the
-    peak, as `concurrency.holds` or executing), `quantity` (a per-run quantity of `quantities`,
-    named in `quantity`). With `blocks`, a run past the limit cannot run on the option at all: it
-    is shown as not applicable, with `advice` as the reason."""
+    or wait), `step_seconds` (one attempt of a step), `step_cpu_seconds` (the CPU time of one
+    attempt of a step), `concurrent_runs` (runs holding a slot at the peak, as `concurrency.holds`
+    or executing), `start_rate` (runs started per second at the peak), `quantity` (a per-run
+    quantity of `quantities`, named in `quantity`).
+
+    A `hard` limit passed means the option, as designed, cannot run the workload: a `design` of the
+    table that `lifts` it is priced instead, or the option is ruled out with `advice` as the way
+    around. A limit that is not hard (a default a team can raise, a level the vendor advises
+    staying under) only warns."""
 
     id: Key
     name: Text
@@ -761,7 +774,6 @@ class RunLimit(_Strict):
     quantity: Key | None = None
     warning: Key | None = None
     hard: Bool = True
-    blocks: Bool = False
     advice: Text | None = None
 
     @model_validator(mode="after")
@@ -769,6 +781,55 @@ class RunLimit(_Strict):
         if (self.measure == "quantity") != (self.quantity is not None):
             raise ValueError("`quantity` names the per-run quantity of a `measure: quantity` limit, and only then")
         return self
+
+
+class ByReference(_Strict):
+    """A run that keeps its large payloads in an object store and passes references: each step's
+    input and output (and the growing context) are written to the store `store` (a store of the
+    `reference/object-storage` table), and what the orchestrator records, stores and passes is a
+    reference of `reference_kb` (a `counting` key) per step. `writes_per_step` and
+    `reads_per_step` (`counting` keys) are the store's requests per step; the data read back
+    leaves the store at its transfer price."""
+
+    store: Key
+    reference_kb: Key
+    writes_per_step: Key
+    reads_per_step: Key
+
+
+class Design(_Strict):
+    """The vendor's documented way around a hard limit, priced as a design of its own ("Temporal
+    Cloud, payloads by reference"). A run that passes one of the limits it `lifts` is priced as
+    the first design (in the table's order) under whose run it passes no hard limit.
+
+    `raises` sets a limit to a higher level the vendor allows on request or by configuration (a
+    `limits` key per run limit id, at no cost); `by_reference` moves the payloads to an object
+    store at the store's prices."""
+
+    id: Key
+    name: Text
+    """How the design is named after the option's name: "payloads by reference"."""
+    lifts: tuple[Key, ...] = Field(min_length=1)
+    raises: Mapping[Key, Key] = Field(default_factory=dict)
+    by_reference: ByReference | None = None
+    source: Key
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Design:
+        if not self.raises and self.by_reference is None:
+            raise ValueError("a design `raises` a limit or keeps payloads `by_reference`")
+        return self
+
+
+class Contract(_Strict):
+    """A plan above the published ones, sold by contract at a price the vendor does not publish
+    ("Enterprise"). A workload no published plan takes is then "price not public" on this option:
+    shown, never named cheapest, its total not extrapolated from a smaller plan's rates."""
+
+    name: Text
+    source: Key
+    note: Text | None = None
 
 
 class Workers(_Strict):
@@ -889,6 +950,10 @@ class PriceTable(_Strict):
     retention: Retention | None = None
     """The bounds of the profile's `retention_days` on this option (closed runs' history or state)."""
     run_limits: tuple[RunLimit, ...] = ()
+    designs: tuple[Design, ...] = ()
+    """The vendor's documented ways around a hard run limit, each priced as a design of its own."""
+    contract: Contract | None = None
+    """A contract-only plan above the published ones (no public price)."""
     infrastructure: Infrastructure = Field(default_factory=Infrastructure)
     people: Key | None = None
     """The `assumptions` key of the share of an engineer operating this option [FTE]."""

@@ -16,6 +16,7 @@ from model.result import ComponentOut, EstimateOut, FeatureOut, HistoryOut, Opti
 from model.units import price_unit_parts
 from model.verdict import verdict
 from pricing.schema import FEATURES
+from report.words import fit_label, fit_reasons, money, option_name, plan_reason, say, sentence
 
 __all__ = [
     "format_json",
@@ -23,7 +24,7 @@ __all__ = [
     "format_quantity",
     "format_table",
     "format_unit_price",
-    "format_usd",
+    "monthly_cell",
     "ranked",
     "saving",
     "to_jsonable",
@@ -34,18 +35,6 @@ SIGNIFICANT_DIGITS = 10
 across platforms, so golden files diff only when a figure really moved."""
 
 
-def format_usd(value: float | None, cents: bool = True) -> str:
-    """
-    >>> format_usd(1234.5), format_usd(0.0149), format_usd(0.32), format_usd(None)
-    ('$1,234.50', '$0.0149', '$0.32', '—')
-    """
-    if value is None or not math.isfinite(value):
-        return "—"
-    if 0 < abs(value) < 0.1:  # per-run costs: cents alone would hide most of the figure
-        return f"${value:.4f}"
-    return f"${value:,.2f}" if cents else f"${value:,.0f}"
-
-
 def format_quantity(value: float, unit: str = "") -> str:
     """
     >>> format_quantity(1550000, "actions"), format_quantity(0.1133, "GBh"), format_quantity(3.0)
@@ -54,7 +43,7 @@ def format_quantity(value: float, unit: str = "") -> str:
     '$9.69 of usage'
     """
     if unit == "USD" or unit.startswith("USD "):
-        return f"{format_usd(value)}{unit.removeprefix('USD')}"
+        return f"{money(value)}{unit.removeprefix('USD')}"
     if value == 0:
         text = "0"
     elif abs(value) >= 100:
@@ -83,7 +72,7 @@ def format_unit_price(value: float, unit: str, quoted: str | None = None) -> str
     per = unit.removeprefix("USD")
     if unit.startswith("USD"):
         if value == 0 or abs(value) >= 1:
-            return f"{format_usd(value)}{per}"
+            return f"{money(value)}{per}"
         text = np.format_float_positional(value, precision=3, unique=False, fractional=False, trim="-")
         return f"${text}{per}"
     return f"{value:g} {unit}"
@@ -117,9 +106,12 @@ def format_json(result: EstimateOut) -> str:
 
 
 def ranked(result: EstimateOut) -> list[OptionOut]:
-    """The options, cheapest first (ties keep the engine's order); those that cannot run the
-    workload last."""
-    return sorted(result.options, key=lambda o: (not o.applicable, o.monthly_usd))
+    """The options, cheapest first (ties keep the engine's order): those that can run the workload at
+    a public price, then those whose price is not public, then those ruled out."""
+    return sorted(result.options, key=lambda o: (_ORDER[o.fit.status], o.monthly_usd))
+
+
+_ORDER = {"fits": 0, "workaround": 0, "not_public": 1, "ruled_out": 2}
 
 
 def saving(result: EstimateOut) -> tuple[OptionOut, OptionOut | None, float, float | None]:
@@ -127,7 +119,7 @@ def saving(result: EstimateOut) -> tuple[OptionOut, OptionOut | None, float, flo
     of the runner-up's cost); no runner-up with a single option."""
     order = ranked(result)
     best = order[0]
-    if len(order) == 1 or not order[1].applicable:
+    if len(order) == 1 or not best.applicable or not order[1].applicable:
         return best, None, 0.0, None
     runner = order[1]
     diff = runner.monthly_usd - best.monthly_usd
@@ -157,8 +149,7 @@ def unpriced_note(result: EstimateOut) -> str | None:
 def _parts(option: OptionOut) -> str:
     s = option.subtotals
     return (
-        f"vendor {format_usd(s['vendor'])} · your infrastructure {format_usd(s['infrastructure'])} · "
-        f"people {format_usd(s['people'])}"
+        f"vendor {money(s['vendor'])} · your infrastructure {money(s['infrastructure'])} · people {money(s['people'])}"
     )
 
 
@@ -167,20 +158,22 @@ def headline(result: EstimateOut) -> str:
     cheapest options' ranges overlap, that these inputs cannot tell them apart."""
     v = verdict(result)
     best, runner = v.best, v.runner
+    if best is None:
+        return "No option can run this profile at a public price: see each option's reasons."
     if runner is None:
         return (
-            f"{best.name} ({best.plan}) is the only option that can run this profile, at "
-            f"{format_usd(best.monthly_usd)} a month."
+            f"{option_name(best)} ({best.plan}) is the only option that can run this profile, at "
+            f"{money(best.monthly_usd)} a month."
         )
     if v.too_close:
         return (
-            f"Too close to call on these inputs: {best.name} at {format_usd(best.monthly_usd)} a month and "
-            f"{runner.name} at {format_usd(runner.monthly_usd)} have overlapping ranges."
+            f"Too close to call on these inputs: {option_name(best)} at {money(best.monthly_usd)} a month and "
+            f"{option_name(runner)} at {money(runner.monthly_usd)} have overlapping ranges."
         )
     share = f" ({v.share:.0%})" if v.share is not None else ""
     return (
-        f"{best.name} ({best.plan}) is the cheapest for this profile at {format_usd(best.monthly_usd)} a month, "
-        f"{format_usd(v.gap)}{share} less than {runner.name}."
+        f"{option_name(best)} ({best.plan}) is the cheapest for this profile at {money(best.monthly_usd)} a month, "
+        f"{money(v.gap)}{share} less than {option_name(runner)}."
     )
 
 
@@ -189,17 +182,22 @@ def headline_details(result: EstimateOut) -> list[str]:
     the gap comes from."""
     v = verdict(result)
     best, runner = v.best, v.runner
-    out = [f"{best.name}: {_parts(best)}; range {format_usd(best.low_usd)} – {format_usd(best.high_usd)}."]
+    if best is None:
+        return []
+    out = [f"{option_name(best)}: {_parts(best)}; range {money(best.low_usd)} – {money(best.high_usd)}."]
+    out += [f"{option_name(best)}: {sentence(text)}" for text in fit_reasons(best)]
+    out += [f"{option_name(best)}: warning: {sentence(say(w))}" for w in best.warnings]
     if runner is None:
         return out
-    out.append(f"{runner.name}: {_parts(runner)}; range {format_usd(runner.low_usd)} – {format_usd(runner.high_usd)}.")
+    out.append(f"{option_name(runner)}: {_parts(runner)}; range {money(runner.low_usd)} – {money(runner.high_usd)}.")
     if v.too_close:
         out.append(
-            f"As estimated, {best.name} costs {format_usd(v.gap)} less; within the ranges either could be the cheaper."
+            f"As estimated, {option_name(best)} costs {money(v.gap)} less; within the ranges either could be the "
+            "cheaper."
         )
     if v.parts.get("vendor", 0.0) < 0:
         out.append(
-            f"{runner.name}'s vendor bill is {format_usd(-v.parts['vendor'])} lower: the gap is your "
+            f"{option_name(runner)}'s vendor bill is {money(-v.parts['vendor'])} lower: the gap is your "
             "infrastructure and people, which are estimates."
         )
     return out
@@ -209,14 +207,24 @@ def _headline(result: EstimateOut) -> str:
     return f"“{result.profile.name}”: {headline(result)} (prices as of {result.pricing_date})"
 
 
+def monthly_cell(o: OptionOut) -> str:
+    """An option's monthly cost as a table shows it: the figure, "at least" it where the price past
+    the published plans is not public, in brackets where the option cannot run the workload."""
+    if o.fit.status == "not_public":
+        return f"at least {money(o.monthly_usd)}"
+    if o.fit.status == "ruled_out":
+        return f"({money(o.monthly_usd)})"
+    return money(o.monthly_usd)
+
+
 def _summary_rows(result: EstimateOut) -> list[list[str]]:
     return [
         [
-            o.name,
-            o.plan if o.applicable else "not applicable",
-            format_usd(o.monthly_usd),
-            f"{format_usd(o.low_usd)} – {format_usd(o.high_usd)}",
-            format_usd(o.per_run_usd),
+            option_name(o),
+            o.plan if o.applicable else fit_label(o),
+            monthly_cell(o),
+            f"{money(o.low_usd)} – {money(o.high_usd)}" if o.applicable else "",
+            money(o.per_run_usd) if o.applicable else "",
         ]
         for o in ranked(result)
     ]
@@ -256,7 +264,7 @@ def _component_rows(option: OptionOut) -> list[list[str]]:
     for c in option.components:
         if not shown_line(c):
             continue
-        cost = format_usd(c.cost_usd) + (" *" if c.depends_on else "")
+        cost = money(c.cost_usd) + (" *" if c.depends_on else "")
         source = source_label(c)
         rows.append(
             [
@@ -270,8 +278,17 @@ def _component_rows(option: OptionOut) -> list[list[str]]:
     return rows
 
 
-def _not_applicable(option: OptionOut) -> list[str]:
-    return [] if option.applicable else [f"NOT APPLICABLE to this workload: {option.not_applicable}"]
+def _fit_notes(option: OptionOut) -> list[str]:
+    """Why the option fits as it does: ruled out, price not public, or priced as a design."""
+    status = option.fit.status
+    lead = {
+        "ruled_out": "RULED OUT for this workload",
+        "not_public": "PRICE NOT PUBLIC for this workload",
+        "workaround": f"PRICED AS A DESIGN ({option.fit.design_name})",
+    }.get(status)
+    if lead is None:
+        return []
+    return [f"{lead}: {text}" for text in fit_reasons(option)] or [lead]
 
 
 def _name(result: EstimateOut, option_id: str) -> str:
@@ -290,7 +307,7 @@ def _history_lines(h: HistoryOut) -> list[str]:
         f"binds first: {h.binding_limit}; this run "
         f"{'EXCEEDS a limit' if h.exceeds_limit else 'stays inside the limits'}"
         + (f"; {h.restart_name} segments: {h.continue_as_new_segments}" if h.restart_name else ""),
-        *h.advice,
+        *[say(a) for a in h.advice],
     ]
 
 
@@ -302,7 +319,7 @@ def format_table(result: EstimateOut, flip: str | None = None) -> str:
         _headline(result),
         *[f"  {d}" for d in headline_details(result)],
         *([f"  What would flip it: {flip}"] if flip else []),
-        *[f"Note: {w}" for w in result.warnings],
+        *[f"Note: {say(w)}" for w in result.warnings],
         *([unpriced] if unpriced else []),
         "",
     ]
@@ -315,7 +332,7 @@ def format_table(result: EstimateOut, flip: str | None = None) -> str:
         )
     )
     for option in result.options:
-        out += ["", f"{option.name} — {option.plan}: {option.plan_reason}"]
+        out += ["", f"{option_name(option)} — {option.plan}: {plan_reason(option)}"]
         out.append(
             tabulate(
                 _component_rows(option),
@@ -324,7 +341,7 @@ def format_table(result: EstimateOut, flip: str | None = None) -> str:
                 disable_numparse=True,
             )
         )
-        for note in [*_not_applicable(option), *option.depends_on, *option.warnings]:
+        for note in [*_fit_notes(option), *option.depends_on, *[say(w) for w in option.warnings]]:
             out.append(f"  * {note}")
     if result.history is not None:
         title = f"{result.history.name} per run ({_name(result, result.history.table)}):"
@@ -358,15 +375,15 @@ def plan_rows(option: OptionOut) -> list[tuple[str, ...]]:
         return []
     if not option.plans:
         return [
-            (option.plan, format_usd(option.subtotals["vendor"]), *shown(option.features), "yes", option.plan_reason)
+            (option.plan, money(option.subtotals["vendor"]), *shown(option.features), "yes", say(option.plan_reason))
         ]
     return [
         (
             p.name,
-            format_usd(p.monthly_usd) if p.monthly_usd is not None else "cannot take it",
+            money(p.monthly_usd) if p.monthly_usd is not None else "cannot take it",
             *shown(p.features),
             "yes" if p.chosen else "",
-            p.reason,
+            say(p.reason),
         )
         for p in option.plans
     ]
@@ -385,7 +402,7 @@ def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
     ]
     unpriced = unpriced_note(result)
     if result.warnings or unpriced:
-        out += [f"- {w}" for w in [*result.warnings, *([unpriced] if unpriced else [])]] + [""]
+        out += [f"- {w}" for w in [*(say(w) for w in result.warnings), *([unpriced] if unpriced else [])]] + [""]
     out.append(
         tabulate(
             _summary_rows(result),
@@ -395,7 +412,7 @@ def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
         )
     )
     for option in result.options:
-        out += ["", f"## {option.name}", "", f"**{option.plan}**: {option.plan_reason}", ""]
+        out += ["", f"## {option_name(option)}", "", f"**{option.plan}**: {plan_reason(option)}", ""]
         out.append(
             tabulate(
                 _component_rows(option),
@@ -404,7 +421,7 @@ def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
                 disable_numparse=True,
             )
         )
-        notes = [*_not_applicable(option), *option.depends_on, *option.warnings]
+        notes = [*_fit_notes(option), *option.depends_on, *[say(w) for w in option.warnings]]
         if notes:
             out += [""] + [f"- {n}" for n in notes]
         plans = plan_rows(option)
@@ -436,9 +453,9 @@ def format_outlook(result: EstimateOut) -> str:
             [
                 (
                     s.name,
-                    format_usd(s.p50_usd or 0),
-                    f"{format_usd(s.p10_usd or 0)} – {format_usd(s.p90_usd or 0)}",
-                    format_usd(s.point_usd) if s.point_usd is not None else "–",
+                    money(s.p50_usd or 0),
+                    f"{money(s.p10_usd or 0)} – {money(s.p90_usd or 0)}",
+                    money(s.point_usd) if s.point_usd is not None else "–",
                     f"{s.cheapest_share:.1%}",
                 )
                 for s in spreads[:6]
@@ -453,7 +470,7 @@ def format_outlook(result: EstimateOut) -> str:
         out += [
             "",
             f"What moves the gap ({names.get(t.runner, t.runner)} minus {names.get(t.leader, t.leader)}, "
-            f"{format_usd(t.gap_usd or 0)} a month at the estimate):",
+            f"{money(t.gap_usd or 0)} a month at the estimate):",
         ]
         for s in t.swings[:5]:
             flips = (
@@ -461,7 +478,7 @@ def format_outlook(result: EstimateOut) -> str:
                 if s.flips_at is None
                 else f"; flips at {s.flips_at:,.4g}" + ("" if s.flips_within_range else " (outside its range)")
             )
-            out.append(f"  {s.label}: {format_usd(s.gap_low_usd or 0)} to {format_usd(s.gap_high_usd or 0)}{flips}")
+            out.append(f"  {s.label}: {money(s.gap_low_usd or 0)} to {money(s.gap_high_usd or 0)}{flips}")
     out += ["", p.sentence]
     for g in p.by_growth:
         start, _, then = g.best.partition(">")
@@ -470,5 +487,5 @@ def format_outlook(result: EstimateOut) -> str:
             if not then
             else (f"{names.get(start, start)}, then {names.get(then, then)} from month {g.month}")
         )
-        out.append(f"  at {g.growth_percent:g}%/month growth: {way}, {format_usd(g.total_usd)}")
+        out.append(f"  at {g.growth_percent:g}%/month growth: {way}, {money(g.total_usd)}")
     return "\n".join(out) + "\n"

@@ -12,7 +12,7 @@ from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.outlook import crossover_sentences, decision, describe, migration_sentences, path_sentence
 from model.profile import WorkloadProfile, field_unit
-from model.result import EstimateOut, LimitOut, format_elapsed
+from model.result import EstimateOut, LimitOut
 from model.sweep import STEP_MEASURES
 from model.uncertainty import share_text
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
@@ -23,14 +23,15 @@ from report.compare import (
     adds_nothing,
     format_quantity,
     format_unit_price,
-    format_usd,
     headline,
     headline_details,
+    monthly_cell,
     plan_rows,
     ranked,
     source_label,
     unpriced_note,
 )
+from report.words import elapsed, fit_label, fit_reasons, flip_sentence, money, option_name, plan_reason, say, sentence
 
 __all__ = [
     "ASSUMPTIONS",
@@ -40,6 +41,7 @@ __all__ = [
     "crossed_at",
     "format_measure",
     "headline",
+    "limit_status",
     "warned_from",
 ]
 
@@ -95,7 +97,7 @@ def _crossing_rows(crossings: list[Crossover], analysis: Analysis, field: str) -
             f"{crossing_at(c.value, field)} {unit}".strip(),
             names.get(c.cheaper_below, c.cheaper_below),
             names.get(c.cheaper_above, c.cheaper_above),
-            format_usd(c.cost_usd),
+            money(c.cost_usd),
             "yes" if c.changes_cheapest else "no",
             c.kind,
         )
@@ -120,7 +122,21 @@ def _step_in(steps: float | None, seconds: float | None) -> str:
     """`step 129 (2.1 hours in)`: a step and how long into the run it comes."""
     if steps is None:
         return "never"
-    return f"step {steps:,.0f}" + (f" ({format_elapsed(seconds)} in)" if seconds else "")
+    return f"step {steps:,.0f}" + (f" ({elapsed(seconds)} in)" if seconds else "")
+
+
+def limit_status(x: LimitOut) -> str:
+    """A limit against this run in a few words: within, passed (with the way around), lifted by the
+    option's design, or a warning that Continue-As-New or the like keeps each segment under."""
+    if not x.exceeded:
+        return "within" + ("; past its warning level" if x.warned else "")
+    if x.lifted:
+        return "passed as designed; raised by the design"
+    if x.avoidable:
+        return "passed by the whole run; each segment stays under it"
+    if not x.hard:
+        return "passed (it only warns)" + (f"; {x.advice}" if x.advice else "")
+    return "passed" + (f"; {x.advice}" if x.advice else "")
 
 
 def crossed_at(limit: LimitOut) -> str:
@@ -213,13 +229,13 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
         decision_rows.append(
             (
                 s.name,
-                format_usd(s.p50),
-                f"{format_usd(s.p10)} – {format_usd(s.p90)}",
-                format_usd(s.point),
+                money(s.p50),
+                f"{money(s.p10)} – {money(s.p90)}",
+                money(s.point),
                 (
-                    format_usd(stay.total)
+                    money(stay.total)
                     + (
-                        f" ({format_usd(p.stay_spread[s.id][0])} – {format_usd(p.stay_spread[s.id][2])})"
+                        f" ({money(p.stay_spread[s.id][0])} – {money(p.stay_spread[s.id][2])})"
                         if s.id in p.stay_spread
                         else ""
                     )
@@ -234,7 +250,11 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
             "The decision",
             paragraphs=(
                 mc.sentence(),
-                *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else []),
+                *(
+                    [f"What would flip it: {flip_sentence(analysis.flip, analysis.result)}"]
+                    if analysis.flip is not None
+                    else []
+                ),
                 "P10–P90: nine draws in ten cost more than P10 and less than P90. The estimate prices every "
                 "input at its expected value; where an input's likeliest value is the end of its range (a list "
                 "price with an older, lower one seen elsewhere) the estimate can lie outside P10–P90.",
@@ -260,8 +280,8 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
         year_rows.append(
             (
                 describe(way, names),
-                *(format_usd(v) for v in mine),
-                format_usd(way.total),
+                *(money(v) for v in mine),
+                money(way.total),
                 share_text(chance) if chance is not None else ("0%" if p.draws else ""),
             )
         )
@@ -298,8 +318,8 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
             (
                 s.input.label + (f" (with {', '.join(s.moves_with)})" if s.moves_with else ""),
                 f"{s.input.describe(s.input.low)} – {s.input.describe(s.input.high)}",
-                format_usd(s.gap_low),
-                format_usd(s.gap_high),
+                money(s.gap_low),
+                money(s.gap_high),
                 ("within its range: " if s.flips_within_range else "outside its range: ") + s.input.describe(s.flips_at)
                 if s.flips_at is not None
                 else "not in reach",
@@ -312,7 +332,7 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
                 paragraphs=(
                     f"Each uncertain input from the low to the high end of its range, every other input at its "
                     f"expected value: what {t.runner_name} costs more than {t.leader_name} a month "
-                    f"({format_usd(t.gap)} at the estimate). Below zero the decision flips.",
+                    f"({money(t.gap)} at the estimate). Below zero the decision flips.",
                 ),
                 header=("Input", "Range", "Gap at low", "Gap at high", "Flips the decision at"),
                 rows=swing_rows,
@@ -331,19 +351,19 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
     sections.append(
         Section(
             "Options side by side",
-            paragraphs=tuple(f"Note: {w}." for w in result.warnings)
+            paragraphs=tuple(f"Note: {sentence(say(w))}" for w in result.warnings)
             + ((unpriced_note(result) or "",) if result.unpriced else ()),
             header=("Option", "Plan", "Per month", "Range", "Per run", "Vendor bill", "Infrastructure", "People"),
             rows=tuple(
                 (
-                    o.name,
-                    o.plan if o.applicable else f"not applicable: {o.not_applicable}",
-                    format_usd(o.monthly_usd),
-                    f"{format_usd(o.low_usd)} – {format_usd(o.high_usd)}",
-                    format_usd(o.per_run_usd),
-                    format_usd(o.subtotals["vendor"]),
-                    format_usd(o.subtotals["infrastructure"]),
-                    format_usd(o.subtotals["people"]),
+                    option_name(o),
+                    o.plan if o.applicable else f"{fit_label(o)}: {'; '.join(fit_reasons(o))}",
+                    monthly_cell(o),
+                    f"{money(o.low_usd)} – {money(o.high_usd)}" if o.applicable else "",
+                    money(o.per_run_usd) if o.applicable else "",
+                    money(o.subtotals["vendor"]),
+                    money(o.subtotals["infrastructure"]),
+                    money(o.subtotals["people"]),
                 )
                 for o in options
             ),
@@ -389,20 +409,20 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         )
     )
     for option in result.options:
-        excluded = () if option.applicable else (f"Not applicable to this workload: {option.not_applicable}",)
-        notes = tuple([*excluded, *option.depends_on, *option.warnings])
+        why = tuple(f"{fit_label(option).capitalize()}: {sentence(text)}" for text in fit_reasons(option))
+        notes = tuple([*why, *option.depends_on, *(f"Warning: {sentence(say(w))}" for w in option.warnings)])
         sections.append(
             Section(
-                f"{option.name}: {format_usd(option.monthly_usd)} a month",
-                paragraphs=(f"{option.plan}: {option.plan_reason}", *notes),
+                f"{option_name(option)}: {monthly_cell(option)} a month",
+                paragraphs=(f"{option.plan}: {plan_reason(option)}", *notes),
                 header=("Line item", "Quantity", "Unit price", "Cost", "Range", "Source"),
                 rows=tuple(
                     (
                         c.name,
                         format_quantity(c.quantity, c.unit),
                         format_unit_price(c.unit_price, c.price_unit, c.quoted_unit),
-                        format_usd(c.cost_usd),
-                        f"{format_usd(c.low_usd)} – {format_usd(c.high_usd)}",
+                        money(c.cost_usd),
+                        f"{money(c.low_usd)} – {money(c.high_usd)}",
                         source_label(c, verified=True),
                     )
                     for c in option.components
@@ -423,8 +443,8 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                         r["scenario"],
                         r["option"],
                         r["plan"] if r["applicable"] else "not applicable",
-                        format_usd(r["monthly_usd"]),
-                        f"{format_usd(r['low_usd'])} – {format_usd(r['high_usd'])}",
+                        money(r["monthly_usd"]),
+                        f"{money(r['low_usd'])} – {money(r['high_usd'])}",
                         "yes" if r["cheapest"] else "",
                     )
                     for r in scenario_rows(analysis.scenarios)
@@ -452,7 +472,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             format_measure(x.value, x.unit),
             x.shown,
             crossed_at(x),
-            ("passed" if x.exceeded else "within") + (f"; {x.advice}" if x.exceeded and x.advice else ""),
+            limit_status(x),
         )
         for o in options
         for x in o.limits
@@ -484,7 +504,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         sections.append(
             Section(
                 f"{h.name} per run ({next(o.name for o in result.options if o.id == h.table)})",
-                paragraphs=tuple(h.advice),
+                paragraphs=tuple(say(a) for a in h.advice),
                 header=("Measure", "Value"),
                 rows=(
                     ("Events per run", f"{h.events_per_run:,.0f}"),
@@ -545,7 +565,11 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         details=(
             *([f"At the estimate: {point}"] if analysis.outlook is not None else []),
             *headline_details(analysis.result),
-            *([f"What would flip it: {analysis.flip.sentence}"] if analysis.flip is not None else []),
+            *(
+                [f"What would flip it: {flip_sentence(analysis.flip, analysis.result)}"]
+                if analysis.flip is not None
+                else []
+            ),
         ),
         sections=tuple(sections),
         description=analysis.profile.description,

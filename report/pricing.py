@@ -15,7 +15,7 @@ from pricing.checks import Staleness
 from pricing.provenance import NumberRow
 from pricing.schema import PriceTable, Tiered
 from pricing.versions import Change
-from report.compare import format_usd
+from report.words import money
 
 __all__ = ["diff_markdown", "impact_markdown", "show_markdown", "stale_markdown"]
 
@@ -100,10 +100,10 @@ def impact_markdown(frame: pd.DataFrame, before: object, after: object) -> str:
                 _cell(record["profile"]),
                 _cell(record["option_name"]),
                 _cell(record["plan_before"] if isinstance(record["plan_before"], str) else "—"),
-                format_usd(record["monthly_usd_before"]),
+                money(record["monthly_usd_before"]),
                 _cell(record["plan_after"] if isinstance(record["plan_after"], str) else "—"),
-                format_usd(record["monthly_usd_after"]),
-                "—" if pd.isna(change) else ("+" if change >= 0 else "−") + format_usd(abs(change)),
+                money(record["monthly_usd_after"]),
+                "—" if pd.isna(change) else ("+" if change >= 0 else "−") + money(abs(change)),
                 "—" if pd.isna(share) else f"{share:+.1%}".replace("-", "−"),
             ]
         )

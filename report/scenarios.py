@@ -12,8 +12,9 @@ from typing import Any
 from tabulate import tabulate
 
 from model.scenarios import ScenarioResult
-from report.compare import format_usd, ranked
+from report.compare import ranked
 from report.text import csv_cell
+from report.words import fit_reasons, money, option_name
 
 __all__ = [
     "SCENARIOS_CONTRACT",
@@ -51,7 +52,7 @@ def scenario_rows(results: Sequence[ScenarioResult]) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "scenario": scenario.name,
-                    "option": option.name,
+                    "option": option_name(option),
                     "plan": option.plan,
                     "monthly_usd": option.monthly_usd,
                     "low_usd": option.low_usd,
@@ -61,7 +62,7 @@ def scenario_rows(results: Sequence[ScenarioResult]) -> list[dict[str, Any]]:
                     "people_usd": option.subtotals["people"],
                     "cheapest": option.id == scenario.cheapest,
                     "applicable": option.applicable,
-                    "note": "" if option.applicable else f"not applicable: {option.not_applicable}",
+                    "note": "; ".join(fit_reasons(option)) if option.fit.status != "fits" else "",
                 }
             )
     return rows
@@ -73,8 +74,8 @@ def scenario_summary(scenario: ScenarioResult) -> str:
     if best is None:
         return f"{scenario.name}: no option can run this workload."
     close = "; too close to call on these inputs (the ranges overlap)" if scenario.too_close else ""
-    cost = format_usd(best.monthly_usd)
-    return f"{scenario.name}: {best.name} ({best.plan}) is the cheapest at {cost} a month{close}."
+    cost = money(best.monthly_usd)
+    return f"{scenario.name}: {option_name(best)} ({best.plan}) is the cheapest at {cost} a month{close}."
 
 
 def _table_rows(results: Sequence[ScenarioResult]) -> list[list[str]]:
@@ -83,8 +84,8 @@ def _table_rows(results: Sequence[ScenarioResult]) -> list[list[str]]:
             r["scenario"],
             ("* " if r["cheapest"] else "  ") + r["option"],
             r["plan"] if r["applicable"] else "not applicable",
-            format_usd(r["monthly_usd"]),
-            f"{format_usd(r['low_usd'])} – {format_usd(r['high_usd'])}",
+            money(r["monthly_usd"]),
+            f"{money(r['low_usd'])} – {money(r['high_usd'])}",
         ]
         for r in scenario_rows(results)
     ]

@@ -14,8 +14,8 @@ from model.engine import estimate
 from model.result import summarize
 from pricing.load import read_criteria, read_pricebook, read_versions
 from pricing.profiles import read_presets
-from report.compare import format_usd
 from report.document import headline
+from report.words import money
 from ui.state import VIEWS, field_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -82,7 +82,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def expected(profile) -> tuple[str, dict[str, str]]:
     result = summarize(estimate(profile, read_pricebook(on=dt.date.today())))
-    return headline(result), {o.name: format_usd(o.monthly_usd) for o in result.options}
+    return headline(result), {o.name: money(o.monthly_usd) for o in result.options}
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -164,7 +164,7 @@ def test_pricing_date_shows_older_tables(presets):
     name = OPTIONS[MOST_VERSIONS].name
     assert metrics(old)[name] != metrics(today)[name]
     result = summarize(estimate(presets["coding-agent"], read_pricebook(on=before)))
-    assert metrics(old) == {o.name: format_usd(o.monthly_usd) for o in result.options}
+    assert metrics(old) == {o.name: money(o.monthly_usd) for o in result.options}
 
 
 def test_bad_link_values_are_named_and_the_rest_kept():

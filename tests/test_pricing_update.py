@@ -19,7 +19,7 @@ from model.engine import estimate
 from model.result import summarize
 from pricing.load import DATA_DIR, read_pricebook
 from pricing.profiles import read_presets
-from report.compare import format_usd
+from report.words import money
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pricing-update"
@@ -169,7 +169,7 @@ def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
             result = summarize(estimate(profile, read_pricebook(data, on=day)))
             for option in result.options:
                 row = next(r for r in rows if r["Profile"] == profile.name and r["Option"] == option.name)
-                assert row[column] == format_usd(option.monthly_usd)
+                assert row[column] == money(option.monthly_usd)
 
 
 def test_impact_across_the_temporal_plan_change(capsys):

@@ -20,8 +20,8 @@ from model.result import EstimateOut
 from pricing.load import read_criteria
 from pricing.profiles import parse_profile_text, read_presets
 from report.builders import BUILDERS, build
-from report.compare import format_usd
 from report.document import headline
+from report.words import money
 
 PRESETS = read_presets()
 CRITERIA = read_criteria()
@@ -101,9 +101,9 @@ def test_page_one_is_the_decision(analysis):
     assert titles.index("Options side by side") == 2 + bool(o.tornado.swings)
     for option in o.leading(3):
         s = o.monte_carlo.option(option)
-        assert f"| {s.name} | {format_usd(s.p50)} | {format_usd(s.p10)} – {format_usd(s.p90)} |" in md
+        assert f"| {s.name} | {money(s.p50)} | {money(s.p10)} – {money(s.p90)} |" in md
     best = o.path.best
-    assert format_usd(best.total) in md
+    assert money(best.total) in md
     pdf = PdfReader(io.BytesIO(build(analysis, "pdf", GENERATED)))
     first = re.sub(r"\s+", " ", pdf.pages[0].extract_text())
     assert "The decision" in first and "P10" in first

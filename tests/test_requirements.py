@@ -205,9 +205,9 @@ def test_the_app_takes_requirements_from_the_link_and_the_sidebar():
     assert at.number_input(key="need.seats").value == 30
     expected = _option(_needs(ARTICLE.model_copy(update={"options": (TRIGGER, TEMPORAL)}), seats=30), TRIGGER)
     name = BOOK.table(TRIGGER).name
-    from report.compare import format_usd
+    from report.words import money
 
-    assert metrics(at)[name] == format_usd(expected.monthly_usd)
+    assert metrics(at)[name] == money(expected.monthly_usd)
     frames = [f.value for f in at.dataframe if "Seats" in f.value.columns]
     assert frames and "25 seats, more as extra seats" in set(frames[0]["Seats"])
     at.checkbox(key="need.hipaa").check().run()

@@ -21,7 +21,7 @@ from model.engine import estimate
 from model.result import summarize
 from pricing.load import DATA_DIR, DATA_ENV, read_pricebook
 from pricing.profiles import read_presets
-from report.compare import format_usd
+from report.words import money
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "vendor" / "acme-cloud.yaml"
@@ -103,7 +103,7 @@ def test_the_app_shows_it(data, monkeypatch):
     preset = read_presets(data)["coding-agent"]
     want = next(o for o in summarize(estimate(preset, read_pricebook(data))).options if o.id == "acme/cloud")
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Acme Cloud"] == format_usd(want.monthly_usd)
+    assert shown["Acme Cloud"] == money(want.monthly_usd)
     at.segmented_control(key="view").set_value("limits").run()
     assert not at.exception
     assert any("Acme Cloud" in str(frame.value) for frame in at.dataframe)

@@ -17,14 +17,16 @@ from report.charts import breakdown_frame
 from report.compare import (
     PLAN_HEADERS,
     adds_nothing,
-    format_usd,
     headline,
     headline_details,
+    monthly_cell,
     plan_rows,
     ranked,
     source_label,
     unpriced_note,
 )
+from report.text import escape
+from report.words import fit_label, fit_reasons, flip_sentence, money, option_name, plan_reason, say, sentence
 from ui.data import chart_spec
 
 __all__ = ["flip_line", "render_compare", "render_headline", "sure_line"]
@@ -37,26 +39,29 @@ PER_ROW = 5
 """Metrics side by side in the headline; more options go into rows beneath, folded away."""
 
 
-def _metrics(options: list[OptionOut], best: OptionOut) -> None:
+def _metrics(options: list[OptionOut], best: OptionOut | None) -> None:
     for start in range(0, len(options), PER_ROW):
         row = options[start : start + PER_ROW]
         for column, option in zip(st.columns(PER_ROW), row, strict=False):
             delta = None
             if not option.applicable:
-                delta = "cannot run this workload"
-            elif option.id != best.id:
-                delta = f"+{format_usd(option.monthly_usd - best.monthly_usd)} vs cheapest"
-            why = f"Not applicable: {option.not_applicable} " if not option.applicable else ""
+                delta = fit_label(option)
+            elif best is not None and option.id != best.id:
+                delta = f"+{money(option.monthly_usd - best.monthly_usd)} vs cheapest"
+            elif option.fit.status == "workaround":
+                delta = fit_label(option)
+            why = " ".join(sentence(text) for text in fit_reasons(option))
+            warned = " ".join(f"Warning: {sentence(say(w))}" for w in option.warnings)
             column.metric(
-                option.name,
-                format_usd(option.monthly_usd),
+                option_name(option),
+                monthly_cell(option),
                 delta=delta,
-                delta_color="off" if not option.applicable else "inverse",
-                delta_arrow="off" if not option.applicable else "auto",
-                help=f"{why}{option.plan}: {option.plan_reason} "
-                f"Vendor bill {format_usd(option.subtotals['vendor'])}, infrastructure "
-                f"{format_usd(option.subtotals['infrastructure'])}, people {format_usd(option.subtotals['people'])}. "
-                f"Range {format_usd(option.low_usd)} – {format_usd(option.high_usd)}.",
+                delta_color="off" if not option.applicable or option.id == getattr(best, "id", None) else "inverse",
+                delta_arrow="off" if not option.applicable or option.id == getattr(best, "id", None) else "auto",
+                help=f"{why} {option.plan}: {plan_reason(option)} "
+                f"Vendor bill {money(option.subtotals['vendor'])}, infrastructure "
+                f"{money(option.subtotals['infrastructure'])}, people {money(option.subtotals['people'])}. "
+                f"Range {money(option.low_usd)} – {money(option.high_usd)}. {warned}".strip(),
                 border=True,
             )
 
@@ -73,7 +78,7 @@ def render_headline(result: EstimateOut) -> tuple[DeltaGenerator, DeltaGenerator
     rest folded beneath). Returns the two places. Needs one estimate, not the sweeps nor the flip's
     crossovers: an edit shows it first."""
     order = ranked(result)
-    best = order[0]
+    best = order[0] if order and order[0].applicable else None
     st.markdown(f"#### {headline(result)}")
     how_sure = st.empty()
     st.markdown("  \n".join(headline_details(result)))
@@ -83,7 +88,7 @@ def render_headline(result: EstimateOut) -> tuple[DeltaGenerator, DeltaGenerator
         with st.expander(f"The other {len(order) - PER_ROW} options (narrow the list in the sidebar's Options)"):
             _metrics(order[PER_ROW:], best)
     for warning in result.warnings:
-        st.warning(f"{warning}.", icon=":material/trending_up:")
+        st.warning(f"{say(warning)}.", icon=":material/trending_up:")
     unpriced = unpriced_note(result)
     if unpriced:
         st.info(unpriced, icon=":material/event_busy:")
@@ -105,17 +110,18 @@ def render_headline(result: EstimateOut) -> tuple[DeltaGenerator, DeltaGenerator
     return how_sure, flip_place
 
 
-def flip_line(flip: Flip | None) -> str:
+def flip_line(flip: Flip | None, result: EstimateOut) -> str:
     """The headline's line on what would flip the verdict (empty when nothing in range does)."""
-    return "" if flip is None else f"**What would flip it:** {flip.sentence}"
+    return "" if flip is None else f"**What would flip it:** {flip_sentence(flip, result)}"
 
 
 def _options_frame(analysis: Analysis) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Option": o.name,
+                "Option": option_name(o),
                 "Plan": o.plan,
+                "Runs this workload": fit_label(o),
                 "Per month": o.monthly_usd,
                 "Low": o.low_usd,
                 "High": o.high_usd,
@@ -123,8 +129,7 @@ def _options_frame(analysis: Analysis) -> pd.DataFrame:
                 "Vendor bill": o.subtotals["vendor"],
                 "Infrastructure": o.subtotals["infrastructure"],
                 "People": o.subtotals["people"],
-                "Why this plan": o.plan_reason,
-                "Runs this workload": "yes" if o.applicable else f"no: {o.not_applicable or 'a limit rules it out'}",
+                "Why this plan": plan_reason(o),
             }
             for o in ranked(analysis.result)
         ]
@@ -203,17 +208,32 @@ def render_compare(analysis: Analysis, axes: list[str]) -> None:
             **{k: MONEY for k in ("Per month", "Low", "High", "Vendor bill", "Infrastructure", "People")},
         },
     )
-    unable = [o for o in ranked(result) if not o.applicable]
+    unable = [o for o in ranked(result) if o.fit.status == "ruled_out"]
     if unable:
         st.info(
             "Cannot run this workload (shown for reference, never the cheapest): "
-            + "; ".join(f"**{o.name}**: {o.not_applicable}" for o in unable),
+            + "; ".join(f"**{escape(o.name)}**: {escape('; '.join(fit_reasons(o)))}" for o in unable),
             icon=":material/block:",
+        )
+    unpublished = [o for o in ranked(result) if o.fit.status == "not_public"]
+    if unpublished:
+        st.info(
+            "Price not public for this workload (the figure is what the published prices cover; never the "
+            "cheapest): "
+            + "; ".join(f"**{escape(o.name)}**: {escape('; '.join(fit_reasons(o)))}" for o in unpublished),
+            icon=":material/lock:",
+        )
+    designed = [o for o in ranked(result) if o.fit.status == "workaround"]
+    if designed:
+        st.info(
+            "Priced as the vendor's documented way around a limit: "
+            + "; ".join(f"**{escape(option_name(o))}**: {escape('; '.join(fit_reasons(o)))}" for o in designed),
+            icon=":material/alt_route:",
         )
     for option in result.options:
         if option.applicable:
             for warning in option.warnings:
-                st.warning(f"{option.name}: {warning}")
+                st.warning(f"{option_name(option)}: {say(warning)}")
 
     plans = [(o, plan_rows(o)) for o in ranked(result)]
     plans = [(o, rows) for o, rows in plans if rows]

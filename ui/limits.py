@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
-from model.result import limit_passed
-from report.document import crossed_at, format_measure, warned_from
+from report.document import crossed_at, format_measure, limit_status, warned_from
+from report.words import fit_label, fit_reasons, option_name, say, sentence
 from ui.data import limit_panel_specs
 
 __all__ = ["render_limits"]
@@ -27,8 +27,7 @@ def _limits_frame(analysis: Analysis) -> pd.DataFrame:
                     "Limit at": limit.shown,
                     "Warning from": warned_from(limit),
                     "Crossed at": crossed_at(limit),
-                    "Status": ("passed" if limit.exceeded else "within")
-                    + (f" ({limit.advice})" if limit.exceeded and limit.advice else ""),
+                    "Status": limit_status(limit),
                     "Source": limit.provenance.url if limit.provenance else None,
                 }
             )
@@ -41,18 +40,21 @@ def render_limits(analysis: Analysis) -> None:
     if frame.empty:
         st.info("No option in force on this pricing date declares a limit on one run.")
         return
-    passed = [(o, x) for o in result.options for x in o.limits if x.exceeded and x.hard]
-    if passed:
-        for option, limit in passed:
-            name = option.name
-            remedy = f" {limit.advice}" if limit.advice and not limit.avoidable else ""
-            restart = option.restart.name if option.restart is not None else "restarting the history"
-            avoid = f" (avoidable with {restart}: see below)" if limit.avoidable else ""
-            st.warning(
-                f"{name}: this run {limit_passed(limit, avoid)}.{remedy}",
-                icon=":material/block:" if not limit.avoidable else None,
-            )
-    else:
+    shaped = [o for o in result.options if o.fit.status != "fits"]
+    warned = [(o, w) for o in result.options for w in o.warnings if w.code.startswith("limit_")]
+    for option in shaped:
+        text = f"{option_name(option)}: {fit_label(option)}. " + " ".join(
+            f"{t[0].upper()}{t[1:]}." for t in fit_reasons(option)
+        )
+        if option.fit.status == "ruled_out":
+            st.error(text, icon=":material/block:")
+        elif option.fit.status == "not_public":
+            st.warning(text, icon=":material/lock:")
+        else:
+            st.info(text, icon=":material/alt_route:")
+    for option, warning in warned:
+        st.warning(f"{option_name(option)}: {sentence(say(warning))}")
+    if not shaped and not warned:
         st.success("As profiled, one run stays inside every option's hard limits.")
     st.subheader("Limits on one run")
     st.dataframe(frame, hide_index=True, column_config={"Source": st.column_config.LinkColumn(display_text="source")})
@@ -89,7 +91,7 @@ def render_limits(analysis: Analysis) -> None:
         st.markdown(f"**Binds first:** {h.binding_limit.replace('_', ' ')}")
         st.markdown("**What to do**")
         for line in h.advice:
-            st.markdown(f"- {line}")
+            st.markdown(f"- {say(line)}")
     if analysis.limit_curves is not None and not analysis.limit_curves.empty:
         st.subheader("Limits on one run as steps grow")
         for spec in limit_panel_specs(analysis):

@@ -19,7 +19,7 @@ from model.units import BYTES_PER_KB, BYTES_PER_MB
 from model.usage import Usage, workload
 from pricing.load import list_table_files, read_pricebook, read_table
 from pricing.profiles import read_presets
-from report.compare import format_usd
+from report.words import money
 from tests.agents import agent
 from tests.test_app import metrics, param, start, unfold
 from tests.vendors.contract import VendorContract
@@ -339,11 +339,11 @@ def test_your_prices_and_plan_survive_the_link_and_reprice_the_option():
     )
     result = summarize(estimate(profile, read_pricebook(on=dt.date.today())))
     temporal = next(o for o in result.options if o.id == "temporal/cloud")
-    assert metrics(at)["Temporal Cloud"] == format_usd(temporal.monthly_usd)
+    assert metrics(at)["Temporal Cloud"] == money(temporal.monthly_usd)
     # the sidebar shows the terms of the option picked there
     unfold(at, "contract")
     at.selectbox(key="your.option").set_value("temporal/cloud").run()
     assert at.number_input(key="your.temporal/cloud.price.actions").value == 30
     assert at.selectbox(key="your.temporal/cloud.plan").value == "business"
     again = start({k: param(at, k) for k in at.query_params})
-    assert metrics(again)["Temporal Cloud"] == format_usd(temporal.monthly_usd)
+    assert metrics(again)["Temporal Cloud"] == money(temporal.monthly_usd)

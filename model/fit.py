@@ -1,0 +1,189 @@
+"""Fit before price: every option is priced as a design that can run the workload, or it is out.
+
+A run that passes one of an option's hard limits (steps, payload or state size, duration, the
+longest wait, CPU time per step, the start rate, concurrency) cannot run on the option as
+designed. The table's `designs` are the vendor's documented ways around such limits: a design
+that keeps the payloads in an object store and passes references, or one that raises a limit the
+vendor lets a team raise. For each profile, the designs that lift a limit its run passes are
+applied together; if the run so designed passes no hard limit, the option is priced that way and
+named for it ("Temporal Cloud, payloads by reference"), with the design's own lines (the object
+store's storage, requests and transfer). Otherwise the option is ruled out for that profile.
+
+`choose` returns the run each profile is priced on, as columns; `status` reads the verdict per
+profile from the priced bill and its limits: `fits` (as designed), `workaround` (a design),
+`not_public` (only a contract plan without a public price takes it), `ruled_out`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from model.billing import Array, Bools, repeated
+from model.limits import LimitProjection, project_limits
+from model.usage import Usage, Workload, workload
+from pricing.schema import Design, Pick, PriceTable
+
+__all__ = [
+    "FITS",
+    "NOT_PUBLIC",
+    "RULED_OUT",
+    "STATUSES",
+    "WORKAROUND",
+    "Choice",
+    "Status",
+    "choose",
+    "design_names",
+    "lift",
+    "passed",
+]
+
+Status = Literal["fits", "workaround", "not_public", "ruled_out"]
+FITS: Status = "fits"
+WORKAROUND: Status = "workaround"
+NOT_PUBLIC: Status = "not_public"
+RULED_OUT: Status = "ruled_out"
+STATUSES: tuple[Status, ...] = (FITS, WORKAROUND, NOT_PUBLIC, RULED_OUT)
+"""From the best to the worst: where several apply to a profile, the worst is its status."""
+
+DESIGN = "design"
+"""The column naming each profile's design: design ids joined by `+`, empty as designed."""
+OFFLOADED = "offloaded_kb_per_run"
+"""The column of what a run keeps in the object store instead of passing it [KB per run]."""
+STORE = "store"
+"""The column naming the object store a profile's design keeps its payloads in (empty: none)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The run each profile is priced on: `work` (its own, or its design's), and per profile the
+    ids of the designs applied (`+`-joined, empty as designed)."""
+
+    work: Workload
+    design: npt.NDArray[np.object_]
+
+    @property
+    def any(self) -> bool:
+        return bool((self.design != "").any())
+
+
+def passed(limits: Sequence[LimitProjection]) -> dict[str, Bools]:
+    """Per hard limit, the profiles whose run passes it with nothing in the table's own history
+    (Continue-As-New segments) keeping it under."""
+    return {x.id: x.exceeded & ~x.lifted for x in limits if x.spec.hard and not x.avoidable}
+
+
+def _raised_ok(u: Usage, limits: Sequence[LimitProjection], raises: Mapping[str, str]) -> dict[str, Bools]:
+    """Per raised limit, the profiles whose value stays within the level a design raises it to."""
+    out = {}
+    for x in limits:
+        key = raises.get(x.id)
+        if key is not None:
+            number = u.table.number("limits", key)
+            level = number.pick(u.fixed) * (x.limit / u.table.number("limits", x.id).pick(u.fixed))
+            out[x.id] = x.value <= level
+    return out
+
+
+def lift(u: Usage, limits: tuple[LimitProjection, ...], design: npt.NDArray[np.object_]) -> tuple[LimitProjection, ...]:
+    """The limits with `lifted` set where a profile's designs raise a limit its run passes and
+    the run stays within the raised level."""
+    if not (design != "").any() or not any(d.raises for d in u.table.designs):
+        return limits
+    out = []
+    for x in limits:
+        lifted = np.zeros(len(x.value), dtype=bool)
+        for d in u.table.designs:
+            key = d.raises.get(x.id)
+            if key is None:
+                continue
+            uses = np.array([d.id in str(ids).split("+") for ids in design], dtype=bool)
+            within = _raised_ok(u, [x], {x.id: key})[x.id]
+            lifted |= uses & x.exceeded & within
+        out.append(replace(x, lifted=lifted) if lifted.any() else x)
+    return tuple(out)
+
+
+def _transform(u: Usage, designs: Sequence[Design], rows: int) -> dict[str, npt.NDArray[np.object_] | Array]:
+    """The columns a set of designs changes, for every profile."""
+    columns: dict[str, npt.NDArray[np.object_] | Array] = {}
+    ids = "+".join(d.id for d in designs)
+    columns[DESIGN] = repeated(rows, ids)
+    store = next((d.by_reference for d in designs if d.by_reference is not None), None)
+    if store is not None:
+        steps = u.work.steps
+        payload, growth = u.column("step_payload_kb"), u.column("context_growth_kb")
+        # What the steps would record: step i carries payload + (i - 1) x growth.
+        columns[OFFLOADED] = steps * payload + growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
+        reference = np.broadcast_to(np.asarray(u.params[store.reference_kb], dtype=np.float64), (rows,))
+        columns["step_payload_kb"] = np.minimum(reference, payload + growth * np.maximum(steps - 1.0, 0.0))
+        columns["context_growth_kb"] = np.zeros(rows)
+        columns["state_kb_per_run"] = np.full(rows, np.nan)
+        columns[STORE] = repeated(rows, store.store)
+    return columns
+
+
+def choose(
+    work: Workload, table: PriceTable, scenario: Pick, usage: Usage, limits: tuple[LimitProjection, ...]
+) -> Choice:
+    """Per profile, the designs its run is priced with: none where it fits as designed or where no
+    design gets it under every hard limit (it is then ruled out); else every design of the table
+    that lifts a limit it passes."""
+    rows = work.rows
+    none = repeated(rows, "")
+    if not table.designs:
+        return Choice(work, none)
+    crossed = passed(limits)
+    if not crossed or not np.any(list(crossed.values())):
+        return Choice(work, none)
+    mask = np.zeros(rows, dtype=np.int64)
+    for i, design in enumerate(table.designs):
+        lifts = np.zeros(rows, dtype=bool)
+        for limit in design.lifts:
+            if limit in crossed:
+                lifts |= crossed[limit]
+        mask |= np.where(lifts, 1 << i, 0)
+    chosen = repeated(rows, "")
+    replaced: dict[str, npt.NDArray[np.object_] | Array] = {}
+    for combo in sorted(set(mask[mask > 0].tolist())):
+        designs = [d for i, d in enumerate(table.designs) if combo & (1 << i)]
+        columns = _transform(usage, designs, rows)
+        trial = Usage(workload(work.frame.replaced(columns)), table, scenario)
+        tried = project_limits(trial, hard_only=True)
+        raises = {k: v for d in designs for k, v in d.raises.items()}
+        ok_raised = _raised_ok(trial, tried, raises)
+        still = np.zeros(rows, dtype=bool)
+        for x in tried:
+            if x.spec.hard and not x.avoidable:
+                still |= x.exceeded & ~ok_raised.get(x.id, np.zeros(rows, dtype=bool))
+        take = (mask == combo) & ~still
+        if not take.any():
+            continue
+        chosen[take] = columns[DESIGN][take]
+        for name, values in columns.items():
+            base = replaced.get(name)
+            if base is None:
+                base = _default(work, name, rows)
+            replaced[name] = np.where(take, values, base)
+    if not replaced:
+        return Choice(work, none)
+    return Choice(workload(work.frame.replaced(replaced)), chosen)
+
+
+def _default(work: Workload, name: str, rows: int) -> npt.NDArray[np.object_] | Array:
+    """A column as the profile has it (a design's own columns: nothing)."""
+    if name in (DESIGN, STORE):
+        return repeated(rows, "")
+    if name == OFFLOADED:
+        return np.zeros(rows)
+    return np.asarray(work.frame[name], dtype=np.float64)
+
+
+def design_names(table: PriceTable, ids: str) -> str:
+    """The names of a profile's designs, as they follow the option's name ("payloads by reference")."""
+    named = {d.id: d.name for d in table.designs}
+    return ", ".join(named[i] for i in ids.split("+") if i in named)
