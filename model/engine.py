@@ -18,16 +18,16 @@ import pandas as pd
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.billing import Array, Bools, repeated
-from model.fit import FITS, NOT_PUBLIC, RULED_OUT, WORKAROUND, choose, lift, passed
+from model.fit import FITS, NOT_PUBLIC, RULED_OUT, WORKAROUND, Choice, candidates, lift, merge, passed
 from model.history import HistoryProjection
 from model.limits import LimitProjection, project_limits
-from model.lines import OptionBill
+from model.lines import PEOPLE_TABLE, OptionBill
 from model.meters import price_option
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.usage import Usage, Workload, workload
 from pricing.schema import Pick, PriceBook, PriceTable, Sampled, Scenario
 
-__all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "comparable_totals", "estimate", "project"]
+__all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "comparable_totals", "estimate", "project", "saving_needed"]
 
 SCENARIOS: tuple[Scenario, ...] = ("low", "expected", "high")
 
@@ -54,6 +54,8 @@ class OptionEstimate:
     designed_limits: tuple[LimitProjection, ...] = ()
     """The limits of the run as designed, where some profile is priced as a design (they say what
     the design gets around); empty otherwise."""
+    designed_total: Array | None = None
+    """The expected total of the run as designed, where some profile is priced as a design."""
     history: HistoryProjection | None = None
 
     @property
@@ -175,16 +177,55 @@ def _status(table: PriceTable, bill: OptionBill, limits: tuple[LimitProjection, 
     return out
 
 
+def saving_needed(book: PriceBook, bill: Array, scenario: Pick = "expected") -> Array:
+    """What a design the run does not need must save to be taken [USD/month]: a share of the bill,
+    and at least a floor (`reference/people`'s `design_saving_share` and `design_saving_usd`). So
+    where a limit then forces the design, the cost can fall by no more than that margin. Without
+    those numbers, a design is taken only where a limit forces it."""
+    people = book.tables.get(PEOPLE_TABLE)
+    if people is None or not {"design_saving_share", "design_saving_usd"} <= set(people.assumptions):
+        return np.full(len(bill), np.inf)
+    share = people.assumptions["design_saving_share"].pick(scenario)
+    floor = people.assumptions["design_saving_usd"].pick(scenario)
+    return np.asarray(np.maximum(floor, share * bill), dtype=np.float64)
+
+
+def _choose(
+    work: Workload, table: PriceTable, book: PriceBook, main: Pick, bill: OptionBill, usage: Usage, limits: Any
+) -> Choice:
+    """Per profile, the cheapest way to run the workload on the option that passes its hard limits:
+    as designed, or a set of the table's designs (`model.fit`); as designed where none does."""
+    found = candidates(work, table, main, usage, limits)
+    if not found:
+        return Choice(work, repeated(work.rows, ""))
+    crossed = passed(limits)
+    fits = ~np.logical_or.reduce([*crossed.values(), np.zeros(work.rows, dtype=bool)])
+    best = np.where(fits, bill.total, np.inf)
+    taken = np.full(work.rows, -1)
+    for index, candidate in enumerate(found):
+        open_ = candidate.fits & candidate.useful
+        if not open_.any():
+            continue
+        total = np.where(open_, price_option(candidate.work, table, book, main)[0].total, np.inf)
+        margin = np.where(np.isfinite(best), saving_needed(book, np.where(np.isfinite(best), best, 0.0), main), 0.0)
+        better = total < best - margin
+        best = np.where(better, total, best)
+        taken = np.where(better, index, taken)
+    return merge(work, [(c, taken == i) for i, c in enumerate(found)])
+
+
 def _price(
     work: Workload, table: PriceTable, book: PriceBook, ranges: bool = True, draw: Sampled | None = None
 ) -> OptionEstimate:
     main: Pick = "expected" if draw is None else draw
     bill, usage = price_option(work, table, book, main)
     limits = project_limits(usage, hard_only=not ranges)
-    choice = choose(work, table, main, usage, limits)
+    choice = _choose(work, table, book, main, bill, usage, limits)
     designed: tuple[LimitProjection, ...] = ()
+    designed_total = None
     if choice.any:
         designed = limits if ranges else ()
+        designed_total = bill.total
         work = choice.work
         bill, usage = price_option(work, table, book, main)
         limits = lift(usage, project_limits(usage, hard_only=not ranges), choice.design)
@@ -206,6 +247,7 @@ def _price(
         design=choice.design,
         limits=limits if ranges else (),
         designed_limits=designed,
+        designed_total=designed_total,
         history=usage.history() if ranges and table.history is not None else None,
     )
 

@@ -30,6 +30,10 @@ CODES: Mapping[str, str] = MappingProxyType(
             "A design gets the run past a hard limit it would pass as designed: limit, name, shown, step, "
             "seconds, design (the design's name)"
         ),
+        "design_cheaper": (
+            "The run fits as designed, and a design of the option runs it for less: design (its name), "
+            "as_designed_usd (the month's cost as designed)"
+        ),
         "limit_warned": "The run passes a limit that only warns (a soft limit or a warning level): as limit_passed",
         "limit_ahead": "A hard limit lies ahead of the run, past its warning level: as limit_passed",
         "no_published_plan": (
@@ -97,19 +101,19 @@ class Finding:
     """A code from `CODES` and the values the sentence for it needs."""
 
     code: str
-    values: Mapping[str, Value] = field(default_factory=dict)
+    data: Mapping[str, Value] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown finding code {self.code!r}; the codes are: {', '.join(CODES)}")
-        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
 
     def __hash__(self) -> int:
-        return hash((self.code, tuple(sorted(self.values.items()))))
+        return hash((self.code, tuple(sorted(self.data.items()))))
 
     def with_values(self, **more: Value) -> Finding:
         """This finding with more (or other) values."""
-        return Finding(self.code, {**self.values, **more})
+        return Finding(self.code, {**self.data, **more})
 
     def __repr__(self) -> str:
-        return f"Finding({self.code!r}, {dict(self.values)!r})"
+        return f"Finding({self.code!r}, {dict(self.data)!r})"

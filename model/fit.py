@@ -4,18 +4,23 @@ A run that passes one of an option's hard limits (steps, payload or state size, 
 longest wait, CPU time per step, the start rate, concurrency) cannot run on the option as
 designed. The table's `designs` are the vendor's documented ways around such limits: a design
 that keeps the payloads in an object store and passes references, or one that raises a limit the
-vendor lets a team raise. For each profile, the designs that lift a limit its run passes are
-applied together; if the run so designed passes no hard limit, the option is priced that way and
-named for it ("Temporal Cloud, payloads by reference"), with the design's own lines (the object
-store's storage, requests and transfer). Otherwise the option is ruled out for that profile.
+vendor lets a team raise. For each profile, a set of designs that gets its run under every hard
+limit prices the option that way, named for it ("Acme Cloud, payloads by reference"), with the
+design's own lines (the object store's storage, requests and transfer). Where no set does, the
+option is ruled out for that profile.
 
-`choose` returns the run each profile is priced on, as columns; `status` reads the verdict per
-profile from the priced bill and its limits: `fits` (as designed), `workaround` (a design),
-`not_public` (only a contract plan without a public price takes it), `ruled_out`.
+A design is also taken where it is cheaper than the run as designed (payloads kept in a bucket
+rather than in a history billed by the GB-hour): so an option's cost is the cheapest way to run
+the workload on it that passes its limits, and never falls as the volume or the run grows.
+`candidates` returns the sets of designs worth pricing and `merge` the run each profile is priced
+on; the engine prices them and picks (`model.engine`). The status per profile: `fits` (as
+designed), `workaround` (a design), `not_public` (only a contract plan without a public price
+takes it), `ruled_out`.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -34,11 +39,13 @@ __all__ = [
     "RULED_OUT",
     "STATUSES",
     "WORKAROUND",
+    "Candidate",
     "Choice",
     "Status",
-    "choose",
+    "candidates",
     "design_names",
     "lift",
+    "merge",
     "passed",
 ]
 
@@ -117,8 +124,10 @@ def _transform(u: Usage, designs: Sequence[Design], rows: int) -> dict[str, npt.
     if store is not None:
         steps = u.work.steps
         payload, growth = u.column("step_payload_kb"), u.column("context_growth_kb")
-        # What the steps would record: step i carries payload + (i - 1) x growth.
-        columns[OFFLOADED] = steps * payload + growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
+        # What the steps would record (step i carries payload + (i - 1) x growth), or the state the
+        # profile says a run keeps, whichever is more: it all moves to the store.
+        recorded = steps * payload + growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
+        columns[OFFLOADED] = np.fmax(recorded, u.column("state_kb_per_run"))
         reference = np.broadcast_to(np.asarray(u.params[store.reference_kb], dtype=np.float64), (rows,))
         columns["step_payload_kb"] = np.minimum(reference, payload + growth * np.maximum(steps - 1.0, 0.0))
         columns["context_growth_kb"] = np.zeros(rows)
@@ -127,51 +136,80 @@ def _transform(u: Usage, designs: Sequence[Design], rows: int) -> dict[str, npt.
     return columns
 
 
-def choose(
+@dataclass(frozen=True)
+class Candidate:
+    """A set of a table's designs applied to every profile's run: the columns they change, the run
+    so designed, and per profile whether it passes no hard limit (`fits`) and whether every design
+    in the set does something for it (`useful`: a raised limit the run passes, payloads to move)."""
+
+    designs: tuple[Design, ...]
+    columns: dict[str, npt.NDArray[np.object_] | Array]
+    work: Workload
+    fits: Bools
+    useful: Bools
+
+
+def candidates(
     work: Workload, table: PriceTable, scenario: Pick, usage: Usage, limits: tuple[LimitProjection, ...]
-) -> Choice:
-    """Per profile, the designs its run is priced with: none where it fits as designed or where no
-    design gets it under every hard limit (it is then ruled out); else every design of the table
-    that lifts a limit it passes."""
+) -> list[Candidate]:
+    """Every set of the table's designs that could be the way some profile's run is priced, smallest
+    sets first. A design that raises a limit is useful where the run as designed passes that limit; a
+    design that moves payloads to an object store, where the run carries payloads or keeps state."""
     rows = work.rows
-    none = repeated(rows, "")
     if not table.designs:
-        return Choice(work, none)
+        return []
     crossed = passed(limits)
-    if not crossed or not np.any(list(crossed.values())):
-        return Choice(work, none)
-    mask = np.zeros(rows, dtype=np.int64)
-    for i, design in enumerate(table.designs):
-        lifts = np.zeros(rows, dtype=bool)
+    nothing = np.zeros(rows, dtype=bool)
+    carries = (
+        (usage.column("step_payload_kb") > 0)
+        | (usage.column("context_growth_kb") > 0)
+        | (np.nan_to_num(usage.column("state_kb_per_run")) > 0)
+    )
+    useful_alone: dict[str, Bools] = {}
+    for design in table.designs:
+        lifts = nothing.copy()
         for limit in design.lifts:
-            if limit in crossed:
-                lifts |= crossed[limit]
-        mask |= np.where(lifts, 1 << i, 0)
-    chosen = repeated(rows, "")
+            lifts |= crossed.get(limit, nothing)
+        useful_alone[design.id] = lifts | carries if design.by_reference is not None else lifts
+    out = []
+    for size in range(1, len(table.designs) + 1):
+        for combo in itertools.combinations(table.designs, size):
+            useful = np.ones(rows, dtype=bool)
+            for design in combo:
+                useful &= useful_alone[design.id]
+            if not useful.any():
+                continue
+            columns = _transform(usage, combo, rows)
+            trial = Usage(workload(work.frame.replaced(columns)), table, scenario)
+            tried = project_limits(trial, hard_only=True)
+            raises = {k: v for d in combo for k, v in d.raises.items()}
+            ok_raised = _raised_ok(trial, tried, raises)
+            still = nothing.copy()
+            for x in tried:
+                if x.spec.hard and not x.avoidable:
+                    still |= x.exceeded & ~ok_raised.get(x.id, nothing)
+            out.append(Candidate(combo, columns, trial.work, ~still, useful))
+    return out
+
+
+def merge(work: Workload, chosen: Sequence[tuple[Candidate, Bools]]) -> Choice:
+    """The run each profile is priced on, given the candidate each takes (rows taking none keep
+    their own run)."""
+    rows = work.rows
+    design = repeated(rows, "")
     replaced: dict[str, npt.NDArray[np.object_] | Array] = {}
-    for combo in sorted(set(mask[mask > 0].tolist())):
-        designs = [d for i, d in enumerate(table.designs) if combo & (1 << i)]
-        columns = _transform(usage, designs, rows)
-        trial = Usage(workload(work.frame.replaced(columns)), table, scenario)
-        tried = project_limits(trial, hard_only=True)
-        raises = {k: v for d in designs for k, v in d.raises.items()}
-        ok_raised = _raised_ok(trial, tried, raises)
-        still = np.zeros(rows, dtype=bool)
-        for x in tried:
-            if x.spec.hard and not x.avoidable:
-                still |= x.exceeded & ~ok_raised.get(x.id, np.zeros(rows, dtype=bool))
-        take = (mask == combo) & ~still
+    for candidate, take in chosen:
         if not take.any():
             continue
-        chosen[take] = columns[DESIGN][take]
-        for name, values in columns.items():
+        design[take] = candidate.columns[DESIGN][take]
+        for name, values in candidate.columns.items():
             base = replaced.get(name)
             if base is None:
                 base = _default(work, name, rows)
             replaced[name] = np.where(take, values, base)
     if not replaced:
-        return Choice(work, none)
-    return Choice(workload(work.frame.replaced(replaced)), chosen)
+        return Choice(work, design)
+    return Choice(workload(work.frame.replaced(replaced)), design)
 
 
 def _default(work: Workload, name: str, rows: int) -> npt.NDArray[np.object_] | Array:

@@ -901,7 +901,7 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
             which = [plan_ids == plan.id for plan in table.plans]
             quantities = {q: np.select(which, [mine[q] for mine in kept], quantities[q]) for q in quantities}
             for plan in table.plans:
-                for note in [k for k in warnings if k.code == "retention_bound" and k.values["plan"] == plan.name]:
+                for note in [k for k in warnings if k.code == "retention_bound" and k.data["plan"] == plan.name]:
                     warnings[note] = warnings[note] & (plan_ids == plan.id)
     else:
         only = _no_plan(table)

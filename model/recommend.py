@@ -12,6 +12,7 @@ required).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -105,18 +106,56 @@ def _cost_finding(rule: NumberRule, criteria: Criteria, options: list[OptionOut]
     return _finding(criteria, rule.id, "figures", vendor, weight, text, rule.source)
 
 
+@dataclass(frozen=True)
+class _Crossed:
+    """A hard limit one run of an option passes: as designed (then `design` names what gets around
+    it), or as priced."""
+
+    name: str
+    shown: str
+    step: float | None
+    advice: str | None
+    avoidable: bool
+    design: str | None = None
+
+
+def _crossed(option: OptionOut) -> list[_Crossed]:
+    found = [
+        _Crossed(x.name, x.shown, x.steps_until_limit, x.advice, x.avoidable)
+        for x in option.limits
+        if x.exceeded and x.hard and not x.lifted
+    ]
+    for reason in option.fit.reasons:
+        if reason.code == "limit_lifted":
+            v = reason.data
+            step = v.get("step")
+            found.append(
+                _Crossed(
+                    str(v.get("name")),
+                    str(v.get("shown")),
+                    float(step) if isinstance(step, float | int) else None,
+                    None,
+                    False,
+                    str(v.get("design")),
+                )
+            )
+    return found
+
+
 def _limits_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -> Finding | None:
     assert rule.checks is not None and rule.favours is not None
     checked = [o for o in result.options if criteria.vendor_of(o.id) == rule.checks]
-    crossed = [(o, [x for x in o.limits if x.exceeded and x.hard]) for o in checked]
+    crossed = [(o, _crossed(o)) for o in checked]
     if not checked or not all(found for _, found in crossed):
         return None
     option, found = min(crossed, key=lambda item: item[0].monthly_usd)
     blocked = [x for x in found if not x.avoidable]
-    limit = min(blocked or found, key=lambda x: x.steps_until_limit or 0.0)
+    limit = min(blocked or found, key=lambda x: x.step or 0.0)
     weight = rule.weight_blocked if blocked else rule.weight
     restart = option.restart
-    if blocked:
+    if limit.design is not None:
+        remedy = f"it is priced as {limit.design}, which the team has to build and run."
+    elif blocked:
         remedy = limit.advice or "the run must change shape to stay inside it."
         if restart is not None:
             remedy = f"{restart.name} cannot fix that. {remedy}"
@@ -124,7 +163,7 @@ def _limits_finding(rule: NumberRule, criteria: Criteria, result: EstimateOut) -
         remedy = f"it needs {restart.name} ({restart.segments} segments per run)."
     else:
         remedy = limit.advice or ""
-    step = f"{limit.steps_until_limit:,.0f}" if limit.steps_until_limit is not None else "1"
+    step = f"{limit.step:,.0f}" if limit.step is not None else "1"
     text = rule.reason.format(option=option.name, limit=f"{limit.shown} {limit.name.lower()}", step=step, remedy=remedy)
     if weight <= 0:
         return None
@@ -145,7 +184,12 @@ def _why(option: OptionOut) -> str:
     said = []
     for reason in option.fit.reasons:
         if reason.code == "limit_passed":
-            said.append(f"{str(reason.values.get('name', '')).lower()} past {reason.values.get('shown')}")
+            name = str(reason.data.get("name", "")).lower()
+            said.append(
+                f"{name}: none allowed"
+                if reason.data.get("none_allowed")
+                else f"{name} past {reason.data.get('shown')}"
+            )
         elif reason.code in _WHY:
             said.append(_WHY[reason.code])
     return f"{option.name}: {', '.join(said) or option.fit.status.replace('_', ' ')}"

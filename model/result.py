@@ -73,7 +73,10 @@ class FindingOut(_Out):
     The sentence itself is the client's (`report.words.say`)."""
 
     code: str
-    values: dict[str, FindingValue] = {}
+    data: dict[str, FindingValue] = {}
+    text: str | None = None
+    """The sentence, as the clients write it (`report.words.say`); filled where the contract is written
+    out (the JSON), never by the engine."""
 
 
 class FitOut(_Out):
@@ -614,17 +617,17 @@ def _limit_values(limit: LimitOut) -> dict[str, FindingValue]:
 def finding_out(finding: Finding, fill: Mapping[str, float] | None = None) -> FindingOut:
     """A finding as the contract carries it; `fill` gives values the engine left for the profile
     (the peak a plan's cap is set against)."""
-    values: dict[str, FindingValue] = {}
-    for key, value in finding.values.items():
+    data: dict[str, FindingValue] = {}
+    for key, value in finding.data.items():
         if isinstance(value, Finding):
-            values[key] = finding_out(value, fill)
+            data[key] = finding_out(value, fill)
         elif isinstance(value, tuple):
-            values[key] = [finding_out(v, fill) for v in value if isinstance(v, Finding)]
+            data[key] = [finding_out(v, fill) for v in value if isinstance(v, Finding)]
         elif value is None and fill is not None and key in fill:
-            values[key] = fill[key]
+            data[key] = fill[key]
         else:
-            values[key] = value
-    return FindingOut(code=finding.code, values=values)
+            data[key] = value
+    return FindingOut(code=finding.code, data=data)
 
 
 def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[FindingOut]:
@@ -634,15 +637,15 @@ def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[FindingOu
     out = []
     for limit in limits:
         if limit.exceeded and limit.hard and limit.avoidable and segments is not None:
-            out.append(FindingOut(code="limit_avoided", values={**_limit_values(limit), "restart": segments.name}))
+            out.append(FindingOut(code="limit_avoided", data={**_limit_values(limit), "restart": segments.name}))
         elif limit.exceeded and not limit.hard:
-            out.append(FindingOut(code="limit_warned", values=_limit_values(limit)))
+            out.append(FindingOut(code="limit_warned", data=_limit_values(limit)))
         elif limit.warned and not limit.exceeded and limit.hard:
             values = _limit_values(limit)
             values["step"] = limit.steps_until_warning
             values["seconds"] = limit.seconds_until_warning
             values["level"] = limit.warning
-            out.append(FindingOut(code="limit_ahead", values={**values, "limit_step": limit.steps_until_limit}))
+            out.append(FindingOut(code="limit_ahead", data={**values, "limit_step": limit.steps_until_limit}))
     return out
 
 
@@ -656,12 +659,12 @@ def _fit(
     if status == "ruled_out":
         for limit in limits:
             if limit.exceeded and limit.hard and not limit.avoidable and not limit.lifted:
-                reasons.append(FindingOut(code="limit_passed", values=_limit_values(limit)))
+                reasons.append(FindingOut(code="limit_passed", data=_limit_values(limit)))
         if bill.unmet is not None and bill.unmet[i] is not None:
             reasons.append(finding_out(bill.unmet[i]))
         if bill.pinned_refused is not None and bool(bill.pinned_refused[i]):
             reasons.append(
-                FindingOut(code="pinned_plan_refused", values={"plan": plan_name(option.table, str(bill.plan[i]))})
+                FindingOut(code="pinned_plan_refused", data={"plan": plan_name(option.table, str(bill.plan[i]))})
             )
         if bill.unplanned is not None and bool(bill.unplanned[i]) and option.table.contract is None:
             last = option.table.plans[-1]
@@ -669,7 +672,7 @@ def _fit(
             reasons.append(
                 FindingOut(
                     code="no_plan",
-                    values={"plan": last.name, "why": finding_out(why[i]) if why is not None else None},
+                    data={"plan": last.name, "why": finding_out(why[i]) if why is not None else None},
                 )
             )
     elif status == "not_public":
@@ -681,7 +684,7 @@ def _fit(
             reasons.append(
                 FindingOut(
                     code="no_published_plan",
-                    values={
+                    data={
                         "contract": contract.name,
                         "plan": last.name,
                         "why": finding_out(why[i], {"peak": float(estimate.work.peak(held)[i])})
@@ -697,7 +700,7 @@ def _fit(
                 reasons.append(
                     FindingOut(
                         code="past_published_tier",
-                        values={
+                        data={
                             "meter": line.name,
                             "up_to": _finite(line.ceiling[i]) if line.ceiling is not None else None,
                             "unit": line.quantity_unit,
@@ -711,10 +714,18 @@ def _fit(
         for p in option.designed_limits:
             if p.spec.hard and not p.avoidable and bool(p.exceeded[i]):
                 limit = _limit(estimate.book, option.table, p, i, step_seconds)
-                reasons.append(FindingOut(code="limit_lifted", values={**_limit_values(limit), "design": design_name}))
+                reasons.append(FindingOut(code="limit_lifted", data={**_limit_values(limit), "design": design_name}))
+    if status == "workaround" and not reasons and option.designed_total is not None:
+        reasons.append(
+            FindingOut(
+                code="design_cheaper",
+                data={"design": design_name, "as_designed_usd": float(option.designed_total[i])},
+            )
+        )
+    said = {r.data.get("limit") for r in reasons if r.code == "limit_lifted"}
     for limit in limits:
-        if limit.lifted:
-            reasons.append(FindingOut(code="limit_lifted", values={**_limit_values(limit), "design": design_name}))
+        if limit.lifted and limit.id not in said:
+            reasons.append(FindingOut(code="limit_lifted", data={**_limit_values(limit), "design": design_name}))
     return FitOut(
         status=status,
         design=design_ids or None,
@@ -825,14 +836,14 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
     advice: list[FindingOut] = []
     for limit in blocked:
         values = {**_limit_values(limit), "restart": segments.name if segments is not None else None}
-        advice.append(FindingOut(code="history_passes", values=values))
+        advice.append(FindingOut(code="history_passes", data=values))
     if segments is not None and count > 1 and first >= 1 and not blocked:
         # Only advice that can be followed: a segment must hold at least one step, and a run whose
         # own payload passes a limit that restarting cannot fix has been told so above.
         advice.append(
             FindingOut(
                 code="history_segments",
-                values={
+                data={
                     "advice": segments.advice.format(
                         every=first,
                         segments=count,
@@ -847,7 +858,7 @@ def _history(option: OptionEstimate, out: OptionOut, i: int, profile: WorkloadPr
     if profile.context_growth_kb > 0 and not blocked:
         advice.append(FindingOut(code="history_grows"))
     if not advice:
-        advice.append(FindingOut(code="history_inside", values={"vendor": table.vendor, "name": spec.name}))
+        advice.append(FindingOut(code="history_inside", data={"vendor": table.vendor, "name": spec.name}))
     numbers: dict[str, float] = {}
     for run_limit in table.run_limits:
         if run_limit.measure in _HISTORY_MEASURES:
@@ -913,7 +924,7 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
         warnings.append(
             FindingOut(
                 code="peak_raised",
-                values={
+                data={
                     "given": profile.peak_concurrent_runs,
                     "floor": workload.peak_floor,
                     "window_hours": profile.peak_window_hours,

@@ -163,9 +163,10 @@ def _totals(cost: Array, setup: Array, migration: Array, cutover: float) -> tupl
     m = np.arange(1, h + 1)
     before = cum[:, :, m - 1]  # months 1..m-1 on the first option
     after = rest[:, :, m - 1]  # months m..h on the second (what it could not run before does not count)
-    ends = np.minimum(m - 1 + cutover, h)  # the first option's bill runs on through the cut-over
-    whole = np.floor(ends).astype(np.intp)  # cost so far at `ends`, linear within the month it ends in
-    part = ends - whole
+    # The first option's bill runs on through the cut-over: its whole months, then a share of the
+    # next (taken from the cut-over itself, not from m - 1 + cutover, which rounds a tiny share away).
+    whole = np.minimum(m - 1 + int(np.floor(cutover)), h).astype(np.intp)
+    part = np.where(whole < h, cutover - np.floor(cutover), 0.0)
     nxt = np.minimum(whole + 1, h)
     with np.errstate(invalid="ignore"):
         at_end = cum[:, :, whole] + np.where(part > 0, part * (cum[:, :, nxt] - cum[:, :, whole]), 0.0)

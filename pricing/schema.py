@@ -798,7 +798,7 @@ class ByReference(_Strict):
 
 
 class Design(_Strict):
-    """The vendor's documented way around a hard limit, priced as a design of its own ("Temporal
+    """The vendor's documented way around a hard limit, priced as a design of its own ("Acme
     Cloud, payloads by reference"). A run that passes one of the limits it `lifts` is priced as
     the first design (in the table's order) under whose run it passes no hard limit.
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from tabulate import tabulate
 
-from model.result import ComponentOut, EstimateOut, FeatureOut, HistoryOut, OptionOut
+from model.result import ComponentOut, EstimateOut, FeatureOut, FindingOut, HistoryOut, OptionOut
 from model.units import price_unit_parts
 from model.verdict import verdict
 from pricing.schema import FEATURES
@@ -90,10 +90,22 @@ def _round(value: Any) -> Any:
     return value
 
 
+def _said(value: Any) -> Any:
+    """Every finding in the dumped contract with its sentence (`text`) beside its code."""
+    if isinstance(value, dict):
+        out = {k: _said(v) for k, v in value.items()}
+        if "code" in out and "data" in out and "text" in out and isinstance(out["data"], dict):
+            out["text"] = say(FindingOut.model_validate(value))
+        return out
+    if isinstance(value, list):
+        return [_said(v) for v in value]
+    return value
+
+
 def to_jsonable(result: EstimateOut) -> dict[str, Any]:
-    """The contract as plain data: computed figures to 10 significant digits, the profile exactly as
-    read (so it loads back to the same profile)."""
-    data = _round(result.model_dump(mode="json"))
+    """The contract as plain data: computed figures to 10 significant digits, each finding with its
+    sentence, the profile exactly as read (so it loads back to the same profile)."""
+    data = _said(_round(result.model_dump(mode="json")))
     assert isinstance(data, dict)
     data["profile"] = result.profile.model_dump(mode="json")
     return data

@@ -30,12 +30,12 @@ __all__ = [
 ]
 
 _FEATURES = {
-    "seats": "seats",
+    "seats": "seat count",
     "log_retention_days": "log retention",
-    "sla_percent": "an uptime SLA",
-    "support": "a support level",
+    "sla_percent": "uptime SLA",
+    "support": "support level",
     "sso": "SSO / SAML",
-    "hipaa": "a HIPAA BAA",
+    "hipaa": "HIPAA BAA",
 }
 
 
@@ -154,6 +154,9 @@ def _shorts(v: Mapping[str, Any]) -> str:
 SAYINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "limit_passed": lambda v: f"the run {_limit(v)}{_advice(v)}",
     "limit_lifted": lambda v: f"as designed the run {_limit(v)}; priced as {v.get('design')}",
+    "design_cheaper": lambda v: (
+        f"priced as {v.get('design')}, cheaper than as designed ({money(v.get('as_designed_usd'))} a month)"
+    ),
     "limit_warned": lambda v: f"the run {_limit(v)} (a limit that only warns){_advice(v)}",
     "limit_ahead": lambda v: (
         f"the run passes the {number(float(v.get('level') or 0))} {v.get('unit')} warning level of the "
@@ -244,7 +247,7 @@ def sentence(text: str) -> str:
 def say(finding: FindingOut) -> str:
     """A finding as a sentence (no closing full stop, so it can be joined or followed)."""
     try:
-        return SAYINGS[finding.code](finding.values)
+        return SAYINGS[finding.code](finding.data)
     except KeyError:
         return finding.code.replace("_", " ")
 
@@ -266,7 +269,7 @@ def flip_sentence(flip: Flip, result: EstimateOut) -> str:
 
 
 def option_name(option: OptionOut) -> str:
-    """The option's name, with its design's where it is priced as one ("Temporal Cloud, payloads by
+    """The option's name, with its design's where it is priced as one ("Acme Cloud, payloads by
     reference")."""
     if option.fit.status == "workaround" and option.fit.design_name:
         return f"{option.name}, {option.fit.design_name}"
@@ -282,9 +285,9 @@ def fit_label(option: OptionOut) -> str:
         return f"runs with {option.fit.design_name}"
     if status == "not_public":
         found = next((r for r in option.fit.reasons if r.code == "past_published_tier"), None)
-        up_to = found.values.get("up_to") if found is not None else None
+        up_to = found.data.get("up_to") if found is not None else None
         if isinstance(up_to, float | int) and found is not None:
-            return f"price not public above {number(float(up_to))} {found.values.get('unit')}"
+            return f"price not public above {number(float(up_to))} {found.data.get('unit')}"
         return "price not public (contract only)"
     return "ruled out"
 

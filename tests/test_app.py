@@ -14,8 +14,9 @@ from model.engine import estimate
 from model.result import summarize
 from pricing.load import read_criteria, read_pricebook, read_versions
 from pricing.profiles import read_presets
+from report.compare import monthly_cell
 from report.document import headline
-from report.words import money
+from report.words import flip_sentence, option_name, say, sentence
 from ui.state import VIEWS, field_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -82,7 +83,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def expected(profile) -> tuple[str, dict[str, str]]:
     result = summarize(estimate(profile, read_pricebook(on=dt.date.today())))
-    return headline(result), {o.name: money(o.monthly_usd) for o in result.options}
+    return headline(result), {option_name(o): monthly_cell(o) for o in result.options}
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -164,7 +165,7 @@ def test_pricing_date_shows_older_tables(presets):
     name = OPTIONS[MOST_VERSIONS].name
     assert metrics(old)[name] != metrics(today)[name]
     result = summarize(estimate(presets["coding-agent"], read_pricebook(on=before)))
-    assert metrics(old) == {o.name: money(o.monthly_usd) for o in result.options}
+    assert metrics(old) == {option_name(o): monthly_cell(o) for o in result.options}
 
 
 def test_bad_link_values_are_named_and_the_rest_kept():
@@ -297,7 +298,8 @@ def test_the_headline_says_what_it_rests_on_and_what_would_flip_it():
     at = start({"preset": "background-agent"})
     analysis = analyse(read_presets()["background-agent"], read_pricebook(on=dt.date.today()))
     text = " ".join(m.value for m in at.markdown)
-    assert analysis.flip is not None and f"**What would flip it:** {analysis.flip.sentence}" in text
+    assert analysis.flip is not None
+    assert f"**What would flip it:** {flip_sentence(analysis.flip, analysis.result)}" in text
     assert "vendor $" in text and "your infrastructure $" in text and "people $" in text
 
 
@@ -328,16 +330,17 @@ def test_the_limits_view_says_a_limit_of_none_as_none_and_each_passed_limit_as_t
 
     at = start({"preset": "deep-research"})
     at.segmented_control(key="view").set_value("Limits").run()
-    shown = [w.value for w in at.warning]
+    shown = [w.value for w in [*at.warning, *at.info]]
     result = summarize(estimate(read_presets()["deep-research"], read_pricebook(on=dt.date.today())))
-    passed = [(o, x) for o in result.options for x in o.limits if x.exceeded and x.hard]
-    assert passed and len(shown) >= len(passed)
-    nothing = [(o, x) for o, x in passed if x.limit == 0]
+    passed = [(o, r) for o in result.options for r in o.fit.reasons if r.code in ("limit_passed", "limit_lifted")]
+    assert passed
+    for option, reason in passed:
+        assert any(s.startswith(f"{option_name(option)}: ") and sentence(say(reason)) in s for s in shown), reason
+    nothing = [(o, r) for o, r in passed if r.data["none_allowed"]]
     assert nothing, "the preset should hit a limit of none (Express cannot wait for a person)"
-    for option, limit in nothing:
-        assert any(
-            s.startswith(f"{option.name}: this run has {limit.name.lower()}, and none is allowed") for s in shown
-        )
+    for option, reason in nothing:
+        name = str(reason.data["name"]).lower()
+        assert any(f"The run has {name}, and none is allowed" in s for s in shown if s.startswith(option.name))
     assert not [s for s in shown if "passes the 0 " in s]
 
 

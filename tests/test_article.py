@@ -11,6 +11,7 @@ import pytest
 from model.engine import estimate
 from model.result import summarize
 from pricing.load import read_pricebook
+from report.words import plan_reason
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "article-reconciliation.md"
 ARTICLE_DATE = dt.date(2026, 5, 31)
@@ -74,5 +75,5 @@ def test_article_ranges_bracket_our_trigger_figure(figures):
     assert 80 <= figures["now"]["trigger.dev/cloud"].monthly_usd <= 180
     # Hobby and Pro bill the same here (each fee is all usage credit); the tie goes to Pro
     trigger = figures["now"]["trigger.dev/cloud"]
-    assert trigger.plan == "Pro" and "as cheap as Hobby" in trigger.plan_reason
+    assert trigger.plan == "Pro" and "as cheap as Hobby" in plan_reason(trigger)
     assert figures["then"]["temporal/cloud"].plan == "Essentials"

@@ -27,12 +27,16 @@ def test_no_stale_golden_files():
 
 def test_json_contract_fields():
     data = json.loads(RENDERED["article-example.json"])
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     ids = {o["id"] for o in data["options"]}
     assert {"trigger.dev/cloud", "temporal/cloud", "trigger.dev/self-hosted", "temporal/self-hosted"} <= ids
     for option in data["options"]:
-        for key in ("id", "plan", "monthly_usd", "low_usd", "high_usd", "components", "quantities"):
+        for key in ("id", "plan", "monthly_usd", "low_usd", "high_usd", "components", "quantities", "fit"):
             assert key in option, key
+        assert option["fit"]["status"] in ("fits", "workaround", "not_public", "ruled_out")
+        assert option["applicable"] == (option["fit"]["status"] in ("fits", "workaround"))
+        for finding in [option["plan_reason"], *option["warnings"], *option["fit"]["reasons"]]:
+            assert set(finding) == {"code", "data", "text"} and finding["text"]
         assert "runs" in option["quantities"]
         for c in option["components"]:
             assert {"name", "quantity", "unit", "unit_price", "cost_usd"} <= set(c)

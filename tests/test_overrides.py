@@ -11,6 +11,7 @@ from model.profile import OptionOverrides
 from model.result import summarize
 from pricing.load import PricingError, read_pricebook
 from pricing.profiles import known_from, parse_profile_text
+from report.words import say
 from tests.agents import agent
 
 BOOK = read_pricebook()
@@ -48,8 +49,10 @@ def test_temporal_s_business_example_with_a_pinned_plan():
     assert actions.quantity == pytest.approx(11_250_000)
     assert actions.cost_usd == pytest.approx(525.0)
     cheapest = next(p for p in pinned.plans if p.id != "business" and p.monthly_usd is not None)
-    assert pinned.plan_reason.startswith("your pinned plan (the cheapest,")
-    assert cheapest.name in pinned.plan_reason
+    assert pinned.plan_reason.code == "plan_pinned"
+    assert pinned.plan_reason.data["cheapest"] == cheapest.name
+    assert pinned.plan_reason.data["cheapest_usd"] == pytest.approx(cheapest.monthly_usd)
+    assert say(pinned.plan_reason).startswith(f"your pinned plan (the cheapest, {cheapest.name}, would bill $")
 
 
 def test_a_negotiated_rate_replaces_the_list_price_exactly():
@@ -95,16 +98,23 @@ def test_an_add_on_a_plan_does_not_sell_rules_that_plan_out():
     option = _option(profile, "trigger.dev/cloud")
     assert option.plan == "Pro"
     hobby = next(p for p in option.plans if p.id == "hobby")
-    assert hobby.monthly_usd is None and "does not sell" in hobby.reason
+    assert hobby.monthly_usd is None and hobby.reason.code == "plan_unsold"
+    assert say(hobby.reason) == "Hobby does not sell Extra concurrency (bought in the dashboard)"
     bought = _line(option, "addon.extra_concurrency")
     assert bought.quantity == 50 and bought.cost_usd == pytest.approx(50 * bought.unit_price) and bought.cost_usd > 0
 
 
-def test_a_pinned_plan_that_cannot_take_the_workload_says_so():
+def test_a_pinned_plan_that_cannot_take_the_workload_rules_the_option_out():
+    """A buyer's pinned plan is priced as pinned, but a plan that cannot take the workload makes the
+    option unable to run it: it is never the cheapest (it was, with a warning, before)."""
     busy = agent(monthly_runs=4_360_000, overrides={"trigger.dev/cloud": OptionOverrides(plan="hobby")})
-    option = _option(busy, "trigger.dev/cloud")
+    result = summarize(estimate(busy, BOOK))
+    option = next(o for o in result.options if o.id == "trigger.dev/cloud")
     assert option.plan == "Hobby"
-    assert any(w.startswith("your pinned plan Hobby cannot take this workload") for w in option.warnings)
+    assert option.fit.status == "ruled_out" and not option.applicable
+    assert [r.code for r in option.fit.reasons] == ["pinned_plan_refused"]
+    assert option.plan_reason.data["refused"] is not None
+    assert result.cheapest != "trigger.dev/cloud"
 
 
 def test_the_profile_file_names_what_it_may_override():

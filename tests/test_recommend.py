@@ -132,7 +132,7 @@ def test_a_vendor_none_of_whose_options_can_run_the_workload_is_ruled_out(book):
         estimate(agent(steps_per_run=100, step_seconds=10), book, ["aws/step-functions-express", "trigger.dev/cloud"])
     )
     rec = recommend(CRITERIA, {}, only)
-    assert "aws" in rec.excluded and "five minutes" in rec.excluded["aws"]
+    assert "aws" in rec.excluded and "run duration past 300 s" in rec.excluded["aws"]
     assert rec.option == "trigger.dev/cloud"
 
 

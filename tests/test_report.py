@@ -314,8 +314,10 @@ def test_the_cost_chart_keeps_its_structure_and_each_profile_brings_its_data(boo
 def test_each_limit_says_how_long_into_the_run_it_is_passed(book):
     """Steps are read with the time they come at: the run's wall time spread over its steps."""
     from model.engine import estimate
-    from model.result import format_elapsed, summarize
+    from model.result import summarize
     from report.document import crossed_at
+    from report.words import elapsed as format_elapsed
+    from report.words import say
 
     profile = PRESETS["deep-research"]
     out = summarize(estimate(profile, book))
@@ -326,10 +328,9 @@ def test_each_limit_says_how_long_into_the_run_it_is_passed(book):
         assert limit.seconds_until_limit == pytest.approx(limit.steps_until_limit * per_step, rel=1e-12)
         shown = crossed_at(limit)
         assert shown == f"step {limit.steps_until_limit:,.0f} ({format_elapsed(limit.seconds_until_limit)} in)"
-        if limit.exceeded and limit.hard:
-            assert any(
-                f"({'about ' + format_elapsed(limit.seconds_until_limit)} into the run)" in w for w in option.warnings
-            )
+        if limit.exceeded and limit.hard and not limit.lifted:
+            said = [say(r) for r in [*option.fit.reasons, *option.warnings]]
+            assert any(f"(about {format_elapsed(limit.seconds_until_limit)} into the run)" in w for w in said)
     # A run of no steps has no time per step: no elapsed time, not zero.
     none = summarize(estimate(profile.model_copy(update={"steps_per_run": 0.0}), book))
     assert all(

@@ -18,6 +18,7 @@ from pricing.load import PricingError, read_pricebook
 from pricing.profiles import known_from, parse_profile_text, read_presets
 from pricing.schema import SUPPORT_LEVELS
 from report.compare import format_markdown
+from report.words import plan_reason, say
 from tests.agents import agent
 from ui.state import decode, encode, requirements_from
 
@@ -45,7 +46,7 @@ def test_a_tie_goes_to_the_plan_with_more_headroom():
     bills = {p.id: p.monthly_usd for p in option.plans}
     assert bills["hobby"] is not None and round(bills["hobby"], 2) == round(bills["pro"], 2)
     assert option.plan == "Pro"
-    assert "as cheap as Hobby, with more headroom" in option.plan_reason
+    assert "as cheap as Hobby, with more headroom" in plan_reason(option)
 
 
 def test_a_plan_short_of_the_log_retention_is_passed_over_with_its_reason():
@@ -56,7 +57,10 @@ def test_a_plan_short_of_the_log_retention_is_passed_over_with_its_reason():
     hobby = next(p for p in option.plans if p.id == "hobby")
     assert option.plan == "Pro"
     assert hobby.monthly_usd is None
-    assert f"logs kept {hobby_days:g} days, fewer than the {needed} you need" in hobby.reason
+    assert hobby.reason.code == "plan_short"
+    (short,) = hobby.reason.data["short"]
+    assert short.data == {"feature": "log_retention_days", "have": hobby_days, "want": needed}
+    assert f"logs kept {hobby_days:g} days, fewer than the {needed} you need" in say(hobby.reason)
 
 
 def test_seats_past_a_plan_s_count_are_bought_as_its_add_on():
@@ -78,18 +82,26 @@ def test_an_option_with_no_plan_that_meets_a_need_is_not_applicable_but_self_hos
     profile = _needs(ARTICLE, support="priority")
     result = summarize(estimate(profile, BOOK, [TEMPORAL, "temporal/self-hosted"]))
     cloud, hosted = (next(o for o in result.options if o.id == i) for i in (TEMPORAL, "temporal/self-hosted"))
-    assert not cloud.applicable
-    assert cloud.not_applicable.startswith("no plan both takes this workload and meets your requirements")
-    assert "email support, below the priority support you need" in cloud.not_applicable
+    assert not cloud.applicable and cloud.fit.status == "ruled_out"
+    (why,) = cloud.fit.reasons
+    assert why.code == "requirements_unmet"
+    said = say(why)
+    assert said.startswith("no plan both takes this workload and meets your requirements")
+    assert "email support, below the priority support you need" in said
     assert hosted.applicable
 
 
 def test_a_need_the_vendor_lists_as_an_extra_at_no_published_price_is_a_warning():
     option = _option(_needs(ARTICLE, hipaa=True), TRIGGER)
     assert option.plan in ("Hobby", "Pro") and option.applicable
-    assert any("HIPAA (BAA) costs extra at a price the vendor does not publish" in w for w in option.warnings)
+    assert any(
+        w.code == "feature_unpriced"
+        and w.data["feature"] == "hipaa"
+        and "costs extra at a price the vendor does not publish" in say(w)
+        for w in option.warnings
+    )
     free = next(p for p in option.plans if p.id == "free")
-    assert "no HIPAA BAA" in free.reason
+    assert say(free.reason) == "Free does not meet your requirements: no HIPAA BAA"
 
 
 def test_a_flag_sold_as_an_add_on_is_bought_on_the_plan_that_sells_it():
@@ -100,7 +112,7 @@ def test_a_flag_sold_as_an_add_on_is_bought_on_the_plan_that_sells_it():
     line = next(c for c in option.components if c.key == "needs.saml_sso")
     assert line.quantity == 1 and line.cost_usd == pytest.approx(old.table(TEMPORAL).prices["saml_sso"].expected)
     essentials = next(p for p in option.plans if p.id == "essentials")
-    assert "no SSO / SAML" in essentials.reason
+    assert "no SSO / SAML" in say(essentials.reason)
 
 
 def test_every_plan_shows_its_features_with_a_source():

@@ -82,7 +82,7 @@ def test_compare_prices_it_by_its_meters_plans_and_cap(data, tmp_path, capsys):
     acme = next(o for o in json.loads(out)["options"] if o["id"] == "acme/cloud")
     assert acme["plan"] == "Scale" and acme["monthly_usd"] == pytest.approx(200)
     starter = next(p for p in acme["plans"] if p["id"] == "starter")
-    assert starter["monthly_usd"] is None and "fewer than the peak of 50" in starter["reason"]
+    assert starter["monthly_usd"] is None and "fewer than the peak of 50" in starter["reason"]["text"]
 
 
 def test_the_report_shows_it(data, tmp_path, capsys):
@@ -159,4 +159,4 @@ def test_a_plan_rate_cap_rules_the_plan_out_past_it(data, tmp_path, capsys):
     acme = next(o for o in json.loads(out)["options"] if o["id"] == "acme/cloud")
     starter = next(p for p in acme["plans"] if p["id"] == "starter")
     assert acme["plan"] == "Scale" and starter["monthly_usd"] is None
-    assert "at most 0.1 steps per second" in starter["reason"]
+    assert "at most 0.1 steps per second" in starter["reason"]["text"]

@@ -11,6 +11,7 @@ from model.result import summarize
 from model.verdict import flip_point, verdict
 from pricing.load import read_pricebook
 from report.compare import headline, headline_details
+from report.words import flip_sentence
 from tests.agents import agent
 
 BOOK = read_pricebook()
@@ -71,7 +72,8 @@ def test_the_ops_share_break_even_flips_the_answer_as_the_engine_says():
             update={"team": profile.team.model_copy(update={"ops_fte": {"temporal/cloud": share}})}
         )
         assert summarize(estimate(changed, BOOK, list(profile.options))).cheapest == cheaper
-    assert f"{flip.value:.2g}" in flip.sentence and "Temporal Cloud would be the cheaper" in flip.sentence
+    said = flip_sentence(flip, result)
+    assert f"{flip.value:.2g}" in said and "Temporal Cloud would be the cheaper" in said
 
 
 def test_the_volume_break_even_flips_the_answer_as_the_engine_says():
@@ -88,4 +90,4 @@ def test_the_volume_break_even_flips_the_answer_as_the_engine_says():
     assert changes, "the cheapest never changes on the grid"
     low, high = changes[-1]
     assert low <= flip.value <= high
-    assert cheapest[0] == "trigger.dev/cloud" and "below" in flip.sentence
+    assert cheapest[0] == "trigger.dev/cloud" and flip.below and "below" in flip_sentence(flip, result)

@@ -43,11 +43,9 @@ def render_limits(analysis: Analysis) -> None:
     shaped = [o for o in result.options if o.fit.status != "fits"]
     warned = [(o, w) for o in result.options for w in o.warnings if w.code.startswith("limit_")]
     for option in shaped:
-        text = f"{option_name(option)}: {fit_label(option)}. " + " ".join(
-            f"{t[0].upper()}{t[1:]}." for t in fit_reasons(option)
-        )
+        text = f"{option_name(option)}: {fit_label(option)}. " + " ".join(sentence(t) for t in fit_reasons(option))
         if option.fit.status == "ruled_out":
-            st.error(text, icon=":material/block:")
+            st.warning(text, icon=":material/block:")
         elif option.fit.status == "not_public":
             st.warning(text, icon=":material/lock:")
         else:

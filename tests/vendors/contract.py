@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.engine import estimate
+from model.engine import estimate, saving_needed
 from model.requirements import table_problems
 from model.result import summarize
 from pricing.load import list_table_files, read_criteria, read_pricebook, read_table
@@ -147,9 +147,15 @@ class VendorContract:
         bigger = p.model_copy(update={field: min(getattr(p, field) * factor + 1, caps[field])})
         result = estimate([p, bigger], book, [self.option]).option(self.option)
         small, large = result.total
-        plans = result.bill.plan
-        if plans[0] == plans[1]:
+        plans, designs = result.bill.plan, result.design
+        if plans[0] == plans[1] and designs[0] == designs[1]:
             assert large >= small - 1e-9 * max(small, 1), (field, small, large)
+        elif plans[0] == plans[1]:  # a limit forced a design: it saves less than a design must to be taken unasked
+            assert large >= small - saving_needed(book, np.array([small]))[0] - 1e-9 * max(small, 1), (
+                field,
+                small,
+                large,
+            )
 
     def test_zero_runs_leave_only_fixed_costs(self, book, presets):
         idle = presets["coding-agent"].model_copy(update={"monthly_runs": 0})

@@ -9,6 +9,7 @@ import pytest
 from model.engine import estimate
 from model.profile import WorkloadProfile
 from model.result import summarize
+from report.words import say
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -229,8 +230,11 @@ def test_a_run_past_25000_events_is_flagged_at_that_step():
     inside, over = (summarize(estimate(x, BOOK, [OPTION])).options[0] for x in (p, past))
     assert inside.history.events_per_run == 24_999 and not inside.history.exceeds_limit
     assert over.history.events_per_run == 25_006 and over.history.exceeds_limit
-    assert any("25,000 events" in w and "step 3,572" in w for w in over.warnings)
-    assert not any("25,000 events" in w for w in inside.warnings)
+    # Past it the option is ruled out (no design of the table splits a run), at that step.
+    assert inside.fit.status == "fits" and over.fit.status == "ruled_out"
+    (reason,) = over.fit.reasons
+    assert (reason.code, reason.data["limit"], reason.data["step"]) == ("limit_passed", "history_events", 3572)
+    assert "25,000 events" in say(reason) and "step 3,572" in say(reason)
 
 
 # --- One year at most ----------------------------------------------------------------------------
@@ -249,7 +253,8 @@ def test_a_run_of_a_year_is_allowed_and_longer_is_not():
     assert duration.limit == YEAR_SECONDS
     assert duration.value.tolist() == [YEAR_SECONDS, YEAR_SECONDS + 1]
     out = summarize(result, 1).options[0]
-    assert out.applicable is False and out.not_applicable == "A Standard execution runs at most a year."
+    assert out.applicable is False and out.fit.status == "ruled_out"
+    assert [r.data["advice"] for r in out.fit.reasons] == ["A Standard execution runs at most a year."]
     # within a year, the run's length does not change the bill: it is priced by transitions
     transitions = next(ln for ln in option.bill.lines if ln.key == "transitions")
     assert transitions.cost[0] == transitions.cost[1]

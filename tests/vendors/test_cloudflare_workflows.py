@@ -15,6 +15,7 @@ from model.engine import estimate
 from model.profile import WorkloadProfile
 from model.result import summarize
 from pricing.load import list_table_files, read_pricebook, read_table
+from report.words import say
 from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
@@ -356,7 +357,7 @@ def test_retention_past_30_days_is_priced_at_30_and_flagged():
     b, option_b = _lines(NEW_BOOK, longer)
     assert b["storage"].cost[0] == a["storage"].cost[0]
     assert not any(flag[0] for flag in option_a.bill.warnings.values())
-    assert any("retention_days" in message and flag[0] for message, flag in option_b.bill.warnings.items())
+    assert any(f.code == "retention_clamped" and flag[0] for f, flag in option_b.bill.warnings.items())
 
 
 # --- One instance's limits -------------------------------------------------------------------------
@@ -384,7 +385,7 @@ def test_every_limit_is_projected_by_hand():
     # steps: 12,000 step.do + 1 wait + 2 children (sleeps do not count), against the 10,000 default
     steps = limits["steps_per_workflow"]
     assert steps.value == 12_003 and steps.limit == TABLE.limits["steps_per_workflow"].expected == 10_000
-    assert steps.exceeded and steps.hard
+    assert steps.exceeded and steps.hard and steps.lifted
     assert steps.steps_until_limit == 10_000 - 3 + 1
     # one step's result, against 1 MiB
     assert limits["step_result_mb"].value == 8 * KB and limits["step_result_mb"].limit == 1024 * KB
@@ -396,27 +397,30 @@ def test_every_limit_is_projected_by_hand():
     # the longest single sleep or wait, against 365 days
     assert limits["max_sleep_days"].value == 5 * SECONDS_PER_DAY
     assert limits["max_sleep_days"].limit == 365 * SECONDS_PER_DAY
-    # a hard limit crossed is said in the option's warnings, with its advice
-    assert any("10,000 steps" in w and "25,000" in w for w in out.warnings)
+    # past the 10,000 default the option is priced with the limit raised, as Cloudflare allows up to 25,000
+    assert out.fit.status == "workaround" and out.fit.design == "more-steps"
+    (lifted,) = out.fit.reasons
+    assert lifted.code == "limit_lifted" and lifted.data["limit"] == "steps_per_workflow"
+    assert "10,000 steps" in say(lifted) and "25,000" in say(lifted)
 
 
-def test_a_run_past_a_limit_is_ruled_out_only_where_the_table_says_the_limit_blocks():
-    """Every limit here is hard (the run fails past it) and none `blocks`: each has a way round it
-    (raise the step limit to 25,000, hand the rest to a child, keep results elsewhere), so the
-    option stays priced and its warnings say what to do."""
-    blocking = {x.id for x in TABLE.run_limits if x.blocks}
-    heavy = [
-        agent(steps_per_run=30_000),
-        agent(steps_per_run=10, state_kb_per_run=2_000_000),
-        agent(steps_per_run=10, step_payload_kb=2048),
-        agent(sleeps_per_run=1, sleep_seconds=366 * SECONDS_PER_DAY),
+def test_a_run_past_a_hard_limit_is_priced_as_the_documented_design_or_ruled_out():
+    """Every limit here is hard (the run fails past it). Where Cloudflare documents a way around it
+    (the step limit raised up to 25,000; results kept in R2 and passed by reference) the option is
+    priced that way and named for it; past what those allow, it is ruled out with the limit."""
+    cases = [
+        (agent(steps_per_run=30_000), "ruled_out", None, "steps_per_workflow"),
+        (agent(steps_per_run=20_000), "workaround", "more-steps", "steps_per_workflow"),
+        (agent(steps_per_run=10, state_kb_per_run=2_000_000), "workaround", "results-in-r2", "state_per_instance_gb"),
+        (agent(steps_per_run=10, step_payload_kb=2048), "workaround", "results-in-r2", "step_result_mb"),
+        (agent(sleeps_per_run=1, sleep_seconds=366 * SECONDS_PER_DAY), "ruled_out", None, "max_sleep_days"),
     ]
-    for p in heavy:
-        out, limits = _limits(p)
-        crossed = [x for x in limits.values() if x.exceeded]
-        assert crossed and all(x.hard for x in crossed)
-        assert out.applicable == (not any(x.id in blocking for x in crossed))
-        assert len([w for w in out.warnings if "limit" in w]) == len(crossed)
+    for p, status, design, limit in cases:
+        out, _ = _limits(p)
+        assert out.fit.status == status, (limit, out.fit)
+        assert out.fit.design == design
+        assert limit in {r.data["limit"] for r in out.fit.reasons}
+        assert out.applicable == (status == "workaround")
 
 
 def test_waiting_instances_do_not_count_towards_the_concurrency_limit():

@@ -14,6 +14,7 @@ from model.engine import estimate
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from report.words import say
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -177,7 +178,7 @@ def test_a_peak_past_a_plans_rate_cap_rules_it_out():
             cap = PLANS[pid].rate_caps["task_runs"].expected
             assert (plans[pid].monthly_usd is not None) is allowed, (peak, pid)
             if not allowed:
-                assert plans[pid].reason == (
+                assert say(plans[pid].reason) == (
                     f"{PLANS[pid].name} takes at most {cap:g} task runs per second, fewer than the peak needs"
                 )
         assert plans["developer"].monthly_usd is not None  # the table gives Developer no cap

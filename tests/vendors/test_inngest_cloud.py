@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from model.engine import estimate
 from model.result import summarize
 from pricing.schema import Tiered
+from report.words import say
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -59,14 +60,24 @@ def _executions(runs, steps=0.0, retry=0.0, sleeps=0.0, waits=0.0, children=0.0)
     return runs * (1 + steps * (1 + retry * per_retry) + sleeps + waits + 3 * children)
 
 
+def _published_ceiling(plan) -> float:
+    """The most executions a plan's published prices cover: its allowance plus its last tier (Pro's
+    pay as you go stops at 20M; past it, Enterprise), or no end."""
+    item = plan.prices.get("executions", TABLE.prices["executions"])
+    if isinstance(item, Tiered) and item.beyond_last and item.tiers[-1].up_to is not None:
+        return plan.included["executions"].expected + item.tiers[-1].up_to
+    return math.inf
+
+
 def _plan_bills(executions: float, events: float, peak: float) -> dict[str, float]:
     """Each plan's bill, for the plans that can take the workload: the fee, executions and events
-    past the allowance (only on a plan with overage), and concurrency past the cap bought in whole
-    blocks (only where the plan sells it)."""
+    past the allowance (only on a plan with overage; executions only up to what its published
+    prices cover), and concurrency past the cap bought in whole blocks (only where the plan sells it)."""
     bills = {}
     for plan in TABLE.plans:
+        covered = min(executions, _published_ceiling(plan))
         usage = (
-            max(executions - plan.included["executions"].expected, 0.0) * _execution_price(plan)
+            max(covered - plan.included["executions"].expected, 0.0) * _execution_price(plan)
             + max(events - plan.included["events"].expected, 0.0) * _event_price()
         )
         if not plan.overage and usage > 0:
@@ -149,7 +160,7 @@ def test_pro_bill_above_the_included_executions_by_hand():
     assert _vendor(option) == pytest.approx(154.0)
     out = summarize(result).options[0]
     plans = {x.id: x for x in out.plans}
-    assert plans["hobby"].monthly_usd is None and "no usage beyond" in plans["hobby"].reason
+    assert plans["hobby"].monthly_usd is None and plans["hobby"].reason.code == "plan_no_overage"
     assert plans["business"].monthly_usd == pytest.approx(499.0)
     assert out.subtotals["vendor"] == pytest.approx(154.0)
 
@@ -198,14 +209,24 @@ def test_hobby_caps_concurrency_at_five():
     assert result.bill.plan_totals["hobby"][0] == 0
 
 
-def test_executions_past_20m_depend_on_an_enterprise_contract():
-    p = agent(monthly_runs=1_000_000, steps_per_run=24, retry_rate=0, human_waits_per_run=0)
-    option = estimate(p, BOOK, [OPTION]).option(OPTION)
+def test_executions_past_20m_have_no_public_price():
+    """Past Business's 10M (no overage) and Pro's 1M + 19M pay as you go, only Enterprise takes the
+    workload: the option is "price not public above 20M", never the cheapest, and its figure is what
+    the published tiers cover (not 25M extrapolated at Pro's rate)."""
+    inside = agent(monthly_runs=800_000, steps_per_run=24, retry_rate=0, human_waits_per_run=0)  # exactly 20M
+    past = inside.model_copy(update={"monthly_runs": 1_000_000})  # 25M executions
+    result = estimate([inside, past], BOOK, [OPTION, "trigger.dev/cloud"])
+    option = result.option(OPTION)
+    assert option.status.tolist() == ["fits", "not_public"]
     line = _lines(option)["executions"]
-    # 25M executions: past Business's 10M (no overage) and Pro's 1M + 19M
-    assert option.bill.plan[0] == "pro"
-    assert line.quantity[0] == 24_000_000 and bool(line.depends_on[0])
-    assert "past the last published tier" in line.depends_on_reason
+    assert line.quantity.tolist() == [19_000_000, 24_000_000]
+    assert line.past_published.tolist() == [False, True]
+    assert line.cost[1] == pytest.approx(19_000_000 * _execution_price(PLANS["pro"]))
+    assert result.cheapest()[1] == "trigger.dev/cloud"
+    out = summarize(result, 1).options[0]
+    (reason,) = out.fit.reasons
+    assert reason.code == "past_published_tier" and reason.data["up_to"] == 20_000_000
+    assert say(reason).startswith("price not public above 20,000,000 executions of Executions")
 
 
 @settings(max_examples=80, deadline=None)
@@ -329,6 +350,6 @@ def test_a_growing_conversation_passes_the_run_state_limit_and_says_so():
     state = {x.id: x for x in out.limits}["run_state_mb"]
     # 300 x (16 KB + 100 B) + 6 KB x 300 x 299 / 2 = about 267 MB, far past 32 MB
     assert state.exceeded and state.hard
-    assert any("32 MB run state size limit" in w for w in out.warnings)
-    blocking = {x.id for x in TABLE.run_limits if x.blocks}
-    assert out.applicable == ("run_state_mb" not in blocking)
+    # No design of Inngest's table gets around it (its docs publish none): the option is ruled out.
+    assert out.fit.status == "ruled_out" and not out.applicable
+    assert any("32 MB run state size limit" in say(r) for r in out.fit.reasons)

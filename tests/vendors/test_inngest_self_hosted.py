@@ -12,6 +12,7 @@ from model.engine import estimate
 from model.profile import TeamInputs, WorkloadProfile
 from model.result import summarize
 from pricing.schema import Scenario
+from report.words import say
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -63,7 +64,7 @@ def _out(profile: WorkloadProfile):
 def test_the_sspl_server_has_no_fee():
     out = _out(agent(monthly_runs=2_000_000, steps_per_run=40))
     assert TABLE.license is not None and TABLE.license.name == "SSPL"
-    assert out.plan == "self-hosted" and out.plan_reason.startswith("SSPL licence: no fee")
+    assert out.plan == "self-hosted" and say(out.plan_reason).startswith("SSPL licence: no fee")
     assert out.subtotals["vendor"] == 0
     assert not [c for c in out.components if c.category == "vendor"]
     assert not TABLE.plans and not TABLE.meters and not TABLE.prices

@@ -14,6 +14,7 @@ from model.engine import estimate
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from report.words import say
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -209,7 +210,7 @@ def test_the_cheapest_plan_that_takes_the_workload(actions_per_run, plan):
     for shown in out.plans:
         if bills[shown.id] is None:
             assert shown.monthly_usd is None
-            assert shown.reason.endswith(
+            assert say(shown.reason).endswith(
                 ("allows no usage beyond what it includes", "takes no actions beyond what it includes")
             )
         else:
@@ -241,9 +242,10 @@ def test_premium_overage_is_graduated_past_its_allowance():
     assert next(x for x in out.plans if x.id == "starter").monthly_usd == pytest.approx(75 + 115 * 25)
 
 
-def test_premium_past_200m_actions_depends_on_enterprise():
-    """250M actions: $750 + $1,000 to 200M, then 50M at the last rate, flagged as a contract price.
-    Starter's 50 actions a second rule it out at this volume."""
+def test_premium_past_200m_actions_has_no_public_price():
+    """250M actions: $750 + $1,000 to 200M; past it only Enterprise, at a price Restate does not
+    publish: the option is "price not public", its figure what the published tiers cover (not 50M
+    more at the last rate). Starter's 50 actions a second rule it out at this volume."""
     p = agent(
         monthly_runs=2_500_000,
         steps_per_run=98,
@@ -258,10 +260,12 @@ def test_premium_past_200m_actions_depends_on_enterprise():
     out = _out(p)
     assert out.plan == "Premium"
     line = _line(out, "actions")
-    assert line.cost_usd == pytest.approx(_premium_actions_usd(actions)) and line.cost_usd == pytest.approx(2250)
-    assert line.depends_on and "negotiated" in line.depends_on
+    assert line.cost_usd == pytest.approx(_premium_actions_usd(200e6)) and line.cost_usd == pytest.approx(1750)
+    assert out.fit.status == "not_public" and not out.applicable
+    (reason,) = out.fit.reasons
+    assert reason.code == "past_published_tier" and reason.data["up_to"] == pytest.approx(200e6)
     starter = next(x for x in out.plans if x.id == "starter")
-    assert starter.monthly_usd is None and "at most 50 actions per second" in starter.reason
+    assert starter.monthly_usd is None and "at most 50 actions per second" in say(starter.reason)
 
 
 def test_storage_past_the_included_gb_is_billed_per_gb_month():
@@ -295,9 +299,9 @@ def test_retention_is_priced_within_the_tables_bounds_and_the_plans(asked, price
     out = _out(p)
     kept = next(plan for plan in TABLE.plans if plan.name == out.plan).limits["retention_days"].expected
     assert out.quantities["storage_gb_months"] == pytest.approx(_storage_gb_months(p, min(priced, kept)))
-    flagged = any(w.startswith("retention_days is outside") for w in out.warnings)
+    flagged = any(say(w).startswith("retention_days is outside") for w in out.warnings)
     assert flagged is (asked != priced)
-    assert any("keeps" in w for w in out.warnings) is (priced > kept)
+    assert any("keeps" in say(w) for w in out.warnings) is (priced > kept)
 
 
 def test_the_chosen_plan_prices_the_journal_for_as_long_as_it_keeps_it():
@@ -322,7 +326,7 @@ def test_the_chosen_plan_prices_the_journal_for_as_long_as_it_keeps_it():
         max(storage - chosen.included["storage"].expected, 0.0) * TABLE.prices["storage"].expected
     )
     assert out.quantities["storage_gb_months"] == pytest.approx(storage)
-    assert any(w.startswith("Starter keeps closed runs 3 days") for w in out.warnings)
+    assert any(say(w).startswith("Starter keeps closed runs 3 days") for w in out.warnings)
     premium = next(x for x in out.plans if x.id == "premium")
     on_premium = _storage_gb_months(p, 30)
     assert premium.monthly_usd == pytest.approx(
@@ -343,7 +347,7 @@ def test_a_plan_that_keeps_the_journal_long_enough_is_priced_on_the_profile():
     out = _out(p)
     assert out.plan == "Starter"
     assert out.quantities["storage_gb_months"] == pytest.approx(_storage_gb_months(p, 2))
-    assert not any("keeps" in w for w in out.warnings)
+    assert not any("keeps" in say(w) for w in out.warnings)
 
 
 # --- Rate caps -----------------------------------------------------------------------------------
@@ -358,7 +362,7 @@ def test_the_free_plan_takes_at_most_10_actions_a_second():
     assert calm.plan == "Free" and calm.subtotals["vendor"] == 0
     free = next(x for x in busy.plans if x.id == "free")
     assert free.monthly_usd is None
-    assert free.reason == "Free takes at most 10 actions per second, fewer than the peak needs"
+    assert say(free.reason) == "Free takes at most 10 actions per second, fewer than the peak needs"
     assert busy.plan == "Starter"
 
 
@@ -393,4 +397,4 @@ def test_the_free_plan_takes_no_actions_past_its_allowance():
     assert inside.monthly_runs * _actions_per_run(inside) == PLANS["free"].included["actions"].expected
     assert _out(inside).plan == "Free"
     free = next(x for x in _out(past).plans if x.id == "free")
-    assert free.monthly_usd is None and free.reason == "Free allows no usage beyond what it includes"
+    assert free.monthly_usd is None and say(free.reason) == "Free allows no usage beyond what it includes"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.engine import estimate
+from model.engine import estimate, saving_needed
 from model.meters import charge
 from model.profile import Columns, OptionOverrides, profiles_frame
 from model.result import summarize
@@ -130,17 +130,20 @@ def test_business_wins_at_high_volume_and_developer_at_low():
     assert totals["developer"][0] < totals["business"][0]
 
 
-def test_actions_past_200m_depend_on_a_negotiated_price():
+def test_actions_past_the_last_tier_have_no_public_price():
+    """Past Business's last published tier Temporal prices by contract: the option is "price not
+    public" and never the cheapest."""
     book = read_pricebook(on=CURRENT)
     huge = agent(monthly_runs=10_000_000, steps_per_run=30)
-    line = {ln.key: ln for ln in estimate(huge, book, [OPTION]).option(OPTION).bill.lines}["actions"]
-    assert line.depends_on is not None and bool(line.depends_on[0])
-    assert "negotiated" in line.depends_on_reason
+    option = estimate(huge, book, [OPTION]).option(OPTION)
+    line = {ln.key: ln for ln in option.bill.lines}["actions"]
+    assert line.past_published is not None and bool(line.past_published[0])
+    assert option.status.tolist() == ["not_public"]
 
 
 def test_retention_outside_cloud_bounds_is_clamped_and_flagged():
     bill = estimate(agent(retention_days=365), read_pricebook(on=CURRENT), [OPTION]).option(OPTION).bill
-    assert any("retention_days" in m for m, f in bill.warnings.items() if f[0])
+    assert any(m.code == "retention_clamped" for m, f in bill.warnings.items() if f[0])
 
 
 def test_the_price_is_shown_as_the_vendor_quotes_it():
@@ -234,14 +237,25 @@ def test_timers_signals_and_children_add_events():
 
 
 def test_growing_context_makes_size_bind_first_and_payload_block():
+    """As designed, a growing conversation passes the 50 MB history size first (which
+    Continue-As-New fixes) and then the 2 MB payload (which it cannot: the context is the next
+    segment's input). So the option is priced as payloads by reference, whose history grows by a
+    reference a step."""
     profile = agent(steps_per_run=400, step_payload_kb=16, context_growth_kb=6, retry_rate=0, human_waits_per_run=0)
-    h = summarize(estimate(profile, read_pricebook(on=CURRENT), [OPTION])).history
-    assert h.binding_limit == "history_size"
-    assert h.steps_until_size_limit < h.steps_until_payload_limit < h.steps_until_event_limit
+    book = read_pricebook(on=CURRENT)
+    designed = estimate(profile, book, [OPTION]).option(OPTION).designed_limits
+    until = {x.id: float(x.steps_until_limit[0]) for x in designed}
+    assert until["history_size_mb"] < until["payload_mb"] < until["history_events"]
     # step n records 16 + 6 (n - 1) KB; 2 MB = 2,048 KB is passed at n = floor((2048-16)/6) + 2
-    assert h.steps_until_payload_limit == math.floor((2048 - 16) / 6) + 2
-    assert h.payload_blocks_continue_as_new
-    assert h.continue_as_new_segments > 1
+    assert until["payload_mb"] == math.floor((2048 - 16) / 6) + 2
+    out = summarize(estimate(profile, book, [OPTION])).options[0]
+    assert out.fit.status == "workaround" and out.fit.design == "by-reference"
+    (lifted,) = out.fit.reasons
+    assert (lifted.code, lifted.data["limit"]) == ("limit_lifted", "payload_mb")
+    assert lifted.data["step"] == until["payload_mb"]
+    h = out.history
+    assert not h.exceeds_limit and h.binding_limit == "history_events"
+    assert h.largest_payload_bytes < 2 * 1024
 
 
 def test_small_run_needs_no_continue_as_new():
@@ -313,7 +327,12 @@ def test_cost_never_falls_across_a_continue_as_new_boundary():
     frame["steps_per_run"] = steps.astype(float)
     option = estimate(frame, read_pricebook(on=CURRENT), [OPTION]).option(OPTION)
     assert (option.history.segments > 1).any()
-    assert (np.diff(option.total) >= 0).all()
+    same = option.design[1:] == option.design[:-1]
+    assert (np.diff(option.total)[same] >= 0).all()
+    # Where payloads by reference become worth it, the bill falls by less than a design must save
+    # to be taken unasked, and keeps growing after.
+    step_down = np.diff(option.total)[~same]
+    assert (step_down >= -saving_needed(read_pricebook(on=CURRENT), option.total[:-1][~same])).all()
 
 
 # The app: a contract entered in the link reprices the option and survives the round trip.

@@ -12,6 +12,7 @@ from model.engine import estimate
 from model.profile import Columns, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from report.words import say
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 
@@ -70,7 +71,7 @@ def test_the_concurrency_cap_is_hard_and_the_peak_follows_volume(presets):
     assert out.workload.peak_concurrent_runs_source in ("derived", "raised")
     option = out.options[0]
     hobby = next(p for p in option.plans if p.id == "hobby")
-    assert hobby.monthly_usd is None and "fewer than the peak" in hobby.reason
+    assert hobby.monthly_usd is None and "fewer than the peak" in say(hobby.reason)
     assert option.plan == "Pro"
     extra = next(c for c in option.components if c.key == "extra_concurrency")
     cap = next(p for p in TABLE.plans if p.id == "pro").concurrency.expected
