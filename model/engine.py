@@ -21,13 +21,22 @@ from model.billing import Array, Bools, repeated
 from model.fit import FITS, NOT_PUBLIC, RULED_OUT, WORKAROUND, Choice, candidates, lift, merge, passed
 from model.history import HistoryProjection
 from model.limits import LimitProjection, project_limits
-from model.lines import PEOPLE_TABLE, OptionBill
+from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill
 from model.meters import price_option
-from model.profile import Columns, WorkloadProfile, profiles_frame
+from model.profile import Columns, WorkloadProfile, lookup, profiles_frame
 from model.usage import Usage, Workload, workload
 from pricing.schema import Pick, PriceBook, PriceTable, Sampled, Scenario
 
-__all__ = ["SCENARIOS", "Estimate", "OptionEstimate", "comparable_totals", "estimate", "project", "saving_needed"]
+__all__ = [
+    "SCENARIOS",
+    "Estimate",
+    "OptionEstimate",
+    "comparable_totals",
+    "estimate",
+    "project",
+    "saving_needed",
+    "sized",
+]
 
 SCENARIOS: tuple[Scenario, ...] = ("low", "expected", "high")
 
@@ -252,11 +261,26 @@ def _price(
     )
 
 
+def sized(columns: Columns, book: PriceBook) -> Columns:
+    """The columns with each profile's machine size read from the hosting table (`machine_vcpu`,
+    `machine_memory_gb`): what counts of machine time need. Unchanged when the book has no hosting
+    table or a machine is unknown (pricing then says which)."""
+    if HOSTING_TABLE not in book.tables or "machine" not in columns:
+        return columns
+    machines = book.tables[HOSTING_TABLE].machines
+    unique, _ = columns.categories("machine")
+    if any(str(m) not in machines for m in unique):
+        return columns
+    vcpu = lookup(columns, "machine", {k: m.vcpu.expected for k, m in machines.items()})
+    memory = lookup(columns, "machine", {k: m.memory_gb.expected for k, m in machines.items()})
+    return columns.replaced({"machine_vcpu": vcpu, "machine_memory_gb": memory})
+
+
 def project(profiles: WorkloadProfile | pd.DataFrame, book: PriceBook) -> dict[str, tuple[LimitProjection, ...]]:
     """Every option's per-run limits for every profile, without pricing anything (the limit
     curves over steps need these alone)."""
     frame = profiles_frame(profiles)
-    work = workload(Columns(frame))
+    work = workload(sized(Columns(frame), book))
     return {t.id: project_limits(Usage(work, t, "expected")) for t in book.options()}
 
 
@@ -291,7 +315,7 @@ def estimate(
         if unknown:
             raise KeyError(f"unknown option(s) {', '.join(sorted(unknown))}; have {', '.join(t.id for t in tables)}")
         tables = [t for t in tables if t.id in wanted]
-    work = workload(Columns(frame))
+    work = workload(sized(Columns(frame), book))
     if draw is not None:
         ranges = False
     priced = tuple(_price(work, table, book, ranges, draw) for table in tables)
@@ -302,6 +326,6 @@ def comparable_totals(columns: Columns, book: PriceBook, options: Sequence[str])
     """The expected monthly cost of each option (NaN where it cannot run the workload), shape
     (rows, options), from columns already checked: the inner loop of a root finder, with no
     DataFrame and no range."""
-    work = workload(columns)
+    work = workload(sized(columns, book))
     tables = {t.id: t for t in book.options()}
     return np.stack([_price(work, tables[option], book, False).comparable for option in options], axis=1)

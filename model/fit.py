@@ -47,6 +47,7 @@ __all__ = [
     "lift",
     "merge",
     "passed",
+    "waived",
 ]
 
 Status = Literal["fits", "workaround", "not_public", "ruled_out"]
@@ -96,20 +97,32 @@ def _raised_ok(u: Usage, limits: Sequence[LimitProjection], raises: Mapping[str,
     return out
 
 
+def waived(design: Design) -> set[str]:
+    """The limits a design does not have at all: a design that moves the steps elsewhere (a machine
+    product) lifts its limits outright, where one that transforms the run or raises a level does not."""
+    if design.by_reference is not None:
+        return set()
+    return set(design.lifts) - set(design.raises)
+
+
 def lift(u: Usage, limits: tuple[LimitProjection, ...], design: npt.NDArray[np.object_]) -> tuple[LimitProjection, ...]:
-    """The limits with `lifted` set where a profile's designs raise a limit its run passes and
-    the run stays within the raised level."""
-    if not (design != "").any() or not any(d.raises for d in u.table.designs):
+    """The limits with `lifted` set where a profile's designs raise a limit its run passes (and the run
+    stays within the raised level) or move the steps where the limit does not apply."""
+    if not (design != "").any():
         return limits
     out = []
     for x in limits:
         lifted = np.zeros(len(x.value), dtype=bool)
         for d in u.table.designs:
             key = d.raises.get(x.id)
-            if key is None:
+            outright = x.id in waived(d)
+            if key is None and not outright:
                 continue
             uses = np.array([d.id in str(ids).split("+") for ids in design], dtype=bool)
-            within = _raised_ok(u, [x], {x.id: key})[x.id]
+            if outright or key is None:
+                within = np.ones(len(x.value), dtype=bool)
+            else:
+                within = _raised_ok(u, [x], {x.id: key})[x.id]
             lifted |= uses & x.exceeded & within
         out.append(replace(x, lifted=lifted) if lifted.any() else x)
     return tuple(out)
@@ -120,6 +133,12 @@ def _transform(u: Usage, designs: Sequence[Design], rows: int) -> dict[str, npt.
     columns: dict[str, npt.NDArray[np.object_] | Array] = {}
     ids = "+".join(d.id for d in designs)
     columns[DESIGN] = repeated(rows, ids)
+    moved = next((d.machine for d in designs if d.machine is not None), None)
+    if moved is not None:
+        # The steps' work runs on the vendor's machine product at the profile's CPU share; the
+        # orchestrator's own runtime only calls it and waits.
+        columns["machine_cpu_share"] = u.column("step_cpu_share")
+        columns["step_cpu_share"] = np.broadcast_to(np.asarray(u.params[moved.cpu_share], dtype=np.float64), (rows,))
     store = next((d.by_reference for d in designs if d.by_reference is not None), None)
     if store is not None:
         steps = u.work.steps
@@ -184,9 +203,10 @@ def candidates(
             tried = project_limits(trial, hard_only=True)
             raises = {k: v for d in combo for k, v in d.raises.items()}
             ok_raised = _raised_ok(trial, tried, raises)
+            gone = set().union(*(waived(d) for d in combo))
             still = nothing.copy()
             for x in tried:
-                if x.spec.hard and not x.avoidable:
+                if x.spec.hard and not x.avoidable and x.id not in gone:
                     still |= x.exceeded & ~ok_raised.get(x.id, nothing)
             out.append(Candidate(combo, columns, trial.work, ~still, useful))
     return out
@@ -218,6 +238,8 @@ def _default(work: Workload, name: str, rows: int) -> npt.NDArray[np.object_] | 
         return repeated(rows, "")
     if name == OFFLOADED:
         return np.zeros(rows)
+    if name == "machine_cpu_share":
+        return np.asarray(work.frame["step_cpu_share"], dtype=np.float64)
     return np.asarray(work.frame[name], dtype=np.float64)
 
 

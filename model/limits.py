@@ -31,6 +31,9 @@ BASE_UNITS = {
     "step_seconds": "s",
     "wait_seconds": "s",
     "step_cpu_seconds": "s",
+    "state_bytes": "bytes",
+    "step_memory_mb": "bytes",
+    "needs_machine": "count",
     "concurrent_runs": "concurrent runs",
     "start_rate": "runs/s",
 }
@@ -85,6 +88,10 @@ def _steps_until(u: Usage, spec: RunLimit, level: float) -> Array:
     if spec.measure == "run_seconds":
         wall = u.count("wall_seconds")
         return first_step_linear(wall.fixed, wall.per_step, level)
+    if spec.measure == "state_bytes":
+        state = u.count("state_kb").scaled(1024.0)
+        growth = np.where(np.isnan(u.column("state_kb_per_run")), u.column("context_growth_kb") * 1024.0, 0.0)
+        return first_step_quadratic(state.fixed, state.per_step, growth, level)
     if spec.measure == "quantity":
         assert spec.quantity is not None
         q = u.per_run(spec.quantity).scaled(_quantity_scale(u, spec))
@@ -119,6 +126,12 @@ def _value(u: Usage, spec: RunLimit) -> Array:
         return w.peak(holds)
     if spec.measure == "start_rate":
         return w.peak_rate()
+    if spec.measure == "state_bytes":
+        return np.asarray(u.count("state_kb").total * 1024.0)
+    if spec.measure == "step_memory_mb":
+        return np.asarray(np.nan_to_num(u.column("step_memory_mb")) * 1024.0 * 1024.0)
+    if spec.measure == "needs_machine":
+        return np.asarray(u.column("step_needs_machine") if "step_needs_machine" in u.frame else np.zeros(w.rows))
     assert spec.quantity is not None
     return u.per_run(spec.quantity).total * _quantity_scale(u, spec)
 

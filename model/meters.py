@@ -26,7 +26,7 @@ import numpy.typing as npt
 from model.billing import Array, Bools, Value, credit_bill, graduated, repeated, share_fee
 from model.findings import Finding
 from model.findings import Value as Said
-from model.fit import OFFLOADED
+from model.fit import DESIGN, OFFLOADED
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, STORAGE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
 from model.profile import OverrideColumns, ProfileError, column, lookup
 from model.units import (
@@ -213,6 +213,16 @@ def _meter_line(
     return _yours(u, meter.price, ov, scale, line) if meter.price is not None else line
 
 
+def _in_design(u: Usage, meter: Meter) -> Value:
+    """1 where the meter bills this profile, 0 where it belongs to a design the run is not priced as."""
+    if meter.design is None:
+        return 1.0
+    if DESIGN not in u.frame:
+        return np.zeros(u.work.rows)
+    ids = u.frame[DESIGN]
+    return np.fromiter((meter.design in str(i).split("+") for i in ids), dtype=np.float64, count=len(ids))
+
+
 def _multipliers(u: Usage, ov: OverrideColumns | None) -> dict[str, Array]:
     """Meter id -> the factor its quantity is multiplied by, per profile (an add-on switched on)."""
     out: dict[str, Array] = {}
@@ -393,7 +403,10 @@ def _plan_lines(
     """One plan's vendor lines, whether it can take each profile, and why (or why not)."""
     table, n = u.table, u.work.rows
     factor = _multipliers(u, ov)
-    meters = [_meter_line(u, rates, m, plan, quantities[m.quantity] * factor.get(m.id, 1.0), ov) for m in table.meters]
+    meters = [
+        _meter_line(u, rates, m, plan, quantities[m.quantity] * factor.get(m.id, 1.0) * _in_design(u, m), ov)
+        for m in table.meters
+    ]
     addons, bought, unsold, unsold_names = _addon_lines(u, rates, plan, ov)
     usage = np.sum([ln.cost for ln in meters if ln.category == "vendor"], axis=0) if meters else np.zeros(n)
     usage = np.asarray(usage, dtype=np.float64)

@@ -339,6 +339,22 @@ class WorkloadProfile(_Input):
         ge=1,
         le=24,
     )
+    step_needs_machine: bool = Field(
+        default=False,
+        strict=True,
+        description="A step runs a test suite, a headless browser or native binaries: it needs a full machine or "
+        "sandbox, not only a function that calls an API (a runtime that cannot host one prices the vendor's machine "
+        "product, or rules the option out)",
+        json_schema_extra={"unit": "", "group": "workload"},
+    )
+    step_memory_mb: float | None = Field(
+        default=None,
+        ge=1,
+        le=1e6,
+        description="Memory one step's code needs at most; empty = what a step that calls an API needs, within "
+        "every runtime's limit",
+        json_schema_extra={"unit": "MB", "group": "workload"},
+    )
     machine: str = Field(
         default="small-1x",
         min_length=1,
@@ -548,7 +564,7 @@ class Columns(Mapping[str, npt.NDArray[Any]]):
     def __init__(self, frame: pd.DataFrame):
         self._data: dict[str, npt.NDArray[Any]] = {}
         for name in frame.columns:
-            if name in NUMERIC_FIELDS or name == "engineer_cost_usd_per_year":
+            if name in NUMERIC_FIELDS or name in FLAG_COLUMNS or name == "engineer_cost_usd_per_year":
                 self._data[str(name)] = frame[name].to_numpy(dtype=np.float64)
             elif name in TEXT_COLUMNS:
                 self._data[str(name)] = frame[name].to_numpy().astype(str)
@@ -697,6 +713,8 @@ def lookup(frame: Columns, name: str, table: Mapping[str, Any], dtype: Any = np.
 
 
 TEXT_COLUMNS = ("machine", "step_kind", "name")
+FLAG_COLUMNS = ("step_needs_machine",)
+"""Yes-or-no fields, as 0.0 or 1.0 columns."""
 TEAM_COLUMNS = ("engineer_cost_usd_per_year", "ops_fte", "overrides", "requirements")
 
 
@@ -802,7 +820,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
         missing = [name for name in REQUIRED_FIELDS if name not in frame.columns]
         if missing:
             raise ProfileError([(name, None, f"required: {_described(name)}") for name in missing])
-        for name in (*NUMERIC_FIELDS, *TEXT_COLUMNS):
+        for name in (*NUMERIC_FIELDS, *TEXT_COLUMNS, *FLAG_COLUMNS):
             if name not in frame.columns:
                 default = WorkloadProfile.model_fields[name].default
                 frame[name] = default.value if isinstance(default, StepKind) else default
@@ -813,7 +831,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
                 frame[name] = pd.Series([{}] * len(frame), index=frame.index, dtype=object)
         if "requirements" not in frame.columns:
             frame["requirements"] = pd.Series([_NO_REQUIREMENTS] * len(frame), index=frame.index, dtype=object)
-        convert = {name: np.float64 for name in NUMERIC_FIELDS if frame[name].dtype != np.float64}
+        convert = {name: np.float64 for name in (*NUMERIC_FIELDS, *FLAG_COLUMNS) if frame[name].dtype != np.float64}
         if convert:
             frame = frame.astype(convert)
         _check_frame(frame)
@@ -822,6 +840,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
     rows = [
         {
             **{n: np.nan if getattr(p, n) is None else float(getattr(p, n)) for n in NUMERIC_FIELDS},
+            "step_needs_machine": float(p.step_needs_machine),
             "machine": p.machine,
             "step_kind": p.step_kind.value,
             "name": p.name,
@@ -834,7 +853,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
         }
         for p in items
     ]
-    return pd.DataFrame(rows, columns=[*NUMERIC_FIELDS, *TEXT_COLUMNS, *TEAM_COLUMNS])
+    return pd.DataFrame(rows, columns=[*NUMERIC_FIELDS, *FLAG_COLUMNS, *TEXT_COLUMNS, *TEAM_COLUMNS])
 
 
 def _bounds(name: str) -> tuple[float | None, float | None]:

@@ -30,6 +30,9 @@ _MEASURE_UNITS = {
     "step_seconds": {"s"},
     "wait_seconds": {"s"},
     "step_cpu_seconds": {"s"},
+    "state_bytes": {"bytes"},
+    "step_memory_mb": {"bytes"},
+    "needs_machine": {"count"},
     "concurrent_runs": {"concurrent runs", "count", "runs"},
     "start_rate": {"runs/s", "per s"},
 }
@@ -230,6 +233,11 @@ def _designs(table: PriceTable) -> Iterator[Gap]:
             if limit not in {x.id for x in table.run_limits}:
                 yield (*at, "raises", limit), f"{limit!r} is not a run limit of this table"
             yield from _in("limits", table, key, (*at, "raises", limit))
+        billed = [m.id for m in table.meters if m.design == design.id]
+        if not design.raises and design.by_reference is None and not billed:
+            yield (*at, "id"), "a design raises a limit, keeps payloads `by_reference` or bills meters that name it"
+        if design.machine is not None:
+            yield from _in("counting", table, design.machine.cpu_share, (*at, "machine", "cpu_share"))
         ref = design.by_reference
         if ref is not None:
             for field in ("reference_kb", "writes_per_step", "reads_per_step"):
@@ -239,6 +247,11 @@ def _designs(table: PriceTable) -> Iterator[Gap]:
                     (*at, "by_reference"),
                     f"payloads by reference are priced with {STORAGE_TABLE!r}: list it in `uses`",
                 )
+    ids = {d.id for d in table.designs}
+    for i, meter in enumerate(table.meters):
+        if meter.design is not None and meter.design not in ids:
+            have = _known(dict.fromkeys(ids))
+            yield ("meters", i, "design"), f"{meter.design!r} is not a design of this table (have: {have})"
     if table.contract is not None and table.contract.source not in table.sources:
         yield ("contract", "source"), f"unknown source {table.contract.source!r}"
 

@@ -497,7 +497,13 @@ def profile_at(estimate: Estimate, index: int) -> WorkloadProfile:
         if math.isnan(float(row[name])):
             data[name] = None
     return WorkloadProfile.model_validate(
-        {**data, "machine": str(row["machine"]), "step_kind": str(row["step_kind"]), "name": str(row["name"])}
+        {
+            **data,
+            "step_needs_machine": bool(row["step_needs_machine"]),
+            "machine": str(row["machine"]),
+            "step_kind": str(row["step_kind"]),
+            "name": str(row["name"]),
+        }
     )
 
 

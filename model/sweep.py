@@ -60,7 +60,7 @@ def sweep(
     return pd.concat(parts, ignore_index=True)
 
 
-STEP_MEASURES = ("events", "history_bytes", "payload_bytes", "run_seconds", "quantity")
+STEP_MEASURES = ("events", "history_bytes", "payload_bytes", "run_seconds", "state_bytes", "quantity")
 """Measures that grow with the number of steps, and so can be drawn against it."""
 
 

@@ -486,16 +486,63 @@ def _cpu_ms(u: Usage) -> Count:
     return u.linear(u.work.child_exec * share, u.column("step_seconds") * u.work.attempts_per_step * share)
 
 
+def _machine(u: Usage, name: str) -> Array:
+    """A resource of the profile's machine size (`machine_vcpu`, `machine_memory_gb`), as the engine
+    reads it from the hosting table; none where the frame was built without a book."""
+    return u.column(name) if name in u.frame else np.zeros(u.work.rows)
+
+
+@count(
+    "step_vcpu_seconds",
+    "vCPU-s",
+    "vCPU-seconds a machine of the profile's size is held while every attempt of every step and child runs",
+)
+def _step_vcpu_seconds(u: Usage) -> Count:
+    vcpu = _machine(u, "machine_vcpu")
+    seconds = u.column("step_seconds") * u.work.attempts_per_step
+    return u.linear(u.work.child_exec * vcpu, seconds * vcpu)
+
+
+@count(
+    "step_active_vcpu_seconds",
+    "vCPU-s",
+    "vCPU-seconds in use while steps run: the machine's vCPU x wall time x `step_cpu_share` (where a design "
+    "moves the steps onto a machine product, their own share there)",
+)
+def _step_active_vcpu_seconds(u: Usage) -> Count:
+    share = "machine_cpu_share" if "machine_cpu_share" in u.frame else "step_cpu_share"
+    return _step_vcpu_seconds(u).scaled(u.column(share))
+
+
+@count(
+    "step_gb_seconds",
+    "GB-s",
+    "GB-seconds of memory a machine of the profile's size holds while every attempt of every step and child runs",
+)
+def _step_gb_seconds(u: Usage) -> Count:
+    gb = _machine(u, "machine_memory_gb")
+    seconds = u.column("step_seconds") * u.work.attempts_per_step
+    return u.linear(u.work.child_exec * gb, seconds * gb)
+
+
 @count("events_sent", "events", "events a run sends or is triggered by (`events_per_run`)")
 def _events_sent(u: Usage) -> Count:
     return u.linear(u.column("events_per_run"), 0.0)
 
 
-@count("state_kb", "KB", "state a run keeps stored: `state_kb_per_run`, or every step's payload when left empty")
+@count(
+    "state_kb",
+    "KB",
+    "state a run keeps stored: `state_kb_per_run`, or every step's payload when left empty (step i's "
+    "carrying the context grown by `context_growth_kb` a step, as a recorded history does)",
+)
 def _state_kb(u: Usage) -> Count:
     given = u.column("state_kb_per_run")
     derived = np.isnan(given)
-    return u.linear(np.where(derived, 0.0, given), np.where(derived, u.column("step_payload_kb"), 0.0))
+    payload, growth, steps = u.column("step_payload_kb"), u.column("context_growth_kb"), u.work.steps
+    grown = growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
+    linear = u.linear(np.where(derived, 0.0, given), np.where(derived, payload, 0.0))
+    return Count(linear.fixed, linear.per_step, linear.total + np.where(derived, grown, 0.0))
 
 
 @count(

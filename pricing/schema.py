@@ -53,6 +53,7 @@ __all__ = [
     "License",
     "Load",
     "Machine",
+    "MachineRun",
     "Measure",
     "Meter",
     "Number",
@@ -132,6 +133,8 @@ class Unit(StrEnum):
     USD_PER_GBH = "USD/GBh"
     USD_PER_VCPU_HOUR = "USD/vCPU-h"
     USD_PER_GB_RAM_HOUR = "USD/GB-RAM-h"
+    USD_PER_VCPU_SECOND = "USD/vCPU-s"
+    USD_PER_GB_SECOND = "USD/GB-s"
     USD_PER_CONCURRENT_RUN_MONTH = "USD/concurrent-run-month"
     USD_PER_FTE_YEAR = "USD/FTE-year"
     FRACTION = "fraction"
@@ -156,6 +159,8 @@ class Unit(StrEnum):
     GBH_PER_GB = "GBh/GB"
     VCPU = "vCPU"
     GB_RAM = "GB-RAM"
+    VCPU_SECONDS = "vCPU-s"
+    GB_SECONDS = "GB-s"
     PER_SECOND = "per s"
     RUNS_PER_SECOND = "runs/s"
     SECONDS = "s"
@@ -655,6 +660,9 @@ class Meter(_Strict):
     category: Category = "vendor"
     reports_as: Key | None = None
     """The key of this meter's quantity in the output's `quantities` (default: the quantity's name)."""
+    design: Key | None = None
+    """The design (an id of the table's `designs`) this meter belongs to: it bills only where a
+    profile's run is priced as that design (a machine product the steps move to, say)."""
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -748,6 +756,9 @@ Measure = Literal[
     "concurrent_runs",
     "start_rate",
     "step_cpu_seconds",
+    "state_bytes",
+    "step_memory_mb",
+    "needs_machine",
     "quantity",
 ]
 
@@ -759,9 +770,12 @@ class RunLimit(_Strict):
     Measures: `events` and `history_bytes` of the recorded history, `payload_bytes` (the largest
     payload of one step), `run_seconds` (start to finish), `wait_seconds` (the longest single sleep
     or wait), `step_seconds` (one attempt of a step), `step_cpu_seconds` (the CPU time of one
-    attempt of a step), `concurrent_runs` (runs holding a slot at the peak, as `concurrency.holds`
-    or executing), `start_rate` (runs started per second at the peak), `quantity` (a per-run
-    quantity of `quantities`, named in `quantity`).
+    attempt of a step), `state_bytes` (the state a run keeps: `state_kb_per_run`, or every step's
+    payload with the growing context), `step_memory_mb` (the memory one step's code needs, when the
+    profile says), `needs_machine` (1 where a step needs a full machine or sandbox: a limit of 0 is a
+    runtime that cannot host one), `concurrent_runs` (runs holding a slot at the peak, as
+    `concurrency.holds` or executing), `start_rate` (runs started per second at the peak), `quantity`
+    (a per-run quantity of `quantities`, named in `quantity`).
 
     A `hard` limit passed means the option, as designed, cannot run the workload: a `design` of the
     table that `lifts` it is priced instead, or the option is ruled out with `advice` as the way
@@ -797,6 +811,14 @@ class ByReference(_Strict):
     reads_per_step: Key
 
 
+class MachineRun(_Strict):
+    """Where a design moves the steps' work onto the vendor's machine product: the orchestrator's own
+    runtime then only calls it and waits, at `cpu_share` (a `counting` key) of the step's wall time on
+    CPU; the machine runs the work at the profile's own CPU share."""
+
+    cpu_share: Key
+
+
 class Design(_Strict):
     """The vendor's documented way around a hard limit, priced as a design of its own ("Acme
     Cloud, payloads by reference"). A run that passes one of the limits it `lifts` is priced as
@@ -804,7 +826,8 @@ class Design(_Strict):
 
     `raises` sets a limit to a higher level the vendor allows on request or by configuration (a
     `limits` key per run limit id, at no cost); `by_reference` moves the payloads to an object
-    store at the store's prices."""
+    store at the store's prices; a design may instead (or also) bill meters of the table that name it
+    (`meters[].design`: the vendor's machine product the steps move to)."""
 
     id: Key
     name: Text
@@ -812,14 +835,9 @@ class Design(_Strict):
     lifts: tuple[Key, ...] = Field(min_length=1)
     raises: Mapping[Key, Key] = Field(default_factory=dict)
     by_reference: ByReference | None = None
+    machine: MachineRun | None = None
     source: Key
     note: Text | None = None
-
-    @model_validator(mode="after")
-    def _does_something(self) -> Design:
-        if not self.raises and self.by_reference is None:
-            raise ValueError("a design `raises` a limit or keeps payloads `by_reference`")
-        return self
 
 
 class Contract(_Strict):

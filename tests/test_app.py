@@ -78,7 +78,7 @@ def shown_headline(at: AppTest) -> str:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric if m.label in NAMES}
+    return {m.label: m.value for m in at.metric if any(m.label == n or m.label.startswith(f"{n}, ") for n in NAMES)}
 
 
 def expected(profile) -> tuple[str, dict[str, str]]:

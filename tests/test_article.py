@@ -35,11 +35,16 @@ def figures(presets):
     then = summarize(estimate(profile, read_pricebook(on=ARTICLE_DATE)))
     by = lambda r: {o.id: o for o in r.options}  # noqa: E731
     machines = {
-        m: estimate(
-            profile.model_copy(update={"machine": m}), read_pricebook(on=dt.date(2026, 11, 25)), ["trigger.dev/cloud"]
+        m: next(
+            o.subtotals["vendor"]
+            for o in summarize(
+                estimate(
+                    profile.model_copy(update={"machine": m}),
+                    read_pricebook(on=dt.date(2026, 11, 25)),
+                    ["trigger.dev/cloud"],
+                )
+            ).options
         )
-        .option("trigger.dev/cloud")
-        .total[0]
         for m in ("micro", "small-2x")
     }
     return {"now": by(now), "then": by(then), "machines": machines}
@@ -62,7 +67,7 @@ def test_figures_on_the_reconciliation_page_match_the_engine(figures):
         "Temporal Cloud vendor bill, Developer plan (current tables)": temporal_now.subtotals["vendor"],
         "Temporal Cloud with workers and operations (current tables)": temporal_now.monthly_usd,
         "Trigger.dev compute seconds per month": trigger.quantities["billable_seconds"],
-        "Trigger.dev Cloud bill, small-1x": trigger.monthly_usd,
+        "Trigger.dev Cloud bill, small-1x": trigger.subtotals["vendor"],
         "Trigger.dev Cloud bill, micro": figures["machines"]["micro"],
         "Trigger.dev Cloud bill, small-2x": figures["machines"]["small-2x"],
     }
@@ -72,7 +77,7 @@ def test_figures_on_the_reconciliation_page_match_the_engine(figures):
 
 
 def test_article_ranges_bracket_our_trigger_figure(figures):
-    assert 80 <= figures["now"]["trigger.dev/cloud"].monthly_usd <= 180
+    assert 80 <= figures["now"]["trigger.dev/cloud"].subtotals["vendor"] <= 180
     # Hobby and Pro bill the same here (each fee is all usage credit); the tie goes to Pro
     trigger = figures["now"]["trigger.dev/cloud"]
     assert trigger.plan == "Pro" and "as cheap as Hobby" in plan_reason(trigger)

@@ -33,7 +33,8 @@ def test_compare_json_is_the_contract(capsys):
 def test_compare_text_formats(capsys, fmt):
     code, out, _ = run(capsys, "compare", "--profile", ARTICLE, "--format", fmt)
     assert code == 0
-    assert "is the cheapest" in out and "Temporal Cloud" in out and "Trigger.dev Cloud" in out
+    assert ("is the cheapest" in out or "Too close to call" in out) and "Temporal Cloud" in out
+    assert "Trigger.dev Cloud" in out
     assert "What would flip it:" in out and "vendor $" in out
 
 

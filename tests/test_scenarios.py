@@ -18,6 +18,7 @@ from model.scenarios import compare_scenarios
 from pricing.load import DATA_DIR, PricingError, read_pricebook
 from pricing.profiles import known_from, read_presets
 from pricing.scenarios import load_scenarios_text, merged, read_scenarios
+from report.words import option_name
 
 BOOK = read_pricebook()
 GROWTH = DATA_DIR / "scenarios" / "growth.yaml"
@@ -189,7 +190,7 @@ def test_the_scenarios_view_prices_each_linked_scenario_as_the_engine_does():
     book = read_pricebook(on=dt.date.today())
     grown = summarize(estimate(coding.model_copy(update={"monthly_runs": 30000.0}), book))
     mine = frame[frame["scenario"] == "10x growth"].set_index("option")["monthly_usd"].to_dict()
-    assert mine == pytest.approx({o.name: o.monthly_usd for o in grown.options})
+    assert mine == pytest.approx({option_name(o): o.monthly_usd for o in grown.options})
     assert (frame.groupby("scenario")["cheapest"].apply(lambda c: (c == "✓").sum()) == 1).all()
     assert param(at, "s2.your.temporal/cloud.price.actions") == "30"
 

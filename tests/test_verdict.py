@@ -45,7 +45,7 @@ def test_overlapping_ranges_are_too_close_to_call():
 
 
 def test_a_clear_gap_names_the_winner():
-    _, result = _pair("cloudflare/workflows", "temporal/cloud", monthly_runs=3000)
+    _, result = _pair("cloudflare/workflows", "temporal/self-hosted", monthly_runs=3000)
     v = verdict(result)
     assert not v.too_close and v.best.high_usd < v.runner.low_usd
     assert headline(result).startswith(f"{v.best.name} ({v.best.plan}) is the cheapest")

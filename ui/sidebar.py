@@ -49,13 +49,14 @@ STEPS: dict[str, float] = {
     "peak_window_hours": 1.0,
     "retention_days": 1.0,
     "step_cpu_share": 0.01,
+    "step_memory_mb": 64.0,
     "events_per_run": 1.0,
     "state_kb_per_run": 10.0,
 }
 EXACT = "%.12g"
 GROUPS = (
     ("Volume", ("monthly_runs", "peak_concurrent_runs", "peak_window_hours")),
-    ("Each run", ("steps_per_run", "step_seconds", "retry_rate", "child_runs_per_run")),
+    ("Each run", ("steps_per_run", "step_seconds", "retry_rate", "child_runs_per_run", "step_memory_mb")),
     ("Waits", ("sleeps_per_run", "sleep_seconds", "human_waits_per_run", "human_wait_seconds")),
     (
         "History and heartbeats",
@@ -84,6 +85,7 @@ LABELS = {
     "retention_days": "Retention",
     "state_kb_per_run": "State kept per run",
     "step_cpu_share": "CPU share of a step",
+    "step_memory_mb": "Memory a step needs",
 }
 """Where a field's name ends in its unit (`step_payload_kb`), the words a person reads instead."""
 
@@ -106,8 +108,16 @@ def _number(name: str) -> None:
         help=WorkloadProfile.model_fields[name].description,
         key=field_key(name),
         value=None if optional else "min",
-        placeholder="derived from the volume" if optional else None,
+        placeholder=EMPTY.get(name) if optional else None,
     )
+
+
+EMPTY = {
+    "peak_concurrent_runs": "derived from the volume",
+    "state_kb_per_run": "every step's payload",
+    "step_memory_mb": "what an API call needs",
+}
+"""What an optional field left empty means, in its box."""
 
 
 @contextlib.contextmanager
@@ -499,6 +509,11 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             machines,
             key=field_key("machine"),
             help=WorkloadProfile.model_fields["machine"].description,
+        )
+        st.checkbox(
+            "A step needs a full machine (tests, a browser, binaries)",
+            key=field_key("step_needs_machine"),
+            help=WorkloadProfile.model_fields["step_needs_machine"].description,
         )
         st.selectbox(
             _label("step_kind"),

@@ -63,7 +63,9 @@ VIEWS = {
 RENAMED_VIEWS = {"history": "limits"}
 """Views renamed since links were first shared: an old link still opens the view it named."""
 TEXT_FIELDS = ("name", "description", "machine", "step_kind")
-PROFILE_FIELDS = (*TEXT_FIELDS, *NUMERIC_FIELDS)
+FLAG_FIELDS = ("step_needs_machine",)
+"""Yes-or-no fields: `true` or `false` in a link."""
+PROFILE_FIELDS = (*TEXT_FIELDS, *FLAG_FIELDS, *NUMERIC_FIELDS)
 
 
 def second_axes() -> list[str]:
@@ -418,6 +420,13 @@ def decode(
     for name in OPTIONAL_FIELDS:
         if overrides.get(name) == "":
             overrides[name] = None  # an empty optional field: the engine derives it
+    for name in FLAG_FIELDS:
+        if name in overrides:
+            given = overrides.pop(name)
+            if given in ("true", "false"):
+                base[name] = given == "true"
+            else:
+                problems.append((name, str(given), "true or false"))
     if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
         problems.append(("machine", str(overrides.pop("machine")), "one of " + ", ".join(allowed.machines)))
     team = _team_from(data, problems, allowed.options)
@@ -652,6 +661,8 @@ def _text(value: Any) -> str:
         return text.removesuffix(".0")
     if isinstance(value, StepKind):
         return value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if value is None:
         return ""
     return str(value)
