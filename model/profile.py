@@ -296,6 +296,13 @@ class WorkloadProfile(_Input):
         "local_activity (inside the workflow's own task)",
         json_schema_extra={"unit": "", "group": "workload"},
     )
+    decisions_per_step: float = _f(
+        0,
+        "decisions",
+        "Decisions the orchestrator itself takes per step, besides running it (a branch checking whether the agent "
+        "goes on, a state that reshapes data); a plain chain of steps has none",
+        le=100,
+    )
     sleeps_per_run: float = _f(0, "sleeps", "Durable sleeps per run (a durable timer)", le=1e6)
     sleep_seconds: float = _f(0, "s", "Length of one durable sleep", le=3.2e7)
     human_waits_per_run: float = _f(

@@ -23,6 +23,7 @@ from model.lines import Line, PriceRef
 from model.meters import plan_name
 from model.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
 from model.units import BYTES_PER_MB
+from model.usage import Usage
 from pricing.schema import Measure, Number, PlanFeatures, PriceBook, PriceTable, Tiered
 
 __all__ = [
@@ -143,6 +144,10 @@ class ComponentOut(_Out):
     always per one unit of `unit` (`price_unit`)."""
     list_unit_price: float | None = None
     """The table's unit price, where your own (`overrides`) replaces it."""
+    quantity_confidence: Literal["primary", "secondary", "estimate"] | None = None
+    """The weakest confidence of the counting rules the quantity rests on for this profile (an
+    estimate of how many transitions a step takes, say); null when it rests on none. A line is only
+    as sure as its weakest input: the reports show the weaker of this and the price's."""
 
 
 class FeatureOut(_Out):
@@ -507,7 +512,33 @@ def profile_at(estimate: Estimate, index: int) -> WorkloadProfile:
     )
 
 
-def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int) -> ComponentOut:
+_SURE = ("estimate", "secondary", "primary")
+
+
+def _quantity_confidence(usage: Usage, option: OptionEstimate, key: str, i: int) -> str | None:
+    """The weakest confidence among the `counting` numbers a meter's quantity uses where its count is
+    not zero for profile `i`."""
+    table = option.table
+    meter = next((m for m in table.meters if m.id == key), None)
+    spec = table.quantities.get(meter.quantity) if meter is not None else None
+    if spec is None or spec.per_run is None:
+        return None
+    found: list[str] = []
+    for name, coefficient in spec.per_run.items():
+        keys = (
+            [coefficient]
+            if isinstance(coefficient, str)
+            else [c for c in coefficient if isinstance(c, str)]
+            if isinstance(coefficient, tuple)
+            else []
+        )
+        if not keys or float(usage.count(name).total[i]) == 0:
+            continue
+        found += [table.confidence_of(table.counting[k]) for k in keys if k in table.counting]
+    return min(found, key=_SURE.index) if found else None
+
+
+def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int, usage: Usage | None = None) -> ComponentOut:
     ref = line.price[i] if isinstance(line.price, np.ndarray) else line.price
     depends = None
     if line.depends_on is not None and bool(line.depends_on[i]):
@@ -527,6 +558,7 @@ def _component(book: PriceBook, option: OptionEstimate, line: Line, i: int) -> C
         provenance=provenance(book, ref) if ref is not None else None,
         quoted_unit=line.quoted_unit,
         list_unit_price=_finite(line.list_unit_price[i]) if line.list_unit_price is not None else None,
+        quantity_confidence=_quantity_confidence(usage, option, line.key, i) if usage is not None else None,
     )
 
 
@@ -743,7 +775,8 @@ def _fit(
 def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: WorkloadProfile) -> OptionOut:
     book = estimate.book
     bill = option.bill
-    components = [_component(book, option, line, i) for line in bill.lines]
+    usage = Usage(estimate.work, option.table, "expected")
+    components = [_component(book, option, line, i, usage) for line in bill.lines]
     plan_id = str(bill.plan[i])
     total = float(option.total[i])
     runs = profile.monthly_runs

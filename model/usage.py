@@ -434,6 +434,11 @@ def _local_steps(u: Usage) -> Count:
     return u.linear(0.0, _kind(u, "local_activity"))
 
 
+@count("decisions", "decisions", "decisions the orchestrator takes between steps (`decisions_per_step` a step)")
+def _decisions(u: Usage) -> Count:
+    return u.linear(0.0, u.column("decisions_per_step"))
+
+
 @count("sleeps", "sleeps", "durable sleeps per run")
 def _sleeps(u: Usage) -> Count:
     return u.linear(u.column("sleeps_per_run"), 0.0)
@@ -447,6 +452,11 @@ def _human_waits(u: Usage) -> Count:
 @count("children", "runs", "child runs started and awaited per run")
 def _children(u: Usage) -> Count:
     return u.linear(u.column("child_runs_per_run"), 0.0)
+
+
+@count("child_retries", "attempts", "extra attempts of the children's steps (`retry_rate` each)")
+def _child_retries(u: Usage) -> Count:
+    return u.linear(u.column("child_runs_per_run") * u.column("retry_rate"), 0.0)
 
 
 @count("child_attempts", "attempts", "attempts of the children's steps (one step each), retries included")

@@ -253,9 +253,15 @@ def source_label(c: ComponentOut, *, verified: bool = False) -> str:
     if c.provenance.confidence == "yours":
         return "your terms"
     p = c.provenance
+    confidence = p.confidence
+    if c.quantity_confidence is not None and _SURE.index(c.quantity_confidence) < _SURE.index(confidence):
+        confidence = c.quantity_confidence  # a line is as sure as its weakest input: here, how it is counted
     if not verified:
-        return p.confidence
-    return f"{p.confidence}, verified {p.verified}" if p.verified is not None else f"{p.confidence}, as of {p.checked}"
+        return confidence
+    return f"{confidence}, verified {p.verified}" if p.verified is not None else f"{confidence}, as of {p.checked}"
+
+
+_SURE = ("estimate", "secondary", "primary")
 
 
 def adds_nothing(c: ComponentOut) -> bool:

@@ -27,8 +27,15 @@ class TestAwsStepFunctionsStandard(VendorContract):
 
 
 def _profile(**fields) -> WorkloadProfile:
-    """A run with nothing but its steps: no retries, sleeps, waits or children unless given."""
-    base = {"retry_rate": 0, "human_waits_per_run": 0, "sleeps_per_run": 0, "child_runs_per_run": 0}
+    """An agent loop: per step a Task state and a Choice state deciding whether it goes on (a
+    decision a step), with no retries, sleeps, waits or children unless given."""
+    base = {
+        "retry_rate": 0,
+        "human_waits_per_run": 0,
+        "sleeps_per_run": 0,
+        "child_runs_per_run": 0,
+        "decisions_per_step": 1.0,
+    }
     return agent(**{**base, **fields})
 
 
@@ -44,12 +51,13 @@ def _price_per_transition() -> float:
 
 def _transitions_per_run(p: WorkloadProfile) -> float:
     """The agent loop as a state machine (the table's notes): per step a Task state (a transition per
-    attempt, retries included) and a Choice state; a Wait state per sleep; a Task state waiting for
-    a task token per human wait; a Task state starting each child (.sync) and the child's own state,
-    a transition per attempt."""
+    attempt, retries included) and the profile's decisions (a Choice state each); a Wait state per
+    sleep; a Task state waiting for a task token per human wait; a Task state starting each child
+    (.sync) and the child's own state, a transition per attempt."""
     attempts = 1 + p.retry_rate
     return (
-        p.steps_per_run * (attempts * C["transitions_per_task_attempt"] + C["transitions_per_step_control"])
+        p.steps_per_run
+        * (attempts * C["transitions_per_task_attempt"] + p.decisions_per_step * C["transitions_per_decision"])
         + p.sleeps_per_run * C["transitions_per_wait"]
         + p.human_waits_per_run * C["transitions_per_callback"]
         + p.child_runs_per_run * (C["transitions_per_child_start"] + attempts * C["transitions_per_child_step"])
@@ -57,6 +65,19 @@ def _transitions_per_run(p: WorkloadProfile) -> float:
 
 
 # --- Prices and the free tier --------------------------------------------------------------------
+
+
+def test_a_plain_chain_of_steps_is_a_transition_a_step():
+    """A chain of five Task states enters five states (moto's emulation of Step Functions: five
+    transitions, one more for a retried step); a Choice state per step doubles them."""
+    chain = _profile(monthly_runs=1, steps_per_run=5, decisions_per_step=0.0)
+    lines = {ln.key: ln for ln in estimate(chain, BOOK, [OPTION]).option(OPTION).bill.lines}
+    assert estimate(chain, BOOK, [OPTION]).option(OPTION).bill.quantities["transitions"][0] == 5
+    looped = chain.model_copy(update={"decisions_per_step": 1.0})
+    assert estimate(looped, BOOK, [OPTION]).option(OPTION).bill.quantities["transitions"][0] == 10
+    retried = chain.model_copy(update={"retry_rate": 0.2})  # one retry in five steps
+    assert estimate(retried, BOOK, [OPTION]).option(OPTION).bill.quantities["transitions"][0] == pytest.approx(6)
+    assert "transitions" in lines
 
 
 def test_price_and_free_tier_are_as_published():
@@ -177,7 +198,7 @@ def _events_per_run(p: WorkloadProfile) -> float:
     state, attempt = C["events_per_state"], C["events_per_task_attempt"]
     return (
         C["events_per_execution"]
-        + p.steps_per_run * (2 * state + (1 + p.retry_rate) * attempt)
+        + p.steps_per_run * ((1 + p.decisions_per_step) * state + (1 + p.retry_rate) * attempt)
         + p.sleeps_per_run * state
         + (p.human_waits_per_run + p.child_runs_per_run) * (state + attempt)
     )
@@ -199,6 +220,8 @@ def test_a_one_step_run_records_aws_events():
     out = summarize(estimate(_profile(steps_per_run=1), BOOK, [OPTION])).options[0]
     assert out.history is not None
     assert out.history.events_per_run == 9 == _events_per_run(_profile(steps_per_run=1))
+    plain = _profile(steps_per_run=1, decisions_per_step=0.0)
+    assert summarize(estimate(plain, BOOK, [OPTION])).options[0].history.events_per_run == 7
 
 
 @pytest.mark.parametrize(

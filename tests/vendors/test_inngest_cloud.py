@@ -55,9 +55,9 @@ def _executions(runs, steps=0.0, retry=0.0, sleeps=0.0, waits=0.0, children=0.0)
     """ "An execution is one function run or one step execution. A function run with five steps uses
     six executions": the run, each step.run (and each retried attempt, as users count it), each
     step.sleep and step.waitForEvent, and per awaited child its step.invoke, the child's run and
-    the child's step."""
+    the child's step, whose retries count as the parent's do."""
     per_retry = TABLE.counting["executions_per_retry"].expected
-    return runs * (1 + steps * (1 + retry * per_retry) + sleeps + waits + 3 * children)
+    return runs * (1 + steps * (1 + retry * per_retry) + sleeps + waits + children * (3 + retry * per_retry))
 
 
 def _published_ceiling(plan) -> float:
@@ -129,8 +129,8 @@ def test_sleeps_waits_children_and_retries_are_executions():
         child_runs_per_run=3,
     )
     result = estimate(p, BOOK, [OPTION])
-    # 1 run + 10 steps x 1.5 attempts + 2 sleeps + 1 wait + 3 x (invoke + child run + its step) = 28
-    assert result.option(OPTION).bill.quantities["executions"][0] == _executions(1000, 10, 0.5, 2, 1, 3) == 28_000
+    # 1 run + 10 steps x 1.5 attempts + 2 sleeps + 1 wait + 3 x (invoke + child run + its step x 1.5) = 29.5
+    assert result.option(OPTION).bill.quantities["executions"][0] == _executions(1000, 10, 0.5, 2, 1, 3) == 29_500
     # whether a retry is billed is not documented: the range spans 0 and 1 execution a retry
     counting = TABLE.counting["executions_per_retry"]
     assert (counting.low, counting.expected, counting.high) == (0, 1, 1)
