@@ -65,6 +65,8 @@ class OptionEstimate:
     the design gets around); empty otherwise."""
     designed_total: Array | None = None
     """The expected total of the run as designed, where some profile is priced as a design."""
+    work: Workload | None = None
+    """The runs the option was priced on (its designs' where some profile is priced as one)."""
     history: HistoryProjection | None = None
 
     @property
@@ -257,6 +259,7 @@ def _price(
         limits=limits if ranges else (),
         designed_limits=designed,
         designed_total=designed_total,
+        work=work,
         history=usage.history() if ranges and table.history is not None else None,
     )
 

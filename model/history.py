@@ -270,6 +270,54 @@ def _mean_open(linear: Array, quadratic: Array, ceiling: Array, carry_slope: Arr
     return np.asarray(under + over, dtype=np.float64)
 
 
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(16)
+
+
+def _mean_segmented(
+    steps: Array,
+    linear: Array,
+    quadratic: Array,
+    first_steps: Array,
+    restart_bytes: Value,
+    step_bytes: Array,
+    growth: Array,
+    events_per_step: Array,
+    restart_events: Value,
+    top_events: Value,
+    top_bytes: Value,
+    carries: bool,
+) -> Array:
+    """Average size of the open segment over a run that restarts (Continue-As-New), over the run's
+    progress: the first segment grows as the history would (Q(x) = linear x + quadratic x^2); past
+    it, each segment starts with a restart's bytes and the context carried so far, fills until a
+    threshold (bytes or events) and closes, when its history leaves the open run for retained
+    storage. So the open segment at step s averages its start plus half of what its steps add."""
+    s_total = np.maximum(steps, ROUNDING)
+    x1 = np.clip(np.nan_to_num(first_steps / s_total, posinf=1.0), 0.0, 1.0)
+    first = linear * x1**2 / 2.0 + quadratic * x1**3 / 3.0
+    # The rest, on 16 Gauss-Legendre points of [x1, 1]: s = x * steps.
+    x = x1[:, None] + (1.0 - x1[:, None]) * (_NODES[None, :] + 1.0) / 2.0
+    s = x * s_total[:, None]
+
+    def column(v: Value) -> Array:  # one value per profile (a Monte Carlo draw), as a column
+        return np.broadcast_to(np.asarray(v, dtype=np.float64), steps.shape)[:, None]
+
+    g = growth[:, None]
+    c = step_bytes[:, None]
+    e = events_per_step[:, None]
+    b0 = column(restart_bytes) + (g * s if carries else 0.0)
+    rise = c + g * s  # what the segment's next step adds
+    room = np.maximum(column(top_bytes) - b0, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        by_bytes = np.where(g > 0, (-rise + np.sqrt(rise * rise + 2.0 * g * room)) / g, room / rise)
+        by_events = np.where(e > 0, (column(top_events) - column(restart_events)) / e, np.inf)
+    held = np.maximum(np.nan_to_num(np.minimum(by_bytes, by_events), nan=1.0, posinf=1.0), 1.0)
+    content = held * rise + g * held * (held - 1.0) / 2.0
+    open_size = b0 + content / 2.0
+    rest = (1.0 - x1) / 2.0 * np.sum(_WEIGHTS[None, :] * open_size, axis=1)
+    return np.asarray(first + rest, dtype=np.float64)
+
+
 def project_history(u: Usage) -> HistoryProjection:
     """Project one run's history for every profile, under the table's `history` rules."""
     spec = u.table.history
@@ -328,13 +376,24 @@ def project_history(u: Usage) -> HistoryProjection:
         # The open segment is never larger than the first one at its restart, or than the
         # threshold plus a restart's own events and one step, plus the context carried so far
         # and that step's growth: an upper bound that grows with the run.
-        top = p[seg.size_mb] * BYTES_PER_MB + restart_over + step_b
-        ceiling = np.maximum(layout.first_restart_bytes, top)
-        slope = (growth * 2.0 if seg.carries_context else growth) * steps
+        mean_open = _mean_segmented(
+            steps,
+            fixed_b + steps * step_b,
+            quadratic,
+            first_steps,
+            restart_over,
+            step_b,
+            growth,
+            per_step_e,
+            restart_e,
+            p[seg.events],
+            p[seg.size_mb] * BYTES_PER_MB,
+            seg.carries_context,
+        )
     else:
         segments, recorded_e, recorded_b = np.ones_like(steps), runs_events, history_bytes
-        first_steps, ceiling, slope = inf, inf, np.zeros_like(steps)
-    mean_open = _mean_open(fixed_b + steps * step_b, quadratic, ceiling, slope)
+        first_steps = inf
+        mean_open = _mean_open(fixed_b + steps * step_b, quadratic, inf, np.zeros_like(steps))
 
     return HistoryProjection(
         name=spec.name,

@@ -122,8 +122,7 @@ def _value(u: Usage, spec: RunLimit) -> Array:
         busy = w.steps + u.column("child_runs_per_run") > 0
         return np.asarray(np.where(busy, u.column("step_seconds") * u.column("step_cpu_share"), 0.0))
     if spec.measure == "concurrent_runs":
-        holds = u.table.concurrency.holds if u.table.concurrency is not None else "executing"
-        return w.peak(holds)
+        return u.slots()
     if spec.measure == "start_rate":
         return w.peak_rate()
     if spec.measure == "state_bytes":

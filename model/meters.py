@@ -465,7 +465,7 @@ def _plan_lines(
     texts = [Finding("plan_takes", {"plan": plan.name})]
     spec = table.concurrency
     if spec is not None:
-        demand = u.work.peak(spec.holds)
+        demand = u.slots()
         can_buy = spec.extra_price is not None and spec.extra_price in plan.prices
         limit = rates.plan_number(plan, "concurrency", np.inf) + bought  # slots bought in a dashboard count
         extra = np.maximum(demand - limit, 0.0) if np.all(np.isfinite(limit)) else np.zeros(n)

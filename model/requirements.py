@@ -354,6 +354,8 @@ def _plans(table: PriceTable) -> Iterator[Gap]:
     if capped and table.concurrency is None:
         yield ("plans", capped[0], "concurrency"), "plans cap concurrency: say which runs hold a slot in `concurrency`"
     spec = table.concurrency
+    if spec is not None and spec.also:
+        yield from _counts(table, dict.fromkeys(spec.also, 1.0), ("concurrency", "also"))
     if spec is not None and spec.extra_price is not None:
         if not any(spec.extra_price in p.prices for p in table.plans):
             yield ("concurrency", "extra_price"), f"no plan has a price {spec.extra_price!r}"

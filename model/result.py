@@ -718,14 +718,16 @@ def _fit(
         if bill.unplanned is not None and bool(bill.unplanned[i]) and contract is not None:
             last = option.table.plans[-1]
             why = bill.plan_reasons.get(last.id)
-            held = option.table.concurrency.holds if option.table.concurrency is not None else "executing"
             reasons.append(
                 FindingOut(
                     code="no_published_plan",
                     data={
                         "contract": contract.name,
                         "plan": last.name,
-                        "why": finding_out(why[i], {"peak": float(estimate.work.peak(held)[i])})
+                        "why": finding_out(
+                            why[i],
+                            {"peak": float(Usage(option.work or estimate.work, option.table, "expected").slots()[i])},
+                        )
                         if why is not None
                         else None,
                     },
@@ -775,14 +777,12 @@ def _fit(
 def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: WorkloadProfile) -> OptionOut:
     book = estimate.book
     bill = option.bill
-    usage = Usage(estimate.work, option.table, "expected")
+    usage = Usage(option.work or estimate.work, option.table, "expected")
     components = [_component(book, option, line, i, usage) for line in bill.lines]
     plan_id = str(bill.plan[i])
     total = float(option.total[i])
     runs = profile.monthly_runs
-    work = estimate.work
-    held = option.table.concurrency.holds if option.table.concurrency is not None else "executing"
-    fill = {"peak": float(work.peak(held)[i])}
+    fill = {"peak": float(usage.slots()[i])}
     steps = profile.steps_per_run
     step_seconds = float(estimate.work.wall[i]) / steps if steps > 0 else None
     limits = [_limit(book, option.table, p, i, step_seconds) for p in option.limits]

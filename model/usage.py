@@ -103,6 +103,8 @@ class Workload:
     """Runs open (executing or waiting) at once on average [runs]."""
     open_peak: Array
     """Runs open at once at the busiest moment [runs]."""
+    window: Array
+    """The busy window [s]."""
     cache: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
     """Counts and combinations already computed, keyed by what they depend on: every option and
     scenario that reads the same count with the same numbers shares one computation."""
@@ -126,9 +128,24 @@ class Workload:
 
 
 def _busy(rate: Array, window_rate: Array, seconds: Array, window: Array) -> Array:
-    """Runs busy at once within the window when each is busy `seconds`: a day's runs arrive in the
-    window, and runs from earlier days still busy add the average rate's share beyond it."""
-    return window_rate * np.minimum(seconds, window) + rate * np.maximum(seconds - window, 0.0)
+    """Runs busy at once at the end of the day's busy window when each is busy `seconds`: the day's
+    runs that arrived within the window and are still busy, and the runs of earlier days' windows
+    still busy (a whole day's batch for every full day past the window, a share of the next).
+    Never more than a day's runs plus those still open from earlier days; with runs arriving all day
+    it is the rate x `seconds` of Little's law.
+
+    >>> day = np.array([86_400.0]); rate = np.array([1.0])
+    >>> float(_busy(rate, rate, np.array([2.5 * 86_400]), day)[0]) / 86_400  # all day: rate x seconds
+    2.5
+    >>> hour = np.array([3600.0]); burst = rate * 24  # a day's runs in one hour
+    >>> float(_busy(rate, burst, np.array([7200.0]), hour)[0]) / 86_400  # one day's runs, no more
+    1.0
+    """
+    daily = window_rate * window
+    today = window_rate * np.minimum(seconds, window)
+    full = np.maximum(np.floor((seconds - window) / SECONDS_PER_DAY), 0.0)  # earlier days whose whole batch is busy
+    part = np.clip((seconds - (full + 1.0) * SECONDS_PER_DAY) / window, 0.0, 1.0)
+    return np.asarray(today + daily * (full + part), dtype=np.float64)
 
 
 def workload(frame: Columns) -> Workload:
@@ -181,6 +198,7 @@ def workload(frame: Columns) -> Workload:
         peak_raised=raised,
         open_average=rate * wall,
         open_peak=open_peak,
+        window=window,
     )
 
 
@@ -350,6 +368,23 @@ class Usage:
         if shared:
             self.work.cache[key] = total
         return total
+
+    def slots(self) -> Array:
+        """Runs holding a concurrency slot at the peak on this option: those executing (or every open
+        run, as `concurrency.holds` says), and the time each spends in what the table's
+        `concurrency.also` counts (seconds a run keeps its slot while it does not execute, such as a
+        short wait before it is checkpointed)."""
+        spec = self.table.concurrency
+        holds = spec.holds if spec is not None else "executing"
+        peak = self.work.peak(holds)
+        if spec is None or not spec.also or holds != "executing":
+            return peak
+        extra = np.sum([self.count(name).total for name in spec.also], axis=0)
+        held = self.work.executing + extra
+        busy = _busy(self.work.runs_per_second, self.work.window_rate, held, self.work.window)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = np.where(self.work.executing > 0, peak * held / self.work.executing, busy)
+        return np.asarray(np.maximum(busy, scaled), dtype=np.float64)
 
     def history(self) -> Any:
         """The option's recorded-history projection (see `model.history`)."""

@@ -678,6 +678,9 @@ class Concurrency(_Strict):
     price cannot take a peak above its cap."""
 
     holds: Holds
+    also: tuple[Key, ...] = ()
+    """Counts (seconds per run) in which a run keeps its slot though it does not execute: a short wait
+    before it is checkpointed, say."""
     extra_price: Key | None = None
     extra_block: Key | None = None
     """A `counting` key: extra slots are sold in blocks of this many."""

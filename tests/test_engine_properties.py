@@ -135,3 +135,23 @@ def test_team_inputs_override_the_people_defaults(presets):
         assert ops.unit_price[1] == pytest.approx(120_000 / 12)
         share = table.assumptions[table.people].expected
         assert ops.quantity.tolist() == [share, 1.0 if table.id == chosen else share]
+
+
+def test_the_peak_is_never_more_than_a_day_s_runs_and_those_still_open_from_earlier_days():
+    """Ten one-hour steps a run, the day's runs arriving within one hour: at the end of that hour every
+    one of the day's runs is executing (98.6 a day at 3,000 a month), and the earlier days' runs are
+    done (each takes 10 hours of a 24-hour day). Before, the peak was 135.6."""
+    from model.profile import Columns, WorkloadProfile, profiles_frame
+    from model.usage import workload
+
+    p = WorkloadProfile(monthly_runs=3000, steps_per_run=10, step_seconds=3600, peak_window_hours=1)
+    w = workload(Columns(profiles_frame(p)))
+    daily = 3000 / (365 / 12)
+    assert w.peak_executing[0] == pytest.approx(daily)
+    # runs that take three days and a half: today's, and all of the last three days' batches
+    long = p.model_copy(update={"steps_per_run": 84.0})
+    assert workload(Columns(profiles_frame(long))).peak_executing[0] == pytest.approx(daily * 4)
+    # runs arriving all day: Little's law, the rate times the time each is busy
+    spread = long.model_copy(update={"peak_window_hours": 24.0})
+    w = workload(Columns(profiles_frame(spread)))
+    assert w.peak_executing[0] == pytest.approx(w.runs_per_second[0] * w.executing[0])

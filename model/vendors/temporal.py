@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.billing import Array, Value
+from model.units import ROUNDING
 from model.usage import Count, Usage, count
 
 __all__ = ["heartbeats", "local_activity_task_heartbeats", "local_activity_tasks"]
@@ -23,8 +25,9 @@ THROTTLE = ("heartbeat_throttle_fraction", "heartbeat_throttle_default_seconds",
 def heartbeats(u: Usage) -> Count:
     """A step that heartbeats every `heartbeat_seconds` makes its first call after that long and
     the SDK sends it at once; later calls within the throttle interval are held, and the latest is
-    sent when the interval ends, if the attempt is still running. So an attempt of T seconds
-    sends 1 + floor((T - every) / interval) heartbeats when T >= every, else none.
+    sent when the interval ends, if the attempt is still running: one falling due as the attempt
+    ends is not sent. So an attempt of T seconds sends ceil((T - every) / interval) heartbeats when
+    T > every, else none.
 
     >>> from model.profile import Columns, WorkloadProfile, profiles_frame
     >>> from model.usage import workload
@@ -38,6 +41,8 @@ def heartbeats(u: Usage) -> Count:
     (1.0, 0.0)
     >>> sent(step_seconds=100, heartbeat_seconds=5, heartbeat_timeout_seconds=20)  # every 16 s after the first
     6.0
+    >>> sent(step_seconds=37, heartbeat_seconds=5, heartbeat_timeout_seconds=20)  # the third falls due at 37 s
+    2.0
     """
     p = u.params
     every = u.column("heartbeat_seconds")
@@ -50,9 +55,9 @@ def heartbeats(u: Usage) -> Count:
     interval = np.maximum(every, throttle)
     seconds = u.column("step_seconds")
     beats = np.zeros_like(seconds)
-    calls = (every > 0) & (seconds >= every)
+    calls = (every > 0) & (seconds > every)
     np.divide(seconds - every, interval, out=beats, where=calls)
-    sent = np.where(calls, 1.0 + np.floor(beats), 0.0)
+    sent = np.where(calls, np.ceil(beats - ROUNDING), 0.0)
     activity = np.asarray(u.frame["step_kind"] == "activity", dtype=np.float64)
     return u.linear(0.0, activity * u.work.attempts_per_step * sent)
 
@@ -66,13 +71,20 @@ def heartbeats(u: Usage) -> Count:
     positive=("workflow_task_heartbeat_seconds",),
 )
 def local_activity_tasks(u: Usage) -> Count:
+    """Each sleep or wait ends a workflow task and a new one starts with the next local activity;
+    each task heartbeats on its own clock (the steps spread evenly over the tasks)."""
     local = (u.frame["step_kind"] == "local_activity") & (u.work.steps > 0)
-    wakeups = u.column("sleeps_per_run") + u.column("human_waits_per_run")
+    tasks = 1.0 + u.column("sleeps_per_run") + u.column("human_waits_per_run")
     beat = u.params["workflow_task_heartbeat_seconds"]
-    fixed = np.where(local, 1.0 + wakeups, 0.0)
+    fixed = np.where(local, tasks, 0.0)
     per_step = np.where(local, u.column("step_seconds") * u.work.attempts_per_step / beat, 0.0)
-    total = np.where(local, 1.0 + wakeups + np.floor(u.work.step_exec / beat), 0.0)
+    total = np.where(local, tasks * (1.0 + _beats_per_task(u, tasks, beat)), 0.0)
     return Count(fixed, per_step, total)
+
+
+def _beats_per_task(u: Usage, tasks: Array, beat: Value) -> Array:
+    """Heartbeats one workflow task sends while its share of the local activities runs."""
+    return np.asarray(np.floor(u.work.step_exec / tasks / beat + ROUNDING), dtype=np.float64)
 
 
 @count(
@@ -85,4 +97,6 @@ def local_activity_tasks(u: Usage) -> Count:
 def local_activity_task_heartbeats(u: Usage) -> Count:
     local = np.asarray(u.frame["step_kind"] == "local_activity", dtype=np.float64)
     beat = u.params["workflow_task_heartbeat_seconds"]
-    return u.linear(0.0, local * u.column("step_seconds") * u.work.attempts_per_step / beat)
+    tasks = 1.0 + u.column("sleeps_per_run") + u.column("human_waits_per_run")
+    linear = u.linear(0.0, local * u.column("step_seconds") * u.work.attempts_per_step / beat)
+    return Count(linear.fixed, linear.per_step, local * tasks * _beats_per_task(u, tasks, beat))

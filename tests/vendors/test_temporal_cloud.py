@@ -185,11 +185,12 @@ def test_first_heartbeat_is_sent_at_once_and_later_ones_throttled():
 @given(seconds=st.floats(0.5, 600), every=st.floats(0.5, 120), timeout=st.sampled_from([0.0, 10.0, 30.0, 300.0]))
 def test_heartbeats_match_a_walk_through_the_throttle(seconds, every, timeout):
     """Calls at every, 2*every, ...; the first is sent at once, later ones held until the throttle
-    interval since the last send ends, and sent then if the attempt is still running."""
+    interval since the last send ends, and sent then if the attempt is still running (one that falls
+    due as the attempt ends is not sent: the attempt's completion goes instead)."""
     throttle = min(0.8 * timeout, 60.0) if timeout > 0 else 30.0
     interval = max(every, throttle)
     sent, next_send, pending, k = 0, -math.inf, False, 1
-    while k * every <= seconds:
+    while k * every < seconds:
         t = k * every
         while pending and next_send <= t:  # a held heartbeat goes out when its interval ends
             sent, pending, next_send = sent + 1, False, next_send + interval
@@ -198,7 +199,7 @@ def test_heartbeats_match_a_walk_through_the_throttle(seconds, every, timeout):
         else:
             pending = True
         k += 1
-    if pending and next_send <= seconds:
+    if pending and next_send < seconds:
         sent += 1
     got = (
         _usage(steps_per_run=1, step_seconds=seconds, heartbeat_seconds=every, heartbeat_timeout_seconds=timeout)
@@ -366,3 +367,37 @@ def test_your_prices_and_plan_survive_the_link_and_reprice_the_option():
     assert at.selectbox(key="your.temporal/cloud.plan").value == "business"
     again = start({k: param(at, k) for k in at.query_params})
     assert metrics(again)["Temporal Cloud"] == money(temporal.monthly_usd)
+
+
+def test_a_closed_segment_leaves_active_storage():
+    """With Continue-As-New, an open run's history is its open segment: the closed ones are retained
+    storage. Walked step by step here (a segment restarts with its carried context once the next step
+    would pass the suggested size), the open segment's average over the run is what the engine takes,
+    to within the spread of its even-steps quadrature (a few per cent)."""
+    u = _usage(steps_per_run=120, step_payload_kb=300, context_growth_kb=0)
+    h = u.history()
+    assert h.segments[0] > 1
+    c = float(h.bytes_per_step[0])
+    top = TABLE.counting["continue_as_new_mb"].expected * BYTES_PER_MB
+    restart = TABLE.counting["history_bytes_workflow"].expected
+    size, sizes = float(h.fixed_bytes[0]), []
+    for _ in range(120):
+        if size + c > top:
+            size = restart
+        size += c
+        sizes.append(size)
+    walked = float(np.mean(sizes))
+    assert h.mean_open_bytes[0] == pytest.approx(walked, rel=0.1)
+    # far below the run's whole history, which is what an open run's storage was before
+    assert h.mean_open_bytes[0] < 0.2 * h.recorded_bytes[0]
+
+
+def test_local_activities_start_a_workflow_task_after_every_timer():
+    """Each sleep or wait ends the workflow task; the next local activity starts a new one, which
+    heartbeats on its own clock: 40 steps of 2 s and three sleeps are four tasks of 20 s, each
+    heartbeating twice (every 8 s), so 4 + 8 = 12 tasks' worth of Actions, not 4 + 10."""
+    u = _usage(steps_per_run=40, step_seconds=2, step_kind="local_activity", sleeps_per_run=3, sleep_seconds=60)
+    assert u.count("local_activity_tasks").total[0] == 12
+    assert u.count("local_activity_task_heartbeats").total[0] == 8
+    one = _usage(steps_per_run=40, step_seconds=2, step_kind="local_activity")
+    assert one.count("local_activity_tasks").total[0] == 1 + 10

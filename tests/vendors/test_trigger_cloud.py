@@ -115,3 +115,35 @@ def test_compute_is_priced_per_machine():
     ]
     assert lines[0].unit_price[0] == TABLE.prices["compute.small-1x"].expected
     assert lines[1].unit_price[0] == TABLE.prices["compute.large-2x"].expected
+
+
+def test_a_short_wait_keeps_its_concurrency_slot():
+    """A wait.for keeps its slot until it is checkpointed, 60 s into it: 50,000 runs of five 2 s steps
+    and twenty 30 s sleeps, arriving over 8 hours, hold 34.8 slots at the peak (34 of them in the
+    sleeps), past the Free plan's 20, where the steps alone would need 0.6."""
+    release = TABLE.counting["slot_release_seconds"].expected
+    assert release == 60
+    p = agent(
+        monthly_runs=50_000,
+        steps_per_run=5,
+        step_seconds=2,
+        retry_rate=0,
+        human_waits_per_run=0,
+        sleeps_per_run=20,
+        sleep_seconds=30,
+        peak_window_hours=8,
+    )
+    usage = Usage(workload(Columns(profiles_frame(p))), TABLE, "expected")
+    window_rate = 50_000 / (365 / 12) / (8 * 3600)
+    assert usage.slots()[0] == pytest.approx(window_rate * (5 * 2 + 20 * 30))
+    assert usage.work.peak_executing[0] == pytest.approx(window_rate * 10)
+    free = next(x for x in TABLE.plans if x.id == "free")
+    assert free.concurrency.expected == 20 < usage.slots()[0]
+    out = summarize(estimate(p, BOOK, [OPTION])).options[0]
+    assert out.plan != "Free"
+    assert out.plan_reason.data["peak"] == pytest.approx(usage.slots()[0])
+    # a wait past 60 s gives its slot back after 60 s: a 10-minute sleep holds one as long as a 60 s one
+    longer = p.model_copy(update={"sleep_seconds": 600})
+    minute = p.model_copy(update={"sleep_seconds": 60})
+    slots = [Usage(workload(Columns(profiles_frame(x))), TABLE, "expected").slots()[0] for x in (longer, minute)]
+    assert slots[0] == pytest.approx(slots[1])
