@@ -62,6 +62,7 @@ CODES: Mapping[str, str] = MappingProxyType(
             "(executing or open), fits (true), buys (extra slots needed and sold), short (neither)"
         ),
         "plan_rate_cap": "The plan takes at most so much a second, fewer than the peak needs: plan, most, unit",
+        "plan_run_limit": "The run passes the plan's own level of a run limit: plan, name, shown",
         "plan_capped": "The plan takes no usage of some meters beyond what it includes: plan, meters",
         "plan_unsold": "The plan does not sell add-ons the buyer asks for: plan, addons",
         "plan_no_overage": "The plan allows no usage beyond what it includes: plan",

@@ -21,7 +21,7 @@ from model.units import in_base_unit
 from model.usage import Usage
 from pricing.schema import RunLimit
 
-__all__ = ["BASE_UNITS", "LimitProjection", "project_limits"]
+__all__ = ["BASE_UNITS", "LimitProjection", "limit_value", "project_limits"]
 
 BASE_UNITS = {
     "events": "events",
@@ -97,6 +97,11 @@ def _steps_until(u: Usage, spec: RunLimit, level: float) -> Array:
         q = u.per_run(spec.quantity).scaled(_quantity_scale(u, spec))
         return first_step_linear(q.fixed, q.per_step, level)
     return np.full(rows, np.nan)
+
+
+def limit_value(u: Usage, spec: RunLimit) -> Array:
+    """The run's value of what a limit bounds, in the limit's base unit (bytes, seconds, …)."""
+    return _value(u, spec)
 
 
 def _value(u: Usage, spec: RunLimit) -> Array:

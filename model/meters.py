@@ -27,6 +27,7 @@ from model.billing import Array, Bools, Value, credit_bill, graduated, repeated,
 from model.findings import Finding
 from model.findings import Value as Said
 from model.fit import DESIGN, OFFLOADED
+from model.limits import limit_value
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, STORAGE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
 from model.profile import OverrideColumns, ProfileError, column, lookup
 from model.units import (
@@ -37,6 +38,7 @@ from model.units import (
     MONTHS_PER_YEAR,
     ROUNDING,
     SECONDS_PER_DAY,
+    in_base_unit,
     price_unit_parts,
 )
 from model.usage import Usage, Workload
@@ -524,6 +526,16 @@ def _plan_lines(
         ok &= ~unsold
         texts.append(Finding("plan_unsold", {"plan": plan.name, "addons": ", ".join(unsold_names)}))
         code = np.where(unsold, len(texts) - 1, code)
+    for run_limit in table.run_limits:  # a plan's own, lower level of a run limit (a free plan's CPU per step)
+        if run_limit.id not in plan.limits:
+            continue
+        number = plan.limits[run_limit.id]
+        level = number.pick(u.fixed) * in_base_unit(number.unit.value)[1]
+        within = np.asarray(limit_value(u, run_limit) <= level, dtype=bool)
+        ok &= within
+        shown = f"{number.expected:,.10g} {number.unit.value}"
+        texts.append(Finding("plan_run_limit", {"plan": plan.name, "name": run_limit.name, "shown": shown}))
+        code = np.where(within, code, len(texts) - 1)
     within = usage <= credit * (1 + ROUNDING)
     if not plan.overage:
         ok &= within

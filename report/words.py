@@ -21,6 +21,7 @@ __all__ = [
     "fit_label",
     "fit_reasons",
     "flip_sentence",
+    "lower",
     "money",
     "number",
     "option_name",
@@ -101,9 +102,18 @@ def _at(v: Mapping[str, Any]) -> str:
     return f" at step {step:,.0f}{when}"
 
 
+def lower(name: object) -> str:
+    """A name in running text: each word in lower case but an acronym (CPU, SSO, BAA).
+
+    >>> lower("CPU time per step"), lower("Event History size"), lower("Steps that need a full machine")
+    ('CPU time per step', 'event history size', 'steps that need a full machine')
+    """
+    return " ".join(w if sum(ch.isupper() for ch in w) > 1 else w.lower() for w in str(name).split(" "))
+
+
 def _limit(v: Mapping[str, Any]) -> str:
     """`passes the 2 MB payload size limit at step 31 (…)`, or `has waits …, and none is allowed`."""
-    name = str(v.get("name", "")).lower()
+    name = lower(v.get("name", ""))
     if v.get("none_allowed"):
         return f"has {name}, and none is allowed"
     return f"passes the {v.get('shown')} {name} limit{_at(v)}"
@@ -160,7 +170,7 @@ SAYINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "limit_warned": lambda v: f"the run {_limit(v)} (a limit that only warns){_advice(v)}",
     "limit_ahead": lambda v: (
         f"the run passes the {number(float(v.get('level') or 0))} {v.get('unit')} warning level of the "
-        f"{v.get('shown')} {str(v.get('name', '')).lower()} limit{_at(v)}"
+        f"{v.get('shown')} {lower(v.get('name', ''))} limit{_at(v)}"
         + (f"; the limit itself comes at step {v['limit_step']:,.0f}" if v.get("limit_step") is not None else "")
     ),
     "limit_avoided": lambda v: f"the run {_limit(v)} without {v.get('restart')}",
@@ -191,6 +201,7 @@ SAYINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "plan_rate_cap": lambda v: (
         f"{v.get('plan')} takes at most {v.get('most', 0):g} {v.get('unit')} per second, fewer than the peak needs"
     ),
+    "plan_run_limit": lambda v: f"{v.get('plan')} allows at most {v.get('shown')} of {lower(v.get('name', ''))}",
     "plan_capped": lambda v: f"{v.get('plan')} takes no {v.get('meters')} beyond what it includes",
     "plan_unsold": lambda v: f"{v.get('plan')} does not sell {v.get('addons')}",
     "plan_no_overage": lambda v: f"{v.get('plan')} allows no usage beyond what it includes",
@@ -212,7 +223,7 @@ SAYINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "history_passes": lambda v: (
         f"Step {v.get('step') or 1:,.0f}"
         + (f" (about {elapsed(v['seconds'])} into the run)" if v.get("seconds") else "")
-        + f" passes the {v.get('shown')} {str(v.get('name', '')).lower()} limit"
+        + f" passes the {v.get('shown')} {lower(v.get('name', ''))} limit"
         + (f", which {v.get('restart')} cannot fix" if v.get("restart") else "")
         + "."
         + (f" {v.get('advice')}" if v.get("advice") else "")

@@ -47,8 +47,8 @@ class TestCloudflareWorkflows(VendorContract):
 
 
 def _paid(table):
-    (plan,) = table.plans
-    assert plan.id == "paid"
+    plan = next(p for p in table.plans if p.id == "paid")
+    assert [p.id for p in table.plans] in (["paid"], ["free", "paid"])
     return plan
 
 
@@ -214,6 +214,7 @@ def test_the_step_list_differs_from_the_storage_list_by_the_step_charge_alone(p)
     # Where the later table's own limits (CPU a step, instances a second) or its Containers price
     # the run as another design than the earlier table can, the bills differ by more than steps.
     assume(old_option.design[0] == new_option.design[0] and new_option.status[0] == old_option.status[0])
+    assume(new_option.bill.plan[0] == "paid")  # Workers Free (the later table's) bills nothing at all
     steps = p.monthly_runs * (p.steps_per_run + p.sleeps_per_run + p.human_waits_per_run + p.child_runs_per_run)
     included = _paid(NEW).included["steps"].expected
     charge = max(steps - included, 0.0) * NEW.prices["steps"].expected / HUNDRED_K
@@ -464,3 +465,21 @@ def test_sleeps_do_not_count_towards_the_step_limit():
     for book in (OLD_BOOK, NEW_BOOK):
         values = [_limits(p, book)[1]["steps_per_workflow"].value for p in (base, sleepy)]
         assert values == [101, 101]
+
+
+def test_a_small_workload_fits_the_workers_free_plan_at_no_charge():
+    """Workers Free: 3,000 steps and 100,000 requests a day, 10 ms of CPU a step, 1,024 steps and
+    100 MB an instance, 100 at once; no fee and nothing billed. Past any of them, Workers Paid."""
+    small = agent(monthly_runs=1000, steps_per_run=10, step_seconds=2, step_cpu_share=0.001, human_waits_per_run=0)
+    out = summarize(estimate(small, NEW_BOOK, [OPTION])).options[0]
+    assert out.plan == "Workers Free" and out.subtotals["vendor"] == 0
+    assert out.subtotals["people"] > 0  # a team still runs it
+    for bigger in (
+        small.model_copy(update={"step_cpu_share": 0.01}),  # 20 ms of CPU a step
+        small.model_copy(update={"monthly_runs": 20_000}),  # 200,000 steps: past 3,000 a day
+        small.model_copy(update={"steps_per_run": 1100}),  # past 1,024 steps an instance
+    ):
+        paid = summarize(estimate(bigger, NEW_BOOK, [OPTION])).options[0]
+        assert paid.plan == "Workers Paid", bigger
+        free = next(p for p in paid.plans if p.id == "free")
+        assert free.monthly_usd is None

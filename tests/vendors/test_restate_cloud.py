@@ -398,3 +398,29 @@ def test_the_free_plan_takes_no_actions_past_its_allowance():
     assert _out(inside).plan == "Free"
     free = next(x for x in _out(past).plans if x.id == "free")
     assert free.monthly_usd is None and say(free.reason) == "Free allows no usage beyond what it includes"
+
+
+def test_past_premium_s_500_actions_a_second_only_enterprise_takes_it():
+    """Premium takes 500 actions a second; past it, only Enterprise (a contract without a public
+    price): the option is "price not public", never the cheapest, with Premium's cap as the reason."""
+    p = agent(
+        monthly_runs=3_000_000,
+        steps_per_run=40,
+        step_seconds=0.5,
+        retry_rate=0,
+        human_waits_per_run=0,
+        peak_window_hours=1,
+    )
+    usage = Usage(workload(Columns(profiles_frame(p))), TABLE, "expected")
+    rate = float(usage.work.peak_rate()[0] * usage.per_run("actions").total[0])
+    assert rate > 500
+    result = estimate(p, BOOK, [OPTION, "trigger.dev/cloud"])
+    assert result.option(OPTION).status.tolist() == ["not_public"]
+    assert result.cheapest()[0] == "trigger.dev/cloud"
+    out = summarize(result).options[0]
+    (reason,) = out.fit.reasons
+    assert reason.code == "no_published_plan" and reason.data["contract"] == "Enterprise"
+    assert reason.data["why"].code == "plan_rate_cap" and reason.data["why"].data["most"] == 500
+    # just under it, Premium takes it
+    under = p.model_copy(update={"monthly_runs": p.monthly_runs * 450 / rate})
+    assert estimate(under, BOOK, [OPTION]).option(OPTION).status.tolist() == ["fits"]
