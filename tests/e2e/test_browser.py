@@ -22,7 +22,7 @@ from model.result import EstimateOut, summarize
 from pricing.load import read_pricebook
 from pricing.profiles import dump_profile, parse_profile_text, read_presets
 from report.document import headline
-from report.words import fit_label, option_name
+from report.words import fit_label, flip_sentence, option_name
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 60_000
@@ -314,9 +314,10 @@ def test_a_contract_requirements_and_scenarios_travel_in_a_link(page):
     query, mine, book = _contract_link()
     shown = open_app(page, query)
     assert shown == expected_headline(mine)
-    flip = flip_point(mine, book, summarize(estimate(mine, book, list(mine.options))))
+    result = summarize(estimate(mine, book, list(mine.options)))
+    flip = flip_point(mine, book, result)
     if flip is not None:
-        page.get_by_text(flip.sentence, exact=False).first.wait_for(timeout=TIMEOUT)
+        page.get_by_text(flip_sentence(flip, result), exact=False).first.wait_for(timeout=TIMEOUT)
     else:
         assert page.get_by_text("What would flip it").count() == 0
     page.get_by_text("Plans and what they include", exact=False).first.wait_for(timeout=TIMEOUT)
