@@ -10,15 +10,21 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 BASE ?= origin/main
 
-.PHONY: install pricing-summary run test check lint typecheck golden schema bench screenshots history-fixtures clean
+.PHONY: install pricing-summary run test test-quick check lint typecheck golden schema bench screenshots history-fixtures clean
 
 install: $(VENV)/.synced
 
 run: $(VENV)/.synced
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1
 
+# Every test, on every core (pytest-xdist): each worker starts its own Temporal dev server and
+# Streamlit, on free ports of 127.0.0.1.
 test: $(VENV)/.synced
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# The loop while working: everything but the real browser and the real Temporal server.
+test-quick: $(VENV)/.synced
+	$(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/calibration
 
 check: lint typecheck test
 
