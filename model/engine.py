@@ -21,7 +21,7 @@ from model.billing import Array, Bools, repeated
 from model.fit import FITS, NOT_PUBLIC, RULED_OUT, WORKAROUND, Choice, candidates, lift, merge, passed
 from model.history import HistoryProjection
 from model.limits import LimitProjection, project_limits
-from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill
+from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill, machine_names
 from model.meters import price_option
 from model.profile import Columns, WorkloadProfile, lookup, profiles_frame
 from model.usage import Usage, Workload, workload
@@ -272,6 +272,12 @@ def sized(columns: Columns, book: PriceBook) -> Columns:
         return columns
     machines = book.tables[HOSTING_TABLE].machines
     unique, _ = columns.categories("machine")
+    names = machine_names(book)
+    if any(str(m) not in machines and str(m) in names for m in unique):  # a vendor's name for a size
+        columns = columns.replaced(
+            {"machine": np.array([names.get(str(m), str(m)) for m in columns["machine"]], dtype=object)}
+        )
+        unique, _ = columns.categories("machine")
     if any(str(m) not in machines for m in unique):
         return columns
     vcpu = lookup(columns, "machine", {k: m.vcpu.expected for k, m in machines.items()})

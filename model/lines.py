@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from model.billing import Array, Bools, Value, cheapest
 from model.findings import Finding
-from pricing.schema import Category, Number, Pick, Plan, PriceTable, Tiered
+from pricing.schema import Category, Number, Pick, Plan, PriceBook, PriceTable, Tiered
 
 __all__ = [
     "HOSTING_TABLE",
@@ -27,6 +27,7 @@ __all__ = [
     "OptionBill",
     "PriceRef",
     "Rates",
+    "machine_names",
     "select_plan",
 ]
 
@@ -114,6 +115,19 @@ class OptionBill:
     @property
     def total(self) -> Array:
         return np.asarray(np.sum([line.cost for line in self.lines], axis=0), dtype=np.float64)
+
+
+def machine_names(book: PriceBook) -> dict[str, str]:
+    """Every name a machine size goes by in the hosting table in force (its own, in plain words, and
+    the vendor names earlier profiles used) -> its own name."""
+    table = book.tables.get(HOSTING_TABLE)
+    if table is None:
+        return {}
+    names = {name: name for name in table.machines}
+    for name, machine in table.machines.items():
+        for alias in machine.aliases:
+            names.setdefault(alias, name)
+    return names
 
 
 class Rates:

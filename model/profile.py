@@ -31,6 +31,7 @@ __all__ = [
     "OPTIONAL_FIELDS",
     "PROFILE_VERSION",
     "REQUIRED_FIELDS",
+    "STEP_KINDS_BEFORE",
     "Columns",
     "FieldRange",
     "OptionOverrides",
@@ -100,8 +101,17 @@ class _Input(BaseModel):
 
 
 class StepKind(StrEnum):
-    ACTIVITY = "activity"
-    LOCAL_ACTIVITY = "local_activity"
+    """How a step runs where an orchestrator tells the two apart: as a task of its own, scheduled,
+    retried and recorded apart (`task`), or inline in the run's own code, recorded as a marker
+    (`inline`). Each vendor's table maps them to its own terms (an activity and a local activity,
+    in one vendor's words)."""
+
+    TASK = "task"
+    INLINE = "inline"
+
+
+STEP_KINDS_BEFORE = {"activity": StepKind.TASK.value, "local_activity": StepKind.INLINE.value}
+"""The names `step_kind` took before (one vendor's terms): read as today's."""
 
 
 def _f(default: Any, unit: str, description: str, *, ge: float = 0, le: float, group: str = "workload") -> Any:
@@ -291,9 +301,9 @@ class WorkloadProfile(_Input):
         0, "attempts/step", "Extra attempts per step, on average (0.1 = one step in ten retried once)", le=100
     )
     step_kind: StepKind = Field(
-        default=StepKind.ACTIVITY,
-        description="How a step runs where the orchestrator distinguishes it: activity (a task of its own) or "
-        "local_activity (inside the workflow's own task)",
+        default=StepKind.TASK,
+        description="How a step runs where the orchestrator tells them apart: task (a task of its own, scheduled, "
+        "retried and recorded apart) or inline (inside the run's own code, recorded as a marker)",
         json_schema_extra={"unit": "", "group": "workload"},
     )
     decisions_per_step: float = _f(
@@ -363,10 +373,10 @@ class WorkloadProfile(_Input):
         json_schema_extra={"unit": "MB", "group": "workload"},
     )
     machine: str = Field(
-        default="small-1x",
+        default="0.5-vcpu-0.5-gb",
         min_length=1,
-        description="Resources one executing run needs, as a machine preset of the hosting table; "
-        "also sizes self-managed workers",
+        description="The machine one executing run is given (its vCPU and memory, `0.5-vcpu-0.5-gb`): a vendor's "
+        "machine of that size, or that share of the workers you run",
         json_schema_extra={"unit": "", "group": "workload"},
     )
     retention_days: float = _f(
@@ -446,6 +456,12 @@ class WorkloadProfile(_Input):
         if problems:
             raise ValueError("; ".join(problems))
         return ranges
+
+    @field_validator("step_kind", mode="before")
+    @classmethod
+    def _step_kind_before(cls, value: Any) -> Any:
+        """The names `step_kind` took before (`activity`, `local_activity`) read as today's."""
+        return STEP_KINDS_BEFORE.get(value, value) if isinstance(value, str) else value
 
     @field_validator("options")
     @classmethod
@@ -766,6 +782,10 @@ def parse_profile(data: Mapping[str, Any]) -> WorkloadProfile:
         raise ProfileError(
             [("version", version, "this tool reads profile versions " + " and ".join(str(v) for v in READS_VERSIONS))]
         )
+    data = dict(data)
+    kind = data.get("step_kind")
+    if isinstance(kind, str) and kind in STEP_KINDS_BEFORE:
+        data["step_kind"] = STEP_KINDS_BEFORE[kind]
     try:
         # Version 1 has the same fields; a file of either version reads to the current one.
         return WorkloadProfile.model_validate({**data, "version": PROFILE_VERSION})
@@ -836,6 +856,8 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
         for name in ("ops_fte", "overrides"):
             if name not in frame.columns:
                 frame[name] = pd.Series([{}] * len(frame), index=frame.index, dtype=object)
+        if frame["step_kind"].isin(list(STEP_KINDS_BEFORE)).any():
+            frame["step_kind"] = frame["step_kind"].replace(STEP_KINDS_BEFORE)
         if "requirements" not in frame.columns:
             frame["requirements"] = pd.Series([_NO_REQUIREMENTS] * len(frame), index=frame.index, dtype=object)
         convert = {name: np.float64 for name in (*NUMERIC_FIELDS, *FLAG_COLUMNS) if frame[name].dtype != np.float64}

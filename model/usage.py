@@ -445,14 +445,14 @@ def _kind(u: Usage, kind: str) -> Array:
     return np.asarray(u.frame["step_kind"] == kind, dtype=np.float64)
 
 
-@count("activity_steps", "steps", "steps run as their own task (`step_kind: activity`)")
+@count("activity_steps", "steps", "steps run as their own task (`step_kind: task`)")
 def _activity_steps(u: Usage) -> Count:
-    return u.linear(0.0, _kind(u, "activity"))
+    return u.linear(0.0, _kind(u, "task"))
 
 
 @count("activity_attempts", "attempts", "attempts of steps run as their own task, retries included")
 def _activity_attempts(u: Usage) -> Count:
-    return u.linear(0.0, _kind(u, "activity") * u.work.attempts_per_step)
+    return u.linear(0.0, _kind(u, "task") * u.work.attempts_per_step)
 
 
 @count(
@@ -461,12 +461,12 @@ def _activity_attempts(u: Usage) -> Count:
     "steps run as their own task that needed a retry, one retry a step at most (min(`retry_rate`, 1) a step)",
 )
 def _retried_activity_steps(u: Usage) -> Count:
-    return u.linear(0.0, _kind(u, "activity") * np.minimum(u.column("retry_rate"), 1.0))
+    return u.linear(0.0, _kind(u, "task") * np.minimum(u.column("retry_rate"), 1.0))
 
 
-@count("local_activity_steps", "steps", "steps run inside the workflow task (`step_kind: local_activity`)")
+@count("local_activity_steps", "steps", "steps run inline, inside the run's own code (`step_kind: inline`)")
 def _local_steps(u: Usage) -> Count:
-    return u.linear(0.0, _kind(u, "local_activity"))
+    return u.linear(0.0, _kind(u, "inline"))
 
 
 @count("decisions", "decisions", "decisions the orchestrator takes between steps (`decisions_per_step` a step)")

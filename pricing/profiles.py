@@ -42,6 +42,8 @@ class Known:
     options: tuple[str, ...] = ()
     terms: Mapping[str, OptionTerms] = field(default_factory=dict)
     """Option id -> what its `overrides` may name (prices, plans, add-ons)."""
+    machine_names: Mapping[str, str] = field(default_factory=dict)
+    """Every name a machine size goes by (a vendor's, in earlier profiles) -> its own."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,11 @@ class OptionTerms:
 
 def known_from(book: PriceBook, options: Iterable[str] = ()) -> Known:
     """What a profile may name, from the tables in force (and every option id in `options`)."""
-    from model.lines import HOSTING_TABLE
+    from model.lines import HOSTING_TABLE, machine_names
 
     machines = tuple(book.table(HOSTING_TABLE).machines) if HOSTING_TABLE in book.tables else ()
     ids = sorted({*options, *(t.id for t in book.options())})
-    return Known(machines, tuple(ids), {t.id: OptionTerms.of(t) for t in book.options()})
+    return Known(machines, tuple(ids), {t.id: OptionTerms.of(t) for t in book.options()}, machine_names(book))
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,9 @@ def profile_from(
                 own["name"] = f"{read_profile(presets[extends]).name} (extended)"
     sources.update({key: "this file" for key in own if key != "version"})
     data = {**base, **own}
+    names = (known or Known()).machine_names
+    if isinstance(data.get("machine"), str) and data["machine"] in names:  # a vendor's name for a size
+        data["machine"] = names[data["machine"]]
     profile: WorkloadProfile | None = None
     try:
         profile = parse_profile(data)

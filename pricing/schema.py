@@ -501,10 +501,12 @@ PriceOrTiers = Annotated[
 
 
 class Machine(_Strict):
-    """A machine size: the resources one executing run needs."""
+    """A machine size: the resources one executing run needs. Its key names it in plain words (its
+    vCPU and memory); `aliases` are a vendor's names for it that earlier profiles and links used."""
 
     vcpu: Number
     memory_gb: Number
+    aliases: tuple[Key, ...] = ()
     note: Text | None = None
 
 

@@ -6,7 +6,15 @@ from hypothesis import strategies as st
 
 from model.profile import StepKind, WorkloadProfile
 
-MACHINES = ("micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x")
+MACHINES = (
+    "0.25-vcpu-0.25-gb",
+    "0.5-vcpu-0.5-gb",
+    "1-vcpu-1-gb",
+    "1-vcpu-2-gb",
+    "2-vcpu-4-gb",
+    "4-vcpu-8-gb",
+    "8-vcpu-16-gb",
+)
 
 
 def _num(low: float, high: float) -> st.SearchStrategy[float]:

@@ -45,7 +45,7 @@ def figures(presets):
                 )
             ).options
         )
-        for m in ("micro", "small-2x")
+        for m in ("0.25-vcpu-0.25-gb", "1-vcpu-1-gb")
     }
     return {"now": by(now), "then": by(then), "machines": machines}
 
@@ -68,8 +68,8 @@ def test_figures_on_the_reconciliation_page_match_the_engine(figures):
         "Temporal Cloud with workers and operations (current tables)": temporal_now.monthly_usd,
         "Trigger.dev compute seconds per month": trigger.quantities["billable_seconds"],
         "Trigger.dev Cloud bill, small-1x": trigger.subtotals["vendor"],
-        "Trigger.dev Cloud bill, micro": figures["machines"]["micro"],
-        "Trigger.dev Cloud bill, small-2x": figures["machines"]["small-2x"],
+        "Trigger.dev Cloud bill, micro": figures["machines"]["0.25-vcpu-0.25-gb"],
+        "Trigger.dev Cloud bill, small-2x": figures["machines"]["1-vcpu-1-gb"],
     }
     assert set(doc) == set(expected)
     for name, value in expected.items():

@@ -58,7 +58,7 @@ def test_unknown_machine_exits_2(capsys, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nmachine: gpu-xl\n", encoding="utf-8")
     code, _, err = run(capsys, "compare", "--profile", str(bad))
-    assert code == 2 and "machine" in err and "gpu-xl" in err and "small-1x" in err
+    assert code == 2 and "machine" in err and "gpu-xl" in err and "0.5-vcpu-0.5-gb" in err
 
 
 def test_missing_profile_and_bad_date_exit_2(capsys):

@@ -118,7 +118,7 @@ def test_unknown_machine_names_the_field_and_the_allowed_values():
 
     with pytest.raises(ProfileError) as info:
         estimate(agent(machine="huge-9x"), BOOK)
-    assert "machine" in str(info.value) and "huge-9x" in str(info.value) and "small-1x" in str(info.value)
+    assert "machine" in str(info.value) and "huge-9x" in str(info.value) and "0.5-vcpu-0.5-gb" in str(info.value)
 
 
 def test_team_inputs_override_the_people_defaults(presets):

@@ -141,7 +141,7 @@ def test_validate_checks_the_criteria_name_real_options(capsys, tmp_path):
 
 
 def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
-    """A new Trigger.dev Cloud version doubles the small-1x price; only profiles on small-1x
+    """A new Trigger.dev Cloud version doubles the 0.5-vcpu-0.5-gb price; only profiles on 0.5-vcpu-0.5-gb
     and only that option move, by what the engine says."""
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
@@ -149,8 +149,8 @@ def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
     old = max(folder.glob("*.yaml"))
     text = old.read_text(encoding="utf-8").replace(f"effective: {old.stem}", "effective: 2026-10-01")
     text = text.replace(
-        "  compute.small-1x:\n    value: 0.0000338\n    low: 0.00003375\n    high: 0.0000338",
-        "  compute.small-1x:\n    value: 0.0000676\n    low: 0.0000675\n    high: 0.0000676",
+        "  compute.0.5-vcpu-0.5-gb:\n    value: 0.0000338\n    low: 0.00003375\n    high: 0.0000338",
+        "  compute.0.5-vcpu-0.5-gb:\n    value: 0.0000676\n    low: 0.0000675\n    high: 0.0000676",
     )
     assert "value: 0.0000676\n    low: 0.0000675" in text
     (folder / "2026-10-01.yaml").write_text(text, encoding="utf-8")
@@ -162,7 +162,7 @@ def test_impact_shows_exactly_the_moved_option(capsys, tmp_path):
     options = read_pricebook(data, on=dt.date(2026, 10, 1)).options()
     assert len(rows) == len(options) * len(presets)
     moved = {(r["Profile"], r["Option"]) for r in rows if r["Change"] != "+$0.00"}
-    on_small = {p.name for p in presets.values() if p.machine == "small-1x"}
+    on_small = {p.name for p in presets.values() if p.machine == "0.5-vcpu-0.5-gb"}
     assert moved == {(name, "Trigger.dev Cloud") for name in on_small} and on_small
     for profile in presets.values():
         for day, column in ((dt.date(2026, 9, 30), "Before"), (dt.date(2026, 10, 1), "After")):

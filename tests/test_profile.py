@@ -24,7 +24,7 @@ def test_presets_cover_the_required_workloads(presets):
     [
         ({"monthly_runs": -5}, "monthly_runs", "allowed: 0 to 1e+10 runs/month"),
         ({"retry_rate": "lots"}, "retry_rate", "valid number"),
-        ({"step_kind": "lambda"}, "step_kind", "activity"),
+        ({"step_kind": "lambda"}, "step_kind", "task"),
         ({"stpes_per_run": 4}, "stpes_per_run", "unknown field; did you mean 'steps_per_run'?"),
         ({"peak_concurrent_runs": 0}, "peak_concurrent_runs", "allowed: 1 to"),
         ({"version": 3}, "version", "profile versions 1 and 2"),
@@ -90,11 +90,11 @@ def test_every_problem_in_a_file_is_reported_at_once():
 
     text = "version: 2\nmonthly_runs: -1\nsteps_per_run: 3\nstep_seconds: 1\nmachine: huge\nextend: x\n"
     with pytest.raises(PricingError) as info:
-        parse_profile_text(text, "mine.yaml", known=Known(machines=("small-1x",), options=("a/b",)))
+        parse_profile_text(text, "mine.yaml", known=Known(machines=("0.5-vcpu-0.5-gb",), options=("a/b",)))
     found = {p.field: p for p in info.value.problems}
     assert set(found) == {"monthly_runs", "machine", "extend"}
     assert "did you mean 'extends'" in found["extend"].message
-    assert found["machine"].line == 5 and "allowed: small-1x" in found["machine"].message
+    assert found["machine"].line == 5 and "allowed: 0.5-vcpu-0.5-gb" in found["machine"].message
 
 
 def test_extends_names_a_preset():
@@ -142,3 +142,14 @@ def test_yaml_aliases_are_refused_quickly():
         lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
     with pytest.raises(PricingError, match="aliases"):
         parse_profile_text("version: 1\n" + "\n".join(lines) + "\n", "bomb.yaml")
+
+
+def test_profiles_written_with_a_vendors_names_read_as_todays(book):
+    """Earlier profiles named machines and step kinds in one vendor's words: they still load, as
+    the same machine and the same kind of step, and are written back in today's names."""
+    from pricing.profiles import known_from
+
+    text = "monthly_runs: 1000\nsteps_per_run: 5\nstep_seconds: 2\nmachine: small-2x\nstep_kind: local_activity\n"
+    profile = parse_profile_text(text, "old.yaml", known=known_from(book))
+    assert (profile.machine, profile.step_kind.value) == ("1-vcpu-1-gb", "inline")
+    assert "small-2x" not in dump_profile(profile) and "local_activity" not in dump_profile(profile)

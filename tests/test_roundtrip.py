@@ -17,15 +17,13 @@ from model.result import EstimateOut, summarize
 from pricing.load import read_pricebook
 from pricing.profiles import dump_profile, parse_profile_text, read_presets
 from report.compare import format_json
-from tests.strategies import profiles
+from tests.strategies import MACHINES, profiles
 from ui.state import Allowed, UiState, decode, encode
 
 BOOK = read_pricebook(on=dt.date.today())
 PRESETS = read_presets()
 OPTIONS = tuple(t.id for t in BOOK.options())
-ALLOWED = Allowed(
-    machines=("micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x"), options=OPTIONS
-)
+ALLOWED = Allowed(machines=MACHINES, options=OPTIONS)
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 text = st.text(

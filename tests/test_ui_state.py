@@ -121,7 +121,7 @@ def test_every_profile_field_is_in_the_link_format():
 
 
 ALLOWED = Allowed(
-    machines=("micro", "small-1x"),
+    machines=("0.25-vcpu-0.25-gb", "0.5-vcpu-0.5-gb"),
     tables=("temporal/cloud", "trigger.dev/cloud"),
     options=("temporal/cloud", "trigger.dev/cloud"),
     first_date=dt.date(2025, 1, 1),
@@ -134,7 +134,7 @@ ALLOWED = Allowed(
     [
         ({"date": "2030-01-01"}, "date", "a date from 2025-01-01 to 2026-11-25"),
         ({"date": "2024-06-01"}, "date", "a date from 2025-01-01 to 2026-11-25"),
-        ({"machine": "huge"}, "machine", "one of micro, small-1x"),
+        ({"machine": "huge"}, "machine", "one of 0.25-vcpu-0.25-gb, 0.5-vcpu-0.5-gb"),
         ({"table": "acme/cloud"}, "table", "one of temporal/cloud"),
         ({"colour": "red"}, "colour", "a known parameter"),
         ({"q.favourite": "x"}, "q.favourite", "a checklist question"),

@@ -661,7 +661,7 @@ def test_draws_that_split_a_history_into_segments_differently_price():
     (These tests found the engine raising 'could not broadcast' here: the restart's size was read as one
     figure for every row.)"""
     assert SEGMENTED
-    profile = agent(steps_per_run=100, step_payload_kb=100, step_kind="local_activity")
+    profile = agent(steps_per_run=100, step_payload_kb=100, step_kind="inline")
     mc = monte_carlo(profile, BOOK, SEGMENTED, draws=200)
     _check_shares_and_percentiles(mc)
     _check_rows(profile, SEGMENTED, 200, DEFAULT_SEED, (0, 57, 199))

@@ -15,7 +15,7 @@ import streamlit as st
 
 from model.analysis import Analysis, analyse, compared, priced
 from model.impact import costs_by_date
-from model.lines import HOSTING_TABLE
+from model.lines import HOSTING_TABLE, machine_names
 from model.profile import WorkloadProfile
 from model.recommend import recommend
 from model.result import EstimateOut
@@ -41,6 +41,7 @@ __all__ = [
     "data_fingerprint",
     "headline_for",
     "history",
+    "machine_label",
     "machines",
     "monte_carlo_for",
     "outlook_for",
@@ -196,6 +197,7 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
         )
     return Allowed(
         machines=tuple(machines(_book(today, fingerprint))),
+        machine_names=machine_names(_book(today, fingerprint)),
         tables=tables,
         options=tuple(options),
         first_date=first,
@@ -231,6 +233,14 @@ def _costs_over_versions(profile_json: str, fingerprint: str) -> pd.DataFrame:
 def costs_over_versions(profile: WorkloadProfile) -> pd.DataFrame:
     """The profile's cost under every version of the pricing tables."""
     return _costs_over_versions(profile.model_dump_json(), data_fingerprint())
+
+
+def machine_label(name: str, book: PriceBook) -> str:
+    """A machine size in words: "0.5 vCPU · 0.5 GB"."""
+    size = book.table(HOSTING_TABLE).machines.get(name)
+    if size is None:
+        return name
+    return f"{size.vcpu.expected:g} vCPU · {size.memory_gb.expected:g} GB"
 
 
 def machines(book: PriceBook) -> list[str]:

@@ -23,6 +23,7 @@ from pricing.profiles import Known, dump_profile, load_profile_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
 from pricing.vendors import IMPORTERS
 from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, decode_text
+from ui.data import machine_label
 from ui.export import slug
 from ui.state import NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key
 from ui.text import problems
@@ -54,6 +55,7 @@ STEPS: dict[str, float] = {
     "state_kb_per_run": 10.0,
 }
 EXACT = "%.12g"
+STEP_KIND_WORDS = {"task": "a task of its own", "inline": "inline, in the run's own code"}
 GROUPS = (
     ("Volume", ("monthly_runs", "peak_concurrent_runs", "peak_window_hours")),
     ("Each run", ("steps_per_run", "step_seconds", "retry_rate", "child_runs_per_run", "step_memory_mb")),
@@ -74,6 +76,8 @@ def _bounds(name: str) -> tuple[float, float]:
 
 
 LABELS = {
+    "machine": "Machine for each run",
+    "step_kind": "How a step runs",
     "step_seconds": "Seconds per step",
     "sleep_seconds": "Length of a sleep",
     "human_wait_seconds": "Length of a human wait",
@@ -194,7 +198,9 @@ def _on_upload(session: Session) -> None:
     session.store["upload_derived"] = None
     allowed = session.allowed
     try:
-        loaded = load_profile_text(text, upload.name, known=Known(allowed.machines, allowed.options))
+        loaded = load_profile_text(
+            text, upload.name, known=Known(allowed.machines, allowed.options, machine_names=allowed.machine_names)
+        )
     except PricingError as exc:
         session.store["upload_problems"] = [str(p) for p in exc.problems]
         session.store["upload_sources"] = None
@@ -508,6 +514,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             _label("machine"),
             machines,
             key=field_key("machine"),
+            format_func=(lambda m: machine_label(m, book)) if book is not None else str,
             help=WorkloadProfile.model_fields["machine"].description,
         )
         st.checkbox(
@@ -519,6 +526,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             _label("step_kind"),
             [k.value for k in StepKind],
             key=field_key("step_kind"),
+            format_func=STEP_KIND_WORDS.__getitem__,
             help=WorkloadProfile.model_fields["step_kind"].description,
         )
 

@@ -110,6 +110,8 @@ class Allowed:
     pricing dates the data covers."""
 
     machines: tuple[str, ...] = ()
+    machine_names: Mapping[str, str] = field(default_factory=dict)
+    """Every name a machine size goes by (a vendor's, in links made before) -> its own."""
     tables: tuple[str, ...] = ()
     """Table ids the price-history view may show."""
     options: tuple[str, ...] = ()
@@ -427,6 +429,8 @@ def decode(
                 base[name] = given == "true"
             else:
                 problems.append((name, str(given), "true or false"))
+    if overrides.get("machine") in allowed.machine_names:  # a vendor's name for a size, from an older link
+        overrides["machine"] = allowed.machine_names[str(overrides["machine"])]
     if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
         problems.append(("machine", str(overrides.pop("machine")), "one of " + ", ".join(allowed.machines)))
     team = _team_from(data, problems, allowed.options)

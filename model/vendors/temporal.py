@@ -58,7 +58,7 @@ def heartbeats(u: Usage) -> Count:
     calls = (every > 0) & (seconds > every)
     np.divide(seconds - every, interval, out=beats, where=calls)
     sent = np.where(calls, np.ceil(beats - ROUNDING), 0.0)
-    activity = np.asarray(u.frame["step_kind"] == "activity", dtype=np.float64)
+    activity = np.asarray(u.frame["step_kind"] == "task", dtype=np.float64)
     return u.linear(0.0, activity * u.work.attempts_per_step * sent)
 
 
@@ -73,7 +73,7 @@ def heartbeats(u: Usage) -> Count:
 def local_activity_tasks(u: Usage) -> Count:
     """Each sleep or wait ends a workflow task and a new one starts with the next local activity;
     each task heartbeats on its own clock (the steps spread evenly over the tasks)."""
-    local = (u.frame["step_kind"] == "local_activity") & (u.work.steps > 0)
+    local = (u.frame["step_kind"] == "inline") & (u.work.steps > 0)
     tasks = 1.0 + u.column("sleeps_per_run") + u.column("human_waits_per_run")
     beat = u.params["workflow_task_heartbeat_seconds"]
     fixed = np.where(local, tasks, 0.0)
@@ -95,7 +95,7 @@ def _beats_per_task(u: Usage, tasks: Array, beat: Value) -> Array:
     positive=("workflow_task_heartbeat_seconds",),
 )
 def local_activity_task_heartbeats(u: Usage) -> Count:
-    local = np.asarray(u.frame["step_kind"] == "local_activity", dtype=np.float64)
+    local = np.asarray(u.frame["step_kind"] == "inline", dtype=np.float64)
     beat = u.params["workflow_task_heartbeat_seconds"]
     tasks = 1.0 + u.column("sleeps_per_run") + u.column("human_waits_per_run")
     linear = u.linear(0.0, local * u.column("step_seconds") * u.work.attempts_per_step / beat)

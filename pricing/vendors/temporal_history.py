@@ -295,7 +295,7 @@ def derive_profile(
     data: dict[str, Any] = dict(base or {})
     data.update({key: float(f"{statistics.median(values):.6g}") for key, values in columns.items()})
     local = sum(r.local_steps for r in runs) * 2 > sum(r.steps for r in runs)
-    data["step_kind"] = (StepKind.LOCAL_ACTIVITY if local else StepKind.ACTIVITY).value
+    data["step_kind"] = (StepKind.INLINE if local else StepKind.TASK).value
     data["monthly_runs"] = monthly_runs
     data["name"] = name or data.get("name") or f"From {len(runs)} Temporal histor{'y' if len(runs) == 1 else 'ies'}"
     data.setdefault("description", "Derived by `tco profile from-history` from exported workflow histories.")

@@ -42,7 +42,7 @@ def test_one_history_gives_back_its_shape(name):
     assert derived.retry_rate == shape.failures
     assert derived.sleeps_per_run == shape.sleeps and derived.human_waits_per_run == shape.waits
     assert derived.child_runs_per_run == shape.children
-    assert derived.step_kind.value == ("local_activity" if shape.local else "activity")
+    assert derived.step_kind.value == ("inline" if shape.local else "task")
     payload = (2 * shape.output_bytes if shape.local else shape.input_bytes + shape.output_bytes) / 1024
     assert derived.step_payload_kb == pytest.approx(payload, rel=0.01)
     assert derived.context_growth_kb == pytest.approx(shape.growth_bytes / 1024, rel=0.01)

@@ -50,7 +50,7 @@ def profile_of(shape: Shape):  # type: ignore[no-untyped-def]
         steps_per_run=shape.steps,
         step_seconds=0.001,
         retry_rate=shape.failures,
-        step_kind=StepKind.LOCAL_ACTIVITY if shape.local else StepKind.ACTIVITY,
+        step_kind=StepKind.INLINE if shape.local else StepKind.TASK,
         sleeps_per_run=shape.sleeps,
         sleep_seconds=1,
         human_waits_per_run=shape.waits,

@@ -283,7 +283,7 @@ def test_your_app_serves_the_steps_and_is_priced_on_the_hosting_table():
     executing = 20 * 8.0
     average = 100_000 / (730 * 3600) * executing
     units = average + hosting.assumptions["provisioning"].expected * (200 - average)
-    vcpu = units * hosting.machines["small-1x"].vcpu.expected
+    vcpu = units * hosting.machines["0.5-vcpu-0.5-gb"].vcpu.expected
     assert out.quantities["worker_vcpu"] == pytest.approx(vcpu, rel=1e-9)
     cost = {c.key: c.cost_usd for c in out.components}
     assert cost["workers_vcpu"] == pytest.approx(vcpu * 730 * hosting.prices["vcpu_hour"].expected, rel=1e-9)

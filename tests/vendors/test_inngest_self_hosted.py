@@ -113,13 +113,13 @@ def test_the_app_is_sized_from_the_steps_executing():
         retry_rate=0,
         human_waits_per_run=0,
         peak_concurrent_runs=2_000,
-        machine="medium-1x",
+        machine="1-vcpu-2-gb",
     )
     out = _out(p)
     average = 2_000_000 / (HOURS * 3600) * 20 * 8
     units = average + HOSTING.assumptions["provisioning"].expected * (2_000 - average)
-    vcpu = units * HOSTING.machines["medium-1x"].vcpu.expected
-    memory = units * HOSTING.machines["medium-1x"].memory_gb.expected
+    vcpu = units * HOSTING.machines["1-vcpu-2-gb"].vcpu.expected
+    memory = units * HOSTING.machines["1-vcpu-2-gb"].memory_gb.expected
     assert out.quantities["worker_vcpu"] == pytest.approx(vcpu, rel=1e-9)
     assert out.quantities["worker_memory_gb"] == pytest.approx(memory, rel=1e-9)
     cost = {c.key: c.cost_usd for c in out.components}

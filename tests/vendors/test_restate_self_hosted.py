@@ -97,7 +97,7 @@ def test_services_have_no_minimum_host_but_at_the_high_end():
         gb_hour = _pick(HOSTING.prices["gb_ram_hour"], scenario)
         assert getattr(_line(out, "workers_vcpu"), at) == pytest.approx(vcpu * vcpu_hour * HOURS_PER_MONTH)
         assert getattr(_line(out, "workers_memory"), at) == pytest.approx(gb * gb_hour * HOURS_PER_MONTH)
-    # 3,000 runs of 440 s: 0.50 executing on average, 1.51 at the peak, 1.0 halfway: 0.5 vCPU of small-1x
+    # 3,000 runs of 440 s: 0.50 executing on average, 1.51 at the peak, 1.0 halfway: 0.5 vCPU of 0.5-vcpu-0.5-gb
     assert out.quantities["worker_vcpu"] == pytest.approx(0.5022831, rel=1e-6)
     assert out.quantities["worker_vcpu"] < 1
 

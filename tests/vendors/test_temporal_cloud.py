@@ -174,7 +174,7 @@ def test_first_heartbeat_is_sent_at_once_and_later_ones_throttled():
     # Every attempt heartbeats; local activities do not.
     assert _usage(steps_per_run=3, retry_rate=1, step_seconds=8, heartbeat_seconds=5).count("heartbeats").total[0] == 6
     assert (
-        _usage(steps_per_run=3, step_seconds=8, heartbeat_seconds=5, step_kind="local_activity")
+        _usage(steps_per_run=3, step_seconds=8, heartbeat_seconds=5, step_kind="inline")
         .count("heartbeats")
         .total[0]
         == 0
@@ -396,8 +396,8 @@ def test_local_activities_start_a_workflow_task_after_every_timer():
     """Each sleep or wait ends the workflow task; the next local activity starts a new one, which
     heartbeats on its own clock: 40 steps of 2 s and three sleeps are four tasks of 20 s, each
     heartbeating twice (every 8 s), so 4 + 8 = 12 tasks' worth of Actions, not 4 + 10."""
-    u = _usage(steps_per_run=40, step_seconds=2, step_kind="local_activity", sleeps_per_run=3, sleep_seconds=60)
+    u = _usage(steps_per_run=40, step_seconds=2, step_kind="inline", sleeps_per_run=3, sleep_seconds=60)
     assert u.count("local_activity_tasks").total[0] == 12
     assert u.count("local_activity_task_heartbeats").total[0] == 8
-    one = _usage(steps_per_run=40, step_seconds=2, step_kind="local_activity")
+    one = _usage(steps_per_run=40, step_seconds=2, step_kind="inline")
     assert one.count("local_activity_tasks").total[0] == 1 + 10

@@ -107,14 +107,14 @@ def test_an_idle_month_costs_the_cheapest_plan_that_takes_the_peak():
 
 
 def test_compute_is_priced_per_machine():
-    small = agent(machine="small-1x")
-    big = agent(machine="large-2x")
+    small = agent(machine="0.5-vcpu-0.5-gb")
+    big = agent(machine="8-vcpu-16-gb")
     lines = [
         next(ln for ln in estimate(p, BOOK, [OPTION]).option(OPTION).bill.lines if ln.key == "compute")
         for p in (small, big)
     ]
-    assert lines[0].unit_price[0] == TABLE.prices["compute.small-1x"].expected
-    assert lines[1].unit_price[0] == TABLE.prices["compute.large-2x"].expected
+    assert lines[0].unit_price[0] == TABLE.prices["compute.0.5-vcpu-0.5-gb"].expected
+    assert lines[1].unit_price[0] == TABLE.prices["compute.8-vcpu-16-gb"].expected
 
 
 def test_a_short_wait_keeps_its_concurrency_slot():

@@ -36,7 +36,7 @@ def test_runs_a_month_seconds_and_machine_come_from_the_list():
     assert created[0] < created[-1]
     seconds = statistics.median(r["durationMs"] / 1000 for r in runs)
     assert check.profile.step_seconds * 50 == pytest.approx(seconds, rel=1e-5)
-    assert check.machine == "small-1x" == check.profile.machine
+    assert check.machine == "0.5-vcpu-0.5-gb" == check.profile.machine
     # How much the runs' durations differ is the range of a step's time (10th to 90th percentile).
     low, high = np.percentile([r["durationMs"] / 1000 for r in runs], [10, 90]) / 50
     assert check.profile.ranges["step_seconds"].low == pytest.approx(low, rel=1e-5)
@@ -71,9 +71,9 @@ def test_cli_prints_both_costs_and_writes_a_profile_that_reads_back(tmp_path, ca
     out = tmp_path / "runs.yaml"
     assert main(["profile", "from-trigger-runs", str(PAGES), "--steps-per-run", "50", "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "The runs' own cost" in err and "priced with the tables (small-1x" in err
+    assert "The runs' own cost" in err and "priced with the tables (0.5-vcpu-0.5-gb" in err
     profile = read_profile(out)
-    assert profile.steps_per_run == 50 and profile.machine == "small-1x"
+    assert profile.steps_per_run == 50 and profile.machine == "0.5-vcpu-0.5-gb"
     assert main(["compare", "--profile", str(out)]) == 0
     assert main(["profile", "from-trigger-runs", str(PAGES), "--steps-per-run", "0"]) == 2
 
