@@ -174,9 +174,7 @@ def test_first_heartbeat_is_sent_at_once_and_later_ones_throttled():
     # Every attempt heartbeats; local activities do not.
     assert _usage(steps_per_run=3, retry_rate=1, step_seconds=8, heartbeat_seconds=5).count("heartbeats").total[0] == 6
     assert (
-        _usage(steps_per_run=3, step_seconds=8, heartbeat_seconds=5, step_kind="inline")
-        .count("heartbeats")
-        .total[0]
+        _usage(steps_per_run=3, step_seconds=8, heartbeat_seconds=5, step_kind="inline").count("heartbeats").total[0]
         == 0
     )
 
