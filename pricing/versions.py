@@ -2,13 +2,15 @@
 
 A price change is a new dated file; `diff_tables` lists every number that changed, appeared or
 disappeared between two versions, with both values and both sources, for the pull request that
-adds the file (`tco pricing diff`) and for the app's price-history view. Pure: tables in.
+adds the file (`tco pricing diff`) and for the app's price-history view. A number whose value stayed
+but whose source or note moved is listed apart, as re-checked: it is not a change of price. Pure:
+tables in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import pandas as pd
@@ -16,13 +18,18 @@ import pandas as pd
 from pricing.provenance import NumberRow, number_rows, provenance_frame
 from pricing.schema import PriceTable
 
-__all__ = ["Change", "diff_tables", "history_frame", "moved_by"]
+__all__ = ["Change", "ChangeKind", "diff_tables", "history_frame", "moved_by"]
+
+ChangeKind = Literal["changed", "added", "removed", "re-checked"]
+"""`changed`: the value, range, bands, yes/no term or unit differs; `re-checked`: all of those are
+the same, and the source (its key, address or confidence) or the note differs; `added` and
+`removed`: only one of the two versions has the number."""
 
 
 @dataclass(frozen=True)
 class Change:
     path: str
-    kind: Literal["changed", "added", "removed"]
+    kind: ChangeKind
     old: NumberRow | None
     new: NumberRow | None
 
@@ -61,21 +68,61 @@ def _relative(a: float, b: float) -> float | None:
     return abs(b - a) / abs(a)
 
 
-def _same(old: NumberRow, new: NumberRow) -> bool:
-    return (old.shown, old.unit, old.url) == (new.shown, new.unit, new.url)
+def _value(row: NumberRow) -> tuple[object, ...]:
+    return (row.value, row.low, row.high, row.tiers, row.shown, row.unit)
+
+
+def _provenance(row: NumberRow) -> tuple[object, ...]:
+    return (row.source_key, row.url, row.confidence, row.note)
+
+
+def _rows(table: PriceTable) -> dict[str, NumberRow]:
+    """The table's numbers (`number_rows`) by path, each plan's note on a row of its own: the
+    plan (`plans.<id>`, shown as its name) just before the plan's numbers. The plan's yes/no terms
+    carry no note: the plan's is about the plan, not about them."""
+    terms = {f"plans.{plan.id}.{name}" for plan in table.plans for name in ("self_serve", "overage")}
+    rows = [replace(row, note=None) if row.path in terms else row for row in number_rows(table)]
+    for plan in table.plans:
+        source = table.source_for(plan.fee)
+        row = NumberRow(
+            table=table.id,
+            effective=table.effective,
+            path=f"plans.{plan.id}",
+            value=None,
+            low=None,
+            high=None,
+            shown=plan.name,
+            unit="plan",
+            confidence=table.confidence_of(plan.fee),
+            source_key=plan.fee.source,
+            source_title=source.title,
+            url=str(source.url),
+            stated=source.stated,
+            checked=source.checked,
+            how=source.how_checked,
+            note=plan.note,
+            alternatives=None,
+        )
+        at = next((i for i, r in enumerate(rows) if r.path.startswith(f"{row.path}.")), len(rows))
+        rows.insert(at, row)
+    return {row.path: row for row in rows}
 
 
 def diff_tables(old: PriceTable | None, new: PriceTable) -> list[Change]:
-    """Every number whose value, unit or source differs, plus those only one version has, in
-    the new table's order (removed ones last). With no old version every number is added."""
-    before = {row.path: row for row in number_rows(old)} if old is not None else {}
-    after = {row.path: row for row in number_rows(new)}
+    """Every number whose value or unit differs (changed), whose source or note alone differs
+    (re-checked), plus those only one version has, in the new table's order (removed ones last).
+    Each plan is a row too (`plans.<id>`: its name, its note). With no old version every number
+    is added."""
+    before = _rows(old) if old is not None else {}
+    after = _rows(new)
     changes = []
     for path, row in after.items():
         if path not in before:
             changes.append(Change(path, "added", None, row))
-        elif not _same(before[path], row):
+        elif _value(before[path]) != _value(row):
             changes.append(Change(path, "changed", before[path], row))
+        elif _provenance(before[path]) != _provenance(row):
+            changes.append(Change(path, "re-checked", before[path], row))
     changes += [Change(path, "removed", row, None) for path, row in before.items() if path not in after]
     return changes
 

@@ -4,6 +4,7 @@ chart, and the CHANGELOG naming every data version."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from pathlib import Path
@@ -28,7 +29,7 @@ def test_diff_kinds_and_moves(acme):
     assert {p: c.kind for p, c in changes.items()} == {
         "prices.run": "changed",
         "prices.compute": "changed",
-        "limits.payload_mb": "changed",
+        "limits.payload_mb": "re-checked",  # same value, another source: not a price change
         "limits.output_mb": "added",
         "prices.storage": "removed",
     }
@@ -36,6 +37,73 @@ def test_diff_kinds_and_moves(acme):
     assert changes["prices.compute"].moved == pytest.approx(0.5)
     assert changes["limits.payload_mb"].moved == 0  # only the source moved
     assert changes["limits.output_mb"].moved is None
+
+
+def _versions_by_table():
+    versions = {}
+    for item in list_table_files():
+        versions.setdefault(item.table_id, []).append(read_table(item.path))
+    return versions
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    """Every version of every bundled table, oldest first, by table id."""
+    return _versions_by_table()
+
+
+def _value(row):
+    return (row.value, row.low, row.high, row.tiers, row.shown, row.unit)
+
+
+def test_a_number_is_changed_only_when_its_value_differs(bundled):
+    """A number whose value, range, bands and unit are all the same in both versions is not a
+    change of price: a new source or a new note for it makes it re-checked, same value."""
+    seen = set()
+    for versions in bundled.values():
+        for old, new in itertools.pairwise(versions):
+            for change in diff_tables(old, new):
+                seen.add(change.kind)
+                if change.kind == "changed":
+                    assert _value(change.old) != _value(change.new), f"{new.id} {change.path}: listed as changed"
+                if change.kind == "re-checked":
+                    assert _value(change.old) == _value(change.new), f"{new.id} {change.path}"
+                    assert change.moved in (0, None)  # (None: a yes/no term or a plan)
+    assert {"re-checked", "added", "removed"} <= seen  # (the fixture's versions have changed prices)
+
+
+def test_the_temporal_developer_plan_re_checks_the_numbers_it_kept(bundled):
+    old, new = bundled["temporal/cloud"][:2]
+    kinds = {c.path: c.kind for c in diff_tables(old, new)}
+    assert kinds["plans.business.fee"] == "re-checked"  # 500 USD/month in both, read at a new address
+    assert kinds["prices.active_storage"] == "re-checked"
+    assert kinds["prices.actions"] == "re-checked"  # the same six bands
+    assert [p for p, k in kinds.items() if k == "changed"] == []
+
+
+def _own_notes(table):
+    """Every note of a table, at the place it is written: each number's, and each plan's."""
+    notes = {".".join(path): item.note for path, item in table.numbers().items()}
+    for plan in table.plans:
+        notes[f"plans.{plan.id}"] = plan.note
+        notes[f"plans.{plan.id}.self_serve"] = notes[f"plans.{plan.id}.overage"] = None  # yes/no terms: none
+    return notes
+
+
+def test_each_note_stays_on_the_number_it_was_written_for(bundled):
+    """A plan's note is the plan's (on its own row, `plans.<id>`), not its yes/no terms'."""
+    rows = 0
+    for versions in bundled.values():
+        for old, new in [(None, versions[0]), *itertools.pairwise(versions)]:
+            for change in diff_tables(old, new):
+                for row, table in ((change.old, old), (change.new, new)):
+                    if row is not None:
+                        assert row.note == _own_notes(table)[change.path], f"{table.id} {change.path}"
+                        rows += 1
+    assert rows > 100
+    old, new = bundled["temporal/cloud"][:2]
+    plan = {c.path: c for c in diff_tables(old, new)}["plans.developer"]
+    assert plan.kind == "added" and plan.new.shown == "Developer" and plan.new.note.startswith("The docs state HIPAA")
 
 
 def test_a_table_against_itself_has_no_changes(acme):
