@@ -1,5 +1,6 @@
 """The price-history view: how a table's numbers moved across its versions, what changed at
-each new version, and the provenance of every number of every version."""
+each new version (the numbers re-checked with the same value folded apart), and the provenance
+of every number of every version."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from pricing.versions import diff_tables
 from report.charts import price_history_chart
-from report.pricing import diff_markdown
+from report.pricing import diff_list_markdown, rechecked_markdown
 from ui.data import all_versions, history
 from ui.provenance import numbers_table
 
@@ -47,8 +48,13 @@ def render_price_history() -> None:
     if len(ordered) < 2:
         st.write("This table has one version so far.")
     for old, new in itertools.pairwise(ordered):
+        # Lists, not a table of eight columns: one column fits a wide screen and a phone alike.
         changes = diff_tables(old.table, new.table)
-        st.markdown(diff_markdown(old.table, new.table, changes, old.file, new.file))
+        st.markdown(diff_list_markdown(old.table, new.table, changes, old.file, new.file))
+        rechecked = sum(c.kind == "re-checked" for c in changes)
+        if rechecked:
+            with st.expander(f"Re-checked, same value ({rechecked}): a new source or note, not a new price"):
+                st.markdown(rechecked_markdown(changes))
 
     st.subheader("Every number of every version, with its source")
     wide = mine.pivot_table(index="path", columns="effective", values="shown", aggfunc="first", sort=False)
