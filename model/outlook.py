@@ -99,12 +99,21 @@ def outlook(
     ranked = [s for s in mc.options if s.runs_share > 0]
     ranked.sort(key=lambda s: (-s.cheapest_share, s.p50))
     tor = tornado(profile, book, ranked[0].id, ranked[1].id) if len(ranked) >= 2 else None
-    pairs = [c.options for c in crossovers if c.changes_cheapest][:4]
+    changing = [c for c in crossovers if c.changes_cheapest][:4]
     band = None
     if band_draws > 0:
         xs = np.union1d(grid(*RUNS_SPAN, BAND_POINTS, True), [profile.monthly_runs] if profile.monthly_runs > 0 else [])
         band = bands(
-            profile, book, options, "monthly_runs", xs, draws=band_draws, seed=seed, pairs=pairs, found=mc.inputs
+            profile,
+            book,
+            options,
+            "monthly_runs",
+            xs,
+            draws=band_draws,
+            seed=seed,
+            pairs=[c.options for c in changing],
+            points=[c.value for c in changing],
+            found=mc.inputs,
         )
     along = None
     if band_draws > 0 and axis is not None and axis != "monthly_runs":
@@ -113,9 +122,19 @@ def outlook(
         span = AXES[axis]
         xs = np.union1d(grid(span.low, span.high, BAND_POINTS, span.log), [value_of_field(profile, axis)])
         xs = xs[xs > 0] if span.log else xs
-        pairs = [c.options for c in axis_crossovers if c.changes_cheapest][:4]
+        changing = [c for c in axis_crossovers if c.changes_cheapest][:4]
         along = bands(
-            profile, book, options, axis, xs, draws=band_draws, seed=seed, pairs=pairs, found=mc.inputs, log=span.log
+            profile,
+            book,
+            options,
+            axis,
+            xs,
+            draws=band_draws,
+            seed=seed,
+            pairs=[c.options for c in changing],
+            points=[c.value for c in changing],
+            found=mc.inputs,
+            log=span.log,
         )
     return Outlook(mc, tor, band, path(profile, book, options, draws=path_draws, seed=seed), along)
 

@@ -26,12 +26,17 @@ from model.billing import repeated
 from pricing.schema import CONTROL, SupportLevel
 
 __all__ = [
+    "BOUNDS",
     "CONTROL",
+    "DOUBTS",
+    "GROWTH",
     "NUMERIC_FIELDS",
     "OPTIONAL_FIELDS",
+    "PATH_BOUNDS",
     "PROFILE_VERSION",
     "REQUIRED_FIELDS",
     "STEP_KINDS_BEFORE",
+    "TITLES",
     "Columns",
     "FieldRange",
     "OptionOverrides",
@@ -42,6 +47,7 @@ __all__ = [
     "TeamInputs",
     "WorkloadProfile",
     "column",
+    "field_title",
     "field_unit",
     "lookup",
     "parse_profile",
@@ -66,6 +72,45 @@ def _mapped_type(annotation: Any) -> Any:
         inner = args[1]
         return get_args(inner)[0] if get_origin(inner) is Annotated else inner
     return None
+
+
+TITLES = {
+    "monthly_runs": "Monthly runs",
+    "steps_per_run": "Steps per run",
+    "step_seconds": "Seconds per step",
+    "retry_rate": "Retry rate",
+    "step_kind": "How a step runs",
+    "decisions_per_step": "Decisions per step",
+    "sleeps_per_run": "Sleeps per run",
+    "sleep_seconds": "Length of a sleep",
+    "human_waits_per_run": "Human waits per run",
+    "human_wait_seconds": "Length of a human wait",
+    "child_runs_per_run": "Child runs per run",
+    "heartbeat_seconds": "Heartbeat interval",
+    "heartbeat_timeout_seconds": "Heartbeat timeout",
+    "step_payload_kb": "Payload per step",
+    "context_growth_kb": "Context growth per step",
+    "peak_concurrent_runs": "Peak concurrent runs",
+    "peak_window_hours": "Busy hours a day",
+    "step_needs_machine": "A step needs a full machine",
+    "step_memory_mb": "Memory a step needs",
+    "machine": "Machine for each run",
+    "retention_days": "Retention",
+    "step_cpu_share": "CPU share of a step",
+    "events_per_run": "Events per run",
+    "state_kb_per_run": "State kept per run",
+    "growth_percent_per_month": "Growth of monthly runs",
+    "horizon_months": "Months ahead",
+    "cutover_months": "Months of cut-over",
+    "monthly_runs_by_month": "Your forecast of monthly runs",
+}
+"""A field's name in words a person reads (the profile schema's titles): where a name ends in its
+unit (`step_payload_kb`), the words without it."""
+
+
+def field_title(name: str) -> str:
+    """`step_payload_kb` -> "Payload per step"; a field without a title: its name in words."""
+    return TITLES.get(name) or name.replace("_", " ").capitalize()
 
 
 class _Input(BaseModel):
@@ -114,14 +159,27 @@ STEP_KINDS_BEFORE = {"activity": StepKind.TASK.value, "local_activity": StepKind
 """The names `step_kind` took before (one vendor's terms): read as today's."""
 
 
-def _f(default: Any, unit: str, description: str, *, ge: float = 0, le: float, group: str = "workload") -> Any:
-    return Field(
-        default=default,
-        ge=ge,
-        le=le,
-        description=description,
-        json_schema_extra={"unit": unit, "group": group},
-    )
+def _f(
+    default: Any,
+    unit: str,
+    description: str,
+    *,
+    ge: float = 0,
+    le: float,
+    group: str = "workload",
+    doubt: tuple[float, float] | None = None,
+) -> Any:
+    extra: dict[str, Any] = {"unit": unit, "group": group}
+    if doubt is not None:
+        extra["doubt"] = {"low": doubt[0], "high": doubt[1]}
+    return Field(default=default, ge=ge, le=le, description=description, json_schema_extra=extra)
+
+
+DOUBT_NOTE = (
+    "With no range of your own, the Monte Carlo draws this field between its value times `doubt.low` and its value "
+    "times `doubt.high` (triangular, the value the likeliest); a range of your own replaces it, and a range whose "
+    "ends equal the value pins it"
+)
 
 
 _OPTION_ID = re.compile(r"^[a-z0-9.\-]+/[a-z0-9.\-]+$")
@@ -242,8 +300,8 @@ class FieldRange(_Input):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    low: float = Field(ge=0, allow_inf_nan=False, description="The least it could be, in the field's unit")
-    high: float = Field(ge=0, allow_inf_nan=False, description="The most it could be, in the field's unit")
+    low: float = Field(allow_inf_nan=False, description="The least it could be, in the field's unit")
+    high: float = Field(allow_inf_nan=False, description="The most it could be, in the field's unit")
     distribution: Literal["triangular", "uniform"] = Field(
         default="triangular",
         description="triangular: the field's value is the likeliest; uniform: any value between is as likely",
@@ -259,7 +317,7 @@ class FieldRange(_Input):
 class PathInputs(_Input):
     """The months ahead: how the volume grows, for how long, and how a migration is run."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, field_title_generator=lambda name, _info: field_title(name))
 
     horizon_months: int = Field(default=36, ge=1, le=120, strict=True, description="Months to look ahead [months]")
     growth_percent_per_month: float = Field(
@@ -268,6 +326,7 @@ class PathInputs(_Input):
         le=100,
         allow_inf_nan=False,
         description="Monthly runs grow by this much each month, compounded [%/month]",
+        json_schema_extra={"unit": "%/month", "doubt": {"minus": 2.5, "plus": 2.5}},
     )
     monthly_runs_by_month: tuple[Annotated[float, Field(ge=0, le=1e10, allow_inf_nan=False)], ...] = Field(
         default=(),
@@ -287,7 +346,7 @@ class PathInputs(_Input):
 class WorkloadProfile(_Input):
     """One agent workload. Counts are per month or per run; times in seconds; sizes in KB."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, field_title_generator=lambda name, _info: field_title(name))
 
     version: Literal[2] = 2
     name: str = Field(default="Custom profile", min_length=1, max_length=120)
@@ -296,9 +355,15 @@ class WorkloadProfile(_Input):
     steps_per_run: float = _f(
         ..., "steps", "LLM or tool calls per run, each one durable step, run one after another", le=1e6
     )
-    step_seconds: float = _f(..., "s", "Wall time of one step, including the wait for the LLM's response", le=86_400)
+    step_seconds: float = _f(
+        ..., "s", "Wall time of one step, including the wait for the LLM's response", le=86_400, doubt=(0.5, 2)
+    )
     retry_rate: float = _f(
-        0, "attempts/step", "Extra attempts per step, on average (0.1 = one step in ten retried once)", le=100
+        0,
+        "attempts/step",
+        "Extra attempts per step, on average (0.1 = one step in ten retried once)",
+        le=100,
+        doubt=(0.5, 2),
     )
     step_kind: StepKind = Field(
         default=StepKind.TASK,
@@ -321,7 +386,14 @@ class WorkloadProfile(_Input):
         "Waits for a person or a webhook per run (a waitpoint, or a signal awaited with a timeout)",
         le=1e5,
     )
-    human_wait_seconds: float = _f(0, "s", "Length of one such wait", le=3.2e7)
+    human_wait_seconds: float = _f(
+        0,
+        "s",
+        "Average length of one such wait, from the moment the run starts waiting to the answer (the average, not "
+        "the longest: the longest a wait may last is the vendor's limit)",
+        le=3.2e7,
+        doubt=(0.25, 4),
+    )
     child_runs_per_run: float = _f(
         0,
         "runs",
@@ -336,10 +408,20 @@ class WorkloadProfile(_Input):
         le=86_400,
     )
     step_payload_kb: float = _f(
-        0, "KB", "Input + output of one step, as recorded in history (0 = steps pass references, not data)", le=1e7
+        0,
+        "KB",
+        "What the first step records: its input plus its output (the prompt and the answer, a tool's result); 0 = "
+        "steps pass references, not data. What later steps add on top is the context growth",
+        le=1e7,
+        doubt=(0.5, 2),
     )
     context_growth_kb: float = _f(
-        0, "KB/step", "Each step's input grows by this much (an agent passing its whole conversation)", le=1e6
+        0,
+        "KB/step",
+        "How much more each step records than the one before (an agent passing its whole conversation along: "
+        "step n records the payload plus n - 1 times this)",
+        le=1e6,
+        doubt=(0.5, 2),
     )
     peak_concurrent_runs: float | None = Field(
         default=None,
@@ -388,6 +470,7 @@ class WorkloadProfile(_Input):
         "CPU time of a step as a share of its wall time (an LLM call is mostly waiting: a few ms of CPU "
         "to send the prompt and parse the answer); for vendors that bill CPU time, not wall time",
         le=1,
+        doubt=(0.5, 2),
     )
     events_per_run: float = _f(
         1, "events", "Events a run sends or is triggered by (the trigger itself, fan-out, notifications)", le=1e6
@@ -422,7 +505,7 @@ class WorkloadProfile(_Input):
     ranges: Mapping[str, FieldRange] = Field(
         default_factory=dict,
         description="Workload numbers known only within bounds, by field name (monthly_runs: {low: 50000, high: "
-        "200000}); the field's value is the likeliest",
+        "200000}; growth_percent_per_month for the path's growth); the field's value is the likeliest. " + DOUBT_NOTE,
         json_schema_extra={"group": "uncertainty"},
     )
     path: PathInputs = Field(
@@ -436,6 +519,8 @@ class WorkloadProfile(_Input):
     def _ranges_bracket_values(cls, ranges: Mapping[str, FieldRange], info: ValidationInfo) -> Mapping[str, FieldRange]:
         problems = []
         for name, bounds in ranges.items():
+            if name == GROWTH:
+                continue  # the path comes after the ranges: `_growth_range_brackets` checks it
             field = WorkloadProfile.model_fields.get(name)
             if field is None or field.annotation not in (float, float | None):
                 problems.append(f"{name!r} is not a numeric workload field")
@@ -450,12 +535,58 @@ class WorkloadProfile(_Input):
                 problems.append(
                     f"{name}: its value {value:g} must lie within its range [{bounds.low:g}, {bounds.high:g}]"
                 )
+            least = next((m.ge for m in field.metadata if getattr(m, "ge", None) is not None), None)
+            if least is not None and bounds.low < least:
+                problems.append(f"{name}: low {bounds.low:g} is below the least {name} can be ({least:g})")
             most = next((m.le for m in field.metadata if getattr(m, "le", None) is not None), None)
             if most is not None and bounds.high > most:
                 problems.append(f"{name}: high {bounds.high:g} is above the most {name} can be ({most:g})")
         if problems:
             raise ValueError("; ".join(problems))
         return ranges
+
+    @model_validator(mode="after")
+    def _growth_range_brackets(self) -> WorkloadProfile:
+        bounds = self.ranges.get(GROWTH)
+        if bounds is None:
+            return self
+        value = self.path.growth_percent_per_month
+        low, high = PATH_BOUNDS[GROWTH]
+        if not bounds.low <= value <= bounds.high:
+            raise ValueError(
+                f"{GROWTH}: its value {value:g} (path) must lie within its range [{bounds.low:g}, {bounds.high:g}]"
+            )
+        if bounds.low < low or bounds.high > high:
+            raise ValueError(f"{GROWTH}: its range must lie within {low:g} and {high:g}")
+        return self
+
+    def doubts(self) -> dict[str, FieldRange]:
+        """Every number of the profile the Monte Carlo draws, by field name: the ranges given, then the
+        schema's default doubt on each field that has one and no range (`doubt` in the field's schema:
+        factors on its value, or points around it for the growth). A field whose value is 0 or empty,
+        or whose range is a single point, is not drawn."""
+        out: dict[str, FieldRange] = {}
+        for name, spec in DOUBTS.items():
+            given = self.ranges.get(name)
+            value = self.path.growth_percent_per_month if name == GROWTH else getattr(self, name)
+            if given is not None:
+                out[name] = given
+                continue
+            if value is None or (name != GROWTH and value == 0):
+                continue
+            if name == GROWTH and self.path.monthly_runs_by_month:
+                continue  # the team's own forecast, not a rate
+            least, most = PATH_BOUNDS[GROWTH] if name == GROWTH else BOUNDS[name]
+            if "low" in spec:
+                low, high = value * spec["low"], value * spec["high"]
+            else:
+                low, high = value - spec["minus"], value + spec["plus"]
+            low = low if least is None else max(low, least)
+            high = high if most is None else min(high, most)
+            out[name] = FieldRange(low=low, high=high)
+        for name, given in self.ranges.items():
+            out.setdefault(name, given)
+        return {k: v for k, v in out.items() if v.high > v.low}
 
     @field_validator("step_kind", mode="before")
     @classmethod
@@ -893,6 +1024,27 @@ def _bounds(name: str) -> tuple[float | None, float | None]:
 
 
 BOUNDS = {name: _bounds(name) for name in NUMERIC_FIELDS}
+GROWTH = "growth_percent_per_month"
+"""The path's growth rate: a range for it is kept with the workload's (`ranges:`)."""
+PATH_BOUNDS = {
+    GROWTH: (
+        next(float(m.ge) for m in PathInputs.model_fields[GROWTH].metadata if hasattr(m, "ge")),
+        next(float(m.le) for m in PathInputs.model_fields[GROWTH].metadata if hasattr(m, "le")),
+    )
+}
+def _doubt(info: Any) -> dict[str, float] | None:
+    extra = info.json_schema_extra
+    spec = extra.get("doubt") if isinstance(extra, dict) else None
+    return {str(k): float(v) for k, v in spec.items()} if isinstance(spec, dict) else None
+
+
+DOUBTS: dict[str, dict[str, float]] = {
+    name: spec
+    for name, info in [*WorkloadProfile.model_fields.items(), (GROWTH, PathInputs.model_fields[GROWTH])]
+    if (spec := _doubt(info)) is not None
+}
+"""Field -> its default doubt, from the schema (`doubt`: factors `low`/`high` on its value, or points
+`minus`/`plus` around it)."""
 """Each numeric field's (least, most) allowed value."""
 _STEP_KINDS = frozenset(k.value for k in StepKind)
 

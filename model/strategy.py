@@ -25,8 +25,8 @@ import pandas as pd
 from model.billing import Array, Value
 from model.engine import estimate
 from model.lines import PEOPLE_TABLE
-from model.profile import BOUNDS, WorkloadProfile, profiles_frame
-from model.uncertainty import DEFAULT_SEED, Input, _sampled, draw, inputs
+from model.profile import BOUNDS, GROWTH, WorkloadProfile, profiles_frame
+from model.uncertainty import DEFAULT_SEED, Input, _sampled, draw, inputs, profile_inputs
 from pricing.schema import Pick, PriceBook, PriceTable, Sampled
 
 __all__ = [
@@ -45,7 +45,7 @@ MOST_RUNS = float(BOUNDS["monthly_runs"][1] or np.inf)
 """Growth stops at the most runs a month a profile can have (it would otherwise pass any bound)."""
 GROWTH_RATES = (0.0, 2.5, 5.0, 10.0, 15.0, 20.0)
 """Monthly growth rates [%] over which the path reports how the best migration month moves."""
-PATH_DRAWS = 200
+PATH_DRAWS = 500
 """Draws of every uncertain input for the chance that each strategy is the best."""
 
 
@@ -303,12 +303,19 @@ def _chances(
     P90 of staying on each option."""
     h = runs.size
     found: list[Input] = inputs(profile, book, opts)
-    growth = runs / profile.monthly_runs if profile.monthly_runs > 0 else np.ones(h)
     frame = _frame(profile, np.tile(runs, draws))
     values = {inp: np.repeat(draw(inp, draws, seed), h) for inp in found}
     sampled: Sampled = _sampled(values, frame)
-    if "monthly_runs" in profile.ranges and profile.monthly_runs > 0:  # a drawn volume grows along the path
-        frame["monthly_runs"] = frame["monthly_runs"].to_numpy() * np.tile(growth, draws)
+    if profile.monthly_runs > 0:  # a drawn volume, at a drawn growth rate, grows along the path
+        rate = next((inp for inp in profile_inputs(profile) if inp.field == GROWTH), None)
+        if rate is None:
+            growth = np.tile(runs / profile.monthly_runs, draws)
+        else:
+            months = np.tile(np.arange(h, dtype=np.float64), draws)
+            growth = (1 + np.repeat(draw(rate, draws, seed), h) / 100.0) ** months
+        drawn = any(inp.field == "monthly_runs" for inp in found)
+        base = frame["monthly_runs"].to_numpy() if drawn else profile.monthly_runs
+        frame["monthly_runs"] = np.minimum(base * growth, MOST_RUNS)
     priced = estimate(frame, book, opts, draw=sampled)
     cost = np.stack([o.comparable.reshape(draws, h) for o in priced.options])
     per_draw = Sampled({k: v[::h] for k, v in sampled.values.items()})  # noqa: PD011 (a dict, not a frame)

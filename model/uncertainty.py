@@ -27,7 +27,7 @@ import pandas as pd
 
 from model.billing import Array
 from model.engine import Estimate, estimate
-from model.profile import BOUNDS, WorkloadProfile, profiles_frame
+from model.profile import BOUNDS, GROWTH, WorkloadProfile, field_title, profiles_frame
 from pricing.schema import Number, PriceBook, PriceTable, Sampled, Tiered
 
 __all__ = [
@@ -55,6 +55,8 @@ BAND_DRAWS = 200
 FLIP_POINTS = 33
 """Points per input on which the tornado looks for the value that flips the decision."""
 _DRAWN_PLAN_PARTS = ("fee", "fee_share", "credit", "included", "prices")
+FACTOR = "factor:"
+"""The stream of a factor shared across tables (`moves_with`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +109,11 @@ def _table_inputs(table: PriceTable) -> Iterable[Input]:
             continue
         key = f"{table.id}:{'.'.join(path)}"
         confidence = table.confidence_of(item)
-        stream = f"{table.id}:{item.drawn_with}" if isinstance(item, Number) and item.drawn_with else key
+        stream = key
+        if isinstance(item, Number) and item.drawn_with:
+            stream = f"{table.id}:{item.drawn_with}"
+        elif isinstance(item, Number) and item.moves_with:
+            stream = f"{FACTOR}{item.moves_with}"
         if isinstance(item, Tiered):  # a graduated price moves as one factor on every band
             assert item.low_factor is not None and item.high_factor is not None
             label, unit = _label(table, path) + " (factor on every band)", "multiplier"
@@ -142,22 +148,32 @@ def inputs(profile: WorkloadProfile, book: PriceBook, options: Sequence[str] | N
             if used not in ids and used in book.tables:
                 ids.append(used)
     found = [inp for table_id in ids for inp in _table_inputs(book.table(table_id))]
-    for name, bounds in profile.ranges.items():
-        value = float(getattr(profile, name))
-        found.append(
+    found += [inp for inp in profile_inputs(profile) if inp.field != GROWTH]
+    return [inp for inp in found if inp.width > 0]
+
+
+def profile_inputs(profile: WorkloadProfile) -> list[Input]:
+    """The profile's own doubts as inputs: its ranges, and the schema's default doubt on the fields
+    it gives no range (`WorkloadProfile.doubts`); the growth rate is drawn only along the path."""
+    out = []
+    for name, bounds in profile.doubts().items():
+        value = float(profile.path.growth_percent_per_month if name == GROWTH else getattr(profile, name))
+        out.append(
             Input(
                 f"profile:{name}",
-                f"Your {name.replace('_', ' ')}",
-                _field_unit(name),
+                field_title(name),
+                "%/month" if name == GROWTH else _field_unit(name),
                 bounds.low,
                 value,
                 bounds.high,
                 bounds.distribution,
                 None,
                 name,
+                confidence="yours" if name in profile.ranges else "default doubt",
+                stream=f"profile:{name}",
             )
         )
-    return [inp for inp in found if inp.width > 0]
+    return out
 
 
 def _field_unit(name: str) -> str:
@@ -426,6 +442,18 @@ def tornado(
     return Tornado(leader, runner, names[leader], names[runner], float(gap[0]), tuple(swings))
 
 
+def _bracket(x: Array, y: Array, near: float) -> tuple[float, float] | None:
+    """The grid cell (or grid point) where y crosses zero along x, the one nearest `near`: (lo, hi)."""
+    ok = ~np.isnan(y)
+    x, y = x[ok], y[ok]
+    if x.size < 2:
+        return None
+    sign = np.sign(y)
+    cells = [(float(x[i]), float(x[i + 1])) for i in np.nonzero(sign[:-1] * sign[1:] < 0)[0]]
+    cells += [(float(v), float(v)) for v in x[y == 0]]
+    return min(cells, key=lambda c: min(abs(c[0] - near), abs(c[1] - near))) if cells else None
+
+
 def _root(x: Array, y: Array, near: float) -> float | None:
     """Where y crosses zero along x (linear between grid points), nearest `near`."""
     ok = ~np.isnan(y)
@@ -437,6 +465,39 @@ def _root(x: Array, y: Array, near: float) -> float | None:
     roots = [float(x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i])) for i in cross]
     roots += [float(v) for v in x[y == 0]]
     return min(roots, key=lambda r: abs(r - near)) if roots else None
+
+
+REFINE_STEPS = 12
+"""Halvings of a grid cell that pin each draw's crossover (a cell of the band's grid to 1/4096 of it)."""
+
+
+def _refine(
+    profile: WorkloadProfile,
+    book: PriceBook,
+    pair: tuple[str, str],
+    field: str,
+    drawn: dict[Input, Array],
+    lo: Array,
+    hi: Array,
+    log: bool,
+) -> Array:
+    """Each draw's crossover within its cell [lo, hi] (positions on the chart's axis), by halving the
+    cell, every draw at once: one engine call of the two options per halving."""
+    a, b = pair
+    frame = _rows(profile, lo.size)
+
+    def gap(position: Array) -> Array:
+        frame[field] = np.exp(position) if log else position
+        priced = estimate(frame, book, [a, b], draw=_sampled(drawn, frame))
+        return np.asarray(priced.option(b).comparable - priced.option(a).comparable, dtype=np.float64)
+
+    g_lo = gap(lo)
+    for _ in range(REFINE_STEPS):
+        mid = (lo + hi) / 2
+        g = gap(mid)
+        same = np.sign(g) == np.sign(g_lo)
+        lo, g_lo, hi = np.where(same, mid, lo), np.where(same, g, g_lo), np.where(same, hi, mid)
+    return (lo + hi) / 2
 
 
 @dataclass(frozen=True)
@@ -471,11 +532,14 @@ def bands(
     draws: int = BAND_DRAWS,
     seed: int = DEFAULT_SEED,
     pairs: Sequence[tuple[str, str]] = (),
+    points: Sequence[float] = (),
     found: Sequence[Input] | None = None,
     log: bool = True,
 ) -> Band:
     """Each option's P10-P90 band along `field`, and where each pair in `pairs` crosses over the
-    draws. Every draw keeps its numbers across the chart (a curve per draw): one engine call."""
+    draws. Every draw keeps its numbers across the chart (a curve per draw): one engine call; then
+    each draw's crossover nearest the pair's crossover at the estimate (`points`, in the order of
+    `pairs`) is pinned within its grid cell by halving it."""
     x = np.asarray(xs, dtype=np.float64)
     found = [inp for inp in (inputs(profile, book, options) if found is None else found) if inp.field != field]
     m = x.size
@@ -497,14 +561,20 @@ def bands(
             )
     spreads = []
     position = np.log(x) if log else x
-    for a, b in pairs:
+    per_draw = {inp: draw(inp, draws, seed) for inp in found}
+    for i, (a, b) in enumerate(pairs):
         gap = curves[b] - curves[a]
-        values_at = []
-        for d in range(draws):
-            root = _root(position, gap[:, d], float(np.median(position)))
-            if root is not None:
-                values_at.append(np.exp(root) if log else root)
-        if values_at:
-            p10, p50, p90 = np.percentile(values_at, (10, 50, 90))
-            spreads.append(CrossoverSpread((a, b), float(p10), float(p50), float(p90), len(values_at) / draws))
+        near = points[i] if i < len(points) else None
+        centre = float(np.median(position)) if near is None else float(np.log(near) if log else near)
+        cells = [_bracket(position, gap[:, d], centre) for d in range(draws)]
+        rows = np.array([d for d, c in enumerate(cells) if c is not None], dtype=np.intp)
+        if not rows.size:
+            continue
+        lo = np.array([c[0] for c in cells if c is not None])
+        hi = np.array([c[1] for c in cells if c is not None])
+        drawn = {inp: v[rows] for inp, v in per_draw.items()}
+        found_at = _refine(profile, book, (a, b), field, drawn, lo, hi, log)
+        values_at = np.exp(found_at) if log else found_at
+        p10, p50, p90 = np.percentile(values_at, (10, 50, 90))
+        spreads.append(CrossoverSpread((a, b), float(p10), float(p50), float(p90), rows.size / draws))
     return Band(field, pd.concat(parts, ignore_index=True), tuple(spreads))

@@ -369,12 +369,18 @@ class Number(_Strict):
     drawn_with: Text | None = None
     """The path of another ranged number of the table (`plans.pro.fee`) that this one moves with in a
     Monte Carlo run: both take the same quantile of their ranges (a plan's credit that equals its fee)."""
+    moves_with: Text | None = None
+    """A factor shared across tables (`operations-effort`): in a Monte Carlo run every number that names
+    it takes the same quantile of its own range (one doubt behind several estimates)."""
 
     @model_validator(mode="after")
     def _range(self) -> Number:
         _check_range(self.low, self.value, self.high)
-        if (self.distribution is not None or self.drawn_with is not None) and self.low is None:
-            raise ValueError("`distribution` and `drawn_with` need a range: give `low` and `high`")
+        moved = self.drawn_with is not None or self.moves_with is not None
+        if (self.distribution is not None or moved) and self.low is None:
+            raise ValueError("`distribution`, `drawn_with` and `moves_with` need a range: give `low` and `high`")
+        if self.drawn_with is not None and self.moves_with is not None:
+            raise ValueError("give `drawn_with` or `moves_with`, not both")
         for alt in self.alternatives:
             _check_range(alt.low, alt.value, alt.high)
         return self

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.profile import WorkloadProfile
+from model.profile import DOUBTS, GROWTH, WorkloadProfile
 
-__all__ = ["CODING_AGENT", "agent"]
+__all__ = ["CODING_AGENT", "agent", "pinned"]
 
 CODING_AGENT: dict[str, Any] = {
     "monthly_runs": 3000,
@@ -26,3 +26,15 @@ CODING_AGENT: dict[str, Any] = {
 def agent(**fields: Any) -> WorkloadProfile:
     """The coding agent with `fields` changed."""
     return WorkloadProfile(**{**CODING_AGENT, **fields})
+
+
+def pinned(profile: WorkloadProfile, *, keep: tuple[str, ...] = ()) -> WorkloadProfile:
+    """The profile with no doubt of its own (each defaulted doubt pinned to the field's value), but for
+    the ranges it gives and the fields in `keep`: a test of what the prices alone do."""
+    dump = profile.model_dump()
+    pins = {}
+    for name in DOUBTS:
+        value = profile.path.growth_percent_per_month if name == GROWTH else getattr(profile, name)
+        if name not in keep and value is not None:
+            pins[name] = {"low": value, "high": value}
+    return WorkloadProfile.model_validate({**dump, "ranges": {**pins, **dump["ranges"]}})

@@ -18,12 +18,12 @@ from model.analysis import compared
 from model.engine import estimate
 from model.lines import PEOPLE_TABLE
 from model.profile import WorkloadProfile
-from model.strategy import GROWTH_RATES, MOST_RUNS, Path, _totals, efforts, path, volumes
+from model.strategy import GROWTH_RATES, MOST_RUNS, PATH_DRAWS, Path, _totals, efforts, path, volumes
 from model.uncertainty import draw, inputs
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
 from pricing.schema import PriceBook, PriceTable, Sampled
-from tests.agents import agent
+from tests.agents import agent, pinned
 from tests.conftest import latest_date
 
 BOOK = read_pricebook(on=latest_date())
@@ -205,7 +205,9 @@ def _check_strategies(p: Path, options: Sequence[str]) -> None:
 
 
 def _growing(name: str, growth: float, cutover: float, horizon: int = 24) -> WorkloadProfile:
-    return with_path(PRESETS[name], horizon_months=horizon, growth_percent_per_month=growth, cutover_months=cutover)
+    """The preset on this path, its own doubts pinned (the tests that want them give ranges)."""
+    grown = with_path(PRESETS[name], horizon_months=horizon, growth_percent_per_month=growth, cutover_months=cutover)
+    return pinned(grown)
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -319,9 +321,7 @@ def test_the_best_at_each_growth_rate_is_the_best_of_a_path_grown_at_it(name):
     p = path(profile, BOOK, options)
     assert [g.growth_percent for g in p.by_growth] == list(GROWTH_RATES)
     for point in p.by_growth:
-        alone = path(
-            with_path(profile, growth_percent_per_month=point.growth_percent), BOOK, options, growth_rates=()
-        ).best
+        alone = path(_growing(name, point.growth_percent, 1.0), BOOK, options, growth_rates=()).best
         assert alone is not None
         assert (point.best.key, point.best.month) == (alone.key, alone.month)
         assert point.best.total == pytest.approx(alone.total, rel=1e-9)
@@ -435,7 +435,7 @@ def _collapse(node: Any) -> Any:
         if node.get("low") is not None and node.get("high") is not None:
             if node.get("value") is None:
                 node["value"] = (node["low"] + node["high"]) / 2
-            for key in ("low", "high", "distribution", "drawn_with"):
+            for key in ("low", "high", "distribution", "drawn_with", "moves_with"):
                 node.pop(key, None)
         if "tiers" in node:
             for key in ("low_factor", "high_factor", "distribution"):
@@ -473,7 +473,10 @@ def test_each_draw_picks_the_best_strategy_of_its_own_path(name):
     profile = WorkloadProfile.model_validate(
         {
             **profile.model_dump(),
-            "ranges": {"monthly_runs": {"low": profile.monthly_runs * 0.5, "high": profile.monthly_runs * 3}},
+            "ranges": {
+                **profile.model_dump()["ranges"],
+                "monthly_runs": {"low": profile.monthly_runs * 0.5, "high": profile.monthly_runs * 3},
+            },
         }
     )
     options = compared(profile, BOOK)
@@ -485,7 +488,7 @@ def test_each_draw_picks_the_best_strategy_of_its_own_path(name):
     for d in range(draws):
         values = {where[id(inp.item)]: float(c[d]) for inp, c in columns.items() if inp.item is not None}
         fields = {inp.field: float(c[d]) for inp, c in columns.items() if inp.field is not None}
-        own = WorkloadProfile.model_validate({**profile.model_dump(), **fields, "ranges": {}})
+        own = pinned(WorkloadProfile.model_validate({**profile.model_dump(), **fields, "ranges": {}}))
         alone = path(own, _fixed(values), options, growth_rates=())
         best = alone.best
         assert best is not None
@@ -524,7 +527,7 @@ def _fixed(values: Mapping[tuple[str, tuple[str, ...]], float]) -> PriceBook:
                     node.pop(key, None)
             else:
                 node["value"] = value
-                for key in ("low", "high", "distribution", "drawn_with"):
+                for key in ("low", "high", "distribution", "drawn_with", "moves_with"):
                     node.pop(key, None)
         tables[table_id] = PriceTable.model_validate(dump)
     return BOOK.model_copy(update={"tables": tables})
@@ -542,3 +545,40 @@ def test_the_path_does_not_depend_on_the_order_of_the_options():
     bills = monthly(p)
     for o in point.options:
         np.testing.assert_allclose(bills[o.id], o.comparable[0], rtol=1e-12, equal_nan=True, err_msg=o.id)
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_on_the_presets_staying_on_an_option_costs_within_its_own_p10_p90(name):
+    """The issue's case: a 36-month total below its own P10. With the profile's doubts drawn (and
+    enough draws for a tenth of them to be a steady figure), each stay lies within its P10-P90."""
+    profile = PRESETS[name]
+    options = compared(profile, BOOK)
+    p = path(profile, BOOK, options, draws=PATH_DRAWS, growth_rates=())
+    checked = 0
+    for s in p.strategies:
+        if s.then is None and s.start in p.stay_spread and np.isfinite(s.total):
+            low, _, high = p.stay_spread[s.start]
+            assert low <= s.total <= high, (s.start, low, s.total, high)
+            checked += 1
+    assert checked >= 5
+
+
+def test_the_growth_rate_is_a_doubt_of_the_path():
+    """With no range of its own the growth rate is drawn within 2.5 points of its value (the schema's
+    default): on a book without ranges, staying on an option has a spread only when the growth is
+    doubted, and it reaches from a path grown at 2.5% a month to one grown at 7.5%; a forecast of the
+    team's own is not a rate and is not drawn."""
+    base = with_path(PRESETS["coding-agent"], growth_percent_per_month=5.0)
+    doubted = pinned(base, keep=("growth_percent_per_month",))
+    assert doubted.doubts()["growth_percent_per_month"].low == 2.5
+    option = ["trigger.dev/cloud"]
+    wide = path(doubted, COLLAPSED, option, draws=300, growth_rates=()).stay_spread["trigger.dev/cloud"]
+    narrow = path(pinned(base), COLLAPSED, option, draws=300, growth_rates=()).stay_spread["trigger.dev/cloud"]
+    assert narrow[0] == pytest.approx(narrow[2], rel=1e-9)
+    slow, fast = (
+        path(pinned(with_path(base, growth_percent_per_month=g)), COLLAPSED, option, growth_rates=()).best.total
+        for g in (2.5, 7.5)
+    )
+    assert slow < wide[0] < narrow[1] < wide[2] < fast
+    forecast = with_path(PRESETS["coding-agent"], monthly_runs_by_month=(3000, 4000, 5000))
+    assert "growth_percent_per_month" not in forecast.doubts()

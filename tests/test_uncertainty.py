@@ -23,6 +23,7 @@ from model.profile import BOUNDS, WorkloadProfile, profiles_frame
 from model.uncertainty import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
+    FACTOR,
     FLIP_POINTS,
     Input,
     bands,
@@ -34,7 +35,7 @@ from model.uncertainty import (
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
 from pricing.schema import PriceBook, PriceTable, Sampled
-from tests.agents import agent
+from tests.agents import agent, pinned
 from tests.conftest import latest_date
 from tests.strategies import profiles
 
@@ -45,7 +46,7 @@ SEGMENTED = [t.id for t in BOOK.options() if t.history is not None and t.history
 """Options whose runs restart with a fresh history past a size (see the last test)."""
 FEW = settings(max_examples=20, deadline=None)
 RANGED_FIELDS = ("monthly_runs", "steps_per_run", "step_seconds")
-_BOUND_KEYS = ("low", "high", "distribution", "drawn_with")
+_BOUND_KEYS = ("low", "high", "distribution", "drawn_with", "moves_with")
 _FACTOR_KEYS = ("low_factor", "high_factor", "distribution")
 
 
@@ -122,7 +123,7 @@ def at_values(profile: WorkloadProfile, values: Mapping[Input, float]) -> tuple[
     numbers = {WHERE[id(inp.item)]: v for inp, v in values.items() if inp.item is not None}
     fields = {inp.field: v for inp, v in values.items() if inp.field is not None}
     changed = WorkloadProfile.model_validate({**profile.model_dump(), **fields, "ranges": {}})
-    return changed, fixed(BOOK, numbers)
+    return pinned(changed), fixed(BOOK, numbers)
 
 
 def with_ranges(profile: WorkloadProfile, ranges: Mapping[str, tuple[float, float]], **more: Any) -> WorkloadProfile:
@@ -148,7 +149,9 @@ def symmetric(
         most = BOUNDS[name][1]
         half = min(value * share, (most if most is not None else np.inf) - value)
         ranges[name] = {"low": value - half, "high": value + half, "distribution": distribution}
-    return WorkloadProfile.model_validate({**profile.model_dump(), "peak_concurrent_runs": None, "ranges": ranges})
+    return pinned(
+        WorkloadProfile.model_validate({**profile.model_dump(), "peak_concurrent_runs": None, "ranges": ranges})
+    )
 
 
 @st.composite
@@ -270,8 +273,8 @@ def test_shares_sum_to_one_and_percentiles_are_ordered(p):
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_zero_width_ranges_give_zero_width_bands(name):
-    profile = PRESETS[name]
-    assert not profile.ranges
+    assert inputs(PRESETS[name], COLLAPSED)  # the profile's own doubts, by default
+    profile = pinned(PRESETS[name])
     assert inputs(profile, COLLAPSED) == []
     assert inputs(profile, BOOK)  # the real book has ranges: the collapse is what removes them
     mc = monte_carlo(profile, COLLAPSED, OPTIONS, draws=300)
@@ -350,7 +353,7 @@ def test_point_estimate_lies_within_the_drawn_totals(name):
     lies on one side of it, so every draw of the option's cost can lie on one side of the point
     estimate, outside P10-P90 and even outside [min, max]. Such options exist in the data; the test
     says which, and checks that each is indeed moved only by numbers at the end of their ranges."""
-    profile = PRESETS[name]
+    profile = pinned(PRESETS[name])
     options = compared(profile, BOOK)
     mc = monte_carlo(profile, BOOK, options)
     found = _moves(profile, options, mc.inputs)
@@ -423,7 +426,7 @@ def _partners(found: Sequence[Input]) -> list[tuple[Input, Input]]:
     by_key = {i.key: i for i in found}
     pairs = []
     for inp in found:
-        if inp.stream != inp.key:
+        if inp.stream != inp.key and not str(inp.stream).startswith(FACTOR):
             assert inp.stream is not None and inp.stream in by_key, inp.key
             pairs.append((inp, by_key[inp.stream]))
     return pairs
@@ -441,6 +444,21 @@ def test_numbers_that_move_together_take_the_same_draws():
     own = [i for i in found if i.stream == i.key][:2]
     u = [_triangular_cdf(draw(i, 1000, 5), i) for i in own]
     assert abs(np.corrcoef(u[0], u[1])[0, 1]) < 0.15
+
+
+def test_estimates_that_share_a_factor_take_the_same_quantile_across_tables():
+    """Every option's operations share names one factor (`moves_with`): in each draw they all stand at
+    the same quantile of their own ranges, so the doubt about how much operating takes moves every option
+    at once and does not decide between two that carry the same estimate."""
+    found = [i for i in inputs(PRESETS["coding-agent"], BOOK) if i.key.endswith(":assumptions.ops_fte")]
+    assert len({i.key.split(":")[0] for i in found}) >= 10
+    assert {i.stream for i in found} == {f"{FACTOR}operations-effort"}
+    quantiles = [_triangular_cdf(draw(i, 2000, 4), i) for i in found]
+    for q in quantiles[1:]:
+        np.testing.assert_allclose(q, quantiles[0], atol=1e-9)
+    mc = monte_carlo(PRESETS["coding-agent"], BOOK, ["cloudflare/workflows", "trigger.dev/cloud"], draws=2000)
+    people = {s.id: s for s in mc.options}
+    assert people["cloudflare/workflows"].cheapest_share > 0.9  # the vendor's bill, not the shared doubt, decides
 
 
 def test_numbers_that_move_together_take_the_same_quantile_of_unlike_ranges():
@@ -634,7 +652,7 @@ def test_a_band_along_a_ranged_field_leaves_that_range_out():
     profile = symmetric(base, 0.5, ("monthly_runs",))
     xs = np.array([100.0, base.monthly_runs, 1e6])
     band = bands(profile, BOOK, OPTIONS, "monthly_runs", xs, draws=100, seed=3)
-    plain = bands(base, BOOK, OPTIONS, "monthly_runs", xs, draws=100, seed=3)
+    plain = bands(pinned(base), BOOK, OPTIONS, "monthly_runs", xs, draws=100, seed=3)
     np.testing.assert_array_equal(
         band.frame[["p10", "p50", "p90"]].to_numpy(), plain.frame[["p10", "p50", "p90"]].to_numpy()
     )
@@ -665,3 +683,75 @@ def test_draws_that_split_a_history_into_segments_differently_price():
     mc = monte_carlo(profile, BOOK, SEGMENTED, draws=200)
     _check_shares_and_percentiles(mc)
     _check_rows(profile, SEGMENTED, 200, DEFAULT_SEED, (0, 57, 199))
+
+
+# --- the profile's own doubts, and the estimate inside its band ---------------------------------------
+
+
+def test_a_profile_without_ranges_doubts_its_own_numbers_by_the_schema_s_defaults():
+    profile = PRESETS["coding-agent"]
+    assert not profile.ranges
+    doubts = {i.field: i for i in inputs(profile, BOOK) if i.field is not None}
+    assert set(doubts) == {"step_seconds", "retry_rate", "human_wait_seconds", "step_payload_kb", "step_cpu_share"}
+    for name, inp in doubts.items():
+        spec = WorkloadProfile.model_json_schema()["properties"][name]["doubt"]
+        value = getattr(profile, name)
+        assert (inp.low, inp.expected, inp.high) == pytest.approx((value * spec["low"], value, value * spec["high"]))
+        assert inp.confidence == "default doubt"
+    mine = with_ranges(profile, {"step_seconds": (7, 9)})
+    assert {i.field: (i.low, i.high, i.confidence) for i in inputs(mine, BOOK) if i.field}["step_seconds"] == (
+        7,
+        9,
+        "yours",
+    )
+    # a field at 0 is not doubted (context growth here), nor is a pinned one
+    assert "context_growth_kb" not in doubts
+    assert not [i for i in inputs(pinned(profile), BOOK) if i.field is not None]
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_on_the_presets_every_estimate_lies_within_its_own_p10_p90(name):
+    """The issue's case: a point estimate outside its own band reads as a mistake. With the profile's own
+    doubts drawn beside the prices, every option that runs in every draw has its estimate within P10-P90."""
+    profile = PRESETS[name]
+    mc = monte_carlo(profile, BOOK, compared(profile, BOOK))
+    assert _check_point_within_p10_p90(mc) >= 5
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_the_flip_point_lies_within_the_spread_of_its_crossover(name):
+    """What would flip it (the crossover at the estimate) and where that crossover lies over the draws
+    agree: the former lies within the latter's P10-P90."""
+    from model.analysis import analyse
+
+    analysis = analyse(PRESETS[name], BOOK)
+    changing = [c for c in analysis.runs_crossovers if c.changes_cheapest]
+    if not changing:
+        pytest.skip("no crossover changes the cheapest along monthly runs")
+    band = analysis.with_outlook(draws=2000).outlook.runs_band
+    checked = 0
+    for spread in band.crossovers:
+        point = next(c.value for c in changing if c.options == spread.options)
+        if spread.share > 0.5:
+            assert spread.p10 <= point <= spread.p90, (spread, point)
+            checked += 1
+    assert checked
+
+
+def test_with_nothing_uncertain_each_crossover_spread_is_the_crossover_itself():
+    """The crossover of every draw is pinned within its grid cell, not read off a straight line between
+    two grid points: with nothing uncertain, P10 = P50 = P90 = the exact crossover."""
+    profile = pinned(PRESETS["article-example"])
+    options = ["cloudflare/workflows", "trigger.dev/cloud"]
+    from model.crossover import all_crossovers
+
+    exact = [c for c in all_crossovers(profile, "monthly_runs", COLLAPSED, 10, 1e8, options, log=True)]
+    assert exact
+    xs = np.geomspace(10, 1e8, 41)
+    band = bands(
+        profile, COLLAPSED, options, "monthly_runs", xs, draws=5, pairs=[exact[0].options], points=[exact[0].value]
+    )
+    (spread,) = band.crossovers
+    assert spread.share == 1
+    for value in (spread.p10, spread.p50, spread.p90):
+        assert value == pytest.approx(exact[0].value, rel=1e-3)

@@ -9,13 +9,18 @@ from collections.abc import Iterator
 import streamlit as st
 
 from model.profile import (
+    DOUBTS,
+    GROWTH,
     OPTIONAL_FIELDS,
+    PATH_BOUNDS,
+    TITLES,
     PathInputs,
     PlanRequirements,
     ProfileError,
     StepKind,
     TeamInputs,
     WorkloadProfile,
+    field_title,
     field_unit,
 )
 from pricing.load import PricingError
@@ -75,28 +80,13 @@ def _bounds(name: str) -> tuple[float, float]:
     return float(low), float(high)
 
 
-LABELS = {
-    "machine": "Machine for each run",
-    "step_kind": "How a step runs",
-    "step_seconds": "Seconds per step",
-    "sleep_seconds": "Length of a sleep",
-    "human_wait_seconds": "Length of a human wait",
-    "heartbeat_seconds": "Heartbeat interval",
-    "heartbeat_timeout_seconds": "Heartbeat timeout",
-    "step_payload_kb": "Payload per step",
-    "context_growth_kb": "Context growth per step",
-    "peak_window_hours": "Busy hours a day",
-    "retention_days": "Retention",
-    "state_kb_per_run": "State kept per run",
-    "step_cpu_share": "CPU share of a step",
-    "step_memory_mb": "Memory a step needs",
-}
-"""Where a field's name ends in its unit (`step_payload_kb`), the words a person reads instead."""
+LABELS = TITLES
+"""A field's words (the profile schema's titles, `model.profile.TITLES`)."""
 
 
 def _label(name: str) -> str:
     unit = field_unit(name)
-    text = LABELS.get(name, name.replace("_", " ").capitalize())
+    text = field_title(name)
     return f"{text} [{unit}]" if unit else text
 
 
@@ -333,8 +323,24 @@ def _contract(book: PriceBook) -> None:
             )
 
 
-RANGED = ("monthly_runs", "steps_per_run", "step_seconds", "retry_rate", "context_growth_kb", "step_payload_kb")
-"""The workload fields the sidebar offers a range for (a loaded profile's other ranges show too)."""
+RANGED = ("monthly_runs", "steps_per_run", *DOUBTS)
+"""The fields the sidebar offers a range for: the volume and the run's length, then each field the
+schema doubts by default (a loaded profile's other ranges show too)."""
+
+
+def _doubt_placeholder(name: str, end: str) -> str:
+    """What an empty end of a range means, in its box: the schema's default doubt, or exact."""
+    spec = DOUBTS.get(name)
+    if spec is None:
+        return "exact"
+    if "low" in spec:
+        return f"×{spec[end]:g} of the value (default)"
+    points = spec["minus"] if end == "low" else spec["plus"]
+    return f"{'−' if end == 'low' else '+'}{points:g} points (default)"
+
+
+def _range_bounds(name: str) -> tuple[float, float]:
+    return PATH_BOUNDS[name] if name == GROWTH else _bounds(name)
 
 
 def _ranges(session: Session) -> None:
@@ -345,21 +351,25 @@ def _ranges(session: Session) -> None:
         if not shown:
             return
         st.caption(
-            "A low and a high end for a workload number you only know roughly; the field's own value stays "
-            "the likeliest. The Outlook view draws every such range and every ranged price (10,000 draws)."
+            "A low and a high end for a number you only know roughly; the field's own value stays the likeliest. "
+            "Left empty, a field marked *default* is drawn between the ends its box shows (its value times "
+            "them; the growth, points around it); give both ends equal to the value to pin it. The Outlook "
+            "view draws every such range with every ranged price (10,000 draws)."
         )
         for name in names:
             low_col, high_col = st.columns(2)
-            low, high = _bounds(name)
+            low, high = _range_bounds(name)
+            unit = "%/month" if name == GROWTH else field_unit(name)
+            label = f"{field_title(name)} [{unit}]" if unit else field_title(name)
             low_col.number_input(
-                f"{_label(name)}: low",
+                f"{label}: low",
                 min_value=low,
                 max_value=high,
                 value=None,
                 format=EXACT,
                 key=f"{RANGE}{name}.low",
                 persist_state="session",
-                placeholder="exact",
+                placeholder=_doubt_placeholder(name, "low"),
             )
             high_col.number_input(
                 "high",
@@ -369,7 +379,7 @@ def _ranges(session: Session) -> None:
                 format=EXACT,
                 key=f"{RANGE}{name}.high",
                 persist_state="session",
-                placeholder="exact",
+                placeholder=_doubt_placeholder(name, "high"),
             )
 
 

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from model.analysis import AXES
 from model.profile import (
     CONTROL,
+    GROWTH,
     NUMERIC_FIELDS,
     OPTIONAL_FIELDS,
     FieldRange,
@@ -259,8 +260,9 @@ def ranges_from(values: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], l
         if not str(key).startswith(RANGE) or value in (None, ""):
             continue
         name = str(key).removeprefix(RANGE)
-        if name not in NUMERIC_FIELDS:
-            problems.append((str(key), str(value), "range.<field> for a numeric field: " + ", ".join(NUMERIC_FIELDS)))
+        if name not in NUMERIC_FIELDS and name != GROWTH:
+            allowed = ", ".join([*NUMERIC_FIELDS, GROWTH])
+            problems.append((str(key), str(value), "range.<field> for a numeric field: " + allowed))
             continue
         parts = [p.strip() for p in str(value).split(",")]
         try:
