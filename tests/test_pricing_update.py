@@ -45,7 +45,7 @@ def table_rows(markdown: str) -> list[dict[str, str]]:
 EXPECTED_DIFF = {
     "`prices.run`": ("changed", "0.0001 USD/run", "0.00011 USD/run", "+10.0%"),
     "`prices.compute`": ("changed", "0.00004 USD/s", "0.00006 USD/s", "+50.0%"),
-    "`limits.payload_mb`": ("changed", "3 MB", "3 MB", "+0.0%"),
+    "`limits.payload_mb`": ("re-checked, same value", "3 MB", "same", ""),
     "`limits.output_mb`": ("added", "—", "10 MB", ""),
     "`prices.storage`": ("removed", "0.05 USD/GBh", "—", ""),
 }
@@ -53,7 +53,7 @@ EXPECTED_DIFF = {
 
 def _check_diff(out: str) -> None:
     assert "### `acme/cloud`: 2026-01-01 → 2026-04-01" in out
-    assert "3 changed, 1 added, 1 removed" in out
+    assert "2 changed, 1 added, 1 removed; 1 re-checked, same value" in out
     rows = {r["Number"]: r for r in table_rows(out)}
     assert {k: (r["Change"], r["Old"], r["New"], r["Moved"]) for k, r in rows.items()} == EXPECTED_DIFF
     assert "acme-limits-v2" in rows["`limits.payload_mb`"]["New source"]
