@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +25,8 @@ __all__ = [
     "format_scenarios_json",
     "format_scenarios_markdown",
     "format_scenarios_table",
+    "scenario_chart_left_out",
+    "scenario_chart_spec",
     "scenario_rows",
     "scenario_summary",
 ]
@@ -139,3 +143,135 @@ def format_scenarios_csv(results: Sequence[ScenarioResult]) -> str:
     for row in scenario_rows(results):
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return buffer.getvalue()
+
+
+BAR_PX = 16
+"""The room for one bar, and for the line naming each option above its bars [px]."""
+LABEL_ROW = ""
+"""The place, within each option's band, of the line naming it (no scenario has an empty name)."""
+HEADROOM = 1.25
+"""The cost axis runs this far past the dearest bar, so its amount, written after it, fits."""
+LEGEND_CHARS = 36
+"""A scenario's name longer than this is shown on several lines in the legend (a phone is 390 px)."""
+
+
+def _drawn(results: Sequence[ScenarioResult]) -> list[dict[str, Any]]:
+    """The bars: every option that can run a scenario, at a public price, with a finite cost."""
+    return [
+        {
+            "scenario": scenario.name,
+            "id": option.id,
+            "option": option.name,
+            "shown": option_name(option),
+            "plan": option.plan,
+            "cost": float(option.monthly_usd),
+            "amount": money(option.monthly_usd, cents=option.monthly_usd < 100),
+        }
+        for scenario in results
+        for option in ranked(scenario.result)
+        if option.applicable and math.isfinite(option.monthly_usd)
+    ]
+
+
+def scenario_chart_left_out(results: Sequence[ScenarioResult]) -> list[str]:
+    """The options the chart leaves out, with the scenarios in which they cannot be priced (the
+    table says why), as 'Name, in “scenario” and “scenario”'."""
+    drawn = {(b["scenario"], b["id"]) for b in _drawn(results)}
+    out: dict[str, list[str]] = {}
+    for scenario in results:
+        for option in scenario.result.options:
+            if (scenario.name, option.id) not in drawn:
+                out.setdefault(option.name, []).append(scenario.name)
+    return [f"{name}, in " + " and ".join(f"“{w}”" for w in where) for name, where in out.items()]
+
+
+def _wrapped(names: Sequence[str]) -> str | None:
+    """A Vega expression showing each long scenario name on several lines (None: none is long)."""
+    long = {n: textwrap.wrap(n, LEGEND_CHARS) for n in names if len(n) > LEGEND_CHARS}
+    if not long:
+        return None
+    table = ", ".join(f"{json.dumps(n)}: {json.dumps(lines)}" for n, lines in long.items())
+    return f"{{{table}}}[datum.label] || datum.label"
+
+
+def _round_up(value: float) -> float:
+    """The end of the cost axis: `value` rounded up to a multiple of half its power of ten, so the
+    last tick is the axis's end.
+
+    >>> _round_up(12857.5), _round_up(1250.0), _round_up(0.0), _round_up(7.2)
+    (15000.0, 1500.0, 1.0, 7.5)
+    """
+    if value <= 0:
+        return 1.0
+    step = 10.0 ** math.floor(math.log10(value)) / 2
+    return float(math.ceil(value / step) * step)
+
+
+def scenario_chart_spec(results: Sequence[ScenarioResult]) -> dict[str, Any]:
+    """Each option's monthly cost in each scenario, as a Vega-Lite spec: one band per option, in
+    the order of their cost in the first scenario (the profile), its name on a line of its own
+    above one bar per scenario, each bar's amount written after it.
+
+    The cost axis is linear and starts at zero, so a bar's length is its cost and a $0 option is a
+    bar of no length with "$0.00" written beside it (a log axis has no place for zero). Names are
+    never cut: an option's name spans the chart's width, and a long scenario name wraps in the
+    legend. Options that cannot run a scenario are left out (`scenario_chart_left_out`)."""
+    names = [r.name for r in results]
+    bars = _drawn(results)
+    cost = {(b["scenario"], b["id"]): b["cost"] for b in bars}
+    label = {b["id"]: b["option"] for b in reversed(bars)}
+    order = sorted(label, key=lambda i: ([cost.get((n, i), math.inf) for n in names], label[i]))
+    top = max((b["cost"] for b in bars), default=0.0)
+    legend: dict[str, Any] = {"orient": "top", "direction": "vertical", "title": None, "labelLimit": 0}
+    expression = _wrapped(names)
+    if expression is not None:
+        legend["labelExpr"] = expression
+    x = {
+        "field": "cost",
+        "type": "quantitative",
+        "title": "USD per month",
+        "scale": {"type": "linear", "zero": True, "nice": False, "domain": [0, _round_up(top * HEADROOM)]},
+        "axis": {"format": "$,.0f", "labelFlush": True, "tickCount": 5, "tickMinStep": 1},
+    }
+    return {
+        "height": {"step": BAR_PX},
+        "encoding": {
+            "y": {"field": "id", "type": "nominal", "sort": order, "axis": None, "title": None},
+            "yOffset": {
+                "field": "scenario",
+                "type": "nominal",
+                "scale": {"domain": [LABEL_ROW, *names], "paddingInner": 0.15},
+            },
+        },
+        "layer": [
+            {
+                "data": {"values": [{"id": i, "scenario": LABEL_ROW, "option": label[i]} for i in order]},
+                "mark": {"type": "text", "align": "left", "baseline": "middle", "fontWeight": "bold", "x": 0},
+                "encoding": {"text": {"field": "option"}},
+            },
+            {
+                "data": {"values": bars},
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "x": x,
+                    "color": {
+                        "field": "scenario",
+                        "type": "nominal",
+                        "scale": {"domain": names},
+                        "legend": legend,
+                    },
+                    "tooltip": [
+                        {"field": "scenario", "title": "Scenario"},
+                        {"field": "shown", "title": "Option"},
+                        {"field": "plan", "title": "Plan"},
+                        {"field": "amount", "title": "Per month"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": bars},
+                "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 3},
+                "encoding": {"x": x, "text": {"field": "amount"}},
+            },
+        ],
+    }

@@ -261,3 +261,99 @@ def test_the_report_carries_the_scenarios(capsys, tmp_path):
     out = tmp_path / "r.html"
     assert main(["report", "--scenarios", str(GROWTH), "--format", "html", "-o", str(out)]) == 0
     assert "Scenarios side by side" in out.read_text()
+
+
+# --- the scenarios view's chart
+
+
+def _today_book():
+    import datetime as dt
+
+    return read_pricebook(on=dt.date.today())
+
+
+def _tiny_results():
+    """The coding agent beside a tiny scenario in which an option costs nothing at all."""
+    coding = read_presets()["coding-agent"]
+    tiny = coding.model_copy(
+        update={
+            "monthly_runs": 10.0,
+            "team": coding.team.model_copy(update={"engineer_cost_usd_per_year": 0.0}),
+            "name": "Tiny",
+        }
+    )
+    results = compare_scenarios([("As profiled", coding), ("Tiny", tiny)], _today_book())
+    costs = [o.monthly_usd for r in results for o in r.result.options if o.applicable]
+    assert min(costs) == 0, "the case needs a $0 option"
+    return results
+
+
+def _bars(svg: str) -> list[float]:
+    """The widths of the bars in a chart rendered to SVG by vl-convert [px]."""
+    import re
+
+    group = re.search(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+    assert group is not None, "the chart has no bars"
+    widths = []
+    for d in re.findall(r'<path[^>]*\sd="([^"]*)"', group.group(1)):
+        match = re.match(r"M(-?[\d.e-]+),(-?[\d.e-]+)h(-?[\d.e-]+)", d)
+        widths.append(float(match.group(3)) if match else 0.0)
+    return widths
+
+
+@pytest.mark.parametrize("width", [980, 358])
+def test_the_scenario_chart_draws_a_bar_for_every_priced_option_with_no_name_cut(width):
+    """A log axis has no place for $0 (and drew no bar at all): the cost axis is linear from zero, every
+    option that can run a scenario has its bar, long enough for its cost, and no name is cut short, on a
+    desktop's and a phone's width."""
+    from report.charts import to_svg
+    from report.scenarios import scenario_chart_spec
+
+    results = _tiny_results()
+    spec = scenario_chart_spec(results)
+    x = spec["layer"][1]["encoding"]["x"]
+    assert x["scale"]["type"] == "linear" and x["scale"]["domain"][0] == 0
+    priced = [(r.name, o) for r in results for o in r.result.options if o.applicable]
+    svg = to_svg({**spec, "width": width})
+    widths = _bars(svg)
+    assert len(widths) == len(priced)
+    top = max(o.monthly_usd for _, o in priced)
+    plot = width * 0.8  # the plot takes most of the width; a bar of 1% of the dearest is > 1 px
+    assert sum(w >= 1 for w in widths) >= sum(o.monthly_usd / top * plot >= 2 for _, o in priced) > 0
+    assert "…" not in svg
+    for name in {o.name for _, o in priced}:
+        assert f">{name}<" in svg.replace("&amp;", "&"), name
+    assert ">$0.00<" in svg  # the $0 option is marked by its amount
+    for r in results:
+        assert f">{r.name}<" in svg
+
+
+def test_the_chart_leaves_out_only_options_that_cannot_run_a_scenario_and_says_so():
+    from report.scenarios import scenario_chart_left_out, scenario_chart_spec
+
+    results = _tiny_results()
+    spec = scenario_chart_spec(results)
+    drawn = {(b["scenario"], b["id"]) for b in spec["layer"][1]["data"]["values"]}
+    out = {(r.name, o.id) for r in results for o in r.result.options if not o.applicable}
+    assert drawn | out == {(r.name, o.id) for r in results for o in r.result.options} and not drawn & out
+    said = " ".join(scenario_chart_left_out(results))
+    for name, option in out:
+        assert next(o.name for r in results for o in r.result.options if o.id == option) in said
+        assert f"“{name}”" in said
+
+
+def test_any_scenario_name_is_shown_whole_and_inert_in_the_chart():
+    """A long name wraps in the legend; quotes, backslashes and Markdown in it are text, never syntax."""
+    import re
+
+    from report.charts import to_svg
+    from report.scenarios import scenario_chart_spec
+
+    coding = read_presets()["coding-agent"]
+    odd = 'A "quoted" \\ name with ![x](http://evil.example/p.png) that runs on and on'
+    results = compare_scenarios([("As profiled", coding), (odd, coding.model_copy(update={"monthly_runs": 9e3}))], BOOK)
+    svg = to_svg({**scenario_chart_spec(results), "width": 358})
+    shown = " ".join(re.findall(r">([^<>]*)<", svg)).replace("&quot;", '"').replace("&amp;", "&")
+    for word in odd.split():
+        assert word in shown, word
+    assert "…" not in svg and "<a " not in svg and "<image" not in svg

@@ -6,7 +6,6 @@ exported with the report. Computes nothing but one `compare_scenarios` call."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +17,7 @@ from model.scenarios import ScenarioResult, compare_scenarios
 from pricing.load import PricingError
 from pricing.profiles import Known
 from pricing.scenarios import MAX_SCENARIOS, load_scenarios_text
-from report.scenarios import scenario_rows, scenario_summary
+from report.scenarios import scenario_chart_left_out, scenario_chart_spec, scenario_rows, scenario_summary
 from ui.export import slug
 from ui.state import (
     BASE_SCENARIO,
@@ -61,31 +60,6 @@ def scenario_results(session: Session, state: UiState, analysis: Analysis) -> tu
         return ()
     named, _ = scenario_profiles(session, state)
     return tuple(compare_scenarios(named, analysis.book))
-
-
-def _chart(results: Sequence[ScenarioResult]) -> dict[str, Any]:
-    """Grouped bars: each option's monthly cost in each scenario (a plain Vega-Lite spec)."""
-    rows = [
-        {"scenario": r["scenario"], "option": r["option"], "cost": r["monthly_usd"]}
-        for r in scenario_rows(results)
-        if r["applicable"]
-    ]
-    return {
-        "data": {"values": rows},
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "y": {"field": "option", "type": "nominal", "title": None, "sort": {"field": "cost", "op": "min"}},
-            "yOffset": {"field": "scenario", "type": "nominal", "sort": [r.name for r in results]},
-            "x": {"field": "cost", "type": "quantitative", "title": "USD per month", "scale": {"type": "log"}},
-            "color": {
-                "field": "scenario",
-                "type": "nominal",
-                "sort": [r.name for r in results],
-                "legend": {"orient": "top", "title": None},
-            },
-        },
-        "height": {"step": 8 * max(len(results), 1)},
-    }
 
 
 def _add_form(session: Session) -> None:
@@ -208,7 +182,10 @@ def render_scenarios(session: Session, state: UiState, analysis: Analysis, known
                 },
             },
         )
-        st.vega_lite_chart(spec=_chart(results), width="stretch")
+        st.vega_lite_chart(spec=scenario_chart_spec(results), width="stretch")
+        left_out = scenario_chart_left_out(results)
+        if left_out:
+            st.text("Not drawn, as they cannot run these scenarios (the table says why): " + "; ".join(left_out) + ".")
         st.download_button(
             "Download as a scenario file (YAML)",
             _download(named, state.profile.name),
