@@ -19,7 +19,7 @@ from pricing.load import PricingError
 from pricing.profiles import known_from
 from ui import data
 from ui.checklist import render_checklist
-from ui.compare import flip_line, render_compare, render_headline, sure_line
+from ui.compare import render_compare, render_headline
 from ui.export import render_export
 from ui.limits import render_limits
 from ui.outlook import render_outlook
@@ -62,17 +62,16 @@ def _early_profile(session: Session) -> WorkloadProfile | None:
         return None
 
 
-def _headline(
-    place: DeltaGenerator, profile: WorkloadProfile, on: dt.date
-) -> tuple[DeltaGenerator, DeltaGenerator] | None:
-    """The headline in its place; None (the place left empty) when the profile cannot be priced,
+def _headline(place: DeltaGenerator, profile: WorkloadProfile, on: dt.date, answers: dict[str, str]) -> bool:
+    """The headline in its place; False (the place left empty) when the profile cannot be priced,
     which the caller then says after the sidebar is drawn."""
     try:
-        result = data.priced_for(profile, on)
+        head = data.headline_for(profile, on, answers)
     except (ProfileError, KeyError, ValueError):
-        return None
+        return False
     with place.container():
-        return render_headline(result)
+        render_headline(head, dt.date.today())
+    return True
 
 
 def main() -> None:
@@ -95,9 +94,10 @@ def main() -> None:
     st.markdown("### Which orchestrator should run our agents, and what will it cost?")
     notices, view_place, head_place = st.container(), st.container(), st.empty()
     # An edit shows its new headline first: the widgets' values are in the session state before the
-    # sidebar is drawn, so the headline (one estimate) goes out ahead of the sidebar's inputs.
+    # sidebar is drawn, so the headline (the one verdict) goes out ahead of the sidebar's inputs.
     early = _early_profile(session)
-    shown = _headline(head_place, early, on) if early is not None else None
+    answers = session.answers()
+    shown = _headline(head_place, early, on, answers) if early is not None else False
     profile = render_sidebar(session, machines, book)
 
     url_problems = session.store.get("url_problems") or []
@@ -134,15 +134,12 @@ def main() -> None:
         )
     state = session.state(profile, on)
     try:
-        # Then what would flip it (two options' crossovers), then the view (the sweeps), then how sure
-        # it is (10,000 draws).
-        if shown is None or early != profile:
-            result = data.priced_for(profile, on)
-            with head_place.container():
-                shown = render_headline(result)
-        how_sure, flip_place = shown
-        headline_result, flip = data.headline_for(profile, on)
-        flip_place.markdown(flip_line(flip, headline_result))
+        # The headline is the one verdict (the estimate, the draws, the path, what would flip it); then the
+        # view, whose sweeps are cached apart from the answers that set nothing aside.
+        if not shown or early != profile or dict(state.answers) != answers:
+            head_place.empty()
+            if not _headline(head_place, profile, on, dict(state.answers)):
+                data.headline_for(profile, on, dict(state.answers))  # raises the reason
         analysis = data.analysis_for(profile, on, state.axis, dict(state.answers))
     except (ProfileError, KeyError, ValueError) as exc:
         head_place.empty()
@@ -152,9 +149,9 @@ def main() -> None:
     if state.scenarios:  # the report and the scenarios view show them; the headline is the profile's
         analysis = replace(analysis, scenarios=scenario_results(session, state, analysis))
     if view == "compare":
-        render_compare(analysis, second_axes())
+        render_compare(analysis, second_axes(), dt.date.today())
     elif view == "outlook":
-        with st.spinner("Drawing 10,000 times and laying out the months ahead…"):
+        with st.spinner("Laying out the months ahead and what moves the answer…"):
             analysis = data.outlook_for(analysis)
         render_outlook(analysis)
     elif view == "scenarios":
@@ -168,13 +165,10 @@ def main() -> None:
     elif view == "prices":
         render_price_history()
     elif view == "report":
-        with st.spinner("Drawing 10,000 times and laying out the months ahead…"):
+        with st.spinner("Laying out the months ahead and what moves the answer…"):
             analysis = data.outlook_for(analysis)
         render_export(analysis)
     session.write_url(state)
-    # Last, once the view is drawn: the headline's Monte Carlo (10,000 draws) fills its place beneath it,
-    # so an edit shows its new headline and view without waiting for the draws.
-    how_sure.markdown(sure_line(data.monte_carlo_for(analysis)))
 
 
 main()

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `tco --help` loads none of it
     from model.profile import WorkloadProfile
+    from pricing.criteria import Criteria
     from pricing.scenarios import ScenarioSet
     from pricing.schema import PriceBook, PriceTable
 
@@ -103,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
         help="add how sure (Monte Carlo P10/P50/P90, the chance each option is cheapest, what moves "
         "the gap) and the multi-year path with migration",
     )
+    compare.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="QUESTION=ANSWER",
+        help="an answer to the checklist (repeatable): the options it sets aside leave the verdict",
+    )
     _draw_options(compare)
 
     report = commands.add_parser("report", help="write the full report for a workload profile")
@@ -122,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="QUESTION=ANSWER",
-        help="an answer to the recommendation checklist (repeatable)",
+        help="an answer to the checklist (repeatable): the options it sets aside leave the verdict",
     )
     _draw_options(report)
 
@@ -211,49 +219,69 @@ def _load_profile(path: Path, data: Path | None, book: PriceBook) -> WorkloadPro
     return read_profile(path, known=known_from(book, options), root=data)
 
 
+def _answers(args: argparse.Namespace, criteria: Criteria) -> dict[str, str]:
+    """`--answer QUESTION=ANSWER` items as the checklist's answers; a bad one names what is allowed."""
+    from model.checklist import check_answers
+
+    answers = {}
+    for item in args.answer:
+        question, sep, answer = item.partition("=")
+        if not sep:
+            raise CliError(f"--answer: {item!r} must be QUESTION=ANSWER")
+        answers[question.strip()] = answer.strip()
+    unknown = set(answers) - {q.id for q in criteria.questions}
+    if unknown:
+        raise CliError(
+            f"--answer: unknown question(s) {', '.join(sorted(unknown))}; "
+            f"allowed: {', '.join(q.id for q in criteria.questions)}"
+        )
+    try:
+        check_answers(criteria, answers)
+    except ValueError as exc:
+        raise CliError(f"--answer: {exc}") from None
+    return answers
+
+
 def _compare(args: argparse.Namespace) -> int:
-    from model.analysis import compared
-    from model.engine import estimate
-    from model.result import summarize
-    from model.verdict import flip_point
-    from pricing.load import read_pricebook
-    from report.compare import format_json, format_markdown, format_table
+    from model.analysis import headline_of
+    from pricing.load import read_criteria, read_pricebook
+    from report.compare import format_json, format_markdown, format_table, with_verdict
 
     book = read_pricebook(args.data, on=args.pricing_date)
     if args.scenarios is not None:
         return _compare_scenarios(args, book)
     if args.format == "csv":
         raise CliError("compare: --format csv is for --scenarios; a single profile's CSV is `tco report --format csv`")
+    if not args.outlook and (args.draws is not None or args.seed is not None):
+        raise CliError("compare: --draws and --seed go with --outlook")
+    criteria = read_criteria(args.data)
+    answers = _answers(args, criteria)
     profile = _load_profile(args.profile, args.data, book)
-    options = compared(profile, book)
-    result = summarize(estimate(profile, book, options))
+    head = headline_of(profile, book, criteria=criteria, answers=answers, draws=args.draws, seed=args.seed)
+    result = with_verdict(head.result, head.verdict)
     if args.outlook:
-        from model.outlook import outlook, to_out
+        from model.analysis import compared
+        from model.outlook import outlook
         from model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
+        from report.compare import with_outlook
 
         seen = outlook(
             profile,
             book,
-            options,
+            compared(profile, book, head.checklist.set_aside),
             draws=args.draws or DEFAULT_DRAWS,
             seed=DEFAULT_SEED if args.seed is None else args.seed,
             band_draws=0,
+            mc=head.monte_carlo,
         )
-        uncertainty, path = to_out(seen, profile)
-        result = result.model_copy(update={"uncertainty": uncertainty, "path": path})
-    elif args.draws is not None or args.seed is not None:
-        raise CliError("compare: --draws and --seed go with --outlook")
+        result = with_outlook(result, seen)
     if args.format == "json":
         sys.stdout.write(format_json(result))
         return EXIT_OK
     from report.compare import format_outlook
-    from report.words import flip_sentence
 
-    flip = flip_point(profile, book, result)
     formatter = {"table": format_table, "md": format_markdown}[args.format]
-    sys.stdout.write(
-        formatter(result, flip_sentence(flip, result) if flip is not None else None) + format_outlook(result)
-    )
+    sys.stdout.write(formatter(result, head.verdict, dt.date.today()) + format_outlook(result))
     return EXIT_OK
 
 
@@ -292,26 +320,14 @@ def _report(args: argparse.Namespace) -> int:
     axes = [a for a in AXES if a != "monthly_runs"]  # monthly runs has its own chart
     if args.axis not in axes:
         raise CliError(f"--axis: {args.axis!r} is not a second chart axis; allowed: {', '.join(axes)}")
-    answers = {}
-    for item in args.answer:
-        question, sep, answer = item.partition("=")
-        if not sep:
-            raise CliError(f"--answer: {item!r} must be QUESTION=ANSWER")
-        answers[question.strip()] = answer.strip()
     criteria = read_criteria(args.data)
-    unknown = set(answers) - {q.id for q in criteria.questions}
-    if unknown:
-        raise CliError(
-            f"--answer: unknown question(s) {', '.join(sorted(unknown))}; "
-            f"allowed: {', '.join(q.id for q in criteria.questions)}"
-        )
+    answers = _answers(args, criteria)
     book = read_pricebook(args.data, on=args.pricing_date)
     scenarios = _read_scenarios(args, book) if args.scenarios is not None else None
     profile = scenarios.scenarios[0].profile if scenarios is not None else _load_profile(args.profile, args.data, book)
-    try:
-        analysis = analyse(profile, book, axis=args.axis, criteria=criteria, answers=answers)
-    except ValueError as exc:
-        raise CliError(f"--answer: {exc}") from None
+    analysis = analyse(
+        profile, book, axis=args.axis, criteria=criteria, answers=answers, draws=args.draws, seed=args.seed
+    )
     if scenarios is not None:
         from dataclasses import replace
 
@@ -319,7 +335,7 @@ def _report(args: argparse.Namespace) -> int:
 
         priced = compare_scenarios([(s.name, s.profile) for s in scenarios.scenarios], book)
         analysis = replace(analysis, scenarios=tuple(priced))
-    analysis = analysis.with_outlook(draws=args.draws, seed=args.seed)
+    analysis = analysis.with_outlook()
     data = build(analysis, args.format)
     if str(args.output) == "-":
         sys.stdout.buffer.write(data)

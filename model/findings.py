@@ -88,6 +88,23 @@ CODES: Mapping[str, str] = MappingProxyType(
         ),
         "history_grows": "Each step records a larger input: the history grows quadratically with steps",
         "history_inside": "The run stays well inside the history limits: vendor, name",
+        "set_aside": (
+            "Your answer to a checklist question requires what the option lacks: question (its text), answer "
+            "(its label), rule (id), reason (the rule's words), source_title, source_url"
+        ),
+        "horizon_setup": (
+            "Over the horizon another path costs less because of the weeks to a first workflow in production: "
+            "months, weeks (the other path's), weeks_best (the named option's), usd (what the setup saves)"
+        ),
+        "horizon_bills": (
+            "Over the horizon another path's bills come to less than the named option's (the volume grows): "
+            "months, growth_percent (a month), usd (what the bills save), month (from which the other is the "
+            "cheaper month by month, null if never)"
+        ),
+        "horizon_migration": (
+            "The cheapest path starts on one option and moves to another: start, then, month (the move's), "
+            "usd (what it saves against staying on the start)"
+        ),
         "peak_raised": (
             "The peak given is below the runs that execute at once on average in the busy window; priced at "
             "that floor: given, floor, window_hours"

@@ -22,7 +22,7 @@ from model.result import (
     TornadoOut,
     UncertaintyOut,
 )
-from model.strategy import PATH_DRAWS, Path, Strategy, path
+from model.strategy import PATH_DRAWS, Path, path
 from model.uncertainty import (
     BAND_DRAWS,
     DEFAULT_DRAWS,
@@ -32,7 +32,6 @@ from model.uncertainty import (
     Tornado,
     bands,
     monte_carlo,
-    share_text,
     tornado,
 )
 from pricing.schema import PriceBook
@@ -40,13 +39,8 @@ from pricing.schema import PriceBook
 __all__ = [
     "BAND_POINTS",
     "Outlook",
-    "crossover_sentences",
-    "decision",
-    "describe",
     "migration_month",
-    "migration_sentences",
     "outlook",
-    "path_sentence",
     "to_out",
 ]
 
@@ -139,40 +133,8 @@ def outlook(
     return Outlook(mc, tor, band, path(profile, book, options, draws=path_draws, seed=seed), along)
 
 
-def _usd(value: float) -> str:
-    return f"${value:,.0f}" if abs(value) >= 100 else f"${value:,.2f}"
-
-
 def _finite(value: float | None) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
-
-
-def describe(strategy: Strategy, names: dict[str, str]) -> str:
-    """A strategy in words: "stay on A", or "start on A, move to B at month m"."""
-    if strategy.then is None:
-        return f"stay on {names.get(strategy.start, strategy.start)}"
-    return (
-        f"start on {names.get(strategy.start, strategy.start)}, move to "
-        f"{names.get(strategy.then, strategy.then)} at month {strategy.month}"
-    )
-
-
-def path_sentence(p: Path, names: dict[str, str]) -> str:
-    """The best strategy over the horizon, and what it saves against the next best."""
-    best = p.best
-    if best is None:
-        return f"No strategy can run this workload in every one of the {p.months} months."
-    said = f"Over {p.months} months the cheapest path is to {describe(best, names)}: {_usd(best.total)} in all"
-    if best.then is not None:
-        stay = p.stay(best.start)
-        if stay is not None:
-            said += f", {_usd(stay.total - best.total)} less than staying on {names.get(best.start, best.start)}"
-        return said + "."
-    runner = next((s for s in p.strategies[1:]), None)
-    if runner is not None:
-        said += f", {_usd(runner.total - best.total)} less than the next best ({describe(runner, names)})"
-    moves = [s for s in p.strategies if s.start == best.start and s.then is not None]
-    return said + (". No migration from it pays off within the horizon." if moves or runner is None else ".")
 
 
 def migration_month(p: Path, start: str, then: str) -> int | None:
@@ -185,70 +147,9 @@ def migration_month(p: Path, start: str, then: str) -> int | None:
     return move.month
 
 
-def migration_sentences(o: Outlook, names: dict[str, str]) -> list[str]:
-    """The best month to move each way between the two leading options, or that it never pays within the
-    horizon."""
-    lead = o.leading(2)
-    if len(lead) < 2:
-        return []
-    out = []
-    for a, b in (lead, lead[::-1]):
-        month = migration_month(o.path, a, b)
-        when = f"month {month}." if month is not None else f"never within {o.path.months} months."
-        out.append(f"Best month to move from {names[a]} to {names[b]}: {when}")
-    return out
-
-
-def crossover_sentences(band: Band, names: dict[str, str], what: str) -> list[str]:
-    """Where each crossover that changes the cheapest lies over the draws (`what`: the chart's field in words)."""
-
-    def num(v: float) -> str:
-        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
-
-    return [
-        f"{names[c.options[0]]} and {names[c.options[1]]} cross between {num(c.p10)} and {num(c.p90)} ({what}) in "
-        f"eight draws of ten (median {num(c.p50)}; they cross within the chart in {share_text(c.share)} of the draws)."
-        for c in band.crossovers
-    ]
-
-
-def decision(o: Outlook) -> str:
-    """The decision in one sentence, for the first page of a report: the cheapest path over the horizon
-    (setup and migration included), and how it stands against the option cheapest month by month."""
-    mc, p = o.monte_carlo, o.path
-    lead = mc.leader
-    best = p.best
-    if lead is None or best is None:
-        return "No option can run this workload in every month as profiled."
-    names = {s.id: s.name for s in mc.options}
-    months = p.months
-    chance = p.chances.get(best.key)
-    sure = f"; the best path in {share_text(chance)} of {p.draws:,} draws" if chance is not None else ""
-    tail = (
-        f"the cheapest month by month in {share_text(lead.cheapest_share)} of {mc.draws:,} draws "
-        f"(about {_usd(lead.p50)} a month, P10–P90 {_usd(lead.p10)}–{_usd(lead.p90)})"
-    )
-    monthly = f"{lead.name} is {tail}"
-    if best.then is None and best.start == lead.id:
-        return (
-            f"Choose {lead.name}: {tail}, and the cheapest over {months} months with its setup "
-            f"({_usd(best.total)}{sure})."
-        )
-    if best.then is None:
-        return (
-            f"Choose {names[best.start]} for the next {months} months: with its setup it costs least over the "
-            f"horizon ({_usd(best.total)}{sure}), although {monthly}."
-        )
-    return (
-        f"{describe(best, names).capitalize()}: {_usd(best.total)} over {months} months with setup and "
-        f"migration{sure}. {monthly[0].upper()}{monthly[1:]}."
-    )
-
-
 def to_out(o: Outlook, profile: WorkloadProfile) -> tuple[UncertaintyOut, PathOut]:
     """The JSON contract's `uncertainty` and `path` sections."""
     mc = o.monte_carlo
-    names = {s.id: s.name for s in mc.options}
     tor = None
     if o.tornado is not None:
         t = o.tornado
@@ -272,7 +173,6 @@ def to_out(o: Outlook, profile: WorkloadProfile) -> tuple[UncertaintyOut, PathOu
     uncertainty = UncertaintyOut(
         draws=mc.draws,
         seed=mc.seed,
-        sentence=mc.sentence(),
         leader=mc.leader.id if mc.leader else None,
         none_share=mc.none_share,
         options=[
@@ -315,7 +215,6 @@ def to_out(o: Outlook, profile: WorkloadProfile) -> tuple[UncertaintyOut, PathOu
         horizon_months=p.months,
         growth_percent_per_month=profile.path.growth_percent_per_month,
         cutover_months=p.cutover_months,
-        sentence=path_sentence(p, names),
         runs=[float(r) for r in p.runs],
         setup_usd=p.setup,
         migration_usd=p.migration,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal, Union
 
 import numpy as np
@@ -83,11 +83,12 @@ class FindingOut(_Out):
 class FitOut(_Out):
     """Whether the option can run this workload, and as what."""
 
-    status: Literal["fits", "workaround", "not_public", "ruled_out"]
+    status: Literal["fits", "workaround", "not_public", "ruled_out", "set_aside"]
     """`fits`: as designed; `workaround`: as the design named here (the vendor's documented way around a
     hard limit, priced with its own lines); `not_public`: only a contract plan without a public price
     takes it (the figures are what the published prices cover, a floor); `ruled_out`: it cannot run it
-    (the figures are shown for reference)."""
+    (the figures are shown for reference); `set_aside`: it could, but your checklist answers require
+    what it lacks (`reasons`: a `set_aside` finding per rule, with its source)."""
     design: str | None = None
     """The ids of the designs applied, `+`-joined."""
     design_name: str | None = None
@@ -101,6 +102,20 @@ class TableRef(_Out):
     table: str
     effective: dt.date
     file: str | None
+    checked: dt.date | None = None
+    """The day its prices are known to hold (the oldest day among the sources its numbers cite)."""
+    recheck_due: dt.date | None = None
+    """When its sources are due to be read again; past it, a client marks the prices overdue."""
+
+    @classmethod
+    def of(cls, table: PriceTable, file: str | None) -> TableRef:
+        return cls(
+            table=table.id,
+            effective=table.effective,
+            file=file,
+            checked=table.checked(),
+            recheck_due=table.recheck_due(),
+        )
 
 
 class ProvenanceOut(_Out):
@@ -373,7 +388,8 @@ class UncertaintyOut(_Out):
 
     draws: int
     seed: int
-    sentence: str
+    sentence: str | None = None
+    """Written by the clients where the contract is written out (`report.words`)."""
     leader: str | None
     none_share: float
     """The share of draws in which no option can run the workload; with every `cheapest_share` it sums to 1."""
@@ -409,7 +425,8 @@ class PathOut(_Out):
     horizon_months: int
     growth_percent_per_month: float
     cutover_months: float
-    sentence: str
+    sentence: str | None = None
+    """Written by the clients where the contract is written out (`report.words`)."""
     runs: list[float]
     setup_usd: dict[str, float]
     migration_usd: dict[str, float]
@@ -424,10 +441,73 @@ class PathOut(_Out):
     """With uncertainty: [P10, P50, P90] of staying on each option over the horizon, over the draws."""
 
 
+class QuestionOut(_Out):
+    """A checklist question not answered whose answers would set the named option aside."""
+
+    id: str
+    text: str
+    would: dict[str, list[str]]
+    """Answer label -> the option ids it would set aside."""
+
+
+class LeaningOut(_Out):
+    """An answer that weighs for a vendor other than the named option's, with its source."""
+
+    vendor: str
+    weight: float
+    question: str
+    answer: str
+    reason: str
+    source_title: str
+    source_url: str
+
+
+class HorizonOut(_Out):
+    months: int
+    strategy: str
+    """The cheapest path's key: an option id, or `<start>><then>` for a migration."""
+    month: int | None
+    """The month it migrates at, if it does."""
+    total_usd: float
+    named_total_usd: float | None
+    """Staying on the named option over the horizon; null when it cannot run every month."""
+    differs: bool
+    why: list[FindingOut] = []
+
+
+class FlipOut(_Out):
+    field: str
+    value: float
+    current: float
+    runner_up: str
+    below: bool
+
+
+class VerdictOut(_Out):
+    """The one verdict every view names (`model.verdict`); `sentence` is the clients' (filled where the
+    contract is written out)."""
+
+    option: str | None
+    """The cheapest option that can run the workload at a public price and is not set aside: `cheapest`."""
+    runner_up: str | None
+    gap_usd: float
+    too_close: bool
+    sure_share: float | None
+    """The share of draws in which `option` is the cheapest; null without draws."""
+    runner_up_share: float | None
+    draws: int
+    set_aside: dict[str, list[FindingOut]] = {}
+    open_questions: list[QuestionOut] = []
+    leanings: list[LeaningOut] = []
+    horizon: HorizonOut | None = None
+    flip: FlipOut | None = None
+    sentence: str | None = None
+
+
 class EstimateOut(_Out):
     """The whole answer for one profile (the JSON contract, version 3)."""
 
-    schema_version: Literal[3] = 3
+    schema_version: Literal[4] = 4
     profile: WorkloadProfile
     pricing_date: dt.date
     pricing: list[TableRef]
@@ -443,6 +523,8 @@ class EstimateOut(_Out):
     workload: WorkloadOut | None = None
     warnings: list[FindingOut] = []
     """About the profile as a whole (a peak raised to what the volume implies)."""
+    verdict: VerdictOut | None = None
+    """The one verdict, with how sure, the horizon and what could change it (`tco compare`, reports)."""
     uncertainty: UncertaintyOut | None = None
     """How sure: present in reports (`tco report`, `tco compare --outlook`)."""
     path: PathOut | None = None
@@ -822,7 +904,7 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
         warnings=[finding_out(finding, fill) for finding, flags in bill.warnings.items() if bool(flags[i])]
         + _limit_warnings(option.table, limits),
         depends_on=[f"{c.name}: depends on {c.depends_on}" for c in components if c.depends_on],
-        pricing=TableRef(table=option.id, effective=option.table.effective, file=book.files.get(option.id)),
+        pricing=TableRef.of(option.table, book.files.get(option.id)),
         hosting=option.table.hosting,
         limits=limits,
         restart=_restart(option, i),
@@ -945,14 +1027,27 @@ def _workload(estimate: Estimate, i: int) -> WorkloadOut:
     )
 
 
-def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
-    """Everything about profile `index`, in the order a reader wants it."""
+def _cheapest(options: list[OptionOut]) -> str | None:
+    """The cheapest option that can run the workload at a public price and is not set aside."""
+    runs = [o for o in options if o.applicable]
+    return min(runs, key=lambda o: o.monthly_usd).id if runs else None
+
+
+def summarize(
+    estimate: Estimate, index: int = 0, *, set_aside: Mapping[str, Sequence[Finding]] | None = None
+) -> EstimateOut:
+    """Everything about profile `index`, in the order a reader wants it. An option in `set_aside` (by
+    the checklist's answers: option id -> why) is shown apart: never the cheapest."""
     profile = profile_at(estimate, index)
+    aside = set_aside or {}
     options = []
     for o in estimate.options:
         out = _option(estimate, o, index, profile)
         if o.history is not None:
             out = out.model_copy(update={"history": _history(o, out, index, profile)})
+        if o.id in aside:
+            fit = out.fit.model_copy(update={"status": "set_aside", "reasons": [finding_out(f) for f in aside[o.id]]})
+            out = out.model_copy(update={"fit": fit, "applicable": False})
         options.append(out)
     book = estimate.book
     recorder = estimate.history_option
@@ -980,11 +1075,8 @@ def summarize(estimate: Estimate, index: int = 0) -> EstimateOut:
         profile=profile,
         pricing_date=book.as_of,
         unpriced=unpriced,
-        pricing=[
-            TableRef(table=t.id, effective=t.effective, file=book.files.get(t.id))
-            for _, t in sorted(book.tables.items())
-        ],
-        cheapest=estimate.cheapest()[index],
+        pricing=[TableRef.of(t, book.files.get(t.id)) for _, t in sorted(book.tables.items())],
+        cheapest=_cheapest(options),
         options=options,
         history=history,
         workload=workload,

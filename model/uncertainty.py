@@ -44,7 +44,6 @@ __all__ = [
     "draw",
     "inputs",
     "monte_carlo",
-    "share_text",
     "tornado",
 ]
 
@@ -83,10 +82,6 @@ class Input:
     @property
     def width(self) -> float:
         return self.high - self.low
-
-    def describe(self, value: float) -> str:
-        unit = "" if self.unit in ("", "count", "fraction", "multiplier") else f" {self.unit}"
-        return f"{value:,.4g}{unit}"
 
 
 def _drawn_path(path: tuple[str, ...]) -> bool:
@@ -256,33 +251,6 @@ class MonteCarlo:
         """The option cheapest in the most draws (ties: the lower median)."""
         ranked = sorted(self.options, key=lambda s: (-s.cheapest_share, np.nan_to_num(s.p50, nan=np.inf)))
         return ranked[0] if ranked and ranked[0].cheapest_share > 0 else None
-
-    def sentence(self) -> str:
-        best = self.leader
-        if best is None:
-            return f"No option can run this workload in any of {self.draws:,} draws."
-        if not self.inputs:
-            return f"{best.name} is the cheapest: no input of this comparison is uncertain."
-        others = sorted(
-            (s for s in self.options if s.id != best.id and s.cheapest_share > 0), key=lambda s: -s.cheapest_share
-        )
-        said = f"{best.name} is the cheapest in {share_text(best.cheapest_share)} of {self.draws:,} draws"
-        if others:
-            said += f" ({others[0].name}: {share_text(others[0].cheapest_share)})"
-        return said + f" over {len(self.inputs)} uncertain inputs."
-
-
-def share_text(share: float) -> str:
-    """A share of draws as a reader says it: "under 1%" and "over 99%" rather than a rounded 0% or 100%.
-
-    >>> share_text(0.004), share_text(0.83), share_text(0.999), share_text(1.0)
-    ('under 1%', '83%', 'over 99%', '100%')
-    """
-    if 0 < share < 0.005:
-        return "under 1%"
-    if 0.995 < share < 1:
-        return "over 99%"
-    return f"{share:.0%}"
 
 
 def _cheapest_shares(totals: npt.NDArray[np.float64]) -> tuple[Array, float]:

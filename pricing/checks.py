@@ -24,12 +24,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from pricing.criteria import Criteria
 from pricing.provenance import number_rows
-from pricing.schema import PriceTable, Source, Tiered
+from pricing.schema import PriceTable, Tiered
 from pricing.versions import diff_tables
 from pricing.yamlio import Problem, YamlDocument
 
@@ -338,13 +337,8 @@ class Staleness:
         return self.overdue_days > 0
 
 
-def _cited_sources(table: PriceTable) -> list[Source]:
-    cited = {item.source for item in table.numbers().values()}
-    return [s for key, s in table.sources.items() if key in cited] or list(table.sources.values())
-
-
 def last_checked(table: PriceTable) -> dt.date:
-    return min(s.checked for s in _cited_sources(table))
+    return table.checked()
 
 
 def stale_tables(tables: Iterable[TableVersion], today: dt.date) -> list[Staleness]:
@@ -359,10 +353,10 @@ def stale_tables(tables: Iterable[TableVersion], today: dt.date) -> list[Stalene
     out = []
     for version in newest.values():
         table = version.table
-        sources = _cited_sources(table)
-        checked = min(s.checked for s in sources)
+        sources = table.cited_sources()
+        checked = table.checked()
         read_last = max(s.read_on for s in sources)
-        due = (pd.Timestamp(checked) + pd.DateOffset(months=table.recheck_months)).date()
+        due = table.recheck_due()
         out.append(
             Staleness(
                 table=table.id,

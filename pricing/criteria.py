@@ -1,8 +1,11 @@
-"""Pydantic models of `data/criteria.yaml`: the recommendation checklist's questions and rules.
+"""Pydantic models of `data/criteria.yaml`: the checklist's questions and rules, and the share of
+draws under which the verdict is too close to call.
 
-Each rule says which vendor an answer favours, how strongly, why, and where that reasoning comes
-from. Rules on the numbers (cost at this volume, history limits) carry their thresholds here too,
-so no rule is written in Python. Pure: no files, no YAML (see `pricing.load.read_criteria`).
+Each rule says what an answer requires (it sets options aside: `excludes`, `requires_hosting`) or
+which vendor it only weighs for (`favours`, with a weight), why, and where that reasoning comes
+from; no rule is written in Python. Cost and fit are not rules here: the verdict is the cheapest
+option that can run the workload and meets the answers (`model.verdict`). Pure: no files, no YAML
+(see `pricing.load.read_criteria`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pricing.schema import Key, Source, Text
 
-__all__ = ["Answer", "Criteria", "NumberRule", "Question", "Rule", "Vendor"]
+__all__ = ["Answer", "Criteria", "Question", "Rule", "Vendor"]
 
 
 class _Strict(BaseModel):
@@ -63,41 +66,15 @@ class Rule(_Strict):
         return self
 
 
-class NumberRule(_Strict):
-    """A rule on the computed figures. `kind` names what it reads:
-
-    - `cost`: favours the vendor of the cheapest option when it saves at least `threshold` (a
-      fraction of the runner-up's cost); `weight_close` applies when the saving is smaller.
-    - `limits`: favours `favours` when this run, as profiled, crosses a hard per-run limit of
-      every option of the vendor `checks`; `weight_blocked` when the option's own remedy (its
-      segments: Continue-As-New) cannot avoid it. The reason may use {option}, {limit}, {step} and
-      {remedy}.
-    - `applicable`: rules out every vendor none of whose options can run this workload (a run
-      too long, a wait or a child it cannot await); the reason may use {vendor} and {why}.
-    """
-
-    id: Key
-    kind: Literal["cost", "limits", "applicable"]
-    favours: Key | None = None
-    checks: Key | None = None
-    weight: float = Field(gt=0, le=10)
-    weight_close: float = Field(default=0.5, ge=0, le=10)
-    weight_blocked: float = Field(default=0, ge=0, le=10)
-    threshold: float = Field(default=0.2, ge=0, le=1)
-    reason: Text
-    source: Key
-
-
 class Criteria(_Strict):
-    version: Literal[2]
-    default_vendor: Key
-    default_reason: Text
-    default_source: Key
+    version: Literal[3]
+    sure_share: float = Field(ge=0.5, le=1)
+    """The verdict is too close to call when the option it names is the cheapest in fewer draws
+    than this share (of the Monte Carlo's draws of every uncertain input)."""
     sources: Mapping[Key, Source]
     vendors: Mapping[Key, Vendor]
     questions: tuple[Question, ...]
     rules: tuple[Rule, ...]
-    number_rules: tuple[NumberRule, ...]
 
     @model_validator(mode="after")
     def _references(self) -> Criteria:
@@ -111,8 +88,7 @@ class Criteria(_Strict):
                 problems += [
                     f"rule {rule.id}: {a!r} is not an answer of {rule.question}" for a in rule.answers if a not in known
                 ]
-        items: tuple[Rule | NumberRule, ...] = (*self.rules, *self.number_rules)
-        for item in items:
+        for item in self.rules:
             if item.favours is not None and item.favours not in self.vendors:
                 problems.append(f"rule {item.id}: favours unknown vendor {item.favours!r}")
             if item.source not in self.sources:
@@ -121,17 +97,6 @@ class Criteria(_Strict):
             problems += [
                 f"rule {rule.id}: excludes unknown vendor {v!r}" for v in rule.excludes if v not in self.vendors
             ]
-        for number_rule in self.number_rules:
-            if number_rule.kind == "limits" and (number_rule.checks is None or number_rule.favours is None):
-                problems.append(
-                    f"rule {number_rule.id}: a `limits` rule names the vendor it `checks` and the one it `favours`"
-                )
-            if number_rule.checks is not None and number_rule.checks not in self.vendors:
-                problems.append(f"rule {number_rule.id}: checks unknown vendor {number_rule.checks!r}")
-        if self.default_vendor not in self.vendors:
-            problems.append(f"default_vendor {self.default_vendor!r} is not a vendor")
-        if self.default_source not in self.sources:
-            problems.append(f"default_source {self.default_source!r} is not a source")
         if problems:
             raise ValueError("; ".join(problems))
         return self

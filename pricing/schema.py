@@ -1010,6 +1010,24 @@ class PriceTable(_Strict):
                 )
         return self
 
+    def cited_sources(self) -> list[Source]:
+        """The sources its numbers cite (every source, if none is cited)."""
+        cited = {item.source for item in self.numbers().values()}
+        return [s for key, s in self.sources.items() if key in cited] or list(self.sources.values())
+
+    def checked(self) -> dt.date:
+        """The day its prices are known to hold: the oldest day among the sources its numbers cite on
+        which their number was read (at the source, or the date of the copy read instead)."""
+        return min(s.checked for s in self.cited_sources())
+
+    def recheck_due(self) -> dt.date:
+        """When its sources are due to be read again: `recheck_months` after `checked()`."""
+        checked = self.checked()
+        months = checked.month - 1 + self.recheck_months
+        year, month = checked.year + months // 12, months % 12 + 1
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return dt.date(year, month, min(checked.day, last))
+
     def numbers(self) -> dict[tuple[str, ...], Number | Tiered]:
         """Every sourced number of the table, keyed by its path (e.g. ('plans', 'pro', 'fee'))."""
         found: dict[tuple[str, ...], Number | Tiered] = {}

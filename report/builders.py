@@ -19,7 +19,6 @@ import jinja2
 import markupsafe
 
 from model.analysis import Analysis
-from model.outlook import to_out
 from model.result import EstimateOut
 from report.charts import (
     breakdown_chart,
@@ -31,7 +30,8 @@ from report.charts import (
     to_svgs,
     tornado_chart,
 )
-from report.compare import format_json
+from report.compare import format_json, with_verdict
+from report.compare import with_outlook as outlook_out
 from report.document import Document, build_document
 from report.text import csv_cell, csv_number, escape, fence
 
@@ -246,11 +246,10 @@ def build_json(analysis: Analysis, generated: dt.date | None = None) -> bytes:
 
 
 def with_outlook(analysis: Analysis) -> EstimateOut:
-    """The result with its `uncertainty` and `path` sections when the analysis has an outlook."""
-    if analysis.outlook is None:
-        return analysis.result
-    uncertainty, path = to_out(analysis.outlook, analysis.profile)
-    return analysis.result.model_copy(update={"uncertainty": uncertainty, "path": path})
+    """The contract: the result with its verdict, and its `uncertainty` and `path` sections when the
+    analysis has an outlook."""
+    result = with_verdict(analysis.result, analysis.verdict)
+    return result if analysis.outlook is None else outlook_out(result, analysis.outlook)
 
 
 CSV_COLUMNS = (

@@ -20,11 +20,11 @@ import pandas as pd
 
 from model.analysis import AXES, Analysis, value_of
 from model.crossover import Crossover
-from model.outlook import describe
 from model.result import EstimateOut
 from model.strategy import Strategy
 from model.units import BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_HOUR
 from report.compare import ranked
+from report.words import describe_strategy, input_value
 
 __all__ = [
     "breakdown_chart",
@@ -699,7 +699,9 @@ def path_crossings(analysis: Analysis) -> pd.DataFrame:
                 {
                     "month": float(at + 1),
                     "cumulative_usd": cost,
-                    "label": f"{describe(best, names)} and {describe(other, names)} cost the same so far",
+                    "label": (
+                        f"{describe_strategy(best, names)} and {describe_strategy(other, names)} cost the same so far"
+                    ),
                 }
             )
     return pd.DataFrame(rows, columns=["month", "cumulative_usd", "label"])
@@ -711,7 +713,7 @@ def path_frame(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
     names = _names(analysis)
     rows, marks = [], []
     for s in path_strategies(analysis):
-        label = describe(s, names)
+        label = describe_strategy(s, names)
         assert s.cumulative is not None
         for month, total in enumerate(s.cumulative, start=1):
             rows.append({"month": month, "strategy": label, "cumulative_usd": float(total)})
@@ -787,14 +789,14 @@ def tornado_frame(analysis: Analysis) -> pd.DataFrame:
     assert analysis.outlook is not None and analysis.outlook.tornado is not None
     rows = []
     for s in analysis.outlook.tornado.swings[:TORNADO_BARS]:
-        flips = "" if s.flips_at is None else s.input.describe(s.flips_at)
+        flips = "" if s.flips_at is None else input_value(s.input, s.flips_at)
         rows.append(
             {
                 "input": s.input.label,
                 "gap_low": s.gap_low,
                 "gap_high": s.gap_high,
-                "low": s.input.describe(s.input.low),
-                "high": s.input.describe(s.input.high),
+                "low": input_value(s.input, s.input.low),
+                "high": input_value(s.input, s.input.high),
                 "flips": flips or "not in reach",
                 "swing": s.swing,
             }

@@ -5,18 +5,34 @@ Pure functions from an `EstimateOut` to a string; the CLI only prints them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from tabulate import tabulate
 
 from model.result import ComponentOut, EstimateOut, FeatureOut, FindingOut, HistoryOut, OptionOut
 from model.units import price_unit_parts
-from model.verdict import verdict
+from model.verdict import Verdict, verdict_out
+
+if TYPE_CHECKING:
+    from model.outlook import Outlook
 from pricing.schema import FEATURES
-from report.words import fit_label, fit_reasons, money, option_name, plan_reason, say, sentence
+from report.words import (
+    fit_label,
+    fit_reasons,
+    flip_sentence,
+    mc_sentence,
+    money,
+    option_name,
+    path_sentence,
+    plan_reason,
+    say,
+    verdict_details,
+    verdict_sentence,
+)
 
 __all__ = [
     "format_json",
@@ -26,8 +42,9 @@ __all__ = [
     "format_unit_price",
     "monthly_cell",
     "ranked",
-    "saving",
     "to_jsonable",
+    "with_outlook",
+    "with_verdict",
 ]
 
 SIGNIFICANT_DIGITS = 10
@@ -111,6 +128,27 @@ def to_jsonable(result: EstimateOut) -> dict[str, Any]:
     return data
 
 
+def with_outlook(result: EstimateOut, o: Outlook) -> EstimateOut:
+    """The contract with its `uncertainty` and `path` sections, their sentences written as every view
+    writes them."""
+    from model.outlook import to_out
+
+    uncertainty, path = to_out(o, result.profile)
+    names = {s.id: s.name for s in o.monte_carlo.options}
+    return result.model_copy(
+        update={
+            "uncertainty": uncertainty.model_copy(update={"sentence": mc_sentence(o.monte_carlo)}),
+            "path": path.model_copy(update={"sentence": path_sentence(o.path, names)}),
+        }
+    )
+
+
+def with_verdict(result: EstimateOut, v: Verdict) -> EstimateOut:
+    """The contract with its `verdict` section, the sentence written as every view writes it."""
+    out = verdict_out(v).model_copy(update={"sentence": verdict_sentence(v, result)})
+    return result.model_copy(update={"verdict": out})
+
+
 def format_json(result: EstimateOut) -> str:
     """The JSON contract (see README, "JSON output"), computed floats to 10 significant digits and the
     profile exact."""
@@ -123,19 +161,7 @@ def ranked(result: EstimateOut) -> list[OptionOut]:
     return sorted(result.options, key=lambda o: (_ORDER[o.fit.status], o.monthly_usd))
 
 
-_ORDER = {"fits": 0, "workaround": 0, "not_public": 1, "ruled_out": 2}
-
-
-def saving(result: EstimateOut) -> tuple[OptionOut, OptionOut | None, float, float | None]:
-    """(cheapest, runner-up, how much less the cheapest costs [USD/month], that as a fraction
-    of the runner-up's cost); no runner-up with a single option."""
-    order = ranked(result)
-    best = order[0]
-    if len(order) == 1 or not best.applicable or not order[1].applicable:
-        return best, None, 0.0, None
-    runner = order[1]
-    diff = runner.monthly_usd - best.monthly_usd
-    return best, runner, diff, (diff / runner.monthly_usd if runner.monthly_usd > 0 else None)
+_ORDER = {"fits": 0, "workaround": 0, "not_public": 1, "ruled_out": 2, "set_aside": 3}
 
 
 def unpriced_note(result: EstimateOut) -> str | None:
@@ -158,65 +184,21 @@ def unpriced_note(result: EstimateOut) -> str | None:
     return "Not compared: " + "; ".join(parts) + "."
 
 
-def _parts(option: OptionOut) -> str:
-    s = option.subtotals
-    return (
-        f"vendor {money(s['vendor'])} · your infrastructure {money(s['infrastructure'])} · people {money(s['people'])}"
-    )
+def headline(v: Verdict, result: EstimateOut) -> str:
+    """The verdict in one sentence (`report.words.verdict_sentence`)."""
+    return verdict_sentence(v, result)
 
 
-def headline(result: EstimateOut) -> str:
-    """The answer in one sentence: the cheapest option and by how much, or, where the two
-    cheapest options' ranges overlap, that these inputs cannot tell them apart."""
-    v = verdict(result)
-    best, runner = v.best, v.runner
-    if best is None:
-        return "No option can run this profile at a public price: see each option's reasons."
-    if runner is None:
-        return (
-            f"{option_name(best)} ({best.plan}) is the only option that can run this profile, at "
-            f"{money(best.monthly_usd)} a month."
-        )
-    if v.too_close:
-        return (
-            f"Too close to call on these inputs: {option_name(best)} at {money(best.monthly_usd)} a month and "
-            f"{option_name(runner)} at {money(runner.monthly_usd)} have overlapping ranges."
-        )
-    share = f" ({v.share:.0%})" if v.share is not None else ""
-    return (
-        f"{option_name(best)} ({best.plan}) is the cheapest for this profile at {money(best.monthly_usd)} a month, "
-        f"{money(v.gap)}{share} less than {option_name(runner)}."
-    )
+def headline_details(v: Verdict, result: EstimateOut, today: dt.date | None = None) -> list[str]:
+    """What the verdict rests on and what could change it, a line each, with what would flip it."""
+    lines = verdict_details(v, result, today)
+    if v.flip is not None:
+        lines.append(f"What would flip it: {flip_sentence(v.flip, result)}")
+    return lines
 
 
-def headline_details(result: EstimateOut) -> list[str]:
-    """What the headline rests on: each of the two options' bill by category and range, and where
-    the gap comes from."""
-    v = verdict(result)
-    best, runner = v.best, v.runner
-    if best is None:
-        return []
-    out = [f"{option_name(best)}: {_parts(best)}; range {money(best.low_usd)} – {money(best.high_usd)}."]
-    out += [f"{option_name(best)}: {sentence(text)}" for text in fit_reasons(best)]
-    out += [f"{option_name(best)}: warning: {sentence(say(w))}" for w in best.warnings]
-    if runner is None:
-        return out
-    out.append(f"{option_name(runner)}: {_parts(runner)}; range {money(runner.low_usd)} – {money(runner.high_usd)}.")
-    if v.too_close:
-        out.append(
-            f"As estimated, {option_name(best)} costs {money(v.gap)} less; within the ranges either could be the "
-            "cheaper."
-        )
-    if v.parts.get("vendor", 0.0) < 0:
-        out.append(
-            f"{option_name(runner)}'s vendor bill is {money(-v.parts['vendor'])} lower: the gap is your "
-            "infrastructure and people, which are estimates."
-        )
-    return out
-
-
-def _headline(result: EstimateOut) -> str:
-    return f"“{result.profile.name}”: {headline(result)} (prices as of {result.pricing_date})"
+def _headline(v: Verdict, result: EstimateOut) -> str:
+    return f"“{result.profile.name}”: {headline(v, result)} (prices as of {result.pricing_date})"
 
 
 def monthly_cell(o: OptionOut) -> str:
@@ -329,14 +311,13 @@ def _history_lines(h: HistoryOut) -> list[str]:
     ]
 
 
-def format_table(result: EstimateOut, flip: str | None = None) -> str:
-    """A terminal report: headline (what it rests on, and `flip`: what would flip it), options
-    side by side, each option's line items, history."""
+def format_table(result: EstimateOut, v: Verdict, today: dt.date | None = None) -> str:
+    """A terminal report: the verdict (what it rests on, what could change it), options side by
+    side, each option's line items, history."""
     unpriced = unpriced_note(result)
     out = [
-        _headline(result),
-        *[f"  {d}" for d in headline_details(result)],
-        *([f"  What would flip it: {flip}"] if flip else []),
+        _headline(v, result),
+        *[f"  {d}" for d in headline_details(v, result, today)],
         *[f"Note: {say(w)}" for w in result.warnings],
         *([unpriced] if unpriced else []),
         "",
@@ -407,15 +388,14 @@ def plan_rows(option: OptionOut) -> list[tuple[str, ...]]:
     ]
 
 
-def format_markdown(result: EstimateOut, flip: str | None = None) -> str:
+def format_markdown(result: EstimateOut, v: Verdict, today: dt.date | None = None) -> str:
     """The same comparison as Markdown."""
     out = [
         f"# {result.profile.name}",
         "",
-        _headline(result),
+        _headline(v, result),
         "",
-        *[f"- {d}" for d in headline_details(result)],
-        *([f"- What would flip it: {flip}"] if flip else []),
+        *[f"- {d}" for d in headline_details(v, result, today)],
         "",
     ]
     unpriced = unpriced_note(result)
@@ -497,7 +477,7 @@ def format_outlook(result: EstimateOut) -> str:
                 else f"; flips at {s.flips_at:,.4g}" + ("" if s.flips_within_range else " (outside its range)")
             )
             out.append(f"  {s.label}: {money(s.gap_low_usd or 0)} to {money(s.gap_high_usd or 0)}{flips}")
-    out += ["", p.sentence]
+    out += ["", p.sentence or ""]
     for g in p.by_growth:
         start, _, then = g.best.partition(">")
         way = (

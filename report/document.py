@@ -10,11 +10,9 @@ from dataclasses import dataclass
 
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
-from model.outlook import crossover_sentences, decision, describe, migration_sentences, path_sentence
 from model.profile import WorkloadProfile, field_unit
-from model.result import EstimateOut, LimitOut
+from model.result import EstimateOut, LimitOut, finding_out
 from model.sweep import STEP_MEASURES
-from model.uncertainty import share_text
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
 from report.charts import TORNADO_BARS, crossing_at, path_strategies
@@ -31,7 +29,27 @@ from report.compare import (
     source_label,
     unpriced_note,
 )
-from report.words import elapsed, fit_label, fit_reasons, flip_sentence, money, option_name, plan_reason, say, sentence
+from report.words import (
+    checked_text,
+    crossover_sentences,
+    describe_strategy,
+    elapsed,
+    fit_label,
+    fit_reasons,
+    input_value,
+    mc_sentence,
+    migration_sentences,
+    money,
+    option_name,
+    path_sentence,
+    plan_reason,
+    requirements_text,
+    say,
+    sentence,
+    share_text,
+    terms_text,
+    verdict_sentence,
+)
 
 __all__ = [
     "ASSUMPTIONS",
@@ -247,14 +265,9 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
         )
     sections = [
         Section(
-            "The decision",
+            "How sure",
             paragraphs=(
-                mc.sentence(),
-                *(
-                    [f"What would flip it: {flip_sentence(analysis.flip, analysis.result)}"]
-                    if analysis.flip is not None
-                    else []
-                ),
+                mc_sentence(mc),
                 "P10–P90: nine draws in ten cost more than P10 and less than P90. The estimate prices every "
                 "input at its expected value; where an input's likeliest value is the end of its range (a list "
                 "price with an older, lower one seen elsewhere) the estimate can lie outside P10–P90.",
@@ -279,13 +292,13 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
         chance = p.chances.get(way.key)
         year_rows.append(
             (
-                describe(way, names),
+                describe_strategy(way, names),
                 *(money(v) for v in mine),
                 money(way.total),
                 share_text(chance) if chance is not None else ("0%" if p.draws else ""),
             )
         )
-    growth = "; ".join(f"{g.growth_percent:g}%/month: {describe(g.best, names)}" for g in p.by_growth)
+    growth = "; ".join(f"{g.growth_percent:g}%/month: {describe_strategy(g.best, names)}" for g in p.by_growth)
     moves = migration_sentences(o, names)
     volume = (
         f"Runs grow {p.runs[0]:,.0f} → {p.runs[-1]:,.0f} a month"
@@ -317,10 +330,11 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
         swing_rows = tuple(
             (
                 s.input.label + (f" (with {', '.join(s.moves_with)})" if s.moves_with else ""),
-                f"{s.input.describe(s.input.low)} – {s.input.describe(s.input.high)}",
+                f"{input_value(s.input, s.input.low)} – {input_value(s.input, s.input.high)}",
                 money(s.gap_low),
                 money(s.gap_high),
-                ("within its range: " if s.flips_within_range else "outside its range: ") + s.input.describe(s.flips_at)
+                ("within its range: " if s.flips_within_range else "outside its range: ")
+                + input_value(s.input, s.flips_at)
                 if s.flips_at is not None
                 else "not in reach",
             )
@@ -370,19 +384,34 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             chart="breakdown",
         )
     )
-    if analysis.recommendation is not None:
-        rec = analysis.recommendation
+    checklist = analysis.checklist
+    if checklist.answers or checklist.unanswered:
+        v = analysis.verdict
+        names = {o.id: option_name(o) for o in result.options}
+        rows = [
+            (names.get(option, option), "set aside", str(f.data.get("reason")), str(f.data.get("source_title")))
+            for option, found in v.set_aside.items()
+            for f in found
+        ]
+        rows += [
+            (x.vendor_name, f"leans to it (weight {x.weight:g})", f"{x.answer}: {x.reason}", x.source_title)
+            for x in checklist.leanings
+        ]
         sections.append(
             Section(
-                "Recommendation",
-                paragraphs=(rec.summary,)
-                + (
-                    ("Not answered (they weigh nothing): " + "; ".join(rec.unanswered.values()),)
-                    if rec.unanswered
-                    else ()
+                "Your answers",
+                paragraphs=(
+                    "The verdict names the cheapest option that can run the workload and meets your answers. An "
+                    "answer that requires what an option lacks sets it aside; one that only weighs for a vendor is "
+                    "named beside the verdict with what following it costs.",
+                    *(
+                        ("Not answered (they weigh nothing): " + "; ".join(checklist.unanswered.values()),)
+                        if checklist.unanswered
+                        else ()
+                    ),
                 ),
-                header=("Vendor", "Weight", "Reason", "Source"),
-                rows=tuple((f.favours_name, f"{f.weight:g}", f.reason, f.source_title) for f in rec.findings),
+                header=("Option or vendor", "What the answer does", "Why", "Source"),
+                rows=tuple(rows),
             )
         )
     sections.append(
@@ -546,9 +575,13 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             if c.provenance is not None:
                 p = c.provenance
                 seen.setdefault(p.url, (f"{p.title} — stated {p.stated}, {p.how}, {p.confidence}", p.url))
-    if analysis.recommendation is not None:
-        for f in analysis.recommendation.findings:
-            seen.setdefault(f.source_url, (f.source_title, f.source_url))
+    for found in analysis.verdict.set_aside.values():
+        for f in found:
+            seen.setdefault(
+                str(f.data.get("source_url")), (str(f.data.get("source_title")), str(f.data.get("source_url")))
+            )
+    for x in analysis.checklist.leanings:
+        seen.setdefault(x.source_url, (x.source_title, x.source_url))
     sections.append(
         Section(
             "Pricing tables and sources",
@@ -557,22 +590,58 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             links=tuple(seen.values()),
         )
     )
-    point = headline(analysis.result)
+    today = generated or dt.date.today()
     return Document(
         title=f"{analysis.profile.name}: orchestrator cost report",
         subtitle=f"Prices in force on {result.pricing_date}",
-        headline=decision(analysis.outlook) if analysis.outlook is not None else point,
-        details=(
-            *([f"At the estimate: {point}"] if analysis.outlook is not None else []),
-            *headline_details(analysis.result),
-            *(
-                [f"What would flip it: {flip_sentence(analysis.flip, analysis.result)}"]
-                if analysis.flip is not None
-                else []
-            ),
-        ),
-        sections=tuple(sections),
+        headline=verdict_sentence(analysis.verdict, result),
+        details=tuple(headline_details(analysis.verdict, result, today)),
+        sections=(page_one(analysis, today), *sections),
         description=analysis.profile.description,
         profile_yaml=dump_profile(analysis.profile),
-        generated=generated or dt.date.today(),
+        generated=today,
+    )
+
+
+def page_one(analysis: Analysis, today: dt.date) -> Section:
+    """What shaped the verdict, on the first page: the limits and designs, the answers that set options
+    aside, the terms entered and how old the prices are."""
+    result, v = analysis.result, analysis.verdict
+    shaped = [
+        f"{option_name(o)}: {fit_label(o)}: " + "; ".join(fit_reasons(o))
+        for o in ranked(result)
+        if o.fit.status in ("workaround", "not_public", "ruled_out")
+    ]
+    names = {o.id: option_name(o) for o in result.options}
+    aside = [
+        f"{names.get(option, option)}: {say(finding_out(f))}" for option, found in v.set_aside.items() for f in found
+    ]
+    terms = [
+        terms_text(names.get(option, option), overrides)
+        for option, overrides in analysis.profile.overrides.items()
+        if not overrides.empty
+    ]
+    stated = analysis.profile.requirements.stated()
+    if stated:
+        terms.append(requirements_text(stated))
+    overdue = [o for o in result.options if o.pricing.recheck_due is not None and o.pricing.recheck_due < today]
+    freshness = (
+        "Prices overdue for a re-check (the figures may have moved): "
+        + "; ".join(f"{option_name(o)}, {checked_text(o.pricing, today)}" for o in overdue)
+        + ". `tco pricing stale` lists them; CONTRIBUTING.md says how to re-check a table."
+        if overdue
+        else "Every option's prices are within their re-check period."
+    )
+    return Section(
+        "What shaped it",
+        paragraphs=(
+            *(("Limits and designs: " + " ".join(sentence(x) for x in shaped),) if shaped else ()),
+            *(("Set aside by your answers: " + " ".join(sentence(x) for x in aside),) if aside else ()),
+            *(
+                ("Your terms: " + " ".join(sentence(x) for x in terms),)
+                if terms
+                else ("Your terms: none entered; list prices.",)
+            ),
+            freshness,
+        ),
     )

@@ -8,26 +8,46 @@ time into a run through `elapsed`, and every option's name and fit through `opti
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from model.result import EstimateOut, FindingOut, OptionOut
-from model.verdict import Flip
+from model.findings import Finding
+from model.profile import OptionOverrides
+from model.result import EstimateOut, FindingOut, OptionOut, TableRef
+from model.verdict import Flip, Verdict
+
+if TYPE_CHECKING:
+    from model.outlook import Outlook
+    from model.strategy import Path, Strategy
+    from model.uncertainty import Band, Input, MonteCarlo
 
 __all__ = [
     "SAYINGS",
+    "checked_text",
+    "crossover_sentences",
+    "describe_strategy",
     "elapsed",
     "fit_label",
     "fit_reasons",
     "flip_sentence",
+    "input_value",
     "lower",
+    "mc_sentence",
+    "migration_sentences",
     "money",
     "number",
     "option_name",
+    "path_sentence",
     "plan_reason",
+    "requirements_text",
     "say",
     "sentence",
+    "share_text",
+    "terms_text",
+    "verdict_details",
+    "verdict_sentence",
 ]
 
 _FEATURES = {
@@ -234,6 +254,17 @@ SAYINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "instead of the whole conversation makes it linear."
     ),
     "history_inside": lambda v: f"This run stays well inside the {v.get('vendor')} {v.get('name')} limits.",
+    "set_aside": lambda v: f"set aside by your answer to “{v.get('question')}” ({v.get('answer')}): {v.get('reason')}",
+    "horizon_setup": lambda v: f"its setup costs {money(v.get('usd'), cents=False)} less",
+    "horizon_bills": lambda v: (
+        f"its bills come to {money(v.get('usd'), cents=False)} less over the {v.get('months')} months"
+        + (f" (the cheaper month by month from month {v['month']})" if v.get("month") not in (None, 1) else "")
+    ),
+    "horizon_migration": lambda v: (
+        f"moving at month {v.get('month')} saves {money(v.get('usd'), cents=False)} against staying put"
+        if v.get("usd") is not None
+        else f"it moves at month {v.get('month')}"
+    ),
     "peak_raised": lambda v: (
         f"peak_concurrent_runs {v.get('given', 0):,.4g} is below the {v.get('floor', 0):,.4g} runs that execute at "
         f"once on average within the {v.get('window_hours', 0):g} h busy window at this volume; priced at that floor"
@@ -300,6 +331,8 @@ def fit_label(option: OptionOut) -> str:
         if isinstance(up_to, float | int) and found is not None:
             return f"price not public above {number(float(up_to))} {found.data.get('unit')}"
         return "price not public (contract only)"
+    if status == "set_aside":
+        return "set aside by your answers"
     return "ruled out"
 
 
@@ -324,3 +357,319 @@ def plan_reason(option: OptionOut, plans: Sequence[Any] | None = None) -> str:
             if tied:
                 text += f"; as cheap as {' and '.join(tied)}, with more headroom"
     return text
+
+
+def share_text(share: float) -> str:
+    """A share of draws as a reader says it: "under 1%" and "over 99%" rather than a rounded 0% or 100%.
+
+    >>> share_text(0.004), share_text(0.83), share_text(0.999), share_text(1.0)
+    ('under 1%', '83%', 'over 99%', '100%')
+    """
+    if 0 < share < 0.005:
+        return "under 1%"
+    if 0.995 < share < 1:
+        return "over 99%"
+    return f"{share:.0%}"
+
+
+def describe_strategy(strategy: Strategy, names: Mapping[str, str]) -> str:
+    """A strategy in words: "stay on A", or "start on A, move to B at month m"."""
+    if strategy.then is None:
+        return f"stay on {names.get(strategy.start, strategy.start)}"
+    return (
+        f"start on {names.get(strategy.start, strategy.start)}, move to "
+        f"{names.get(strategy.then, strategy.then)} at month {strategy.month}"
+    )
+
+
+def _names(result: EstimateOut) -> dict[str, str]:
+    return {o.id: option_name(o) for o in result.options}
+
+
+def _horizon_clause(v: Verdict, result: EstimateOut) -> str:
+    """ "; over the next 36 months …" when the cheapest path is not staying on the named option."""
+    h = v.horizon
+    if h is None or not v.differs_over_horizon:
+        return ""
+    names = _names(result)
+    why = [say(finding_text(f)) for f in h.why]
+    because = f": {'; '.join(why)}" if why else ""
+    return (
+        f"; over the next {h.months} months, though, the cheapest path is to {describe_strategy(h.best, names)} "
+        f"({money(h.best.total, cents=False)} with setup and migration, against {money(h.named_total, cents=False)}"
+        f"{because})"
+    )
+
+
+def finding_text(finding: Finding) -> FindingOut:
+    """An engine finding as the contract carries it, for `say`."""
+    from model.result import finding_out
+
+    return finding_out(finding)
+
+
+def _sure(v: Verdict) -> str:
+    return f"the cheapest in {share_text(v.sure)} of {v.draws:,} draws" if v.sure is not None and v.draws else ""
+
+
+def verdict_sentence(v: Verdict, result: EstimateOut) -> str:
+    """The verdict in one sentence, the same in every view: the option, by how much, how sure, and
+    the horizon's winner when it differs (with why)."""
+    best, runner = v.best, v.runner
+    answers = " that meets your answers" if v.set_aside else ""
+    if best is None:
+        return f"No option{answers} can run this profile at a public price: see each option's reasons."
+    horizon = _horizon_clause(v, result)
+    if runner is None:
+        return (
+            f"{option_name(best)} ({best.plan}) is the only option{answers} that can run this profile, at "
+            f"{money(best.monthly_usd)} a month{horizon}."
+        )
+    if v.too_close:
+        if v.sure is not None and v.draws:
+            return (
+                f"Too close to call on these inputs: {option_name(best)} at {money(best.monthly_usd)} a month is "
+                f"{_sure(v)}, {option_name(runner)} at {money(runner.monthly_usd)} in "
+                f"{share_text(v.runner_sure or 0.0)}{horizon}."
+            )
+        return (
+            f"Too close to call on these inputs: {option_name(best)} at {money(best.monthly_usd)} a month and "
+            f"{option_name(runner)} at {money(runner.monthly_usd)} have overlapping ranges{horizon}."
+        )
+    share = f" ({v.share:.0%})" if v.share is not None else ""
+    sure = f", and {_sure(v)}" if _sure(v) else ""
+    return (
+        f"{option_name(best)} ({best.plan}) is the cheapest{answers} for this profile at {money(best.monthly_usd)} "
+        f"a month, {money(v.gap)}{share} less than {option_name(runner)}{sure}{horizon}."
+    )
+
+
+def checked_text(ref: TableRef, today: dt.date) -> str:
+    """When an option's prices hold as of, and whether their re-check is overdue on `today`."""
+    if ref.checked is None:
+        return ""
+    text = f"prices hold as of {ref.checked:%Y-%m-%d}"
+    if ref.recheck_due is not None and ref.recheck_due < today:
+        text += f" (re-check overdue since {ref.recheck_due:%Y-%m-%d})"
+    return text
+
+
+def _parts(option: OptionOut) -> str:
+    s = option.subtotals
+    return (
+        f"vendor {money(s['vendor'])} · your infrastructure {money(s['infrastructure'])} · people {money(s['people'])}"
+    )
+
+
+def _either(items: Sequence[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def verdict_details(v: Verdict, result: EstimateOut, today: dt.date | None = None) -> list[str]:
+    """What the verdict rests on and what could still change it, a line each: the two options' bills
+    by category and range, why the named one runs as it does, the gap when it is too close to call,
+    what your answers set aside, lean to or leave open, and how old the two options' prices are."""
+    best, runner = v.best, v.runner
+    out: list[str] = []
+    if best is not None:
+        out.append(f"{option_name(best)}: {_parts(best)}; range {money(best.low_usd)} – {money(best.high_usd)}.")
+        out += [f"{option_name(best)}: {sentence(text)}" for text in fit_reasons(best)]
+        out += [f"{option_name(best)}: warning: {sentence(say(w))}" for w in best.warnings]
+    if best is not None and runner is not None:
+        out.append(
+            f"{option_name(runner)}: {_parts(runner)}; range {money(runner.low_usd)} – {money(runner.high_usd)}."
+        )
+        if v.too_close:
+            out.append(
+                f"As estimated, {option_name(best)} costs {money(v.gap)} less; on these inputs either could be the "
+                "cheaper."
+            )
+        if v.parts.get("vendor", 0.0) < 0:
+            out.append(
+                f"{option_name(runner)}'s vendor bill is {money(-v.parts['vendor'])} lower: the gap is your "
+                "infrastructure and people, which are estimates."
+            )
+    if v.set_aside:
+        names = _names(result)
+        by_reason: dict[str, list[str]] = {}
+        for option, found in v.set_aside.items():
+            for f in found:
+                by_reason.setdefault(str(f.data.get("reason")), []).append(names.get(option, option))
+        out.append(
+            "Set aside by your answers: "
+            + "; ".join(f"{', '.join(dict.fromkeys(who))} ({why.rstrip('.')})" for why, who in by_reason.items())
+            + "."
+        )
+    if v.leanings:
+        heaviest = v.leanings[0]
+        reasons = "; ".join(
+            dict.fromkeys(f"“{x.question}” {x.answer.lower()}" for x in v.leanings if x.vendor == heaviest.vendor)
+        )
+        cost = ""
+        if v.leaning_option is not None and best is not None:
+            more = v.leaning_option.monthly_usd - best.monthly_usd
+            cost = (
+                f": its cheapest option, {option_name(v.leaning_option)}, costs {money(more)} more a month"
+                if more > 0
+                else f": its cheapest option, {option_name(v.leaning_option)}, costs no more"
+            )
+        out.append(f"Your answers lean to {heaviest.vendor_name} ({reasons}){cost}.")
+    if v.open_questions and best is not None:
+        asked = "; ".join(
+            f"“{q.text}” ({_either([label for label, ids in q.would if best.id in ids])} would set it aside)"
+            for q in v.open_questions
+        )
+        out.append(f"What could still change it: {asked}.")
+    if today is not None:
+        for shown in (best, runner):
+            if shown is not None and shown.pricing.recheck_due is not None and shown.pricing.recheck_due < today:
+                out.append(f"{option_name(shown)}: {checked_text(shown.pricing, today)}.")
+    return out
+
+
+def mc_sentence(mc: MonteCarlo) -> str:
+    """How sure, over the draws: the option cheapest in the most draws and the next."""
+    best = mc.leader
+    if best is None:
+        return f"No option can run this workload in any of {mc.draws:,} draws."
+    if not mc.inputs:
+        return f"{best.name} is the cheapest: no input of this comparison is uncertain."
+    others = sorted(
+        (s for s in mc.options if s.id != best.id and s.cheapest_share > 0), key=lambda s: -s.cheapest_share
+    )
+    said = f"{best.name} is the cheapest in {share_text(best.cheapest_share)} of {mc.draws:,} draws"
+    if others:
+        said += f" ({others[0].name}: {share_text(others[0].cheapest_share)})"
+    return said + f" of {len(mc.inputs)} uncertain inputs, your own numbers' doubts among them."
+
+
+def path_sentence(p: Path, names: Mapping[str, str]) -> str:
+    """The best strategy over the horizon, and what it saves against the next best."""
+    best = p.best
+    if best is None:
+        return f"No strategy can run this workload in every one of the {p.months} months."
+    said = (
+        f"Over {p.months} months the cheapest path is to {describe_strategy(best, names)}: "
+        f"{money(best.total, cents=False)} in all"
+    )
+    if best.then is not None:
+        stay = p.stay(best.start)
+        if stay is not None:
+            said += (
+                f", {money(stay.total - best.total, cents=False)} less than staying on "
+                f"{names.get(best.start, best.start)}"
+            )
+        return said + "."
+    runner = next((s for s in p.strategies[1:]), None)
+    if runner is not None:
+        said += (
+            f", {money(runner.total - best.total, cents=False)} less than the next best "
+            f"({describe_strategy(runner, names)})"
+        )
+    moves = [s for s in p.strategies if s.start == best.start and s.then is not None]
+    return said + (". No migration from it pays off within the horizon." if moves or runner is None else ".")
+
+
+def migration_sentences(o: Outlook, names: Mapping[str, str]) -> list[str]:
+    """The best month to move each way between the two leading options, or that it never pays within the
+    horizon."""
+    from model.outlook import migration_month
+
+    lead = o.leading(2)
+    if len(lead) < 2:
+        return []
+    out = []
+    for a, b in (lead, lead[::-1]):
+        month = migration_month(o.path, a, b)
+        when = f"month {month}." if month is not None else f"never within {o.path.months} months."
+        out.append(f"Best month to move from {names[a]} to {names[b]}: {when}")
+    return out
+
+
+def crossover_sentences(band: Band, names: Mapping[str, str], what: str) -> list[str]:
+    """Where each crossover that changes the cheapest lies over the draws (`what`: the chart's field in words)."""
+    return [
+        f"{names[c.options[0]]} and {names[c.options[1]]} cross between {number(c.p10)} and {number(c.p90)} "
+        f"({what}) in eight draws of ten (median {number(c.p50)}; they cross within the chart in "
+        f"{share_text(c.share)} of the draws)."
+        for c in band.crossovers
+    ]
+
+
+_PER = {"s": "a second", "h": "an hour", "month": "a month", "year": "a year", "GB-month": "a GB-month"}
+
+
+def input_value(inp: Input, value: float) -> str:
+    """A value of an uncertain input as a reader says it: dollars with what they buy, a share as a
+    percentage, a factor as ×, else the number and its unit.
+
+    >>> from model.uncertainty import Input
+    >>> input_value(Input("k", "l", "USD/s", 0, 0, 1, "triangular"), 3.375e-05)
+    '$0.0000338 a second'
+    >>> input_value(Input("k", "l", "USD/1M actions", 0, 0, 1, "triangular"), 25)
+    '$25.00 per 1M actions'
+    >>> input_value(Input("k", "l", "fraction", 0, 0, 1, "triangular"), 0.125)
+    '12.5%'
+    >>> input_value(Input("k", "l", "FTE", 0, 0, 1, "triangular"), 0.03)
+    '0.03 FTE'
+    """
+    unit = inp.unit
+    if unit == "multiplier":
+        return f"×{value:.3g}"
+    if unit == "fraction":
+        return f"{value * 100:.3g}%"
+    if unit.startswith("USD"):
+        per = unit.removeprefix("USD").lstrip("/")
+        figure = f"${value:.3g}" if 0 < abs(value) < 0.01 else money(value)
+        if figure.startswith("$") and "e" in figure:
+            figure = f"${value:.7f}".rstrip("0")
+        if not per:
+            return figure
+        words = _PER.get(per)
+        return f"{figure} {words}" if words else f"{figure} per {per}"
+    shown = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{shown} {unit}".strip() if unit not in ("", "count") else shown
+
+
+def terms_text(name: str, terms: OptionOverrides) -> str:
+    """A contract's terms for one option, in words.
+
+    >>> from model.profile import OptionOverrides
+    >>> terms_text("Acme", OptionOverrides(discount_percent=20, commitment_usd=1000, plan="pro", prices={"run": 0.5}))
+    "Acme: your price for run 0.5; 20% off the vendor's bill; $1,000.00 a month committed; plan pro pinned"
+    """
+    said = [f"your price for {k.replace('_', ' ')} {v:g}" for k, v in terms.prices.items()]
+    if terms.discount_percent:
+        said.append(f"{terms.discount_percent:g}% off the vendor's bill")
+    if terms.commitment_usd is not None:
+        credit = terms.commitment_credit_usd
+        said.append(
+            f"{money(terms.commitment_usd)} a month committed"
+            + (f" for {money(credit)} of credit" if credit is not None and credit != terms.commitment_usd else "")
+        )
+    if terms.plan:
+        said.append(f"plan {terms.plan} pinned")
+    said += [f"add-on {k.replace('_', ' ')} ×{v:g}" for k, v in terms.addons.items()]
+    return f"{name}: " + "; ".join(said)
+
+
+def requirements_text(stated: Mapping[str, Any]) -> str:
+    """The plan requirements a profile states, in words.
+
+    >>> requirements_text({"sso": True, "sla_percent": 99.9, "seats": 10})
+    'Every plan must offer: SSO / SAML, an uptime SLA of 99.9%, 10 seats'
+    """
+    said = []
+    for key, value in stated.items():
+        if key == "sla_percent":
+            said.append(f"an uptime SLA of {value:g}%")
+        elif key == "seats":
+            said.append(f"{value:g} seats")
+        elif key == "log_retention_days":
+            said.append(f"{value:g} days of log retention")
+        elif key == "support":
+            said.append(f"{value} support")
+        else:
+            said.append(_FEATURES.get(key, key.replace("_", " ")))
+    return "Every plan must offer: " + ", ".join(said)

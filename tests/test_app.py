@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from model.analysis import headline_of
 from model.engine import estimate
 from model.result import summarize
 from pricing.load import read_criteria, read_pricebook, read_versions
 from pricing.profiles import read_presets
 from report.compare import monthly_cell
-from report.document import headline
-from report.words import flip_sentence, option_name, say, sentence
+from report.words import flip_sentence, option_name, say, sentence, verdict_sentence
 from ui.state import VIEWS, field_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -72,18 +72,26 @@ def param(at: AppTest, key: str) -> str:
 
 
 def shown_headline(at: AppTest) -> str:
+    """The verdict above the views: the first level-4 heading (a view may have headings of its own)."""
     texts = [m.value for m in at.markdown if m.value.startswith("#### ")]
-    assert len(texts) == 1
-    return texts[0].removeprefix("#### ")
+    assert texts
+    return plain(texts[0].removeprefix("#### "))
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric if any(m.label == n or m.label.startswith(f"{n}, ") for n in NAMES)}
+    """The Compare view's figures by option (a ⚠ after a name marks prices overdue for a re-check)."""
+    out = {}
+    for m in at.metric:
+        label = m.label.removesuffix(" ⚠")
+        if any(label == n or label.startswith(f"{n}, ") for n in NAMES):
+            out[label] = m.value
+    return out
 
 
-def expected(profile) -> tuple[str, dict[str, str]]:
-    result = summarize(estimate(profile, read_pricebook(on=dt.date.today())))
-    return headline(result), {option_name(o): monthly_cell(o) for o in result.options}
+def expected(profile, answers: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    head = headline_of(profile, read_pricebook(on=dt.date.today()), criteria=CRITERIA, answers=answers)
+    result = head.result
+    return verdict_sentence(head.verdict, result), {option_name(o): monthly_cell(o) for o in result.options}
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -177,18 +185,24 @@ def test_bad_link_values_are_named_and_the_rest_kept():
     assert not at.error
 
 
-def test_checklist_answers_change_the_verdict_and_survive_view_changes():
+def test_checklist_answers_change_the_verdict_and_survive_view_changes(presets):
+    """The Checklist's verdict is the headline's: an answer that sets the cheapest aside moves both;
+    one that only weighs for a vendor leaves the verdict and is named beside it."""
     at = start({"view": "checklist"})
-    before = [s.value for s in at.success]
-    at.radio(key="q.languages").set_value("polyglot").run()
-    at.radio(key="q.polyglot_workers").set_value("yes").run()
+    verdict = lambda: plain(" ".join(s.value for s in [*at.success, *at.warning]))  # noqa: E731
+    assert verdict() == shown_headline(at) == expected(presets["coding-agent"])[0]
     at.radio(key="q.regulated").set_value("yes").run()
-    after = [s.value for s in at.success]
-    assert after != before
+    assert verdict() == shown_headline(at) == expected(presets["coding-agent"], {"regulated": "yes"})[0]
+    favoured = next(CRITERIA.vendors[r.favours].name for r in CRITERIA.rules if r.id == "regulated" and r.favours)
+    assert f"Your answers lean to {favoured}" in plain(" ".join(m.value for m in at.markdown))
+    at.radio(key="q.languages").set_value("go").run()
+    answers = {"regulated": "yes", "languages": "go"}
+    assert verdict() == shown_headline(at) == expected(presets["coding-agent"], answers)[0]
+    assert "Set aside by your answers" in plain(" ".join(m.value for m in at.markdown))
     at.segmented_control(key="view").set_value("compare").run()
     at.segmented_control(key="view").set_value("checklist").run()
     assert at.radio(key="q.regulated").value == "yes"
-    assert param(at, "q.regulated") == "yes"
+    assert param(at, "q.regulated") == "yes" and param(at, "q.languages") == "go"
 
 
 def test_price_history_shows_every_version_of_the_chosen_table():
@@ -281,11 +295,11 @@ def test_broken_data_is_explained_not_a_traceback(tmp_path, monkeypatch):
 def test_the_checklist_starts_unanswered_and_assumes_nothing():
     at = start({"view": "checklist"})
     assert all(at.radio(key=f"q.{q.id}").value is None for q in CRITERIA.questions)
-    text = " ".join(m.value for m in at.markdown)
-    assert "Not answered" in text and "your answer" not in text
+    text = plain(" ".join(m.value for m in at.markdown))
+    assert "What could still change it" in text and "you answered" not in text
     at.radio(key="q.regulated").set_value("yes").run()
     assert param(at, "q.regulated") == "yes"
-    assert any("from your answer" in m.value for m in at.markdown)
+    assert any("you answered" in m.value for m in at.markdown)
     at.button(key="clear_answers").click().run()
     assert at.radio(key="q.regulated").value is None
     assert not any(k.startswith("q.") for k in at.query_params)
@@ -296,8 +310,8 @@ def test_the_headline_says_what_it_rests_on_and_what_would_flip_it():
     from pricing.profiles import read_presets
 
     at = start({"preset": "background-agent"})
-    analysis = analyse(read_presets()["background-agent"], read_pricebook(on=dt.date.today()))
-    text = " ".join(m.value for m in at.markdown)
+    analysis = analyse(read_presets()["background-agent"], read_pricebook(on=dt.date.today()), criteria=CRITERIA)
+    text = plain(" ".join(m.value for m in at.markdown))
     assert analysis.flip is not None
     assert f"**What would flip it:** {flip_sentence(analysis.flip, analysis.result)}" in text
     assert "vendor $" in text and "your infrastructure $" in text and "people $" in text

@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
-from model.analysis import compared
-from model.outlook import decision, outlook
+from model.analysis import compared, headline_of
+from model.outlook import outlook
 from model.profile import FieldRange, PathInputs
-from model.uncertainty import monte_carlo
-from pricing.load import read_pricebook
+from pricing.load import read_criteria, read_pricebook
+from report.text import escape
+from report.words import verdict_sentence
 from tests.test_app import param, problems_shown, start, unfold
 from ui.state import PATH, RANGE, decode, encode
 
@@ -28,22 +29,22 @@ def _profile(at):
     return state.profile
 
 
-def test_the_headline_says_how_sure_as_the_engine_draws_it():
+def test_the_headline_is_the_engine_s_one_verdict_with_how_sure():
     at = start({"preset": "coding-agent"})
     profile = _profile(at)
-    want = monte_carlo(profile, BOOK, compared(profile, BOOK)).sentence()
-    shown = [m.value for m in at.markdown if "How sure:" in m.value]
-    assert shown and want in shown[0]
+    head = headline_of(profile, BOOK, criteria=read_criteria())
+    want = verdict_sentence(head.verdict, head.result)
+    assert "of 10,000 draws" in want
+    shown = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert shown == [f"#### {escape(want)}"]
 
 
-def test_the_outlook_view_shows_the_engine_s_decision_spread_and_path():
+def test_the_outlook_view_shows_the_engine_s_spread_and_path():
     at = start({"preset": "article-example", "view": "outlook", "path.growth": "8", "path.cutover": "1"})
     assert not at.error, [e.value for e in at.error]
     profile = _profile(at)
     assert profile.path == PathInputs(growth_percent_per_month=8, cutover_months=1)
     seen = outlook(profile, BOOK, compared(profile, BOOK))
-    texts = [t.value for t in at.text]
-    assert decision(seen) in texts
     frame = at.dataframe[0].value
     best = seen.monte_carlo.leader
     assert best is not None

@@ -15,13 +15,11 @@ from pypdf import PdfReader
 
 from cli import main
 from model.analysis import analyse
-from model.outlook import decision
 from model.result import EstimateOut
 from pricing.load import read_criteria
 from pricing.profiles import parse_profile_text, read_presets
 from report.builders import BUILDERS, build
-from report.document import headline
-from report.words import money
+from report.words import money, verdict_sentence
 
 PRESETS = read_presets()
 CRITERIA = read_criteria()
@@ -36,12 +34,17 @@ def analysis(request, book):
     ).with_outlook()
 
 
+def headline(analysis):
+    return verdict_sentence(analysis.verdict, analysis.result)
+
+
 def test_markdown_carries_every_part(analysis):
     md = build(analysis, "md", GENERATED).decode("utf-8")
-    assert headline(analysis.result) in md
+    assert headline(analysis) in md
     for title in (
+        "What shaped it",
         "Options side by side",
-        "Recommendation",
+        "Your answers",
         "Where the cheapest option changes with volume",
         "Crossovers along context growth",
         "Limits on one run",
@@ -60,8 +63,8 @@ def test_markdown_carries_every_part(analysis):
             assert component.name in md
     yaml_text = md.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert parse_profile_text(yaml_text, "report.md") == analysis.profile
-    for finding in analysis.recommendation.findings:
-        assert finding.reason.replace("|", "\\|") in md
+    for leaning in analysis.checklist.leanings:
+        assert leaning.reason.replace("|", "\\|") in md
 
 
 def test_html_is_self_contained_and_loads_the_profile_back(analysis):
@@ -80,25 +83,19 @@ def test_html_is_self_contained_and_loads_the_profile_back(analysis):
     assert "default-src 'none'" in page
     yaml_text = htmllib.unescape(page.split('<pre id="profile-yaml">', 1)[1].split("</pre>", 1)[0])
     assert parse_profile_text(yaml_text, "report.html") == analysis.profile
-    assert htmllib.escape(headline(analysis.result), quote=False) in page or headline(analysis.result) in (
-        htmllib.unescape(page)
-    )
+    assert htmllib.escape(headline(analysis), quote=False) in page or headline(analysis) in htmllib.unescape(page)
 
 
 def test_page_one_is_the_decision(analysis):
-    """The report opens on the decision, the leading options with their P10-P90, the path and the inputs that
-    matter, in that order, before the detail; every figure there is the outlook's own."""
+    """The report opens on the verdict (the app's headline sentence), what shaped it, how sure, the path
+    and the inputs that matter, in that order, before the detail; every figure there is the outlook's own."""
     md = build(analysis, "md", GENERATED).decode("utf-8")
     o = analysis.outlook
-    assert f"**{decision(o)}**" in md
+    assert f"**{headline(analysis)}**" in md
     titles = [line.removeprefix("## ") for line in md.splitlines() if line.startswith("## ")]
-    assert (
-        titles[:3]
-        == ["The decision", f"The next {o.path.months} months", "What moves the answer most"][
-            : 2 + bool(o.tornado.swings)
-        ]
-    )
-    assert titles.index("Options side by side") == 2 + bool(o.tornado.swings)
+    expected = ["What shaped it", "How sure", f"The next {o.path.months} months", "What moves the answer most"]
+    assert titles[:4] == expected[: 3 + bool(o.tornado.swings)]
+    assert titles.index("Options side by side") == 3 + bool(o.tornado.swings)
     for option in o.leading(3):
         s = o.monte_carlo.option(option)
         assert f"| {s.name} | {money(s.p50)} | {money(s.p10)} – {money(s.p90)} |" in md
@@ -106,7 +103,7 @@ def test_page_one_is_the_decision(analysis):
     assert money(best.total) in md
     pdf = PdfReader(io.BytesIO(build(analysis, "pdf", GENERATED)))
     first = re.sub(r"\s+", " ", pdf.pages[0].extract_text())
-    assert "The decision" in first and "P10" in first
+    assert "What shaped it" in first and "P10" in first
 
 
 def test_pdf_has_no_near_empty_page(analysis):
@@ -125,7 +122,7 @@ def test_pdf_opens_and_holds_the_figures(analysis):
     assert len(reader.pages) >= 3
     for option in analysis.result.options:
         assert option.name in text
-    assert "Assumptions" in text and "Recommendation" in text and "version: 2" in text
+    assert "Assumptions" in text and "Your answers" in text and "version: 2" in text
 
 
 def test_json_is_the_contract(analysis):

@@ -14,6 +14,7 @@ from cli import main
 from model.engine import estimate
 from model.profile import PlanRequirements, ProfileError
 from model.result import summarize
+from model.verdict import verdict
 from pricing.load import PricingError, read_pricebook
 from pricing.profiles import known_from, parse_profile_text, read_presets
 from pricing.schema import SUPPORT_LEVELS
@@ -123,7 +124,8 @@ def test_every_plan_shows_its_features_with_a_source():
         assert all(f.url.startswith("https://") for f in plan.features)
     pro = next(p for p in option.plans if p.id == "pro")
     assert next(f for f in pro.features if f.id == "seats").shown.startswith("25 seats, more as extra seats")
-    text = format_markdown(summarize(estimate(ARTICLE, BOOK, [TRIGGER])))
+    result = summarize(estimate(ARTICLE, BOOK, [TRIGGER]))
+    text = format_markdown(result, verdict(result))
     assert "Plans and what they include" in text and "| Hobby " in text
 
 

@@ -102,7 +102,7 @@ def test_the_app_shows_it(data, monkeypatch):
     assert not at.error, [e.value for e in at.error]
     preset = read_presets(data)["coding-agent"]
     want = next(o for o in summarize(estimate(preset, read_pricebook(data))).options if o.id == "acme/cloud")
-    shown = {m.label: m.value for m in at.metric}
+    shown = {m.label.removesuffix(" ⚠"): m.value for m in at.metric}  # ⚠: prices overdue for a re-check
     assert shown["Acme Cloud"] == money(want.monthly_usd)
     at.segmented_control(key="view").set_value("limits").run()
     assert not at.exception

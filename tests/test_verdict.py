@@ -10,8 +10,7 @@ from model.engine import estimate
 from model.result import summarize
 from model.verdict import flip_point, verdict
 from pricing.load import read_pricebook
-from report.compare import headline, headline_details
-from report.words import flip_sentence
+from report.words import flip_sentence, verdict_details, verdict_sentence
 from tests.agents import agent
 
 BOOK = read_pricebook()
@@ -32,7 +31,7 @@ def test_the_gap_is_split_into_vendor_infrastructure_and_people():
     for category, part in v.parts.items():
         assert part == pytest.approx(runner.subtotals[category] - best.subtotals[category])
     assert v.parts["vendor"] < 0 and v.decided_by == "people"  # Temporal's own bill is the lower one
-    details = " ".join(headline_details(result))
+    details = " ".join(verdict_details(v, result))
     assert "Temporal Cloud's vendor bill is" in details and "lower" in details
 
 
@@ -40,15 +39,15 @@ def test_overlapping_ranges_are_too_close_to_call():
     _, result = _pair("trigger.dev/cloud", "temporal/cloud", monthly_runs=200_000, steps_per_run=15, step_seconds=4)
     v = verdict(result)
     assert v.too_close == (v.runner.low_usd <= v.best.high_usd) and v.too_close
-    assert headline(result).startswith("Too close to call on these inputs")
-    assert "cheapest" not in headline(result)
+    assert verdict_sentence(v, result).startswith("Too close to call on these inputs")
+    assert "is the cheapest" not in verdict_sentence(v, result)
 
 
 def test_a_clear_gap_names_the_winner():
     _, result = _pair("cloudflare/workflows", "temporal/self-hosted", monthly_runs=3000)
     v = verdict(result)
     assert not v.too_close and v.best.high_usd < v.runner.low_usd
-    assert headline(result).startswith(f"{v.best.name} ({v.best.plan}) is the cheapest")
+    assert verdict_sentence(v, result).startswith(f"{v.best.name} ({v.best.plan}) is the cheapest")
 
 
 def test_the_ops_share_break_even_flips_the_answer_as_the_engine_says():

@@ -1,13 +1,17 @@
-"""The recommendation checklist: the questions of `data/criteria.yaml`, the verdict and every
-reason behind it with its source."""
+"""The checklist: the questions of `data/criteria.yaml`, the one verdict (the headline's), and every
+reason behind it with its source: what the answers set aside or weigh for, and what cannot run the
+workload, by the vendor's own limits."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
+from model.result import OptionOut
 from pricing.criteria import Criteria
+from report.compare import ranked
+from report.text import escape
+from report.words import option_name, say, verdict_sentence
 
 __all__ = ["answer_key", "render_checklist"]
 
@@ -21,12 +25,22 @@ def _clear(criteria: Criteria) -> None:
         st.session_state[answer_key(question.id)] = None
 
 
+def _limit_source(option: OptionOut, limit_id: object) -> str:
+    found = next((x for x in option.limits if x.id == limit_id), None)
+    if found is None or found.provenance is None:
+        return ""
+    return f" [{escape(found.provenance.title)}]({found.provenance.url})"
+
+
 def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
-    rec = analysis.recommendation
+    v, checklist, result = analysis.verdict, analysis.checklist, analysis.result
     left, right = st.columns([2, 3])
     with left:
         st.subheader("About your team")
-        st.caption("A question left unanswered weighs nothing: no answer is assumed.")
+        st.caption(
+            "An answer that requires what an option lacks sets it aside; one that only weighs for a vendor is "
+            "named beside the verdict. A question left unanswered weighs nothing."
+        )
         for question in criteria.questions:
             labels = {a.id: a.label for a in question.answers}
             st.radio(
@@ -41,40 +55,32 @@ def render_checklist(analysis: Analysis, criteria: Criteria) -> None:
         st.button("Clear my answers", key="clear_answers", on_click=_clear, args=(criteria,))
     with right:
         st.subheader("Verdict")
-        if rec is None:
-            st.info("No criteria are loaded.")
-            return
-        if rec.vendor is None:
-            st.warning(rec.summary)
-        else:
-            st.success(rec.summary)
-        scores = pd.DataFrame(
-            [
-                {"Vendor": criteria.vendors[k].name, "Score": v}
-                for k, v in sorted(rec.scores.items(), key=lambda item: (-item[1], item[0]))
-            ]
-        )
-        if not scores.empty:
-            st.dataframe(scores, hide_index=True)
-        weighed = [f for f in rec.findings if f.kind != "excludes"]
-        ruled_out = [f for f in rec.findings if f.kind == "excludes"]
-        if weighed:
-            st.markdown("**Reasons**")
-        for f in weighed:
-            origin = {"answer": "your answer", "figures": "the figures"}.get(f.kind, "the default")
-            st.markdown(
-                f"- **{f.favours_name}** (weight {f.weight:g}, from {origin}): {f.reason} "
-                f"[{f.source_title}]({f.source_url})"
-            )
-        if ruled_out:
-            st.markdown("**Ruled out**")
-        for f in ruled_out:
-            st.markdown(
-                f"- **{f.favours_name}**: {f.reason.removeprefix('Ruled out: ')} [{f.source_title}]({f.source_url})"
-            )
-        if rec.unanswered:
-            st.markdown("**Not answered** (they weigh nothing): " + "; ".join(rec.unanswered.values()))
-        st.caption(
-            "The soft preferences (team size, time to ship, a platform team) come from a comparison of "
-            "two of the vendors; the others are weighed on cost, limits and what your answers require."
-        )
+        text = escape(verdict_sentence(v, result))
+        (st.success if v.best is not None and not v.too_close else st.warning)(text)
+        st.caption("The same verdict as the headline, the Outlook and the report.")
+        names = {o.id: option_name(o) for o in result.options}
+        if v.set_aside:
+            st.markdown("**Set aside by your answers**")
+            for option, found in v.set_aside.items():
+                for f in found:
+                    st.markdown(
+                        f"- **{escape(names.get(option, option))}**: {escape(str(f.data.get('reason')))} "
+                        f"[{escape(str(f.data.get('source_title')))}]({f.data.get('source_url')})"
+                    )
+        if checklist.leanings:
+            st.markdown("**What your answers weigh for** (named beside the verdict, never in its place)")
+            for x in checklist.leanings:
+                st.markdown(
+                    f"- **{escape(x.vendor_name)}** (weight {x.weight:g}; you answered “{escape(x.answer)}”): "
+                    f"{escape(x.reason)} [{escape(x.source_title)}]({x.source_url})"
+                )
+        unable = [o for o in ranked(result) if o.fit.status in ("ruled_out", "not_public")]
+        if unable:
+            st.markdown("**Cannot run this workload at a public price** (the vendor's own limits and prices)")
+            for o in unable:
+                reasons = "; ".join(escape(say(r)) + _limit_source(o, r.data.get("limit")) for r in o.fit.reasons)
+                st.markdown(f"- **{escape(option_name(o))}**: {reasons}")
+        if v.open_questions:
+            st.markdown("**What could still change it**: " + "; ".join(escape(q.text) for q in v.open_questions))
+        elif checklist.unanswered:
+            st.caption("Not answered (they weigh nothing): " + escape("; ".join(checklist.unanswered.values())))

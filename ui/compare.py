@@ -1,24 +1,22 @@
-"""The headline (shown above every view) and the comparison view: options side by side, the
-crossover charts, the stacked breakdown and the line items. Reads an `Analysis`; computes nothing."""
+"""The headline (the one verdict, shown above every view) and the comparison view: each option's
+figure, what the verdict rests on, options side by side, the crossover charts, the stacked breakdown
+and the line items. Reads a `Headline` and an `Analysis`; computes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
-from model.analysis import AXES, Analysis
+from model.analysis import AXES, Analysis, Headline
 from model.crossover import Crossover
 from model.profile import field_unit
-from model.result import EstimateOut, OptionOut
-from model.uncertainty import MonteCarlo
-from model.verdict import Flip
+from model.result import OptionOut
 from report.charts import breakdown_frame
 from report.compare import (
     PLAN_HEADERS,
     adds_nothing,
-    headline,
-    headline_details,
     monthly_cell,
     plan_rows,
     ranked,
@@ -26,20 +24,32 @@ from report.compare import (
     unpriced_note,
 )
 from report.text import escape
-from report.words import fit_label, fit_reasons, flip_sentence, money, option_name, plan_reason, say, sentence
+from report.words import (
+    checked_text,
+    fit_label,
+    fit_reasons,
+    flip_sentence,
+    money,
+    option_name,
+    plan_reason,
+    say,
+    sentence,
+    verdict_details,
+    verdict_sentence,
+)
 from ui.data import chart_spec
 
-__all__ = ["flip_line", "render_compare", "render_headline", "sure_line"]
+__all__ = ["overdue", "render_compare", "render_headline"]
 
 MONEY = st.column_config.NumberColumn(format="dollar")
 PER_RUN = st.column_config.NumberColumn(
     format="$%.4f", help="A run's share of the month's cost: cents alone would hide most of a figure like $0.0022"
 )
 PER_ROW = 5
-"""Metrics side by side in the headline; more options go into rows beneath, folded away."""
+"""Metrics side by side in the Compare view; more options go into rows beneath, folded away."""
 
 
-def _metrics(options: list[OptionOut], best: OptionOut | None) -> None:
+def _metrics(options: list[OptionOut], best: OptionOut | None, today: dt.date) -> None:
     for start in range(0, len(options), PER_ROW):
         row = options[start : start + PER_ROW]
         for column, option in zip(st.columns(PER_ROW), row, strict=False):
@@ -52,8 +62,9 @@ def _metrics(options: list[OptionOut], best: OptionOut | None) -> None:
                 delta = fit_label(option)
             why = " ".join(sentence(text) for text in fit_reasons(option))
             warned = " ".join(f"Warning: {sentence(say(w))}" for w in option.warnings)
+            stale = overdue(option, today)
             column.metric(
-                option_name(option),
+                option_name(option) + (" ⚠" if stale else ""),
                 monthly_cell(option),
                 delta=delta,
                 delta_color="off" if not option.applicable or option.id == getattr(best, "id", None) else "inverse",
@@ -61,37 +72,56 @@ def _metrics(options: list[OptionOut], best: OptionOut | None) -> None:
                 help=f"{why} {option.plan}: {plan_reason(option)} "
                 f"Vendor bill {money(option.subtotals['vendor'])}, infrastructure "
                 f"{money(option.subtotals['infrastructure'])}, people {money(option.subtotals['people'])}. "
-                f"Range {money(option.low_usd)} – {money(option.high_usd)}. {warned}".strip(),
+                f"Range {money(option.low_usd)} – {money(option.high_usd)}. {warned} "
+                f"{sentence(checked_text(option.pricing, today))}".strip(),
                 border=True,
             )
 
 
-def sure_line(mc: MonteCarlo) -> str:
-    """The headline's line on how sure it is: the Monte Carlo's share of draws in which each option is the cheapest."""
-    return f"**How sure:** {mc.sentence()} (the Outlook view shows the spread, what moves it and the months ahead)"
+def overdue(option: OptionOut, today: dt.date) -> bool:
+    """The option's prices are past their re-check date."""
+    return option.pricing.recheck_due is not None and option.pricing.recheck_due < today
 
 
-def render_headline(result: EstimateOut) -> tuple[DeltaGenerator, DeltaGenerator]:
-    """The answer first: the cheapest option and by how much, a place beneath it for how sure it is (filled
-    once the view is drawn), what each leader's figure is made of and a place for what would flip it
-    (`flip_line`, filled next), then one metric per option (the cheapest five in a row; with more, the
-    rest folded beneath). Returns the two places. Needs one estimate, not the sweeps nor the flip's
-    crossovers: an edit shows it first."""
+def render_headline(head: Headline, today: dt.date) -> None:
+    """The answer first, above every view and short enough for a phone: the verdict in one sentence (the
+    same sentence as the report's first page), what would flip it, and what the checklist set aside or
+    leaves open. The figures behind it are the Compare view's."""
+    v, result = head.verdict, head.result
+    st.markdown(f"#### {escape(verdict_sentence(v, result))}")
+    lines = []
+    if v.flip is not None:
+        lines.append(f"**What would flip it:** {escape(flip_sentence(v.flip, result))}")
+    details = verdict_details(v, result, today)
+    lines += [escape(d) for d in details if d.startswith(("Set aside", "Your answers lean", "What could still"))]
+    stale = [o for o in (v.best, v.runner) if o is not None and overdue(o, today)]
+    if stale:
+        lines.append("⚠ " + "; ".join(escape(f"{option_name(o)}: {checked_text(o.pricing, today)}") for o in stale))
+    if lines:
+        st.markdown("  \n".join(lines))
+    unpriced = unpriced_note(result)
+    if unpriced:  # every view compares only the options priced on the date
+        st.info(unpriced, icon=":material/event_busy:")
+
+
+def _figures(head: Headline, today: dt.date) -> None:
+    """What the verdict rests on: each option's monthly figure (the cheapest five in a row; with more, the
+    rest folded beneath), the two leaders' bills by category, warnings and the peak."""
+    v, result = head.verdict, head.result
     order = ranked(result)
-    best = order[0] if order and order[0].applicable else None
-    st.markdown(f"#### {headline(result)}")
-    how_sure = st.empty()
-    st.markdown("  \n".join(headline_details(result)))
-    flip_place = st.empty()
-    _metrics(order[:PER_ROW], best)
+    _metrics(order[:PER_ROW], v.best, today)
     if len(order) > PER_ROW:
         with st.expander(f"The other {len(order) - PER_ROW} options (narrow the list in the sidebar's Options)"):
-            _metrics(order[PER_ROW:], best)
+            _metrics(order[PER_ROW:], v.best, today)
+    details = [
+        d
+        for d in verdict_details(v, result, today)
+        if not d.startswith(("Set aside", "Your answers lean", "What could"))
+    ]
+    if details:
+        st.markdown("  \n".join(escape(d) for d in details))
     for warning in result.warnings:
         st.warning(f"{say(warning)}.", icon=":material/trending_up:")
-    unpriced = unpriced_note(result)
-    if unpriced:
-        st.info(unpriced, icon=":material/event_busy:")
     work = result.workload
     peak = ""
     if work is not None:
@@ -105,14 +135,9 @@ def render_headline(result: EstimateOut) -> tuple[DeltaGenerator, DeltaGenerator
         f"Prices in force on {result.pricing_date}. {peak}"
         "Each figure is a month's total cost of ownership: the vendor's bill, the machines you run "
         "yourself (workers, or the whole platform when self-hosted) and the share of an engineer "
-        "who operates it (Team, in the sidebar). Hover a figure for its parts."
+        "who operates it (Team, in the sidebar). Hover a figure for its parts; ⚠ marks prices overdue "
+        "for a re-check."
     )
-    return how_sure, flip_place
-
-
-def flip_line(flip: Flip | None, result: EstimateOut) -> str:
-    """The headline's line on what would flip the verdict (empty when nothing in range does)."""
-    return "" if flip is None else f"**What would flip it:** {flip_sentence(flip, result)}"
 
 
 def _options_frame(analysis: Analysis) -> pd.DataFrame:
@@ -130,6 +155,7 @@ def _options_frame(analysis: Analysis) -> pd.DataFrame:
                 "Infrastructure": o.subtotals["infrastructure"],
                 "People": o.subtotals["people"],
                 "Why this plan": plan_reason(o),
+                "Prices hold as of": o.pricing.checked,
             }
             for o in ranked(analysis.result)
         ]
@@ -197,8 +223,9 @@ def _line_items(analysis: Analysis) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def render_compare(analysis: Analysis, axes: list[str]) -> None:
+def render_compare(analysis: Analysis, axes: list[str], today: dt.date) -> None:
     result = analysis.result
+    _figures(analysis.headline, today)
     st.subheader("Options side by side")
     st.dataframe(
         _options_frame(analysis),

@@ -1,6 +1,7 @@
 """Loading at the UI edge, cached on explicit keys: the price book by (date, fingerprint of the
-data files), the analysis by (profile, date, fingerprint, axis, answers). The engine itself is
-never cached inside; it is fast enough to run on every change."""
+data files), the headline (the one verdict) by (profile, date, fingerprint, answers), the sweeps by
+(profile, date, fingerprint, axis, the options the answers set aside): answering a question that
+sets nothing aside re-runs no sweep. The engine itself is never cached inside."""
 
 from __future__ import annotations
 
@@ -13,14 +14,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from model.analysis import Analysis, analyse, compared, priced
+from model.analysis import Analysis, Headline, Sweeps, assemble, compared, headline_of, priced, sweeps_of
 from model.impact import costs_by_date
 from model.lines import HOSTING_TABLE, machine_names
 from model.profile import WorkloadProfile
-from model.recommend import recommend
-from model.result import EstimateOut
-from model.uncertainty import MonteCarlo, monte_carlo
-from model.verdict import Flip, flip_point
 from pricing.checks import TableVersion
 from pricing.criteria import Criteria
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
@@ -43,10 +40,8 @@ __all__ = [
     "history",
     "machine_label",
     "machines",
-    "monte_carlo_for",
     "outlook_for",
     "presets",
-    "priced_for",
 ]
 
 
@@ -75,59 +70,56 @@ def _book(on: dt.date, fingerprint: str) -> PriceBook:
     return read_pricebook(on=on)
 
 
+Answers = tuple[tuple[str, str], ...]
+"""The checklist's answers as a cache key."""
+
+
+def _answers(answers: dict[str, str] | None) -> Answers:
+    return tuple(sorted((answers or {}).items()))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _monte_carlo(profile_json: str, on: dt.date, fingerprint: str) -> MonteCarlo:
+def _headline(profile_json: str, on: dt.date, fingerprint: str, answers: Answers) -> Headline:
+    profile = WorkloadProfile.model_validate_json(profile_json)
+    return headline_of(profile, _book(on, fingerprint), criteria=_criteria(fingerprint), answers=dict(answers))
+
+
+def headline_for(profile: WorkloadProfile, on: dt.date, answers: dict[str, str] | None = None) -> Headline:
+    """The one verdict: the estimate, the Monte Carlo, the path and what would flip it, over the options the
+    answers leave (`model.analysis.headline_of`), once per profile, date and answers."""
+    return _headline(profile.model_dump_json(), on, data_fingerprint(), _answers(answers))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _sweeps(profile_json: str, on: dt.date, fingerprint: str, axis: str, aside: tuple[str, ...]) -> Sweeps:
     profile = WorkloadProfile.model_validate_json(profile_json)
     book = _book(on, fingerprint)
-    return monte_carlo(profile, book, compared(profile, book))
+    return sweeps_of(profile, book, axis, compared(profile, book, aside), priced(profile, book))
+
+
+def _analysis(profile_json: str, on: dt.date, fingerprint: str, axis: str, answers: Answers) -> Analysis:
+    head = _headline(profile_json, on, fingerprint, answers)
+    aside = tuple(sorted(head.checklist.set_aside))
+    profile = WorkloadProfile.model_validate_json(profile_json)
+    return assemble(profile, _book(on, fingerprint), head, _sweeps(profile_json, on, fingerprint, axis, aside))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _outlook(profile_json: str, on: dt.date, fingerprint: str, axis: str) -> Analysis:
-    base = _analysis(profile_json, on, fingerprint, axis)
-    return base.with_outlook(mc=_monte_carlo(profile_json, on, fingerprint))
-
-
-def monte_carlo_for(analysis: Analysis) -> MonteCarlo:
-    """The headline's Monte Carlo: 10,000 seeded draws, once per profile and date."""
-    return _monte_carlo(analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint())
+def _outlook(profile_json: str, on: dt.date, fingerprint: str, axis: str, answers: Answers) -> Analysis:
+    return _analysis(profile_json, on, fingerprint, axis, answers).with_outlook()
 
 
 def outlook_for(analysis: Analysis) -> Analysis:
-    """The analysis with its outlook (the path, the tornado, the bands), once per profile, date and axis."""
-    full = _outlook(analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint(), analysis.axis)
+    """The analysis with its outlook (the path, the tornado, the bands, over the verdict's own draws),
+    once per profile, date, axis and answers."""
+    full = _outlook(
+        analysis.profile.model_dump_json(),
+        analysis.book.as_of,
+        data_fingerprint(),
+        analysis.axis,
+        _answers(dict(analysis.answers)),
+    )
     return replace(analysis, outlook=full.outlook)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _priced(profile_json: str, on: dt.date, fingerprint: str) -> EstimateOut:
-    profile = WorkloadProfile.model_validate_json(profile_json)
-    return priced(profile, _book(on, fingerprint))
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _headline(profile_json: str, on: dt.date, fingerprint: str) -> tuple[EstimateOut, Flip | None]:
-    profile = WorkloadProfile.model_validate_json(profile_json)
-    result = _priced(profile_json, on, fingerprint)
-    return result, flip_point(profile, _book(on, fingerprint), result)
-
-
-def priced_for(profile: WorkloadProfile, on: dt.date) -> EstimateOut:
-    """The headline's estimate alone: one engine call, drawn before anything else an edit runs."""
-    return _priced(profile.model_dump_json(), on, data_fingerprint())
-
-
-def headline_for(profile: WorkloadProfile, on: dt.date) -> tuple[EstimateOut, Flip | None]:
-    """The headline's estimate and what would flip it (two options' crossovers), before the sweeps."""
-    return _headline(profile.model_dump_json(), on, data_fingerprint())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _analysis(profile_json: str, on: dt.date, fingerprint: str, axis: str) -> Analysis:
-    """Everything but the checklist, which depends on the answers and is cheap: answering a
-    question does not re-run the sweeps."""
-    profile = WorkloadProfile.model_validate_json(profile_json)
-    return analyse(profile, _book(on, fingerprint), axis=axis, headline=_headline(profile_json, on, fingerprint))
 
 
 CHARTS: dict[str, Callable[[Analysis], Any]] = {
@@ -141,15 +133,19 @@ a ready Vega-Lite spec."""
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _chart_spec(kind: str, profile_json: str, on: dt.date, fingerprint: str, axis: str) -> dict[str, Any]:
+def _chart_spec(
+    kind: str, profile_json: str, on: dt.date, fingerprint: str, axis: str, answers: Answers
+) -> dict[str, Any]:
     # Not validated here: the report tests render these same charts through the validating path.
-    chart = CHARTS[kind](_analysis(profile_json, on, fingerprint, axis))
+    chart = CHARTS[kind](_analysis(profile_json, on, fingerprint, axis, answers))
     return chart if isinstance(chart, dict) else dict(chart.to_dict(validate=False))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _limit_panel_specs(profile_json: str, on: dt.date, fingerprint: str, axis: str) -> list[dict[str, Any]]:
-    panels = limits_panels(_analysis(profile_json, on, fingerprint, axis))
+def _limit_panel_specs(
+    profile_json: str, on: dt.date, fingerprint: str, axis: str, answers: Answers
+) -> list[dict[str, Any]]:
+    panels = limits_panels(_analysis(profile_json, on, fingerprint, axis, answers))
     return [dict(panel.to_dict(validate=False)) for panel in panels]
 
 
@@ -157,7 +153,11 @@ def limit_panel_specs(analysis: Analysis) -> list[dict[str, Any]]:
     """The limits chart as one Vega-Lite spec per panel (each stretches to its column), built once
     per analysis."""
     specs = _limit_panel_specs(
-        analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint(), analysis.axis
+        analysis.profile.model_dump_json(),
+        analysis.book.as_of,
+        data_fingerprint(),
+        analysis.axis,
+        _answers(dict(analysis.answers)),
     )
     return [{**spec, "datasets": {k: list(v) for k, v in spec.get("datasets", {}).items()}} for spec in specs]
 
@@ -212,14 +212,20 @@ def book_for(on: dt.date) -> PriceBook:
 
 
 def analysis_for(profile: WorkloadProfile, on: dt.date, axis: str, answers: dict[str, str]) -> Analysis:
-    base = _analysis(profile.model_dump_json(), on, data_fingerprint(), axis)
-    return replace(base, recommendation=recommend(criteria(), answers, base.result), answers=dict(answers))
+    return _analysis(profile.model_dump_json(), on, data_fingerprint(), axis, _answers(answers))
 
 
 def chart_spec(analysis: Analysis, kind: str) -> dict[str, Any]:
     """The Vega-Lite spec of one of the analysis' charts (`CHARTS`), built once per analysis:
     a rerun that changes nothing (switching views, answering the checklist) reuses it."""
-    spec = _chart_spec(kind, analysis.profile.model_dump_json(), analysis.book.as_of, data_fingerprint(), analysis.axis)
+    spec = _chart_spec(
+        kind,
+        analysis.profile.model_dump_json(),
+        analysis.book.as_of,
+        data_fingerprint(),
+        analysis.axis,
+        _answers(dict(analysis.answers)),
+    )
     # Streamlit moves the datasets out of the spec it is given: hand it a copy of the cached one.
     return {**spec, "datasets": {name: list(rows) for name, rows in spec.get("datasets", {}).items()}}
 

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
-from model.outlook import crossover_sentences, decision, describe, migration_sentences, path_sentence
 from report.charts import cost_curve_spec, path_chart, path_strategies, tornado_chart, tornado_frame
+from report.words import crossover_sentences, describe_strategy, migration_sentences, path_sentence
 
 __all__ = ["render_outlook", "spread_frame"]
 
@@ -42,16 +42,14 @@ def render_outlook(analysis: Analysis) -> None:
     assert o is not None
     mc, p = o.monte_carlo, o.path
     names = {s.id: s.name for s in mc.options}
-    st.subheader("The decision")
-    st.text(decision(o))
+    st.subheader("How sure")
     st.caption(
         f"{mc.draws:,} draws (seed {mc.seed}) of {len(mc.inputs)} uncertain inputs: every ranged number of "
-        "the pricing tables (triangular on low, expected, high unless the table says otherwise) and the "
-        "workload ranges you give in the sidebar's *What you are unsure of*. The same inputs give the same "
-        "figures."
+        "the pricing tables (triangular on low, expected, high unless the table says otherwise), and your own "
+        "numbers: the ranges in the sidebar's *What you are unsure of*, or, left empty, the default doubt on "
+        "seconds per step, retries, payload, context growth, CPU share and the length of a human wait. The "
+        "same inputs give the same figures; the headline's share is these draws'."
     )
-
-    st.subheader("How sure")
     st.dataframe(
         spread_frame(analysis),
         hide_index=True,
@@ -112,7 +110,7 @@ def render_outlook(analysis: Analysis) -> None:
         mine = years[years["strategy"] == s.key]
         rows.append(
             {
-                "Strategy": describe(s, names),
+                "Strategy": describe_strategy(s, names),
                 **{f"Year {int(y)}": float(v) for y, v in zip(mine["year"], mine["cost_usd"], strict=True)},
                 "Total": s.total,
                 "Best in": p.chances.get(s.key, 0.0),
@@ -133,7 +131,11 @@ def render_outlook(analysis: Analysis) -> None:
         st.dataframe(
             pd.DataFrame(
                 [
-                    {"Growth [%/month]": g.growth_percent, "Best path": describe(g.best, names), "Total": g.best.total}
+                    {
+                        "Growth [%/month]": g.growth_percent,
+                        "Best path": describe_strategy(g.best, names),
+                        "Total": g.best.total,
+                    }
                     for g in p.by_growth
                 ]
             ),

@@ -38,6 +38,7 @@ from pricing.criteria import Criteria
 from pricing.profiles import OptionTerms
 
 __all__ = [
+    "CONTRACT",
     "STATE_VERSION",
     "VIEWS",
     "Allowed",
@@ -123,6 +124,8 @@ class Allowed:
     """The table the price-history view opens on: the option table with the most versions."""
     terms: Mapping[str, OptionTerms] = field(default_factory=dict)
     """Option id -> the price, plan and add-on ids its `your.` parameters may name (any version's)."""
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Option id -> its name (the newest table's), for the words a picker shows."""
 
 
 Problem = tuple[str, str, str]
@@ -362,6 +365,9 @@ def overrides_params(overrides: Mapping[str, Any]) -> dict[str, Any]:
     return params
 
 
+CONTRACT = "contract.option"
+"""The session key of the option whose terms the contract section shows, kept apart from its box's value
+(Streamlit resets a box whose value is not among the choices of a pricing date)."""
 NEED = "need."
 """Link parameters and widget keys of a profile's `requirements`: `need.<field>`."""
 
@@ -759,7 +765,8 @@ class Session:
         self.set_profile(state.profile)
         self.store["view"] = state.view
         self.store["axis"] = state.axis
-        self.store["pricing_date"] = state.pricing_date
+        # The box shows the date in force: the link's, or today's when the link names none.
+        self.store["pricing_date"] = state.pricing_date or dt.date.today()
         self.store["history_table"] = state.table or self.allowed.default_table
         for question in self.criteria.questions:
             self.store[f"q.{question.id}"] = state.answers.get(question.id)  # None: not answered
@@ -790,6 +797,10 @@ class Session:
             for key in [k for k in self.store if str(k).startswith((YOURS, NEED))]:
                 del self.store[key]
             self.store.update(overrides_params(profile.overrides))
+            # The contract section opens on an option whose terms these are (the first in the list).
+            with_terms = [o for o in (self.allowed.options or sorted(profile.overrides)) if o in profile.overrides]
+            if with_terms:
+                self.store[CONTRACT] = with_terms[0]
             self.store.update(requirements_params(profile.requirements))
             for name in ("sso", "hipaa"):
                 self.store[f"{NEED}{name}"] = getattr(profile.requirements, name)
@@ -853,14 +864,18 @@ class Session:
             raise ProfileError(problems)
         return out
 
-    def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:
-        """The state the widgets describe. `on` is the pricing date in force; the link always
-        names it, so a link opened later shows the same prices, not the newer ones."""
-        answers = {
+    def answers(self) -> dict[str, str]:
+        """The checklist's answers the widgets hold (a question not answered is left out)."""
+        return {
             q.id: str(self.store[f"q.{q.id}"])
             for q in self.criteria.questions
             if self.store.get(f"q.{q.id}") is not None
         }
+
+    def state(self, profile: WorkloadProfile, on: dt.date) -> UiState:
+        """The state the widgets describe. `on` is the pricing date in force; the link always
+        names it, so a link opened later shows the same prices, not the newer ones."""
+        answers = self.answers()
         return UiState(
             preset=str(self.store["preset"]),
             profile=profile,

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.analysis import compared
-from model.engine import estimate
-from model.outlook import outlook, to_out
-from model.result import summarize
-from pricing.load import read_pricebook
+from model.analysis import compared, headline_of
+from model.outlook import outlook
+from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import read_presets
-from report.compare import format_json, format_markdown, format_outlook
+from report.compare import format_json, format_markdown, format_outlook, with_outlook, with_verdict
 from tests.conftest import latest_date
 
 HERE = Path(__file__).resolve().parent
@@ -22,14 +20,16 @@ HERE = Path(__file__).resolve().parent
 def render() -> dict[str, str]:
     """File name -> content, for every preset, priced with every table in force."""
     book = read_pricebook(on=latest_date())
+    criteria = read_criteria()
     out = {}
     for name, profile in read_presets().items():
-        result = summarize(estimate(profile, book))
+        # The one verdict: 10,000 seeded draws, the 36-month path and what would flip it.
+        head = headline_of(profile, book, criteria=criteria)
+        result = with_verdict(head.result, head.verdict)
         out[f"{name}.json"] = format_json(result)
-        out[f"{name}.md"] = format_markdown(result)
-        # How sure and over what horizon: 10,000 seeded draws and the 36-month path.
-        uncertainty, path = to_out(outlook(profile, book, compared(profile, book), band_draws=0), profile)
-        out[f"{name}.outlook.md"] = format_outlook(result.model_copy(update={"uncertainty": uncertainty, "path": path}))
+        out[f"{name}.md"] = format_markdown(result, head.verdict)
+        seen = outlook(profile, book, compared(profile, book), band_draws=0, mc=head.monte_carlo)
+        out[f"{name}.outlook.md"] = format_outlook(with_outlook(result, seen))
     return out
 
 
