@@ -199,13 +199,13 @@ def test_adding_and_removing_a_scenario_updates_the_link():
     from tests.test_app import param
 
     at = _app({"preset": "coding-agent", "view": "scenarios"})
-    at.text_input(key="scenario.new.name").input("Double")
-    at.selectbox(key="scenario.new.field.0").set_value("monthly_runs")
-    at.text_input(key="scenario.new.value.0").input("6000")
-    at.button[[b.label for b in at.button].index("Add")].click().run()
+    at.text_input(key="scenario.edit.name").input("Double")
+    at.selectbox(key="scenario.edit.add").set_value("monthly_runs").run()
+    at.text_input(key="scenario.edit.value.monthly_runs").input("6000")
+    at.button(key="scenario.edit.save").click().run()
     assert not at.exception
     assert param(at, "s1") == "Double" and param(at, "s1.monthly_runs") == "6000"
-    at.button(key="scenario.remove.Double").click().run()
+    at.button(key="scenario.remove.1").click().run()
     assert "s1" not in at.query_params
 
 
@@ -263,7 +263,7 @@ def test_the_report_carries_the_scenarios(capsys, tmp_path):
     assert "Scenarios side by side" in out.read_text()
 
 
-# --- the scenarios view's chart
+# --- the scenarios view: its chart, and an editor that changes any field of any scenario
 
 
 def _today_book():
@@ -340,6 +340,211 @@ def test_the_chart_leaves_out_only_options_that_cannot_run_a_scenario_and_says_s
     for name, option in out:
         assert next(o.name for r in results for o in r.result.options if o.id == option) in said
         assert f"“{name}”" in said
+
+
+def _allowed():
+    from ui import data
+
+    return data.allowed()
+
+
+def test_every_field_of_the_sidebar_is_a_change_a_scenario_can_make():
+    from model.profile import NUMERIC_FIELDS, PlanRequirements
+    from ui.scenarios import editable_fields
+    from ui.state import PATH_PARAMS, PROFILE_FIELDS
+
+    allowed = _allowed()
+    fields = editable_fields(allowed, _today_book())
+    wanted = {f for f in PROFILE_FIELDS if f not in ("name", "description")} | {"options", "engineer_cost"}
+    wanted |= {f"{p}{o}" for p in ("ops.", "setup.", "migrate.") for o in allowed.options}
+    wanted |= {f"need.{f}" for f in PlanRequirements.model_fields}
+    wanted |= {f"path.{p}" for p in PATH_PARAMS} | {f"range.{f}" for f in NUMERIC_FIELDS}
+    for option, terms in allowed.terms.items():
+        wanted |= {f"your.{option}.{t}" for t in ("discount", "commitment", "credit")}
+        wanted |= {f"your.{option}.price.{p}" for p in terms.prices}
+        wanted |= {f"your.{option}.addon.{a}" for a in terms.addons}
+        wanted |= {f"your.{option}.plan"} if terms.plans else set()
+    assert wanted - set(fields) == set()
+    assert fields["machine"].kind == "choice" and set(fields["machine"].choices) == set(allowed.machines)
+    assert fields["step_kind"].kind == "choice" and fields["step_needs_machine"].kind == "flag"
+    assert fields["options"].kind == "options" and fields["need.sso"].kind == "flag"
+    for item in fields.values():  # every field says what it takes, in words
+        assert item.label and item.allowed and "None" not in item.allowed and "nan" not in item.allowed
+
+
+def test_each_field_s_value_goes_through_its_widget_and_back_unchanged():
+    from model.profile import FieldRange, PathInputs, PlanRequirements
+    from ui.scenarios import editable_fields, link_value, value_of, widget_value
+
+    allowed = _allowed()
+    fields = editable_fields(allowed, _today_book())
+    coding = read_presets()["coding-agent"]
+    profile = coding.model_copy(
+        update={
+            "machine": allowed.machines[-1],
+            "step_needs_machine": True,
+            "options": allowed.options[:2],
+            "requirements": PlanRequirements(seats=12, sso=True, support="priority"),
+            "ranges": {"monthly_runs": FieldRange(low=1000, high=9000, distribution="uniform")},
+            "path": PathInputs(growth_percent_per_month=4.5, horizon_months=24),
+            "step_payload_kb": 12.25,
+        }
+    )
+    for key, item in fields.items():
+        text = value_of(key, profile)
+        if item.kind in ("choice",) and text == "":
+            continue  # an unpinned plan, an unstated support level: nothing to show
+        assert link_value(item, widget_value(item, text)) == (text or ("false" if item.kind == "flag" else "")), key
+    assert value_of("step_payload_kb", profile) == "12.25" and value_of("need.sso", profile) == "true"
+    assert value_of("range.monthly_runs", profile) == "1000,9000,uniform"
+
+
+def _frame_of(at, scenario):
+    frame = next(f.value for f in at.dataframe if "scenario" in f.value.columns)
+    return frame[frame["scenario"] == scenario].set_index("option")["monthly_usd"].to_dict()
+
+
+def _engine(profile):
+    from model.analysis import compared
+
+    book = _today_book()
+    return {option_name(o): o.monthly_usd for o in summarize(estimate(profile, book, compared(profile, book))).options}
+
+
+def test_a_scenario_can_change_any_field_and_is_priced_as_the_engine_does():
+    """Seven fields beyond the old form's three: a number, the machine, the step kind, a yes-or-no,
+    what a plan must offer, the team's effort on one option and the options compared."""
+    from tests.test_app import param
+
+    allowed = _allowed()
+    at = _app({"preset": "coding-agent", "view": "scenarios"})
+    at.text_input(key="scenario.edit.name").input("Heavier")
+    for key in ("step_payload_kb", "machine", "step_kind", "step_needs_machine", "need.sso", "ops.temporal/cloud"):
+        at.selectbox(key="scenario.edit.add").set_value(key).run()
+        assert not at.exception
+    assert at.text_input(key="scenario.edit.name").value == "Heavier"  # adding a field keeps the name typed
+    assert at.text_input(key="scenario.edit.value.step_payload_kb").value == "8"  # the profile's value to start from
+    at.text_input(key="scenario.edit.value.step_payload_kb").input("500")
+    at.selectbox(key="scenario.edit.value.machine").set_value(allowed.machines[-1])
+    at.selectbox(key="scenario.edit.value.step_kind").set_value("inline")
+    at.checkbox(key="scenario.edit.value.step_needs_machine").check()
+    at.checkbox(key="scenario.edit.value.need.sso").check()
+    at.text_input(key="scenario.edit.value.ops.temporal/cloud").input("0.5")
+    at.button(key="scenario.edit.save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert param(at, "s1") == "Heavier"
+    assert param(at, "s1.step_payload_kb") == "500" and param(at, "s1.machine") == allowed.machines[-1]
+    assert param(at, "s1.step_kind") == "inline" and param(at, "s1.step_needs_machine") == "true"
+    assert param(at, "s1.need.sso") == "true" and param(at, "s1.ops.temporal/cloud") == "0.5"
+    from model.profile import PlanRequirements, StepKind
+
+    coding = read_presets()["coding-agent"]
+    heavier = coding.model_copy(
+        update={
+            "step_payload_kb": 500.0,
+            "machine": allowed.machines[-1],
+            "step_kind": StepKind.INLINE,
+            "step_needs_machine": True,
+            "requirements": PlanRequirements(sso=True),
+            "team": coding.team.model_copy(update={"ops_fte": {"temporal/cloud": 0.5}}),
+        }
+    )
+    assert _frame_of(at, "Heavier") == pytest.approx(_engine(heavier))
+    assert _frame_of(at, "Heavier") != pytest.approx(_frame_of(at, "As profiled"))
+    # and the options compared, in a second scenario
+    at.text_input(key="scenario.edit.name").input("Two options")
+    at.selectbox(key="scenario.edit.add").set_value("options").run()
+    at.multiselect(key="scenario.edit.value.options").set_value(["temporal/cloud", "temporal/self-hosted"])
+    at.button(key="scenario.edit.save").click().run()
+    assert not at.exception and not at.error
+    assert param(at, "s2.options") == "temporal/cloud,temporal/self-hosted"
+    two = coding.model_copy(update={"options": ("temporal/cloud", "temporal/self-hosted")})
+    assert _frame_of(at, "Two options") == pytest.approx(_engine(two))
+
+
+def test_an_existing_scenario_is_edited_renamed_and_removed():
+    from tests.test_app import param
+
+    at = _app({"preset": "coding-agent", "view": "scenarios", "s1": "Double", "s1.monthly_runs": "6000"})
+    at.button(key="scenario.open.1").click().run()
+    assert at.selectbox(key="scenario.edit").value == "Double"
+    assert at.text_input(key="scenario.edit.name").value == "Double"
+    assert at.text_input(key="scenario.edit.value.monthly_runs").value == "6000"
+    at.text_input(key="scenario.edit.name").input("Triple")
+    at.text_input(key="scenario.edit.value.monthly_runs").input("9000")
+    at.selectbox(key="scenario.edit.add").set_value("retention_days").run()
+    assert at.text_input(key="scenario.edit.value.monthly_runs").value == "9000"  # kept while a field is added
+    at.text_input(key="scenario.edit.value.retention_days").input("90")
+    at.button(key="scenario.edit.save").click().run()
+    assert not at.exception and not at.error
+    assert param(at, "s1") == "Triple" and param(at, "s1.monthly_runs") == "9000"
+    assert param(at, "s1.retention_days") == "90" and "s2" not in at.query_params
+    coding = read_presets()["coding-agent"]
+    assert _frame_of(at, "Triple") == pytest.approx(
+        _engine(coding.model_copy(update={"monthly_runs": 9000.0, "retention_days": 90.0}))
+    )
+    assert _frame_of(at, "Double") == {}
+    # a field dropped goes back to the profile's value
+    at.button(key="scenario.edit.drop.retention_days").click().run()
+    at.button(key="scenario.edit.save").click().run()
+    assert "s1.retention_days" not in at.query_params and param(at, "s1.monthly_runs") == "9000"
+    at.button(key="scenario.edit.remove").click().run()
+    assert not at.exception and "s1" not in at.query_params
+    assert at.selectbox(key="scenario.edit").value == ""  # the editor is back to a new scenario
+
+
+def test_a_name_in_use_offers_to_update_that_scenario():
+    from tests.test_app import param
+
+    at = _app({"preset": "coding-agent", "view": "scenarios", "s1": "Double", "s1.monthly_runs": "6000"})
+    at.text_input(key="scenario.edit.name").input("Double")
+    at.selectbox(key="scenario.edit.add").set_value("step_payload_kb").run()
+    at.text_input(key="scenario.edit.value.step_payload_kb").input("64")
+    at.button(key="scenario.edit.save").click().run()
+    assert not at.exception
+    assert "Another scenario has this name" in " ".join(w.value for w in at.warning)
+    assert "“Double”" in " ".join(t.value for t in at.text)
+    assert "s1.step_payload_kb" not in at.query_params and "s2" not in at.query_params
+    assert at.text_input(key="scenario.edit.value.step_payload_kb").value == "64"  # nothing typed is lost
+    at.button(key="scenario.edit.update").click().run()
+    assert not at.exception and not at.error
+    assert param(at, "s1.step_payload_kb") == "64" and param(at, "s1.monthly_runs") == "6000"
+    assert "s2" not in at.query_params
+    assert "Updated with these changes" in " ".join(s.value for s in at.success)
+    assert "“Double”" in " ".join(t.value for t in at.text)
+    # the profile's own name is not a scenario's
+    at.selectbox(key="scenario.edit").set_value("").run()
+    at.text_input(key="scenario.edit.name").input("As profiled")
+    at.selectbox(key="scenario.edit.add").set_value("monthly_runs").run()
+    at.button(key="scenario.edit.save").click().run()
+    assert "“As profiled” is the profile's own name" in " ".join(t.value for t in at.text)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("step_payload_kb", "lots", "Payload per step [KB] = “lots”: allowed a number from 0 to 10,000,000 KB"),
+        ("monthly_runs", "-5", "= “-5”: allowed a number from 0 to 10,000,000,000 runs/month"),
+        ("need.seats", "0", "seats = “0”: allowed a number from 1 to 1,000,000 seats, or empty: any"),
+        ("range.monthly_runs", "5", "Range of Monthly runs [runs/month] = “5”: <low>,<high>"),
+        ("path.growth", "900", "Growth [%/month] = “900”: allowed a number from -50 to 100 % a month"),
+    ],
+)
+def test_a_bad_value_names_the_field_the_value_and_what_is_allowed_and_keeps_what_was_typed(key, value, said):
+    from tests.test_app import problems_shown
+
+    at = _app({"preset": "coding-agent", "view": "scenarios"})
+    at.text_input(key="scenario.edit.name").input("Bad")
+    at.selectbox(key="scenario.edit.add").set_value(key).run()
+    at.text_input(key=f"scenario.edit.value.{key}").input(value)
+    at.button(key="scenario.edit.save").click().run()
+    assert not at.exception
+    shown = problems_shown(at)
+    assert said in shown, shown
+    assert "None" not in shown and "nan" not in shown and "'" + value + "'" not in shown
+    assert not any(k.startswith("s1") for k in at.query_params)
+    assert at.text_input(key="scenario.edit.name").value == "Bad"
+    assert at.text_input(key=f"scenario.edit.value.{key}").value == value
 
 
 def test_any_scenario_name_is_shown_whole_and_inert_in_the_chart():

@@ -1,15 +1,21 @@
 """The Scenarios view in a real Chromium, on a desktop (1440 px) and a phone (390 px): its chart draws
-a bar for every option that can run each scenario (a $0 option included) with no name cut short."""
+a bar for every option that can run each scenario (a $0 option included) with no name cut short, a
+scenario changing any field is added and priced as the engine prices it, an existing one is edited
+and renamed, and both come back from the link alone."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
-from model.profile import WorkloadProfile
+from model.profile import StepKind, WorkloadProfile
 from model.scenarios import ScenarioResult, compare_scenarios
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
@@ -83,6 +89,39 @@ def _wait_summary(page, result: ScenarioResult) -> None:  # type: ignore[no-unty
     _main(page).get_by_text(scenario_summary(result), exact=False).first.wait_for(timeout=TIMEOUT)
 
 
+def _pick(page, box: str, choice: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose `choice` in the main area's select box named `box`. A rerun that lands while its list
+    is open redraws the list, so a choice that did not take is made again (three times at most)."""
+    combo = _main(page).get_by_role("combobox", name=box, exact=True)
+    for _ in range(3):
+        _wait_idle(page)
+        combo.click()
+        combo.fill(choice)
+        try:
+            page.get_by_role("option", name=choice, exact=True).click(timeout=5_000)
+            return
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {choice!r} in {box!r}")
+
+
+def _add_field(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    main = _main(page)
+    box = "Change another field" if main.get_by_role("combobox", name="Change another field").count() else None
+    _pick(page, box or "A field to change", label)
+    expect(main.get_by_label(label, exact=True)).to_be_visible(timeout=TIMEOUT)
+    _wait_idle(page)
+
+
+def _choose(page, label: str, choice: str) -> None:  # type: ignore[no-untyped-def]
+    _pick(page, label, choice)
+    expect(_main(page).get_by_role("combobox", name=label, exact=True)).to_have_value(choice)
+
+
+def _query(page) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    return parse_qs(urlsplit(page.url).query)
+
+
 def test_the_chart_draws_every_option_s_bar_a_0_dollar_one_included_and_cuts_no_name(sized):
     """A scenario in which an option costs $0: the old log axis drew no bar at all. Every option that
     can run a scenario has a bar (as long as its cost), the $0 one its amount, and every option's and
@@ -112,4 +151,69 @@ def test_the_chart_draws_every_option_s_bar_a_0_dollar_one_included_and_cuts_no_
     assert chart["right"] <= chart["viewport"] + 1, "the chart runs off the page"
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page scrolls {overflow}px sideways"
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_scenario_changing_the_payload_and_the_machine_is_added_priced_and_comes_back_from_its_link(sized):
+    from ui.data import machine_label, machines
+
+    page = sized
+    book = _book()
+    machine = machines(book)[-1]
+    heavier = CODING.model_copy(update={"step_payload_kb": 500.0, "machine": machine})
+    results = _priced(("Heavier", heavier))
+    _open(page, "?view=scenarios")
+    main = _main(page)
+    main.get_by_label("Name", exact=True).fill("Heavier")
+    _add_field(page, "Payload per step [KB]")
+    expect(main.get_by_label("Payload per step [KB]", exact=True)).to_have_value(f"{CODING.step_payload_kb:g}")
+    main.get_by_label("Payload per step [KB]", exact=True).fill("500")
+    _add_field(page, "Machine for each run")
+    _choose(page, "Machine for each run", machine_label(machine, book))
+    expect(main.get_by_label("Name", exact=True)).to_have_value("Heavier")  # kept while fields were added
+    main.get_by_role("button", name="Add scenario", exact=True).click()
+    _wait_summary(page, results[1])
+    expect(page).to_have_url(re.compile(r"[?&]s1\.machine="), timeout=TIMEOUT)  # written after the run
+    query = _query(page)
+    assert query["s1"] == ["Heavier"] and query["s1.step_payload_kb"] == ["500"] and query["s1.machine"] == [machine]
+    _chart(page, len(_drawn(results)))
+    assert page.locator("[data-testid=stException]").count() == 0
+    # the link alone brings it back, in a new browser session
+    again = page.context.new_page()
+    again.set_viewport_size(page.viewport_size)
+    again.base_url = page.base_url
+    _open(again, "?" + urlsplit(page.url).query)
+    _wait_summary(again, results[1])
+    listed = _main(again).get_by_text(re.compile(r"^Heavier: .*Payload per step \[KB\] = 500"))
+    listed.first.wait_for(timeout=TIMEOUT)
+    _chart(again, len(_drawn(results)))
+    again.close()
+
+
+def test_an_existing_scenario_is_edited_renamed_and_the_change_priced_and_kept_in_the_link(sized):
+    page = sized
+    triple = CODING.model_copy(update={"monthly_runs": 9000.0, "step_kind": StepKind.INLINE})
+    results = _priced(("Triple", triple))
+    _open(page, "?view=scenarios&s1=Double&s1.monthly_runs=6000")
+    main = _main(page)
+    main.get_by_text("Double: Monthly runs [runs/month] = 6000", exact=False).first.wait_for(timeout=TIMEOUT)
+    main.get_by_role("button", name="Edit", exact=True).click()
+    _wait_idle(page)
+    expect(main.get_by_label("Name", exact=True)).to_have_value("Double", timeout=TIMEOUT)
+    runs = main.get_by_label("Monthly runs [runs/month]", exact=True)
+    expect(runs).to_have_value("6000")
+    main.get_by_label("Name", exact=True).fill("Triple")
+    runs.fill("9000")
+    _add_field(page, "How a step runs")
+    _choose(page, "How a step runs", "inline, in the run's own code")
+    main.get_by_role("button", name="Save changes", exact=True).click()
+    _wait_summary(page, results[1])
+    expect(page).to_have_url(re.compile(r"[?&]s1=Triple"), timeout=TIMEOUT)
+    query = _query(page)
+    assert query["s1.monthly_runs"] == ["9000"] and query["s1.step_kind"] == ["inline"] and "s2" not in query
+    assert main.get_by_text("Double: ", exact=False).count() == 0
+    _chart(page, len(_drawn(results)))
+    # reloaded from the link: the edited scenario, priced the same
+    _open(page, "?" + urlsplit(page.url).query)
+    _wait_summary(page, results[1])
     assert page.locator("[data-testid=stException]").count() == 0
