@@ -84,7 +84,7 @@ TITLES = {
     "sleeps_per_run": "Sleeps per run",
     "sleep_seconds": "Length of a sleep",
     "human_waits_per_run": "Human waits per run",
-    "human_wait_seconds": "Length of a human wait",
+    "human_wait_seconds": "Average length of a human wait",
     "child_runs_per_run": "Child runs per run",
     "heartbeat_seconds": "Heartbeat interval",
     "heartbeat_timeout_seconds": "Heartbeat timeout",
@@ -383,14 +383,15 @@ class WorkloadProfile(_Input):
     human_waits_per_run: float = _f(
         0,
         "waits",
-        "Waits for a person or a webhook per run (a waitpoint, or a signal awaited with a timeout)",
+        "Waits for a person or a webhook per run, on average (a waitpoint, or a signal awaited with a timeout): "
+        "1 = every run waits once; 0.2 = one run in five waits once, the other four not at all",
         le=1e5,
     )
     human_wait_seconds: float = _f(
         0,
         "s",
-        "Average length of one such wait, from the moment the run starts waiting to the answer (the average, not "
-        "the longest: the longest a wait may last is the vendor's limit)",
+        "Average length of one such wait, from the moment the run starts waiting to the answer: the average, not "
+        "the longest (the longest a wait may last is the vendor's limit)",
         le=3.2e7,
         doubt=(0.25, 4),
     )
@@ -410,16 +411,18 @@ class WorkloadProfile(_Input):
     step_payload_kb: float = _f(
         0,
         "KB",
-        "What the first step records: its input plus its output (the prompt and the answer, a tool's result); 0 = "
-        "steps pass references, not data. What later steps add on top is the context growth",
+        "What every step records, as the first step does: its input plus its output (the prompt and the answer, "
+        "a tool's result); 0 = steps pass references, not data. A conversation passed along and growing from step "
+        "to step is the context growth, added on top",
         le=1e7,
         doubt=(0.5, 2),
     )
     context_growth_kb: float = _f(
         0,
         "KB/step",
-        "How much more each step records than the one before (an agent passing its whole conversation along: "
-        "step n records the payload plus n - 1 times this)",
+        "How much more each step records than the one before, when each step is passed the whole conversation "
+        "so far: step n records the payload per step plus n - 1 times this; 0 = every step records the same "
+        "payload",
         le=1e6,
         doubt=(0.5, 2),
     )
@@ -480,7 +483,8 @@ class WorkloadProfile(_Input):
         ge=0,
         le=1e7,
         description="State a run keeps stored while open and for the retention period, for vendors that bill "
-        "stored state; empty = every step's result (steps x step payload)",
+        "stored state; empty = every step's payload (each step's payload, with the context grown by then, summed "
+        "over the run's steps)",
         json_schema_extra={"unit": "KB", "group": "workload"},
     )
     options: tuple[Annotated[str, Field(pattern=_OPTION_ID.pattern)], ...] = Field(
@@ -1032,6 +1036,8 @@ PATH_BOUNDS = {
         next(float(m.le) for m in PathInputs.model_fields[GROWTH].metadata if hasattr(m, "le")),
     )
 }
+
+
 def _doubt(info: Any) -> dict[str, float] | None:
     extra = info.json_schema_extra
     spec = extra.get("doubt") if isinstance(extra, dict) else None

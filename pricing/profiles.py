@@ -190,6 +190,11 @@ def dump_profile(profile: WorkloadProfile) -> str:
     needs = {k: v for k, v in (data.pop("requirements", None) or {}).items() if v not in (None, False)}
     if needs:
         data["requirements"] = needs
+    if data.get("overrides"):  # each option's terms as given: no empty price list, no term left at none
+        data["overrides"] = {
+            option: {k: v for k, v in terms.items() if v not in (None, {}) and not (k == "discount_percent" and v == 0)}
+            for option, terms in data["overrides"].items()
+        }
     for section in ("overrides", "ranges"):
         if not data.get(section):
             data.pop(section, None)

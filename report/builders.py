@@ -271,13 +271,17 @@ CSV_COLUMNS = (
     "source_checked",
     "confidence",
     "pricing_date",
+    "prices_checked",
+    "recheck_due",
     "option_p10_usd",
     "option_p50_usd",
     "option_p90_usd",
     "option_cheapest_share",
 )
-"""With an outlook, every line also carries its option's P10 / P50 / P90 monthly cost and the share of draws in
-which it is the cheapest; rows of category `path` then give each drawn strategy's cost per year (`option` is
+"""`prices_checked` is the day the option's table is known to hold, `recheck_due` when it is due for a
+re-check (past it, its prices are overdue). With an outlook, every line also carries its option's P10 /
+P50 / P90 monthly cost and the share of draws in which it is the cheapest (empty where no draw can run
+it); rows of category `path` then give each drawn strategy's cost per year (`option` is
 `path:<strategy>`, the strategy an option id or `<from>><to>`; `component` the year)."""
 
 
@@ -322,6 +326,8 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
                         p.checked if p else "",
                         p.confidence if p else "",
                         result.pricing_date,
+                        option.pricing.checked or "",
+                        option.pricing.recheck_due or "",
                     )
                 ]
                 + tail

@@ -9,6 +9,7 @@ while plain prose stays readable; `fence` picks a code fence the content cannot 
 
 from __future__ import annotations
 
+import math
 import re
 
 __all__ = ["csv_cell", "csv_number", "escape", "fence"]
@@ -60,4 +61,6 @@ def csv_cell(value: object) -> object:
 def csv_number(value: float) -> str:
     """A number for a CSV cell: its shortest form at 12 significant digits (no float noise such as
     2699.9999999999995), which reads back to within a part in 10^12."""
+    if not math.isfinite(value):
+        return ""  # no figure (an option no draw can run has no percentile): an empty cell, never "nan"
     return repr(float(f"{value:.12g}"))

@@ -398,3 +398,20 @@ def test_the_contract_option_chosen_comes_back_after_a_date_without_it():
     at.date_input(key="pricing_date").set_value(dt.date.today()).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="your.option").value == LATEST
+
+
+def test_the_pricing_view_shows_no_empty_value_as_none_and_marks_overdue_tables():
+    """Every cell of the Pricing view is written for people: a number without a note, an option not
+    priced yet on an older date, read as such (no "None"); each table says when its prices hold as of
+    and marks a re-check overdue."""
+    import pandas as pd
+
+    at = start({"view": "pricing"})
+    frames = [df.value for df in at.dataframe if isinstance(df.value, pd.DataFrame)]
+    assert len(frames) >= 3
+    for frame in frames:
+        assert not frame.isna().any().any(), [c for c in frame.columns if frame[c].isna().any()]
+        assert not frame.astype(str).apply(lambda c: c.str.fullmatch("None|nan")).any().any()
+    tables = frames[0]
+    overdue = [t for t in read_pricebook(on=dt.date.today()).tables.values() if t.recheck_due() < dt.date.today()]
+    assert overdue and set(tables.loc[tables["Overdue"] != "", "Table"]) == {t.name for t in overdue}

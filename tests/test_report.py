@@ -350,3 +350,31 @@ def test_an_option_keeps_its_colour_when_fewer_options_are_compared(book):
     some = colours(["temporal/cloud", "trigger.dev/self-hosted"])
     assert sorted(some) == ["Temporal Cloud", "Trigger.dev self-hosted"]
     assert all(some[name] == every[name] for name in some)
+
+
+RAW = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|OptionOverrides\(|FieldRange\(|PathInputs\(|TeamInputs\(|=None|\{\}|\[\]")
+"""What a person should never read in a report: a Python value or an empty container as code."""
+
+
+def test_no_export_writes_python_for_people(book):
+    """A profile with terms, requirements, ranges, empty optional fields and options that cannot run
+    it: every value in every text export is written for people (the profile's YAML is a file to load,
+    and is left out of the check where it must name an empty field as YAML does)."""
+    text = """version: 2
+extends: coding-agent
+name: Terms and doubts
+overrides:
+  temporal/cloud: {discount_percent: 20, commitment_usd: 1000}
+requirements: {sso: true, seats: 5}
+ranges:
+  monthly_runs: {low: 2000, high: 5000}
+"""
+    profile = parse_profile_text(text, "terms.yaml")
+    analysis = analyse(profile, book, criteria=CRITERIA, answers={"languages": "python"}, draws=400).with_outlook()
+    md = build(analysis, "md", GENERATED).decode("utf-8").split("```yaml", 1)[0]
+    assert not RAW.findall(md), sorted(set(RAW.findall(md)))
+    page = htmllib.unescape(build(analysis, "html", GENERATED).decode("utf-8").split('<pre id="profile-yaml">', 1)[0])
+    assert not RAW.findall(re.sub(r"<[^>]+>", " ", page)), sorted(set(RAW.findall(page)))
+    rows = list(csv.reader(io.StringIO(build(analysis, "csv", GENERATED).decode("utf-8"))))
+    assert not [cell for row in rows for cell in row if RAW.search(cell)]
+    assert any(not o.applicable for o in analysis.result.options)  # the empty spreads are exercised
