@@ -20,14 +20,14 @@ from pricing.profiles import known_from
 from ui import data
 from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
-from ui.export import render_export
+from ui.export import render_export, render_share
 from ui.limits import render_limits
 from ui.outlook import render_outlook
 from ui.price_history import render_price_history
 from ui.provenance import render_pricing
 from ui.scenarios import render_scenarios, scenario_results
 from ui.sidebar import render_sidebar
-from ui.state import PROFILE_FIELDS, VIEWS, Session, second_axes
+from ui.state import PROFILE_FIELDS, VIEWS, Session, encode, second_axes
 from ui.text import problems
 
 
@@ -133,6 +133,8 @@ def main() -> None:
             or "compare"
         )
     state = session.state(profile, on)
+    with view_place:
+        render_share(encode(state, presets, criteria))
     try:
         # The headline is the one verdict (the estimate, the draws, the path, what would flip it); then the
         # view, whose sweeps are cached apart from the answers that set nothing aside.

@@ -212,6 +212,9 @@ class LimitOut(_Out):
     seconds_until_limit: float | None = None
     """How long into the run those steps come: each step's share of the run's wall time (work, sleeps
     and human waits spread evenly over its steps)."""
+    seconds_without_waits: bool = False
+    """Those times leave the human waits out: only some runs wait (a fraction of a wait per run), so
+    they are the times of a run that does not."""
     exceeded: bool
     """This run, as profiled, passes the limit."""
     warned: bool
@@ -692,7 +695,9 @@ def _shown(table: PriceTable, key: str) -> str:
     return f"{number.expected:,.10g} {number.unit.value}"
 
 
-def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_seconds: float | None) -> LimitOut:
+def _limit(
+    book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_seconds: float | None, without_waits: bool
+) -> LimitOut:
     warning, limit = _finite(p.steps_until_warning[i]), _finite(p.steps_until_limit[i])
     return LimitOut(
         id=p.id,
@@ -707,6 +712,7 @@ def _limit(book: PriceBook, table: PriceTable, p: LimitProjection, i: int, step_
         steps_until_limit=limit,
         seconds_until_warning=None if warning is None or step_seconds is None else warning * step_seconds,
         seconds_until_limit=None if limit is None or step_seconds is None else limit * step_seconds,
+        seconds_without_waits=without_waits,
         exceeded=bool(p.exceeded[i]),
         warned=bool(p.warned[i]),
         hard=p.spec.hard,
@@ -728,6 +734,7 @@ def _limit_values(limit: LimitOut) -> dict[str, FindingValue]:
         "unit": limit.unit,
         "step": limit.steps_until_limit,
         "seconds": limit.seconds_until_limit,
+        "without_waits": limit.seconds_without_waits,
         "advice": limit.advice,
         "none_allowed": limit.limit == 0,
         "source": limit.provenance.url if limit.provenance is not None else None,
@@ -770,7 +777,12 @@ def _limit_warnings(table: PriceTable, limits: list[LimitOut]) -> list[FindingOu
 
 
 def _fit(
-    estimate: Estimate, option: OptionEstimate, i: int, limits: list[LimitOut], step_seconds: float | None
+    estimate: Estimate,
+    option: OptionEstimate,
+    i: int,
+    limits: list[LimitOut],
+    step_seconds: float | None,
+    without_waits: bool = False,
 ) -> FitOut:
     """The option's fit for profile `i`, with its reasons."""
     status = str(option.status[i])
@@ -835,7 +847,7 @@ def _fit(
     if status == "workaround" and option.designed_limits:
         for p in option.designed_limits:
             if p.spec.hard and not p.avoidable and bool(p.exceeded[i]):
-                limit = _limit(estimate.book, option.table, p, i, step_seconds)
+                limit = _limit(estimate.book, option.table, p, i, step_seconds, without_waits)
                 reasons.append(FindingOut(code="limit_lifted", data={**_limit_values(limit), "design": design_name}))
     if status == "workaround" and not reasons and option.designed_total is not None:
         reasons.append(
@@ -866,9 +878,14 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
     runs = profile.monthly_runs
     fill = {"peak": float(usage.slots()[i])}
     steps = profile.steps_per_run
-    step_seconds = float(estimate.work.wall[i]) / steps if steps > 0 else None
-    limits = [_limit(book, option.table, p, i, step_seconds) for p in option.limits]
-    fit = _fit(estimate, option, i, limits, step_seconds)
+    # A fraction of a wait per run is some runs waiting, not every run waiting a little: the time into
+    # the run is then a run's that does not wait.
+    waits = profile.human_waits_per_run
+    without_waits = waits != int(waits)
+    wall = float(estimate.work.wall[i]) - (float(estimate.work.human_wait[i]) if without_waits else 0.0)
+    step_seconds = wall / steps if steps > 0 else None
+    limits = [_limit(book, option.table, p, i, step_seconds, without_waits) for p in option.limits]
+    fit = _fit(estimate, option, i, limits, step_seconds, without_waits)
     return OptionOut(
         id=option.id,
         name=option.table.name,

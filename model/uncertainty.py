@@ -28,6 +28,7 @@ import pandas as pd
 from model.billing import Array
 from model.engine import Estimate, estimate
 from model.profile import BOUNDS, GROWTH, WorkloadProfile, field_title, profiles_frame
+from pricing.names import key_words, number_name
 from pricing.schema import Number, PriceBook, PriceTable, Sampled, Tiered
 
 __all__ = [
@@ -54,6 +55,9 @@ BAND_DRAWS = 200
 FLIP_POINTS = 33
 """Points per input on which the tornado looks for the value that flips the decision."""
 _DRAWN_PLAN_PARTS = ("fee", "fee_share", "credit", "included", "prices")
+SEEN_SHARE = 0.01
+"""A tornado keeps a swing of at least this share of the largest (a thinner bar cannot be seen), or
+one that flips the decision within its range."""
 FACTOR = "factor:"
 """The stream of a factor shared across tables (`moves_with`)."""
 
@@ -90,12 +94,11 @@ def _drawn_path(path: tuple[str, ...]) -> bool:
     return path[0] == "plans" and path[2] in _DRAWN_PLAN_PARTS
 
 
-def _label(table: PriceTable, path: tuple[str, ...]) -> str:
-    if path[0] == "plans":
-        plan = next((p.name for p in table.plans if p.id == path[1]), path[1])
-        what = " ".join(p.replace("_", " ") for p in path[2:])
-        return f"{table.name}: {plan} plan {what}"
-    return f"{table.name}: {path[-1].replace('_', ' ')}"
+def _label(table: PriceTable, path: tuple[str, ...], moves_with: str | None = None) -> str:
+    """`Temporal Cloud: active storage`; a factor every option shares reads as that factor."""
+    if moves_with is not None:
+        return f"{key_words(moves_with)}, every option alike"
+    return f"{table.name}: {number_name(table, path)}"
 
 
 def _table_inputs(table: PriceTable) -> Iterable[Input]:
@@ -115,7 +118,7 @@ def _table_inputs(table: PriceTable) -> Iterable[Input]:
             low, expected, high = item.low_factor, 1.0, item.high_factor
         else:
             assert item.low is not None and item.high is not None
-            label, unit = _label(table, path), item.unit.value
+            label, unit = _label(table, path, item.moves_with), item.unit.value
             low, expected, high = item.low, item.expected, item.high
         yield Input(
             key,
@@ -346,7 +349,8 @@ class Tornado:
     gap: float
     """Runner-up minus leader at every input's expected value [USD/month]."""
     swings: tuple[Swing, ...]
-    """Largest swing first; inputs that move neither option are left out."""
+    """Largest swing first; inputs that move neither option are left out, and those that move the gap
+    by less than `SEEN_SHARE` of the largest swing without flipping it."""
 
 
 def _span(inp: Input) -> tuple[float, float]:
@@ -407,6 +411,10 @@ def tornado(
             )
         )
     swings.sort(key=lambda s: -np.nan_to_num(s.swing, nan=np.inf))
+    finite = [s.swing for s in swings if np.isfinite(s.swing)]
+    if finite:  # too small to see beside the largest, and no flip in it (an unpriced end is always seen)
+        seen = max(finite) * SEEN_SHARE
+        swings = [s for s in swings if not s.swing < seen or s.flips_within_range]
     return Tornado(leader, runner, names[leader], names[runner], float(gap[0]), tuple(swings))
 
 

@@ -51,11 +51,24 @@ class OptionTerms:
     prices: tuple[str, ...] = ()
     plans: tuple[str, ...] = ()
     addons: tuple[str, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()
+    """Each price's, plan's and add-on's name in words, keyed `price:<key>`, `plan:<id>`, `addon:<id>`."""
 
     @classmethod
     def of(cls, table: PriceTable) -> OptionTerms:
+        from pricing.names import price_name
+
         prices = sorted(set(table.prices) | {k for p in table.plans for k in p.prices})
-        return cls(tuple(prices), tuple(p.id for p in table.plans), tuple(a.id for a in table.addons))
+        names = [
+            *((f"price:{k}", price_name(table, k)) for k in prices),
+            *((f"plan:{p.id}", p.name) for p in table.plans),
+            *((f"addon:{a.id}", a.name) for a in table.addons),
+        ]
+        return cls(tuple(prices), tuple(p.id for p in table.plans), tuple(a.id for a in table.addons), tuple(names))
+
+    def name(self, kind: str, key: str) -> str:
+        """A price's, plan's or add-on's name (`kind`: price, plan, addon); its key when unnamed."""
+        return dict(self.names).get(f"{kind}:{key}", key)
 
 
 def known_from(book: PriceBook, options: Iterable[str] = ()) -> Known:

@@ -137,11 +137,14 @@ def _step(value: float | None) -> str:
     return "never" if value is None else f"step {value:,.0f}"
 
 
-def _step_in(steps: float | None, seconds: float | None) -> str:
-    """`step 129 (2.1 hours in)`: a step and how long into the run it comes."""
+def _step_in(steps: float | None, seconds: float | None, without_waits: bool = False) -> str:
+    """`step 129 (2.1 hours in)`: a step and how long into the run it comes (into a run that does not
+    wait, when only some runs wait for a person)."""
     if steps is None:
         return "never"
-    return f"step {steps:,.0f}" + (f" ({elapsed(seconds)} in)" if seconds else "")
+    if not seconds:
+        return f"step {steps:,.0f}"
+    return f"step {steps:,.0f} ({elapsed(seconds)} {'into a run that does not wait' if without_waits else 'in'})"
 
 
 def limit_status(x: LimitOut) -> str:
@@ -162,7 +165,7 @@ def crossed_at(limit: LimitOut) -> str:
     """Where a run first passes a limit: a step and how long into the run, for a measure that grows
     with steps; else now or never."""
     if limit.measure in STEP_MEASURES:
-        return _step_in(limit.steps_until_limit, limit.seconds_until_limit)
+        return _step_in(limit.steps_until_limit, limit.seconds_until_limit, limit.seconds_without_waits)
     return "now" if limit.exceeded else "never"
 
 
@@ -170,7 +173,7 @@ def warned_from(limit: LimitOut) -> str:
     """Where a run first passes a limit's warning level (empty without one)."""
     if limit.measure not in STEP_MEASURES or not limit.warning:
         return ""
-    return _step_in(limit.steps_until_warning, limit.seconds_until_warning)
+    return _step_in(limit.steps_until_warning, limit.seconds_until_warning, limit.seconds_without_waits)
 
 
 def format_measure(value: float, unit: str) -> str:

@@ -117,9 +117,16 @@ def _at(v: Mapping[str, Any]) -> str:
     step = v.get("step")
     if step is None:
         return ""
+    return f" at step {step:,.0f}{_into(v)}"
+
+
+def _into(v: Mapping[str, Any]) -> str:
+    """` (about 2.1 hours into the run)`: how long into the run a step comes, or nothing."""
     seconds = v.get("seconds")
-    when = f" (about {elapsed(seconds)} into the run)" if seconds else ""
-    return f" at step {step:,.0f}{when}"
+    if not seconds:
+        return ""
+    run = "a run that does not wait for a person" if v.get("without_waits") else "the run"
+    return f" (about {elapsed(seconds)} into {run})"
 
 
 def lower(name: object) -> str:
@@ -233,16 +240,16 @@ SAYINGS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "no_plan_fee": lambda v: "billed on usage alone, with no plan fee",
     "licence": lambda v: f"{v.get('licence')} licence: no fee; {v.get('note')}",
     "retention_bound": lambda v: (
-        f"{v.get('plan')} keeps closed runs {v.get('days', 0):g} days, fewer than retention_days asks; "
+        f"{v.get('plan')} keeps closed runs {v.get('days', 0):g} days, fewer than the profile's retention asks; "
         f"priced on {v.get('days', 0):g}"
     ),
     "retention_clamped": lambda v: (
-        f"retention_days is outside {v.get('option')}'s {v.get('low', 0):g} to {v.get('high', 0):g} days; "
-        "priced at the nearest bound"
+        f"A retention of {v.get('given', 0):g} days is outside {v.get('option')}'s "
+        f"{v.get('low', 0):g} to {v.get('high', 0):g} days; priced at the nearest bound"
     ),
     "history_passes": lambda v: (
         f"Step {v.get('step') or 1:,.0f}"
-        + (f" (about {elapsed(v['seconds'])} into the run)" if v.get("seconds") else "")
+        + _into(v)
         + f" passes the {v.get('shown')} {lower(v.get('name', ''))} limit"
         + (f", which {v.get('restart')} cannot fix" if v.get("restart") else "")
         + "."

@@ -378,3 +378,35 @@ ranges:
     rows = list(csv.reader(io.StringIO(build(analysis, "csv", GENERATED).decode("utf-8"))))
     assert not [cell for row in rows for cell in row if RAW.search(cell)]
     assert any(not o.applicable for o in analysis.result.options)  # the empty spreads are exercised
+
+
+def test_a_wait_only_some_runs_have_is_not_spread_over_every_run(book):
+    """0.2 waits a run of a day is one run in five waiting a day, not every run waiting five hours: the
+    time into the run at which a limit is passed is then a run's that does not wait, and says so."""
+    from model.engine import estimate
+    from model.result import summarize
+    from report.document import crossed_at
+    from report.words import say
+
+    profile = PRESETS["deep-research"]
+    day = 86400
+    every = summarize(estimate(profile.model_copy(update={"human_waits_per_run": 1, "human_wait_seconds": day}), book))
+    some = summarize(estimate(profile.model_copy(update={"human_waits_per_run": 0.2, "human_wait_seconds": day}), book))
+    none = summarize(estimate(profile.model_copy(update={"human_waits_per_run": 0}), book))
+    pairs = [
+        (a, b, c)
+        for o1, o2, o3 in zip(every.options, some.options, none.options, strict=True)
+        for a, b, c in zip(o1.limits, o2.limits, o3.limits, strict=True)
+        if c.seconds_until_limit is not None
+    ]
+    assert pairs
+    for a, b, c in pairs:
+        assert not a.seconds_without_waits and b.seconds_without_waits
+        # per step: a wait's own events can move the step at which a limit is passed
+        per_step = [x.seconds_until_limit / x.steps_until_limit for x in (a, b, c)]
+        assert per_step[1] == pytest.approx(per_step[2], rel=1e-9)
+        assert per_step[0] > per_step[1]
+        assert "into a run that does not wait" in crossed_at(b)
+    said = [say(r) for o in some.options for r in [*o.fit.reasons, *o.warnings]]
+    assert any("into a run that does not wait for a person" in w for w in said)
+    assert not any("into the run)" in w for w in said)

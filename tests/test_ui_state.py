@@ -185,7 +185,7 @@ def test_an_uploaded_profile_replaces_what_it_says_and_keeps_the_rest(presets, e
 
     store = {"team.engineer_cost": 250000.0, "need.seats": 7}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("temporal/cloud", "trigger.dev/cloud")))
-    store["upload"] = _Upload("mine.yaml", f"extends: coding-agent\nname: Mine\n{extra}")
+    store["upload"] = [_Upload("mine.yaml", f"extends: coding-agent\nname: Mine\n{extra}")]
     _on_upload(session)
     assert store["upload_problems"] == []
     for key, value in {**kept, **taken}.items():

@@ -193,7 +193,8 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
             *(
                 tuple(sorted({*a, *b}))
                 for a, b in ((have.prices, more.prices), (have.plans, more.plans), (have.addons, more.addons))
-            )
+            ),
+            tuple(sorted({**dict(have.names), **dict(more.names)}.items())),
         )
     return Allowed(
         machines=tuple(machines(_book(today, fingerprint))),

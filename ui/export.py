@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from model.analysis import Analysis
 from report.builders import BUILDERS, EXTENSIONS, MIME_TYPES, build
 
-__all__ = ["FORMAT_LABELS", "file_name", "render_export", "slug"]
+__all__ = ["FORMAT_LABELS", "file_name", "render_export", "render_share", "share_link", "slug"]
 
 FORMAT_LABELS = {
     "html": "HTML (self-contained, charts inline, opens offline)",
@@ -29,6 +31,19 @@ def slug(name: str) -> str:
 
 def file_name(analysis: Analysis, fmt: str) -> str:
     return f"tco-{slug(analysis.profile.name)}-{analysis.book.as_of.isoformat()}.{EXTENSIONS[fmt]}"
+
+
+def share_link(params: Mapping[str, str], base: str | None) -> str:
+    """The link that opens this analysis: the app's address (as the browser has it) and the state."""
+    query = urlencode(params)
+    return f"{(base or '').split('?')[0]}?{query}" if query else (base or "")
+
+
+def render_share(params: Mapping[str, str]) -> None:
+    """A button that shows the link to this analysis, with the code box's copy button beside it."""
+    with st.popover("Copy link", icon=":material/link:"):
+        st.caption("Everything on this page is in the link: the profile, your terms, the answers and the date.")
+        st.code(share_link(params, st.context.url), language=None, wrap_lines=True)
 
 
 def render_export(analysis: Analysis) -> None:
@@ -59,6 +74,6 @@ def render_export(analysis: Analysis) -> None:
                 icon=":material/download:",
                 width="stretch",
             )
-    with st.expander("Preview (the Markdown file, as text)", expanded=True):
+    with st.expander("Preview (the Markdown file, as text)", expanded=False):
         # As text: the report holds the profile's own name and description, which are never rendered.
         st.code(build(analysis, "md", today).decode("utf-8"), language=None, wrap_lines=True)

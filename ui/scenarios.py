@@ -241,7 +241,7 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
             add(
                 _number(
                     f"{mine}price.{price}",
-                    f"{who}: your price for {price}",
+                    f"{who}: your price for {terms.name('price', price).lower()}",
                     0,
                     1e9,
                     "in the unit the vendor quotes",
@@ -254,11 +254,25 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
         if terms.plans:
             add(
                 Editable(
-                    f"{mine}plan", f"{who}: pinned plan", "choice", "one of " + ", ".join(terms.plans), terms.plans
+                    f"{mine}plan",
+                    f"{who}: pinned plan",
+                    "choice",
+                    "one of " + ", ".join(terms.name("plan", p) for p in terms.plans),
+                    terms.plans,
+                    {p: terms.name("plan", p) for p in terms.plans},
                 )
             )
         for addon in terms.addons:
-            add(_number(f"{mine}addon.{addon}", f"{who}: add-on {addon}", 0, 1e6, "(1 switches it on)", "none"))
+            add(
+                _number(
+                    f"{mine}addon.{addon}",
+                    f"{who}: add-on {terms.name('addon', addon)}",
+                    0,
+                    1e6,
+                    "(1 switches it on)",
+                    "none",
+                )
+            )
     for name in NUMERIC_FIELDS:
         unit = field_unit(name)
         add(

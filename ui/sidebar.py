@@ -24,13 +24,14 @@ from model.profile import (
     field_unit,
 )
 from pricing.load import PricingError
+from pricing.names import price_name
 from pricing.profiles import Known, dump_profile, load_profile_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
 from pricing.vendors import IMPORTERS
 from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, decode_text
 from ui.data import machine_label
 from ui.export import slug
-from ui.state import NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key
+from ui.state import CONTRACT, NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key
 from ui.text import problems
 
 __all__ = ["render_sidebar"]
@@ -129,74 +130,112 @@ def _on_preset(session: Session) -> None:
     session.set_profile(session.presets[str(session.store["preset"])], team=False)
 
 
-def _on_export(session: Session, name: str, text: str) -> None:
-    """A vendor's export of the team's own runs (see `pricing.vendors`): the profile derived from
-    it, with where each field came from; the month's runs stay as entered unless it shows them."""
+def _on_export(session: Session, files: list[tuple[str, str]]) -> None:
+    """Vendors' exports of the team's own runs (see `pricing.vendors`), one kind at a time: the
+    profile derived from them, with where each field came from and its value; the month's runs stay
+    as entered unless the export shows them, and the note says which."""
     from pricing.load import read_pricebook
     from pricing.vendors import importer_for
     from pricing.yamlio import load_json
 
-    try:
-        importer = importer_for(load_json(text, name, "export"))
-    except InputError as exc:
-        importer, problem = None, str(exc.problem)
-    else:
-        problem = f"{name}: not an export this tool reads (a workflow history, or a runs list)"
-    if importer is None:
-        session.store["upload_problems"] = [problem]
-        session.store["upload_derived"] = None
+    importers = []
+    for name, text in files:
+        try:
+            importer = importer_for(load_json(text, name, "export"))
+        except InputError as exc:
+            _upload_failed(session, [str(exc.problem)])
+            return
+        if importer is None:
+            _upload_failed(session, [f"{name}: not an export this tool reads (a workflow history, or a runs list)"])
+            return
+        importers.append(importer)
+    if any(i is not importers[0] for i in importers):
+        _upload_failed(session, ["Exports of one kind at a time: workflow histories, or runs lists"])
         return
+    importer = importers[0]
     runs = None if not importer.needs_monthly_runs else float(session.store.get(field_key("monthly_runs")) or 1)
     try:
-        imported = importer.derive([(name, text)], read_pricebook(), monthly_runs=runs)
+        imported = importer.derive(files, read_pricebook(), monthly_runs=runs)
     except PricingError as exc:
-        session.store["upload_problems"] = [str(p) for p in exc.problems]
-        session.store["upload_derived"] = None
+        _upload_failed(session, [str(p) for p in exc.problems])
         return
     session.store["upload_problems"] = []
     session.store["upload_sources"] = None
-    said = [f"{k}: {v}" for k, v in imported.sources.items()] + list(imported.notes)
-    session.store["upload_derived"] = (name, said + ([imported.check] if imported.check else []))
-    session.set_profile(imported.profile, team=False)
+    profile = imported.profile
+    said = [
+        f"{field_title(k)}: {_shown(getattr(profile, k, None))} ({v})"
+        if k in WorkloadProfile.model_fields
+        else f"{k}: {v}"
+        for k, v in imported.sources.items()
+    ]
+    if importer.needs_monthly_runs:
+        said.insert(
+            0,
+            f"Monthly runs kept at {runs:,.10g} as entered: the exports show what a run does, not how "
+            "many run a month; change it above",
+        )
+    said += list(imported.notes)
+    title = files[0][0] if len(files) == 1 else f"{len(files)} files"
+    session.store["upload_derived"] = (title, said + ([imported.check] if imported.check else []))
+    session.set_profile(profile, team=False)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return str(value)
+
+
+def _upload_failed(session: Session, problems_said: list[str]) -> None:
+    session.store["upload_problems"] = problems_said
+    session.store["upload_sources"] = None
+    session.store["upload_derived"] = None
 
 
 def _on_upload(session: Session) -> None:
-    upload = session.store.get("upload")
-    if upload is None:
+    uploads = list(session.store.get("upload") or [])
+    if not uploads:
         return
-    export = upload.name.lower().endswith(".json")
-    limit = EXPORT_BYTES if export else PROFILE_BYTES
-    try:
-        if upload.size > limit:
-            raise InputError(
-                Problem(
-                    upload.name,
-                    None,
-                    "",
-                    f"{upload.size:,} bytes; a {'runs export' if export else 'profile'} is at most {limit:,}",
+    exports = [u for u in uploads if u.name.lower().endswith(".json")]
+    if (exports and len(exports) != len(uploads)) or (not exports and len(uploads) > 1):
+        _upload_failed(session, ["One profile (YAML) at a time, or any number of exports of your runs (JSON)"])
+        return
+    files = []
+    for upload in uploads:
+        limit = EXPORT_BYTES if exports else PROFILE_BYTES
+        try:
+            if upload.size > limit:
+                raise InputError(
+                    Problem(
+                        upload.name,
+                        None,
+                        "",
+                        f"{upload.size:,} bytes; a {'runs export' if exports else 'profile'} is at most {limit:,}",
+                    )
                 )
-            )
-        text = decode_text(upload.getvalue(), upload.name)
-    except InputError as exc:
-        session.store["upload_problems"] = [str(exc.problem)]
-        session.store["upload_sources"] = None
-        session.store["upload_derived"] = None
+            files.append((upload.name, decode_text(upload.getvalue(), upload.name)))
+        except InputError as exc:
+            _upload_failed(session, [str(exc.problem)])
+            return
+    if sum(len(text) for _, text in files) > EXPORT_BYTES:
+        _upload_failed(session, [f"{len(files)} files; all together at most {EXPORT_BYTES:,} bytes"])
         return
-    if export:
-        _on_export(session, upload.name, text)
+    if exports:
+        _on_export(session, files)
         return
+    ((name, text),) = files
     session.store["upload_derived"] = None
     allowed = session.allowed
     try:
         loaded = load_profile_text(
-            text, upload.name, known=Known(allowed.machines, allowed.options, machine_names=allowed.machine_names)
+            text, name, known=Known(allowed.machines, allowed.options, machine_names=allowed.machine_names)
         )
     except PricingError as exc:
         session.store["upload_problems"] = [str(p) for p in exc.problems]
         session.store["upload_sources"] = None
         return
     session.store["upload_problems"] = []
-    session.store["upload_sources"] = (upload.name, dict(loaded.sources))
+    session.store["upload_sources"] = (name, dict(loaded.sources))
     profile = loaded.profile
     # What the file says about the team, or about the buyer's terms and needs, replaces what the form
     # held; what it leaves out is kept (a file of a workload alone does not wipe the team's inputs).
@@ -209,7 +248,7 @@ def _sources_note(file: str, sources: dict[str, str]) -> str:
     by_origin: dict[str, list[str]] = {}
     for name in WorkloadProfile.model_fields:  # in the order of the profile format
         if name in PROFILE_FIELDS and name in sources:
-            by_origin.setdefault(sources[name], []).append(name)
+            by_origin.setdefault(sources[name], []).append(field_title(name).lower() if name != "name" else "name")
     parts = []
     for origin in sorted(by_origin, key=lambda o: (o != "this file", o == "default", o)):
         where = (
@@ -221,12 +260,25 @@ def _sources_note(file: str, sources: dict[str, str]) -> str:
     return "Loaded. " + "; ".join(parts) + "."
 
 
-CHOSEN = "contract.option"
+CHOSEN = CONTRACT
 """The option whose terms the user last chose to see, kept apart from the box's own value."""
+YEARLY = "yearly."
+"""The annual form of a committed spend, `yearly.<option>`: the monthly box holds the truth (and the
+link), this one shows it times twelve and writes a twelfth of what is typed into it."""
 
 
 def _on_contract_option() -> None:
     st.session_state[CHOSEN] = st.session_state["your.option"]
+
+
+def _on_yearly(option: str) -> None:
+    year = st.session_state.get(f"{YEARLY}{option}")
+    st.session_state[f"{YOURS}{option}.commitment"] = None if year is None else year / 12
+
+
+def _on_monthly(option: str) -> None:
+    month = st.session_state.get(f"{YOURS}{option}.commitment")
+    st.session_state[f"{YEARLY}{option}"] = None if month is None else month * 12
 
 
 def _contract(book: PriceBook) -> None:
@@ -258,7 +310,7 @@ def _contract(book: PriceBook) -> None:
         for key, item in sorted(prices.items()):
             listed = "tiered" if isinstance(item, Tiered) else f"{item.expected:.6g}"
             st.number_input(
-                f"{key} [{item.unit.value}]",
+                f"{price_name(table, key)} [{item.unit.value}]",
                 min_value=0.0,
                 value=None,
                 format=EXACT,
@@ -278,7 +330,10 @@ def _contract(book: PriceBook) -> None:
             placeholder="none",
             help="Off the vendor's bill",
         )
-        st.number_input(
+        month = st.session_state.get(f"{YOURS}{chosen}.commitment")
+        st.session_state[f"{YEARLY}{chosen}"] = None if month is None else month * 12
+        left, right = st.columns(2)
+        left.number_input(
             "Committed spend [USD/month]",
             min_value=0.0,
             value=None,
@@ -287,6 +342,19 @@ def _contract(book: PriceBook) -> None:
             persist_state="session",
             placeholder="none",
             help="Paid each month whatever the usage",
+            on_change=_on_monthly,
+            args=(chosen,),
+        )
+        right.number_input(
+            "or [USD/year]",
+            min_value=0.0,
+            value=None,
+            format=EXACT,
+            key=f"{YEARLY}{chosen}",
+            placeholder="none",
+            help="An annual commitment: priced as a twelfth of it each month",
+            on_change=_on_yearly,
+            args=(chosen,),
         )
         st.number_input(
             "Credit it buys [USD/month]",
@@ -615,8 +683,9 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
 
         st.header("Profile file")
         st.file_uploader(
-            "Load a profile (YAML), or an export of your runs (JSON) to derive one from",
+            "Load a profile (YAML), or exports of your runs (JSON, one or more) to derive one from",
             type=["yaml", "yml", "json"],
+            accept_multiple_files=True,
             key="upload",
             on_change=_on_upload,
             args=(session,),
