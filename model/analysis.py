@@ -213,6 +213,7 @@ class Analysis:
             mc=mc,
             axis=self.axis,
             axis_crossovers=self.axis_crossovers,
+            pair=(v.best.id, v.runner.id) if (v := self.verdict).best is not None and v.runner is not None else None,
         )
         return replace(self, outlook=found)
 

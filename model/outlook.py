@@ -85,14 +85,17 @@ def outlook(
     band_draws: int = BAND_DRAWS,
     path_draws: int = PATH_DRAWS,
     mc: MonteCarlo | None = None,
+    pair: tuple[str, str] | None = None,
 ) -> Outlook:
-    """The Monte Carlo over every uncertain input (or `mc`, already drawn), the tornado between its two
-    leaders, P10-P90 bands along monthly runs with the spread of each crossover that changes the
+    """The Monte Carlo over every uncertain input (or `mc`, already drawn), the tornado between `pair`
+    (the verdict's named option and its runner-up; without it, the draws' two leaders), P10-P90 bands along monthly runs with the spread of each crossover that changes the
     cheapest, and the path."""
     mc = mc or monte_carlo(profile, book, options, draws=draws, seed=seed)
     ranked = [s for s in mc.options if s.runs_share > 0]
     ranked.sort(key=lambda s: (-s.cheapest_share, s.p50))
-    tor = tornado(profile, book, ranked[0].id, ranked[1].id) if len(ranked) >= 2 else None
+    if pair is None and len(ranked) >= 2:
+        pair = (ranked[0].id, ranked[1].id)
+    tor = tornado(profile, book, *pair) if pair is not None else None
     changing = [c for c in crossovers if c.changes_cheapest][:4]
     band = None
     if band_draws > 0:
