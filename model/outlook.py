@@ -88,8 +88,8 @@ def outlook(
     pair: tuple[str, str] | None = None,
 ) -> Outlook:
     """The Monte Carlo over every uncertain input (or `mc`, already drawn), the tornado between `pair`
-    (the verdict's named option and its runner-up; without it, the draws' two leaders), P10-P90 bands along monthly runs with the spread of each crossover that changes the
-    cheapest, and the path."""
+    (the verdict's named option and its runner-up; without it, the draws' two leaders), P10-P90 bands
+    along monthly runs with the spread of each crossover that changes the cheapest, and the path."""
     mc = mc or monte_carlo(profile, book, options, draws=draws, seed=seed)
     ranked = [s for s in mc.options if s.runs_share > 0]
     ranked.sort(key=lambda s: (-s.cheapest_share, s.p50))
