@@ -30,6 +30,16 @@ from ui.sidebar import render_sidebar
 from ui.state import PROFILE_FIELDS, VIEWS, Session, encode, second_axes
 from ui.text import problems
 
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMain"] h3 { font-size: 1.2rem; }
+  .st-key-headline h4 { font-size: 1.05rem; line-height: 1.4; }
+  .st-key-headline p { font-size: 0.9rem; }
+}
+</style>"""
+# On a phone the headline and the titles take a smaller type, so a view's own content comes sooner (the
+# sentences stay whole).
+
 
 def _problems(title: str, lines: list[str]) -> None:
     """Problems in a box, each line shown as the text it is (`ui.text.problems`)."""
@@ -69,7 +79,7 @@ def _headline(place: DeltaGenerator, profile: WorkloadProfile, on: dt.date, answ
         head = data.headline_for(profile, on, answers)
     except (ProfileError, KeyError, ValueError):
         return False
-    with place.container():
+    with place.container(key="headline"):
         render_headline(head, dt.date.today())
     return True
 
@@ -91,7 +101,8 @@ def main() -> None:
         book = data.book_for(on)
     except PricingError:
         book = None
-    st.markdown("### Which orchestrator should run our agents, and what will it cost?")
+    st.html(PHONE_CSS)
+    st.markdown("### Which orchestrator should run our agents, and what will it cost?", width="stretch")
     notices, view_place, head_place = st.container(), st.container(), st.empty()
     # An edit shows its new headline first: the widgets' values are in the session state before the
     # sidebar is drawn, so the headline (the one verdict) goes out ahead of the sidebar's inputs.

@@ -95,7 +95,7 @@ def _drawn_path(path: tuple[str, ...]) -> bool:
 
 
 def _label(table: PriceTable, path: tuple[str, ...], moves_with: str | None = None) -> str:
-    """`Temporal Cloud: active storage`; a factor every option shares reads as that factor."""
+    """`<option>: <the number in words>`; a factor every option shares reads as that factor."""
     if moves_with is not None:
         return f"{key_words(moves_with)}, every option alike"
     return f"{table.name}: {number_name(table, path)}"

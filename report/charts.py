@@ -278,7 +278,7 @@ def _cost_curve_template(
     layers.append(
         here.mark_text(align="left", dx=4, y=8, color="gray").encode(x=alt.X("value:Q", scale=x_scale), text="label:N")
     )
-    title = f"Cost per month against {axis.label.lower()}" + (" (bands: P10–P90 of the draws)" if banded else "")
+    title = _title(f"Cost per month against {axis.label.lower()}", *(["bands: P10–P90 of the draws"] if banded else []))
     chart = cast(
         alt.LayerChart, alt.layer(*layers, data=alt.NamedData("sweep")).properties(width=WIDTH, height=320, title=title)
     )
@@ -305,6 +305,12 @@ def cost_curve_spec(analysis: Analysis, field: str = "monthly_runs", *, interact
     return {**spec, "datasets": {name: _records(frame) for name, frame in frames.items()}}
 
 
+def _title(text: str, *lines: str) -> alt.TitleParams:
+    """A chart's title short enough for a phone, what it shows in the lines beneath it (each short too:
+    Vega-Lite cuts a line, it does not wrap one)."""
+    return alt.TitleParams(text, subtitle=list(lines)) if lines else alt.TitleParams(text)
+
+
 def _log_axis(low: float, high: float) -> alt.Axis:
     """Ticks and grid lines at the powers of ten only (a log axis otherwise draws eight minor
     lines per decade).
@@ -313,7 +319,9 @@ def _log_axis(low: float, high: float) -> alt.Axis:
     [0.1, 1, 10, 100, 1000]
     """
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    return alt.Axis(values=[10**k if k >= 0 else 10.0**k for k in range(first, last + 1)], format=",~g")
+    return alt.Axis(
+        values=[10**k if k >= 0 else 10.0**k for k in range(first, last + 1)], format=",~g", labelFlush=True
+    )
 
 
 def _number(value: float) -> str:
@@ -591,6 +599,8 @@ def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.
     as steps (a price holds until the next version), one chart per unit, each stretching to its
     column with its legend beneath. `frame` holds rows of `pricing.versions.history_frame`."""
     data = frame[["path", "unit", "effective", "expected", "shown", "url", "checked"]].copy()
+    if "name" in frame:  # the number in words, where the caller named it
+        data["path"] = frame["name"]
     # A number holds until the next version of its table (or until today, in the newest one):
     # repeat its last point there so the step reaches it.
     versions = sorted(versions)
@@ -604,7 +614,7 @@ def price_history_chart(frame: pd.DataFrame, versions: list[dt.date], until: dt.
             alt.Chart(part)
             .mark_line(interpolate="step-after", point=True)
             .encode(
-                x=alt.X("effective:T", title="In force from"),
+                x=alt.X("effective:T", title="In force from", axis=alt.Axis(format="%b %Y", labelFlush=True)),
                 y=alt.Y("expected:Q", title=str(unit), scale=alt.Scale(zero=False), axis=alt.Axis(format=",.6~r")),
                 color=alt.Color(
                     "path:N",
@@ -774,9 +784,10 @@ def path_chart(analysis: Analysis) -> alt.LayerChart:
         )
     )
     assert analysis.outlook is not None
-    title = (
-        f"Cost so far over {analysis.outlook.path.months} months, by strategy (diamond: the migration; "
-        "circle: where the cheapest path overtakes another)"
+    title = _title(
+        f"Cost so far over {analysis.outlook.path.months} months",
+        "by strategy; diamond: the migration;",
+        "circle: where the cheapest path overtakes another",
     )
     return cast(alt.LayerChart, alt.layer(lines, points, crossings).properties(width=WIDTH, height=300, title=title))
 
@@ -825,9 +836,7 @@ def tornado_chart(analysis: Analysis) -> alt.LayerChart:
         .mark_bar(height=14, color="#4c78a8")
         .encode(
             y=y,
-            x=alt.X(
-                "gap_low:Q", title=f"{t.runner_name} minus {t.leader_name} [USD/month]", axis=alt.Axis(format="$,.0f")
-            ),
+            x=alt.X("gap_low:Q", title="Gap [USD/month]", axis=alt.Axis(format="$,.0f")),
             x2="gap_high:Q",
             tooltip=tooltip,
         )
@@ -840,6 +849,11 @@ def tornado_chart(analysis: Analysis) -> alt.LayerChart:
         alt.layer(bars, ends, zero, here).properties(
             width=WIDTH - 200,
             height=alt.Step(22),
-            title="What moves the gap most (dashed: the estimate; red: where the decision flips; tick: the high end)",
+            title=_title(
+                "What moves the gap most",
+                f"The gap: {t.runner_name} minus {t.leader_name}",
+                "dashed: the estimate; red: where the decision flips;",
+                "tick: the high end",
+            ),
         ),
     )

@@ -9,6 +9,7 @@ import itertools
 
 import streamlit as st
 
+from pricing.names import number_name
 from pricing.versions import diff_tables
 from report.charts import price_history_chart
 from report.pricing import diff_list_markdown, rechecked_markdown
@@ -33,9 +34,18 @@ def render_price_history() -> None:
     dates = sorted(mine["effective"].unique())
     st.caption(f"{len(dates)} version(s): " + ", ".join(str(d) for d in dates))
     paths = list(dict.fromkeys(mine["path"]))
+    newest = max((v for v in versions if v.table.id == table_id), key=lambda v: v.table.effective).table
+    words = {p: number_name(newest, tuple(p.split("."))) for p in paths}
+    names = {p: f"{words[p]} ({p})" for p in paths}
+    mine = mine.assign(name=mine["path"].map(words))
     default = [p for p in paths if _key(p)] or paths[:5]
     chosen = st.multiselect(
-        "Numbers", paths, default=default, key=f"history_numbers.{table_id}", persist_state="session"
+        "Numbers",
+        paths,
+        default=default,
+        key=f"history_numbers.{table_id}",
+        persist_state="session",
+        format_func=names.__getitem__,
     )
     shown = mine[mine["path"].isin(chosen) & mine["expected"].notna()]
     if not shown.empty:
