@@ -958,7 +958,9 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
         high = table.number("limits", table.retention.max).pick(u.fixed)
         outside = (given < low) | (given > high)
         if outside.any():
-            note = Finding("retention_clamped", {"option": table.name, "low": float(low), "high": float(high)})
+            note = Finding(  # the days given are each profile's own: filled where the finding is written out
+                "retention_clamped", {"option": table.name, "low": float(low), "high": float(high), "given": None}
+            )
             warnings[note] = outside
     bill = OptionBill(
         lines=(*chosen, *infrastructure, *_store_lines(u, rates, book), *_people(u, rates, book)),

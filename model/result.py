@@ -876,7 +876,7 @@ def _option(estimate: Estimate, option: OptionEstimate, i: int, profile: Workloa
     plan_id = str(bill.plan[i])
     total = float(option.total[i])
     runs = profile.monthly_runs
-    fill = {"peak": float(usage.slots()[i])}
+    fill = {"peak": float(usage.slots()[i]), "given": float(profile.retention_days)}
     steps = profile.steps_per_run
     # A fraction of a wait per run is some runs waiting, not every run waiting a little: the time into
     # the run is then a run's that does not wait.
