@@ -163,6 +163,7 @@ class _Upload:
     def __init__(self, name: str, text: str):
         self.name, self._data = name, text.encode("utf-8")
         self.size = len(self._data)
+        self.file_id = f"{name}:{hash(text)}"
 
     def getvalue(self) -> bytes:
         return self._data
@@ -191,3 +192,28 @@ def test_an_uploaded_profile_replaces_what_it_says_and_keeps_the_rest(presets, e
     for key, value in {**kept, **taken}.items():
         assert store.get(key) == value, key
     assert store["field.name"] == "Mine"
+
+
+def test_a_file_added_to_the_upload_box_is_read_alone(presets):
+    """The box keeps what was dropped before: a second profile dropped is read by itself (not refused as
+    two profiles at once), and a file taken out leaves the form as it is."""
+    from ui.sidebar import _on_upload
+    from ui.state import Session
+
+    store: dict = {}
+    session = Session(store, {}, presets, read_criteria(), Allowed(options=("temporal/cloud", "trigger.dev/cloud")))
+    first = _Upload("one.yaml", "extends: coding-agent\nname: One\nmonthly_runs: 111\n")
+    second = _Upload("two.yaml", "extends: coding-agent\nname: Two\nmonthly_runs: 222\n")
+    store["upload"] = [first]
+    _on_upload(session)
+    assert store["field.monthly_runs"] == 111
+    store["upload"] = [first, second]
+    _on_upload(session)
+    assert store["upload_problems"] == [] and store["field.monthly_runs"] == 222
+    store["upload"] = [second]
+    _on_upload(session)
+    assert store["field.monthly_runs"] == 222 and store["field.name"] == "Two"
+    # two profiles dropped at once: one at a time, said, nothing changed
+    store["upload"] = [_Upload("a.yaml", "extends: coding-agent\nname: A\n"), _Upload("b.yaml", "name: B\n")]
+    _on_upload(session)
+    assert store["upload_problems"] and store["field.name"] == "Two"

@@ -29,6 +29,7 @@ from pricing.profiles import Known, dump_profile, load_profile_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
 from pricing.vendors import IMPORTERS
 from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, decode_text
+from report.words import lower
 from ui.data import machine_label
 from ui.export import slug
 from ui.state import CONTRACT, NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key
@@ -192,9 +193,16 @@ def _upload_failed(session: Session, problems_said: list[str]) -> None:
     session.store["upload_derived"] = None
 
 
+SEEN = "upload_seen"
+"""The ids of the files already read from the upload box: a file added to those it holds is read alone."""
+
+
 def _on_upload(session: Session) -> None:
-    uploads = list(session.store.get("upload") or [])
-    if not uploads:
+    held = list(session.store.get("upload") or [])
+    seen = set(session.store.get(SEEN) or ())
+    uploads = [u for u in held if u.file_id not in seen]
+    session.store[SEEN] = {u.file_id for u in held}
+    if not uploads:  # a file taken out of the box: what it gave stays
         return
     exports = [u for u in uploads if u.name.lower().endswith(".json")]
     if (exports and len(exports) != len(uploads)) or (not exports and len(uploads) > 1):
@@ -248,7 +256,7 @@ def _sources_note(file: str, sources: dict[str, str]) -> str:
     by_origin: dict[str, list[str]] = {}
     for name in WorkloadProfile.model_fields:  # in the order of the profile format
         if name in PROFILE_FIELDS and name in sources:
-            by_origin.setdefault(sources[name], []).append(field_title(name).lower() if name != "name" else "name")
+            by_origin.setdefault(sources[name], []).append(lower(field_title(name)) if name != "name" else "name")
     parts = []
     for origin in sorted(by_origin, key=lambda o: (o != "this file", o == "default", o)):
         where = (
