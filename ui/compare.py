@@ -116,8 +116,8 @@ def _figures(head: Headline, today: dt.date) -> None:
     details = [
         d
         for d in verdict_details(v, result, today)
-        if not d.startswith(("Set aside", "Your answers lean", "What could"))
-    ]
+        if not d.startswith(("Set aside", "Your answers lean", "What could")) and "prices hold as of" not in d
+    ]  # the headline says those, and which prices are overdue
     if details:
         st.markdown("  \n".join(escape(d) for d in details))
     for warning in result.warnings:
