@@ -407,7 +407,7 @@ def tornado(
                 g_low,
                 g_high,
                 _root(grids[i], gap[start + 2 : start + per], inp.expected),
-                tuple(m.label for m in members[1:]),
+                tuple(dict.fromkeys(m.label for m in members[1:] if m.label != inp.label)),
             )
         )
     swings.sort(key=lambda s: -np.nan_to_num(s.swing, nan=np.inf))

@@ -664,7 +664,7 @@ def page_one(analysis: Analysis, today: dt.date) -> Section:
     aside, the terms entered and how old the prices are."""
     result, v = analysis.result, analysis.verdict
     shaped = [
-        f"{option_name(o)}: {fit_label(o)}: " + "; ".join(fit_reasons(o))
+        f"{option_name(o)}: {fit_label(o)}: " + "; ".join(r.strip().rstrip(".") for r in fit_reasons(o))
         for o in ranked(result)
         if o.fit.status in ("workaround", "not_public", "ruled_out")
     ]
