@@ -32,6 +32,7 @@ from model.profile import (
     StepKind,
     TeamInputs,
     WorkloadProfile,
+    field_title,
     parse_profile,
 )
 from pricing.criteria import Criteria
@@ -655,14 +656,39 @@ EDITED = " (edited)"
 
 
 def edited(profile: WorkloadProfile, preset: WorkloadProfile | None) -> WorkloadProfile:
-    """A preset whose workload fields were changed but whose name was not is titled as edited,
-    so a report never presents changed figures under the preset's own name."""
-    if preset is None or profile.name != preset.name:
+    """A preset whose workload fields were changed keeps neither its name nor its words unless the user
+    gave their own: its name is titled as edited, and its description says what changed from the preset
+    (then the preset's own words), so a report never presents changed figures under the preset's text.
+    A name or description of the user's own stays theirs."""
+    if preset is None:
         return profile
     changed = [
         n for n in PROFILE_FIELDS if n not in ("name", "description") and getattr(profile, n) != getattr(preset, n)
     ]
-    return profile.model_copy(update={"name": preset.name + EDITED}) if changed else profile
+    update: dict[str, str] = {}
+    if profile.name in (preset.name, preset.name + EDITED):
+        update["name"] = preset.name + (EDITED if changed else "")
+    mark = f"Edited from the preset “{preset.name}”: "
+    if profile.name in (preset.name, preset.name + EDITED) and (
+        profile.description == preset.description or profile.description.startswith(mark)
+    ):
+        moved = "; ".join(
+            f"{field_title(n).lower()} {_shown(getattr(profile, n))} (preset: {_shown(getattr(preset, n))})"
+            for n in changed
+        )
+        update["description"] = (
+            f"{mark}{moved}. The preset reads: {preset.description}" if changed else preset.description
+        )
+    return profile.model_copy(update=update) if update else profile
+
+
+def _shown(value: object) -> str:
+    """A field's value for a sentence: a number as written, a choice by its value, nothing as "none"."""
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:,.10g}"
+    return str(getattr(value, "value", value))
 
 
 def _text(value: Any) -> str:
