@@ -421,3 +421,26 @@ def test_the_pricing_view_shows_no_empty_value_as_none_and_marks_overdue_tables(
     tables = frames[0]
     overdue = [t for t in read_pricebook(on=dt.date.today()).tables.values() if t.recheck_due() < dt.date.today()]
     assert overdue and set(tables.loc[tables["Overdue"] != "", "Table"]) == {t.name for t in overdue}
+
+
+@pytest.mark.parametrize("which", ["first", "last"])
+def test_a_reopened_link_shows_the_contract_of_the_option_whose_terms_it_holds(which):
+    """The contract section opens on the option whose terms the link carries, the first in the list
+    included (it was never remembered: the box's own first choice looked like no choice)."""
+    at = start()
+    unfold(at, "contract")
+    choices = at.selectbox(key="your.option").options
+    option = choices[0] if which == "first" else choices[-1]
+    option_id = next(i for i, t in OPTIONS.items() if t.name == option)
+    reopened = unfold(start({f"your.{option_id}.discount": "12"}), "contract")
+    assert not reopened.exception, [e.value for e in reopened.exception]
+    assert reopened.selectbox(key="your.option").value == option_id
+    assert reopened.number_input(key=f"your.{option_id}.discount").value == 12
+
+
+def test_the_pricing_date_box_shows_the_date_in_force():
+    at = start()
+    assert at.date_input(key="pricing_date").value == dt.date.today()
+    on = _versions_of(LATEST)[0]
+    dated = start({"date": on.isoformat()})
+    assert dated.date_input(key="pricing_date").value == on
