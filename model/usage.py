@@ -222,6 +222,8 @@ class CountDef:
     needs_history: bool = False
     positive: tuple[str, ...] = ()
     """Those of `params` that must be above zero (the count divides by them)."""
+    optional: tuple[str, ...] = ()
+    """`counting` keys the count reads when the table gives them (zero when it does not)."""
 
 
 @dataclass(frozen=True)
@@ -251,13 +253,14 @@ def count(
     *,
     needs_history: bool = False,
     positive: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Usage], Count]], Callable[[Usage], Count]]:
     """Register a count under `name` (a decorator)."""
 
     def register(fn: Callable[[Usage], Count]) -> Callable[[Usage], Count]:
         if name in COUNTS:
             raise ValueError(f"count {name!r} is registered twice")
-        COUNTS[name] = CountDef(name, unit, description, params, fn, needs_history, positive)
+        COUNTS[name] = CountDef(name, unit, description, params, fn, needs_history, positive, optional)
         return fn
 
     return register
@@ -336,7 +339,12 @@ class Usage:
             if definition.needs_history:
                 self._counts[name] = definition.fn(self)
             else:
-                key = ("count", name, *(_hashable(self.params[p]) for p in definition.params))
+                key = (
+                    "count",
+                    name,
+                    *(_hashable(self.params[p]) for p in definition.params),
+                    *(_hashable(self.params.get(p, 0.0)) for p in definition.optional),
+                )
                 if key not in self.work.cache:
                     self.work.cache[key] = definition.fn(self)
                 self._counts[name] = self.work.cache[key]
@@ -575,18 +583,34 @@ def _events_sent(u: Usage) -> Count:
     return u.linear(u.column("events_per_run"), 0.0)
 
 
+STATE_OVERHEADS = (
+    "state_overhead_kb_per_run",
+    "state_overhead_kb_per_step",
+    "state_overhead_kb_per_sleep",
+    "state_overhead_kb_per_wait",
+)
+"""What an engine stores beside the steps' payloads (its own records of each instance, step, sleep and
+wait), for a table that has measured it; zero where a table gives none."""
+
+
 @count(
     "state_kb",
     "KB",
     "state a run keeps stored: `state_kb_per_run`, or every step's payload when left empty (step i's "
-    "carrying the context grown by `context_growth_kb` a step, as a recorded history does)",
+    "carrying the context grown by `context_growth_kb` a step, as a recorded history does), plus what the "
+    "engine stores of each run, step, sleep and wait where the table has measured it (`state_overhead_kb_*`)",
+    optional=STATE_OVERHEADS,
 )
 def _state_kb(u: Usage) -> Count:
     given = u.column("state_kb_per_run")
     derived = np.isnan(given)
     payload, growth, steps = u.column("step_payload_kb"), u.column("context_growth_kb"), u.work.steps
     grown = growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
-    linear = u.linear(np.where(derived, 0.0, given), np.where(derived, payload, 0.0))
+    per_run, per_step, per_sleep, per_wait = (u.params.get(k, 0.0) for k in STATE_OVERHEADS)
+    records = per_run + u.column("sleeps_per_run") * per_sleep + u.column("human_waits_per_run") * per_wait
+    linear = u.linear(
+        np.where(derived, records, given), np.where(derived, payload + per_step, 0.0)
+    )
     return Count(linear.fixed, linear.per_step, linear.total + np.where(derived, grown, 0.0))
 
 

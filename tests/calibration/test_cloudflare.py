@@ -4,9 +4,9 @@ instances `tests/calibration/cloudflare/record.py` ran under `wrangler dev --loc
 versions, replayed here with no wrangler. Billed steps (step.do, step.sleep and
 step.waitForEvent; retries not) must equal the engine's `steps` quantity exactly, and attempts its
 `step_attempts`. Stored state: the engine counts every step's result (the growing context
-included), which the local engine stores byte for byte, but not the engine's own overhead per
-step, sleep, wait and instance (`OVERHEAD`, measured): its `state_kb` reads no `counting` numbers
-to add it with, so that comparison is an expected failure until the model reads them."""
+included), which the local engine stores byte for byte, and the engine's own records of each
+step, sleep, wait and instance (`OVERHEAD`, measured here; the table's `state_overhead_kb_*`, fitted
+from these fixtures): the whole stored state within 2 %."""
 
 from __future__ import annotations
 
@@ -75,10 +75,23 @@ def counted(shapes: list[Shape]) -> dict[str, Any]:
         "steps": priced.bill.quantities["steps"] / RUNS,
         "attempts": usage.count("step_attempts").total,
         "state_bytes": usage.count("state_kb").total * BYTES_PER_KB,
+        "records_bytes": _records(book, usage) * BYTES_PER_KB,
         "step_do": usage.count("steps").total,
         "sleeps": usage.count("sleeps").total,
         "waits": usage.count("human_waits").total,
     }
+
+
+def _records(book: Any, usage: Usage) -> Any:
+    """What the table says the engine stores beside the results [KB a run]: its overheads per run,
+    step, sleep and wait."""
+    c = {k: v.expected for k, v in book.table(OPTION).counting.items()}
+    return (
+        c["state_overhead_kb_per_run"]
+        + c["state_overhead_kb_per_step"] * usage.count("steps").total
+        + c["state_overhead_kb_per_sleep"] * usage.count("sleeps").total
+        + c["state_overhead_kb_per_wait"] * usage.count("human_waits").total
+    )
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +125,11 @@ def test_attempts_match_the_local_engine(engine, index):
 
 @pytest.mark.parametrize("index", range(len(KEYS)), ids=KEYS)
 def test_the_engine_counts_exactly_the_step_results_the_local_engine_stores(engine, index):
-    """The payloads themselves: every step's result, the growing context included, byte for byte."""
+    """The payloads themselves: every step's result, the growing context included, byte for byte
+    (the engine's state less the table's records of the run)."""
     real = FIXTURES["shapes"][KEYS[index]]
-    assert engine["state_bytes"][index] == pytest.approx(real["payload_bytes"], abs=0.5)
+    results = engine["state_bytes"][index] - engine["records_bytes"][index]
+    assert results == pytest.approx(real["payload_bytes"], abs=0.5)
 
 
 def with_overhead(engine: dict[str, Any], shapes: list[Shape]) -> Any:
@@ -123,6 +138,7 @@ def with_overhead(engine: dict[str, Any], shapes: list[Shape]) -> Any:
     wait = np.array([OVERHEAD["timed_out_waits" if s.times_out else "waits"] for s in shapes], dtype=float)
     return (
         engine["state_bytes"]
+        - engine["records_bytes"]
         + OVERHEAD["step_do"] * engine["step_do"]
         + OVERHEAD["sleeps"] * engine["sleeps"]
         + wait * engine["waits"]
@@ -139,17 +155,15 @@ def test_stored_state_is_the_results_and_a_linear_overhead(engine, index):
     assert projected == pytest.approx(real["stored_state_bytes"], rel=OVERHEAD_TOLERANCE)
 
 
-@pytest.mark.xfail(
-    reason="the engine's state_kb counts the steps' results only: the local engine stores 260 bytes more per "
-    "step.do, 108 per sleep, 249 per wait and about 460 per instance (25 % more for five 1 KB steps), and "
-    "`state_kb` reads no counting numbers to add them (a model change)",
-    strict=True,
-)
 def test_the_engine_counts_the_whole_stored_state(engine):
+    """The engine's stored state, the table's records of the run included, within 2 % on every shape;
+    a wait that times out keeps its error (352 bytes, not 249): a profile cannot say which waits time
+    out, so there the engine may be short by that difference, and the table's range covers it."""
+    shapes = [SHAPES[k] for k in KEYS]
     real = np.array([FIXTURES["shapes"][k]["stored_state_bytes"] for k in KEYS], dtype=float)
-    assert np.all(np.abs(engine["state_bytes"] / real - 1) <= BYTES_TOLERANCE), dict(
-        zip(KEYS, np.round(engine["state_bytes"] / real - 1, 3), strict=True)
-    )
+    short = np.array([(OVERHEAD["timed_out_waits"] - OVERHEAD["waits"]) * s.times_out for s in shapes], dtype=float)
+    off = (engine["state_bytes"] + short) / real - 1
+    assert np.all(np.abs(off) <= OVERHEAD_TOLERANCE), dict(zip(KEYS, np.round(off, 3), strict=True))
 
 
 def test_the_held_back_shape_by_hand():
@@ -166,5 +180,8 @@ def test_the_held_back_shape_by_hand():
     ours = counted(list(HELD_BACK.values()))
     assert ours["steps"][0] == 8
     assert ours["attempts"][0] == pytest.approx(7)
-    assert ours["state_bytes"][0] == pytest.approx(19_968)
+    assert ours["state_bytes"][0] - ours["records_bytes"][0] == pytest.approx(19_968)
+    # the table's fitted records: 0.45 KB + 6 x 0.254 + 0.105 + 0.243 = 2.322 KB = 2,377.7 bytes
+    assert ours["state_bytes"][0] == pytest.approx(19_968 + 2.322 * 1024)
+    assert ours["state_bytes"][0] == pytest.approx(real["stored_state_bytes"], rel=OVERHEAD_TOLERANCE)
     assert with_overhead(ours, list(HELD_BACK.values()))[0] == pytest.approx(22_345)

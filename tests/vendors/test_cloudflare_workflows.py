@@ -35,6 +35,20 @@ TABLE = BOOK.table(OPTION)
 MILLION = 1e6
 HUNDRED_K = 1e5
 KB, GB = 1024.0, 1024.0**3
+
+
+def _records(table, steps: float, sleeps: float = 0, waits: float = 0) -> float:  # type: ignore[no-untyped-def]
+    """What the engine stores of a run beside its steps' results [KB]: the table's measured overheads
+    (`state_overhead_kb_*`) per run, step, sleep and wait."""
+    c = {k: v.expected for k, v in table.counting.items()}
+    return (
+        c["state_overhead_kb_per_run"]
+        + steps * c["state_overhead_kb_per_step"]
+        + sleeps * c["state_overhead_kb_per_sleep"]
+        + waits * c["state_overhead_kb_per_wait"]
+    )
+
+
 DAYS_PER_MONTH = 365 / 12  # the engine's average month (730 h), as the README states
 SECONDS_PER_DAY = 86_400
 
@@ -276,7 +290,8 @@ def test_a_bill_above_every_allowance_by_hand():
         retention_days=7,
     )
     wall = (40 + 2) * 8 * 1.1 + 3600 + 86_400
-    gb_months = 5_000_000 / DAYS_PER_MONTH * (wall / SECONDS_PER_DAY + 7) * 40 * 4 * KB / GB
+    state_kb = 40 * 4 + _records(NEW, 40, sleeps=1, waits=1)  # the results, and the engine's records
+    gb_months = 5_000_000 / DAYS_PER_MONTH * (wall / SECONDS_PER_DAY + 7) * state_kb * KB / GB
     hand = _hand_bill(
         NEW,
         runs=5_000_000,
@@ -370,7 +385,8 @@ def test_stored_state_past_the_included_gb_month():
         retention_days=30,
     )
     wall_days = (50 * 8 + 2 * SECONDS_PER_DAY) / SECONDS_PER_DAY
-    gb_months = 500_000 / DAYS_PER_MONTH * (wall_days + 30) * 50 * 16 * KB / GB
+    state_kb = 50 * 16 + _records(NEW, 50, waits=1)
+    gb_months = 500_000 / DAYS_PER_MONTH * (wall_days + 30) * state_kb * KB / GB
     lines, option = _lines(NEW_BOOK, p)
     assert option.bill.quantities["storage_gb_months"][0] == pytest.approx(gb_months, rel=1e-9)
     assert lines["storage"].cost[0] == pytest.approx((gb_months - 1) * 0.20, rel=1e-9)
@@ -416,10 +432,12 @@ def test_every_limit_is_projected_by_hand():
     # one step's result, against 1 MiB
     assert limits["step_result_mb"].value == 8 * KB and limits["step_result_mb"].limit == 1024 * KB
     assert not limits["step_result_mb"].exceeded
-    # every step's result kept in the instance, against 1 GB
-    assert limits["state_per_instance_gb"].value == 12_000 * 8 * KB
+    # every step's result kept in the instance, with the engine's records of it, against 1 GB
+    per_step = 8 + _records(TABLE, 1) - _records(TABLE, 0)
+    fixed = _records(TABLE, 0, sleeps=3, waits=1)
+    assert limits["state_per_instance_gb"].value == pytest.approx((12_000 * per_step + fixed) * KB, rel=1e-12)
     assert limits["state_per_instance_gb"].limit == GB
-    assert limits["state_per_instance_gb"].steps_until_limit == math.floor(GB / (8 * KB)) + 1
+    assert limits["state_per_instance_gb"].steps_until_limit == math.floor((GB - fixed * KB) / (per_step * KB)) + 1
     # the longest single sleep or wait, against 365 days
     assert limits["max_sleep_days"].value == 5 * SECONDS_PER_DAY
     assert limits["max_sleep_days"].limit == 365 * SECONDS_PER_DAY
