@@ -668,7 +668,7 @@ def edited(profile: WorkloadProfile, preset: WorkloadProfile | None) -> Workload
     update: dict[str, str] = {}
     if profile.name in (preset.name, preset.name + EDITED):
         update["name"] = preset.name + (EDITED if changed else "")
-    mark = f"Edited from the preset “{preset.name}”: "
+    mark = edited_mark(preset)
     if profile.name in (preset.name, preset.name + EDITED) and (
         profile.description == preset.description or profile.description.startswith(mark)
     ):
@@ -680,6 +680,11 @@ def edited(profile: WorkloadProfile, preset: WorkloadProfile | None) -> Workload
             f"{mark}{moved}. The preset reads: {preset.description}" if changed else preset.description
         )
     return profile.model_copy(update=update) if update else profile
+
+
+def edited_mark(preset: WorkloadProfile) -> str:
+    """How the description of a preset whose fields changed begins (`edited`)."""
+    return f"Edited from the preset “{preset.name}”: "
 
 
 def _shown(value: object) -> str:
@@ -712,8 +717,8 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
     params = {"v": str(STATE_VERSION), "preset": state.preset}
     for name in PROFILE_FIELDS:
         value = getattr(state.profile, name)
-        if value != getattr(base, name):
-            params[name] = _text(value)
+        if value != getattr(base, name) and not (name == "description" and value.startswith(edited_mark(base))):
+            params[name] = _text(value)  # a description that says what changed is said again from the fields
     if state.profile.options != base.options:
         params["options"] = ",".join(state.profile.options)
     team = state.profile.team

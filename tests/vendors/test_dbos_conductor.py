@@ -37,14 +37,16 @@ def _usage(scenario: str = "expected", **fields) -> Usage:
 
 
 def _checkpoints_per_run(p: WorkloadProfile, per_retry: float = C["checkpoints_per_retry"]) -> float:
-    """One for the workflow, one per step; a sleep, a message (a human wait) and a child start are
-    steps too, and the child is a workflow with its own step."""
+    """One for the workflow, one per step and per sleep; a wait for a message two (the recv and its
+    timeout's sleep); a child its start and its result in the parent, and its own workflow and step
+    (measured against DBOS 3.4.0: tests/calibration/test_dbos.py)."""
     step, wf = C["checkpoints_per_step"], C["checkpoints_per_workflow"]
     return (
         wf
         + p.steps_per_run * (step + p.retry_rate * per_retry)
-        + (p.sleeps_per_run + p.human_waits_per_run) * step
-        + p.child_runs_per_run * (step + wf + step)
+        + p.sleeps_per_run * step
+        + p.human_waits_per_run * C["checkpoints_per_wait"]
+        + p.child_runs_per_run * (step + C["checkpoints_per_child_result"] + wf + step)
     )
 
 
@@ -97,12 +99,12 @@ def test_checkpoints_per_run_follow_the_faq():
         human_waits_per_run=2,
         child_runs_per_run=2,
     )
-    # 1 workflow + 10 steps + 3 sleeps + 2 messages + 2 children x (start + workflow + step) = 22
-    assert _checkpoints_per_run(agent(**fields)) == 22
-    assert _usage(**fields).per_run("checkpoints").total[0] == 22
+    # 1 workflow + 10 steps + 3 sleeps + 2 waits x 2 + 2 children x (start + result + workflow + step) = 26
+    assert _checkpoints_per_run(agent(**fields)) == 26
+    assert _usage(**fields).per_run("checkpoints").total[0] == 26
     # a retried step writes one row (expected); one per attempt at the high end: 5 more
     high = TABLE.counting["checkpoints_per_retry"].high
-    assert _usage("high", **fields).per_run("checkpoints").total[0] == _checkpoints_per_run(agent(**fields), high) == 27
+    assert _usage("high", **fields).per_run("checkpoints").total[0] == _checkpoints_per_run(agent(**fields), high) == 31
 
 
 # --- Bills ---------------------------------------------------------------------------------------
