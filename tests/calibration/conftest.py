@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.calibration.restate_fixtures import restate  # noqa: F401  (the Restate suite's server)
 from tests.calibration.server import Server, ServerError, dev_server
 
 
