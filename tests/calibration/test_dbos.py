@@ -37,6 +37,9 @@ from pricing.load import read_pricebook
 from tests.agents import agent
 from tests.calibration.dbos_harness import SLEEP_SECONDS, App, Recorded, Shape, launched
 
+pytestmark = pytest.mark.xdist_group("dbos")
+"""The engine starts once a test run: every test of it on one worker (`make test`: --dist loadgroup)."""
+
 CONDUCTOR = "dbos/conductor"
 SELF_HOSTED = "dbos/self-hosted"
 RUNS = 1000
@@ -142,7 +145,7 @@ def stored(value: object) -> int:
     return len(base64.b64encode(pickle.dumps(value)))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dbos_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """DBOS launched once a session, on SQLite in a temporary directory; a launch that fails
     fails the tests (a missing `dbos` already fails their collection)."""

@@ -19,6 +19,9 @@ from pricing.vendors.temporal_history import derive_profile, read_history
 from tests.calibration.harness import Shape
 from tests.calibration.write_histories import FIXTURES, FOLDER
 
+pytestmark = pytest.mark.xdist_group("temporal")
+"""The engine starts once a test run: every test of it on one worker (`make test`: --dist loadgroup)."""
+
 OPTION = "temporal/self-hosted"
 
 

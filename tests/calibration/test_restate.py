@@ -38,6 +38,9 @@ from tests.agents import agent
 from tests.calibration.restate_harness import SLEEP, Recorded, Shape, run_shape, run_shapes
 from tests.calibration.restate_server import TELEMETRY_ENV, Server, restate_binary
 
+pytestmark = pytest.mark.xdist_group("restate")
+"""The engine starts once a test run: every test of it on one worker (`make test`: --dist loadgroup)."""
+
 OPTION = "restate/cloud"
 RUN_FRAMING = 200
 ENTRY_FRAMING = 45

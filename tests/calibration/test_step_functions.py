@@ -46,6 +46,9 @@ from pricing.load import read_pricebook
 from tests.agents import agent
 from tests.calibration.sfn_harness import Recorded, Shape, run_shapes
 
+pytestmark = pytest.mark.xdist_group("moto")
+"""The engine starts once a test run: every test of it on one worker (`make test`: --dist loadgroup)."""
+
 OPTION = "aws/step-functions-standard"
 RUNS = 1000
 LIMIT_BYTES = 256 * 1024

@@ -14,6 +14,9 @@ from pricing.load import read_pricebook
 from tests.agents import agent
 from tests.calibration.harness import Beat, Long, Recorded, Shape, run_beats_async, run_long_async, run_shapes
 
+pytestmark = pytest.mark.xdist_group("temporal")
+"""The engine starts once a test run: every test of it on one worker (`make test`: --dist loadgroup)."""
+
 OPTION = "temporal/self-hosted"
 BYTES_TOLERANCE = 0.05
 

@@ -38,9 +38,10 @@ def _usage(scenario: str = "expected", **fields) -> Usage:
 
 
 def _actions_per_run(p: WorkloadProfile, scenario: str = "expected") -> float:
-    """An invocation is 2 actions; each step, sleep and awakeable one journal entry; a child is the
-    call, its own invocation and its step; a step's payload takes one more per started 64 KiB past
-    the first (no context growth here). Each counting number as the scenario picks it."""
+    """An invocation is 2 actions; each step and sleep one journal entry; a human wait and a call their
+    own numbers (measured against Restate server 1.7.12: tests/calibration/test_restate.py); a child
+    is the call, its own invocation and its step; a step's payload takes one more per started 64 KiB
+    past the first (no context growth here). Each counting number as the scenario picks it."""
     count = {k: v.pick(scenario) for k, v in TABLE.counting.items()}
     entry, invocation, per_retry = (
         count["actions_per_journal_entry"],
@@ -51,8 +52,9 @@ def _actions_per_run(p: WorkloadProfile, scenario: str = "expected") -> float:
     return (
         invocation
         + p.steps_per_run * (entry + chunks + p.retry_rate * per_retry)
-        + (p.sleeps_per_run + p.human_waits_per_run) * entry
-        + p.child_runs_per_run * (entry + invocation + entry)
+        + p.sleeps_per_run * entry
+        + p.human_waits_per_run * count["actions_per_human_wait"]
+        + p.child_runs_per_run * (count["actions_per_call"] + invocation + entry)
     )
 
 
@@ -149,10 +151,11 @@ def test_actions_per_run_follow_the_tables_counting():
     # 2 (invocation) + 10 steps + 3 sleeps + 2 awakeables + 2 children x (call + 2 + step) = 25
     assert _actions_per_run(agent(**fields)) == 25
     assert _usage(**fields).per_run("actions").total[0] == 25
-    # at the high end each retry is journaled too (5 more), and each journal entry takes 2 actions
+    # at the high end each retry is journaled too (5 more), each journal entry takes 2 actions, a wait
+    # on a promise 6 (with the call that resolves it) and a call 3
     high = _actions_per_run(agent(**fields), "high")
-    assert high == 2 + 10 * (2 + 0.5) + 3 * 2 + 2 * 2 + 2 * (2 + 2 + 2) == 49
-    assert _usage("high", **fields).per_run("actions").total[0] == 49
+    assert high == 2 + 10 * (2 + 0.5) + 3 * 2 + 2 * 6 + 2 * (3 + 2 + 2) == 59
+    assert _usage("high", **fields).per_run("actions").total[0] == 59
 
 
 @pytest.mark.parametrize(("payload_kb", "extra"), [(8, 0), (64, 0), (64.5, 1), (130, 2), (1000, 15)])
