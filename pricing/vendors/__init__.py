@@ -41,9 +41,17 @@ class Importer:
 
 
 def _importers() -> tuple[Importer, ...]:
-    from pricing.vendors import temporal_history, trigger_runs
+    """Every module of this package that defines an `IMPORTER`, in the order of their names: a new
+    vendor's export is read by adding its module, nothing else."""
+    import importlib
+    import pkgutil
 
-    return (temporal_history.IMPORTER, trigger_runs.IMPORTER)
+    found = []
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importer = getattr(importlib.import_module(f"{__name__}.{module.name}"), "IMPORTER", None)
+        if isinstance(importer, Importer):
+            found.append(importer)
+    return tuple(found)
 
 
 IMPORTERS: tuple[Importer, ...] = _importers()
