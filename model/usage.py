@@ -608,9 +608,7 @@ def _state_kb(u: Usage) -> Count:
     grown = growth * steps * np.maximum(steps - 1.0, 0.0) / 2.0
     per_run, per_step, per_sleep, per_wait = (u.params.get(k, 0.0) for k in STATE_OVERHEADS)
     records = per_run + u.column("sleeps_per_run") * per_sleep + u.column("human_waits_per_run") * per_wait
-    linear = u.linear(
-        np.where(derived, records, given), np.where(derived, payload + per_step, 0.0)
-    )
+    linear = u.linear(np.where(derived, records, given), np.where(derived, payload + per_step, 0.0))
     return Count(linear.fixed, linear.per_step, linear.total + np.where(derived, grown, 0.0))
 
 
