@@ -190,11 +190,10 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
     for table in versions:  # what any version names, so a link dated in the past keeps its terms
         have, more = terms.get(table.id, OptionTerms()), OptionTerms.of(table)
         terms[table.id] = OptionTerms(
-            *(
-                tuple(sorted({*a, *b}))
-                for a, b in ((have.prices, more.prices), (have.plans, more.plans), (have.addons, more.addons))
-            ),
-            tuple(sorted({**dict(have.names), **dict(more.names)}.items())),
+            prices=tuple(sorted({*have.prices, *more.prices})),
+            plans=tuple(sorted({*have.plans, *more.plans})),
+            addons=tuple(sorted({*have.addons, *more.addons})),
+            names=tuple(sorted({**dict(have.names), **dict(more.names)}.items())),
         )
     return Allowed(
         machines=tuple(machines(_book(today, fingerprint))),
