@@ -119,7 +119,71 @@ def read_history(text: str, file: str) -> list[Mapping[str, Any]]:
         raise PricingError([Problem(file, None, "events", f"{len(events):,} events; allowed: 1 to {MAX_EVENTS:,}")])
     if not all(isinstance(e, Mapping) and isinstance(e.get("eventType"), str) for e in events):
         raise PricingError([Problem(file, None, "events", "every event needs an `eventType`")])
+    problems = _check(events, file)
+    if problems:
+        raise PricingError(problems)
     return list(events)
+
+
+_TYPE = re.compile(r"EVENT_TYPE_[A-Z]+(_[A-Z]+)*|[A-Z][a-z]+([A-Z][a-z]*)*")
+MAX_ATTEMPT = 1_000_000
+MAX_PROBLEMS = 20
+
+
+def _check(events: Sequence[Mapping[str, Any]], file: str) -> list[Problem]:
+    """What makes a history unreadable, each named by its event and field with what is allowed: an
+    event type in neither of Temporal's spellings, a time that is not an ISO 8601 instant or runs
+    backwards, an attempt that is not a whole number from 1, a payload block that is not a list of
+    payloads, a history that does not start with WorkflowExecutionStarted or has nothing after it."""
+    found: list[Problem] = []
+
+    def say(i: int, name: str, value: Any, allowed: str) -> None:
+        if len(found) < MAX_PROBLEMS:
+            found.append(Problem(file, None, f"events[{i}].{name}", f"{str(value)[:80]!r}; allowed: {allowed}"))
+
+    last = -np.inf
+    for i, event in enumerate(events):
+        raw = str(event.get("eventType"))
+        if _TYPE.fullmatch(raw) is None:
+            say(
+                i,
+                "eventType",
+                raw,
+                "a Temporal event type, EVENT_TYPE_ACTIVITY_TASK_SCHEDULED or ActivityTaskScheduled",
+            )
+        when = event.get("eventTime")
+        seconds = _time(event) if isinstance(when, str) else float("nan")
+        if not np.isfinite(seconds):
+            say(i, "eventTime", when, "an ISO 8601 instant, e.g. 2026-11-29T00:33:10.123Z")
+        elif seconds < last - 1e-6:
+            say(i, "eventTime", when, "no earlier than the event before it (events in the order they happened)")
+        else:
+            last = seconds
+        attributes = _attributes(event)
+        if "attempt" in attributes:
+            attempt = attributes["attempt"]
+            whole = isinstance(attempt, int) and not isinstance(attempt, bool)
+            if isinstance(attempt, str) and attempt.isdigit() and len(attempt) < 8:
+                whole, attempt = True, int(attempt)
+            if not whole or not 1 <= int(attempt) <= MAX_ATTEMPT:
+                say(i, "attempt", attributes["attempt"], f"a whole number from 1 to {MAX_ATTEMPT:,}")
+        for name in ("input", "result"):
+            block = attributes.get(name)
+            if block is not None and not (isinstance(block, Mapping) and isinstance(block.get("payloads", []), list)):
+                say(i, f"{name}.payloads", block, "a list of payloads, each {data: base64}")
+    if _kind(events[0]) != "WorkflowExecutionStarted":
+        say(0, "eventType", events[0].get("eventType"), "WorkflowExecutionStarted: a history starts with it")
+    if len(events) < 2:
+        found.append(
+            Problem(
+                file,
+                None,
+                "events",
+                "1 event; allowed: 2 or more (WorkflowExecutionStarted and what followed it: "
+                "a history of one event shows no run)",
+            )
+        )
+    return found
 
 
 def _kind(event: Mapping[str, Any]) -> str:
@@ -138,12 +202,17 @@ def _attributes(event: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _time(event: Mapping[str, Any]) -> float:
+    """The event's time [s since the epoch]; NaN when it is not an ISO 8601 instant (a month 13, an
+    offset past 23:59 and year 0000 included)."""
     text = str(event.get("eventTime", ""))
     match = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?$", text)
     if match is None:
         return float("nan")
-    base = dt.datetime.fromisoformat(match[1] + (match[3] or "Z").replace("Z", "+00:00"))
-    return base.timestamp() + (float("0" + match[2]) if match[2] else 0.0)
+    try:
+        base = dt.datetime.fromisoformat(match[1] + (match[3] or "Z").replace("Z", "+00:00"))
+        return base.timestamp() + (float("0" + match[2]) if match[2] else 0.0)
+    except (ValueError, OverflowError):
+        return float("nan")
 
 
 def _seconds(text: Any) -> float:
