@@ -124,3 +124,60 @@ def test_the_app_s_upload_says_why_and_keeps_the_form(case):
     _on_upload(session)
     assert store["upload_problems"] and any(field.split("|")[0] in p for p in store["upload_problems"])
     assert store["field.monthly_runs"] == 1234.0 and store["field.steps_per_run"] == 77.0
+
+
+RUNS = Path(__file__).parent / "fixtures" / "trigger-runs-pages.json"
+
+
+def _runs(edit: Callable[[list[dict[str, Any]]], None]) -> str:
+    pages = json.loads(RUNS.read_text(encoding="utf-8"))
+    edit([run for page in pages for run in page["data"]])
+    return json.dumps(pages).replace('"__tiny__"', "5e-324").replace('"__huge__"', "1.7e308")
+
+
+def _every(key: str, value: Any) -> Callable[[list[dict[str, Any]]], None]:
+    def edit(runs: list[dict[str, Any]]) -> None:
+        for run in runs:
+            run[key] = value
+
+    return edit
+
+
+def _first(key: str, value: Any) -> Callable[[list[dict[str, Any]]], None]:
+    def edit(runs: list[dict[str, Any]]) -> None:
+        runs[0][key] = value
+
+    return edit
+
+
+RUN_CASES = {
+    "durationMs 5e-324": (_every("durationMs", "__tiny__"), "durationMs"),
+    "costInCents 1.7e308": (_every("costInCents", "__huge__"), "costInCents"),
+    "createdAt in year 0001": (_first("createdAt", "0001-01-01T00:00:00Z"), "createdAt"),
+    "isTest as text": (_first("isTest", "false"), "isTest"),
+}
+
+
+@pytest.mark.parametrize("case", list(RUN_CASES))
+def test_a_runs_list_of_nonsense_is_refused_by_name(case, tmp_path, capsys):
+    edit, field = RUN_CASES[case]
+    file = tmp_path / "runs.json"
+    file.write_text(_runs(edit), encoding="utf-8")
+    code = main(["profile", "from-trigger-runs", str(file), "-o", str(tmp_path / "out.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert str(file) in err and field in err and "internal error" not in err and "Traceback" not in err
+
+
+def test_runs_of_no_cost_claim_no_agreement(tmp_path, capsys):
+    """All-zero costs: nothing to check the tables against, said so, no "(+0.0 %)"."""
+
+    def free(runs: list[dict[str, Any]]) -> None:
+        for run in runs:
+            run["costInCents"] = run["baseCostInCents"] = 0
+
+    file = tmp_path / "runs.json"
+    file.write_text(_runs(free), encoding="utf-8")
+    assert main(["profile", "from-trigger-runs", str(file), "-o", str(tmp_path / "out.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "carry no cost of their own" in err and "%" not in err.split("nothing to check")[0]

@@ -67,6 +67,17 @@ def _instant(text: Any) -> float | None:
         return None
 
 
+FIELD_BOUNDS = {
+    "durationMs": (1.0, 366 * 86_400_000.0),
+    "costInCents": (1e-9, 1e9),
+    "baseCostInCents": (1e-9, 1e9),
+}
+"""What a run's figures may be, besides 0: a billed millisecond to a year; a cost from a billionth of
+a cent to ten million dollars (a denormal or 1.7e308 is no run's)."""
+EARLIEST = dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp()
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp()
+
+
 def read_runs(text: str, file: str) -> list[Mapping[str, Any]]:
     """The runs of a runs-list JSON; every problem names the run (its index) and the field."""
     try:
@@ -91,14 +102,25 @@ def read_runs(text: str, file: str) -> list[Mapping[str, Any]]:
         if not isinstance(run, Mapping):
             problems.append(Problem(file, None, f"data.{i}", "a run: an object"))
             continue
-        for key in ("durationMs", "costInCents", "baseCostInCents"):
+        for key, (least, most) in FIELD_BOUNDS.items():
             value = run.get(key)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value != value:
-                problems.append(Problem(file, None, f"data.{i}.{key}", f"a number of 0 or more (got {value!r})"))
-        if _instant(run.get("createdAt")) is None:
+            number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+            if number is None or not (number == 0 or least <= number <= most):
+                problems.append(
+                    Problem(file, None, f"data.{i}.{key}", f"0, or a number from {least:g} to {most:g} (got {value!r})")
+                )
+        created = _instant(run.get("createdAt"))
+        if created is None or not EARLIEST <= created <= LATEST:
             problems.append(
-                Problem(file, None, f"data.{i}.createdAt", f"a date and time, ISO 8601 (got {run.get('createdAt')!r})")
+                Problem(
+                    file,
+                    None,
+                    f"data.{i}.createdAt",
+                    f"a date and time, ISO 8601, from 2020 to 2100 (got {run.get('createdAt')!r})",
+                )
             )
+        if "isTest" in run and not isinstance(run["isTest"], bool):
+            problems.append(Problem(file, None, f"data.{i}.isTest", f"true or false (got {run['isTest']!r})"))
         if len(problems) >= 20:
             problems.append(Problem(file, None, "data", "stopped after 20 problems"))
             break
@@ -226,11 +248,16 @@ def _derive(
             [Problem(files[0][0] if files else "runs", None, "runs", f"no {OPTION} table is in force on {book.as_of}")]
         )
     check = derive_from_runs(files, table, monthly_runs=monthly_runs, steps_per_run=steps_per_run, name=name)
-    gap = round((check.tables_usd - check.vendor_usd) / check.vendor_usd * 100, 1) + 0.0 if check.vendor_usd else 0.0
-    said = (
-        f"The runs' own cost (costInCents + baseCostInCents): ${check.vendor_usd:,.4f}; priced with the tables "
-        f"({check.machine}, ${check.machine_price_per_second:.3g}/s): ${check.tables_usd:,.4f} ({gap:+.1f} %)."
+    tables = (
+        f"priced with the tables ({check.machine}, ${check.machine_price_per_second:.3g}/s): ${check.tables_usd:,.4f}"
     )
+    if check.vendor_usd > 0:
+        gap = round((check.tables_usd - check.vendor_usd) / check.vendor_usd * 100, 1) + 0.0
+        said = f"The runs' own cost (costInCents + baseCostInCents): ${check.vendor_usd:,.4f}; {tables} ({gap:+.1f} %)."
+    else:  # nothing to agree with: the runs carry no cost of their own
+        said = (
+            f"The runs carry no cost of their own (costInCents and baseCostInCents are 0): nothing to check; {tables}."
+        )
     header = [
         f"Derived by `tco profile from-trigger-runs` from {check.runs:,} runs over {check.span_days:,.3g} days.",
         said,
