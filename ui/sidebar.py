@@ -13,7 +13,6 @@ from model.profile import (
     GROWTH,
     OPTIONAL_FIELDS,
     PATH_BOUNDS,
-    TITLES,
     PathInputs,
     PlanRequirements,
     ProfileError,
@@ -32,7 +31,7 @@ from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, dec
 from report.words import lower
 from ui.data import machine_label
 from ui.export import slug
-from ui.state import CONTRACT, NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key
+from ui.state import CONTRACT, NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key, shown_value
 from ui.text import problems
 
 __all__ = ["render_sidebar"]
@@ -80,10 +79,6 @@ def _bounds(name: str) -> tuple[float, float]:
     low = next(m.ge for m in info.metadata if hasattr(m, "ge"))
     high = next(m.le for m in info.metadata if hasattr(m, "le"))
     return float(low), float(high)
-
-
-LABELS = TITLES
-"""A field's words (the profile schema's titles, `model.profile.TITLES`)."""
 
 
 def _label(name: str) -> str:
@@ -164,7 +159,7 @@ def _on_export(session: Session, files: list[tuple[str, str]]) -> None:
     session.store["upload_sources"] = None
     profile = imported.profile
     said = [
-        f"{field_title(k)}: {_shown(getattr(profile, k, None))} ({v})"
+        f"{field_title(k)}: {shown_value(getattr(profile, k, None))} ({v})"
         if k in WorkloadProfile.model_fields
         else f"{k}: {v}"
         for k, v in imported.sources.items()
@@ -179,12 +174,6 @@ def _on_export(session: Session, files: list[tuple[str, str]]) -> None:
     title = files[0][0] if len(files) == 1 else f"{len(files)} files"
     session.store["upload_derived"] = (title, said + ([imported.check] if imported.check else []))
     session.set_profile(profile, team=False)
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.6g}"
-    return str(value)
 
 
 def _upload_failed(session: Session, problems_said: list[str]) -> None:

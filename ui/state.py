@@ -673,7 +673,7 @@ def edited(profile: WorkloadProfile, preset: WorkloadProfile | None) -> Workload
         profile.description == preset.description or profile.description.startswith(mark)
     ):
         moved = "; ".join(
-            f"{field_title(n).lower()} {_shown(getattr(profile, n))} (preset: {_shown(getattr(preset, n))})"
+            f"{field_title(n).lower()} {shown_value(getattr(profile, n))} (preset: {shown_value(getattr(preset, n))})"
             for n in changed
         )
         update["description"] = (
@@ -687,7 +687,7 @@ def edited_mark(preset: WorkloadProfile) -> str:
     return f"Edited from the preset “{preset.name}”: "
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
     """A field's value for a sentence: a number as written, a choice by its value, nothing as "none"."""
     if value is None:
         return "none"

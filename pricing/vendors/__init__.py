@@ -13,7 +13,7 @@ from typing import Any
 
 from model.profile import WorkloadProfile
 
-__all__ = ["IMPORTERS", "Imported", "Importer", "annotated_yaml", "importer_for", "spread_ranges"]
+__all__ = ["IMPORTERS", "Imported", "Importer", "annotated_yaml", "importer_for", "spread_comments", "spread_ranges"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,20 @@ def spread_ranges(values: Mapping[str, Any], spread: Mapping[str, tuple[float, f
         if low < high:
             out[key] = {"low": low, "high": high}
     return out
+
+
+def spread_comments(sources: Mapping[str, str], spread: Mapping[str, tuple[float, float]]) -> dict[str, str]:
+    """Each derived field's source, with the runs' 10th to 90th percentile where they differ: the
+    comments `annotated_yaml` writes beside the fields."""
+    return {
+        key: source
+        + (
+            f"; p10-p90 {spread[key][0]:.4g} to {spread[key][1]:.4g}"
+            if key in spread and spread[key][0] != spread[key][1]
+            else ""
+        )
+        for key, source in sources.items()
+    }
 
 
 def annotated_yaml(profile: WorkloadProfile, header: list[str], comments: Mapping[str, str]) -> str:

@@ -694,7 +694,7 @@ def checkpoints_check(derived: DerivedProfile, book: Any) -> str | None:
 
 
 def derived_yaml(derived: DerivedProfile, check: str | None = None) -> str:
-    from pricing.vendors import annotated_yaml
+    from pricing.vendors import annotated_yaml, spread_comments
 
     runs = len(derived.runs)
     header = [
@@ -702,12 +702,7 @@ def derived_yaml(derived: DerivedProfile, check: str | None = None) -> str:
         *([check] if check else []),
         *derived.notes,
     ]
-    comments = {}
-    for key, source in derived.sources.items():
-        spread = derived.spread.get(key)
-        shown = f"; p10-p90 {spread[0]:.4g} to {spread[1]:.4g}" if spread and spread[0] != spread[1] else ""
-        comments[key] = source + shown
-    return annotated_yaml(derived.profile, header, comments)
+    return annotated_yaml(derived.profile, header, spread_comments(derived.sources, derived.spread))
 
 
 def _derive(

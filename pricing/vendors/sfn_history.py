@@ -653,18 +653,13 @@ def _range_said(values: Sequence[float]) -> str:
 def derived_yaml(derived: DerivedProfile) -> str:
     """The derived profile as YAML, each derived field followed by the events it came from (and, from
     several histories, its spread)."""
-    from pricing.vendors import annotated_yaml
+    from pricing.vendors import annotated_yaml, spread_comments
 
     header = [
         f"Derived by `tco profile {COMMAND}` from {_plural(len(derived.runs), 'Step Functions execution ')}.",
         *derived.notes,
     ]
-    comments = {}
-    for key, source in derived.sources.items():
-        spread = derived.spread.get(key)
-        shown = f"; p10-p90 {spread[0]:.4g} to {spread[1]:.4g}" if spread and spread[0] != spread[1] else ""
-        comments[key] = source + shown
-    return annotated_yaml(derived.profile, header, comments)
+    return annotated_yaml(derived.profile, header, spread_comments(derived.sources, derived.spread))
 
 
 def transitions_check(derived: DerivedProfile, book: Any) -> str | None:

@@ -389,19 +389,14 @@ def derive_profile(
 def derived_yaml(derived: DerivedProfile) -> str:
     """The derived profile as YAML, each derived field followed by the events it came from (and,
     from several histories, its spread)."""
-    from pricing.vendors import annotated_yaml
+    from pricing.vendors import annotated_yaml, spread_comments
 
     runs = len(derived.runs)
     header = [
         f"Derived by `tco profile from-history` from {runs} exported histor{'y' if runs == 1 else 'ies'}.",
         *derived.notes,
     ]
-    comments = {}
-    for key, source in derived.sources.items():
-        spread = derived.spread.get(key)
-        shown = f"; p10-p90 {spread[0]:.4g} to {spread[1]:.4g}" if spread and spread[0] != spread[1] else ""
-        comments[key] = source + shown
-    return annotated_yaml(derived.profile, header, comments)
+    return annotated_yaml(derived.profile, header, spread_comments(derived.sources, derived.spread))
 
 
 def _derive(
