@@ -446,3 +446,29 @@ def test_the_pricing_date_box_shows_the_date_in_force():
     on = _versions_of(LATEST)[0]
     dated = start({"date": on.isoformat()})
     assert dated.date_input(key="pricing_date").value == on
+
+
+def test_every_workload_input_is_drawn_with_its_own_value_as_its_default():
+    """A click that cuts the first run short leaves the browser drawing the inputs from their defaults
+    (Streamlit sends a value set from code only with the run that first draws the widget); each
+    default is the input's own value, so the browser never shows, nor sends back, a stale zero."""
+    at = start(
+        {"preset": "deep-research", "monthly_runs": "1234", "step_needs_machine": "true", "options": "temporal/cloud"}
+    )
+    numbers = [box for box in at.sidebar.number_input if str(box.key).startswith("field.")]
+    assert len(numbers) >= 10
+    for box in numbers:
+        value = at.session_state[box.key]
+        if value is None:  # an optional field left empty: no default either
+            assert not box.proto.HasField("default"), box.key
+        else:
+            assert box.proto.default == pytest.approx(value), box.key
+    assert at.sidebar.number_input(key=field_key("monthly_runs")).proto.default == 1234
+    assert at.sidebar.text_input(key=field_key("name")).proto.default == at.session_state[field_key("name")]
+    assert at.sidebar.checkbox(key=field_key("step_needs_machine")).proto.default is True
+    for key in ("preset", field_key("machine"), field_key("step_kind")):
+        box = at.sidebar.selectbox(key=key)
+        assert box.index is not None and box.proto.default == box.index, key
+    assert at.sidebar.selectbox(key="preset").value == "deep-research"
+    chosen = at.sidebar.multiselect(key="options")
+    assert [chosen.options[i] for i in chosen.proto.default] == [chosen.format_func("temporal/cloud")]

@@ -87,9 +87,22 @@ def _label(name: str) -> str:
     return f"{text} [{unit}]" if unit else text
 
 
+def _held(key: str, fallback: object = None) -> object:
+    """A widget's own value as its default. Streamlit sends a value set from code (a link, a preset)
+    with the run that first draws the widget; when a click cuts that run short, the browser draws
+    the widget afresh from its default, so a default of zero would show, and send back, a zero."""
+    return st.session_state.get(key, fallback)
+
+
+def _index(key: str, choices: list[str]) -> int | None:
+    value = st.session_state.get(key)
+    return choices.index(value) if value in choices else 0
+
+
 def _number(name: str) -> None:
     low, high = _bounds(name)
     optional = name in OPTIONAL_FIELDS
+    held = _held(field_key(name))
     st.number_input(
         _label(name),
         min_value=low,
@@ -98,7 +111,7 @@ def _number(name: str) -> None:
         format=EXACT,
         help=WorkloadProfile.model_fields[name].description,
         key=field_key(name),
-        value=None if optional else "min",
+        value=float(held) if isinstance(held, (int, float)) else (None if optional else "min"),
         placeholder=EMPTY.get(name) if optional else None,
     )
 
@@ -563,6 +576,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         st.selectbox(
             "Start from a preset",
             list(session.presets),
+            index=_index("preset", list(session.presets)),
             key="preset",
             format_func=lambda k: session.presets[k].name,
             on_change=_on_preset,
@@ -570,12 +584,14 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         )
         st.text_input(
             "Profile name",
+            value=str(_held(field_key("name"), "")),
             key=field_key("name"),
             max_chars=120,
             help="The report's title; a preset whose fields you change is reported as edited",
         )
         st.text_area(
             "Description",
+            value=str(_held(field_key("description"), "")),
             key=field_key("description"),
             max_chars=2000,
             height=80,
@@ -588,18 +604,21 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         st.selectbox(
             _label("machine"),
             machines,
+            index=_index(field_key("machine"), machines),
             key=field_key("machine"),
             format_func=(lambda m: machine_label(m, book)) if book is not None else str,
             help=WorkloadProfile.model_fields["machine"].description,
         )
         st.checkbox(
             "A step needs a full machine (tests, a browser, binaries)",
+            value=bool(_held(field_key("step_needs_machine"), False)),
             key=field_key("step_needs_machine"),
             help=WorkloadProfile.model_fields["step_needs_machine"].description,
         )
         st.selectbox(
             _label("step_kind"),
             [k.value for k in StepKind],
+            index=_index(field_key("step_kind"), [k.value for k in StepKind]),
             key=field_key("step_kind"),
             format_func=STEP_KIND_WORDS.__getitem__,
             help=WorkloadProfile.model_fields["step_kind"].description,
@@ -609,6 +628,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         st.multiselect(
             "Compare only these",
             options,
+            default=[o for o in _held("options", ()) or () if o in options],  # type: ignore[attr-defined]
             key="options",
             placeholder="every option priced on the date",
             help="Leave empty to compare every option; the short list is kept in the link and the profile",
