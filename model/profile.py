@@ -23,7 +23,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from model.billing import repeated
-from pricing.schema import CONTROL, SupportLevel
+from pricing.schema import SupportLevel
+from pricing.text import CONTROL, NOT_ONE_LINE
 
 __all__ = [
     "BOUNDS",
@@ -133,15 +134,15 @@ class _Input(BaseModel):
         inner = _mapped_type(field.annotation)
         if isinstance(value, Mapping) and inner is float and any(isinstance(v, bool) for v in value.values()):
             raise ValueError("true or false is not a number here: give a number")
-        shown = (
-            value.replace("\n", "").replace("\t", "").replace("\r", "")
-            if (isinstance(value, str) and info.field_name == "description")
-            else value
-        )
-        found = CONTROL.search(shown) if isinstance(shown, str) else None
-        if found is not None:
-            allowed = "; line breaks and tabs are" if info.field_name == "description" else ""
-            raise ValueError(f"control character U+{ord(found.group()):04X} is not allowed in text{allowed}")
+        if isinstance(value, str):
+            text = info.field_name == "description"  # a paragraph: line breaks and tabs are allowed
+            shown = value.replace("\n", "").replace("\t", "").replace("\r", "") if text else value
+            found = (CONTROL if text else NOT_ONE_LINE).search(shown)
+            if found is not None:
+                char = found.group()
+                what = {"\n": "a line break", "\t": "a tab"}.get(char, f"control character U+{ord(char):04X}")
+                allowed = "; line breaks and tabs are" if text else " of one line"
+                raise ValueError(f"{what} is not allowed in text{allowed}")
         return value
 
 

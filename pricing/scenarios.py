@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.profile import CONTROL, WorkloadProfile
+from model.profile import WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import Known, profile_from
+from pricing.text import CONTROL, NOT_ONE_LINE, look_alike_word, name_key
 from pricing.yamlio import PROFILE_BYTES, InputError, Problem, capped, parse_yaml, read_bounded
 
 __all__ = [
@@ -87,7 +88,8 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
         problems.append(
             Problem(file, doc.line_of((key,)), str(key), "unknown field; the fields are: " + ", ".join(sorted(_KEYS)))
         )
-    if data.get("version", SCENARIOS_VERSION) != SCENARIOS_VERSION:
+    version = data.get("version", SCENARIOS_VERSION)
+    if type(version) is not int or version != SCENARIOS_VERSION:  # `true` is not 1
         problems.append(
             Problem(
                 file,
@@ -122,20 +124,40 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
             )
             continue
         name = item.get("name")
-        label = f"scenarios.{i}" + (f" ({name})" if isinstance(name, str) and not CONTROL.search(name) else "")
+        label = f"scenarios.{i}" + (f" ({name})" if isinstance(name, str) and not NOT_ONE_LINE.search(name) else "")
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 80:
             problems.append(
                 Problem(file, doc.line_of((*where, "name")), f"{label}.name", "a name of 1 to 80 characters")
             )
-        elif CONTROL.search(name):
+        elif NOT_ONE_LINE.search(name):
             problems.append(
                 Problem(
-                    file, doc.line_of((*where, "name")), f"{label}.name", "control characters are not allowed in a name"
+                    file,
+                    doc.line_of((*where, "name")),
+                    f"{label}.name",
+                    "a name is one line: control characters, tabs and line breaks are not allowed",
                 )
             )
-        elif name in names:
-            problems.append(Problem(file, doc.line_of((*where, "name")), f"{label}.name", f"{name!r} is used twice"))
-        names.add(str(name))
+        elif (word := look_alike_word(name)) is not None:
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of((*where, "name")),
+                    f"{label}.name",
+                    f"the word {word!r} mixes letters of alphabets that look alike (Latin, Cyrillic, Greek): "
+                    "write each word in one alphabet",
+                )
+            )
+        elif name_key(name) in names:
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of((*where, "name")),
+                    f"{label}.name",
+                    f"{name!r} is used twice (names differing only in case, spaces or invisible characters are one)",
+                )
+            )
+        names.add(name_key(name) if isinstance(name, str) else "")
         for key in sorted(set(item) - {"name", "profile", "changes"}, key=str):
             problems.append(
                 Problem(
@@ -185,10 +207,13 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
     title = data.get("name")
     for key in ("name", "description"):
         value = data.get(key)
-        if isinstance(value, str) and CONTROL.search(
+        if isinstance(value, str) and (CONTROL if key == "description" else NOT_ONE_LINE).search(
             value.replace("\n", "").replace("\t", "") if key == "description" else value
         ):
-            problems.append(Problem(file, doc.line_of((key,)), key, "control characters are not allowed in text"))
+            allowed = "line breaks and tabs are" if key == "description" else "a name is one line"
+            problems.append(
+                Problem(file, doc.line_of((key,)), key, f"control characters are not allowed in text ({allowed})")
+            )
     if problems:
         raise PricingError(capped(problems, file))
     description = data.get("description")

@@ -12,7 +12,6 @@ This module is pure: it knows neither files nor YAML (see `pricing.load`), so th
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal, overload
@@ -32,6 +31,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from pricing.text import CONTROL
 
 __all__ = [
     "CONTROL",
@@ -180,10 +181,6 @@ _KEY = r"^[a-z0-9][a-z0-9_.\-]*$"
 Key = Annotated[str, Strict(), Field(pattern=_KEY)]
 Float = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 """A number as YAML writes it: an int or a float, never a quoted string, a boolean, .inf or .nan."""
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""Control characters (a terminal escape, a carriage return, NEL), line and paragraph separators and
-bidirectional overrides: nothing a name or a description needs, and each can disguise or break how
-the text shows (in a terminal, in YAML, in a report). A description may hold line breaks and tabs."""
 
 
 def _printable(text: str) -> str:

@@ -20,6 +20,7 @@ from model.verdict import Verdict, verdict_out
 if TYPE_CHECKING:
     from model.outlook import Outlook
 from pricing.schema import FEATURES
+from report.text import md, md_rows
 from report.words import (
     fit_label,
     fit_reasons,
@@ -389,31 +390,32 @@ def plan_rows(option: OptionOut) -> list[tuple[str, ...]]:
 
 
 def format_markdown(result: EstimateOut, v: Verdict, today: dt.date | None = None) -> str:
-    """The same comparison as Markdown."""
+    """The same comparison as Markdown; every text in it (the profile's name above all, which the
+    user wrote) reads as that text, never as a link, an image, HTML or a heading."""
     out = [
-        f"# {result.profile.name}",
+        f"# {md(result.profile.name)}",
         "",
-        _headline(v, result),
+        md(_headline(v, result)),
         "",
-        *[f"- {d}" for d in headline_details(v, result, today)],
+        *[f"- {md(d)}" for d in headline_details(v, result, today)],
         "",
     ]
     unpriced = unpriced_note(result)
     if result.warnings or unpriced:
-        out += [f"- {w}" for w in [*(say(w) for w in result.warnings), *([unpriced] if unpriced else [])]] + [""]
+        out += [f"- {md(w)}" for w in [*(say(w) for w in result.warnings), *([unpriced] if unpriced else [])]] + [""]
     out.append(
         tabulate(
-            _summary_rows(result),
+            md_rows(_summary_rows(result)),
             headers=["Option", "Plan", "Per month", "Range", "Per run"],
             tablefmt="github",
             disable_numparse=True,
         )
     )
     for option in result.options:
-        out += ["", f"## {option_name(option)}", "", f"**{option.plan}**: {plan_reason(option)}", ""]
+        out += ["", f"## {md(option_name(option))}", "", f"**{md(option.plan)}**: {md(plan_reason(option))}", ""]
         out.append(
             tabulate(
-                _component_rows(option),
+                md_rows(_component_rows(option)),
                 headers=["Component", "Quantity", "Unit price", "Cost", "Source"],
                 tablefmt="github",
                 disable_numparse=True,
@@ -421,19 +423,19 @@ def format_markdown(result: EstimateOut, v: Verdict, today: dt.date | None = Non
         )
         notes = [*_fit_notes(option), *option.depends_on, *[say(w) for w in option.warnings]]
         if notes:
-            out += [""] + [f"- {n}" for n in notes]
+            out += [""] + [f"- {md(n)}" for n in notes]
         plans = plan_rows(option)
         if plans:
             out += [
                 "",
                 "Plans and what they include:",
                 "",
-                tabulate(plans, headers=list(PLAN_HEADERS), tablefmt="github", disable_numparse=True),
+                tabulate(md_rows(plans), headers=list(PLAN_HEADERS), tablefmt="github", disable_numparse=True),
             ]
     if result.history is not None:
-        title = f"## {result.history.name} per run ({_name(result, result.history.table)})"
-        out += ["", title, ""] + [f"- {line}" for line in _history_lines(result.history)]
-    out += ["", "Prices: " + ", ".join(f"{t.table} ({t.effective})" for t in result.pricing)]
+        title = f"## {md(result.history.name)} per run ({md(_name(result, result.history.table))})"
+        out += ["", title, ""] + [f"- {md(line)}" for line in _history_lines(result.history)]
+    out += ["", "Prices: " + ", ".join(md(f"{t.table} ({t.effective})") for t in result.pricing)]
     return "\n".join(out) + "\n"
 
 

@@ -17,7 +17,7 @@ from pricing.checks import Staleness
 from pricing.provenance import NumberRow
 from pricing.schema import PriceTable, Tiered
 from pricing.versions import Change
-from report.text import escape
+from report.text import md
 from report.words import money
 
 __all__ = [
@@ -28,17 +28,6 @@ __all__ = [
     "show_markdown",
     "stale_markdown",
 ]
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _md(text: str) -> str:
-    """Text from a table (a note, a value) as Markdown that reads as that text: nothing in it is
-    read as syntax, and a `$` is a dollar, not the start of a formula (the app's renderer and
-    GitHub's read `$...$` as math)."""
-    return escape(text).replace("$", "\\$")
 
 
 _READER_TIMES = (("days", SECONDS_PER_DAY), ("hours", SECONDS_PER_HOUR), ("min", 60.0))
@@ -90,7 +79,7 @@ def _value(row: NumberRow | None, shown: str | None = None) -> str:
     if row.unit == "yes/no":
         return shown
     if row.unit == "plan":
-        return f"{_md(shown)} plan"
+        return f"{md(shown)} plan"
     reads_as = _reads_as(row)
     return f"{shown} {row.unit}" + (f" ({reads_as})" if reads_as else "")
 
@@ -109,7 +98,7 @@ _READ_FROM = re.compile(r"^read from (?P<what>.+?) \((?P<at>https?://\S+?)\)(?P<
 def _link(text: str, url: str) -> str:
     """A link whose address holds nothing Markdown (or a table cell) would read as syntax."""
     address = url.replace("(", "%28").replace(")", "%29").replace("|", "%7C").replace(" ", "%20")
-    return f"[{_md(text)}]({address})"
+    return f"[{md(text)}]({address})"
 
 
 def _source(row: NumberRow | None) -> str:
@@ -119,8 +108,8 @@ def _source(row: NumberRow | None) -> str:
     if row is None:
         return "—"
     match = _READ_FROM.match(row.how)
-    how = f"read from {_link(match['what'], match['at'])}{_md(match['rest'])}" if match else _md(row.how)
-    return f"{_link(row.source_key, row.url)} ({_md(row.confidence)}, {how})"
+    how = f"read from {_link(match['what'], match['at'])}{md(match['rest'])}" if match else md(row.how)
+    return f"{_link(row.source_key, row.url)} ({md(row.confidence)}, {how})"
 
 
 def _moved(change: Change) -> str:
@@ -202,7 +191,7 @@ def diff_markdown(
                 _moved(c),
                 _source(c.old),
                 _source(c.new),
-                _md(_note(c)),
+                md(_note(c)),
             ]
         )
     table = tabulate(
@@ -237,9 +226,9 @@ def _item(change: Change) -> str:
     note = _note(change)
     before = change.old.note if change.old is not None and change.new is not None else note
     if (before or "") != note:
-        lines.append(f"Note: {_md(note) if note else 'none now'} (before: {_md(before) if before else 'none'})")
+        lines.append(f"Note: {md(note) if note else 'none now'} (before: {md(before) if before else 'none'})")
     elif note:
-        lines.append(f"Note: {_md(note)}")
+        lines.append(f"Note: {md(note)}")
     return "  \n  ".join(lines)
 
 
@@ -276,11 +265,11 @@ def impact_markdown(frame: pd.DataFrame, before: object, after: object) -> str:
         share = record["change"]
         rows.append(
             [
-                _cell(record["profile"]),
-                _cell(record["option_name"]),
-                _cell(record["plan_before"] if isinstance(record["plan_before"], str) else "—"),
+                md(record["profile"]),
+                md(record["option_name"]),
+                md(record["plan_before"] if isinstance(record["plan_before"], str) else "—"),
                 money(record["monthly_usd_before"]),
-                _cell(record["plan_after"] if isinstance(record["plan_after"], str) else "—"),
+                md(record["plan_after"] if isinstance(record["plan_after"], str) else "—"),
                 money(record["monthly_usd_after"]),
                 "—" if pd.isna(change) else ("+" if change >= 0 else "−") + money(abs(change)),
                 "—" if pd.isna(share) else f"{share:+.1%}".replace("-", "−"),
@@ -354,16 +343,16 @@ def show_markdown(table: PriceTable) -> str:
                 )
             else:
                 shown = f"{item.expected:.6g}"
-            out.append(f"| {_cell(key)} | {where} | {_cell(shown)} | {item.unit.value} |")
+            out.append(f"| {md(key)} | {where} | {md(shown)} | {item.unit.value} |")
     if table.plans:
         out += ["", "## Plans (`overrides.<option>.plan`)", "", "| id | name | fee | features |", "|---|---|---|---|"]
         for plan in table.plans:
             shown = "; ".join(f"{f.name}: {f.shown}" for f in features_of(table, plan.features)) or "none listed"
             fee = f"${plan.fee.expected:,.2f}/month" if plan.self_serve else "by contract"
-            out.append(f"| {plan.id} | {_cell(plan.name)} | {fee} | {_cell(shown)} |")
+            out.append(f"| {plan.id} | {md(plan.name)} | {fee} | {md(shown)} |")
     elif table.hosting == "cloud":
         shown = "; ".join(f"{f.name}: {f.shown}" for f in features_of(table, table.features)) or "none listed"
-        out += ["", f"Features: {_cell(shown)}"]
+        out += ["", f"Features: {md(shown)}"]
     if table.addons:
         out += [
             "",
@@ -378,7 +367,5 @@ def show_markdown(table: PriceTable) -> str:
                 + ([f"price {addon.price}"] if addon.price else [])
                 + (["raises concurrency"] if addon.raises_concurrency else [])
             )
-            out.append(
-                f"| {addon.id} | {_cell(addon.name)} | {', '.join(addon.plans) or 'all'} | {_cell('; '.join(does))} |"
-            )
+            out.append(f"| {addon.id} | {md(addon.name)} | {', '.join(addon.plans) or 'all'} | {md('; '.join(does))} |")
     return "\n".join(out) + "\n"

@@ -15,7 +15,7 @@ from tabulate import tabulate
 
 from model.scenarios import ScenarioResult
 from report.compare import ranked
-from report.text import csv_cell
+from report.text import csv_cell, md, md_rows
 from report.words import fit_reasons, money, option_name
 
 __all__ = [
@@ -105,8 +105,9 @@ def format_scenarios_table(title: str, results: Sequence[ScenarioResult]) -> str
 
 
 def format_scenarios_markdown(title: str, results: Sequence[ScenarioResult]) -> str:
-    lines = [f"# {title}", "", *[f"- {scenario_summary(s)}" for s in results], ""]
-    lines.append(tabulate(_table_rows(results), headers=_HEADERS, tablefmt="github", disable_numparse=True))
+    """The scenarios as Markdown; their names (the user's) read as text, never as syntax."""
+    lines = [f"# {md(title)}", "", *[f"- {md(scenario_summary(s))}" for s in results], ""]
+    lines.append(tabulate(md_rows(_table_rows(results)), headers=_HEADERS, tablefmt="github", disable_numparse=True))
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["csv_cell", "csv_number", "escape", "fence"]
+__all__ = ["csv_cell", "csv_number", "escape", "fence", "md", "md_rows"]
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 """Characters that open code, emphasis, links and images, HTML, table cells or strikethrough."""
@@ -38,6 +38,21 @@ def escape(text: str) -> str:
     return _START.sub(
         lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"), flat, count=1
     )
+
+
+def md(text: object) -> str:
+    """Any text (a name, a sentence, a table cell) as Markdown that reads as that text: `escape`, and a
+    `$` as a dollar, not the start of math (GitHub's and the app's renderers read `$...$` as math).
+
+    >>> md("$5 for <b>")
+    '\\$5 for \\<b\\>'
+    """
+    return escape(str(text)).replace("$", "\\$")
+
+
+def md_rows(rows: object) -> list[list[str]]:
+    """Table rows with every cell as `md` text (a `|` in a name cannot split a cell)."""
+    return [[md(cell) for cell in row] for row in rows]  # type: ignore[attr-defined]
 
 
 def fence(content: str) -> str:

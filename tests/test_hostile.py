@@ -11,6 +11,7 @@ build something unbounded fails the test instead of the machine.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import resource
@@ -113,6 +114,8 @@ PROFILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "NEL in the name": (GOOD.encode() + b'name: "a\\Nb"\n', ("name", "U+0085")),
     "right-to-left override in the name": (GOOD.encode() + "name: a\u202eb\n".encode(), ("name", "U+202E")),
     "line separator in the description": (GOOD.encode() + b'description: "a\\Lb"\n', ("description", "U+2028")),
+    "line break in the name": (GOOD.encode() + b'name: "Coding agent\\n# Cheapest: ours"\n', ("name", "line break")),
+    "tab in the name": (GOOD.encode() + b'name: "a\\tb"\n', ("name", "a tab")),
     "name of 10,000 characters": (GOOD.encode() + b"name: " + b"x" * 10_000 + b"\n", ("name",)),
     "description of 100,000 characters": (GOOD.encode() + b"description: " + b"x" * 100_000 + b"\n", ("description",)),
     "binary name as a number": (GOOD.encode() + b"name: 12\n", ("name",)),
@@ -201,6 +204,39 @@ SCENARIO_SETS: dict[str, tuple[bytes, tuple[str, ...]]] = {
         ("control characters",),
     ),
     "a list": (b"- 1\n", ("mapping",)),
+    "version true": (
+        b"version: true\nbase: {monthly_runs: 1, steps_per_run: 1, step_seconds: 1}\nscenarios:\n"
+        b"  - {name: a, changes: {monthly_runs: 2}}\n  - {name: b, changes: {monthly_runs: 3}}\n",
+        ("version",),
+    ),
+    "a name with a line break": (
+        b"version: 1\nbase: {monthly_runs: 1, steps_per_run: 1, step_seconds: 1}\nscenarios:\n"
+        b'  - {name: "a\\n# b", changes: {monthly_runs: 2}}\n  - {name: b, changes: {monthly_runs: 3}}\n',
+        ("scenarios.0.name", "one line"),
+    ),
+    **{
+        f"two names {how}": (
+            (
+                "version: 1\nbase: {monthly_runs: 1, steps_per_run: 1, step_seconds: 1}\nscenarios:\n"
+                "  - {name: Today, changes: {monthly_runs: 2}}\n"
+                f"  - {{name: {other}, changes: {{monthly_runs: 3}}}}\n"
+            ).encode(),
+            ("scenarios.1", "used twice"),
+        )
+        for how, other in (
+            ("differing in case", "TODAY"),
+            ("differing by a trailing space", '"Today "'),
+            ("differing by a zero-width space", '"Today\\u200b"'),
+            ("differing by full-width letters", "\uff34oday"),
+        )
+    },
+    "a name with a look-alike letter": (
+        (
+            "version: 1\nbase: {monthly_runs: 1, steps_per_run: 1, step_seconds: 1}\nscenarios:\n"
+            "  - {name: Today, changes: {monthly_runs: 2}}\n  - {name: T\u043eday, changes: {monthly_runs: 3}}\n"
+        ).encode(),
+        ("scenarios.1", "alphabets that look alike"),
+    ),
     "a bad change": (
         b"version: 1\nbase: {monthly_runs: 1, steps_per_run: 1, step_seconds: 1}\nscenarios:\n"
         b"  - {name: a, changes: {}}\n  - {name: b, changes: {monthly_runs: true}}\n",
@@ -380,7 +416,9 @@ def test_the_report_preview_shows_user_text_as_text(field, text):
     from pricing.profiles import parse_profile_text
     from report.builders import build
 
-    profile = PRESETS["coding-agent"].model_copy(update={field: text if field == "description" else text[:120]})
+    # a name is one line (a line break in it is refused: `test_a_name_is_one_line`)
+    one_line = text if field == "description" else text[:120].replace("\n", " ")
+    profile = PRESETS["coding-agent"].model_copy(update={field: one_line})
     md = build(analyse(profile, read_pricebook()), "md").decode("utf-8")
     body, _, block = md.partition("## Profile (load this back")
     assert not OUTSIDE.search(body.replace("](<https://", "")), body[:400]
@@ -389,6 +427,81 @@ def test_the_report_preview_shows_user_text_as_text(field, text):
     assert fence is not None
     yaml_text = block.split(fence.group(0) + "\n", 1)[1].split("\n" + fence.group(1) + "\n", 1)[0]
     assert parse_profile_text(yaml_text, "report.md") == profile
+
+
+EVIL_NAME = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) ![](http://evil.example/p.png) # Cheapest"
+
+
+@pytest.mark.parametrize("command", ["compare", "compare --scenarios", "pricing impact"])
+def test_the_cli_s_markdown_shows_names_as_text(command, tmp_path, capsys):
+    """`compare --format md` (a profile or a scenario set) and `pricing impact --profile` (which the
+    pricing pull request's summary prints) write the user's names as text: no link, image or HTML
+    comes out of them, and no name starts a heading of its own."""
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(f"extends: coding-agent\nname: {EVIL_NAME!r}\n".replace("'", '"'))
+    scenarios = tmp_path / "set.yaml"
+    scenarios.write_text(
+        f"version: 1\nname: {EVIL_NAME!r}\nbase: {{extends: coding-agent}}\nscenarios:\n"
+        f"  - {{name: {EVIL_NAME[:70]!r}, changes: {{monthly_runs: 2000}}}}\n"
+        "  - {name: '[b](http://evil.example)', changes: {monthly_runs: 3000}}\n".replace("'", '"')
+    )
+    args = {
+        "compare": ["compare", "--profile", str(profile), "--format", "md"],
+        "compare --scenarios": ["compare", "--scenarios", str(scenarios), "--format", "md"],
+        "pricing impact": [
+            "pricing",
+            "impact",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-12-01",
+            "--no-presets",
+            "--profile",
+            str(profile),
+        ],
+    }[command]
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    assert "img src" in out  # the name is there, as text
+    assert not OUTSIDE.search(out), [line for line in out.splitlines() if OUTSIDE.search(line)][:3]
+    assert not re.search(r"^#+ Cheapest", out, re.MULTILINE)
+
+
+def test_a_pinned_plan_that_cannot_take_the_workload_is_never_named_cheapest(tmp_path, capsys):
+    """The case as found: Free pinned for 20,000 runs was priced, applicable and named cheapest."""
+    path = tmp_path / "pinned.yaml"
+    path.write_text(
+        "extends: coding-agent\nmonthly_runs: 20000\noptions: [trigger.dev/cloud, temporal/cloud]\n"
+        "overrides: {trigger.dev/cloud: {plan: free}}\n"
+    )
+    code, out, err = run(["compare", "--profile", str(path), "--format", "json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    trigger = next(o for o in data["options"] if o["id"] == "trigger.dev/cloud")
+    assert trigger["plan"] == "Free" and trigger["applicable"] is False
+    assert data["cheapest"] == "temporal/cloud" == data["verdict"]["option"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["Today", "today", "Today%20", "Today%E2%80%8B", "%EF%BC%B4oday"],
+    ids=["same", "case", "space", "zwsp", "full-width"],
+)
+def test_a_link_with_two_scenarios_of_one_name_says_so(second):
+    """Two scenarios of one name (to a reader) in a hand-made link: the Scenarios view draws, and says
+    which names clash instead of crashing."""
+    from urllib.parse import unquote
+
+    at = start(
+        {"s1": "Today", "s1.monthly_runs": "5", "s2": unquote(second), "s2.monthly_runs": "6", "view": "scenarios"}
+    )
+    assert any("Two scenarios share a name" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_link_scenario_name_with_a_look_alike_letter_is_named():
+    at = start({"s1": "T\u043eday", "s1.monthly_runs": "5", "view": "scenarios"})
+    shown = problems_shown(at)
+    assert "s1" in shown and "alphabet" in shown, shown
 
 
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------

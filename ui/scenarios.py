@@ -18,7 +18,6 @@ import yaml
 from model.analysis import Analysis
 from model.profile import (
     BOUNDS,
-    CONTROL,
     NUMERIC_FIELDS,
     OPTIONAL_FIELDS,
     PathInputs,
@@ -31,6 +30,7 @@ from pricing.load import PricingError
 from pricing.profiles import Known
 from pricing.scenarios import MAX_SCENARIOS, load_scenarios_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook
+from pricing.text import NOT_ONE_LINE, look_alike_word, name_key
 from report.scenarios import scenario_chart_left_out, scenario_chart_spec, scenario_rows, scenario_summary
 from report.text import escape
 from ui.data import machine_label
@@ -404,13 +404,19 @@ def check_scenario(
     problems = []
     if not name:
         problems.append("Name: give the scenario a name (1 to 80 characters).")
-    elif CONTROL.search(name):
+    elif NOT_ONE_LINE.search(name):
         problems.append("Name: control characters (a tab, a line break) are not allowed in a name.")
-    elif name == base_name:
+    elif (word := look_alike_word(name)) is not None:
+        problems.append(
+            f"Name: “{word}” mixes letters of alphabets that look alike (Latin, Cyrillic, Greek); "
+            "write each word in one alphabet."
+        )
+    elif name_key(name) == name_key(base_name):
         problems.append(f"Name: “{name}” is the profile's own name (the first scenario); give this one another.")
     if not changes:
         problems.append("Changes: pick at least one field to change (a scenario without one is the profile itself).")
-    clash = name if name and any(s.name == name for s in linked if s.name != editing) else None
+    # the same name to a reader (case, spaces, invisible characters): the scenario it would replace
+    clash = next((s.name for s in linked if s.name != editing and name and name_key(s.name) == name_key(name)), None)
     if editing == NEW and clash is None and len(linked) >= MAX_LINKED:
         problems.append(
             f"At most {MAX_SCENARIOS} scenarios side by side (the profile and {MAX_LINKED} more): "
@@ -823,7 +829,8 @@ def render_scenarios(session: Session, state: UiState, analysis: Analysis, known
     base_name = state.base_name or BASE_SCENARIO
     editor = Editor(session, profile_params(encode(state, session.presets, session.criteria)), fields, base_name)
     names = [s.name for s in state.scenarios]
-    twice = sorted({n for n in names if names.count(n) > 1})
+    keys = [name_key(n) for n in names]
+    twice = sorted({s.name for s, k in zip(state.scenarios, keys, strict=True) if keys.count(k) > 1})
     if twice:
         st.warning(
             "Two scenarios share a name: the chart cannot tell them apart. Edit one and give it a name of its own:"

@@ -21,7 +21,6 @@ from pydantic import ValidationError
 
 from model.analysis import AXES
 from model.profile import (
-    CONTROL,
     GROWTH,
     NUMERIC_FIELDS,
     OPTIONAL_FIELDS,
@@ -37,6 +36,7 @@ from model.profile import (
 )
 from pricing.criteria import Criteria
 from pricing.profiles import OptionTerms
+from pricing.text import NOT_ONE_LINE, look_alike_word
 
 __all__ = [
     "CONTRACT",
@@ -592,7 +592,7 @@ def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...],
             continue
         number = int(match[1])
         if number == 0:
-            if match[2] is None and value.strip() and not CONTROL.search(value):
+            if match[2] is None and value.strip() and not NOT_ONE_LINE.search(value):
                 base_name = value.strip()[:80]
             else:
                 problems.append((key, value, "s0=<name>: the profile's own name as a scenario"))
@@ -602,8 +602,8 @@ def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...],
             continue
         entry = found.setdefault(number, {"name": None, "changes": {}})
         if match[2] is None:
-            if CONTROL.search(value):
-                problems.append((key, value, "a scenario's name, without control characters"))
+            if NOT_ONE_LINE.search(value) or look_alike_word(value) is not None:
+                problems.append((key, value, "a scenario's name: one line, each word in one alphabet"))
                 continue
             entry["name"] = value.strip()[:80]
         elif match[2] in profile_params({match[2]: value}):
