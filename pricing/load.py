@@ -155,9 +155,11 @@ def read_table(path: Path, *, today: dt.date | None = None, root: Path | None = 
 
 
 def _shown(path: Path, root: Path) -> str:
+    """The file as problems name it: relative to the data directory's parent where it lies inside
+    (a symbolic link that loops is named as written; reading it says why)."""
     try:
         return str(path.resolve().relative_to(root.resolve().parent))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 
@@ -185,6 +187,23 @@ def scan_table_files(root: Path | None = None) -> tuple[list[TableFile], list[Pr
             )
             continue
         found.append(TableFile(f"{path.parent.parent.name}/{path.parent.name}", date, path))
+    # One file per table and date: `2025-08-18.yaml` beside `2025-08-18.yml` would leave which one
+    # is in force to the order of a directory listing.
+    by_day: dict[tuple[str, dt.date], list[TableFile]] = {}
+    for item in found:
+        by_day.setdefault((item.table_id, item.effective), []).append(item)
+    for (table_id, day), files in sorted(by_day.items()):
+        if len(files) > 1:
+            names = " and ".join(f.path.name for f in files)
+            problems.append(
+                Problem(
+                    str(files[-1].path.relative_to(base.parent.parent)),
+                    None,
+                    "",
+                    f"{table_id} has {len(files)} files for {day}: {names}; keep one",
+                )
+            )
+    found = [f for f in found if len(by_day[(f.table_id, f.effective)]) == 1]
     return sorted(found, key=lambda f: (f.table_id, f.effective)), problems
 
 

@@ -136,12 +136,14 @@ def profile_from(
                 )
             )
         else:
-            base = dict(parse_yaml(presets[extends].read_text(encoding="utf-8"), str(presets[extends])).data)
-            base.pop("name", None)
+            base = _preset_fields(presets[extends], problems)
+            if len(problems) > found:  # the preset is what is wrong: its fields, not the file's, are missing
+                return None
+            shown_name = base.pop("name", None)
             base.pop("description", None)
             sources = {key: f"preset {extends}" for key in base if key != "version"}
             if "name" not in own:
-                own["name"] = f"{read_profile(presets[extends]).name} (extended)"
+                own["name"] = f"{shown_name if isinstance(shown_name, str) else extends} (extended)"
     sources.update({key: "this file" for key in own if key != "version"})
     data = {**base, **own}
     names = (known or Known()).machine_names
@@ -167,6 +169,24 @@ def profile_from(
         sources.setdefault(name, "default")
     sources.pop("version", None)
     return LoadedProfile(profile, sources)
+
+
+def _preset_fields(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    """A preset's own fields, read as any profile file is (bounded, a regular file, UTF-8, YAML
+    without tags); a preset that cannot be read adds its problem and gives nothing."""
+    try:
+        text = read_bounded(path, PROFILE_BYTES, "preset")
+    except InputError as exc:
+        problems.append(exc.problem)
+        return {}
+    doc = parse_yaml(text, str(path))
+    if doc.problems or not isinstance(doc.data, dict):
+        problems.extend(doc.problems or [Problem(str(path), 1, "", "a preset is a YAML mapping of field: value")])
+        return {}
+    if "extends" in doc.data:
+        problems.append(Problem(str(path), doc.line_of(("extends",)), "extends", "a preset cannot extend another"))
+        return {}
+    return dict(doc.data)
 
 
 def parse_profile_text(

@@ -607,8 +607,10 @@ class Plan(_Strict):
     note: Text | None = None
 
 
+Count = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+"""A number of things: as `Float`, and never below zero."""
 Coefficient = Annotated[
-    Float | Key | tuple[Float | Key, ...],
+    Count | Key | tuple[Count | Key, ...],
     Field(description="a number, a key of the table's `counting`, or a list of them added together"),
 ]
 """How many of a unit one count adds: a number, a `counting` key, or a sum of them."""

@@ -266,7 +266,7 @@ def format_loc(loc: Iterable[str | int]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part.startswith(("<", "function-", "tagged-union")):
+        elif part.startswith(("<", "function-", "tagged-union")) or _MEMBER.match(part):
             continue
         else:
             out += f".{part}" if out else str(part)
@@ -286,11 +286,38 @@ def _message(error: Mapping[str, Any]) -> str:
     return message
 
 
+_MEMBER = re.compile(r"^(?:constrained-)?(float|int|str|bool)$|^(tuple|list|dict)\[")
+"""How pydantic names the member of a union an error came from (`constrained-float`, `tuple[...]`)."""
+_KINDS = {"float": (int, float), "int": (int,), "str": (str,), "bool": (bool,), "tuple": (list, tuple)}
+_KINDS |= {"list": (list, tuple), "dict": (dict,)}
+
+
+def _one_per_union(errors: list[Any]) -> list[Any]:
+    """A value that fits no member of a union gets one error per member ("should be a number",
+    "should be text", "should be a list"); keep the one of the member the value's own type is."""
+    out: list[Any] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        member = next((m for m in (_MEMBER.match(str(p)) for p in loc if isinstance(p, str)) if m), None)
+        if member is None:
+            out.append(error)
+            continue
+        where = tuple(p for p in loc if not (isinstance(p, str) and _MEMBER.match(p)))
+        fits = isinstance(error.get("input"), _KINDS[member.group(1) or member.group(2)])
+        if where not in seen:
+            seen[where] = len(out)
+            out.append((fits, error))
+        elif fits and not out[seen[where]][0]:
+            out[seen[where]] = (fits, error)
+    return [e[1] if isinstance(e, tuple) else e for e in out]
+
+
 def problems_from(exc: ValidationError, doc: YamlDocument, file: str) -> list[Problem]:
     """Turn a pydantic error into problems that name the file, the line and the field (the first
     `MAX_PROBLEMS`, then how many more)."""
     found = []
-    for error in exc.errors():
+    for error in _one_per_union(list(exc.errors())):
         loc = tuple(error["loc"])
         found.append(Problem(file, doc.line_of(loc), format_loc(loc), _message(error)))
     return list(capped(found, file))
@@ -302,22 +329,24 @@ def read_bounded(path: PathLike, limit: int, what: str = "file") -> str:
     UTF-8 byte-order mark is dropped). Raises `InputError` with one problem naming the file."""
     name = str(path)
     try:
-        info = os.stat(path)
+        # Opened without waiting (a pipe opens at once), then asked what it is: what is read is what
+        # was checked, even if the name is swapped for a pipe between the two.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise InputError(Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")) from None
+    info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         raise InputError(
-            Problem(
-                name, None, "", f"not a regular file (a pipe, a device or a directory); give a {what} saved on disk"
-            )
+            Problem(name, None, "", f"not a regular file (a pipe, a device or a directory); give a {what} saved on disk")
         )
-    if info.st_size > limit:
-        raise InputError(Problem(name, None, "", f"{info.st_size:,} bytes; a {what} is at most {limit:,}"))
-    try:
-        with open(path, "rb") as handle:
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > limit:
+            raise InputError(Problem(name, None, "", f"{info.st_size:,} bytes; a {what} is at most {limit:,}"))
+        try:
             data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InputError(Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")) from None
+        except OSError as exc:
+            raise InputError(Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")) from None
     if len(data) > limit:
         raise InputError(Problem(name, None, "", f"more than {limit:,} bytes; a {what} is at most {limit:,}"))
     return decode_text(data, name)

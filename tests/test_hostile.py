@@ -297,6 +297,7 @@ TABLE_EDITS: dict[str, tuple[str, str]] = {
     "a control character in the name": ("name: Temporal Cloud", 'name: "Temporal\\e[31m Cloud"'),
     "an unknown key": ("name: Temporal Cloud", "name: Temporal Cloud\ncolour: red"),
     "a duplicate key": ("name: Temporal Cloud", "name: Temporal Cloud\nname: Again"),
+    "a negative per-run coefficient": ("runs: actions_per_workflow_start", "runs: -3"),
     "a 200-digit number": ("{up_to: 5000000, price: 50}", "{up_to: 5000000, price: " + "5" * 200 + "}"),
 }
 
@@ -314,6 +315,9 @@ def test_a_hostile_pricing_table_fails_validation_by_name(case, tmp_path, capsys
     out = err + capsys.readouterr().out
     assert code in (1, 2), out
     assert "Traceback" not in out and "internal error" not in out
+    if case == "a negative per-run coefficient":  # one problem, not one per kind a coefficient may be
+        assert "quantities.actions.per_run.runs: Input should be greater than or equal to 0 (got -3)" in out, out
+        assert "valid string" not in out and "valid tuple" not in out, out
 
 
 def test_a_plan_name_like_a_formula_is_text_in_every_csv(tmp_path, capsys):
@@ -502,6 +506,65 @@ def test_a_link_scenario_name_with_a_look_alike_letter_is_named():
     at = start({"s1": "T\u043eday", "s1.monthly_runs": "5", "view": "scenarios"})
     shown = problems_shown(at)
     assert "s1" in shown and "alphabet" in shown, shown
+
+
+# --- a data directory of one's own: `--data DIR` ------------------------------------------------------
+
+
+def _data_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(ROOT / "data", root)
+    return root
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+DATA_HAZARDS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "a preset linked to /dev/zero": (lambda p: p.symlink_to("/dev/zero"), "not a regular file"),
+    "a preset that is a pipe": (_fifo, "not a regular file"),
+    "a preset linked to itself": (lambda p: p.symlink_to(p.name), "symbolic links"),
+    "a preset of malformed YAML": (lambda p: p.write_text("name: [unclosed\n"), "not valid YAML"),
+    "a preset that extends another": (lambda p: p.write_text("extends: coding-agent\n"), "cannot extend"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DATA_HAZARDS))
+def test_a_hostile_preset_in_a_data_directory_is_refused_by_name(case, tmp_path, capsys):
+    """A profile that extends a preset reads the preset as it reads any file: bounded, a regular
+    file, YAML without tags; a preset that cannot be read is named, with why (it hung, or ended in a
+    traceback)."""
+    root = _data_copy(tmp_path)
+    make, expect = DATA_HAZARDS[case]
+    make(root / "profiles" / "evil.yaml")
+    profile = tmp_path / "mine.yaml"
+    profile.write_text("extends: evil\nmonthly_runs: 5\n")
+    code, _, err = run(["--data", str(root), "compare", "--profile", str(profile)], capsys)
+    refused(code, err, "evil.yaml", expect)
+
+
+def test_a_table_linked_to_itself_is_named_by_validate(tmp_path, capsys):
+    root = _data_copy(tmp_path)
+    folder = root / "pricing" / "acme" / "cloud"
+    folder.mkdir(parents=True)
+    (folder / "2025-01-01.yaml").symlink_to("2025-01-01.yaml")
+    (root / "pricing" / "acme" / "loop").symlink_to("..")
+    code, out, err = run(["--data", str(root), "pricing", "validate"], capsys)
+    assert code in (1, 2), err + out
+    assert "Traceback" not in err + out and "internal error" not in err + out
+    assert "2025-01-01.yaml: cannot read the file: Too many levels of symbolic links" in err + out
+
+
+def test_two_files_for_one_table_and_date_are_refused(tmp_path, capsys):
+    """`2026-09-17.yaml` beside `2026-09-17.yml`: which one is in force was the listing's order."""
+    root = _data_copy(tmp_path)
+    table = root / "pricing" / "temporal" / "cloud"
+    (table / "2026-09-17.yml").write_text((table / "2026-09-17.yaml").read_text())
+    code, _, err = run(["--data", str(root), "pricing", "validate"], capsys)
+    refused(code, err, "temporal/cloud has 2 files for 2026-09-17", "keep one")
 
 
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
