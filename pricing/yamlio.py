@@ -338,7 +338,9 @@ def read_bounded(path: PathLike, limit: int, what: str = "file") -> str:
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         raise InputError(
-            Problem(name, None, "", f"not a regular file (a pipe, a device or a directory); give a {what} saved on disk")
+            Problem(
+                name, None, "", f"not a regular file (a pipe, a device or a directory); give a {what} saved on disk"
+            )
         )
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
