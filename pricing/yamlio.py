@@ -288,8 +288,8 @@ def _message(error: Mapping[str, Any]) -> str:
 
 _MEMBER = re.compile(r"^(?:constrained-)?(float|int|str|bool)$|^(tuple|list|dict)\[")
 """How pydantic names the member of a union an error came from (`constrained-float`, `tuple[...]`)."""
-_KINDS = {"float": (int, float), "int": (int,), "str": (str,), "bool": (bool,), "tuple": (list, tuple)}
-_KINDS |= {"list": (list, tuple), "dict": (dict,)}
+_KINDS: dict[str, tuple[type, ...]] = {"float": (int, float), "int": (int,), "str": (str,), "bool": (bool,)}
+_KINDS |= {"tuple": (list, tuple), "list": (list, tuple), "dict": (dict,)}
 
 
 def _one_per_union(errors: list[Any]) -> list[Any]:
