@@ -173,6 +173,13 @@ class Unit(StrEnum):
     COUNT = "count"
 
 
+MAX_PLANS = 24
+"""Plans in one table: vendors publish two to six; every plan is priced for every profile."""
+MAX_ENTRIES = 256
+"""Entries in one section of a table (prices, limits, counting numbers, meters, tiers, …): the
+bundled tables have at most 36; a table past this is not a vendor's price list."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -428,7 +435,7 @@ class Tiered(_Strict):
 
     unit: Unit
     quantity_unit: Unit
-    tiers: tuple[Tier, ...] = Field(min_length=1)
+    tiers: tuple[Tier, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
     source: Key
     confidence: Confidence | None = None
     note: Text | None = None
@@ -597,10 +604,10 @@ class Plan(_Strict):
     """Meters (ids) this plan takes no usage of beyond its allowance, while others may go past
     theirs (a plan with no published overage rate for one meter)."""
     concurrency: Number | None = None
-    rate_caps: Mapping[Key, Number] = Field(default_factory=dict)
+    rate_caps: Mapping[Key, Number] = Field(default_factory=dict, max_length=MAX_ENTRIES)
     """Per-run quantity (a name in the table's `quantities`) -> the most of it the plan takes per
     second; a peak above it rules the plan out (an actions-per-second cap, say)."""
-    included: Mapping[Key, Number] = Field(default_factory=dict)
+    included: Mapping[Key, Number] = Field(default_factory=dict, max_length=MAX_ENTRIES)
     prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
     limits: Mapping[Key, Number] = Field(default_factory=dict)
     features: PlanFeatures = Field(default_factory=PlanFeatures)
@@ -964,21 +971,21 @@ class PriceTable(_Strict):
     components: tuple[Text, ...] = ()
     """What you run yourself, for a self-hosted option."""
     notes: Text | None = None
-    sources: Mapping[Key, Source] = Field(min_length=1)
-    plans: tuple[Plan, ...] = ()
-    prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict)
-    machines: Mapping[Key, Machine] = Field(default_factory=dict)
-    limits: Mapping[Key, Number] = Field(default_factory=dict)
-    counting: Mapping[Key, Number] = Field(default_factory=dict)
-    assumptions: Mapping[Key, Number] = Field(default_factory=dict)
-    quantities: Mapping[Key, QuantitySpec] = Field(default_factory=dict)
-    meters: tuple[Meter, ...] = ()
+    sources: Mapping[Key, Source] = Field(min_length=1, max_length=MAX_ENTRIES)
+    plans: tuple[Plan, ...] = Field(default=(), max_length=MAX_PLANS)
+    prices: Mapping[Key, PriceOrTiers] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    machines: Mapping[Key, Machine] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    limits: Mapping[Key, Number] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    counting: Mapping[Key, Number] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    assumptions: Mapping[Key, Number] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    quantities: Mapping[Key, QuantitySpec] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    meters: tuple[Meter, ...] = Field(default=(), max_length=MAX_ENTRIES)
     concurrency: Concurrency | None = None
     history: HistorySpec | None = None
     retention: Retention | None = None
     """The bounds of the profile's `retention_days` on this option (closed runs' history or state)."""
-    run_limits: tuple[RunLimit, ...] = ()
-    designs: tuple[Design, ...] = ()
+    run_limits: tuple[RunLimit, ...] = Field(default=(), max_length=MAX_ENTRIES)
+    designs: tuple[Design, ...] = Field(default=(), max_length=MAX_ENTRIES)
     """The vendor's documented ways around a hard run limit, each priced as a design of its own."""
     contract: Contract | None = None
     """A contract-only plan above the published ones (no public price)."""
@@ -987,7 +994,7 @@ class PriceTable(_Strict):
     """The `assumptions` key of the share of an engineer operating this option [FTE]."""
     features: PlanFeatures = Field(default_factory=PlanFeatures)
     """A cloud option without plans: what its one offering includes (see `Plan.features`)."""
-    addons: tuple[Addon, ...] = ()
+    addons: tuple[Addon, ...] = Field(default=(), max_length=MAX_ENTRIES)
 
     @model_validator(mode="after")
     def _option_has_hosting(self) -> PriceTable:

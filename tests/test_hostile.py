@@ -567,6 +567,27 @@ def test_two_files_for_one_table_and_date_are_refused(tmp_path, capsys):
     refused(code, err, "temporal/cloud has 2 files for 2026-09-17", "keep one")
 
 
+def test_a_table_of_ten_thousand_plans_is_refused_by_validate(tmp_path, capsys):
+    """10,000 small plans fit in the 1 MB a table may be; they passed validate and took `compare`
+    six minutes and 1 GB. A table holds at most `MAX_PLANS` plans."""
+    from pricing.schema import MAX_PLANS
+
+    text = TABLE.read_text(encoding="utf-8")
+    start = text.index("  - id: developer")
+    plans = "".join(
+        f"  - {{id: p{i}, name: P{i}, fee: {{value: {i}, unit: USD/month, source: tc-price}}}}\n" for i in range(10_000)
+    )
+    path = tmp_path / "2026-09-17.yaml"
+    end = re.compile(r"^\S", re.MULTILINE).search(text, start).start()  # the key after `plans:`
+    path.write_text(text[:start] + plans + text[end:])
+    assert path.stat().st_size < 1_048_576, "the table must fit the size bound to test the plans' bound"
+    with guard(30):
+        code = main(["pricing", "validate", str(path)])
+    out = "".join(capsys.readouterr())
+    assert code in (1, 2), out
+    assert f"plans: Tuple should have at most {MAX_PLANS} items" in out, out[-600:]
+
+
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
 
