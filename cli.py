@@ -21,9 +21,11 @@ TCO_DEBUG=1 to see one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -247,6 +249,22 @@ def _compare(args: argparse.Namespace) -> int:
     from pricing.load import read_criteria, read_pricebook
     from report.compare import format_json, format_markdown, format_table, with_verdict
 
+    if args.scenarios is not None:
+        ignored = [
+            flag
+            for flag, given in (
+                ("--outlook", args.outlook),
+                ("--draws", args.draws is not None),
+                ("--seed", args.seed is not None),
+                ("--answer", bool(args.answer)),
+            )
+            if given
+        ]
+        if ignored:
+            raise CliError(
+                f"compare --scenarios: {', '.join(ignored)} go with --profile; a scenario set's first scenario "
+                "with how sure, the path and the checklist is `tco report --scenarios FILE`"
+            )
     book = read_pricebook(args.data, on=args.pricing_date)
     if args.scenarios is not None:
         return _compare_scenarios(args, book)
@@ -340,10 +358,7 @@ def _report(args: argparse.Namespace) -> int:
     if str(args.output) == "-":
         sys.stdout.buffer.write(data)
     else:
-        try:
-            args.output.write_bytes(data)
-        except OSError as exc:
-            raise CliError(f"-o {args.output}: cannot write the report ({exc.strerror or exc})") from None
+        _write_file(args.output, data, [args.profile, args.scenarios], "report")
         print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     return EXIT_OK
 
@@ -550,14 +565,36 @@ def _read_texts(paths: Sequence[Path]) -> list[tuple[str, str]]:
     return texts
 
 
+def _write_file(path: Path, data: bytes, inputs: Sequence[Path | None], what: str) -> None:
+    """Write `data` to `path`, a regular file that is none of the command's `inputs` (it would be
+    read and overwritten at once); a pipe, a device or a directory is refused without waiting."""
+    for given in inputs:
+        with contextlib.suppress(OSError):
+            if given is not None and path.exists() and os.path.samefile(path, given):
+                raise CliError(f"-o {path}: that is the file read ({given}); write the {what} elsewhere")
+    irregular = CliError(f"-o {path}: not a regular file (a pipe, a device or a directory); give a file name")
+    with contextlib.suppress(OSError):
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise irregular
+    try:  # without waiting: a pipe put there since is refused at once (no reader) or below
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK, 0o644)
+    except OSError as exc:
+        raise CliError(f"-o {path}: cannot write the {what} ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "wb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise irregular
+        try:
+            os.ftruncate(fd, 0)
+            handle.write(data)
+        except OSError as exc:
+            raise CliError(f"-o {path}: cannot write the {what} ({exc.strerror or exc})") from None
+
+
 def _write_profile(args: argparse.Namespace, text: str, what: str) -> None:
-    if args.output is None:
+    if args.output is None or str(args.output) == "-":
         sys.stdout.write(text)
         return
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"-o {args.output}: cannot write the profile ({exc.strerror or exc})") from None
+    _write_file(args.output, text.encode("utf-8"), list(args.files), "profile")
     print(f"wrote {args.output} from {what}", file=sys.stderr)
 
 
@@ -567,8 +604,8 @@ def _import_profile(args: argparse.Namespace) -> int:
 
     importer = next(i for i in IMPORTERS if i.command == args.profile_command)
     steps = getattr(args, "steps_per_run", 1.0)
-    if steps <= 0:
-        raise CliError(f"--steps-per-run: {steps:g}; allowed: more than 0")
+    if not 0 < steps <= 1e6:  # and a number: NaN is not
+        raise CliError(f"--steps-per-run: {steps:g}; allowed: more than 0, at most 1e6")
     if args.monthly_runs is not None and not 0 <= args.monthly_runs <= 1e10:
         raise CliError(f"--monthly-runs: {args.monthly_runs:g}; allowed: 0 to 1e10")
     texts = _read_texts(args.files)

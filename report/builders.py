@@ -34,6 +34,7 @@ from report.compare import format_json, with_verdict
 from report.compare import with_outlook as outlook_out
 from report.document import Document, build_document
 from report.text import csv_cell, csv_number, escape, fence
+from report.words import fit_reasons
 
 __all__ = [
     "BUILDERS",
@@ -345,6 +346,23 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
                     pricing_date=str(result.pricing_date),
                 )
                 writer.writerow([cells[c] for c in CSV_COLUMNS])
+    # With a scenario set: every scenario's total for every option (the line items above are the
+    # first scenario's), as `tco compare --scenarios --format csv` gives them.
+    for number, scenario in enumerate(analysis.scenarios, 1):
+        for option in scenario.result.options:
+            cells = dict.fromkeys(CSV_COLUMNS, "")
+            cells.update(
+                option=csv_cell(option.id),
+                plan=csv_cell(option.plan),
+                component=csv_cell(f"Scenario {number}: {scenario.name}"),
+                category="scenario",
+                cost_usd=csv_number(option.monthly_usd),
+                low_usd=csv_number(option.low_usd),
+                high_usd=csv_number(option.high_usd),
+                depends_on=csv_cell("" if option.applicable else "; ".join(fit_reasons(option))),
+                pricing_date=str(scenario.result.pricing_date),
+            )
+            writer.writerow([cells[c] for c in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -588,6 +588,72 @@ def test_a_table_of_ten_thousand_plans_is_refused_by_validate(tmp_path, capsys):
     assert f"plans: Tuple should have at most {MAX_PLANS} items" in out, out[-600:]
 
 
+# --- flags and outputs ---------------------------------------------------------------------------------
+
+SCENARIO_SET = ROOT / "data" / "scenarios" / sorted(p.name for p in (ROOT / "data" / "scenarios").glob("*.yaml"))[0]
+
+
+@pytest.mark.parametrize("flags", [["--outlook"], ["--draws", "200000"], ["--seed", "5"], ["--answer", "x=y"]])
+def test_compare_scenarios_refuses_the_flags_it_would_ignore(flags, capsys):
+    code, _, err = run(["compare", "--scenarios", str(SCENARIO_SET), *flags], capsys)
+    refused(code, err, flags[0], "go with --profile", "tco report --scenarios")
+
+
+def test_the_report_s_csv_holds_every_scenario(tmp_path, capsys):
+    from pricing.load import read_pricebook
+    from pricing.scenarios import read_scenarios
+
+    chosen = read_scenarios(SCENARIO_SET, root=None)
+    out = tmp_path / "report.csv"
+    code, _, err = run(["report", "--scenarios", str(SCENARIO_SET), "--format", "csv", "-o", str(out)], capsys)
+    assert code == 0, err
+    import csv
+
+    rows = [r for r in csv.DictReader(out.read_text().splitlines()) if r["category"] == "scenario"]
+    named = {r["component"].split(": ", 1)[1] for r in rows}
+    assert named == {s.name for s in chosen.scenarios}
+    assert len(rows) == len(chosen.scenarios) * len(read_pricebook().options())
+
+
+def _pipe(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+OUTPUTS: dict[str, Callable[[Path, Path], Path]] = {
+    "the input itself": lambda tmp, given: given,
+    "the input through a link": lambda tmp, given: (tmp / "link.yaml").symlink_to(given) or tmp / "link.yaml",
+    "a pipe": lambda tmp, given: _pipe(tmp / "out.fifo"),
+    "a directory": lambda tmp, given: tmp,
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUTPUTS))
+@pytest.mark.parametrize("command", ["report", "profile"])
+def test_an_output_that_is_the_input_or_not_a_file_is_refused(case, command, tmp_path, capsys):
+    """`-o` on the file read overwrote it; on a pipe it waited forever."""
+    if command == "report":
+        given = tmp_path / "profile.yaml"
+        given.write_text("extends: coding-agent\n")
+        args = ["report", "--profile", str(given), "--format", "md"]
+    else:
+        given = tmp_path / "runs.json"
+        given.write_bytes((ROOT / "tests" / "fixtures" / "trigger-runs-burst.json").read_bytes())
+        args = ["profile", "from-trigger-runs", str(given), "--monthly-runs", "10"]
+    before = given.read_bytes()
+    target = OUTPUTS[case](tmp_path, given)
+    code, _, err = run([*args, "-o", str(target)], capsys)
+    refused(code, err, f"-o {target}")
+    assert given.read_bytes() == before
+
+
+@pytest.mark.parametrize("steps", ["nan", "inf", "0", "-1", "1e7"])
+def test_steps_per_run_that_is_not_a_count_is_refused(steps, capsys):
+    fixture = ROOT / "tests" / "fixtures" / "trigger-runs-burst.json"
+    code, _, err = run(["profile", "from-trigger-runs", str(fixture), "--steps-per-run", steps], capsys)
+    refused(code, err, "--steps-per-run")
+
+
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
 
