@@ -27,7 +27,7 @@ from ui.price_history import render_price_history
 from ui.provenance import render_pricing
 from ui.scenarios import render_scenarios, scenario_results
 from ui.sidebar import render_sidebar
-from ui.state import PROFILE_FIELDS, VIEWS, Session, encode, second_axes
+from ui.state import PROFILE_FIELDS, REPEATED, VIEWS, Session, encode, second_axes
 from ui.text import problems
 
 PHONE_CSS = """<style>
@@ -114,7 +114,8 @@ def main() -> None:
     url_problems = session.store.get("url_problems") or []
     if url_problems:
         lines = [
-            f"{param} = {value!r}: allowed {allowed}; {_fallback(param)}" for param, value, allowed in url_problems
+            f"{param} = {value!r}: allowed {allowed}" + ("" if allowed.endswith(REPEATED) else f"; {_fallback(param)}")
+            for param, value, allowed in url_problems
         ]
         with notices:
             _problems("Some values in the link could not be used:", lines)

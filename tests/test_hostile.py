@@ -654,6 +654,43 @@ def test_steps_per_run_that_is_not_a_count_is_refused(steps, capsys):
     refused(code, err, "--steps-per-run")
 
 
+def test_a_key_the_link_repeats_is_named_and_its_last_value_kept():
+    at = start({"monthly_runs": ["5000", "7000"]})  # type: ignore[dict-item]
+    shown = problems_shown(at)
+    assert "monthly_runs" in shown and "given 2 times; the last one is used" in shown, shown
+    assert "preset's value" not in shown
+    from ui.state import field_key
+
+    assert at.number_input(key=field_key("monthly_runs")).value == 7000
+
+
+def test_a_link_streamlit_would_ignore_is_never_offered():
+    """Streamlit ignores a query of more than 1,000 parameters (or 512 Ki characters), every input then
+    starting over; six scenarios that each change every price can pass it. The link box then says so
+    and points to the profile file, instead of a link that opens a blank page."""
+    from streamlit.runtime.state import query_params as streamlit_query
+
+    from ui.export import LINK_MAX_CHARS, LINK_MAX_PARAMS, link_fits
+
+    assert (LINK_MAX_PARAMS, LINK_MAX_CHARS) == (
+        streamlit_query.CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
+        streamlit_query.CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
+    )
+    many = {f"s{1 + i % 5}.your.x{i}.discount": "5" for i in range(LINK_MAX_PARAMS + 1)}
+    assert not link_fits(many) and link_fits(dict(list(many.items())[:LINK_MAX_PARAMS]))
+
+    def share_a_large_state() -> None:
+        from ui.export import render_share
+
+        render_share({f"k{i}": "v" for i in range(1001)})
+
+    from streamlit.testing.v1 import AppTest
+
+    box = AppTest.from_function(share_a_large_state, default_timeout=30).run()
+    assert any("more than a link carries" in w.value for w in box.warning), [w.value for w in box.warning]
+    assert not box.code
+
+
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
 

@@ -39,9 +39,26 @@ def share_link(params: Mapping[str, str], base: str | None) -> str:
     return f"{(base or '').split('?')[0]}?{query}" if query else (base or "")
 
 
+LINK_MAX_PARAMS, LINK_MAX_CHARS = 1000, 512 * 1024
+"""What Streamlit reads of a link: past either bound it ignores the whole query, and every input
+of the page opened from it would start over."""
+
+
+def link_fits(params: Mapping[str, str]) -> bool:
+    return len(params) <= LINK_MAX_PARAMS and len(urlencode(params)) <= LINK_MAX_CHARS
+
+
 def render_share(params: Mapping[str, str]) -> None:
-    """A button that shows the link to this analysis, with the code box's copy button beside it."""
+    """A button that shows the link to this analysis, with the code box's copy button beside it; a
+    state too large for a link is said, with the file that carries it instead."""
     with st.popover("Copy link", icon=":material/link:"):
+        if not link_fits(params):
+            st.warning(
+                f"This analysis has {len(params):,} settings, more than a link carries ({LINK_MAX_PARAMS:,}): "
+                "opened, such a link would start every input over. Share the profile instead: the Report "
+                "view's files carry it, and the sidebar's upload loads it back."
+            )
+            return
         st.caption("Everything on this page is in the link: the profile, your terms, the answers and the date.")
         st.code(share_link(params, st.context.url), language=None, wrap_lines=True)
 

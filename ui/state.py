@@ -757,6 +757,10 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
     return params
 
 
+REPEATED = "; the last one is used"
+"""How a problem with a key the link repeats ends: what the app did with it, said once."""
+
+
 class Session:
     """Streamlit's session state and query parameters, behind one typed interface.
 
@@ -786,6 +790,13 @@ class Session:
             return
         params = {k: self.query[k] for k in self.query}
         state, self.problems = decode(params, self.presets, self.criteria, self.allowed)
+        # A key given twice keeps its last value (as a browser's form would); said, not silent.
+        get_all = getattr(self.query, "get_all", None)
+        for key in params if get_all is not None else ():
+            values = get_all(key)
+            if len(values) > 1:
+                shown = ", ".join(repr(v) for v in values[:5]) + (", …" if len(values) > 5 else "")
+                self.problems.append((key, shown, f"one value, given {len(values)} times{REPEATED}"))
         self.store["url_problems"] = self.problems
         self.load(state)
         self.store[self.INIT] = True
