@@ -791,7 +791,7 @@ class Session:
         params = {k: self.query[k] for k in self.query}
         state, self.problems = decode(params, self.presets, self.criteria, self.allowed)
         # A key given twice keeps its last value (as a browser's form would); said, not silent.
-        get_all = getattr(self.query, "get_all", None)
+        get_all: Any = getattr(self.query, "get_all", None)  # a plain mapping (tests) repeats nothing
         for key in params if get_all is not None else ():
             values = get_all(key)
             if len(values) > 1:
