@@ -261,6 +261,14 @@ class OptionOverrides(_Input):
         "(extra concurrency bought in a dashboard)",
     )
 
+    @model_validator(mode="after")
+    def _credit_of_a_commitment(self) -> OptionOverrides:
+        if self.commitment_credit_usd is not None and self.commitment_usd is None:
+            raise ValueError(
+                "commitment_credit_usd is the credit a commitment buys: give commitment_usd too, or leave it out"
+            )
+        return self
+
     @property
     def empty(self) -> bool:
         return self == OptionOverrides()

@@ -52,6 +52,8 @@ class OptionTerms:
     plans: tuple[str, ...] = ()
     addons: tuple[str, ...] = ()
     names: tuple[tuple[str, str], ...] = ()
+    switches: tuple[str, ...] = ()
+    """The add-ons without a price per unit: on (1) or off (0), nothing between or beyond."""
     """Each price's, plan's and add-on's name in words, keyed `price:<key>`, `plan:<id>`, `addon:<id>`."""
 
     @classmethod
@@ -64,7 +66,13 @@ class OptionTerms:
             *((f"plan:{p.id}", p.name) for p in table.plans),
             *((f"addon:{a.id}", a.name) for a in table.addons),
         ]
-        return cls(tuple(prices), tuple(p.id for p in table.plans), tuple(a.id for a in table.addons), tuple(names))
+        return cls(
+            tuple(prices),
+            tuple(p.id for p in table.plans),
+            tuple(a.id for a in table.addons),
+            tuple(names),
+            tuple(a.id for a in table.addons if a.price is None),
+        )
 
     def name(self, kind: str, key: str) -> str:
         """A price's, plan's or add-on's name (`kind`: price, plan, addon); its key when unnamed."""
@@ -319,6 +327,21 @@ def _reference_problems(
                             f"{key!r} is not one of its {section}; allowed: " + (", ".join(names) or "none"),
                         )
                     )
+        addons = terms.get("addons")
+        for key, value in addons.items() if isinstance(addons, Mapping) else ():
+            if key not in have.addons or not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            top = 1 if key in have.switches else 1_000_000
+            if not 0 <= value <= top or value != int(value):  # NaN and infinity fail the first
+                allowed = "0 (off) or 1 (on)" if top == 1 else f"a whole number of units, 0 to {top:,}"
+                problems.append(
+                    Problem(
+                        file,
+                        doc.line_of(at((*here, "addons", key))),
+                        f"{label}overrides.{option}.addons.{key}",
+                        f"{value!r}: allowed {allowed}",
+                    )
+                )
         plan = terms.get("plan")
         if plan is not None and plan not in have.plans:
             problems.append(

@@ -323,6 +323,11 @@ def problems_from(exc: ValidationError, doc: YamlDocument, file: str) -> list[Pr
     return list(capped(found, file))
 
 
+def _a(noun: str) -> str:
+    """`noun` with its article: "an export", "a profile"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def read_bounded(path: PathLike, limit: int, what: str = "file") -> str:
     """A file's text, refusing before reading anything that is not a regular file (a pipe, a device:
     it could block or never end) or is larger than `limit` bytes, and text that is not UTF-8 (a
@@ -339,18 +344,18 @@ def read_bounded(path: PathLike, limit: int, what: str = "file") -> str:
         os.close(fd)
         raise InputError(
             Problem(
-                name, None, "", f"not a regular file (a pipe, a device or a directory); give a {what} saved on disk"
+                name, None, "", f"not a regular file (a pipe, a device or a directory); give {_a(what)} saved on disk"
             )
         )
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
-            raise InputError(Problem(name, None, "", f"{info.st_size:,} bytes; a {what} is at most {limit:,}"))
+            raise InputError(Problem(name, None, "", f"{info.st_size:,} bytes; {_a(what)} is at most {limit:,}"))
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
             raise InputError(Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")) from None
     if len(data) > limit:
-        raise InputError(Problem(name, None, "", f"more than {limit:,} bytes; a {what} is at most {limit:,}"))
+        raise InputError(Problem(name, None, "", f"more than {limit:,} bytes; {_a(what)} is at most {limit:,}"))
     return decode_text(data, name)
 
 
@@ -393,11 +398,15 @@ def _int(text: str) -> int:
     return int(text)
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+"""A JSON string literal, escapes and all."""
+
+
 def load_json(text: str, file: str, what: str) -> Any:
     """JSON text as data, or `InputError` naming the file and the line: refused past `MAX_JSON_DEPTH`
     levels of nesting (checked before parsing, which would recurse) or with an integer of more than
     `MAX_DIGITS` digits."""
-    deepest = bracket_depth(text)
+    deepest = bracket_depth(_JSON_STRING.sub('""', text))  # a `[` inside a string opens nothing
     if deepest > MAX_JSON_DEPTH:
         raise InputError(Problem(file, None, what, f"nested {deepest:,} levels deep; at most {MAX_JSON_DEPTH}"))
     try:

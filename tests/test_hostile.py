@@ -133,6 +133,22 @@ PROFILES: dict[str, tuple[bytes, tuple[str, ...]]] = {
         GOOD.encode() + b"overrides: {temporal/cloud: {discount_percent: 150}}\n",
         ("discount_percent",),
     ),
+    "a credit without a commitment": (
+        GOOD.encode() + b"overrides: {temporal/cloud: {commitment_credit_usd: 500}}\n",
+        ("overrides.temporal/cloud", "give commitment_usd too"),
+    ),
+    "half a switch": (
+        GOOD.encode() + b"overrides: {temporal/cloud: {addons: {high_availability: 0.5}}}\n",
+        ("addons.high_availability", "0 (off) or 1 (on)"),
+    ),
+    "a million switches": (
+        GOOD.encode() + b"overrides: {temporal/cloud: {addons: {high_availability: 1000000}}}\n",
+        ("addons.high_availability", "0 (off) or 1 (on)"),
+    ),
+    "half a unit": (
+        GOOD.encode() + b"overrides: {temporal/cloud: {addons: {scim: 2.5}}}\n",
+        ("addons.scim", "a whole number of units"),
+    ),
     "a support level unknown": (GOOD.encode() + b"requirements: {support: platinum}\n", ("support",)),
     "seats as true": (GOOD.encode() + b"requirements: {seats: true}\n", ("seats",)),
     "a range around nothing": (GOOD.encode() + b"ranges: {machine: {low: 1, high: 2}}\n", ("ranges",)),
@@ -282,6 +298,16 @@ def test_a_hostile_export_is_refused_by_name(case, command, tmp_path, capsys):
     path.write_bytes(data)
     code, _, err = run([*command, str(path)], capsys)
     refused(code, err, str(path))
+
+
+def test_brackets_inside_a_string_open_no_nesting():
+    """The nesting guard counted a `[` inside a string: a valid export with 70 in a name was refused."""
+    from pricing.yamlio import MAX_JSON_DEPTH, InputError, load_json
+
+    text = '{"name": "' + "[" * 70 + '\\" {{", "data": [[1]]}'
+    assert load_json(text, "runs.json", "export")["data"] == [[1]]
+    with pytest.raises(InputError, match="nested"):
+        load_json("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1), "runs.json", "export")
 
 
 # --- pricing tables: `tco pricing validate FILE` -------------------------------------------------------

@@ -199,6 +199,12 @@ SEEN = "upload_seen"
 """The ids of the files already read from the upload box: a file added to those it holds is read alone."""
 
 
+UPLOAD_MB = 64
+"""The most the app takes in one upload, and in all the files of one upload together (Streamlit's
+`server.maxUploadSize`, .streamlit/config.toml): Temporal's largest history is 50 MB. The files are
+held in the server's memory while they are read; the CLI reads exports of up to 200 MB."""
+
+
 def _on_upload(session: Session) -> None:
     held = list(session.store.get("upload") or [])
     seen = set(session.store.get(SEEN) or ())
@@ -212,7 +218,7 @@ def _on_upload(session: Session) -> None:
         return
     files = []
     for upload in uploads:
-        limit = EXPORT_BYTES if exports else PROFILE_BYTES
+        limit = min(EXPORT_BYTES, UPLOAD_MB * 1024 * 1024) if exports else PROFILE_BYTES
         try:
             if upload.size > limit:
                 raise InputError(
@@ -227,8 +233,10 @@ def _on_upload(session: Session) -> None:
         except InputError as exc:
             _upload_failed(session, [str(exc.problem)])
             return
-    if sum(len(text) for _, text in files) > EXPORT_BYTES:
-        _upload_failed(session, [f"{len(files)} files; all together at most {EXPORT_BYTES:,} bytes"])
+    if sum(len(text) for _, text in files) > UPLOAD_MB * 1024 * 1024:
+        _upload_failed(
+            session, [f"{len(files)} files; all together at most {UPLOAD_MB} MB in the app (the CLI: 200 MB)"]
+        )
         return
     if exports:
         _on_export(session, files)
@@ -392,6 +400,8 @@ def _contract(book: PriceBook) -> None:
             st.number_input(
                 addon.name,
                 min_value=0.0,
+                max_value=1.0 if addon.price is None else 1e6,  # a switch: off or on
+                step=1.0,
                 value=None,
                 format=EXACT,
                 key=f"{YOURS}{chosen}.addon.{addon.id}",
@@ -706,7 +716,8 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             key="upload",
             on_change=_on_upload,
             args=(session,),
-            help="Exports: " + "; ".join(i.help for i in IMPORTERS),
+            help=f"At most {UPLOAD_MB} MB, all files together; a profile at most 1 MB. Exports: "
+            + "; ".join(i.help for i in IMPORTERS),
         )
         if session.store.get("upload_problems"):
             problems("This file cannot be used:", session.store["upload_problems"])
