@@ -717,6 +717,26 @@ def test_a_link_streamlit_would_ignore_is_never_offered():
     assert not box.code
 
 
+def test_exports_are_bounded_all_together(tmp_path, capsys, monkeypatch):
+    """The export bound was per file: ten 190 MB histories peaked at 2.2 GB. It is now of all the
+    files of one command together, and of how many files there are."""
+    import cli
+    from pricing import yamlio
+
+    monkeypatch.setattr(yamlio, "EXPORT_BYTES", 3_000)  # the bound, scaled down to files of 1 KB
+    one = b'{"data": [' + b" " * 1_000 + b"]}"
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"runs{i}.json"
+        path.write_bytes(one)
+        paths.append(str(path))
+    code, _, err = run(["profile", "from-trigger-runs", *paths, "--monthly-runs", "10"], capsys)
+    refused(code, err, "runs2.json", "the exports together pass 3,000 bytes")  # 3 x 1,013 bytes
+    monkeypatch.setattr(cli, "MAX_EXPORT_FILES", 3)
+    code, _, err = run(["profile", "from-trigger-runs", *paths, "--monthly-runs", "10"], capsys)
+    refused(code, err, "4 files; at most 3 exports at once")
+
+
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
 
