@@ -737,6 +737,20 @@ def test_exports_are_bounded_all_together(tmp_path, capsys, monkeypatch):
     refused(code, err, "4 files; at most 3 exports at once")
 
 
+def test_a_history_of_too_many_events_is_refused_before_it_is_parsed(tmp_path, capsys, monkeypatch):
+    """The events are counted in the text before the JSON becomes objects (ten times its size): a
+    million events took 42 s and 1.4 GB to read."""
+    from pricing.vendors import temporal_history
+
+    monkeypatch.setattr(temporal_history, "MAX_EVENTS", 100)
+    monkeypatch.setattr(temporal_history, "load_json", None)  # never reached
+    event = '{"eventId": "1", "eventType": "EVENT_TYPE_WORKFLOW_TASK_SCHEDULED"}'
+    path = tmp_path / "history.json"
+    path.write_text('{"events": [' + ", ".join([event] * 101) + "]}")
+    code, _, err = run(["profile", "from-history", str(path), "--monthly-runs", "10"], capsys)
+    refused(code, err, "history.json", "about 101 events; allowed: 1 to 100")
+
+
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
 
