@@ -751,6 +751,18 @@ def test_a_history_of_too_many_events_is_refused_before_it_is_parsed(tmp_path, c
     refused(code, err, "history.json", "about 101 events; allowed: 1 to 100")
 
 
+def test_a_runs_list_of_too_many_runs_is_refused_before_it_is_parsed(tmp_path, capsys, monkeypatch):
+    from pricing.vendors import trigger_runs
+
+    monkeypatch.setattr(trigger_runs, "MAX_RUNS", 100)
+    monkeypatch.setattr(trigger_runs, "load_json", None)  # never reached
+    run_record = '{"id": "run_1", "createdAt": "2026-01-01T00:00:00Z", "durationMs": 5}'
+    path = tmp_path / "runs.json"
+    path.write_text('{"data": [' + ", ".join([run_record] * 101) + "]}")
+    code, _, err = run(["profile", "from-trigger-runs", str(path), "--monthly-runs", "10"], capsys)
+    refused(code, err, "runs.json", "about 101 runs; at most 100")
+
+
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
 
