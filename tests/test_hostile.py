@@ -763,6 +763,17 @@ def test_a_runs_list_of_too_many_runs_is_refused_before_it_is_parsed(tmp_path, c
     refused(code, err, "runs.json", "about 101 runs; at most 100")
 
 
+def test_a_derived_field_out_of_bounds_names_the_file_it_came_from(tmp_path, capsys):
+    """`step_seconds … (got 200000.0)` named neither the file nor where it came from."""
+    path = tmp_path / "runs.json"
+    path.write_text(
+        '{"data": [{"id": "run_1", "createdAt": "2026-01-01T00:00:00Z", "durationMs": 200000000, '
+        '"costInCents": 1, "baseCostInCents": 0, "isTest": false}]}'
+    )
+    code, _, err = run(["profile", "from-trigger-runs", str(path), "--monthly-runs", "10"], capsys)
+    refused(code, err, str(path), "step_seconds", "200000", "derived from the runs")
+
+
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
 

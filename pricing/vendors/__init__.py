@@ -7,7 +7,7 @@ them from `IMPORTERS`, so neither names a vendor.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,32 @@ IMPORTERS: tuple[Importer, ...] = _importers()
 
 def importer_for(data: Any) -> Importer | None:
     return next((i for i in IMPORTERS if i.accepts(data)), None)
+
+
+def derived_profile(data: Mapping[str, Any], files: Sequence[str], what: str) -> WorkloadProfile:
+    """The profile the importer derived from `files` (its `what`: "histories", "runs"), or a
+    `PricingError` whose every problem names the file (or files) a field was derived from: a field
+    out of bounds (`step_seconds` below zero, from times that run backwards) is the files' doing."""
+    from model.profile import ProfileError, parse_profile
+    from pricing.load import PricingError
+    from pricing.yamlio import Problem
+
+    try:
+        return parse_profile(dict(data))
+    except ProfileError as exc:
+        where = files[0] if len(files) == 1 else f"{files[0]} (and {len(files) - 1} more)"
+        from_what = f"derived from the {what}" + ("" if len(files) == 1 else f" (the median of {len(files)})")
+        raise PricingError(
+            [
+                Problem(
+                    where,
+                    None,
+                    field,
+                    f"{message}" + (f" (got {value!r})" if value is not None else "") + f"; {from_what}",
+                )
+                for field, value, message in exc.problems
+            ]
+        ) from None
 
 
 def spread_ranges(values: Mapping[str, Any], spread: Mapping[str, tuple[float, float]]) -> dict[str, dict[str, float]]:

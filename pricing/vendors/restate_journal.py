@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from model.profile import WorkloadProfile, parse_profile
+from model.profile import WorkloadProfile
 from model.units import BYTES_PER_KB, DAYS_PER_MONTH, SECONDS_PER_DAY
 from pricing.load import PricingError
 from pricing.yamlio import InputError, Problem, load_json
@@ -814,7 +814,9 @@ def derive_profile(
     ranges = spread_ranges(data, spread)
     if ranges:  # how much the runs differ becomes the Monte Carlo's range of each field
         data["ranges"] = {**data.get("ranges", {}), **ranges}
-    profile = parse_profile(data)
+    from pricing.vendors import derived_profile
+
+    profile = derived_profile(data, [f for f, _ in files], "journals")
     sources = {}
     for key, source in SOURCES.items():
         if key not in columns:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from model.profile import ProfileError, StepKind, WorkloadProfile, parse_profile
+from model.profile import StepKind, WorkloadProfile
 from model.units import BYTES_PER_KB
 from pricing.load import PricingError
 from pricing.yamlio import MAX_PROBLEMS, InputError, Problem, load_json
@@ -619,12 +619,9 @@ def derive_profile(
     ranges = spread_ranges(data, spread)
     if ranges:  # how much the runs differ becomes the Monte Carlo's range of each field
         data["ranges"] = ranges
-    try:
-        profile = parse_profile(data)
-    except ProfileError as exc:  # a value no history alone would give (monthly runs, a name)
-        raise PricingError(
-            [Problem(histories[0][0], None, str(f), f"{m} (got {_shown(v)})") for f, v, m in exc.problems]
-        ) from None
+    from pricing.vendors import derived_profile
+
+    profile = derived_profile(data, [f for f, _ in histories], "histories")
     median = f" (median of {len(runs)})" if len(runs) > 1 else ""
     sources = {key: SOURCES[key] + ("" if key == "step_kind" else median) for key in SOURCES}
     sources["monthly_runs"] = "given (no history shows how many runs a month there are)"

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from model.profile import StepKind, WorkloadProfile, parse_profile
+from model.profile import StepKind, WorkloadProfile
 from model.units import BYTES_PER_KB
 from pricing.load import PricingError
 from pricing.yamlio import InputError, Problem, load_json
@@ -383,7 +383,9 @@ def derive_profile(
     ranges = spread_ranges(data, spread)
     if ranges:  # how much the runs differ becomes the Monte Carlo's range of each field
         data["ranges"] = {**data.get("ranges", {}), **ranges}
-    profile = parse_profile(data)
+    from pricing.vendors import derived_profile
+
+    profile = derived_profile(data, [f for f, _ in histories], "histories")
     sources = {key: f"{SOURCES[key]}" + (f" (median of {len(runs)})" if len(runs) > 1 else "") for key in SOURCES}
     sources["monthly_runs"] = "given (no history shows how many runs a month there are)"
     notes = [

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from model.profile import WorkloadProfile, parse_profile
+from model.profile import WorkloadProfile
 from model.units import DAYS_PER_MONTH, SECONDS_PER_DAY
 from pricing.load import PricingError
 from pricing.schema import Number, PriceTable
@@ -207,7 +207,9 @@ def derive_from_runs(
 
         low, high = np.percentile(np.asarray(seconds), [10, 90]) / steps_per_run
         data["ranges"] = spread_ranges(data, {"step_seconds": (float(low), float(high))})
-    profile = parse_profile(data)
+    from pricing.vendors import derived_profile
+
+    profile = derived_profile(data, [f for f, _ in files], "runs")
     vendor = sum(float(r["costInCents"]) + float(r["baseCostInCents"]) for r in billed) / CENTS
     tables = sum(seconds) * machines[machine] + len(billed) * _price(table, "invocation")
     sources = {
