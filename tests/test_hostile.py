@@ -774,6 +774,19 @@ def test_a_derived_field_out_of_bounds_names_the_file_it_came_from(tmp_path, cap
     refused(code, err, str(path), "step_seconds", "200000", "derived from the runs")
 
 
+def test_the_app_s_upload_bound_is_the_one_it_says():
+    """Streamlit refused uploads over 1 MB while the CLI took 200 MB: a real history could not be
+    uploaded. The server's bound and the one the uploader states are one number."""
+    import tomllib
+
+    from ui.sidebar import UPLOAD_MB
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == UPLOAD_MB >= 50  # Temporal's largest history: 50 MB
+    at = start({"preset": "coding-agent"})
+    assert f"At most {UPLOAD_MB} MB" in at.sidebar.get("file_uploader")[0].help
+
+
 # --- the largest inputs, in a child whose memory is capped ---------------------------------------------
 
 
