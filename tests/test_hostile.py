@@ -25,6 +25,7 @@ import pytest
 
 from cli import main
 from pricing.profiles import read_presets
+from pricing.vendors import IMPORTERS
 from tests.test_app import problems_shown, start
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,8 +290,7 @@ EXPORTS: dict[str, tuple[bytes, str]] = {
 
 @pytest.mark.parametrize("case", sorted(EXPORTS))
 @pytest.mark.parametrize(
-    "command",
-    [["profile", "from-history", "--monthly-runs", "10"], ["profile", "from-trigger-runs", "--monthly-runs", "10"]],
+    "command", [["profile", i.command, "--monthly-runs", "10"] for i in IMPORTERS], ids=[i.command for i in IMPORTERS]
 )
 def test_a_hostile_export_is_refused_by_name(case, command, tmp_path, capsys):
     data, _ = EXPORTS[case]
