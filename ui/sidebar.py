@@ -201,7 +201,7 @@ SEEN = "upload_seen"
 
 UPLOAD_MB = 64
 """The most the app takes in one upload, and in all the files of one upload together (Streamlit's
-`server.maxUploadSize`, .streamlit/config.toml): Temporal's largest history is 50 MB. The files are
+`server.maxUploadSize`, .streamlit/config.toml): the largest run history a vendor keeps is 50 MB. The files are
 held in the server's memory while they are read; the CLI reads exports of up to 200 MB."""
 
 
