@@ -795,7 +795,7 @@ class Session:
         for key in params if get_all is not None else ():
             values = get_all(key)
             if len(values) > 1:
-                shown = ", ".join(repr(v) for v in values[:5]) + (", …" if len(values) > 5 else "")
+                shown = " and ".join(values[:5]) + (" and more" if len(values) > 5 else "")
                 self.problems.append((key, shown, f"one value, given {len(values)} times{REPEATED}"))
         self.store["url_problems"] = self.problems
         self.load(state)
