@@ -398,6 +398,11 @@ def _int(text: str) -> int:
     return int(text)
 
 
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+"""A `\\uD800`-style escape of half a UTF-16 pair without its other half."""
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 """A JSON string literal, escapes and all."""
 
@@ -409,6 +414,10 @@ def load_json(text: str, file: str, what: str) -> Any:
     deepest = bracket_depth(_JSON_STRING.sub('""', text))  # a `[` inside a string opens nothing
     if deepest > MAX_JSON_DEPTH:
         raise InputError(Problem(file, None, what, f"nested {deepest:,} levels deep; at most {MAX_JSON_DEPTH}"))
+    lone = _LONE_SURROGATE.search(text)
+    if lone is not None:  # JSON can write one; no text holds it, and it cannot be written back
+        line = text.count("\n", 0, lone.start()) + 1
+        raise InputError(Problem(file, line, what, f"{lone.group()} is half of a character (a lone surrogate)"))
     try:
         return json.loads(text, parse_int=_int, parse_constant=_constant)
     except json.JSONDecodeError as exc:

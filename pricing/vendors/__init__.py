@@ -118,10 +118,14 @@ def annotated_yaml(profile: WorkloadProfile, header: list[str], comments: Mappin
     """The profile as YAML under `header` (comment lines), each top-level field named in
     `comments` followed by its comment (where its value came from)."""
     from pricing.profiles import dump_profile
+    from pricing.text import NOT_ONE_LINE
 
-    lines = [f"# {line}" for line in header]
+    def comment(text: str) -> str:  # a name from the export (a handler's, a step's) stays in its comment
+        return NOT_ONE_LINE.sub(" ", text)
+
+    lines = [f"# {comment(line)}" for line in header]
     for line in dump_profile(profile).splitlines():
         key = line.split(":", 1)[0]
         top = not line.startswith((" ", "#"))
-        lines.append(f"{line}  # {comments[key]}" if top and key in comments else line)
+        lines.append(f"{line}  # {comment(comments[key])}" if top and key in comments else line)
     return "\n".join(lines) + "\n"

@@ -578,7 +578,7 @@ def _fit(sizes: list[float]) -> tuple[float | None, float | None]:
     slope, intercept = np.polyfit(x, np.asarray(sizes, dtype=np.float64), 1)
     if slope < 1.0:  # under a byte a step: no growth (and no floating-point dust)
         return statistics.fmean(sizes), 0.0
-    return float(intercept), float(slope)
+    return max(float(intercept), 0.0), float(slope)  # a result is never below nothing
 
 
 def run_facts(journals: Journals, root: str, index: _Index | None = None) -> RunFacts:

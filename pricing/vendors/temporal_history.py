@@ -171,14 +171,24 @@ def _check(events: Sequence[Mapping[str, Any]], file: str) -> list[Problem]:
         if "attempt" in attributes:
             attempt = attributes["attempt"]
             whole = isinstance(attempt, int) and not isinstance(attempt, bool)
-            if isinstance(attempt, str) and attempt.isdigit() and len(attempt) < 8:
+            if isinstance(attempt, str) and attempt.isascii() and attempt.isdigit() and len(attempt) < 8:
                 whole, attempt = True, int(attempt)
             if not whole or not 1 <= int(attempt) <= MAX_ATTEMPT:
                 say(i, "attempt", attributes["attempt"], f"a whole number from 1 to {MAX_ATTEMPT:,}")
-        for name in ("input", "result"):
-            block = attributes.get(name)
+        details = attributes.get("details") if _kind(event) == "MarkerRecorded" else None
+        blocks = [(name, attributes.get(name)) for name in ("input", "result")]
+        blocks += [(f"details.{k}", v) for k, v in details.items()] if isinstance(details, Mapping) else []
+        for name, block in blocks:
             if block is not None and not (isinstance(block, Mapping) and isinstance(block.get("payloads", []), list)):
                 say(i, f"{name}.payloads", block, "a list of payloads, each {data: base64}")
+        for name, value in attributes.items():
+            if isinstance(value, str) and name.endswith(("Timeout", "StartToFireTimeout", "Duration")):
+                try:
+                    good = value.endswith("s") and 0 <= float(value[:-1]) < 1e12  # NaN and infinity fail
+                except ValueError:
+                    good = False
+                if not good:
+                    say(i, name, value, 'a duration in seconds, e.g. "30s"')
     if _kind(events[0]) != "WorkflowExecutionStarted":
         say(0, "eventType", events[0].get("eventType"), "WorkflowExecutionStarted: a history starts with it")
     if len(events) < 2:
@@ -227,9 +237,10 @@ def _seconds(text: Any) -> float:
     """A protobuf JSON duration ("3600s", "0.5s") in seconds."""
     if isinstance(text, str) and text.endswith("s"):
         try:
-            return float(text[:-1])
+            value = float(text[:-1])
         except ValueError:
             return 0.0
+        return value if np.isfinite(value) else 0.0  # refused by `_check` before it gets here
     return 0.0
 
 
@@ -238,7 +249,8 @@ def _payload_bytes(payloads: Any) -> float:
     if not isinstance(payloads, Mapping):
         return 0.0
     total = 0
-    for item in payloads.get("payloads", ()):
+    items = payloads.get("payloads", ())
+    for item in items if isinstance(items, list) else ():  # `_check` refuses a block that is not a list
         data = item.get("data", "") if isinstance(item, Mapping) else ""
         try:
             total += len(base64.b64decode(data, validate=False))
@@ -328,7 +340,7 @@ def _fit_payload(inputs: list[float], results: list[float]) -> tuple[float, floa
     slope, intercept = np.polyfit(x, np.asarray(inputs, dtype=np.float64), 1)
     if slope < 1.0:  # under a byte a step: no growth (and no floating-point dust)
         return statistics.fmean(inputs) + output, 0.0
-    return float(intercept) + output, float(slope)
+    return max(float(intercept), 0.0) + output, float(slope)  # a payload is never below nothing
 
 
 def _spread(values: Sequence[float]) -> tuple[float, float]:
