@@ -210,8 +210,10 @@ def test_the_price_history_and_scenario_pickers_read_in_words(sized):
     open_app(sized, "?preset=coding-agent&view=scenarios")
     main = sized.locator("[data-testid=stMain]")
     box = main.get_by_role("combobox", name="A field to change", exact=True)
+    wait_idle(sized)  # a rerun that lands while the list is open redraws it
     box.click()
     box.fill("storage")
+    sized.get_by_role("option").first.wait_for(timeout=TIMEOUT)  # the list is drawn after the typing
     options = [t.strip() for t in sized.get_by_role("option").all_inner_texts()]
     sized.keyboard.press("Escape")
     assert options, "no field matched"
