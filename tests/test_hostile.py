@@ -751,6 +751,18 @@ def test_a_history_of_too_many_events_is_refused_before_it_is_parsed(tmp_path, c
     refused(code, err, "history.json", "about 101 events; allowed: 1 to 100")
 
 
+def test_a_step_functions_history_of_too_many_events_is_refused_before_it_is_parsed(tmp_path, capsys, monkeypatch):
+    from pricing.vendors import sfn_history
+
+    monkeypatch.setattr(sfn_history, "MAX_EVENTS", 100)
+    monkeypatch.setattr(sfn_history, "load_json", None)  # never reached
+    event = '{"id": 1, "timestamp": "2026-01-01T00:00:00Z", "type": "TaskStateEntered"}'
+    path = tmp_path / "history.json"
+    path.write_text('{"events": [' + ", ".join([event] * 101) + "]}")
+    code, _, err = run(["profile", "from-sfn-history", str(path), "--monthly-runs", "10"], capsys)
+    refused(code, err, "history.json", "about 101 events; allowed: 1 to 100")
+
+
 def test_a_runs_list_of_too_many_runs_is_refused_before_it_is_parsed(tmp_path, capsys, monkeypatch):
     from pricing.vendors import trigger_runs
 

@@ -52,8 +52,10 @@ __all__ = [
 COMMAND = "from-sfn-history"
 OPTION = "aws/step-functions-standard"
 """The table whose state transitions the check compares."""
-MAX_EVENTS = 1_000_000
-"""AWS keeps at most 25,000 events an execution; far more is not a history."""
+MAX_EVENTS = 100_000
+"""AWS fails an execution past 25,000 events (the table's `history_events`, source sf-limits); four
+times that is room for histories saved page by page, and far more is not a history. Counted in the
+text before the JSON is read into objects."""
 MAX_ID = 10**9
 LAST_EPOCH = 253_402_300_799.0
 """9999-12-31T23:59:59Z in epoch seconds: the last instant an ISO 8601 date can name."""
@@ -249,6 +251,9 @@ def _event_problems(file: str, i: int, event: Any) -> list[Problem]:
 def read_history(text: str, file: str) -> list[Mapping[str, Any]]:
     """The events of a saved history, checked; a `PricingError` names the file, the field and what is
     allowed."""
+    counted = text.count('"timestamp"')
+    if counted > MAX_EVENTS:
+        raise PricingError([Problem(file, None, "events", f"about {counted:,} events; allowed: 1 to {MAX_EVENTS:,}")])
     try:
         data = load_json(text, file, "history")
     except InputError as exc:
