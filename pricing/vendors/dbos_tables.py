@@ -37,6 +37,7 @@ import numpy as np
 from model.profile import WorkloadProfile
 from model.units import BYTES_PER_KB, DAYS_PER_MONTH, SECONDS_PER_DAY
 from pricing.load import PricingError
+from pricing.vendors.rows import RowProblems, count_cell, shown, text_cell, whole
 from pricing.yamlio import InputError, Problem, load_json
 
 __all__ = [
@@ -59,7 +60,6 @@ REQUIRED = {
 }
 """The columns a row of each table must have (the others are read where the export has them)."""
 MAX_ROWS = 2_000_000
-MAX_PROBLEMS = 20
 MAX_ID = 10**9
 EPOCH_MS = (946_684_800_000, 4_102_444_800_000)
 """Timestamps are epoch milliseconds from 2000 to 2100."""
@@ -191,106 +191,50 @@ def is_dbos_export(data: Any) -> bool:
     return _tables_of(data) is not None
 
 
-class _Problems:
-    def __init__(self, file: str):
-        self.file = file
-        self.found: list[Problem] = []
-
-    def add(self, where: str, message: str) -> None:
-        if len(self.found) < MAX_PROBLEMS:
-            self.found.append(Problem(self.file, None, where, message))
-        elif len(self.found) == MAX_PROBLEMS:
-            self.found.append(Problem(self.file, None, "rows", f"stopped after {MAX_PROBLEMS} problems"))
-
-    @property
-    def full(self) -> bool:
-        return len(self.found) > MAX_PROBLEMS
-
-
-def _text(row: Mapping[str, Any], column: str, where: str, problems: _Problems, *, null: bool) -> str | None:
+def _epoch_ms(row: Mapping[str, Any], column: str, where: str, problems: RowProblems, *, null: bool) -> int | None:
     value = row.get(column)
     if value is None and null:
         return None
-    if not isinstance(value, str) or (not null and not value):
-        allowed = "text or null" if null else "text, not empty"
-        problems.add(f"{where}.{column}", f"{allowed} (got {_shown(value)})")
-        return None
-    return value
-
-
-def _integer(value: Any) -> int | None:
-    """A whole number as JSON gives it (a number, or digits as text as some clients give a bigint)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 20:
-        return int(value.strip())
-    return None
-
-
-def _epoch_ms(row: Mapping[str, Any], column: str, where: str, problems: _Problems, *, null: bool) -> int | None:
-    value = row.get(column)
-    if value is None and null:
-        return None
-    number = _integer(value)
+    number = whole(value)
     if number is None or not EPOCH_MS[0] <= number <= EPOCH_MS[1]:
         problems.add(
             f"{where}.{column}",
             f"epoch milliseconds from 2000 to 2100 ({EPOCH_MS[0]:,} to {EPOCH_MS[1]:,})"
             + (" or null" if null else "")
-            + f" (got {_shown(value)})",
+            + f" (got {shown(value)})",
         )
         return None
     return number
 
 
-def _count(row: Mapping[str, Any], column: str, where: str, problems: _Problems, *, null: bool) -> int | None:
-    value = row.get(column)
-    if value is None and null:
-        return None
-    number = _integer(value)
-    if number is None or not 0 <= number <= MAX_ID:
-        problems.add(f"{where}.{column}", f"a whole number from 0 to {MAX_ID:,} (got {_shown(value)})")
-        return None
-    return number
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _missing(row: Mapping[str, Any], table: str, where: str, problems: _Problems) -> bool:
+def _missing(row: Mapping[str, Any], table: str, where: str, problems: RowProblems) -> bool:
     missing = [c for c in REQUIRED[table] if c not in row]
     for column in missing:
         problems.add(f"{where}.{column}", f"missing: every {table} row has {', '.join(REQUIRED[table])}")
     return bool(missing)
 
 
-def _read_status(row: Mapping[str, Any], where: str, problems: _Problems) -> Workflow | None:
+def _read_status(row: Mapping[str, Any], where: str, problems: RowProblems) -> Workflow | None:
     before = len(problems.found)
-    workflow = _text(row, "workflow_uuid", where, problems, null=False)
-    status = _text(row, "status", where, problems, null=False)
+    workflow = text_cell(row, "workflow_uuid", where, problems, null=False)
+    status = text_cell(row, "status", where, problems, null=False)
     created = _epoch_ms(row, "created_at", where, problems, null=False)
-    name = _text(row, "name", where, problems, null=True) if "name" in row else None
-    parent = _text(row, "parent_workflow_id", where, problems, null=True)
-    recovery = _count(row, "recovery_attempts", where, problems, null=True)
+    name = text_cell(row, "name", where, problems, null=True) if "name" in row else None
+    parent = text_cell(row, "parent_workflow_id", where, problems, null=True)
+    recovery = count_cell(row, "recovery_attempts", where, problems, null=True, most=MAX_ID)
     if len(problems.found) > before or workflow is None or status is None or created is None:
         return None
     return Workflow(workflow, status.upper(), name or "", created, parent or None, recovery)
 
 
-def _read_output(row: Mapping[str, Any], where: str, problems: _Problems) -> Operation | None:
+def _read_output(row: Mapping[str, Any], where: str, problems: RowProblems) -> Operation | None:
     before = len(problems.found)
-    workflow = _text(row, "workflow_uuid", where, problems, null=False)
-    function_id = _count(row, "function_id", where, problems, null=False)
-    name = _text(row, "function_name", where, problems, null=False)
-    output = _text(row, "output", where, problems, null=True)
-    error = _text(row, "error", where, problems, null=True)
-    child = _text(row, "child_workflow_id", where, problems, null=True)
+    workflow = text_cell(row, "workflow_uuid", where, problems, null=False)
+    function_id = count_cell(row, "function_id", where, problems, null=False, most=MAX_ID)
+    name = text_cell(row, "function_name", where, problems, null=False)
+    output = text_cell(row, "output", where, problems, null=True)
+    error = text_cell(row, "error", where, problems, null=True)
+    child = text_cell(row, "child_workflow_id", where, problems, null=True)
     started = _epoch_ms(row, "started_at_epoch_ms", where, problems, null=True)
     completed = _epoch_ms(row, "completed_at_epoch_ms", where, problems, null=True)
     if started is not None and completed is not None and completed < started:
@@ -315,7 +259,7 @@ def read_tables(files: Sequence[tuple[str, str]]) -> Tables:
         except InputError as exc:
             found.append(exc.problem)
             continue
-        problems = _Problems(file)
+        problems = RowProblems(file)
         _read_file(data, file, tables, problems)
         found += problems.found
     if found:
@@ -334,7 +278,7 @@ def read_tables(files: Sequence[tuple[str, str]]) -> Tables:
     return tables
 
 
-def _read_file(data: Any, file: str, tables: Tables, problems: _Problems) -> None:
+def _read_file(data: Any, file: str, tables: Tables, problems: RowProblems) -> None:
     if isinstance(data, list) and not data:
         problems.add("rows", "an empty list: no rows to read (a table's rows, or both tables in one object)")
         return
@@ -361,7 +305,7 @@ def _read_file(data: Any, file: str, tables: Tables, problems: _Problems) -> Non
                 return
             where = f"{table}.{i}"
             if not isinstance(row, Mapping):
-                problems.add(where, f"a row: an object of its columns (got {_shown(row)})")
+                problems.add(where, f"a row: an object of its columns (got {shown(row)})")
                 continue
             if _missing(row, table, where, problems):
                 continue

@@ -26,7 +26,6 @@ journal's commands.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -38,6 +37,7 @@ import numpy as np
 from model.profile import WorkloadProfile
 from model.units import BYTES_PER_KB, DAYS_PER_MONTH, SECONDS_PER_DAY
 from pricing.load import PricingError
+from pricing.vendors.rows import RowProblems, count_cell, shown, text_cell
 from pricing.yamlio import InputError, Problem, load_json
 
 __all__ = [
@@ -62,7 +62,6 @@ REQUIRED = {
 }
 """The columns a row of each table must have (the others are read where the export has them)."""
 MAX_ROWS = 2_000_000
-MAX_PROBLEMS = 20
 MAX_INDEX = 10**9
 MAX_JSON_CHARS = 1_000_000
 """An entry's JSON column longer than this is not read (its sizes come from `raw_length`)."""
@@ -209,49 +208,6 @@ def is_restate_export(data: Any) -> bool:
     return _tables_of(data) is not None
 
 
-class _Problems:
-    def __init__(self, file: str):
-        self.file = file
-        self.found: list[Problem] = []
-
-    def add(self, where: str, message: str) -> None:
-        if len(self.found) < MAX_PROBLEMS:
-            self.found.append(Problem(self.file, None, where, message))
-        elif len(self.found) == MAX_PROBLEMS:
-            self.found.append(Problem(self.file, None, "rows", f"stopped after {MAX_PROBLEMS} problems"))
-
-    @property
-    def full(self) -> bool:
-        return len(self.found) > MAX_PROBLEMS
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _text(row: Mapping[str, Any], column: str, where: str, problems: _Problems, *, null: bool) -> str | None:
-    value = row.get(column)
-    if value is None and null:
-        return None
-    if not isinstance(value, str) or (not null and not value):
-        problems.add(f"{where}.{column}", f"{'text or null' if null else 'text, not empty'} (got {_shown(value)})")
-        return None
-    return value
-
-
-def _count(row: Mapping[str, Any], column: str, where: str, problems: _Problems, *, null: bool) -> int | None:
-    value = row.get(column)
-    if value is None and null:
-        return None
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INDEX:
-        problems.add(f"{where}.{column}", f"a whole number from 0 to {MAX_INDEX:,} (got {_shown(value)})")
-        return None
-    return value
-
-
 def _instant(value: Any) -> int | None:
     """Microseconds since the epoch of an ISO 8601 time (`2026-12-06T21:31:39.255Z`, as `restate sql --json`
     and the admin API give it; without an offset, UTC) from 2000 to 2100."""
@@ -268,7 +224,7 @@ def _instant(value: Any) -> int | None:
     return (parsed - EPOCH) // dt.timedelta(microseconds=1)
 
 
-def _time(row: Mapping[str, Any], column: str, where: str, problems: _Problems) -> int | None:
+def _time(row: Mapping[str, Any], column: str, where: str, problems: RowProblems) -> int | None:
     value = row.get(column)
     if value is None:
         return None
@@ -277,7 +233,7 @@ def _time(row: Mapping[str, Any], column: str, where: str, problems: _Problems) 
         problems.add(
             f"{where}.{column}",
             f"a date and time, ISO 8601 (2026-12-06T21:31:39.255Z), from {YEARS[0]} to {YEARS[1]} or null "
-            f"(got {_shown(value)})",
+            f"(got {shown(value)})",
         )
     return instant
 
@@ -296,14 +252,14 @@ def _whole(value: Any) -> int | None:
     return value
 
 
-def _entry_json(row: Mapping[str, Any], where: str, problems: _Problems) -> Mapping[str, Any] | None:
+def _entry_json(row: Mapping[str, Any], where: str, problems: RowProblems) -> Mapping[str, Any] | None:
     """The entry's JSON (the lite form if exported, else the full one), or None."""
     for column in ("entry_lite_json", "entry_json"):
         value = row.get(column)
         if value is None or (isinstance(value, str) and len(value) > MAX_JSON_CHARS):
             continue
         if not isinstance(value, str):
-            problems.add(f"{where}.{column}", f"the entry as JSON text, as the server writes it (got {_shown(value)})")
+            problems.add(f"{where}.{column}", f"the entry as JSON text, as the server writes it (got {shown(value)})")
             return None
         try:
             data = load_json(value, problems.file, f"{where}.{column}")
@@ -343,17 +299,17 @@ def _details(kind: str, type_: str, data: Mapping[str, Any] | None) -> dict[str,
     return {"completion_id": _whole(completion)}
 
 
-def _read_entry(row: Mapping[str, Any], where: str, problems: _Problems) -> Entry | None:
+def _read_entry(row: Mapping[str, Any], where: str, problems: RowProblems) -> Entry | None:
     before = len(problems.found)
-    invocation = _text(row, "id", where, problems, null=False)
-    index = _count(row, "index", where, problems, null=False)
-    entry_type = _text(row, "entry_type", where, problems, null=False)
-    raw_length = _count(row, "raw_length", where, problems, null=True)
+    invocation = text_cell(row, "id", where, problems, null=False)
+    index = count_cell(row, "index", where, problems, null=False, most=MAX_INDEX)
+    entry_type = text_cell(row, "entry_type", where, problems, null=False)
+    raw_length = count_cell(row, "raw_length", where, problems, null=True, most=MAX_INDEX)
     appended = _time(row, "appended_at", where, problems)
-    invoked = _text(row, "invoked_id", where, problems, null=True)
+    invoked = text_cell(row, "invoked_id", where, problems, null=True)
     kind, _, type_ = (entry_type or "").partition(": ")
     if entry_type is not None and (kind not in ("Command", "Notification") or not type_):
-        problems.add(f"{where}.entry_type", f"'Command: <type>' or 'Notification: <type>' (got {_shown(entry_type)})")
+        problems.add(f"{where}.entry_type", f"'Command: <type>' or 'Notification: <type>' (got {shown(entry_type)})")
     data = _entry_json(row, where, problems)
     if len(problems.found) > before or invocation is None or index is None:
         return None
@@ -363,17 +319,17 @@ def _read_entry(row: Mapping[str, Any], where: str, problems: _Problems) -> Entr
     return Entry(invocation, index, kind, type_, raw_length, appended, **details)
 
 
-def _read_invocation(row: Mapping[str, Any], where: str, problems: _Problems) -> Invocation | None:
+def _read_invocation(row: Mapping[str, Any], where: str, problems: RowProblems) -> Invocation | None:
     before = len(problems.found)
-    invocation = _text(row, "id", where, problems, null=False)
-    target = _text(row, "target", where, problems, null=False)
-    service = _text(row, "target_service_name", where, problems, null=True)
-    handler = _text(row, "target_handler_name", where, problems, null=True)
-    caller = _text(row, "invoked_by_id", where, problems, null=True)
-    status = _text(row, "status", where, problems, null=True)
+    invocation = text_cell(row, "id", where, problems, null=False)
+    target = text_cell(row, "target", where, problems, null=False)
+    service = text_cell(row, "target_service_name", where, problems, null=True)
+    handler = text_cell(row, "target_handler_name", where, problems, null=True)
+    caller = text_cell(row, "invoked_by_id", where, problems, null=True)
+    status = text_cell(row, "status", where, problems, null=True)
     created = _time(row, "created_at", where, problems)
-    retries = _count(row, "retry_count", where, problems, null=True)
-    size = _count(row, "journal_size", where, problems, null=True)
+    retries = count_cell(row, "retry_count", where, problems, null=True, most=MAX_INDEX)
+    size = count_cell(row, "journal_size", where, problems, null=True, most=MAX_INDEX)
     if len(problems.found) > before or invocation is None or target is None:
         return None
     if service and handler:
@@ -384,12 +340,12 @@ def _read_invocation(row: Mapping[str, Any], where: str, problems: _Problems) ->
     return Invocation(invocation, target, name, caller or None, created, status, retries, size)
 
 
-def _read_event(row: Mapping[str, Any], where: str, problems: _Problems, journals: Journals) -> None:
+def _read_event(row: Mapping[str, Any], where: str, problems: RowProblems, journals: Journals) -> None:
     before = len(problems.found)
-    invocation = _text(row, "id", where, problems, null=False)
-    event_type = _text(row, "event_type", where, problems, null=False)
-    after = _count(row, "after_journal_entry_index", where, problems, null=True)
-    text = _text(row, "event_json", where, problems, null=True)
+    invocation = text_cell(row, "id", where, problems, null=False)
+    event_type = text_cell(row, "event_type", where, problems, null=False)
+    after = count_cell(row, "after_journal_entry_index", where, problems, null=True, most=MAX_INDEX)
+    text = text_cell(row, "event_json", where, problems, null=True)
     if len(problems.found) > before or invocation is None or event_type != "TransientError":
         return
     data = None
@@ -418,7 +374,7 @@ def read_journals(files: Sequence[tuple[str, str]]) -> Journals:
         except InputError as exc:
             found.append(exc.problem)
             continue
-        problems = _Problems(file)
+        problems = RowProblems(file)
         _read_file(data, journals, problems)
         found += problems.found
     if found:
@@ -438,7 +394,7 @@ def read_journals(files: Sequence[tuple[str, str]]) -> Journals:
     return journals
 
 
-def _read_file(data: Any, journals: Journals, problems: _Problems) -> None:
+def _read_file(data: Any, journals: Journals, problems: RowProblems) -> None:
     rows_of = data.get("rows") if isinstance(data, Mapping) else data
     if isinstance(rows_of, list) and not rows_of:
         problems.add("rows", "an empty list: no rows to read (a table's rows, or the tables in one object)")
@@ -466,7 +422,7 @@ def _read_file(data: Any, journals: Journals, problems: _Problems) -> None:
                 return
             where = f"{table}.{i}"
             if not isinstance(row, Mapping):
-                problems.add(where, f"a row: an object of its columns (got {_shown(row)})")
+                problems.add(where, f"a row: an object of its columns (got {shown(row)})")
                 continue
             missing = [c for c in REQUIRED[table] if c not in row]
             for column in missing:
