@@ -23,9 +23,9 @@ from model.result import EstimateOut, summarize
 from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import dump_profile, parse_profile_text, read_presets
 from report.words import fit_label, flip_sentence, option_name, verdict_sentence
+from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
-TIMEOUT = 60_000
 PRESETS = read_presets()
 HEADLINE = re.compile("is the cheapest|Too close to call|only option")
 """What the headline (an h4) says, whichever verdict it gives."""
@@ -57,12 +57,6 @@ def wait_headline(page, not_text: str | None = None) -> str:  # type: ignore[no-
         )
     wait_idle(page)
     return str(locator.first.inner_text()).strip()
-
-
-def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    """Streamlit shows a 'running' status while the script reruns; wait until it is gone."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT)
 
 
 def set_number(page, label: str, value: float) -> None:  # type: ignore[no-untyped-def]

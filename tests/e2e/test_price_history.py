@@ -11,9 +11,9 @@ import re
 import pytest
 
 from pricing.load import list_table_files, read_table
+from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
-TIMEOUT = 60_000
 VIEWPORTS = {"1440 px": (1440, 1000), "390 px phone": (390, 844)}
 
 
@@ -47,8 +47,7 @@ def open_view(page, table: str, size: tuple[int, int]) -> None:  # type: ignore[
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto(f"{page.base_url}/?view=prices&table={table}")
     page.get_by_role("heading", name="Every number of every version, with its source").wait_for(timeout=TIMEOUT)
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT)
+    wait_idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
     # Open whatever the section folds away, so it is measured and read too.
     for _ in range(page.evaluate(f"() => ({SECTION})().filter(e => e.matches('details:not([open])')).length")):

@@ -20,9 +20,9 @@ from model.scenarios import ScenarioResult, compare_scenarios
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
 from report.scenarios import scenario_summary
+from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
-TIMEOUT = 60_000
 CODING = read_presets()["coding-agent"]
 SIZES = {"desktop": (1440, 1000), "phone": (390, 844)}
 
@@ -48,15 +48,10 @@ def _drawn(results: list[ScenarioResult]) -> list[float]:
     return [o.monthly_usd for r in results for o in r.result.options if o.applicable and math.isfinite(o.monthly_usd)]
 
 
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT)
-
-
 def _open(page, query: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(page.base_url + "/" + query)
     page.get_by_text("Scenarios side by side", exact=True).first.wait_for(timeout=TIMEOUT)
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _main(page):  # type: ignore[no-untyped-def]
@@ -94,7 +89,7 @@ def _pick(page, box: str, choice: str) -> None:  # type: ignore[no-untyped-def]
     is open redraws the list, so a choice that did not take is made again (three times at most)."""
     combo = _main(page).get_by_role("combobox", name=box, exact=True)
     for _ in range(3):
-        _wait_idle(page)
+        wait_idle(page)
         combo.click()
         combo.fill(choice)
         try:
@@ -110,7 +105,7 @@ def _add_field(page, label: str) -> None:  # type: ignore[no-untyped-def]
     box = "Change another field" if main.get_by_role("combobox", name="Change another field").count() else None
     _pick(page, box or "A field to change", label)
     expect(main.get_by_label(label, exact=True)).to_be_visible(timeout=TIMEOUT)
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _choose(page, label: str, choice: str) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +193,7 @@ def test_an_existing_scenario_is_edited_renamed_and_the_change_priced_and_kept_i
     main = _main(page)
     main.get_by_text("Double: Monthly runs [runs/month] = 6000", exact=False).first.wait_for(timeout=TIMEOUT)
     main.get_by_role("button", name="Edit", exact=True).click()
-    _wait_idle(page)
+    wait_idle(page)
     expect(main.get_by_label("Name", exact=True)).to_have_value("Double", timeout=TIMEOUT)
     runs = main.get_by_label("Monthly runs [runs/month]", exact=True)
     expect(runs).to_have_value("6000")

@@ -16,7 +16,8 @@ from model.analysis import analyse
 from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import read_presets
 from report.builders import build
-from tests.e2e.test_browser import TIMEOUT, expected_headline, open_app, show_view, wait_headline, wait_idle
+from tests.e2e.test_browser import expected_headline, open_app, show_view, wait_headline
+from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
 SIZES = {"desktop": (1440, 1000), "phone": (390, 844)}
@@ -69,12 +70,12 @@ def test_a_view_s_own_content_comes_soon_after_the_headline(sized):
     open_app(sized, "?preset=coding-agent&view=limits")
     heading = sized.get_by_role("heading", name="Limits on one run").first
     heading.wait_for(timeout=TIMEOUT)
+    wait_idle(sized)  # measured once the run has ended: while it runs, the last run's elements still show
     top = sized.evaluate("(e) => e.getBoundingClientRect().top + window.scrollY", heading.element_handle())
     height = sized.viewport_size["height"]
     assert top < 1.5 * height, f"the view starts {top:.0f}px down a {height}px screen"
     # the option cards are the Compare view's own: none above the Limits view (its own figures of one
     # run's history are metrics too, so the cards are told by their labels, the options' names)
-    wait_idle(sized)
     names = {t.name for t in read_pricebook(on=dt.date.today()).options()}
     labels = sized.locator("[data-testid=stMain] [data-testid=stMetricLabel]").all_inner_texts()
     assert not [label for label in labels if label.strip().startswith(tuple(names))], labels  # a design: "X, …"
