@@ -369,6 +369,7 @@ def _validate(args: argparse.Namespace) -> int:
         PricingError,
         data_dir,
         read_criteria,
+        read_models,
         read_policy,
         read_pricebook,
         read_version,
@@ -409,6 +410,11 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         sanity = sanity_problems(list(versions.values()), policy, criteria)
         problems += [p for p in sanity if p.file in reported or p.file.endswith("criteria.yaml")]
+    if (root / "models.yaml").is_file():
+        try:
+            read_models(root, today=args.today)
+        except PricingError as exc:
+            problems.extend(exc.problems)
     if not given:
         # What the tables in force together need from each other, on every date a table changes.
         seen = {(p.file, p.field) for p in problems}

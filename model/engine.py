@@ -24,6 +24,7 @@ from model.limits import LimitProjection, project_limits
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill, machine_names
 from model.meters import price_option
 from model.profile import Columns, WorkloadProfile, lookup, profiles_frame
+from model.tokens import TokenBill, price_tokens
 from model.usage import Usage, Workload, workload
 from pricing.schema import Pick, PriceBook, PriceTable, Sampled, Scenario
 
@@ -99,6 +100,8 @@ class Estimate:
     options: tuple[OptionEstimate, ...]
     work: Workload
     profiles: tuple[WorkloadProfile, ...] | None = None
+    tokens: TokenBill | None = None
+    """The model's monthly bill beside every option's (the same on each; `model.tokens`)."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -328,7 +331,8 @@ def estimate(
     if draw is not None:
         ranges = False
     priced = tuple(_price(work, table, book, ranges, draw) for table in tables)
-    return Estimate(frame=frame, book=book, options=priced, work=work, profiles=kept)
+    tokens = price_tokens(work.frame, work.steps, work.attempts_per_step, book.as_of)
+    return Estimate(frame=frame, book=book, options=priced, work=work, profiles=kept, tokens=tokens)
 
 
 def comparable_totals(columns: Columns, book: PriceBook, options: Sequence[str]) -> npt.NDArray[np.float64]:

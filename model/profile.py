@@ -496,6 +496,71 @@ class WorkloadProfile(_Input):
         "over the run's steps)",
         json_schema_extra={"unit": "KB", "group": "workload"},
     )
+    model: str = Field(
+        default="",
+        max_length=120,
+        pattern=r"^([A-Za-z0-9][\w.\-]*/[\w.:@\-]+)?$",
+        description="The model each step calls, as provider/model in genai-prices' catalogue (e.g. "
+        "anthropic/claude-sonnet-4-5); empty = the model's tokens are not priced",
+        json_schema_extra={"group": "tokens"},
+    )
+    input_tokens_per_step: float = _f(
+        0,
+        "tokens",
+        "Input tokens of the model call the first step makes (the prompt, the tools, the context so far); "
+        "every attempt of a step calls the model once",
+        le=1e8,
+        group="tokens",
+    )
+    input_token_growth_per_step: float = _f(
+        0,
+        "tokens/step",
+        "How many more input tokens each step sends than the one before, as the conversation grows: step n "
+        "sends the first step's input plus n - 1 times this",
+        le=1e7,
+        group="tokens",
+    )
+    cached_input_tokens_per_step: float = _f(
+        0,
+        "tokens",
+        "Of each step's input tokens, those read from the provider's prompt cache (priced at its cache-read "
+        "rate); at most the first step's input",
+        le=1e8,
+        group="tokens",
+    )
+    cached_input_token_growth_per_step: float = _f(
+        0,
+        "tokens/step",
+        "How many more of each step's input tokens come from the prompt cache than the step before (the "
+        "conversation so far is a prefix the provider has cached); at most the input's growth",
+        le=1e7,
+        group="tokens",
+    )
+    output_tokens_per_step: float = _f(0, "tokens", "Output tokens of each step's model call", le=1e7, group="tokens")
+    input_price_per_mtok: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e4,
+        description="Your contract's price of input tokens, per million; empty = the list price (with its tiers)",
+        json_schema_extra={"unit": "USD/1M tokens", "group": "tokens"},
+    )
+    cached_input_price_per_mtok: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e4,
+        description="Your contract's price of cached input tokens, per million; empty = the list price",
+        json_schema_extra={"unit": "USD/1M tokens", "group": "tokens"},
+    )
+    output_price_per_mtok: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e4,
+        description="Your contract's price of output tokens, per million; empty = the list price",
+        json_schema_extra={"unit": "USD/1M tokens", "group": "tokens"},
+    )
+    model_discount_percent: float = _f(
+        0, "%", "Your contract's discount off the model's token bill", le=100, group="tokens"
+    )
     options: tuple[Annotated[str, Field(pattern=_OPTION_ID.pattern)], ...] = Field(
         default=(),
         max_length=100,
@@ -557,6 +622,25 @@ class WorkloadProfile(_Input):
         if problems:
             raise ValueError("; ".join(problems))
         return ranges
+
+    @model_validator(mode="after")
+    def _tokens_of_a_model(self) -> WorkloadProfile:
+        if self.cached_input_tokens_per_step > self.input_tokens_per_step:
+            raise ValueError(
+                f"cached_input_tokens_per_step {self.cached_input_tokens_per_step:g} is more than "
+                f"input_tokens_per_step {self.input_tokens_per_step:g}: cached tokens are part of the input"
+            )
+        if self.cached_input_token_growth_per_step > self.input_token_growth_per_step:
+            raise ValueError(
+                f"cached_input_token_growth_per_step {self.cached_input_token_growth_per_step:g} is more than "
+                f"input_token_growth_per_step {self.input_token_growth_per_step:g}: cached tokens are part of the input"
+            )
+        tokens = self.input_tokens_per_step + self.output_tokens_per_step + self.input_token_growth_per_step
+        if tokens > 0 and not self.model:
+            raise ValueError(
+                "model: give the model (provider/model) whose tokens these are, e.g. anthropic/claude-sonnet-4-5"
+            )
+        return self
 
     @model_validator(mode="after")
     def _growth_range_brackets(self) -> WorkloadProfile:
@@ -879,7 +963,7 @@ def lookup(frame: Columns, name: str, table: Mapping[str, Any], dtype: Any = np.
     return mapped[inverse]
 
 
-TEXT_COLUMNS = ("machine", "step_kind", "name")
+TEXT_COLUMNS = ("machine", "step_kind", "name", "model")
 FLAG_COLUMNS = ("step_needs_machine",)
 """Yes-or-no fields, as 0.0 or 1.0 columns."""
 TEAM_COLUMNS = ("engineer_cost_usd_per_year", "ops_fte", "overrides", "requirements")
@@ -1015,6 +1099,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
             **{n: np.nan if getattr(p, n) is None else float(getattr(p, n)) for n in NUMERIC_FIELDS},
             "step_needs_machine": float(p.step_needs_machine),
             "machine": p.machine,
+            "model": p.model,
             "step_kind": p.step_kind.value,
             "name": p.name,
             "engineer_cost_usd_per_year": (

@@ -25,6 +25,7 @@ from model.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
 from model.units import BYTES_PER_MB
 from model.usage import Usage
 from pricing.schema import Measure, Number, PlanFeatures, PriceBook, PriceTable, Tiered
+from pricing.tokens import TokenPrice
 
 __all__ = [
     "RESULT_VERSION",
@@ -442,6 +443,9 @@ class PathOut(_Out):
     draws: int
     stay_spread_usd: dict[str, list[float]] = {}
     """With uncertainty: [P10, P50, P90] of staying on each option over the horizon, over the draws."""
+    tokens_usd: float | None = None
+    """The model's tokens over the horizon (each month's runs at the profile's cost a run), the same on
+    every strategy; null when the profile names no model."""
 
 
 class QuestionOut(_Out):
@@ -507,10 +511,61 @@ class VerdictOut(_Out):
     sentence: str | None = None
 
 
-class EstimateOut(_Out):
-    """The whole answer for one profile (the JSON contract, version 3)."""
+class TokenRateOut(_Out):
+    """One kind of token's price, USD per million tokens: `base`, or a tier's price for a request whose
+    whole input passes the tier's start (the whole request at that rate)."""
 
-    schema_version: Literal[4] = 4
+    usd_per_mtok: float
+    tiers: list[tuple[float, float]] = []
+    """(input tokens a request passes, USD per million tokens from then on), lowest first."""
+    yours: float | None = None
+    """Your contract's price, replacing the list price and its tiers."""
+
+
+class TokensOut(_Out):
+    """The model's monthly bill for this profile: the same on every option (a retried step calls the
+    model again on each; no option calls it again for a step that finished)."""
+
+    model: str
+    """`provider/model`, as the catalogue names it."""
+    name: str
+    provider: str
+    calls_per_month: float
+    input_tokens_per_month: float
+    cached_input_tokens_per_month: float
+    output_tokens_per_month: float
+    list_usd: float
+    """A month's tokens at the catalogue's list prices."""
+    monthly_usd: float
+    """What you pay: your contract's prices where given, less your discount."""
+    per_run_usd: float | None
+    discount_percent: float
+    input: TokenRateOut
+    cached_input: TokenRateOut
+    output: TokenRateOut
+    per_request_usd: float
+    prices_start: dt.date | None
+    """The day these prices took effect, where the catalogue dates them."""
+    pricing_url: str | None
+    """The provider's pricing page, as the catalogue names it."""
+    snapshot: str
+    """`genai-prices@<version>`: the snapshot that priced the tokens."""
+    snapshot_dated: dt.date | None
+    """The snapshot's date (its release), from `data/models.yaml`."""
+    source_url: str | None
+    largest_input_tokens: float
+    """The input of a run's last (largest) call."""
+    context_window: float | None = None
+    """The most tokens one request to the model may hold, where the catalogue says: a run whose last
+    call passes it cannot be run as described (`context_step` says from which step)."""
+    context_step: int | None = None
+    """The first step whose input and output pass the context window; None when none does."""
+
+
+class EstimateOut(_Out):
+    """The whole answer for one profile (the JSON contract, version 5)."""
+
+    schema_version: Literal[5] = 5
     profile: WorkloadProfile
     pricing_date: dt.date
     pricing: list[TableRef]
@@ -532,6 +587,9 @@ class EstimateOut(_Out):
     """How sure: present in reports (`tco report`, `tco compare --outlook`)."""
     path: PathOut | None = None
     """Over what horizon: present where `uncertainty` is."""
+    tokens: TokensOut | None = None
+    """The model's tokens, where the profile names a model: add `monthly_usd` to every option's to get
+    the whole cost of running the agent."""
 
 
 def _finite(value: float) -> float | None:
@@ -1098,4 +1156,55 @@ def summarize(
         history=history,
         workload=workload,
         warnings=warnings,
+        tokens=tokens_out(estimate, index, profile),
+    )
+
+
+def _rate(price: TokenPrice, yours: float) -> TokenRateOut:
+    return TokenRateOut(
+        usd_per_mtok=price.base, tiers=list(price.tiers), yours=None if math.isnan(yours) else float(yours)
+    )
+
+
+def tokens_out(estimate: Estimate, index: int, profile: WorkloadProfile) -> TokensOut | None:
+    """The model's bill for profile `index`, or None where it names no model."""
+    bill = estimate.tokens
+    if bill is None or not profile.model:
+        return None
+    rate = bill.rates[profile.model]
+    models = estimate.book.models
+    runs = profile.monthly_runs
+    given = estimate.work.frame
+    steps = float(estimate.work.steps[index])
+    first, growth = profile.input_tokens_per_step, profile.input_token_growth_per_step
+    largest = first + max(math.ceil(steps) - 1, 0) * growth
+    window = rate.context_window
+    step = None
+    if window is not None and largest + profile.output_tokens_per_step > window:
+        over = window - profile.output_tokens_per_step - first
+        step = 1 if over < 0 or growth <= 0 else int(over // growth) + 2
+    return TokensOut(
+        model=rate.ref,
+        name=rate.name,
+        provider=rate.provider,
+        calls_per_month=float(bill.calls[index]),
+        input_tokens_per_month=float(bill.input_tokens[index]),
+        cached_input_tokens_per_month=float(bill.cached_input_tokens[index]),
+        output_tokens_per_month=float(bill.output_tokens[index]),
+        list_usd=float(bill.list_cost[index]),
+        monthly_usd=float(bill.cost[index]),
+        per_run_usd=float(bill.cost[index]) / runs if runs > 0 else None,
+        discount_percent=profile.model_discount_percent,
+        input=_rate(rate.input, float(given["input_price_per_mtok"][index])),
+        cached_input=_rate(rate.cached_input, float(given["cached_input_price_per_mtok"][index])),
+        output=_rate(rate.output, float(given["output_price_per_mtok"][index])),
+        per_request_usd=rate.per_request,
+        prices_start=rate.starts,
+        pricing_url=rate.pricing_url,
+        snapshot=rate.package,
+        snapshot_dated=models.source.read.dated if models is not None and models.source.read is not None else None,
+        source_url=str(models.source.url) if models is not None else None,
+        largest_input_tokens=largest,
+        context_window=window,
+        context_step=step,
     )

@@ -9,7 +9,7 @@ from typing import Any
 from model.profile import WorkloadProfile
 from model.result import EstimateOut
 from pricing.criteria import Criteria
-from pricing.schema import PriceTable
+from pricing.schema import ModelsFile, PriceTable
 
 __all__ = ["json_schemas"]
 
@@ -78,6 +78,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "profile.schema.json": _profile_file_schema(),
         "estimate.schema.json": EstimateOut.model_json_schema(),
         "criteria.schema.json": Criteria.model_json_schema(),
+        "models.schema.json": ModelsFile.model_json_schema(),
         "scenarios.schema.json": _scenarios_schema(),
     }
     for name, schema in schemas.items():

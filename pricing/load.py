@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from model.requirements import book_problems, table_problems
 from pricing.checks import Policy, TableVersion
 from pricing.criteria import Criteria
-from pricing.schema import PriceBook, PriceTable
+from pricing.schema import ModelsFile, PriceBook, PriceTable
 from pricing.yamlio import TABLE_BYTES, InputError, Problem, format_problems, parse_yaml, problems_from, read_bounded
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "list_table_files",
     "parse_table",
     "read_criteria",
+    "read_models",
     "read_policy",
     "read_pricebook",
     "read_table",
@@ -272,6 +273,7 @@ def read_pricebook(root: Path | None = None, on: dt.date | None = None, *, today
         tables=tables,
         files={tid: str(item.path.relative_to(root)) for tid, item in chosen.items()},
         later=later,
+        models=read_models(root, today=today) if (root / MODELS_FILE).is_file() else None,
     )
     gaps = book_problems(book)
     if gaps:
@@ -330,6 +332,30 @@ def read_versions(root: Path | None = None, *, today: dt.date | None = None) -> 
     if problems:
         raise PricingError(problems)
     return versions
+
+
+MODELS_FILE = "models.yaml"
+"""Which `genai-prices` snapshot prices the model's tokens."""
+
+
+def read_models(root: Path | None = None, *, today: dt.date | None = None) -> ModelsFile:
+    """`data/models.yaml`, validated, with its pin checked against the installed package. Raises
+    `PricingError`."""
+    from pricing.tokens import pin_problem
+
+    path = (root or data_dir()) / MODELS_FILE
+    shown = _shown(path, root or data_dir())
+    doc = parse_yaml(_read(path), shown)
+    if doc.problems:
+        raise PricingError(doc.problems)
+    try:
+        models = ModelsFile.model_validate(doc.data, context={"today": today})
+    except ValidationError as exc:
+        raise PricingError(problems_from(exc, doc, shown)) from None
+    problem = pin_problem(models)
+    if problem is not None:
+        raise PricingError([Problem(shown, doc.line_of(["pinned"]), "pinned", problem)])
+    return models
 
 
 def read_policy(root: Path | None = None) -> Policy:

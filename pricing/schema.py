@@ -1085,6 +1085,17 @@ class PriceTable(_Strict):
         return item.confidence or self.sources[item.source].confidence
 
 
+class ModelsFile(_Strict):
+    """`data/models.yaml`: the pinned `genai-prices` version whose bundled snapshot prices the model's
+    tokens (`pricing.tokens`), and where and when that snapshot comes from."""
+
+    version: Literal[1]
+    package: Literal["genai-prices"]
+    pinned: Text = Field(pattern=r"^\d+(\.\d+)*$")
+    recheck_months: int = Field(ge=1, le=24)
+    source: Source
+
+
 class PriceBook(BaseModel):
     """The tables in force on `as_of`: for each table id, the newest file not after that date."""
 
@@ -1097,6 +1108,9 @@ class PriceBook(BaseModel):
     later: Mapping[str, tuple[str, dt.date]] = Field(default_factory=dict)
     """Option id -> (its name, the date of its first table), for options with no table in force
     yet: "no prices before" that date."""
+    models: ModelsFile | None = None
+    """Which snapshot prices the model's tokens (`data/models.yaml`); None in a data directory
+    without one (a profile that names a model is then refused)."""
 
     def table(self, table_id: str) -> PriceTable:
         try:

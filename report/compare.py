@@ -29,8 +29,11 @@ from report.words import (
     money,
     option_name,
     path_sentence,
+    path_tokens,
+    path_tokens_sentence,
     plan_reason,
     say,
+    tokens_lines,
     verdict_details,
     verdict_sentence,
 )
@@ -139,7 +142,14 @@ def with_outlook(result: EstimateOut, o: Outlook) -> EstimateOut:
     return result.model_copy(
         update={
             "uncertainty": uncertainty.model_copy(update={"sentence": mc_sentence(o.monte_carlo)}),
-            "path": path.model_copy(update={"sentence": path_sentence(o.path, names)}),
+            "path": path.model_copy(
+                update={
+                    "sentence": " ".join(
+                        x for x in (path_sentence(o.path, names), path_tokens_sentence(o.path, result)) if x
+                    ),
+                    "tokens_usd": path_tokens(o.path, result),
+                }
+            ),
         }
     )
 
@@ -331,6 +341,7 @@ def format_table(result: EstimateOut, v: Verdict, today: dt.date | None = None) 
             disable_numparse=True,
         )
     )
+    out += tokens_lines(result)
     for option in result.options:
         out += ["", f"{option_name(option)} — {option.plan}: {plan_reason(option)}"]
         out.append(
@@ -411,6 +422,9 @@ def format_markdown(result: EstimateOut, v: Verdict, today: dt.date | None = Non
             disable_numparse=True,
         )
     )
+    tokens = tokens_lines(result)
+    if tokens:
+        out += ["", *[md(line) for line in tokens]]
     for option in result.options:
         out += ["", f"## {md(option_name(option))}", "", f"**{md(option.plan)}**: {md(plan_reason(option))}", ""]
         out.append(

@@ -43,12 +43,14 @@ from report.words import (
     money,
     option_name,
     path_sentence,
+    path_tokens_sentence,
     plan_reason,
     requirements_text,
     say,
     sentence,
     share_text,
     terms_text,
+    tokens_lines,
     verdict_sentence,
 )
 
@@ -366,6 +368,7 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
             f"The next {months} months",
             paragraphs=(
                 path_sentence(p, names),
+                path_tokens_sentence(p, analysis.result) or "",
                 *moves,
                 f"{volume}; a migration costs the weeks of engineering in the pricing data (yours in Team), "
                 f"paid in its month, with {p.cutover_months:g} months of both bills during the cut-over.",
@@ -422,7 +425,8 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         Section(
             "Options side by side",
             paragraphs=tuple(f"Note: {sentence(say(w))}" for w in result.warnings)
-            + ((unpriced_note(result) or "",) if result.unpriced else ()),
+            + ((unpriced_note(result) or "",) if result.unpriced else ())
+            + tuple(tokens_lines(result)),
             header=("Option", "Plan", "Per month", "Range", "Per run", "Vendor bill", "Infrastructure", "People"),
             rows=tuple(
                 (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.findings import Finding
 from model.profile import OptionOverrides
-from model.result import EstimateOut, FindingOut, OptionOut, TableRef
+from model.result import EstimateOut, FindingOut, OptionOut, TableRef, TokenRateOut
 from model.verdict import Flip, Verdict
 
 if TYPE_CHECKING:
@@ -473,12 +473,114 @@ def _either(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
+def many(value: float) -> str:
+    """A large count in words a reader takes in at a glance.
+
+    >>> many(950), many(165_000), many(9_363_750_000), many(2.4e6)
+    ('950', '165,000', '9.36 billion', '2.4 million')
+    """
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            return f"{value / size:.3g} {word}"
+    return number(value)
+
+
+TOKENS_NOTE = (
+    "the same on every option: a retried step calls the model again on each, and none calls it again for a step "
+    "that finished"
+)
+
+
+def tokens_sentence(v: Verdict, result: EstimateOut) -> str | None:
+    """The model's bill beside the orchestrator's, and the orchestrator's share of the whole, for the
+    named option; None when the profile names no model."""
+    t = result.tokens
+    if t is None:
+        return None
+    what = (
+        f"The model's tokens add {money(t.monthly_usd)} a month ({t.provider} {t.name}: "
+        f"{many(t.calls_per_month)} calls, {many(t.input_tokens_per_month)} tokens in, "
+        f"{many(t.output_tokens_per_month)} out; {TOKENS_NOTE})"
+    )
+    best = v.best
+    if best is None:
+        return what + "."
+    whole = best.monthly_usd + t.monthly_usd
+    share = best.monthly_usd / whole if whole > 0 else 0.0
+    return (
+        f"{what}: with them, running the agent on {option_name(best)} costs {money(whole)} a month, the "
+        f"orchestrator {share:.1%} of it."
+    )
+
+
+def context_warning(result: EstimateOut) -> str | None:
+    """A run whose calls outgrow the model's context window, in words; None when they fit."""
+    t = result.tokens
+    if t is None or t.context_step is None or t.context_window is None:
+        return None
+    return (
+        f"Step {t.context_step:,} of a run would send {t.provider} {t.name} more than its context window of "
+        f"{number(t.context_window)} tokens (the last step's input: {number(t.largest_input_tokens)}): the run "
+        "cannot call this model as described; trim or summarise the context, or choose a model with a larger window."
+    )
+
+
+def _rate_words(label: str, rate: TokenRateOut) -> str:
+    listed = money(rate.usd_per_mtok)
+    tiers = "".join(f", {money(price)} past {number(start)} input tokens" for start, price in rate.tiers)
+    if rate.yours is not None:
+        return f"{label} {money(rate.yours)} (yours; list {listed}{tiers})"
+    return f"{label} {listed}{tiers}"
+
+
+def tokens_lines(result: EstimateOut) -> list[str]:
+    """The model's bill as a comparison lists it under the options: what it costs, at which prices,
+    from where; empty when the profile names no model."""
+    t = result.tokens
+    if t is None:
+        return []
+    prices = "; ".join(
+        [
+            _rate_words("input", t.input),
+            _rate_words("cached input", t.cached_input),
+            _rate_words("output", t.output),
+        ]
+    )
+    off = f", less your {t.discount_percent:g}% discount" if t.discount_percent else ""
+    lines = [
+        f"Model tokens, {t.provider} {t.name} ({t.model}), the same on every option: {money(t.monthly_usd)} a month"
+        f" ({money(t.per_run_usd)} a run){off}. Per million tokens: {prices}."
+    ]
+    if t.per_request_usd:
+        lines.append(f"Each call also pays {money(t.per_request_usd)}.")
+    source = tokens_source(result)
+    if source is not None:
+        lines.append(source)
+    return lines
+
+
+def tokens_source(result: EstimateOut) -> str | None:
+    """Where the token prices come from, in words."""
+    t = result.tokens
+    if t is None:
+        return None
+    dated = f", as of {t.snapshot_dated}" if t.snapshot_dated is not None else ""
+    page = f"; the provider's page: {t.pricing_url}" if t.pricing_url else ""
+    return f"Token prices: {t.snapshot.replace('@', ' ')}{dated} ({t.provider}'s list prices{page})."
+
+
 def verdict_details(v: Verdict, result: EstimateOut, today: dt.date | None = None) -> list[str]:
     """What the verdict rests on and what could still change it, a line each: the two options' bills
     by category and range, why the named one runs as it does, the gap when it is too close to call,
     what your answers set aside, lean to or leave open, and how old the two options' prices are."""
     best, runner = v.best, v.runner
     out: list[str] = []
+    tokens = tokens_sentence(v, result)
+    if tokens is not None:
+        out.append(tokens)
+    context = context_warning(result)
+    if context is not None:
+        out.append(context)
     if best is not None:
         out.append(f"{option_name(best)}: {_parts(best)}; range {money(best.low_usd)} – {money(best.high_usd)}.")
         out += [f"{option_name(best)}: {sentence(text)}" for text in fit_reasons(best)]
@@ -576,6 +678,32 @@ def path_sentence(p: Path, names: Mapping[str, str]) -> str:
         )
     moves = [s for s in p.strategies if s.start == best.start and s.then is not None]
     return said + (". No migration from it pays off within the horizon." if moves or runner is None else ".")
+
+
+def path_tokens(p: Path, result: EstimateOut) -> float | None:
+    """The model's tokens over the path's months: each month's runs at the profile's cost a run."""
+    t = result.tokens
+    if t is None or t.per_run_usd is None:
+        return None
+    return t.per_run_usd * float(sum(p.runs))
+
+
+def path_tokens_sentence(p: Path, result: EstimateOut) -> str | None:
+    """The model's tokens beside the path's total; None when the profile names no model."""
+    total = path_tokens(p, result)
+    if total is None:
+        return None
+    best = p.best
+    whole = (
+        f": with them the cheapest path costs {money(best.total + total, cents=False)} in all, the orchestrator "
+        f"{best.total / (best.total + total):.1%} of it"
+        if best is not None and best.total + total > 0
+        else ""
+    )
+    return (
+        f"The model's tokens add {money(total, cents=False)} over the same {p.months} months, growing with the runs "
+        f"and the same on every path{whole}."
+    )
 
 
 def migration_sentences(o: Outlook, names: Mapping[str, str]) -> list[str]:

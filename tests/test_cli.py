@@ -100,6 +100,7 @@ def test_schema_command_writes_all_schemas(capsys, tmp_path):
         "profile.schema.json",
         "estimate.schema.json",
         "criteria.schema.json",
+        "models.schema.json",
         "scenarios.schema.json",
     }
 

@@ -27,7 +27,7 @@ def test_no_stale_golden_files():
 
 def test_json_contract_fields():
     data = json.loads(RENDERED["article-example.json"])
-    assert data["schema_version"] == 4
+    assert data["schema_version"] == 5
     assert data["verdict"]["option"] == data["cheapest"] and data["verdict"]["sentence"]
     ids = {o["id"] for o in data["options"]}
     assert {"trigger.dev/cloud", "temporal/cloud", "trigger.dev/self-hosted", "temporal/self-hosted"} <= ids

@@ -26,6 +26,7 @@ from report.compare import (
 from report.text import escape
 from report.words import (
     checked_text,
+    context_warning,
     fit_label,
     fit_reasons,
     flip_sentence,
@@ -34,6 +35,8 @@ from report.words import (
     plan_reason,
     say,
     sentence,
+    tokens_lines,
+    tokens_sentence,
     verdict_details,
     verdict_sentence,
 )
@@ -90,6 +93,12 @@ def render_headline(head: Headline, today: dt.date) -> None:
     v, result = head.verdict, head.result
     st.markdown(f"#### {escape(verdict_sentence(v, result))}")
     lines = []
+    tokens = tokens_sentence(v, result)
+    if tokens is not None:  # the figure that frames the orchestrator's: the second line
+        lines.append(escape(tokens))
+    context = context_warning(result)
+    if context is not None:
+        lines.append("⚠ " + escape(context))
     if v.flip is not None:
         lines.append(f"**What would flip it:** {escape(flip_sentence(v.flip, result))}")
     details = verdict_details(v, result, today)
@@ -104,6 +113,27 @@ def render_headline(head: Headline, today: dt.date) -> None:
         st.info(unpriced, icon=":material/event_busy:")
 
 
+def _tokens(head: Headline) -> None:
+    """The model's bill beside the orchestrators': the same on every option, so it frames the ranking
+    without changing it; with it, the whole cost of running the agent on the named option."""
+    v, result = head.verdict, head.result
+    t = result.tokens
+    if t is None:
+        return
+    left, right = st.columns(2)
+    left.metric("Model tokens, on every option", f"{money(t.monthly_usd, cents=False)}/mo", border=True)
+    if v.best is not None:
+        whole = v.best.monthly_usd + t.monthly_usd
+        right.metric(
+            f"With {option_name(v.best)}",
+            f"{money(whole, cents=False)}/mo",
+            f"orchestrator {v.best.monthly_usd / whole:.1%} of it" if whole > 0 else None,
+            delta_color="off",
+            border=True,
+        )
+    st.caption("  \n".join(escape(line) for line in tokens_lines(result)))
+
+
 def _figures(head: Headline, today: dt.date) -> None:
     """What the verdict rests on: each option's monthly figure (the cheapest five in a row; with more, the
     rest folded beneath), the two leaders' bills by category, warnings and the peak."""
@@ -116,10 +146,12 @@ def _figures(head: Headline, today: dt.date) -> None:
     details = [
         d
         for d in verdict_details(v, result, today)
-        if not d.startswith(("Set aside", "Your answers lean", "What could")) and "prices hold as of" not in d
+        if not d.startswith(("Set aside", "Your answers lean", "What could", "The model's tokens", "Step "))
+        and "prices hold as of" not in d
     ]  # the headline says those, and which prices are overdue
     if details:
         st.markdown("  \n".join(escape(d) for d in details))
+    _tokens(head)
     for warning in result.warnings:
         st.warning(f"{say(warning)}.", icon=":material/trending_up:")
     work = result.workload

@@ -23,6 +23,7 @@ from pricing.criteria import Criteria
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
 from pricing.profiles import OptionTerms, read_presets
 from pricing.schema import PriceBook
+from pricing.tokens import model_refs
 from pricing.versions import history_frame
 from report.charts import breakdown_chart, cost_curve_spec, limits_chart, limits_panels
 from ui.state import Allowed
@@ -204,6 +205,7 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
         last_date=today,
         default_table=default,
         terms=terms,
+        models=model_refs(),
     )
 
 

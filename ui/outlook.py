@@ -8,7 +8,13 @@ import streamlit as st
 
 from model.analysis import Analysis
 from report.charts import cost_curve_spec, path_chart, path_strategies, tornado_chart, tornado_frame
-from report.words import crossover_sentences, describe_strategy, migration_sentences, path_sentence
+from report.words import (
+    crossover_sentences,
+    describe_strategy,
+    migration_sentences,
+    path_sentence,
+    path_tokens_sentence,
+)
 
 __all__ = ["render_outlook", "spread_frame"]
 
@@ -99,6 +105,9 @@ def render_outlook(analysis: Analysis) -> None:
 
     st.subheader(f"The next {p.months} months")
     st.text(path_sentence(p, names))
+    tokens = path_tokens_sentence(p, analysis.result)
+    if tokens is not None:
+        st.text(tokens)
     for sentence in migration_sentences(o, names):
         st.caption(sentence)
     # Stretched to the column, Streamlit fits the whole chart, legend included, into its height: give it

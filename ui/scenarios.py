@@ -186,6 +186,8 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
             {m: machine_label(m, book) for m in machines} if book is not None else {},
         )
     )
+    if allowed.models:
+        add(Editable("model", _field_label("model"), "choice", "a model of the token price catalogue", allowed.models))
     kinds = tuple(k.value for k in StepKind)
     add(Editable("step_kind", _field_label("step_kind"), "choice", " or ".join(kinds), kinds, STEP_KIND_WORDS))
     add(Editable("step_needs_machine", "A step needs a full machine (tests, a browser, binaries)", "flag", "yes or no"))

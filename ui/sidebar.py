@@ -59,7 +59,28 @@ STEPS: dict[str, float] = {
     "step_memory_mb": 64.0,
     "events_per_run": 1.0,
     "state_kb_per_run": 10.0,
+    "input_tokens_per_step": 1000.0,
+    "input_token_growth_per_step": 100.0,
+    "cached_input_tokens_per_step": 1000.0,
+    "cached_input_token_growth_per_step": 100.0,
+    "output_tokens_per_step": 100.0,
+    "input_price_per_mtok": 0.1,
+    "cached_input_price_per_mtok": 0.01,
+    "output_price_per_mtok": 0.1,
+    "model_discount_percent": 1.0,
 }
+TOKEN_FIELDS = (
+    "input_tokens_per_step",
+    "input_token_growth_per_step",
+    "cached_input_tokens_per_step",
+    "cached_input_token_growth_per_step",
+    "output_tokens_per_step",
+    "input_price_per_mtok",
+    "cached_input_price_per_mtok",
+    "output_price_per_mtok",
+    "model_discount_percent",
+)
+NO_MODEL = "none: the model's tokens are not priced"
 EXACT = "%.12g"
 STEP_KIND_WORDS = {"task": "a task of its own", "inline": "inline, in the run's own code"}
 GROUPS = (
@@ -99,7 +120,7 @@ def _index(key: str, choices: list[str]) -> int | None:
     return choices.index(value) if value in choices else 0
 
 
-def _number(name: str) -> None:
+def _number(name: str, *, folded: bool = False) -> None:
     low, high = _bounds(name)
     optional = name in OPTIONAL_FIELDS
     held = _held(field_key(name))
@@ -113,6 +134,7 @@ def _number(name: str) -> None:
         key=field_key(name),
         value=float(held) if isinstance(held, (int, float)) else (None if optional else "min"),
         placeholder=EMPTY.get(name) if optional else None,
+        persist_state="session" if folded else None,
     )
 
 
@@ -120,6 +142,9 @@ EMPTY = {
     "peak_concurrent_runs": "derived from the volume",
     "state_kb_per_run": "every step's payload",
     "step_memory_mb": "what an API call needs",
+    "input_price_per_mtok": "the list price",
+    "cached_input_price_per_mtok": "the list price",
+    "output_price_per_mtok": "the list price",
 }
 """What an optional field left empty means, in its box."""
 
@@ -297,6 +322,29 @@ def _on_yearly(option: str) -> None:
 def _on_monthly(option: str) -> None:
     month = st.session_state.get(f"{YOURS}{option}.commitment")
     st.session_state[f"{YEARLY}{option}"] = None if month is None else month * 12
+
+
+def _tokens(models: tuple[str, ...]) -> None:
+    """The model each step calls and its tokens: the bill beside the orchestrator's."""
+    with _folded("The model and its tokens", "tokens") as shown:
+        if not shown:
+            return
+        st.caption(
+            "What each step's model call costs, at the list prices of genai-prices' catalogue (or your "
+            "contract's): the same on every option, shown beside the orchestrator's bill."
+        )
+        choices = ["", *models]
+        st.selectbox(
+            "Model (provider/model)",
+            choices,
+            index=_index(field_key("model"), choices),
+            key=field_key("model"),
+            format_func=lambda m: m or NO_MODEL,
+            help=WorkloadProfile.model_fields["model"].description,
+            persist_state="session",
+        )
+        for name in TOKEN_FIELDS:
+            _number(name, folded=True)
 
 
 def _contract(book: PriceBook) -> None:
@@ -633,6 +681,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             format_func=STEP_KIND_WORDS.__getitem__,
             help=WorkloadProfile.model_fields["step_kind"].description,
         )
+        _tokens(session.allowed.models)
 
         st.header("Options")
         st.multiselect(

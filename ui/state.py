@@ -12,6 +12,7 @@ session state and query parameters, with widget keys taken from field names.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ VIEWS = {
 }
 RENAMED_VIEWS = {"history": "limits"}
 """Views renamed since links were first shared: an old link still opens the view it named."""
-TEXT_FIELDS = ("name", "description", "machine", "step_kind")
+TEXT_FIELDS = ("name", "description", "machine", "step_kind", "model")
 FLAG_FIELDS = ("step_needs_machine",)
 """Yes-or-no fields: `true` or `false` in a link."""
 PROFILE_FIELDS = (*TEXT_FIELDS, *FLAG_FIELDS, *NUMERIC_FIELDS)
@@ -127,6 +128,8 @@ class Allowed:
     """Option id -> the price, plan and add-on ids its `your.` parameters may name (any version's)."""
     names: Mapping[str, str] = field(default_factory=dict)
     """Option id -> its name (the newest table's), for the words a picker shows."""
+    models: tuple[str, ...] = ()
+    """The models the token prices know (`provider/model`)."""
 
 
 Problem = tuple[str, str, str]
@@ -442,6 +445,11 @@ def decode(
         overrides["machine"] = allowed.machine_names[str(overrides["machine"])]
     if allowed.machines and "machine" in overrides and overrides["machine"] not in allowed.machines:
         problems.append(("machine", str(overrides.pop("machine")), "one of " + ", ".join(allowed.machines)))
+    if allowed.models and overrides.get("model") and overrides["model"] not in allowed.models:
+        given = str(overrides.pop("model"))
+        near = difflib.get_close_matches(given, allowed.models, n=3, cutoff=0.6)
+        such = f", such as {', '.join(near)}" if near else ""
+        problems.append(("model", given, "a model of the token price catalogue" + such))
     team = _team_from(data, problems, allowed.options)
     yours, bad_yours = overrides_from(data, allowed.options, allowed.terms)
     problems += bad_yours

@@ -1,0 +1,174 @@
+"""What the agent's model calls cost, beside the orchestrator: the same on every option.
+
+Every attempt of a step calls the model once: a retried step calls it again on every option (each
+one checkpoints a completed step's result and hands it back on a replay or resume, so no option
+calls the model again for a step that finished; `pricing/tokens.py` says whose prices). Step n of a
+run sends the first step's input plus n - 1 times the growth; of that input, the cached tokens (the
+first step's, plus n - 1 times their own growth: the conversation so far, a prefix the provider
+has cached) are read from the provider's prompt cache. A request whose whole input passes a tier's start pays that
+tier's rate for all of its tokens (the providers' cliff tiers, as `genai-prices` prices them), so a
+growing conversation is priced step by step: the steps are split at each tier's start and each
+span summed in closed form, for any number of profiles at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.billing import Array
+from model.profile import Columns, ProfileError, column
+from pricing.tokens import ModelRate, TokenPrice, UnknownModel, model_rate
+
+__all__ = ["TokenBill", "price_tokens", "tokens_per_run"]
+
+PER_MILLION = 1e6
+
+
+@dataclass(frozen=True)
+class TokenBill:
+    """The model's monthly bill per profile (0 where a profile names no model)."""
+
+    calls: Array
+    """Model calls a month: steps x attempts x runs."""
+    input_tokens: Array
+    cached_input_tokens: Array
+    output_tokens: Array
+    list_cost: Array
+    """At the catalogue's list prices (tiers included)."""
+    cost: Array
+    """What you pay: your contract's prices where given, less your discount."""
+    rates: Mapping[str, ModelRate]
+    """Model reference as given -> its rates, for every model some profile names."""
+    refs: np.ndarray
+    """Each profile's model reference as given ('' for none)."""
+
+    @property
+    def priced(self) -> bool:
+        return bool(self.rates)
+
+
+def _steps_upto(threshold: float, first: Array, growth: Array, steps: Array) -> Array:
+    """How many of a run's steps send at most `threshold` input tokens (step n sends
+    first + (n - 1) x growth)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rising = np.floor((threshold - first) / growth) + 1
+    flat = np.where(first <= threshold, steps, 0.0)
+    return np.clip(np.where(growth > 0, rising, flat), 0.0, steps)
+
+
+def _input_sum(k: Array, first: Array, growth: Array) -> Array:
+    """Input tokens of a run's first k steps."""
+    return k * first + growth * k * (k - 1) / 2
+
+
+def _breaks(*prices: TokenPrice) -> list[float]:
+    return sorted({start for price in prices for start, _ in price.tiers})
+
+
+def _per_run(
+    rate: ModelRate,
+    first: Array,
+    growth: Array,
+    cached: tuple[Array, Array],
+    output: Array,
+    steps: Array,
+    given: dict[str, Array],
+) -> tuple[Array, Array]:
+    """(list cost, cost at your prices) of one run's model calls, one attempt per step."""
+    bounds = [-np.inf, *_breaks(rate.input, rate.cached_input, rate.output), np.inf]
+    listed = np.zeros_like(first)
+    yours = np.zeros_like(first)
+    below = np.zeros_like(first)
+    for low, high in itertools.pairwise(bounds):
+        upto = steps if high == np.inf else _steps_upto(high, first, growth, steps)
+        count = upto - below
+        tokens = _input_sum(upto, first, growth) - _input_sum(below, first, growth)
+        from_cache = _input_sum(upto, *cached) - _input_sum(below, *cached)
+        below = upto
+        # every request of the span (low, high] pays the rate of its upper end
+        point = high if high != np.inf else (float(np.nextafter(low, np.inf)) if low != -np.inf else 0.0)
+        p_in, p_cached, p_out = rate.input.at(point), rate.cached_input.at(point), rate.output.at(point)
+        uncached = tokens - from_cache
+        listed += (uncached * p_in + from_cache * p_cached + output * count * p_out) / PER_MILLION
+        yours += (
+            uncached * np.where(np.isnan(given["input"]), p_in, given["input"])
+            + from_cache * np.where(np.isnan(given["cached"]), p_cached, given["cached"])
+            + output * count * np.where(np.isnan(given["output"]), p_out, given["output"])
+        ) / PER_MILLION
+    listed += steps * rate.per_request
+    yours += steps * rate.per_request
+    return listed, yours
+
+
+def tokens_per_run(frame: Columns, steps: Array) -> tuple[Array, Array, Array]:
+    """(input, cached input, output) tokens of one run, one attempt per step."""
+    first = column(frame, "input_tokens_per_step")
+    growth = column(frame, "input_token_growth_per_step")
+    cached = column(frame, "cached_input_tokens_per_step"), column(frame, "cached_input_token_growth_per_step")
+    return (
+        _input_sum(steps, first, growth),
+        _input_sum(steps, *cached),
+        steps * column(frame, "output_tokens_per_step"),
+    )
+
+
+def price_tokens(frame: Columns, steps: Array, attempts_per_step: Array, on: dt.date) -> TokenBill:
+    """Every profile's monthly model bill, at the catalogue's prices on `on`. Raises `ProfileError`
+    for a model the catalogue does not have, with the nearest names it has."""
+    rows = frame.rows
+    refs = np.asarray(frame["model"]) if "model" in frame else np.full(rows, "", dtype=str)
+    calls_per_run = steps * attempts_per_step
+    runs = column(frame, "monthly_runs")
+    listed = np.zeros(rows)
+    yours = np.zeros(rows)
+    rates: dict[str, ModelRate] = {}
+    given = {
+        "input": column(frame, "input_price_per_mtok"),
+        "cached": column(frame, "cached_input_price_per_mtok"),
+        "output": column(frame, "output_price_per_mtok"),
+    }
+    first = column(frame, "input_tokens_per_step")
+    growth = column(frame, "input_token_growth_per_step")
+    cached = column(frame, "cached_input_tokens_per_step"), column(frame, "cached_input_token_growth_per_step")
+    output = column(frame, "output_tokens_per_step")
+    unique, inverse = frame.categories("model") if "model" in frame else (np.array([""]), np.zeros(rows, int))
+    for index, ref in enumerate(unique.tolist()):
+        if not ref:
+            continue
+        try:
+            rate = model_rate(str(ref), on)
+        except UnknownModel as exc:
+            raise ProfileError([("model", str(ref), str(exc))]) from None
+        rates[str(ref)] = rate
+        mask = inverse == index
+        at = np.flatnonzero(mask)
+        part_list, part_yours = _per_run(
+            rate,
+            first[at],
+            growth[at],
+            (cached[0][at], cached[1][at]),
+            output[at],
+            steps[at],
+            {k: v[at] for k, v in given.items()},
+        )
+        listed[at] = part_list
+        yours[at] = part_yours
+    scale = attempts_per_step * runs
+    input_tokens, cached_tokens, output_tokens = tokens_per_run(frame, steps)
+    discount = 1 - column(frame, "model_discount_percent") / 100
+    named = np.asarray([bool(r) for r in refs]) if rows else np.zeros(0, bool)
+    return TokenBill(
+        calls=np.where(named, calls_per_run * runs, 0.0),
+        input_tokens=np.where(named, input_tokens * scale, 0.0),
+        cached_input_tokens=np.where(named, cached_tokens * scale, 0.0),
+        output_tokens=np.where(named, output_tokens * scale, 0.0),
+        list_cost=listed * scale,
+        cost=yours * scale * discount,
+        rates=rates,
+        refs=refs,
+    )
