@@ -704,6 +704,14 @@ NUMERIC_FIELDS: tuple[str, ...] = tuple(
     name for name, info in WorkloadProfile.model_fields.items() if info.annotation in (float, float | None)
 )
 """The fields an array can sweep over; every cost function accepts arrays of these."""
+TOKEN_FIELDS: tuple[str, ...] = tuple(
+    name
+    for name in NUMERIC_FIELDS
+    if (WorkloadProfile.model_fields[name].json_schema_extra or {}).get("group") == "tokens"  # type: ignore[union-attr]
+)
+"""The numbers about the model's tokens and their prices (`model` names the model)."""
+TOKEN_COUNTS: tuple[str, ...] = tuple(n for n in TOKEN_FIELDS if n.endswith("_per_step"))
+"""The tokens a step sends and receives: priced only with a model."""
 OPTIONAL_FIELDS: tuple[str, ...] = tuple(
     name for name in NUMERIC_FIELDS if WorkloadProfile.model_fields[name].default is None
 )

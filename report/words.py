@@ -498,9 +498,8 @@ def tokens_sentence(v: Verdict, result: EstimateOut) -> str | None:
     if t is None:
         return None
     what = (
-        f"The model's tokens add {money(t.monthly_usd)} a month ({t.provider} {t.name}: "
-        f"{many(t.calls_per_month)} calls, {many(t.input_tokens_per_month)} tokens in, "
-        f"{many(t.output_tokens_per_month)} out; {TOKENS_NOTE})"
+        f"The model's tokens add {money(t.monthly_usd)} a month on every option ({t.provider} {t.name}, "
+        f"{many(t.calls_per_month)} calls)"
     )
     best = v.best
     if best is None:
@@ -508,8 +507,8 @@ def tokens_sentence(v: Verdict, result: EstimateOut) -> str | None:
     whole = best.monthly_usd + t.monthly_usd
     share = best.monthly_usd / whole if whole > 0 else 0.0
     return (
-        f"{what}: with them, running the agent on {option_name(best)} costs {money(whole)} a month, the "
-        f"orchestrator {share:.1%} of it."
+        f"{what}: with them, the agent costs {money(whole)} a month on {option_name(best)}, the orchestrator "
+        f"{share:.1%} of it."
     )
 
 
@@ -548,8 +547,10 @@ def tokens_lines(result: EstimateOut) -> list[str]:
     )
     off = f", less your {t.discount_percent:g}% discount" if t.discount_percent else ""
     lines = [
-        f"Model tokens, {t.provider} {t.name} ({t.model}), the same on every option: {money(t.monthly_usd)} a month"
-        f" ({money(t.per_run_usd)} a run){off}. Per million tokens: {prices}."
+        f"Model tokens, {t.provider} {t.name} ({t.model}): {money(t.monthly_usd)} a month ({money(t.per_run_usd)} a "
+        f"run){off}, for {many(t.calls_per_month)} calls, {many(t.input_tokens_per_month)} tokens in "
+        f"({many(t.cached_input_tokens_per_month)} of them from the prompt cache) and "
+        f"{many(t.output_tokens_per_month)} out; {TOKENS_NOTE}. Per million tokens: {prices}."
     ]
     if t.per_request_usd:
         lines.append(f"Each call also pays {money(t.per_request_usd)}.")

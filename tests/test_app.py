@@ -16,7 +16,7 @@ from model.result import summarize
 from pricing.load import read_criteria, read_pricebook, read_versions
 from pricing.profiles import read_presets
 from report.compare import monthly_cell
-from report.words import flip_sentence, option_name, say, sentence, verdict_sentence
+from report.words import flip_sentence, option_name, say, sentence, tokens_sentence, verdict_sentence
 from ui.state import VIEWS, field_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -471,3 +471,43 @@ def test_every_workload_input_is_drawn_with_its_own_value_as_its_default():
     assert at.sidebar.selectbox(key="preset").value == "deep-research"
     chosen = at.sidebar.multiselect(key="options")
     assert [chosen.options[i] for i in chosen.proto.default] == [chosen.format_func(option)]
+
+
+def _second_lines(at: AppTest) -> str:
+    """The lines under the headline (its second line first)."""
+    texts = [m.value for m in at.markdown]
+    at_head = next(i for i, t in enumerate(texts) if t.startswith("#### "))
+    return plain(texts[at_head + 1])
+
+
+def test_the_model_s_tokens_are_the_headline_s_second_line_and_follow_the_sidebar(presets):
+    """The tokens the preset states frame the verdict; an edit in the sidebar's tokens section reaches the
+    engine and the link; no model, no tokens line; another preset brings its own model."""
+    at = start()
+    head = headline_of(presets["coding-agent"], read_pricebook(on=dt.date.today()), criteria=CRITERIA)
+    want = tokens_sentence(head.verdict, head.result)
+    assert want is not None and _second_lines(at).startswith(want)
+    unfold(at, "tokens")
+    at.number_input(key=field_key("output_tokens_per_step")).set_value(4000.0).run()
+    changed = presets["coding-agent"].model_copy(update={"output_tokens_per_step": 4000.0})
+    head = headline_of(changed, read_pricebook(on=dt.date.today()), criteria=CRITERIA)
+    again = tokens_sentence(head.verdict, head.result)
+    assert again != want and _second_lines(at).startswith(str(again))
+    assert param(at, "output_tokens_per_step") == "4000"
+    at.selectbox(key=field_key("model")).set_value("openai/gpt-4o").run()
+    assert param(at, "model") == "openai/gpt-4o" and "OpenAI" in _second_lines(at)
+    at.selectbox(key=field_key("model")).set_value("").run()  # no model: the tokens typed are kept, not priced
+    assert not at.exception, [e.value for e in at.exception]
+    assert "The model's tokens" not in " ".join(m.value for m in at.markdown)
+    assert at.number_input(key=field_key("output_tokens_per_step")).value == 4000
+    at.selectbox(key=field_key("model")).set_value("openai/gpt-4o").run()
+    assert "OpenAI" in _second_lines(at)
+    at.selectbox(key="preset").set_value("deep-research").run()
+    assert at.selectbox(key=field_key("model")).value == presets["deep-research"].model
+
+
+def test_a_link_naming_a_model_the_catalogue_lacks_is_explained_and_the_rest_kept():
+    at = start({"model": "anthropic/claude-sonet-4-5", "monthly_runs": "1234"})
+    shown = problems_shown(at)
+    assert "anthropic/claude-sonet-4-5" in shown and "anthropic/claude-sonnet-4-5" in shown
+    assert at.number_input(key=field_key("monthly_runs")).value == 1234

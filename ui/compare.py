@@ -129,6 +129,7 @@ def _tokens(head: Headline) -> None:
             f"{money(whole, cents=False)}/mo",
             f"orchestrator {v.best.monthly_usd / whole:.1%} of it" if whole > 0 else None,
             delta_color="off",
+            delta_arrow="off",
             border=True,
         )
     st.caption("  \n".join(escape(line) for line in tokens_lines(result)))

@@ -13,6 +13,7 @@ from model.profile import (
     GROWTH,
     OPTIONAL_FIELDS,
     PATH_BOUNDS,
+    TOKEN_FIELDS,
     PathInputs,
     PlanRequirements,
     ProfileError,
@@ -69,17 +70,6 @@ STEPS: dict[str, float] = {
     "output_price_per_mtok": 0.1,
     "model_discount_percent": 1.0,
 }
-TOKEN_FIELDS = (
-    "input_tokens_per_step",
-    "input_token_growth_per_step",
-    "cached_input_tokens_per_step",
-    "cached_input_token_growth_per_step",
-    "output_tokens_per_step",
-    "input_price_per_mtok",
-    "cached_input_price_per_mtok",
-    "output_price_per_mtok",
-    "model_discount_percent",
-)
 NO_MODEL = "none: the model's tokens are not priced"
 EXACT = "%.12g"
 STEP_KIND_WORDS = {"task": "a task of its own", "inline": "inline, in the run's own code"}

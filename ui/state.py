@@ -25,6 +25,7 @@ from model.profile import (
     GROWTH,
     NUMERIC_FIELDS,
     OPTIONAL_FIELDS,
+    TOKEN_COUNTS,
     FieldRange,
     PathInputs,
     PlanRequirements,
@@ -871,6 +872,8 @@ class Session:
     def profile(self, option_ids: list[str]) -> WorkloadProfile:
         """The profile the widgets describe (always valid: widgets enforce the bounds)."""
         data: dict[str, Any] = {name: self.store[field_key(name)] for name in PROFILE_FIELDS}
+        if not data.get("model"):  # no model, no tokens priced: the boxes keep what was typed in them
+            data.update(dict.fromkeys(TOKEN_COUNTS, 0.0))
         data["options"] = tuple(self.store.get("options") or ())
         ops = {o: self.store[f"team.ops.{o}"] for o in option_ids if self.store.get(f"team.ops.{o}") is not None}
         weeks = {
