@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `tco --help` loads none of it
     from model.profile import WorkloadProfile
+    from pricing.accounts import Workload
     from pricing.criteria import Criteria
     from pricing.scenarios import ScenarioSet
     from pricing.schema import PriceBook, PriceTable
@@ -221,6 +222,44 @@ def _load_profile(path: Path, data: Path | None, book: PriceBook) -> WorkloadPro
     return read_profile(path, known=known_from(book, options), root=data)
 
 
+def _load_workload(path: Path, data: Path | None, book: PriceBook) -> Workload:
+    """A profile file or an account file (`agents:`), checked against the pricing data too."""
+    from pricing.accounts import read_workload
+    from pricing.load import list_table_files
+    from pricing.profiles import known_from
+
+    options = {f.table_id for f in list_table_files(data) if not f.table_id.startswith("reference/")}
+    return read_workload(path, known=known_from(book, options), root=data)
+
+
+def _compare_account(args: argparse.Namespace, book: PriceBook, workload: Workload) -> int:
+    """An account of agents: each option's one bill, each agent's share, a split where cheaper."""
+    from model.account import estimate_account
+    from model.account_out import account_out
+    from report.account import account_json, account_markdown, account_table
+
+    ignored = [
+        flag
+        for flag, given in (
+            ("--outlook", args.outlook),
+            ("--draws", args.draws is not None),
+            ("--seed", args.seed is not None),
+            ("--answer", bool(args.answer)),
+        )
+        if given
+    ]
+    if ignored:
+        raise CliError(
+            f"compare: {', '.join(ignored)} go with a single profile; an account file ({len(workload.agents)} agents) "
+            "is compared on its monthly bills"
+        )
+    options = workload.profile.options or None
+    out = account_out(workload.name, workload.description, estimate_account(workload.agents, book, options))
+    writer = {"json": account_json, "md": account_markdown, "table": account_table}[args.format]
+    sys.stdout.write(writer(out))
+    return EXIT_OK
+
+
 def _answers(args: argparse.Namespace, criteria: Criteria) -> dict[str, str]:
     """`--answer QUESTION=ANSWER` items as the checklist's answers; a bad one names what is allowed."""
     from model.checklist import check_answers
@@ -274,7 +313,10 @@ def _compare(args: argparse.Namespace) -> int:
         raise CliError("compare: --draws and --seed go with --outlook")
     criteria = read_criteria(args.data)
     answers = _answers(args, criteria)
-    profile = _load_profile(args.profile, args.data, book)
+    workload = _load_workload(args.profile, args.data, book)
+    if workload.account:
+        return _compare_account(args, book, workload)
+    profile = workload.profile
     head = headline_of(profile, book, criteria=criteria, answers=answers, draws=args.draws, seed=args.seed)
     result = with_verdict(head.result, head.verdict)
     if args.outlook:

@@ -140,10 +140,17 @@ def _yours(u: Usage, key: str, ov: OverrideColumns | None, scale: float, line: L
 
 
 def _meter_line(
-    u: Usage, rates: Rates, meter: Meter, plan: Plan | None, quantity: Array, ov: OverrideColumns | None = None
+    u: Usage,
+    rates: Rates,
+    meter: Meter,
+    plan: Plan | None,
+    quantity: Array,
+    ov: OverrideColumns | None = None,
+    own: Array | None = None,
 ) -> Line:
     """A meter on one plan: the quantity past the plan's allowance, priced (at the buyer's own
-    price where the profile gives one)."""
+    price where the profile gives one). `quantity` is the account's; `own`, each agent's part of it,
+    weighs a price that depends on the agent's machine."""
     allowance: Value = 0.0
     beyond: Bools | None = None
     ceiling: Array | None = None
@@ -172,6 +179,10 @@ def _meter_line(
         known = {k.removeprefix(prefix): k for k in u.table.prices if k.startswith(prefix)}
         check_machines(u, known)
         rate = lookup(u.frame, "machine", {m: rates.scalar_price(k, plan) for m, k in known.items()})
+        if own is not None:  # an account of agents on several machines: the rate their parts average to
+            total = u.work.pooled(own)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rate = np.where(total > 0, u.work.pooled(own * rate) / total, rate)
         refs: PriceRef | npt.NDArray[np.object_] = lookup(
             u.frame, "machine", {m: rates.price_ref(k, plan) for m, k in known.items()}, dtype=object
         )
@@ -405,10 +416,10 @@ def _plan_lines(
     """One plan's vendor lines, whether it can take each profile, and why (or why not)."""
     table, n = u.table, u.work.rows
     factor = _multipliers(u, ov)
-    meters = [
-        _meter_line(u, rates, m, plan, quantities[m.quantity] * factor.get(m.id, 1.0) * _in_design(u, m), ov)
-        for m in table.meters
-    ]
+    meters = []
+    for m in table.meters:
+        own = quantities[m.quantity] * _in_design(u, m)  # an agent's own, then its account's
+        meters.append(_meter_line(u, rates, m, plan, u.work.pooled(own) * factor.get(m.id, 1.0), ov, own))
     addons, bought, unsold, unsold_names = _addon_lines(u, rates, plan, ov)
     usage = np.sum([ln.cost for ln in meters if ln.category == "vendor"], axis=0) if meters else np.zeros(n)
     usage = np.asarray(usage, dtype=np.float64)
@@ -467,7 +478,7 @@ def _plan_lines(
     texts = [Finding("plan_takes", {"plan": plan.name})]
     spec = table.concurrency
     if spec is not None:
-        demand = u.slots()
+        demand = u.work.pooled(u.slots())
         can_buy = spec.extra_price is not None and spec.extra_price in plan.prices
         limit = rates.plan_number(plan, "concurrency", np.inf) + bought  # slots bought in a dashboard count
         extra = np.maximum(demand - limit, 0.0) if np.all(np.isfinite(limit)) else np.zeros(n)
@@ -504,7 +515,7 @@ def _plan_lines(
             texts[0] = Finding("plan_no_cap", {"plan": plan.name})
     for quantity, cap in plan.rate_caps.items():
         most = cap.pick(u.fixed)
-        fits = u.work.peak_rate() * u.per_run(quantity).total <= most
+        fits = u.work.pooled(u.work.peak_rate() * u.per_run(quantity).total) <= most
         ok &= fits
         texts.append(
             Finding(
@@ -531,7 +542,7 @@ def _plan_lines(
             continue
         number = plan.limits[run_limit.id]
         level = number.pick(u.fixed) * in_base_unit(number.unit.value)[1]
-        within = np.asarray(limit_value(u, run_limit) <= level, dtype=bool)
+        within = u.work.pooled_all(np.asarray(limit_value(u, run_limit) <= level, dtype=bool))
         ok &= within
         shown = f"{number.expected:,.10g} {number.unit.value}"
         texts.append(Finding("plan_run_limit", {"plan": plan.name, "name": run_limit.name, "shown": shown}))
@@ -556,8 +567,9 @@ def _worker_lines(u: Usage, rates: Rates, book: PriceBook) -> tuple[list[Line], 
     average, peak = u.work.average(spec.holds), u.work.peak(spec.holds)
     share = hosting.number("assumptions", "provisioning")
     units = average + share * np.maximum(peak - average, 0.0)
-    vcpu = np.maximum(units * vcpu_each, rates.number("assumptions", spec.min_vcpu))
-    gb = np.maximum(units * gb_each, rates.number("assumptions", spec.min_memory_gb))
+    vcpu = np.maximum(u.work.pooled(units * vcpu_each), rates.number("assumptions", spec.min_vcpu))
+    gb = np.maximum(u.work.pooled(units * gb_each), rates.number("assumptions", spec.min_memory_gb))
+    average, peak = u.work.pooled(average), u.work.pooled(peak)
     lines = []
     for key, resource, amount, unit, price in (
         ("workers_vcpu", "vCPU", vcpu, "vCPU-h", "vcpu_hour"),
@@ -592,7 +604,7 @@ def _load(u: Usage, rates: Rates, load: Load | None, reported: dict[str, Array])
     then depends on sizing); the rate is reported under the load's name."""
     if load is None:
         return None, ""
-    rate = u.work.peak_rate() * u.per_run(load.quantity).total
+    rate = u.work.pooled(u.work.peak_rate() * u.per_run(load.quantity).total)
     reported[load.reports_as] = rate
     return rate > rates.number("assumptions", load.up_to), load.depends_on
 
@@ -675,7 +687,7 @@ def _store_lines(u: Usage, rates: Rates, book: PriceBook) -> list[Line]:
         key = f"{ref.store}.{item}"
         free_key = f"{key}_free"
         free = store.number("assumptions", free_key) if free_key in table.assumptions else 0.0
-        billable = np.maximum(np.asarray(quantity, dtype=np.float64) - free, 0.0)
+        billable = np.maximum(u.work.pooled(quantity) - free, 0.0)
         item_price = table.price(key)
         scale, per_one = price_unit_parts(item_price.unit)
         each = np.broadcast_to(np.asarray(store.scalar_price(key), dtype=np.float64) * scale, (n,))
@@ -749,7 +761,7 @@ def _plan_quantities(
     if not binds.any():
         return quantities, None
     bounded = Usage(u.work, u.table, u.scenario, retention=np.minimum(days, bound))
-    return {q: bounded.monthly(q) for q in quantities}, (bound, binds)
+    return {q: bounded.monthly(q) for q in quantities}, (bound, u.work.pooled(binds) > 0)
 
 
 def _check_overrides(table: PriceTable, ov: OverrideColumns) -> None:
@@ -946,10 +958,12 @@ def price_option(work: Workload, table: PriceTable, book: PriceBook, scenario: P
     if ov is not None:
         chosen = (*chosen, *_terms(u, ov, chosen))
     infrastructure, sizing = _infrastructure(u, rates, book)
-    reported: dict[str, Array] = {"runs": column(u.frame, "monthly_runs")}
+    reported: dict[str, Array] = {"runs": u.work.pooled(column(u.frame, "monthly_runs"))}
     factor = _multipliers(u, ov)  # an add-on that multiplies a meter multiplies what it reports
     for meter in table.meters:
-        reported[meter.reports_as or meter.quantity] = quantities[meter.quantity] * factor.get(meter.id, 1.0)
+        reported[meter.reports_as or meter.quantity] = u.work.pooled(quantities[meter.quantity]) * factor.get(
+            meter.id, 1.0
+        )
     reported.update(sizing)
 
     if table.retention is not None:

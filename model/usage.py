@@ -36,7 +36,13 @@ from model.units import (
 )
 from pricing.schema import Coefficient, Holds, Pick, PriceTable, QuantitySpec, Sampled, Scenario
 
+ACCOUNT = "account"
+"""A frame column numbering the account each row (an agent) is billed in; rows of one account are
+priced together, each showing the account's whole bill (`Workload.pooled`). Absent: every row is
+billed alone."""
+
 __all__ = [
+    "ACCOUNT",
     "COUNTS",
     "DERIVED",
     "Count",
@@ -125,6 +131,24 @@ class Workload:
 
     def average(self, holds: Holds) -> Array:
         return self.runs_per_second * self.executing if holds == "executing" else self.open_average
+
+    def pooled(self, values: Any) -> Array:
+        """Each row's account total of `values`: the sum over the rows of its account (the agents
+        billed together, `ACCOUNT` column), given back on every one of them; the values themselves
+        where no row shares an account."""
+        if ACCOUNT not in self.frame:
+            return np.asarray(values, dtype=np.float64)
+        index = np.asarray(self.frame[ACCOUNT], dtype=np.intp)
+        each = np.broadcast_to(np.asarray(values, dtype=np.float64), index.shape)
+        return np.asarray(np.bincount(index, weights=each)[index], dtype=np.float64)
+
+    def pooled_all(self, flags: Bools) -> Bools:
+        """Whether `flags` holds for every row of each row's account."""
+        if ACCOUNT not in self.frame:
+            return flags
+        index = np.asarray(self.frame[ACCOUNT], dtype=np.intp)
+        failing = np.bincount(index, weights=(~np.broadcast_to(flags, index.shape)).astype(np.float64))
+        return np.asarray(failing[index] == 0)
 
 
 def _busy(rate: Array, window_rate: Array, seconds: Array, window: Array) -> Array:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from model.account_out import AccountEstimateOut
 from model.profile import WorkloadProfile
 from model.result import EstimateOut
 from pricing.criteria import Criteria
@@ -77,6 +78,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "pricing-table.schema.json": PriceTable.model_json_schema(),
         "profile.schema.json": _profile_file_schema(),
         "estimate.schema.json": EstimateOut.model_json_schema(),
+        "account-estimate.schema.json": AccountEstimateOut.model_json_schema(),
         "criteria.schema.json": Criteria.model_json_schema(),
         "models.schema.json": ModelsFile.model_json_schema(),
         "scenarios.schema.json": _scenarios_schema(),

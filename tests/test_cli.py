@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cli import main
+from pricing.load import read_pricebook
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = str(ROOT / "data" / "profiles" / "article-example.yaml")
@@ -99,6 +100,7 @@ def test_schema_command_writes_all_schemas(capsys, tmp_path):
         "pricing-table.schema.json",
         "profile.schema.json",
         "estimate.schema.json",
+        "account-estimate.schema.json",
         "criteria.schema.json",
         "models.schema.json",
         "scenarios.schema.json",
@@ -191,3 +193,38 @@ def test_options_without_prices_yet_are_named_with_their_first_date(capsys):
         capsys, "compare", "--profile", "data/profiles/coding-agent.yaml", "--pricing-date", "2025-03-01"
     )
     assert "Not compared: " in text and "None" not in text
+
+
+ACCOUNT = str(Path(__file__).resolve().parent.parent / "data" / "accounts" / "two-agents.yaml")
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "json"])
+def test_compare_takes_an_account_file_and_prices_the_account_once(capsys, fmt):
+    from model.account import estimate_account
+    from pricing.accounts import read_workload
+
+    code, out, err = run(capsys, "compare", "--profile", ACCOUNT, "--format", fmt)
+    assert code == 0, err
+    workload = read_workload(Path(ACCOUNT))
+    account = estimate_account(workload.agents, read_pricebook())
+    best = account.cheapest()
+    assert best is not None
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["kind"] == "account" and data["cheapest"] == best
+        assert next(o for o in data["options"] if o["id"] == best)["monthly_usd"] == pytest.approx(account.total(best))
+    else:
+        assert f"{account.total(best):,.2f}" in out and "Coding agent" in out and "Research agent" in out
+        assert "as separate accounts" in out
+
+
+def test_an_account_refuses_the_flags_of_a_single_profile(capsys):
+    code, _out, err = run(capsys, "compare", "--profile", ACCOUNT, "--outlook")
+    assert code == 2 and "--outlook go with a single profile" in err
+
+
+def test_a_bad_account_file_is_named_not_a_traceback(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("agents:\n  - {extends: coding-agent, monthly_runs: -1}\n")
+    code, _out, err = run(capsys, "compare", "--profile", str(bad))
+    assert code == 2 and "agents[0].monthly_runs" in err and "Traceback" not in err

@@ -1,0 +1,171 @@
+"""An account's estimate as plain models: the JSON contract of `tco compare --profile ACCOUNT`
+(version 5), beside `model.result`'s for one profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from model.account import AccountEstimate
+from model.fit import design_names
+from model.meters import plan_name
+from model.profile import WorkloadProfile
+from model.result import TableRef, TokensOut, tokens_out
+
+__all__ = ["SHARE_RULE", "AccountEstimateOut", "account_out"]
+
+SHARE_RULE = (
+    "each line of an option's account bill is split across the agents: a metered line by each agent's own "
+    "quantity of that meter; every other line (plan fee, credits, add-ons, platform, workers, operations) in "
+    "proportion to what each agent alone would pay for that line, or, where no agent alone would, to what each "
+    "alone would pay in all"
+)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LineShareOut(_Out):
+    key: str
+    name: str
+    account_usd: float
+    agents_usd: dict[str, float]
+    """Agent name -> its share of the line; the shares add up to `account_usd`."""
+
+
+class AccountOptionOut(_Out):
+    id: str
+    name: str
+    plan: str
+    monthly_usd: float
+    """The account's bill: every agent on this option, priced once."""
+    low_usd: float
+    high_usd: float
+    status: Literal["fits", "workaround", "not_public", "ruled_out"]
+    """The worst of the agents' fits: ruled out for the account where any agent's run cannot run."""
+    applicable: bool
+    design: str | None
+    """The designs some agent is priced as ("payloads by reference"), where one is."""
+    agents_usd: dict[str, float]
+    """Agent name -> its share of `monthly_usd`."""
+    alone_usd: dict[str, float]
+    """Agent name -> what the agent alone would pay on this option (its own plan, platform, people)."""
+    lines: list[LineShareOut]
+    with_tokens_usd: float
+    """`monthly_usd` plus every agent's model tokens: the whole cost of running the agents here."""
+
+
+class AgentOut(_Out):
+    name: str
+    profile: WorkloadProfile
+    status: dict[str, str]
+    """Option id -> whether this agent's run can run there (`fits`, `workaround`, `not_public`, `ruled_out`)."""
+    tokens: TokensOut | None = None
+
+
+class MixedOut(_Out):
+    """The agents split across two options, each an account of its own (its own plan and operations)."""
+
+    first: str
+    second: str
+    agents_first: list[str]
+    agents_second: list[str]
+    first_usd: float
+    second_usd: float
+    monthly_usd: float
+    saves_usd: float | None
+    """Against the cheapest single option that runs every agent; null where none does."""
+
+
+class AccountEstimateOut(_Out):
+    schema_version: Literal[5] = 5
+    kind: Literal["account"] = "account"
+    name: str
+    description: str
+    pricing_date: dt.date
+    pricing: list[TableRef]
+    cheapest: str | None
+    """The option with the lowest account bill among those that run every agent at a public price."""
+    options: list[AccountOptionOut]
+    agents: list[AgentOut]
+    mixed: MixedOut | None
+    tokens_usd: float
+    """Every agent's model tokens a month, the same on every option."""
+    share_rule: str = SHARE_RULE
+
+
+def account_out(name: str, description: str, account: AccountEstimate) -> AccountEstimateOut:
+    together, alone = account.together, account.alone
+    book = together.book
+    profiles = account.agents
+    tokens = [tokens_out(together, i, p) for i, p in enumerate(profiles)]
+    tokens_usd = sum(t.monthly_usd for t in tokens if t is not None)
+    options = []
+    for option in together.options:
+        shares = account.shares(option.id)
+        agents_usd = {n: float(shares[n].sum()) for n in account.names}
+        design = account.design(option.id)
+        alone_option = alone.option(option.id)
+        options.append(
+            AccountOptionOut(
+                id=option.id,
+                name=option.table.name,
+                plan=plan_name(option.table, str(option.bill.plan[0])),
+                monthly_usd=account.total(option.id),
+                low_usd=float(option.low[0]),
+                high_usd=float(option.high[0]),
+                status=account.status(option.id),
+                applicable=account.applicable(option.id),
+                design=design_names(option.table, design) if design else None,
+                agents_usd=agents_usd,
+                alone_usd={n: float(alone_option.total[i]) for i, n in enumerate(account.names)},
+                lines=[
+                    LineShareOut(
+                        key=str(row["line"]),
+                        name=str(row["name"]),
+                        account_usd=float(row["account"]),
+                        agents_usd={n: float(row[n]) for n in account.names},
+                    )
+                    for row in shares.to_dict("records")
+                ],
+                with_tokens_usd=account.total(option.id) + tokens_usd,
+            )
+        )
+    options.sort(key=lambda o: (not o.applicable, o.monthly_usd))
+    agents = [
+        AgentOut(
+            name=n,
+            profile=profiles[i],
+            status={o.id: str(alone.option(o.id).status[i]) for o in together.options},
+            tokens=tokens[i],
+        )
+        for i, n in enumerate(account.names)
+    ]
+    cheapest = account.cheapest()
+    mixed = None
+    if account.mixed is not None:
+        m = account.mixed
+        mixed = MixedOut(
+            first=m.first,
+            second=m.second,
+            agents_first=[account.names[i] for i in m.agents_first],
+            agents_second=[account.names[i] for i in m.agents_second],
+            first_usd=m.first_usd,
+            second_usd=m.second_usd,
+            monthly_usd=m.total,
+            saves_usd=account.total(cheapest) - m.total if cheapest is not None else None,
+        )
+    return AccountEstimateOut(
+        name=name,
+        description=description,
+        pricing_date=book.as_of,
+        pricing=[TableRef.of(t, book.files.get(t.id)) for _, t in sorted(book.tables.items())],
+        cheapest=cheapest,
+        options=options,
+        agents=agents,
+        mixed=mixed,
+        tokens_usd=tokens_usd,
+    )

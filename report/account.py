@@ -1,0 +1,106 @@
+"""An account's comparison in words, a terminal table, Markdown and JSON: each option's one bill for
+every agent, each agent's share of it, what separate accounts would cost, the model's tokens beside
+it, and a split across two options where that is cheaper."""
+
+from __future__ import annotations
+
+import json
+
+from tabulate import tabulate
+
+from model.account_out import AccountEstimateOut, AccountOptionOut
+from report.text import md, md_rows
+from report.words import money
+
+__all__ = ["account_json", "account_lines", "account_markdown", "account_table"]
+
+_WHY = {"ruled_out": "an agent's run cannot run there", "not_public": "price not public at this volume"}
+
+
+def _name(out: AccountEstimateOut, option_id: str) -> str:
+    return next((o.name for o in out.options if o.id == option_id), option_id)
+
+
+def _shown(o: AccountOptionOut) -> str:
+    return f"{o.name}, {o.design}" if o.design else o.name
+
+
+def account_lines(out: AccountEstimateOut) -> list[str]:
+    """The verdict for the account and what frames it, a sentence each."""
+    count = len(out.agents)
+    best = next((o for o in out.options if o.id == out.cheapest), None)
+    lines = []
+    if best is None:
+        lines.append(f"“{out.name}”: no single option can run all {count} agents at a public price.")
+    else:
+        runner = next((o for o in out.options if o.applicable and o.id != best.id), None)
+        against = (
+            f", {money(runner.monthly_usd - best.monthly_usd)} less than {_shown(runner)}" if runner is not None else ""
+        )
+        separate = sum(best.alone_usd.values())
+        lines.append(
+            f"“{out.name}”: {_shown(best)} ({best.plan}) is the cheapest for the account of {count} agents at "
+            f"{money(best.monthly_usd)} a month{against}; as separate accounts there they would cost "
+            f"{money(separate)}. (prices as of {out.pricing_date})"
+        )
+        shares = "; ".join(f"{name} {money(usd)}" for name, usd in best.agents_usd.items())
+        lines.append(f"Each agent's share there: {shares}.")
+        if out.tokens_usd > 0:
+            whole = best.monthly_usd + out.tokens_usd
+            lines.append(
+                f"The agents' model tokens add {money(out.tokens_usd)} a month on every option: with them the "
+                f"account costs {money(whole)} a month on {_shown(best)}, the orchestrator "
+                f"{best.monthly_usd / whole:.1%} of it."
+            )
+    if out.mixed is not None:
+        m = out.mixed
+        saves = f", {money(m.saves_usd)} less than any single option" if m.saves_usd is not None else ""
+        lines.append(
+            f"Split across two options: {', '.join(m.agents_first)} on {_name(out, m.first)} "
+            f"({money(m.first_usd)}) and {', '.join(m.agents_second)} on {_name(out, m.second)} "
+            f"({money(m.second_usd)}): {money(m.monthly_usd)} a month{saves}, each with its own plan and operations."
+        )
+    out_of = [o for o in out.options if not o.applicable]
+    for o in out_of:
+        who = [a.name for a in out.agents if a.status.get(o.id) in ("ruled_out", "not_public")]
+        why = _WHY.get(o.status, o.status)
+        lines.append(f"{o.name}: {why}" + (f" ({', '.join(who)})" if who else "") + ".")
+    return lines
+
+
+def _rows(out: AccountEstimateOut) -> list[list[str]]:
+    return [
+        [
+            _shown(o),
+            o.plan if o.applicable else _WHY.get(o.status, o.status),
+            money(o.monthly_usd) if o.applicable else f"({money(o.monthly_usd)})",
+            *[money(o.agents_usd[a.name]) for a in out.agents],
+            money(sum(o.alone_usd.values())),
+            money(o.with_tokens_usd),
+        ]
+        for o in out.options
+    ]
+
+
+def _header(out: AccountEstimateOut) -> list[str]:
+    return ["option", "plan", "account", *[a.name for a in out.agents], "as separate accounts", "with tokens"]
+
+
+def account_table(out: AccountEstimateOut) -> str:
+    text = [*account_lines(out), ""]
+    text.append(tabulate(_rows(out), headers=_header(out), tablefmt="simple", disable_numparse=True))
+    text += ["", f"Shares: {out.share_rule}."]
+    return "\n".join(text) + "\n"
+
+
+def account_markdown(out: AccountEstimateOut) -> str:
+    text = [f"# {md(out.name)}", "", *[f"- {md(line)}" for line in account_lines(out)], ""]
+    text.append(
+        tabulate(md_rows(_rows(out)), headers=md_rows([_header(out)])[0], tablefmt="github", disable_numparse=True)
+    )
+    text += ["", f"Shares: {md(out.share_rule)}."]
+    return "\n".join(text) + "\n"
+
+
+def account_json(out: AccountEstimateOut) -> str:
+    return json.dumps(out.model_dump(mode="json"), indent=2) + "\n"

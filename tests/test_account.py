@@ -1,0 +1,182 @@
+"""Several agents on one account: each option prices the account once (allowances, tiers, plans,
+caps, platform and operations on the summed load), each agent's share adds up to the bill, limits
+stay each agent's, and a split across two options is offered only where it is cheaper and every
+agent can run where it is put."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.account import MAX_AGENTS, estimate_account
+from model.account_out import account_out
+from model.engine import estimate
+from pricing.accounts import load_workload_text, read_workload
+from pricing.load import DATA_DIR, PricingError, read_pricebook
+from pricing.profiles import read_presets
+
+ON = dt.date(2026, 12, 7)
+BOOK = read_pricebook(on=ON)
+PRESETS = read_presets()
+ACCOUNT_FILE = DATA_DIR / "accounts" / "two-agents.yaml"
+
+
+def _agent(preset: str, runs: float, name: str, **more: float) -> object:
+    return PRESETS[preset].model_copy(update={"monthly_runs": float(runs), "name": name, **more})
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+@pytest.mark.parametrize(("first", "second"), [(1, 1), (300, 700), (20_000, 40_000), (1e6, 3e6)])
+def test_two_agents_of_one_shape_cost_what_one_agent_with_all_their_runs_costs(preset, first, second):
+    """Billing is on the summed load: an account of the same agent twice is that agent with both
+    volumes, on every option, to the cent (plans, allowances, tiers, caps, workers, platform, people)."""
+    account = estimate_account([_agent(preset, first, "a"), _agent(preset, second, "b")], BOOK)
+    whole = estimate(_agent(preset, first + second, "ab"), BOOK)
+    for option in whole.options:
+        assert account.total(option.id) == pytest.approx(float(option.total[0]), rel=1e-9), option.id
+        assert account.status(option.id) == str(option.status[0]), option.id
+        assert account.option(option.id).bill.plan.tolist() == [option.bill.plan[0]] * 2
+
+
+def test_an_allowance_is_shared_two_agents_under_it_are_billed_once_past_it():
+    """Step Functions Standard includes 4,000 transitions a month: each agent alone stays under it, the
+    account of both passes it and pays for the transitions past it, once."""
+    option = "aws/step-functions-standard"
+    probe = estimate(_agent("article-example", 1, "probe"), BOOK).option(option)
+    per_run = float(probe.bill.quantities["transitions"][0])
+    included = 4_000.0
+    runs = 0.6 * included / per_run
+    agents = [_agent("article-example", runs, "one"), _agent("article-example", runs, "two")]
+    account = estimate_account(agents, BOOK, [option])
+    alone = {ln.key: ln for ln in account.alone.option(option).bill.lines}
+    together = {ln.key: ln for ln in account.option(option).bill.lines}
+    assert alone["transitions"].quantity.tolist() == pytest.approx([0.0, 0.0], abs=1e-6)
+    assert float(together["transitions"].quantity[0]) == pytest.approx(2 * 0.6 * included - included, rel=1e-9)
+    shares = account.shares(option).set_index("line")
+    assert shares.loc["transitions", ["one", "two"]].tolist() == pytest.approx(
+        [float(together["transitions"].cost[0]) / 2] * 2
+    )
+
+
+def test_one_platform_and_one_operations_effort_for_the_account_not_two():
+    option = "temporal/self-hosted"
+    agents = [_agent("coding-agent", 40_000, "coding"), _agent("deep-research", 2_000, "research")]
+    account = estimate_account(agents, BOOK, [option])
+    alone = account.alone.option(option).bill
+    fixed = [ln.key for ln in alone.lines if ln.quantity_unit == "month" or ln.key == "ops_people"]
+    assert fixed, "the self-hosted option has fixed lines"
+    together = {ln.key: float(ln.cost[0]) for ln in account.option(option).bill.lines}
+    for key in fixed:
+        mine = next(ln for ln in alone.lines if ln.key == key)
+        assert together[key] == pytest.approx(float(mine.cost[0]), rel=1e-9), key
+    assert account.total(option) < float(alone.total.sum())
+
+
+@pytest.mark.parametrize("option", [t.id for t in BOOK.options()])
+def test_each_line_s_shares_add_up_to_it_and_the_agents_to_the_bill(option):
+    agents = [_agent("coding-agent", 40_000, "coding"), _agent("deep-research", 2_000, "research", steps_per_run=300.0)]
+    account = estimate_account(agents, BOOK, [option])
+    shares = account.shares(option)
+    np.testing.assert_allclose(shares[["coding", "research"]].sum(axis=1), shares["account"], rtol=1e-9, atol=1e-9)
+    assert sum(account.agent_totals(option).values()) == pytest.approx(account.total(option), rel=1e-9, abs=1e-9)
+
+
+def test_an_option_one_agent_cannot_run_on_is_out_for_the_account_and_a_split_is_offered_where_cheaper():
+    """Inngest Cloud cannot run the research agent's run; Trigger.dev self-hosted runs both. Together on the
+    self-hosted option costs more than the coding agent on Inngest Cloud and the research agent self-hosted."""
+    agents = [_agent("coding-agent", 40_000, "coding"), _agent("deep-research", 2_000, "research")]
+    options = ["inngest/cloud", "trigger.dev/self-hosted"]
+    account = estimate_account(agents, BOOK, options)
+    assert account.alone.option("inngest/cloud").status.tolist() == ["fits", "ruled_out"]
+    assert account.status("inngest/cloud") == "ruled_out" and account.cheapest() == "trigger.dev/self-hosted"
+    mixed = account.mixed
+    assert mixed is not None
+    assert (mixed.first, mixed.agents_first, mixed.second, mixed.agents_second) == (
+        "inngest/cloud",
+        (0,),
+        "trigger.dev/self-hosted",
+        (1,),
+    )
+    alone = account.alone
+    assert mixed.first_usd == pytest.approx(float(alone.option("inngest/cloud").total[0]))
+    assert mixed.second_usd == pytest.approx(float(alone.option("trigger.dev/self-hosted").total[1]))
+    assert mixed.total < account.total("trigger.dev/self-hosted")
+
+
+def test_no_split_is_offered_where_one_account_is_cheaper_or_an_agent_cannot_run_where_put():
+    agents = [_agent("coding-agent", 40_000, "coding"), _agent("deep-research", 2_000, "research")]
+    account = estimate_account(agents, BOOK)
+    assert account.mixed is None  # pooling one plan, one platform and one operations effort wins here
+    for options in (["inngest/cloud", "trigger.dev/cloud"], ["aws/step-functions-express", "temporal/cloud"]):
+        found = estimate_account(agents, BOOK, options).mixed
+        if found is not None:
+            for where, who in ((found.first, found.agents_first), (found.second, found.agents_second)):
+                status = estimate_account(agents, BOOK, [where]).alone.option(where).status
+                assert all(status[i] in ("fits", "workaround") for i in who), (where, who)
+
+
+def test_the_account_file_reads_each_agent_as_a_profile_and_the_shared_fields_once():
+    workload = read_workload(ACCOUNT_FILE)
+    assert workload.account and [a.name for a in workload.agents] == ["Coding agent", "Research agent"]
+    assert workload.agents[0].model == PRESETS["coding-agent"].model
+    assert workload.agents[1].steps_per_run == 300
+    text = """
+name: Ours
+options: [temporal/cloud, trigger.dev/cloud]
+team: {engineer_cost_usd_per_year: 200000}
+agents:
+  - {name: one, extends: coding-agent}
+  - {name: two, extends: deep-research, monthly_runs: 10}
+"""
+    account = load_workload_text(text, "ours.yaml")
+    assert all(a.options == ("temporal/cloud", "trigger.dev/cloud") for a in account.agents)
+    assert all(a.team.engineer_cost_usd_per_year == 200000 for a in account.agents)
+    single = load_workload_text((DATA_DIR / "profiles" / "coding-agent.yaml").read_text(), "coding-agent.yaml")
+    assert not single.account and single.profile == PRESETS["coding-agent"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("agents: []", "a list of 1 to"),
+        ("agents: [{extends: coding-agent, team: {engineer_cost_usd_per_year: 1}}]", "team is the account's"),
+        ("agents: [{extends: coding-agent}]\nagnets: 1", "did you mean 'agents'"),
+        ("agents: [{extends: coding-agent, monthly_runs: -5}]", "agents[0].monthly_runs"),
+        ("agents: [{extends: nope}]", "agents[0].extends"),
+        ("agents: [{name: a, extends: coding-agent}, {name: a, extends: deep-research}]", "'a': each agent's own"),
+        ("agents: [{extends: coding-agent, step_secnds: 3}]", "did you mean 'step_seconds'"),
+        (
+            "agents: " + json.dumps([{"extends": "coding-agent", "name": f"a{i}"} for i in range(MAX_AGENTS + 1)]),
+            "1 to",
+        ),
+    ],
+)
+def test_a_bad_account_file_names_the_agent_the_field_and_what_is_allowed(text, said):
+    with pytest.raises(PricingError) as caught:
+        load_workload_text(text, "account.yaml")
+    assert said in str(caught.value)
+
+
+def test_the_json_contract_carries_the_account_its_agents_their_shares_and_tokens():
+    workload = read_workload(ACCOUNT_FILE)
+    out = account_out(workload.name, workload.description, estimate_account(workload.agents, BOOK))
+    data = json.loads(out.model_dump_json())
+    assert data["schema_version"] == 5 and data["kind"] == "account"
+    assert [a["name"] for a in data["agents"]] == ["Coding agent", "Research agent"]
+    best = next(o for o in data["options"] if o["id"] == data["cheapest"])
+    assert sum(best["agents_usd"].values()) == pytest.approx(best["monthly_usd"])
+    tokens = sum(a["tokens"]["monthly_usd"] for a in data["agents"])
+    assert data["tokens_usd"] == pytest.approx(tokens) and best["with_tokens_usd"] == pytest.approx(
+        best["monthly_usd"] + tokens
+    )
+    assert data["agents"][0]["tokens"]["snapshot"].startswith("genai-prices@")
+
+
+def test_a_path_outside_the_data_directory_reads_too(tmp_path: Path):
+    path = tmp_path / "ours.yaml"
+    path.write_text("agents:\n  - {name: one, extends: coding-agent}\n")
+    assert read_workload(path).agents[0].name == "one"
