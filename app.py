@@ -18,6 +18,7 @@ from model.profile import ProfileError, WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import known_from
 from ui import data
+from ui.account import account_for, render_account
 from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
 from ui.export import render_export, render_share
@@ -33,12 +34,14 @@ from ui.text import problems
 PHONE_CSS = """<style>
 @media (max-width: 640px) {
   [data-testid="stMain"] h3 { font-size: 1.2rem; }
-  .st-key-headline h4 { font-size: 1.05rem; line-height: 1.4; }
+  .st-key-headline h4 { font-size: 1.05rem; line-height: 1.35; }
   .st-key-headline p { font-size: 0.9rem; }
+  [data-testid="stMain"] [data-testid="stButtonGroup"] button { padding: 0.15rem 0.55rem; min-height: 2rem; }
+  [data-testid="stMain"] [data-testid="stButtonGroup"] button p { font-size: 0.85rem; }
 }
 </style>"""
-# On a phone the headline and the titles take a smaller type, so a view's own content comes sooner (the
-# sentences stay whole).
+# On a phone the headline, the titles and the views' buttons take a smaller type, so a view's own
+# content comes sooner (the sentences stay whole; the nine views fit two rows).
 
 
 def _problems(title: str, lines: list[str]) -> None:
@@ -162,6 +165,8 @@ def main() -> None:
         st.stop()
     if state.scenarios:  # the report and the scenarios view show them; the headline is the profile's
         analysis = replace(analysis, scenarios=scenario_results(session, state, analysis))
+    if state.agents and view == "report":  # the report shows the account beside the profile
+        analysis = replace(analysis, account=account_for(session, state, analysis.book))
     if view == "compare":
         render_compare(analysis, second_axes(), dt.date.today())
     elif view == "outlook":
@@ -170,6 +175,8 @@ def main() -> None:
         render_outlook(analysis)
     elif view == "scenarios":
         render_scenarios(session, state, analysis, known_from(analysis.book, allowed.options))
+    elif view == "account":
+        render_account(session, state, analysis.book)
     elif view == "limits":
         render_limits(analysis)
     elif view == "checklist":

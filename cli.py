@@ -222,6 +222,17 @@ def _load_profile(path: Path, data: Path | None, book: PriceBook) -> WorkloadPro
     return read_profile(path, known=known_from(book, options), root=data)
 
 
+def _single_profile_flags(args: argparse.Namespace) -> list[str]:
+    """The flags given that only one profile's comparison reads (how sure, the path, the checklist)."""
+    flags = (
+        ("--outlook", args.outlook),
+        ("--draws", args.draws is not None),
+        ("--seed", args.seed is not None),
+        ("--answer", bool(args.answer)),
+    )
+    return [flag for flag, given in flags if given]
+
+
 def _load_workload(path: Path, data: Path | None, book: PriceBook) -> Workload:
     """A profile file or an account file (`agents:`), checked against the pricing data too."""
     from pricing.accounts import read_workload
@@ -238,16 +249,7 @@ def _compare_account(args: argparse.Namespace, book: PriceBook, workload: Worklo
     from model.account_out import account_out
     from report.account import account_json, account_markdown, account_table
 
-    ignored = [
-        flag
-        for flag, given in (
-            ("--outlook", args.outlook),
-            ("--draws", args.draws is not None),
-            ("--seed", args.seed is not None),
-            ("--answer", bool(args.answer)),
-        )
-        if given
-    ]
+    ignored = _single_profile_flags(args)
     if ignored:
         raise CliError(
             f"compare: {', '.join(ignored)} go with a single profile; an account file ({len(workload.agents)} agents) "
@@ -289,16 +291,7 @@ def _compare(args: argparse.Namespace) -> int:
     from report.compare import format_json, format_markdown, format_table, with_verdict
 
     if args.scenarios is not None:
-        ignored = [
-            flag
-            for flag, given in (
-                ("--outlook", args.outlook),
-                ("--draws", args.draws is not None),
-                ("--seed", args.seed is not None),
-                ("--answer", bool(args.answer)),
-            )
-            if given
-        ]
+        ignored = _single_profile_flags(args)
         if ignored:
             raise CliError(
                 f"compare --scenarios: {', '.join(ignored)} go with --profile; a scenario set's first scenario "
@@ -556,12 +549,17 @@ def _impact(args: argparse.Namespace) -> int:
 
 
 def _stale(args: argparse.Namespace) -> int:
-    from pricing.checks import stale_tables
-    from pricing.load import read_versions
+    from pricing.checks import stale_models, stale_tables
+    from pricing.load import MODELS_FILE, data_dir, read_models, read_versions
     from report.pricing import stale_markdown
 
     today = args.today or dt.date.today()
     items = stale_tables(read_versions(args.data, today=max(today, dt.date.today())), today)
+    root = args.data or data_dir()
+    if items and (root / MODELS_FILE).is_file():
+        items = sorted(
+            [*items, stale_models(read_models(root), MODELS_FILE, today)], key=lambda s: (-s.overdue_days, s.table)
+        )
     if not items:
         where = args.data or "the bundled data"
         raise CliError(f"pricing stale: no pricing table of {where} is in force on {today}; nothing to check")

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from model.account_out import AccountEstimateOut
 from model.checklist import Leaning, OpenQuestion, leanings, open_questions, set_aside
 from model.crossover import Crossover, all_crossovers, grid
 from model.engine import estimate
@@ -163,6 +164,8 @@ class Analysis:
     """Every option's step-dependent limits as steps grow (`model.sweep.limit_curves`)."""
     scenarios: tuple[ScenarioResult, ...] = ()
     """Named scenarios priced beside the profile (`model.scenarios.compare_scenarios`), if any."""
+    account: AccountEstimateOut | None = None
+    """The profile and the other agents on its account, priced together (`model.account`), if any."""
     outlook: Outlook | None = None
     """How sure and over what horizon (`model.outlook`), when asked for."""
 

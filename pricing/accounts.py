@@ -69,6 +69,10 @@ def load_workload_text(text: str, file: str, *, known: Known | None = None, root
             near = difflib.get_close_matches(str(key), _TOP, n=1, cutoff=0.6)
             hint = f"did you mean {near[0]!r}?" if near else "an account file gives " + ", ".join(_TOP)
             problems.append(_problem(file, doc, (key,), str(key), f"unknown field; {hint}"))
+    if data.get("version", 2) not in (1, 2):
+        problems.append(
+            _problem(file, doc, ("version",), "version", "this tool reads account files of version 1 and 2")
+        )
     name = data.get("name", "Our agents")
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= 120:
         problems.append(_problem(file, doc, ("name",), "name", "the account's name: text of 1 to 120 characters"))

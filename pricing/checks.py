@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pricing.criteria import Criteria
 from pricing.provenance import number_rows
-from pricing.schema import PriceTable, Tiered
+from pricing.schema import ModelsFile, PriceTable, Tiered
 from pricing.versions import diff_tables
 from pricing.yamlio import Problem, YamlDocument
 
@@ -339,6 +339,25 @@ class Staleness:
 
 def last_checked(table: PriceTable) -> dt.date:
     return table.checked()
+
+
+def stale_models(models: ModelsFile, file: str, today: dt.date) -> Staleness:
+    """The token price snapshot's staleness, as a table's (`data/models.yaml`)."""
+    source = models.source
+    read_on = source.verified or (source.read.on if source.read is not None else source.stated)
+    due = models.recheck_due()
+    return Staleness(
+        table="model tokens (genai-prices)",
+        file=file,
+        effective=source.stated,
+        recheck_months=models.recheck_months,
+        last_checked=models.checked(),
+        read_last=read_on,
+        through_copies=int(source.verified is None),
+        cited=1,
+        due=due,
+        overdue_days=(today - due).days,
+    )
 
 
 def stale_tables(tables: Iterable[TableVersion], today: dt.date) -> list[Staleness]:

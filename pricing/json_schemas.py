@@ -72,6 +72,35 @@ def _scenarios_schema() -> dict[str, Any]:
     }
 
 
+def _account_schema() -> dict[str, Any]:
+    """An account file (see `pricing.accounts`): its agents, each a profile, and what they share, once."""
+    from model.account import MAX_AGENTS
+    from pricing.accounts import ACCOUNT_FIELDS
+
+    shared = _profile_file_schema()
+    return {
+        "title": "AccountFile",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["agents"],
+        "properties": {
+            "version": {"enum": [1, 2]},
+            "name": {"type": "string", "minLength": 1, "maxLength": 120, "description": "The account's name"},
+            "description": {"type": "string", "maxLength": 2000},
+            "agents": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_AGENTS,
+                "description": "Each agent a profile (it may `extends` a preset); it may not give the shared "
+                "fields: " + ", ".join(ACCOUNT_FIELDS),
+                "items": {"$ref": "profile.schema.json"},
+            },
+            **{name: shared["properties"][name] for name in ACCOUNT_FIELDS},
+        },
+        "$defs": shared.get("$defs", {}),
+    }
+
+
 def json_schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, generated from the pydantic models (unknown keys forbidden)."""
     schemas = {
@@ -82,6 +111,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "criteria.schema.json": Criteria.model_json_schema(),
         "models.schema.json": ModelsFile.model_json_schema(),
         "scenarios.schema.json": _scenarios_schema(),
+        "account.schema.json": _account_schema(),
     }
     for name, schema in schemas.items():
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -1028,11 +1028,7 @@ class PriceTable(_Strict):
 
     def recheck_due(self) -> dt.date:
         """When its sources are due to be read again: `recheck_months` after `checked()`."""
-        checked = self.checked()
-        months = checked.month - 1 + self.recheck_months
-        year, month = checked.year + months // 12, months % 12 + 1
-        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-        return dt.date(year, month, min(checked.day, last))
+        return months_after(self.checked(), self.recheck_months)
 
     def numbers(self) -> dict[tuple[str, ...], Number | Tiered]:
         """Every sourced number of the table, keyed by its path (e.g. ('plans', 'pro', 'fee'))."""
@@ -1085,6 +1081,18 @@ class PriceTable(_Strict):
         return item.confidence or self.sources[item.source].confidence
 
 
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day where it has fewer).
+
+    >>> months_after(dt.date(2026, 11, 30), 3), months_after(dt.date(2026, 11, 19), 3)
+    (datetime.date(2027, 2, 28), datetime.date(2027, 2, 19))
+    """
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
 class ModelsFile(_Strict):
     """`data/models.yaml`: the pinned `genai-prices` version whose bundled snapshot prices the model's
     tokens (`pricing.tokens`), and where and when that snapshot comes from."""
@@ -1094,6 +1102,16 @@ class ModelsFile(_Strict):
     pinned: Text = Field(pattern=r"^\d+(\.\d+)*$")
     recheck_months: int = Field(ge=1, le=24)
     source: Source
+
+    def checked(self) -> dt.date:
+        """The day the snapshot is known to hold: the day it was verified, or the date of what was read."""
+        if self.source.verified is not None:
+            return self.source.verified
+        assert self.source.read is not None
+        return self.source.read.dated
+
+    def recheck_due(self) -> dt.date:
+        return months_after(self.checked(), self.recheck_months)
 
 
 class PriceBook(BaseModel):

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from model.account_out import AccountEstimateOut
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.profile import WorkloadProfile, field_title, field_unit
@@ -415,6 +416,29 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
     return sections
 
 
+def _account_section(out: AccountEstimateOut) -> Section:
+    """The profile and the other agents on its account: each option's one bill and each agent's share."""
+    from report.account import account_lines
+
+    names = [a.name for a in out.agents]
+    return Section(
+        f"The account: {len(names)} agents on one bill",
+        paragraphs=(*account_lines(out), f"Shares: {out.share_rule}."),
+        header=("Option", "Plan", "Account", *names, "As separate accounts", "With the model's tokens"),
+        rows=tuple(
+            (
+                o.name + (f", {o.design}" if o.design else ""),
+                o.plan if o.applicable else "cannot run every agent",
+                money(o.monthly_usd),
+                *[money(o.agents_usd[n]) for n in names],
+                money(sum(o.alone_usd.values())),
+                money(o.with_tokens_usd),
+            )
+            for o in out.options
+        ),
+    )
+
+
 def build_document(analysis: Analysis, generated: dt.date | None = None) -> Document:
     """Every section of the report, in reading order: with an outlook, page one first (the decision,
     the path, the inputs that matter), then the detail."""
@@ -540,6 +564,8 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
                 ),
             )
         )
+    if analysis.account is not None:
+        sections.append(_account_section(analysis.account))
     plan_tables = [(o, plan_rows(o)) for o in result.options]
     sections += [
         Section(

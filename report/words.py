@@ -493,23 +493,17 @@ TOKENS_NOTE = (
 
 def tokens_sentence(v: Verdict, result: EstimateOut) -> str | None:
     """The model's bill beside the orchestrator's, and the orchestrator's share of the whole, for the
-    named option; None when the profile names no model."""
+    named option (short: the headline's second line); None when the profile names no model."""
     t = result.tokens
     if t is None:
         return None
-    what = (
-        f"The model's tokens add {money(t.monthly_usd)} a month on every option ({t.provider} {t.name}, "
-        f"{many(t.calls_per_month)} calls)"
-    )
+    what = f"The model's tokens add {money(t.monthly_usd)} a month on every option"
     best = v.best
     if best is None:
         return what + "."
     whole = best.monthly_usd + t.monthly_usd
     share = best.monthly_usd / whole if whole > 0 else 0.0
-    return (
-        f"{what}: with them, the agent costs {money(whole)} a month on {option_name(best)}, the orchestrator "
-        f"{share:.1%} of it."
-    )
+    return f"{what}; with them, {option_name(best)} is {share:.1%} of the whole ({money(whole)} a month)."
 
 
 def context_warning(result: EstimateOut) -> str | None:

@@ -180,3 +180,40 @@ def test_a_path_outside_the_data_directory_reads_too(tmp_path: Path):
     path = tmp_path / "ours.yaml"
     path.write_text("agents:\n  - {name: one, extends: coding-agent}\n")
     assert read_workload(path).agents[0].name == "one"
+
+
+def test_the_report_shows_the_account_beside_the_profile():
+    from dataclasses import replace
+
+    from model.analysis import analyse
+    from report.builders import build_markdown
+
+    workload = read_workload(ACCOUNT_FILE)
+    account = estimate_account(workload.agents, BOOK)
+    out = account_out(workload.name, workload.description, account)
+    analysis = replace(analyse(workload.agents[0], BOOK, draws=200), account=out)
+    text = build_markdown(analysis, ON).decode("utf-8")
+    assert "The account: 2 agents on one bill" in text
+    best = account.cheapest()
+    assert best is not None and f"{account.total(best):,.2f}" in text
+    assert "Research agent" in text and "Shares:" in text
+
+
+def test_the_account_file_and_the_contract_match_their_published_schemas():
+    import jsonschema
+    import yaml
+    from referencing import Registry, Resource
+
+    schemas = DATA_DIR / "schema"
+    profile = json.loads((schemas / "profile.schema.json").read_text())
+    registry = Registry().with_resource("profile.schema.json", Resource.from_contents(profile))
+    validator = jsonschema.Draft202012Validator(
+        json.loads((schemas / "account.schema.json").read_text()), registry=registry
+    )
+    validator.validate(yaml.safe_load(ACCOUNT_FILE.read_text()))
+    assert not validator.is_valid({"agents": [{"extends": "coding-agent"}], "agnets": []})
+    assert not validator.is_valid({"agents": []})
+    workload = read_workload(ACCOUNT_FILE)
+    out = account_out(workload.name, workload.description, estimate_account(workload.agents, BOOK))
+    contract = json.loads((schemas / "account-estimate.schema.json").read_text())
+    jsonschema.validate(json.loads(out.model_dump_json()), contract)

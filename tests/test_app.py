@@ -495,13 +495,16 @@ def test_the_model_s_tokens_are_the_headline_s_second_line_and_follow_the_sideba
     assert again != want and _second_lines(at).startswith(str(again))
     assert param(at, "output_tokens_per_step") == "4000"
     at.selectbox(key=field_key("model")).set_value("openai/gpt-4o").run()
-    assert param(at, "model") == "openai/gpt-4o" and "OpenAI" in _second_lines(at)
+    other = changed.model_copy(update={"model": "openai/gpt-4o"})
+    head = headline_of(other, read_pricebook(on=dt.date.today()), criteria=CRITERIA)
+    assert param(at, "model") == "openai/gpt-4o"
+    assert _second_lines(at).startswith(str(tokens_sentence(head.verdict, head.result)))
     at.selectbox(key=field_key("model")).set_value("").run()  # no model: the tokens typed are kept, not priced
     assert not at.exception, [e.value for e in at.exception]
     assert "The model's tokens" not in " ".join(m.value for m in at.markdown)
     assert at.number_input(key=field_key("output_tokens_per_step")).value == 4000
     at.selectbox(key=field_key("model")).set_value("openai/gpt-4o").run()
-    assert "OpenAI" in _second_lines(at)
+    assert _second_lines(at).startswith(str(tokens_sentence(head.verdict, head.result)))
     at.selectbox(key="preset").set_value("deep-research").run()
     assert at.selectbox(key=field_key("model")).value == presets["deep-research"].model
 
@@ -511,3 +514,53 @@ def test_a_link_naming_a_model_the_catalogue_lacks_is_explained_and_the_rest_kep
     shown = problems_shown(at)
     assert "anthropic/claude-sonet-4-5" in shown and "anthropic/claude-sonnet-4-5" in shown
     assert at.number_input(key=field_key("monthly_runs")).value == 1234
+
+
+ACCOUNT_LINK = {
+    "view": "account",
+    "monthly_runs": "40000",
+    "a1": "Research agent",
+    "a1.preset": "deep-research",
+    "a1.monthly_runs": "2000",
+    "a1.steps_per_run": "300",
+}
+
+
+def test_the_account_view_prices_the_sidebar_s_profile_and_its_agents_as_one_account(presets):
+    """The link's agents are priced with the sidebar's profile as one account, as the engine prices them;
+    adding, duplicating and removing an agent reaches the engine and the link."""
+    from model.account import estimate_account
+    from model.account_out import account_out
+    from report.account import account_lines
+
+    at = start(ACCOUNT_LINK)
+    coding = presets["coding-agent"].model_copy(update={"monthly_runs": 40000.0})
+    coding = coding.model_copy(update={"name": coding.name + " (edited)"})
+    research = presets["deep-research"].model_copy(
+        update={"monthly_runs": 2000.0, "steps_per_run": 300.0, "name": "Research agent"}
+    )
+    shown = plain(" ".join(m.value for m in at.markdown))
+    account = estimate_account([coding, research], read_pricebook(on=dt.date.today()))
+    best = account.cheapest()
+    assert best is not None and f"${account.total(best):,.2f} a month" in shown
+    out = account_out("x", "", account)
+    assert account_lines(out)[1] in shown  # each agent's share, as the engine splits the bill
+    at.text_input(key="account.new.name").set_value("Second coder")
+    at.button(key="account.add").click().run()
+    assert param(at, "a2") == "Second coder" and "a2.preset" not in at.query_params
+    at.button(key="account.dup.0").click().run()
+    assert param(at, "a2") == "Research agent (copy)" and param(at, "a2.preset") == "deep-research"
+    at.button(key="account.remove.0").click().run()
+    at.button(key="account.remove.0").click().run()
+    at.button(key="account.remove.0").click().run()
+    assert not [k for k in at.query_params if k.startswith("a1")]
+    assert any("One agent so far" in i.value for i in at.info)
+
+
+def test_an_agent_s_name_is_its_own_and_a_bad_agent_in_a_link_is_named():
+    at = start({**ACCOUNT_LINK, "a2": "Other", "a2.monthly_runs": "-5", "a0": "x"})
+    shown = problems_shown(at)
+    assert "a2.monthly_runs" in shown and "a0" in shown
+    at.text_input(key="account.new.name").set_value("Research agent")
+    at.button(key="account.add").click().run()
+    assert any("already an agent of this account" in w.value for w in at.warning)

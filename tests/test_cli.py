@@ -104,6 +104,7 @@ def test_schema_command_writes_all_schemas(capsys, tmp_path):
         "criteria.schema.json",
         "models.schema.json",
         "scenarios.schema.json",
+        "account.schema.json",
     }
 
 

@@ -182,3 +182,13 @@ def test_the_pin_and_the_installed_package_agree_or_the_data_is_refused(tmp_path
         PricingError, match=r"models.yaml.*pinned.*0\.2\.5 is installed but data/models.yaml pins 0\.0\.1"
     ):
         read_models(copy)
+
+
+def test_the_snapshot_is_due_for_a_re_check_as_a_table_is():
+    from pricing.checks import stale_models
+
+    models = read_models(DATA_DIR)
+    due = models.recheck_due()
+    assert not stale_models(models, "models.yaml", due).stale
+    late = stale_models(models, "models.yaml", due + dt.timedelta(days=1))
+    assert late.stale and late.overdue_days == 1 and late.last_checked == models.source.read.dated

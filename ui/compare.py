@@ -104,8 +104,9 @@ def render_headline(head: Headline, today: dt.date) -> None:
     details = verdict_details(v, result, today)
     lines += [escape(d) for d in details if d.startswith(("Set aside", "Your answers lean", "What could still"))]
     stale = [o for o in (v.best, v.runner) if o is not None and overdue(o, today)]
-    if stale:
-        lines.append("⚠ " + "; ".join(escape(f"{option_name(o)}: {checked_text(o.pricing, today)}") for o in stale))
+    if stale:  # short: the Compare view's figures say each option's in full
+        held = "; ".join(f"{option_name(o)} as of {o.pricing.checked:%Y-%m-%d}" for o in stale if o.pricing.checked)
+        lines.append("⚠ " + escape(f"Prices overdue for a re-check: {held}"))
     if lines:
         st.markdown("  \n".join(lines))
     unpriced = unpriced_note(result)

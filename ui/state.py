@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,7 @@ VIEWS = {
     "compare": "Compare",
     "outlook": "Outlook",
     "scenarios": "Scenarios",
+    "account": "Account",
     "limits": "Limits",
     "checklist": "Checklist",
     "pricing": "Pricing",
@@ -97,6 +98,9 @@ class UiState:
     """Named scenarios beside the profile: each the profile with some link parameters changed."""
     base_name: str | None = None
     """The profile's own name as a scenario (`s0`); None: "As profiled"."""
+    agents: tuple[ScenarioLink, ...] = ()
+    """The other agents on the profile's account (`a<N>`): each the profile with some link parameters
+    changed, as a scenario is; the Account view prices them together."""
 
 
 @dataclass(frozen=True)
@@ -541,6 +545,7 @@ def decode(
             and key not in PROFILE_FIELDS
             and not key.startswith(LINKED_PREFIXES)
             and not SCENARIO_KEY.match(key)
+            and not AGENT_KEY.match(key)
         ):
             problems.append(
                 (
@@ -554,14 +559,11 @@ def decode(
             )
     linked, base_name, bad_scenarios = scenarios_from(data)
     problems += bad_scenarios
-    usable: list[ScenarioLink] = []
     base_params = profile_params({k: v for k, v in data.items() if not SCENARIO_KEY.match(k)})
-    for number, scenario in enumerate(linked, 1):
-        _, wrong = scenario_profile(base_params, scenario, presets, criteria, allowed)
-        wrong = [p for p in wrong if p[0] in scenario.changes]  # the profile's own are reported once
-        bad_keys = {p[0] for p in wrong}
-        problems += [(f"s{number}.{f}", v, f"{msg} (in scenario {scenario.name!r})") for f, v, msg in wrong]
-        usable.append(ScenarioLink(scenario.name, {k: v for k, v in scenario.changes.items() if k not in bad_keys}))
+    usable = _usable(linked, "s", "scenario", base_params, presets, criteria, allowed, problems)
+    others, _, bad_agents = scenarios_from(data, letter="a", most=MAX_LINKED_AGENTS, what="agent")
+    problems += bad_agents
+    agents = _usable(others, "a", "agent", base_params, presets, criteria, allowed, problems)
     return UiState(
         preset=preset,
         profile=profile,
@@ -572,10 +574,36 @@ def decode(
         table=table,
         scenarios=tuple(usable),
         base_name=base_name,
+        agents=tuple(agents),
     ), problems
 
 
+def _usable(
+    linked: Sequence[ScenarioLink],
+    letter: str,
+    what: str,
+    base_params: Mapping[str, str],
+    presets: Mapping[str, WorkloadProfile],
+    criteria: Criteria | None,
+    allowed: Allowed | None,
+    problems: list[Problem],
+) -> list[ScenarioLink]:
+    """Each linked scenario (or agent) with the changes that make a valid profile; the others are
+    named in `problems`, and the profile's own value kept for them."""
+    usable: list[ScenarioLink] = []
+    for number, scenario in enumerate(linked, 1):
+        _, wrong = scenario_profile(base_params, scenario, presets, criteria, allowed)
+        wrong = [p for p in wrong if p[0] in scenario.changes]  # the profile's own are reported once
+        bad_keys = {p[0] for p in wrong}
+        problems += [(f"{letter}{number}.{f}", v, f"{msg} (in {what} {scenario.name!r})") for f, v, msg in wrong]
+        usable.append(ScenarioLink(scenario.name, {k: v for k, v in scenario.changes.items() if k not in bad_keys}))
+    return usable
+
+
 SCENARIO_KEY = re.compile(r"^s([0-9])(?:\.(.+))?$")
+AGENT_KEY = re.compile(r"^a([0-9])(?:\.(.+))?$")
+MAX_LINKED_AGENTS = 7
+"""Agents a link holds beside the profile's own (an account holds eight)."""
 LINKED_PREFIXES = ("ops.", "setup.", "migrate.", YOURS, NEED, PATH, RANGE)
 """Prefixes of the link parameters that describe the profile beyond its fields."""
 MAX_LINKED = 5
@@ -589,30 +617,37 @@ def profile_params(params: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in params.items() if k in keep or k.startswith(LINKED_PREFIXES)}
 
 
-def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...], str | None, list[Problem]]:
+def scenarios_from(
+    params: Mapping[str, str], *, letter: str = "s", most: int = MAX_LINKED, what: str = "scenario"
+) -> tuple[tuple[ScenarioLink, ...], str | None, list[Problem]]:
     """The scenarios a link names (`s1` … `s5`), the profile's own scenario name (`s0`), and the
-    problems: a number out of range, changes without a name, a parameter the profile lacks."""
+    problems: a number out of range, changes without a name, a parameter the profile lacks. With
+    `letter="a"`, the other agents of the profile's account (`a1` …), read the same way."""
+    pattern = SCENARIO_KEY if letter == "s" else AGENT_KEY
     found: dict[int, dict[str, Any]] = {}
     problems: list[Problem] = []
     base_name = None
     for key, value in params.items():
-        match = SCENARIO_KEY.match(key)
+        match = pattern.match(key)
         if match is None:
             continue
         number = int(match[1])
+        if number == 0 and letter != "s":
+            problems.append((key, value, f"{letter}1 to {letter}{most}: the profile itself is the first {what}"))
+            continue
         if number == 0:
             if match[2] is None and value.strip() and not NOT_ONE_LINE.search(value):
                 base_name = value.strip()[:80]
             else:
                 problems.append((key, value, "s0=<name>: the profile's own name as a scenario"))
             continue
-        if number > MAX_LINKED:
-            problems.append((key, value, f"scenarios s1 to s{MAX_LINKED}"))
+        if number > most:
+            problems.append((key, value, f"{what}s {letter}1 to {letter}{most}"))
             continue
         entry = found.setdefault(number, {"name": None, "changes": {}})
         if match[2] is None:
             if NOT_ONE_LINE.search(value) or look_alike_word(value) is not None:
-                problems.append((key, value, "a scenario's name: one line, each word in one alphabet"))
+                problems.append((key, value, f"a {what}'s name: one line, each word in one alphabet"))
                 continue
             entry["name"] = value.strip()[:80]
         elif match[2] in profile_params({match[2]: value}):
@@ -622,7 +657,7 @@ def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...],
                 (
                     key,
                     value,
-                    "s<N>.<parameter> for a profile parameter: a field, options, "
+                    f"{letter}<N>.<parameter> for a profile parameter: a field, options, "
                     "engineer_cost, ops.<option>, your.<option>.<field> or need.<field>",
                 )
             )
@@ -630,7 +665,13 @@ def scenarios_from(params: Mapping[str, str]) -> tuple[tuple[ScenarioLink, ...],
     for number in sorted(found):
         entry = found[number]
         if not entry["name"]:
-            problems.append((f"s{number}", "", "a scenario's name, s<N>=<name>, beside its changes s<N>.<parameter>"))
+            problems.append(
+                (
+                    f"{letter}{number}",
+                    "",
+                    f"a {what}'s name, {letter}<N>=<name>, beside its changes {letter}<N>.<parameter>",
+                )
+            )
             continue
         out.append(ScenarioLink(entry["name"], dict(entry["changes"])))
     return tuple(out), base_name, problems
@@ -763,6 +804,10 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
         params[f"s{number}"] = scenario.name
         for key, value in sorted(scenario.changes.items()):
             params[f"s{number}.{key}"] = value
+    for number, agent in enumerate(state.agents, 1):
+        params[f"a{number}"] = agent.name
+        for key, value in sorted(agent.changes.items()):
+            params[f"a{number}.{key}"] = value
     return params
 
 
@@ -822,6 +867,7 @@ class Session:
         for question in self.criteria.questions:
             self.store[f"q.{question.id}"] = state.answers.get(question.id)  # None: not answered
         self.store["scenarios"] = list(state.scenarios)
+        self.store["agents"] = list(state.agents)
         self.store["scenario_base_name"] = state.base_name
 
     def set_profile(self, profile: WorkloadProfile, *, team: bool = True, buyer: bool | None = None) -> None:
@@ -939,6 +985,7 @@ class Session:
             table=self._table(),
             scenarios=tuple(self.store.get("scenarios") or ()),
             base_name=self.store.get("scenario_base_name"),
+            agents=tuple(self.store.get("agents") or ()),
         )
 
     def _table(self) -> str | None:

@@ -127,12 +127,15 @@ def test_every_view_renders(page):
 
 def test_every_option_is_shown_and_a_short_list_narrows_them(page):
     open_app(page)
-    options = summarize(estimate(PRESETS["coding-agent"], read_pricebook(on=dt.date.today()))).options
+    result = summarize(estimate(PRESETS["coding-agent"], read_pricebook(on=dt.date.today())))
+    options = result.options
+    tokens = 2 if result.tokens is not None else 0  # the model's bill, and the whole with the cheapest option
     metrics = page.locator("[data-testid=stMetric]")
     page.locator("[data-testid=stExpander] summary").filter(has_text="other").first.click()
     wait_idle(page)
-    expect(metrics.locator("[data-testid=stMetricLabel]")).to_have_count(len(options), timeout=TIMEOUT)
+    expect(metrics.locator("[data-testid=stMetricLabel]")).to_have_count(len(options) + tokens, timeout=TIMEOUT)
     labels = metrics.locator("[data-testid=stMetricLabel]").all_inner_texts()
+    labels = [label for label in labels if not label.startswith(("Model tokens", "With "))]
     # (a ⚠ after a name marks prices overdue for a re-check)
     assert sorted(label.strip().removesuffix(" ⚠") for label in labels) == sorted(option_name(o) for o in options)
     unable = [o for o in options if not o.applicable]
@@ -142,7 +145,7 @@ def test_every_option_is_shown_and_a_short_list_narrows_them(page):
 
     short = ",".join(o.id for o in options[:2])
     open_app(page, f"?options={short}")
-    expect(metrics).to_have_count(2, timeout=TIMEOUT)
+    expect(metrics).to_have_count(2 + tokens, timeout=TIMEOUT)
     assert page.locator("[data-testid=stExpander] summary").filter(has_text="other").count() == 0
     assert parse_qs(urlsplit(page.url).query)["options"] == [short]
 

@@ -223,3 +223,36 @@ def test_the_price_history_and_scenario_pickers_read_in_words(sized):
     assert options, "no field matched"
     assert not any("_" in o for o in options), options
     show_view(sized, "Compare")
+
+
+ACCOUNT = (
+    "?preset=coding-agent&view=account&monthly_runs=40000&a1=Research%20agent&a1.preset=deep-research"
+    "&a1.monthly_runs=2000&a1.steps_per_run=300"
+)
+
+
+def test_the_account_view_reads_on_both_screens_and_says_the_engine_s_figure(sized):
+    """The account's chart draws every option that runs both agents, nothing in it is cut short or past it,
+    nothing scrolls sideways, and the figure said is the engine's for the two agents as one account."""
+    from model.account import estimate_account
+
+    open_app(sized, ACCOUNT)
+    sized.get_by_text("Several agents, one account", exact=True).first.wait_for(timeout=TIMEOUT)
+    sized.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=stMain] [data-testid=stVegaLiteChart] svg.marks').length >= 1",
+        timeout=TIMEOUT,
+    )
+    wait_idle(sized)
+    sized.wait_for_timeout(1500)
+    found = sized.evaluate(CUT)
+    assert found["cut"] == [] and found["sideways"] <= 1
+    coding = PRESETS["coding-agent"].model_copy(update={"monthly_runs": 40000.0})
+    research = PRESETS["deep-research"].model_copy(
+        update={"monthly_runs": 2000.0, "steps_per_run": 300.0, "name": "Research agent"}
+    )
+    account = estimate_account([coding, research], read_pricebook(on=dt.date.today()))
+    best = account.cheapest()
+    assert best is not None
+    expect(
+        sized.locator("[data-testid=stMain]").get_by_text(f"${account.total(best):,.2f} a month", exact=False).first
+    ).to_be_visible(timeout=TIMEOUT)
