@@ -1,8 +1,10 @@
 """What the agent's model calls cost, beside the orchestrator: the same on every option.
 
-Every attempt of a step calls the model once: a retried step calls it again on every option (each
-one checkpoints a completed step's result and hands it back on a replay or resume, so no option
-calls the model again for a step that finished; `pricing/tokens.py` says whose prices). Step n of a
+Every attempt of a step calls the model once: a retried step calls it again on every option. A
+step that finished is counted as checkpointed: its result handed back on a replay or a resume, its
+call not made again. A runtime that re-runs a run's finished steps when it retries one (steps
+written inline in the run's code rather than as checkpointed steps or tasks of their own) would
+call the model again for them; that is not counted yet (`pricing/tokens.py` says whose prices). Step n of a
 run sends the first step's input plus n - 1 times the growth; of that input, the cached tokens (the
 first step's, plus n - 1 times their own growth: the conversation so far, a prefix the provider
 has cached) are read from the provider's prompt cache. A request whose whole input passes a tier's start pays that

@@ -486,8 +486,9 @@ def many(value: float) -> str:
 
 
 TOKENS_NOTE = (
-    "the same on every option: a retried step calls the model again on each, and none calls it again for a step "
-    "that finished"
+    "the same on every option: every attempt of a step calls the model once; a runtime that re-runs a run's "
+    "finished steps when it retries one (steps written inline in the run's code, not as checkpointed steps or "
+    "tasks of their own) calls the model again for them, which is not counted here"
 )
 
 

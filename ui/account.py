@@ -75,7 +75,11 @@ def _words(changes: dict[str, str] | Mapping[str, str], session: Session) -> str
             parts.append(f"from the preset “{preset.name if preset is not None else value}”")
         elif key in PROFILE_FIELDS and key in WorkloadProfile.model_fields:
             unit = field_unit(key)
-            parts.append(f"{field_title(key).lower()} {value}{' ' + unit if unit else ''}")
+            try:
+                shown = f"{float(value):,.12g}"
+            except ValueError:
+                shown = value
+            parts.append(f"{field_title(key).lower()} {shown}{' ' + unit if unit else ''}")
         else:
             parts.append(f"{key} {value}")
     return ", ".join(parts)
