@@ -131,7 +131,9 @@ def account_out(name: str, description: str, account: AccountEstimate) -> Accoun
                     )
                     for row in shares.to_dict("records")
                 ],
-                with_tokens_usd=account.total(option.id) + tokens_usd,
+                with_tokens_usd=account.total(option.id)
+                + tokens_usd
+                + sum(t.reruns_usd.get(option.id, 0.0) for t in tokens if t is not None),
             )
         )
     options.sort(key=lambda o: (not o.applicable, o.monthly_usd))

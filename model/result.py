@@ -22,6 +22,7 @@ from model.limits import LimitProjection
 from model.lines import Line, PriceRef
 from model.meters import plan_name
 from model.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
+from model.tokens import rerun_share
 from model.units import BYTES_PER_MB
 from model.usage import Usage
 from pricing.schema import Measure, Number, PlanFeatures, PriceBook, PriceTable, Tiered
@@ -560,6 +561,9 @@ class TokensOut(_Out):
     call passes it cannot be run as described (`context_step` says from which step)."""
     context_step: int | None = None
     """The first step whose input and output pass the context window; None when none does."""
+    reruns_usd: dict[str, float] = {}
+    """Option id -> what it adds a month on top of `monthly_usd`, where its retries re-run a run's finished
+    inline steps and so call the model again for them (its table's `inline_retry_reruns_finished_steps`)."""
 
 
 class EstimateOut(_Out):
@@ -1207,4 +1211,9 @@ def tokens_out(estimate: Estimate, index: int, profile: WorkloadProfile) -> Toke
         largest_input_tokens=largest,
         context_window=window,
         context_step=step,
+        reruns_usd={
+            o.id: float(rerun_share(o.table) * bill.reruns_cost[index])
+            for o in estimate.options
+            if rerun_share(o.table) * bill.reruns_cost[index] > 0
+        },
     )

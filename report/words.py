@@ -486,9 +486,7 @@ def many(value: float) -> str:
 
 
 TOKENS_NOTE = (
-    "the same on every option: every attempt of a step calls the model once; a runtime that re-runs a run's "
-    "finished steps when it retries one (steps written inline in the run's code, not as checkpointed steps or "
-    "tasks of their own) calls the model again for them, which is not counted here"
+    "the same on every option that keeps a finished step's result: every attempt of a step calls the model once"
 )
 
 
@@ -502,7 +500,10 @@ def tokens_sentence(v: Verdict, result: EstimateOut) -> str | None:
     best = v.best
     if best is None:
         return what + "."
-    whole = best.monthly_usd + t.monthly_usd
+    extra = t.reruns_usd.get(best.id, 0.0)
+    if extra > 0:
+        what += f", {money(extra)} more on {option_name(best)} (its retries re-run the finished inline steps)"
+    whole = best.monthly_usd + t.monthly_usd + extra
     share = best.monthly_usd / whole if whole > 0 else 0.0
     return f"{what}; with them, {option_name(best)} is {share:.1%} of the whole ({money(whole)} a month)."
 
@@ -549,6 +550,13 @@ def tokens_lines(result: EstimateOut) -> list[str]:
     ]
     if t.per_request_usd:
         lines.append(f"Each call also pays {money(t.per_request_usd)}.")
+    if t.reruns_usd:
+        names = _names(result)
+        more = "; ".join(f"{names.get(k, k)} {money(v)}" for k, v in sorted(t.reruns_usd.items(), key=lambda kv: kv[1]))
+        lines.append(
+            "Where a retry runs a run's code again from its start, the steps written inline before the one retried "
+            f"call the model again: a month, {more} more."
+        )
     source = tokens_source(result)
     if source is not None:
         lines.append(source)

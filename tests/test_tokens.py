@@ -13,7 +13,7 @@ import pytest
 from genai_prices import Usage, calc_price
 
 from model.engine import estimate
-from model.profile import Columns, ProfileError, WorkloadProfile, parse_profile, profiles_frame
+from model.profile import Columns, ProfileError, StepKind, WorkloadProfile, parse_profile, profiles_frame
 from model.result import summarize
 from model.tokens import price_tokens
 from pricing.load import DATA_DIR, PricingError, read_models, read_pricebook
@@ -192,3 +192,29 @@ def test_the_snapshot_is_due_for_a_re_check_as_a_table_is():
     assert not stale_models(models, "models.yaml", due).stale
     late = stale_models(models, "models.yaml", due + dt.timedelta(days=1))
     assert late.stale and late.overdue_days == 1 and late.last_checked == models.source.read.dated
+
+
+def test_an_option_whose_retries_re_run_finished_inline_steps_pays_their_calls_again():
+    """A retry that runs a run's code again from its start calls the model again for every inline step
+    before the retried one: per run, the retry rate times the sum over steps n of the calls of steps
+    1 … n-1, priced call by call here with `calc_price` (a growing context that crosses a tier)."""
+    from model.tokens import RERUNS, rerun_share
+
+    book = read_pricebook(on=ON)
+    rerunning = [t.id for t in book.options() if rerun_share(t) > 0]
+    assert rerunning, f"some table states {RERUNS}"
+    ref, steps, first, growth, cached, output = "anthropic/claude-sonnet-4-5", 40, 20_000, 6_000, 15_000, 900
+    inline = _profile(ref, steps, first, growth, cached, output, step_kind="inline", retry_rate=0.1)
+    as_tasks = inline.model_copy(update={"step_kind": StepKind.TASK})
+    result = estimate([inline, as_tasks], book)
+    calls = [
+        _theirs(ref, k, first, growth, cached, output, 0) - _theirs(ref, k - 1, first, growth, cached, output, 0)
+        for k in range(1, steps + 1)
+    ]
+    expected = 0.1 * sum(sum(calls[: n - 1]) for n in range(1, steps + 1))
+    for option in rerunning:
+        share = rerun_share(book.table(option))
+        assert summarize(result, 0).tokens.reruns_usd[option] == pytest.approx(share * expected, rel=1e-9)
+        assert option not in summarize(result, 1).tokens.reruns_usd  # steps that are tasks keep their results
+    others = [t.id for t in book.options() if rerun_share(t) == 0]
+    assert others and not set(others) & set(summarize(result, 0).tokens.reruns_usd)

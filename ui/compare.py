@@ -124,7 +124,7 @@ def _tokens(head: Headline) -> None:
     left, right = st.columns(2)
     left.metric("Model tokens, on every option", f"{money(t.monthly_usd, cents=False)}/mo", border=True)
     if v.best is not None:
-        whole = v.best.monthly_usd + t.monthly_usd
+        whole = v.best.monthly_usd + t.monthly_usd + t.reruns_usd.get(v.best.id, 0.0)
         right.metric(
             f"With {option_name(v.best)}",
             f"{money(whole, cents=False)}/mo",
