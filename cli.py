@@ -243,20 +243,26 @@ def _load_workload(path: Path, data: Path | None, book: PriceBook) -> Workload:
     return read_workload(path, known=known_from(book, options), root=data)
 
 
-def _compare_account(args: argparse.Namespace, book: PriceBook, workload: Workload) -> int:
+def _compare_account(
+    args: argparse.Namespace, book: PriceBook, workload: Workload, criteria: Criteria, answers: dict[str, str]
+) -> int:
     """An account of agents: each option's one bill, each agent's share, a split where cheaper."""
     from model.account import estimate_account
     from model.account_out import account_out
     from report.account import account_json, account_markdown, account_table
 
-    ignored = _single_profile_flags(args)
+    ignored = [flag for flag in _single_profile_flags(args) if flag != "--answer"]
     if ignored:
         raise CliError(
             f"compare: {', '.join(ignored)} go with a single profile; an account file ({len(workload.agents)} agents) "
-            "is compared on its monthly bills"
+            "is compared on its monthly bills (with the checklist's --answer)"
         )
+    from model.analysis import checklist_of
+
+    checklist = checklist_of(workload.profile, book, criteria, answers)
     options = workload.profile.options or None
-    out = account_out(workload.name, workload.description, estimate_account(workload.agents, book, options))
+    account = estimate_account(workload.agents, book, options, set_aside=checklist.set_aside)
+    out = account_out(workload.name, workload.description, account)
     writer = {"json": account_json, "md": account_markdown, "table": account_table}[args.format]
     sys.stdout.write(writer(out))
     return EXIT_OK
@@ -308,7 +314,7 @@ def _compare(args: argparse.Namespace) -> int:
     answers = _answers(args, criteria)
     workload = _load_workload(args.profile, args.data, book)
     if workload.account:
-        return _compare_account(args, book, workload)
+        return _compare_account(args, book, workload, criteria, answers)
     profile = workload.profile
     head = headline_of(profile, book, criteria=criteria, answers=answers, draws=args.draws, seed=args.seed)
     result = with_verdict(head.result, head.verdict)

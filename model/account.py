@@ -19,14 +19,15 @@ would pay in all. The shares of a line add up to it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from model.billing import Array
 from model.engine import Estimate, OptionEstimate, estimate
+from model.findings import Finding
 from model.fit import STATUSES, WORKAROUND
 from model.profile import WorkloadProfile, profiles_frame
 from model.usage import ACCOUNT
@@ -65,6 +66,8 @@ class AccountEstimate:
     mixed: Mixed | None
     """The cheapest split of the agents across two options, where it is cheaper than every single
     option that can run them all (or where none can)."""
+    set_aside: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
+    """Option id -> why the checklist's answers set it aside: never the cheapest, never in a split."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -87,6 +90,9 @@ class AccountEstimate:
         return "+".join(designs)
 
     def applicable(self, option_id: str) -> bool:
+        """The option runs every agent at a public price and the answers do not set it aside."""
+        if option_id in self.set_aside:
+            return False
         return STATUSES.index(self.status(option_id)) <= STATUSES.index(WORKAROUND)
 
     def cheapest(self) -> str | None:
@@ -175,20 +181,27 @@ def _best_split(count: int, costs: dict[str, dict[frozenset[int], float]], to_be
 
 
 def estimate_account(
-    agents: Sequence[WorkloadProfile], book: PriceBook, options: Sequence[str] | None = None
+    agents: Sequence[WorkloadProfile],
+    book: PriceBook,
+    options: Sequence[str] | None = None,
+    *,
+    set_aside: Mapping[str, tuple[Finding, ...]] | None = None,
 ) -> AccountEstimate:
     """Price the agents as one account on every option (or those named), each agent alone, and the
-    cheapest split across two options where that beats every single option."""
+    cheapest split across two options where that beats every single option. The options `set_aside`
+    by the checklist's answers are priced and shown, never named cheapest nor put in a split."""
     if not agents:
         raise ValueError("an account needs at least one agent")
     if len(agents) > MAX_AGENTS:
         raise ValueError(f"an account holds at most {MAX_AGENTS} agents (got {len(agents)})")
     together = estimate(_frame(agents, [0] * len(agents)), book, options)
     alone = estimate(list(agents), book, options)
-    account = AccountEstimate(tuple(agents), together, alone, None)
+    aside = dict(set_aside or {})
+    account = AccountEstimate(tuple(agents), together, alone, None, aside)
     if len(agents) < 2:
         return account
     single = account.cheapest()
     to_beat = account.total(single) if single is not None else float("inf")
-    mixed = _best_split(len(agents), _mixed(agents, book, options), to_beat)
-    return AccountEstimate(account.agents, together, alone, mixed)
+    costs = {k: v for k, v in _mixed(agents, book, options).items() if k not in aside}
+    mixed = _best_split(len(agents), costs, to_beat)
+    return AccountEstimate(account.agents, together, alone, mixed, aside)

@@ -44,8 +44,11 @@ class AccountOptionOut(_Out):
     """The account's bill: every agent on this option, priced once."""
     low_usd: float
     high_usd: float
-    status: Literal["fits", "workaround", "not_public", "ruled_out"]
-    """The worst of the agents' fits: ruled out for the account where any agent's run cannot run."""
+    status: Literal["fits", "workaround", "not_public", "ruled_out", "set_aside"]
+    """The worst of the agents' fits: ruled out for the account where any agent's run cannot run;
+    `set_aside` where the checklist's answers set the option aside (`set_aside_because`)."""
+    set_aside_because: list[str] = []
+    """The answers' reasons, where they set the option aside."""
     applicable: bool
     design: str | None
     """The designs some agent is priced as ("payloads by reference"), where one is."""
@@ -117,7 +120,8 @@ def account_out(name: str, description: str, account: AccountEstimate) -> Accoun
                 monthly_usd=account.total(option.id),
                 low_usd=float(option.low[0]),
                 high_usd=float(option.high[0]),
-                status=account.status(option.id),
+                status="set_aside" if option.id in account.set_aside else account.status(option.id),
+                set_aside_because=[str(f.data.get("reason")) for f in account.set_aside.get(option.id, ())],
                 applicable=account.applicable(option.id),
                 design=design_names(option.table, design) if design else None,
                 agents_usd=agents_usd,

@@ -14,7 +14,11 @@ from report.words import money
 
 __all__ = ["account_json", "account_lines", "account_markdown", "account_table"]
 
-_WHY = {"ruled_out": "an agent's run cannot run there", "not_public": "price not public at this volume"}
+_WHY = {
+    "ruled_out": "an agent's run cannot run there",
+    "not_public": "price not public at this volume",
+    "set_aside": "set aside by your answers",
+}
 
 
 def _name(out: AccountEstimateOut, option_id: str) -> str:
@@ -64,6 +68,10 @@ def account_lines(out: AccountEstimateOut) -> list[str]:
     for o in out_of:
         who = [a.name for a in out.agents if a.status.get(o.id) in ("ruled_out", "not_public")]
         why = _WHY.get(o.status, o.status)
+        if o.status == "set_aside":
+            because = "; ".join(dict.fromkeys(r.rstrip(".") for r in o.set_aside_because))
+            lines.append(f"{o.name}: {why}" + (f" ({because})" if because else "") + ".")
+            continue
         lines.append(f"{o.name}: {why}" + (f" ({', '.join(who)})" if who else "") + ".")
     return lines
 

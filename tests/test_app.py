@@ -564,3 +564,24 @@ def test_an_agent_s_name_is_its_own_and_a_bad_agent_in_a_link_is_named():
     at.text_input(key="account.new.name").set_value("Research agent")
     at.button(key="account.add").click().run()
     assert any("already an agent of this account" in w.value for w in at.warning)
+
+
+def test_the_account_view_follows_the_checklist_s_answers():
+    from model.account import estimate_account
+    from model.analysis import checklist_of
+
+    at = start({**ACCOUNT_LINK, "q.languages": "go"})
+    shown = plain(" ".join(m.value for m in at.markdown))
+    assert "set aside by your answers" in shown
+    presets = read_presets()
+    coding = presets["coding-agent"].model_copy(update={"monthly_runs": 40000.0})
+    coding = coding.model_copy(update={"name": coding.name + " (edited)"})
+    research = presets["deep-research"].model_copy(
+        update={"monthly_runs": 2000.0, "steps_per_run": 300.0, "name": "Research agent"}
+    )
+    book = read_pricebook(on=dt.date.today())
+    aside = checklist_of(coding, book, CRITERIA, {"languages": "go"}).set_aside
+    account = estimate_account([coding, research], book, set_aside=aside)
+    best = account.cheapest()
+    assert best is not None and best not in aside
+    assert f"{account.option(best).table.name}" in shown.split("is the cheapest for the account")[0]

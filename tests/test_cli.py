@@ -229,3 +229,30 @@ def test_a_bad_account_file_is_named_not_a_traceback(capsys, tmp_path):
     bad.write_text("agents:\n  - {extends: coding-agent, monthly_runs: -1}\n")
     code, _out, err = run(capsys, "compare", "--profile", str(bad))
     assert code == 2 and "agents[0].monthly_runs" in err and "Traceback" not in err
+
+
+def test_an_account_takes_the_checklist_s_answers_and_never_names_an_option_they_set_aside(capsys):
+    from model.account import estimate_account
+    from model.analysis import checklist_of
+    from pricing.accounts import read_workload
+    from pricing.load import read_criteria
+
+    workload = read_workload(Path(ACCOUNT))
+    book = read_pricebook()
+    answers = {"languages": "go"}
+    aside = checklist_of(workload.profile, book, read_criteria(), answers).set_aside
+    before = estimate_account(workload.agents, book).cheapest()
+    assert before in aside, "the answer must set aside the cheapest for this test to say anything"
+    code, out, err = run(capsys, "compare", "--profile", ACCOUNT, "--answer", "languages=go", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (
+        data["cheapest"] not in aside
+        and data["cheapest"] == estimate_account(workload.agents, book, set_aside=aside).cheapest()
+    )
+    shown = {o["id"]: o for o in data["options"]}
+    assert all(shown[o]["status"] == "set_aside" and not shown[o]["applicable"] for o in aside)
+    mixed = data["mixed"]
+    assert mixed is None or not {mixed["first"], mixed["second"]} & set(aside)
+    code, out, _ = run(capsys, "compare", "--profile", ACCOUNT, "--answer", "languages=go")
+    assert code == 0 and "set aside by your answers" in out

@@ -57,8 +57,11 @@ def account_for(session: Session, state: UiState, book: PriceBook) -> AccountEst
     if not state.agents:
         return None
     agents, _ = account_agents(session, state)
+    from model.analysis import checklist_of
+
     try:
-        account = estimate_account(agents, book, state.profile.options or None)
+        aside = checklist_of(state.profile, book, session.criteria, dict(state.answers)).set_aside
+        account = estimate_account(agents, book, state.profile.options or None, set_aside=aside)
     except ValueError:
         return None
     others = len(agents) - 1
