@@ -140,6 +140,12 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
+def tokens_over_path(p: Path, per_run_usd: float) -> float:
+    """The model's tokens over the path's months: each month's runs at the profile's cost a run (the
+    same on every strategy)."""
+    return per_run_usd * float(np.sum(p.runs))
+
+
 def migration_month(p: Path, start: str, then: str) -> int | None:
     """The best month to move from `start` to `then`, or None when staying on `start` is no dearer
     (never within the horizon)."""

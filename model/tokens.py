@@ -60,10 +60,6 @@ class TokenBill:
     refs: np.ndarray
     """Each profile's model reference as given ('' for none)."""
 
-    @property
-    def priced(self) -> bool:
-        return bool(self.rates)
-
 
 def rerun_share(table: PriceTable) -> float:
     """The share of a run's finished inline steps the option re-runs when it retries one."""
@@ -207,7 +203,7 @@ def price_tokens(frame: Columns, steps: Array, attempts_per_step: Array, on: dt.
     input_tokens, cached_tokens, output_tokens = tokens_per_run(frame, steps)
     discount = 1 - column(frame, "model_discount_percent") / 100
     inline = (np.asarray(frame["step_kind"]) == "inline").astype(np.float64) if "step_kind" in frame else np.zeros(rows)
-    named = np.asarray([bool(r) for r in refs]) if rows else np.zeros(0, bool)
+    named = refs != ""
     return TokenBill(
         calls=np.where(named, calls_per_run * runs, 0.0),
         input_tokens=np.where(named, input_tokens * scale, 0.0),

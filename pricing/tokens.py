@@ -15,7 +15,6 @@ import datetime as dt
 import difflib
 import functools
 import importlib.metadata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -190,8 +189,3 @@ def pin_problem(models: ModelsFile) -> str | None:
             "the ones its source dates; install the pinned version, or bump the pin, its date and its source together"
         )
     return None
-
-
-def describe(rate: ModelRate) -> Mapping[str, float]:
-    """The list prices, USD per million tokens (base rates), for tables and reports."""
-    return {"input": rate.input.base, "cached_input": rate.cached_input.base, "output": rate.output.base}

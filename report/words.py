@@ -490,6 +490,15 @@ TOKENS_NOTE = (
 )
 
 
+def with_tokens(option: OptionOut, result: EstimateOut) -> float:
+    """The whole cost of running the agent on `option`: its bill, the model's tokens, and what its
+    retries add where they re-run finished inline steps."""
+    t = result.tokens
+    if t is None:
+        return option.monthly_usd
+    return option.monthly_usd + t.monthly_usd + t.reruns_usd.get(option.id, 0.0)
+
+
 def tokens_sentence(v: Verdict, result: EstimateOut) -> str | None:
     """The model's bill beside the orchestrator's, and the orchestrator's share of the whole, for the
     named option (short: the headline's second line); None when the profile names no model."""
@@ -503,7 +512,7 @@ def tokens_sentence(v: Verdict, result: EstimateOut) -> str | None:
     extra = t.reruns_usd.get(best.id, 0.0)
     if extra > 0:
         what += f", {money(extra)} more on {option_name(best)} (its retries re-run the finished inline steps)"
-    whole = best.monthly_usd + t.monthly_usd + extra
+    whole = with_tokens(best, result)
     share = best.monthly_usd / whole if whole > 0 else 0.0
     return f"{what}; with them, {option_name(best)} is {share:.1%} of the whole ({money(whole)} a month)."
 
@@ -685,11 +694,11 @@ def path_sentence(p: Path, names: Mapping[str, str]) -> str:
 
 
 def path_tokens(p: Path, result: EstimateOut) -> float | None:
-    """The model's tokens over the path's months: each month's runs at the profile's cost a run."""
+    """The model's tokens over the path's months (`model.outlook.tokens_over_path`)."""
+    from model.outlook import tokens_over_path
+
     t = result.tokens
-    if t is None or t.per_run_usd is None:
-        return None
-    return t.per_run_usd * float(sum(p.runs))
+    return None if t is None or t.per_run_usd is None else tokens_over_path(p, t.per_run_usd)
 
 
 def path_tokens_sentence(p: Path, result: EstimateOut) -> str | None:

@@ -217,3 +217,12 @@ def test_the_account_file_and_the_contract_match_their_published_schemas():
     out = account_out(workload.name, workload.description, estimate_account(workload.agents, BOOK))
     contract = json.loads((schemas / "account-estimate.schema.json").read_text())
     jsonschema.validate(json.loads(out.model_dump_json()), contract)
+
+
+def test_the_account_file_the_app_offers_reads_back_to_the_same_agents():
+    from ui.account import _account_file
+
+    workload = read_workload(ACCOUNT_FILE)
+    out = account_out(workload.name, workload.description, estimate_account(workload.agents, BOOK))
+    again = load_workload_text(_account_file(out, workload.agents), "downloaded.yaml")
+    assert again.account and again.agents == workload.agents

@@ -56,14 +56,19 @@ def account_for(session: Session, state: UiState, book: PriceBook) -> AccountEst
     (or when it cannot be priced: the Account view says why)."""
     if not state.agents:
         return None
-    agents, _ = account_agents(session, state)
-    from model.analysis import checklist_of
-
     try:
-        aside = checklist_of(state.profile, book, session.criteria, dict(state.answers)).set_aside
-        account = estimate_account(agents, book, state.profile.options or None, set_aside=aside)
+        return _priced(session, state, account_agents(session, state)[0], book)
     except ValueError:
         return None
+
+
+def _priced(session: Session, state: UiState, agents: Sequence[WorkloadProfile], book: PriceBook) -> AccountEstimateOut:
+    """The agents priced as one account, with the checklist's answers applied (ValueError where they
+    cannot be priced)."""
+    from model.analysis import checklist_of
+
+    aside = checklist_of(state.profile, book, session.criteria, dict(state.answers)).set_aside
+    account = estimate_account(agents, book, state.profile.options or None, set_aside=aside)
     others = len(agents) - 1
     title = f"{state.profile.name} and {others} more agent{'s' if others > 1 else ''}"
     return account_out(title, state.profile.description, account)
@@ -187,11 +192,6 @@ def _account_file(out: AccountEstimateOut, agents: Sequence[WorkloadProfile]) ->
     """The account as a file `tco compare --profile` reads: each agent a profile, the shared fields once."""
     import yaml
 
-    shared = {}
-    for name in ACCOUNT_FIELDS:
-        value = getattr(agents[0], name)
-        if value not in ((), {}, None) and value != type(value)():
-            shared[name] = value
     parts = []
     for agent in agents:
         data = yaml.safe_load(dump_profile(agent))
@@ -257,12 +257,10 @@ def render_account(session: Session, state: UiState, book: PriceBook) -> None:
         st.info("One agent so far: add another to price them together.")
         return
     try:
-        estimate_account(agents, book, state.profile.options or None)
+        out = _priced(session, state, agents, book)
     except ValueError as exc:
         st.error(str(exc))
         return
-    out = account_for(session, state, book)
-    assert out is not None
     st.markdown("  \n".join(escape(line) for line in account_lines(out)))
     st.altair_chart(_chart(out), width="stretch")
     money = st.column_config.NumberColumn(format="dollar")

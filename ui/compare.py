@@ -39,6 +39,7 @@ from report.words import (
     tokens_sentence,
     verdict_details,
     verdict_sentence,
+    with_tokens,
 )
 from ui.data import chart_spec
 
@@ -124,7 +125,7 @@ def _tokens(head: Headline) -> None:
     left, right = st.columns(2)
     left.metric("Model tokens, on every option", f"{money(t.monthly_usd, cents=False)}/mo", border=True)
     if v.best is not None:
-        whole = v.best.monthly_usd + t.monthly_usd + t.reruns_usd.get(v.best.id, 0.0)
+        whole = with_tokens(v.best, result)
         right.metric(
             f"With {option_name(v.best)}",
             f"{money(whole, cents=False)}/mo",
