@@ -17,7 +17,7 @@ from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import read_presets
 from report.builders import build
 from tests.e2e.test_browser import expected_headline, open_app, show_view, wait_headline
-from tests.e2e.waits import TIMEOUT, wait_idle
+from tests.e2e.waits import TIMEOUT, type_into_list, wait_idle
 
 pytestmark = pytest.mark.browser
 SIZES = {"desktop": (1440, 1000), "phone": (390, 844)}
@@ -214,11 +214,7 @@ def test_the_price_history_and_scenario_pickers_read_in_words(sized):
     open_app(sized, "?preset=coding-agent&view=scenarios")
     main = sized.locator("[data-testid=stMain]")
     box = main.get_by_role("combobox", name="A field to change", exact=True)
-    wait_idle(sized)  # a rerun that lands while the list is open redraws it
-    box.click()
-    box.fill("storage")
-    sized.get_by_role("option").first.wait_for(timeout=TIMEOUT)  # the list is drawn after the typing
-    options = [t.strip() for t in sized.get_by_role("option").all_inner_texts()]
+    options = type_into_list(sized, box, "storage")
     sized.keyboard.press("Escape")
     assert options, "no field matched"
     assert not any("_" in o for o in options), options

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 TIMEOUT = 60_000
 
 SETTLED = """() => {
@@ -20,3 +22,20 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     action asks for has begun)."""
     page.wait_for_timeout(300)
     page.wait_for_function(SETTLED, timeout=TIMEOUT)
+
+
+def type_into_list(page, box, text: str, tries: int = 4):  # type: ignore[no-untyped-def]
+    """Open a select box, type into it and return its drawn options. A rerun that lands while the
+    list is open closes it (Streamlit redraws the widget), so a list that does not appear is opened
+    again, after the app is idle, a few times before the test fails."""
+    option = page.get_by_role("option")
+    for attempt in range(tries):
+        wait_idle(page)
+        box.click()
+        box.fill(text)
+        try:
+            option.first.wait_for(timeout=TIMEOUT // tries if attempt < tries - 1 else TIMEOUT)
+            return [t.strip() for t in option.all_inner_texts()]
+        except PlaywrightTimeout:  # the list did not appear: open it once more
+            page.keyboard.press("Escape")
+    return []
