@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, STORAGE_PRICES, STORAGE_TABLE
+from model.tokens import RERUNS
 from model.units import in_base_unit
 from model.usage import COUNTS, DERIVED
 from pricing.schema import Coefficient, Load, Number, Plan, PriceBook, PriceTable, QuantitySpec
@@ -437,6 +438,15 @@ def table_problems(table: PriceTable) -> list[Gap]:
         or table.people
     ):
         gaps.append(((), "an option table must price something: `meters`, `infrastructure` or `people`"))
+    if RERUNS not in table.counting:
+        gaps.append(
+            (
+                ("counting",),
+                f"say in `counting.{RERUNS}` what share of a run's finished inline steps a retry runs again "
+                "(0 where each finished step's result is kept; 1 where a retry runs the run's code from its start), "
+                "with its source: the model's calls for them are paid again",
+            )
+        )
     for name, spec in table.quantities.items():
         gaps += _quantity(table, name, spec)
     for generator in (_meters, _history, _limits, _designs, _infrastructure, _plans, _line_keys, _addons, _features):

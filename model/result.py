@@ -525,7 +525,7 @@ class TokenRateOut(_Out):
 
 class TokensOut(_Out):
     """The model's monthly bill for this profile: the same on every option (a retried step calls the
-    model again on each; no option calls it again for a step that finished)."""
+    model again on each); `reruns_usd` adds where an option's retries run finished inline steps again."""
 
     model: str
     """`provider/model`, as the catalogue names it."""

@@ -33,7 +33,8 @@ __all__ = ["RERUNS", "TokenBill", "price_tokens", "rerun_share", "tokens_per_run
 
 RERUNS = "inline_retry_reruns_finished_steps"
 """A table's counting number: the share of a run's finished inline steps a retry re-runs (1: the
-run's code starts again from the beginning; absent: 0, each step's result is kept)."""
+run's code starts again from the beginning; 0: each finished step's result is kept). Every option
+table states it, from its docs (`model.requirements` refuses one that does not)."""
 
 PER_MILLION = 1e6
 

@@ -218,3 +218,19 @@ def test_an_option_whose_retries_re_run_finished_inline_steps_pays_their_calls_a
         assert option not in summarize(result, 1).tokens.reruns_usd  # steps that are tasks keep their results
     others = [t.id for t in book.options() if rerun_share(t) == 0]
     assert others and not set(others) & set(summarize(result, 0).tokens.reruns_usd)
+
+
+def test_every_option_states_from_its_docs_whether_a_retry_re_runs_finished_steps():
+    """No option is read as keeping its finished steps by default: each table states the share, from a
+    source of its own, and a table that leaves it out is refused by the engine's checks."""
+    from model.requirements import table_problems
+    from model.tokens import RERUNS
+
+    book = read_pricebook(on=ON)
+    for table in book.options():
+        number = table.counting.get(RERUNS)
+        assert number is not None, table.id
+        assert number.source in table.sources and 0 <= number.expected <= 1, table.id
+    table = book.options()[0]
+    cut = table.model_copy(update={"counting": {k: v for k, v in table.counting.items() if k != RERUNS}})
+    assert any(RERUNS in why for _, why in table_problems(cut))
