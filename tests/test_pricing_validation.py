@@ -39,6 +39,8 @@ quantities:
   runs: {unit: runs, per_run: {runs: 1}}
 meters:
   - {id: runs, name: Runs, quantity: runs, price: invocation}
+counting:
+  inline_retry_reruns_finished_steps: {value: 0, unit: fraction, source: s}
 """
 TODAY = dt.date(2026, 6, 1)
 
