@@ -213,13 +213,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _option_ids(book: PriceBook) -> set[str]:
+    """Every option a profile may name: those priced on the book's date and those priced only later."""
+    return {t.id for t in book.options()} | set(book.later)
+
+
 def _load_profile(path: Path, data: Path | None, book: PriceBook) -> WorkloadProfile:
     """A profile file, checked against the pricing data too (machine size, option ids)."""
-    from pricing.load import list_table_files
     from pricing.profiles import known_from, read_profile
 
-    options = {f.table_id for f in list_table_files(data) if not f.table_id.startswith("reference/")}
-    return read_profile(path, known=known_from(book, options), root=data)
+    return read_profile(path, known=known_from(book, _option_ids(book)), root=data)
 
 
 def _single_profile_flags(args: argparse.Namespace) -> list[str]:
@@ -236,11 +239,9 @@ def _single_profile_flags(args: argparse.Namespace) -> list[str]:
 def _load_workload(path: Path, data: Path | None, book: PriceBook) -> Workload:
     """A profile file or an account file (`agents:`), checked against the pricing data too."""
     from pricing.accounts import read_workload
-    from pricing.load import list_table_files
     from pricing.profiles import known_from
 
-    options = {f.table_id for f in list_table_files(data) if not f.table_id.startswith("reference/")}
-    return read_workload(path, known=known_from(book, options), root=data)
+    return read_workload(path, known=known_from(book, _option_ids(book)), root=data)
 
 
 def _compare_account(
@@ -345,12 +346,10 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _read_scenarios(args: argparse.Namespace, book: PriceBook) -> ScenarioSet:
-    from pricing.load import list_table_files
     from pricing.profiles import known_from
     from pricing.scenarios import read_scenarios
 
-    options = {f.table_id for f in list_table_files(args.data) if not f.table_id.startswith("reference/")}
-    return read_scenarios(args.scenarios, known=known_from(book, options), root=args.data)
+    return read_scenarios(args.scenarios, known=known_from(book, _option_ids(book)), root=args.data)
 
 
 def _compare_scenarios(args: argparse.Namespace, book: PriceBook) -> int:

@@ -12,7 +12,7 @@ from model.account import AccountEstimate
 from model.fit import design_names
 from model.meters import plan_name
 from model.profile import WorkloadProfile
-from model.result import TableRef, TokensOut, tokens_out
+from model.result import SandboxOut, TableRef, TokensOut, sandbox_out, tokens_out
 
 __all__ = ["SHARE_RULE", "AccountEstimateOut", "account_out"]
 
@@ -57,8 +57,9 @@ class AccountOptionOut(_Out):
     alone_usd: dict[str, float]
     """Agent name -> what the agent alone would pay on this option (its own plan, platform, people)."""
     lines: list[LineShareOut]
-    with_tokens_usd: float
-    """`monthly_usd` plus every agent's model tokens: the whole cost of running the agents here."""
+    whole_usd: float
+    """`monthly_usd` plus what runs beside it (every agent's model tokens and sandboxes): the whole cost
+    of running the agents here."""
 
 
 class AgentOut(_Out):
@@ -67,6 +68,9 @@ class AgentOut(_Out):
     status: dict[str, str]
     """Option id -> whether this agent's run can run there (`fits`, `workaround`, `not_public`, `ruled_out`)."""
     tokens: TokensOut | None = None
+    sandbox: SandboxOut | None = None
+    """The agent's sandboxes: its share of its service's plan, shared with the account's agents that
+    name the same service."""
 
 
 class MixedOut(_Out):
@@ -97,6 +101,8 @@ class AccountEstimateOut(_Out):
     mixed: MixedOut | None
     tokens_usd: float
     """Every agent's model tokens a month, the same on every option."""
+    sandbox_usd: float = 0.0
+    """Every agent's sandboxes a month (one plan per service for the account), the same on every option."""
     share_rule: str = SHARE_RULE
 
 
@@ -106,6 +112,8 @@ def account_out(name: str, description: str, account: AccountEstimate) -> Accoun
     profiles = account.agents
     tokens = [tokens_out(together, i, p) for i, p in enumerate(profiles)]
     tokens_usd = sum(t.monthly_usd for t in tokens if t is not None)
+    sandboxes = [sandbox_out(together, i, p) for i, p in enumerate(profiles)]
+    sandbox_usd = sum(b.monthly_usd for b in sandboxes if b is not None)
     options = []
     for option in together.options:
         shares = account.shares(option.id)
@@ -135,8 +143,9 @@ def account_out(name: str, description: str, account: AccountEstimate) -> Accoun
                     )
                     for row in shares.to_dict("records")
                 ],
-                with_tokens_usd=account.total(option.id)
+                whole_usd=account.total(option.id)
                 + tokens_usd
+                + sandbox_usd
                 + sum(t.reruns_usd.get(option.id, 0.0) for t in tokens if t is not None),
             )
         )
@@ -147,6 +156,7 @@ def account_out(name: str, description: str, account: AccountEstimate) -> Accoun
             profile=profiles[i],
             status={o.id: str(alone.option(o.id).status[i]) for o in together.options},
             tokens=tokens[i],
+            sandbox=sandboxes[i],
         )
         for i, n in enumerate(account.names)
     ]
@@ -174,4 +184,5 @@ def account_out(name: str, description: str, account: AccountEstimate) -> Accoun
         agents=agents,
         mixed=mixed,
         tokens_usd=tokens_usd,
+        sandbox_usd=sandbox_usd,
     )

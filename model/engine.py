@@ -24,6 +24,7 @@ from model.limits import LimitProjection, project_limits
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill, machine_names
 from model.meters import price_option
 from model.profile import Columns, WorkloadProfile, lookup, profiles_frame
+from model.sandbox import SandboxBill, price_sandboxes
 from model.tokens import TokenBill, price_tokens
 from model.usage import Usage, Workload, workload
 from pricing.schema import Pick, PriceBook, PriceTable, Sampled, Scenario
@@ -102,6 +103,8 @@ class Estimate:
     profiles: tuple[WorkloadProfile, ...] | None = None
     tokens: TokenBill | None = None
     """The model's monthly bill beside every option's (the same on each; `model.tokens`)."""
+    sandbox: SandboxBill | None = None
+    """The sandboxes' monthly bill beside every option's (the same on each; `model.sandbox`)."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -332,7 +335,8 @@ def estimate(
         ranges = False
     priced = tuple(_price(work, table, book, ranges, draw) for table in tables)
     tokens = price_tokens(work.frame, work.steps, work.attempts_per_step, book.as_of)
-    return Estimate(frame=frame, book=book, options=priced, work=work, profiles=kept, tokens=tokens)
+    sandbox = price_sandboxes(work, book)
+    return Estimate(frame=frame, book=book, options=priced, work=work, profiles=kept, tokens=tokens, sandbox=sandbox)
 
 
 def comparable_totals(columns: Columns, book: PriceBook, options: Sequence[str]) -> npt.NDArray[np.float64]:

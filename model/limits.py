@@ -17,6 +17,7 @@ import numpy as np
 from model.billing import Array, Bools
 from model.history import first_step_linear, first_step_payload, first_step_quadratic
 from model.lines import PriceRef
+from model.sandbox import sandboxes_needed
 from model.units import in_base_unit
 from model.usage import Usage
 from pricing.schema import RunLimit
@@ -135,7 +136,10 @@ def _value(u: Usage, spec: RunLimit) -> Array:
     if spec.measure == "step_memory_mb":
         return np.asarray(np.nan_to_num(u.column("step_memory_mb")) * 1024.0 * 1024.0)
     if spec.measure == "needs_machine":
-        return np.asarray(u.column("step_needs_machine") if "step_needs_machine" in u.frame else np.zeros(w.rows))
+        if "step_needs_machine" not in u.frame:
+            return np.zeros(w.rows)
+        # A sandbox service beside the orchestrator is where such steps run (`model.sandbox`).
+        return np.asarray(np.where(sandboxes_needed(w), 0.0, u.column("step_needs_machine")))
     assert spec.quantity is not None
     return u.per_run(spec.quantity).total * _quantity_scale(u, spec)
 

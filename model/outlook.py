@@ -146,6 +146,13 @@ def tokens_over_path(p: Path, per_run_usd: float) -> float:
     return per_run_usd * float(np.sum(p.runs))
 
 
+def sandbox_over_path(p: Path, usage_per_run_usd: float, fee_usd: float, credit_usd: float) -> float:
+    """The sandboxes over the path's months: each month the plan's fee and its runs' usage past the
+    plan's credit (the same on every strategy; the plan is today's)."""
+    runs = np.asarray(p.runs, dtype=np.float64)
+    return float(np.sum(fee_usd + np.maximum(usage_per_run_usd * runs - credit_usd, 0.0)))
+
+
 def migration_month(p: Path, start: str, then: str) -> int | None:
     """The best month to move from `start` to `then`, or None when staying on `start` is no dearer
     (never within the horizon)."""

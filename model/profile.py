@@ -561,6 +561,29 @@ class WorkloadProfile(_Input):
     model_discount_percent: float = _f(
         0, "%", "Your contract's discount off the model's token bill", le=100, group="tokens"
     )
+    sandbox: str = Field(
+        default="",
+        max_length=120,
+        pattern=r"^([a-z0-9.\-]+/[a-z0-9.\-]+)?$",
+        description="Where the agent's code and tests run, beside the orchestrator: a sandbox service's table id "
+        "(e2b/sandbox, modal/sandbox, daytona/sandbox); empty = no sandbox is priced. The steps that need a machine "
+        "then run there, so no option has to host one",
+        json_schema_extra={"group": "sandbox"},
+    )
+    sandbox_vcpus: float = _f(
+        2, "vCPU", "vCPUs each run's sandbox is given (billed as allocated)", ge=0.125, le=64, group="sandbox"
+    )
+    sandbox_memory_gb: float = _f(
+        2, "GB", "Memory each run's sandbox is given (billed as allocated)", ge=0.125, le=512, group="sandbox"
+    )
+    sandbox_seconds_per_run: float | None = Field(
+        default=None,
+        ge=0,
+        le=3.2e7,
+        description="How long each run's sandbox is kept running; empty = the time the run's steps execute "
+        "(every attempt; not its sleeps or waits, when a sandbox is paused or killed)",
+        json_schema_extra={"unit": "s", "group": "sandbox"},
+    )
     options: tuple[Annotated[str, Field(pattern=_OPTION_ID.pattern)], ...] = Field(
         default=(),
         max_length=100,
@@ -971,7 +994,7 @@ def lookup(frame: Columns, name: str, table: Mapping[str, Any], dtype: Any = np.
     return mapped[inverse]
 
 
-TEXT_COLUMNS = ("machine", "step_kind", "name", "model")
+TEXT_COLUMNS = ("machine", "step_kind", "name", "model", "sandbox")
 FLAG_COLUMNS = ("step_needs_machine",)
 """Yes-or-no fields, as 0.0 or 1.0 columns."""
 TEAM_COLUMNS = ("engineer_cost_usd_per_year", "ops_fte", "overrides", "requirements")
@@ -1108,6 +1131,7 @@ def profiles_frame(profiles: WorkloadProfile | Iterable[WorkloadProfile] | pd.Da
             "step_needs_machine": float(p.step_needs_machine),
             "machine": p.machine,
             "model": p.model,
+            "sandbox": p.sandbox,
             "step_kind": p.step_kind.value,
             "name": p.name,
             "engineer_cost_usd_per_year": (

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, STORAGE_PRICES, STORAGE_TABLE
+from model.sandbox import LIMITS as SANDBOX_LIMITS
 from model.tokens import RERUNS
 from model.units import in_base_unit
 from model.usage import COUNTS, DERIVED
@@ -324,8 +325,23 @@ def _line_keys(table: PriceTable) -> Iterator[Gap]:
         seen.setdefault(key, at)
 
 
+def _sandbox(table: PriceTable) -> Iterator[Gap]:
+    """A sandbox service: its two prices per second, as one number each, and plans with known limits."""
+    for key in ("vcpu_second", "memory_second"):
+        yield from _in("prices", table, key, ("prices",))
+        yield from _scalar(table, key, ("prices", key), "a sandbox price")
+    if not table.plans:
+        yield ("plans",), "a sandbox service lists at least one plan (its fee, any credit and its limits)"
+    for i, plan in enumerate(table.plans):
+        for key in plan.limits:
+            if key not in SANDBOX_LIMITS:
+                yield ("plans", i, "limits", key), f"not a sandbox limit; known: {', '.join(SANDBOX_LIMITS)}"
+
+
 def _reference(table: PriceTable) -> Iterator[Gap]:
     """The numbers the engine reads from the shared reference tables."""
+    if table.kind == "sandbox":
+        yield from _sandbox(table)
     if table.id == HOSTING_TABLE:
         for key in ("vcpu_hour", "gb_ram_hour"):
             yield from _in("prices", table, key, ("prices",))

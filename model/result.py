@@ -22,6 +22,7 @@ from model.limits import LimitProjection
 from model.lines import Line, PriceRef
 from model.meters import plan_name
 from model.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
+from model.sandbox import price
 from model.tokens import rerun_share
 from model.units import BYTES_PER_MB
 from model.usage import Usage
@@ -102,6 +103,7 @@ class FitOut(_Out):
 
 class TableRef(_Out):
     table: str
+    kind: Literal["option", "reference", "sandbox"] = "option"
     effective: dt.date
     file: str | None
     checked: dt.date | None = None
@@ -113,6 +115,7 @@ class TableRef(_Out):
     def of(cls, table: PriceTable, file: str | None) -> TableRef:
         return cls(
             table=table.id,
+            kind=table.kind,
             effective=table.effective,
             file=file,
             checked=table.checked(),
@@ -447,6 +450,9 @@ class PathOut(_Out):
     tokens_usd: float | None = None
     """The model's tokens over the horizon (each month's runs at the profile's cost a run), the same on
     every strategy; null when the profile names no model."""
+    sandbox_usd: float | None = None
+    """The sandboxes over the horizon (each month's runs at their usage a run, and the plan's fee each
+    month), the same on every strategy; null when the profile names no sandbox service."""
 
 
 class QuestionOut(_Out):
@@ -566,6 +572,42 @@ class TokensOut(_Out):
     inline steps and so call the model again for them (its table's `inline_retry_reruns_finished_steps`)."""
 
 
+class SandboxOut(_Out):
+    """The sandboxes' monthly bill for this profile: the same on every option (the steps that need a
+    machine run there, so no option hosts one)."""
+
+    service: str
+    """The sandbox service's table id."""
+    vendor: str
+    name: str
+    plan: str
+    """The plan chosen: the cheapest whose limits take the workload (the last plan where none does)."""
+    sandboxes_per_month: float
+    """One a run."""
+    seconds_per_run: float
+    vcpus: float
+    memory_gb: float
+    usage_usd: float
+    """A month's vCPUs and memory at the service's rates, before the plan's credit."""
+    fee_usd: float
+    """The plan's fee a month (the account's, where agents share one)."""
+    credit_usd: float
+    monthly_usd: float
+    """What this profile pays a month: its share of the fee and of the usage past the credit."""
+    per_run_usd: float | None
+    peak_sandboxes: float
+    """Sandboxes running at once at the busiest moment."""
+    problem: str | None = None
+    """Which of the plans' limits the workload passes, where no plan takes it: the run cannot use
+    this service as described."""
+    vcpu_second_usd: float
+    memory_gb_second_usd: float
+    table: TableRef
+    """The prices' table, with when they hold as of and when they are due a re-check."""
+    sources: list[str]
+    """The URLs its prices and limits cite."""
+
+
 class EstimateOut(_Out):
     """The whole answer for one profile (the JSON contract, version 5)."""
 
@@ -594,6 +636,8 @@ class EstimateOut(_Out):
     tokens: TokensOut | None = None
     """The model's tokens, where the profile names a model: add `monthly_usd` to every option's to get
     the whole cost of running the agent."""
+    sandbox: SandboxOut | None = None
+    """The sandboxes, where the profile names a service: add `monthly_usd` to every option's too."""
 
 
 def _finite(value: float) -> float | None:
@@ -1161,7 +1205,45 @@ def summarize(
         workload=workload,
         warnings=warnings,
         tokens=tokens_out(estimate, index, profile),
+        sandbox=sandbox_out(estimate, index, profile),
     )
+
+
+def sandbox_out(estimate: Estimate, index: int, profile: WorkloadProfile) -> SandboxOut | None:
+    """The sandboxes' bill for profile `index`, or None where it names no service."""
+    bill = estimate.sandbox
+    if bill is None or not profile.sandbox:
+        return None
+    table = bill.tables[profile.sandbox]
+    runs = profile.monthly_runs
+    cost = float(bill.cost[index])
+    cited = {table.sources[k].url for k in _cited(table)}
+    return SandboxOut(
+        service=table.id,
+        vendor=table.vendor,
+        name=table.name,
+        plan=str(bill.plan[index]),
+        sandboxes_per_month=runs,
+        seconds_per_run=float(bill.seconds_per_run[index]),
+        vcpus=profile.sandbox_vcpus,
+        memory_gb=profile.sandbox_memory_gb,
+        usage_usd=float(bill.usage[index]),
+        fee_usd=float(bill.fee[index]),
+        credit_usd=float(bill.credit[index]),
+        monthly_usd=cost,
+        per_run_usd=cost / runs if runs > 0 else None,
+        peak_sandboxes=float(bill.peak[index]),
+        problem=str(bill.problem[index]) or None,
+        vcpu_second_usd=price(table, "vcpu_second"),
+        memory_gb_second_usd=price(table, "memory_second"),
+        table=TableRef.of(table, estimate.book.files.get(table.id)),
+        sources=sorted(str(u) for u in cited),
+    )
+
+
+def _cited(table: PriceTable) -> set[str]:
+    """The source keys a table's numbers cite."""
+    return {n.source for n in table.numbers().values() if getattr(n, "source", None)}
 
 
 def _rate(price: TokenPrice, yours: float) -> TokenRateOut:

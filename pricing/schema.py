@@ -959,7 +959,11 @@ class PriceTable(_Strict):
 
     schema_version: Literal[2]
     id: Annotated[str, Field(pattern=r"^[a-z0-9.\-]+/[a-z0-9.\-]+$")]
-    kind: Literal["option", "reference"]
+    kind: Literal["option", "reference", "sandbox"]
+    """`option`: an orchestrator offering to compare; `reference`: shared prices the options read
+    (hosting, people, object storage); `sandbox`: a service the agent's code runs in beside the
+    orchestrator (its `prices.vcpu_second` and `prices.memory_second`, its plans' fees, credits and
+    `limits`), priced the same on every option."""
     hosting: Literal["cloud", "self-hosted"] | None = None
     license: License | None = None
     vendor: Text
@@ -1140,3 +1144,7 @@ class PriceBook(BaseModel):
     def options(self) -> list[PriceTable]:
         """The offerings to compare, in a stable order."""
         return [t for _, t in sorted(self.tables.items()) if t.kind == "option"]
+
+    def sandboxes(self) -> list[PriceTable]:
+        """The sandbox services a profile may name, in a stable order."""
+        return [t for _, t in sorted(self.tables.items()) if t.kind == "sandbox"]

@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from model.account_out import AccountEstimateOut, AccountOptionOut
 from report.text import md, md_rows
-from report.words import money
+from report.words import adding, money
 
 __all__ = ["account_json", "account_lines", "account_markdown", "account_table"]
 
@@ -49,12 +49,16 @@ def account_lines(out: AccountEstimateOut) -> list[str]:
         )
         shares = "; ".join(f"{name} {money(usd)}" for name, usd in best.agents_usd.items())
         lines.append(f"Each agent's share there: {shares}.")
-        if out.tokens_usd > 0:
-            whole = best.monthly_usd + out.tokens_usd
+        beside = [
+            (what, usd)
+            for what, usd in (("the agents' model tokens", out.tokens_usd), ("their sandboxes", out.sandbox_usd))
+            if usd > 0
+        ]
+        if beside:
+            whole = best.whole_usd
             lines.append(
-                f"The agents' model tokens add {money(out.tokens_usd)} a month on every option: with them the "
-                f"account costs {money(whole)} a month on {_shown(best)}, the orchestrator "
-                f"{best.monthly_usd / whole:.1%} of it."
+                f"{adding(beside)} a month on every option: with them the account costs {money(whole)} a month on "
+                f"{_shown(best)}, the orchestrator {best.monthly_usd / whole:.1%} of it."
             )
     if out.mixed is not None:
         m = out.mixed
@@ -84,14 +88,14 @@ def _rows(out: AccountEstimateOut) -> list[list[str]]:
             money(o.monthly_usd) if o.applicable else f"({money(o.monthly_usd)})",
             *[money(o.agents_usd[a.name]) for a in out.agents],
             money(sum(o.alone_usd.values())),
-            money(o.with_tokens_usd),
+            money(o.whole_usd),
         ]
         for o in out.options
     ]
 
 
 def _header(out: AccountEstimateOut) -> list[str]:
-    return ["option", "plan", "account", *[a.name for a in out.agents], "as separate accounts", "with tokens"]
+    return ["option", "plan", "account", *[a.name for a in out.agents], "as separate accounts", "with what runs beside"]
 
 
 def account_table(out: AccountEstimateOut) -> str:

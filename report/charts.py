@@ -100,7 +100,7 @@ def _option_key(result: EstimateOut) -> OptionKey:
     shown = tuple((o.name, o.id) for o in result.options)
     # Colours follow every option in force, not only those compared: narrowing the options keeps
     # each option's colour, in the app and in the reports alike.
-    every = {t.table for t in result.pricing if not t.table.startswith("reference/")}
+    every = {t.table for t in result.pricing if t.kind == "option"}
     return shown, tuple(sorted(every | {i for _, i in shown}))
 
 

@@ -22,18 +22,19 @@ if TYPE_CHECKING:
 from pricing.schema import FEATURES
 from report.text import md, md_rows
 from report.words import (
+    beside_lines,
     fit_label,
     fit_reasons,
     flip_sentence,
     mc_sentence,
     money,
     option_name,
+    path_sandbox,
     path_sentence,
     path_tokens,
     path_tokens_sentence,
     plan_reason,
     say,
-    tokens_lines,
     verdict_details,
     verdict_sentence,
 )
@@ -148,6 +149,7 @@ def with_outlook(result: EstimateOut, o: Outlook) -> EstimateOut:
                         x for x in (path_sentence(o.path, names), path_tokens_sentence(o.path, result)) if x
                     ),
                     "tokens_usd": path_tokens(o.path, result),
+                    "sandbox_usd": path_sandbox(o.path, result),
                 }
             ),
         }
@@ -341,7 +343,7 @@ def format_table(result: EstimateOut, v: Verdict, today: dt.date | None = None) 
             disable_numparse=True,
         )
     )
-    out += tokens_lines(result)
+    out += beside_lines(result)
     for option in result.options:
         out += ["", f"{option_name(option)} — {option.plan}: {plan_reason(option)}"]
         out.append(
@@ -422,7 +424,7 @@ def format_markdown(result: EstimateOut, v: Verdict, today: dt.date | None = Non
             disable_numparse=True,
         )
     )
-    tokens = tokens_lines(result)
+    tokens = beside_lines(result)
     if tokens:
         out += ["", *[md(line) for line in tokens]]
     for option in result.options:

@@ -32,6 +32,7 @@ from report.compare import (
     unpriced_note,
 )
 from report.words import (
+    beside_lines,
     checked_text,
     crossover_sentences,
     describe_strategy,
@@ -51,7 +52,6 @@ from report.words import (
     sentence,
     share_text,
     terms_text,
-    tokens_lines,
     verdict_sentence,
 )
 
@@ -424,7 +424,7 @@ def _account_section(out: AccountEstimateOut) -> Section:
     return Section(
         f"The account: {len(names)} agents on one bill",
         paragraphs=(*account_lines(out), f"Shares: {out.share_rule}."),
-        header=("Option", "Plan", "Account", *names, "As separate accounts", "With the model's tokens"),
+        header=("Option", "Plan", "Account", *names, "As separate accounts", "With what runs beside it"),
         rows=tuple(
             (
                 o.name + (f", {o.design}" if o.design else ""),
@@ -432,7 +432,7 @@ def _account_section(out: AccountEstimateOut) -> Section:
                 money(o.monthly_usd),
                 *[money(o.agents_usd[n]) for n in names],
                 money(sum(o.alone_usd.values())),
-                money(o.with_tokens_usd),
+                money(o.whole_usd),
             )
             for o in out.options
         ),
@@ -450,7 +450,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             "Options side by side",
             paragraphs=tuple(f"Note: {sentence(say(w))}" for w in result.warnings)
             + ((unpriced_note(result) or "",) if result.unpriced else ())
-            + tuple(tokens_lines(result)),
+            + tuple(beside_lines(result)),
             header=("Option", "Plan", "Per month", "Range", "Per run", "Vendor bill", "Infrastructure", "People"),
             rows=tuple(
                 (

@@ -490,29 +490,58 @@ TOKENS_NOTE = (
 )
 
 
-def with_tokens(option: OptionOut, result: EstimateOut) -> float:
-    """The whole cost of running the agent on `option`: its bill, the model's tokens, and what its
-    retries add where they re-run finished inline steps."""
-    t = result.tokens
-    if t is None:
-        return option.monthly_usd
-    return option.monthly_usd + t.monthly_usd + t.reruns_usd.get(option.id, 0.0)
+def beside_usd(option: OptionOut, result: EstimateOut) -> float:
+    """What runs beside the orchestrator a month on `option`: the model's tokens (and what its retries
+    add where they re-run finished inline steps) and the sandboxes; 0 where the profile names neither."""
+    t, b = result.tokens, result.sandbox
+    tokens = 0.0 if t is None else t.monthly_usd + t.reruns_usd.get(option.id, 0.0)
+    return tokens + (0.0 if b is None else b.monthly_usd)
 
 
-def tokens_sentence(v: Verdict, result: EstimateOut) -> str | None:
-    """The model's bill beside the orchestrator's, and the orchestrator's share of the whole, for the
-    named option (short: the headline's second line); None when the profile names no model."""
-    t = result.tokens
-    if t is None:
+def whole_cost(option: OptionOut, result: EstimateOut) -> float:
+    """The whole cost of running the agent on `option`: its bill and what runs beside it."""
+    return option.monthly_usd + beside_usd(option, result)
+
+
+def adding(parts: list[tuple[str, float]], cents: bool = True) -> str:
+    """What several things beside the orchestrator add, in words: "The model's tokens add $X" or "The
+    model's tokens ($X) and E2B sandboxes ($Y) add $Z".
+
+    >>> adding([("the model's tokens", 5692.5)]), adding([("the model's tokens", 10.0), ("E2B sandboxes", 2.5)])
+    ("The model's tokens add $5,692.50", "The model's tokens ($10.00) and E2B sandboxes ($2.50) add $12.50")
+    """
+    if len(parts) == 1:
+        what, usd = parts[0]
+        return f"{what[:1].upper()}{what[1:]} add {money(usd, cents)}"
+    named = " and ".join(f"{what} ({money(usd, cents)})" for what, usd in parts)
+    return f"{named[:1].upper()}{named[1:]} add {money(sum(u for _, u in parts), cents)}"
+
+
+def _beside_parts(result: EstimateOut) -> list[tuple[str, float]]:
+    parts = []
+    if result.tokens is not None:
+        parts.append(("the model's tokens", result.tokens.monthly_usd))
+    if result.sandbox is not None:
+        parts.append((result.sandbox.name, result.sandbox.monthly_usd))
+    return parts
+
+
+def beside_sentence(v: Verdict, result: EstimateOut) -> str | None:
+    """What runs beside the orchestrator (the model's tokens, the sandboxes), and the orchestrator's share
+    of the whole, for the named option (short: the headline's second line); None when the profile names
+    neither."""
+    parts = _beside_parts(result)
+    if not parts:
         return None
-    what = f"The model's tokens add {money(t.monthly_usd)} a month on every option"
+    what = adding(parts) + " a month on every option"
     best = v.best
     if best is None:
         return what + "."
-    extra = t.reruns_usd.get(best.id, 0.0)
+    t = result.tokens
+    extra = t.reruns_usd.get(best.id, 0.0) if t is not None else 0.0
     if extra > 0:
         what += f", {money(extra)} more on {option_name(best)} (its retries re-run the finished inline steps)"
-    whole = with_tokens(best, result)
+    whole = whole_cost(best, result)
     share = best.monthly_usd / whole if whole > 0 else 0.0
     return f"{what}; with them, {option_name(best)} is {share:.1%} of the whole ({money(whole)} a month)."
 
@@ -527,6 +556,56 @@ def context_warning(result: EstimateOut) -> str | None:
         f"{number(t.context_window)} tokens (the last step's input: {number(t.largest_input_tokens)}): the run "
         "cannot call this model as described; trim or summarise the context, or choose a model with a larger window."
     )
+
+
+def beside_warnings(result: EstimateOut) -> list[str]:
+    """What beside the orchestrator cannot run as described: a context window passed, a sandbox plan's
+    limit passed."""
+    out = [w for w in (context_warning(result),) if w is not None]
+    b = result.sandbox
+    if b is not None and b.problem:
+        out.append(
+            f"No {b.vendor} plan takes these sandboxes ({b.problem}): they cannot run there as described; the "
+            f"figure is {b.plan}'s. Shorten the sandboxes' time, give each less, or choose another service."
+        )
+    return out
+
+
+def sandbox_lines(result: EstimateOut) -> list[str]:
+    """The sandboxes' bill as a comparison lists it under the options; empty when the profile names none."""
+    b = result.sandbox
+    if b is None:
+        return []
+    fee = f"{b.plan} plan, {money(b.fee_usd)} a month" if b.fee_usd else f"{b.plan} plan, no fee"
+    credit = f", {money(b.credit_usd)} of usage included" if b.credit_usd else ""
+    held = b.table.checked
+    due = b.table.recheck_due
+    return [
+        f"Sandboxes, {b.name} ({fee}{credit}): {money(b.monthly_usd)} a month ({money(b.per_run_usd)} a run), one "
+        f"a run of {b.vcpus:g} vCPU and {b.memory_gb:g} GB for {elapsed(b.seconds_per_run)}: "
+        f"{many(b.sandboxes_per_month)} a month, {number(b.peak_sandboxes)} at once at the peak, at "
+        f"{_small(b.vcpu_second_usd)} a vCPU-second and {_small(b.memory_gb_second_usd)} a GB-second. The steps that "
+        "need a machine run there, so no option hosts one.",
+        f"Sandbox prices hold as of {held}"
+        + (f" (due a re-check {due})" if due else "")
+        + "; sources: "
+        + ", ".join(b.sources)
+        + ".",
+    ]
+
+
+def _small(usd: float) -> str:
+    """A price per second, with every figure it has.
+
+    >>> _small(0.000014), _small(0.0000045)
+    ('$0.000014', '$0.0000045')
+    """
+    return "$" + f"{usd:.10f}".rstrip("0").rstrip(".")
+
+
+def beside_lines(result: EstimateOut) -> list[str]:
+    """Everything beside the orchestrator, as a comparison lists it: the model's tokens, then the sandboxes."""
+    return tokens_lines(result) + sandbox_lines(result)
 
 
 def _rate_words(label: str, rate: TokenRateOut) -> str:
@@ -588,12 +667,10 @@ def verdict_details(v: Verdict, result: EstimateOut, today: dt.date | None = Non
     what your answers set aside, lean to or leave open, and how old the two options' prices are."""
     best, runner = v.best, v.runner
     out: list[str] = []
-    tokens = tokens_sentence(v, result)
-    if tokens is not None:
-        out.append(tokens)
-    context = context_warning(result)
-    if context is not None:
-        out.append(context)
+    beside = beside_sentence(v, result)
+    if beside is not None:
+        out.append(beside)
+    out += beside_warnings(result)
     if best is not None:
         out.append(f"{option_name(best)}: {_parts(best)}; range {money(best.low_usd)} – {money(best.high_usd)}.")
         out += [f"{option_name(best)}: {sentence(text)}" for text in fit_reasons(best)]
@@ -701,11 +778,25 @@ def path_tokens(p: Path, result: EstimateOut) -> float | None:
     return None if t is None or t.per_run_usd is None else tokens_over_path(p, t.per_run_usd)
 
 
-def path_tokens_sentence(p: Path, result: EstimateOut) -> str | None:
-    """The model's tokens beside the path's total; None when the profile names no model."""
-    total = path_tokens(p, result)
-    if total is None:
+def path_sandbox(p: Path, result: EstimateOut) -> float | None:
+    """The sandboxes over the path's months (`model.outlook.sandbox_over_path`)."""
+    from model.outlook import sandbox_over_path
+
+    b = result.sandbox
+    if b is None or b.sandboxes_per_month <= 0:
         return None
+    return sandbox_over_path(p, b.usage_usd / b.sandboxes_per_month, b.fee_usd, b.credit_usd)
+
+
+def path_tokens_sentence(p: Path, result: EstimateOut) -> str | None:
+    """What runs beside the orchestrator (the model's tokens, the sandboxes) beside the path's total; None
+    when the profile names neither."""
+    tokens, sandbox = path_tokens(p, result), path_sandbox(p, result)
+    if tokens is None and sandbox is None:
+        return None
+    parts = [(w, u) for w, u in (("the model's tokens", tokens), ("the sandboxes", sandbox)) if u is not None]
+    total = sum(u for _, u in parts)
+    what = adding(parts, cents=False)
     best = p.best
     whole = (
         f": with them the cheapest path costs {money(best.total + total, cents=False)} in all, the orchestrator "
@@ -713,10 +804,7 @@ def path_tokens_sentence(p: Path, result: EstimateOut) -> str | None:
         if best is not None and best.total + total > 0
         else ""
     )
-    return (
-        f"The model's tokens add {money(total, cents=False)} over the same {p.months} months, growing with the runs "
-        f"and the same on every path{whole}."
-    )
+    return f"{what} over the same {p.months} months, growing with the runs and the same on every path{whole}."
 
 
 def migration_sentences(o: Outlook, names: Mapping[str, str]) -> list[str]:

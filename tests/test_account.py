@@ -170,7 +170,7 @@ def test_the_json_contract_carries_the_account_its_agents_their_shares_and_token
     best = next(o for o in data["options"] if o["id"] == data["cheapest"])
     assert sum(best["agents_usd"].values()) == pytest.approx(best["monthly_usd"])
     tokens = sum(a["tokens"]["monthly_usd"] for a in data["agents"])
-    assert data["tokens_usd"] == pytest.approx(tokens) and best["with_tokens_usd"] == pytest.approx(
+    assert data["tokens_usd"] == pytest.approx(tokens) and best["whole_usd"] == pytest.approx(
         best["monthly_usd"] + tokens
     )
     assert data["agents"][0]["tokens"]["snapshot"].startswith("genai-prices@")

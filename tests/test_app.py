@@ -16,7 +16,7 @@ from model.result import summarize
 from pricing.load import read_criteria, read_pricebook, read_versions
 from pricing.profiles import read_presets
 from report.compare import monthly_cell
-from report.words import flip_sentence, option_name, say, sentence, tokens_sentence, verdict_sentence
+from report.words import beside_sentence, flip_sentence, option_name, say, sentence, verdict_sentence
 from ui.state import VIEWS, field_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -485,26 +485,26 @@ def test_the_model_s_tokens_are_the_headline_s_second_line_and_follow_the_sideba
     engine and the link; no model, no tokens line; another preset brings its own model."""
     at = start()
     head = headline_of(presets["coding-agent"], read_pricebook(on=dt.date.today()), criteria=CRITERIA)
-    want = tokens_sentence(head.verdict, head.result)
+    want = beside_sentence(head.verdict, head.result)
     assert want is not None and _second_lines(at).startswith(want)
     unfold(at, "tokens")
     at.number_input(key=field_key("output_tokens_per_step")).set_value(4000.0).run()
     changed = presets["coding-agent"].model_copy(update={"output_tokens_per_step": 4000.0})
     head = headline_of(changed, read_pricebook(on=dt.date.today()), criteria=CRITERIA)
-    again = tokens_sentence(head.verdict, head.result)
+    again = beside_sentence(head.verdict, head.result)
     assert again != want and _second_lines(at).startswith(str(again))
     assert param(at, "output_tokens_per_step") == "4000"
     at.selectbox(key=field_key("model")).set_value("openai/gpt-4o").run()
     other = changed.model_copy(update={"model": "openai/gpt-4o"})
     head = headline_of(other, read_pricebook(on=dt.date.today()), criteria=CRITERIA)
     assert param(at, "model") == "openai/gpt-4o"
-    assert _second_lines(at).startswith(str(tokens_sentence(head.verdict, head.result)))
+    assert _second_lines(at).startswith(str(beside_sentence(head.verdict, head.result)))
     at.selectbox(key=field_key("model")).set_value("").run()  # no model: the tokens typed are kept, not priced
     assert not at.exception, [e.value for e in at.exception]
     assert "The model's tokens" not in " ".join(m.value for m in at.markdown)
     assert at.number_input(key=field_key("output_tokens_per_step")).value == 4000
     at.selectbox(key=field_key("model")).set_value("openai/gpt-4o").run()
-    assert _second_lines(at).startswith(str(tokens_sentence(head.verdict, head.result)))
+    assert _second_lines(at).startswith(str(beside_sentence(head.verdict, head.result)))
     at.selectbox(key="preset").set_value("deep-research").run()
     assert at.selectbox(key=field_key("model")).value == presets["deep-research"].model
 

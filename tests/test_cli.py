@@ -182,12 +182,13 @@ def test_options_without_prices_yet_are_named_with_their_first_date(capsys):
     )
     assert code == 0
     data = json.loads(out)
-    from pricing.load import list_table_files
+    from pricing.load import list_table_files, read_table
 
     firsts: dict[str, str] = {}
     for item in list_table_files():
-        firsts.setdefault(item.table_id, item.effective.isoformat())
-    later = {k: v for k, v in firsts.items() if v > "2025-03-01" and not k.startswith("reference/")}
+        if read_table(item.path).kind == "option":
+            firsts.setdefault(item.table_id, item.effective.isoformat())
+    later = {k: v for k, v in firsts.items() if v > "2025-03-01"}
     assert {u["id"]: u["first_priced"] for u in data["unpriced"]} == later and later
     assert not {o["id"] for o in data["options"]} & set(later)
     code, text, _ = run(

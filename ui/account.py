@@ -182,7 +182,7 @@ def _table(out: AccountEstimateOut) -> pd.DataFrame:
                 "Account": o.monthly_usd,
                 **{f"{a}": usd for a, usd in o.agents_usd.items()},
                 "As separate accounts": sum(o.alone_usd.values()),
-                "With the model's tokens": o.with_tokens_usd,
+                "With what runs beside it": o.whole_usd,
             }
         )
     return pd.DataFrame(rows)

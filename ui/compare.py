@@ -25,8 +25,10 @@ from report.compare import (
 )
 from report.text import escape
 from report.words import (
+    beside_lines,
+    beside_sentence,
+    beside_warnings,
     checked_text,
-    context_warning,
     fit_label,
     fit_reasons,
     flip_sentence,
@@ -35,11 +37,9 @@ from report.words import (
     plan_reason,
     say,
     sentence,
-    tokens_lines,
-    tokens_sentence,
     verdict_details,
     verdict_sentence,
-    with_tokens,
+    whole_cost,
 )
 from ui.data import chart_spec
 
@@ -94,12 +94,10 @@ def render_headline(head: Headline, today: dt.date) -> None:
     v, result = head.verdict, head.result
     st.markdown(f"#### {escape(verdict_sentence(v, result))}")
     lines = []
-    tokens = tokens_sentence(v, result)
+    tokens = beside_sentence(v, result)
     if tokens is not None:  # the figure that frames the orchestrator's: the second line
         lines.append(escape(tokens))
-    context = context_warning(result)
-    if context is not None:
-        lines.append("⚠ " + escape(context))
+    lines += ["⚠ " + escape(w) for w in beside_warnings(result)]
     if v.flip is not None:
         lines.append(f"**What would flip it:** {escape(flip_sentence(v.flip, result))}")
     details = verdict_details(v, result, today)
@@ -115,18 +113,21 @@ def render_headline(head: Headline, today: dt.date) -> None:
         st.info(unpriced, icon=":material/event_busy:")
 
 
-def _tokens(head: Headline) -> None:
-    """The model's bill beside the orchestrators': the same on every option, so it frames the ranking
-    without changing it; with it, the whole cost of running the agent on the named option."""
+def _beside(head: Headline) -> None:
+    """What runs beside the orchestrators (the model's tokens, the sandboxes): the same on every option,
+    so it frames the ranking without changing it; with it, the whole cost of running the agent on the
+    named option."""
     v, result = head.verdict, head.result
-    t = result.tokens
-    if t is None:
+    t, b = result.tokens, result.sandbox
+    if t is None and b is None:
         return
-    left, right = st.columns(2)
-    left.metric("Model tokens, on every option", f"{money(t.monthly_usd, cents=False)}/mo", border=True)
+    shown = [(label, figure) for label, figure in (("Model tokens", t), (b.name if b else "", b)) if figure is not None]
+    columns = st.columns(len(shown) + 1)
+    for column, (label, figure) in zip(columns, shown, strict=False):
+        column.metric(f"{label}, on every option", f"{money(figure.monthly_usd, cents=False)}/mo", border=True)
     if v.best is not None:
-        whole = with_tokens(v.best, result)
-        right.metric(
+        whole = whole_cost(v.best, result)
+        columns[-1].metric(
             f"With {option_name(v.best)}",
             f"{money(whole, cents=False)}/mo",
             f"orchestrator {v.best.monthly_usd / whole:.1%} of it" if whole > 0 else None,
@@ -134,7 +135,7 @@ def _tokens(head: Headline) -> None:
             delta_arrow="off",
             border=True,
         )
-    st.caption("  \n".join(escape(line) for line in tokens_lines(result)))
+    st.caption("  \n".join(escape(line) for line in beside_lines(result)))
 
 
 def _figures(head: Headline, today: dt.date) -> None:
@@ -154,7 +155,7 @@ def _figures(head: Headline, today: dt.date) -> None:
     ]  # the headline says those, and which prices are overdue
     if details:
         st.markdown("  \n".join(escape(d) for d in details))
-    _tokens(head)
+    _beside(head)
     for warning in result.warnings:
         st.warning(f"{say(warning)}.", icon=":material/trending_up:")
     work = result.workload

@@ -206,6 +206,7 @@ def _allowed(fingerprint: str, today: dt.date) -> Allowed:
         default_table=default,
         terms=terms,
         models=model_refs(),
+        sandboxes={v.table.id: v.table.name for v in _versions(fingerprint) if v.table.kind == "sandbox"},
     )
 
 

@@ -188,6 +188,10 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
     )
     if allowed.models:
         add(Editable("model", _field_label("model"), "choice", "a model of the token price catalogue", allowed.models))
+    if allowed.sandboxes:
+        services = tuple(allowed.sandboxes)
+        said = "one of " + ", ".join(services)
+        add(Editable("sandbox", _field_label("sandbox"), "choice", said, services, dict(allowed.sandboxes)))
     kinds = tuple(k.value for k in StepKind)
     add(Editable("step_kind", _field_label("step_kind"), "choice", " or ".join(kinds), kinds, STEP_KIND_WORDS))
     add(Editable("step_needs_machine", "A step needs a full machine (tests, a browser, binaries)", "flag", "yes or no"))

@@ -4,7 +4,7 @@ apart from it, the pricing date, and profile upload and download. It returns a v
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import streamlit as st
 
@@ -69,8 +69,13 @@ STEPS: dict[str, float] = {
     "cached_input_price_per_mtok": 0.01,
     "output_price_per_mtok": 0.1,
     "model_discount_percent": 1.0,
+    "sandbox_vcpus": 1.0,
+    "sandbox_memory_gb": 1.0,
+    "sandbox_seconds_per_run": 60.0,
 }
 NO_MODEL = "none: the model's tokens are not priced"
+NO_SANDBOX = "none: no sandbox is priced"
+SANDBOX_FIELDS = ("sandbox_vcpus", "sandbox_memory_gb", "sandbox_seconds_per_run")
 EXACT = "%.12g"
 STEP_KIND_WORDS = {"task": "a task of its own", "inline": "inline, in the run's own code"}
 GROUPS = (
@@ -135,6 +140,7 @@ EMPTY = {
     "input_price_per_mtok": "the list price",
     "cached_input_price_per_mtok": "the list price",
     "output_price_per_mtok": "the list price",
+    "sandbox_seconds_per_run": "the time its steps execute",
 }
 """What an optional field left empty means, in its box."""
 
@@ -334,6 +340,29 @@ def _tokens(models: tuple[str, ...]) -> None:
             persist_state="session",
         )
         for name in TOKEN_FIELDS:
+            _number(name, folded=True)
+
+
+def _sandbox(services: Mapping[str, str]) -> None:
+    """The sandbox service the agent's code and tests run in: the bill beside the orchestrator's."""
+    with _folded("The sandbox its code runs in", "sandbox") as shown:
+        if not shown:
+            return
+        st.caption(
+            "A sandbox a run keeps for its code and tests, billed per second on what it is given: the same on "
+            "every option, shown beside the orchestrator's bill. The steps that need a machine then run there."
+        )
+        choices = ["", *services]
+        st.selectbox(
+            "Sandbox service",
+            choices,
+            index=_index(field_key("sandbox"), choices),
+            key=field_key("sandbox"),
+            format_func=lambda s: services.get(s, s) if s else NO_SANDBOX,
+            help=WorkloadProfile.model_fields["sandbox"].description,
+            persist_state="session",
+        )
+        for name in SANDBOX_FIELDS:
             _number(name, folded=True)
 
 
@@ -672,6 +701,7 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             help=WorkloadProfile.model_fields["step_kind"].description,
         )
         _tokens(session.allowed.models)
+        _sandbox(session.allowed.sandboxes)
 
         st.header("Options")
         st.multiselect(

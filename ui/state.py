@@ -68,7 +68,7 @@ VIEWS = {
 }
 RENAMED_VIEWS = {"history": "limits"}
 """Views renamed since links were first shared: an old link still opens the view it named."""
-TEXT_FIELDS = ("name", "description", "machine", "step_kind", "model")
+TEXT_FIELDS = ("name", "description", "machine", "step_kind", "model", "sandbox")
 FLAG_FIELDS = ("step_needs_machine",)
 """Yes-or-no fields: `true` or `false` in a link."""
 PROFILE_FIELDS = (*TEXT_FIELDS, *FLAG_FIELDS, *NUMERIC_FIELDS)
@@ -135,6 +135,8 @@ class Allowed:
     """Option id -> its name (the newest table's), for the words a picker shows."""
     models: tuple[str, ...] = ()
     """The models the token prices know (`provider/model`)."""
+    sandboxes: Mapping[str, str] = field(default_factory=dict)
+    """Sandbox service id -> its name (every service the data prices on some date)."""
 
 
 Problem = tuple[str, str, str]
@@ -455,6 +457,8 @@ def decode(
         near = difflib.get_close_matches(given, allowed.models, n=3, cutoff=0.6)
         such = f", such as {', '.join(near)}" if near else ""
         problems.append(("model", given, "a model of the token price catalogue" + such))
+    if allowed.sandboxes and overrides.get("sandbox") and overrides["sandbox"] not in allowed.sandboxes:
+        problems.append(("sandbox", str(overrides.pop("sandbox")), "one of " + ", ".join(allowed.sandboxes)))
     team = _team_from(data, problems, allowed.options)
     yours, bad_yours = overrides_from(data, allowed.options, allowed.terms)
     problems += bad_yours
