@@ -72,6 +72,21 @@ def test_readme_lists_every_option_as_the_data_does():
         assert cells[3] == f"{table.recheck_months} months"
 
 
+def test_readme_lists_every_sandbox_service_as_the_data_does():
+    """The README's sandbox table (between its markers) names every sandbox service, with its name and date."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- sandboxes:start -->(.*?)<!-- sandboxes:end -->", text, re.S)
+    assert block, "README needs the sandbox table between <!-- sandboxes:start --> and <!-- sandboxes:end -->"
+    rows = [ln for ln in block.group(1).strip().splitlines()[2:] if ln.startswith("|")]
+    newest = _newest()
+    services = {tid for tid, t in newest.items() if t.kind == "sandbox"}
+    assert {ln.split("|")[1].strip().strip("`") for ln in rows} == services and services
+    for ln in rows:
+        cells = [c.strip() for c in ln.split("|")[1:-1]]
+        table = newest[cells[0].strip("`")]
+        assert (cells[1], cells[2]) == (table.name, str(table.effective))
+
+
 def test_readme_lists_every_count_the_engine_knows():
     """The README's table of counts (between its markers) names every registered count and
     derived quantity, so a table's author sees the whole vocabulary."""
