@@ -450,7 +450,7 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
             "Options side by side",
             paragraphs=tuple(f"Note: {sentence(say(w))}" for w in result.warnings)
             + ((unpriced_note(result) or "",) if result.unpriced else ())
-            + tuple(beside_lines(result)),
+            + tuple(beside_lines(result, generated)),
             header=("Option", "Plan", "Per month", "Range", "Per run", "Vendor bill", "Infrastructure", "People"),
             rows=tuple(
                 (
@@ -710,10 +710,17 @@ def page_one(analysis: Analysis, today: dt.date) -> Section:
     stated = analysis.profile.requirements.stated()
     if stated:
         terms.append(requirements_text(stated))
-    overdue = [o for o in result.options if o.pricing.recheck_due is not None and o.pricing.recheck_due < today]
+    overdue = [
+        (option_name(o), o.pricing)
+        for o in result.options
+        if o.pricing.recheck_due is not None and o.pricing.recheck_due < today
+    ]
+    box = result.sandbox
+    if box is not None and box.table.recheck_due is not None and box.table.recheck_due < today:
+        overdue.append((box.name, box.table))
     freshness = (
         "Prices overdue for a re-check (the figures may have moved): "
-        + "; ".join(f"{option_name(o)}, {checked_text(o.pricing, today)}" for o in overdue)
+        + "; ".join(f"{name}, {checked_text(ref, today)}" for name, ref in overdue)
         + ". `tco pricing stale` lists them; CONTRIBUTING.md says how to re-check a table."
         if overdue
         else "Every option's prices are within their re-check period."

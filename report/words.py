@@ -571,26 +571,23 @@ def beside_warnings(result: EstimateOut) -> list[str]:
     return out
 
 
-def sandbox_lines(result: EstimateOut) -> list[str]:
-    """The sandboxes' bill as a comparison lists it under the options; empty when the profile names none."""
+def sandbox_lines(result: EstimateOut, today: dt.date | None = None) -> list[str]:
+    """The sandboxes' bill as a comparison lists it under the options, with when its prices hold as of
+    and whether their re-check is overdue on `today` (the clock's date by default); empty when the
+    profile names none."""
     b = result.sandbox
     if b is None:
         return []
+    held = checked_text(b.table, today or dt.date.today())
     fee = f"{b.plan} plan, {money(b.fee_usd)} a month" if b.fee_usd else f"{b.plan} plan, no fee"
     credit = f", {money(b.credit_usd)} of usage included" if b.credit_usd else ""
-    held = b.table.checked
-    due = b.table.recheck_due
     return [
         f"Sandboxes, {b.name} ({fee}{credit}): {money(b.monthly_usd)} a month ({money(b.per_run_usd)} a run), one "
         f"a run of {b.vcpus:g} vCPU and {b.memory_gb:g} GB for {elapsed(b.seconds_per_run)}: "
         f"{many(b.sandboxes_per_month)} a month, {number(b.peak_sandboxes)} at once at the peak, at "
         f"{_small(b.vcpu_second_usd)} a vCPU-second and {_small(b.memory_gb_second_usd)} a GB-second. The steps that "
         "need a machine run there, so no option hosts one.",
-        f"Sandbox prices hold as of {held}"
-        + (f" (due a re-check {due})" if due else "")
-        + "; sources: "
-        + ", ".join(b.sources)
-        + ".",
+        f"Sandbox {held}; sources: " + ", ".join(b.sources) + ".",
     ]
 
 
@@ -603,9 +600,9 @@ def _small(usd: float) -> str:
     return "$" + f"{usd:.10f}".rstrip("0").rstrip(".")
 
 
-def beside_lines(result: EstimateOut) -> list[str]:
+def beside_lines(result: EstimateOut, today: dt.date | None = None) -> list[str]:
     """Everything beside the orchestrator, as a comparison lists it: the model's tokens, then the sandboxes."""
-    return tokens_lines(result) + sandbox_lines(result)
+    return tokens_lines(result) + sandbox_lines(result, today)
 
 
 def _rate_words(label: str, rate: TokenRateOut) -> str:

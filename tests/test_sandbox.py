@@ -193,3 +193,23 @@ def test_one_agent_s_long_sandboxes_take_the_account_to_the_plan_that_allows_the
     plans = {a.name: a.sandbox.plan for a in out.agents}
     assert plans["brief"] == plans["long"] != alone.plan
     assert sum(a.sandbox.monthly_usd for a in out.agents) == pytest.approx(out.sandbox_usd)
+
+
+def test_the_report_carries_the_sandbox_and_says_when_its_prices_are_overdue():
+    from model.analysis import analyse
+    from report.document import build_document
+
+    service = sorted(SERVICES)[0]
+    table = SERVICES[service]
+    analysis = analyse(_profile(service), BOOK, draws=200)
+    name = table.name
+    due = table.recheck_due()
+
+    def text(on: dt.date) -> str:
+        doc = build_document(analysis, on)
+        return " ".join(p for s in doc.sections for p in s.paragraphs)
+
+    before, after = text(due - dt.timedelta(days=1)), text(due + dt.timedelta(days=1))
+    assert f"Sandboxes, {name}" in before and f"Sandboxes, {name}" in after
+    assert f"{name}, prices hold as of" not in before
+    assert f"{name}, prices hold as of {table.checked():%Y-%m-%d} (re-check overdue since {due:%Y-%m-%d})" in after
