@@ -18,7 +18,7 @@ from model.profile import ProfileError, WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import known_from
 from ui import data
-from ui.account import account_for, render_account
+from ui.account import account_for, render_account, render_account_line
 from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
 from ui.export import render_export, render_share
@@ -106,7 +106,7 @@ def main() -> None:
         book = None
     st.html(PHONE_CSS)
     st.markdown("### Which orchestrator should run our agents, and what will it cost?", width="stretch")
-    notices, view_place, head_place = st.container(), st.container(), st.empty()
+    notices, view_place, head_place, account_place = st.container(), st.container(), st.empty(), st.empty()
     # An edit shows its new headline first: the widgets' values are in the session state before the
     # sidebar is drawn, so the headline (the one verdict) goes out ahead of the sidebar's inputs.
     early = _early_profile(session)
@@ -165,8 +165,13 @@ def main() -> None:
         st.stop()
     if state.scenarios:  # the report and the scenarios view show them; the headline is the profile's
         analysis = replace(analysis, scenarios=scenario_results(session, state, analysis))
-    if state.agents and view == "report":  # the report shows the account beside the profile
-        analysis = replace(analysis, account=account_for(session, state, analysis.book))
+    if state.agents:  # every view says the account's answer under the profile's; the report carries it
+        account = account_for(session, state, analysis.book.as_of)
+        if account is not None:
+            with account_place.container(key="account_headline"):
+                render_account_line(account, analysis.verdict.best.id if analysis.verdict.best else None)
+        if view == "report":
+            analysis = replace(analysis, account=account)
     if view == "compare":
         render_compare(analysis, second_axes(), dt.date.today())
     elif view == "outlook":

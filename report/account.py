@@ -12,7 +12,7 @@ from model.account_out import AccountEstimateOut, AccountOptionOut
 from report.text import md, md_rows
 from report.words import adding, money
 
-__all__ = ["account_json", "account_lines", "account_markdown", "account_table"]
+__all__ = ["account_headline", "account_json", "account_lines", "account_markdown", "account_table"]
 
 _WHY = {
     "ruled_out": "an agent's run cannot run there",
@@ -27,6 +27,29 @@ def _name(out: AccountEstimateOut, option_id: str) -> str:
 
 def _shown(o: AccountOptionOut) -> str:
     return f"{o.name}, {o.design}" if o.design else o.name
+
+
+def account_headline(out: AccountEstimateOut, profile_best: str | None) -> list[str]:
+    """The account's answer in a line or two, for beside the sidebar profile's headline: which option is
+    the cheapest for all the agents, and where that is not the profile's own cheapest, that it is not."""
+    others = [a.name for a in out.agents[1:]]
+    who = f"this profile and {', '.join(others[:-1]) + ' and ' if len(others) > 1 else ''}{others[-1]}"
+    best = next((o for o in out.options if o.id == out.cheapest), None)
+    if best is None:
+        first = f"For the account of {who}: no single option runs them all at a public price"
+    else:
+        beside = f" ({money(best.whole_usd)} with what runs beside it)" if best.whole_usd > best.monthly_usd else ""
+        first = f"For the account of {who}: {_shown(best)} is the cheapest at {money(best.monthly_usd)} a month{beside}"
+    if out.mixed is not None:
+        m = out.mixed
+        first += f"; split across {_name(out, m.first)} and {_name(out, m.second)}, {money(m.monthly_usd)}"
+    lines = [first + "."]
+    if best is not None and profile_best is not None and best.id != profile_best:
+        lines.append(
+            f"That is not this profile's own cheapest ({_name(out, profile_best)}): the other agents change the "
+            "answer; the Account view shows why."
+        )
+    return lines
 
 
 def account_lines(out: AccountEstimateOut) -> list[str]:

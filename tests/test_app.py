@@ -585,3 +585,27 @@ def test_the_account_view_follows_the_checklist_s_answers():
     best = account.cheapest()
     assert best is not None and best not in aside
     assert f"{account.option(best).table.name}" in shown.split("is the cheapest for the account")[0]
+
+
+def test_every_view_says_the_account_s_answer_and_where_it_is_not_the_profile_s_own(presets):
+    """With other agents in the link, the line under the headline is the engine's account answer in every
+    view; where the account's cheapest is not the sidebar profile's own, it says so."""
+    from model.account import estimate_account
+    from model.analysis import headline_of
+
+    book = read_pricebook(on=dt.date.today())
+    research = presets["deep-research"].model_copy(
+        update={"monthly_runs": 2000.0, "steps_per_run": 300.0, "name": "Research agent"}
+    )
+    for runs in (40000.0, 300.0):
+        coding = presets["coding-agent"].model_copy(update={"monthly_runs": runs})
+        account = estimate_account([coding, research], book)
+        best = account.cheapest()
+        assert best is not None
+        alone = headline_of(coding, book, criteria=CRITERIA).verdict.best.id
+        for view in ("compare", "limits", "checklist"):
+            at = start({**ACCOUNT_LINK, "monthly_runs": str(int(runs)), "view": view})
+            shown = plain(" ".join(m.value for m in at.markdown))
+            said = f"For the account of this profile and Research agent: {account.option(best).table.name}"
+            assert said in shown and f"${account.total(best):,.2f} a month" in shown, view
+            assert ("not this profile's own cheapest" in shown) == (best != alone), (runs, view)

@@ -10,25 +10,27 @@ is always the sidebar's.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from model.account import MAX_AGENTS, estimate_account
-from model.account_out import AccountEstimateOut, account_out
+from model.account import MAX_AGENTS
+from model.account_out import AccountEstimateOut
 from model.profile import WorkloadProfile, field_title, field_unit
 from pricing.accounts import ACCOUNT_FIELDS
 from pricing.profiles import dump_profile
 from pricing.schema import PriceBook
 from pricing.text import NOT_ONE_LINE, name_key
-from report.account import account_json, account_lines
+from report.account import account_headline, account_json, account_lines
 from report.text import escape
+from ui import data
 from ui.export import slug
 from ui.state import PROFILE_FIELDS, ScenarioLink, Session, UiState, encode, profile_params, scenario_profile
 
-__all__ = ["account_agents", "account_for", "render_account"]
+__all__ = ["account_agents", "account_for", "render_account", "render_account_line"]
 
 THIS = ""
 """The 'start from' choice that is the sidebar's own profile."""
@@ -51,27 +53,29 @@ def account_agents(session: Session, state: UiState) -> tuple[list[WorkloadProfi
     return agents, problems
 
 
-def account_for(session: Session, state: UiState, book: PriceBook) -> AccountEstimateOut | None:
+def account_for(session: Session, state: UiState, on: dt.date) -> AccountEstimateOut | None:
     """The account of the sidebar's profile and its linked agents, priced; None without other agents
     (or when it cannot be priced: the Account view says why)."""
     if not state.agents:
         return None
     try:
-        return _priced(session, state, account_agents(session, state)[0], book)
+        return _priced(state, account_agents(session, state)[0], on)
     except ValueError:
         return None
 
 
-def _priced(session: Session, state: UiState, agents: Sequence[WorkloadProfile], book: PriceBook) -> AccountEstimateOut:
+def _priced(state: UiState, agents: Sequence[WorkloadProfile], on: dt.date) -> AccountEstimateOut:
     """The agents priced as one account, with the checklist's answers applied (ValueError where they
     cannot be priced)."""
-    from model.analysis import checklist_of
-
-    aside = checklist_of(state.profile, book, session.criteria, dict(state.answers)).set_aside
-    account = estimate_account(agents, book, state.profile.options or None, set_aside=aside)
     others = len(agents) - 1
     title = f"{state.profile.name} and {others} more agent{'s' if others > 1 else ''}"
-    return account_out(title, state.profile.description, account)
+    return data.account_priced(list(agents), title, on, dict(state.answers))
+
+
+def render_account_line(out: AccountEstimateOut, profile_best: str | None) -> None:
+    """Under the headline in every view, where the link holds other agents: the account's answer, and
+    where it differs from the sidebar's profile alone, that it does."""
+    st.markdown("  \n".join(escape(line) for line in account_headline(out, profile_best)))
 
 
 def _words(changes: dict[str, str] | Mapping[str, str], session: Session) -> str:
@@ -257,7 +261,7 @@ def render_account(session: Session, state: UiState, book: PriceBook) -> None:
         st.info("One agent so far: add another to price them together.")
         return
     try:
-        out = _priced(session, state, agents, book)
+        out = _priced(state, agents, book.as_of)
     except ValueError as exc:
         st.error(str(exc))
         return

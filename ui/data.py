@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from model.account_out import AccountEstimateOut
 from model.analysis import Analysis, Headline, Sweeps, assemble, compared, headline_of, priced, sweeps_of
 from model.impact import costs_by_date
 from model.lines import HOSTING_TABLE, machine_names
@@ -89,6 +90,31 @@ def headline_for(profile: WorkloadProfile, on: dt.date, answers: dict[str, str] 
     """The one verdict: the estimate, the Monte Carlo, the path and what would flip it, over the options the
     answers leave (`model.analysis.headline_of`), once per profile, date and answers."""
     return _headline(profile.model_dump_json(), on, data_fingerprint(), _answers(answers))
+
+
+def account_priced(
+    agents: list[WorkloadProfile], title: str, on: dt.date, answers: dict[str, str] | None = None
+) -> AccountEstimateOut:
+    """The agents priced as one account, with the checklist's answers (for the first agent, whose account
+    fields every agent shares) setting options aside, once per agents, date and answers; ValueError where
+    they cannot be priced."""
+    return _account(tuple(a.model_dump_json() for a in agents), title, on, data_fingerprint(), _answers(answers))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _account(
+    agents_json: tuple[str, ...], title: str, on: dt.date, fingerprint: str, answers: Answers
+) -> AccountEstimateOut:
+    from model.account import estimate_account
+    from model.account_out import account_out
+    from model.analysis import checklist_of
+
+    agents = [WorkloadProfile.model_validate_json(j) for j in agents_json]
+    book = _book(on, fingerprint)
+    first = agents[0]
+    aside = checklist_of(first, book, _criteria(fingerprint), dict(answers)).set_aside
+    account = estimate_account(agents, book, first.options or None, set_aside=aside)
+    return account_out(title, first.description, account)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
