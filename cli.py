@@ -252,18 +252,23 @@ def _compare_account(
     from model.account_out import account_out
     from report.account import account_json, account_markdown, account_table
 
-    ignored = [flag for flag in _single_profile_flags(args) if flag != "--answer"]
+    ignored = [flag for flag in _single_profile_flags(args) if flag not in ("--answer", "--draws", "--seed")]
     if ignored:
         raise CliError(
             f"compare: {', '.join(ignored)} go with a single profile; an account file ({len(workload.agents)} agents) "
-            "is compared on its monthly bills (with the checklist's --answer)"
+            "is compared on its monthly bills, how sure (--draws, --seed) and the checklist's --answer"
         )
     from model.analysis import checklist_of
 
     checklist = checklist_of(workload.profile, book, criteria, answers)
     options = workload.profile.options or None
     account = estimate_account(workload.agents, book, options, set_aside=checklist.set_aside)
-    out = account_out(workload.name, workload.description, account)
+    from model.account_odds import ACCOUNT_DRAWS, odds_of
+    from model.uncertainty import DEFAULT_SEED
+
+    seed = args.seed if args.seed is not None else DEFAULT_SEED
+    odds = odds_of(account, book, draws=args.draws if args.draws is not None else ACCOUNT_DRAWS, seed=seed)
+    out = account_out(workload.name, workload.description, account, odds)
     writer = {"json": account_json, "md": account_markdown, "table": account_table}[args.format]
     sys.stdout.write(writer(out))
     return EXIT_OK
@@ -309,13 +314,13 @@ def _compare(args: argparse.Namespace) -> int:
         return _compare_scenarios(args, book)
     if args.format == "csv":
         raise CliError("compare: --format csv is for --scenarios; a single profile's CSV is `tco report --format csv`")
-    if not args.outlook and (args.draws is not None or args.seed is not None):
-        raise CliError("compare: --draws and --seed go with --outlook")
     criteria = read_criteria(args.data)
     answers = _answers(args, criteria)
     workload = _load_workload(args.profile, args.data, book)
-    if workload.account:
+    if workload.account:  # an account is always drawn: --draws and --seed set how
         return _compare_account(args, book, workload, criteria, answers)
+    if not args.outlook and (args.draws is not None or args.seed is not None):
+        raise CliError("compare: --draws and --seed go with --outlook (or an account file)")
     profile = workload.profile
     head = headline_of(profile, book, criteria=criteria, answers=answers, draws=args.draws, seed=args.seed)
     result = with_verdict(head.result, head.verdict)

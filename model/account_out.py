@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -13,6 +14,7 @@ from model.fit import design_names
 from model.meters import plan_name
 from model.profile import WorkloadProfile
 from model.result import SandboxOut, TableRef, TokensOut, sandbox_out, tokens_out
+from model.uncertainty import MonteCarlo
 
 __all__ = ["SHARE_RULE", "AccountEstimateOut", "account_out"]
 
@@ -57,6 +59,13 @@ class AccountOptionOut(_Out):
     alone_usd: dict[str, float]
     """Agent name -> what the agent alone would pay on this option (its own plan, platform, people)."""
     lines: list[LineShareOut]
+    p10_usd: float | None = None
+    """How sure: the account's bill at the 10th percentile of the draws (`draws`); null without draws or
+    where the option runs the agents in no draw."""
+    p50_usd: float | None = None
+    p90_usd: float | None = None
+    cheapest_share: float | None = None
+    """The share of draws in which this option is the cheapest that runs every agent."""
     whole_usd: float
     """`monthly_usd` plus what runs beside it (every agent's model tokens and sandboxes): the whole cost
     of running the agents here."""
@@ -99,6 +108,8 @@ class AccountEstimateOut(_Out):
     options: list[AccountOptionOut]
     agents: list[AgentOut]
     mixed: MixedOut | None
+    draws: int = 0
+    """How many draws `options[]`' percentiles and shares rest on (0: none drawn)."""
     tokens_usd: float
     """Every agent's model tokens a month, the same on every option."""
     sandbox_usd: float = 0.0
@@ -106,7 +117,14 @@ class AccountEstimateOut(_Out):
     share_rule: str = SHARE_RULE
 
 
-def account_out(name: str, description: str, account: AccountEstimate) -> AccountEstimateOut:
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def account_out(
+    name: str, description: str, account: AccountEstimate, odds: MonteCarlo | None = None
+) -> AccountEstimateOut:
+    """The account as the JSON contract says it; with `odds` (`model.account_odds`), how sure."""
     together, alone = account.together, account.alone
     book = together.book
     profiles = account.agents
@@ -120,9 +138,14 @@ def account_out(name: str, description: str, account: AccountEstimate) -> Accoun
         agents_usd = {n: float(shares[n].sum()) for n in account.names}
         design = account.design(option.id)
         alone_option = alone.option(option.id)
+        spread = odds.option(option.id) if odds is not None else None
         options.append(
             AccountOptionOut(
                 id=option.id,
+                p10_usd=_finite(spread.p10) if spread else None,
+                p50_usd=_finite(spread.p50) if spread else None,
+                p90_usd=_finite(spread.p90) if spread else None,
+                cheapest_share=spread.cheapest_share if spread else None,
                 name=option.table.name,
                 plan=plan_name(option.table, str(option.bill.plan[0])),
                 monthly_usd=account.total(option.id),
@@ -183,6 +206,7 @@ def account_out(name: str, description: str, account: AccountEstimate) -> Accoun
         options=options,
         agents=agents,
         mixed=mixed,
+        draws=odds.draws if odds is not None else 0,
         tokens_usd=tokens_usd,
         sandbox_usd=sandbox_usd,
     )

@@ -42,9 +42,11 @@ __all__ = [
     "Swing",
     "Tornado",
     "bands",
+    "cheapest_shares",
     "draw",
     "inputs",
     "monte_carlo",
+    "percentiles",
     "tornado",
 ]
 
@@ -256,7 +258,7 @@ class MonteCarlo:
         return ranked[0] if ranked and ranked[0].cheapest_share > 0 else None
 
 
-def _cheapest_shares(totals: npt.NDArray[np.float64]) -> tuple[Array, float]:
+def cheapest_shares(totals: npt.NDArray[np.float64]) -> tuple[Array, float]:
     filled = np.where(np.isnan(totals), np.inf, totals)
     winner = np.argmin(filled, axis=1)
     none = ~np.isfinite(filled[np.arange(len(filled)), winner])
@@ -264,7 +266,7 @@ def _cheapest_shares(totals: npt.NDArray[np.float64]) -> tuple[Array, float]:
     return counts / len(totals), float(none.mean())
 
 
-def _percentiles(column: Array) -> tuple[float, float, float, float]:
+def percentiles(column: Array) -> tuple[float, float, float, float]:
     ok = column[~np.isnan(column)]
     if ok.size == 0:
         return (np.nan,) * 4
@@ -296,10 +298,10 @@ def monte_carlo(
     priced = _draws(profile, book, options, draws, seed, found)
     point = estimate(profile, book, options, ranges=False)
     totals = np.stack([o.comparable for o in priced.options], axis=1)
-    shares, none = _cheapest_shares(totals)
+    shares, none = cheapest_shares(totals)
     spreads = []
     for j, option in enumerate(priced.options):
-        p10, p50, p90, mean = _percentiles(totals[:, j])
+        p10, p50, p90, mean = percentiles(totals[:, j])
         spreads.append(
             Spread(
                 option.id,

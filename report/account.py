@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from model.account_out import AccountEstimateOut, AccountOptionOut
 from report.text import md, md_rows
-from report.words import adding, money
+from report.words import adding, money, share_text
 
 __all__ = ["account_headline", "account_json", "account_lines", "account_markdown", "account_table"]
 
@@ -29,6 +29,19 @@ def _shown(o: AccountOptionOut) -> str:
     return f"{o.name}, {o.design}" if o.design else o.name
 
 
+def _sure(out: AccountEstimateOut, best: AccountOptionOut, runner: AccountOptionOut | None) -> str:
+    """How sure, where the account was drawn: the share of draws in which the named option is the cheapest,
+    the runner's where it is sometimes, and the named option's P10–P90."""
+    if not out.draws or best.cheapest_share is None:
+        return ""
+    said = f", and the cheapest in {share_text(best.cheapest_share)} of {out.draws:,} draws"
+    if runner is not None and runner.cheapest_share:
+        said += f" ({_shown(runner)} in {share_text(runner.cheapest_share)})"
+    if best.p10_usd is not None and best.p90_usd is not None:
+        said += f", its bill {money(best.p10_usd)} – {money(best.p90_usd)} (P10–P90)"
+    return said
+
+
 def account_headline(out: AccountEstimateOut, profile_best: str | None) -> list[str]:
     """The account's answer in a line or two, for beside the sidebar profile's headline: which option is
     the cheapest for all the agents, and where that is not the profile's own cheapest, that it is not."""
@@ -39,7 +52,15 @@ def account_headline(out: AccountEstimateOut, profile_best: str | None) -> list[
         first = f"For the account of {who}: no single option runs them all at a public price"
     else:
         beside = f" ({money(best.whole_usd)} with what runs beside it)" if best.whole_usd > best.monthly_usd else ""
-        first = f"For the account of {who}: {_shown(best)} is the cheapest at {money(best.monthly_usd)} a month{beside}"
+        sure = (
+            f", the cheapest in {share_text(best.cheapest_share)} of {out.draws:,} draws"
+            if out.draws and best.cheapest_share is not None
+            else ""
+        )
+        first = (
+            f"For the account of {who}: {_shown(best)} is the cheapest at {money(best.monthly_usd)} a month{beside}"
+            f"{sure}"
+        )
     if out.mixed is not None:
         m = out.mixed
         first += f"; split across {_name(out, m.first)} and {_name(out, m.second)}, {money(m.monthly_usd)}"
@@ -67,8 +88,8 @@ def account_lines(out: AccountEstimateOut) -> list[str]:
         separate = sum(best.alone_usd.values())
         lines.append(
             f"“{out.name}”: {_shown(best)} ({best.plan}) is the cheapest for the account of {count} agents at "
-            f"{money(best.monthly_usd)} a month{against}; as separate accounts there they would cost "
-            f"{money(separate)}. (prices as of {out.pricing_date})"
+            f"{money(best.monthly_usd)} a month{against}{_sure(out, best, runner)}; as separate accounts there they "
+            f"would cost {money(separate)}. (prices as of {out.pricing_date})"
         )
         shares = "; ".join(f"{name} {money(usd)}" for name, usd in best.agents_usd.items())
         lines.append(f"Each agent's share there: {shares}.")
@@ -112,13 +133,31 @@ def _rows(out: AccountEstimateOut) -> list[list[str]]:
             *[money(o.agents_usd[a.name]) for a in out.agents],
             money(sum(o.alone_usd.values())),
             money(o.whole_usd),
+            *([_spread(o)] if out.draws else []),
         ]
         for o in out.options
     ]
 
 
+def _spread(o: AccountOptionOut) -> str:
+    """The account bill's P10–P90 and the share of draws it is the cheapest in, in a table cell."""
+    if o.p10_usd is None or o.p90_usd is None:
+        return "—"
+    share = f"; cheapest in {share_text(o.cheapest_share)}" if o.cheapest_share else ""
+    return f"{money(o.p10_usd)} – {money(o.p90_usd)}{share}"
+
+
 def _header(out: AccountEstimateOut) -> list[str]:
-    return ["option", "plan", "account", *[a.name for a in out.agents], "as separate accounts", "with what runs beside"]
+    spread = [f"P10–P90 of {out.draws:,} draws"] if out.draws else []
+    return [
+        "option",
+        "plan",
+        "account",
+        *[a.name for a in out.agents],
+        "as separate accounts",
+        "with what runs beside",
+        *spread,
+    ]
 
 
 def account_table(out: AccountEstimateOut) -> str:

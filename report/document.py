@@ -424,7 +424,15 @@ def _account_section(out: AccountEstimateOut) -> Section:
     return Section(
         f"The account: {len(names)} agents on one bill",
         paragraphs=(*account_lines(out), f"Shares: {out.share_rule}."),
-        header=("Option", "Plan", "Account", *names, "As separate accounts", "With what runs beside it"),
+        header=(
+            "Option",
+            "Plan",
+            "Account",
+            *names,
+            "As separate accounts",
+            "With what runs beside it",
+            *([f"P10–P90 of {out.draws:,} draws"] if out.draws else []),
+        ),
         rows=tuple(
             (
                 o.name + (f", {o.design}" if o.design else ""),
@@ -433,6 +441,7 @@ def _account_section(out: AccountEstimateOut) -> Section:
                 *[money(o.agents_usd[n]) for n in names],
                 money(sum(o.alone_usd.values())),
                 money(o.whole_usd),
+                *([f"{money(o.p10_usd)} – {money(o.p90_usd)}"] if out.draws else []),
             )
             for o in out.options
         ),

@@ -226,3 +226,70 @@ def test_the_account_file_the_app_offers_reads_back_to_the_same_agents():
     out = account_out(workload.name, workload.description, estimate_account(workload.agents, BOOK))
     again = load_workload_text(_account_file(out, workload.agents), "downloaded.yaml")
     assert again.account and again.agents == workload.agents
+
+
+def _pinned(profile, runs: float, name: str):  # type: ignore[no-untyped-def]
+    """The profile with every doubt of its own pinned to its value (a range whose ends are the value)."""
+    from model.profile import DOUBTS, GROWTH
+
+    ranges = {
+        n: {"low": v, "high": v}
+        for n in DOUBTS
+        if n != GROWTH and (v := getattr(profile, n)) is not None and v > 0 and n != "monthly_runs"
+    }
+    return profile.model_copy(update={"monthly_runs": runs, "name": name}).model_validate(
+        {
+            **profile.model_dump(),
+            "monthly_runs": runs,
+            "name": name,
+            "ranges": {**ranges, "monthly_runs": {"low": runs, "high": runs}},
+        }
+    )
+
+
+def test_an_account_of_one_agent_is_that_profile_s_monte_carlo_draw_by_draw():
+    from model.account_odds import account_monte_carlo
+    from model.uncertainty import monte_carlo
+
+    agent = PRESETS["coding-agent"]
+    options = [t.id for t in BOOK.options()]
+    ours = account_monte_carlo([agent], BOOK, options, draws=400, seed=3)
+    theirs = monte_carlo(agent, BOOK, options, draws=400, seed=3)
+    assert np.allclose(ours.totals, theirs.totals, equal_nan=True, rtol=1e-12)
+
+
+@pytest.mark.parametrize("preset", ["coding-agent", "deep-research"])
+def test_two_pinned_agents_draw_as_one_agent_with_both_volumes(preset):
+    """With every doubt of their own pinned, two agents of one shape differ from one agent with both
+    volumes only by the prices drawn, which are the account's: the draws agree one by one."""
+    from model.account_odds import account_monte_carlo
+
+    options = [t.id for t in BOOK.options()]
+    one, two = _pinned(PRESETS[preset], 3_000, "one"), _pinned(PRESETS[preset], 7_000, "two")
+    both = _pinned(PRESETS[preset], 10_000, "both")
+    ours = account_monte_carlo([one, two], BOOK, options, draws=300, seed=11)
+    theirs = account_monte_carlo([both], BOOK, options, draws=300, seed=11)
+    assert np.allclose(ours.totals, theirs.totals, equal_nan=True, rtol=1e-9)
+    assert np.nanstd(ours.totals) > 0  # the prices do move
+
+
+def test_the_account_s_odds_never_name_an_option_set_aside_and_read_in_order():
+    from model.account_odds import odds_of
+    from model.analysis import checklist_of
+    from pricing.load import read_criteria
+
+    coding, research = _agent("coding-agent", 40_000, "coding"), _agent("deep-research", 2_000, "research")
+    aside = checklist_of(coding, BOOK, read_criteria(), {"languages": "python"}).set_aside
+    assert aside
+    account = estimate_account([coding, research], BOOK, set_aside=aside)
+    odds = odds_of(account, BOOK, draws=500)
+    out = account_out("x", "", account, odds)
+    assert out.draws == 500
+    for o in out.options:
+        if o.id in aside:
+            assert not o.cheapest_share
+        if o.p10_usd is not None:
+            assert o.p10_usd <= o.p50_usd <= o.p90_usd
+    assert sum(o.cheapest_share or 0 for o in out.options) <= 1 + 1e-9
+    best = next(o for o in out.options if o.id == out.cheapest)
+    assert best.cheapest_share is not None and best.cheapest_share > 0

@@ -257,3 +257,18 @@ def test_an_account_takes_the_checklist_s_answers_and_never_names_an_option_they
     assert mixed is None or not {mixed["first"], mixed["second"]} & set(aside)
     code, out, _ = run(capsys, "compare", "--profile", ACCOUNT, "--answer", "languages=go")
     assert code == 0 and "set aside by your answers" in out
+
+
+def test_an_account_takes_draws_and_a_seed_and_says_how_sure(capsys):
+    code, out, err = run(capsys, "compare", "--profile", ACCOUNT, "--draws", "300", "--seed", "4", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["draws"] == 300
+    best = next(o for o in data["options"] if o["id"] == data["cheapest"])
+    assert 0 < best["cheapest_share"] <= 1 and best["p10_usd"] <= best["p90_usd"]
+    again = json.loads(
+        run(capsys, "compare", "--profile", ACCOUNT, "--draws", "300", "--seed", "4", "--format", "json")[1]
+    )
+    assert again["options"] == data["options"]  # the seed makes the draws repeat
+    code, text, _ = run(capsys, "compare", "--profile", ACCOUNT, "--draws", "300")
+    assert code == 0 and "of 300 draws" in text

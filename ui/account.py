@@ -187,6 +187,11 @@ def _table(out: AccountEstimateOut) -> pd.DataFrame:
                 **{f"{a}": usd for a, usd in o.agents_usd.items()},
                 "As separate accounts": sum(o.alone_usd.values()),
                 "With what runs beside it": o.whole_usd,
+                **(
+                    {"P10": o.p10_usd, "P90": o.p90_usd, "Cheapest in (share of draws)": o.cheapest_share}
+                    if out.draws
+                    else {}
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -269,7 +274,9 @@ def render_account(session: Session, state: UiState, book: PriceBook) -> None:
     st.altair_chart(_chart(out), width="stretch")
     money = st.column_config.NumberColumn(format="dollar")
     table = _table(out)
-    st.dataframe(table, hide_index=True, column_config={c: money for c in table.columns[2:]})
+    share = st.column_config.NumberColumn(format="percent")
+    shown = {c: (share if c.startswith("Cheapest in") else money) for c in table.columns[2:]}
+    st.dataframe(table, hide_index=True, column_config=shown)
     st.caption(f"Shares: {out.share_rule}.")
     left, right = st.columns(2)
     left.download_button(
