@@ -263,12 +263,14 @@ def _compare_account(
     checklist = checklist_of(workload.profile, book, criteria, answers)
     options = workload.profile.options or None
     account = estimate_account(workload.agents, book, options, set_aside=checklist.set_aside)
-    from model.account_odds import ACCOUNT_DRAWS, odds_of
+    from model.account_odds import ACCOUNT_DRAWS, account_outlook
     from model.uncertainty import DEFAULT_SEED
 
     seed = args.seed if args.seed is not None else DEFAULT_SEED
-    odds = odds_of(account, book, draws=args.draws if args.draws is not None else ACCOUNT_DRAWS, seed=seed)
-    out = account_out(workload.name, workload.description, account, odds)
+    odds, path = account_outlook(
+        account, book, draws=args.draws if args.draws is not None else ACCOUNT_DRAWS, seed=seed
+    )
+    out = account_out(workload.name, workload.description, account, odds, path)
     writer = {"json": account_json, "md": account_markdown, "table": account_table}[args.format]
     sys.stdout.write(writer(out))
     return EXIT_OK

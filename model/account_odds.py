@@ -20,6 +20,7 @@ from model.account import AccountEstimate
 from model.billing import Array
 from model.engine import estimate
 from model.profile import WorkloadProfile, profiles_frame
+from model.strategy import Path
 from model.uncertainty import (
     DEFAULT_SEED,
     Input,
@@ -33,7 +34,7 @@ from model.uncertainty import (
 from model.usage import ACCOUNT
 from pricing.schema import PriceBook, Sampled
 
-__all__ = ["ACCOUNT_DRAWS", "account_monte_carlo", "odds_of"]
+__all__ = ["ACCOUNT_DRAWS", "account_monte_carlo", "account_outlook", "odds_of"]
 
 ACCOUNT_DRAWS = 2_000
 """Draws for an account (each draw prices every agent): enough for shares to a percentage point or so."""
@@ -122,3 +123,14 @@ def odds_of(
     return account_monte_carlo(
         account.agents, book, options, draws=draws, seed=seed, point=point, set_aside=tuple(account.set_aside)
     )
+
+
+def account_outlook(
+    account: AccountEstimate, book: PriceBook, *, draws: int = ACCOUNT_DRAWS, seed: int = DEFAULT_SEED
+) -> tuple[MonteCarlo, Path]:
+    """How sure the account's answer is (`odds_of`) and its path over the months ahead, over the options
+    its answers leave (`model.account_path`)."""
+    from model.account_path import account_path
+
+    left = [o.id for o in account.together.options if o.id not in account.set_aside]
+    return odds_of(account, book, draws=draws, seed=seed), account_path(account.agents, book, left)

@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict
 from model.account import AccountEstimate
 from model.fit import design_names
 from model.meters import plan_name
+from model.outlook import path_out_of
 from model.profile import WorkloadProfile
-from model.result import SandboxOut, TableRef, TokensOut, sandbox_out, tokens_out
+from model.result import PathOut, SandboxOut, TableRef, TokensOut, sandbox_out, tokens_out
+from model.strategy import Path
 from model.uncertainty import MonteCarlo
 
 __all__ = ["SHARE_RULE", "AccountEstimateOut", "account_out"]
@@ -110,6 +112,9 @@ class AccountEstimateOut(_Out):
     mixed: MixedOut | None
     draws: int = 0
     """How many draws `options[]`' percentiles and shares rest on (0: none drawn)."""
+    path: PathOut | None = None
+    """The account's path over the months ahead (every agent on each option, month by month; one
+    setup and one migration for the team), over the options the answers leave; null where not laid out."""
     tokens_usd: float
     """Every agent's model tokens a month, the same on every option."""
     sandbox_usd: float = 0.0
@@ -122,9 +127,14 @@ def _finite(value: float) -> float | None:
 
 
 def account_out(
-    name: str, description: str, account: AccountEstimate, odds: MonteCarlo | None = None
+    name: str,
+    description: str,
+    account: AccountEstimate,
+    odds: MonteCarlo | None = None,
+    path: Path | None = None,
 ) -> AccountEstimateOut:
-    """The account as the JSON contract says it; with `odds` (`model.account_odds`), how sure."""
+    """The account as the JSON contract says it; with `odds` (`model.account_odds`), how sure; with `path`
+    (`model.account_path`), over the months ahead."""
     together, alone = account.together, account.alone
     book = together.book
     profiles = account.agents
@@ -207,6 +217,7 @@ def account_out(
         agents=agents,
         mixed=mixed,
         draws=odds.draws if odds is not None else 0,
+        path=path_out_of(path, profiles[0].path.growth_percent_per_month) if path is not None else None,
         tokens_usd=tokens_usd,
         sandbox_usd=sandbox_usd,
     )

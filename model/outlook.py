@@ -163,6 +163,38 @@ def migration_month(p: Path, start: str, then: str) -> int | None:
     return move.month
 
 
+def path_out_of(p: Path, growth: float) -> PathOut:
+    """The JSON contract's `path` section of a path at the monthly growth rate `growth`."""
+    years = p.years()
+    return PathOut(
+        horizon_months=p.months,
+        growth_percent_per_month=growth,
+        cutover_months=p.cutover_months,
+        runs=[float(r) for r in p.runs],
+        setup_usd=p.setup,
+        migration_usd=p.migration,
+        best=p.best.key if p.best else None,
+        strategies=[
+            StrategyOut(
+                key=s.key,
+                start=s.start,
+                then=s.then,
+                month=s.month,
+                total_usd=s.total,
+                years_usd=[float(v) for v in years.loc[years["strategy"] == s.key, "cost_usd"]],
+            )
+            for s in p.strategies
+        ],
+        by_growth=[
+            GrowthOut(growth_percent=g.growth_percent, best=g.best.key, month=g.best.month, total_usd=g.best.total)
+            for g in p.by_growth
+        ],
+        chances=p.chances,
+        draws=p.draws,
+        stay_spread_usd={k: list(v) for k, v in p.stay_spread.items()},
+    )
+
+
 def to_out(o: Outlook, profile: WorkloadProfile) -> tuple[UncertaintyOut, PathOut]:
     """The JSON contract's `uncertainty` and `path` sections."""
     mc = o.monte_carlo
@@ -225,33 +257,5 @@ def to_out(o: Outlook, profile: WorkloadProfile) -> tuple[UncertaintyOut, PathOu
             for c in (o.runs_band.crossovers if o.runs_band is not None else ())
         ],
     )
-    p = o.path
-    years = p.years()
-    path_out = PathOut(
-        horizon_months=p.months,
-        growth_percent_per_month=profile.path.growth_percent_per_month,
-        cutover_months=p.cutover_months,
-        runs=[float(r) for r in p.runs],
-        setup_usd=p.setup,
-        migration_usd=p.migration,
-        best=p.best.key if p.best else None,
-        strategies=[
-            StrategyOut(
-                key=s.key,
-                start=s.start,
-                then=s.then,
-                month=s.month,
-                total_usd=s.total,
-                years_usd=[float(v) for v in years.loc[years["strategy"] == s.key, "cost_usd"]],
-            )
-            for s in p.strategies
-        ],
-        by_growth=[
-            GrowthOut(growth_percent=g.growth_percent, best=g.best.key, month=g.best.month, total_usd=g.best.total)
-            for g in p.by_growth
-        ],
-        chances=p.chances,
-        draws=p.draws,
-        stay_spread_usd={k: list(v) for k, v in p.stay_spread.items()},
-    )
+    path_out = path_out_of(o.path, profile.path.growth_percent_per_month)
     return uncertainty, path_out

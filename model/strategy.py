@@ -37,6 +37,7 @@ __all__ = [
     "Strategy",
     "efforts",
     "path",
+    "strategies_of",
     "volumes",
 ]
 
@@ -208,31 +209,22 @@ def _frame(profile: WorkloadProfile, runs: Array) -> pd.DataFrame:
     return frame
 
 
-def path(
-    profile: WorkloadProfile,
-    book: PriceBook,
-    options: Sequence[str],
-    *,
-    draws: int = 0,
-    seed: int = DEFAULT_SEED,
-    growth_rates: Sequence[float] = GROWTH_RATES,
-) -> Path:
-    """Every strategy over the profile's horizon: stay on each option, or start on one and migrate to
-    another in its best month; the best month at other growth rates; with `draws`, the share of draws
-    of every uncertain input in which each strategy is the best."""
-    h = profile.path.horizon_months
-    wanted = set(options)
-    opts = [t.id for t in book.options() if t.id in wanted]  # the engine's order, whatever the order asked
-    runs = volumes(profile)
-    rates = [] if profile.path.monthly_runs_by_month else [float(g) for g in growth_rates]
-    stacked = np.concatenate([runs, *(volumes(profile, g) for g in rates)])
-    priced = estimate(_frame(profile, stacked), book, opts, ranges=False)
-    batch = 1 + len(rates)
-    cost = np.stack([o.comparable.reshape(batch, h) for o in priced.options])  # options, batch, months
-    setup, migration = efforts(profile, book, opts)
+def strategies_of(
+    opts: list[str],
+    names: dict[str, str],
+    plans: dict[str, npt.NDArray[np.object_]],
+    runs: Array,
+    rates: list[float],
+    cost: Array,
+    setup: dict[str, Value],
+    migration: dict[str, Value],
+    cut: float,
+) -> tuple[tuple[Strategy, ...], tuple[GrowthPoint, ...], pd.DataFrame]:
+    """From each option's bill per month (options, growth rates, months): every strategy at the profile's
+    growth, cheapest first; the best at each other growth rate; each option's month by month."""
+    batch, h = cost.shape[1], cost.shape[2]
     s_arr = np.array([[float(setup[o])] * batch for o in opts])
     m_arr = np.array([[float(migration[o])] * batch for o in opts])
-    cut = profile.path.cutover_months
     stay, move = _totals(cost, s_arr, m_arr, cut)
 
     def best_of(k: int) -> list[Strategy]:
@@ -269,7 +261,6 @@ def path(
     by_growth = tuple(
         GrowthPoint(g, ranked[0]) for g, ranked in ((g, best_of(1 + n)) for n, g in enumerate(rates)) if ranked
     )
-    names = {o.id: o.table.name for o in priced.options}
     monthly = pd.DataFrame(
         {
             "month": np.tile(np.arange(1, h + 1), len(opts)),
@@ -277,9 +268,38 @@ def path(
             "name": [names[o] for o in np.repeat(opts, h)],
             "runs": np.tile(runs, len(opts)),
             "cost_usd": cost[:, 0].ravel(),
-            "plan": np.concatenate([o.bill.plan.reshape(batch, h)[0] for o in priced.options]),
+            "plan": np.concatenate([plans[o] for o in opts]),
         }
     )
+    return tuple(strategies), by_growth, monthly
+
+
+def path(
+    profile: WorkloadProfile,
+    book: PriceBook,
+    options: Sequence[str],
+    *,
+    draws: int = 0,
+    seed: int = DEFAULT_SEED,
+    growth_rates: Sequence[float] = GROWTH_RATES,
+) -> Path:
+    """Every strategy over the profile's horizon: stay on each option, or start on one and migrate to
+    another in its best month; the best month at other growth rates; with `draws`, the share of draws
+    of every uncertain input in which each strategy is the best."""
+    h = profile.path.horizon_months
+    wanted = set(options)
+    opts = [t.id for t in book.options() if t.id in wanted]  # the engine's order, whatever the order asked
+    runs = volumes(profile)
+    rates = [] if profile.path.monthly_runs_by_month else [float(g) for g in growth_rates]
+    stacked = np.concatenate([runs, *(volumes(profile, g) for g in rates)])
+    priced = estimate(_frame(profile, stacked), book, opts, ranges=False)
+    batch = 1 + len(rates)
+    cost = np.stack([o.comparable.reshape(batch, h) for o in priced.options])  # options, batch, months
+    plans = {o.id: o.bill.plan.reshape(batch, h)[0] for o in priced.options}
+    names = {o.id: o.table.name for o in priced.options}
+    setup, migration = efforts(profile, book, opts)
+    cut = profile.path.cutover_months
+    strategies, by_growth, monthly = strategies_of(opts, names, plans, runs, rates, cost, setup, migration, cut)
     chances, spread = _chances(profile, book, opts, runs, draws, seed) if draws else ({}, {})
     return Path(
         h,

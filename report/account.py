@@ -12,7 +12,7 @@ from model.account_out import AccountEstimateOut, AccountOptionOut
 from report.text import md, md_rows
 from report.words import adding, money, share_text
 
-__all__ = ["account_headline", "account_json", "account_lines", "account_markdown", "account_table"]
+__all__ = ["account_headline", "account_json", "account_lines", "account_markdown", "account_table", "path_words"]
 
 _WHY = {
     "ruled_out": "an agent's run cannot run there",
@@ -42,6 +42,29 @@ def _sure(out: AccountEstimateOut, best: AccountOptionOut, runner: AccountOption
     return said
 
 
+def path_words(out: AccountEstimateOut) -> str | None:
+    """The account's cheapest path over the months ahead, in a sentence; None where not laid out."""
+    p = out.path
+    if p is None or not p.strategies:
+        return None
+    best = p.strategies[0]
+    growth = f", growing {p.growth_percent_per_month:g}% a month" if p.growth_percent_per_month else ""
+    if best.then is None:
+        what = f"staying on {_name(out, best.start)}"
+    else:
+        what = f"starting on {_name(out, best.start)} and moving to {_name(out, best.then)} in month {best.month}"
+    said = (
+        f"Over the next {p.horizon_months} months{growth}, the account's cheapest path is {what}: "
+        f"{money(best.total_usd)} in all, with one setup and any migration for the team"
+    )
+    if out.cheapest is not None and (best.then is not None or best.start != out.cheapest):
+        said += f"; not simply staying on this month's cheapest, {_name(out, out.cheapest)}"
+        stay = next((s for s in p.strategies if s.start == out.cheapest and s.then is None), None)
+        if stay is not None:
+            said += f" ({money(stay.total_usd)})"
+    return said + "."
+
+
 def account_headline(out: AccountEstimateOut, profile_best: str | None) -> list[str]:
     """The account's answer in a line or two, for beside the sidebar profile's headline: which option is
     the cheapest for all the agents, and where that is not the profile's own cheapest, that it is not."""
@@ -64,6 +87,15 @@ def account_headline(out: AccountEstimateOut, profile_best: str | None) -> list[
     if out.mixed is not None:
         m = out.mixed
         first += f"; split across {_name(out, m.first)} and {_name(out, m.second)}, {money(m.monthly_usd)}"
+    p = out.path
+    if best is not None and p is not None and p.strategies:
+        lead = p.strategies[0]
+        if lead.then is not None or lead.start != best.id:
+            then = f", then {_name(out, lead.then)} from month {lead.month}" if lead.then else ""
+            first += (
+                f"; over the next {p.horizon_months} months, though, {_name(out, lead.start)}{then} "
+                f"({money(lead.total_usd)} in all)"
+            )
     lines = [first + "."]
     if best is not None and profile_best is not None and best.id != profile_best:
         lines.append(
@@ -104,6 +136,9 @@ def account_lines(out: AccountEstimateOut) -> list[str]:
                 f"{adding(beside)} a month on every option: with them the account costs {money(whole)} a month on "
                 f"{_shown(best)}, the orchestrator {best.monthly_usd / whole:.1%} of it."
             )
+    said = path_words(out)
+    if said is not None:
+        lines.append(said)
     if out.mixed is not None:
         m = out.mixed
         saves = f", {money(m.saves_usd)} less than any single option" if m.saves_usd is not None else ""

@@ -293,3 +293,54 @@ def test_the_account_s_odds_never_name_an_option_set_aside_and_read_in_order():
     assert sum(o.cheapest_share or 0 for o in out.options) <= 1 + 1e-9
     best = next(o for o in out.options if o.id == out.cheapest)
     assert best.cheapest_share is not None and best.cheapest_share > 0
+
+
+def _growing(profile, runs: float, name: str, growth: float = 5.0):  # type: ignore[no-untyped-def]
+    grown = profile.path.model_copy(update={"growth_percent_per_month": growth})
+    return profile.model_copy(update={"monthly_runs": runs, "name": name, "path": grown})
+
+
+def test_an_account_of_one_agent_follows_that_profile_s_path():
+    from model.account_path import account_path
+    from model.strategy import path
+
+    agent = _growing(PRESETS["coding-agent"], 3_000, "one")
+    options = [t.id for t in BOOK.options()]
+    ours, theirs = account_path([agent], BOOK, options), path(agent, BOOK, options)
+    assert [(s.key, s.month) for s in ours.strategies] == [(s.key, s.month) for s in theirs.strategies]
+    assert [s.total for s in ours.strategies] == pytest.approx([s.total for s in theirs.strategies], rel=1e-12)
+    assert [g.best.key for g in ours.by_growth] == [g.best.key for g in theirs.by_growth]
+
+
+@pytest.mark.parametrize("preset", ["coding-agent", "deep-research"])
+def test_two_agents_on_the_path_cost_what_one_agent_with_both_volumes_does(preset):
+    """Month by month the account is priced on the summed load and the team sets up once: two agents of
+    one shape growing at the account's rate are one agent with both volumes, on every strategy."""
+    from model.account_path import account_path
+    from model.strategy import path
+
+    options = [t.id for t in BOOK.options()]
+    two = account_path([_growing(PRESETS[preset], 1_000, "a"), _growing(PRESETS[preset], 2_500, "b")], BOOK, options)
+    one = path(_growing(PRESETS[preset], 3_500, "ab"), BOOK, options)
+    ours, theirs = {s.key: s.total for s in two.strategies}, {s.key: s.total for s in one.strategies}
+    assert ours.keys() == theirs.keys() and ours
+    assert [ours[k] for k in theirs] == pytest.approx(list(theirs.values()), rel=1e-9)
+    assert two.runs == pytest.approx(one.runs)
+
+
+def test_the_account_s_path_is_in_its_json_and_its_words_and_leaves_out_what_the_answers_set_aside():
+    from model.account_odds import account_outlook
+    from model.analysis import checklist_of
+    from pricing.load import read_criteria
+    from report.account import account_lines, path_words
+
+    coding, research = _agent("coding-agent", 40_000, "coding"), _agent("deep-research", 2_000, "research")
+    aside = checklist_of(coding, BOOK, read_criteria(), {"languages": "python"}).set_aside
+    account = estimate_account([coding, research], BOOK, set_aside=aside)
+    odds, lay = account_outlook(account, BOOK, draws=200)
+    out = account_out("x", "", account, odds, lay)
+    assert out.path is not None and out.path.best == lay.best.key
+    assert not {s.start for s in out.path.strategies} & set(aside)
+    said = path_words(out)
+    assert said is not None and said in account_lines(out)
+    assert f"{out.path.strategies[0].total_usd:,.2f}" in said

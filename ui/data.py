@@ -106,7 +106,7 @@ def _account(
     agents_json: tuple[str, ...], title: str, on: dt.date, fingerprint: str, answers: Answers
 ) -> AccountEstimateOut:
     from model.account import estimate_account
-    from model.account_odds import odds_of
+    from model.account_odds import account_outlook
     from model.account_out import account_out
     from model.analysis import checklist_of
 
@@ -115,7 +115,7 @@ def _account(
     first = agents[0]
     aside = checklist_of(first, book, _criteria(fingerprint), dict(answers)).set_aside
     account = estimate_account(agents, book, first.options or None, set_aside=aside)
-    return account_out(title, first.description, account, odds_of(account, book))
+    return account_out(title, first.description, account, *account_outlook(account, book))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
