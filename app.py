@@ -26,7 +26,7 @@ from ui.limits import render_limits
 from ui.outlook import render_outlook
 from ui.price_history import render_price_history
 from ui.provenance import render_pricing
-from ui.scenarios import render_scenarios, scenario_results
+from ui.scenarios import account_scenario_results, render_scenarios, scenario_results
 from ui.sidebar import render_sidebar
 from ui.state import PROFILE_FIELDS, REPEATED, VIEWS, Session, encode, second_axes
 from ui.text import problems
@@ -171,7 +171,9 @@ def main() -> None:
             with account_place.container(key="account_headline"):
                 render_account_line(account, analysis.verdict.best.id if analysis.verdict.best else None)
         if view == "report":
-            analysis = replace(analysis, account=account)
+            analysis = replace(
+                analysis, account=account, account_scenarios=account_scenario_results(session, state, analysis)
+            )
     if view == "compare":
         render_compare(analysis, second_axes(), dt.date.today())
     elif view == "outlook":

@@ -31,7 +31,7 @@ from pricing.schema import PriceBook
 
 if TYPE_CHECKING:
     from model.outlook import Outlook
-    from model.scenarios import ScenarioResult
+    from model.scenarios import AccountScenario, ScenarioResult
     from model.uncertainty import MonteCarlo
 
 __all__ = [
@@ -166,6 +166,8 @@ class Analysis:
     """Named scenarios priced beside the profile (`model.scenarios.compare_scenarios`), if any."""
     account: AccountEstimateOut | None = None
     """The profile and the other agents on its account, priced together (`model.account`), if any."""
+    account_scenarios: tuple[AccountScenario, ...] = ()
+    """The scenarios over the account (`model.scenarios.compare_account_scenarios`), where both are given."""
     outlook: Outlook | None = None
     """How sure and over what horizon (`model.outlook`), when asked for."""
 

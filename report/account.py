@@ -5,10 +5,13 @@ it, and a split across two options where that is cheaper."""
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
 
 from tabulate import tabulate
 
 from model.account_out import AccountEstimateOut, AccountOptionOut
+from model.scenarios import AccountScenario
 from report.text import md, md_rows
 from report.words import adding, money, share_text
 
@@ -213,3 +216,31 @@ def account_markdown(out: AccountEstimateOut) -> str:
 
 def account_json(out: AccountEstimateOut) -> str:
     return json.dumps(out.model_dump(mode="json"), indent=2) + "\n"
+
+
+def scenario_account_lines(results: Sequence[AccountScenario]) -> list[str]:
+    """Each scenario's account answer in a sentence: its cheapest option for all the agents and the bill."""
+    lines = []
+    for r in results:
+        if r.cheapest is None:
+            lines.append(f"{r.name}: no single option runs all {len(r.agents)} agents at a public price.")
+            continue
+        lines.append(
+            f"{r.name}: {r.names[r.cheapest]} is the cheapest for the account at {money(r.totals[r.cheapest])} a month."
+        )
+    return lines
+
+
+def scenario_account_rows(results: Sequence[AccountScenario]) -> list[dict[str, object]]:
+    """One row per option and scenario: the account's bill (None where it cannot run every agent) and
+    whether it is that scenario's cheapest."""
+    return [
+        {
+            "scenario": r.name,
+            "option": r.names[option],
+            "account_usd": total if math.isfinite(total) else None,
+            "cheapest": option == r.cheapest,
+        }
+        for r in results
+        for option, total in r.totals.items()
+    ]

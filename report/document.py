@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from model.account_out import AccountEstimateOut
@@ -14,6 +15,7 @@ from model.analysis import AXES, Analysis
 from model.crossover import Crossover
 from model.profile import WorkloadProfile, field_title, field_unit
 from model.result import EstimateOut, LimitOut, finding_out
+from model.scenarios import AccountScenario
 from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
@@ -416,6 +418,29 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
     return sections
 
 
+def _account_scenarios_section(results: Sequence[AccountScenario]) -> Section:
+    """Each scenario over the account: its cheapest option for every agent, and each option's bill."""
+    from report.account import scenario_account_lines, scenario_account_rows
+
+    return Section(
+        "The account in each scenario",
+        paragraphs=(
+            "Each scenario changes this profile; the other agents stay as the account holds them, priced together.",
+            *scenario_account_lines(results),
+        ),
+        header=("Scenario", "Option", "Account", "Cheapest"),
+        rows=tuple(
+            (
+                str(r["scenario"]),
+                str(r["option"]),
+                money(r["account_usd"]) if isinstance(r["account_usd"], float) else "cannot run every agent",
+                "yes" if r["cheapest"] else "",
+            )
+            for r in scenario_account_rows(results)
+        ),
+    )
+
+
 def _account_section(out: AccountEstimateOut) -> Section:
     """The profile and the other agents on its account: each option's one bill and each agent's share."""
     from report.account import account_lines
@@ -575,6 +600,8 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         )
     if analysis.account is not None:
         sections.append(_account_section(analysis.account))
+    if analysis.account_scenarios:
+        sections.append(_account_scenarios_section(analysis.account_scenarios))
     plan_tables = [(o, plan_rows(o)) for o in result.options]
     sections += [
         Section(

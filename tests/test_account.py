@@ -344,3 +344,49 @@ def test_the_account_s_path_is_in_its_json_and_its_words_and_leaves_out_what_the
     said = path_words(out)
     assert said is not None and said in account_lines(out)
     assert f"{out.path.strategies[0].total_usd:,.2f}" in said
+
+
+def test_scenarios_over_an_account_price_each_as_the_account_is_priced():
+    """Every scenario is an account of its own in one call: each option's bill and the cheapest agree with
+    pricing that scenario's agents as an account alone."""
+    from model.scenarios import compare_account_scenarios
+
+    research = _agent("deep-research", 2_000, "research", steps_per_run=300.0)
+    groups = [
+        ("today", [_agent("coding-agent", 40_000, "coding"), research]),
+        ("twice the coding", [_agent("coding-agent", 80_000, "coding"), research]),
+        ("a small coding agent", [_agent("coding-agent", 300, "coding"), research]),
+        ("research alone", [research]),
+    ]
+    results = compare_account_scenarios(groups, BOOK)
+    assert [r.name for r in results] == [name for name, _ in groups]
+    for (name, agents), r in zip(groups, results, strict=True):
+        account = estimate_account(agents, BOOK)
+        assert r.cheapest == account.cheapest(), name
+        for option in (o.id for o in account.together.options):
+            if account.applicable(option):
+                assert r.totals[option] == pytest.approx(account.total(option), rel=1e-12), (name, option)
+            else:
+                assert np.isnan(r.totals[option]), (name, option)
+
+
+def test_the_report_carries_the_scenarios_over_the_account():
+    from dataclasses import replace
+
+    from model.analysis import analyse
+    from model.scenarios import compare_account_scenarios
+    from report.document import build_document
+
+    research = _agent("deep-research", 2_000, "research", steps_per_run=300.0)
+    coding = _agent("coding-agent", 40_000, "coding")
+    results = tuple(
+        compare_account_scenarios(
+            [("today", [coding, research]), ("twice", [_agent("coding-agent", 80_000, "coding"), research])], BOOK
+        )
+    )
+    analysis = replace(analyse(coding, BOOK, draws=200), account_scenarios=results)
+    section = next(s for s in build_document(analysis).sections if s.title == "The account in each scenario")
+    best = results[1].cheapest
+    assert best is not None
+    assert f"twice: {results[1].names[best]} is the cheapest for the account" in " ".join(section.paragraphs)
+    assert ("twice", results[1].names[best], f"${results[1].totals[best]:,.2f}", "yes") in section.rows

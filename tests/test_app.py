@@ -609,3 +609,27 @@ def test_every_view_says_the_account_s_answer_and_where_it_is_not_the_profile_s_
             said = f"For the account of this profile and Research agent: {account.option(best).table.name}"
             assert said in shown and f"${account.total(best):,.2f} a month" in shown, view
             assert ("not this profile's own cheapest" in shown) == (best != alone), (runs, view)
+
+
+def test_the_scenarios_view_prices_each_scenario_over_the_account(presets):
+    """With other agents in the link, each scenario changes the sidebar's profile and is priced with the
+    other agents as one account, as the engine prices it."""
+    from model.account import estimate_account
+
+    at = start({**ACCOUNT_LINK, "view": "scenarios", "s1": "Twice the coding", "s1.monthly_runs": "80000"})
+    shown = plain(" ".join(m.value for m in at.markdown))
+    assert "The account in each scenario" in shown
+    book = read_pricebook(on=dt.date.today())
+    research = presets["deep-research"].model_copy(
+        update={"monthly_runs": 2000.0, "steps_per_run": 300.0, "name": "Research agent"}
+    )
+    for name, runs in (("Twice the coding", 80000.0), (None, 40000.0)):
+        coding = presets["coding-agent"].model_copy(update={"monthly_runs": runs})
+        account = estimate_account([coding, research], book)
+        best = account.cheapest()
+        assert best is not None
+        said = (
+            f"{account.option(best).table.name} is the cheapest for the account at ${account.total(best):,.2f} a month"
+        )
+        assert said in shown, (name, said)
+    assert "Twice the coding: " in shown

@@ -25,14 +25,17 @@ from model.profile import (
     WorkloadProfile,
     field_unit,
 )
-from model.scenarios import ScenarioResult, compare_scenarios
+from model.scenarios import AccountScenario, ScenarioResult, compare_account_scenarios, compare_scenarios
+from pricing.accounts import ACCOUNT_FIELDS
 from pricing.load import PricingError
 from pricing.profiles import Known
 from pricing.scenarios import MAX_SCENARIOS, load_scenarios_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook
 from pricing.text import NOT_ONE_LINE, look_alike_word, name_key
+from report.account import scenario_account_lines, scenario_account_rows
 from report.scenarios import scenario_chart_left_out, scenario_chart_spec, scenario_rows, scenario_summary
 from report.text import escape
+from report.words import money
 from ui.data import machine_label
 from ui.export import slug
 from ui.sidebar import EMPTY, STEP_KIND_WORDS
@@ -99,6 +102,58 @@ def scenario_profiles(session: Session, state: UiState) -> tuple[list[tuple[str,
         ]
         named.append((scenario.name, profile))
     return named, problems
+
+
+def account_groups(
+    session: Session, state: UiState, named: Sequence[tuple[str, WorkloadProfile]]
+) -> list[tuple[str, list[WorkloadProfile]]]:
+    """Each scenario as an account: the scenario's profile first, then the Account view's other agents,
+    sharing what the scenario says of the account (options, team, requirements, terms, path)."""
+    from ui.account import account_agents
+
+    others = account_agents(session, state)[0][1:]
+    return [
+        (name, [profile, *(a.model_copy(update={f: getattr(profile, f) for f in ACCOUNT_FIELDS}) for a in others)])
+        for name, profile in named
+    ]
+
+
+def account_scenario_results(session: Session, state: UiState, analysis: Analysis) -> tuple[AccountScenario, ...]:
+    """The scenarios over the account (one engine call), or none without both scenarios and other agents."""
+    if not state.scenarios or not state.agents:
+        return ()
+    named, _ = scenario_profiles(session, state)
+    groups = account_groups(session, state, named)
+    return tuple(compare_account_scenarios(groups, analysis.book, state.profile.options or None))
+
+
+def _account_scenarios(
+    session: Session, state: UiState, named: Sequence[tuple[str, WorkloadProfile]], analysis: Analysis
+) -> None:
+    """The scenarios over the account: each scenario changes the sidebar's profile; the other agents stay
+    as the Account view holds them and share what the scenario says of the account."""
+    groups = account_groups(session, state, named)
+    results = compare_account_scenarios(groups, analysis.book, state.profile.options or None)
+    st.markdown(
+        f"**The account in each scenario** (this profile and {len(groups[0][1]) - 1} more agent"
+        f"{'s' if len(groups[0][1]) > 2 else ''}, priced together)"
+    )
+    st.markdown("  \n".join(escape(line) for line in scenario_account_lines(results)))
+    wide: dict[str, dict[str, object]] = {}
+    first: dict[str, float] = {}
+    for row in scenario_account_rows(results):
+        usd = row["account_usd"]
+        said = (
+            money(float(usd)) + (" ✓" if row["cheapest"] else "")
+            if isinstance(usd, float)
+            else "cannot run every agent"
+        )
+        wide.setdefault(str(row["option"]), {"Option": row["option"]})[str(row["scenario"])] = said
+        if row["scenario"] == results[0].name:
+            first[str(row["option"])] = float(usd) if isinstance(usd, float) else float("inf")
+    order = sorted(wide, key=lambda option: first.get(option, float("inf")))
+    st.dataframe(pd.DataFrame([wide[o] for o in order]), hide_index=True, key="scenario.account")
+    st.caption("A month, every agent on the option; ✓ the scenario's cheapest.")
 
 
 def scenario_results(session: Session, state: UiState, analysis: Analysis) -> tuple[ScenarioResult, ...]:
@@ -821,6 +876,8 @@ def render_scenarios(session: Session, state: UiState, analysis: Analysis, known
         left_out = scenario_chart_left_out(results)
         if left_out:
             st.text("Not drawn, as they cannot run these scenarios (the table says why): " + "; ".join(left_out) + ".")
+        if state.agents:
+            _account_scenarios(session, state, named, analysis)
         st.download_button(
             "Download as a scenario file (YAML)",
             _download(named, state.profile.name),
