@@ -379,6 +379,7 @@ def _compare_scenarios(args: argparse.Namespace, book: PriceBook) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from model.analysis import AXES, analyse
+    from model.uncertainty import DEFAULT_SEED
     from pricing.load import read_criteria, read_pricebook
     from report.builders import build
 
@@ -389,10 +390,21 @@ def _report(args: argparse.Namespace) -> int:
     answers = _answers(args, criteria)
     book = read_pricebook(args.data, on=args.pricing_date)
     scenarios = _read_scenarios(args, book) if args.scenarios is not None else None
-    profile = scenarios.scenarios[0].profile if scenarios is not None else _load_profile(args.profile, args.data, book)
+    workload = _load_workload(args.profile, args.data, book) if scenarios is None else None
+    profile = scenarios.scenarios[0].profile if scenarios is not None else workload.profile  # type: ignore[union-attr]
     analysis = analyse(
         profile, book, axis=args.axis, criteria=criteria, answers=answers, draws=args.draws, seed=args.seed
     )
+    if workload is not None and workload.account:  # the report of the first agent, with the account
+        from dataclasses import replace
+
+        from model.account import estimate_account
+        from model.account_odds import account_outlook
+        from model.account_out import account_out
+
+        account = estimate_account(workload.agents, book, profile.options or None, set_aside=analysis.verdict.set_aside)
+        odds, lay = account_outlook(account, book, seed=args.seed if args.seed is not None else DEFAULT_SEED)
+        analysis = replace(analysis, account=account_out(workload.name, workload.description, account, odds, lay))
     if scenarios is not None:
         from dataclasses import replace
 

@@ -68,11 +68,11 @@ def path_words(out: AccountEstimateOut) -> str | None:
     return said + "."
 
 
-def account_headline(out: AccountEstimateOut, profile_best: str | None) -> list[str]:
+def account_headline(out: AccountEstimateOut, profile_best: str | None, first_name: str = "this profile") -> list[str]:
     """The account's answer in a line or two, for beside the sidebar profile's headline: which option is
     the cheapest for all the agents, and where that is not the profile's own cheapest, that it is not."""
     others = [a.name for a in out.agents[1:]]
-    who = f"this profile and {', '.join(others[:-1]) + ' and ' if len(others) > 1 else ''}{others[-1]}"
+    who = f"{first_name} and {', '.join(others[:-1]) + ' and ' if len(others) > 1 else ''}{others[-1]}"
     best = next((o for o in out.options if o.id == out.cheapest), None)
     if best is None:
         first = f"For the account of {who}: no single option runs them all at a public price"
@@ -102,8 +102,8 @@ def account_headline(out: AccountEstimateOut, profile_best: str | None) -> list[
     lines = [first + "."]
     if best is not None and profile_best is not None and best.id != profile_best:
         lines.append(
-            f"That is not this profile's own cheapest ({_name(out, profile_best)}): the other agents change the "
-            "answer; the Account view shows why."
+            f"That is not {first_name}'s own cheapest ({_name(out, profile_best)}): the other agents change the "
+            "answer; the account's own comparison shows why."
         )
     return lines
 
@@ -139,6 +139,12 @@ def account_lines(out: AccountEstimateOut) -> list[str]:
                 f"{adding(beside)} a month on every option: with them the account costs {money(whole)} a month on "
                 f"{_shown(best)}, the orchestrator {best.monthly_usd / whole:.1%} of it."
             )
+    each = [
+        f"{a.name} {money((a.tokens.monthly_usd if a.tokens else 0.0) + (a.sandbox.monthly_usd if a.sandbox else 0.0))}"
+        for a in out.agents
+    ]
+    if out.tokens_usd > 0 or out.sandbox_usd > 0:
+        lines.append(f"Beside the orchestrator, each agent's own: {'; '.join(each)} a month.")
     said = path_words(out)
     if said is not None:
         lines.append(said)

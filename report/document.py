@@ -717,12 +717,23 @@ def build_document(analysis: Analysis, generated: dt.date | None = None) -> Docu
         title=f"{analysis.profile.name}: orchestrator cost report",
         subtitle=f"Prices in force on {result.pricing_date}",
         headline=verdict_sentence(analysis.verdict, result),
-        details=tuple(headline_details(analysis.verdict, result, today)),
+        details=tuple(headline_details(analysis.verdict, result, today))
+        + (_account_details(analysis) if analysis.account is not None else ()),
         sections=(page_one(analysis, today), *sections),
         description=analysis.profile.description,
         profile_yaml=dump_profile(analysis.profile),
         generated=today,
     )
+
+
+def _account_details(analysis: Analysis) -> tuple[str, ...]:
+    """The account's answer on the first page, under the profile's."""
+    from report.account import account_headline
+
+    assert analysis.account is not None
+    best = analysis.verdict.best
+    first = analysis.account.agents[0].name
+    return tuple(account_headline(analysis.account, best.id if best is not None else None, first))
 
 
 def page_one(analysis: Analysis, today: dt.date) -> Section:

@@ -272,3 +272,23 @@ def test_an_account_takes_draws_and_a_seed_and_says_how_sure(capsys):
     assert again["options"] == data["options"]  # the seed makes the draws repeat
     code, text, _ = run(capsys, "compare", "--profile", ACCOUNT, "--draws", "300")
     assert code == 0 and "of 300 draws" in text
+
+
+def test_a_report_of_an_account_file_carries_the_account_on_its_first_page(capsys, tmp_path):
+    from model.account import estimate_account
+    from pricing.accounts import read_workload
+    from pricing.load import read_pricebook
+
+    out = tmp_path / "account.md"
+    code, _, err = run(capsys, "report", "--profile", ACCOUNT, "--format", "md", "-o", str(out), "--draws", "300")
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8").replace("\\$", "$")
+    workload = read_workload(Path(ACCOUNT))
+    account = estimate_account(workload.agents, read_pricebook())
+    best = account.cheapest()
+    assert best is not None
+    first_page = text.split("## What shaped it")[0]
+    names = [a.name for a in workload.agents]
+    assert f"For the account of {names[0]} and {names[1]}:" in first_page
+    assert f"${account.total(best):,.2f} a month" in first_page
+    assert "## The account:" in text
