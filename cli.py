@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `tco --help` loads none of it
     from model.profile import WorkloadProfile
+    from model.scenarios import AccountScenario
     from pricing.accounts import Workload
     from pricing.criteria import Criteria
     from pricing.scenarios import ScenarioSet
@@ -364,17 +365,32 @@ def _compare_scenarios(args: argparse.Namespace, book: PriceBook) -> int:
     from report import scenarios as out
 
     chosen = _read_scenarios(args, book)
-    results = compare_scenarios([(s.name, s.profile) for s in chosen.scenarios], book)
+    named = [(s.name, s.profile) for s in chosen.scenarios]
+    results = compare_scenarios(named, book)
+    accounts = _account_scenarios(chosen, named, book)
     if args.format == "json":
-        text = out.format_scenarios_json(chosen.name, results, [s.changes for s in chosen.scenarios])
+        text = out.format_scenarios_json(chosen.name, results, [s.changes for s in chosen.scenarios], accounts)
     elif args.format == "csv":
         text = out.format_scenarios_csv(results)
     elif args.format == "md":
-        text = out.format_scenarios_markdown(chosen.name, results)
+        text = out.format_scenarios_markdown(chosen.name, results, accounts)
     else:
-        text = out.format_scenarios_table(chosen.name, results)
+        text = out.format_scenarios_table(chosen.name, results, accounts)
     sys.stdout.write(text)
     return EXIT_OK
+
+
+def _account_scenarios(
+    chosen: ScenarioSet, named: list[tuple[str, WorkloadProfile]], book: PriceBook
+) -> list[AccountScenario]:
+    """Each scenario priced as an account with the set's other agents (none without `agents:`)."""
+    if not chosen.agents:
+        return []
+    from model.scenarios import account_groups, compare_account_scenarios
+    from pricing.accounts import ACCOUNT_FIELDS
+
+    options = chosen.scenarios[0].profile.options or None
+    return compare_account_scenarios(account_groups(named, chosen.agents, ACCOUNT_FIELDS), book, options)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -410,8 +426,11 @@ def _report(args: argparse.Namespace) -> int:
 
         from model.scenarios import compare_scenarios
 
-        priced = compare_scenarios([(s.name, s.profile) for s in scenarios.scenarios], book)
-        analysis = replace(analysis, scenarios=tuple(priced))
+        named = [(s.name, s.profile) for s in scenarios.scenarios]
+        priced = compare_scenarios(named, book)
+        analysis = replace(
+            analysis, scenarios=tuple(priced), account_scenarios=tuple(_account_scenarios(scenarios, named, book))
+        )
     analysis = analysis.with_outlook()
     data = build(analysis, args.format)
     if str(args.output) == "-":

@@ -15,7 +15,7 @@ from model.usage import ACCOUNT
 from model.verdict import verdict
 from pricing.schema import PriceBook
 
-__all__ = ["AccountScenario", "ScenarioResult", "compare_account_scenarios", "compare_scenarios"]
+__all__ = ["AccountScenario", "ScenarioResult", "account_groups", "compare_account_scenarios", "compare_scenarios"]
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,14 @@ def compare_account_scenarios(
             )
         )
     return out
+
+
+def account_groups(
+    scenarios: Sequence[tuple[str, WorkloadProfile]], others: Sequence[WorkloadProfile], shared: Sequence[str]
+) -> list[tuple[str, list[WorkloadProfile]]]:
+    """Each scenario as an account: its profile first, then the other agents, each taking the scenario's
+    `shared` fields (the account's: options, team, requirements, terms, path)."""
+    return [
+        (name, [profile, *(a.model_copy(update={f: getattr(profile, f) for f in shared}) for a in others)])
+        for name, profile in scenarios
+    ]

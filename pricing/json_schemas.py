@@ -48,6 +48,13 @@ def _scenarios_schema() -> dict[str, Any]:
             "name": {"type": "string", "description": "The set's title"},
             "description": {"type": "string"},
             "base": {**profile, "description": "The profile that `changes` apply to"},
+            "agents": {
+                "type": "array",
+                "minItems": 1,
+                "items": profile,
+                "description": "The other agents on the account, priced with every scenario as one account; "
+                "the account's fields (options, team, requirements, overrides, path) come from each scenario",
+            },
             "scenarios": {
                 "type": "array",
                 "minItems": MIN_SCENARIOS,

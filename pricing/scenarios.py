@@ -42,7 +42,7 @@ __all__ = [
 
 SCENARIOS_VERSION = 1
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 6
-_KEYS = {"version", "name", "description", "base", "scenarios"}
+_KEYS = {"version", "name", "description", "base", "scenarios", "agents"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ class ScenarioSet:
     name: str
     scenarios: tuple[Scenario, ...]
     description: str = ""
+    agents: tuple[WorkloadProfile, ...] = ()
+    """The other agents on the account (`agents:`), priced with every scenario as one account; each takes
+    what the scenario says of the account (options, team, requirements, terms, path)."""
 
 
 def merged(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -204,6 +207,7 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
             if "name" not in own:
                 profile = profile.model_copy(update={"name": str(name)})
             out.append(Scenario(str(name), profile, dict(given) if has_changes else None))
+    others = _agents(data.get("agents"), doc, file, problems, known, root)
     title = data.get("name")
     for key in ("name", "description"):
         value = data.get(key)
@@ -221,7 +225,63 @@ def load_scenarios_text(text: str, file: str, *, known: Known | None = None, roo
         title if isinstance(title, str) and title.strip() else "Scenarios",
         tuple(out),
         description if isinstance(description, str) else "",
+        tuple(others),
     )
+
+
+def _agents(
+    given: Any,
+    doc: Any,
+    file: str,
+    problems: list[Problem],
+    known: Known | None,
+    root: Path | None,
+) -> list[WorkloadProfile]:
+    """The other agents of the account a scenario set prices with each scenario: each a profile (which
+    may `extends:` a preset), without the account's fields, which come from each scenario."""
+    from model.account import MAX_AGENTS
+    from pricing.accounts import ACCOUNT_FIELDS
+
+    if given is None:
+        return []
+    if not isinstance(given, list) or not 1 <= len(given) <= MAX_AGENTS - 1:
+        problems.append(
+            Problem(file, doc.line_of(("agents",)), "agents", f"a list of 1 to {MAX_AGENTS - 1} agents, each a profile")
+        )
+        return []
+    out: list[WorkloadProfile] = []
+    for index, agent in enumerate(given):
+        label = f"agents[{index}]"
+        if not isinstance(agent, dict):
+            problems.append(Problem(file, doc.line_of(("agents", index)), label, "an agent is a profile: a mapping"))
+            continue
+        for key in sorted(set(agent) & set(ACCOUNT_FIELDS)):
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(("agents", index, key)),
+                    f"{label}.{key}",
+                    f"{key} is the account's: each scenario gives it for every agent",
+                )
+            )
+        own = {k: v for k, v in agent.items() if k not in ACCOUNT_FIELDS}
+        own.setdefault("name", f"Agent {index + 2}")
+
+        def at(path: tuple[str | int, ...], index: int = index) -> tuple[str | int, ...]:
+            return ("agents", index, *path)
+
+        loaded = profile_from(own, doc, file, problems, known=known, root=root, at=at, label=f"{label}.")
+        if loaded is not None:
+            out.append(loaded.profile)
+    names = [a.name for a in out]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            problems.append(
+                Problem(
+                    file, doc.line_of(("agents", index, "name")), f"agents[{index}].name", f"{name!r} is used twice"
+                )
+            )
+    return out
 
 
 def read_scenarios(path: Path, *, known: Known | None = None, root: Path | None = None) -> ScenarioSet:

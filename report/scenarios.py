@@ -13,7 +13,8 @@ from typing import Any
 
 from tabulate import tabulate
 
-from model.scenarios import ScenarioResult
+from model.scenarios import AccountScenario, ScenarioResult
+from report.account import scenario_account_lines, scenario_account_rows
 from report.compare import ranked
 from report.text import csv_cell, md, md_rows
 from report.words import fit_reasons, money, option_name
@@ -98,20 +99,59 @@ def _table_rows(results: Sequence[ScenarioResult]) -> list[list[str]]:
 _HEADERS = ["scenario", "option (* cheapest)", "plan", "per month", "range"]
 
 
-def format_scenarios_table(title: str, results: Sequence[ScenarioResult]) -> str:
+def _account_rows(accounts: Sequence[AccountScenario]) -> list[list[str]]:
+    return [
+        [
+            str(r["scenario"]),
+            str(r["option"]),
+            money(r["account_usd"]) if isinstance(r["account_usd"], float) else "cannot run every agent",
+            "yes" if r["cheapest"] else "",
+        ]
+        for r in scenario_account_rows(accounts)
+    ]
+
+
+_ACCOUNT_HEADERS = ["scenario", "option", "account", "cheapest"]
+
+
+def format_scenarios_table(
+    title: str, results: Sequence[ScenarioResult], accounts: Sequence[AccountScenario] = ()
+) -> str:
     lines = [f"“{title}”: {len(results)} scenarios", *[f"  {scenario_summary(s)}" for s in results], ""]
     lines.append(tabulate(_table_rows(results), headers=_HEADERS, disable_numparse=True))
+    if accounts:
+        agents = ", ".join(accounts[0].agents)
+        lines += ["", f"The account in each scenario ({agents}, priced together):"]
+        lines += [f"  {line}" for line in scenario_account_lines(accounts)]
+        lines += ["", tabulate(_account_rows(accounts), headers=_ACCOUNT_HEADERS, disable_numparse=True)]
     return "\n".join(lines) + "\n"
 
 
-def format_scenarios_markdown(title: str, results: Sequence[ScenarioResult]) -> str:
+def format_scenarios_markdown(
+    title: str, results: Sequence[ScenarioResult], accounts: Sequence[AccountScenario] = ()
+) -> str:
     """The scenarios as Markdown; their names (the user's) read as text, never as syntax."""
     lines = [f"# {md(title)}", "", *[f"- {md(scenario_summary(s))}" for s in results], ""]
     lines.append(tabulate(md_rows(_table_rows(results)), headers=_HEADERS, tablefmt="github", disable_numparse=True))
+    if accounts:
+        agents = ", ".join(accounts[0].agents)
+        lines += ["", f"## The account in each scenario ({md(agents)}, priced together)", ""]
+        lines += [f"- {md(line)}" for line in scenario_account_lines(accounts)]
+        lines += [
+            "",
+            tabulate(
+                md_rows(_account_rows(accounts)), headers=_ACCOUNT_HEADERS, tablefmt="github", disable_numparse=True
+            ),
+        ]
     return "\n".join(lines) + "\n"
 
 
-def format_scenarios_json(title: str, results: Sequence[ScenarioResult], changes: Sequence[Any] | None = None) -> str:
+def format_scenarios_json(
+    title: str,
+    results: Sequence[ScenarioResult],
+    changes: Sequence[Any] | None = None,
+    accounts: Sequence[AccountScenario] = (),
+) -> str:
     """`{"contract": "scenarios/1", "name", "scenarios": [{"name", "changes", "cheapest",
     "too_close", "result"}]}`; each `result` is the estimate contract (version 1) for that scenario."""
     given = list(changes) if changes is not None else [None] * len(results)
@@ -129,6 +169,16 @@ def format_scenarios_json(title: str, results: Sequence[ScenarioResult], changes
             for s, c in zip(results, given, strict=True)
         ],
     }
+    if accounts:
+        data["accounts"] = [
+            {
+                "name": a.name,
+                "agents": list(a.agents),
+                "cheapest": a.cheapest,
+                "options": {k: (v if math.isfinite(v) else None) for k, v in a.totals.items()},
+            }
+            for a in accounts
+        ]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -22,6 +22,7 @@ from report.words import option_name
 
 BOOK = read_pricebook()
 GROWTH = DATA_DIR / "scenarios" / "growth.yaml"
+ACCOUNT_GROWTH = DATA_DIR / "scenarios" / "account-growth.yaml"
 KNOWN = known_from(BOOK)
 
 
@@ -90,6 +91,7 @@ def test_the_file_matches_its_published_schema():
     registry = Registry().with_resource("profile.schema.json", Resource.from_contents(profile))
     validator = jsonschema.Draft202012Validator(schema, registry=registry)
     validator.validate(yaml.safe_load(GROWTH.read_text()))
+    validator.validate(yaml.safe_load(ACCOUNT_GROWTH.read_text()))
     assert not validator.is_valid({"scenarios": [{"name": "A", "changes": {}}]})  # one is not a set
 
 
@@ -562,3 +564,68 @@ def test_any_scenario_name_is_shown_whole_and_inert_in_the_chart():
     for word in odd.split():
         assert word in shown, word
     assert "…" not in svg and "<a " not in svg and "<image" not in svg
+
+
+def test_a_scenario_set_with_other_agents_prices_each_scenario_as_the_account():
+    """`agents:` beside the scenarios: each scenario is its profile and those agents on one bill, the agents
+    taking the scenario's account fields (its contract terms here), as `estimate_account` prices them."""
+    from model.account import estimate_account
+    from model.scenarios import account_groups, compare_account_scenarios
+    from pricing.accounts import ACCOUNT_FIELDS
+
+    book = read_pricebook()
+    chosen = read_scenarios(ACCOUNT_GROWTH)
+    assert [a.name for a in chosen.agents] == ["Research agent"]
+    named = [(s.name, s.profile) for s in chosen.scenarios]
+    results = compare_account_scenarios(account_groups(named, chosen.agents, ACCOUNT_FIELDS), book)
+    for (name, profile), r in zip(named, results, strict=True):
+        research = chosen.agents[0].model_copy(update={f: getattr(profile, f) for f in ACCOUNT_FIELDS})
+        account = estimate_account([profile, research], book)
+        assert r.cheapest == account.cheapest(), name
+        for option in (o.id for o in account.together.options if account.applicable(o.id)):
+            assert r.totals[option] == pytest.approx(account.total(option), rel=1e-12), (name, option)
+    # the contract scenario's terms hold for the research agent too: the account's Temporal bill drops
+    temporal = next(k for k in results[2].totals if k in chosen.scenarios[2].profile.overrides)
+    assert results[2].totals[temporal] < results[1].totals[temporal]
+
+
+@pytest.mark.parametrize(
+    ("agents", "field", "said"),
+    [
+        ("agents:\n  - {extends: deep-research, monthly_runs: -5}\n", "agents[0].monthly_runs", "greater than"),
+        ("agents:\n  - {extends: deep-research, options: [temporal/cloud]}\n", "agents[0].options", "account's"),
+        ("agents: 5\n", "agents", "a list of 1 to"),
+        (
+            "agents:\n  - {extends: deep-research, name: R}\n  - {extends: deep-research, name: R}\n",
+            "agents[1].name",
+            "twice",
+        ),
+    ],
+)
+def test_a_bad_agent_in_a_scenario_set_names_the_field(agents, field, said):
+    text = ACCOUNT_GROWTH.read_text(encoding="utf-8").split("agents:")[0] + agents
+    with pytest.raises(PricingError) as caught:
+        load_scenarios_text(text, "set.yaml")
+    found = [str(p) for p in caught.value.problems]
+    assert any(field in p and said in p for p in found), found
+
+
+def test_a_scenario_file_s_other_agents_become_account_links_that_give_back_each_agent():
+    """What the app does with the `agents:` of an uploaded scenario file: each agent becomes a link of
+    the Account view (changes to the first scenario's profile) that rebuilds the agent exactly, the
+    account's fields aside (the account's come from the sidebar)."""
+    from pricing.accounts import ACCOUNT_FIELDS
+    from ui.state import Allowed, ScenarioLink, UiState, changes_between, encode, profile_params, scenario_profile
+
+    presets = read_presets()
+    allowed = Allowed(options=tuple(t.id for t in BOOK.options()))
+    chosen = read_scenarios(ACCOUNT_GROWTH, known=KNOWN)
+    first = chosen.scenarios[0].profile
+    base = profile_params(encode(UiState(preset="coding-agent", profile=first), presets))
+    shared = {f: getattr(first, f) for f in ACCOUNT_FIELDS}
+    for agent in chosen.agents:
+        other = profile_params(encode(UiState(preset="coding-agent", profile=agent), presets))
+        link = ScenarioLink(agent.name, changes_between(base, other, agent))
+        rebuilt, problems = scenario_profile(base, link, presets, allowed=allowed)
+        assert problems == []
+        assert rebuilt.model_copy(update=shared) == agent.model_copy(update={**shared, "name": agent.name})

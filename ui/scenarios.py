@@ -26,6 +26,7 @@ from model.profile import (
     field_unit,
 )
 from model.scenarios import AccountScenario, ScenarioResult, compare_account_scenarios, compare_scenarios
+from model.scenarios import account_groups as groups_of
 from pricing.accounts import ACCOUNT_FIELDS
 from pricing.load import PricingError
 from pricing.profiles import Known
@@ -111,11 +112,7 @@ def account_groups(
     sharing what the scenario says of the account (options, team, requirements, terms, path)."""
     from ui.account import account_agents
 
-    others = account_agents(session, state)[0][1:]
-    return [
-        (name, [profile, *(a.model_copy(update={f: getattr(profile, f) for f in ACCOUNT_FIELDS}) for a in others)])
-        for name, profile in named
-    ]
+    return groups_of(named, account_agents(session, state)[0][1:], ACCOUNT_FIELDS)
 
 
 def account_scenario_results(session: Session, state: UiState, analysis: Analysis) -> tuple[AccountScenario, ...]:
@@ -813,6 +810,12 @@ def _on_scenario_file(session: Session, preset: str, known: Known) -> None:
         linked.append(ScenarioLink(scenario.name, changes_between(base, other, scenario.profile)))
     session.store["scenarios"] = linked
     session.store["scenario_base_name"] = first.name
+    if chosen.agents:  # the set's other agents join the Account view, each as the profile with its changes
+        agents = []
+        for agent in chosen.agents:
+            other = profile_params(encode(UiState(preset=preset, profile=agent), session.presets, session.criteria))
+            agents.append(ScenarioLink(agent.name, changes_between(base, other, agent)))
+        session.store["agents"] = agents
 
 
 def _load_file(session: Session, state: UiState, known: Known) -> None:
