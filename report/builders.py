@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Callable
 from importlib import resources
@@ -283,7 +284,10 @@ CSV_COLUMNS = (
 re-check (past it, its prices are overdue). With an outlook, every line also carries its option's P10 /
 P50 / P90 monthly cost and the share of draws in which it is the cheapest (empty where no draw can run
 it); rows of category `path` then give each drawn strategy's cost per year (`option` is
-`path:<strategy>`, the strategy an option id or `<from>><to>`; `component` the year)."""
+`path:<strategy>`, the strategy an option id or `<from>><to>`; `component` the year). With other
+agents on the account, rows of category `account` give each option's account bill (with its P10 /
+P50 / P90 and share of draws), `account_share` each agent's share of it, and `account_scenario`
+each scenario's account bill."""
 
 
 def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
@@ -361,6 +365,47 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
                 high_usd=csv_number(option.high_usd),
                 depends_on=csv_cell("" if option.applicable else "; ".join(fit_reasons(option))),
                 pricing_date=str(scenario.result.pricing_date),
+            )
+            writer.writerow([cells[c] for c in CSV_COLUMNS])
+    # With other agents on the account: each option's account bill, each agent's share of it, and each
+    # scenario's account bill (category `account`, `account_share`, `account_scenario`).
+    account = analysis.account
+    if account is not None:
+        for o in account.options:
+            rows: list[tuple[str, str, float, float | None, float | None]] = [
+                ("Account", "account", o.monthly_usd, o.low_usd, o.high_usd)
+            ]
+            rows += [(f"Agent: {name}", "account_share", usd, None, None) for name, usd in o.agents_usd.items()]
+            for component, category, usd, low, high in rows:
+                cells = dict.fromkeys(CSV_COLUMNS, "")
+                cells.update(
+                    option=csv_cell(o.id),
+                    plan=csv_cell(o.plan),
+                    component=csv_cell(component),
+                    category=category,
+                    cost_usd=csv_number(usd),
+                    low_usd=csv_number(low) if low is not None else "",
+                    high_usd=csv_number(high) if high is not None else "",
+                    depends_on=csv_cell("" if o.applicable else o.status),
+                    pricing_date=str(account.pricing_date),
+                )
+                if category == "account":  # how sure is the account's, not a share's
+                    cells.update(
+                        option_p10_usd=csv_number(o.p10_usd) if o.p10_usd is not None else "",
+                        option_p50_usd=csv_number(o.p50_usd) if o.p50_usd is not None else "",
+                        option_p90_usd=csv_number(o.p90_usd) if o.p90_usd is not None else "",
+                        option_cheapest_share=csv_number(o.cheapest_share) if o.cheapest_share is not None else "",
+                    )
+                writer.writerow([cells[c] for c in CSV_COLUMNS])
+    for held in analysis.account_scenarios:
+        for option_id, total in held.totals.items():
+            cells = dict.fromkeys(CSV_COLUMNS, "")
+            cells.update(
+                option=csv_cell(option_id),
+                component=csv_cell(f"Account scenario: {held.name}"),
+                category="account_scenario",
+                cost_usd=csv_number(total) if math.isfinite(total) else "",
+                depends_on="" if math.isfinite(total) else "cannot run every agent",
             )
             writer.writerow([cells[c] for c in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8")

@@ -292,3 +292,19 @@ def test_a_report_of_an_account_file_carries_the_account_on_its_first_page(capsy
     assert f"For the account of {names[0]} and {names[1]}:" in first_page
     assert f"${account.total(best):,.2f} a month" in first_page
     assert "## The account:" in text
+
+
+def test_a_csv_report_of_an_account_lists_its_bills_and_each_agent_s_share(capsys, tmp_path):
+    import csv as csv_module
+
+    out = tmp_path / "account.csv"
+    code, _, err = run(capsys, "report", "--profile", ACCOUNT, "--format", "csv", "-o", str(out), "--draws", "200")
+    assert code == 0, err
+    rows = list(csv_module.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    bills = {r["option"]: r for r in rows if r["category"] == "account"}
+    shares = [r for r in rows if r["category"] == "account_share"]
+    assert bills and shares
+    for option, bill in bills.items():
+        mine = [float(r["cost_usd"]) for r in shares if r["option"] == option]
+        assert sum(mine) == pytest.approx(float(bill["cost_usd"]), rel=1e-9), option
+    assert all(r["option_p10_usd"] == "" for r in shares)
