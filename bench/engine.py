@@ -40,6 +40,19 @@ def main() -> None:
     analyse_few = best(lambda: analyse(few, book), repeats=3)
     analyse_all = best(lambda: analyse(profile, book), repeats=3)
 
+    # An account of two agents: priced once (together, alone, every split), how sure (2,000 draws, each an
+    # account) and its path over the months ahead; and one profile with a sandbox beside it.
+    from model.account import estimate_account
+    from model.account_odds import account_outlook
+
+    research = read_presets()["deep-research"].model_copy(update={"monthly_runs": 2000.0, "name": "research"})
+    agents = [profile, research]
+    account = best(lambda: estimate_account(agents, book), repeats=3)
+    outlook = best(lambda: account_outlook(estimate_account(agents, book), book), repeats=2)
+    sandboxes = [t.id for t in book.sandboxes()] if hasattr(book, "sandboxes") else []
+    boxed = profile.model_copy(update={"sandbox": sandboxes[0]}) if sandboxes else profile
+    one_boxed = best(lambda: estimate(boxed, book))
+
     per_profile_vec = vectorized / SWEEP
     per_profile_loop = loop / LOOP
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
@@ -53,6 +66,9 @@ def main() -> None:
     print(f"analyse(), 4 options:             {analyse_few * 1e3:8.2f} ms")
     print(f"analyse(), all {len(ids)} options:       {analyse_all * 1e3:8.2f} ms")
     print(f"ratio, {len(ids)} options / 4 options: {analyse_all / analyse_few:,.2f}x (options: {len(ids) / 4:.2f}x)")
+    print(f"one profile with a sandbox:       {one_boxed * 1e3:8.2f} ms  ({one_boxed / one:.2f}x without)")
+    print(f"an account of two agents:         {account * 1e3:8.2f} ms  ({account / one:.1f}x one profile)")
+    print(f"... with its odds and path:       {outlook * 1e3:8.2f} ms  ({outlook / one:.1f}x one profile)")
 
 
 if __name__ == "__main__":
