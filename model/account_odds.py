@@ -21,16 +21,7 @@ from model.billing import Array
 from model.engine import estimate
 from model.profile import WorkloadProfile, profiles_frame
 from model.strategy import Path
-from model.uncertainty import (
-    DEFAULT_SEED,
-    Input,
-    MonteCarlo,
-    Spread,
-    cheapest_shares,
-    draw,
-    inputs,
-    percentiles,
-)
+from model.uncertainty import DEFAULT_SEED, Input, MonteCarlo, draw, inputs, spread_of
 from model.usage import ACCOUNT
 from pricing.schema import PriceBook, Sampled
 
@@ -92,25 +83,9 @@ def account_monte_carlo(
         whole = np.where(np.isnan(each).any(axis=0), np.nan, each[0])
         columns.append(np.full(draws, np.nan) if option.id in aside else whole)
     totals = np.stack(columns, axis=1)
-    shares, none = cheapest_shares(totals)
-    spreads = []
-    for j, option in enumerate(priced.options):
-        p10, p50, p90, mean = percentiles(totals[:, j])
-        spreads.append(
-            Spread(
-                option.id,
-                option.table.name,
-                float((point or {}).get(option.id, np.nan)),
-                p10,
-                p50,
-                p90,
-                mean,
-                float(shares[j]),
-                float(np.mean(~np.isnan(totals[:, j]))),
-            )
-        )
     found = tuple(inp for inp, _ in table_draws.values()) + tuple(found_all)
-    return MonteCarlo(draws, seed, tuple(spreads), none, found, totals)
+    named = [(o.id, o.table.name) for o in priced.options]
+    return spread_of(named, totals, dict(point or {}), draws, seed, found)
 
 
 def odds_of(

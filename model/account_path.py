@@ -69,17 +69,4 @@ def account_path(
     setup, migration = efforts(first, book, opts)
     cut = first.path.cutover_months
     runs = np.sum([_volumes(a, first, None) for a in agents], axis=0)
-    strategies, by_growth, monthly = strategies_of(opts, names, plans, runs, rates, cost, setup, migration, cut)
-    return Path(
-        h,
-        runs,
-        monthly,
-        {k: float(v) for k, v in setup.items()},
-        {k: float(v) for k, v in migration.items()},
-        cut,
-        strategies,
-        by_growth,
-        {},
-        0,
-        {},
-    )
+    return strategies_of(opts, names, plans, runs, rates, cost, setup, migration, cut)

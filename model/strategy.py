@@ -16,7 +16,7 @@ into the same call.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -219,9 +219,10 @@ def strategies_of(
     setup: dict[str, Value],
     migration: dict[str, Value],
     cut: float,
-) -> tuple[tuple[Strategy, ...], tuple[GrowthPoint, ...], pd.DataFrame]:
-    """From each option's bill per month (options, growth rates, months): every strategy at the profile's
-    growth, cheapest first; the best at each other growth rate; each option's month by month."""
+) -> Path:
+    """From each option's bill per month (options, growth rates, months): the path, with every strategy at
+    the profile's growth, cheapest first, the best at each other growth rate and each option's month by
+    month (no draws: `path` adds them)."""
     batch, h = cost.shape[1], cost.shape[2]
     s_arr = np.array([[float(setup[o])] * batch for o in opts])
     m_arr = np.array([[float(migration[o])] * batch for o in opts])
@@ -271,7 +272,17 @@ def strategies_of(
             "plan": np.concatenate([plans[o] for o in opts]),
         }
     )
-    return tuple(strategies), by_growth, monthly
+    return Path(
+        h,
+        runs,
+        monthly,
+        {k: float(v) for k, v in setup.items()},
+        {k: float(v) for k, v in migration.items()},
+        cut,
+        tuple(strategies),
+        by_growth,
+        {},
+    )
 
 
 def path(
@@ -299,21 +310,11 @@ def path(
     names = {o.id: o.table.name for o in priced.options}
     setup, migration = efforts(profile, book, opts)
     cut = profile.path.cutover_months
-    strategies, by_growth, monthly = strategies_of(opts, names, plans, runs, rates, cost, setup, migration, cut)
-    chances, spread = _chances(profile, book, opts, runs, draws, seed) if draws else ({}, {})
-    return Path(
-        h,
-        runs,
-        monthly,
-        {k: float(v) for k, v in setup.items()},
-        {k: float(v) for k, v in migration.items()},
-        cut,
-        tuple(strategies),
-        by_growth,
-        chances,
-        draws,
-        spread,
-    )
+    laid = strategies_of(opts, names, plans, runs, rates, cost, setup, migration, cut)
+    if not draws:
+        return laid
+    chances, spread = _chances(profile, book, opts, runs, draws, seed)
+    return replace(laid, chances=chances, draws=draws, stay_spread=spread)
 
 
 def _chances(

@@ -18,7 +18,7 @@ A negotiated price, a pinned plan or a team figure you enter replaces the table'
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -298,15 +298,30 @@ def monte_carlo(
     priced = _draws(profile, book, options, draws, seed, found)
     point = estimate(profile, book, options, ranges=False)
     totals = np.stack([o.comparable for o in priced.options], axis=1)
+    named = [(o.id, o.table.name) for o in priced.options]
+    point_of = {o.id: float(p.comparable[0]) for o, p in zip(priced.options, point.options, strict=True)}
+    return spread_of(named, totals, point_of, draws, seed, found)
+
+
+def spread_of(
+    options: Sequence[tuple[str, str]],
+    totals: npt.NDArray[np.float64],
+    point: Mapping[str, float],
+    draws: int,
+    seed: int,
+    found: tuple[Input, ...],
+) -> MonteCarlo:
+    """A Monte Carlo from each draw's cost of each option (`totals`, shape (draws, options), NaN where
+    it cannot run): each option's (id, name) P10, P50, P90, mean and shares, beside its `point` estimate."""
     shares, none = cheapest_shares(totals)
     spreads = []
-    for j, option in enumerate(priced.options):
+    for j, (option, name) in enumerate(options):
         p10, p50, p90, mean = percentiles(totals[:, j])
         spreads.append(
             Spread(
-                option.id,
-                option.table.name,
-                float(point.options[j].comparable[0]),
+                option,
+                name,
+                float(point.get(option, np.nan)),
                 p10,
                 p50,
                 p90,
