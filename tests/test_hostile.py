@@ -271,7 +271,16 @@ def test_a_hostile_scenario_set_is_refused_by_name(case, tmp_path, capsys):
     refused(code, err, *expect)
 
 
-EXPORTS: dict[str, tuple[bytes, str]] = {
+WHAT_EACH_TAKES = {
+    "from-history": "history",
+    "from-sfn-history": "history",
+    "from-trigger-runs": "runs",
+    "from-dbos": "rows",
+    "from-restate": "rows",
+}
+"""What each importer names when a file is not its kind of export at all."""
+
+EXPORTS: dict[str, tuple[bytes, str | dict[str, str]]] = {
     "deep nesting": (b"[" * 100_000 + b"]" * 100_000, "nested"),
     "a 100,000-digit number": (b'{"data": [' + b"9" * 100_000 + b"]}", "digits"),
     "NaN": (b'{"data": [NaN]}', "NaN"),
@@ -279,11 +288,14 @@ EXPORTS: dict[str, tuple[bytes, str]] = {
     "UTF-16": (b"\xff\xfe{\x00}\x00", "UTF-16"),
     "Latin-1": ('{"name": "caf\u00e9"}'.encode("latin-1"), "UTF-8"),
     "neither export": (b'{"hello": "world"}', "export"),
-    "a history whose events are not a list": (b'{"events": 5}', "history"),
+    "a history whose events are not a list": (
+        b'{"events": 5}',
+        {**WHAT_EACH_TAKES, "from-history": "events", "from-sfn-history": "events"},
+    ),
     "runs with text durations": (
         b'{"data": [{"durationMs": "lots", "costInCents": 1, "baseCostInCents": 0, '
         b'"createdAt": "2026-01-01T00:00:00Z"}]}',
-        "durationMs",
+        {**WHAT_EACH_TAKES, "from-trigger-runs": "durationMs"},
     ),
 }
 
@@ -293,11 +305,11 @@ EXPORTS: dict[str, tuple[bytes, str]] = {
     "command", [["profile", i.command, "--monthly-runs", "10"] for i in IMPORTERS], ids=[i.command for i in IMPORTERS]
 )
 def test_a_hostile_export_is_refused_by_name(case, command, tmp_path, capsys):
-    data, _ = EXPORTS[case]
+    data, said = EXPORTS[case]
     path = tmp_path / "export.json"
     path.write_bytes(data)
     code, _, err = run([*command, str(path)], capsys)
-    refused(code, err, str(path))
+    refused(code, err, str(path), said if isinstance(said, str) else said[command[1]])
 
 
 def test_brackets_inside_a_string_open_no_nesting():
