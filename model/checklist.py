@@ -48,6 +48,29 @@ def _finding(criteria: Criteria, rule: Rule, answer: str) -> Finding:
     )
 
 
+def _no_sdk(criteria: Criteria, option: str, language: str) -> Finding | None:
+    """Why the option is set aside for a team writing in `language`: its vendor lists no SDK for it (or
+    the option has no vendor, so no SDK is listed at all); None where it has one."""
+    key = criteria.vendor_of(option)
+    vendor = criteria.vendors.get(key) if key is not None else None
+    if vendor is not None and language in vendor.sdks:
+        return None
+    question = next(q for q in criteria.questions if q.id == criteria.sdks.question)
+    reason = vendor.sdks_reason if vendor is not None else f"{option} lists no SDK in the checklist's data."
+    source = criteria.sources[vendor.sdks_source] if vendor is not None else None
+    return Finding(
+        "set_aside",
+        {
+            "question": question.text,
+            "answer": next(a.label for a in question.answers if a.id == language),
+            "rule": f"{key or option}-sdks",
+            "reason": reason,
+            "source_title": source.title if source is not None else "",
+            "source_url": str(source.url) if source is not None else "",
+        },
+    )
+
+
 def set_aside(
     criteria: Criteria, answers: Mapping[str, str], hosting: Mapping[str, str | None]
 ) -> dict[str, tuple[Finding, ...]]:
@@ -55,6 +78,12 @@ def set_aside(
     in `hosting` (option id -> `cloud` or `self-hosted`)."""
     check_answers(criteria, answers)
     out: dict[str, list[Finding]] = {}
+    language = answers.get(criteria.sdks.question)
+    if language is not None and language not in criteria.sdks.any:
+        for option in hosting:
+            found = _no_sdk(criteria, option, language)
+            if found is not None:
+                out.setdefault(option, []).append(found)
     for rule in criteria.rules:
         answer = answers.get(rule.question)
         if answer not in rule.answers:

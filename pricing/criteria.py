@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pricing.schema import Key, Source, Text
 
-__all__ = ["Answer", "Criteria", "Question", "Rule", "Vendor"]
+__all__ = ["Answer", "Criteria", "Question", "Rule", "SdkRule", "Vendor"]
 
 
 class _Strict(BaseModel):
@@ -27,6 +27,20 @@ class _Strict(BaseModel):
 class Vendor(_Strict):
     name: Text
     options: tuple[str, ...] = Field(min_length=1)
+    sdks: tuple[Key, ...] = Field(min_length=1)
+    """The answers of the `sdks` question (the languages) the vendor has an SDK for. Required: a language
+    a vendor does not list sets its options aside, so a vendor that says nothing fits no language."""
+    sdks_reason: Text
+    """Why, in words, for when a language it lacks sets it aside."""
+    sdks_source: Key
+
+
+class SdkRule(_Strict):
+    """Which question asks for the team's language, and which of its answers name no single language (a
+    team of several languages is weighed by rules, not set aside)."""
+
+    question: Key
+    any: tuple[Key, ...] = ()
 
 
 class Answer(_Strict):
@@ -73,6 +87,7 @@ class Criteria(_Strict):
     than this share (of the Monte Carlo's draws of every uncertain input)."""
     sources: Mapping[Key, Source]
     vendors: Mapping[Key, Vendor]
+    sdks: SdkRule
     questions: tuple[Question, ...]
     rules: tuple[Rule, ...]
 
@@ -97,6 +112,20 @@ class Criteria(_Strict):
             problems += [
                 f"rule {rule.id}: excludes unknown vendor {v!r}" for v in rule.excludes if v not in self.vendors
             ]
+        languages = questions.get(self.sdks.question)
+        if languages is None:
+            problems.append(f"sdks: unknown question {self.sdks.question!r}")
+        else:
+            known = {a.id for a in languages.answers}
+            problems += [f"sdks.any: {a!r} is not an answer of {languages.id}" for a in self.sdks.any if a not in known]
+            for key, vendor in self.vendors.items():
+                problems += [
+                    f"vendor {key}: sdks {a!r} is not an answer of {languages.id}"
+                    for a in vendor.sdks
+                    if a not in known
+                ]
+                if vendor.sdks_source not in self.sources:
+                    problems.append(f"vendor {key}: unknown sdks_source {vendor.sdks_source!r}")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -25,7 +25,10 @@ from report.words import money
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "vendor" / "acme-cloud.yaml"
-CRITERIA_LINES = "  acme:\n    name: Acme\n    options: [acme/cloud]\n"
+CRITERIA_LINES = (
+    "  acme:\n    name: Acme\n    options: [acme/cloud]\n    sdks: [typescript]\n"
+    '    sdks_reason: "Acme is TypeScript only."\n    sdks_source: article\n'
+)
 PROFILE = """\
 version: 2
 name: Steps
@@ -160,3 +163,48 @@ def test_a_plan_rate_cap_rules_the_plan_out_past_it(data, tmp_path, capsys):
     starter = next(p for p in acme["plans"] if p["id"] == "starter")
     assert acme["plan"] == "Scale" and starter["monthly_usd"] is None
     assert "at most 0.1 steps per second" in starter["reason"]["text"]
+
+
+def test_a_new_sdk_language_is_data_alone(data, capsys):
+    """A language no vendor had (an answer added to the languages question) with a vendor that lists it:
+    answering it leaves that vendor alone in the comparison, every other set aside for lacking an SDK,
+    and no code changes."""
+    criteria = data / "criteria.yaml"
+    text = criteria.read_text(encoding="utf-8")
+    text = text.replace(
+        "      - {id: dotnet, label: .NET}\n",
+        "      - {id: dotnet, label: .NET}\n      - {id: elixir, label: Elixir}\n",
+        1,
+    )
+    text = text.replace(
+        '    sdks: [typescript]\n    sdks_reason: "Acme', '    sdks: [typescript, elixir]\n    sdks_reason: "Acme', 1
+    )
+    criteria.write_text(text, encoding="utf-8")
+    code, out, err = run(
+        capsys,
+        "--data",
+        data,
+        "compare",
+        "--profile",
+        data / "profiles" / "coding-agent.yaml",
+        "--answer",
+        "languages=elixir",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    kept = [o["id"] for o in result["options"] if o["fit"]["status"] != "set_aside"]
+    assert kept == ["acme/cloud"], kept
+    aside = [o for o in result["options"] if o["fit"]["status"] == "set_aside"]
+    assert aside and all(any(r["data"]["rule"].endswith("-sdks") for r in o["fit"]["reasons"]) for o in aside)
+
+
+def test_a_vendor_that_lists_no_sdk_is_refused(data, capsys):
+    criteria = data / "criteria.yaml"
+    text = criteria.read_text(encoding="utf-8").replace(
+        '    sdks: [typescript]\n    sdks_reason: "Acme is TypeScript only."\n', "", 1
+    )
+    criteria.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "--data", data, "pricing", "validate")
+    assert code != 0 and "acme" in err and "sdks" in err, err
