@@ -12,6 +12,7 @@ This module is pure: it knows neither files nor YAML (see `pricing.load`), so th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal, overload
@@ -25,9 +26,11 @@ from pydantic import (
     Discriminator,
     Field,
     HttpUrl,
+    PlainValidator,
     Strict,
     Tag,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -109,6 +112,11 @@ Pick = Scenario | Sampled
 """What a number is read under: one end of its range, its expected value, or a draw per row."""
 
 
+PER_MANY = re.compile(r"^(?P<currency>[A-Z]{3})/(?P<count>\d+(?:\.\d+)?)(?P<multiple>[kM]?) (?P<noun>.+)$")
+"""A price quoted per many units: `USD/1M actions`, `USD/1k steps`, `USD/100k task runs`
+(`model.units.price_unit_parts` reads it as the price of one)."""
+
+
 class Unit(StrEnum):
     """The allowed units. A price's unit names its currency and the quantity it is per."""
 
@@ -171,6 +179,78 @@ class Unit(StrEnum):
     ENGINEER_WEEKS = "engineer-weeks"
     FTE = "FTE"
     COUNT = "count"
+
+
+class PerMany(str):
+    """A price unit read by its pattern rather than listed: a currency per a number of some unit the
+    tables count (`USD/1k steps`, `USD/250 runs`), any count with an optional k or M, so a vendor that
+    quotes a new multiple needs no code. `value` is the text, as an `Unit`'s."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    @classmethod
+    def read(cls, text: str) -> PerMany:
+        match = PER_MANY.match(text)
+        counted = {u.value for u in Unit} | {u.value.removesuffix("s") for u in Unit}
+        if match is None or match["currency"] != "USD" or match["noun"] not in counted or float(match["count"]) <= 0:
+            raise ValueError(
+                f"{text!r} is not a unit: one of the listed units, or USD per a number of a counted unit "
+                "(USD/1k steps, USD/1M actions, USD/250 runs)"
+            )
+        return cls(text)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(
+            cls.read,
+            core_schema.str_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "string", "pattern": PER_MANY.pattern, "description": "USD per a number of a counted unit"}
+
+
+def _price_unit(text: Any) -> Unit | PerMany:
+    """A listed unit, or USD per a number of a counted unit; else a message listing what is allowed."""
+    if isinstance(text, (Unit, PerMany)):
+        return text
+    if not isinstance(text, str):
+        raise ValueError(f"a unit is text, such as USD/run (got {type(text).__name__})")
+    try:
+        return Unit(text)
+    except ValueError:
+        pass
+    try:
+        return PerMany.read(text)
+    except ValueError:
+        listed = ", ".join(u.value for u in Unit)
+        raise ValueError(
+            f"{text!r} is not a unit; allowed: {listed}; or USD per a number of a counted unit (USD/1k steps)"
+        ) from None
+
+
+PriceUnit = Annotated[
+    Unit | PerMany,
+    PlainValidator(_price_unit),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"enum": [u.value for u in Unit]},
+                {"type": "string", "pattern": PER_MANY.pattern},
+            ],
+            "description": "A listed unit, or USD per a number of a counted unit (USD/1k steps)",
+        }
+    ),
+]
+"""A price's unit: a listed unit, or USD per a number of a counted one, read by pattern."""
 
 
 MAX_PLANS = 24
@@ -363,7 +443,7 @@ class Number(_Strict):
     value: Float | None = Field(default=None, ge=0)
     low: Float | None = Field(default=None, ge=0)
     high: Float | None = Field(default=None, ge=0)
-    unit: Unit
+    unit: PriceUnit
     source: Key
     confidence: Confidence | None = None
     note: Text | None = None
@@ -433,7 +513,7 @@ class Tier(_Strict):
 class Tiered(_Strict):
     """A graduated (marginal) price: each band's price applies only to the quantity inside it."""
 
-    unit: Unit
+    unit: PriceUnit
     quantity_unit: Unit
     tiers: tuple[Tier, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
     source: Key

@@ -208,3 +208,25 @@ def test_a_vendor_that_lists_no_sdk_is_refused(data, capsys):
     criteria.write_text(text, encoding="utf-8")
     code, _, err = run(capsys, "--data", data, "pricing", "validate")
     assert code != 0 and "acme" in err and "sdks" in err, err
+
+
+def test_a_price_quoted_per_a_new_multiple_is_data_alone(data, tmp_path, capsys):
+    """A vendor quoting per 1,000 steps (a multiple no table used before) is read by the unit's pattern:
+    the same bill as the same price per million, with no code change; a unit that counts nothing is
+    refused with what is allowed."""
+    table = data / "pricing" / "acme" / "cloud" / "2026-01-01.yaml"
+    text = table.read_text(encoding="utf-8")
+    table.write_text(
+        text.replace("{value: 5, unit: USD/1M steps,", "{value: 0.005, unit: USD/1k steps,"), encoding="utf-8"
+    )
+    profile = tmp_path / "steps.yaml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    code, out, err = run(capsys, "--data", data, "compare", "--profile", profile, "--format", "json")
+    assert code == 0, err
+    acme = next(o for o in json.loads(out)["options"] if o["id"] == "acme/cloud")
+    assert acme["monthly_usd"] == pytest.approx(20 + 110_000 * 5e-6)
+    steps = next(c for c in acme["components"] if c["key"] == "steps")
+    assert steps["quoted_unit"] == "USD/1k steps"
+    table.write_text(text.replace("unit: USD/1M steps,", "unit: USD/1k parsecs,"), encoding="utf-8")
+    code, _, err = run(capsys, "--data", data, "pricing", "validate")
+    assert code == 1 and "USD/1k parsecs" in err and "prices.steps.unit" in err, err
