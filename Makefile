@@ -41,9 +41,10 @@ test-quick: $(VENV)/.synced  ## every test but the browser and the real engines
 
 check: lint typecheck test  ## lint, types and every test
 
-lint: $(VENV)/.synced  ## ruff check and format check
+lint: $(VENV)/.synced  ## ruff check, format check and the layers' import contracts (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.synced  ## mypy
 	$(BIN)/mypy
