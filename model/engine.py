@@ -19,7 +19,7 @@ import pandas as pd
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.billing import Array, Bools, repeated
 from model.fit import FITS, NOT_PUBLIC, RULED_OUT, WORKAROUND, Choice, candidates, lift, merge, passed
-from model.history import HistoryProjection
+from model.history import HistoryProjection, history_of
 from model.limits import LimitProjection, project_limits
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill, machine_names
 from model.meters import price_option
@@ -266,7 +266,7 @@ def _price(
         designed_limits=designed,
         designed_total=designed_total,
         work=work,
-        history=usage.history() if ranges and table.history is not None else None,
+        history=history_of(usage) if ranges and table.history is not None else None,
     )
 
 

@@ -18,6 +18,7 @@ Everything takes and returns arrays, one value per profile.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -31,6 +32,7 @@ __all__ = [
     "first_step_linear",
     "first_step_payload",
     "first_step_quadratic",
+    "history_of",
     "project_history",
 ]
 
@@ -318,6 +320,13 @@ def _mean_segmented(
     return np.asarray(first + rest, dtype=np.float64)
 
 
+def history_of(u: Usage) -> HistoryProjection:
+    """The option's recorded-history projection, computed once per usage (`project_history`)."""
+    if u._history is None:
+        u._history = project_history(u)
+    return cast(HistoryProjection, u._history)
+
+
 def project_history(u: Usage) -> HistoryProjection:
     """Project one run's history for every profile, under the table's `history` rules."""
     spec = u.table.history
@@ -422,7 +431,7 @@ def project_history(u: Usage) -> HistoryProjection:
     needs_history=True,
 )
 def segment_restarts(u: Usage) -> Count:
-    restarts = u.history().segments - 1.0
+    restarts = history_of(u).segments - 1.0
     return Count(restarts, np.zeros_like(restarts), restarts)
 
 
@@ -433,7 +442,7 @@ def segment_restarts(u: Usage) -> Count:
     needs_history=True,
 )
 def active_history_gbh(u: Usage) -> Array:
-    h = u.history()
+    h = history_of(u)
     wall_hours = u.work.wall / SECONDS_PER_HOUR
     return np.asarray(u.column("monthly_runs") * wall_hours * h.mean_open_bytes / BYTES_PER_GB, dtype=np.float64)
 
@@ -445,6 +454,6 @@ def active_history_gbh(u: Usage) -> Array:
     needs_history=True,
 )
 def retained_history_gbh(u: Usage) -> Array:
-    h = u.history()
+    h = history_of(u)
     closed = (h.recorded_bytes + h.child_history_bytes) / BYTES_PER_GB
     return np.asarray(u.column("monthly_runs") * closed * u.retention_days() * HOURS_PER_DAY, dtype=np.float64)

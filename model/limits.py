@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.billing import Array, Bools
-from model.history import first_step_linear, first_step_payload, first_step_quadratic
+from model.history import first_step_linear, first_step_payload, first_step_quadratic, history_of
 from model.lines import PriceRef
 from model.sandbox import sandboxes_needed
 from model.units import in_base_unit
@@ -76,15 +76,15 @@ def _level(u: Usage, key: str) -> float:
 def _steps_until(u: Usage, spec: RunLimit, level: float) -> Array:
     rows = u.work.rows
     if spec.measure == "events":
-        h = u.history()
+        h = history_of(u)
         return first_step_linear(h.fixed_events, h.events_per_step, level)
     if spec.measure == "history_bytes":
-        h = u.history()
+        h = history_of(u)
         return first_step_quadratic(h.fixed_bytes, h.bytes_per_step, h.growth_bytes, level)
     if spec.measure == "payload_bytes":
-        h = u.history() if u.table.history is not None else None
-        base = h.payload_bytes if h is not None else u.column("step_payload_kb") * 1024.0
-        growth = h.growth_bytes if h is not None else u.column("context_growth_kb") * 1024.0
+        recorded = history_of(u) if u.table.history is not None else None
+        base = recorded.payload_bytes if recorded is not None else u.column("step_payload_kb") * 1024.0
+        growth = recorded.growth_bytes if recorded is not None else u.column("context_growth_kb") * 1024.0
         return first_step_payload(base, growth, level)
     if spec.measure == "run_seconds":
         wall = u.count("wall_seconds")
@@ -108,12 +108,12 @@ def limit_value(u: Usage, spec: RunLimit) -> Array:
 def _value(u: Usage, spec: RunLimit) -> Array:
     w = u.work
     if spec.measure == "events":
-        return np.asarray(u.history().events_per_run)
+        return np.asarray(history_of(u).events_per_run)
     if spec.measure == "history_bytes":
-        return np.asarray(u.history().history_bytes_per_run)
+        return np.asarray(history_of(u).history_bytes_per_run)
     if spec.measure == "payload_bytes":
         if u.table.history is not None:
-            return np.asarray(u.history().largest_payload_bytes)
+            return np.asarray(history_of(u).largest_payload_bytes)
         payload, growth = u.column("step_payload_kb"), u.column("context_growth_kb")
         return np.asarray(np.where(w.steps > 0, (payload + growth * np.maximum(w.steps - 1, 0)) * 1024.0, 0.0))
     if spec.measure == "run_seconds":

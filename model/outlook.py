@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.axes import AXES, value_of_field
 from model.crossover import Crossover, grid
 from model.profile import WorkloadProfile
 from model.result import (
@@ -114,8 +115,6 @@ def outlook(
         )
     along = None
     if band_draws > 0 and axis is not None and axis != "monthly_runs":
-        from model.analysis import AXES, value_of_field
-
         span = AXES[axis]
         xs = np.union1d(grid(span.low, span.high, BAND_POINTS, span.log), [value_of_field(profile, axis)])
         xs = xs[xs > 0] if span.log else xs

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.analysis import compared
+from model.axes import compared
 from model.engine import estimate
 from model.profile import WorkloadProfile, profiles_frame
 from model.result import EstimateOut, summarize

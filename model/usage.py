@@ -324,6 +324,7 @@ class Usage:
     _quantities: dict[str, Count] = field(init=False, default_factory=dict)
     _monthly: dict[str, Array] = field(init=False, default_factory=dict)
     _history: Any = field(init=False, default=None)
+    """The option's recorded-history projection, once computed (`model.history.history_of`)."""
 
     def __post_init__(self) -> None:
         self.params = {k: v.pick(self.scenario) for k, v in self.table.counting.items()}
@@ -417,14 +418,6 @@ class Usage:
         with np.errstate(divide="ignore", invalid="ignore"):
             scaled = np.where(self.work.executing > 0, peak * held / self.work.executing, busy)
         return np.asarray(np.maximum(busy, scaled), dtype=np.float64)
-
-    def history(self) -> Any:
-        """The option's recorded-history projection (see `model.history`)."""
-        if self._history is None:
-            from model.history import project_history
-
-            self._history = project_history(self)
-        return self._history
 
     def per_run(self, name: str) -> Count:
         """A `per_run` quantity of the table, per run (before any granule)."""

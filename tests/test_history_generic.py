@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model.history import history_of
 from model.profile import Columns, profiles_frame
 from model.usage import Usage, workload
 from tests.agents import agent
@@ -18,7 +19,7 @@ TABLE = next(t for t in BOOK.options() if t.history is not None)
 
 
 def _history(profiles):
-    return Usage(workload(Columns(profiles_frame(profiles))), TABLE, "expected").history()
+    return history_of(Usage(workload(Columns(profiles_frame(profiles))), TABLE, "expected"))
 
 
 def test_vectorised_projection_equals_one_by_one():

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from model.history import history_of
 from model.profile import StepKind, WorkloadProfile
 from model.units import BYTES_PER_KB
 from pricing.load import PricingError
@@ -686,7 +687,7 @@ def transitions_check(derived: DerivedProfile, book: Any) -> str | None:
         )
     else:
         recorded = f"the histories record {_range_said([r.transitions for r in runs])} (states entered + retries)"
-    events = float(usage.history().events_per_run[0])
+    events = float(history_of(usage).events_per_run[0])
     terminal = statistics.median(r.terminal_states for r in runs)
     left_out = f", {terminal:g} of them Succeed or Fail states, which the engine does not count" if terminal else ""
     child_said = f" and {children:,.4g} more for the child executions' own states (in their own histories)"

@@ -11,6 +11,7 @@ from google.protobuf import json_format
 from temporalio.api.history.v1 import History
 
 from cli import main
+from model.history import history_of
 from model.profile import Columns, profiles_frame
 from model.usage import Usage, workload
 from pricing.load import PricingError, read_pricebook
@@ -55,7 +56,7 @@ def test_one_history_gives_back_its_shape(name):
 def test_the_derived_profile_reproduces_the_history_s_own_figures(name):
     file, text = _text(name)
     derived = derive_profile([(file, text)], monthly_runs=1000).profile
-    history = Usage(workload(Columns(profiles_frame(derived))), read_pricebook().table(OPTION), "expected").history()
+    history = history_of(Usage(workload(Columns(profiles_frame(derived))), read_pricebook().table(OPTION), "expected"))
     assert history.events_per_run[0] == pytest.approx(len(read_history(text, file)), abs=0.01)
     assert history.history_bytes_per_run[0] == pytest.approx(_server_bytes(text), rel=0.05)
 

@@ -39,6 +39,7 @@ import numpy as np
 import pytest
 
 from model.engine import estimate
+from model.history import history_of
 from model.limits import project_limits
 from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.usage import Usage, workload
@@ -259,8 +260,8 @@ def test_history_events_within_the_tables_range(recorded):
     shapes = [s for s in [*SHAPES, HELD_BACK] if not s.map_items]
     table = read_pricebook().table(OPTION)
     frame = profiles_frame([profile_of(s) for s in shapes])
-    expected = Usage(workload(Columns(frame)), table, "expected").history().events_per_run
-    high = Usage(workload(Columns(frame)), table, "high").history().events_per_run
+    expected = history_of(Usage(workload(Columns(frame)), table, "expected")).events_per_run
+    high = history_of(Usage(workload(Columns(frame)), table, "high")).events_per_run
     for i, shape in enumerate(shapes):
         real = recorded[shape.name]
         extra = 2 * uncounted(shape) + shape.callbacks + shape.children

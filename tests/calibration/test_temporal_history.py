@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from model.history import history_of
 from model.profile import Columns, StepKind, profiles_frame
 from model.units import BYTES_PER_KB
 from model.usage import Usage, workload
@@ -74,7 +75,7 @@ def recorded(temporal_server: str) -> list[Recorded]:
 def projected():  # type: ignore[no-untyped-def]
     table = read_pricebook().table(OPTION)
     frame = profiles_frame([profile_of(s) for s in SHAPES])
-    return Usage(workload(Columns(frame)), table, "expected").history()
+    return history_of(Usage(workload(Columns(frame)), table, "expected"))
 
 
 def test_there_are_at_least_thirty_shapes():
@@ -220,7 +221,7 @@ def test_continue_as_new_segments_match_the_server(temporal):
         )
         for s in LONG
     ]
-    history = Usage(workload(Columns(profiles_frame(profiles))), read_pricebook().table(OPTION), "expected").history()
+    history = history_of(Usage(workload(Columns(profiles_frame(profiles))), read_pricebook().table(OPTION), "expected"))
     for i, chain in enumerate(chains):
         assert history.segments[i] == chain.segments > 1
         assert history.recorded_events[i] == chain.events

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.engine import estimate, saving_needed
+from model.history import history_of
 from model.meters import charge
 from model.profile import Columns, OptionOverrides, profiles_frame
 from model.result import summarize
@@ -214,7 +215,7 @@ def test_heartbeats_match_a_walk_through_the_throttle(seconds, every, timeout):
 
 def test_one_activity_is_eleven_events():
     # temporalio/temporal tests/activity_test.go: a workflow with one activity has 11 events.
-    assert _usage(steps_per_run=1).history().events_per_run[0] == 11
+    assert history_of(_usage(steps_per_run=1)).events_per_run[0] == 11
 
 
 def test_sequential_activity_cap():
@@ -231,10 +232,10 @@ def test_sequential_activity_cap():
 
 
 def test_timers_signals_and_children_add_events():
-    base = _usage(steps_per_run=3).history().events_per_run[0]
-    assert _usage(steps_per_run=3, sleeps_per_run=2, sleep_seconds=60).history().events_per_run[0] == base + 10
-    assert _usage(steps_per_run=3, human_waits_per_run=1).history().events_per_run[0] == base + 6
-    assert _usage(steps_per_run=3, child_runs_per_run=1).history().events_per_run[0] == base + 9
+    base = history_of(_usage(steps_per_run=3)).events_per_run[0]
+    assert history_of(_usage(steps_per_run=3, sleeps_per_run=2, sleep_seconds=60)).events_per_run[0] == base + 10
+    assert history_of(_usage(steps_per_run=3, human_waits_per_run=1)).events_per_run[0] == base + 6
+    assert history_of(_usage(steps_per_run=3, child_runs_per_run=1)).events_per_run[0] == base + 9
 
 
 def test_growing_context_makes_size_bind_first_and_payload_block():
@@ -260,7 +261,7 @@ def test_growing_context_makes_size_bind_first_and_payload_block():
 
 
 def test_small_run_needs_no_continue_as_new():
-    h = _usage(steps_per_run=50, step_payload_kb=8).history()
+    h = history_of(_usage(steps_per_run=50, step_payload_kb=8))
     assert h.segments[0] == 1 and math.isinf(h.first_segment_steps[0])
 
 
@@ -288,7 +289,7 @@ def _walk(steps, payload_kb, growth_kb, top_events=4096, top_mb=4.0):
 @settings(max_examples=50, deadline=None)
 @given(steps=st.integers(1, 3000), payload=st.floats(0, 900), growth=st.one_of(st.just(0.0), st.floats(0, 40)))
 def test_continue_as_new_carries_the_context_as_a_walk_does(steps, payload, growth):
-    h = _usage(steps_per_run=steps, step_payload_kb=payload, context_growth_kb=growth).history()
+    h = history_of(_usage(steps_per_run=steps, step_payload_kb=payload, context_growth_kb=growth))
     segments, events, size = _walk(steps, payload, growth)
     assert h.segments[0] == segments
     assert h.recorded_events[0] == events
@@ -375,7 +376,7 @@ def test_a_closed_segment_leaves_active_storage():
     would pass the suggested size), the open segment's average over the run is what the engine takes,
     to within the spread of its even-steps quadrature (a few per cent)."""
     u = _usage(steps_per_run=120, step_payload_kb=300, context_growth_kb=0)
-    h = u.history()
+    h = history_of(u)
     assert h.segments[0] > 1
     c = float(h.bytes_per_step[0])
     top = TABLE.counting["continue_as_new_mb"].expected * BYTES_PER_MB
