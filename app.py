@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from model.analysis import Analysis
 from model.profile import ProfileError, WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import known_from
@@ -28,7 +30,7 @@ from ui.price_history import render_price_history
 from ui.provenance import render_pricing
 from ui.scenarios import account_scenario_results, render_scenarios, scenario_results
 from ui.sidebar import render_sidebar
-from ui.state import PROFILE_FIELDS, REPEATED, VIEWS, Session, encode, second_axes
+from ui.state import PROFILE_FIELDS, REPEATED, VIEWS, Session, UiState, encode, second_axes
 from ui.text import problems
 
 PHONE_CSS = """<style>
@@ -85,6 +87,38 @@ def _headline(place: DeltaGenerator, profile: WorkloadProfile, on: dt.date, answ
     with place.container(key="headline"):
         render_headline(head, dt.date.today())
     return True
+
+
+@dataclass(frozen=True)
+class View:
+    """What a view is drawn from: the session, the state the link describes, and the analysis."""
+
+    session: Session
+    state: UiState
+    analysis: Analysis
+
+
+def _with_outlook(v: View) -> Analysis:
+    with st.spinner("Laying out the months ahead and what moves the answer…"):
+        return data.outlook_for(v.analysis)
+
+
+VIEW_DRAWERS: dict[str, Callable[[View], None]] = {
+    "compare": lambda v: render_compare(v.analysis, second_axes(), dt.date.today()),
+    "outlook": lambda v: render_outlook(_with_outlook(v)),
+    "scenarios": lambda v: render_scenarios(
+        v.session, v.state, v.analysis, known_from(v.analysis.book, v.session.allowed.options)
+    ),
+    "account": lambda v: render_account(v.session, v.state, v.analysis.book),
+    "limits": lambda v: render_limits(v.analysis),
+    "checklist": lambda v: render_checklist(v.analysis, v.session.criteria),
+    "pricing": lambda v: render_pricing(v.analysis, data.costs_over_versions(v.state.profile)),
+    "prices": lambda v: render_price_history(),
+    "report": lambda v: render_export(_with_outlook(v)),
+}
+"""Each view (`ui.state.VIEWS`) and what draws it."""
+if set(VIEW_DRAWERS) != set(VIEWS):  # a view added to one and not the other fails at start, not on a click
+    raise RuntimeError(f"views without a drawer or a name: {sorted(set(VIEW_DRAWERS) ^ set(VIEWS))}")
 
 
 def main() -> None:
@@ -174,28 +208,7 @@ def main() -> None:
             analysis = replace(
                 analysis, account=account, account_scenarios=account_scenario_results(session, state, analysis)
             )
-    if view == "compare":
-        render_compare(analysis, second_axes(), dt.date.today())
-    elif view == "outlook":
-        with st.spinner("Laying out the months ahead and what moves the answer…"):
-            analysis = data.outlook_for(analysis)
-        render_outlook(analysis)
-    elif view == "scenarios":
-        render_scenarios(session, state, analysis, known_from(analysis.book, allowed.options))
-    elif view == "account":
-        render_account(session, state, analysis.book)
-    elif view == "limits":
-        render_limits(analysis)
-    elif view == "checklist":
-        render_checklist(analysis, criteria)
-    elif view == "pricing":
-        render_pricing(analysis, data.costs_over_versions(profile))
-    elif view == "prices":
-        render_price_history()
-    elif view == "report":
-        with st.spinner("Laying out the months ahead and what moves the answer…"):
-            analysis = data.outlook_for(analysis)
-        render_export(analysis)
+    VIEW_DRAWERS[view](View(session, state, analysis))
     session.write_url(state)
 
 
