@@ -23,7 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from model.billing import repeated
-from pricing.schema import SupportLevel
+from pricing.schema import KEY_PATTERN, SupportLevel
 from pricing.text import CONTROL, NOT_ONE_LINE
 
 __all__ = [
@@ -228,7 +228,7 @@ class TeamInputs(_Input):
         return value
 
 
-_KEY = r"^[a-z0-9][a-z0-9_.\-]*$"
+_KEY = KEY_PATTERN
 
 
 class OptionOverrides(_Input):

@@ -264,8 +264,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-_KEY = r"^[a-z0-9][a-z0-9_.\-]*$"
-Key = Annotated[str, Strict(), Field(pattern=_KEY)]
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
+"""What a key of a table (a price, a plan, an add-on, a source) may be: the one rule, which the
+profile's contract terms read too."""
+Key = Annotated[str, Strict(), Field(pattern=KEY_PATTERN)]
 Float = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 """A number as YAML writes it: an int or a float, never a quoted string, a boolean, .inf or .nan."""
 

@@ -32,7 +32,22 @@ from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, dec
 from report.words import lower
 from ui.data import machine_label
 from ui.export import slug
-from ui.state import CONTRACT, NEED, PATH, PROFILE_FIELDS, RANGE, YOURS, Session, field_key, shown_value
+from ui.state import (
+    CONTRACT,
+    ENGINEER_COST,
+    NEED,
+    OPS,
+    PATH,
+    PROFILE_FIELDS,
+    RANGE,
+    YOURS,
+    Session,
+    each_bounds,
+    field_key,
+    shown_value,
+    team_bounds,
+    team_key,
+)
 from ui.text import problems
 
 __all__ = ["render_sidebar"]
@@ -716,12 +731,12 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         st.header("Team")
         st.number_input(
             "Engineer cost [USD/year]",
-            min_value=0.0,
-            max_value=5_000_000.0,
+            min_value=team_bounds("engineer_cost_usd_per_year")[0],
+            max_value=team_bounds("engineer_cost_usd_per_year")[1],
             step=5000.0,
             value=None,
             format=EXACT,
-            key="team.engineer_cost",
+            key=ENGINEER_COST,
             placeholder="sourced default",
             help="Fully loaded cost of one engineer; empty takes the sourced default",
         )
@@ -729,12 +744,12 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             for option in options if shown else ():
                 st.number_input(
                     option,
-                    min_value=0.0,
-                    max_value=10.0,
+                    min_value=each_bounds("ops_fte")[0],
+                    max_value=each_bounds("ops_fte")[1],
                     step=0.05,
                     value=None,
                     format=EXACT,
-                    key=f"team.ops.{option}",
+                    key=team_key(OPS, option),
                     persist_state="session",
                     placeholder="table default",
                     help="Share of one engineer spent running this option",
@@ -748,12 +763,12 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
                 for option in options if shown else ():
                     st.number_input(
                         option,
-                        min_value=0.0,
-                        max_value=520.0,
+                        min_value=each_bounds(name)[0],
+                        max_value=each_bounds(name)[1],
                         step=1.0,
                         value=None,
                         format=EXACT,
-                        key=f"team.{prefix}{option}",
+                        key=team_key(prefix, option),
                         persist_state="session",
                         placeholder="table default",
                         help=team_fields[name].description,

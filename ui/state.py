@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import typing
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -206,6 +207,35 @@ def _team_from(params: Mapping[str, str], problems: list[Problem], options: tupl
 
 WEEKS = {"setup.": "setup_weeks", "migrate.": "migration_weeks"}
 """Link parameters (and, after `team.`, widget keys) of the team's engineer-weeks per option."""
+TEAM = "team."
+"""The prefix of the team's widget keys: `team.engineer_cost`, `team.ops.<option>`, `team.setup.<option>`,
+`team.migrate.<option>` (`team_key`)."""
+ENGINEER_COST = TEAM + "engineer_cost"
+OPS = "ops."
+
+
+def team_key(part: str, option: str) -> str:
+    """The widget key of one option's team input: `part` is `ops.` or a prefix of `WEEKS`."""
+    return f"{TEAM}{part}{option}"
+
+
+def team_bounds(field_name: str) -> tuple[float, float]:
+    """(least, most) one of `TeamInputs`' numbers may be, read from the model."""
+    meta = TeamInputs.model_fields[field_name].metadata
+    low = next(float(m.ge) for m in meta if getattr(m, "ge", None) is not None)
+    high = next(float(m.le) for m in meta if getattr(m, "le", None) is not None)
+    return low, high
+
+
+def each_bounds(field_name: str) -> tuple[float, float]:
+    """(least, most) each value of one of `TeamInputs`' per-option mappings may be, read from the model."""
+    _, each = typing.get_args(TeamInputs.model_fields[field_name].annotation)
+    meta = [m for part in typing.get_args(each)[1:] for m in getattr(part, "metadata", [part])]
+    low = next(float(m.ge) for m in meta if getattr(m, "ge", None) is not None)
+    high = next(float(m.le) for m in meta if getattr(m, "le", None) is not None)
+    return low, high
+
+
 PATH = "path."
 """Link parameters and widget keys of a profile's `path`: `path.growth`, `.horizon`, `.cutover`, `.runs`."""
 PATH_PARAMS = {
@@ -908,16 +938,16 @@ class Session:
         if not team:
             return
         # Team inputs left empty take the tables' defaults: an empty widget has no state at all.
-        team_keys = ("team.ops.", "team.setup.", "team.migrate.", "team.engineer_cost")
+        team_keys = (TEAM + OPS, *(TEAM + prefix for prefix in WEEKS), ENGINEER_COST)
         for key in [k for k in self.store if str(k).startswith(team_keys)]:
             del self.store[key]
         if profile.team.engineer_cost_usd_per_year is not None:
-            self.store["team.engineer_cost"] = profile.team.engineer_cost_usd_per_year
+            self.store[ENGINEER_COST] = profile.team.engineer_cost_usd_per_year
         for option, share in profile.team.ops_fte.items():
-            self.store[f"team.ops.{option}"] = share
+            self.store[team_key(OPS, option)] = share
         for prefix, name in WEEKS.items():
             for option, weeks in getattr(profile.team, name).items():
-                self.store[f"team.{prefix}{option}"] = weeks
+                self.store[team_key(prefix, option)] = weeks
 
     def profile(self, option_ids: list[str]) -> WorkloadProfile:
         """The profile the widgets describe (always valid: widgets enforce the bounds)."""
@@ -925,16 +955,16 @@ class Session:
         if not data.get("model"):  # no model, no tokens priced: the boxes keep what was typed in them
             data.update(dict.fromkeys(TOKEN_COUNTS, 0.0))
         data["options"] = tuple(self.store.get("options") or ())
-        ops = {o: self.store[f"team.ops.{o}"] for o in option_ids if self.store.get(f"team.ops.{o}") is not None}
+        ops = {o: self.store[team_key(OPS, o)] for o in option_ids if self.store.get(team_key(OPS, o)) is not None}
         weeks = {
             name: {
-                o: self.store[f"team.{prefix}{o}"]
+                o: self.store[team_key(prefix, o)]
                 for o in option_ids
-                if self.store.get(f"team.{prefix}{o}") is not None
+                if self.store.get(team_key(prefix, o)) is not None
             }
             for prefix, name in WEEKS.items()
         }
-        data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get("team.engineer_cost"), ops_fte=ops, **weeks)
+        data["team"] = TeamInputs(engineer_cost_usd_per_year=self.store.get(ENGINEER_COST), ops_fte=ops, **weeks)
         data["ranges"] = self.ranges()
         path, bad = path_from({k: v for k, v in self.store.items() if str(k).startswith(PATH)})
         if bad:
