@@ -103,6 +103,8 @@ def _with_outlook(v: View) -> Analysis:
         return data.outlook_for(v.analysis)
 
 
+# Each view (`ui.state.VIEWS`) and what draws it. (A comment, not a string: Streamlit writes a bare
+# string of its script on the page.)
 VIEW_DRAWERS: dict[str, Callable[[View], None]] = {
     "compare": lambda v: render_compare(v.analysis, second_axes(), dt.date.today()),
     "outlook": lambda v: render_outlook(_with_outlook(v)),
@@ -116,7 +118,6 @@ VIEW_DRAWERS: dict[str, Callable[[View], None]] = {
     "prices": lambda v: render_price_history(),
     "report": lambda v: render_export(_with_outlook(v)),
 }
-"""Each view (`ui.state.VIEWS`) and what draws it."""
 if set(VIEW_DRAWERS) != set(VIEWS):  # a view added to one and not the other fails at start, not on a click
     raise RuntimeError(f"views without a drawer or a name: {sorted(set(VIEW_DRAWERS) ^ set(VIEWS))}")
 

@@ -633,3 +633,17 @@ def test_the_scenarios_view_prices_each_scenario_over_the_account(presets):
         )
         assert said in shown, (name, said)
     assert "Twice the coding: " in shown
+
+
+def test_the_app_script_holds_no_bare_string_streamlit_would_write_on_the_page():
+    """Streamlit's magic writes every bare expression of its script on the page: a string after a
+    module-level statement (a docstring of a constant, say) would show as text above the headline."""
+    import ast
+
+    tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
+    bare = [
+        node.lineno
+        for node in tree.body[1:]
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    ]
+    assert bare == [], f"bare strings at lines {bare} of app.py"
