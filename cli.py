@@ -10,6 +10,7 @@
     tco pricing impact --from DATE --to DATE | --against DIR [--on DATE]  [--profile FILE ...]
     tco pricing stale [--today DATE]
     tco pricing schema [--out DIR]
+    tco pricing readme [--file README.md]
     tco pricing show OPTION_ID [--on DATE]
 
 Exit status: 0 ok; 1 pricing data failed validation (or, for `stale`, some table is overdue for
@@ -211,6 +212,10 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--on", type=_date, default=None, metavar="DATE", help="the table in force then (default: today)")
     schema = pricing_commands.add_parser("schema", help="write the JSON Schemas to data/schema/")
     schema.add_argument("--out", type=Path, default=None)
+    readme = pricing_commands.add_parser(
+        "readme", help="rewrite the README's tables of the options and sandbox services from the data"
+    )
+    readme.add_argument("--file", type=Path, default=Path("README.md"), help="the README to rewrite")
     return parser
 
 
@@ -642,6 +647,20 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _readme(args: argparse.Namespace) -> int:
+    from pricing.readme import readme_blocks, rewritten
+
+    text = args.file.read_text(encoding="utf-8")
+    try:
+        new = rewritten(text, readme_blocks(args.data))
+    except ValueError as exc:
+        raise CliError(f"{args.file}: {exc}") from None
+    if new != text:
+        args.file.write_text(new, encoding="utf-8")
+    print(f"{args.file}: {'rewritten' if new != text else 'already current'}")
+    return EXIT_OK
+
+
 MAX_EXPORT_FILES = 1000
 """Export files read at once: each is read whole before the next (100,000 small ones took 83 s)."""
 
@@ -731,6 +750,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         "impact": _impact,
         "stale": _stale,
         "schema": _schema,
+        "readme": _readme,
         "show": _show,
     }
     return commands[args.pricing_command](args)

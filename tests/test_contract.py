@@ -8,6 +8,8 @@ import importlib
 import re
 from pathlib import Path
 
+import pytest
+
 from model.lines import HOSTING_TABLE
 from pricing.load import list_table_files, read_table
 
@@ -54,37 +56,25 @@ def test_machine_priced_meters_price_every_machine_of_the_hosting_table():
                 assert priced == hosting, name
 
 
-def test_readme_lists_every_option_as_the_data_does():
-    """The README's option table (between its markers) matches the newest tables."""
+def test_the_readme_s_tables_of_the_data_are_the_data_s():
+    """The README's options and sandbox tables are what `tco pricing readme` writes from the newest
+    tables (run it after adding a table), and they list every option and every sandbox service."""
+    from pricing.readme import readme_blocks, rewritten
+
     text = README.read_text(encoding="utf-8")
-    block = re.search(r"<!-- options:start -->(.*?)<!-- options:end -->", text, re.S)
-    assert block, "README needs the options table between <!-- options:start --> and <!-- options:end -->"
-    rows = [ln for ln in block.group(1).strip().splitlines()[2:] if ln.startswith("|")]
-    listed = {ln.split("|")[1].strip().strip("`") for ln in rows}
+    blocks = readme_blocks()
+    assert rewritten(text, blocks) == text, "run `tco pricing readme`"
     newest = _newest()
-    options = {tid for tid, t in newest.items() if t.kind == "option"}
-    assert listed == options
-    for ln in rows:
-        cells = [c.strip() for c in ln.split("|")[1:-1]]
-        table = newest[cells[0].strip("`")]
-        assert cells[1] == table.name
-        assert cells[2] == str(table.effective)
-        assert cells[3] == f"{table.recheck_months} months"
+    for name, kind in (("options", "option"), ("sandboxes", "sandbox")):
+        listed = {ln.split("|")[1].strip().strip("`") for ln in blocks[name].splitlines()[2:]}
+        assert listed == {tid for tid, t in newest.items() if t.kind == kind} and listed, name
 
 
-def test_readme_lists_every_sandbox_service_as_the_data_does():
-    """The README's sandbox table (between its markers) names every sandbox service, with its name and date."""
-    text = README.read_text(encoding="utf-8")
-    block = re.search(r"<!-- sandboxes:start -->(.*?)<!-- sandboxes:end -->", text, re.S)
-    assert block, "README needs the sandbox table between <!-- sandboxes:start --> and <!-- sandboxes:end -->"
-    rows = [ln for ln in block.group(1).strip().splitlines()[2:] if ln.startswith("|")]
-    newest = _newest()
-    services = {tid for tid, t in newest.items() if t.kind == "sandbox"}
-    assert {ln.split("|")[1].strip().strip("`") for ln in rows} == services and services
-    for ln in rows:
-        cells = [c.strip() for c in ln.split("|")[1:-1]]
-        table = newest[cells[0].strip("`")]
-        assert (cells[1], cells[2]) == (table.name, str(table.effective))
+def test_a_readme_without_the_markers_is_named():
+    from pricing.readme import readme_blocks, rewritten
+
+    with pytest.raises(ValueError, match="sandboxes:start"):
+        rewritten("<!-- options:start -->\n<!-- options:end -->\n", readme_blocks())
 
 
 def test_readme_lists_every_count_the_engine_knows():
