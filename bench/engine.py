@@ -49,8 +49,7 @@ def main() -> None:
     agents = [profile, research]
     account = best(lambda: estimate_account(agents, book), repeats=3)
     outlook = best(lambda: account_outlook(estimate_account(agents, book), book), repeats=2)
-    sandboxes = [t.id for t in book.sandboxes()] if hasattr(book, "sandboxes") else []
-    boxed = profile.model_copy(update={"sandbox": sandboxes[0]}) if sandboxes else profile
+    boxed = profile.model_copy(update={"sandbox": book.sandboxes()[0].id})
     one_boxed = best(lambda: estimate(boxed, book))
 
     per_profile_vec = vectorized / SWEEP

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from model.account import AccountEstimate
+from model.account_path import account_path
 from model.billing import Array
 from model.engine import estimate
 from model.profile import WorkloadProfile, profiles_frame
@@ -105,7 +106,5 @@ def account_outlook(
 ) -> tuple[MonteCarlo, Path]:
     """How sure the account's answer is (`odds_of`) and its path over the months ahead, over the options
     its answers leave (`model.account_path`)."""
-    from model.account_path import account_path
-
     left = [o.id for o in account.together.options if o.id not in account.set_aside]
     return odds_of(account, book, draws=draws, seed=seed), account_path(account.agents, book, left)

@@ -24,9 +24,10 @@ import numpy as np
 import numpy.typing as npt
 
 from model.billing import Array
+from model.lines import Rates
 from model.profile import ProfileError, column
 from model.usage import Workload
-from pricing.schema import Number, Plan, PriceBook, PriceTable
+from pricing.schema import Plan, PriceBook, PriceTable
 
 __all__ = ["LIMITS", "SandboxBill", "price", "price_sandboxes", "sandbox_seconds", "sandboxes_needed"]
 
@@ -84,9 +85,7 @@ def sandboxes_needed(work: Workload) -> npt.NDArray[np.bool_]:
 
 def price(table: PriceTable, key: str) -> float:
     """A sandbox service's price per second, one number (`model.requirements` checks it is)."""
-    number = table.prices[key]
-    assert isinstance(number, Number), f"{table.id}: prices.{key} is one number"
-    return float(number.expected)
+    return float(Rates(table, "expected").scalar_price(key))
 
 
 def _limit(plan_limits: dict[str, float], key: str) -> float:

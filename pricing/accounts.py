@@ -26,7 +26,7 @@ from pricing.load import PricingError
 from pricing.profiles import Known, load_profile_text, profile_from
 from pricing.yamlio import PROFILE_BYTES, InputError, Problem, capped, parse_yaml, read_bounded
 
-__all__ = ["ACCOUNT_FIELDS", "Workload", "load_workload_text", "read_workload"]
+__all__ = ["ACCOUNT_FIELDS", "Workload", "agents_from", "load_workload_text", "read_workload"]
 
 ACCOUNT_FIELDS = ("options", "team", "requirements", "overrides", "path")
 """What an account gives once for all its agents: what its bills are shared by."""
@@ -86,6 +86,29 @@ def load_workload_text(text: str, file: str, *, known: Known | None = None, root
         )
         raise PricingError(capped(problems, file))
     shared = {key: data[key] for key in ACCOUNT_FIELDS if key in data}
+    profiles = agents_from(
+        agents, doc, file, problems, shared=shared, known=known, root=root, given_once="give it once, beside `agents:`"
+    )
+    if problems:
+        raise PricingError(capped(problems, file))
+    return Workload(str(name).strip(), str(description), tuple(profiles), account=True)
+
+
+def agents_from(
+    agents: list[Any],
+    doc: Any,
+    file: str,
+    problems: list[Problem],
+    *,
+    shared: Mapping[str, Any],
+    known: Known | None,
+    root: Path | None,
+    given_once: str,
+    first: int = 1,
+) -> list[WorkloadProfile]:
+    """Each item of an `agents:` list as a profile with the account's `shared` fields; an account field
+    an agent gives itself is named (`given_once` says where it belongs), as is a name two agents share.
+    An unnamed agent is `Agent <n>`, counting from `first`."""
     profiles: list[WorkloadProfile] = []
     for index, agent in enumerate(agents):
         label = f"agents[{index}]."
@@ -102,12 +125,11 @@ def load_workload_text(text: str, file: str, *, known: Known | None = None, root
                         doc,
                         ("agents", index, key),
                         f"{label}{key}",
-                        f"{key} is the account's: give it once, beside `agents:`, for every agent",
+                        f"{key} is the account's: {given_once}, for every agent",
                     )
                 )
         own = {k: v for k, v in agent.items() if k not in ACCOUNT_FIELDS}
-        if "name" not in own:
-            own["name"] = f"Agent {index + 1}"
+        own.setdefault("name", f"Agent {index + first}")
 
         def at(path: tuple[str | int, ...], index: int = index) -> tuple[str | int, ...]:
             return path if path and path[0] in ACCOUNT_FIELDS else ("agents", index, *path)
@@ -120,12 +142,14 @@ def load_workload_text(text: str, file: str, *, known: Known | None = None, root
         if agent_name in names[:index]:
             problems.append(
                 _problem(
-                    file, doc, ("agents", index, "name"), f"agents[{index}].name", f"{agent_name!r}: each agent's own"
+                    file,
+                    doc,
+                    ("agents", index, "name"),
+                    f"agents[{index}].name",
+                    f"{agent_name!r}: each agent's own name, used twice",
                 )
             )
-    if problems:
-        raise PricingError(capped(problems, file))
-    return Workload(str(name).strip(), str(description), tuple(profiles), account=True)
+    return profiles
 
 
 def read_workload(path: Path, *, known: Known | None = None, root: Path | None = None) -> Workload:

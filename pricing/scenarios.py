@@ -240,7 +240,7 @@ def _agents(
     """The other agents of the account a scenario set prices with each scenario: each a profile (which
     may `extends:` a preset), without the account's fields, which come from each scenario."""
     from model.account import MAX_AGENTS
-    from pricing.accounts import ACCOUNT_FIELDS
+    from pricing.accounts import agents_from
 
     if given is None:
         return []
@@ -249,39 +249,9 @@ def _agents(
             Problem(file, doc.line_of(("agents",)), "agents", f"a list of 1 to {MAX_AGENTS - 1} agents, each a profile")
         )
         return []
-    out: list[WorkloadProfile] = []
-    for index, agent in enumerate(given):
-        label = f"agents[{index}]"
-        if not isinstance(agent, dict):
-            problems.append(Problem(file, doc.line_of(("agents", index)), label, "an agent is a profile: a mapping"))
-            continue
-        for key in sorted(set(agent) & set(ACCOUNT_FIELDS)):
-            problems.append(
-                Problem(
-                    file,
-                    doc.line_of(("agents", index, key)),
-                    f"{label}.{key}",
-                    f"{key} is the account's: each scenario gives it for every agent",
-                )
-            )
-        own = {k: v for k, v in agent.items() if k not in ACCOUNT_FIELDS}
-        own.setdefault("name", f"Agent {index + 2}")
-
-        def at(path: tuple[str | int, ...], index: int = index) -> tuple[str | int, ...]:
-            return ("agents", index, *path)
-
-        loaded = profile_from(own, doc, file, problems, known=known, root=root, at=at, label=f"{label}.")
-        if loaded is not None:
-            out.append(loaded.profile)
-    names = [a.name for a in out]
-    for index, name in enumerate(names):
-        if name in names[:index]:
-            problems.append(
-                Problem(
-                    file, doc.line_of(("agents", index, "name")), f"agents[{index}].name", f"{name!r} is used twice"
-                )
-            )
-    return out
+    return agents_from(
+        given, doc, file, problems, shared={}, known=known, root=root, given_once="each scenario gives it", first=2
+    )
 
 
 def read_scenarios(path: Path, *, known: Known | None = None, root: Path | None = None) -> ScenarioSet:

@@ -250,3 +250,17 @@ def scenario_account_rows(results: Sequence[AccountScenario]) -> list[dict[str, 
         for r in results
         for option, total in r.totals.items()
     ]
+
+
+def account_cell(usd: object) -> str:
+    """An account's bill in a table cell: dollars, or why there is none."""
+    return money(float(usd)) if isinstance(usd, float) else "cannot run every agent"
+
+
+def scenario_account_table(results: Sequence[AccountScenario]) -> list[list[str]]:
+    """`scenario_account_rows` as text cells: scenario, option, the account's bill, and "yes" for the
+    scenario's cheapest."""
+    return [
+        [str(r["scenario"]), str(r["option"]), account_cell(r["account_usd"]), "yes" if r["cheapest"] else ""]
+        for r in scenario_account_rows(results)
+    ]

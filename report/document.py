@@ -420,7 +420,7 @@ def outlook_sections(analysis: Analysis) -> list[Section]:
 
 def _account_scenarios_section(results: Sequence[AccountScenario]) -> Section:
     """Each scenario over the account: its cheapest option for every agent, and each option's bill."""
-    from report.account import scenario_account_lines, scenario_account_rows
+    from report.account import scenario_account_lines, scenario_account_table
 
     return Section(
         "The account in each scenario",
@@ -429,15 +429,7 @@ def _account_scenarios_section(results: Sequence[AccountScenario]) -> Section:
             *scenario_account_lines(results),
         ),
         header=("Scenario", "Option", "Account", "Cheapest"),
-        rows=tuple(
-            (
-                str(r["scenario"]),
-                str(r["option"]),
-                money(r["account_usd"]) if isinstance(r["account_usd"], float) else "cannot run every agent",
-                "yes" if r["cheapest"] else "",
-            )
-            for r in scenario_account_rows(results)
-        ),
+        rows=tuple(tuple(row) for row in scenario_account_table(results)),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from tabulate import tabulate
 
 from model.scenarios import AccountScenario, ScenarioResult
-from report.account import scenario_account_lines, scenario_account_rows
+from report.account import scenario_account_lines, scenario_account_table
 from report.compare import ranked
 from report.text import csv_cell, md, md_rows
 from report.words import fit_reasons, money, option_name
@@ -99,18 +99,6 @@ def _table_rows(results: Sequence[ScenarioResult]) -> list[list[str]]:
 _HEADERS = ["scenario", "option (* cheapest)", "plan", "per month", "range"]
 
 
-def _account_rows(accounts: Sequence[AccountScenario]) -> list[list[str]]:
-    return [
-        [
-            str(r["scenario"]),
-            str(r["option"]),
-            money(r["account_usd"]) if isinstance(r["account_usd"], float) else "cannot run every agent",
-            "yes" if r["cheapest"] else "",
-        ]
-        for r in scenario_account_rows(accounts)
-    ]
-
-
 _ACCOUNT_HEADERS = ["scenario", "option", "account", "cheapest"]
 
 
@@ -123,7 +111,7 @@ def format_scenarios_table(
         agents = ", ".join(accounts[0].agents)
         lines += ["", f"The account in each scenario ({agents}, priced together):"]
         lines += [f"  {line}" for line in scenario_account_lines(accounts)]
-        lines += ["", tabulate(_account_rows(accounts), headers=_ACCOUNT_HEADERS, disable_numparse=True)]
+        lines += ["", tabulate(scenario_account_table(accounts), headers=_ACCOUNT_HEADERS, disable_numparse=True)]
     return "\n".join(lines) + "\n"
 
 
@@ -140,7 +128,10 @@ def format_scenarios_markdown(
         lines += [
             "",
             tabulate(
-                md_rows(_account_rows(accounts)), headers=_ACCOUNT_HEADERS, tablefmt="github", disable_numparse=True
+                md_rows(scenario_account_table(accounts)),
+                headers=_ACCOUNT_HEADERS,
+                tablefmt="github",
+                disable_numparse=True,
             ),
         ]
     return "\n".join(lines) + "\n"

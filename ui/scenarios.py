@@ -33,10 +33,9 @@ from pricing.profiles import Known
 from pricing.scenarios import MAX_SCENARIOS, load_scenarios_text
 from pricing.schema import SUPPORT_LEVELS, PriceBook
 from pricing.text import NOT_ONE_LINE, look_alike_word, name_key
-from report.account import scenario_account_lines, scenario_account_rows
+from report.account import account_cell, scenario_account_lines, scenario_account_rows
 from report.scenarios import scenario_chart_left_out, scenario_chart_spec, scenario_rows, scenario_summary
 from report.text import escape
-from report.words import money
 from ui.data import machine_label
 from ui.export import slug
 from ui.sidebar import EMPTY, STEP_KIND_WORDS
@@ -140,11 +139,7 @@ def _account_scenarios(
     first: dict[str, float] = {}
     for row in scenario_account_rows(results):
         usd = row["account_usd"]
-        said = (
-            money(float(usd)) + (" ✓" if row["cheapest"] else "")
-            if isinstance(usd, float)
-            else "cannot run every agent"
-        )
+        said = account_cell(usd) + (" ✓" if row["cheapest"] else "")
         wide.setdefault(str(row["option"]), {"Option": row["option"]})[str(row["scenario"])] = said
         if row["scenario"] == results[0].name:
             first[str(row["option"])] = float(usd) if isinstance(usd, float) else float("inf")
