@@ -16,9 +16,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from model.analysis import Analysis
-from model.profile import ProfileError, WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import known_from
+from schema.profile import ProfileError, WorkloadProfile
 from ui import data
 from ui.account import account_for, render_account, render_account_line
 from ui.checklist import render_checklist

@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the commands import what they need when they run: `tco --help` loads none of it
-    from model.profile import WorkloadProfile
     from model.scenarios import AccountScenario
     from pricing.accounts import Workload
-    from pricing.criteria import Criteria
     from pricing.scenarios import ScenarioSet
-    from pricing.schema import PriceBook, PriceTable
+    from schema.criteria import Criteria
+    from schema.profile import WorkloadProfile
+    from schema.tables import PriceBook, PriceTable
 
 __all__ = ["main"]
 
@@ -758,8 +758,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; turn every input error into a message and exit status 2."""
-    from model.profile import ProfileError
     from pricing.load import PricingError
+    from schema.profile import ProfileError
 
     try:
         return run(argv)

@@ -14,9 +14,9 @@ import numpy as np
 from timing import best
 
 from model.analysis import analyse
+from model.columns import profiles_frame
 from model.crossover import all_crossovers
 from model.engine import estimate
-from model.profile import profiles_frame
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
 

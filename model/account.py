@@ -26,12 +26,13 @@ import numpy as np
 import pandas as pd
 
 from model.billing import Array
+from model.columns import profiles_frame
 from model.engine import Estimate, OptionEstimate, estimate
 from model.findings import Finding
 from model.fit import STATUSES, WORKAROUND
-from model.profile import WorkloadProfile, profiles_frame
 from model.usage import ACCOUNT
-from pricing.schema import PriceBook
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = ["MAX_AGENTS", "AccountEstimate", "Mixed", "estimate_account"]
 

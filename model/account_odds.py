@@ -19,12 +19,14 @@ import pandas as pd
 from model.account import AccountEstimate
 from model.account_path import account_path
 from model.billing import Array
+from model.columns import profiles_frame
 from model.engine import estimate
-from model.profile import WorkloadProfile, profiles_frame
 from model.strategy import Path
 from model.uncertainty import DEFAULT_SEED, Input, MonteCarlo, draw, inputs, spread_of
 from model.usage import ACCOUNT
-from pricing.schema import PriceBook, Sampled
+from schema.numbers import Sampled
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = ["ACCOUNT_DRAWS", "account_monte_carlo", "account_outlook", "odds_of"]
 

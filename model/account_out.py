@@ -13,10 +13,10 @@ from model.account import AccountEstimate
 from model.fit import design_names
 from model.meters import plan_name
 from model.outlook import path_out_of
-from model.profile import WorkloadProfile
 from model.result import PathOut, SandboxOut, TableRef, TokensOut, sandbox_out, tokens_out
 from model.strategy import Path
 from model.uncertainty import MonteCarlo
+from schema.profile import WorkloadProfile
 
 __all__ = ["SHARE_RULE", "AccountEstimateOut", "account_out"]
 

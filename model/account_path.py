@@ -14,11 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from model.columns import profiles_frame
 from model.engine import estimate
-from model.profile import WorkloadProfile, profiles_frame
 from model.strategy import GROWTH_RATES, Path, efforts, strategies_of, volumes
 from model.usage import ACCOUNT
-from pricing.schema import PriceBook
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = ["account_path"]
 

@@ -23,12 +23,12 @@ from model.checklist import Leaning, OpenQuestion, leanings, open_questions, set
 from model.crossover import Crossover, all_crossovers, grid
 from model.engine import estimate
 from model.findings import Finding
-from model.profile import WorkloadProfile
 from model.result import EstimateOut, summarize
 from model.sweep import STEP_MEASURES, limit_curves, sweep
 from model.verdict import Flip, Verdict, decide, flip_point
-from pricing.criteria import Criteria
-from pricing.schema import PriceBook
+from schema.criteria import Criteria
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 if TYPE_CHECKING:
     from model.outlook import Outlook

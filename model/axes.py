@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from model.profile import WorkloadProfile
 from model.result import EstimateOut
-from pricing.schema import PriceBook
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = ["AXES", "Axis", "compared", "value_of", "value_of_field"]
 

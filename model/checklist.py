@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from model.findings import Finding
-from pricing.criteria import Criteria, Rule
+from schema.criteria import Criteria, Rule
 
 __all__ = ["Leaning", "OpenQuestion", "check_answers", "leanings", "open_questions", "set_aside"]
 

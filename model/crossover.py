@@ -21,9 +21,10 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from model.columns import Columns, profiles_frame
 from model.engine import comparable_totals
-from model.profile import BOUNDS, Columns, ProfileError, WorkloadProfile, profiles_frame
-from pricing.schema import PriceBook
+from schema.profile import BOUNDS, ProfileError, WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = ["Crossover", "all_crossovers", "crossovers", "grid"]
 

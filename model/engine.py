@@ -18,16 +18,18 @@ import pandas as pd
 
 import model.vendors  # noqa: F401  (registers the vendors' own counts)
 from model.billing import Array, Bools, repeated
+from model.columns import Columns, lookup, profiles_frame
 from model.fit import FITS, NOT_PUBLIC, RULED_OUT, WORKAROUND, Choice, candidates, lift, merge, passed
 from model.history import HistoryProjection, history_of
 from model.limits import LimitProjection, project_limits
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill, machine_names
 from model.meters import price_option
-from model.profile import Columns, WorkloadProfile, lookup, profiles_frame
 from model.sandbox import SandboxBill, price_sandboxes
 from model.tokens import TokenBill, price_tokens
 from model.usage import Usage, Workload, workload
-from pricing.schema import Pick, PriceBook, PriceTable, Sampled, Scenario
+from schema.numbers import Pick, Sampled, Scenario
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook, PriceTable
 
 __all__ = [
     "SCENARIOS",
@@ -315,7 +317,7 @@ def estimate(
     then equal it), for callers that need the expected cost alone, such as root finding. With a
     `draw` (`model.uncertainty`), each row is priced on its own drawn numbers instead, without ranges.
     Raises
-    `model.profile.ProfileError` for values no option can price (an unknown machine, say).
+    `schema.profile.ProfileError` for values no option can price (an unknown machine, say).
     """
     kept: tuple[WorkloadProfile, ...] | None = None
     if isinstance(profiles, WorkloadProfile):

@@ -31,7 +31,8 @@ import numpy.typing as npt
 from model.billing import Array, Bools, repeated
 from model.limits import LimitProjection, project_limits
 from model.usage import Usage, Workload, workload
-from pricing.schema import Design, Pick, PriceTable
+from schema.numbers import Pick
+from schema.tables import Design, PriceTable
 
 __all__ = [
     "FITS",

@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 
 from model.engine import estimate
-from model.profile import WorkloadProfile
 from model.result import summarize
-from pricing.schema import PriceBook
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = ["COLUMNS", "costs_by_date", "impact_frame"]
 

@@ -16,7 +16,9 @@ import numpy.typing as npt
 
 from model.billing import Array, Bools, Value, cheapest
 from model.findings import Finding
-from pricing.schema import Category, Number, Pick, Plan, PriceBook, PriceTable, Tiered
+from schema.numbers import Number, Pick, Tiered
+from schema.plans import Plan
+from schema.tables import Category, PriceBook, PriceTable
 
 __all__ = [
     "HOSTING_TABLE",

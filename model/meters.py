@@ -24,12 +24,12 @@ import numpy as np
 import numpy.typing as npt
 
 from model.billing import Array, Bools, Value, credit_bill, graduated, repeated, share_fee
+from model.columns import OverrideColumns, column, lookup
 from model.findings import Finding
 from model.findings import Value as Said
 from model.fit import DESIGN, OFFLOADED
 from model.limits import limit_value
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, STORAGE_TABLE, Line, OptionBill, PriceRef, Rates, select_plan
-from model.profile import OverrideColumns, ProfileError, column, lookup
 from model.units import (
     BYTES_PER_GB,
     BYTES_PER_KB,
@@ -42,19 +42,10 @@ from model.units import (
     price_unit_parts,
 )
 from model.usage import Usage, Workload
-from pricing.schema import (
-    FEATURES,
-    SUPPORT_LEVELS,
-    Addon,
-    Load,
-    Meter,
-    Number,
-    Pick,
-    Plan,
-    PriceBook,
-    PriceTable,
-    Tiered,
-)
+from schema.numbers import Number, Pick, Tiered
+from schema.plans import FEATURES, SUPPORT_LEVELS, Plan
+from schema.profile import ProfileError
+from schema.tables import Addon, Load, Meter, PriceBook, PriceTable
 
 __all__ = ["charge", "machine_resources", "plan_name", "price_option"]
 
@@ -74,7 +65,7 @@ def charge(quantity: Array, item: Number | Tiered, scenario: Pick) -> tuple[Arra
     (`beyond_last`), nothing is extrapolated: the cost is what the published tiers cover, and the
     quantity past them is flagged (the option's price is then not public).
 
-    >>> from pricing.schema import Tier
+    >>> from schema.numbers import Tier
     >>> tiers = Tiered(unit="USD/1M actions", quantity_unit="actions", source="s", beyond_last="contact Sales",
     ...                tiers=(Tier(up_to=5e6, price=50), Tier(up_to=10e6, price=45)))
     >>> cost, beyond = charge(np.array([7e6, 11e6]), tiers, "expected")

@@ -11,7 +11,6 @@ import numpy as np
 
 from model.axes import AXES, value_of_field
 from model.crossover import Crossover, grid
-from model.profile import WorkloadProfile
 from model.result import (
     CrossoverSpreadOut,
     GrowthOut,
@@ -35,7 +34,8 @@ from model.uncertainty import (
     monte_carlo,
     tornado,
 )
-from pricing.schema import PriceBook
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = [
     "BAND_POINTS",

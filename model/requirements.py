@@ -17,7 +17,9 @@ from model.sandbox import LIMITS as SANDBOX_LIMITS
 from model.tokens import RERUNS
 from model.units import in_base_unit
 from model.usage import COUNTS, DERIVED
-from pricing.schema import Coefficient, Load, Number, Plan, PriceBook, PriceTable, QuantitySpec
+from schema.numbers import Number
+from schema.plans import Plan
+from schema.tables import Coefficient, Load, PriceBook, PriceTable, QuantitySpec
 
 __all__ = ["Gap", "book_problems", "table_problems"]
 

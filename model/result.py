@@ -20,14 +20,16 @@ from model.findings import Finding
 from model.fit import design_names
 from model.limits import LimitProjection
 from model.lines import Line, PriceRef
+from model.llm_prices import TokenPrice
 from model.meters import plan_name
-from model.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
 from model.sandbox import price
 from model.tokens import rerun_share
 from model.units import BYTES_PER_MB
 from model.usage import Usage
-from pricing.schema import Measure, Number, PlanFeatures, PriceBook, PriceTable, Tiered
-from pricing.tokens import TokenPrice
+from schema.numbers import Number, Tiered
+from schema.plans import PlanFeatures
+from schema.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
+from schema.tables import Measure, PriceBook, PriceTable
 
 __all__ = [
     "RESULT_VERSION",

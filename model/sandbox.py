@@ -24,10 +24,12 @@ import numpy as np
 import numpy.typing as npt
 
 from model.billing import Array
+from model.columns import column
 from model.lines import Rates
-from model.profile import ProfileError, column
 from model.usage import Workload
-from pricing.schema import Plan, PriceBook, PriceTable
+from schema.plans import Plan
+from schema.profile import ProfileError
+from schema.tables import PriceBook, PriceTable
 
 __all__ = ["LIMITS", "SandboxBill", "price", "price_sandboxes", "sandbox_seconds", "sandboxes_needed"]
 

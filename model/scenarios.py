@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.axes import compared
+from model.columns import profiles_frame
 from model.engine import estimate
-from model.profile import WorkloadProfile, profiles_frame
 from model.result import EstimateOut, summarize
 from model.usage import ACCOUNT
 from model.verdict import verdict
-from pricing.schema import PriceBook
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = ["AccountScenario", "ScenarioResult", "account_groups", "compare_account_scenarios", "compare_scenarios"]
 

@@ -23,11 +23,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from model.billing import Array, Value
+from model.columns import profiles_frame
 from model.engine import estimate
 from model.lines import PEOPLE_TABLE
-from model.profile import BOUNDS, GROWTH, WorkloadProfile, profiles_frame
 from model.uncertainty import DEFAULT_SEED, Input, _sampled, draw, inputs, profile_inputs
-from pricing.schema import Pick, PriceBook, PriceTable, Sampled
+from schema.numbers import Pick, Sampled
+from schema.profile import BOUNDS, GROWTH, WorkloadProfile
+from schema.tables import PriceBook, PriceTable
 
 __all__ = [
     "GROWTH_RATES",

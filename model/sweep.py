@@ -6,9 +6,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from model.columns import profiles_frame
 from model.engine import Estimate, estimate, project
-from model.profile import NUMERIC_FIELDS, ProfileError, WorkloadProfile, profiles_frame
-from pricing.schema import PriceBook
+from schema.profile import NUMERIC_FIELDS, ProfileError, WorkloadProfile
+from schema.tables import PriceBook
 
 __all__ = ["STEP_MEASURES", "limit_curves", "sweep", "sweep_estimate", "varied_frame"]
 

@@ -5,7 +5,7 @@ step that finished is checkpointed on every option that does not say otherwise: 
 back on a replay or a resume, its call not made again. An option whose retries run a run's code
 again from its start (its table's `counting.inline_retry_reruns_finished_steps`) calls the model
 again for the inline steps before the retried one: `TokenBill.reruns_cost` is that extra for an
-option that re-runs all of them (`pricing/tokens.py` says whose prices). Step n of a
+option that re-runs all of them (`model/llm_prices.py` says whose prices). Step n of a
 run sends the first step's input plus n - 1 times the growth; of that input, the cached tokens (the
 first step's, plus n - 1 times their own growth: the conversation so far, a prefix the provider
 has cached) are read from the provider's prompt cache. A request whose whole input passes a tier's start pays that
@@ -25,9 +25,10 @@ from typing import Any
 import numpy as np
 
 from model.billing import Array
-from model.profile import Columns, ProfileError, column
-from pricing.schema import PriceTable
-from pricing.tokens import ModelRate, TokenPrice, UnknownModel, model_rate
+from model.columns import Columns, column
+from model.llm_prices import ModelRate, TokenPrice, UnknownModel, model_rate
+from schema.profile import ProfileError
+from schema.tables import PriceTable
 
 __all__ = ["RERUNS", "TokenBill", "price_tokens", "rerun_share", "tokens_per_run"]
 

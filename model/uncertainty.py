@@ -26,10 +26,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from model.billing import Array
+from model.columns import profiles_frame
 from model.engine import Estimate, estimate
-from model.profile import BOUNDS, GROWTH, WorkloadProfile, field_title, profiles_frame
-from pricing.names import key_words, number_name
-from pricing.schema import Number, PriceBook, PriceTable, Sampled, Tiered
+from schema.inputs import field_title
+from schema.names import key_words, number_name
+from schema.numbers import Number, Sampled, Tiered
+from schema.profile import BOUNDS, GROWTH, WorkloadProfile
+from schema.tables import PriceBook, PriceTable
 
 __all__ = [
     "DEFAULT_DRAWS",

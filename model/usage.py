@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from model.billing import Array, Bools, Value
-from model.profile import Columns, column
+from model.columns import Columns, column
 from model.units import (
     BYTES_PER_GB,
     BYTES_PER_KB,
@@ -34,7 +34,8 @@ from model.units import (
     SECONDS_PER_HOUR,
     SECONDS_PER_MONTH,
 )
-from pricing.schema import Coefficient, Holds, Pick, PriceTable, QuantitySpec, Sampled, Scenario
+from schema.numbers import Pick, Sampled, Scenario
+from schema.tables import Coefficient, Holds, PriceTable, QuantitySpec
 
 ACCOUNT = "account"
 """A frame column numbering the account each row (an agent) is billed in; rows of one account are
@@ -180,7 +181,8 @@ def workload(frame: Columns) -> Workload:
     least those executing on average within that window: the profile may raise it (bursts), never
     lower it.
 
-    >>> from model.profile import Columns, WorkloadProfile, profiles_frame
+    >>> from model.columns import Columns, profiles_frame
+    >>> from schema.profile import WorkloadProfile
     >>> w = workload(Columns(profiles_frame(WorkloadProfile(monthly_runs=73_000, steps_per_run=1, step_seconds=100,
     ...     retry_rate=0, human_waits_per_run=1, human_wait_seconds=3500, peak_concurrent_runs=None,
     ...     peak_window_hours=8))))

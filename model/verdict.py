@@ -29,7 +29,6 @@ import numpy as np
 from model.checklist import Leaning, OpenQuestion
 from model.crossover import OPS_BOUNDS, OPS_PREFIX, all_crossovers
 from model.findings import Finding
-from model.profile import WorkloadProfile
 from model.result import (
     EstimateOut,
     FlipOut,
@@ -40,7 +39,8 @@ from model.result import (
     VerdictOut,
     finding_out,
 )
-from pricing.schema import PriceBook
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 if TYPE_CHECKING:
     from model.strategy import Path, Strategy

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from model.account import MAX_AGENTS
-from model.profile import WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import Known, load_profile_text, profile_from
 from pricing.yamlio import PROFILE_BYTES, InputError, Problem, capped, parse_yaml, read_bounded
+from schema.profile import WorkloadProfile
 
 __all__ = ["ACCOUNT_FIELDS", "Workload", "agents_from", "load_workload_text", "read_workload"]
 

@@ -26,11 +26,12 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pricing.criteria import Criteria
 from pricing.provenance import number_rows
-from pricing.schema import ModelsFile, PriceTable, Tiered
 from pricing.versions import diff_tables
 from pricing.yamlio import Problem, YamlDocument
+from schema.criteria import Criteria
+from schema.numbers import Tiered
+from schema.tables import ModelsFile, PriceTable
 
 __all__ = ["Policy", "Staleness", "TableVersion", "last_checked", "sanity_problems", "stale_tables"]
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from model.account_out import AccountEstimateOut
-from model.profile import WorkloadProfile
 from model.result import EstimateOut
-from pricing.criteria import Criteria
-from pricing.schema import ModelsFile, PriceTable
+from schema.criteria import Criteria
+from schema.profile import WorkloadProfile
+from schema.tables import ModelsFile, PriceTable
 
 __all__ = ["json_schemas"]
 

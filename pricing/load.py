@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from model.requirements import book_problems, table_problems
 from pricing.checks import Policy, TableVersion
-from pricing.criteria import Criteria
-from pricing.schema import ModelsFile, PriceBook, PriceTable
 from pricing.yamlio import TABLE_BYTES, InputError, Problem, format_problems, parse_yaml, problems_from, read_bounded
+from schema.criteria import Criteria
+from schema.tables import ModelsFile, PriceBook, PriceTable
 
 __all__ = [
     "DATA_DIR",
@@ -341,7 +341,7 @@ MODELS_FILE = "models.yaml"
 def read_models(root: Path | None = None, *, today: dt.date | None = None) -> ModelsFile:
     """`data/models.yaml`, validated, with its pin checked against the installed package. Raises
     `PricingError`."""
-    from pricing.tokens import pin_problem
+    from model.llm_prices import pin_problem
 
     path = (root or data_dir()) / MODELS_FILE
     shown = _shown(path, root or data_dir())

@@ -12,10 +12,11 @@ from typing import Any
 
 import yaml
 
-from model.profile import PathInputs, ProfileError, WorkloadProfile, parse_profile
 from pricing.load import PricingError, data_dir
-from pricing.schema import PriceBook, PriceTable
 from pricing.yamlio import PROFILE_BYTES, InputError, Problem, YamlDocument, capped, parse_yaml, read_bounded
+from schema.inputs import PathInputs
+from schema.profile import ProfileError, WorkloadProfile, parse_profile
+from schema.tables import PriceBook, PriceTable
 
 __all__ = [
     "Known",
@@ -58,7 +59,7 @@ class OptionTerms:
 
     @classmethod
     def of(cls, table: PriceTable) -> OptionTerms:
-        from pricing.names import price_name
+        from schema.names import price_name
 
         prices = sorted(set(table.prices) | {k for p in table.plans for k in p.prices})
         names = [

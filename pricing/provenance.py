@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pricing.schema import Number, PriceBook, PriceTable, Tiered
+from schema.numbers import Number, Tiered
+from schema.tables import PriceBook, PriceTable
 
 __all__ = ["NumberRow", "describe", "number_rows", "provenance_frame"]
 

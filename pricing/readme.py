@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from pricing.load import list_table_files, read_table
-from pricing.schema import PriceTable
+from schema.tables import PriceTable
 
 __all__ = ["BLOCKS", "readme_blocks", "rewritten"]
 

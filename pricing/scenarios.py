@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.profile import WorkloadProfile
 from pricing.load import PricingError
 from pricing.profiles import Known, profile_from
-from pricing.text import CONTROL, NOT_ONE_LINE, look_alike_word, name_key
 from pricing.yamlio import PROFILE_BYTES, InputError, Problem, capped, parse_yaml, read_bounded
+from schema.profile import WorkloadProfile
+from schema.text import CONTROL, NOT_ONE_LINE, look_alike_word, name_key
 
 __all__ = [
     "MAX_SCENARIOS",

@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 
 from pricing.provenance import NumberRow, number_rows, provenance_frame
-from pricing.schema import PriceTable
+from schema.tables import PriceTable
 
 __all__ = ["Change", "ChangeKind", "diff_tables", "history_frame", "moved_by"]
 

@@ -19,7 +19,6 @@ from model.verdict import Verdict, verdict_out
 
 if TYPE_CHECKING:
     from model.outlook import Outlook
-from pricing.schema import FEATURES
 from report.text import md, md_rows
 from report.words import (
     beside_lines,
@@ -38,6 +37,7 @@ from report.words import (
     verdict_details,
     verdict_sentence,
 )
+from schema.plans import FEATURES
 
 __all__ = [
     "format_json",

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from model.account_out import AccountEstimateOut
 from model.analysis import AXES, Analysis
 from model.crossover import Crossover
-from model.profile import WorkloadProfile, field_title, field_unit
 from model.result import EstimateOut, LimitOut, finding_out
 from model.scenarios import AccountScenario
 from model.sweep import STEP_MEASURES
@@ -56,6 +55,8 @@ from report.words import (
     terms_text,
     verdict_sentence,
 )
+from schema.inputs import field_title
+from schema.profile import WorkloadProfile, field_unit
 
 __all__ = [
     "ASSUMPTIONS",

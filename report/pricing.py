@@ -15,10 +15,11 @@ from model.result import features_of
 from model.units import ROUNDING, SECONDS_PER_DAY, SECONDS_PER_HOUR, in_base_unit
 from pricing.checks import Staleness
 from pricing.provenance import NumberRow
-from pricing.schema import PriceTable, Tiered
 from pricing.versions import Change
 from report.text import md
 from report.words import money
+from schema.numbers import Tiered
+from schema.tables import PriceTable
 
 __all__ = [
     "diff_list_markdown",

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from model.findings import Finding
-from model.profile import OptionOverrides
 from model.result import EstimateOut, FindingOut, OptionOut, TableRef, TokenRateOut
 from model.verdict import Flip, Verdict
+from schema.inputs import OptionOverrides
 
 if TYPE_CHECKING:
     from model.outlook import Outlook
@@ -868,7 +868,7 @@ def input_value(inp: Input, value: float) -> str:
 def terms_text(name: str, terms: OptionOverrides) -> str:
     """A contract's terms for one option, in words.
 
-    >>> from model.profile import OptionOverrides
+    >>> from schema.inputs import OptionOverrides
     >>> terms_text("Acme", OptionOverrides(discount_percent=20, commitment_usd=1000, plan="pro", prices={"run": 0.5}))
     "Acme: your price for run 0.5; 20% off the vendor's bill; $1,000.00 a month committed; plan pro pinned"
     """

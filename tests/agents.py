@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.profile import DOUBTS, GROWTH, WorkloadProfile
+from schema.profile import DOUBTS, GROWTH, WorkloadProfile
 
 __all__ = ["CODING_AGENT", "agent", "pinned"]
 

@@ -9,10 +9,10 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from model.profile import WorkloadProfile
 from pricing.load import list_table_files, read_pricebook
 from pricing.profiles import read_presets
-from pricing.schema import PriceBook
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 
 settings.register_profile("default", max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

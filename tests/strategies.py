@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from model.profile import StepKind, WorkloadProfile
+from schema.inputs import StepKind
+from schema.profile import WorkloadProfile
 
 MACHINES = (
     "0.25-vcpu-0.25-gb",

@@ -230,7 +230,7 @@ def test_the_account_file_the_app_offers_reads_back_to_the_same_agents():
 
 def _pinned(profile, runs: float, name: str):  # type: ignore[no-untyped-def]
     """The profile with every doubt of its own pinned to its value (a range whose ends are the value)."""
-    from model.profile import DOUBTS, GROWTH
+    from schema.profile import DOUBTS, GROWTH
 
     ranges = {
         n: {"low": v, "high": v}

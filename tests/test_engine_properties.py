@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from model.columns import profiles_frame
 from model.engine import estimate, saving_needed
-from model.profile import profiles_frame
 from pricing.load import read_pricebook
 from tests.agents import agent
 from tests.conftest import latest_date
@@ -114,7 +114,7 @@ def test_a_dataframe_sweep_is_one_call(presets):
 
 
 def test_unknown_machine_names_the_field_and_the_allowed_values():
-    from model.profile import ProfileError
+    from schema.profile import ProfileError
 
     with pytest.raises(ProfileError) as info:
         estimate(agent(machine="huge-9x"), BOOK)
@@ -122,7 +122,7 @@ def test_unknown_machine_names_the_field_and_the_allowed_values():
 
 
 def test_team_inputs_override_the_people_defaults(presets):
-    from model.profile import TeamInputs
+    from schema.inputs import TeamInputs
 
     staffed = [t for t in BOOK.options() if t.people is not None]
     assert staffed
@@ -141,8 +141,9 @@ def test_the_peak_is_never_more_than_a_day_s_runs_and_those_still_open_from_earl
     """Ten one-hour steps a run, the day's runs arriving within one hour: at the end of that hour every
     one of the day's runs is executing (98.6 a day at 3,000 a month), and the earlier days' runs are
     done (each takes 10 hours of a 24-hour day). Before, the peak was 135.6."""
-    from model.profile import Columns, WorkloadProfile, profiles_frame
+    from model.columns import Columns, profiles_frame
     from model.usage import workload
+    from schema.profile import WorkloadProfile
 
     p = WorkloadProfile(monthly_runs=3000, steps_per_run=10, step_seconds=3600, peak_window_hours=1)
     w = workload(Columns(profiles_frame(p)))

@@ -14,15 +14,16 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from model.columns import profiles_frame
 from model.engine import estimate, project
 from model.fit import WORKAROUND
 from model.outlook import outlook
-from model.profile import WorkloadProfile, profiles_frame
 from model.result import summarize
 from model.verdict import verdict
 from pricing.load import read_pricebook
 from report.compare import to_jsonable
 from report.words import option_name, say, verdict_sentence
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 
 BOOK = read_pricebook()

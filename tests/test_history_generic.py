@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model.columns import Columns, profiles_frame
 from model.history import history_of
-from model.profile import Columns, profiles_frame
 from model.usage import Usage, workload
 from tests.agents import agent
 from tests.vendors.contract import newest_book

@@ -608,7 +608,7 @@ def test_two_files_for_one_table_and_date_are_refused(tmp_path, capsys):
 def test_a_table_of_ten_thousand_plans_is_refused_by_validate(tmp_path, capsys):
     """10,000 small plans fit in the 1 MB a table may be; they passed validate and took `compare`
     six minutes and 1 GB. A table holds at most `MAX_PLANS` plans."""
-    from pricing.schema import MAX_PLANS
+    from schema.numbers import MAX_PLANS
 
     text = TABLE.read_text(encoding="utf-8")
     start = text.index("  - id: developer")

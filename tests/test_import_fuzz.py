@@ -39,11 +39,11 @@ from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
 from cli import main
-from model.profile import ProfileError, WorkloadProfile
 from pricing.load import PricingError, list_table_files, read_pricebook
 from pricing.profiles import parse_profile_text
 from pricing.vendors import IMPORTERS, Imported, Importer, importer_for
 from pricing.yamlio import InputError
+from schema.profile import ProfileError, WorkloadProfile
 
 EXAMPLES = max(150, settings.default.max_examples)
 """Examples per importer (more under HYPOTHESIS_PROFILE=thorough)."""

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_no_dollar_literal_in_the_engine():
     """Prices live in data/: no literal that looks like a price in the billing code (docstrings
-    aside; unit definitions live in model/units.py, profile defaults in model/profile.py)."""
+    aside; unit definitions live in model/units.py, profile defaults in schema/profile.py)."""
     import ast
 
     suspicious = []

@@ -7,11 +7,11 @@ import pytest
 
 from cli import main
 from model.engine import estimate
-from model.profile import OptionOverrides
 from model.result import summarize
 from pricing.load import PricingError, read_pricebook
 from pricing.profiles import known_from, parse_profile_text
 from report.words import say
+from schema.inputs import OptionOverrides
 from tests.agents import agent
 
 BOOK = read_pricebook()

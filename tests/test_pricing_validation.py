@@ -126,7 +126,7 @@ def test_a_source_verified_today_anywhere_loads_everywhere():
 
     from pydantic import ValidationError
 
-    from pricing.schema import Source, latest_today
+    from schema.numbers import Source, latest_today
 
     base = {"url": "https://example.com/p", "title": "A page", "stated": dt.date(2025, 1, 1), "confidence": "primary"}
     Source.model_validate({**base, "verified": latest_today()})

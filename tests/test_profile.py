@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from pydantic import ValidationError
 
-from model.profile import ProfileError, parse_profile
 from pricing.load import PricingError
 from pricing.profiles import dump_profile, parse_profile_text, preset_paths, read_profile
+from schema.profile import ProfileError, parse_profile
 from tests.agents import CODING_AGENT
 from tests.strategies import profiles
 
@@ -128,7 +128,7 @@ def test_any_profile_round_trips_through_yaml(p):
     ],
 )
 def test_ops_effort_is_bounded_and_keyed_by_option(ops, message):
-    from model.profile import TeamInputs
+    from schema.inputs import TeamInputs
 
     with pytest.raises(ValidationError, match=message):
         TeamInputs(ops_fte=ops)

@@ -12,14 +12,15 @@ from hypothesis import strategies as st
 
 from cli import main
 from model.engine import estimate
-from model.profile import PlanRequirements, ProfileError
 from model.result import summarize
 from model.verdict import verdict
 from pricing.load import PricingError, read_pricebook
 from pricing.profiles import known_from, parse_profile_text, read_presets
-from pricing.schema import SUPPORT_LEVELS
 from report.compare import format_markdown
 from report.words import plan_reason, say
+from schema.inputs import PlanRequirements
+from schema.plans import SUPPORT_LEVELS
+from schema.profile import ProfileError
 from tests.agents import agent
 from ui.state import decode, encode, requirements_from
 

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.engine import estimate
-from model.profile import FieldRange, PathInputs, TeamInputs, WorkloadProfile
 from model.result import EstimateOut, summarize
 from pricing.load import read_pricebook
 from pricing.profiles import dump_profile, parse_profile_text, read_presets
 from report.compare import format_json
+from schema.inputs import FieldRange, PathInputs, TeamInputs
+from schema.profile import WorkloadProfile
 from tests.strategies import MACHINES, profiles
 from ui.state import Allowed, UiState, decode, encode
 

@@ -12,13 +12,14 @@ import pytest
 from model.account import estimate_account
 from model.account_out import account_out
 from model.engine import estimate
-from model.profile import ProfileError
 from model.result import summarize
 from model.sandbox import price
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
-from pricing.schema import Plan, PriceTable
 from report.words import beside_lines, beside_sentence, whole_cost
+from schema.plans import Plan
+from schema.profile import ProfileError
+from schema.tables import PriceTable
 
 ON = dt.date(2026, 12, 7)
 BOOK = read_pricebook(on=ON)

@@ -351,7 +351,8 @@ def _allowed():
 
 
 def test_every_field_of_the_sidebar_is_a_change_a_scenario_can_make():
-    from model.profile import NUMERIC_FIELDS, PlanRequirements
+    from schema.inputs import PlanRequirements
+    from schema.profile import NUMERIC_FIELDS
     from ui.scenarios import editable_fields
     from ui.state import PATH_PARAMS, PROFILE_FIELDS
 
@@ -375,7 +376,7 @@ def test_every_field_of_the_sidebar_is_a_change_a_scenario_can_make():
 
 
 def test_each_field_s_value_goes_through_its_widget_and_back_unchanged():
-    from model.profile import FieldRange, PathInputs, PlanRequirements
+    from schema.inputs import FieldRange, PathInputs, PlanRequirements
     from ui.scenarios import editable_fields, link_value, value_of, widget_value
 
     allowed = _allowed()
@@ -438,7 +439,7 @@ def test_a_scenario_can_change_any_field_and_is_priced_as_the_engine_does():
     assert param(at, "s1.step_payload_kb") == "500" and param(at, "s1.machine") == allowed.machines[-1]
     assert param(at, "s1.step_kind") == "inline" and param(at, "s1.step_needs_machine") == "true"
     assert param(at, "s1.need.sso") == "true" and param(at, "s1.ops.temporal/cloud") == "0.5"
-    from model.profile import PlanRequirements, StepKind
+    from schema.inputs import PlanRequirements, StepKind
 
     coding = read_presets()["coding-agent"]
     heavier = coding.model_copy(

@@ -17,12 +17,13 @@ from hypothesis import strategies as st
 from model.analysis import compared
 from model.engine import estimate
 from model.lines import PEOPLE_TABLE
-from model.profile import WorkloadProfile
 from model.strategy import GROWTH_RATES, MOST_RUNS, PATH_DRAWS, Path, _totals, efforts, path, volumes
 from model.uncertainty import draw, inputs
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
-from pricing.schema import PriceBook, PriceTable, Sampled
+from schema.numbers import Sampled
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook, PriceTable
 from tests.agents import agent, pinned
 from tests.conftest import latest_date
 

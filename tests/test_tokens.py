@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 from genai_prices import Usage, calc_price
 
+from model.columns import Columns, profiles_frame
 from model.engine import estimate
-from model.profile import Columns, ProfileError, StepKind, WorkloadProfile, parse_profile, profiles_frame
+from model.llm_prices import UnknownModel, model_rate, model_refs
 from model.result import summarize
 from model.tokens import price_tokens
 from pricing.load import DATA_DIR, PricingError, read_models, read_pricebook
-from pricing.tokens import UnknownModel, model_rate, model_refs
+from schema.inputs import StepKind
+from schema.profile import ProfileError, WorkloadProfile, parse_profile
 
 ON = dt.date(2026, 12, 7)
 NOON = dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC)

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.profile import TeamInputs, WorkloadProfile
 from pricing.load import read_criteria
+from schema.inputs import TeamInputs
+from schema.profile import WorkloadProfile
 from tests.strategies import profiles
 from ui.state import STATE_VERSION, Allowed, UiState, decode, encode, second_axes
 

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.analysis import compared
+from model.columns import profiles_frame
 from model.engine import estimate
-from model.profile import BOUNDS, WorkloadProfile, profiles_frame
 from model.uncertainty import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
@@ -35,8 +35,10 @@ from model.uncertainty import (
 )
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
-from pricing.schema import PriceBook, PriceTable, Sampled
 from report.words import mc_sentence
+from schema.numbers import Sampled
+from schema.profile import BOUNDS, WorkloadProfile
+from schema.tables import PriceBook, PriceTable
 from tests.agents import agent, pinned
 from tests.conftest import latest_date
 from tests.strategies import profiles

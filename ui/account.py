@@ -19,13 +19,14 @@ import streamlit as st
 
 from model.account import MAX_AGENTS
 from model.account_out import AccountEstimateOut
-from model.profile import WorkloadProfile, field_title, field_unit
 from pricing.accounts import ACCOUNT_FIELDS
 from pricing.profiles import dump_profile
-from pricing.schema import PriceBook
-from pricing.text import NOT_ONE_LINE, name_key
 from report.account import account_headline, account_json, account_lines
 from report.text import escape
+from schema.inputs import field_title
+from schema.profile import WorkloadProfile, field_unit
+from schema.tables import PriceBook
+from schema.text import NOT_ONE_LINE, name_key
 from ui import data
 from ui.export import slug
 from ui.state import PROFILE_FIELDS, ScenarioLink, Session, UiState, encode, profile_params, scenario_profile

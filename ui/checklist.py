@@ -8,10 +8,10 @@ import streamlit as st
 
 from model.analysis import Analysis
 from model.result import OptionOut
-from pricing.criteria import Criteria
 from report.compare import ranked
 from report.text import escape
 from report.words import option_name, say, verdict_sentence
+from schema.criteria import Criteria
 
 __all__ = ["answer_key", "render_checklist"]
 

@@ -11,7 +11,6 @@ import streamlit as st
 
 from model.analysis import AXES, Analysis, Headline
 from model.crossover import Crossover
-from model.profile import field_unit
 from model.result import OptionOut
 from report.charts import breakdown_frame
 from report.compare import (
@@ -41,6 +40,7 @@ from report.words import (
     verdict_sentence,
     whole_cost,
 )
+from schema.profile import field_unit
 from ui.data import chart_spec
 
 __all__ = ["overdue", "render_compare", "render_headline"]

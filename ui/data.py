@@ -18,15 +18,15 @@ from model.account_out import AccountEstimateOut
 from model.analysis import Analysis, Headline, Sweeps, assemble, compared, headline_of, priced, sweeps_of
 from model.impact import costs_by_date
 from model.lines import HOSTING_TABLE, machine_names
-from model.profile import WorkloadProfile
+from model.llm_prices import model_refs
 from pricing.checks import TableVersion
-from pricing.criteria import Criteria
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
 from pricing.profiles import OptionTerms, read_presets
-from pricing.schema import PriceBook
-from pricing.tokens import model_refs
 from pricing.versions import history_frame
 from report.charts import breakdown_chart, cost_curve_spec, limits_chart, limits_panels
+from schema.criteria import Criteria
+from schema.profile import WorkloadProfile
+from schema.tables import PriceBook
 from ui.state import Allowed
 
 __all__ = [

@@ -16,26 +16,20 @@ import streamlit as st
 import yaml
 
 from model.analysis import Analysis
-from model.profile import (
-    BOUNDS,
-    NUMERIC_FIELDS,
-    OPTIONAL_FIELDS,
-    PathInputs,
-    StepKind,
-    WorkloadProfile,
-    field_unit,
-)
 from model.scenarios import AccountScenario, ScenarioResult, compare_account_scenarios, compare_scenarios
 from model.scenarios import account_groups as groups_of
 from pricing.accounts import ACCOUNT_FIELDS
 from pricing.load import PricingError
 from pricing.profiles import Known
 from pricing.scenarios import MAX_SCENARIOS, load_scenarios_text
-from pricing.schema import SUPPORT_LEVELS, PriceBook
-from pricing.text import NOT_ONE_LINE, look_alike_word, name_key
 from report.account import account_cell, scenario_account_lines, scenario_account_rows
 from report.scenarios import scenario_chart_left_out, scenario_chart_spec, scenario_rows, scenario_summary
 from report.text import escape
+from schema.inputs import PathInputs, StepKind
+from schema.plans import SUPPORT_LEVELS
+from schema.profile import BOUNDS, NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile, field_unit
+from schema.tables import PriceBook
+from schema.text import NOT_ONE_LINE, look_alike_word, name_key
 from ui.data import machine_label
 from ui.export import slug
 from ui.sidebar import EMPTY, STEP_KIND_WORDS

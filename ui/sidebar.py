@@ -8,28 +8,26 @@ from collections.abc import Iterator, Mapping
 
 import streamlit as st
 
-from model.profile import (
+from pricing.load import PricingError
+from pricing.profiles import Known, dump_profile, load_profile_text
+from pricing.vendors import IMPORTERS
+from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, decode_text
+from report.words import lower
+from schema.inputs import PathInputs, PlanRequirements, StepKind, TeamInputs, field_title
+from schema.names import price_name
+from schema.numbers import Tiered
+from schema.plans import SUPPORT_LEVELS
+from schema.profile import (
     DOUBTS,
     GROWTH,
     OPTIONAL_FIELDS,
     PATH_BOUNDS,
     TOKEN_FIELDS,
-    PathInputs,
-    PlanRequirements,
     ProfileError,
-    StepKind,
-    TeamInputs,
     WorkloadProfile,
-    field_title,
     field_unit,
 )
-from pricing.load import PricingError
-from pricing.names import price_name
-from pricing.profiles import Known, dump_profile, load_profile_text
-from pricing.schema import SUPPORT_LEVELS, PriceBook, Tiered
-from pricing.vendors import IMPORTERS
-from pricing.yamlio import EXPORT_BYTES, PROFILE_BYTES, InputError, Problem, decode_text
-from report.words import lower
+from schema.tables import PriceBook
 from ui.data import machine_label
 from ui.export import slug
 from ui.state import (

@@ -22,24 +22,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from model.analysis import AXES
-from model.profile import (
+from pricing.profiles import OptionTerms
+from schema.criteria import Criteria
+from schema.inputs import FieldRange, PathInputs, PlanRequirements, StepKind, TeamInputs, field_title
+from schema.profile import (
     GROWTH,
     NUMERIC_FIELDS,
     OPTIONAL_FIELDS,
     TOKEN_COUNTS,
-    FieldRange,
-    PathInputs,
-    PlanRequirements,
     ProfileError,
-    StepKind,
-    TeamInputs,
     WorkloadProfile,
-    field_title,
     parse_profile,
 )
-from pricing.criteria import Criteria
-from pricing.profiles import OptionTerms
-from pricing.text import NOT_ONE_LINE, look_alike_word
+from schema.text import NOT_ONE_LINE, look_alike_word
 
 __all__ = [
     "CONTRACT",

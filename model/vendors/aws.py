@@ -32,7 +32,8 @@ PARAMS = (
 def express_gb_hours(u: Usage) -> Array:
     """GB-hours of the month's executions.
 
-    >>> from model.profile import Columns, WorkloadProfile, profiles_frame
+    >>> from model.columns import Columns, profiles_frame
+    >>> from schema.profile import WorkloadProfile
     >>> from model.usage import workload
     >>> from pricing.load import read_pricebook
     >>> import datetime as dt

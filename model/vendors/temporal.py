@@ -29,7 +29,8 @@ def heartbeats(u: Usage) -> Count:
     ends is not sent. So an attempt of T seconds sends ceil((T - every) / interval) heartbeats when
     T > every, else none.
 
-    >>> from model.profile import Columns, WorkloadProfile, profiles_frame
+    >>> from model.columns import Columns, profiles_frame
+    >>> from schema.profile import WorkloadProfile
     >>> from model.usage import workload
     >>> from pricing.load import read_pricebook
     >>> import datetime as dt

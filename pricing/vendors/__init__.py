@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.profile import WorkloadProfile
+from schema.profile import WorkloadProfile
 
 __all__ = ["IMPORTERS", "Imported", "Importer", "annotated_yaml", "importer_for", "spread_comments", "spread_ranges"]
 
@@ -65,9 +65,9 @@ def derived_profile(data: Mapping[str, Any], files: Sequence[str], what: str) ->
     """The profile the importer derived from `files` (its `what`: "histories", "runs"), or a
     `PricingError` whose every problem names the file (or files) a field was derived from: a field
     out of bounds (`step_seconds` below zero, from times that run backwards) is the files' doing."""
-    from model.profile import ProfileError, parse_profile
     from pricing.load import PricingError
     from pricing.yamlio import Problem
+    from schema.profile import ProfileError, parse_profile
 
     try:
         return parse_profile(dict(data))
@@ -118,7 +118,7 @@ def annotated_yaml(profile: WorkloadProfile, header: list[str], comments: Mappin
     """The profile as YAML under `header` (comment lines), each top-level field named in
     `comments` followed by its comment (where its value came from)."""
     from pricing.profiles import dump_profile
-    from pricing.text import NOT_ONE_LINE
+    from schema.text import NOT_ONE_LINE
 
     def comment(text: str) -> str:  # a name from the export (a handler's, a step's) stays in its comment
         return NOT_ONE_LINE.sub(" ", text)

@@ -34,11 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from model.profile import WorkloadProfile
 from model.units import BYTES_PER_KB, DAYS_PER_MONTH, SECONDS_PER_DAY
 from pricing.load import PricingError
 from pricing.vendors.rows import RowProblems, count_cell, shown, text_cell
 from pricing.yamlio import InputError, Problem, load_json
+from schema.profile import WorkloadProfile
 
 __all__ = [
     "IMPORTER",
@@ -868,7 +868,7 @@ def _many(count: int, thing: str) -> str:
 def actions_check(derived: DerivedProfile, book: Any) -> str | None:
     """The engine's actions a run for the derived profile (`restate/cloud`) against the commands the
     runs journaled; None if no such table is in force."""
-    from model.profile import Columns, profiles_frame
+    from model.columns import Columns, profiles_frame
     from model.usage import Usage, workload
 
     table = next((t for t in book.options() if t.id == OPTION), None)

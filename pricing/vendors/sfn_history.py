@@ -32,10 +32,11 @@ from typing import Any
 import numpy as np
 
 from model.history import history_of
-from model.profile import StepKind, WorkloadProfile
 from model.units import BYTES_PER_KB
 from pricing.load import PricingError
 from pricing.yamlio import MAX_PROBLEMS, InputError, Problem, load_json
+from schema.inputs import StepKind
+from schema.profile import WorkloadProfile
 
 __all__ = [
     "IMPORTER",
@@ -668,7 +669,7 @@ def derived_yaml(derived: DerivedProfile) -> str:
 def transitions_check(derived: DerivedProfile, book: Any) -> str | None:
     """The engine's state transitions a run for the derived profile against the histories' own (states
     entered and retries); None without the table."""
-    from model.profile import Columns, profiles_frame
+    from model.columns import Columns, profiles_frame
     from model.usage import Usage, workload
 
     table = getattr(book, "tables", {}).get(OPTION)

@@ -23,10 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from model.profile import StepKind, WorkloadProfile
 from model.units import BYTES_PER_KB
 from pricing.load import PricingError
 from pricing.yamlio import InputError, Problem, load_json
+from schema.inputs import StepKind
+from schema.profile import WorkloadProfile
 
 __all__ = [
     "IMPORTER",

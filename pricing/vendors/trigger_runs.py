@@ -19,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from model.profile import WorkloadProfile
 from model.units import DAYS_PER_MONTH, SECONDS_PER_DAY
 from pricing.load import PricingError
-from pricing.schema import Number, PriceTable
 from pricing.yamlio import InputError, Problem, load_json
+from schema.numbers import Number
+from schema.profile import WorkloadProfile
+from schema.tables import PriceTable
 
 __all__ = ["IMPORTER", "OPTION", "RunsCheck", "derive_from_runs", "is_runs_list", "read_runs"]
 

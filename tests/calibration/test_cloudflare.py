@@ -18,11 +18,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+from model.columns import Columns, profiles_frame
 from model.engine import estimate
-from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.units import BYTES_PER_KB
 from model.usage import Usage, workload
 from pricing.load import read_pricebook
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.calibration.cloudflare.record import HELD_BACK, SHAPES, Shape
 

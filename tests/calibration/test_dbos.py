@@ -29,11 +29,12 @@ from typing import Literal
 import numpy as np
 import pytest
 
+from model.columns import Columns, profiles_frame
 from model.engine import estimate
-from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.units import BYTES_PER_KB
 from model.usage import Usage, workload
 from pricing.load import read_pricebook
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.calibration.dbos_harness import SLEEP_SECONDS, App, Recorded, Shape, launched
 

@@ -11,8 +11,8 @@ from google.protobuf import json_format
 from temporalio.api.history.v1 import History
 
 from cli import main
+from model.columns import Columns, profiles_frame
 from model.history import history_of
-from model.profile import Columns, profiles_frame
 from model.usage import Usage, workload
 from pricing.load import PricingError, read_pricebook
 from pricing.profiles import read_profile

@@ -29,8 +29,8 @@ import time
 
 import pytest
 
+from model.columns import Columns, profiles_frame
 from model.engine import estimate
-from model.profile import Columns, profiles_frame
 from model.units import BYTES_PER_KB
 from model.usage import Usage, workload
 from pricing.load import read_pricebook

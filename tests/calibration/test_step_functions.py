@@ -38,12 +38,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model.columns import Columns, profiles_frame
 from model.engine import estimate
 from model.history import history_of
 from model.limits import project_limits
-from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.usage import Usage, workload
 from pricing.load import read_pricebook
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.calibration.sfn_harness import Recorded, Shape, run_shapes
 

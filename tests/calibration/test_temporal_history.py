@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from model.columns import Columns, profiles_frame
 from model.history import history_of
-from model.profile import Columns, StepKind, profiles_frame
 from model.units import BYTES_PER_KB
 from model.usage import Usage, workload
 from pricing.load import read_pricebook
+from schema.inputs import StepKind
 from tests.agents import agent
 from tests.calibration.harness import Beat, Long, Recorded, Shape, run_beats_async, run_long_async, run_shapes
 

@@ -259,8 +259,8 @@ def test_a_broken_upload_is_explained_and_nothing_is_lost(page, tmp_path):
 def _contract_link():  # type: ignore[no-untyped-def]
     """Two cloud options with plans, taken from the data (no vendor named here): the runner-up gets
     your price at half the list on its largest usage line and its largest plan pinned."""
-    from model.profile import OptionOverrides, PlanRequirements
-    from pricing.schema import Number
+    from schema.inputs import OptionOverrides, PlanRequirements
+    from schema.numbers import Number
 
     book = read_pricebook(on=dt.date.today())
     base = PRESETS["coding-agent"].model_copy(update={"monthly_runs": 1_250_000.0})
@@ -374,7 +374,7 @@ def test_a_temporal_history_upload_derives_the_profile(page):
 def test_the_outlook_shows_the_engine_s_decision_with_its_charts_and_fits_a_phone(page):
     """The Outlook view in Chromium: the verdict above it is the engine's for the profile in the link (growth
     and a workload range included), its three charts draw, and on a 390 px phone nothing scrolls sideways."""
-    from model.profile import FieldRange, PathInputs
+    from schema.inputs import FieldRange, PathInputs
 
     query = "?preset=article-example&view=outlook&path.growth=8&range.monthly_runs=20000,90000"
     open_app(page, query)

@@ -15,11 +15,12 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from model.profile import StepKind, WorkloadProfile
 from model.scenarios import ScenarioResult, compare_scenarios
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
 from report.scenarios import scenario_summary
+from schema.inputs import StepKind
+from schema.profile import WorkloadProfile
 from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -28,7 +28,8 @@ from model.engine import estimate, saving_needed
 from model.requirements import table_problems
 from model.result import summarize
 from pricing.load import list_table_files, read_criteria, read_pricebook, read_table
-from pricing.schema import Number, PriceBook, PriceTable
+from schema.numbers import Number
+from schema.tables import PriceBook, PriceTable
 from tests.strategies import profiles
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from model.engine import estimate
-from model.profile import WorkloadProfile
 from model.result import summarize
 from report.words import say
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 

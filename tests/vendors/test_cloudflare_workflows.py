@@ -12,10 +12,10 @@ import pytest
 from hypothesis import assume, given, settings
 
 from model.engine import estimate
-from model.profile import WorkloadProfile
 from model.result import summarize
 from pricing.load import list_table_files, read_pricebook, read_table
 from report.words import say
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model.columns import Columns, profiles_frame
 from model.engine import estimate
-from model.profile import Columns, WorkloadProfile, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import MACHINES
 from tests.vendors.contract import VendorContract, newest_book

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 
 from model.engine import estimate
-from model.profile import TeamInputs, WorkloadProfile
 from model.result import summarize
 from report.words import say
+from schema.inputs import TeamInputs
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.engine import estimate
-from model.profile import WorkloadProfile
 from model.result import summarize
 from report.words import say
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from model.engine import estimate
 from model.result import summarize
-from pricing.schema import Tiered
 from report.words import say
+from schema.numbers import Tiered
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 

@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.engine import estimate
-from model.profile import TeamInputs, WorkloadProfile
 from model.result import summarize
-from pricing.schema import Scenario
 from report.words import say
+from schema.inputs import TeamInputs
+from schema.numbers import Scenario
+from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 

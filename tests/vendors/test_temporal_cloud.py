@@ -11,16 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model.columns import Columns, profiles_frame
 from model.engine import estimate, saving_needed
 from model.history import history_of
 from model.meters import charge
-from model.profile import Columns, OptionOverrides, profiles_frame
 from model.result import summarize
 from model.units import BYTES_PER_KB, BYTES_PER_MB
 from model.usage import Usage, workload
 from pricing.load import list_table_files, read_pricebook, read_table
 from pricing.profiles import read_presets
 from report.words import money
+from schema.inputs import OptionOverrides
 from tests.agents import agent
 from tests.test_app import metrics, param, start, unfold
 from tests.vendors.contract import VendorContract

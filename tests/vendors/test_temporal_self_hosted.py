@@ -4,8 +4,8 @@ history limits are the server's defaults."""
 from __future__ import annotations
 
 from model.engine import estimate
-from model.profile import TeamInputs
 from model.result import summarize
+from schema.inputs import TeamInputs
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
 

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
+from model.columns import Columns, profiles_frame
 from model.engine import estimate
-from model.profile import Columns, profiles_frame
 from model.result import summarize
 from model.usage import Usage, workload
 from report.words import say

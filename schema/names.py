@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pricing.schema import PriceTable
+from schema.tables import PriceTable
 
 __all__ = ["key_words", "machine_words", "number_name", "price_name"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pricing.schema import ModelsFile
+from schema.tables import ModelsFile
 
 __all__ = [
     "ModelRate",

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pricing.schema import Key, Source, Text
+from schema.numbers import Key, Source, Text
 
 __all__ = ["Answer", "Criteria", "Question", "Rule", "SdkRule", "Vendor"]
 
