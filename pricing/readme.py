@@ -1,6 +1,8 @@
-"""The README's tables that mirror the data (the options compared, the sandbox services), written from
-the newest table files so nobody types them: `tco pricing readme` rewrites them between their markers
-(`<!-- options:start -->` … `<!-- options:end -->`), and a test keeps the README equal to them."""
+"""The documents' tables that mirror the data, written from the newest table files so nobody types
+them: the README's options compared and sandbox services, and CONTRIBUTING's quarterly re-check (each
+table's `recheck_months`, `recheck_what` and `recheck_where`). `tco pricing readme` rewrites them
+between their markers (`<!-- options:start -->` … `<!-- options:end -->`), and a test keeps both
+documents equal to them."""
 
 from __future__ import annotations
 
@@ -11,9 +13,10 @@ from pathlib import Path
 from pricing.load import list_table_files, read_table
 from schema.tables import PriceTable
 
-__all__ = ["BLOCKS", "readme_blocks", "rewritten"]
+__all__ = ["BLOCKS", "contributing_blocks", "readme_blocks", "rewritten"]
 
 BLOCKS = ("options", "sandboxes")
+"""The README's blocks; CONTRIBUTING's is `recheck`."""
 
 
 def _newest(root: Path | None) -> dict[str, PriceTable]:
@@ -42,12 +45,26 @@ def readme_blocks(root: Path | None = None) -> dict[str, str]:
     return {"options": "\n".join(rows), "sandboxes": "\n".join(boxes)}
 
 
+def contributing_blocks(root: Path | None = None) -> dict[str, str]:
+    """CONTRIBUTING's quarterly table: what to re-check in every table, and where, from the newest
+    version of each. A table that does not say is named (`ValueError`)."""
+    newest = sorted(_newest(root).values(), key=lambda t: (t.kind == "reference", t.kind == "sandbox", t.id))
+    silent = [t.id for t in newest if not (t.recheck_what and t.recheck_where)]
+    if silent:
+        raise ValueError(
+            "the newest version of " + ", ".join(silent) + " does not say `recheck_what` and `recheck_where`"
+        )
+    rows = ["| Table | Every | What to check | Where |", "|---|---|---|---|"]
+    rows += [f"| `{t.id}` | {t.recheck_months} months | {t.recheck_what} | {t.recheck_where} |" for t in newest]
+    return {"recheck": "\n".join(rows)}
+
+
 def rewritten(text: str, blocks: dict[str, str]) -> str:
     """`text` with each block's table between its markers; a missing marker is an error naming it."""
     for name, table in blocks.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
-            raise ValueError(f"the README has no <!-- {name}:start --> … <!-- {name}:end --> markers")
+            raise ValueError(f"the document has no <!-- {name}:start --> … <!-- {name}:end --> markers")
         match = pattern.search(text)
         assert match is not None
         text = text[: match.start()] + match[1] + table + "\n" + match[2] + text[match.end() :]

@@ -420,6 +420,11 @@ class PriceTable(StrictModel):
     summary: Text
     effective: Date
     recheck_months: Annotated[int, Strict()] = Field(ge=1, le=24)
+    recheck_what: Text | None = None
+    """What a maintainer re-reads at each re-check (fees, included usage, what is metered, limits).
+    The newest version of every table states it: CONTRIBUTING's quarterly table is written from it."""
+    recheck_where: Text | None = None
+    """The vendor's own pages (and files, by repository) where `recheck_what` is read, in Markdown."""
     uses: tuple[str, ...] = ()
     components: tuple[Text, ...] = ()
     """What you run yourself, for a self-hosted option."""

@@ -70,6 +70,34 @@ def test_the_readme_s_tables_of_the_data_are_the_data_s():
         assert listed == {tid for tid, t in newest.items() if t.kind == kind} and listed, name
 
 
+def test_contributing_s_quarterly_table_is_written_from_every_table():
+    """CONTRIBUTING's re-check table is what `tco pricing readme` writes: one row per table, each
+    with what the newest version says to re-check and where; a table that does not say is named."""
+    from pricing.readme import contributing_blocks, rewritten
+
+    contributing = README.with_name("CONTRIBUTING.md")
+    text = contributing.read_text(encoding="utf-8")
+    blocks = contributing_blocks()
+    assert rewritten(text, blocks) == text, "run `tco pricing readme`"
+    listed = {ln.split("|")[1].strip().strip("`") for ln in blocks["recheck"].splitlines()[2:]}
+    assert listed == set(_newest())
+
+
+def test_a_table_that_does_not_say_what_to_re_check_is_named(tmp_path):
+    import shutil
+
+    from pricing.readme import contributing_blocks
+
+    data = tmp_path / "data"
+    shutil.copytree(README.with_name("data"), data)
+    quiet = sorted(_newest())[-1]
+    newest = sorted((data / "pricing" / quiet).glob("*.yaml"))[-1]
+    text = newest.read_text(encoding="utf-8")
+    newest.write_text("\n".join(ln for ln in text.splitlines() if not ln.startswith("recheck_what:")) + "\n")
+    with pytest.raises(ValueError, match=f"{quiet} does not say `recheck_what`"):
+        contributing_blocks(data)
+
+
 def test_a_readme_without_the_markers_is_named():
     from pricing.readme import readme_blocks, rewritten
 
