@@ -1,5 +1,9 @@
 """The app under Streamlit's AppTest: every view renders for every preset, the headline is
-exactly what the engine says, and the state survives the URL."""
+exactly what the engine says, and the state survives the URL.
+
+Why one file: the tests of one script under one harness (AppTest), sharing its fixtures; the views'
+own tests live beside their modules' tests.
+"""
 
 from __future__ import annotations
 

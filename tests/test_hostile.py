@@ -6,6 +6,9 @@ Every case runs under a hang guard (`guard`: the call is interrupted after `HANG
 a hang reaches: the slowest case takes about 2.5 s on a 2-core machine); the largest inputs run in a
 child process whose address space is capped (`MEMORY_CAP`), so an input that made the tool read or
 build something unbounded fails the test instead of the machine.
+
+Why one file: one attacker's catalogue: every door's hostile cases under the same hang guard and
+memory cap.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ that of its keys are left out, and one or two of its fields (the example's targe
 their records. The exports that showed a bug (eight, all fixed) are pinned (`FOUND`): each is an explicit
 example of its importer's property and a CLI case, so none can come back. Examples are
 derandomized (CI sees the same ones every run) and no example database is written.
+
+Why one file: one fuzzing harness: the strategies that draw each importer's exports at every level
+of hostility share their building blocks.
 """
 
 from __future__ import annotations

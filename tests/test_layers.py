@@ -1,5 +1,6 @@
 """The layers stay apart: the engine knows neither files, YAML nor Streamlit (the import contracts in
-pyproject.toml, checked by `lint-imports` in `make lint`), and holds no prices."""
+pyproject.toml, checked by `lint-imports` in `make lint`), and holds no prices; and each room stays
+small enough to read, or says why it is one."""
 
 from __future__ import annotations
 
@@ -38,3 +39,26 @@ def test_no_dollar_literal_in_the_engine():
                 if isinstance(node.value, str) and "$" in node.value and any(c.isdigit() for c in node.value):
                     suspicious.append(f"{path.name}:{node.lineno} {node.value!r}")
     assert not suspicious, suspicious
+
+
+LONG = 600
+"""A module longer than this states at its top why it is one file (`Why one file:`)."""
+
+
+def test_every_long_module_says_why_it_is_one_file():
+    """Files are split by responsibility; one past `LONG` lines says in its docstring why it is not."""
+    import ast
+
+    root = ROOT
+    skip = {".venv", ".tools", "node_modules", ".git"}
+    silent = []
+    for path in root.rglob("*.py"):
+        if skip & set(path.relative_to(root).parts):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= LONG:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if "Why one file:" not in doc:
+            silent.append(f"{path.relative_to(root)} ({text.count(chr(10))} lines)")
+    assert not silent, "split these, or say at their top why each is one file: " + ", ".join(sorted(silent))

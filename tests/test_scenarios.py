@@ -1,5 +1,9 @@
 """Scenario sets: 2 to 6 named futures, each a full profile or a base with changes, compared side
-by side in one engine call, in the CLI (table, JSON, CSV, Markdown), the link and the app."""
+by side in one engine call, in the CLI (table, JSON, CSV, Markdown), the link and the app.
+
+Why one file: the tests of one feature through every door (engine, CLI formats, link, app), which
+share the scenario files and their fixtures.
+"""
 
 from __future__ import annotations
 

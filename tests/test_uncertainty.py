@@ -4,7 +4,11 @@ estimate on the drawn numbers, numbers that move together, the tornado and the c
 
 The strongest checks rebuild the price book with a drawn (or low, or high) value written into each
 table as a plain number, and price that with an ordinary `estimate()`: whatever the vectorised
-`Sampled` mechanism does, one row of it must be that estimate."""
+`Sampled` mechanism does, one row of it must be that estimate.
+
+Why one file: the tests of one engine module, most of them checked against the same by-hand rebuild
+of the price book with drawn numbers written in.
+"""
 
 from __future__ import annotations
 

@@ -21,6 +21,10 @@ over, unless given. The engine's checkpoints for the derived profile (`dbos/cond
 against the rows counted.
 
 Nothing in an export is deserialized: outputs are measured, never unpickled.
+
+Why one file: one vendor's export format, read in one place: the two tables' columns, the checks on
+each row and the profile derived from them are one set of rules; split, each room would need the
+others' to make sense.
 """
 
 from __future__ import annotations

@@ -21,6 +21,10 @@ entries' `appended_at`, a step's result bytes (`raw_length`), retries from the e
 `retry_count`). With many runs each field is the median, and its spread (10th to 90th percentile)
 is kept. The engine's actions for the derived profile (`restate/cloud`) are set against the
 journal's commands.
+
+Why one file: one vendor's export format, read in one place: the journal's entry types, the checks
+on each row and the profile derived from them are one set of rules; split, each room would need the
+others' to make sense.
 """
 
 from __future__ import annotations

@@ -16,6 +16,10 @@ Events are tied to their Task state and attempt by `previousEventId` (so the bra
 Map state may interleave), or, where an event names no earlier one, to the latest such state or
 attempt. A Task state whose resource is a Lambda function's ARN records LambdaFunction* events, an
 activity Activity* events: both are read as Task* events.
+
+Why one file: one vendor's export format, read in one place: the history's event types, the checks
+on each event and the profile derived from them are one set of rules; split, each room would need
+the others' to make sense.
 """
 
 from __future__ import annotations
