@@ -31,8 +31,9 @@ import numpy.typing as npt
 from model.billing import Array, Bools, repeated
 from model.limits import LimitProjection, project_limits
 from model.usage import Usage, Workload, workload
+from schema.meters import Design
 from schema.numbers import Pick
-from schema.tables import Design, PriceTable
+from schema.tables import PriceTable
 
 __all__ = [
     "FITS",

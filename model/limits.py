@@ -20,7 +20,7 @@ from model.lines import PriceRef
 from model.sandbox import sandboxes_needed
 from model.units import in_base_unit
 from model.usage import Usage
-from schema.tables import RunLimit
+from schema.meters import RunLimit
 
 __all__ = ["BASE_UNITS", "LimitProjection", "limit_value", "project_limits"]
 

@@ -16,9 +16,10 @@ import numpy.typing as npt
 
 from model.billing import Array, Bools, Value, cheapest
 from model.findings import Finding
+from schema.meters import Category
 from schema.numbers import Number, Pick, Tiered
 from schema.plans import Plan
-from schema.tables import Category, PriceBook, PriceTable
+from schema.tables import PriceBook, PriceTable
 
 __all__ = [
     "HOSTING_TABLE",

@@ -42,10 +42,11 @@ from model.units import (
     price_unit_parts,
 )
 from model.usage import Usage, Workload
+from schema.meters import Meter
 from schema.numbers import Number, Pick, Tiered
 from schema.plans import FEATURES, SUPPORT_LEVELS, Plan
 from schema.profile import ProfileError
-from schema.tables import Addon, Load, Meter, PriceBook, PriceTable
+from schema.tables import Addon, Load, PriceBook, PriceTable
 
 __all__ = ["charge", "machine_resources", "plan_name", "price_option"]
 

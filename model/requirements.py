@@ -17,9 +17,10 @@ from model.sandbox import LIMITS as SANDBOX_LIMITS
 from model.tokens import RERUNS
 from model.units import in_base_unit
 from model.usage import COUNTS, DERIVED
+from schema.meters import Coefficient, QuantitySpec
 from schema.numbers import Number
 from schema.plans import Plan
-from schema.tables import Coefficient, Load, PriceBook, PriceTable, QuantitySpec
+from schema.tables import Load, PriceBook, PriceTable
 
 __all__ = ["Gap", "book_problems", "table_problems"]
 

@@ -26,10 +26,11 @@ from model.sandbox import price
 from model.tokens import rerun_share
 from model.units import BYTES_PER_MB
 from model.usage import Usage
+from schema.meters import Measure
 from schema.numbers import Number, Tiered
 from schema.plans import PlanFeatures
 from schema.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
-from schema.tables import Measure, PriceBook, PriceTable
+from schema.tables import PriceBook, PriceTable
 
 __all__ = [
     "RESULT_VERSION",

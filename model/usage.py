@@ -34,8 +34,9 @@ from model.units import (
     SECONDS_PER_HOUR,
     SECONDS_PER_MONTH,
 )
+from schema.meters import Coefficient, Holds, QuantitySpec
 from schema.numbers import Pick, Sampled, Scenario
-from schema.tables import Coefficient, Holds, PriceTable, QuantitySpec
+from schema.tables import PriceTable
 
 ACCOUNT = "account"
 """A frame column numbering the account each row (an agent) is billed in; rows of one account are
