@@ -34,8 +34,8 @@ from report.charts import (
 from report.compare import format_json, with_verdict
 from report.compare import with_outlook as outlook_out
 from report.document import Document, build_document
+from report.option_words import fit_reasons
 from report.text import csv_cell, csv_number, escape, fence
-from report.words import fit_reasons
 
 __all__ = [
     "BUILDERS",

@@ -24,7 +24,7 @@ from model.result import EstimateOut
 from model.strategy import Strategy
 from model.units import BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_HOUR
 from report.compare import ranked
-from report.words import describe_strategy, input_value
+from report.outlook_words import describe_strategy, input_value
 
 __all__ = [
     "breakdown_chart",

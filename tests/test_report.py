@@ -19,7 +19,8 @@ from model.result import EstimateOut
 from pricing.load import read_criteria
 from pricing.profiles import parse_profile_text, read_presets
 from report.builders import BUILDERS, build
-from report.words import money, verdict_sentence
+from report.verdict_words import verdict_sentence
+from report.words import money
 
 PRESETS = read_presets()
 CRITERIA = read_criteria()

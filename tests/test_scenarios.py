@@ -18,7 +18,7 @@ from model.scenarios import compare_scenarios
 from pricing.load import DATA_DIR, PricingError, read_pricebook
 from pricing.profiles import known_from, read_presets
 from pricing.scenarios import load_scenarios_text, merged, read_scenarios
-from report.words import option_name
+from report.option_words import option_name
 
 BOOK = read_pricebook()
 GROWTH = DATA_DIR / "scenarios" / "growth.yaml"

@@ -8,7 +8,7 @@ import streamlit as st
 
 from model.analysis import Analysis
 from report.charts import cost_curve_spec, path_chart, path_strategies, tornado_chart, tornado_frame
-from report.words import (
+from report.outlook_words import (
     crossover_sentences,
     describe_strategy,
     migration_sentences,
