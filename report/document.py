@@ -19,7 +19,6 @@ from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
 from report.beside_words import beside_lines
-from report.charts import TORNADO_BARS, crossing_at, path_strategies
 from report.compare import (
     PLAN_HEADERS,
     adds_nothing,
@@ -33,6 +32,7 @@ from report.compare import (
     source_label,
     unpriced_note,
 )
+from report.curve_chart import crossing_at
 from report.option_words import checked_text, fit_label, fit_reasons, option_name, plan_reason
 from report.outlook_words import (
     crossover_sentences,
@@ -43,7 +43,9 @@ from report.outlook_words import (
     path_sentence,
     path_tokens_sentence,
 )
+from report.path_chart import path_strategies
 from report.profile_words import requirements_text, terms_text
+from report.tornado_chart import TORNADO_BARS
 from report.verdict_words import verdict_sentence
 from report.words import elapsed, money, say, sentence, share_text
 from schema.inputs import field_title

@@ -13,7 +13,7 @@ from model.analysis import AXES, Analysis, Headline
 from model.crossover import Crossover
 from model.result import OptionOut
 from report.beside_words import beside_lines, beside_sentence, beside_warnings, whole_cost
-from report.charts import breakdown_frame
+from report.breakdown_chart import breakdown_frame
 from report.compare import (
     PLAN_HEADERS,
     adds_nothing,
