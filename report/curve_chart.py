@@ -106,20 +106,10 @@ def _cost_curve_template(
     `band` (P10-P90 of the Monte Carlo draws) when `banded`; else the band is the least-most range."""
     axis = AXES[field]
     x_scale = alt.Scale(type="log") if axis.log else alt.Scale(zero=False)
-    y_scale = alt.Scale(type="log") if y_log else alt.Scale(type="symlog", constant=10)
     x = alt.X(f"{field}:Q", title=axis.label, scale=x_scale, axis=log_axis(axis.low, axis.high) if axis.log else None)
-    # On a screen the legend goes beneath the plot: beside it, fifteen names leave a phone's plot
-    # 130 px wide. A static chart has the page's width and keeps it beside.
-    legend = alt.Legend(
-        symbolOpacity=1,
-        symbolType="stroke",
-        symbolStrokeWidth=3,
-        title="Option (click to pick)" if interactive else "Option",
-        orient="bottom" if interactive else "right",
-        columns=SCREEN_LEGEND_COLUMNS if interactive else alt.Undefined,
-        labelLimit=220 if interactive else alt.Undefined,
+    color = alt.Color(
+        "option_name:N", title="Option", scale=option_key_scale(options), legend=_option_legend(interactive)
     )
-    color = alt.Color("option_name:N", title="Option", scale=option_key_scale(options), legend=legend)
     dash = alt.StrokeDash(
         "hosting:N",
         title="Hosting",
@@ -134,7 +124,48 @@ def _cost_curve_template(
     # Ranges of many options overlap into a haze: the app draws the range of the options picked;
     # a static chart draws them while there are few.
     band_opacity = alt.when(pick, empty=False).then(alt.value(0.15)).otherwise(alt.value(0.0))
-    lines = (
+    lines = _cost_lines(field, x, y_log, color, dash)
+    band = (
+        (alt.Chart(alt.NamedData("band")) if banded else alt.Chart())
+        .mark_area(opacity=0.12)
+        .encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
+    )
+    if interactive:
+        lines = lines.add_params(pick).encode(opacity=line_opacity)
+        band = band.encode(opacity=band_opacity)
+    layers: list[alt.Chart] = [band, lines] if interactive or banded or len(options[0]) <= BANDS_UP_TO else [lines]
+    layers += _crossing_layers(axis.label, x_scale)
+    layers += _here_layers(x_scale)
+    title = chart_title(
+        f"Cost per month against {axis.label.lower()}", *(["bands: P10–P90 of the draws"] if banded else [])
+    )
+    chart = cast(
+        alt.LayerChart, alt.layer(*layers, data=alt.NamedData("sweep")).properties(width=WIDTH, height=320, title=title)
+    )
+    if not interactive:
+        return chart
+    return chart.interactive(bind_y=False).properties(autosize=SCREEN_AUTOSIZE)
+
+
+def _option_legend(interactive: bool) -> alt.Legend:
+    """The options' legend. On a screen it goes beneath the plot: beside it, fifteen names leave a
+    phone's plot 130 px wide. A static chart has the page's width and keeps it beside."""
+    return alt.Legend(
+        symbolOpacity=1,
+        symbolType="stroke",
+        symbolStrokeWidth=3,
+        title="Option (click to pick)" if interactive else "Option",
+        orient="bottom" if interactive else "right",
+        columns=SCREEN_LEGEND_COLUMNS if interactive else alt.Undefined,
+        labelLimit=220 if interactive else alt.Undefined,
+    )
+
+
+def _cost_lines(field: str, x: alt.X, y_log: bool, color: alt.Color, dash: alt.StrokeDash) -> alt.Chart:
+    """Each option's cost per month along the field, on a log cost axis when `y_log` (else symlog,
+    which shows a zero), labelled in dollars as a reader says them."""
+    y_scale = alt.Scale(type="log") if y_log else alt.Scale(type="symlog", constant=10)
+    lines: alt.Chart = (
         alt.Chart()
         .mark_line()
         .encode(
@@ -149,33 +180,30 @@ def _cost_curve_template(
             strokeDash=dash,
             tooltip=[
                 alt.Tooltip("option_name:N", title="Option"),
-                alt.Tooltip(f"{field}:Q", title=axis.label, format=",.4~g"),
+                alt.Tooltip(f"{field}:Q", title=AXES[field].label, format=",.4~g"),
                 alt.Tooltip("monthly_usd:Q", title="USD/month", format="$,.2f"),
                 alt.Tooltip("plan:N", title="Plan"),
             ],
         )
     )
-    band = (
-        (alt.Chart(alt.NamedData("band")) if banded else alt.Chart())
-        .mark_area(opacity=0.12)
-        .encode(x=x, y="low_usd:Q", y2="high_usd:Q", color=color)
-    )
-    if interactive:
-        lines = lines.add_params(pick).encode(opacity=line_opacity)
-        band = band.encode(opacity=band_opacity)
-    layers: list[alt.Chart] = [band, lines] if interactive or banded or len(options[0]) <= BANDS_UP_TO else [lines]
+    return lines
+
+
+def _crossing_layers(label: str, x_scale: alt.Scale) -> list[alt.Chart]:
+    """The crossovers (dataset `crossings`) as points, and those that change the cheapest labelled,
+    each label reading away from the nearer edge (`label`: the field's axis title)."""
     crossings = alt.Chart(alt.NamedData("crossings"))
-    layers.append(
+    layers = [
         crossings.mark_point(size=70, filled=True, color="black").encode(
             x=alt.X("value:Q", scale=x_scale),
             y="cost_usd:Q",
             tooltip=[
                 alt.Tooltip("label:N", title="Crossover"),
-                alt.Tooltip("value:Q", title=axis.label, format=",.4~g"),
+                alt.Tooltip("value:Q", title=label, format=",.4~g"),
                 alt.Tooltip("cost_usd:Q", title="USD/month", format="$,.2f"),
             ],
         )
-    )
+    ]
     sides: tuple[tuple[Literal["left", "right"], int], ...] = (("left", 8), ("right", -8))
     for side, dx in sides:
         layers.append(
@@ -185,24 +213,18 @@ def _cost_curve_template(
             .mark_text(align=side, dx=dx, fontSize=10, opacity=alt.ExprRef(expr="width < 480 ? 0 : 1"))
             .encode(x=alt.X("value:Q", scale=x_scale), y="cost_usd:Q", yOffset="offset:Q", text="short:N")
         )
+    return layers
+
+
+def _here_layers(x_scale: alt.Scale) -> list[alt.Chart]:
+    """This profile's own value (dataset `here`): a dashed rule and its label."""
     here = alt.Chart(alt.NamedData("here"))
-    layers.append(
+    return [
         here.mark_rule(strokeDash=[4, 4], color="gray").encode(
             x=alt.X("value:Q", scale=x_scale), tooltip=[alt.Tooltip("value:Q", title="This profile", format=",.4~g")]
-        )
-    )
-    layers.append(
-        here.mark_text(align="left", dx=4, y=8, color="gray").encode(x=alt.X("value:Q", scale=x_scale), text="label:N")
-    )
-    title = chart_title(
-        f"Cost per month against {axis.label.lower()}", *(["bands: P10–P90 of the draws"] if banded else [])
-    )
-    chart = cast(
-        alt.LayerChart, alt.layer(*layers, data=alt.NamedData("sweep")).properties(width=WIDTH, height=320, title=title)
-    )
-    if not interactive:
-        return chart
-    return chart.interactive(bind_y=False).properties(autosize=SCREEN_AUTOSIZE)
+        ),
+        here.mark_text(align="left", dx=4, y=8, color="gray").encode(x=alt.X("value:Q", scale=x_scale), text="label:N"),
+    ]
 
 
 @functools.lru_cache(maxsize=64)
