@@ -56,7 +56,7 @@ RUNS_RANGE = (1.0, 1e9)
 @dataclass(frozen=True)
 class Flip:
     """What would flip the verdict: the runner-up becomes the cheaper past `value` of `field`
-    (the sentence is the client's: `report.words.flip_sentence`)."""
+    (the sentence is the client's: `report.verdict_words.flip_sentence`)."""
 
     field: str
     """`ops_fte.<option>` or `monthly_runs`."""

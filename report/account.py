@@ -12,8 +12,9 @@ from tabulate import tabulate
 
 from model.account_out import AccountEstimateOut, AccountOptionOut
 from model.scenarios import AccountScenario
+from report.beside_words import adding
 from report.text import md, md_rows
-from report.words import adding, money, share_text
+from report.words import money, share_text
 
 __all__ = ["account_headline", "account_json", "account_lines", "account_markdown", "account_table", "path_words"]
 

@@ -21,21 +21,17 @@ import markupsafe
 
 from model.analysis import Analysis
 from model.result import EstimateOut
-from report.charts import (
-    breakdown_chart,
-    cost_curve_spec,
-    limits_chart,
-    path_chart,
-    path_strategies,
-    svg_for_pdf,
-    to_svgs,
-    tornado_chart,
-)
+from report.breakdown_chart import breakdown_chart
 from report.compare import format_json, with_verdict
 from report.compare import with_outlook as outlook_out
+from report.curve_chart import cost_curve_spec
 from report.document import Document, build_document
+from report.limits_chart import limits_chart
+from report.option_words import fit_reasons
+from report.path_chart import path_chart, path_strategies
+from report.svg import svg_for_pdf, to_svgs
 from report.text import csv_cell, csv_number, escape, fence
-from report.words import fit_reasons
+from report.tornado_chart import tornado_chart
 
 __all__ = [
     "BUILDERS",

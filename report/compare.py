@@ -19,24 +19,12 @@ from model.verdict import Verdict, verdict_out
 
 if TYPE_CHECKING:
     from model.outlook import Outlook
+from report.beside_words import beside_lines
+from report.option_words import fit_label, fit_reasons, option_name, plan_reason
+from report.outlook_words import mc_sentence, path_sandbox, path_sentence, path_tokens, path_tokens_sentence
 from report.text import md, md_rows
-from report.words import (
-    beside_lines,
-    fit_label,
-    fit_reasons,
-    flip_sentence,
-    mc_sentence,
-    money,
-    option_name,
-    path_sandbox,
-    path_sentence,
-    path_tokens,
-    path_tokens_sentence,
-    plan_reason,
-    say,
-    verdict_details,
-    verdict_sentence,
-)
+from report.verdict_words import flip_sentence, verdict_details, verdict_sentence
+from report.words import money, say
 from schema.plans import FEATURES
 
 __all__ = [

@@ -18,7 +18,7 @@ from model.scenarios import AccountScenario
 from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from pricing.profiles import dump_profile
-from report.charts import TORNADO_BARS, crossing_at, path_strategies
+from report.beside_words import beside_lines
 from report.compare import (
     PLAN_HEADERS,
     adds_nothing,
@@ -32,29 +32,22 @@ from report.compare import (
     source_label,
     unpriced_note,
 )
-from report.words import (
-    beside_lines,
-    checked_text,
+from report.curve_chart import crossing_at
+from report.option_words import checked_text, fit_label, fit_reasons, option_name, plan_reason
+from report.outlook_words import (
     crossover_sentences,
     describe_strategy,
-    elapsed,
-    fit_label,
-    fit_reasons,
     input_value,
     mc_sentence,
     migration_sentences,
-    money,
-    option_name,
     path_sentence,
     path_tokens_sentence,
-    plan_reason,
-    requirements_text,
-    say,
-    sentence,
-    share_text,
-    terms_text,
-    verdict_sentence,
 )
+from report.path_chart import path_strategies
+from report.profile_words import requirements_text, terms_text
+from report.tornado_chart import TORNADO_BARS
+from report.verdict_words import verdict_sentence
+from report.words import elapsed, money, say, sentence, share_text
 from schema.inputs import field_title
 from schema.profile import WorkloadProfile, field_unit
 

@@ -16,8 +16,9 @@ from tabulate import tabulate
 from model.scenarios import AccountScenario, ScenarioResult
 from report.account import scenario_account_lines, scenario_account_table
 from report.compare import ranked
+from report.option_words import fit_reasons, option_name
 from report.text import csv_cell, md, md_rows
-from report.words import fit_reasons, money, option_name
+from report.words import money
 
 __all__ = [
     "SCENARIOS_CONTRACT",

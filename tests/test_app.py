@@ -19,8 +19,11 @@ from model.engine import estimate
 from model.result import summarize
 from pricing.load import read_criteria, read_pricebook, read_versions
 from pricing.profiles import read_presets
+from report.beside_words import beside_sentence
 from report.compare import monthly_cell
-from report.words import beside_sentence, flip_sentence, option_name, say, sentence, verdict_sentence
+from report.option_words import option_name
+from report.verdict_words import flip_sentence, verdict_sentence
+from report.words import say, sentence
 from ui.state import VIEWS, field_key
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -11,7 +11,7 @@ from model.analysis import compared, headline_of
 from model.outlook import outlook
 from pricing.load import read_criteria, read_pricebook
 from report.text import escape
-from report.words import verdict_sentence
+from report.verdict_words import verdict_sentence
 from schema.inputs import FieldRange, PathInputs
 from tests.test_app import param, problems_shown, start, unfold
 from ui.state import PATH, RANGE, decode, encode

@@ -11,7 +11,7 @@ import pytest
 from model.engine import estimate
 from model.result import summarize
 from pricing.load import read_pricebook
-from report.words import plan_reason
+from report.option_words import plan_reason
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "article-reconciliation.md"
 ARTICLE_DATE = dt.date(2026, 5, 31)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from model.analysis import checklist_of, headline_of
 from model.checklist import check_answers
 from pricing.load import read_criteria, read_pricebook
-from report.words import verdict_details, verdict_sentence
+from report.verdict_words import verdict_details, verdict_sentence
 from tests.conftest import latest_date
 
 CRITERIA = read_criteria()

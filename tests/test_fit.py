@@ -22,7 +22,9 @@ from model.result import summarize
 from model.verdict import verdict
 from pricing.load import read_pricebook
 from report.compare import to_jsonable
-from report.words import option_name, say, verdict_sentence
+from report.option_words import option_name
+from report.verdict_words import verdict_sentence
+from report.words import say
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 

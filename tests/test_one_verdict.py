@@ -15,7 +15,7 @@ from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import read_presets
 from report.builders import build
 from report.document import build_document
-from report.words import verdict_sentence
+from report.verdict_words import verdict_sentence
 
 BOOK = read_pricebook()
 CRITERIA = read_criteria()

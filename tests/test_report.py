@@ -19,7 +19,8 @@ from model.result import EstimateOut
 from pricing.load import read_criteria
 from pricing.profiles import parse_profile_text, read_presets
 from report.builders import BUILDERS, build
-from report.words import money, verdict_sentence
+from report.verdict_words import verdict_sentence
+from report.words import money
 
 PRESETS = read_presets()
 CRITERIA = read_criteria()
@@ -207,7 +208,7 @@ def test_cli_report_bad_answer_exits_2(tmp_path, capsys):
 def test_breakdown_bars_end_at_each_total(book, runs):
     from model.engine import estimate
     from model.result import summarize
-    from report.charts import breakdown_frame
+    from report.breakdown_chart import breakdown_frame
 
     for profile in PRESETS.values():
         result = summarize(estimate(profile.model_copy(update={"monthly_runs": runs}), book))
@@ -236,7 +237,7 @@ def test_every_option_has_its_own_colour_and_a_vendor_keeps_one_hue(book):
 
 
 def test_the_cost_chart_dashes_self_hosted_lines_and_its_legend_picks_options(analysis):
-    from report.charts import cost_curve_spec
+    from report.curve_chart import cost_curve_spec
 
     spec = cost_curve_spec(analysis)
     lines = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
@@ -257,7 +258,7 @@ def test_the_cost_chart_dashes_self_hosted_lines_and_its_legend_picks_options(an
 
 
 def test_the_limits_chart_is_one_facet_over_the_measures_that_grow_with_steps(analysis):
-    from report.charts import limits_chart, limits_frame
+    from report.limits_chart import limits_chart, limits_frame
 
     spec = limits_chart(analysis).to_dict()
     assert spec["facet"]["row"]["field"] == "panel"
@@ -278,7 +279,7 @@ def test_the_limits_chart_is_one_facet_over_the_measures_that_grow_with_steps(an
 def test_the_screens_limits_panels_are_the_facets_each_stretching_to_its_column(analysis):
     """The app draws each panel as its own chart with no fixed width (a faceted chart keeps 640 px
     plus its legend, which a phone or a narrow column cuts), the legend beneath it."""
-    from report.charts import limits_chart, limits_panels
+    from report.limits_chart import limits_chart, limits_panels
 
     facet = limits_chart(analysis).to_dict()
     rows = facet["datasets"][facet["data"]["name"]]
@@ -295,7 +296,7 @@ def test_the_screens_limits_panels_are_the_facets_each_stretching_to_its_column(
 
 
 def test_the_cost_chart_keeps_its_structure_and_each_profile_brings_its_data(book):
-    from report.charts import cost_curve_spec
+    from report.curve_chart import cost_curve_spec
 
     first = analyse(PRESETS["coding-agent"], book)
     second = analyse(PRESETS["coding-agent"].model_copy(update={"monthly_runs": 50_000.0}), book)

@@ -17,7 +17,8 @@ from model.verdict import verdict
 from pricing.load import PricingError, read_pricebook
 from pricing.profiles import known_from, parse_profile_text, read_presets
 from report.compare import format_markdown
-from report.words import plan_reason, say
+from report.option_words import plan_reason
+from report.words import say
 from schema.inputs import PlanRequirements
 from schema.plans import SUPPORT_LEVELS
 from schema.profile import ProfileError

@@ -16,7 +16,7 @@ from model.result import summarize
 from model.sandbox import price
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
-from report.words import beside_lines, beside_sentence, whole_cost
+from report.beside_words import beside_lines, beside_sentence, whole_cost
 from schema.plans import Plan
 from schema.profile import ProfileError
 from schema.tables import PriceTable

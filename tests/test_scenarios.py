@@ -22,7 +22,7 @@ from model.scenarios import compare_scenarios
 from pricing.load import DATA_DIR, PricingError, read_pricebook
 from pricing.profiles import known_from, read_presets
 from pricing.scenarios import load_scenarios_text, merged, read_scenarios
-from report.words import option_name
+from report.option_words import option_name
 
 BOOK = read_pricebook()
 GROWTH = DATA_DIR / "scenarios" / "growth.yaml"
@@ -312,8 +312,8 @@ def test_the_scenario_chart_draws_a_bar_for_every_priced_option_with_no_name_cut
     """A log axis has no place for $0 (and drew no bar at all): the cost axis is linear from zero, every
     option that can run a scenario has its bar, long enough for its cost, and no name is cut short, on a
     desktop's and a phone's width."""
-    from report.charts import to_svg
     from report.scenarios import scenario_chart_spec
+    from report.svg import to_svg
 
     results = _tiny_results()
     spec = scenario_chart_spec(results)
@@ -558,8 +558,8 @@ def test_any_scenario_name_is_shown_whole_and_inert_in_the_chart():
     """A long name wraps in the legend; quotes, backslashes and Markdown in it are text, never syntax."""
     import re
 
-    from report.charts import to_svg
     from report.scenarios import scenario_chart_spec
+    from report.svg import to_svg
 
     coding = read_presets()["coding-agent"]
     odd = 'A "quoted" \\ name with ![x](http://evil.example/p.png) that runs on and on'

@@ -39,7 +39,7 @@ from model.uncertainty import (
 )
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
-from report.words import mc_sentence
+from report.outlook_words import mc_sentence
 from schema.numbers import Sampled
 from schema.profile import BOUNDS, WorkloadProfile
 from schema.tables import PriceBook, PriceTable

@@ -10,7 +10,7 @@ from model.engine import estimate
 from model.result import summarize
 from model.verdict import flip_point, verdict
 from pricing.load import read_pricebook
-from report.words import flip_sentence, verdict_details, verdict_sentence
+from report.verdict_words import flip_sentence, verdict_details, verdict_sentence
 from tests.agents import agent
 
 BOOK = read_pricebook()

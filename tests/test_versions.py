@@ -152,7 +152,7 @@ def test_history_frame_marks_what_changed(acme):
 
 
 def test_price_history_chart_holds_each_number_until_the_next_version(acme):
-    from report.charts import price_history_chart
+    from report.price_history_chart import price_history_chart
 
     frame = history_frame(acme)
     charts = [c.to_dict() for c in price_history_chart(frame, [t.effective for t in acme], dt.date(2026, 6, 1))]

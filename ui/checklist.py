@@ -9,8 +9,10 @@ import streamlit as st
 from model.analysis import Analysis
 from model.result import OptionOut
 from report.compare import ranked
+from report.option_words import option_name
 from report.text import escape
-from report.words import option_name, say, verdict_sentence
+from report.verdict_words import verdict_sentence
+from report.words import say
 from schema.criteria import Criteria
 
 __all__ = ["answer_key", "render_checklist"]

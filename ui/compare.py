@@ -12,7 +12,8 @@ import streamlit as st
 from model.analysis import AXES, Analysis, Headline
 from model.crossover import Crossover
 from model.result import OptionOut
-from report.charts import breakdown_frame
+from report.beside_words import beside_lines, beside_sentence, beside_warnings, whole_cost
+from report.breakdown_chart import breakdown_frame
 from report.compare import (
     PLAN_HEADERS,
     adds_nothing,
@@ -22,24 +23,10 @@ from report.compare import (
     source_label,
     unpriced_note,
 )
+from report.option_words import checked_text, fit_label, fit_reasons, option_name, plan_reason
 from report.text import escape
-from report.words import (
-    beside_lines,
-    beside_sentence,
-    beside_warnings,
-    checked_text,
-    fit_label,
-    fit_reasons,
-    flip_sentence,
-    money,
-    option_name,
-    plan_reason,
-    say,
-    sentence,
-    verdict_details,
-    verdict_sentence,
-    whole_cost,
-)
+from report.verdict_words import flip_sentence, verdict_details, verdict_sentence
+from report.words import money, say, sentence
 from schema.profile import field_unit
 from ui.data import chart_spec
 

@@ -23,7 +23,9 @@ from pricing.checks import TableVersion
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
 from pricing.profiles import OptionTerms, read_presets
 from pricing.versions import history_frame
-from report.charts import breakdown_chart, cost_curve_spec, limits_chart, limits_panels
+from report.breakdown_chart import breakdown_chart
+from report.curve_chart import cost_curve_spec
+from report.limits_chart import limits_chart, limits_panels
 from schema.criteria import Criteria
 from schema.profile import WorkloadProfile
 from schema.tables import PriceBook

@@ -9,7 +9,8 @@ import streamlit as st
 
 from model.analysis import Analysis
 from report.document import crossed_at, format_measure, limit_status, warned_from
-from report.words import fit_label, fit_reasons, option_name, say, sentence
+from report.option_words import fit_label, fit_reasons, option_name
+from report.words import say, sentence
 from ui.data import limit_panel_specs
 
 __all__ = ["render_limits"]

@@ -7,14 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
-from report.charts import cost_curve_spec, path_chart, path_strategies, tornado_chart, tornado_frame
-from report.words import (
+from report.curve_chart import cost_curve_spec
+from report.outlook_words import (
     crossover_sentences,
     describe_strategy,
     migration_sentences,
     path_sentence,
     path_tokens_sentence,
 )
+from report.path_chart import path_chart, path_strategies
+from report.tornado_chart import tornado_chart, tornado_frame
 
 __all__ = ["render_outlook", "spread_frame"]
 

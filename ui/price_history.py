@@ -10,7 +10,7 @@ import itertools
 import streamlit as st
 
 from pricing.versions import diff_tables
-from report.charts import price_history_chart
+from report.price_history_chart import price_history_chart
 from report.pricing import diff_list_markdown, rechecked_markdown
 from schema.names import number_name
 from ui.data import all_versions, history

@@ -22,7 +22,8 @@ from model.engine import estimate
 from model.result import EstimateOut, summarize
 from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import dump_profile, parse_profile_text, read_presets
-from report.words import fit_label, flip_sentence, option_name, verdict_sentence
+from report.option_words import fit_label, option_name
+from report.verdict_words import flip_sentence, verdict_sentence
 from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from model.columns import Columns, profiles_frame
 from model.engine import estimate
 from model.result import summarize
 from model.usage import Usage, workload
-from report.words import fit_reasons
+from report.option_words import fit_reasons
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import profiles
