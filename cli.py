@@ -71,56 +71,71 @@ def _draw_options(command: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    """`tco` and its subcommands, each with its options."""
     parser = argparse.ArgumentParser(prog="tco", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="data directory (default: the bundled data/)")
     commands = parser.add_subparsers(dest="command", required=True)
+    _compare_parser(commands)
+    _report_parser(commands)
+    _profile_parsers(commands)
+    _pricing_parsers(commands)
+    return parser
 
-    compare = commands.add_parser("compare", help="cost of every option for a workload profile")
-    given = compare.add_mutually_exclusive_group(required=True)
+
+def _compare_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tco compare`: a profile, an account or a scenario set; the format, the outlook, the answers."""
+    command = commands.add_parser("compare", help="cost of every option for a workload profile")
+    given = command.add_mutually_exclusive_group(required=True)
     given.add_argument("--profile", type=Path, help="workload profile YAML (see data/profiles/)")
     given.add_argument("--scenarios", type=Path, help="a scenario set YAML: 2 to 6 named scenarios side by side")
-    compare.add_argument(
+    command.add_argument(
         "--pricing-date", type=date, default=None, help="use the price tables in force on this date (default: today)"
     )
-    compare.add_argument(
+    command.add_argument(
         "--format", choices=("table", "json", "md", "csv"), default="table", help="csv: with --scenarios only"
     )
-    compare.add_argument(
+    command.add_argument(
         "--outlook",
         action="store_true",
         help="add how sure (Monte Carlo P10/P50/P90, the chance each option is cheapest, what moves "
         "the gap) and the multi-year path with migration",
     )
-    compare.add_argument(
+    command.add_argument(
         "--answer",
         action="append",
         default=[],
         metavar="QUESTION=ANSWER",
         help="an answer to the checklist (repeatable): the options it sets aside leave the verdict",
     )
-    _draw_options(compare)
+    _draw_options(command)
 
-    report = commands.add_parser("report", help="write the full report for a workload profile")
-    source = report.add_mutually_exclusive_group(required=True)
+
+def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tco report`: a profile, an account or a scenario set; the format, the file, the axis, the answers."""
+    command = commands.add_parser("report", help="write the full report for a workload profile")
+    source = command.add_mutually_exclusive_group(required=True)
     source.add_argument("--profile", type=Path, help="workload profile YAML")
     source.add_argument(
         "--scenarios",
         type=Path,
         help="a scenario set YAML: the report covers its first scenario in full and adds the set side by side",
     )
-    report.add_argument("--format", choices=("md", "html", "pdf", "json", "csv"), required=True)
-    report.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for standard output)")
-    report.add_argument("--pricing-date", type=date, default=None)
-    report.add_argument("--axis", default="steps_per_run", help="second crossover axis: a numeric profile field")
-    report.add_argument(
+    command.add_argument("--format", choices=("md", "html", "pdf", "json", "csv"), required=True)
+    command.add_argument("-o", "--output", type=Path, required=True, help="file to write ('-' for standard output)")
+    command.add_argument("--pricing-date", type=date, default=None)
+    command.add_argument("--axis", default="steps_per_run", help="second crossover axis: a numeric profile field")
+    command.add_argument(
         "--answer",
         action="append",
         default=[],
         metavar="QUESTION=ANSWER",
         help="an answer to the checklist (repeatable): the options it sets aside leave the verdict",
     )
-    _draw_options(report)
+    _draw_options(command)
 
+
+def _profile_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tco profile from-…`: one subcommand per importer of a vendor's exported runs."""
     profile = commands.add_parser("profile", help="derive a workload profile from a team's own runs")
     profile_commands = profile.add_subparsers(dest="profile_command", required=True)
     from pricing.vendors import IMPORTERS
@@ -148,57 +163,70 @@ def _parser() -> argparse.ArgumentParser:
             "-o", "--output", type=Path, default=None, help="write the profile here (default: standard output)"
         )
 
+
+def _pricing_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tco pricing …`: the subcommands that work on the pricing tables."""
     pricing = commands.add_parser("pricing", help="work on the pricing tables")
     pricing_commands = pricing.add_subparsers(dest="pricing_command", required=True)
-    validate = pricing_commands.add_parser("validate", help="check pricing tables (default: all of them)")
-    validate.add_argument("paths", nargs="*", type=Path)
-    validate.add_argument("--today", type=date, default=None, help=argparse.SUPPRESS)
-    diff = pricing_commands.add_parser(
+
+    command = pricing_commands.add_parser("validate", help="check pricing tables (default: all of them)")
+    command.add_argument("paths", nargs="*", type=Path)
+    command.add_argument("--today", type=date, default=None, help=argparse.SUPPRESS)
+
+    command = pricing_commands.add_parser(
         "diff",
         help="Markdown table of every number that changed between two table versions",
         description="Two files; one file (against the previous version of its table); or a table id "
         "and two dates (the versions in force then).",
     )
-    diff.add_argument("items", nargs="+", metavar="FILE|TABLE_ID|DATE")
-    impact = pricing_commands.add_parser(
+    command.add_argument("items", nargs="+", metavar="FILE|TABLE_ID|DATE")
+
+    command = pricing_commands.add_parser(
         "impact", help="how the monthly cost of the preset profiles changes between two pricing dates"
     )
-    impact.add_argument(
+    command.add_argument(
         "--from", dest="before", type=date, default=None, metavar="DATE", help="the earlier pricing date (with --to)"
     )
-    impact.add_argument(
+    command.add_argument(
         "--to", dest="after", type=date, default=None, metavar="DATE", help="the later pricing date (with --from)"
     )
-    impact.add_argument(
+    command.add_argument(
         "--against",
         type=Path,
         default=None,
         metavar="DIR",
         help="instead of two dates: another data directory (a base branch's data/), priced on --on",
     )
-    impact.add_argument(
+    command.add_argument(
         "--on",
         type=date,
         default=None,
         metavar="DATE",
         help="with --against: the pricing date for both (default: today)",
     )
-    impact.add_argument("--profile", type=Path, action="append", default=[], help="another profile (repeatable)")
-    impact.add_argument("--no-presets", action="store_true", help="only the --profile files")
-    stale = pricing_commands.add_parser("stale", help="tables past their re-verification cadence (exit 1 when any is)")
-    stale.add_argument("--today", type=date, default=None, help="the day to judge on (default: today)")
-    show = pricing_commands.add_parser(
+    command.add_argument("--profile", type=Path, action="append", default=[], help="another profile (repeatable)")
+    command.add_argument("--no-presets", action="store_true", help="only the --profile files")
+
+    command = pricing_commands.add_parser(
+        "stale", help="tables past their re-verification cadence (exit 1 when any is)"
+    )
+    command.add_argument("--today", type=date, default=None, help="the day to judge on (default: today)")
+
+    command = pricing_commands.add_parser(
         "show", help="an option's price ids, plans with their features, and add-ons (what a profile may name)"
     )
-    show.add_argument("option", metavar="OPTION_ID")
-    show.add_argument("--on", type=date, default=None, metavar="DATE", help="the table in force then (default: today)")
-    schema = pricing_commands.add_parser("schema", help="write the JSON Schemas to data/schema/")
-    schema.add_argument("--out", type=Path, default=None)
-    readme = pricing_commands.add_parser(
+    command.add_argument("option", metavar="OPTION_ID")
+    command.add_argument(
+        "--on", type=date, default=None, metavar="DATE", help="the table in force then (default: today)"
+    )
+
+    command = pricing_commands.add_parser("schema", help="write the JSON Schemas to data/schema/")
+    command.add_argument("--out", type=Path, default=None)
+
+    command = pricing_commands.add_parser(
         "readme", help="rewrite the README's tables of the options and sandbox services from the data"
     )
-    readme.add_argument("--file", type=Path, default=Path("README.md"), help="the README to rewrite")
-    return parser
+    command.add_argument("--file", type=Path, default=Path("README.md"), help="the README to rewrite")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
