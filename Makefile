@@ -87,7 +87,7 @@ $(UV):
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
-	$(BIN)/python -m compileall -q app.py cli.py schema model pricing report ui
+	$(BIN)/python -m compileall -q app.py cli.py schema model pricing report ui commands
 	touch $@
 
 clean:  ## remove .tools, .venv and the caches

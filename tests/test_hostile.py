@@ -735,7 +735,7 @@ def test_a_link_streamlit_would_ignore_is_never_offered():
 def test_exports_are_bounded_all_together(tmp_path, capsys, monkeypatch):
     """The export bound was per file: ten 190 MB histories peaked at 2.2 GB. It is now of all the
     files of one command together, and of how many files there are."""
-    import cli
+    from commands import profile
     from pricing import yamlio
 
     monkeypatch.setattr(yamlio, "EXPORT_BYTES", 3_000)  # the bound, scaled down to files of 1 KB
@@ -747,7 +747,7 @@ def test_exports_are_bounded_all_together(tmp_path, capsys, monkeypatch):
         paths.append(str(path))
     code, _, err = run(["profile", "from-trigger-runs", *paths, "--monthly-runs", "10"], capsys)
     refused(code, err, "runs2.json", "the exports together pass 3,000 bytes")  # 3 x 1,013 bytes
-    monkeypatch.setattr(cli, "MAX_EXPORT_FILES", 3)
+    monkeypatch.setattr(profile, "MAX_EXPORT_FILES", 3)
     code, _, err = run(["profile", "from-trigger-runs", *paths, "--monthly-runs", "10"], capsys)
     refused(code, err, "4 files; at most 3 exports at once")
 

@@ -314,7 +314,7 @@ def test_each_limit_says_how_long_into_the_run_it_is_passed(book):
     """Steps are read with the time they come at: the run's wall time spread over its steps."""
     from model.engine import estimate
     from model.result import summarize
-    from report.document import crossed_at
+    from report.limits import crossed_at
     from report.words import elapsed as format_elapsed
     from report.words import say
 
@@ -387,7 +387,7 @@ def test_a_wait_only_some_runs_have_is_not_spread_over_every_run(book):
     time into the run at which a limit is passed is then a run's that does not wait, and says so."""
     from model.engine import estimate
     from model.result import summarize
-    from report.document import crossed_at
+    from report.limits import crossed_at
     from report.words import say
 
     profile = PRESETS["deep-research"]

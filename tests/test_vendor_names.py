@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKED = [
     ROOT / "app.py",
     ROOT / "cli.py",
+    *sorted((ROOT / "commands").rglob("*.py")),
     *sorted((ROOT / "ui").rglob("*.py")),
     *sorted((ROOT / "report").rglob("*.py")),
     *sorted((ROOT / "report").rglob("*.j2")),

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import Analysis
-from report.document import crossed_at, format_measure, limit_status, warned_from
+from report.limits import crossed_at, format_measure, limit_status, warned_from
 from report.option_words import fit_label, fit_reasons, option_name
 from report.words import say, sentence
 from ui.data import limit_panel_specs
