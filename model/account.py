@@ -6,7 +6,7 @@ One bill for the account. The agents are rows of one frame sharing an `ACCOUNT` 
 quantity an option's prices are a function of (metered usage, the runs holding a slot at the peak,
 the rate a cap or a fixed service bounds, the machines the workers need, the object store) is the
 sum over the account's agents before any allowance, credit, tier, plan or cap applies
-(`model.usage.Workload.pooled`); a plan fee, a self-hosted platform and the operations effort are
+(`model.workload.Workload.pooled`); a plan fee, a self-hosted platform and the operations effort are
 paid once. Each row then carries the whole account's bill. What each agent's run can and cannot
 do stays its own: an option whose limits rule out one agent's run is ruled out for the account.
 
@@ -30,7 +30,7 @@ from model.columns import profiles_frame
 from model.engine import Estimate, OptionEstimate, estimate
 from model.findings import Finding
 from model.fit import STATUSES, WORKAROUND
-from model.usage import ACCOUNT
+from model.workload import ACCOUNT
 from schema.profile import WorkloadProfile
 from schema.tables import PriceBook
 

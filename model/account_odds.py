@@ -23,7 +23,7 @@ from model.columns import profiles_frame
 from model.engine import estimate
 from model.strategy import Path
 from model.uncertainty import DEFAULT_SEED, Input, MonteCarlo, draw, inputs, spread_of
-from model.usage import ACCOUNT
+from model.workload import ACCOUNT
 from schema.numbers import Sampled
 from schema.profile import WorkloadProfile
 from schema.tables import PriceBook

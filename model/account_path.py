@@ -17,7 +17,7 @@ import pandas as pd
 from model.columns import profiles_frame
 from model.engine import estimate
 from model.strategy import GROWTH_RATES, Path, efforts, strategies_of, volumes
-from model.usage import ACCOUNT
+from model.workload import ACCOUNT
 from schema.profile import WorkloadProfile
 from schema.tables import PriceBook
 

@@ -26,7 +26,8 @@ from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill, machine_names
 from model.meters import price_option
 from model.sandbox import SandboxBill, price_sandboxes
 from model.tokens import TokenBill, price_tokens
-from model.usage import Usage, Workload, workload
+from model.usage import Usage
+from model.workload import Workload, workload
 from schema.numbers import Pick, Sampled, Scenario
 from schema.profile import WorkloadProfile
 from schema.tables import PriceBook, PriceTable

@@ -30,7 +30,8 @@ import numpy.typing as npt
 
 from model.billing import Array, Bools, repeated
 from model.limits import LimitProjection, project_limits
-from model.usage import Usage, Workload, workload
+from model.usage import Usage
+from model.workload import Workload, workload
 from schema.meters import Design
 from schema.numbers import Pick
 from schema.tables import PriceTable

@@ -41,7 +41,8 @@ from model.units import (
     in_base_unit,
     price_unit_parts,
 )
-from model.usage import Usage, Workload
+from model.usage import Usage
+from model.workload import Workload
 from schema.meters import Meter
 from schema.numbers import Number, Pick, Tiered
 from schema.plans import FEATURES, SUPPORT_LEVELS, Plan

@@ -26,7 +26,7 @@ import numpy.typing as npt
 from model.billing import Array
 from model.columns import column
 from model.lines import Rates
-from model.usage import Workload
+from model.workload import Workload
 from schema.plans import Plan
 from schema.profile import ProfileError
 from schema.tables import PriceBook, PriceTable

@@ -11,8 +11,8 @@ from model.axes import compared
 from model.columns import profiles_frame
 from model.engine import estimate
 from model.result import EstimateOut, summarize
-from model.usage import ACCOUNT
 from model.verdict import verdict
+from model.workload import ACCOUNT
 from schema.profile import WorkloadProfile
 from schema.tables import PriceBook
 

@@ -142,7 +142,7 @@ def test_the_peak_is_never_more_than_a_day_s_runs_and_those_still_open_from_earl
     one of the day's runs is executing (98.6 a day at 3,000 a month), and the earlier days' runs are
     done (each takes 10 hours of a 24-hour day). Before, the peak was 135.6."""
     from model.columns import Columns, profiles_frame
-    from model.usage import workload
+    from model.workload import workload
     from schema.profile import WorkloadProfile
 
     p = WorkloadProfile(monthly_runs=3000, steps_per_run=10, step_seconds=3600, peak_window_hours=1)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from model.columns import Columns, profiles_frame
 from model.history import history_of
-from model.usage import Usage, workload
+from model.usage import Usage
+from model.workload import workload
 from tests.agents import agent
 from tests.vendors.contract import newest_book
 

@@ -34,7 +34,7 @@ def express_gb_hours(u: Usage) -> Array:
 
     >>> from model.columns import Columns, profiles_frame
     >>> from schema.profile import WorkloadProfile
-    >>> from model.usage import workload
+    >>> from model.workload import workload
     >>> from pricing.load import read_pricebook
     >>> import datetime as dt
     >>> table = read_pricebook(on=dt.date(2026, 11, 28)).table("aws/step-functions-express")

@@ -626,7 +626,8 @@ def checkpoints_check(derived: DerivedProfile, book: Any) -> str | None:
     """The engine's checkpoints a run for the derived profile (`dbos/conductor`) against the rows
     the runs wrote; None if no such table is in force."""
     from model.columns import Columns, profiles_frame
-    from model.usage import Usage, workload
+    from model.usage import Usage
+    from model.workload import workload
 
     table = next((t for t in book.options() if t.id == OPTION), None)
     if table is None:

@@ -873,7 +873,8 @@ def actions_check(derived: DerivedProfile, book: Any) -> str | None:
     """The engine's actions a run for the derived profile (`restate/cloud`) against the commands the
     runs journaled; None if no such table is in force."""
     from model.columns import Columns, profiles_frame
-    from model.usage import Usage, workload
+    from model.usage import Usage
+    from model.workload import workload
 
     table = next((t for t in book.options() if t.id == OPTION), None)
     if table is None:

@@ -674,7 +674,8 @@ def transitions_check(derived: DerivedProfile, book: Any) -> str | None:
     """The engine's state transitions a run for the derived profile against the histories' own (states
     entered and retries); None without the table."""
     from model.columns import Columns, profiles_frame
-    from model.usage import Usage, workload
+    from model.usage import Usage
+    from model.workload import workload
 
     table = getattr(book, "tables", {}).get(OPTION)
     if table is None or "transitions" not in table.quantities or table.quantities["transitions"].per_run is None:

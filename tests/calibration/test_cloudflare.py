@@ -21,7 +21,8 @@ import pytest
 from model.columns import Columns, profiles_frame
 from model.engine import estimate
 from model.units import BYTES_PER_KB
-from model.usage import Usage, workload
+from model.usage import Usage
+from model.workload import workload
 from pricing.load import read_pricebook
 from schema.profile import WorkloadProfile
 from tests.agents import agent

@@ -13,7 +13,8 @@ from temporalio.api.history.v1 import History
 from cli import main
 from model.columns import Columns, profiles_frame
 from model.history import history_of
-from model.usage import Usage, workload
+from model.usage import Usage
+from model.workload import workload
 from pricing.load import PricingError, read_pricebook
 from pricing.profiles import read_profile
 from pricing.vendors.temporal_history import derive_profile, read_history

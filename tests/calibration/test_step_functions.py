@@ -42,7 +42,8 @@ from model.columns import Columns, profiles_frame
 from model.engine import estimate
 from model.history import history_of
 from model.limits import project_limits
-from model.usage import Usage, workload
+from model.usage import Usage
+from model.workload import workload
 from pricing.load import read_pricebook
 from schema.profile import WorkloadProfile
 from tests.agents import agent

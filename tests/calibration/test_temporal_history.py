@@ -10,7 +10,8 @@ import pytest
 from model.columns import Columns, profiles_frame
 from model.history import history_of
 from model.units import BYTES_PER_KB
-from model.usage import Usage, workload
+from model.usage import Usage
+from model.workload import workload
 from pricing.load import read_pricebook
 from schema.inputs import StepKind
 from tests.agents import agent
@@ -173,7 +174,8 @@ def test_heartbeats_that_reach_the_server_match_the_engine(temporal):
     """Counted where they arrive: the frontend's RecordActivityTaskHeartbeat requests (its metrics)."""
     import asyncio
 
-    from model.usage import Usage, workload
+    from model.usage import Usage
+    from model.workload import workload
 
     received = asyncio.run(
         run_beats_async(temporal.address, BEATS, lambda: temporal.requests("RecordActivityTaskHeartbeat"))
@@ -207,7 +209,8 @@ def test_continue_as_new_segments_match_the_server(temporal):
     the first restart within a step (the server suggests it at the next workflow task)."""
     import asyncio
 
-    from model.usage import Usage, workload
+    from model.usage import Usage
+    from model.workload import workload
 
     chains = asyncio.run(run_long_async(temporal.address, LONG))
     profiles = [

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from model.columns import Columns, profiles_frame
 from model.engine import estimate
 from model.result import summarize
-from model.usage import Usage, workload
+from model.usage import Usage
+from model.workload import workload
 from report.words import say
 from schema.profile import WorkloadProfile
 from tests.agents import agent

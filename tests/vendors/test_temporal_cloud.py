@@ -17,7 +17,8 @@ from model.history import history_of
 from model.meters import charge
 from model.result import summarize
 from model.units import BYTES_PER_KB, BYTES_PER_MB
-from model.usage import Usage, workload
+from model.usage import Usage
+from model.workload import workload
 from pricing.load import list_table_files, read_pricebook, read_table
 from pricing.profiles import read_presets
 from report.words import money

@@ -11,7 +11,8 @@ import pytest
 from model.columns import Columns, profiles_frame
 from model.engine import estimate
 from model.result import summarize
-from model.usage import Usage, workload
+from model.usage import Usage
+from model.workload import workload
 from report.words import say
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
