@@ -13,8 +13,11 @@ from model.account import AccountEstimate
 from model.fit import design_names
 from model.meters import plan_name
 from model.outlook import path_out_of
-from model.result import PathOut, SandboxOut, TableRef, TokensOut, sandbox_out, tokens_out
+from model.outlook_out import PathOut
+from model.provenance_out import TableRef
+from model.sandbox_out import SandboxOut, sandbox_out
 from model.strategy import Path
+from model.tokens_out import TokensOut, tokens_out
 from model.uncertainty import MonteCarlo
 from schema.profile import WorkloadProfile
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from model.axes import AXES, value_of_field
 from model.crossover import Crossover, grid
-from model.result import (
+from model.outlook_out import (
     CrossoverSpreadOut,
     GrowthOut,
     InputOut,

@@ -29,16 +29,10 @@ import numpy as np
 from model.checklist import Leaning, OpenQuestion
 from model.crossover import OPS_BOUNDS, OPS_PREFIX, all_crossovers
 from model.findings import Finding
-from model.result import (
-    EstimateOut,
-    FlipOut,
-    HorizonOut,
-    LeaningOut,
-    OptionOut,
-    QuestionOut,
-    VerdictOut,
-    finding_out,
-)
+from model.findings_out import finding_out
+from model.option_out import OptionOut
+from model.result import EstimateOut
+from model.verdict_out import FlipOut, HorizonOut, LeaningOut, QuestionOut, VerdictOut
 from schema.profile import WorkloadProfile
 from schema.tables import PriceBook
 

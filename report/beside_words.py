@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from model.result import EstimateOut, OptionOut, TokenRateOut
+from model.option_out import OptionOut
+from model.result import EstimateOut
+from model.tokens_out import TokenRateOut
 from model.verdict import Verdict
 from report.option_words import checked_text, option_name, option_names
 from report.words import elapsed, many, money, number

@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from tabulate import tabulate
 
-from model.result import ComponentOut, EstimateOut, FeatureOut, FindingOut, HistoryOut, OptionOut
+from model.findings_out import FindingOut
+from model.limits_out import HistoryOut
+from model.option_out import ComponentOut, FeatureOut, OptionOut
+from model.result import EstimateOut
 from model.units import price_unit_parts
 from model.verdict import Verdict, verdict_out
 

@@ -4,7 +4,8 @@ recorded history."""
 
 from __future__ import annotations
 
-from model.result import EstimateOut, HistoryOut, LimitOut
+from model.limits_out import HistoryOut, LimitOut
+from model.result import EstimateOut
 from model.sweep import STEP_MEASURES
 from model.units import BYTES_PER_GB, BYTES_PER_KB, BYTES_PER_MB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 from report.compare import format_quantity, ranked

@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from model.result import EstimateOut, OptionOut, TableRef
+from model.option_out import OptionOut
+from model.provenance_out import TableRef
+from model.result import EstimateOut
 from report.words import money, number, say
 
 __all__ = ["checked_text", "fit_label", "fit_reasons", "option_name", "option_names", "plan_reason"]

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from model.analysis import Analysis
-from model.result import finding_out
+from model.findings_out import finding_out
 from report.compare import ranked
 from report.option_words import checked_text, fit_label, fit_reasons, option_name
 from report.outlook_words import (

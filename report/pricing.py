@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 from tabulate import tabulate
 
-from model.result import features_of
+from model.option_out import features_of
 from model.units import ROUNDING, SECONDS_PER_DAY, SECONDS_PER_HOUR, in_base_unit
 from pricing.checks import Staleness
 from pricing.provenance import NumberRow

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from model.result import EstimateOut, OptionOut
+from model.option_out import OptionOut
+from model.result import EstimateOut
 from model.verdict import Flip, Verdict
 from report.beside_words import beside_sentence, beside_warnings
 from report.option_words import checked_text, fit_reasons, option_name, option_names

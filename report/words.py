@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from model.findings import Finding
-from model.result import FindingOut
+from model.findings_out import FindingOut
 
 __all__ = [
     "FEATURE_NAMES",
@@ -311,6 +311,6 @@ def many(value: float) -> str:
 
 def finding_text(finding: Finding) -> FindingOut:
     """An engine finding as the contract carries it, for `say`."""
-    from model.result import finding_out
+    from model.findings_out import finding_out
 
     return finding_out(finding)

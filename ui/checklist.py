@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from model.analysis import Analysis
-from model.result import OptionOut
+from model.option_out import OptionOut
 from report.compare import ranked
 from report.option_words import option_name
 from report.text import escape

@@ -11,7 +11,7 @@ import streamlit as st
 
 from model.analysis import AXES, Analysis, Headline
 from model.crossover import Crossover
-from model.result import OptionOut
+from model.option_out import OptionOut
 from report.beside_words import beside_lines, beside_sentence, beside_warnings, whole_cost
 from report.breakdown_chart import breakdown_frame
 from report.compare import (
