@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from model.account import AccountEstimate
 from model.fit import design_names
-from model.meters import plan_name
+from model.option_bill import plan_name
 from model.outlook import path_out_of
 from model.result import PathOut, SandboxOut, TableRef, TokensOut, sandbox_out, tokens_out
 from model.strategy import Path
