@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict
 
 from model.account import AccountEstimate
 from model.fit import design_names
-from model.option_bill import plan_name
 from model.outlook import path_out_of
+from model.plan_choice import plan_name
 from model.result import PathOut, SandboxOut, TableRef, TokensOut, sandbox_out, tokens_out
 from model.strategy import Path
 from model.uncertainty import MonteCarlo

@@ -21,7 +21,7 @@ from model.fit import design_names
 from model.limits import LimitProjection
 from model.lines import Line, PriceRef
 from model.llm_prices import TokenPrice
-from model.option_bill import plan_name
+from model.plan_choice import plan_name
 from model.sandbox import price
 from model.tokens import rerun_share
 from model.units import BYTES_PER_MB

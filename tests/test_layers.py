@@ -32,6 +32,7 @@ def test_no_dollar_literal_in_the_engine():
                 "people.py",
                 "overrides.py",
                 "option_bill.py",
+                "plan_choice.py",
                 "lines.py",
                 "limits.py",
             )
