@@ -13,7 +13,8 @@ import platform
 
 from timing import best
 
-from model.analysis import analyse, compared
+from model.analysis import analyse
+from model.axes import compared
 from model.engine import estimate
 from model.outlook import outlook
 from model.strategy import path

@@ -93,7 +93,7 @@ def compare(args: argparse.Namespace) -> int:
     head = headline_of(profile, book, criteria=criteria, answers=answers, draws=args.draws, seed=args.seed)
     result = with_verdict(head.result, head.verdict)
     if args.outlook:
-        from model.analysis import compared
+        from model.axes import compared
         from model.outlook import outlook
         from model.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
         from report.compare import with_outlook

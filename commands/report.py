@@ -15,7 +15,8 @@ __all__ = ["report"]
 
 
 def report(args: argparse.Namespace) -> int:
-    from model.analysis import AXES, analyse
+    from model.analysis import analyse
+    from model.axes import AXES
     from model.uncertainty import DEFAULT_SEED
     from pricing.load import read_criteria, read_pricebook
     from report.builders import build

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 from model.account import AccountEstimate
 from model.fit import design_names
-from model.meters import plan_name
 from model.outlook import path_out_of
 from model.outlook_out import PathOut
+from model.plan_choice import plan_name
 from model.provenance_out import TableRef
 from model.sandbox_out import SandboxOut, sandbox_out
 from model.strategy import Path

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from model.account_out import AccountEstimateOut
-from model.axes import AXES, Axis, compared, value_of, value_of_field
+from model.axes import AXES, compared, value_of
 from model.checklist import Leaning, OpenQuestion, leanings, open_questions, set_aside
 from model.crossover import Crossover, all_crossovers, grid
 from model.engine import estimate
@@ -36,9 +36,7 @@ if TYPE_CHECKING:
     from model.uncertainty import MonteCarlo
 
 __all__ = [
-    "AXES",
     "Analysis",
-    "Axis",
     "Checklist",
     "Headline",
     "Sweeps",
@@ -46,12 +44,9 @@ __all__ = [
     "assemble",
     "axis_values",
     "checklist_of",
-    "compared",
     "headline_of",
     "priced",
     "sweeps_of",
-    "value_of",
-    "value_of_field",
 ]
 
 CURVE_POINTS = 161

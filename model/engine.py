@@ -23,7 +23,7 @@ from model.fit import FITS, NOT_PUBLIC, RULED_OUT, WORKAROUND, Choice, candidate
 from model.history import HistoryProjection, history_of
 from model.limits import LimitProjection, project_limits
 from model.lines import HOSTING_TABLE, PEOPLE_TABLE, OptionBill, machine_names
-from model.meters import price_option
+from model.option_bill import price_option
 from model.sandbox import SandboxBill, price_sandboxes
 from model.tokens import TokenBill, price_tokens
 from model.usage import Usage

@@ -13,7 +13,7 @@ from model.engine import Estimate, OptionEstimate
 from model.findings_out import OUT_CONFIG, FindingOut, finding_out
 from model.fit import design_names
 from model.limits_out import LimitOut, finite, limit_out, limit_values
-from model.meters import plan_name
+from model.plan_choice import plan_name
 from model.usage import Usage
 
 __all__ = ["FitOut", "fit_out"]

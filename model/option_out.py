@@ -15,7 +15,7 @@ from model.findings_out import OUT_CONFIG, FindingOut, finding_out
 from model.fit_out import FitOut, fit_out
 from model.limits_out import HistoryOut, LimitOut, RestartOut, finite, limit_out, limit_warnings, restart_out
 from model.lines import Line
-from model.meters import plan_name
+from model.plan_choice import plan_name
 from model.provenance_out import ProvenanceOut, TableRef, provenance
 from model.usage import Usage
 from schema.plans import PlanFeatures

@@ -3,7 +3,8 @@ along the second axis chosen, with where each crossover lies over the Monte Carl
 
 from __future__ import annotations
 
-from model.analysis import AXES, Analysis
+from model.analysis import Analysis
+from model.axes import AXES
 from model.crossover import Crossover
 from report.curve_chart import crossing_at
 from report.outlook_words import crossover_sentences

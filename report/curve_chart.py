@@ -12,7 +12,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from model.analysis import AXES, Analysis, value_of
+from model.analysis import Analysis
+from model.axes import AXES, value_of
 from model.crossover import Crossover
 from report.charts import (
     SCREEN_AUTOSIZE,

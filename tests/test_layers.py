@@ -19,7 +19,23 @@ def test_no_dollar_literal_in_the_engine():
         *(ROOT / "model" / "vendors").glob("*.py"),
         *(
             ROOT / "model" / n
-            for n in ("billing.py", "engine.py", "history.py", "usage.py", "meters.py", "lines.py", "limits.py")
+            for n in (
+                "billing.py",
+                "engine.py",
+                "history.py",
+                "usage.py",
+                "meters.py",
+                "addons.py",
+                "features.py",
+                "plan_lines.py",
+                "infrastructure.py",
+                "people.py",
+                "overrides.py",
+                "option_bill.py",
+                "plan_choice.py",
+                "lines.py",
+                "limits.py",
+            )
         ),
     ]
     for path in billing:

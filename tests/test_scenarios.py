@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from cli import main
-from model.analysis import compared
+from model.axes import compared
 from model.engine import estimate
 from model.result import summarize
 from model.scenarios import compare_scenarios
@@ -412,7 +412,7 @@ def _frame_of(at, scenario):
 
 
 def _engine(profile):
-    from model.analysis import compared
+    from model.axes import compared
 
     book = _today_book()
     return {option_name(o): o.monthly_usd for o in summarize(estimate(profile, book, compared(profile, book))).options}

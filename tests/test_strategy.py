@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.analysis import compared
+from model.axes import compared
 from model.engine import estimate
 from model.lines import PEOPLE_TABLE
 from model.strategy import GROWTH_RATES, MOST_RUNS, PATH_DRAWS, Path, _totals, efforts, path, volumes

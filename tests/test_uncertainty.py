@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.analysis import compared
+from model.axes import compared
 from model.columns import profiles_frame
 from model.engine import estimate
 from model.uncertainty import (

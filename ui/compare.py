@@ -9,7 +9,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from model.analysis import AXES, Analysis, Headline
+from model.analysis import Analysis, Headline
+from model.axes import AXES
 from model.crossover import Crossover
 from model.option_out import OptionOut
 from report.beside_words import beside_lines, beside_sentence, beside_warnings, whole_cost

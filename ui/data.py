@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from model.account_out import AccountEstimateOut
-from model.analysis import Analysis, Headline, Sweeps, assemble, compared, headline_of, priced, sweeps_of
+from model.analysis import Analysis, Headline, Sweeps, assemble, headline_of, priced, sweeps_of
+from model.axes import compared
 from model.impact import costs_by_date
 from model.lines import HOSTING_TABLE, machine_names
 from model.llm_prices import model_refs

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from model.analysis import AXES
+from model.axes import AXES
 from pricing.profiles import OptionTerms
 from schema.criteria import Criteria
 from schema.inputs import FieldRange, PathInputs, PlanRequirements, StepKind, TeamInputs, field_title

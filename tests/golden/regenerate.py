@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.analysis import compared, headline_of
+from model.analysis import headline_of
+from model.axes import compared
 from model.outlook import outlook
 from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import read_presets

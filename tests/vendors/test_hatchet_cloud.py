@@ -240,7 +240,7 @@ def test_low_and_high_reflect_the_plus_or_minus_20_percent():
 def test_team_and_scale_fees_range_with_their_scenario():
     """Priced at the low and high ends, a plan's bill is its fee's end plus the task runs at the
     price's end (shown beside the chosen plan, whichever wins)."""
-    from model.meters import price_option
+    from model.option_bill import price_option
 
     p = agent(monthly_runs=100_000, steps_per_run=30)
     work = estimate(p, BOOK, [OPTION]).work
