@@ -10,7 +10,7 @@
     tco pricing impact --from DATE --to DATE | --against DIR [--on DATE]  [--profile FILE ...]
     tco pricing stale [--today DATE]
     tco pricing schema [--out DIR]
-    tco pricing readme [--file README.md]
+    tco pricing readme [--file README.md] [--contributing CONTRIBUTING.md]
     tco pricing show OPTION_ID [--on DATE]
 
 Exit status: 0 ok; 1 pricing data failed validation (or, for `stale`, some table is overdue for
@@ -224,9 +224,14 @@ def _pricing_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     command.add_argument("--out", type=Path, default=None)
 
     command = pricing_commands.add_parser(
-        "readme", help="rewrite the README's tables of the options and sandbox services from the data"
+        "readme",
+        help="rewrite the README's tables of the options and sandbox services, and CONTRIBUTING's quarterly "
+        "re-check table, from the data",
     )
     command.add_argument("--file", type=Path, default=Path("README.md"), help="the README to rewrite")
+    command.add_argument(
+        "--contributing", type=Path, default=Path("CONTRIBUTING.md"), help="the contributing guide to rewrite"
+    )
 
 
 def run(argv: Sequence[str] | None = None) -> int:

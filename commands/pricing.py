@@ -1,6 +1,6 @@
 """`tco pricing`: work on the pricing tables: validate them, diff two versions, the effect of a
 change on the profiles, the tables overdue for a re-check, one option's table, the JSON Schemas and
-the README's tables of the data."""
+the documents' tables of the data (the README's, CONTRIBUTING's)."""
 
 from __future__ import annotations
 
@@ -222,14 +222,16 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def readme(args: argparse.Namespace) -> int:
-    from pricing.readme import readme_blocks, rewritten
+    """The README's tables of the options and sandboxes, and CONTRIBUTING's quarterly table."""
+    from pricing.readme import contributing_blocks, readme_blocks, rewritten
 
-    text = args.file.read_text(encoding="utf-8")
-    try:
-        new = rewritten(text, readme_blocks(args.data))
-    except ValueError as exc:
-        raise CliError(f"{args.file}: {exc}") from None
-    if new != text:
-        args.file.write_text(new, encoding="utf-8")
-    print(f"{args.file}: {'rewritten' if new != text else 'already current'}")
+    for path, blocks in ((args.file, readme_blocks), (args.contributing, contributing_blocks)):
+        text = path.read_text(encoding="utf-8")
+        try:
+            new = rewritten(text, blocks(args.data))
+        except ValueError as exc:
+            raise CliError(f"{path}: {exc}") from None
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+        print(f"{path}: {'rewritten' if new != text else 'already current'}")
     return EXIT_OK

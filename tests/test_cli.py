@@ -308,3 +308,23 @@ def test_a_csv_report_of_an_account_lists_its_bills_and_each_agent_s_share(capsy
         mine = [float(r["cost_usd"]) for r in shares if r["option"] == option]
         assert sum(mine) == pytest.approx(float(bill["cost_usd"]), rel=1e-9), option
     assert all(r["option_p10_usd"] == "" for r in shares)
+
+
+def test_pricing_readme_writes_both_documents_tables(capsys, tmp_path):
+    """`tco pricing readme` fills the README's and CONTRIBUTING's marked tables from the data, and a
+    second run finds them current."""
+    readme, contributing = tmp_path / "README.md", tmp_path / "CONTRIBUTING.md"
+    readme.write_text(
+        "# x\n<!-- options:start -->\n<!-- options:end -->\n<!-- sandboxes:start -->\n<!-- sandboxes:end -->\n"
+    )
+    contributing.write_text("# y\n<!-- recheck:start -->\n<!-- recheck:end -->\n")
+    args = ("pricing", "readme", "--file", str(readme), "--contributing", str(contributing))
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and out.count("rewritten") == 2
+    assert "| Table | Every | What to check | Where |" in contributing.read_text()
+    assert "| option | name |" in readme.read_text()
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and out.count("already current") == 2
+    contributing.write_text("# no markers\n")
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "recheck:start" in err
