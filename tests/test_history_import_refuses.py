@@ -112,8 +112,9 @@ def test_the_app_s_upload_says_why_and_keeps_the_form(case):
     from pricing.load import read_criteria
     from pricing.profiles import read_presets
     from tests.test_ui_state import _Upload
+    from ui.session import Session
     from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.state import Allowed
 
     edit, field = CASES[case]
     data = json.loads(HISTORY.read_text(encoding="utf-8"))

@@ -324,8 +324,9 @@ def test_the_app_reads_both_tables_dropped_at_once(presets):
     the derived fields, and say where each came from."""
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
+    from ui.session import Session
     from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.state import Allowed
 
     data = _spread_out(_coding())
     store: dict[str, Any] = {}

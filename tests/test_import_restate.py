@@ -364,8 +364,9 @@ def test_the_app_reads_the_journal_and_the_invocations_dropped_at_once(presets):
     entered (the importer needs them given), and the check is said."""
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
+    from ui.session import Session
     from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.state import Allowed
 
     store: dict[str, Any] = {}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("restate/cloud",)))

@@ -196,8 +196,9 @@ def test_the_importer_is_registered_and_recognizes_its_files():
 def test_the_app_takes_two_histories_at_once(presets):
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
+    from ui.session import Session
     from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.state import Allowed
 
     store: dict[str, Any] = {"field.monthly_runs": 500.0}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("aws/step-functions-standard",)))
@@ -370,8 +371,9 @@ def test_hostile_files_exit_2_naming_the_file_and_the_field(name, tmp_path, caps
 def test_the_app_names_a_hostile_upload(presets):
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
+    from ui.session import Session
     from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.state import Allowed
 
     store: dict[str, Any] = {"field.monthly_runs": 500.0}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("aws/step-functions-standard",)))

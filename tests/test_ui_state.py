@@ -13,7 +13,8 @@ from pricing.load import read_criteria
 from schema.inputs import TeamInputs
 from schema.profile import WorkloadProfile
 from tests.strategies import profiles
-from ui.state import STATE_VERSION, Allowed, UiState, decode, encode, second_axes
+from ui.link import decode, encode
+from ui.state import STATE_VERSION, Allowed, UiState, second_axes
 
 CRITERIA = read_criteria()
 
@@ -182,8 +183,8 @@ class _Upload:
     ],
 )
 def test_an_uploaded_profile_replaces_what_it_says_and_keeps_the_rest(presets, extra, kept, taken):
+    from ui.session import Session
     from ui.sidebar import _on_upload
-    from ui.state import Session
 
     store = {"team.engineer_cost": 250000.0, "need.seats": 7}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("temporal/cloud", "trigger.dev/cloud")))
@@ -198,8 +199,8 @@ def test_an_uploaded_profile_replaces_what_it_says_and_keeps_the_rest(presets, e
 def test_a_file_added_to_the_upload_box_is_read_alone(presets):
     """The box keeps what was dropped before: a second profile dropped is read by itself (not refused as
     two profiles at once), and a file taken out leaves the form as it is."""
+    from ui.session import Session
     from ui.sidebar import _on_upload
-    from ui.state import Session
 
     store: dict = {}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("temporal/cloud", "trigger.dev/cloud")))

@@ -32,29 +32,12 @@ from schema.tables import PriceBook
 from schema.text import NOT_ONE_LINE, look_alike_word, name_key
 from ui.data import machine_label
 from ui.export import slug
+from ui.link import BASE_SCENARIO, MAX_LINKED, changes_between, encode, profile_params, scenario_profile
+from ui.profile_parts import NEED, PATH, PATH_PARAMS, RANGE, WEEKS, YOURS, overrides_params, ranges_params
+from ui.session import Session
 from ui.sidebar import EMPTY, STEP_KIND_WORDS
 from ui.sidebar import _label as sidebar_label  # the sidebar's own words for each field
-from ui.state import (
-    BASE_SCENARIO,
-    MAX_LINKED,
-    NEED,
-    PATH,
-    PATH_PARAMS,
-    PROFILE_FIELDS,
-    RANGE,
-    WEEKS,
-    YOURS,
-    Allowed,
-    ScenarioLink,
-    Session,
-    UiState,
-    changes_between,
-    encode,
-    overrides_params,
-    profile_params,
-    ranges_params,
-    scenario_profile,
-)
+from ui.state import PROFILE_FIELDS, Allowed, ScenarioLink, UiState
 from ui.text import problems as problem_box
 
 __all__ = [
@@ -361,7 +344,7 @@ def _generic(key: str) -> Editable:
 
 
 def _shown(value: Any) -> str:
-    """A value as its link text (the inverse of what `ui.state.decode` reads)."""
+    """A value as its link text (the inverse of what `ui.link.decode` reads)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Enum):

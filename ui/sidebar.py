@@ -29,23 +29,11 @@ from schema.profile import (
 )
 from schema.tables import PriceBook
 from ui.data import machine_label
+from ui.edited import shown_value
 from ui.export import slug
-from ui.state import (
-    CONTRACT,
-    ENGINEER_COST,
-    NEED,
-    OPS,
-    PATH,
-    PROFILE_FIELDS,
-    RANGE,
-    YOURS,
-    Session,
-    each_bounds,
-    field_key,
-    shown_value,
-    team_bounds,
-    team_key,
-)
+from ui.profile_parts import ENGINEER_COST, NEED, OPS, PATH, RANGE, YOURS, each_bounds, team_bounds, team_key
+from ui.session import CONTRACT, Session
+from ui.state import PROFILE_FIELDS, field_key
 from ui.text import problems
 
 __all__ = ["render_sidebar"]
