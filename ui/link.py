@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from schema.criteria import Criteria
+from schema.inputs import TeamInputs
 from schema.profile import OPTIONAL_FIELDS, ProfileError, WorkloadProfile, parse_profile
 from schema.text import NOT_ONE_LINE, look_alike_word
 from ui.edited import edited_mark
@@ -94,12 +95,49 @@ def decode(
     allowed = allowed or Allowed()
     problems: list[Problem] = []
     data = migrate(params, problems)
+    preset = _preset(data, presets, problems)
+    base = presets[preset].model_dump()
+    overrides = _field_values(data, base, allowed, problems)
+    team = team_from(data, problems, allowed.options)
+    _buyer_and_options(data, base, allowed, problems)
+    extra = _ranges_and_path(data, base, problems)
+    profile = _profile(data, base, overrides, extra, team, problems)
+    view = _view(data, problems)
+    axis = _axis(data, problems)
+    pricing_date = _pricing_date(data, allowed, problems)
+    table = _table(data, allowed, problems)
+    answers = _answers(data, criteria, problems)
+    usable, base_name, agents = _linked(data, presets, criteria, allowed, problems)
+    return UiState(
+        preset=preset,
+        profile=profile,
+        view=view,
+        axis=axis,
+        pricing_date=pricing_date,
+        answers=answers,
+        table=table,
+        scenarios=tuple(usable),
+        base_name=base_name,
+        agents=tuple(agents),
+    ), problems
+
+
+def _preset(data: Mapping[str, str], presets: Mapping[str, WorkloadProfile], problems: list[Problem]) -> str:
+    """The preset the link names; one the app does not have is a problem, and the default used."""
     default_preset = "coding-agent" if "coding-agent" in presets else next(iter(presets))
     preset = data.get("preset", default_preset)
     if preset not in presets:
         problems.append(("preset", preset, "one of " + ", ".join(presets)))
         preset = default_preset
-    base = presets[preset].model_dump()
+    return preset
+
+
+def _field_values(
+    data: Mapping[str, str], base: dict[str, Any], allowed: Allowed, problems: list[Problem]
+) -> dict[str, str | None]:
+    """The profile's own fields as the link gives them (an empty optional field: None, the engine
+    derives it). A yes-or-no field is set on `base`; a machine, model or sandbox the data does not
+    know is a problem, and left out."""
     overrides: dict[str, str | None] = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
     for name in OPTIONAL_FIELDS:
         if overrides.get(name) == "":
@@ -122,7 +160,14 @@ def decode(
         problems.append(("model", given, "a model of the token price catalogue" + such))
     if allowed.sandboxes and overrides.get("sandbox") and overrides["sandbox"] not in allowed.sandboxes:
         problems.append(("sandbox", str(overrides.pop("sandbox")), "one of " + ", ".join(allowed.sandboxes)))
-    team = team_from(data, problems, allowed.options)
+    return overrides
+
+
+def _buyer_and_options(
+    data: Mapping[str, str], base: dict[str, Any], allowed: Allowed, problems: list[Problem]
+) -> None:
+    """The buyer's own terms (`your.`) and needs (`need.`) and the options compared, set on `base`;
+    each bad one a problem."""
     yours, bad_yours = overrides_from(data, allowed.options, allowed.terms)
     problems += bad_yours
     if yours:
@@ -140,6 +185,10 @@ def decode(
         for option in unknown:
             problems.append(("options", option, "option ids, comma-separated, from " + ", ".join(allowed.options)))
         base["options"] = tuple(dict.fromkeys(o for o in named if o not in unknown))
+
+
+def _ranges_and_path(data: Mapping[str, str], base: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """The profile's `ranges` and `path` the link gives (the path over the preset's), each bad value a problem."""
     extra: dict[str, Any] = {}
     ranges, bad_ranges = ranges_from(data)
     problems += bad_ranges
@@ -149,30 +198,58 @@ def decode(
     problems += bad_path
     if path:
         extra["path"] = {**base.get("path", {}), **path}
+    return extra
+
+
+def _profile(
+    data: Mapping[str, str],
+    base: Mapping[str, Any],
+    overrides: Mapping[str, str | None],
+    extra: Mapping[str, Any],
+    team: TeamInputs,
+    problems: list[Problem],
+) -> WorkloadProfile:
+    """The profile the link describes; each value the profile refuses is a problem, and the preset's
+    value kept for it."""
     try:
-        profile = parse_profile({**base, **overrides, **extra, "team": team})
+        return parse_profile({**base, **overrides, **extra, "team": team})
     except ProfileError as exc:
         bad = {f.split(".")[0] for f, _, _ in exc.problems}
         for f, v, msg in exc.problems:
             if f == "ranges":
-                keys = [f"{RANGE}{k}" for k in ranges]
+                keys = [f"{RANGE}{k}" for k in extra.get("ranges", {})]
                 problems.append((", ".join(keys), "; ".join(str(data.get(k, "")) for k in keys), msg))
             else:
                 problems.append((f, str(overrides.get(f, v)), msg))
         kept = {k: v for k, v in overrides.items() if k not in bad}
         try:
-            profile = parse_profile({**base, **kept, **{k: v for k, v in extra.items() if k not in bad}, "team": team})
+            return parse_profile({**base, **kept, **{k: v for k, v in extra.items() if k not in bad}, "team": team})
         except ProfileError:  # the ranges no longer bracket a value that fell back to the preset's
-            profile = parse_profile({**base, **kept, "team": team})
+            return parse_profile({**base, **kept, "team": team})
+
+
+def _view(data: Mapping[str, str], problems: list[Problem]) -> str:
+    """The view the link opens (a renamed view by its new name); an unknown one is a problem."""
     view = data.get("view", "compare")
     view = RENAMED_VIEWS.get(view, view)
     if view not in VIEWS:
         problems.append(("view", view, "one of " + ", ".join(VIEWS)))
         view = "compare"
+    return view
+
+
+def _axis(data: Mapping[str, str], problems: list[Problem]) -> str:
+    """The field the second crossover chart runs along; one it cannot is a problem."""
     axis = data.get("axis", "steps_per_run")
     if axis not in second_axes():
         problems.append(("axis", axis, "one of " + ", ".join(second_axes())))
         axis = "steps_per_run"
+    return axis
+
+
+def _pricing_date(data: Mapping[str, str], allowed: Allowed, problems: list[Problem]) -> dt.date | None:
+    """The pricing date the link names (None: none); one that is no date, or outside the data's span,
+    is a problem."""
     pricing_date = None
     if "date" in data:
         span = (
@@ -190,10 +267,21 @@ def decode(
             ):
                 problems.append(("date", data["date"], span))
                 pricing_date = None
+    return pricing_date
+
+
+def _table(data: Mapping[str, str], allowed: Allowed, problems: list[Problem]) -> str | None:
+    """The table the price-history view shows (None: the default); an unknown one is a problem."""
     table = data.get("table")
     if table is not None and allowed.tables and table not in allowed.tables:
         problems.append(("table", table, "one of " + ", ".join(allowed.tables)))
         table = None
+    return table
+
+
+def _answers(data: Mapping[str, str], criteria: Criteria | None, problems: list[Problem]) -> dict[str, str]:
+    """The checklist's answers the link gives (a question it does not answer stays unanswered). A bad
+    answer is a problem, and so is every parameter the link should not hold, in the link's order."""
     answers: dict[str, str] = {}  # a question the link does not answer stays unanswered
     questions = {q.id: q for q in criteria.questions} if criteria is not None else {}
     for key, given in data.items():
@@ -224,6 +312,18 @@ def decode(
                     "path.<name>, range.<field>, q.<question>",
                 )
             )
+    return answers
+
+
+def _linked(
+    data: Mapping[str, str],
+    presets: Mapping[str, WorkloadProfile],
+    criteria: Criteria | None,
+    allowed: Allowed,
+    problems: list[Problem],
+) -> tuple[list[ScenarioLink], str | None, list[ScenarioLink]]:
+    """The scenarios the link names, the profile's own name as one (`s0`), and the account's other
+    agents: each with the changes that make a valid profile (`_usable`)."""
     linked, base_name, bad_scenarios = scenarios_from(data)
     problems += bad_scenarios
     base_params = profile_params({k: v for k, v in data.items() if not SCENARIO_KEY.match(k)})
@@ -231,18 +331,7 @@ def decode(
     others, _, bad_agents = scenarios_from(data, letter="a", most=MAX_LINKED_AGENTS, what="agent")
     problems += bad_agents
     agents = _usable(others, "a", "agent", base_params, presets, criteria, allowed, problems)
-    return UiState(
-        preset=preset,
-        profile=profile,
-        view=view,
-        axis=axis,
-        pricing_date=pricing_date,
-        answers=answers,
-        table=table,
-        scenarios=tuple(usable),
-        base_name=base_name,
-        agents=tuple(agents),
-    ), problems
+    return usable, base_name, agents
 
 
 def _usable(
