@@ -325,8 +325,8 @@ def test_the_app_reads_both_tables_dropped_at_once(presets):
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
     from ui.session import Session
-    from ui.sidebar import _on_upload
     from ui.state import Allowed
+    from ui.upload import on_upload
 
     data = _spread_out(_coding())
     store: dict[str, Any] = {}
@@ -335,7 +335,7 @@ def test_the_app_reads_both_tables_dropped_at_once(presets):
         _Upload("workflow_status.json", json.dumps(data["workflow_status"])),
         _Upload("operation_outputs.json", json.dumps(data["operation_outputs"])),
     ]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] == []
     assert store["field.steps_per_run"] == 8 and store["field.human_waits_per_run"] == 1
     assert store["field.monthly_runs"] == pytest.approx(365, rel=1e-5)

@@ -32,11 +32,12 @@ from schema.tables import PriceBook
 from schema.text import NOT_ONE_LINE, look_alike_word, name_key
 from ui.data import machine_label
 from ui.export import slug
+from ui.form import EMPTY
+from ui.form import label as sidebar_label  # the sidebar's own words for each field
 from ui.link import BASE_SCENARIO, MAX_LINKED, changes_between, encode, profile_params, scenario_profile
 from ui.profile_parts import NEED, PATH, PATH_PARAMS, RANGE, WEEKS, YOURS, overrides_params, ranges_params
 from ui.session import Session
-from ui.sidebar import EMPTY, STEP_KIND_WORDS
-from ui.sidebar import _label as sidebar_label  # the sidebar's own words for each field
+from ui.sidebar import STEP_KIND_WORDS
 from ui.state import PROFILE_FIELDS, Allowed, ScenarioLink, UiState
 from ui.text import problems as problem_box
 
