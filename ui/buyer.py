@@ -10,7 +10,7 @@ from schema.inputs import PlanRequirements
 from schema.names import price_name
 from schema.numbers import Tiered
 from schema.plans import SUPPORT_LEVELS
-from schema.tables import PriceBook
+from schema.tables import PriceBook, PriceTable
 from ui.form import EXACT, folded
 from ui.profile_parts import NEED, YOURS
 from ui.session import CONTRACT
@@ -122,88 +122,104 @@ def contract(book: PriceBook) -> None:
             on_change=_on_contract_option,
         )
         table = tables[chosen]
-        prices = {**{k: v for p in table.plans for k, v in p.prices.items()}, **table.prices}
-        for key, item in sorted(prices.items()):
-            listed = "tiered" if isinstance(item, Tiered) else f"{item.expected:.6g}"
-            st.number_input(
-                f"{price_name(table, key)} [{item.unit.value}]",
-                min_value=0.0,
-                value=None,
-                format=EXACT,
-                key=f"{YOURS}{chosen}.price.{key}",
-                placeholder=f"list: {listed}",
-                persist_state="session",
-                help="Your unit price, in the unit the vendor quotes",
-            )
+        _your_prices(table, chosen)
+        _commitment(chosen)
+        _plan_and_addons(table, chosen)
+
+
+def _your_prices(table: PriceTable, chosen: str) -> None:
+    """Your unit price for each of the option's prices (the list price shown beside), and a discount
+    off its bill."""
+    prices = {**{k: v for p in table.plans for k, v in p.prices.items()}, **table.prices}
+    for key, item in sorted(prices.items()):
+        listed = "tiered" if isinstance(item, Tiered) else f"{item.expected:.6g}"
         st.number_input(
-            "Discount [%]",
+            f"{price_name(table, key)} [{item.unit.value}]",
             min_value=0.0,
-            max_value=100.0,
             value=None,
             format=EXACT,
-            key=f"{YOURS}{chosen}.discount",
+            key=f"{YOURS}{chosen}.price.{key}",
+            placeholder=f"list: {listed}",
             persist_state="session",
-            placeholder="none",
-            help="Off the vendor's bill",
+            help="Your unit price, in the unit the vendor quotes",
         )
-        month = st.session_state.get(f"{YOURS}{chosen}.commitment")
-        st.session_state[f"{YEARLY}{chosen}"] = None if month is None else month * 12
-        left, right = st.columns(2)
-        left.number_input(
-            "Committed spend [USD/month]",
-            min_value=0.0,
-            value=None,
-            format=EXACT,
-            key=f"{YOURS}{chosen}.commitment",
+    st.number_input(
+        "Discount [%]",
+        min_value=0.0,
+        max_value=100.0,
+        value=None,
+        format=EXACT,
+        key=f"{YOURS}{chosen}.discount",
+        persist_state="session",
+        placeholder="none",
+        help="Off the vendor's bill",
+    )
+
+
+def _commitment(chosen: str) -> None:
+    """A committed spend, a month's or a year's (the monthly box holds the truth), and the credit it buys."""
+    month = st.session_state.get(f"{YOURS}{chosen}.commitment")
+    st.session_state[f"{YEARLY}{chosen}"] = None if month is None else month * 12
+    left, right = st.columns(2)
+    left.number_input(
+        "Committed spend [USD/month]",
+        min_value=0.0,
+        value=None,
+        format=EXACT,
+        key=f"{YOURS}{chosen}.commitment",
+        persist_state="session",
+        placeholder="none",
+        help="Paid each month whatever the usage",
+        on_change=_on_monthly,
+        args=(chosen,),
+    )
+    right.number_input(
+        "or [USD/year]",
+        min_value=0.0,
+        value=None,
+        format=EXACT,
+        key=f"{YEARLY}{chosen}",
+        placeholder="none",
+        help="An annual commitment: priced as a twelfth of it each month",
+        on_change=_on_yearly,
+        args=(chosen,),
+    )
+    st.number_input(
+        "Credit it buys [USD/month]",
+        min_value=0.0,
+        value=None,
+        format=EXACT,
+        key=f"{YOURS}{chosen}.credit",
+        persist_state="session",
+        placeholder="the commitment",
+        help="Pays for usage; empty: the commitment itself",
+    )
+
+
+def _plan_and_addons(table: PriceTable, chosen: str) -> None:
+    """A plan pinned for its SLA or support, and the add-ons bought."""
+    if table.plans:
+        plans = {p.id: p.name for p in table.plans}
+        st.selectbox(
+            "Pinned plan",
+            list(plans),
+            index=None,
+            key=f"{YOURS}{chosen}.plan",
+            format_func=plans.__getitem__,
+            placeholder="the cheapest that takes the workload",
             persist_state="session",
-            placeholder="none",
-            help="Paid each month whatever the usage",
-            on_change=_on_monthly,
-            args=(chosen,),
+            help="A plan chosen for its SLA or support, priced whatever it costs",
         )
-        right.number_input(
-            "or [USD/year]",
-            min_value=0.0,
-            value=None,
-            format=EXACT,
-            key=f"{YEARLY}{chosen}",
-            placeholder="none",
-            help="An annual commitment: priced as a twelfth of it each month",
-            on_change=_on_yearly,
-            args=(chosen,),
-        )
+    for addon in table.addons:
         st.number_input(
-            "Credit it buys [USD/month]",
+            addon.name,
             min_value=0.0,
+            max_value=1.0 if addon.price is None else 1e6,  # a switch: off or on
+            step=1.0,
             value=None,
             format=EXACT,
-            key=f"{YOURS}{chosen}.credit",
+            key=f"{YOURS}{chosen}.addon.{addon.id}",
             persist_state="session",
-            placeholder="the commitment",
-            help="Pays for usage; empty: the commitment itself",
+            placeholder="none",
+            help=addon.note or "1 to switch it on",
         )
-        if table.plans:
-            plans = {p.id: p.name for p in table.plans}
-            st.selectbox(
-                "Pinned plan",
-                list(plans),
-                index=None,
-                key=f"{YOURS}{chosen}.plan",
-                format_func=plans.__getitem__,
-                placeholder="the cheapest that takes the workload",
-                persist_state="session",
-                help="A plan chosen for its SLA or support, priced whatever it costs",
-            )
-        for addon in table.addons:
-            st.number_input(
-                addon.name,
-                min_value=0.0,
-                max_value=1.0 if addon.price is None else 1e6,  # a switch: off or on
-                step=1.0,
-                value=None,
-                format=EXACT,
-                key=f"{YOURS}{chosen}.addon.{addon.id}",
-                persist_state="session",
-                placeholder="none",
-                help=addon.note or "1 to switch it on",
-            )

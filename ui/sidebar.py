@@ -104,116 +104,9 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
     entered survives a pricing date on which that option has no table."""
     options = list(session.allowed.options)
     with st.sidebar:
-        st.header("Workload")
-        st.selectbox(
-            "Start from a preset",
-            list(session.presets),
-            index=index("preset", list(session.presets)),
-            key="preset",
-            format_func=lambda k: session.presets[k].name,
-            on_change=_on_preset,
-            args=(session,),
-        )
-        st.text_input(
-            "Profile name",
-            value=str(held(field_key("name"), "")),
-            key=field_key("name"),
-            max_chars=120,
-            help="The report's title; a preset whose fields you change is reported as edited",
-        )
-        st.text_area(
-            "Description",
-            value=str(held(field_key("description"), "")),
-            key=field_key("description"),
-            max_chars=2000,
-            height=80,
-            help="Shown under the report's title",
-        )
-        for title, names in GROUPS:
-            st.caption(title)
-            for name in names:
-                number(name)
-        st.selectbox(
-            label("machine"),
-            machines,
-            index=index(field_key("machine"), machines),
-            key=field_key("machine"),
-            format_func=(lambda m: machine_label(m, book)) if book is not None else str,
-            help=WorkloadProfile.model_fields["machine"].description,
-        )
-        st.checkbox(
-            "A step needs a full machine (tests, a browser, binaries)",
-            value=bool(held(field_key("step_needs_machine"), False)),
-            key=field_key("step_needs_machine"),
-            help=WorkloadProfile.model_fields["step_needs_machine"].description,
-        )
-        st.selectbox(
-            label("step_kind"),
-            [k.value for k in StepKind],
-            index=index(field_key("step_kind"), [k.value for k in StepKind]),
-            key=field_key("step_kind"),
-            format_func=STEP_KIND_WORDS.__getitem__,
-            help=WorkloadProfile.model_fields["step_kind"].description,
-        )
-        _tokens(session.allowed.models)
-        _sandbox(session.allowed.sandboxes)
-
-        st.header("Options")
-        st.multiselect(
-            "Compare only these",
-            options,
-            default=[o for o in held("options", ()) or () if o in options],  # type: ignore[attr-defined]
-            key="options",
-            placeholder="every option priced on the date",
-            help="Leave empty to compare every option; the short list is kept in the link and the profile",
-        )
-
-        st.header("Team")
-        st.number_input(
-            "Engineer cost [USD/year]",
-            min_value=team_bounds("engineer_cost_usd_per_year")[0],
-            max_value=team_bounds("engineer_cost_usd_per_year")[1],
-            step=5000.0,
-            value=None,
-            format=EXACT,
-            key=ENGINEER_COST,
-            placeholder="sourced default",
-            help="Fully loaded cost of one engineer; empty takes the sourced default",
-        )
-        with folded("Operations effort per option [FTE]", "ops") as shown:
-            for option in options if shown else ():
-                st.number_input(
-                    option,
-                    min_value=each_bounds("ops_fte")[0],
-                    max_value=each_bounds("ops_fte")[1],
-                    step=0.05,
-                    value=None,
-                    format=EXACT,
-                    key=team_key(OPS, option),
-                    persist_state="session",
-                    placeholder="table default",
-                    help="Share of one engineer spent running this option",
-                )
-        team_fields = TeamInputs.model_fields
-        for prefix, name, title in (
-            ("setup.", "setup_weeks", "Weeks to the first workflow in production"),
-            ("migrate.", "migration_weeks", "Weeks to migrate onto each option"),
-        ):
-            with folded(f"{title} [engineer-weeks]", prefix.rstrip(".")) as shown:
-                for option in options if shown else ():
-                    st.number_input(
-                        option,
-                        min_value=each_bounds(name)[0],
-                        max_value=each_bounds(name)[1],
-                        step=1.0,
-                        value=None,
-                        format=EXACT,
-                        key=team_key(prefix, option),
-                        persist_state="session",
-                        placeholder="table default",
-                        help=team_fields[name].description,
-                    )
-
+        _workload(session, machines, book)
+        _options(options)
+        _team(options)
         requirements()
         if book is not None:
             contract(book)
@@ -222,35 +115,8 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         ranges(session)
         months_ahead()
 
-        st.header("Prices")
-        st.date_input(
-            "Pricing date",
-            key="pricing_date",
-            min_value=session.allowed.first_date,
-            max_value=session.allowed.last_date,
-            help="Use the price tables in force on this date (empty: today). The link names the date, "
-            "so it shows the same prices when opened later.",
-        )
-
-        st.header("Profile file")
-        st.file_uploader(
-            "Load a profile (YAML), or exports of your runs (JSON, one or more) to derive one from",
-            type=["yaml", "yml", "json"],
-            accept_multiple_files=True,
-            key="upload",
-            on_change=on_upload,
-            args=(session,),
-            help=f"At most {UPLOAD_MB} MB, all files together; a profile at most 1 MB. Exports: "
-            + "; ".join(i.help for i in IMPORTERS),
-        )
-        if session.store.get("upload_problems"):
-            problems("This file cannot be used:", session.store["upload_problems"])
-        if session.store.get("upload_sources"):
-            st.text(sources_note(*session.store["upload_sources"]))
-        if session.store.get("upload_derived"):
-            file, lines = session.store["upload_derived"]
-            with st.expander("Derived from your runs", expanded=True):
-                st.text("\n".join([f"{file}:", *lines]))
+        _pricing_date(session)
+        _profile_file(session)
         try:
             profile = session.profile(options)
         except ProfileError as exc:
@@ -268,3 +134,159 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
             key="download_profile",
         )
     return profile
+
+
+def _workload(session: Session, machines: list[str], book: PriceBook | None) -> None:
+    """The workload: a preset to start from, the profile's name and words, every field by group, the machine
+    and how a step runs, then the model and the sandbox (folded)."""
+    st.header("Workload")
+    st.selectbox(
+        "Start from a preset",
+        list(session.presets),
+        index=index("preset", list(session.presets)),
+        key="preset",
+        format_func=lambda k: session.presets[k].name,
+        on_change=_on_preset,
+        args=(session,),
+    )
+    st.text_input(
+        "Profile name",
+        value=str(held(field_key("name"), "")),
+        key=field_key("name"),
+        max_chars=120,
+        help="The report's title; a preset whose fields you change is reported as edited",
+    )
+    st.text_area(
+        "Description",
+        value=str(held(field_key("description"), "")),
+        key=field_key("description"),
+        max_chars=2000,
+        height=80,
+        help="Shown under the report's title",
+    )
+    for title, names in GROUPS:
+        st.caption(title)
+        for name in names:
+            number(name)
+    st.selectbox(
+        label("machine"),
+        machines,
+        index=index(field_key("machine"), machines),
+        key=field_key("machine"),
+        format_func=(lambda m: machine_label(m, book)) if book is not None else str,
+        help=WorkloadProfile.model_fields["machine"].description,
+    )
+    st.checkbox(
+        "A step needs a full machine (tests, a browser, binaries)",
+        value=bool(held(field_key("step_needs_machine"), False)),
+        key=field_key("step_needs_machine"),
+        help=WorkloadProfile.model_fields["step_needs_machine"].description,
+    )
+    st.selectbox(
+        label("step_kind"),
+        [k.value for k in StepKind],
+        index=index(field_key("step_kind"), [k.value for k in StepKind]),
+        key=field_key("step_kind"),
+        format_func=STEP_KIND_WORDS.__getitem__,
+        help=WorkloadProfile.model_fields["step_kind"].description,
+    )
+    _tokens(session.allowed.models)
+    _sandbox(session.allowed.sandboxes)
+
+
+def _options(options: list[str]) -> None:
+    """The options compared (empty: every option priced on the date)."""
+    st.header("Options")
+    st.multiselect(
+        "Compare only these",
+        options,
+        default=[o for o in held("options", ()) or () if o in options],  # type: ignore[attr-defined]
+        key="options",
+        placeholder="every option priced on the date",
+        help="Leave empty to compare every option; the short list is kept in the link and the profile",
+    )
+
+
+def _team(options: list[str]) -> None:
+    """The team: an engineer's cost, and each option's operations effort and engineer-weeks (folded)."""
+    st.header("Team")
+    st.number_input(
+        "Engineer cost [USD/year]",
+        min_value=team_bounds("engineer_cost_usd_per_year")[0],
+        max_value=team_bounds("engineer_cost_usd_per_year")[1],
+        step=5000.0,
+        value=None,
+        format=EXACT,
+        key=ENGINEER_COST,
+        placeholder="sourced default",
+        help="Fully loaded cost of one engineer; empty takes the sourced default",
+    )
+    with folded("Operations effort per option [FTE]", "ops") as shown:
+        for option in options if shown else ():
+            st.number_input(
+                option,
+                min_value=each_bounds("ops_fte")[0],
+                max_value=each_bounds("ops_fte")[1],
+                step=0.05,
+                value=None,
+                format=EXACT,
+                key=team_key(OPS, option),
+                persist_state="session",
+                placeholder="table default",
+                help="Share of one engineer spent running this option",
+            )
+    team_fields = TeamInputs.model_fields
+    for prefix, name, title in (
+        ("setup.", "setup_weeks", "Weeks to the first workflow in production"),
+        ("migrate.", "migration_weeks", "Weeks to migrate onto each option"),
+    ):
+        with folded(f"{title} [engineer-weeks]", prefix.rstrip(".")) as shown:
+            for option in options if shown else ():
+                st.number_input(
+                    option,
+                    min_value=each_bounds(name)[0],
+                    max_value=each_bounds(name)[1],
+                    step=1.0,
+                    value=None,
+                    format=EXACT,
+                    key=team_key(prefix, option),
+                    persist_state="session",
+                    placeholder="table default",
+                    help=team_fields[name].description,
+                )
+
+
+def _pricing_date(session: Session) -> None:
+    """The date whose price tables are in force."""
+    st.header("Prices")
+    st.date_input(
+        "Pricing date",
+        key="pricing_date",
+        min_value=session.allowed.first_date,
+        max_value=session.allowed.last_date,
+        help="Use the price tables in force on this date (empty: today). The link names the date, "
+        "so it shows the same prices when opened later.",
+    )
+
+
+def _profile_file(session: Session) -> None:
+    """Load a profile or exports of the team's runs, and what the sidebar says of the last upload."""
+    st.header("Profile file")
+    st.file_uploader(
+        "Load a profile (YAML), or exports of your runs (JSON, one or more) to derive one from",
+        type=["yaml", "yml", "json"],
+        accept_multiple_files=True,
+        key="upload",
+        on_change=on_upload,
+        args=(session,),
+        help=f"At most {UPLOAD_MB} MB, all files together; a profile at most 1 MB. Exports: "
+        + "; ".join(i.help for i in IMPORTERS),
+    )
+    if session.store.get("upload_problems"):
+        problems("This file cannot be used:", session.store["upload_problems"])
+    if session.store.get("upload_sources"):
+        st.text(sources_note(*session.store["upload_sources"]))
+    if session.store.get("upload_derived"):
+        file, lines = session.store["upload_derived"]
+        with st.expander("Derived from your runs", expanded=True):
+            st.text("\n".join([f"{file}:", *lines]))
