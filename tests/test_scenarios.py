@@ -359,7 +359,7 @@ def test_every_field_of_the_sidebar_is_a_change_a_scenario_can_make():
     from schema.inputs import PlanRequirements
     from schema.profile import NUMERIC_FIELDS
     from ui.profile_parts import PATH_PARAMS
-    from ui.scenarios import editable_fields
+    from ui.scenario_fields import editable_fields
     from ui.state import PROFILE_FIELDS
 
     allowed = _allowed()
@@ -383,7 +383,7 @@ def test_every_field_of_the_sidebar_is_a_change_a_scenario_can_make():
 
 def test_each_field_s_value_goes_through_its_widget_and_back_unchanged():
     from schema.inputs import FieldRange, PathInputs, PlanRequirements
-    from ui.scenarios import editable_fields, link_value, value_of, widget_value
+    from ui.scenario_fields import editable_fields, link_value, value_of, widget_value
 
     allowed = _allowed()
     fields = editable_fields(allowed, _today_book())
