@@ -4,7 +4,7 @@ and the conversions between a profile, the link's text and the editor's widgets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
@@ -80,14 +80,23 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
     def named(option: str) -> str:
         return names.get(option, option)
 
-    out: dict[str, Editable] = {}
+    items = (
+        *_workload_fields(allowed, book),
+        *_team_fields(allowed.options, named),
+        *_need_fields(),
+        *_contract_fields(allowed, named),
+        *_ranges_and_path_fields(),
+    )
+    return {item.key: item for item in items}
 
-    def add(item: Editable) -> None:
-        out[item.key] = item
 
+def _workload_fields(allowed: Allowed, book: PriceBook | None) -> list[Editable]:
+    """The workload's fields: its numbers, the machine, the model and the sandbox, how a step runs and
+    whether it needs a machine."""
+    out: list[Editable] = []
     for name in NUMERIC_FIELDS:
         low, high = BOUNDS[name]
-        add(
+        out.append(
             _number(
                 name,
                 _field_label(name),
@@ -98,7 +107,7 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
             )
         )
     machines = allowed.machines
-    add(
+    out.append(
         Editable(
             "machine",
             _field_label("machine"),
@@ -109,16 +118,25 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
         )
     )
     if allowed.models:
-        add(Editable("model", _field_label("model"), "choice", "a model of the token price catalogue", allowed.models))
+        out.append(
+            Editable("model", _field_label("model"), "choice", "a model of the token price catalogue", allowed.models)
+        )
     if allowed.sandboxes:
         services = tuple(allowed.sandboxes)
         said = "one of " + ", ".join(services)
-        add(Editable("sandbox", _field_label("sandbox"), "choice", said, services, dict(allowed.sandboxes)))
+        out.append(Editable("sandbox", _field_label("sandbox"), "choice", said, services, dict(allowed.sandboxes)))
     kinds = tuple(k.value for k in StepKind)
-    add(Editable("step_kind", _field_label("step_kind"), "choice", " or ".join(kinds), kinds, STEP_KIND_WORDS))
-    add(Editable("step_needs_machine", "A step needs a full machine (tests, a browser, binaries)", "flag", "yes or no"))
-    options = allowed.options
-    add(
+    out.append(Editable("step_kind", _field_label("step_kind"), "choice", " or ".join(kinds), kinds, STEP_KIND_WORDS))
+    out.append(
+        Editable("step_needs_machine", "A step needs a full machine (tests, a browser, binaries)", "flag", "yes or no")
+    )
+    return out
+
+
+def _team_fields(options: tuple[str, ...], named: Callable[[str], str]) -> list[Editable]:
+    """The options compared, and the team: an engineer's cost, each option's operations effort and
+    engineer-weeks."""
+    out = [
         Editable(
             "options",
             "Options compared",
@@ -128,14 +146,16 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
             else "option ids, comma-separated; empty: every option",
             options,
             {o: named(o) for o in options},
-        )
-    )
-    add(_number("engineer_cost", "Engineer cost [USD/year]", 0, 5_000_000, "USD per year", "the sourced default"))
+        ),
+        _number("engineer_cost", "Engineer cost [USD/year]", 0, 5_000_000, "USD per year", "the sourced default"),
+    ]
     for option in options:
-        add(_number(f"ops.{option}", f"Operations effort, {named(option)} [FTE]", 0, 10, "FTE", "the table's default"))
+        out.append(
+            _number(f"ops.{option}", f"Operations effort, {named(option)} [FTE]", 0, 10, "FTE", "the table's default")
+        )
     for prefix, what in (("setup.", "Weeks to production with"), ("migrate.", "Weeks to migrate onto")):
         for option in options:
-            add(
+            out.append(
                 _number(
                     f"{prefix}{option}",
                     f"{what} {named(option)} [engineer-weeks]",
@@ -145,28 +165,39 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
                     "the table's default",
                 )
             )
-    add(_number(f"{NEED}seats", "A plan must offer: seats", 1, 1_000_000, "seats", "any"))
-    add(_number(f"{NEED}log_retention_days", "A plan must offer: log retention [days]", 0, 3650, "days", "any"))
-    add(_number(f"{NEED}sla_percent", "A plan must offer: uptime SLA [%]", 90, 100, "%", "none needed"))
-    add(
+    return out
+
+
+def _need_fields() -> list[Editable]:
+    """What a plan must offer."""
+    return [
+        _number(f"{NEED}seats", "A plan must offer: seats", 1, 1_000_000, "seats", "any"),
+        _number(f"{NEED}log_retention_days", "A plan must offer: log retention [days]", 0, 3650, "days", "any"),
+        _number(f"{NEED}sla_percent", "A plan must offer: uptime SLA [%]", 90, 100, "%", "none needed"),
         Editable(
             f"{NEED}support",
             "A plan must offer: support, at least",
             "choice",
             "one of " + ", ".join(SUPPORT_LEVELS),
             SUPPORT_LEVELS,
-        )
-    )
-    add(Editable(f"{NEED}sso", "A plan must offer: SSO / SAML", "flag", "yes or no"))
-    add(Editable(f"{NEED}hipaa", "A plan must offer: HIPAA (a signed BAA)", "flag", "yes or no"))
-    for option in options:
+        ),
+        Editable(f"{NEED}sso", "A plan must offer: SSO / SAML", "flag", "yes or no"),
+        Editable(f"{NEED}hipaa", "A plan must offer: HIPAA (a signed BAA)", "flag", "yes or no"),
+    ]
+
+
+def _contract_fields(allowed: Allowed, named: Callable[[str], str]) -> list[Editable]:
+    """Your prices and contract, for each option whose terms the data knows: a price per price id, a
+    discount, a committed spend and its credit, a pinned plan, add-ons."""
+    out: list[Editable] = []
+    for option in allowed.options:
         terms = allowed.terms.get(option)
         if terms is None:
             continue
         mine = f"{YOURS}{option}."
         who = named(option)
         for price in terms.prices:
-            add(
+            out.append(
                 _number(
                     f"{mine}price.{price}",
                     f"{who}: your price for {terms.name('price', price).lower()}",
@@ -176,11 +207,13 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
                     "the list price",
                 )
             )
-        add(_number(f"{mine}discount", f"{who}: discount [%]", 0, 100, "%", "none"))
-        add(_number(f"{mine}commitment", f"{who}: committed spend [USD/month]", 0, 1e9, "USD a month", "none"))
-        add(_number(f"{mine}credit", f"{who}: credit it buys [USD/month]", 0, 1e9, "USD a month", "the commitment"))
+        out.append(_number(f"{mine}discount", f"{who}: discount [%]", 0, 100, "%", "none"))
+        out.append(_number(f"{mine}commitment", f"{who}: committed spend [USD/month]", 0, 1e9, "USD a month", "none"))
+        out.append(
+            _number(f"{mine}credit", f"{who}: credit it buys [USD/month]", 0, 1e9, "USD a month", "the commitment")
+        )
         if terms.plans:
-            add(
+            out.append(
                 Editable(
                     f"{mine}plan",
                     f"{who}: pinned plan",
@@ -191,7 +224,7 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
                 )
             )
         for addon in terms.addons:
-            add(
+            out.append(
                 _number(
                     f"{mine}addon.{addon}",
                     f"{who}: add-on {terms.name('addon', addon)}",
@@ -201,9 +234,15 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
                     "none",
                 )
             )
+    return out
+
+
+def _ranges_and_path_fields() -> list[Editable]:
+    """The range of each workload number, and the months ahead: growth, horizon, cut-over, forecast."""
+    out: list[Editable] = []
     for name in NUMERIC_FIELDS:
         unit = field_unit(name)
-        add(
+        out.append(
             Editable(
                 f"{RANGE}{name}",
                 f"Range of {_field_label(name)}",
@@ -214,18 +253,18 @@ def editable_fields(allowed: Allowed, book: PriceBook | None = None) -> dict[str
             )
         )
     path = PathInputs.model_fields
-    add(_number(f"{PATH}growth", "Growth [%/month]", *_limits(path["growth_percent_per_month"]), "% a month"))
-    add(_number(f"{PATH}horizon", "Horizon [months]", *_limits(path["horizon_months"]), "months (whole)"))
-    add(_number(f"{PATH}cutover", "Cut-over [months]", *_limits(path["cutover_months"]), "months"))
-    add(
+    out += [
+        _number(f"{PATH}growth", "Growth [%/month]", *_limits(path["growth_percent_per_month"]), "% a month"),
+        _number(f"{PATH}horizon", "Horizon [months]", *_limits(path["horizon_months"]), "months (whole)"),
+        _number(f"{PATH}cutover", "Cut-over [months]", *_limits(path["cutover_months"]), "months"),
         Editable(
             f"{PATH}runs",
             "Your forecast [runs/month]",
             "text",
             "monthly runs, comma-separated (e.g. 50000, 80000, 120000); empty: the growth rate",
             placeholder="e.g. 50000, 80000, 120000",
-        )
-    )
+        ),
+    ]
     return out
 
 
