@@ -25,12 +25,14 @@ from ui.checklist import render_checklist
 from ui.compare import render_compare, render_headline
 from ui.export import render_export, render_share
 from ui.limits import render_limits
+from ui.link import encode
 from ui.outlook import render_outlook
 from ui.price_history import render_price_history
 from ui.provenance import render_pricing
 from ui.scenarios import account_scenario_results, render_scenarios, scenario_results
+from ui.session import REPEATED, Session
 from ui.sidebar import render_sidebar
-from ui.state import PROFILE_FIELDS, REPEATED, VIEWS, Session, UiState, encode, second_axes
+from ui.state import PROFILE_FIELDS, VIEWS, UiState, second_axes
 from ui.text import problems
 
 PHONE_CSS = """<style>

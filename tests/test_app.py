@@ -54,7 +54,7 @@ def start(params: dict[str, str] | None = None) -> AppTest:
 
 
 def unfold(at: AppTest, *sections: str) -> AppTest:
-    """Open the sidebar's folded sections (`ui.sidebar._folded`): their inputs are drawn only while open."""
+    """Open the sidebar's folded sections (`ui.form.folded`): their inputs are drawn only while open."""
     for section in sections:
         at.session_state[f"open.{section}"] = True
     at.run()
@@ -374,7 +374,7 @@ def test_the_limits_view_says_a_limit_of_none_as_none_and_each_passed_limit_as_t
 
 
 FOLDED = ("contract", "ops", "setup", "migrate", "requirements", "ranges", "path")
-"""The sidebar's folded sections (`ui.sidebar._folded`)."""
+"""The sidebar's folded sections (`ui.form.folded`)."""
 
 
 def test_folded_sections_draw_no_inputs_and_keep_what_was_typed_in_them():

@@ -15,7 +15,8 @@ from report.text import escape
 from report.verdict_words import verdict_sentence
 from schema.inputs import FieldRange, PathInputs
 from tests.test_app import param, problems_shown, start, unfold
-from ui.state import PATH, RANGE, decode, encode
+from ui.link import decode, encode
+from ui.profile_parts import PATH, RANGE
 
 BOOK = read_pricebook(on=dt.date.today())
 

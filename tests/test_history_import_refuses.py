@@ -112,8 +112,9 @@ def test_the_app_s_upload_says_why_and_keeps_the_form(case):
     from pricing.load import read_criteria
     from pricing.profiles import read_presets
     from tests.test_ui_state import _Upload
-    from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.session import Session
+    from ui.state import Allowed
+    from ui.upload import on_upload
 
     edit, field = CASES[case]
     data = json.loads(HISTORY.read_text(encoding="utf-8"))
@@ -121,7 +122,7 @@ def test_the_app_s_upload_says_why_and_keeps_the_form(case):
     store: dict[str, Any] = {"field.monthly_runs": 1234.0, "field.steps_per_run": 77.0}
     session = Session(store, {}, read_presets(), read_criteria(), Allowed(options=("temporal/cloud",)))
     store["upload"] = [_Upload("history.json", json.dumps(data))]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] and any(field.split("|")[0] in p for p in store["upload_problems"])
     assert store["field.monthly_runs"] == 1234.0 and store["field.steps_per_run"] == 77.0
 

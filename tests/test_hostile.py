@@ -806,7 +806,7 @@ def test_the_app_s_upload_bound_is_the_one_it_says():
     uploaded. The server's bound and the one the uploader states are one number."""
     import tomllib
 
-    from ui.sidebar import UPLOAD_MB
+    from ui.upload import UPLOAD_MB
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == UPLOAD_MB >= 50  # Temporal's largest history: 50 MB

@@ -324,8 +324,9 @@ def test_the_app_reads_both_tables_dropped_at_once(presets):
     the derived fields, and say where each came from."""
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
-    from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.session import Session
+    from ui.state import Allowed
+    from ui.upload import on_upload
 
     data = _spread_out(_coding())
     store: dict[str, Any] = {}
@@ -334,7 +335,7 @@ def test_the_app_reads_both_tables_dropped_at_once(presets):
         _Upload("workflow_status.json", json.dumps(data["workflow_status"])),
         _Upload("operation_outputs.json", json.dumps(data["operation_outputs"])),
     ]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] == []
     assert store["field.steps_per_run"] == 8 and store["field.human_waits_per_run"] == 1
     assert store["field.monthly_runs"] == pytest.approx(365, rel=1e-5)

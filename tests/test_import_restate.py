@@ -364,14 +364,15 @@ def test_the_app_reads_the_journal_and_the_invocations_dropped_at_once(presets):
     entered (the importer needs them given), and the check is said."""
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
-    from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.session import Session
+    from ui.state import Allowed
+    from ui.upload import on_upload
 
     store: dict[str, Any] = {}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("restate/cloud",)))
     store["field.monthly_runs"] = 5000.0
     store["upload"] = [_Upload(p.name, p.read_text()) for p in CODING[:2]]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] == []
     assert store["field.steps_per_run"] == 8 and store["field.human_waits_per_run"] == 1
     assert store["field.monthly_runs"] == 5000

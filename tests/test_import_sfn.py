@@ -196,13 +196,14 @@ def test_the_importer_is_registered_and_recognizes_its_files():
 def test_the_app_takes_two_histories_at_once(presets):
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
-    from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.session import Session
+    from ui.state import Allowed
+    from ui.upload import on_upload
 
     store: dict[str, Any] = {"field.monthly_runs": 500.0}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("aws/step-functions-standard",)))
     store["upload"] = [_Upload(p.name, p.read_text(encoding="utf-8")) for p in (CHAIN, LOOP)]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] == []
     assert store["field.steps_per_run"] == 4.5  # the median of 4 and 5
     assert store["field.decisions_per_step"] == 0.5 and store["field.monthly_runs"] == 500
@@ -370,14 +371,15 @@ def test_hostile_files_exit_2_naming_the_file_and_the_field(name, tmp_path, caps
 def test_the_app_names_a_hostile_upload(presets):
     from pricing.load import read_criteria
     from tests.test_ui_state import _Upload
-    from ui.sidebar import _on_upload
-    from ui.state import Allowed, Session
+    from ui.session import Session
+    from ui.state import Allowed
+    from ui.upload import on_upload
 
     store: dict[str, Any] = {"field.monthly_runs": 500.0}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("aws/step-functions-standard",)))
     bad = json.dumps(HOSTILE["month 13"][0])
     store["upload"] = [_Upload("ok.json", CHAIN.read_text()), _Upload("bad.json", bad)]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] and store["upload_problems"][0].startswith("bad.json: events.3.timestamp:")
 
 

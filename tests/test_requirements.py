@@ -23,7 +23,8 @@ from schema.inputs import PlanRequirements
 from schema.plans import SUPPORT_LEVELS
 from schema.profile import ProfileError
 from tests.agents import agent
-from ui.state import decode, encode, requirements_from
+from ui.link import decode, encode
+from ui.profile_parts import requirements_from
 
 BOOK = read_pricebook()
 TRIGGER, TEMPORAL = "trigger.dev/cloud", "temporal/cloud"

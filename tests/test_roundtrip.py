@@ -19,7 +19,8 @@ from report.compare import format_json
 from schema.inputs import FieldRange, PathInputs, TeamInputs
 from schema.profile import WorkloadProfile
 from tests.strategies import MACHINES, profiles
-from ui.state import Allowed, UiState, decode, encode
+from ui.link import decode, encode
+from ui.state import Allowed, UiState
 
 BOOK = read_pricebook(on=dt.date.today())
 PRESETS = read_presets()

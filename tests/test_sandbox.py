@@ -173,7 +173,8 @@ def test_an_unknown_service_names_the_field_and_what_is_allowed():
 
 
 def test_a_link_names_a_bad_service_and_keeps_the_rest():
-    from ui.state import Allowed, decode
+    from ui.link import decode
+    from ui.state import Allowed
 
     allowed = Allowed(sandboxes={k: t.name for k, t in SERVICES.items()})
     good, problems = decode({"preset": "coding-agent", "sandbox": sorted(SERVICES)[0]}, PRESETS, allowed=allowed)

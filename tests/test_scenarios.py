@@ -237,7 +237,8 @@ def test_a_bad_scenario_value_in_the_link_is_named_and_the_rest_kept():
 def test_a_scenario_file_becomes_link_changes_that_give_back_each_profile():
     """What the app does with an uploaded scenario file: the first scenario becomes the profile, the
     others changes to it; each change set must rebuild its scenario's profile exactly."""
-    from ui.state import Allowed, ScenarioLink, UiState, changes_between, encode, profile_params, scenario_profile
+    from ui.link import changes_between, encode, profile_params, scenario_profile
+    from ui.state import Allowed, ScenarioLink, UiState
 
     presets = read_presets()
     allowed = Allowed(options=tuple(t.id for t in BOOK.options()))
@@ -357,8 +358,9 @@ def _allowed():
 def test_every_field_of_the_sidebar_is_a_change_a_scenario_can_make():
     from schema.inputs import PlanRequirements
     from schema.profile import NUMERIC_FIELDS
-    from ui.scenarios import editable_fields
-    from ui.state import PATH_PARAMS, PROFILE_FIELDS
+    from ui.profile_parts import PATH_PARAMS
+    from ui.scenario_fields import editable_fields
+    from ui.state import PROFILE_FIELDS
 
     allowed = _allowed()
     fields = editable_fields(allowed, _today_book())
@@ -381,7 +383,7 @@ def test_every_field_of_the_sidebar_is_a_change_a_scenario_can_make():
 
 def test_each_field_s_value_goes_through_its_widget_and_back_unchanged():
     from schema.inputs import FieldRange, PathInputs, PlanRequirements
-    from ui.scenarios import editable_fields, link_value, value_of, widget_value
+    from ui.scenario_fields import editable_fields, link_value, value_of, widget_value
 
     allowed = _allowed()
     fields = editable_fields(allowed, _today_book())
@@ -620,7 +622,8 @@ def test_a_scenario_file_s_other_agents_become_account_links_that_give_back_each
     the Account view (changes to the first scenario's profile) that rebuilds the agent exactly, the
     account's fields aside (the account's come from the sidebar)."""
     from pricing.accounts import ACCOUNT_FIELDS
-    from ui.state import Allowed, ScenarioLink, UiState, changes_between, encode, profile_params, scenario_profile
+    from ui.link import changes_between, encode, profile_params, scenario_profile
+    from ui.state import Allowed, ScenarioLink, UiState
 
     presets = read_presets()
     allowed = Allowed(options=tuple(t.id for t in BOOK.options()))

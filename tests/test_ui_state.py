@@ -13,7 +13,8 @@ from pricing.load import read_criteria
 from schema.inputs import TeamInputs
 from schema.profile import WorkloadProfile
 from tests.strategies import profiles
-from ui.state import STATE_VERSION, Allowed, UiState, decode, encode, second_axes
+from ui.link import decode, encode
+from ui.state import STATE_VERSION, Allowed, UiState, second_axes
 
 CRITERIA = read_criteria()
 
@@ -182,13 +183,13 @@ class _Upload:
     ],
 )
 def test_an_uploaded_profile_replaces_what_it_says_and_keeps_the_rest(presets, extra, kept, taken):
-    from ui.sidebar import _on_upload
-    from ui.state import Session
+    from ui.session import Session
+    from ui.upload import on_upload
 
     store = {"team.engineer_cost": 250000.0, "need.seats": 7}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("temporal/cloud", "trigger.dev/cloud")))
     store["upload"] = [_Upload("mine.yaml", f"extends: coding-agent\nname: Mine\n{extra}")]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] == []
     for key, value in {**kept, **taken}.items():
         assert store.get(key) == value, key
@@ -198,23 +199,23 @@ def test_an_uploaded_profile_replaces_what_it_says_and_keeps_the_rest(presets, e
 def test_a_file_added_to_the_upload_box_is_read_alone(presets):
     """The box keeps what was dropped before: a second profile dropped is read by itself (not refused as
     two profiles at once), and a file taken out leaves the form as it is."""
-    from ui.sidebar import _on_upload
-    from ui.state import Session
+    from ui.session import Session
+    from ui.upload import on_upload
 
     store: dict = {}
     session = Session(store, {}, presets, read_criteria(), Allowed(options=("temporal/cloud", "trigger.dev/cloud")))
     first = _Upload("one.yaml", "extends: coding-agent\nname: One\nmonthly_runs: 111\n")
     second = _Upload("two.yaml", "extends: coding-agent\nname: Two\nmonthly_runs: 222\n")
     store["upload"] = [first]
-    _on_upload(session)
+    on_upload(session)
     assert store["field.monthly_runs"] == 111
     store["upload"] = [first, second]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] == [] and store["field.monthly_runs"] == 222
     store["upload"] = [second]
-    _on_upload(session)
+    on_upload(session)
     assert store["field.monthly_runs"] == 222 and store["field.name"] == "Two"
     # two profiles dropped at once: one at a time, said, nothing changed
     store["upload"] = [_Upload("a.yaml", "extends: coding-agent\nname: A\n"), _Upload("b.yaml", "name: B\n")]
-    _on_upload(session)
+    on_upload(session)
     assert store["upload_problems"] and store["field.name"] == "Two"

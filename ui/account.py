@@ -29,7 +29,9 @@ from schema.tables import PriceBook
 from schema.text import NOT_ONE_LINE, name_key
 from ui import data
 from ui.export import slug
-from ui.state import PROFILE_FIELDS, ScenarioLink, Session, UiState, encode, profile_params, scenario_profile
+from ui.link import encode, profile_params, scenario_profile
+from ui.session import Session
+from ui.state import PROFILE_FIELDS, ScenarioLink, UiState
 
 __all__ = ["account_agents", "account_for", "render_account", "render_account_line"]
 
