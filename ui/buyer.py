@@ -15,7 +15,7 @@ from ui.form import EXACT, folded
 from ui.profile_parts import NEED, YOURS
 from ui.session import CONTRACT
 
-__all__ = ["CHOSEN", "YEARLY", "contract", "requirements"]
+__all__ = ["CHOSEN", "YEARLY", "render_contract", "render_requirements"]
 
 CHOSEN = CONTRACT
 """The option whose terms the user last chose to see, kept apart from the box's own value."""
@@ -38,7 +38,7 @@ def _on_monthly(option: str) -> None:
     st.session_state[f"{YEARLY}{option}"] = None if month is None else month * 12
 
 
-def requirements() -> None:
+def render_requirements() -> None:
     """What a plan must offer: the cheapest plan that meets it is chosen."""
     fields = PlanRequirements.model_fields
     with folded("What a plan must offer", "requirements") as shown:
@@ -97,7 +97,7 @@ def requirements() -> None:
         )
 
 
-def contract(book: PriceBook) -> None:
+def render_contract(book: PriceBook) -> None:
     """A buyer's own terms for one option at a time (every option's are kept in the session and the
     link): prices, a discount, a committed spend and its credit, a pinned plan, add-ons."""
     tables = {t.id: t for t in book.options()}

@@ -13,7 +13,17 @@ from schema.inputs import field_title
 from schema.profile import OPTIONAL_FIELDS, WorkloadProfile, field_unit
 from ui.state import field_key
 
-__all__ = ["EMPTY", "EXACT", "STEPS", "bounds", "folded", "held", "index", "label", "number"]
+__all__ = [
+    "EMPTY",
+    "EXACT",
+    "STEPS",
+    "choice_index",
+    "field_bounds",
+    "field_label",
+    "folded",
+    "held_value",
+    "number_field",
+]
 
 # Presentation only: the step of the +/- buttons. Every field shows its value exactly (%g with
 # enough digits), so what the sidebar shows is what is priced.
@@ -54,7 +64,7 @@ STEPS: dict[str, float] = {
 EXACT = "%.12g"
 
 
-def bounds(name: str) -> tuple[float, float]:
+def field_bounds(name: str) -> tuple[float, float]:
     """(least, most) a workload field may be, read from the profile's model."""
     info = WorkloadProfile.model_fields[name]
     low = next(m.ge for m in info.metadata if hasattr(m, "ge"))
@@ -62,34 +72,34 @@ def bounds(name: str) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def label(name: str) -> str:
+def field_label(name: str) -> str:
     """A workload field's label, its unit in brackets ("Payload per step [KB]")."""
     unit = field_unit(name)
     text = field_title(name)
     return f"{text} [{unit}]" if unit else text
 
 
-def held(key: str, fallback: object = None) -> object:
+def held_value(key: str, fallback: object = None) -> object:
     """A widget's own value as its default. Streamlit sends a value set from code (a link, a preset)
     with the run that first draws the widget; when a click cuts that run short, the browser draws
     the widget afresh from its default, so a default of zero would show, and send back, a zero."""
     return st.session_state.get(key, fallback)
 
 
-def index(key: str, choices: list[str]) -> int | None:
+def choice_index(key: str, choices: list[str]) -> int | None:
     """Where a box's held value is among its choices (the first choice when it holds none of them)."""
     value = st.session_state.get(key)
     return choices.index(value) if value in choices else 0
 
 
-def number(name: str, *, folded: bool = False) -> None:
+def number_field(name: str, *, folded: bool = False) -> None:
     """A workload field's box, showing its value exactly; `folded`: in a folded section, so its value
     stays in the session while the box is not drawn."""
-    low, high = bounds(name)
+    low, high = field_bounds(name)
     optional = name in OPTIONAL_FIELDS
-    value = held(field_key(name))
+    value = held_value(field_key(name))
     st.number_input(
-        label(name),
+        field_label(name),
         min_value=low,
         max_value=high,
         step=STEPS[name],

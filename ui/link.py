@@ -30,6 +30,7 @@ from ui.profile_parts import (
     YOURS,
     overrides_from,
     overrides_params,
+    param_text,
     path_from,
     path_params,
     ranges_from,
@@ -37,7 +38,6 @@ from ui.profile_parts import (
     requirements_from,
     requirements_params,
     team_from,
-    text,
 )
 from ui.state import (
     FLAG_FIELDS,
@@ -454,7 +454,7 @@ def changes_between(base: Mapping[str, str], other: Mapping[str, str], profile: 
     profile's, `profile`): what differs, and what `base` sets that `other` leaves to the preset."""
     changes = {k: v for k, v in other.items() if base.get(k) != v}
     for key in set(base) - set(other):
-        changes[key] = text(getattr(profile, key)) if key in PROFILE_FIELDS else ""
+        changes[key] = param_text(getattr(profile, key)) if key in PROFILE_FIELDS else ""
     return changes
 
 
@@ -465,26 +465,26 @@ def encode(state: UiState, presets: Mapping[str, WorkloadProfile], criteria: Cri
     for name in PROFILE_FIELDS:
         value = getattr(state.profile, name)
         if value != getattr(base, name) and not (name == "description" and value.startswith(edited_mark(base))):
-            params[name] = text(value)  # a description that says what changed is said again from the fields
+            params[name] = param_text(value)  # a description that says what changed is said again from the fields
     if state.profile.options != base.options:
         params["options"] = ",".join(state.profile.options)
     team = state.profile.team
     if team.engineer_cost_usd_per_year is not None:
-        params["engineer_cost"] = text(team.engineer_cost_usd_per_year)
+        params["engineer_cost"] = param_text(team.engineer_cost_usd_per_year)
     for option, share in sorted(team.ops_fte.items()):
-        params[f"ops.{option}"] = text(share)
+        params[f"ops.{option}"] = param_text(share)
     for prefix, name in WEEKS.items():
         for option, weeks in sorted(getattr(team, name).items()):
-            params[f"{prefix}{option}"] = text(weeks)
+            params[f"{prefix}{option}"] = param_text(weeks)
     if state.profile.ranges != base.ranges:
         params.update(ranges_params(state.profile.ranges))
     if state.profile.path != base.path:
         params.update(path_params(state.profile.path))
     for key, value in overrides_params(state.profile.overrides).items():
-        params[key] = value if isinstance(value, str) else text(value)
+        params[key] = value if isinstance(value, str) else param_text(value)
     if state.profile.requirements != base.requirements:
         for key, value in requirements_params(state.profile.requirements).items():
-            params[key] = value if isinstance(value, str) else text(value)
+            params[key] = value if isinstance(value, str) else param_text(value)
     if state.view != "compare":
         params["view"] = state.view
     if state.axis != "steps_per_run":

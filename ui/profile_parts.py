@@ -33,6 +33,7 @@ __all__ = [
     "each_bounds",
     "overrides_from",
     "overrides_params",
+    "param_text",
     "path_from",
     "path_params",
     "ranges_from",
@@ -42,7 +43,6 @@ __all__ = [
     "team_bounds",
     "team_from",
     "team_key",
-    "text",
 ]
 
 WEEKS = {"setup.": "setup_weeks", "migrate.": "migration_weeks"}
@@ -182,7 +182,9 @@ def path_params(path: PathInputs) -> dict[str, str]:
     for short, name in PATH_PARAMS.items():
         value = getattr(path, name)
         if value != getattr(default, name):
-            out[PATH + short] = ",".join(text(float(x)) for x in value) if isinstance(value, tuple) else text(value)
+            out[PATH + short] = (
+                ",".join(param_text(float(x)) for x in value) if isinstance(value, tuple) else param_text(value)
+            )
     return out
 
 
@@ -222,7 +224,7 @@ def ranges_from(values: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], l
 def ranges_params(ranges: Mapping[str, FieldRange]) -> dict[str, str]:
     """A profile's `ranges` as `range.<field>` link parameters (the inverse of `ranges_from`)."""
     return {
-        f"{RANGE}{k}": f"{text(r.low)},{text(r.high)}" + (",uniform" if r.distribution == "uniform" else "")
+        f"{RANGE}{k}": f"{param_text(r.low)},{param_text(r.high)}" + (",uniform" if r.distribution == "uniform" else "")
         for k, r in sorted(ranges.items())
     }
 
@@ -335,7 +337,7 @@ def requirements_params(requirements: PlanRequirements) -> dict[str, Any]:
     return {f"{NEED}{k}": ("true" if v is True else v) for k, v in requirements.stated().items()}
 
 
-def text(value: Any) -> str:
+def param_text(value: Any) -> str:
     """A value as a URL parameter: floats in their shortest exact form (`repr`), so they read
     back to the same float, without a trailing `.0`."""
     if isinstance(value, float):

@@ -8,11 +8,11 @@ import streamlit as st
 
 from schema.inputs import PathInputs, field_title
 from schema.profile import DOUBTS, GROWTH, PATH_BOUNDS, field_unit
-from ui.form import EXACT, bounds, folded
+from ui.form import EXACT, field_bounds, folded
 from ui.profile_parts import PATH, RANGE
 from ui.session import Session
 
-__all__ = ["RANGED", "months_ahead", "ranges"]
+__all__ = ["RANGED", "render_months_ahead", "render_ranges"]
 
 RANGED = ("monthly_runs", "steps_per_run", *DOUBTS)
 """The fields the sidebar offers a range for: the volume and the run's length, then each field the
@@ -31,10 +31,10 @@ def _doubt_placeholder(name: str, end: str) -> str:
 
 
 def _range_bounds(name: str) -> tuple[float, float]:
-    return PATH_BOUNDS[name] if name == GROWTH else bounds(name)
+    return PATH_BOUNDS[name] if name == GROWTH else field_bounds(name)
 
 
-def ranges(session: Session) -> None:
+def render_ranges(session: Session) -> None:
     """Workload numbers known only within bounds: the Monte Carlo draws between them."""
     given = {str(k).removeprefix(RANGE).rsplit(".", 1)[0] for k in session.store if str(k).startswith(RANGE)}
     names = [*RANGED, *sorted(given - set(RANGED))]
@@ -74,7 +74,7 @@ def ranges(session: Session) -> None:
             )
 
 
-def months_ahead() -> None:
+def render_months_ahead() -> None:
     """The path: growth, horizon, cut-over, or the team's own forecast."""
     fields = PathInputs.model_fields
     with folded("The months ahead", "path") as shown:

@@ -16,7 +16,15 @@ from schema.profile import WorkloadProfile
 from schema.tables import PriceBook
 from schema.text import NOT_ONE_LINE, look_alike_word, name_key
 from ui.link import BASE_SCENARIO, MAX_LINKED, encode, profile_params, scenario_profile
-from ui.scenario_fields import Editable, changed_words, editable_fields, generic, link_value, value_of, widget_value
+from ui.scenario_fields import (
+    Editable,
+    changed_words,
+    editable_fields,
+    generic_field,
+    link_value,
+    value_of,
+    widget_value,
+)
 from ui.session import Session
 from ui.state import ScenarioLink, UiState
 from ui.text import problems as problem_box
@@ -134,7 +142,7 @@ class Editor:
         return next((s for s in self.linked() if s.name == name), None)
 
     def item(self, key: str) -> Editable:
-        return self.fields.get(key) or generic(key)
+        return self.fields.get(key) or generic_field(key)
 
     def profile_of(self, scenario: ScenarioLink | None) -> WorkloadProfile:
         """The scenario's profile as priced (the profile itself for a new one)."""

@@ -15,7 +15,7 @@ from schema.profile import BOUNDS, NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProf
 from schema.tables import PriceBook
 from ui.data import machine_label
 from ui.form import EMPTY
-from ui.form import label as sidebar_label  # the sidebar's own words for each field
+from ui.form import field_label as sidebar_label  # the sidebar's own words for each field
 from ui.profile_parts import NEED, PATH, PATH_PARAMS, RANGE, WEEKS, YOURS, overrides_params, ranges_params
 from ui.sidebar import STEP_KIND_WORDS
 from ui.state import PROFILE_FIELDS, Allowed
@@ -25,7 +25,7 @@ __all__ = [
     "Kind",
     "changed_words",
     "editable_fields",
-    "generic",
+    "generic_field",
     "link_value",
     "value_of",
     "widget_value",
@@ -275,7 +275,7 @@ def _limits(info: Any) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def generic(key: str) -> Editable:
+def generic_field(key: str) -> Editable:
     """A parameter the editor does not list (one a link or a scenario file set): kept as text."""
     return Editable(key, key, "text", "the value this parameter takes in a link")
 
@@ -343,7 +343,7 @@ def changed_words(changes: Mapping[str, str], fields: Mapping[str, Editable]) ->
     """A scenario's changes as a person reads them."""
     parts = []
     for key, value in changes.items():
-        item = fields.get(key) or generic(key)
+        item = fields.get(key) or generic_field(key)
         if item.kind == "flag":
             shown = "yes" if value == "true" else "no"
         elif item.kind == "options":

@@ -16,12 +16,12 @@ from pricing.vendors import IMPORTERS
 from schema.inputs import StepKind, TeamInputs
 from schema.profile import TOKEN_FIELDS, ProfileError, WorkloadProfile
 from schema.tables import PriceBook
-from ui.buyer import contract, requirements
+from ui.buyer import render_contract, render_requirements
 from ui.data import machine_label
 from ui.export import slug
-from ui.form import EXACT, folded, held, index, label, number
+from ui.form import EXACT, choice_index, field_label, folded, held_value, number_field
 from ui.profile_parts import ENGINEER_COST, OPS, each_bounds, team_bounds, team_key
-from ui.ranges_and_path import months_ahead, ranges
+from ui.ranges_and_path import render_months_ahead, render_ranges
 from ui.session import Session
 from ui.state import field_key
 from ui.text import problems
@@ -63,14 +63,14 @@ def _tokens(models: tuple[str, ...]) -> None:
         st.selectbox(
             "Model (provider/model)",
             choices,
-            index=index(field_key("model"), choices),
+            index=choice_index(field_key("model"), choices),
             key=field_key("model"),
             format_func=lambda m: m or NO_MODEL,
             help=WorkloadProfile.model_fields["model"].description,
             persist_state="session",
         )
         for name in TOKEN_FIELDS:
-            number(name, folded=True)
+            number_field(name, folded=True)
 
 
 def _sandbox(services: Mapping[str, str]) -> None:
@@ -86,14 +86,14 @@ def _sandbox(services: Mapping[str, str]) -> None:
         st.selectbox(
             "Sandbox service",
             choices,
-            index=index(field_key("sandbox"), choices),
+            index=choice_index(field_key("sandbox"), choices),
             key=field_key("sandbox"),
             format_func=lambda s: services.get(s, s) if s else NO_SANDBOX,
             help=WorkloadProfile.model_fields["sandbox"].description,
             persist_state="session",
         )
         for name in SANDBOX_FIELDS:
-            number(name, folded=True)
+            number_field(name, folded=True)
 
 
 def render_sidebar(session: Session, machines: list[str], book: PriceBook | None = None) -> WorkloadProfile | None:
@@ -107,13 +107,13 @@ def render_sidebar(session: Session, machines: list[str], book: PriceBook | None
         _workload(session, machines, book)
         _options(options)
         _team(options)
-        requirements()
+        render_requirements()
         if book is not None:
-            contract(book)
+            render_contract(book)
 
         st.header("Uncertainty and the months ahead")
-        ranges(session)
-        months_ahead()
+        render_ranges(session)
+        render_months_ahead()
 
         _pricing_date(session)
         _profile_file(session)
@@ -143,7 +143,7 @@ def _workload(session: Session, machines: list[str], book: PriceBook | None) -> 
     st.selectbox(
         "Start from a preset",
         list(session.presets),
-        index=index("preset", list(session.presets)),
+        index=choice_index("preset", list(session.presets)),
         key="preset",
         format_func=lambda k: session.presets[k].name,
         on_change=_on_preset,
@@ -151,14 +151,14 @@ def _workload(session: Session, machines: list[str], book: PriceBook | None) -> 
     )
     st.text_input(
         "Profile name",
-        value=str(held(field_key("name"), "")),
+        value=str(held_value(field_key("name"), "")),
         key=field_key("name"),
         max_chars=120,
         help="The report's title; a preset whose fields you change is reported as edited",
     )
     st.text_area(
         "Description",
-        value=str(held(field_key("description"), "")),
+        value=str(held_value(field_key("description"), "")),
         key=field_key("description"),
         max_chars=2000,
         height=80,
@@ -167,25 +167,25 @@ def _workload(session: Session, machines: list[str], book: PriceBook | None) -> 
     for title, names in GROUPS:
         st.caption(title)
         for name in names:
-            number(name)
+            number_field(name)
     st.selectbox(
-        label("machine"),
+        field_label("machine"),
         machines,
-        index=index(field_key("machine"), machines),
+        index=choice_index(field_key("machine"), machines),
         key=field_key("machine"),
         format_func=(lambda m: machine_label(m, book)) if book is not None else str,
         help=WorkloadProfile.model_fields["machine"].description,
     )
     st.checkbox(
         "A step needs a full machine (tests, a browser, binaries)",
-        value=bool(held(field_key("step_needs_machine"), False)),
+        value=bool(held_value(field_key("step_needs_machine"), False)),
         key=field_key("step_needs_machine"),
         help=WorkloadProfile.model_fields["step_needs_machine"].description,
     )
     st.selectbox(
-        label("step_kind"),
+        field_label("step_kind"),
         [k.value for k in StepKind],
-        index=index(field_key("step_kind"), [k.value for k in StepKind]),
+        index=choice_index(field_key("step_kind"), [k.value for k in StepKind]),
         key=field_key("step_kind"),
         format_func=STEP_KIND_WORDS.__getitem__,
         help=WorkloadProfile.model_fields["step_kind"].description,
@@ -200,7 +200,7 @@ def _options(options: list[str]) -> None:
     st.multiselect(
         "Compare only these",
         options,
-        default=[o for o in held("options", ()) or () if o in options],  # type: ignore[attr-defined]
+        default=[o for o in held_value("options", ()) or () if o in options],  # type: ignore[attr-defined]
         key="options",
         placeholder="every option priced on the date",
         help="Leave empty to compare every option; the short list is kept in the link and the profile",
