@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from model.columns import Columns, profiles_frame
 from model.engine import estimate
-from model.result import summarize
 from model.usage import Usage
 from model.workload import workload
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import MACHINES
 from tests.vendors.contract import VendorContract, newest_book
+from tests.vendors.priced import component, priced
 
 OPTION = "dbos/conductor"
 BOOK = newest_book()
@@ -70,11 +70,7 @@ def _postgres(scenario: str = "expected") -> float:
 
 
 def _out(p: WorkloadProfile):
-    return summarize(estimate(p, BOOK, [OPTION])).options[0]
-
-
-def _line(out, key: str):
-    return next(c for c in out.components if c.key == key)
+    return priced(p, BOOK, OPTION)[0]
 
 
 # --- The table against the published figures ---------------------------------------------------
@@ -132,8 +128,8 @@ def test_the_bill_and_the_plan_by_hand(checkpoints_per_run, plan, vendor):
     out = _out(p)
     assert out.plan == PLANS[plan].name
     assert out.subtotals["vendor"] == pytest.approx(vendor)
-    assert _line(out, "plan_fee").quantity == 1 and _line(out, "plan_fee").unit == "month"
-    line = _line(out, "checkpoints")
+    assert component(out, "plan_fee").quantity == 1 and component(out, "plan_fee").unit == "month"
+    line = component(out, "checkpoints")
     assert line.quantity == pytest.approx(max(checkpoints - PLANS[plan].included["checkpoints"].expected, 0))
     assert {x.id: x.monthly_usd for x in out.plans} == pytest.approx(bills)
 
@@ -171,7 +167,7 @@ def test_conductor_bills_checkpoints_not_executors(seconds, machine, runs):
 
 def test_the_apps_postgres_is_priced_on_the_hosting_table():
     out = _out(agent())
-    postgres = _line(out, "postgres")
+    postgres = component(out, "postgres")
     assert postgres.category == "infrastructure"
     # 2 vCPU and 4 GB around the clock: (2 x $0.04048 + 4 x $0.004445) x 730 h
     assert postgres.cost_usd == pytest.approx(_postgres()) and postgres.cost_usd == pytest.approx(72.0802)
@@ -192,7 +188,7 @@ def test_a_postgres_past_about_500_checkpoints_a_second_depends_on_its_sizing():
         out = _out(p)
         assert out.quantities["peak_checkpoints_per_second"] == pytest.approx(per_second)
         assert (per_second > limit) is over
-        postgres = _line(out, "postgres")
+        postgres = component(out, "postgres")
         assert (postgres.depends_on is not None) is over
         assert postgres.cost_usd == pytest.approx(_postgres())  # the fixed size is kept; the flag says so
     assert any("500 checkpoints a second" in d for d in _out(busy).depends_on)
@@ -202,8 +198,8 @@ def test_a_small_app_still_runs_two_small_instances_and_a_share_of_an_engineer()
     out = _out(agent(monthly_runs=10))
     assert out.quantities["worker_vcpu"] == A["worker_min_vcpu"].expected == 1
     assert out.quantities["worker_memory_gb"] == A["worker_min_memory_gb"].expected == 2
-    assert _line(out, "workers_vcpu").cost_usd == pytest.approx(1 * HOSTING.prices["vcpu_hour"].expected * 730)
-    assert _line(out, "workers_memory").cost_usd == pytest.approx(2 * HOSTING.prices["gb_ram_hour"].expected * 730)
-    people = _line(out, "ops_people")
+    assert component(out, "workers_vcpu").cost_usd == pytest.approx(1 * HOSTING.prices["vcpu_hour"].expected * 730)
+    assert component(out, "workers_memory").cost_usd == pytest.approx(2 * HOSTING.prices["gb_ram_hour"].expected * 730)
+    people = component(out, "ops_people")
     assert people.cost_usd == pytest.approx(A["ops_fte"].expected * PEOPLE.assumptions["engineer_cost"].expected / 12)
     assert people.cost_usd == pytest.approx(775)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from model.engine import estimate
-from model.result import summarize
 from report.words import say
 from schema.inputs import TeamInputs
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
+from tests.vendors.priced import by_hand, component, priced
 
 OPTION = "dbos/self-hosted"
 CONDUCTOR = "dbos/conductor"
@@ -30,24 +29,18 @@ class TestDbosSelfHosted(VendorContract):
     option = OPTION
 
 
-def _pick(number, scenario: str) -> float:
-    end = {"low": number.low, "high": number.high}.get(scenario)
-    return number.expected if end is None else end
-
-
 def _postgres(scenario: str = "expected") -> float:
-    vcpu_hour, gb_hour = _pick(HOSTING.prices["vcpu_hour"], scenario), _pick(HOSTING.prices["gb_ram_hour"], scenario)
+    vcpu_hour, gb_hour = (
+        by_hand(HOSTING.prices["vcpu_hour"], scenario),
+        by_hand(HOSTING.prices["gb_ram_hour"], scenario),
+    )
     return HOURS_PER_MONTH * (
-        _pick(A["postgres_vcpu"], scenario) * vcpu_hour + _pick(A["postgres_memory_gb"], scenario) * gb_hour
+        by_hand(A["postgres_vcpu"], scenario) * vcpu_hour + by_hand(A["postgres_memory_gb"], scenario) * gb_hour
     )
 
 
 def _out(p: WorkloadProfile, options=(OPTION,)):
-    return summarize(estimate(p, BOOK, list(options))).options
-
-
-def _line(out, key: str):
-    return next(c for c in out.components if c.key == key)
+    return priced(p, BOOK, *options)
 
 
 def test_the_mit_library_has_no_fee():
@@ -63,14 +56,14 @@ def test_postgres_workers_and_people_by_hand():
     around the clock at Fargate prices, and a tenth of an engineer at $186,000 a year."""
     out = _out(agent(monthly_runs=10))[0]
     vcpu, gb = HOSTING.prices["vcpu_hour"].expected, HOSTING.prices["gb_ram_hour"].expected
-    postgres = _line(out, "postgres")
+    postgres = component(out, "postgres")
     assert postgres.cost_usd == pytest.approx(_postgres()) and postgres.cost_usd == pytest.approx(72.0802)
     assert (postgres.low_usd, postgres.high_usd) == pytest.approx((_postgres("low"), _postgres("high")))
     assert out.quantities["worker_vcpu"] == A["worker_min_vcpu"].expected
     assert out.quantities["worker_memory_gb"] == A["worker_min_memory_gb"].expected
-    assert _line(out, "workers_vcpu").cost_usd == pytest.approx(A["worker_min_vcpu"].expected * vcpu * 730)
-    assert _line(out, "workers_memory").cost_usd == pytest.approx(A["worker_min_memory_gb"].expected * gb * 730)
-    people = _line(out, "ops_people")
+    assert component(out, "workers_vcpu").cost_usd == pytest.approx(A["worker_min_vcpu"].expected * vcpu * 730)
+    assert component(out, "workers_memory").cost_usd == pytest.approx(A["worker_min_memory_gb"].expected * gb * 730)
+    people = component(out, "ops_people")
     cost = PEOPLE.assumptions["engineer_cost"]
     assert people.cost_usd == pytest.approx(A["ops_fte"].expected * cost.expected / 12) == 1550
     assert (people.low_usd, people.high_usd) == pytest.approx(
@@ -81,7 +74,7 @@ def test_postgres_workers_and_people_by_hand():
 
 def test_the_teams_own_engineer_cost_and_share_replace_the_defaults():
     mine = agent(team=TeamInputs(engineer_cost_usd_per_year=240_000, ops_fte={OPTION: 0.5}))
-    people = _line(_out(mine)[0], "ops_people")
+    people = component(_out(mine)[0], "ops_people")
     assert people.quantity == 0.5 and people.cost_usd == pytest.approx(10_000)
 
 
@@ -91,7 +84,7 @@ def test_the_postgres_past_its_load_depends_on_sizing():
     # 10M runs a month arriving within 8 h a day: 11.4 runs a second, 51 checkpoints each
     assert out.quantities["peak_checkpoints_per_second"] == pytest.approx(1e7 / (730 * 3600) * 3 * 51)
     assert out.quantities["peak_checkpoints_per_second"] > A["postgres_checkpoints_per_second"].expected
-    assert _line(out, "postgres").depends_on == "a Postgres sized past about 500 checkpoints a second"
+    assert component(out, "postgres").depends_on == "a Postgres sized past about 500 checkpoints a second"
 
 
 @settings(max_examples=30, deadline=None)

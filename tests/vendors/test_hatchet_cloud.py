@@ -19,6 +19,7 @@ from report.words import say
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
+from tests.vendors.priced import by_hand
 
 OPTION = "hatchet/cloud"
 BOOK = newest_book()
@@ -38,28 +39,22 @@ def _usage(scenario: str = "expected", **fields) -> Usage:
     return Usage(workload(Columns(profiles_frame(agent(**fields)))), TABLE, scenario)
 
 
-def _pick(number, scenario: str) -> float:
-    """A number of the table under a scenario, read by hand (its end of the range, else its value)."""
-    end = {"low": number.low, "high": number.high}.get(scenario)
-    return number.expected if end is None else end
-
-
 def _task_runs_per_run(p: WorkloadProfile, scenario: str = "expected") -> float:
     """Hatchet meters the tasks of each triggered run: one per step and one per child, none per retry."""
     c = TABLE.counting
     return (
-        p.steps_per_run * _pick(c["task_runs_per_step"], scenario)
-        + p.child_runs_per_run * _pick(c["task_runs_per_child"], scenario)
-        + p.steps_per_run * p.retry_rate * _pick(c["task_runs_per_retry"], scenario)
+        p.steps_per_run * by_hand(c["task_runs_per_step"], scenario)
+        + p.child_runs_per_run * by_hand(c["task_runs_per_child"], scenario)
+        + p.steps_per_run * p.retry_rate * by_hand(c["task_runs_per_retry"], scenario)
     )
 
 
 def _plan_bill(plan_id: str, task_runs: float, scenario: str = "expected") -> float:
     """The vendor's bill on one plan: fee + task runs past the plan's free ones x the price."""
     plan = PLANS[plan_id]
-    free = _pick(plan.included["task_runs"], scenario) if "task_runs" in plan.included else 0.0
-    price = _pick(TABLE.prices["task_runs"], scenario) * PER_MILLION
-    return _pick(plan.fee, scenario) + max(task_runs - free, 0.0) * price
+    free = by_hand(plan.included["task_runs"], scenario) if "task_runs" in plan.included else 0.0
+    price = by_hand(TABLE.prices["task_runs"], scenario) * PER_MILLION
+    return by_hand(plan.fee, scenario) + max(task_runs - free, 0.0) * price
 
 
 def _peak_task_runs_per_second(p: WorkloadProfile) -> float:
@@ -228,12 +223,12 @@ def test_low_and_high_reflect_the_plus_or_minus_20_percent():
 
     def workers(s: str) -> float:  # the two-instance minimum, in each scenario
         return HOURS_PER_MONTH * (
-            _pick(TABLE.assumptions["worker_min_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
-            + _pick(TABLE.assumptions["worker_min_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s)
+            by_hand(TABLE.assumptions["worker_min_vcpu"], s) * by_hand(HOSTING.prices["vcpu_hour"], s)
+            + by_hand(TABLE.assumptions["worker_min_memory_gb"], s) * by_hand(HOSTING.prices["gb_ram_hour"], s)
         )
 
     fte, cost = TABLE.assumptions["ops_fte"], PEOPLE.assumptions["engineer_cost"]
-    totals = [vendor[s] + workers(s) + _pick(fte, s) * _pick(cost, s) / 12 for s in ("low", "expected", "high")]
+    totals = [vendor[s] + workers(s) + by_hand(fte, s) * by_hand(cost, s) / 12 for s in ("low", "expected", "high")]
     assert (out.low_usd, out.monthly_usd, out.high_usd) == pytest.approx((min(totals), totals[1], max(totals)))
 
 

@@ -8,13 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.engine import estimate
-from model.result import summarize
 from report.words import say
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
+from tests.vendors.priced import by_hand, component, priced
 
 OPTION = "hatchet/self-hosted"
 CLOUD = "hatchet/cloud"
@@ -32,17 +31,8 @@ class TestHatchetSelfHosted(VendorContract):
     option = OPTION
 
 
-def _pick(number, scenario: str) -> float:
-    end = {"low": number.low, "high": number.high}.get(scenario)
-    return number.expected if end is None else end
-
-
 def _out(p: WorkloadProfile, options=(OPTION,)):
-    return summarize(estimate(p, BOOK, list(options))).options
-
-
-def _line(out, key: str):
-    return next(c for c in out.components if c.key == key)
+    return priced(p, BOOK, *options)
 
 
 def _workers_vcpu(p: WorkloadProfile) -> float:
@@ -68,12 +58,12 @@ def test_the_mit_engine_has_no_fee():
 
 def test_the_platform_is_priced_on_the_hosting_table():
     out = _out(agent())[0]
-    platform = _line(out, "platform")
+    platform = component(out, "platform")
     per_month = {
         s: HOURS_PER_MONTH
         * (
-            _pick(A["platform_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
-            + _pick(A["platform_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s)
+            by_hand(A["platform_vcpu"], s) * by_hand(HOSTING.prices["vcpu_hour"], s)
+            + by_hand(A["platform_memory_gb"], s) * by_hand(HOSTING.prices["gb_ram_hour"], s)
         )
         for s in ("low", "expected", "high")
     }
@@ -87,8 +77,8 @@ def test_a_small_workload_still_needs_the_minimum_worker_host():
     out = _out(agent(monthly_runs=10))[0]
     assert out.quantities["worker_vcpu"] == A["worker_min_vcpu"].expected == 1
     assert out.quantities["worker_memory_gb"] == A["worker_min_memory_gb"].expected == 2
-    assert _line(out, "workers_vcpu").cost_usd == pytest.approx(1 * VCPU_HOUR * HOURS_PER_MONTH)
-    assert _line(out, "workers_memory").cost_usd == pytest.approx(2 * GB_HOUR * HOURS_PER_MONTH)
+    assert component(out, "workers_vcpu").cost_usd == pytest.approx(1 * VCPU_HOUR * HOURS_PER_MONTH)
+    assert component(out, "workers_memory").cost_usd == pytest.approx(2 * GB_HOUR * HOURS_PER_MONTH)
 
 
 def test_a_busy_workload_sizes_the_workers_from_the_runs_executing():
@@ -98,11 +88,11 @@ def test_a_busy_workload_sizes_the_workers_from_the_runs_executing():
     out = _out(p)[0]
     assert _workers_vcpu(p) == pytest.approx(33.49, rel=1e-3)
     assert out.quantities["worker_vcpu"] == pytest.approx(_workers_vcpu(p))
-    assert _line(out, "workers_vcpu").cost_usd == pytest.approx(_workers_vcpu(p) * VCPU_HOUR * HOURS_PER_MONTH)
+    assert component(out, "workers_vcpu").cost_usd == pytest.approx(_workers_vcpu(p) * VCPU_HOUR * HOURS_PER_MONTH)
 
 
 def test_people_come_from_the_reference_engineer_cost():
-    people = _line(_out(agent())[0], "ops_people")
+    people = component(_out(agent())[0], "ops_people")
     fte, cost = A["ops_fte"], PEOPLE.assumptions["engineer_cost"]
     assert people.cost_usd == pytest.approx(fte.expected * cost.expected / 12) == 2325
     assert (people.low_usd, people.high_usd) == pytest.approx((fte.low * cost.low / 12, fte.high * cost.high / 12))
@@ -123,4 +113,4 @@ def test_no_fee_per_task_run(runs, steps, children):
 def test_the_workers_are_those_hatchet_cloud_needs_too(p):
     both = {o.id: o for o in _out(p, (OPTION, CLOUD))}
     for key in ("workers_vcpu", "workers_memory"):
-        assert _line(both[OPTION], key).cost_usd == pytest.approx(_line(both[CLOUD], key).cost_usd, rel=1e-12)
+        assert component(both[OPTION], key).cost_usd == pytest.approx(component(both[CLOUD], key).cost_usd, rel=1e-12)

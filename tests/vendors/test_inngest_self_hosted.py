@@ -16,6 +16,7 @@ from schema.numbers import Scenario
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
+from tests.vendors.priced import priced
 
 OPTION = "inngest/self-hosted"
 BOOK = newest_book()
@@ -59,7 +60,7 @@ def _people(scenario: Scenario = "expected") -> float:
 
 
 def _out(profile: WorkloadProfile):
-    return summarize(estimate(profile, BOOK, [OPTION])).options[0]
+    return priced(profile, BOOK, OPTION)[0]
 
 
 def test_the_sspl_server_has_no_fee():

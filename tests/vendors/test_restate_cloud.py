@@ -19,6 +19,7 @@ from report.words import say
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.vendors.contract import VendorContract, newest_book
+from tests.vendors.priced import component, priced
 
 OPTION = "restate/cloud"
 BOOK = newest_book()
@@ -97,11 +98,7 @@ def _plan_bill(plan_id: str, actions: float, storage: float) -> float | None:
 
 
 def _out(p: WorkloadProfile):
-    return summarize(estimate(p, BOOK, [OPTION])).options[0]
-
-
-def _line(out, key: str):
-    return next(c for c in out.components if c.key == key)
+    return priced(p, BOOK, OPTION)[0]
 
 
 # --- The table against the published figures ---------------------------------------------------
@@ -237,12 +234,12 @@ def test_premium_overage_is_graduated_past_its_allowance():
     assert actions == 120e6 and _premium_actions_usd(actions) == pytest.approx(950)
     out = _out(p)
     assert out.plan == "Premium"
-    line = _line(out, "actions")
+    line = component(out, "actions")
     assert line.quantity == pytest.approx(actions - PLANS["premium"].included["actions"].expected)
     assert line.cost_usd == pytest.approx(950)
     assert line.depends_on is None
-    assert _line(out, "plan_fee").cost_usd == PLANS["premium"].fee.expected
-    assert _line(out, "storage").cost_usd == 0  # 0.94 GB-month of 1 KB journals, within 50 GB
+    assert component(out, "plan_fee").cost_usd == PLANS["premium"].fee.expected
+    assert component(out, "storage").cost_usd == 0  # 0.94 GB-month of 1 KB journals, within 50 GB
     assert out.subtotals["vendor"] == pytest.approx(1000 + 950)
     assert next(x for x in out.plans if x.id == "starter").monthly_usd == pytest.approx(75 + 115 * 25)
 
@@ -264,7 +261,7 @@ def test_premium_past_200m_actions_has_no_public_price():
     assert actions == 250e6
     out = _out(p)
     assert out.plan == "Premium"
-    line = _line(out, "actions")
+    line = component(out, "actions")
     assert line.cost_usd == pytest.approx(_premium_actions_usd(200e6)) and line.cost_usd == pytest.approx(1750)
     assert out.fit.status == "not_public" and not out.applicable
     (reason,) = out.fit.reasons
@@ -290,7 +287,7 @@ def test_storage_past_the_included_gb_is_billed_per_gb_month():
     out = _out(p)
     assert out.quantities["storage_gb_months"] == pytest.approx(storage)
     assert out.plan == "Starter"
-    line = _line(out, "storage")
+    line = component(out, "storage")
     assert line.quantity == pytest.approx(storage - PLANS["starter"].included["storage"].expected)
     assert line.cost_usd == pytest.approx((storage - 5) * 0.5)
     assert out.subtotals["vendor"] == pytest.approx(_plan_bill("starter", 1.2e6, storage))
@@ -327,7 +324,7 @@ def test_the_chosen_plan_prices_the_journal_for_as_long_as_it_keeps_it():
     kept = chosen.limits["retention_days"].expected
     assert kept == 3
     storage = _storage_gb_months(p, kept)
-    assert _line(out, "storage").cost_usd == pytest.approx(
+    assert component(out, "storage").cost_usd == pytest.approx(
         max(storage - chosen.included["storage"].expected, 0.0) * TABLE.prices["storage"].expected
     )
     assert out.quantities["storage_gb_months"] == pytest.approx(storage)

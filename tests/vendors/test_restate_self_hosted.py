@@ -8,13 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.engine import estimate
-from model.result import summarize
 from report.words import say
 from schema.profile import WorkloadProfile
 from tests.agents import agent
 from tests.strategies import profiles
 from tests.vendors.contract import VendorContract, newest_book
+from tests.vendors.priced import by_hand, component, priced
 
 OPTION = "restate/self-hosted"
 CLOUD = "restate/cloud"
@@ -32,17 +31,8 @@ class TestRestateSelfHosted(VendorContract):
     option = OPTION
 
 
-def _pick(number, scenario: str) -> float:
-    end = {"low": number.low, "high": number.high}.get(scenario)
-    return number.expected if end is None else end
-
-
 def _out(p: WorkloadProfile, options=(OPTION,)):
-    return summarize(estimate(p, BOOK, list(options))).options
-
-
-def _line(out, key: str):
-    return next(c for c in out.components if c.key == key)
+    return priced(p, BOOK, *options)
 
 
 def _services(p: WorkloadProfile, share: float) -> tuple[float, float]:
@@ -65,12 +55,12 @@ def test_the_bsl_server_has_no_fee():
 
 
 def test_the_server_is_priced_on_the_hosting_table():
-    server = _line(_out(agent())[0], "platform")
+    server = component(_out(agent())[0], "platform")
     per_month = {
         s: HOURS_PER_MONTH
         * (
-            _pick(A["platform_vcpu"], s) * _pick(HOSTING.prices["vcpu_hour"], s)
-            + _pick(A["platform_memory_gb"], s) * _pick(HOSTING.prices["gb_ram_hour"], s)
+            by_hand(A["platform_vcpu"], s) * by_hand(HOSTING.prices["vcpu_hour"], s)
+            + by_hand(A["platform_memory_gb"], s) * by_hand(HOSTING.prices["gb_ram_hour"], s)
         )
         for s in ("low", "expected", "high")
     }
@@ -85,25 +75,25 @@ def test_services_have_no_minimum_host_but_at_the_high_end():
     high end keeps one small container."""
     assert A["worker_min_vcpu"].expected == 0 and A["worker_min_memory_gb"].expected == 0
     idle = _out(agent(monthly_runs=0))[0]
-    assert _line(idle, "workers_vcpu").cost_usd == 0 and _line(idle, "workers_memory").cost_usd == 0
+    assert component(idle, "workers_vcpu").cost_usd == 0 and component(idle, "workers_memory").cost_usd == 0
     small = agent(monthly_runs=3_000)
     out = _out(small)[0]
     share = HOSTING.assumptions["provisioning"]
     for scenario, at in (("low", "low_usd"), ("expected", "cost_usd"), ("high", "high_usd")):
-        vcpu, gb = _services(small, _pick(share, scenario))
-        vcpu = max(vcpu, _pick(A["worker_min_vcpu"], scenario))
-        gb = max(gb, _pick(A["worker_min_memory_gb"], scenario))
-        vcpu_hour = _pick(HOSTING.prices["vcpu_hour"], scenario)
-        gb_hour = _pick(HOSTING.prices["gb_ram_hour"], scenario)
-        assert getattr(_line(out, "workers_vcpu"), at) == pytest.approx(vcpu * vcpu_hour * HOURS_PER_MONTH)
-        assert getattr(_line(out, "workers_memory"), at) == pytest.approx(gb * gb_hour * HOURS_PER_MONTH)
+        vcpu, gb = _services(small, by_hand(share, scenario))
+        vcpu = max(vcpu, by_hand(A["worker_min_vcpu"], scenario))
+        gb = max(gb, by_hand(A["worker_min_memory_gb"], scenario))
+        vcpu_hour = by_hand(HOSTING.prices["vcpu_hour"], scenario)
+        gb_hour = by_hand(HOSTING.prices["gb_ram_hour"], scenario)
+        assert getattr(component(out, "workers_vcpu"), at) == pytest.approx(vcpu * vcpu_hour * HOURS_PER_MONTH)
+        assert getattr(component(out, "workers_memory"), at) == pytest.approx(gb * gb_hour * HOURS_PER_MONTH)
     # 3,000 runs of 440 s: 0.50 executing on average, 1.51 at the peak, 1.0 halfway: 0.5 vCPU of 0.5-vcpu-0.5-gb
     assert out.quantities["worker_vcpu"] == pytest.approx(0.5022831, rel=1e-6)
     assert out.quantities["worker_vcpu"] < 1
 
 
 def test_people_come_from_the_reference_engineer_cost():
-    people = _line(_out(agent())[0], "ops_people")
+    people = component(_out(agent())[0], "ops_people")
     fte, cost = A["ops_fte"], PEOPLE.assumptions["engineer_cost"]
     assert people.cost_usd == pytest.approx(fte.expected * cost.expected / 12) == 1550
     assert (people.low_usd, people.high_usd) == pytest.approx((fte.low * cost.low / 12, fte.high * cost.high / 12))
@@ -125,4 +115,4 @@ def test_no_fee_per_action(steps, payload, waits):
 def test_the_services_are_those_restate_cloud_needs_too(p):
     both = {o.id: o for o in _out(p, (OPTION, CLOUD))}
     for key in ("workers_vcpu", "workers_memory"):
-        assert _line(both[OPTION], key).cost_usd == pytest.approx(_line(both[CLOUD], key).cost_usd, rel=1e-12)
+        assert component(both[OPTION], key).cost_usd == pytest.approx(component(both[CLOUD], key).cost_usd, rel=1e-12)
