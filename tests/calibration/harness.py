@@ -206,7 +206,7 @@ async def run_shapes_async(address: str, shapes: list[Shape]) -> list[Recorded]:
     client = await Client.connect(address, identity="c")
     async with Worker(client, task_queue=TASK_QUEUE, workflows=[AgentWorkflow, ChildWorkflow], activities=[step],
                       identity=IDENTITY):
-        return [await _run(client, shape) for shape in shapes]
+        return list(await asyncio.gather(*(_run(client, shape) for shape in shapes)))
 
 
 def run_shapes(address: str, shapes: list[Shape]) -> list[Recorded]:
