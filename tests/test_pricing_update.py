@@ -279,6 +279,17 @@ def test_pull_request_workflow_runs_validate_summary_and_ci():
     assert any(".venv/bin/tco pricing stale" in line for line in stale)
 
 
+def test_the_weekly_workflow_runs_the_property_tests_at_their_thorough_size():
+    """`make test` tries hundreds of examples per property; a weekly workflow tries thousands."""
+    weekly = ROOT / ".github" / "workflows" / "thorough.yml"
+    doc = yaml.safe_load(weekly.read_text(encoding="utf-8"))
+    assert "schedule" in doc[True]
+    assert "make test-thorough" in _run_lines(weekly)
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = make[make.index("test-thorough:") :].split("\n\n")[0]
+    assert "HYPOTHESIS_PROFILE=thorough" in target
+
+
 def _repo(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A git repository holding a copy of the bundled data and the summary script, committed."""
     repo = tmp_path / "repo"

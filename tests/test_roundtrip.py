@@ -1,7 +1,8 @@
-"""Round trips, exact, over thousands of random profiles: through the YAML a profile is saved as, through
-the link the app writes, and through the JSON report ("the profile, as read"). Names and descriptions
-take any printable text (Markdown, HTML, quotes, emoji, other scripts); numbers take any value the
-fields allow, to the last bit."""
+"""Round trips, exact, over random profiles: through the YAML a profile is saved as, through the link the
+app writes, and through the JSON report ("the profile, as read"). Names and descriptions take any
+printable text (Markdown, HTML, quotes, emoji, other scripts); numbers take any value the fields allow,
+to the last bit. `make test` tries hundreds of profiles; `make test-thorough` (the weekly workflow)
+tries thousands."""
 
 from __future__ import annotations
 
@@ -73,19 +74,25 @@ def full_profiles(draw: st.DrawFn) -> WorkloadProfile:
     )
 
 
+MANY = max(300, settings.default.max_examples)
+"""Profiles a cheap round trip tries: 300 in `make test`, 2,000 under the thorough profile."""
+PRICED = max(60, settings.default.max_examples // 4)
+"""Profiles the JSON report's round trip prices (each a full estimate): 60, and 500 when thorough."""
+
+
 def _valid(profile: WorkloadProfile) -> WorkloadProfile:
     """The profile as a validated model (model_copy skips validation): what a reader would be given."""
     return WorkloadProfile.model_validate(profile.model_dump())
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(full_profiles())
 def test_yaml_round_trip_is_exact(profile):
     profile = _valid(profile)
     assert parse_profile_text(dump_profile(profile), "p.yaml") == profile
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(full_profiles(), st.sampled_from(sorted(PRESETS)))
 def test_link_round_trip_is_exact(profile, preset):
     profile = _valid(profile)
@@ -95,7 +102,7 @@ def test_link_round_trip_is_exact(profile, preset):
     assert state.profile == profile
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=PRICED, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(full_profiles())
 def test_json_report_round_trip_is_exact(profile):
     """The JSON contract of a random profile: valid (no null where a number belongs, whatever the inputs), and
