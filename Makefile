@@ -13,7 +13,7 @@ BASE ?= origin/main
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)$$/  \1\t\2/' | expand -t 24
 
-.PHONY: help install pricing-summary run test test-quick check lint typecheck golden schema bench screenshots history-fixtures calibrate-cloudflare clean
+.PHONY: help install pricing-summary run test test-quick test-thorough coverage check lint typecheck golden schema bench screenshots history-fixtures calibrate-cloudflare clean
 
 install: $(VENV)/.synced  ## the locked dependencies into .venv/ (from Python 3.11 and the package registries)
 
@@ -38,6 +38,15 @@ test: $(VENV)/.synced $(RESTATE)  ## every test, on every core (what CI runs)
 # The loop while working: everything but the real browser and the real Temporal server.
 test-quick: $(VENV)/.synced  ## every test but the browser and the real engines
 	$(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/calibration
+
+# The quick suite under coverage (pytest-cov; `tco` commands started by the tests are measured too):
+# fails below the floor in pyproject.toml ([tool.coverage.report] fail_under). CI runs it.
+coverage: $(VENV)/.synced  ## the quick suite under coverage; fails below the floor
+	$(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/calibration --cov --cov-report=term
+
+# The property tests at their thorough size (thousands of examples each; the weekly workflow).
+test-thorough: $(VENV)/.synced  ## the property tests at thousands of examples (slow)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/calibration
 
 check: lint typecheck test  ## lint, types and every test
 
