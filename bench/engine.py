@@ -61,6 +61,7 @@ def main() -> None:
     print(f"all crossovers on monthly_runs:   {crossing * 1e3:8.2f} ms")
     print(f"ratio, loop / vectorized per profile: {per_profile_loop / per_profile_vec:,.0f}x")
     print(f"ratio, {SWEEP:,}-profile call / one-profile call: {vectorized / one:,.1f}x")
+    print(f"ratio, one-profile call / {SWEEP:,}-profile call: {one / vectorized:.1%}  (goal 1%)")
     print(f"ratio, all crossovers / one-profile call: {crossing / one:,.1f}x")
     print(f"analyse(), 4 options:             {analyse_few * 1e3:8.2f} ms")
     print(f"analyse(), all {len(ids)} options:       {analyse_all * 1e3:8.2f} ms")
