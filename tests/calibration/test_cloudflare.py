@@ -96,7 +96,7 @@ def _records(book: Any, usage: Usage) -> Any:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def engine() -> dict[str, Any]:
     return counted([SHAPES[k] for k in KEYS])
 
