@@ -121,7 +121,7 @@ def lift(u: Usage, limits: tuple[LimitProjection, ...], design: npt.NDArray[np.o
             outright = x.id in waived(d)
             if key is None and not outright:
                 continue
-            uses = np.array([d.id in str(ids).split("+") for ids in design], dtype=bool)
+            uses = _uses(design, d.id)
             if outright or key is None:
                 within = np.ones(len(x.value), dtype=bool)
             else:
@@ -129,6 +129,16 @@ def lift(u: Usage, limits: tuple[LimitProjection, ...], design: npt.NDArray[np.o
             lifted |= uses & x.exceeded & within
         out.append(replace(x, lifted=lifted) if lifted.any() else x)
     return tuple(out)
+
+
+def _uses(design: npt.NDArray[np.object_], design_id: str) -> Bools:
+    """Where a row's designs (ids joined by `+`) include `design_id`; each distinct value read once.
+
+    >>> _uses(np.array(["", "a+b", "b", "a+b"], dtype=object), "a").tolist()
+    [False, True, False, True]
+    """
+    distinct, inverse = np.unique(design.astype(str), return_inverse=True)
+    return np.array([design_id in d.split("+") for d in distinct], dtype=bool)[inverse.reshape(-1)]
 
 
 def _transform(u: Usage, designs: Sequence[Design], rows: int) -> dict[str, npt.NDArray[np.object_] | Array]:

@@ -297,16 +297,21 @@ def _mean_segmented(
     s_total = np.maximum(steps, ROUNDING)
     x1 = np.clip(np.nan_to_num(first_steps / s_total, posinf=1.0), 0.0, 1.0)
     first = linear * x1**2 / 2.0 + quadratic * x1**3 / 3.0
-    # The rest, on 16 Gauss-Legendre points of [x1, 1]: s = x * steps.
-    x = x1[:, None] + (1.0 - x1[:, None]) * (_NODES[None, :] + 1.0) / 2.0
-    s = x * s_total[:, None]
+    # The rest, on 16 Gauss-Legendre points of [x1, 1]: s = x * steps; only for the profiles whose
+    # run restarts (x1 < 1: a sweep's rows often all run in one segment, and then nothing is left).
+    rows = np.flatnonzero(x1 < 1.0)
+    if rows.size == 0:
+        return np.asarray(first, dtype=np.float64)
+    x1r = x1[rows]
+    x = x1r[:, None] + (1.0 - x1r[:, None]) * (_NODES[None, :] + 1.0) / 2.0
+    s = x * s_total[rows, None]
 
     def column(v: Value) -> Array:  # one value per profile (a Monte Carlo draw), as a column
-        return np.broadcast_to(np.asarray(v, dtype=np.float64), steps.shape)[:, None]
+        return np.broadcast_to(np.asarray(v, dtype=np.float64), steps.shape)[rows, None]
 
-    g = growth[:, None]
-    c = step_bytes[:, None]
-    e = events_per_step[:, None]
+    g = growth[rows, None]
+    c = step_bytes[rows, None]
+    e = events_per_step[rows, None]
     b0 = column(restart_bytes) + (g * s if carries else 0.0)
     rise = c + g * s  # what the segment's next step adds
     room = np.maximum(column(top_bytes) - b0, 0.0)
@@ -316,8 +321,9 @@ def _mean_segmented(
     held = np.maximum(np.nan_to_num(np.minimum(by_bytes, by_events), nan=1.0, posinf=1.0), 1.0)
     content = held * rise + g * held * (held - 1.0) / 2.0
     open_size = b0 + content / 2.0
-    rest = (1.0 - x1) / 2.0 * np.sum(_WEIGHTS[None, :] * open_size, axis=1)
-    return np.asarray(first + rest, dtype=np.float64)
+    out = np.array(first, dtype=np.float64)
+    out[rows] += (1.0 - x1r) / 2.0 * np.sum(_WEIGHTS[None, :] * open_size, axis=1)
+    return out
 
 
 def history_of(u: Usage) -> HistoryProjection:

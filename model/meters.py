@@ -155,5 +155,7 @@ def in_design(u: Usage, meter: Meter) -> Value:
         return 1.0
     if DESIGN not in u.frame:
         return np.zeros(u.work.rows)
-    ids = u.frame[DESIGN]
-    return np.fromiter((meter.design in str(i).split("+") for i in ids), dtype=np.float64, count=len(ids))
+    # A sweep of 100,000 rows holds a handful of distinct designs: each is read once.
+    distinct, inverse = u.frame.categories(DESIGN)
+    billed = np.array([meter.design in str(d).split("+") for d in distinct], dtype=np.float64)
+    return billed[inverse]

@@ -82,7 +82,8 @@ def sandboxes_needed(work: Workload) -> npt.NDArray[np.bool_]:
     """Where a profile names a sandbox service."""
     if "sandbox" not in work.frame:
         return np.zeros(work.rows, dtype=bool)
-    return np.asarray([bool(s) for s in np.asarray(work.frame["sandbox"], dtype=object)], dtype=bool)
+    named = np.asarray(work.frame["sandbox"], dtype=object)
+    return np.asarray(np.not_equal(named, None) & np.not_equal(named, ""), dtype=bool)
 
 
 def price(table: PriceTable, key: str) -> float:
