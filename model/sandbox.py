@@ -83,7 +83,9 @@ def sandboxes_needed(work: Workload) -> npt.NDArray[np.bool_]:
     if "sandbox" not in work.frame:
         return np.zeros(work.rows, dtype=bool)
     named = np.asarray(work.frame["sandbox"], dtype=object)
-    return np.asarray(np.not_equal(named, None) & np.not_equal(named, ""), dtype=bool)
+    none: npt.NDArray[np.bool_] = named == None  # noqa: E711 (elementwise: which rows name nothing)
+    empty: npt.NDArray[np.bool_] = named == ""
+    return ~(none | empty)
 
 
 def price(table: PriceTable, key: str) -> float:
