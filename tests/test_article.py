@@ -28,7 +28,7 @@ def _money(text: str) -> float:
     return float(text.replace("$", "").replace(",", ""))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def figures(presets):
     profile = presets["article-example"]
     now = summarize(estimate(profile, read_pricebook(on=dt.date(2026, 11, 25))))

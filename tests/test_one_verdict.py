@@ -36,7 +36,7 @@ def _grid() -> list[tuple[str, str]]:
     return [(preset, answers) for preset in sorted(PRESETS) for answers in ANSWERS]
 
 
-@pytest.fixture(scope="session", params=_grid(), ids=lambda c: f"{c[0]}-{c[1].replace(' ', '_')}")
+@pytest.fixture(scope="module", params=_grid(), ids=lambda c: f"{c[0]}-{c[1].replace(' ', '_')}")
 def case(request):  # type: ignore[no-untyped-def]
     preset, answers = request.param
     analysis = analyse(PRESETS[preset], BOOK, criteria=CRITERIA, answers=ANSWERS[answers], draws=DRAWS)

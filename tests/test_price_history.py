@@ -17,7 +17,7 @@ from report.pricing import diff_list_markdown, diff_markdown, rechecked_markdown
 ACME = Path(__file__).resolve().parent / "fixtures" / "pricing-update" / "good" / "pricing" / "acme" / "cloud"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def bundled():
     """Every version of every bundled table, oldest first, by table id."""
     versions = {}
@@ -26,7 +26,7 @@ def bundled():
     return versions
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def acme():
     return [read_table(ACME / f"{d}.yaml", root=ACME.parents[2]) for d in ("2026-01-01", "2026-04-01")]
 

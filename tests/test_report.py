@@ -27,7 +27,7 @@ CRITERIA = read_criteria()
 GENERATED = dt.date(2026, 11, 1)
 
 
-@pytest.fixture(scope="session", params=["deep-research", "article-example"])
+@pytest.fixture(scope="module", params=["deep-research", "article-example"])
 def analysis(request, book):
     answers = {"languages": "polyglot", "regulated": "yes"}
     return analyse(

@@ -19,7 +19,7 @@ from ui.state import STATE_VERSION, Allowed, UiState, second_axes
 CRITERIA = read_criteria()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def answers_strategy():
     return st.fixed_dictionaries({q.id: st.sampled_from([a.id for a in q.answers]) for q in CRITERIA.questions})
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ACME = Path(__file__).resolve().parent / "fixtures" / "pricing-update" / "good" / "pricing" / "acme" / "cloud"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def acme():
     root = ACME.parents[2]
     return [read_table(ACME / f"{d}.yaml", root=root) for d in ("2026-01-01", "2026-04-01")]
@@ -46,7 +46,7 @@ def _versions_by_table():
     return versions
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def bundled():
     """Every version of every bundled table, oldest first, by table id."""
     return _versions_by_table()

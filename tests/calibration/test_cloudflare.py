@@ -96,7 +96,7 @@ def _records(book: Any, usage: Usage) -> Any:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def engine() -> dict[str, Any]:
     return counted([SHAPES[k] for k in KEYS])
 

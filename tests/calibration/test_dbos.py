@@ -147,7 +147,7 @@ def stored(value: object) -> int:
     return len(base64.b64encode(pickle.dumps(value)))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dbos_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """DBOS launched once a session, on SQLite in a temporary directory; a launch that fails
     fails the tests (a missing `dbos` already fails their collection)."""
@@ -158,12 +158,12 @@ def dbos_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         pytest.fail(f"DBOS could not run on SQLite: {exc!r}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def recorded(dbos_app: App) -> list[Recorded]:
     return dbos_app.run(SHAPES)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def engine() -> dict[str, np.ndarray]:
     return {
         CONDUCTOR: conductor_checkpoints(SHAPES),

@@ -129,12 +129,12 @@ def entries(real: Recorded) -> int:
     return real.run.entries + sum(j.entries for j in real.others)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def recorded(restate: Server) -> list[Recorded]:
     return run_shapes(restate, SHAPES)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def engine() -> Engine:
     return Engine(SHAPES)
 

@@ -134,12 +134,12 @@ def uncounted(shape: Shape) -> int:
     return 1 if shape.loop and alone else 0
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def recorded() -> dict[str, Recorded]:
     return {r.shape.name: r for r in run_shapes(ALL)}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def engine_transitions() -> dict[str, float]:
     """Transitions per run, as the engine bills them (before the free tier)."""
     priced = estimate([profile_of(s) for s in ALL], read_pricebook(), [OPTION]).option(OPTION)

@@ -68,12 +68,12 @@ def profile_of(shape: Shape):  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def recorded(temporal_server: str) -> list[Recorded]:
     return run_shapes(temporal_server, SHAPES)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def projected():  # type: ignore[no-untyped-def]
     table = read_pricebook().table(OPTION)
     frame = profiles_frame([profile_of(s) for s in SHAPES])
@@ -145,7 +145,7 @@ def actions_by_the_docs(real: Recorded) -> int:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def engine_actions():  # type: ignore[no-untyped-def]
     from model.engine import estimate
 
