@@ -131,14 +131,20 @@ def lift(u: Usage, limits: tuple[LimitProjection, ...], design: npt.NDArray[np.o
     return tuple(out)
 
 
-def _uses(design: npt.NDArray[np.object_], design_id: str) -> Bools:
-    """Where a row's designs (ids joined by `+`) include `design_id`; each distinct value read once.
+def uses_design(distinct: npt.ArrayLike, inverse: npt.NDArray[np.intp], design_id: str) -> Bools:
+    """Where a row's designs (ids joined by `+`, as `_transform` writes them) include `design_id`,
+    given the column's distinct values and each row's index among them: each value read once.
 
-    >>> _uses(np.array(["", "a+b", "b", "a+b"], dtype=object), "a").tolist()
+    >>> uses_design(np.array(["", "a+b", "b"]), np.array([0, 1, 2, 1]), "a").tolist()
     [False, True, False, True]
     """
+    return np.array([design_id in str(d).split("+") for d in np.asarray(distinct)], dtype=bool)[inverse]
+
+
+def _uses(design: npt.NDArray[np.object_], design_id: str) -> Bools:
+    """Where a row's designs include `design_id` (`uses_design` over the column's distinct values)."""
     distinct, inverse = np.unique(design.astype(str), return_inverse=True)
-    return np.array([design_id in d.split("+") for d in distinct], dtype=bool)[inverse.reshape(-1)]
+    return uses_design(distinct, inverse.reshape(-1), design_id)
 
 
 def _transform(u: Usage, designs: Sequence[Design], rows: int) -> dict[str, npt.NDArray[np.object_] | Array]:

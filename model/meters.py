@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from model.billing import Array, Bools, Value, graduated
 from model.columns import OverrideColumns, lookup
-from model.fit import DESIGN
+from model.fit import DESIGN, uses_design
 from model.infrastructure import check_machines
 from model.lines import Line, PriceRef, Rates
 from model.overrides import your_price
@@ -155,7 +155,4 @@ def in_design(u: Usage, meter: Meter) -> Value:
         return 1.0
     if DESIGN not in u.frame:
         return np.zeros(u.work.rows)
-    # A sweep of 100,000 rows holds a handful of distinct designs: each is read once.
-    distinct, inverse = u.frame.categories(DESIGN)
-    billed = np.array([meter.design in str(d).split("+") for d in distinct], dtype=np.float64)
-    return billed[inverse]
+    return uses_design(*u.frame.categories(DESIGN), meter.design).astype(np.float64)
