@@ -328,27 +328,30 @@ class Chain:
     first_segment_steps: int
 
 
+async def _chain(client: Client, shape: Long) -> Chain:
+    """One long run to its end, then every run of its chain read back from the server."""
+    handle = await client.start_workflow("long", id=shape.key(), task_queue=TASK_QUEUE)
+    run_id: str | None = handle.first_execution_run_id or handle.result_run_id
+    await client.get_workflow_handle(shape.key()).result()
+    chain = Chain(shape, 0, 0, 0, 0)
+    while run_id:
+        one = client.get_workflow_handle(shape.key(), run_id=run_id)
+        info = (await one.describe()).raw_description.workflow_execution_info
+        chain.segments += 1
+        chain.events += info.history_length
+        chain.history_bytes += info.history_size_bytes
+        events = (await one.fetch_history()).events
+        if chain.segments == 1:
+            chain.first_segment_steps = sum(1 for e in events
+                                            if e.HasField("activity_task_scheduled_event_attributes"))
+        last = events[-1]
+        run_id = (last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
+                  if last.HasField("workflow_execution_continued_as_new_event_attributes") else None)
+    return chain
+
+
 async def run_long_async(address: str, shapes: list[Long]) -> list[Chain]:
+    """The shapes' chains, run at once (each its own workflow id), in the shapes' order."""
     client = await Client.connect(address, identity="c")
-    out = []
     async with Worker(client, task_queue=TASK_QUEUE, workflows=[LongWorkflow], activities=[step], identity=IDENTITY):
-        for shape in shapes:
-            handle = await client.start_workflow("long", id=shape.key(), task_queue=TASK_QUEUE)
-            run_id: str | None = handle.first_execution_run_id or handle.result_run_id
-            await client.get_workflow_handle(shape.key()).result()
-            chain = Chain(shape, 0, 0, 0, 0)
-            while run_id:
-                one = client.get_workflow_handle(shape.key(), run_id=run_id)
-                info = (await one.describe()).raw_description.workflow_execution_info
-                chain.segments += 1
-                chain.events += info.history_length
-                chain.history_bytes += info.history_size_bytes
-                events = (await one.fetch_history()).events
-                if chain.segments == 1:
-                    chain.first_segment_steps = sum(1 for e in events
-                                                    if e.HasField("activity_task_scheduled_event_attributes"))
-                last = events[-1]
-                run_id = (last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
-                          if last.HasField("workflow_execution_continued_as_new_event_attributes") else None)
-            out.append(chain)
-    return out
+        return list(await asyncio.gather(*(_chain(client, shape) for shape in shapes)))

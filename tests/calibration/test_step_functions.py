@@ -134,7 +134,9 @@ def uncounted(shape: Shape) -> int:
     return 1 if shape.loop and alone else 0
 
 
-@pytest.fixture(scope="module")
+# Once a run: the runs' records are plain data, holding no live thread (a module fixture is built
+# again each time an xdist worker comes back to this module).
+@pytest.fixture(scope="session")
 def recorded() -> dict[str, Recorded]:
     return {r.shape.name: r for r in run_shapes(ALL)}
 

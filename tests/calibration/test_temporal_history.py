@@ -68,7 +68,9 @@ def profile_of(shape: Shape):  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.fixture(scope="module")
+# Once a run: the runs' records are plain data, holding no live thread (a module fixture is built
+# again each time an xdist worker comes back to this module).
+@pytest.fixture(scope="session")
 def recorded(temporal_server: str) -> list[Recorded]:
     return run_shapes(temporal_server, SHAPES)
 
