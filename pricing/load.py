@@ -8,6 +8,7 @@ is the one in force.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ from model.requirements import book_problems, table_problems
 from pricing.checks import Policy, TableVersion
 from pricing.yamlio import TABLE_BYTES, InputError, Problem, format_problems, parse_yaml, problems_from, read_bounded
 from schema.criteria import Criteria
+from schema.numbers import latest_today
 from schema.tables import ModelsFile, PriceBook, PriceTable
 
 __all__ = [
@@ -72,7 +74,15 @@ class TableFile:
 
 
 def parse_table(text: str, file: str, *, today: dt.date | None = None) -> PriceTable:
-    """Parse and validate one table's YAML text. Raises `PricingError`."""
+    """Parse and validate one table's YAML text. Raises `PricingError`.
+
+    Once per text, name and day: a table is frozen, and a process that reads the price book again
+    (a second `tco` command in one process, a sweep over pricing dates) parses only what changed."""
+    return _parse_table(text, file, today or latest_today())
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_table(text: str, file: str, today: dt.date) -> PriceTable:
     doc = parse_yaml(text, file)
     if doc.problems:
         raise PricingError(doc.problems)
