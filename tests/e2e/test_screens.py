@@ -135,7 +135,7 @@ def test_the_link_to_copy_opens_the_same_analysis(sized, browser):
 
 def _sidebar(page):  # type: ignore[no-untyped-def]
     page.locator("[data-testid=stSidebarCollapsedControl] button, [data-testid=stExpandSidebarButton]").first.click(
-        timeout=2_000
+        timeout=TIMEOUT  # a loaded machine can take seconds before the button takes a click
     ) if page.viewport_size["width"] < 640 else None
     return page.locator("[data-testid=stSidebar]")
 
