@@ -33,7 +33,6 @@ from model.verdict_out import VerdictOut
 from schema.profile import NUMERIC_FIELDS, OPTIONAL_FIELDS, WorkloadProfile
 
 __all__ = [
-    "RESULT_VERSION",
     "EstimateOut",
     "UnpricedOut",
     "WorkloadOut",
@@ -44,9 +43,6 @@ __all__ = [
 
 class _Out(BaseModel):
     model_config = OUT_CONFIG
-
-
-RESULT_VERSION = 3
 
 
 class UnpricedOut(_Out):

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 from pydantic import ValidationError
 
 from pricing.profiles import OptionTerms
-from schema.inputs import FieldRange, PathInputs, PlanRequirements, StepKind, TeamInputs
+from schema.inputs import FieldRange, PathInputs, PlanRequirements, TeamInputs
 from schema.profile import GROWTH, NUMERIC_FIELDS
 from ui.state import Problem
 
@@ -342,8 +343,8 @@ def param_text(value: Any) -> str:
     back to the same float, without a trailing `.0`."""
     if isinstance(value, float):
         return repr(value).removesuffix(".0")
-    if isinstance(value, StepKind):
-        return value.value
+    if isinstance(value, Enum):  # a step kind, a support level: its value, not its name
+        return str(value.value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:

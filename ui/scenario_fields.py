@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, Literal
 
 from schema.inputs import PathInputs, StepKind
@@ -16,7 +15,17 @@ from schema.tables import PriceBook
 from ui.data import machine_label
 from ui.form import EMPTY
 from ui.form import field_label as sidebar_label  # the sidebar's own words for each field
-from ui.profile_parts import NEED, PATH, PATH_PARAMS, RANGE, WEEKS, YOURS, overrides_params, ranges_params
+from ui.profile_parts import (
+    NEED,
+    PATH,
+    PATH_PARAMS,
+    RANGE,
+    WEEKS,
+    YOURS,
+    overrides_params,
+    param_text,
+    ranges_params,
+)
 from ui.sidebar import STEP_KIND_WORDS
 from ui.state import PROFILE_FIELDS, Allowed
 
@@ -280,40 +289,27 @@ def generic_field(key: str) -> Editable:
     return Editable(key, key, "text", "the value this parameter takes in a link")
 
 
-def _shown(value: Any) -> str:
-    """A value as its link text (the inverse of what `ui.link.decode` reads)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, float):
-        return repr(value).removesuffix(".0")
-    if value is None:
-        return ""
-    return str(value)
-
-
 def value_of(key: str, profile: WorkloadProfile) -> str:
     """What `profile` holds for a link parameter, as link text ("" where it holds nothing)."""
     team = profile.team
     if key in PROFILE_FIELDS:
-        return _shown(getattr(profile, key))
+        return param_text(getattr(profile, key))
     if key == "options":
         return ",".join(profile.options)
     if key == "engineer_cost":
-        return _shown(team.engineer_cost_usd_per_year)
+        return param_text(team.engineer_cost_usd_per_year)
     if key.startswith("ops."):
-        return _shown(team.ops_fte.get(key.removeprefix("ops.")))
+        return param_text(team.ops_fte.get(key.removeprefix("ops.")))
     for prefix, name in WEEKS.items():
         if key.startswith(prefix):
-            return _shown(getattr(team, name).get(key.removeprefix(prefix)))
+            return param_text(getattr(team, name).get(key.removeprefix(prefix)))
     if key.startswith(NEED):
-        return _shown(getattr(profile.requirements, key.removeprefix(NEED), None))
+        return param_text(getattr(profile.requirements, key.removeprefix(NEED), None))
     if key.startswith(YOURS):
-        return _shown(overrides_params(profile.overrides).get(key))
+        return param_text(overrides_params(profile.overrides).get(key))
     if key.startswith(PATH) and key.removeprefix(PATH) in PATH_PARAMS:
         value = getattr(profile.path, PATH_PARAMS[key.removeprefix(PATH)])
-        return ", ".join(_shown(float(v)) for v in value) if isinstance(value, tuple) else _shown(value)
+        return ", ".join(param_text(float(v)) for v in value) if isinstance(value, tuple) else param_text(value)
     if key.startswith(RANGE):
         return ranges_params(profile.ranges).get(key, "")
     return ""
