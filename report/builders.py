@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 
 import altair as alt
@@ -286,11 +286,18 @@ P50 / P90 and share of draws), `account_share` each agent's share of it, and `ac
 each scenario's account bill."""
 
 
-def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
-    """Every line item of every option, one row each, with its provenance."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+Row = list[object]
+
+
+def _row(**cells: object) -> Row:
+    """A row of `CSV_COLUMNS`, empty where `cells` says nothing."""
+    out: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
+    out.update(cells)
+    return [out[c] for c in CSV_COLUMNS]
+
+
+def _line_item_rows(analysis: Analysis) -> Iterator[Row]:
+    """Every line item of every option, with its provenance and the option's spread."""
     result = analysis.result
     spread = {s.id: s for s in analysis.outlook.monte_carlo.options} if analysis.outlook is not None else {}
     for option in result.options:
@@ -298,16 +305,8 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
         tail = ["", "", "", ""] if mc is None else [csv_number(v) for v in (mc.p10, mc.p50, mc.p90, mc.cheapest_share)]
         for c in option.components:
             p = c.provenance
-            writer.writerow(
-                [
-                    csv_cell(v)
-                    for v in (
-                        option.id,
-                        option.plan,
-                        c.name,
-                        c.category,
-                    )
-                ]
+            yield (
+                [csv_cell(v) for v in (option.id, option.plan, c.name, c.category)]
                 + [
                     csv_number(c.quantity),
                     csv_cell(c.unit),
@@ -333,25 +332,30 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
                 ]
                 + tail
             )
-    if analysis.outlook is not None:
-        years = analysis.outlook.path.years()
-        for s in path_strategies(analysis):
-            for _, row in years[years["strategy"] == s.key].iterrows():
-                cells: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
-                cells.update(
-                    option=csv_cell(f"path:{s.key}"),
-                    component=f"Year {int(row['year'])}",
-                    category="path",
-                    cost_usd=csv_number(float(row["cost_usd"])),
-                    pricing_date=str(result.pricing_date),
-                )
-                writer.writerow([cells[c] for c in CSV_COLUMNS])
-    # With a scenario set: every scenario's total for every option (the line items above are the
-    # first scenario's), as `tco compare --scenarios --format csv` gives them.
+
+
+def _path_rows(analysis: Analysis) -> Iterator[Row]:
+    """Each year of each strategy of the path (with an outlook)."""
+    if analysis.outlook is None:
+        return
+    years = analysis.outlook.path.years()
+    for s in path_strategies(analysis):
+        for _, row in years[years["strategy"] == s.key].iterrows():
+            yield _row(
+                option=csv_cell(f"path:{s.key}"),
+                component=f"Year {int(row['year'])}",
+                category="path",
+                cost_usd=csv_number(float(row["cost_usd"])),
+                pricing_date=str(analysis.result.pricing_date),
+            )
+
+
+def _scenario_rows(analysis: Analysis) -> Iterator[Row]:
+    """With a scenario set: every scenario's total for every option (the line items are the first
+    scenario's), as `tco compare --scenarios --format csv` gives them."""
     for number, scenario in enumerate(analysis.scenarios, 1):
         for option in scenario.result.options:
-            cells = dict.fromkeys(CSV_COLUMNS, "")
-            cells.update(
+            yield _row(
                 option=csv_cell(option.id),
                 plan=csv_cell(option.plan),
                 component=csv_cell(f"Scenario {number}: {scenario.name}"),
@@ -362,48 +366,73 @@ def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
                 depends_on=csv_cell("" if option.applicable else "; ".join(fit_reasons(option))),
                 pricing_date=str(scenario.result.pricing_date),
             )
-            writer.writerow([cells[c] for c in CSV_COLUMNS])
-    # With other agents on the account: each option's account bill, each agent's share of it, and each
-    # scenario's account bill (category `account`, `account_share`, `account_scenario`).
+
+
+def _account_rows(analysis: Analysis) -> Iterator[Row]:
+    """With other agents on the account: each option's account bill (`account`, with how sure it is)
+    and each agent's share of it (`account_share`)."""
     account = analysis.account
-    if account is not None:
-        for o in account.options:
-            rows: list[tuple[str, str, float, float | None, float | None]] = [
-                ("Account", "account", o.monthly_usd, o.low_usd, o.high_usd)
-            ]
-            rows += [(f"Agent: {name}", "account_share", usd, None, None) for name, usd in o.agents_usd.items()]
-            for component, category, usd, low, high in rows:
-                cells = dict.fromkeys(CSV_COLUMNS, "")
-                cells.update(
-                    option=csv_cell(o.id),
-                    plan=csv_cell(o.plan),
-                    component=csv_cell(component),
-                    category=category,
-                    cost_usd=csv_number(usd),
-                    low_usd=csv_number(low) if low is not None else "",
-                    high_usd=csv_number(high) if high is not None else "",
-                    depends_on=csv_cell("" if o.applicable else o.status),
-                    pricing_date=str(account.pricing_date),
+    if account is None:
+        return
+    for o in account.options:
+        rows: list[tuple[str, str, float, float | None, float | None]] = [
+            ("Account", "account", o.monthly_usd, o.low_usd, o.high_usd)
+        ]
+        rows += [(f"Agent: {name}", "account_share", usd, None, None) for name, usd in o.agents_usd.items()]
+        for component, category, usd, low, high in rows:
+            sure: dict[str, object] = {}
+            if category == "account":  # how sure is the account's, not a share's
+                sure = dict(
+                    option_p10_usd=csv_number(o.p10_usd) if o.p10_usd is not None else "",
+                    option_p50_usd=csv_number(o.p50_usd) if o.p50_usd is not None else "",
+                    option_p90_usd=csv_number(o.p90_usd) if o.p90_usd is not None else "",
+                    option_cheapest_share=csv_number(o.cheapest_share) if o.cheapest_share is not None else "",
                 )
-                if category == "account":  # how sure is the account's, not a share's
-                    cells.update(
-                        option_p10_usd=csv_number(o.p10_usd) if o.p10_usd is not None else "",
-                        option_p50_usd=csv_number(o.p50_usd) if o.p50_usd is not None else "",
-                        option_p90_usd=csv_number(o.p90_usd) if o.p90_usd is not None else "",
-                        option_cheapest_share=csv_number(o.cheapest_share) if o.cheapest_share is not None else "",
-                    )
-                writer.writerow([cells[c] for c in CSV_COLUMNS])
+            yield _row(
+                option=csv_cell(o.id),
+                plan=csv_cell(o.plan),
+                component=csv_cell(component),
+                category=category,
+                cost_usd=csv_number(usd),
+                low_usd=csv_number(low) if low is not None else "",
+                high_usd=csv_number(high) if high is not None else "",
+                depends_on=csv_cell("" if o.applicable else o.status),
+                pricing_date=str(account.pricing_date),
+                **sure,
+            )
+
+
+def _account_scenario_rows(analysis: Analysis) -> Iterator[Row]:
+    """Each account scenario's bill for each option (`account_scenario`)."""
     for held in analysis.account_scenarios:
         for option_id, total in held.totals.items():
-            cells = dict.fromkeys(CSV_COLUMNS, "")
-            cells.update(
+            yield _row(
                 option=csv_cell(option_id),
                 component=csv_cell(f"Account scenario: {held.name}"),
                 category="account_scenario",
                 cost_usd=csv_number(total) if math.isfinite(total) else "",
                 depends_on="" if math.isfinite(total) else "cannot run every agent",
             )
-            writer.writerow([cells[c] for c in CSV_COLUMNS])
+
+
+CSV_SECTIONS: tuple[Callable[[Analysis], Iterator[Row]], ...] = (
+    _line_item_rows,
+    _path_rows,
+    _scenario_rows,
+    _account_rows,
+    _account_scenario_rows,
+)
+"""The CSV's rows in order: the line items, the path's years, the scenarios, the account."""
+
+
+def build_csv(analysis: Analysis, generated: dt.date | None = None) -> bytes:
+    """Every line item of every option, one row each, with its provenance; then the path, the
+    scenarios and the account, each row tagged by its `category`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for section in CSV_SECTIONS:
+        writer.writerows(section(analysis))
     return buffer.getvalue().encode("utf-8")
 
 
