@@ -119,6 +119,26 @@ def test_newest_file_not_after_the_date_is_in_force(tmp_path: Path):
         read_pricebook(tmp_path, dt.date(2025, 1, 1), today=TODAY)
 
 
+def test_a_table_edited_in_place_is_read_again_and_an_unchanged_one_is_not(tmp_path: Path):
+    """Tables are parsed once per text: the same file read again is the same table; the file edited
+    in place (same name, same date) gives the new number, and a bad edit is refused, not served."""
+    folder = tmp_path / "pricing" / "acme" / "cloud"
+    folder.mkdir(parents=True)
+    path = folder / "2026-01-01.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    first = read_table(path, today=TODAY, root=tmp_path)
+    assert read_table(path, today=TODAY, root=tmp_path) is first
+    path.write_text(GOOD.replace("value: 0.1", "value: 0.3"), encoding="utf-8")
+    assert read_table(path, today=TODAY, root=tmp_path).prices["invocation"].expected == 0.3
+    path.write_text(GOOD.replace("value: 0.1", "value: -1"), encoding="utf-8")
+    with pytest.raises(PricingError):
+        read_table(path, today=TODAY, root=tmp_path)
+    with pytest.raises(PricingError):  # a refusal is not remembered as a table either
+        read_table(path, today=TODAY, root=tmp_path)
+    path.write_text(GOOD, encoding="utf-8")
+    assert read_table(path, today=TODAY, root=tmp_path) is first
+
+
 def test_a_source_verified_today_anywhere_loads_everywhere():
     """'Today' is checked against the latest date on Earth, so a table verified in Asia this
     morning loads in the Americas, where it is still yesterday."""
