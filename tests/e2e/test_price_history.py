@@ -11,6 +11,7 @@ import re
 import pytest
 
 from pricing.load import list_table_files, read_table
+from tests.e2e.conftest import Requests
 from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -78,13 +79,36 @@ def items(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return out
 
 
+@pytest.fixture(scope="module")
+def opened(browser, server):  # type: ignore[no-untyped-def]
+    """The view of a table at a size, opened once for this module's tests (they only read it), in one
+    browser context that fails the module if a page asked any host but 127.0.0.1."""
+    context = browser.new_context()
+    requests = Requests()
+    context.route("**/*", requests.route)
+    pages = {}
+
+    def view(table: str, size: str):  # type: ignore[no-untyped-def]
+        if (table, size) not in pages:
+            page = context.new_page()
+            page.base_url = server
+            open_view(page, table, VIEWPORTS[size])
+            pages[table, size] = page
+        return pages[table, size]
+
+    yield view
+    context.close()
+    assert requests.urls, "the pages made no request at all"
+    assert requests.outside == [], f"requests to hosts other than 127.0.0.1: {requests.outside}"
+
+
 @pytest.mark.parametrize("table", TABLES)
 @pytest.mark.parametrize("size", VIEWPORTS, ids=list(VIEWPORTS))
-def test_what_changed_fits_its_column(page, table, size):
+def test_what_changed_fits_its_column(opened, table, size):
     """No element of the section is wider than its column (or the viewport), none scrolls
     sideways, and the page itself does not."""
     width, _ = VIEWPORTS[size]
-    open_view(page, table, VIEWPORTS[size])
+    page = opened(table, size)
     found = page.evaluate(
         f"""() => {{
         const inside = ({SECTION})();
@@ -116,9 +140,9 @@ def test_what_changed_fits_its_column(page, table, size):
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_a_phone_reads_what_changed_as_one_column(page, table):
+def test_a_phone_reads_what_changed_as_one_column(opened, table):
     """On a 390 px phone nothing in the section stands beside anything else: no table, no columns."""
-    open_view(page, table, VIEWPORTS["390 px phone"])
+    page = opened(table, "390 px phone")
     beside = page.evaluate(
         f"""() => {{
         const blocks = ({SECTION})().filter(e => e.matches('p, li, h4, h5, h6, table, pre, summary'))
@@ -170,11 +194,11 @@ def _whole_minutes() -> tuple[str, str]:
     raise AssertionError("no limit of whole minutes in seconds")
 
 
-def test_no_number_is_listed_as_changed_to_the_same_value(page):
+def test_no_number_is_listed_as_changed_to_the_same_value(opened):
     """A version that re-read its numbers at a new address: those whose value stayed are not listed
     as moved by +0.0% (they read as re-checked, same value)."""
     table, same = _same_values()
-    open_view(page, table, VIEWPORTS["1440 px"])
+    page = opened(table, "1440 px")
     text = section_text(page)
     assert not re.search(r"[+−-]0\.0%", text), "a number is listed as moved by 0.0%"
     for left, right in re.findall(r"(?m)^[a-z_.]+\w[^\n:]*: (.+?) → (.+?)(?: \([+−]|$)", text):
@@ -186,18 +210,18 @@ def test_no_number_is_listed_as_changed_to_the_same_value(page):
             assert " → " not in rows[path].splitlines()[0], rows[path][:200]
 
 
-def test_a_limit_reads_in_the_unit_its_table_declares_and_in_minutes(page):
+def test_a_limit_reads_in_the_unit_its_table_declares_and_in_minutes(opened):
     """A limit the table gives in seconds that is a whole number of minutes (the vendor says "five
     minutes") reads in seconds and in minutes, not in some other unit."""
     table, path = _whole_minutes()
     seconds = _values(table)[-1][path][0]
-    open_view(page, table, VIEWPORTS["390 px phone"])
+    page = opened(table, "390 px phone")
     row = items(page)[path]
     assert f"{seconds:g} s" in row and f"{seconds / 60:g} min" in row, row
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_each_note_is_on_its_own_row(page, table):
+def test_each_note_is_on_its_own_row(opened, table):
     """A note is printed beside the number it was written for (a plan's note beside the plan),
     never beside another one."""
     files = [f for f in list_table_files() if f.table_id == table]
@@ -208,7 +232,7 @@ def test_each_note_is_on_its_own_row(page, table):
         for path, note in notes.items():
             if note:
                 own.setdefault(path, set()).add(note.replace("`", ""))
-    open_view(page, table, VIEWPORTS["390 px phone"])
+    page = opened(table, "390 px phone")
     rows = items(page)
     shown = 0
     for path, text in rows.items():
