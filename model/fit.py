@@ -113,6 +113,7 @@ def lift(u: Usage, limits: tuple[LimitProjection, ...], design: npt.NDArray[np.o
     stays within the raised level) or move the steps where the limit does not apply."""
     if not (design != "").any():
         return limits
+    distinct, inverse = np.unique(design.astype(str), return_inverse=True)  # each design read once
     out = []
     for x in limits:
         lifted = np.zeros(len(x.value), dtype=bool)
@@ -121,7 +122,7 @@ def lift(u: Usage, limits: tuple[LimitProjection, ...], design: npt.NDArray[np.o
             outright = x.id in waived(d)
             if key is None and not outright:
                 continue
-            uses = _uses(design, d.id)
+            uses = uses_design(distinct, inverse.reshape(-1), d.id)
             if outright or key is None:
                 within = np.ones(len(x.value), dtype=bool)
             else:
@@ -139,12 +140,6 @@ def uses_design(distinct: npt.ArrayLike, inverse: npt.NDArray[np.intp], design_i
     [False, True, False, True]
     """
     return np.array([design_id in str(d).split("+") for d in np.asarray(distinct)], dtype=bool)[inverse]
-
-
-def _uses(design: npt.NDArray[np.object_], design_id: str) -> Bools:
-    """Where a row's designs include `design_id` (`uses_design` over the column's distinct values)."""
-    distinct, inverse = np.unique(design.astype(str), return_inverse=True)
-    return uses_design(distinct, inverse.reshape(-1), design_id)
 
 
 def _transform(u: Usage, designs: Sequence[Design], rows: int) -> dict[str, npt.NDArray[np.object_] | Array]:
