@@ -7,6 +7,7 @@ Without a Chromium the browser tests skip, saying why; with TCO_REQUIRE_BROWSER=
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -135,16 +136,23 @@ class Requests:
             route.continue_()
 
 
-@pytest.fixture
-def page(browser, server, tmp_path):  # type: ignore[no-untyped-def]
-    """A fresh browser context on the app; fails the test if the page asked any host but 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+@contextlib.contextmanager
+def local_only(browser, **options):  # type: ignore[no-untyped-def]
+    """A browser context (`options` as Playwright's `new_context` takes them) that fails, once closed,
+    if its pages made no request at all or asked any host but 127.0.0.1."""
+    context = browser.new_context(**options)
     requests = Requests()
     context.route("**/*", requests.route)
-    page = context.new_page()
-    page.requests = requests
-    page.base_url = server
-    yield page
+    yield context
     context.close()
     assert requests.urls, "the page made no request at all"
     assert requests.outside == [], f"requests to hosts other than 127.0.0.1: {requests.outside}"
+
+
+@pytest.fixture
+def page(browser, server, tmp_path):  # type: ignore[no-untyped-def]
+    """A fresh browser context on the app; fails the test if the page asked any host but 127.0.0.1."""
+    with local_only(browser, viewport={"width": 1400, "height": 1000}, accept_downloads=True) as context:
+        page = context.new_page()
+        page.base_url = server
+        yield page

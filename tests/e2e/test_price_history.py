@@ -11,7 +11,7 @@ import re
 import pytest
 
 from pricing.load import list_table_files, read_table
-from tests.e2e.conftest import Requests
+from tests.e2e.conftest import local_only
 from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -83,23 +83,18 @@ def items(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def opened(browser, server):  # type: ignore[no-untyped-def]
     """The view of a table at a size, opened once for this module's tests (they only read it), in one
     browser context that fails the module if a page asked any host but 127.0.0.1."""
-    context = browser.new_context()
-    requests = Requests()
-    context.route("**/*", requests.route)
     pages = {}
+    with local_only(browser) as context:
 
-    def view(table: str, size: str):  # type: ignore[no-untyped-def]
-        if (table, size) not in pages:
-            page = context.new_page()
-            page.base_url = server
-            open_view(page, table, VIEWPORTS[size])
-            pages[table, size] = page
-        return pages[table, size]
+        def view(table: str, size: str):  # type: ignore[no-untyped-def]
+            if (table, size) not in pages:
+                page = context.new_page()
+                page.base_url = server
+                open_view(page, table, VIEWPORTS[size])
+                pages[table, size] = page
+            return pages[table, size]
 
-    yield view
-    context.close()
-    assert requests.urls, "the pages made no request at all"
-    assert requests.outside == [], f"requests to hosts other than 127.0.0.1: {requests.outside}"
+        yield view
 
 
 @pytest.mark.parametrize("table", TABLES)
