@@ -15,7 +15,7 @@ into the same call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -154,10 +154,14 @@ class Path:
         return pd.DataFrame(rows)
 
 
-def _totals(cost: Array, setup: Array, migration: Array, cutover: float) -> tuple[Array, Array]:
+def _moves(cost: Array, setup: Array, migration: Array, cutover: float) -> tuple[Array, Iterator[Array]]:
     """For bills `cost` (options, batch, months) and one-off costs (options, batch): the horizon total
-    of staying on each option (options, batch), and of moving from a to b at the start of month m
-    (options, options, batch, months; months 1 and past the horizon impossible)."""
+    of staying on each option (options, batch); and, for each first option a in turn, the total of
+    moving from a to each b at the start of each month m (options, batch, months; month 1, past the
+    horizon and b = a impossible: inf).
+
+    One first option at a time, so the whole (options, options, batch, months) is never held: with
+    2,000 draws it was 130 MB an array, and each of its five temporaries cost page faults."""
     o, b, h = cost.shape
     filled = np.where(np.isnan(cost), np.inf, cost)
     cum = np.concatenate([np.zeros((o, b, 1)), np.cumsum(filled, axis=2)], axis=2)  # cum[..., k]: months 1..k
@@ -174,13 +178,32 @@ def _totals(cost: Array, setup: Array, migration: Array, cutover: float) -> tupl
     with np.errstate(invalid="ignore"):
         at_end = cum[:, :, whole] + np.where(part > 0, part * (cum[:, :, nxt] - cum[:, :, whole]), 0.0)
         overlap = at_end - cum[:, :, m - 1]
-        move = (
-            setup[:, None, :, None] + before[:, None] + overlap[:, None] + migration[None, :, :, None] + after[None, :]
-        )
-    move[:, :, :, 0] = np.inf  # a migration at the start of month 1 is starting there
-    idx = np.arange(o)
-    move[idx, idx] = np.inf
-    return stay, np.where(np.isnan(move), np.inf, move)
+
+    def each() -> Iterator[Array]:
+        for i in range(o):
+            with np.errstate(invalid="ignore"):
+                move = setup[i, None, :, None] + before[i, None] + overlap[i, None] + migration[:, :, None] + after
+            move[:, :, 0] = np.inf  # a migration at the start of month 1 is starting there
+            move[i] = np.inf
+            move[np.isnan(move)] = np.inf
+            yield move
+
+    return stay, each()
+
+
+def _totals(cost: Array, setup: Array, migration: Array, cutover: float) -> tuple[Array, npt.NDArray[np.intp], Array]:
+    """The horizon total of staying on each option (options, batch); and for moving from a to b, its
+    best month (options, options, batch: the first with the least total) and that total (inf where no
+    month can), from `_moves`."""
+    o, b, _ = cost.shape
+    stay, moves = _moves(cost, setup, migration, cutover)
+    month = np.ones((o, o, b), dtype=np.intp)
+    total = np.full((o, o, b), np.inf)
+    for i, move in enumerate(moves):
+        first = np.argmin(move, axis=2)
+        month[i] = first + 1
+        total[i] = np.take_along_axis(move, first[..., None], axis=2)[..., 0]
+    return stay, month, total
 
 
 def _cumulative(
@@ -228,7 +251,7 @@ def strategies_of(
     batch, h = cost.shape[1], cost.shape[2]
     s_arr = np.array([[float(setup[o])] * batch for o in opts])
     m_arr = np.array([[float(migration[o])] * batch for o in opts])
-    stay, move = _totals(cost, s_arr, m_arr, cut)
+    stay, best_month, best_total = _totals(cost, s_arr, m_arr, cut)
 
     def best_of(k: int) -> list[Strategy]:
         found = []
@@ -246,8 +269,8 @@ def strategies_of(
             for j, other in enumerate(opts):
                 if i == j:
                     continue
-                month = int(np.argmin(move[i, j, k])) + 1
-                total = float(move[i, j, k, month - 1])
+                month = int(best_month[i, j, k])
+                total = float(best_total[i, j, k])
                 if np.isfinite(total):
                     found.append(
                         Strategy(
@@ -345,9 +368,8 @@ def _chances(
     setup, migration = efforts(profile, book, opts, per_draw)
     s_arr = np.stack([np.broadcast_to(np.asarray(setup[o], dtype=np.float64), (draws,)) for o in opts])
     m_arr = np.stack([np.broadcast_to(np.asarray(migration[o], dtype=np.float64), (draws,)) for o in opts])
-    stay, move = _totals(cost, s_arr, m_arr, profile.path.cutover_months)
+    stay, _, pair_best = _totals(cost, s_arr, m_arr, profile.path.cutover_months)  # pair_best: options, options, draws
     o = len(opts)
-    pair_best = move.min(axis=3)  # options, options, draws
     every = np.concatenate([stay, pair_best.reshape(o * o, draws)])
     keys = [*opts, *(f"{a}>{b}" for a in opts for b in opts)]
     winner = np.argmin(every, axis=0)

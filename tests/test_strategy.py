@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from model.axes import compared
 from model.engine import estimate
 from model.lines import PEOPLE_TABLE
-from model.strategy import GROWTH_RATES, MOST_RUNS, PATH_DRAWS, Path, _totals, efforts, path, volumes
+from model.strategy import GROWTH_RATES, MOST_RUNS, PATH_DRAWS, Path, _moves, _totals, efforts, path, volumes
 from model.uncertainty import draw, inputs
 from pricing.load import read_pricebook
 from pricing.profiles import read_presets
@@ -267,7 +267,8 @@ def test_totals_match_a_loop_on_any_bills(data, o, h, cutover):
         cost[i, stops - 1 :] = np.nan
     setup = np.array(data.draw(st.lists(money, min_size=o, max_size=o)))
     migration = np.array(data.draw(st.lists(money, min_size=o, max_size=o)))
-    stay, move = _totals(cost[:, None, :], setup[:, None], migration[:, None], cutover)
+    stay, moves = _moves(cost[:, None, :], setup[:, None], migration[:, None], cutover)
+    move = np.stack(list(moves))
     names = [str(i) for i in range(o)]
     bills = dict(zip(names, cost, strict=True))
     s_map, m_map = dict(zip(names, setup, strict=True)), dict(zip(names, migration, strict=True))
@@ -277,15 +278,20 @@ def test_totals_match_a_loop_on_any_bills(data, o, h, cutover):
             for m in range(1, h + 1):
                 want = math.inf if i == j or m == 1 else loop_total(bills, s_map, m_map, cutover, a, b, m)
                 assert move[i, j, 0, m - 1] == pytest.approx(want, rel=1e-9), (a, b, m)
+    # the best month of each move is the first with the least total, and that total is the least
+    same_stay, month, total = _totals(cost[:, None, :], setup[:, None], migration[:, None], cutover)
+    assert np.array_equal(same_stay, stay)
+    assert np.array_equal(month, np.argmin(move, axis=3) + 1)
+    assert np.array_equal(total, move.min(axis=3))
 
 
 def test_a_migration_onto_an_option_that_runs_only_later_is_priced():
     """Only months m..h of the new option's bill are paid: a month before it could not run does not
     rule the migration out."""
     cost = np.array([[10.0, 10.0, 10.0, 10.0], [np.nan, 1.0, 1.0, 1.0]])
-    stay, move = _totals(cost[:, None, :], np.zeros((2, 1)), np.zeros((2, 1)), 0.0)
+    stay, moves = _moves(cost[:, None, :], np.zeros((2, 1)), np.zeros((2, 1)), 0.0)
     assert np.isinf(stay[1, 0])
-    assert move[0, 1, 0, 1] == pytest.approx(10.0 + 3.0)
+    assert next(moves)[1, 0, 1] == pytest.approx(10.0 + 3.0)
 
 
 # --- a strategy's cumulative cost and its years ----------------------------------------------------
