@@ -217,9 +217,11 @@ def select_plan(
     masks = [index == p for p in range(len(plans))] if only is None else []
 
     def choose(values: Sequence[Any], dtype: Any) -> Any:
+        out = np.empty(len(cols), dtype=dtype)
         if only is not None:
-            return np.array(np.broadcast_to(values[only], (len(cols),)), dtype=dtype)
-        out = np.array(np.broadcast_to(values[-1], (len(cols),)), dtype=dtype)
+            out[...] = values[only]
+            return out
+        out[...] = values[-1]
         for p, value in enumerate(values[:-1]):
             np.copyto(out, value, where=masks[p])
         return out

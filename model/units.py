@@ -6,6 +6,7 @@ allowance, say) lives in its pricing table.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
@@ -66,6 +67,7 @@ _PER_MANY = re.compile(r"^(?P<currency>[A-Z]{3})/(?P<count>\d+(?:\.\d+)?)(?P<mul
 _MULTIPLE = {"": 1.0, "k": 1e3, "M": 1e6}
 
 
+@functools.lru_cache(maxsize=512)  # a book has a few dozen units; the engine asks hundreds of times a call
 def price_unit_parts(unit: str) -> tuple[float, str]:
     """(factor, per-one unit) of a price unit: a price quoted per many units (`USD/1M actions`)
     times the factor is the price of one (`USD/action`). Other units are per one already.
