@@ -35,12 +35,26 @@ def analysis(request, book):
     ).with_outlook()
 
 
+@pytest.fixture(scope="module")
+def report(analysis):
+    """The analysis's report in a format, built once for this module's tests (they only read it; a PDF
+    takes seconds)."""
+    built: dict[str, bytes] = {}
+
+    def of(fmt: str) -> bytes:
+        if fmt not in built:
+            built[fmt] = build(analysis, fmt, GENERATED)
+        return built[fmt]
+
+    return of
+
+
 def headline(analysis):
     return verdict_sentence(analysis.verdict, analysis.result)
 
 
-def test_markdown_carries_every_part(analysis):
-    md = build(analysis, "md", GENERATED).decode("utf-8")
+def test_markdown_carries_every_part(analysis, report):
+    md = report("md").decode("utf-8")
     assert headline(analysis) in md
     for title in (
         "What shaped it",
@@ -68,8 +82,8 @@ def test_markdown_carries_every_part(analysis):
         assert leaning.reason.replace("|", "\\|") in md
 
 
-def test_html_is_self_contained_and_loads_the_profile_back(analysis):
-    page = build(analysis, "html", GENERATED).decode("utf-8")
+def test_html_is_self_contained_and_loads_the_profile_back(analysis, report):
+    page = report("html").decode("utf-8")
     # two crossover charts, the breakdown, the history, the path and (when an input moves the gap) the tornado
     assert page.count("<svg") == 5 + bool(analysis.outlook.tornado.swings)
     assert "<script" not in page.lower()
@@ -87,10 +101,10 @@ def test_html_is_self_contained_and_loads_the_profile_back(analysis):
     assert htmllib.escape(headline(analysis), quote=False) in page or headline(analysis) in htmllib.unescape(page)
 
 
-def test_page_one_is_the_decision(analysis):
+def test_page_one_is_the_decision(analysis, report):
     """The report opens on the verdict (the app's headline sentence), what shaped it, how sure, the path
     and the inputs that matter, in that order, before the detail; every figure there is the outlook's own."""
-    md = build(analysis, "md", GENERATED).decode("utf-8")
+    md = report("md").decode("utf-8")
     o = analysis.outlook
     assert f"**{headline(analysis)}**" in md
     titles = [line.removeprefix("## ") for line in md.splitlines() if line.startswith("## ")]
@@ -103,21 +117,21 @@ def test_page_one_is_the_decision(analysis):
         assert f"| {s.name} | {money(s.p50)} | {money(s.p10)} – {money(s.p90)} |" in md
     best = o.path.best
     assert money(best.total) in md
-    pdf = PdfReader(io.BytesIO(build(analysis, "pdf", GENERATED)))
+    pdf = PdfReader(io.BytesIO(report("pdf")))
     first = re.sub(r"\s+", " ", pdf.pages[0].extract_text())
     assert "What shaped it" in first and "P10" in first
 
 
-def test_pdf_has_no_near_empty_page(analysis):
+def test_pdf_has_no_near_empty_page(analysis, report):
     """A chart that does not fit the rest of a page is shrunk to fit when most of it would, never taller than a
     page: no page but the last is left near empty (a page of a table's last rows and nothing else, or none)."""
-    pages = PdfReader(io.BytesIO(build(analysis, "pdf", GENERATED))).pages
+    pages = PdfReader(io.BytesIO(report("pdf"))).pages
     sizes = [len(p.extract_text()) for p in pages]
     assert min(sizes[:-1]) >= 600, sizes
 
 
-def test_pdf_opens_and_holds_the_figures(analysis):
-    data = build(analysis, "pdf", GENERATED)
+def test_pdf_opens_and_holds_the_figures(analysis, report):
+    data = report("pdf")
     assert data.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(data))
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
@@ -127,13 +141,13 @@ def test_pdf_opens_and_holds_the_figures(analysis):
     assert "Assumptions" in text and "Your answers" in text and "version: 2" in text
 
 
-def test_json_is_the_contract(analysis):
-    data = json.loads(build(analysis, "json", GENERATED))
+def test_json_is_the_contract(analysis, report):
+    data = json.loads(report("json"))
     assert EstimateOut.model_validate(data).profile == analysis.profile
 
 
-def test_csv_line_items_add_up_to_each_total(analysis):
-    rows = list(csv.DictReader(io.StringIO(build(analysis, "csv", GENERATED).decode("utf-8"))))
+def test_csv_line_items_add_up_to_each_total(analysis, report):
+    rows = list(csv.DictReader(io.StringIO(report("csv").decode("utf-8"))))
     for option in analysis.result.options:
         mine = [r for r in rows if r["option"] == option.id]
         assert len(mine) == len(option.components)
@@ -142,7 +156,7 @@ def test_csv_line_items_add_up_to_each_total(analysis):
     # Every row, the path's yearly rows too, has a field per column and its pricing date in place.
     from report.builders import CSV_COLUMNS
 
-    raw = list(csv.reader(io.StringIO(build(analysis, "csv", GENERATED).decode("utf-8"))))
+    raw = list(csv.reader(io.StringIO(report("csv").decode("utf-8"))))
     assert all(len(r) == len(CSV_COLUMNS) for r in raw)
     path_rows = [r for r in rows if r["category"] == "path"]
     assert path_rows and all(r["pricing_date"] == str(analysis.result.pricing_date) for r in path_rows)
