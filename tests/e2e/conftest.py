@@ -128,8 +128,8 @@ class Requests:
         self.outside: list[str] = []
 
     def watch(self, target) -> None:  # type: ignore[no-untyped-def]
-        """Record what `target` (a page or a context) asks for. Listening, unlike routing every
-        request through Playwright, leaves Chromium's cache on."""
+        """Record what the page `target` asks for. Listening, unlike routing every request through
+        Playwright, leaves Chromium's cache on."""
         target.on("request", lambda request: self.seen(request.url))
         target.on("websocket", lambda socket: self.seen(socket.url))
 
@@ -142,18 +142,6 @@ class Requests:
     def check(self) -> None:
         assert self.urls, "the page made no request at all"
         assert self.outside == [], f"requests to hosts other than 127.0.0.1: {self.outside}"
-
-
-@contextlib.contextmanager
-def local_only(browser, **options):  # type: ignore[no-untyped-def]
-    """A browser context (`options` as Playwright's `new_context` takes them) that fails, once closed,
-    if its pages made no request at all or asked any host but 127.0.0.1."""
-    context = browser.new_context(**options)
-    requests = Requests()
-    requests.watch(context)
-    yield context
-    context.close()
-    requests.check()
 
 
 FRESH_STORAGE = """if (!sessionStorage.getItem('tco.fresh')) {
@@ -173,15 +161,22 @@ def shared(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-@pytest.fixture
-def page(shared, server):  # type: ignore[no-untyped-def]
-    """A new page on the app, its storage empty; fails the test if the page asked any host but
-    127.0.0.1."""
+@contextlib.contextmanager
+def local_page(context, server: str):  # type: ignore[no-untyped-def]
+    """A new page on the app in `context`, its storage empty; fails, once closed, if it made no
+    request at all or asked any host but 127.0.0.1."""
     requests = Requests()
-    page = shared.new_page()
+    page = context.new_page()
     page.add_init_script(FRESH_STORAGE)
     requests.watch(page)
     page.base_url = server
     yield page
     page.close()
     requests.check()
+
+
+@pytest.fixture
+def page(shared, server):  # type: ignore[no-untyped-def]
+    """A new page on the app for one test (`local_page`)."""
+    with local_page(shared, server) as page:
+        yield page

@@ -6,12 +6,13 @@ number."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
 
 from pricing.load import list_table_files, read_table
-from tests.e2e.conftest import local_only
+from tests.e2e.conftest import local_page
 from tests.e2e.waits import TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -80,16 +81,15 @@ def items(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def opened(browser, server):  # type: ignore[no-untyped-def]
-    """The view of a table at a size, opened once for this module's tests (they only read it), in one
-    browser context that fails the module if a page asked any host but 127.0.0.1."""
+def opened(shared, server):  # type: ignore[no-untyped-def]
+    """The view of a table at a size, opened once for this module's tests (they only read it); each
+    page fails the module, once closed, if it asked any host but 127.0.0.1 (`local_page`)."""
     pages = {}
-    with local_only(browser) as context:
+    with contextlib.ExitStack() as stack:
 
         def view(table: str, size: str):  # type: ignore[no-untyped-def]
             if (table, size) not in pages:
-                page = context.new_page()
-                page.base_url = server
+                page = stack.enter_context(local_page(shared, server))
                 open_view(page, table, VIEWPORTS[size])
                 pages[table, size] = page
             return pages[table, size]
