@@ -34,21 +34,31 @@ $(RESTATE): $(VENV)/.synced tests/calibration/restate/package-lock.json
 
 # Every test, on every core (pytest-xdist): each real engine's tests on one worker (an xdist_group),
 # so each engine starts once a run; each worker starts its own Streamlit; all on 127.0.0.1.
-test: $(VENV)/.synced $(RESTATE)  ## every test, on every core (what CI runs)
+# COVERAGE=1 (CI) runs the same tests in two pools: the quick suite under coverage, failing below
+# the floor (as `make coverage`), then the browser and the real engines, untraced. So CI runs the
+# quick suite once, not once plain and once again under coverage.
+QUICK := --ignore=tests/e2e --ignore=tests/calibration
+test: $(VENV)/.synced $(RESTATE)  ## every test, on every core (CI: COVERAGE=1, the quick part under coverage)
+ifdef COVERAGE
+	$(BIN)/python -m pytest -n auto $(QUICK) --cov --cov-report=term
+	$(BIN)/python -m pytest -n auto --dist loadgroup tests/e2e tests/calibration
+else
 	$(BIN)/python -m pytest -n auto --dist loadgroup
+endif
 
 # The loop while working: everything but the real browser and the real Temporal server.
 test-quick: $(VENV)/.synced  ## every test but the browser and the real engines
-	$(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/calibration
+	$(BIN)/python -m pytest -n auto $(QUICK)
 
 # The quick suite under coverage (pytest-cov; `tco` commands started by the tests are measured too):
-# fails below the floor in pyproject.toml ([tool.coverage.report] fail_under). CI runs it.
+# fails below the floor in pyproject.toml ([tool.coverage.report] fail_under). CI measures it as
+# part of `make test COVERAGE=1`.
 coverage: $(VENV)/.synced  ## the quick suite under coverage; fails below the floor
-	$(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/calibration --cov --cov-report=term
+	$(BIN)/python -m pytest -n auto $(QUICK) --cov --cov-report=term
 
 # The property tests at their thorough size (thousands of examples each; the weekly workflow).
 test-thorough: $(VENV)/.synced  ## the property tests at thousands of examples (slow)
-	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -n auto --ignore=tests/e2e --ignore=tests/calibration
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -n auto $(QUICK)
 
 check: lint typecheck test  ## lint, types and every test
 
