@@ -37,6 +37,8 @@ from typing import Any, Literal
 
 from dbos import DBOS, DBOSConfig, SetWorkflowID
 
+from tests.calibration.off_loop import off_loop
+
 APP_NAME = "calibration"
 SLEEP_SECONDS = 0.01
 """Every durable sleep (a real agent's is minutes; the row it writes is the same)."""
@@ -266,7 +268,7 @@ class App:
 
     def run(self, shapes: list[Shape]) -> list[Recorded]:
         with no_network(self.refused):
-            return [self._run(shape) for shape in shapes]
+            return off_loop(lambda: [self._run(shape) for shape in shapes])
 
     def _run(self, shape: Shape) -> Recorded:
         workflow_id = f"agent-{next(self._ids)}"

@@ -25,6 +25,8 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
+from tests.calibration import off_loop
+
 TASK_QUEUE = "q"
 IDENTITY = "w"
 ID_LENGTH = 36
@@ -210,7 +212,7 @@ async def run_shapes_async(address: str, shapes: list[Shape]) -> list[Recorded]:
 
 
 def run_shapes(address: str, shapes: list[Shape]) -> list[Recorded]:
-    return asyncio.run(run_shapes_async(address, shapes))
+    return off_loop.run(run_shapes_async(address, shapes))
 
 
 def new_id() -> str:

@@ -4,7 +4,6 @@ history fixtures (`make history-fixtures`)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -16,6 +15,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.calibration import off_loop
 
 STARTUP_SECONDS = 60
 
@@ -100,7 +101,7 @@ def dev_server() -> Iterator[Server]:
         address = f"127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + STARTUP_SECONDS
-            while not asyncio.run(_answers(address)):
+            while not off_loop.run(_answers(address)):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     raise ServerError(

@@ -15,6 +15,7 @@ from model.workload import workload
 from pricing.load import read_pricebook
 from schema.inputs import StepKind
 from tests.agents import agent
+from tests.calibration import off_loop
 from tests.calibration.harness import Beat, Long, Recorded, Shape, run_beats_async, run_long_async, run_shapes
 
 pytestmark = pytest.mark.xdist_group("temporal")
@@ -174,12 +175,10 @@ BEATS = [
 
 def test_heartbeats_that_reach_the_server_match_the_engine(temporal):
     """Counted where they arrive: the frontend's RecordActivityTaskHeartbeat requests (its metrics)."""
-    import asyncio
-
     from model.usage import Usage
     from model.workload import workload
 
-    received = asyncio.run(
+    received = off_loop.run(
         run_beats_async(temporal.address, BEATS, lambda: temporal.requests("RecordActivityTaskHeartbeat"))
     )
     table = read_pricebook().table("temporal/cloud")
@@ -209,12 +208,10 @@ def test_continue_as_new_segments_match_the_server(temporal):
     """Runs that Continue-As-New when the server suggests it, the context so far carried as the new
     run's input: the same number of segments, events of all of them exactly, bytes within 5 %, and
     the first restart within a step (the server suggests it at the next workflow task)."""
-    import asyncio
-
     from model.usage import Usage
     from model.workload import workload
 
-    chains = asyncio.run(run_long_async(temporal.address, LONG))
+    chains = off_loop.run(run_long_async(temporal.address, LONG))
     profiles = [
         agent(
             monthly_runs=1000,
