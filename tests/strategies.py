@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from hypothesis import strategies as st
 
 from schema.inputs import StepKind
@@ -18,6 +20,7 @@ MACHINES = (
 )
 
 
+@functools.cache  # one strategy a range: Hypothesis validates each new strategy it is given to draw
 def _num(low: float, high: float) -> st.SearchStrategy[float]:
     """A value a person would enter: at most three decimals (no 1e-300 s steps)."""
     return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False).map(
@@ -25,15 +28,21 @@ def _num(low: float, high: float) -> st.SearchStrategy[float]:
     )
 
 
+STEP_KINDS = st.sampled_from(list(StepKind))
+MACHINE_SIZES = st.sampled_from(MACHINES)
+RUNS = st.one_of(st.just(0.0), _num(0, 5e7))
+PEAK = st.one_of(st.none(), _num(1, 5000))
+
+
 @st.composite
 def profiles(draw: st.DrawFn) -> WorkloadProfile:
     """Realistic agent workloads, from idle to very large."""
     return WorkloadProfile(
-        monthly_runs=draw(st.one_of(st.just(0.0), _num(0, 5e7))),
+        monthly_runs=draw(RUNS),
         steps_per_run=draw(_num(0, 2000)),
         step_seconds=draw(_num(0, 600)),
         retry_rate=draw(_num(0, 3)),
-        step_kind=draw(st.sampled_from(list(StepKind))),
+        step_kind=draw(STEP_KINDS),
         sleeps_per_run=draw(_num(0, 50)),
         sleep_seconds=draw(_num(0, 86_400)),
         human_waits_per_run=draw(_num(0, 5)),
@@ -43,8 +52,8 @@ def profiles(draw: st.DrawFn) -> WorkloadProfile:
         heartbeat_timeout_seconds=draw(_num(0, 600)),
         step_payload_kb=draw(_num(0, 4096)),
         context_growth_kb=draw(_num(0, 64)),
-        peak_concurrent_runs=draw(st.one_of(st.none(), _num(1, 5000))),
+        peak_concurrent_runs=draw(PEAK),
         peak_window_hours=draw(_num(1, 24)),
-        machine=draw(st.sampled_from(MACHINES)),
+        machine=draw(MACHINE_SIZES),
         retention_days=draw(_num(1, 90)),
     )
