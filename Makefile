@@ -39,7 +39,7 @@ $(RESTATE): $(VENV)/.synced tests/calibration/restate/package-lock.json
 # quick suite once, not once plain and once again under coverage.
 QUICK := --ignore=tests/e2e --ignore=tests/calibration
 test: $(VENV)/.synced $(RESTATE)  ## every test, on every core (CI: COVERAGE=1, the quick part under coverage)
-ifdef COVERAGE
+ifeq ($(COVERAGE),1)
 	$(BIN)/python -m pytest -n auto $(QUICK) --cov --cov-report=term
 	$(BIN)/python -m pytest -n auto --dist loadgroup tests/e2e tests/calibration
 else
