@@ -9,6 +9,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -277,6 +278,22 @@ def test_pull_request_workflow_runs_validate_summary_and_ci():
     assert ".ci/run" in _run_lines(ROOT / ".github" / "workflows" / "ci.yml")
     stale = _run_lines(ROOT / ".github" / "workflows" / "stale-prices.yml")
     assert any(".venv/bin/tco pricing stale" in line for line in stale)
+
+
+def test_ci_runs_every_test_with_the_quick_ones_under_the_coverage_floor():
+    """`.ci/run` runs the README's `make test` with COVERAGE=1: the quick suite once, under coverage
+    (which fails below `fail_under`), and the browser and real-engine suites beside it."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test COVERAGE=1" in ci.splitlines()
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = make[make.index("\ntest:") :].split("\nendif")[0]
+    covered, plain = target.split("else")
+    quick = make[make.index("QUICK :=") :].splitlines()[0]
+    assert "--ignore=tests/e2e" in quick and "--ignore=tests/calibration" in quick
+    assert "$(QUICK) --cov" in covered and "tests/e2e tests/calibration" in covered
+    assert "--cov" not in plain
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        assert tomllib.load(f)["tool"]["coverage"]["report"]["fail_under"] >= 95
 
 
 def test_the_weekly_workflow_runs_the_property_tests_at_their_thorough_size():
