@@ -212,26 +212,34 @@ def saving_needed(book: PriceBook, bill: Array, scenario: Pick = "expected") -> 
 
 def _choose(
     work: Workload, table: PriceTable, book: PriceBook, main: Pick, bill: OptionBill, usage: Usage, limits: Any
-) -> Choice:
+) -> tuple[Choice, tuple[OptionBill, Usage] | None]:
     """Per profile, the cheapest way to run the workload on the option that passes its hard limits:
-    as designed, or a set of the table's designs (`model.fit`); as designed where none does."""
+    as designed, or a set of the table's designs (`model.fit`); as designed where none does. With
+    the choice, the bill and usage of the one design every profile takes, when one does (priced
+    already, so not priced again)."""
     found = candidates(work, table, main, usage, limits)
     if not found:
-        return Choice(work, repeated(work.rows, ""))
+        return Choice(work, repeated(work.rows, "")), None
     crossed = passed(limits)
     fits = ~np.logical_or.reduce([*crossed.values(), np.zeros(work.rows, dtype=bool)])
     best = np.where(fits, bill.total, np.inf)
     taken = np.full(work.rows, -1)
+    priced: dict[int, tuple[OptionBill, Usage]] = {}
     for index, candidate in enumerate(found):
         open_ = candidate.fits & candidate.useful
         if not open_.any():
             continue
-        total = np.where(open_, price_option(candidate.work, table, book, main)[0].total, np.inf)
+        priced[index] = price_option(candidate.work, table, book, main)
+        total = np.where(open_, priced[index][0].total, np.inf)
         margin = np.where(np.isfinite(best), saving_needed(book, np.where(np.isfinite(best), best, 0.0), main), 0.0)
         better = total < best - margin
         best = np.where(better, total, best)
         taken = np.where(better, index, taken)
-    return merge(work, [(c, taken == i) for i, c in enumerate(found)])
+    choice = merge(work, [(c, taken == i) for i, c in enumerate(found)])
+    first = int(taken[0])
+    if first >= 0 and bool(np.all(taken == first)):  # one design for every profile: its run as priced
+        return Choice(found[first].work, choice.design), priced[first]
+    return choice, None
 
 
 def _price(
@@ -240,14 +248,14 @@ def _price(
     main: Pick = "expected" if draw is None else draw
     bill, usage = price_option(work, table, book, main)
     limits = project_limits(usage, hard_only=not ranges)
-    choice = _choose(work, table, book, main, bill, usage, limits)
+    choice, taken = _choose(work, table, book, main, bill, usage, limits)
     designed: tuple[LimitProjection, ...] = ()
     designed_total = None
     if choice.any:
         designed = limits if ranges else ()
         designed_total = bill.total
         work = choice.work
-        bill, usage = price_option(work, table, book, main)
+        bill, usage = taken if taken is not None else price_option(work, table, book, main)
         limits = lift(usage, project_limits(usage, hard_only=not ranges), choice.design)
     scenarios: tuple[Pick, ...] = SCENARIOS if ranges else ()
     bills = {main: bill, **{s: price_option(work, table, book, s)[0] for s in scenarios if s != main}}
