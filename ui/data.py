@@ -15,11 +15,12 @@ import pandas as pd
 import streamlit as st
 
 from model.account_out import AccountEstimateOut
-from model.analysis import Analysis, Headline, Sweeps, assemble, headline_of, priced, sweeps_of
+from model.analysis import Analysis, Headline, Sweeps, assemble, headline_of, sweeps_of
 from model.axes import compared
 from model.impact import costs_by_date
 from model.lines import HOSTING_TABLE, machine_names
 from model.llm_prices import model_refs
+from model.result import EstimateOut
 from pricing.checks import TableVersion
 from pricing.load import data_dir, list_table_files, read_criteria, read_pricebook, read_versions, version_dates
 from pricing.profiles import OptionTerms, read_presets
@@ -122,17 +123,21 @@ def _account(
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _sweeps(profile_json: str, on: dt.date, fingerprint: str, axis: str, aside: tuple[str, ...]) -> Sweeps:
+def _sweeps(
+    profile_json: str, on: dt.date, fingerprint: str, axis: str, aside: tuple[str, ...], _result: EstimateOut
+) -> Sweeps:
+    """The sweeps; `_result` is the headline's estimate of the same profile (not part of the key)."""
     profile = WorkloadProfile.model_validate_json(profile_json)
     book = _book(on, fingerprint)
-    return sweeps_of(profile, book, axis, compared(profile, book, aside), priced(profile, book))
+    return sweeps_of(profile, book, axis, compared(profile, book, aside), _result)
 
 
 def _analysis(profile_json: str, on: dt.date, fingerprint: str, axis: str, answers: Answers) -> Analysis:
     head = _headline(profile_json, on, fingerprint, answers)
     aside = tuple(sorted(head.checklist.set_aside))
     profile = WorkloadProfile.model_validate_json(profile_json)
-    return assemble(profile, _book(on, fingerprint), head, _sweeps(profile_json, on, fingerprint, axis, aside))
+    sweeps = _sweeps(profile_json, on, fingerprint, axis, aside, head.result)
+    return assemble(profile, _book(on, fingerprint), head, sweeps)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
