@@ -79,12 +79,11 @@ def test_the_volume_break_even_flips_the_answer_as_the_engine_says():
     profile, result = _pair("cloudflare/workflows", "trigger.dev/cloud")  # the coding agent's shape
     flip = flip_point(profile, BOOK, result)
     assert flip is not None and flip.field == "monthly_runs"
-    # Independently: a fine grid of volumes, priced one by one, changes its cheapest there.
+    # Independently of the root finder: a fine grid of volumes, priced as profiles of their own (in
+    # one call), changes its cheapest there.
     runs = np.geomspace(1, profile.monthly_runs, 400)
-    cheapest = [
-        summarize(estimate(profile.model_copy(update={"monthly_runs": float(r)}), BOOK, list(profile.options))).cheapest
-        for r in runs
-    ]
+    grid = estimate([profile.model_copy(update={"monthly_runs": float(r)}) for r in runs], BOOK, list(profile.options))
+    cheapest = [summarize(grid, i).cheapest for i in range(len(runs))]
     changes = [(runs[i], runs[i + 1]) for i in range(len(runs) - 1) if cheapest[i] != cheapest[i + 1]]
     assert changes, "the cheapest never changes on the grid"
     low, high = changes[-1]
