@@ -24,7 +24,7 @@ from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import dump_profile, parse_profile_text, read_presets
 from report.option_words import fit_label, option_name
 from report.verdict_words import flip_sentence, verdict_sentence
-from tests.e2e.waits import TIMEOUT, wait_idle
+from tests.e2e.waits import POLL, TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
 PRESETS = read_presets()
@@ -55,6 +55,7 @@ def wait_headline(page, not_text: str | None = None) -> str:  # type: ignore[no-
             }""",
             arg=not_text,
             timeout=TIMEOUT,
+            polling=POLL,
         )
     wait_idle(page)
     return str(locator.first.inner_text()).strip()
@@ -83,6 +84,7 @@ def test_load_change_inputs_and_see_headline_and_charts_follow(page):
         "() => document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
         "[data-testid=stVegaLiteChart] svg.marks').length >= 3",
         timeout=TIMEOUT,
+        polling=POLL,
     )
     before = charts(page).first.screenshot()
 
@@ -391,6 +393,7 @@ def test_the_outlook_shows_the_engine_s_decision_with_its_charts_and_fits_a_phon
         "() => document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
         "[data-testid=stVegaLiteChart] svg.marks').length >= 3",
         timeout=TIMEOUT,
+        polling=POLL,
     )
     assert page.locator("[data-testid=stException]").count() == 0
     page.set_viewport_size({"width": 390, "height": 844})

@@ -21,7 +21,7 @@ from pricing.profiles import read_presets
 from report.scenarios import scenario_summary
 from schema.inputs import StepKind
 from schema.profile import WorkloadProfile
-from tests.e2e.waits import TIMEOUT, wait_idle
+from tests.e2e.waits import POLL, TIMEOUT, wait_idle
 
 pytestmark = pytest.mark.browser
 CODING = read_presets()["coding-agent"]
@@ -76,7 +76,7 @@ CHART = """(count) => {
 
 def _chart(page, count: int | None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The scenarios chart as drawn, once it draws `count` bars."""
-    handle = page.wait_for_function(CHART, arg=count, timeout=TIMEOUT)
+    handle = page.wait_for_function(CHART, arg=count, timeout=TIMEOUT, polling=POLL)
     return dict(handle.json_value())
 
 

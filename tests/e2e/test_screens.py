@@ -17,7 +17,7 @@ from pricing.load import read_criteria, read_pricebook
 from pricing.profiles import read_presets
 from report.builders import build
 from tests.e2e.test_browser import expected_headline, open_app, show_view, wait_headline
-from tests.e2e.waits import TIMEOUT, type_into_list, wait_idle
+from tests.e2e.waits import POLL, TIMEOUT, type_into_list, wait_idle
 
 pytestmark = pytest.mark.browser
 SIZES = {"desktop": (1440, 1000), "phone": (390, 844)}
@@ -55,6 +55,7 @@ def test_no_chart_title_or_axis_is_cut(sized, view, charts):
         "(n) => document.querySelectorAll('[data-testid=stMain] [data-testid=stVegaLiteChart] svg.marks').length >= n",
         arg=charts,
         timeout=TIMEOUT,
+        polling=POLL,
     )
     wait_idle(sized)
     sized.wait_for_timeout(1500)  # the charts lay out once their width is known
@@ -207,6 +208,7 @@ def test_an_annual_commitment_is_priced_as_a_twelfth_a_month_and_prices_read_in_
         "(key) => new URLSearchParams(location.search).get(key) === '1000'",
         arg=f"your.{table.id}.commitment",
         timeout=TIMEOUT,
+        polling=POLL,
     )
 
 
@@ -237,6 +239,7 @@ def test_the_account_view_reads_on_both_screens_and_says_the_engine_s_figure(siz
     sized.wait_for_function(
         "() => document.querySelectorAll('[data-testid=stMain] [data-testid=stVegaLiteChart] svg.marks').length >= 1",
         timeout=TIMEOUT,
+        polling=POLL,
     )
     wait_idle(sized)
     sized.wait_for_timeout(1500)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 TIMEOUT = 60_000
+POLL = 100
+"""Milliseconds between checks of a page function waited for. Playwright's default checks on every
+animation frame, which keeps Chromium drawing frames all through the wait: 0.47 s of its CPU per 5 s
+waited, against 0.02-0.1 s checking every 100 ms."""
 
 SETTLED = """() => {
     const app = document.querySelector('[data-testid=stApp]');
@@ -21,7 +25,7 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until the app has finished every run asked of it (a short pause first, so a run the last
     action asks for has begun)."""
     page.wait_for_timeout(300)
-    page.wait_for_function(SETTLED, timeout=TIMEOUT)
+    page.wait_for_function(SETTLED, timeout=TIMEOUT, polling=POLL)
 
 
 def type_into_list(page, box, text: str, tries: int = 4):  # type: ignore[no-untyped-def]
