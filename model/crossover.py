@@ -184,8 +184,20 @@ def all_crossovers(
     return sorted(out, key=lambda c: c.value)
 
 
+Floats = npt.NDArray[np.float64]
+Difference = Callable[[Floats, npt.NDArray[np.intp]], Floats]
+"""`f(points, rows)`: the difference of each bracket `rows[i]` at the points `points[i, :]`."""
+
+
+def _secant(lo: Floats, hi: Floats, f_lo: Floats, f_hi: Floats) -> Floats:
+    """Where the straight line through (lo, f_lo) and (hi, f_hi) crosses zero (NaN or inf where it
+    cannot be drawn)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(lo - f_lo * (hi - lo) / (f_hi - f_lo))
+
+
 def _sectioned(
-    f: Callable[[npt.NDArray[np.float64], npt.NDArray[np.intp]], npt.NDArray[np.float64]],
+    f: Difference,
     lo: npt.NDArray[np.float64],
     hi: npt.NDArray[np.float64],
     f_lo: npt.NDArray[np.float64],
@@ -215,19 +227,17 @@ def _sectioned(
         points = lo[open_, None] + width[open_, None] * (np.arange(1, sections) / sections)[None, :]
         if round_ == 0:  # and the secant's probe: two points about its root, half ROOT_TOLERANCE apart
             a, b = lo[open_], hi[open_]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                guess = a - f_lo[open_] * (b - a) / (f_hi[open_] - f_lo[open_])
+            guess = _secant(a, b, f_lo[open_], f_hi[open_])
             half = ROOT_TOLERANCE / 4 * np.maximum(np.abs(a), np.abs(b))
             guess = np.clip(np.where(np.isfinite(guess), guess, (a + b) / 2), a + half, b - half)
             points = np.sort(np.concatenate([points, (guess - half)[:, None], (guess + half)[:, None]], axis=1), axis=1)
         _narrow(f, points, open_, lo, hi, f_lo, f_hi)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        secant = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+    secant = _secant(lo, hi, f_lo, f_hi)
     return np.asarray(np.where((lo == hi) | ~np.isfinite(secant), lo, np.clip(secant, lo, hi)))
 
 
 def _narrow(
-    f: Callable[[npt.NDArray[np.float64], npt.NDArray[np.intp]], npt.NDArray[np.float64]],
+    f: Difference,
     points: npt.NDArray[np.float64],
     open_: npt.NDArray[np.intp],
     lo: npt.NDArray[np.float64],
