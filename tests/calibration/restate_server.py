@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.processes import ends_with_this_process
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = Path(__file__).resolve().parent / "restate"
 STARTUP_SECONDS = 30
@@ -243,7 +245,13 @@ def restate_server(app: str | None = None) -> Iterator[Server]:
         env = {**os.environ, **TELEMETRY_ENV, "PYTHONPATH": path}
         with server.log_path.open("wb") as log:
             process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=ends_with_this_process(),
             )
         server = dataclasses.replace(server, pid=process.pid)
         try:
@@ -307,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--no-logo",
             ],
             env={**os.environ, **TELEMETRY_ENV},
+            preexec_fn=ends_with_this_process(),
         )
     ]
     if args.app:
@@ -323,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.app,
                 ],
                 env={**os.environ, "RESTATE_HARNESS_DIR": args.base_dir},
+                preexec_fn=ends_with_this_process(),
             )
         )
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.calibration import off_loop
+from tests.processes import ends_with_this_process
 
 STARTUP_SECONDS = 60
 
@@ -97,7 +98,13 @@ def dev_server() -> Iterator[Server]:
         "error",
     ]
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=ends_with_this_process(),
+        )
         address = f"127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + STARTUP_SECONDS

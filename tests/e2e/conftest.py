@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.processes import ends_with_this_process
+
 ROOT = Path(__file__).resolve().parents[2]
 PLAYWRIGHT_DISABLED_FEATURES = (
     "AvoidUnnecessaryBeforeUnloadCheckSync",
@@ -113,7 +115,9 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, preexec_fn=ends_with_this_process()
+        )
         try:
             deadline = time.monotonic() + 60
             while True:

