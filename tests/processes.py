@@ -13,6 +13,7 @@ import ctypes
 import os
 import signal
 import sys
+from collections.abc import Callable
 
 PR_SET_PDEATHSIG = 1
 """prctl(2)'s option: the signal this process gets when the thread that started it ends."""
@@ -32,7 +33,7 @@ def end_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
-def ends_with_this_process():  # type: ignore[no-untyped-def]
+def ends_with_this_process() -> Callable[[], None]:
     """A `preexec_fn` for `subprocess.Popen`: the child ends when this process does."""
     parent = os.getpid()
     return lambda: end_with_parent(parent)

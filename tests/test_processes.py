@@ -52,6 +52,6 @@ def _orphan_after_kill(mode: str) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
-def test_a_server_ends_with_the_killed_process_that_started_it():
+def test_a_server_ends_with_the_killed_process_that_started_it() -> None:
     assert not _orphan_after_kill("ends")
     assert _orphan_after_kill("plain"), "without the request the child outlives its parent: the check can fail"
