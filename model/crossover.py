@@ -198,11 +198,11 @@ def _secant(lo: Floats, hi: Floats, f_lo: Floats, f_hi: Floats) -> Floats:
 
 def _sectioned(
     f: Difference,
-    lo: npt.NDArray[np.float64],
-    hi: npt.NDArray[np.float64],
-    f_lo: npt.NDArray[np.float64],
-    f_hi: npt.NDArray[np.float64],
-) -> npt.NDArray[np.float64]:
+    lo: Floats,
+    hi: Floats,
+    f_lo: Floats,
+    f_hi: Floats,
+) -> Floats:
     """Where each f_i changes sign in [lo_i, hi_i] (f_lo_i and f_hi_i of opposite signs), to a
     relative `ROOT_TOLERANCE`. Every round cuts each bracket still open into as many parts as
     `POINTS_PER_CALL` points over all of them allow (at least `SECTIONS`), in one call of
@@ -238,12 +238,12 @@ def _sectioned(
 
 def _narrow(
     f: Difference,
-    points: npt.NDArray[np.float64],
+    points: Floats,
     open_: npt.NDArray[np.intp],
-    lo: npt.NDArray[np.float64],
-    hi: npt.NDArray[np.float64],
-    f_lo: npt.NDArray[np.float64],
-    f_hi: npt.NDArray[np.float64],
+    lo: Floats,
+    hi: Floats,
+    f_lo: Floats,
+    f_hi: Floats,
 ) -> None:
     """One call of f at the inner `points` (rising, one row per bracket of `open_`): each bracket
     (`lo`, `hi`, and f at both, updated in place) becomes the part where the sign first changes."""

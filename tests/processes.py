@@ -21,7 +21,7 @@ _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("lin
 """Looked up here, not in the child: between fork and exec the child only calls it."""
 
 
-def end_with_parent(parent: int | None = None) -> None:
+def end_with_parent(parent: int) -> None:
     """Ask for SIGTERM when this process's parent dies (`parent`, the parent's pid as the caller
     knew it: if that parent has died already, exit now). As a `preexec_fn` it runs in the child
     before the server's program starts, and the request outlives the exec."""
@@ -29,7 +29,7 @@ def end_with_parent(parent: int | None = None) -> None:
         return
     if _prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
         return  # the kernel refused: the fixture's own stop still applies
-    if parent is not None and os.getppid() != parent:
+    if os.getppid() != parent:
         os._exit(1)
 
 
