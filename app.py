@@ -126,6 +126,7 @@ if set(VIEW_DRAWERS) != set(VIEWS):  # a view added to one and not the other fai
 
 def main() -> None:
     st.set_page_config(page_title="Agent orchestrator TCO", layout="wide")
+    data.begin_run()
     try:
         presets, criteria, allowed = data.presets(), data.criteria(), data.allowed()
         machines = data.machines(data.book_for(dt.date.today()))
