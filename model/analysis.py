@@ -24,7 +24,7 @@ from model.crossover import Crossover, all_crossovers, grid
 from model.engine import estimate
 from model.findings import Finding
 from model.result import EstimateOut, summarize
-from model.sweep import STEP_MEASURES, limit_curves, sweep
+from model.sweep import STEP_MEASURES, limit_curves, sweeps
 from model.verdict import Flip, Verdict, decide, flip_point
 from schema.criteria import Criteria
 from schema.profile import WorkloadProfile
@@ -252,11 +252,12 @@ def sweeps_of(profile: WorkloadProfile, book: PriceBook, axis: str, options: lis
         top = max(AXES["steps_per_run"].high, profile.steps_per_run * 2)
         steps = np.union1d(np.unique(np.round(grid(1, top, 240, True))), [profile.steps_per_run])
         curves = limit_curves(profile, book, steps[steps >= 1], options)
+    runs_sweep, axis_sweep = sweeps(profile, [("monthly_runs", runs_x), (axis, axis_x)], book, options)
     return Sweeps(
-        runs_sweep=sweep(profile, "monthly_runs", runs_x, book, options),
+        runs_sweep=runs_sweep,
         runs_crossovers=all_crossovers(profile, "monthly_runs", book, runs.low, runs.high, options, log=True),
         axis=axis,
-        axis_sweep=sweep(profile, axis, axis_x, book, options),
+        axis_sweep=axis_sweep,
         axis_crossovers=all_crossovers(profile, axis, book, along.low, along.high, options, log=along.log),
         limit_curves=curves,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -11,7 +13,7 @@ from model.engine import Estimate, estimate, project
 from schema.profile import NUMERIC_FIELDS, ProfileError, WorkloadProfile
 from schema.tables import PriceBook
 
-__all__ = ["STEP_MEASURES", "limit_curves", "sweep", "sweep_estimate", "varied_frame"]
+__all__ = ["STEP_MEASURES", "limit_curves", "sweep", "sweep_estimate", "sweeps", "varied_frame"]
 
 
 def varied_frame(profile: WorkloadProfile, field: str, values: npt.ArrayLike) -> pd.DataFrame:
@@ -42,23 +44,39 @@ def sweep(
 ) -> pd.DataFrame:
     """Monthly cost of every option as `field` takes each value: long format, one row per
     (value, option), with the expected cost and its low-high range [USD/month]."""
-    result = sweep_estimate(profile, field, values, book, options)
-    x = result.frame[field].to_numpy()
-    parts = [
-        pd.DataFrame(
-            {
-                field: x,
-                "option": o.id,
-                "name": o.table.name,
-                "monthly_usd": o.comparable,
-                "low_usd": np.where(np.isnan(o.comparable), np.nan, o.low),
-                "high_usd": np.where(np.isnan(o.comparable), np.nan, o.high),
-                "plan": o.bill.plan,
-            }
-        )
-        for o in result.options
-    ]
-    return pd.concat(parts, ignore_index=True)
+    return sweeps(profile, [(field, values)], book, options)[0]
+
+
+def sweeps(
+    profile: WorkloadProfile,
+    along: Sequence[tuple[str, npt.ArrayLike]],
+    book: PriceBook,
+    options: list[str] | None = None,
+) -> list[pd.DataFrame]:
+    """`sweep` along each (field, values) of `along`, every row priced in one `estimate()` call: an
+    estimate's cost is mostly per call, not per row (the two sweeps of an analysis took two)."""
+    frames = [varied_frame(profile, field, values) for field, values in along]
+    result = estimate(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], book, options)
+    out, start = [], 0
+    for (field, _), frame in zip(along, frames, strict=True):
+        rows = slice(start, start + len(frame))
+        start = rows.stop
+        parts = [
+            pd.DataFrame(
+                {
+                    field: frame[field].to_numpy(),
+                    "option": o.id,
+                    "name": o.table.name,
+                    "monthly_usd": o.comparable[rows],
+                    "low_usd": np.where(np.isnan(o.comparable[rows]), np.nan, o.low[rows]),
+                    "high_usd": np.where(np.isnan(o.comparable[rows]), np.nan, o.high[rows]),
+                    "plan": o.bill.plan[rows],
+                }
+            )
+            for o in result.options
+        ]
+        out.append(pd.concat(parts, ignore_index=True))
+    return out
 
 
 STEP_MEASURES = ("events", "history_bytes", "payload_bytes", "run_seconds", "state_bytes", "quantity")

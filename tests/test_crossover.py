@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.crossover import ROOT_TOLERANCE, all_crossovers, crossovers
-from model.sweep import sweep, sweep_estimate
+from model.sweep import sweep, sweep_estimate, sweeps
 from pricing.load import read_pricebook
 from tests.agents import agent
 from tests.conftest import latest_date
@@ -79,6 +80,19 @@ def test_all_pairs_and_the_cheapest_changes(presets):
     found = all_crossovers(presets["article-example"], "monthly_runs", BOOK, 1, 1e9)
     assert found == sorted(found, key=lambda c: c.value)
     assert any(c.changes_cheapest for c in found)
+
+
+@pytest.mark.parametrize("axis", ["steps_per_run", "retry_rate", "human_waits_per_run", "retention_days"])
+def test_sweeps_in_one_call_are_the_sweeps_one_by_one(presets, axis):
+    """An analysis prices its two sweeps in one engine call: each row must come out as it does alone
+    (no row of a call may move another's bill, plan or range)."""
+    for profile in presets.values():
+        runs = np.geomspace(1, 1e7, 17)
+        along = np.linspace(0, 400, 13) if axis != "retry_rate" else np.linspace(0, 0.9, 13)
+        together = sweeps(profile, [("monthly_runs", runs), (axis, along)], BOOK)
+        alone = [sweep(profile, "monthly_runs", runs, BOOK), sweep(profile, axis, along, BOOK)]
+        for both, one in zip(together, alone, strict=True):
+            pd.testing.assert_frame_equal(both, one, check_exact=True)
 
 
 def test_sweep_is_long_format_with_ranges(presets):
