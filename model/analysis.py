@@ -20,7 +20,7 @@ import pandas as pd
 from model.account_out import AccountEstimateOut
 from model.axes import AXES, compared, value_of
 from model.checklist import Leaning, OpenQuestion, leanings, open_questions, set_aside
-from model.crossover import Crossover, all_crossovers, grid
+from model.crossover import Crossover, crossovers_along, grid
 from model.engine import estimate
 from model.findings import Finding
 from model.result import EstimateOut, summarize
@@ -253,12 +253,14 @@ def sweeps_of(profile: WorkloadProfile, book: PriceBook, axis: str, options: lis
         steps = np.union1d(np.unique(np.round(grid(1, top, 240, True))), [profile.steps_per_run])
         curves = limit_curves(profile, book, steps[steps >= 1], options)
     runs_sweep, axis_sweep = sweeps(profile, [("monthly_runs", runs_x), (axis, axis_x)], book, options)
+    spans = [("monthly_runs", runs.low, runs.high, True), (axis, along.low, along.high, along.log)]
+    runs_crossovers, axis_crossovers = crossovers_along(profile, spans, book, options)
     return Sweeps(
         runs_sweep=runs_sweep,
-        runs_crossovers=all_crossovers(profile, "monthly_runs", book, runs.low, runs.high, options, log=True),
+        runs_crossovers=runs_crossovers,
         axis=axis,
         axis_sweep=axis_sweep,
-        axis_crossovers=all_crossovers(profile, axis, book, along.low, along.high, options, log=along.log),
+        axis_crossovers=axis_crossovers,
         limit_curves=curves,
     )
 

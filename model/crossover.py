@@ -15,7 +15,7 @@ of passing through it (a plan switch), the point is the jump itself, marked `kin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal
@@ -28,7 +28,7 @@ from model.engine import comparable_totals
 from schema.profile import BOUNDS, ProfileError, WorkloadProfile
 from schema.tables import PriceBook
 
-__all__ = ["Crossover", "all_crossovers", "crossovers", "grid"]
+__all__ = ["Crossover", "all_crossovers", "crossovers", "crossovers_along", "grid"]
 
 GRID_POINTS = 513
 TOLERANCE = 1e-6
@@ -80,19 +80,18 @@ def _totals(
 
     def totals(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
         flat = np.asarray(x, dtype=np.float64).ravel()
-        bad = (
-            ~np.isfinite(flat)
-            | ((flat < low) if low is not None else False)
-            | ((flat > high) if high is not None else False)
-        )
-        if np.any(bad):
-            raise ProfileError([(field, float(flat[bad][0]), f"allowed: {low:g} to {high:g}")])
+        _check_span(field, flat, low, high)
         if option is not None:  # an operations share: a team input, not a profile column
             rows = base.repeated(flat.size, "monthly_runs", np.full(flat.size, profile.monthly_runs))
             return comparable_totals(rows.with_ops_fte(option, flat), book, ids)
         return comparable_totals(base.repeated(flat.size, field, flat), book, ids)
 
     return totals
+
+
+Span = tuple[str, float, float, bool | None]
+"""(field, low, high, log): a field and the range its crossovers are looked for in (`log`: None
+for log-spaced points where the range covers two decades or more)."""
 
 
 def all_crossovers(
@@ -114,10 +113,76 @@ def all_crossovers(
     One sweep over the grid prices every option; every bracketed sign change of such a pair is
     then refined in a single vectorized root-finder call (each element carries its pair).
     """
+    return crossovers_along(profile, [(field, low, high, log)], book, options, points=points)[0]
+
+
+def crossovers_along(
+    profile: WorkloadProfile,
+    spans: Sequence[Span],
+    book: PriceBook,
+    options: list[str] | None = None,
+    *,
+    points: int = GRID_POINTS,
+) -> list[list[Crossover]]:
+    """`all_crossovers` along each span, the spans' grids priced in one engine call and the options'
+    costs at every crossover found in one more (an engine call costs mostly per call, not per row);
+    each span's brackets are refined on their own."""
     ids = options or [t.id for t in book.options()]
-    totals = _totals(profile, field, book, ids)
-    x = grid(low, high, points, log)
-    costs = totals(x)
+    grids = [grid(low, high, points, log) for _, low, high, log in spans]
+    costs = _priced_along(profile, [(span[0], x) for span, x in zip(spans, grids, strict=True)], book, ids)
+    found = [_found(profile, span[0], book, ids, x, c) for span, x, c in zip(spans, grids, costs, strict=True)]
+    at = [np.nan_to_num(np.array([f[0] for f in each]), nan=span[1]) for span, each in zip(spans, found, strict=True)]
+    with np.errstate(invalid="ignore"):
+        every = _priced_along(profile, [(span[0], x) for span, x in zip(spans, at, strict=True) if x.size], book, ids)
+    priced = iter(every)
+    return [
+        _crossings(span[0], ids, each, next(priced)) if each else [] for span, each in zip(spans, found, strict=True)
+    ]
+
+
+def _priced_along(
+    profile: WorkloadProfile, along: list[tuple[str, npt.NDArray[np.float64]]], book: PriceBook, ids: list[str]
+) -> list[npt.NDArray[np.float64]]:
+    """Each field's expected costs at its values (`_totals`), in one engine call where the fields are
+    profile columns (an operations share is a team input: priced on its own)."""
+    if len(along) <= 1 or any(field.startswith(OPS_PREFIX) for field, _ in along):
+        return [_totals(profile, field, book, ids)(x) for field, x in along]
+    for field, x in along:
+        _check_span(field, x, *BOUNDS[field])
+    base = Columns(profiles_frame(profile))
+    sizes = [x.size for _, x in along]
+    rows = sum(sizes)
+    columns = {field: np.repeat(base[field], rows) for field, _ in along}
+    start = 0
+    for (field, x), size in zip(along, sizes, strict=True):
+        columns[field][start : start + size] = x
+        start += size
+    first = along[0][0]
+    stacked = base.repeated(rows, first, columns[first]).replaced(columns)
+    totals = comparable_totals(stacked, book, ids)
+    return np.split(totals, np.cumsum(sizes)[:-1])
+
+
+def _check_span(field: str, flat: npt.NDArray[np.float64], low: float | None, high: float | None) -> None:
+    bad = (
+        ~np.isfinite(flat)
+        | ((flat < low) if low is not None else False)
+        | ((flat > high) if high is not None else False)
+    )
+    if np.any(bad):
+        raise ProfileError([(field, float(flat[bad][0]), f"allowed: {low:g} to {high:g}")])
+
+
+def _found(
+    profile: WorkloadProfile,
+    field: str,
+    book: PriceBook,
+    ids: list[str],
+    x: npt.NDArray[np.float64],
+    costs: npt.NDArray[np.float64],
+) -> list[tuple[float, int, int, float, float]]:
+    """Where the cheapest and another option cross along `field`, from their costs on the grid `x`,
+    sorted: (value, a, b, difference left of it, difference right of it)."""
     found: list[tuple[float, int, int, float, float]] = []  # (value, a, b, left difference, right difference)
     pending: list[tuple[int, int, int]] = []  # (a, b, grid index of the bracket's left end)
     # Only crossings of the cheapest option: a pair is refined where one of the two is the
@@ -156,11 +221,14 @@ def all_crossovers(
             a, b, i = int(pa[k]), int(pb[k]), int(pi[k])
             left, right = float(costs[i, a] - costs[i, b]), float(costs[i + 1, a] - costs[i + 1, b])
             found.append((float(roots[k]), a, b, left, right))
-    if not found:
-        return []
     found.sort()
-    with np.errstate(invalid="ignore"):
-        every = _totals(profile, field, book, ids)(np.nan_to_num(np.array([f[0] for f in found]), nan=low))
+    return found
+
+
+def _crossings(
+    field: str, ids: list[str], found: list[tuple[float, int, int, float, float]], every: npt.NDArray[np.float64]
+) -> list[Crossover]:
+    """The crossovers `found` along `field`, given every option's cost at each (`every`, a row each)."""
     column = {option: j for j, option in enumerate(ids)}
     out = []
     for k, (value, a, b, left, right) in enumerate(found):

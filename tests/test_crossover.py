@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.crossover import ROOT_TOLERANCE, all_crossovers, crossovers
+from model.crossover import ROOT_TOLERANCE, all_crossovers, crossovers, crossovers_along
 from model.sweep import sweep, sweep_estimate, sweeps
 from pricing.load import read_pricebook
 from tests.agents import agent
@@ -93,6 +93,17 @@ def test_sweeps_in_one_call_are_the_sweeps_one_by_one(presets, axis):
         alone = [sweep(profile, "monthly_runs", runs, BOOK), sweep(profile, axis, along, BOOK)]
         for both, one in zip(together, alone, strict=True):
             pd.testing.assert_frame_equal(both, one, check_exact=True)
+
+
+@pytest.mark.parametrize("axis", ["steps_per_run", "step_seconds", "human_waits_per_run"])
+def test_crossovers_along_two_fields_at_once_are_each_field_s_own(presets, axis):
+    """An analysis finds the crossovers along monthly runs and along its second axis with their grids
+    priced in one engine call: each must come out exactly as when its field is searched alone."""
+    for profile in presets.values():
+        spans = [("monthly_runs", 1.0, 1e7, True), (axis, 1.0, 400.0, None)]
+        together = crossovers_along(profile, spans, BOOK)
+        alone = [all_crossovers(profile, field, BOOK, low, high, log=log) for field, low, high, log in spans]
+        assert together == alone
 
 
 def test_sweep_is_long_format_with_ranges(presets):
