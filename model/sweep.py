@@ -1,4 +1,5 @@
-"""Sweeps: one profile with one numeric field varied, priced in a single `estimate()` call."""
+"""Sweeps: one profile with a numeric field varied (or several, each in rows of its own), priced in a
+single `estimate()` call."""
 
 from __future__ import annotations
 
