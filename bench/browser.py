@@ -40,10 +40,11 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, BrowserContext, Locator, Page, Route, async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the repository, for the switches the browser tests launch Chromium with
+from tests.e2e.switches import CHROMIUM_ARGS  # noqa: E402
+
 CHROMIUM = os.environ.get("TCO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 """Debian's Chromium (TCO_CHROMIUM names another binary, as for the browser tests)."""
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync"]
-CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update"]
 WARMUP, EDITS = 3, 15
 SESSIONS, ROUNDS = 20, 4  # 5 rounds took over 5 minutes on a shared 2-core machine
 TIMEOUT = 300_000  # ms; twenty runs at once on a shared two-core machine take a while

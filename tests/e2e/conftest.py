@@ -21,47 +21,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.switches import CHROMIUM_ARGS
 from tests.processes import ends_with_this_process
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAYWRIGHT_DISABLED_FEATURES = (
-    "AvoidUnnecessaryBeforeUnloadCheckSync",
-    "DestroyProfileOnBrowserClose",
-    "HttpsUpgrades",
-    "HttpsFirstBalancedModeAutoEnable",
-    "LensOverlay",
-    "MediaRouter",
-    "PaintHolding",
-    "ThirdPartyStoragePartitioning",
-    "AvoidCorsURLLoaderRestartOnRedirect",
-    "TcpPortRandomizationWin",
-    "OptimizationHints",
-    "NetworkTimeServiceQuerying",
-    "AimEnabled",
-    "PreconnectToSearch",
-    "msForceBrowserSignIn",
-    "msEdgeUpdateLaunchServicesPreferredVersion",
-    "SkipListAccountsWithoutGaiaCookies",
-)
-"""The features Playwright's own launch disables. Chromium reads only the last `--disable-features`
-switch, so the one below repeats them (`test_chromium_disables_what_playwright_does_and_no_omnibox`
-fails when a new Playwright disables more)."""
-OMNIBOX_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
-"""Chromium draws the address bar's suggestions as web pages of their own, which work on every load
-of a page though a headless browser shows no address bar: about a quarter of Chromium's CPU per
-load of the app (20.7 s against 15.2 s over six loads, three runs each)."""
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    "--disable-features=" + ",".join((*PLAYWRIGHT_DISABLED_FEATURES, *OMNIBOX_FEATURES)),
-]
 LOCAL_HOSTS = {"127.0.0.1"}
 
 

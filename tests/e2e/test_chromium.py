@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from tests.e2e.conftest import CHROMIUM_ARGS, OMNIBOX_FEATURES
+from tests.e2e.switches import CHROMIUM_ARGS, OMNIBOX_FEATURES
 
 FEATURES = re.compile(r"--disable-features=(\S+)")
 
