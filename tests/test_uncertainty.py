@@ -31,6 +31,7 @@ from model.uncertainty import (
     FLIP_POINTS,
     SEEN_SHARE,
     Input,
+    _drawn,
     bands,
     draw,
     inputs,
@@ -191,6 +192,7 @@ def gap_at(profile: WorkloadProfile, values: Mapping[Input, float], leader: str,
 def test_same_seed_same_figures_other_seed_other_figures(name):
     profile = symmetric(PRESETS[name], 0.3, ("monthly_runs",))
     first = monte_carlo(profile, BOOK, OPTIONS, draws=500, seed=7)
+    _drawn.cache_clear()  # drawn again from the seed, not handed back from the draws kept
     again = monte_carlo(profile, BOOK, OPTIONS, draws=500, seed=7)
     other = monte_carlo(profile, BOOK, OPTIONS, draws=500, seed=8)
     assert first.inputs
@@ -206,11 +208,35 @@ def test_same_seed_same_figures_other_seed_other_figures(name):
 @FEW
 def test_a_seed_fixes_the_draws_and_another_moves_them(p, seed):
     first = monte_carlo(p, BOOK, OPTIONS, draws=200, seed=seed)
+    _drawn.cache_clear()
     np.testing.assert_array_equal(first.totals, monte_carlo(p, BOOK, OPTIONS, draws=200, seed=seed).totals)
     moving = np.array([np.nanmin(c) < np.nanmax(c) if not np.isnan(c).all() else False for c in first.totals.T])
     if first.inputs and moving.any():
         other = monte_carlo(p, BOOK, OPTIONS, draws=200, seed=seed + 1)
         assert not np.array_equal(first.totals[:, moving], other.totals[:, moving])
+
+
+def test_draws_are_kept_by_what_they_depend_on_and_cannot_be_changed():
+    """The same input, found again for another edit of the profile, is handed the draws already made
+    (the same array, read-only); they are what drawing it afresh gives, and another seed or count
+    draws anew."""
+    profile = PRESETS["coding-agent"]
+    edited = profile.model_copy(update={"monthly_runs": profile.monthly_runs * 3})
+    first = {i.key: i for i in inputs(profile, BOOK, OPTIONS) if i.item is not None}
+    again = {i.key: i for i in inputs(edited, BOOK, OPTIONS) if i.item is not None}
+    assert first and first.keys() == again.keys()
+    key = sorted(first)[0]
+    assert first[key] is not again[key]
+    kept = draw(first[key], 300, 5)
+    assert draw(again[key], 300, 5) is kept
+    with pytest.raises(ValueError, match="read-only"):
+        kept[0] = 0.0
+    _drawn.cache_clear()
+    fresh = draw(again[key], 300, 5)
+    assert fresh is not kept
+    np.testing.assert_array_equal(fresh, kept)
+    assert draw(again[key], 300, 6) is not fresh
+    assert draw(again[key], 301, 5) is not fresh
 
 
 def test_an_option_added_elsewhere_does_not_move_the_draws_of_another():
