@@ -199,8 +199,9 @@ def headline_of(
     result = result if result is not None else priced(profile, book, checklist.set_aside)
     counted = compared(profile, book, checklist.set_aside)
     n = DEFAULT_DRAWS if draws is None else draws
+    point = {o.id: o.monthly_usd if o.applicable else np.nan for o in result.options}
     mc = (
-        monte_carlo(profile, book, counted, draws=n, seed=DEFAULT_SEED if seed is None else seed)
+        monte_carlo(profile, book, counted, draws=n, seed=DEFAULT_SEED if seed is None else seed, point=point)
         if n > 0 and counted
         else None
     )

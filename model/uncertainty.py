@@ -306,18 +306,22 @@ def monte_carlo(
     *,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
+    point: Mapping[str, float] | None = None,
 ) -> MonteCarlo:
     """Each option's monthly cost over `draws` draws of every uncertain input: P10, P50, P90, and
-    the share of draws in which each is the cheapest. One engine call on `draws` rows."""
+    the share of draws in which each is the cheapest. One engine call on `draws` rows. `point`, each
+    option's expected cost where the caller has priced the profile already (NaN where the option
+    cannot run it), saves pricing it again."""
     if draws < 1:
         raise ValueError(f"draws: {draws} must be at least 1")
     found = tuple(inputs(profile, book, options))
     priced = _draws(profile, book, options, draws, seed, found)
-    point = estimate(profile, book, options, ranges=False)
+    if point is None or not set(options) <= point.keys():
+        at = estimate(profile, book, options, ranges=False)
+        point = {o.id: float(o.comparable[0]) for o in at.options}
     totals = np.stack([o.comparable for o in priced.options], axis=1)
     named = [(o.id, o.table.name) for o in priced.options]
-    point_of = {o.id: float(p.comparable[0]) for o, p in zip(priced.options, point.options, strict=True)}
-    return spread_of(named, totals, point_of, draws, seed, found)
+    return spread_of(named, totals, point, draws, seed, found)
 
 
 def spread_of(

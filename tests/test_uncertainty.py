@@ -791,3 +791,18 @@ def test_with_nothing_uncertain_each_crossover_spread_is_the_crossover_itself():
     assert spread.share == 1
     for value in (spread.p10, spread.p50, spread.p90):
         assert value == pytest.approx(exact[0].value, rel=1e-3)
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_the_headline_s_monte_carlo_reads_its_point_from_the_estimate_and_it_is_the_same(name):
+    """The headline hands its Monte Carlo the expected costs it priced already; they are what the Monte
+    Carlo prices on its own, to the bit (NaN where an option cannot run the workload)."""
+    from model.analysis import headline_of
+
+    profile = PRESETS[name]
+    head = headline_of(profile, BOOK, draws=40)
+    mc = head.monte_carlo
+    assert mc is not None
+    own = monte_carlo(profile, BOOK, [s.id for s in mc.options], draws=40)
+    np.testing.assert_array_equal([s.point for s in mc.options], [s.point for s in own.options])
+    assert any(np.isfinite(s.point) for s in own.options)
