@@ -15,7 +15,7 @@ of passing through it (a plan switch), the point is the jump itself, marked `kin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal
@@ -124,13 +124,15 @@ def crossovers_along(
     *,
     points: int = GRID_POINTS,
 ) -> list[list[Crossover]]:
-    """`all_crossovers` along each span, the spans' grids priced in one engine call and the options'
-    costs at every crossover found in one more (an engine call costs mostly per call, not per row);
-    each span's brackets are refined on their own."""
+    """`all_crossovers` along each span, the spans' grids priced in one engine call, their brackets
+    refined together (each round of every span in one call) and the options' costs at every crossover
+    found in one more: an engine call costs mostly per call, not per row."""
     ids = options or [t.id for t in book.options()]
     grids = [grid(low, high, points, log) for _, low, high, log in spans]
     costs = _priced_along(profile, [(span[0], x) for span, x in zip(spans, grids, strict=True)], book, ids)
-    found = [_found(profile, span[0], book, ids, x, c) for span, x, c in zip(spans, grids, costs, strict=True)]
+    searches = [_Search.of(span[0], ids, x, c) for span, x, c in zip(spans, grids, costs, strict=True)]
+    _refine(profile, searches, book, ids)
+    found = [s.found for s in searches]
     at = [np.nan_to_num(np.array([f[0] for f in each]), nan=span[1]) for span, each in zip(spans, found, strict=True)]
     with np.errstate(invalid="ignore"):
         every = _priced_along(profile, [(span[0], x) for span, x in zip(spans, at, strict=True) if x.size], book, ids)
@@ -173,56 +175,84 @@ def _check_span(field: str, flat: npt.NDArray[np.float64], low: float | None, hi
         raise ProfileError([(field, float(flat[bad][0]), f"allowed: {low:g} to {high:g}")])
 
 
-def _found(
-    profile: WorkloadProfile,
-    field: str,
-    book: PriceBook,
-    ids: list[str],
-    x: npt.NDArray[np.float64],
-    costs: npt.NDArray[np.float64],
-) -> list[tuple[float, int, int, float, float]]:
-    """Where the cheapest and another option cross along `field`, from their costs on the grid `x`,
-    sorted: (value, a, b, difference left of it, difference right of it)."""
-    found: list[tuple[float, int, int, float, float]] = []  # (value, a, b, left difference, right difference)
-    pending: list[tuple[int, int, int]] = []  # (a, b, grid index of the bracket's left end)
-    # Only crossings of the cheapest option: a pair is refined where one of the two is the
-    # cheapest at either end of the bracket (so every change of the cheapest is found).
-    with np.errstate(invalid="ignore"):
-        cheapest = np.argmin(np.where(np.isnan(costs), np.inf, costs), axis=1)
-    for a, b in combinations(range(len(ids)), 2):
-        d = costs[:, a] - costs[:, b]
-        sign = np.sign(d)
-        involved = np.isin(cheapest, (a, b))
-        near = involved | np.roll(involved, 1) | np.roll(involved, -1)
-        exact = np.flatnonzero((sign == 0) & (np.roll(sign, 1) * np.roll(sign, -1) < 0) & near)
-        found += [(float(x[i]), a, b, float(d[i - 1]), float(d[i + 1])) for i in exact if 0 < i < len(x) - 1]
-        brackets = (sign[:-1] * sign[1:] < 0) & (involved[:-1] | involved[1:])
-        pending += [(a, b, int(i)) for i in np.flatnonzero(brackets)]
-    if pending:
-        pa, pb, pi = (np.array(v) for v in zip(*pending, strict=True))
-        # Only the options some bracket involves are priced while the roots are refined.
-        priced = sorted(set(pa.tolist()) | set(pb.tolist()))
-        where = {option: k for k, option in enumerate(priced)}
-        refine = _totals(profile, field, book, [ids[k] for k in priced])
-        qa = np.array([where[k] for k in pa.tolist()])
-        qb = np.array([where[k] for k in pb.tolist()])
+Found = tuple[float, int, int, float, float]
+"""(value, a, b, difference left of it, difference right of it): where options a and b cross."""
 
-        def difference(v: npt.NDArray[np.float64], rows: npt.NDArray[np.int_]) -> npt.NDArray[np.float64]:
-            """The cost difference of each pending pair `rows` at the points `v[i, :]` of row i."""
-            at = refine(v).reshape(*v.shape, len(priced))
-            ia, ib = qa[rows][:, None], qb[rows][:, None]
-            i, j = np.arange(v.shape[0])[:, None], np.arange(v.shape[1])[None, :]
-            return np.asarray(at[i, j, ia] - at[i, j, ib])
 
-        left_d = np.array([costs[i, a] - costs[i, b] for a, b, i in pending])
-        right_d = np.array([costs[i + 1, a] - costs[i + 1, b] for a, b, i in pending])
-        roots = _sectioned(difference, x[pi].astype(np.float64), x[pi + 1].astype(np.float64), left_d, right_d)
-        for k in range(len(pending)):
-            a, b, i = int(pa[k]), int(pb[k]), int(pi[k])
-            left, right = float(costs[i, a] - costs[i, b]), float(costs[i + 1, a] - costs[i + 1, b])
-            found.append((float(roots[k]), a, b, left, right))
-    found.sort()
-    return found
+@dataclass
+class _Search:
+    """The crossings of the cheapest and another option along one field, from their costs on a grid:
+    those the grid hits exactly, and the brackets still to refine (then refined, `_refine`)."""
+
+    field: str
+    found: list[Found]
+    lo: Floats
+    hi: Floats
+    f_lo: Floats
+    f_hi: Floats
+    """Each bracket's ends on the grid, and the two options' cost difference there."""
+    pa: npt.NDArray[np.int_]
+    pb: npt.NDArray[np.int_]
+    """Each bracket's two options (their index among all the options)."""
+
+    @staticmethod
+    def of(field: str, ids: list[str], x: Floats, costs: Floats) -> _Search:
+        found: list[Found] = []
+        pending: list[tuple[int, int, int]] = []  # (a, b, grid index of the bracket's left end)
+        # Only crossings of the cheapest option: a pair is refined where one of the two is the
+        # cheapest at either end of the bracket (so every change of the cheapest is found).
+        with np.errstate(invalid="ignore"):
+            cheapest = np.argmin(np.where(np.isnan(costs), np.inf, costs), axis=1)
+        for a, b in combinations(range(len(ids)), 2):
+            d = costs[:, a] - costs[:, b]
+            sign = np.sign(d)
+            involved = np.isin(cheapest, (a, b))
+            near = involved | np.roll(involved, 1) | np.roll(involved, -1)
+            exact = np.flatnonzero((sign == 0) & (np.roll(sign, 1) * np.roll(sign, -1) < 0) & near)
+            found += [(float(x[i]), a, b, float(d[i - 1]), float(d[i + 1])) for i in exact if 0 < i < len(x) - 1]
+            brackets = (sign[:-1] * sign[1:] < 0) & (involved[:-1] | involved[1:])
+            pending += [(a, b, int(i)) for i in np.flatnonzero(brackets)]
+        pa, pb, pi = (
+            (np.array(v, dtype=np.int_) for v in zip(*pending, strict=True)) if pending else (np.zeros(0, np.int_),) * 3
+        )
+        left = costs[pi, pa] - costs[pi, pb]
+        right = costs[pi + 1, pa] - costs[pi + 1, pb]
+        return _Search(field, found, x[pi].astype(np.float64), x[pi + 1].astype(np.float64), left, right, pa, pb)
+
+    @property
+    def options(self) -> set[int]:
+        """The options some bracket involves: only those are priced while the roots are refined."""
+        return set(self.pa.tolist()) | set(self.pb.tolist())
+
+
+def _refine(profile: WorkloadProfile, searches: Sequence[_Search], book: PriceBook, ids: list[str]) -> None:
+    """Refine every search's brackets (`_sectioned_steps`), each round of all of them in one engine call,
+    and add the roots to their `found`, sorted."""
+    steps = {k: _sectioned_steps(s.lo, s.hi, s.f_lo, s.f_hi) for k, s in enumerate(searches) if s.pa.size}
+    asks = {k: next(step) for k, step in steps.items()}
+    while asks:
+        union = sorted(set().union(*(searches[k].options for k in asks)))
+        where = {option: c for c, option in enumerate(union)}
+        along = [(searches[k].field, points.ravel()) for k, (points, _) in asks.items()]
+        priced = _priced_along(profile, along, book, [ids[j] for j in union])
+        answered: dict[int, tuple[Floats, npt.NDArray[np.intp]]] = {}
+        for (k, (points, rows)), costs in zip(asks.items(), priced, strict=True):
+            s = searches[k]
+            at = costs.reshape(*points.shape, len(union))
+            ia = np.array([where[a] for a in s.pa[rows].tolist()])[:, None]
+            ib = np.array([where[b] for b in s.pb[rows].tolist()])[:, None]
+            i, j = np.arange(points.shape[0])[:, None], np.arange(points.shape[1])[None, :]
+            try:
+                answered[k] = steps[k].send(np.asarray(at[i, j, ia] - at[i, j, ib]))
+            except StopIteration as done:
+                roots = done.value
+                s.found += [
+                    (float(roots[n]), int(s.pa[n]), int(s.pb[n]), float(s.f_lo[n]), float(s.f_hi[n]))
+                    for n in range(s.pa.size)
+                ]
+        asks = answered
+    for s in searches:
+        s.found.sort()
 
 
 def _crossings(
@@ -272,19 +302,37 @@ def _sectioned(
     f_hi: Floats,
 ) -> Floats:
     """Where each f_i changes sign in [lo_i, hi_i] (f_lo_i and f_hi_i of opposite signs), to a
-    relative `ROOT_TOLERANCE`. Every round cuts each bracket still open into as many parts as
-    `POINTS_PER_CALL` points over all of them allow (at least `SECTIONS`), in one call of
-    `f(points, rows)`, and keeps the part where the sign first changes from the left. The first
-    round also probes both sides of each bracket's secant root, closer than `ROOT_TOLERANCE`: where f
-    is straight across the bracket, that pair of points is the answer's bracket already. The answer
-    is the secant through the last bracket's ends (exact on a straight piece; within the bracket at
-    a jump). A point where f cannot be evaluated (NaN) counts as the left end's side.
+    relative `ROOT_TOLERANCE`: `_sectioned_steps`, each round's points evaluated by `f(points, rows)`.
 
     >>> f = lambda v, rows: v - np.array([np.pi, 2.0])[rows][:, None]
     >>> [round(float(r), 12) for r in _sectioned(f, np.array([3.0, 1.0]), np.array([4.0, 3.0]),
     ...                                   np.array([-0.14, -1.0]), np.array([0.86, 1.0]))]
     [3.14159265359, 2.0]
     """
+    steps = _sectioned_steps(lo, hi, f_lo, f_hi)
+    try:
+        points, rows = next(steps)
+        while True:
+            points, rows = steps.send(f(points, rows))
+    except StopIteration as done:
+        roots: Floats = done.value
+        return roots
+
+
+Steps = Generator[tuple[Floats, npt.NDArray[np.intp]], Floats, Floats]
+"""Asks for the difference at the points of each open bracket `(points, rows)`, is sent it, and returns
+the roots."""
+
+
+def _sectioned_steps(lo: Floats, hi: Floats, f_lo: Floats, f_hi: Floats) -> Steps:
+    """The rounds of `_sectioned`, as a generator that asks for each round's points to be evaluated (so
+    the rounds of several searches can share engine calls). Every round cuts each bracket still open
+    into as many parts as `POINTS_PER_CALL` points over all of them allow (at least `SECTIONS`), and
+    keeps the part where the sign first changes from the left. The first round also probes both sides
+    of each bracket's secant root, closer than `ROOT_TOLERANCE`: where f is straight across the
+    bracket, that pair of points is the answer's bracket already. The answer is the secant through the
+    last bracket's ends (exact on a straight piece; within the bracket at a jump). A point where f
+    cannot be evaluated (NaN) counts as the left end's side."""
     lo, hi, f_lo, f_hi = lo.copy(), hi.copy(), f_lo.copy(), f_hi.copy()
     for round_ in range(MAX_ROUNDS):
         width = hi - lo
@@ -299,13 +347,14 @@ def _sectioned(
             half = ROOT_TOLERANCE / 4 * np.maximum(np.abs(a), np.abs(b))
             guess = np.clip(np.where(np.isfinite(guess), guess, (a + b) / 2), a + half, b - half)
             points = np.sort(np.concatenate([points, (guess - half)[:, None], (guess + half)[:, None]], axis=1), axis=1)
-        _narrow(f, points, open_, lo, hi, f_lo, f_hi)
+        values = yield points, open_
+        _narrow(values, points, open_, lo, hi, f_lo, f_hi)
     secant = _secant(lo, hi, f_lo, f_hi)
     return np.asarray(np.where((lo == hi) | ~np.isfinite(secant), lo, np.clip(secant, lo, hi)))
 
 
 def _narrow(
-    f: Difference,
+    values: Floats,
     points: Floats,
     open_: npt.NDArray[np.intp],
     lo: Floats,
@@ -313,9 +362,8 @@ def _narrow(
     f_lo: Floats,
     f_hi: Floats,
 ) -> None:
-    """One call of f at the inner `points` (rising, one row per bracket of `open_`): each bracket
-    (`lo`, `hi`, and f at both, updated in place) becomes the part where the sign first changes."""
-    values = f(points, open_)
+    """Given f at the inner `points` (rising, one row per bracket of `open_`), each bracket (`lo`,
+    `hi`, and f at both, updated in place) becomes the part where the sign first changes."""
     last = points.shape[1]  # the part between the last point and hi
     side = np.sign(f_lo[open_])[:, None]
     crossed = (np.sign(values) != side) & ~np.isnan(values)  # the other side, or exactly zero

@@ -106,6 +106,35 @@ def test_crossovers_along_two_fields_at_once_are_each_field_s_own(presets, axis)
         assert together == alone
 
 
+def test_the_two_fields_brackets_are_refined_in_shared_engine_calls(presets, monkeypatch):
+    """Each round of refining the crossovers along both fields is one engine call: a search along two
+    fields makes as many calls as the longer of the two alone needs, not the calls of both."""
+    import model.crossover as crossover
+
+    calls = 0
+    priced = crossover.comparable_totals
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return priced(*args, **kwargs)
+
+    monkeypatch.setattr(crossover, "comparable_totals", counted)
+    spans = [("monthly_runs", 1.0, 1e7, True), ("steps_per_run", 1.0, 400.0, None)]
+    refined_both = False
+    for profile in presets.values():
+        alone = []
+        for field, low, high, log in spans:
+            calls = 0
+            all_crossovers(profile, field, BOOK, low, high, log=log)
+            alone.append(calls - 2)  # less its grid's call and its crossovers' pricing
+        calls = 0
+        crossovers_along(profile, spans, BOOK)
+        assert calls == 2 + max(alone), profile.name
+        refined_both |= min(alone) > 0
+    assert refined_both, "no preset has brackets to refine along both fields"
+
+
 def test_sweep_is_long_format_with_ranges(presets):
     frame = sweep(presets["coding-agent"], "steps_per_run", [1, 10, 100], BOOK)
     assert set(frame["option"]) == set(OPTIONS)
